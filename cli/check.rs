@@ -1,0 +1,34 @@
+//! Checking a repository end to end: load, cross-reference, sort. Pure apart from the source.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::load::{load, Loaded};
+use crate::rules::xref;
+use crate::source::Source;
+
+/// Everything `check` found.
+pub struct Checked {
+    pub loaded: Loaded,
+}
+
+impl Checked {
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.loaded.diagnostics
+    }
+    pub fn has_errors(&self) -> bool {
+        self.loaded.diagnostics.iter().any(|d| d.severity == Severity::Error)
+    }
+}
+
+/// Runs every check on a source. Diagnostics come sorted by file path and position.
+pub fn check(source: &dyn Source) -> Checked {
+    let mut loaded = load(source);
+    let mut diags = std::mem::take(&mut loaded.diagnostics);
+    xref::check(&loaded.model, &loaded.broken, &mut diags);
+    let files = &loaded.files;
+    diags.sort_by(|a, b| {
+        let key = |d: &Diagnostic| d.location.map(|l| (files.get(l.file).path.clone(), l.span.start, l.span.end));
+        key(a).cmp(&key(b)).then_with(|| a.rule.code.cmp(b.rule.code)).then_with(|| a.message.cmp(&b.message))
+    });
+    loaded.diagnostics = diags;
+    Checked { loaded }
+}

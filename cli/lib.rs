@@ -1,0 +1,27 @@
+//! contingent: policy-as-code for the emergency-preparedness plans of IT outsourcing.
+//!
+//! The pipeline: [`source`] lists and reads files, [`syntax`] parses KDL, [`validate`] maps KDL
+//! to JSON and validates it against the schemas of [`format`], [`model`] builds typed objects,
+//! [`rules`] checks cross-references, and [`render`] prints [`diagnostic::Diagnostic`]s.
+//! See ARCHITECTURE.md.
+
+pub mod check;
+pub mod cli;
+pub mod commands;
+pub mod diagnostic;
+pub mod format;
+pub mod load;
+pub mod model;
+pub mod render;
+pub mod rules;
+pub mod source;
+pub mod syntax;
+pub mod units;
+pub mod validate;
+
+/// Exit codes: 0 no errors, 1 errors found, 2 the tool could not run.
+pub mod exit {
+    pub const CLEAN: u8 = 0;
+    pub const FINDINGS: u8 = 1;
+    pub const FAILURE: u8 = 2;
+}

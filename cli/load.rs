@@ -1,0 +1,346 @@
+//! Loading a repository: read, parse, map to JSON, validate, build the model. Files are processed
+//! in parallel; the result is deterministic (files in path order, diagnostics sorted).
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use kdl::KdlNode;
+use serde_json::{Map, Value};
+
+use crate::diagnostic::{Diagnostic, FileId, Span};
+use crate::format::Kind;
+use crate::model::{de, Config, Located, Model, PartyRole};
+use crate::rules;
+use crate::source::{normalise_dir, Files, Listed, Read, Source};
+use crate::validate::{self, map::Kids, Mapper, SpanNode};
+
+pub const CONFIG_FILE: &str = "contingent.kdl";
+
+/// The outcome of loading: every file, the model, and what was found on the way.
+pub struct Loaded {
+    pub files: Files,
+    pub model: Model,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Ids of objects that exist but failed validation, per kind: references to them are not
+    /// reported again.
+    pub broken: HashSet<(Kind, String)>,
+}
+
+enum Object {
+    Contact(Located<crate::model::Contact>),
+    System(Located<crate::model::System>),
+    Interface(Located<crate::model::Interface>),
+    Contract(Located<crate::model::Contract>),
+    Plan(Located<crate::model::Plan>),
+    Exercise(Located<crate::model::ExerciseRecord>),
+    Signoff(Located<crate::model::Signoff>),
+}
+
+struct FileOut {
+    text: String,
+    objects: Vec<Object>,
+    broken: Vec<(Kind, String)>,
+    diags: Vec<Diagnostic>,
+}
+
+/// Decodes a file's bytes: UTF-8, with a leading byte-order mark allowed (KDL v2 allows it).
+/// `Err(Some(text))` when the text can be shown but not checked.
+fn decode(file: FileId, bytes: Vec<u8>, diags: &mut Vec<Diagnostic>) -> Result<String, Option<String>> {
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok(s),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            // Point at the replacement character that stands for the first invalid byte.
+            let shown = String::from_utf8_lossy(&bytes[..at]).len();
+            diags.push(
+                Diagnostic::new(&rules::FILE_NOT_UTF8, format!("invalid UTF-8 at byte {at}: the file is not checked"))
+                    .at(file, Span::new(shown, shown + 3))
+                    .label("not UTF-8")
+                    .help("save the file as UTF-8 (editors call it \"UTF-8\" or \"Unicode\"); Latin-1 and UTF-16 are not accepted"),
+            );
+            // Keep the lossy text so the snippet can be shown; the file is not parsed.
+            Err(Some(text))
+        }
+    }
+}
+
+fn read_text(source: &dyn Source, path: &str, file: FileId, limit: u64, diags: &mut Vec<Diagnostic>) -> Result<String, Option<String>> {
+    match source.read(path, limit) {
+        Read::Bytes(b) => decode(file, b, diags),
+        Read::TooLarge(size) => {
+            diags.push(
+                Diagnostic::new(&rules::FILE_TOO_LARGE, format!("file is {size} bytes, more than the limit of {limit} bytes; it is not read"))
+                    .in_file(file)
+                    .help("split the file, or raise `limits max-file-size=...` in contingent.kdl"),
+            );
+            Err(None)
+        }
+        Read::NotFound => Err(None),
+        Read::Failed(e) => {
+            diags.push(Diagnostic::new(&rules::FILE_UNREADABLE, format!("cannot read {path}: {e}")).in_file(file));
+            Err(None)
+        }
+    }
+}
+
+/// "plan `payroll`", for messages about a top-level node.
+fn what(kind_word: &str, node: &KdlNode) -> String {
+    match node.entries().first().filter(|e| e.name().is_none()).and_then(|e| e.value().as_string()) {
+        Some(id) => format!("{kind_word} `{id}`"),
+        None => kind_word.to_string(),
+    }
+}
+
+fn has_errors(diags: &[Diagnostic], from: usize) -> bool {
+    diags[from..].iter().any(|d| d.severity == crate::diagnostic::Severity::Error)
+}
+
+fn process_file(file: FileId, path: &str, allowed: &[Kind], folder: &str, text: &str, diags: &mut Vec<Diagnostic>) -> (Vec<Object>, Vec<(Kind, String)>) {
+    let mut objects = Vec::new();
+    let mut broken = Vec::new();
+    let Some(doc) = crate::syntax::parse(file, text, diags) else { return (objects, broken) };
+    if doc.nodes().is_empty() {
+        diags.push(Diagnostic::new(&rules::FILE_EMPTY, format!("{path} holds no nodes")).in_file(file).help("delete the file, or add its content"));
+        return (objects, broken);
+    }
+    for node in doc.nodes() {
+        let name = node.name().value();
+        let name_span = Span::from_kdl(node.name().span());
+        let Some(kind) = Kind::from_node_name(name).filter(|k| *k != Kind::Config) else {
+            let names: Vec<&str> = allowed.iter().filter_map(|k| k.node_name()).collect();
+            let suggestion = crate::diagnostic::did_you_mean(name, names.iter().copied());
+            diags.push(
+                Diagnostic::new(&rules::SCH_UNKNOWN, format!("unknown node `{name}` at the top of {path}"))
+                    .at(file, name_span)
+                    .label("not a kind of object")
+                    .help(match suggestion {
+                        Some(s) => format!("did you mean `{s}`? files in {folder}/ hold: {}", names.join(", ")),
+                        None => format!("files in {folder}/ hold: {}", names.join(", ")),
+                    }),
+            );
+            continue;
+        };
+        if !allowed.contains(&kind) {
+            let names: Vec<&str> = allowed.iter().filter_map(|k| k.node_name()).collect();
+            diags.push(
+                Diagnostic::new(&rules::SCH_MISPLACED, format!("{} {} does not belong in {folder}/", kind.article(), name))
+                    .at(file, name_span)
+                    .label("misplaced")
+                    .help(format!("files in {folder}/ hold: {}; move this node to the folder for {name} files set in contingent.kdl `paths`", names.join(", "))),
+            );
+            continue;
+        }
+        let label = what(kind.name(), node);
+        let start = diags.len();
+        let compiled = validate::compiled(kind);
+        let validate::shape::Shape::Object(shape) = &compiled.shape else { unreachable!("kinds are objects") };
+        let (json, spans) = Mapper { file, src: text, diags }.object_node(node, shape);
+        validate::validate(kind, &json, &spans, file, &label, diags);
+        let id = json.get("id").or_else(|| json.get("plan")).and_then(Value::as_str).map(str::to_string);
+        if has_errors(diags, start) {
+            if let Some(id) = id {
+                broken.push((kind, id));
+            }
+            continue;
+        }
+        let head = spans.key;
+        let built = (|| -> Result<Object, serde_json::Error> {
+            Ok(match kind {
+                Kind::Contact => Object::Contact(Located { file, head, value: de::from_json(&json, &spans)? }),
+                Kind::System => Object::System(Located { file, head, value: de::from_json(&json, &spans)? }),
+                Kind::Interface => Object::Interface(Located { file, head, value: de::from_json(&json, &spans)? }),
+                Kind::Contract => Object::Contract(Located { file, head, value: de::from_json(&json, &spans)? }),
+                Kind::Plan => Object::Plan(Located { file, head, value: de::from_json(&json, &spans)? }),
+                Kind::Exercise => Object::Exercise(Located { file, head, value: de::from_json(&json, &spans)? }),
+                Kind::Signoff => Object::Signoff(Located { file, head, value: de::from_json(&json, &spans)? }),
+                Kind::Config => unreachable!("filtered above"),
+            })
+        })();
+        match built {
+            Ok(o) => objects.push(o),
+            Err(e) => {
+                // The schema accepted what the model rejects: report, never panic.
+                diags.push(Diagnostic::new(&rules::SCH_VALUE, format!("{label}: {e}")).at(file, head));
+                if let Some(id) = id {
+                    broken.push((kind, id));
+                }
+            }
+        }
+    }
+    (objects, broken)
+}
+
+/// Reads the configuration. A broken configuration is reported and defaults are used, so the
+/// rest of the repository is still checked.
+fn load_config(source: &dyn Source, files: &mut Files, diags: &mut Vec<Diagnostic>) -> Option<Located<Config>> {
+    let file = files.add(CONFIG_FILE.to_string(), String::new());
+    let text = match read_text(source, CONFIG_FILE, file, 1 << 20, diags) {
+        Ok(t) => t,
+        Err(shown) => {
+            files.set_text(file, shown.unwrap_or_default());
+            return None;
+        }
+    };
+    files.set_text(file, text);
+    let text = &files.get(file).text;
+    let doc = crate::syntax::parse(file, text, diags)?;
+    let compiled = validate::compiled(Kind::Config);
+    let validate::shape::Shape::Object(shape) = &compiled.shape else { unreachable!("config is an object") };
+    let mut obj = Map::new();
+    let mut spans = Vec::new();
+    let start = diags.len();
+    Mapper { file, src: text, diags }.children(doc.nodes(), shape, "contingent.kdl", &mut obj, &mut spans);
+    let json = Value::Object(obj);
+    let spans = SpanNode { span: Span::new(0, text.len()), key: Span::new(0, 0), kids: Kids::Object(spans) };
+    validate::validate(Kind::Config, &json, &spans, file, "contingent.kdl", diags);
+    if has_errors(diags, start) {
+        return None;
+    }
+    match de::from_json::<Config>(&json, &spans) {
+        Ok(value) => Some(Located { file, head: Span::default(), value }),
+        Err(e) => {
+            diags.push(Diagnostic::new(&rules::SCH_VALUE, format!("contingent.kdl: {e}")).in_file(file));
+            None
+        }
+    }
+}
+
+fn check_parties(config: &Located<Config>, diags: &mut Vec<Diagnostic>) {
+    for role in [PartyRole::Client, PartyRole::Provider] {
+        let parties: Vec<_> = config.party.iter().filter(|p| *p.role == role).collect();
+        let word = if role == PartyRole::Client { "client" } else { "provider" };
+        if parties.is_empty() {
+            diags.push(
+                Diagnostic::new(&rules::CFG_PARTIES, format!("no party has role={word}"))
+                    .in_file(config.file)
+                    .help(format!("add `party <id> role={word} name=\"...\"` to contingent.kdl")),
+            );
+        }
+        for extra in parties.iter().skip(1) {
+            diags.push(
+                Diagnostic::new(&rules::CFG_PARTIES, format!("more than one party has role={word}"))
+                    .at(config.file, extra.role.span)
+                    .with_label(config.file, parties[0].role.span, format!("the {word} is already `{}`", parties[0].id.value))
+                    .help("a plan repository covers one client and one provider; use role=sub-provider or role=carrier for others"),
+            );
+        }
+    }
+}
+
+/// Loads and checks the files of a repository (schema and syntax; cross-references follow in
+/// [`crate::rules::xref`]).
+pub fn load(source: &dyn Source) -> Loaded {
+    let mut files = Files::default();
+    let mut diagnostics = Vec::new();
+    let config = load_config(source, &mut files, &mut diagnostics);
+    if let Some(c) = &config {
+        check_parties(c, &mut diagnostics);
+    }
+    let defaults = Config::default();
+    let cfg = config.as_ref().map(|c| &c.value).unwrap_or(&defaults);
+    let limit = cfg.limits.max_file_size;
+
+    // Which kinds each folder holds.
+    let p = &cfg.paths;
+    let mut folders: BTreeMap<String, Vec<Kind>> = BTreeMap::new();
+    for (dir, kinds) in [
+        (&p.contacts, &[Kind::Contact][..]),
+        (&p.inventory, &[Kind::System, Kind::Interface]),
+        (&p.contracts, &[Kind::Contract]),
+        (&p.plans, &[Kind::Plan]),
+        (&p.exercises, &[Kind::Exercise]),
+        (&p.signoffs, &[Kind::Signoff]),
+    ] {
+        folders.entry(normalise_dir(dir)).or_default().extend_from_slice(kinds);
+    }
+    // A file belongs to the deepest configured folder that contains it.
+    let mut listed: BTreeMap<String, (String, Vec<Kind>)> = BTreeMap::new();
+    let mut outside = Vec::new();
+    for (dir, kinds) in &folders {
+        for entry in source.list(dir) {
+            match entry {
+                Listed::File(path) if path == CONFIG_FILE => {}
+                Listed::File(path) => {
+                    let better = listed.get(&path).is_none_or(|(d, _)| d.len() < dir.len() || d == ".");
+                    if better {
+                        listed.insert(path, (dir.clone(), kinds.clone()));
+                    }
+                }
+                Listed::SymlinkOutside { path, target } => outside.push((path, target)),
+            }
+        }
+    }
+    outside.sort();
+    outside.dedup();
+    for (path, target) in outside {
+        let file = files.add(path.clone(), String::new());
+        diagnostics.push(
+            Diagnostic::new(&rules::FILE_SYMLINK_OUTSIDE, format!("{path} is a symbolic link to {target}, outside the repository; not followed"))
+                .in_file(file)
+                .help("copy the file into the repository, or remove the link"),
+        );
+    }
+
+    let jobs: Vec<(String, String, Vec<Kind>, FileId)> = listed
+        .into_iter()
+        .map(|(path, (dir, kinds))| {
+            let id = files.add(path.clone(), String::new());
+            (path, dir, kinds, id)
+        })
+        .collect();
+    let next = AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len().max(1));
+    let mut outs: Vec<(usize, FileOut)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                std::thread::Builder::new()
+                    .stack_size(16 << 20)
+                    .spawn_scoped(scope, || {
+                        let mut done = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, Ordering::Relaxed);
+                            let Some((path, dir, kinds, file)) = jobs.get(i) else { break };
+                            let mut diags = Vec::new();
+                            let (text, objects, broken) = match read_text(source, path, *file, limit, &mut diags) {
+                                Ok(text) => {
+                                    let (o, b) = process_file(*file, path, kinds, dir, &text, &mut diags);
+                                    (text, o, b)
+                                }
+                                Err(shown) => (shown.unwrap_or_default(), Vec::new(), Vec::new()),
+                            };
+                            done.push((i, FileOut { text, objects, broken, diags }));
+                        }
+                        done
+                    })
+                    .expect("a worker thread can be started")
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().expect("workers do not panic")).collect()
+    });
+    outs.sort_by_key(|(i, _)| *i);
+
+    let mut model = Model { config, ..Model::default() };
+    let mut broken = HashSet::new();
+    for (i, out) in outs {
+        let file = jobs[i].3;
+        if !out.text.is_empty() {
+            files.set_text(file, out.text);
+        }
+        diagnostics.extend(out.diags);
+        broken.extend(out.broken);
+        for o in out.objects {
+            match o {
+                Object::Contact(x) => model.contacts.push(x),
+                Object::System(x) => model.systems.push(x),
+                Object::Interface(x) => model.interfaces.push(x),
+                Object::Contract(x) => model.contracts.push(x),
+                Object::Plan(x) => model.plans.push(x),
+                Object::Exercise(x) => model.exercises.push(x),
+                Object::Signoff(x) => model.signoffs.push(x),
+            }
+        }
+    }
+    Loaded { files, model, diagnostics, broken }
+}

@@ -1,0 +1,22 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+use contingent::{cli::Cli, commands, exit};
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { exit::FAILURE } else { exit::CLEAN };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match commands::run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(exit::FAILURE)
+        }
+    }
+}

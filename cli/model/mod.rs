@@ -1,0 +1,520 @@
+//! The typed model, built with serde from validated JSON. Values that checks report on are
+//! [`Spanned`], so every finding points at the KDL that caused it.
+
+pub mod de;
+
+use serde::Deserialize;
+
+pub use de::Spanned;
+
+use crate::diagnostic::{FileId, Span};
+use crate::units::{Date, Duration};
+
+pub type Id = Spanned<String>;
+
+/// A top-level object with the file and the span of its head (`plan payroll`).
+#[derive(Debug, Clone)]
+pub struct Located<T> {
+    pub file: FileId,
+    pub head: Span,
+    pub value: T,
+}
+
+impl<T> std::ops::Deref for Located<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PartyRole {
+    Client,
+    Provider,
+    SubProvider,
+    Carrier,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Config {
+    pub name: Option<String>,
+    #[serde(default)]
+    pub party: Vec<Party>,
+    #[serde(default)]
+    pub paths: Paths,
+    #[serde(default)]
+    pub limits: Limits,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Party {
+    pub id: Id,
+    pub role: Spanned<PartyRole>,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct Paths {
+    pub contacts: String,
+    pub inventory: String,
+    pub contracts: String,
+    pub plans: String,
+    pub exercises: String,
+    pub signoffs: String,
+}
+
+impl Default for Paths {
+    fn default() -> Self {
+        Paths {
+            contacts: "contacts".into(),
+            inventory: "inventory".into(),
+            contracts: "contracts".into(),
+            plans: "plans".into(),
+            exercises: "exercises".into(),
+            signoffs: "signoffs".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, rename_all = "kebab-case")]
+pub struct Limits {
+    pub max_file_size: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_file_size: 1 << 20 }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config { name: None, party: Vec::new(), paths: Paths::default(), limits: Limits::default() }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+pub enum Availability {
+    #[serde(rename = "24x7")]
+    Always,
+    #[serde(rename = "business-hours")]
+    BusinessHours,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Channel {
+    pub value: String,
+    pub available: Availability,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct SigningKey {
+    pub key: Spanned<String>,
+    pub valid_after: Option<Spanned<Date>>,
+    pub valid_before: Option<Spanned<Date>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Contact {
+    pub id: Id,
+    pub party: Id,
+    pub name: String,
+    #[serde(default)]
+    pub role: Vec<String>,
+    #[serde(default)]
+    pub phone: Vec<Channel>,
+    #[serde(default)]
+    pub mobile: Vec<Channel>,
+    #[serde(default)]
+    pub email: Vec<Channel>,
+    pub deputy: Option<Id>,
+    pub verified: Spanned<Date>,
+    #[serde(default)]
+    pub may_approve: bool,
+    pub github: Option<String>,
+    #[serde(default)]
+    pub key: Vec<SigningKey>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Level {
+    Normal,
+    High,
+    VeryHigh,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Protection {
+    pub confidentiality: Option<Spanned<Level>>,
+    pub integrity: Option<Spanned<Level>>,
+    pub availability: Option<Spanned<Level>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Acknowledgement {
+    pub by: Id,
+    pub date: Spanned<Date>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Side {
+    Client,
+    Provider,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Infrastructure {
+    Shared,
+    Dedicated,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct System {
+    pub id: Id,
+    pub name: String,
+    pub side: Spanned<Side>,
+    pub operator: Id,
+    pub owner: Id,
+    pub protection: Option<Spanned<Protection>>,
+    pub acknowledged: Option<Spanned<Acknowledgement>>,
+    pub mtpd: Option<Spanned<Duration>>,
+    pub rto: Option<Spanned<Duration>>,
+    pub rpo: Option<Spanned<Duration>>,
+    #[serde(default)]
+    pub depends_on: Vec<Id>,
+    pub infrastructure: Option<Spanned<Infrastructure>>,
+    pub holds_data: Option<bool>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct InterfaceContacts {
+    pub client: Option<Id>,
+    pub provider: Option<Id>,
+    pub carrier: Option<Id>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Interface {
+    pub id: Id,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub carrier: Option<Id>,
+    pub contacts: Option<Spanned<InterfaceContacts>>,
+    pub protection: Option<Spanned<Protection>>,
+    pub acknowledged: Option<Spanned<Acknowledgement>>,
+    pub mtpd: Option<Spanned<Duration>>,
+    pub rto: Option<Spanned<Duration>>,
+    pub rpo: Option<Spanned<Duration>>,
+    #[serde(default)]
+    pub depends_on: Vec<Id>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Response {
+    pub category: Id,
+    pub within: Spanned<Duration>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct BackupTerms {
+    pub every: Option<Spanned<Duration>>,
+    pub retention: Option<Spanned<Duration>>,
+    pub offsite: Option<bool>,
+    pub restore_test: Option<Spanned<Duration>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Sla {
+    pub target: Id,
+    pub rto: Option<Spanned<Duration>>,
+    pub rpo: Option<Spanned<Duration>>,
+    pub availability: Option<String>,
+    #[serde(default)]
+    pub redundant: bool,
+    #[serde(default)]
+    pub response: Vec<Response>,
+    pub backup: Option<Spanned<BackupTerms>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExerciseKind {
+    PlanReview,
+    Walkthrough,
+    Tabletop,
+    AlarmTest,
+    RestoreTest,
+    FunctionalTest,
+    FullExercise,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct RequiredExercise {
+    pub kind: Spanned<ExerciseKind>,
+    pub every: Spanned<Duration>,
+    #[serde(default)]
+    pub client_participates: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Category {
+    pub id: Id,
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub severity: Option<String>,
+    pub urgency: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Revision {
+    pub number: Spanned<u32>,
+    pub effective: Spanned<Date>,
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub sla: Vec<Sla>,
+    #[serde(default)]
+    pub exercise: Vec<RequiredExercise>,
+    #[serde(default)]
+    pub category: Vec<Category>,
+    pub cooperation: Option<String>,
+    pub client_participation: Option<String>,
+    #[serde(default)]
+    pub action: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Contract {
+    pub id: Id,
+    pub title: String,
+    pub client: Id,
+    pub provider: Id,
+    pub revision: Vec<Spanned<Revision>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ContractRef {
+    pub id: Id,
+    pub revision: Spanned<u32>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Responsible {
+    pub client: Option<Id>,
+    pub provider: Option<Id>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Objective {
+    pub target: Id,
+    pub rto: Option<Spanned<Duration>>,
+    pub rpo: Option<Spanned<Duration>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct EscalationLevel {
+    pub level: Spanned<u32>,
+    pub notify: Id,
+    pub within: Spanned<Duration>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Escalation {
+    #[serde(default)]
+    pub level: Vec<Spanned<EscalationLevel>>,
+    pub unreachable: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Media {
+    Dedicated,
+    Shared,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Schedule {
+    pub every: Spanned<Duration>,
+    pub at: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Every {
+    pub every: Spanned<Duration>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct OnFailure {
+    pub escalate_to: Id,
+    pub within: Spanned<Duration>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Backup {
+    pub media: Option<Spanned<Media>>,
+    pub schedule: Option<Spanned<Schedule>>,
+    pub retention: Option<Spanned<Duration>>,
+    pub offsite: Option<Spanned<bool>>,
+    pub antivirus: Option<Spanned<String>>,
+    pub restore_test: Option<Spanned<Every>>,
+    pub deputy: Option<Id>,
+    pub on_failure: Option<Spanned<OnFailure>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Cause {
+    Technical,
+    Application,
+    Interface,
+    Security,
+    External,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Resolver {
+    Provider,
+    Joint,
+    Client,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Place {
+    Client,
+    Provider,
+    Interface,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Scenario {
+    pub id: Id,
+    pub title: Option<String>,
+    pub cause: Option<Spanned<Cause>>,
+    pub affects_others: Option<Spanned<bool>>,
+    pub resolver: Option<Spanned<Resolver>>,
+    #[serde(default)]
+    pub fault_in: Vec<Spanned<Place>>,
+    #[serde(default)]
+    pub detect: Vec<String>,
+    #[serde(default)]
+    pub contacts: Vec<Id>,
+    #[serde(default)]
+    pub step: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub forbidden: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub failover: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct PlannedExercise {
+    pub kind: Spanned<ExerciseKind>,
+    pub every: Spanned<Duration>,
+    #[serde(default)]
+    pub joint: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Plan {
+    pub id: Id,
+    pub title: String,
+    pub covers: Vec<Id>,
+    pub contract: Option<Spanned<ContractRef>>,
+    pub responsible: Option<Spanned<Responsible>>,
+    #[serde(default)]
+    pub objective: Vec<Spanned<Objective>>,
+    pub escalation: Option<Spanned<Escalation>>,
+    pub backup: Option<Spanned<Backup>>,
+    #[serde(default)]
+    pub forbidden: Vec<Spanned<String>>,
+    pub no_forbidden_actions: Option<Spanned<String>>,
+    #[serde(default)]
+    pub scenario: Vec<Spanned<Scenario>>,
+    #[serde(default)]
+    pub exercise: Vec<Spanned<PlannedExercise>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    Passed,
+    PassedWithFindings,
+    Failed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FindingStatus {
+    Open,
+    Closed,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Finding {
+    pub text: String,
+    pub owner: Id,
+    pub due: Spanned<Date>,
+    pub status: FindingStatus,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ExerciseRecord {
+    pub id: Id,
+    pub plan: Id,
+    pub kind: Spanned<ExerciseKind>,
+    pub date: Spanned<Date>,
+    #[serde(default)]
+    pub scenarios: Vec<Id>,
+    #[serde(default)]
+    pub participants: Vec<Id>,
+    pub result: Outcome,
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub finding: Vec<Spanned<Finding>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Signoff {
+    pub plan: Id,
+    pub party: Spanned<Side>,
+    pub signer: Id,
+    pub date: Spanned<Date>,
+    pub digest: Spanned<String>,
+    pub signature: Spanned<String>,
+}
+
+/// Everything loaded from a repository.
+#[derive(Debug, Default)]
+pub struct Model {
+    pub config: Option<Located<Config>>,
+    pub contacts: Vec<Located<Contact>>,
+    pub systems: Vec<Located<System>>,
+    pub interfaces: Vec<Located<Interface>>,
+    pub contracts: Vec<Located<Contract>>,
+    pub plans: Vec<Located<Plan>>,
+    pub exercises: Vec<Located<ExerciseRecord>>,
+    pub signoffs: Vec<Located<Signoff>>,
+}

@@ -1,0 +1,109 @@
+//! The JSON output, format version 1. A contract: fields are only ever added.
+
+use serde::Serialize;
+
+use super::Report;
+use crate::diagnostic::{Location, Severity};
+
+pub const VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Output<'a> {
+    version: u32,
+    tool: Tool,
+    as_of: String,
+    as_of_source: &'a str,
+    summary: Summary,
+    diagnostics: Vec<Diag>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    errors: usize,
+    warnings: usize,
+    notes: usize,
+}
+
+#[derive(Serialize)]
+struct Point {
+    line: usize,
+    column: usize,
+    offset: u32,
+}
+
+#[derive(Serialize)]
+struct Place {
+    file: String,
+    start: Point,
+    end: Point,
+}
+
+#[derive(Serialize)]
+struct Related {
+    #[serde(flatten)]
+    place: Place,
+    message: String,
+}
+
+#[derive(Serialize)]
+struct Diag {
+    code: &'static str,
+    name: &'static str,
+    severity: Severity,
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<Place>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    label: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help: Option<String>,
+    related: Vec<Related>,
+}
+
+fn place(report: &Report<'_>, loc: &Location) -> Place {
+    let p = report.position(loc);
+    Place {
+        file: p.path,
+        start: Point { line: p.line, column: p.column, offset: loc.span.start },
+        end: Point { line: p.end_line, column: p.end_column, offset: loc.span.end },
+    }
+}
+
+pub fn render(report: &Report<'_>) -> String {
+    let out = Output {
+        version: VERSION,
+        tool: Tool { name: "contingent", version: env!("CARGO_PKG_VERSION") },
+        as_of: report.as_of.to_string(),
+        as_of_source: report.as_of_source,
+        summary: Summary {
+            files: report.files_checked,
+            errors: report.count(Severity::Error),
+            warnings: report.count(Severity::Warning),
+            notes: report.count(Severity::Note),
+        },
+        diagnostics: report
+            .diagnostics
+            .iter()
+            .map(|d| Diag {
+                code: d.rule.code,
+                name: d.rule.name,
+                severity: d.severity,
+                message: d.message.clone(),
+                location: d.location.as_ref().map(|l| place(report, l)),
+                label: d.label.clone(),
+                help: d.help.clone(),
+                related: d.labels.iter().map(|l| Related { place: place(report, &l.location), message: l.message.clone() }).collect(),
+            })
+            .collect(),
+    };
+    let mut s = serde_json::to_string_pretty(&out).expect("the output serialises");
+    s.push('\n');
+    s
+}

@@ -1,0 +1,304 @@
+//! Cross-reference checks: ids unique per kind, every reference resolves to an object of the
+//! right kind, with "did you mean" suggestions.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::diagnostic::{did_you_mean, Diagnostic, FileId, Location, Span};
+use crate::format::Kind;
+use crate::model::{Id, Model};
+use crate::rules;
+
+/// The namespaces ids live in. Systems and interfaces share one: a plan's `covers` names either.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Ns {
+    Party,
+    Contact,
+    Inventory,
+    Contract,
+    Plan,
+    Exercise,
+}
+
+impl Ns {
+    const ALL: [Ns; 6] = [Ns::Party, Ns::Contact, Ns::Inventory, Ns::Contract, Ns::Plan, Ns::Exercise];
+
+    fn words(self) -> &'static str {
+        match self {
+            Ns::Party => "party",
+            Ns::Contact => "contact",
+            Ns::Inventory => "system or interface",
+            Ns::Contract => "contract",
+            Ns::Plan => "plan",
+            Ns::Exercise => "exercise record",
+        }
+    }
+    fn article(self) -> &'static str {
+        match self {
+            Ns::Exercise => "an",
+            _ => "a",
+        }
+    }
+    fn of_kind(kind: Kind) -> Option<Ns> {
+        Some(match kind {
+            Kind::Contact => Ns::Contact,
+            Kind::System | Kind::Interface => Ns::Inventory,
+            Kind::Contract => Ns::Contract,
+            Kind::Plan => Ns::Plan,
+            Kind::Exercise => Ns::Exercise,
+            Kind::Config | Kind::Signoff => return None,
+        })
+    }
+}
+
+/// Every defined id by namespace, with where it is defined.
+pub struct Index {
+    defs: HashMap<Ns, BTreeMap<String, Location>>,
+    broken: HashSet<(Ns, String)>,
+}
+
+impl Index {
+    pub fn get(&self, ns: Ns, id: &str) -> Option<Location> {
+        self.defs.get(&ns).and_then(|m| m.get(id)).copied()
+    }
+
+    /// Reports a reference that does not resolve in `ns`. Returns whether it resolved.
+    pub fn resolve(&self, ns: Ns, id: &Id, file: FileId, diags: &mut Vec<Diagnostic>) -> bool {
+        if self.get(ns, &id.value).is_some() {
+            return true;
+        }
+        if self.broken.contains(&(ns, id.value.clone())) {
+            return false; // exists, but invalid: already reported where it is defined
+        }
+        for other in Ns::ALL {
+            if other == ns {
+                continue;
+            }
+            if let Some(loc) = self.get(other, &id.value) {
+                diags.push(
+                    Diagnostic::new(&rules::REF_WRONG_KIND, format!("`{}` is {} {}, not {} {}", id.value, other.article(), other.words(), ns.article(), ns.words()))
+                        .at(file, id.span)
+                        .label(format!("expected {} {}", ns.article(), ns.words()))
+                        .with_label(loc.file, loc.span, format!("`{}` is defined here as {} {}", id.value, other.article(), other.words())),
+                );
+                return false;
+            }
+        }
+        let candidates = self.defs.get(&ns).map(|m| m.keys().map(String::as_str).collect::<Vec<_>>()).unwrap_or_default();
+        let mut d = Diagnostic::new(&rules::REF_UNRESOLVED, format!("no {} is named `{}`", ns.words(), id.value))
+            .at(file, id.span)
+            .label(format!("unknown {}", ns.words()));
+        d = match did_you_mean(&id.value, candidates.iter().copied()) {
+            Some(s) => {
+                let loc = self.get(ns, s).expect("a candidate is defined");
+                d.help(format!("did you mean `{s}`?")).with_label(loc.file, loc.span, format!("`{s}` is defined here"))
+            }
+            None if candidates.is_empty() => d.help(format!("define the {} first", ns.words())),
+            None => d.help(format!("define it, or use one of the existing ids (`contingent` knows {} of them)", candidates.len())),
+        };
+        diags.push(d);
+        false
+    }
+}
+
+fn define(defs: &mut BTreeMap<String, Location>, what: &str, id: &Id, file: FileId, diags: &mut Vec<Diagnostic>) {
+    let here = Location { file, span: id.span };
+    if let Some(first) = defs.get(&id.value) {
+        diags.push(
+            Diagnostic::new(&rules::REF_DUPLICATE, format!("{what} `{}` is defined twice", id.value))
+                .at(file, id.span)
+                .label("defined again here")
+                .with_label(first.file, first.span, "first defined here")
+                .help("ids must be unique for each kind across the repository: rename or merge one of them"),
+        );
+    } else {
+        defs.insert(id.value.clone(), here);
+    }
+}
+
+/// Builds the index of ids, reporting duplicates.
+pub fn index(model: &Model, broken: &HashSet<(Kind, String)>, diags: &mut Vec<Diagnostic>) -> Index {
+    let mut defs: HashMap<Ns, BTreeMap<String, Location>> = HashMap::new();
+    if let Some(c) = &model.config {
+        let m = defs.entry(Ns::Party).or_default();
+        for p in &c.party {
+            define(m, "party", &p.id, c.file, diags);
+        }
+    }
+    let mut def = |ns: Ns, what: &str, id: &Id, file: FileId| define(defs.entry(ns).or_default(), what, id, file, diags);
+    for c in &model.contacts {
+        def(Ns::Contact, "contact", &c.id, c.file);
+    }
+    for s in &model.systems {
+        def(Ns::Inventory, "system", &s.id, s.file);
+    }
+    for i in &model.interfaces {
+        def(Ns::Inventory, "interface", &i.id, i.file);
+    }
+    for c in &model.contracts {
+        def(Ns::Contract, "contract", &c.id, c.file);
+    }
+    for p in &model.plans {
+        def(Ns::Plan, "plan", &p.id, p.file);
+    }
+    for e in &model.exercises {
+        def(Ns::Exercise, "exercise record", &e.id, e.file);
+    }
+    let broken = broken.iter().filter_map(|(k, id)| Ns::of_kind(*k).map(|ns| (ns, id.clone()))).collect();
+    Index { defs, broken }
+}
+
+/// Checks ids and references of the whole model.
+pub fn check(model: &Model, broken: &HashSet<(Kind, String)>, diags: &mut Vec<Diagnostic>) -> Index {
+    let index = index(model, broken, diags);
+    let d = diags;
+    for c in &model.contacts {
+        index.resolve(Ns::Party, &c.party, c.file, d);
+        if let Some(dep) = &c.deputy {
+            index.resolve(Ns::Contact, dep, c.file, d);
+        }
+    }
+    for s in &model.systems {
+        index.resolve(Ns::Party, &s.operator, s.file, d);
+        index.resolve(Ns::Contact, &s.owner, s.file, d);
+        for dep in &s.depends_on {
+            index.resolve(Ns::Inventory, dep, s.file, d);
+        }
+        if let Some(a) = &s.acknowledged {
+            index.resolve(Ns::Contact, &a.by, s.file, d);
+        }
+    }
+    for i in &model.interfaces {
+        if let Some(c) = &i.carrier {
+            index.resolve(Ns::Party, c, i.file, d);
+        }
+        if let Some(cs) = &i.contacts {
+            for c in [&cs.client, &cs.provider, &cs.carrier].into_iter().flatten() {
+                index.resolve(Ns::Contact, c, i.file, d);
+            }
+        }
+        for dep in &i.depends_on {
+            index.resolve(Ns::Inventory, dep, i.file, d);
+        }
+        if let Some(a) = &i.acknowledged {
+            index.resolve(Ns::Contact, &a.by, i.file, d);
+        }
+    }
+    for c in &model.contracts {
+        index.resolve(Ns::Party, &c.client, c.file, d);
+        index.resolve(Ns::Party, &c.provider, c.file, d);
+        let mut numbers: BTreeMap<u32, Span> = BTreeMap::new();
+        for r in &c.revision {
+            if let Some(first) = numbers.insert(r.number.value, r.number.span) {
+                d.push(
+                    Diagnostic::new(&rules::REF_DUPLICATE, format!("contract `{}` has two revisions numbered {}", c.id.value, r.number.value))
+                        .at(c.file, r.number.span)
+                        .with_label(c.file, first, "first defined here")
+                        .help("number revisions 1, 2, 3, ... in the order they take effect"),
+                );
+            }
+            let categories: Vec<&str> = r.category.iter().map(|c| c.id.value.as_str()).collect();
+            for sla in &r.sla {
+                index.resolve(Ns::Inventory, &sla.target, c.file, d);
+                for resp in &sla.response {
+                    if !categories.is_empty() && !categories.contains(&resp.category.value.as_str()) {
+                        let mut diag = Diagnostic::new(&rules::REF_UNRESOLVED, format!("revision {} of contract `{}` defines no incident category `{}`", r.number.value, c.id.value, resp.category.value))
+                            .at(c.file, resp.category.span)
+                            .label("unknown incident category");
+                        diag = diag.help(match did_you_mean(&resp.category.value, categories.iter().copied()) {
+                            Some(s) => format!("did you mean `{s}`? categories of this revision: {}", categories.join(", ")),
+                            None => format!("categories of this revision: {}", categories.join(", ")),
+                        });
+                        d.push(diag);
+                    }
+                }
+            }
+        }
+    }
+    let contracts: HashMap<&str, &crate::model::Located<crate::model::Contract>> = model.contracts.iter().map(|c| (c.id.value.as_str(), c)).collect();
+    let plans: HashMap<&str, &crate::model::Located<crate::model::Plan>> = model.plans.iter().map(|p| (p.id.value.as_str(), p)).collect();
+    for p in &model.plans {
+        let f = p.file;
+        for c in &p.covers {
+            index.resolve(Ns::Inventory, c, f, d);
+        }
+        if let Some(cr) = &p.contract {
+            if index.resolve(Ns::Contract, &cr.id, f, d) {
+                if let Some(contract) = contracts.get(cr.id.value.as_str()) {
+                    let numbers: Vec<u32> = contract.revision.iter().map(|r| r.number.value).collect();
+                    if !numbers.contains(&cr.revision.value) {
+                        d.push(
+                            Diagnostic::new(&rules::REF_UNRESOLVED, format!("contract `{}` has no revision {}", cr.id.value, cr.revision.value))
+                                .at(f, cr.revision.span)
+                                .label("unknown revision")
+                                .with_label(contract.file, contract.head, format!("revisions: {}", numbers.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")))
+                                .help(format!("pin one of the contract's revisions: {}", numbers.iter().map(u32::to_string).collect::<Vec<_>>().join(", "))),
+                        );
+                    }
+                }
+            }
+        }
+        if let Some(r) = &p.responsible {
+            for c in [&r.client, &r.provider].into_iter().flatten() {
+                index.resolve(Ns::Contact, c, f, d);
+            }
+        }
+        for o in &p.objective {
+            index.resolve(Ns::Inventory, &o.target, f, d);
+        }
+        if let Some(e) = &p.escalation {
+            for l in &e.level {
+                index.resolve(Ns::Contact, &l.notify, f, d);
+            }
+        }
+        if let Some(b) = &p.backup {
+            if let Some(dep) = &b.deputy {
+                index.resolve(Ns::Contact, dep, f, d);
+            }
+            if let Some(of) = &b.on_failure {
+                index.resolve(Ns::Contact, &of.escalate_to, f, d);
+            }
+        }
+        let mut scenario_ids = BTreeMap::new();
+        for s in &p.scenario {
+            define(&mut scenario_ids, "scenario", &s.id, f, d);
+            for c in &s.contacts {
+                index.resolve(Ns::Contact, c, f, d);
+            }
+        }
+    }
+    for e in &model.exercises {
+        let f = e.file;
+        if index.resolve(Ns::Plan, &e.plan, f, d) {
+            if let Some(plan) = plans.get(e.plan.value.as_str()) {
+                let ids: Vec<&str> = plan.scenario.iter().map(|s| s.id.value.as_str()).collect();
+                for s in &e.scenarios {
+                    if !ids.contains(&s.value.as_str()) {
+                        let help = match did_you_mean(&s.value, ids.iter().copied()) {
+                            Some(m) => format!("did you mean `{m}`? scenarios of `{}`: {}", plan.id.value, ids.join(", ")),
+                            None if ids.is_empty() => format!("plan `{}` has no scenarios", plan.id.value),
+                            None => format!("scenarios of `{}`: {}", plan.id.value, ids.join(", ")),
+                        };
+                        d.push(
+                            Diagnostic::new(&rules::REF_UNRESOLVED, format!("plan `{}` has no scenario `{}`", plan.id.value, s.value))
+                                .at(f, s.span)
+                                .label("unknown scenario")
+                                .with_label(plan.file, plan.head, "the plan is defined here")
+                                .help(help),
+                        );
+                    }
+                }
+            }
+        }
+        for c in &e.participants {
+            index.resolve(Ns::Contact, c, f, d);
+        }
+        for finding in &e.finding {
+            index.resolve(Ns::Contact, &finding.owner, f, d);
+        }
+    }
+    for s in &model.signoffs {
+        index.resolve(Ns::Plan, &s.plan, s.file, d);
+        index.resolve(Ns::Contact, &s.signer, s.file, d);
+    }
+    index
+}

@@ -1,0 +1,137 @@
+//! The only code that reads plan files. A [`Source`] lists and reads files by repository-relative
+//! path; the work tree is one source (and the Git index or a commit can be others), so every check
+//! runs the same way whatever the files come from.
+
+pub mod worktree;
+
+use crate::diagnostic::FileId;
+
+/// A file listed by a source, or a listed path that must not be read (and why).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Listed {
+    File(String),
+    SymlinkOutside { path: String, target: String },
+}
+
+/// The outcome of reading one file.
+#[derive(Debug)]
+pub enum Read {
+    Bytes(Vec<u8>),
+    TooLarge(u64),
+    NotFound,
+    Failed(String),
+}
+
+pub trait Source: Sync {
+    /// Every `.kdl` file below `dir` (repository-relative, `/`-separated), sorted.
+    fn list(&self, dir: &str) -> Vec<Listed>;
+    /// Reads a file, refusing files larger than `limit` bytes without reading them.
+    fn read(&self, path: &str, limit: u64) -> Read;
+    /// How to name the repository in messages.
+    fn describe(&self) -> String;
+}
+
+/// A file of the repository with its text (empty when it could not be read).
+#[derive(Debug)]
+pub struct SourceFile {
+    pub path: String,
+    pub text: String,
+    line_starts: std::sync::OnceLock<Vec<u32>>,
+}
+
+impl SourceFile {
+    pub fn new(path: String, text: String) -> SourceFile {
+        SourceFile { path, text, line_starts: std::sync::OnceLock::new() }
+    }
+
+    fn line_starts(&self) -> &[u32] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0).chain(self.text.match_indices('\n').map(|(i, _)| i as u32 + 1)).collect()
+        })
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: u32) -> (usize, usize) {
+        let offset = (offset as usize).min(self.text.len());
+        let starts = self.line_starts();
+        let line = starts.partition_point(|&s| s as usize <= offset) - 1;
+        let start = starts[line] as usize;
+        let mut col_end = offset;
+        while !self.text.is_char_boundary(col_end) {
+            col_end -= 1;
+        }
+        let col = self.text[start..col_end].chars().count() + 1;
+        (line + 1, col)
+    }
+
+    /// The text of a 1-based line, without its line break.
+    pub fn line(&self, line: usize) -> &str {
+        let starts = self.line_starts();
+        let Some(&start) = starts.get(line - 1) else { return "" };
+        let end = starts.get(line).map(|&e| e as usize).unwrap_or(self.text.len());
+        self.text[start as usize..end].trim_end_matches(['\n', '\r'])
+    }
+}
+
+/// All files of one run, addressed by [`FileId`].
+#[derive(Debug, Default)]
+pub struct Files {
+    files: Vec<SourceFile>,
+}
+
+impl Files {
+    pub fn add(&mut self, path: String, text: String) -> FileId {
+        self.files.push(SourceFile::new(path, text));
+        FileId(self.files.len() as u32 - 1)
+    }
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+    pub fn set_text(&mut self, id: FileId, text: String) {
+        let f = &mut self.files[id.0 as usize];
+        *f = SourceFile::new(std::mem::take(&mut f.path), text);
+    }
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+/// Normalises a configured folder: no leading `./`, no trailing `/`, `.` for the root.
+pub fn normalise_dir(dir: &str) -> String {
+    let mut parts = Vec::new();
+    for p in dir.split('/') {
+        match p {
+            "" | "." => {}
+            other => parts.push(other),
+        }
+    }
+    if parts.is_empty() {
+        ".".into()
+    } else {
+        parts.join("/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_count_characters() {
+        let f = SourceFile::new("x".into(), "ab\nüx y\n".into());
+        assert_eq!(f.line_col(0), (1, 1));
+        assert_eq!(f.line_col(3), (2, 1));
+        assert_eq!(f.line_col(5), (2, 2)); // after the two-byte ü
+        assert_eq!(f.line(2), "üx y");
+    }
+
+    #[test]
+    fn dirs_are_normalised() {
+        assert_eq!(normalise_dir("./plans/"), "plans");
+        assert_eq!(normalise_dir("."), ".");
+        assert_eq!(normalise_dir("a//b"), "a/b");
+    }
+}

@@ -1,0 +1,257 @@
+//! KDL text to a document with spans. Parse errors become diagnostics; nothing here panics on input.
+
+use kdl::KdlDocument;
+
+use crate::diagnostic::{Diagnostic, FileId, Span};
+use crate::rules;
+
+/// Deepest `{ }` nesting accepted. The format needs five levels; the limit keeps the recursive
+/// parser far from the stack's end on generated or corrupt files.
+pub const MAX_DEPTH: usize = 64;
+
+/// Parses KDL v2. Returns `None` when the file does not parse; the reasons are in `diags`.
+pub fn parse(file: FileId, src: &str, diags: &mut Vec<Diagnostic>) -> Option<KdlDocument> {
+    if let Some(offset) = too_deep(src) {
+        diags.push(
+            Diagnostic::new(&rules::KDL_TOO_DEEP, format!("blocks are nested more than {MAX_DEPTH} levels deep"))
+                .at(file, Span::new(offset, offset + 1))
+                .label("too deep")
+                .help("no file of this format nests more than a few levels: the file is probably generated or corrupt"),
+        );
+        return None;
+    }
+    match KdlDocument::parse_v2(src) {
+        Ok(doc) => Some(doc),
+        Err(err) => {
+            if let Some((span, what, fix)) = v1_syntax(src) {
+                diags.push(
+                    Diagnostic::new(&rules::KDL_V1, format!("this file is KDL v1 ({what}); contingent reads KDL v2"))
+                        .at(file, span)
+                        .label(format!("KDL v1: {what}"))
+                        .help(format!(
+                            "convert the file to KDL v2: {fix}; in v2, #true, #false and #null replace true, false and null, and raw strings are written #\"...\"#"
+                        )),
+                );
+                return None;
+            }
+            let mut seen = Vec::new();
+            for d in err.diagnostics {
+                let mut span = Span::from_kdl(d.span);
+                if span.end as usize > src.len() {
+                    span = Span::new(src.len(), src.len());
+                }
+                let message = d.message.unwrap_or_else(|| "invalid KDL".into());
+                if seen.contains(&(span, message.clone())) {
+                    continue;
+                }
+                seen.push((span, message.clone()));
+                let mut diag = Diagnostic::new(&rules::KDL_SYNTAX, lower_first(&message)).at(file, span);
+                if let Some(label) = d.label {
+                    diag = diag.label(label);
+                }
+                if let Some((token_span, token)) = bare_digit_token(src, span) {
+                    diag = diag
+                        .at(file, token_span)
+                        .label("a bare value cannot start with a digit")
+                        .help(format!("dates, durations and values such as 24x7 are strings: write \"{token}\""));
+                } else if let Some(help) = d.help {
+                    diag = diag.help(help);
+                }
+                diags.push(diag);
+            }
+            None
+        }
+    }
+}
+
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect::<String>().trim_end_matches('.').to_string(),
+        None => String::new(),
+    }
+}
+
+/// Scans the text for `{ }` nesting outside strings and comments; returns the offset of the first
+/// brace deeper than [`MAX_DEPTH`].
+fn too_deep(src: &str) -> Option<usize> {
+    let b = src.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => i = skip_string(b, i, 0),
+            b'#' if b.get(i + 1) == Some(&b'"') || b.get(i + 1) == Some(&b'#') => {
+                let hashes = b[i..].iter().take_while(|&&c| c == b'#').count();
+                if b.get(i + hashes) == Some(&b'"') {
+                    i = skip_string(b, i + hashes, hashes);
+                } else {
+                    i += hashes;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                let mut level = 1;
+                i += 2;
+                while i < b.len() && level > 0 {
+                    if b[i] == b'/' && b.get(i + 1) == Some(&b'*') {
+                        level += 1;
+                        i += 2;
+                    } else if b[i] == b'*' && b.get(i + 1) == Some(&b'/') {
+                        level -= 1;
+                        i += 2;
+                    } else {
+                        i += 1;
+                    }
+                }
+            }
+            b'{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(i);
+                }
+                i += 1;
+            }
+            b'}' => {
+                depth = depth.saturating_sub(1);
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// Skips a string starting at the quote at `i`; `hashes` > 0 for raw strings. Returns the offset
+/// after the string (or the end of the text).
+fn skip_string(b: &[u8], i: usize, hashes: usize) -> usize {
+    let multi = b[i..].starts_with(b"\"\"\"");
+    let quote: &[u8] = if multi { b"\"\"\"" } else { b"\"" };
+    let mut j = i + quote.len();
+    while j < b.len() {
+        if hashes == 0 && b[j] == b'\\' {
+            j += 2;
+            continue;
+        }
+        if b[j..].starts_with(quote) && b[j + quote.len()..].iter().take(hashes).filter(|&&c| c == b'#').count() == hashes {
+            return j + quote.len() + hashes;
+        }
+        if !multi && b[j] == b'\n' {
+            return j;
+        }
+        j += 1;
+    }
+    b.len()
+}
+
+fn is_value_end(c: Option<&u8>) -> bool {
+    matches!(c, None | Some(b' ' | b'\t' | b'\r' | b'\n' | b';' | b'}'))
+}
+
+/// Finds KDL v1 syntax that v2 rejects: bare `true`/`false`/`null` values and `r"..."` raw strings.
+fn v1_syntax(src: &str) -> Option<(Span, &'static str, &'static str)> {
+    let b = src.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                i = skip_string(b, i, 0);
+                continue;
+            }
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            _ => {}
+        }
+        let after_sep = i > 0 && matches!(b[i - 1], b' ' | b'\t' | b'=');
+        if after_sep {
+            for (word, what, fix) in [
+                ("true", "bare `true`", "write #true"),
+                ("false", "bare `false`", "write #false"),
+                ("null", "bare `null`", "write #null"),
+            ] {
+                if b[i..].starts_with(word.as_bytes()) && is_value_end(b.get(i + word.len())) {
+                    return Some((Span::new(i, i + word.len()), what, fix));
+                }
+            }
+            if b[i] == b'r' && matches!(b.get(i + 1), Some(b'"' | b'#')) {
+                let end = src[i..].find(|c: char| c.is_whitespace()).map_or(src.len(), |e| i + e);
+                return Some((Span::new(i, end), "a raw string r\"...\"", "write #\"...\"# instead of r\"...\" or r#\"...\"#"));
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// A bare token such as `15m` or `2026-01-01` inside (or starting at) an error span.
+fn bare_digit_token(src: &str, span: Span) -> Option<(Span, String)> {
+    let b = src.as_bytes();
+    let start = (span.start as usize).min(b.len());
+    let end = (span.end as usize).min(b.len());
+    let mut i = start;
+    while i < end.max(start + 1).min(b.len()) {
+        let at_token_start = i == 0 || matches!(b[i - 1], b' ' | b'\t' | b'=' | b'\n');
+        if at_token_start && b[i].is_ascii_digit() {
+            let len = b[i..].iter().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b':' | b'.' | b'_')).count();
+            let token = &src[i..i + len];
+            if token.bytes().any(|c| c.is_ascii_alphabetic() || c == b':') || token.matches('-').count() == 2 {
+                return Some((Span::new(i, i + len), token.to_string()));
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(src: &str) -> Vec<Diagnostic> {
+        let mut d = Vec::new();
+        assert!(parse(FileId(0), src, &mut d).is_none());
+        d
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_parsing() {
+        let src = "a {".repeat(10_000) + &"}".repeat(10_000);
+        let d = errors(&src);
+        assert_eq!(d[0].rule.code, "KDL003");
+        assert_eq!(d[0].location.unwrap().span.start, 3 * 64);
+    }
+
+    #[test]
+    fn braces_in_strings_and_comments_do_not_count() {
+        let src = format!("a \"{}\" // {}\n/* {} */ b #\"{}\"#\n", "{".repeat(100), "{".repeat(100), "{".repeat(100), "{".repeat(100));
+        assert_eq!(too_deep(&src), None);
+        let mut d = Vec::new();
+        assert!(parse(FileId(0), &src, &mut d).is_some(), "{d:?}");
+    }
+
+    #[test]
+    fn v1_files_are_recognised() {
+        let d = errors("node offsite=true\n");
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].rule.code, "KDL002");
+        assert_eq!(d[0].location.unwrap().span, Span::new(13, 17));
+        let d = errors("note r\"C:\\x\"\n");
+        assert_eq!(d[0].rule.code, "KDL002");
+    }
+
+    #[test]
+    fn bare_durations_get_a_precise_hint() {
+        let d = errors("level 1 within=15m\n");
+        assert_eq!(d[0].rule.code, "KDL001");
+        assert_eq!(d[0].location.unwrap().span, Span::new(15, 18));
+        assert!(d[0].help.as_deref().unwrap().contains("\"15m\""));
+    }
+}

@@ -1,0 +1,408 @@
+//! KDL to JSON, driven by the schema's shape, keeping a span for every JSON location.
+//!
+//! The mapping (documented in `schema/README.md`):
+//! - a top-level node becomes one JSON object; the configuration file is one object whose
+//!   members are its top-level nodes;
+//! - a node's positional arguments fill the properties named by `x-kdl-args`, in order;
+//! - `key=value` properties and child nodes both become members named by the key or node name;
+//! - a member whose schema is a scalar is a child node with exactly one argument;
+//! - a member whose schema is an array of scalars collects the arguments of every node with that
+//!   name; an array of objects gets one element per node: repeated nodes are always arrays, even
+//!   when they appear once;
+//! - strings, integers, decimals, `#true`/`#false` and `#null` become their JSON counterparts.
+//!
+//! Names the schema does not know, duplicates and wrong argument counts are reported here, with the
+//! exact span; everything else (types, enums, patterns, required members) by the JSON Schema.
+
+use kdl::{KdlEntry, KdlNode, KdlValue};
+use serde_json::{Map, Number, Value};
+
+use super::shape::{LeafType, ObjShape, Shape};
+use crate::diagnostic::{did_you_mean, Diagnostic, FileId, Span};
+use crate::rules;
+
+/// The span of one JSON location and of the members below it.
+#[derive(Debug, Clone, Default)]
+pub struct SpanNode {
+    /// The value: an entry's value, or a whole node.
+    pub span: Span,
+    /// What names it: the node head (`plan payroll`), a property key, or the value itself.
+    pub key: Span,
+    pub kids: Kids,
+}
+
+#[derive(Debug, Clone, Default)]
+pub enum Kids {
+    #[default]
+    Leaf,
+    Object(Vec<(String, SpanNode)>),
+    Array(Vec<SpanNode>),
+}
+
+impl SpanNode {
+    fn leaf(span: Span, key: Span) -> SpanNode {
+        SpanNode { span, key, kids: Kids::Leaf }
+    }
+
+    /// One step down: a member name or an array index.
+    pub fn get(&self, segment: &str) -> Option<&SpanNode> {
+        match &self.kids {
+            Kids::Object(m) => m.iter().find(|(k, _)| k == segment).map(|(_, v)| v),
+            Kids::Array(a) => segment.parse::<usize>().ok().and_then(|i| a.get(i)),
+            Kids::Leaf => None,
+        }
+    }
+
+    /// The deepest node along a JSON pointer's segments, and how many segments were found.
+    pub fn lookup<'a, I: IntoIterator<Item = S>, S: AsRef<str>>(&'a self, segments: I) -> (&'a SpanNode, usize) {
+        let mut node = self;
+        let mut depth = 0;
+        for seg in segments {
+            match node.get(seg.as_ref()) {
+                Some(n) => {
+                    node = n;
+                    depth += 1;
+                }
+                None => break,
+            }
+        }
+        (node, depth)
+    }
+
+    /// Every JSON pointer below this node with its value span, in document order.
+    pub fn pointers(&self) -> Vec<(String, Span)> {
+        let mut out = Vec::new();
+        fn walk(n: &SpanNode, path: &mut String, out: &mut Vec<(String, Span)>) {
+            out.push((if path.is_empty() { String::new() } else { path.clone() }, n.span));
+            let len = path.len();
+            match &n.kids {
+                Kids::Leaf => {}
+                Kids::Object(m) => {
+                    for (k, v) in m {
+                        path.push('/');
+                        path.push_str(&k.replace('~', "~0").replace('/', "~1"));
+                        walk(v, path, out);
+                        path.truncate(len);
+                    }
+                }
+                Kids::Array(a) => {
+                    for (i, v) in a.iter().enumerate() {
+                        path.push('/');
+                        path.push_str(&i.to_string());
+                        walk(v, path, out);
+                        path.truncate(len);
+                    }
+                }
+            }
+        }
+        walk(self, &mut String::new(), &mut out);
+        out
+    }
+}
+
+pub struct Mapper<'a> {
+    pub file: FileId,
+    pub src: &'a str,
+    pub diags: &'a mut Vec<Diagnostic>,
+}
+
+/// The span of an entry's value, without surrounding whitespace or the `key=` part.
+pub fn value_span(src: &str, entry: &KdlEntry) -> Span {
+    let full = Span::from_kdl(entry.span());
+    let mut start = full.start as usize;
+    let mut end = (full.end as usize).min(src.len());
+    if let Some(name) = entry.name() {
+        let after = Span::from_kdl(name.span()).end as usize;
+        if let Some(eq) = src.get(after..end).and_then(|s| s.find('=')) {
+            start = after + eq + 1;
+        }
+    }
+    let text = src.get(start..end).unwrap_or("");
+    let trimmed_start = text.len() - text.trim_start().len();
+    let trimmed_end = text.trim_end().len();
+    if trimmed_end > trimmed_start {
+        end = start + trimmed_end;
+        start += trimmed_start;
+    }
+    Span::new(start, end)
+}
+
+/// The span of an entry's key (`key` of `key=value`), or of its value for arguments.
+fn key_span(src: &str, entry: &KdlEntry) -> Span {
+    match entry.name() {
+        Some(n) => Span::from_kdl(n.span()),
+        None => value_span(src, entry),
+    }
+}
+
+/// The node's name and entries: what a reader sees as "the node" on its first line.
+pub fn head_span(src: &str, node: &KdlNode) -> Span {
+    let name = Span::from_kdl(node.name().span());
+    let end = node.entries().iter().map(|e| value_span(src, e).end).max().unwrap_or(name.end);
+    Span { start: name.start, end: end.max(name.end) }
+}
+
+fn describe(node: &KdlNode) -> String {
+    match node.entries().first() {
+        Some(e) if e.name().is_none() => match e.value() {
+            KdlValue::String(s) => format!("`{} {}`", node.name().value(), s),
+            v => format!("`{} {}`", node.name().value(), v),
+        },
+        _ => format!("`{}`", node.name().value()),
+    }
+}
+
+impl Mapper<'_> {
+    fn err(&mut self, rule: &'static rules::Rule, span: Span, message: String) -> &mut Diagnostic {
+        self.diags.push(Diagnostic::new(rule, message).at(self.file, span));
+        self.diags.last_mut().expect("just pushed")
+    }
+
+    fn check_annotations(&mut self, node: &KdlNode) {
+        if let Some(ty) = node.ty() {
+            let span = Span::from_kdl(ty.span());
+            self.err(&rules::SCH_ANNOTATION, span, format!("type annotation `({})` is not used by this format", ty.value()))
+                .help = Some("remove the annotation: every value's type follows from where it stands".into());
+        }
+        for e in node.entries() {
+            if let Some(ty) = e.ty() {
+                let span = value_span(self.src, e);
+                self.err(&rules::SCH_ANNOTATION, span, format!("type annotation `({})` is not used by this format", ty.value()))
+                    .help = Some("remove the annotation: every value's type follows from where it stands".into());
+            }
+        }
+    }
+
+    /// Converts a KDL value to JSON, reporting numbers JSON cannot hold.
+    fn scalar(&mut self, value: &KdlValue, span: Span) -> Value {
+        match value {
+            KdlValue::String(s) => Value::String(s.clone()),
+            KdlValue::Integer(i) => match i64::try_from(*i) {
+                Ok(i) => Value::Number(i.into()),
+                Err(_) => {
+                    self.err(&rules::SCH_TYPE, span, format!("the number {i} is too large"));
+                    Value::Null
+                }
+            },
+            KdlValue::Float(f) => match Number::from_f64(*f) {
+                Some(n) => Value::Number(n),
+                None => {
+                    self.err(&rules::SCH_TYPE, span, format!("{value} is not a finite number"));
+                    Value::Null
+                }
+            },
+            KdlValue::Bool(b) => Value::Bool(*b),
+            KdlValue::Null => Value::Null,
+        }
+    }
+
+    /// Maps one node as an object of the given shape.
+    pub fn object_node(&mut self, node: &KdlNode, shape: &ObjShape) -> (Value, SpanNode) {
+        self.check_annotations(node);
+        let context = describe(node);
+        let mut obj = Map::new();
+        let mut spans: Vec<(String, SpanNode)> = Vec::new();
+        let mut arg_index = 0;
+        for entry in node.entries() {
+            let vspan = value_span(self.src, entry);
+            let (name, kspan) = match entry.name() {
+                Some(n) => (n.value().to_string(), Span::from_kdl(n.span())),
+                None => {
+                    let Some(name) = shape.args.get(arg_index) else {
+                        let expected = match shape.args.len() {
+                            0 => "no arguments".to_string(),
+                            1 => "one argument".to_string(),
+                            n => format!("{n} arguments"),
+                        };
+                        self.err(&rules::SCH_ARGUMENTS, vspan, format!("unexpected argument {} to {context}", entry.value()))
+                            .help = Some(format!("{} takes {expected}; give other values as `name=value`", describe_name(node)));
+                        continue;
+                    };
+                    arg_index += 1;
+                    (name.clone(), vspan)
+                }
+            };
+            let Some(prop_shape) = shape.prop(&name) else {
+                self.unknown(&name, kspan, &context, shape, true);
+                continue;
+            };
+            if let Some((_, first)) = spans.iter().find(|(k, _)| *k == name) {
+                let first = first.key;
+                let file = self.file;
+                self.err(&rules::SCH_DUPLICATE, kspan, format!("`{name}` is given twice in {context}"))
+                    .labels
+                    .push(crate::diagnostic::Label { location: crate::diagnostic::Location { file, span: first }, message: "first given here".into() });
+                continue;
+            }
+            let value = self.scalar(entry.value(), vspan);
+            let value = match prop_shape {
+                Shape::ScalarList(_) => Value::Array(vec![value]),
+                Shape::Object(_) | Shape::ObjectList(_) => {
+                    self.err(&rules::SCH_TYPE, vspan, format!("`{name}` cannot be given as a value"))
+                        .help = Some(format!("write `{name}` as a child node: {}", prop_shape.description()));
+                    continue;
+                }
+                Shape::Scalar(_) => value,
+            };
+            let kids = match value {
+                Value::Array(_) => Kids::Array(vec![SpanNode::leaf(vspan, vspan)]),
+                _ => Kids::Leaf,
+            };
+            obj.insert(name.clone(), value);
+            spans.push((name, SpanNode { span: vspan, key: kspan, kids }));
+        }
+        if let Some(children) = node.children() {
+            self.children(children.nodes(), shape, &context, &mut obj, &mut spans);
+        }
+        let head = head_span(self.src, node);
+        (Value::Object(obj), SpanNode { span: Span::from_kdl(node.span()), key: head, kids: Kids::Object(spans) })
+    }
+
+    /// Maps a list of nodes as the members of one object (a node's children, or a whole document).
+    pub fn children(
+        &mut self,
+        nodes: &[KdlNode],
+        shape: &ObjShape,
+        context: &str,
+        obj: &mut Map<String, Value>,
+        spans: &mut Vec<(String, SpanNode)>,
+    ) {
+        for child in nodes {
+            let name = child.name().value();
+            let nspan = Span::from_kdl(child.name().span());
+            let Some(prop_shape) = shape.prop(name) else {
+                self.unknown(name, nspan, context, shape, false);
+                continue;
+            };
+            let existing = spans.iter().position(|(k, _)| k == name);
+            match prop_shape {
+                Shape::Scalar(leaf) => {
+                    if let Some(i) = existing {
+                        let first = spans[i].1.key;
+                        let file = self.file;
+                        self.err(&rules::SCH_DUPLICATE, nspan, format!("`{name}` is given twice in {context}"))
+                            .labels
+                            .push(crate::diagnostic::Label { location: crate::diagnostic::Location { file, span: first }, message: "first given here".into() });
+                        continue;
+                    }
+                    self.check_annotations(child);
+                    let mut args = child.entries().iter().filter(|e| e.name().is_none());
+                    let (Some(arg), None) = (args.next(), args.next()) else {
+                        let n = child.entries().iter().filter(|e| e.name().is_none()).count();
+                        let msg = if n == 0 { format!("`{name}` needs a value") } else { format!("`{name}` takes one value, found {n}") };
+                        let example = match (leaf.ty, leaf.def.as_deref()) {
+                            (LeafType::Boolean, _) => "#true or #false".to_string(),
+                            (_, Some("date")) => "\"2026-03-31\"".to_string(),
+                            (_, Some("duration")) => "\"4h\"".to_string(),
+                            (LeafType::Integer | LeafType::Number, _) => "a number".to_string(),
+                            _ => "\"...\"".to_string(),
+                        };
+                        self.err(&rules::SCH_ARGUMENTS, head_span(self.src, child), msg)
+                            .help = Some(format!("write `{name} {example}`: {}", leaf.description));
+                        continue;
+                    };
+                    if let Some(extra) = child.entries().iter().find(|e| e.name().is_some()) {
+                        let span = key_span(self.src, extra);
+                        self.err(&rules::SCH_ARGUMENTS, span, format!("`{name}` takes a single value, not properties"));
+                    }
+                    if child.children().is_some() {
+                        self.err(&rules::SCH_ARGUMENTS, nspan, format!("`{name}` takes a single value, not a block"));
+                    }
+                    let vspan = value_span(self.src, arg);
+                    let value = self.scalar(arg.value(), vspan);
+                    obj.insert(name.to_string(), value);
+                    spans.push((name.to_string(), SpanNode::leaf(vspan, nspan)));
+                }
+                Shape::ScalarList(_) => {
+                    self.check_annotations(child);
+                    let mut items = Vec::new();
+                    let mut item_spans = Vec::new();
+                    for e in child.entries() {
+                        if e.name().is_some() {
+                            let span = key_span(self.src, e);
+                            self.err(&rules::SCH_ARGUMENTS, span, format!("`{name}` takes a list of values, not properties"));
+                            continue;
+                        }
+                        let vspan = value_span(self.src, e);
+                        items.push(self.scalar(e.value(), vspan));
+                        item_spans.push(SpanNode::leaf(vspan, vspan));
+                    }
+                    if child.children().is_some() {
+                        self.err(&rules::SCH_ARGUMENTS, nspan, format!("`{name}` takes a list of values, not a block"));
+                    }
+                    if items.is_empty() {
+                        self.err(&rules::SCH_ARGUMENTS, nspan, format!("`{name}` needs at least one value"));
+                        continue;
+                    }
+                    match existing {
+                        Some(i) => {
+                            if let Some(Value::Array(a)) = obj.get_mut(name) {
+                                a.extend(items);
+                            }
+                            if let Kids::Array(a) = &mut spans[i].1.kids {
+                                a.extend(item_spans);
+                            }
+                        }
+                        None => {
+                            obj.insert(name.to_string(), Value::Array(items));
+                            let whole = Span::from_kdl(child.span());
+                            spans.push((name.to_string(), SpanNode { span: whole, key: nspan, kids: Kids::Array(item_spans) }));
+                        }
+                    }
+                }
+                Shape::Object(o) => {
+                    if let Some(i) = existing {
+                        let first = spans[i].1.key;
+                        let file = self.file;
+                        self.err(&rules::SCH_DUPLICATE, nspan, format!("`{name}` is given twice in {context}"))
+                            .labels
+                            .push(crate::diagnostic::Label { location: crate::diagnostic::Location { file, span: first }, message: "first given here".into() });
+                        continue;
+                    }
+                    let (v, s) = self.object_node(child, o);
+                    obj.insert(name.to_string(), v);
+                    spans.push((name.to_string(), s));
+                }
+                Shape::ObjectList(o) => {
+                    let (v, s) = self.object_node(child, o);
+                    match existing {
+                        Some(i) => {
+                            if let Some(Value::Array(a)) = obj.get_mut(name) {
+                                a.push(v);
+                            }
+                            if let Kids::Array(a) = &mut spans[i].1.kids {
+                                a.push(s);
+                            }
+                        }
+                        None => {
+                            obj.insert(name.to_string(), Value::Array(vec![v]));
+                            spans.push((name.to_string(), SpanNode { span: s.span, key: s.key, kids: Kids::Array(vec![s]) }));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn unknown(&mut self, name: &str, span: Span, context: &str, shape: &ObjShape, is_property: bool) {
+        let what = if is_property { "property" } else { "node" };
+        let allowed: Vec<&str> = shape.names().filter(|n| !shape.args.iter().any(|a| a == n)).collect();
+        let suggestion = did_you_mean(name, allowed.iter().copied());
+        let mut help = match suggestion {
+            Some(s) => format!("did you mean `{s}`? "),
+            None => String::new(),
+        };
+        if allowed.is_empty() {
+            help.push_str("nothing else is allowed here");
+        } else {
+            help.push_str(&format!("allowed here: {}", allowed.join(", ")));
+        }
+        let d = self.err(&rules::SCH_UNKNOWN, span, format!("unknown {what} `{name}` in {context}"));
+        d.help = Some(help);
+        d.label = Some(format!("not part of {context}"));
+    }
+}
+
+fn describe_name(node: &KdlNode) -> String {
+    format!("`{}`", node.name().value())
+}

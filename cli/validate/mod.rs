@@ -1,0 +1,224 @@
+//! KDL to JSON, and JSON Schema validation with errors translated back to KDL spans in domain words.
+
+pub mod map;
+pub mod shape;
+
+use std::sync::OnceLock;
+
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use serde_json::Value;
+
+use crate::diagnostic::{did_you_mean, Diagnostic, FileId};
+use crate::format::Kind;
+use crate::rules;
+pub use map::{Mapper, SpanNode};
+use shape::{LeafType, Shape};
+
+pub struct CompiledKind {
+    pub kind: Kind,
+    pub schema: Value,
+    pub shape: Shape,
+    pub validator: jsonschema::Validator,
+}
+
+/// Every kind's schema, shape and compiled validator, built once per process.
+pub fn compiled(kind: Kind) -> &'static CompiledKind {
+    static ALL: OnceLock<Vec<CompiledKind>> = OnceLock::new();
+    let all = ALL.get_or_init(|| {
+        Kind::ALL
+            .iter()
+            .map(|&kind| {
+                let schema = kind.schema();
+                let shape = Shape::of_schema(&schema);
+                let validator = jsonschema::options()
+                    .with_draft(jsonschema::Draft::Draft202012)
+                    .should_validate_formats(true)
+                    .build(&schema)
+                    .unwrap_or_else(|e| panic!("schema of {} does not compile: {e}", kind.name()));
+                CompiledKind { kind, schema, shape, validator }
+            })
+            .collect()
+    });
+    &all[Kind::ALL.iter().position(|k| *k == kind).expect("every kind is compiled")]
+}
+
+fn segments(pointer: &str) -> Vec<String> {
+    if pointer.is_empty() {
+        return Vec::new();
+    }
+    pointer.split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~")).collect()
+}
+
+fn shape_at<'a>(mut shape: &'a Shape, segs: &[String]) -> Option<&'a Shape> {
+    let mut in_list = false;
+    for seg in segs {
+        if in_list {
+            in_list = false;
+            continue; // an index into the list: the element shape is the list's item shape
+        }
+        shape = match shape {
+            Shape::Object(o) => o.prop(seg)?,
+            Shape::ObjectList(o) => o.prop(seg)?,
+            _ => return None,
+        };
+        if matches!(shape, Shape::ObjectList(_) | Shape::ScalarList(_)) {
+            in_list = true;
+        }
+    }
+    Some(shape)
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "#null",
+        Value::Bool(_) => "#true/#false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a block",
+    }
+}
+
+fn show(v: &Value) -> String {
+    match v {
+        Value::String(s) => format!("\"{s}\""),
+        Value::Bool(true) => "#true".into(),
+        Value::Bool(false) => "#false".into(),
+        Value::Null => "#null".into(),
+        other => other.to_string(),
+    }
+}
+
+/// Validates one mapped object against its kind's schema; errors become diagnostics at spans.
+/// `what` names the object in messages ("plan `payroll`").
+pub fn validate(kind: Kind, json: &Value, spans: &SpanNode, file: FileId, what: &str, diags: &mut Vec<Diagnostic>) {
+    let compiled = compiled(kind);
+    for error in compiled.validator.iter_errors(json) {
+        let segs = segments(error.instance_path().as_str());
+        let (node, depth) = spans.lookup(&segs);
+        let exact = depth == segs.len();
+        let key = segs.iter().rev().find(|s| s.parse::<usize>().is_err()).cloned();
+        let name = key.as_deref().map(|k| format!("`{k}`")).unwrap_or_else(|| what.to_string());
+        let owner = if segs.is_empty() { what.to_string() } else { name.clone() };
+        let shape = shape_at(&compiled.shape, &segs);
+        let leaf = match shape {
+            Some(Shape::Scalar(l)) => Some(l.clone()),
+            _ => None,
+        };
+        let value_span = if exact { node.span } else { node.key };
+        let instance = error.instance();
+        let d = match error.kind() {
+            ValidationErrorKind::Required { property } => {
+                let prop = property.as_str().unwrap_or_default();
+                let desc = match shape {
+                    Some(Shape::Object(o)) | Some(Shape::ObjectList(o)) => o.prop(prop).map(|s| s.description().to_string()),
+                    _ => None,
+                };
+                Diagnostic::new(&rules::SCH_MISSING, format!("{owner} is missing `{prop}`"))
+                    .at(file, node.key)
+                    .label(format!("`{prop}` is required here"))
+                    .maybe_help(desc.map(|d| format!("add `{prop}`: {d}")))
+            }
+            ValidationErrorKind::Type { kind } => {
+                let expected = match kind {
+                    TypeKind::Single(t) => type_words(&t.to_string()),
+                    TypeKind::Multiple(_) => "another type".into(),
+                };
+                let help = match leaf.as_ref().map(|l| l.ty) {
+                    Some(LeafType::Boolean) => Some("write #true or #false (without quotes)".to_string()),
+                    Some(LeafType::String) if instance.is_number() => Some(format!("put the value in quotes: \"{instance}\"")),
+                    _ => leaf.as_ref().map(|l| format!("expected {}", l.description)),
+                };
+                Diagnostic::new(&rules::SCH_TYPE, format!("{name} must be {expected}, found {} {}", json_type(instance), show(instance)))
+                    .at(file, value_span)
+                    .label(format!("expected {expected}"))
+                    .maybe_help(help)
+            }
+            ValidationErrorKind::Enum { options } => {
+                let allowed: Vec<String> =
+                    options.as_array().map(|a| a.iter().map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())).collect()).unwrap_or_default();
+                let suggestion = instance.as_str().and_then(|s| did_you_mean(s, allowed.iter().map(String::as_str)));
+                let mut help = String::new();
+                if let Some(s) = suggestion {
+                    help.push_str(&format!("did you mean `{s}`? "));
+                }
+                help.push_str(&format!("allowed: {}", allowed.join(", ")));
+                Diagnostic::new(&rules::SCH_VALUE, format!("{name} cannot be {}", show(instance)))
+                    .at(file, value_span)
+                    .label("not an allowed value")
+                    .help(help)
+            }
+            ValidationErrorKind::Pattern { .. } | ValidationErrorKind::Format { .. } => {
+                let def = leaf.as_ref().and_then(|l| l.def.clone());
+                let desc = leaf.as_ref().map(|l| l.description.clone()).unwrap_or_default();
+                match def.as_deref() {
+                    Some("date") => {
+                        let reason = instance.as_str().map(|s| match crate::units::Date::parse(s) {
+                            Err(e) => e,
+                            Ok(_) => format!("`{s}` is not a date"),
+                        });
+                        Diagnostic::new(&rules::SCH_DATE, format!("{name}: {}", reason.unwrap_or_default()))
+                            .at(file, value_span)
+                            .label("not a date")
+                            .help("write a calendar date as YYYY-MM-DD in quotes, e.g. \"2026-03-31\"")
+                    }
+                    Some("duration") => Diagnostic::new(&rules::SCH_DURATION, format!("{name}: {} is not a duration", show(instance)))
+                        .at(file, value_span)
+                        .label("not a duration")
+                        .help(crate::units::DURATION_HELP),
+                    Some("id") => Diagnostic::new(&rules::SCH_VALUE, format!("{name}: {} is not a valid id", show(instance)))
+                        .at(file, value_span)
+                        .label("not an id")
+                        .help("an id starts with a letter, then letters, digits, '.', '_' or '-', at most 64 characters"),
+                    _ => Diagnostic::new(&rules::SCH_VALUE, format!("{name}: {} is not {desc}", show(instance)))
+                        .at(file, value_span)
+                        .label("wrong form"),
+                }
+            }
+            ValidationErrorKind::Minimum { limit } => Diagnostic::new(&rules::SCH_VALUE, format!("{name} must be at least {limit}, found {}", show(instance)))
+                .at(file, value_span),
+            ValidationErrorKind::MinLength { .. } => Diagnostic::new(&rules::SCH_VALUE, format!("{name} must not be empty")).at(file, value_span),
+            ValidationErrorKind::MinItems { .. } => Diagnostic::new(&rules::SCH_VALUE, format!("{name} needs at least one entry")).at(file, node.key),
+            ValidationErrorKind::AdditionalProperties { unexpected } => {
+                Diagnostic::new(&rules::SCH_UNKNOWN, format!("unknown `{}` in {owner}", unexpected.join("`, `"))).at(file, node.key)
+            }
+            other => Diagnostic::new(&rules::SCH_VALUE, format!("{name}: {other:?}")).at(file, value_span),
+        };
+        diags.push(d);
+    }
+}
+
+fn type_words(t: &str) -> String {
+    match t {
+        "string" => "text".into(),
+        "integer" => "a whole number".into(),
+        "number" => "a number".into(),
+        "boolean" => "#true or #false".into(),
+        "object" => "a block".into(),
+        "array" => "a list".into(),
+        other => other.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_compiles_and_has_a_shape() {
+        for k in Kind::ALL {
+            let c = compiled(k);
+            assert!(matches!(c.shape, Shape::Object(_)), "{}", k.name());
+        }
+    }
+
+    #[test]
+    fn every_schema_is_valid_against_the_2020_12_metaschema() {
+        for k in Kind::ALL {
+            let schema = k.schema();
+            if let Err(e) = jsonschema::meta::validate(&schema) {
+                panic!("{}: {e}", k.name());
+            }
+        }
+    }
+}

@@ -34,6 +34,12 @@ pub enum Command {
         /// a code such as SCH001, or a rule name such as unknown-node
         code: String,
     },
+    /// Benchmark baseline: only list, read and KDL-parse the files (no checks).
+    #[command(hide = true)]
+    BenchParse {
+        #[arg(default_value = ".")]
+        path: PathBuf,
+    },
     /// List every rule with its code, name, default severity and summary.
     Rules {
         #[arg(long, value_enum, default_value_t = ListFormat::Table)]

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use crate::diagnostic::{Diagnostic, FileId, Span};
 use crate::format::Kind;
-use crate::model::{de, Config, Located, Model, PartyRole};
+use crate::model::{de, Config, Located, Model, PartyRole, Paths};
 use crate::rules;
 use crate::source::{normalise_dir, Files, Listed, Read, Source};
 use crate::validate::{self, map::Kids, Mapper, SpanNode};
@@ -229,6 +229,55 @@ fn check_parties(config: &Located<Config>, diags: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Runs `f` on every job on all cores; results come back in job order.
+pub fn parallel<T: Sync, R: Send>(jobs: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let next = AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len().max(1));
+    let mut outs: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                std::thread::Builder::new()
+                    .stack_size(16 << 20)
+                    .spawn_scoped(scope, || {
+                        let mut done = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, Ordering::Relaxed);
+                            let Some(job) = jobs.get(i) else { break };
+                            done.push((i, f(job)));
+                        }
+                        done
+                    })
+                    .expect("a worker thread can be started")
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().expect("workers do not panic")).collect()
+    });
+    outs.sort_by_key(|(i, _)| *i);
+    outs.into_iter().map(|(_, r)| r).collect()
+}
+
+/// The baseline for benchmarks: lists, reads and parses every file like [`load`], and does
+/// nothing else. Returns the number of files and of top-level nodes.
+pub fn read_and_parse_only(source: &dyn Source) -> (usize, usize) {
+    let paths: Vec<String> = Paths::default()
+        .all()
+        .into_iter()
+        .flat_map(|dir| source.list(&normalise_dir(dir)))
+        .filter_map(|l| match l {
+            Listed::File(p) => Some(p),
+            Listed::SymlinkOutside { .. } => None,
+        })
+        .collect();
+    let nodes = parallel(&paths, |path| {
+        let mut diags = Vec::new();
+        match read_text(source, path, FileId(0), 1 << 20, &mut diags) {
+            Ok(text) => crate::syntax::parse(FileId(0), &text, &mut diags).map_or(0, |d| d.nodes().len()),
+            Err(_) => 0,
+        }
+    });
+    (paths.len(), nodes.iter().sum())
+}
+
 /// Loads and checks the files of a repository (schema and syntax; cross-references follow in
 /// [`crate::rules::xref`]).
 pub fn load(source: &dyn Source) -> Loaded {
@@ -290,41 +339,23 @@ pub fn load(source: &dyn Source) -> Loaded {
             (path, dir, kinds, id)
         })
         .collect();
-    let next = AtomicUsize::new(0);
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len().max(1));
-    let mut outs: Vec<(usize, FileOut)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                std::thread::Builder::new()
-                    .stack_size(16 << 20)
-                    .spawn_scoped(scope, || {
-                        let mut done = Vec::new();
-                        loop {
-                            let i = next.fetch_add(1, Ordering::Relaxed);
-                            let Some((path, dir, kinds, file)) = jobs.get(i) else { break };
-                            let mut diags = Vec::new();
-                            let (text, objects, broken) = match read_text(source, path, *file, limit, &mut diags) {
-                                Ok(text) => {
-                                    let (o, b) = process_file(*file, path, kinds, dir, &text, &mut diags);
-                                    (text, o, b)
-                                }
-                                Err(shown) => (shown.unwrap_or_default(), Vec::new(), Vec::new()),
-                            };
-                            done.push((i, FileOut { text, objects, broken, diags }));
-                        }
-                        done
-                    })
-                    .expect("a worker thread can be started")
-            })
-            .collect();
-        handles.into_iter().flat_map(|h| h.join().expect("workers do not panic")).collect()
+    let outs = parallel(&jobs, |(path, dir, kinds, file)| {
+        let mut diags = Vec::new();
+        let (text, objects, broken) = match read_text(source, path, *file, limit, &mut diags) {
+            Ok(text) => {
+                let (o, b) = process_file(*file, path, kinds, dir, &text, &mut diags);
+                (text, o, b)
+            }
+            Err(shown) => (shown.unwrap_or_default(), Vec::new(), Vec::new()),
+        };
+        FileOut { text, objects, broken, diags }
     });
-    outs.sort_by_key(|(i, _)| *i);
+
 
     let mut model = Model { config, ..Model::default() };
     let mut broken = HashSet::new();
-    for (i, out) in outs {
-        let file = jobs[i].3;
+    for ((_, _, _, file), out) in jobs.iter().zip(outs) {
+        let file = *file;
         if !out.text.is_empty() {
             files.set_text(file, out.text);
         }

@@ -33,5 +33,12 @@ pub fn run(cli: Cli) -> Result<u8, String> {
         Command::Schema { kind } => schema::run(kind.as_deref()),
         Command::Explain { code } => explain::explain(&code),
         Command::Rules { format } => explain::list(format),
+        Command::BenchParse { path } => {
+            let root = check::find_root(&path)?;
+            let source = crate::source::worktree::WorkTree::new(&root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;
+            let (files, nodes) = crate::load::read_and_parse_only(&source);
+            print(&format!("read and parsed {files} files, {nodes} top-level nodes\n"))?;
+            Ok(crate::exit::CLEAN)
+        }
     }
 }

@@ -66,6 +66,12 @@ pub struct Paths {
     pub signoffs: String,
 }
 
+impl Paths {
+    pub fn all(&self) -> [&str; 6] {
+        [&self.contacts, &self.inventory, &self.contracts, &self.plans, &self.exercises, &self.signoffs]
+    }
+}
+
 impl Default for Paths {
     fn default() -> Self {
         Paths {

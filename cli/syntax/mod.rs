@@ -34,12 +34,30 @@ pub fn parse(file: FileId, src: &str, diags: &mut Vec<Diagnostic>) -> Option<Kdl
                 );
                 return None;
             }
+            // A bare value starting with a digit (`15m`, `2026-01-01`) derails the parser into
+            // several follow-on errors; the token itself is the one worth reporting.
+            let mut tokens = Vec::new();
+            for d in &err.diagnostics {
+                if let Some(t) = bare_digit_token(src, clamp(Span::from_kdl(d.span), src)) {
+                    if !tokens.contains(&t) {
+                        tokens.push(t);
+                    }
+                }
+            }
+            if !tokens.is_empty() {
+                for (span, token) in tokens {
+                    diags.push(
+                        Diagnostic::new(&rules::KDL_SYNTAX, format!("`{token}` is not a KDL value: a bare value cannot start with a digit"))
+                            .at(file, span)
+                            .label("put this in quotes")
+                            .help(format!("dates, durations and values such as 24x7 are strings: write \"{token}\"")),
+                    );
+                }
+                return None;
+            }
             let mut seen = Vec::new();
             for d in err.diagnostics {
-                let mut span = Span::from_kdl(d.span);
-                if span.end as usize > src.len() {
-                    span = Span::new(src.len(), src.len());
-                }
+                let span = clamp(Span::from_kdl(d.span), src);
                 let message = d.message.unwrap_or_else(|| "invalid KDL".into());
                 if seen.contains(&(span, message.clone())) {
                     continue;
@@ -49,12 +67,7 @@ pub fn parse(file: FileId, src: &str, diags: &mut Vec<Diagnostic>) -> Option<Kdl
                 if let Some(label) = d.label {
                     diag = diag.label(label);
                 }
-                if let Some((token_span, token)) = bare_digit_token(src, span) {
-                    diag = diag
-                        .at(file, token_span)
-                        .label("a bare value cannot start with a digit")
-                        .help(format!("dates, durations and values such as 24x7 are strings: write \"{token}\""));
-                } else if let Some(help) = d.help {
+                if let Some(help) = d.help {
                     diag = diag.help(help);
                 }
                 diags.push(diag);
@@ -62,6 +75,11 @@ pub fn parse(file: FileId, src: &str, diags: &mut Vec<Diagnostic>) -> Option<Kdl
             None
         }
     }
+}
+
+fn clamp(span: Span, src: &str) -> Span {
+    let len = src.len() as u32;
+    Span { start: span.start.min(len), end: span.end.min(len) }
 }
 
 fn lower_first(s: &str) -> String {

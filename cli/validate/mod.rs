@@ -93,8 +93,11 @@ fn show(v: &Value) -> String {
 /// `what` names the object in messages ("plan `payroll`").
 pub fn validate(kind: Kind, json: &Value, spans: &SpanNode, file: FileId, what: &str, diags: &mut Vec<Diagnostic>) {
     let compiled = compiled(kind);
+    // A value may break several keywords (a date's pattern and format): report it once per rule.
+    let mut seen: Vec<(String, &'static str)> = Vec::new();
     for error in compiled.validator.iter_errors(json) {
-        let segs = segments(error.instance_path().as_str());
+        let pointer = error.instance_path().as_str().to_string();
+        let segs = segments(&pointer);
         let (node, depth) = spans.lookup(&segs);
         let exact = depth == segs.len();
         let key = segs.iter().rev().find(|s| s.parse::<usize>().is_err()).cloned();
@@ -184,6 +187,10 @@ pub fn validate(kind: Kind, json: &Value, spans: &SpanNode, file: FileId, what: 
             }
             other => Diagnostic::new(&rules::SCH_VALUE, format!("{name}: {other:?}")).at(file, value_span),
         };
+        if seen.iter().any(|(p, c)| *p == pointer && *c == d.rule.code) {
+            continue;
+        }
+        seen.push((pointer, d.rule.code));
         diags.push(d);
     }
 }

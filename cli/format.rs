@@ -84,13 +84,21 @@ impl Kind {
             Kind::Signoff => ("sign-off", signoff()),
         };
         let mut schema = Map::new();
-        schema.insert("$schema".into(), json!("https://json-schema.org/draft/2020-12/schema"));
+        schema.insert(
+            "$schema".into(),
+            json!("https://json-schema.org/draft/2020-12/schema"),
+        );
         schema.insert(
             "$id".into(),
-            json!(format!("https://contingent.dev/schema/v1/{}.schema.json", self.name())),
+            json!(format!(
+                "https://contingent.dev/schema/v1/{}.schema.json",
+                self.name()
+            )),
         );
         schema.insert("title".into(), json!(title));
-        let Value::Object(body) = body else { unreachable!("schemas are objects") };
+        let Value::Object(body) = body else {
+            unreachable!("schemas are objects")
+        };
         schema.extend(body);
         schema.insert("$defs".into(), defs());
         Value::Object(schema)
@@ -290,16 +298,40 @@ fn contact() -> Value {
         &["id"],
         &["id", "party", "name", "verified"],
         vec![
-            ("id", id("the contact's id, e.g. anna.schmidt or rzn-duty-desk")),
+            (
+                "id",
+                id("the contact's id, e.g. anna.schmidt or rzn-duty-desk"),
+            ),
             ("party", id("the party the contact belongs to")),
             ("name", text("the person's or desk's name")),
-            ("role", texts("the contact's roles, e.g. \"Application owner, payroll\"")),
-            ("phone", list("landline numbers", def("channel", "a phone number"))),
-            ("mobile", list("mobile numbers", def("channel", "a mobile number"))),
-            ("email", list("e-mail addresses", def("channel", "an e-mail address"))),
-            ("deputy", id("the contact who stands in when this one is unreachable")),
-            ("verified", date("when the contact details were last verified")),
-            ("may-approve", boolean("whether the contact may sign off plans for their party")),
+            (
+                "role",
+                texts("the contact's roles, e.g. \"Application owner, payroll\""),
+            ),
+            (
+                "phone",
+                list("landline numbers", def("channel", "a phone number")),
+            ),
+            (
+                "mobile",
+                list("mobile numbers", def("channel", "a mobile number")),
+            ),
+            (
+                "email",
+                list("e-mail addresses", def("channel", "an e-mail address")),
+            ),
+            (
+                "deputy",
+                id("the contact who stands in when this one is unreachable"),
+            ),
+            (
+                "verified",
+                date("when the contact details were last verified"),
+            ),
+            (
+                "may-approve",
+                boolean("whether the contact may sign off plans for their party"),
+            ),
             ("github", text("the contact's GitHub login, for mentions")),
             (
                 "key",
@@ -324,12 +356,27 @@ fn contact() -> Value {
 fn inventory_common(extra: Vec<(&'static str, Value)>) -> Vec<(&'static str, Value)> {
     let mut v = vec![
         ("name", text("a human-readable name")),
-        ("protection", def("protection", "the protection needs (C/I/A)")),
-        ("acknowledged", def("acknowledgement", "the provider's acknowledgement of the protection needs")),
+        (
+            "protection",
+            def("protection", "the protection needs (C/I/A)"),
+        ),
+        (
+            "acknowledged",
+            def(
+                "acknowledgement",
+                "the provider's acknowledgement of the protection needs",
+            ),
+        ),
         ("mtpd", duration("maximum tolerable period of disruption")),
         ("rto", duration("recovery time objective")),
-        ("rpo", duration("recovery point objective (tolerable data loss)")),
-        ("depends-on", ids("systems and interfaces this one needs in order to work")),
+        (
+            "rpo",
+            duration("recovery point objective (tolerable data loss)"),
+        ),
+        (
+            "depends-on",
+            ids("systems and interfaces this one needs in order to work"),
+        ),
         ("description", text("free text")),
     ];
     v.extend(extra);
@@ -343,11 +390,23 @@ fn system() -> Value {
         &["id", "name", "side", "operator", "owner"],
         inventory_common(vec![
             ("id", id("the system's id")),
-            ("side", one_of("where the system runs", &["client", "provider"])),
+            (
+                "side",
+                one_of("where the system runs", &["client", "provider"]),
+            ),
             ("operator", id("the party that operates the system")),
             ("owner", id("the application owner, a client contact")),
-            ("infrastructure", one_of("whether the system runs on infrastructure shared with other clients", &["shared", "dedicated"])),
-            ("holds-data", boolean("whether the system stores data that must be backed up")),
+            (
+                "infrastructure",
+                one_of(
+                    "whether the system runs on infrastructure shared with other clients",
+                    &["shared", "dedicated"],
+                ),
+            ),
+            (
+                "holds-data",
+                boolean("whether the system stores data that must be backed up"),
+            ),
         ]),
     )
 }
@@ -359,8 +418,23 @@ fn interface() -> Value {
         &["id", "name", "type"],
         inventory_common(vec![
             ("id", id("the interface's id")),
-            ("type", one_of("what the interface is", &["network-link", "router", "telecom-line", "vpn", "data-exchange"])),
-            ("carrier", id("the party (carrier) that provides the line, if any")),
+            (
+                "type",
+                one_of(
+                    "what the interface is",
+                    &[
+                        "network-link",
+                        "router",
+                        "telecom-line",
+                        "vpn",
+                        "data-exchange",
+                    ],
+                ),
+            ),
+            (
+                "carrier",
+                id("the party (carrier) that provides the line, if any"),
+            ),
             (
                 "contacts",
                 object(
@@ -386,9 +460,18 @@ fn contract() -> Value {
         vec![
             ("target", id("the system or interface these terms apply to")),
             ("rto", duration("the recovery time the contract guarantees")),
-            ("rpo", duration("the data loss the contract tolerates at most")),
-            ("availability", json!({"type": "string", "pattern": "^[0-9]{1,3}(\\.[0-9]+)?%$", "description": "guaranteed availability, e.g. \"99.5%\""})),
-            ("redundant", boolean("whether the contract requires the target to be redundant")),
+            (
+                "rpo",
+                duration("the data loss the contract tolerates at most"),
+            ),
+            (
+                "availability",
+                json!({"type": "string", "pattern": "^[0-9]{1,3}(\\.[0-9]+)?%$", "description": "guaranteed availability, e.g. \"99.5%\""}),
+            ),
+            (
+                "redundant",
+                boolean("whether the contract requires the target to be redundant"),
+            ),
             (
                 "response",
                 list(
@@ -414,7 +497,10 @@ fn contract() -> Value {
                         ("every", duration("longest interval between two backups")),
                         ("retention", duration("shortest retention")),
                         ("offsite", boolean("whether an off-site copy is required")),
-                        ("restore-test", duration("longest interval between restore tests")),
+                        (
+                            "restore-test",
+                            duration("longest interval between restore tests"),
+                        ),
                     ],
                 ),
             ),
@@ -425,7 +511,10 @@ fn contract() -> Value {
         &["number"],
         &["number", "effective"],
         vec![
-            ("number", integer("the revision number, increasing from 1", 1)),
+            (
+                "number",
+                integer("the revision number, increasing from 1", 1),
+            ),
             ("effective", date("the date the revision takes effect")),
             ("summary", text("what changed in this revision")),
             ("sla", list("service levels per system or interface", sla)),
@@ -440,7 +529,10 @@ fn contract() -> Value {
                         vec![
                             ("kind", one_of("the kind of exercise", EXERCISE_KINDS)),
                             ("every", duration("longest interval between two exercises")),
-                            ("client-participates", boolean("whether the client takes part")),
+                            (
+                                "client-participates",
+                                boolean("whether the client takes part"),
+                            ),
                         ],
                     ),
                 ),
@@ -463,9 +555,18 @@ fn contract() -> Value {
                     ),
                 ),
             ),
-            ("cooperation", text("the provider's duty to cooperate in emergencies")),
-            ("client-participation", text("how the client takes part in the provider's exercises")),
-            ("action", texts("actions the contract requires in an emergency")),
+            (
+                "cooperation",
+                text("the provider's duty to cooperate in emergencies"),
+            ),
+            (
+                "client-participation",
+                text("how the client takes part in the provider's exercises"),
+            ),
+            (
+                "action",
+                texts("actions the contract requires in an emergency"),
+            ),
         ],
     );
     object(
@@ -500,15 +601,42 @@ fn plan() -> Value {
         vec![
             ("id", id("the scenario's id, unique within the plan")),
             ("title", text("a short title")),
-            ("cause", one_of("the class of cause", &["technical", "application", "interface", "security", "external"])),
-            ("affects-others", boolean("whether other applications are affected")),
-            ("resolver", one_of("who may resolve it", &["provider", "joint", "client"])),
-            ("fault-in", list("where the fault may lie", one_of("a place", &["client", "provider", "interface"]))),
+            (
+                "cause",
+                one_of(
+                    "the class of cause",
+                    &[
+                        "technical",
+                        "application",
+                        "interface",
+                        "security",
+                        "external",
+                    ],
+                ),
+            ),
+            (
+                "affects-others",
+                boolean("whether other applications are affected"),
+            ),
+            (
+                "resolver",
+                one_of("who may resolve it", &["provider", "joint", "client"]),
+            ),
+            (
+                "fault-in",
+                list(
+                    "where the fault may lie",
+                    one_of("a place", &["client", "provider", "interface"]),
+                ),
+            ),
             ("detect", texts("how the situation is detected")),
             ("contacts", ids("client contacts for this scenario")),
             ("step", texts("the work instructions, step by step")),
             ("forbidden", texts("actions forbidden in this scenario")),
-            ("failover", boolean("whether the scenario switches to a redundant system")),
+            (
+                "failover",
+                boolean("whether the scenario switches to a redundant system"),
+            ),
         ],
     );
     let backup = object(
@@ -516,7 +644,13 @@ fn plan() -> Value {
         &[],
         &[],
         vec![
-            ("media", one_of("separate backup media for this client (dedicated) or shared", &["dedicated", "shared"])),
+            (
+                "media",
+                one_of(
+                    "separate backup media for this client (dedicated) or shared",
+                    &["dedicated", "shared"],
+                ),
+            ),
             (
                 "schedule",
                 object(
@@ -525,7 +659,10 @@ fn plan() -> Value {
                     &["every"],
                     vec![
                         ("every", duration("interval between backups")),
-                        ("at", json!({"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "description": "time of day, HH:MM"})),
+                        (
+                            "at",
+                            json!({"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "description": "time of day, HH:MM"}),
+                        ),
                     ],
                 ),
             ),
@@ -541,7 +678,10 @@ fn plan() -> Value {
                     vec![("every", duration("interval between restore tests"))],
                 ),
             ),
-            ("deputy", id("who runs backups when the responsible person is absent")),
+            (
+                "deputy",
+                id("who runs backups when the responsible person is absent"),
+            ),
             (
                 "on-failure",
                 object(
@@ -618,7 +758,10 @@ fn plan() -> Value {
             ),
             ("backup", backup),
             ("forbidden", texts("actions that are explicitly forbidden")),
-            ("no-forbidden-actions", text("an explicit statement that nothing is forbidden, with the reason")),
+            (
+                "no-forbidden-actions",
+                text("an explicit statement that nothing is forbidden, with the reason"),
+            ),
             ("scenario", list("the error situations", scenario)),
             (
                 "exercise",
@@ -650,9 +793,15 @@ fn exercise() -> Value {
             ("plan", id("the plan exercised")),
             ("kind", one_of("the kind of exercise", EXERCISE_KINDS)),
             ("date", date("when the exercise was held")),
-            ("scenarios", ids("the scenarios of the plan that were exercised")),
+            (
+                "scenarios",
+                ids("the scenarios of the plan that were exercised"),
+            ),
             ("participants", ids("the contacts who took part")),
-            ("result", one_of("the outcome", &["passed", "passed-with-findings", "failed"])),
+            (
+                "result",
+                one_of("the outcome", &["passed", "passed-with-findings", "failed"]),
+            ),
             ("summary", text("free text")),
             (
                 "finding",
@@ -666,7 +815,10 @@ fn exercise() -> Value {
                             ("text", text("what was found")),
                             ("owner", id("who must resolve it")),
                             ("due", date("by when")),
-                            ("status", one_of("whether it is resolved", &["open", "closed"])),
+                            (
+                                "status",
+                                one_of("whether it is resolved", &["open", "closed"]),
+                            ),
                         ],
                     ),
                 ),
@@ -682,11 +834,20 @@ fn signoff() -> Value {
         &["plan", "party", "signer", "date", "digest", "signature"],
         vec![
             ("plan", id("the plan signed")),
-            ("party", one_of("the side the signer signs for", &["client", "provider"])),
+            (
+                "party",
+                one_of("the side the signer signs for", &["client", "provider"]),
+            ),
             ("signer", id("the contact who signed")),
             ("date", date("the signing date")),
-            ("digest", json!({"type": "string", "pattern": "^sha256:[0-9a-f]{64}$", "description": "the plan's canonical digest, sha256:<hex>"})),
-            ("signature", text("the SSH signature (armoured SSHSIG block)")),
+            (
+                "digest",
+                json!({"type": "string", "pattern": "^sha256:[0-9a-f]{64}$", "description": "the plan's canonical digest, sha256:<hex>"}),
+            ),
+            (
+                "signature",
+                text("the SSH signature (armoured SSHSIG block)"),
+            ),
         ],
     )
 }

@@ -28,10 +28,10 @@ pub struct Loaded {
 
 enum Object {
     Contact(Located<crate::model::Contact>),
-    System(Located<crate::model::System>),
-    Interface(Located<crate::model::Interface>),
+    System(Box<Located<crate::model::System>>),
+    Interface(Box<Located<crate::model::Interface>>),
     Contract(Located<crate::model::Contract>),
-    Plan(Located<crate::model::Plan>),
+    Plan(Box<Located<crate::model::Plan>>),
     Exercise(Located<crate::model::ExerciseRecord>),
     Signoff(Located<crate::model::Signoff>),
 }
@@ -45,7 +45,11 @@ struct FileOut {
 
 /// Decodes a file's bytes: UTF-8, with a leading byte-order mark allowed (KDL v2 allows it).
 /// `Err(Some(text))` when the text can be shown but not checked.
-fn decode(file: FileId, bytes: Vec<u8>, diags: &mut Vec<Diagnostic>) -> Result<String, Option<String>> {
+fn decode(
+    file: FileId,
+    bytes: Vec<u8>,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<String, Option<String>> {
     match String::from_utf8(bytes) {
         Ok(s) => Ok(s),
         Err(e) => {
@@ -66,7 +70,13 @@ fn decode(file: FileId, bytes: Vec<u8>, diags: &mut Vec<Diagnostic>) -> Result<S
     }
 }
 
-fn read_text(source: &dyn Source, path: &str, file: FileId, limit: u64, diags: &mut Vec<Diagnostic>) -> Result<String, Option<String>> {
+fn read_text(
+    source: &dyn Source,
+    path: &str,
+    file: FileId,
+    limit: u64,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<String, Option<String>> {
     match source.read(path, limit) {
         Read::Bytes(b) => decode(file, b, diags),
         Read::TooLarge(size) => {
@@ -79,7 +89,10 @@ fn read_text(source: &dyn Source, path: &str, file: FileId, limit: u64, diags: &
         }
         Read::NotFound => Err(None),
         Read::Failed(e) => {
-            diags.push(Diagnostic::new(&rules::FILE_UNREADABLE, format!("cannot read {path}: {e}")).in_file(file));
+            diags.push(
+                Diagnostic::new(&rules::FILE_UNREADABLE, format!("cannot read {path}: {e}"))
+                    .in_file(file),
+            );
             Err(None)
         }
     }
@@ -87,22 +100,42 @@ fn read_text(source: &dyn Source, path: &str, file: FileId, limit: u64, diags: &
 
 /// "plan `payroll`", for messages about a top-level node.
 fn what(kind_word: &str, node: &KdlNode) -> String {
-    match node.entries().first().filter(|e| e.name().is_none()).and_then(|e| e.value().as_string()) {
+    match node
+        .entries()
+        .first()
+        .filter(|e| e.name().is_none())
+        .and_then(|e| e.value().as_string())
+    {
         Some(id) => format!("{kind_word} `{id}`"),
         None => kind_word.to_string(),
     }
 }
 
 fn has_errors(diags: &[Diagnostic], from: usize) -> bool {
-    diags[from..].iter().any(|d| d.severity == crate::diagnostic::Severity::Error)
+    diags[from..]
+        .iter()
+        .any(|d| d.severity == crate::diagnostic::Severity::Error)
 }
 
-fn process_file(file: FileId, path: &str, allowed: &[Kind], folder: &str, text: &str, diags: &mut Vec<Diagnostic>) -> (Vec<Object>, Vec<(Kind, String)>) {
+fn process_file(
+    file: FileId,
+    path: &str,
+    allowed: &[Kind],
+    folder: &str,
+    text: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> (Vec<Object>, Vec<(Kind, String)>) {
     let mut objects = Vec::new();
     let mut broken = Vec::new();
-    let Some(doc) = crate::syntax::parse(file, text, diags) else { return (objects, broken) };
+    let Some(doc) = crate::syntax::parse(file, text, diags) else {
+        return (objects, broken);
+    };
     if doc.nodes().is_empty() {
-        diags.push(Diagnostic::new(&rules::FILE_EMPTY, format!("{path} holds no nodes")).in_file(file).help("delete the file, or add its content"));
+        diags.push(
+            Diagnostic::new(&rules::FILE_EMPTY, format!("{path} holds no nodes"))
+                .in_file(file)
+                .help("delete the file, or add its content"),
+        );
         return (objects, broken);
     }
     for node in doc.nodes() {
@@ -112,13 +145,19 @@ fn process_file(file: FileId, path: &str, allowed: &[Kind], folder: &str, text: 
             let names: Vec<&str> = allowed.iter().filter_map(|k| k.node_name()).collect();
             let suggestion = crate::diagnostic::did_you_mean(name, names.iter().copied());
             diags.push(
-                Diagnostic::new(&rules::SCH_UNKNOWN, format!("unknown node `{name}` at the top of {path}"))
-                    .at(file, name_span)
-                    .label("not a kind of object")
-                    .help(match suggestion {
-                        Some(s) => format!("did you mean `{s}`? files in {folder}/ hold: {}", names.join(", ")),
-                        None => format!("files in {folder}/ hold: {}", names.join(", ")),
-                    }),
+                Diagnostic::new(
+                    &rules::SCH_UNKNOWN,
+                    format!("unknown node `{name}` at the top of {path}"),
+                )
+                .at(file, name_span)
+                .label("not a kind of object")
+                .help(match suggestion {
+                    Some(s) => format!(
+                        "did you mean `{s}`? files in {folder}/ hold: {}",
+                        names.join(", ")
+                    ),
+                    None => format!("files in {folder}/ hold: {}", names.join(", ")),
+                }),
             );
             continue;
         };
@@ -135,10 +174,21 @@ fn process_file(file: FileId, path: &str, allowed: &[Kind], folder: &str, text: 
         let label = what(kind.name(), node);
         let start = diags.len();
         let compiled = validate::compiled(kind);
-        let validate::shape::Shape::Object(shape) = &compiled.shape else { unreachable!("kinds are objects") };
-        let (json, spans) = Mapper { file, src: text, diags }.object_node(node, shape);
+        let validate::shape::Shape::Object(shape) = &compiled.shape else {
+            unreachable!("kinds are objects")
+        };
+        let (json, spans) = Mapper {
+            file,
+            src: text,
+            diags,
+        }
+        .object_node(node, shape);
         validate::validate(kind, &json, &spans, file, &label, diags);
-        let id = json.get("id").or_else(|| json.get("plan")).and_then(Value::as_str).map(str::to_string);
+        let id = json
+            .get("id")
+            .or_else(|| json.get("plan"))
+            .and_then(Value::as_str)
+            .map(str::to_string);
         if has_errors(diags, start) {
             if let Some(id) = id {
                 broken.push((kind, id));
@@ -148,13 +198,41 @@ fn process_file(file: FileId, path: &str, allowed: &[Kind], folder: &str, text: 
         let head = spans.key;
         let built = (|| -> Result<Object, serde_json::Error> {
             Ok(match kind {
-                Kind::Contact => Object::Contact(Located { file, head, value: de::from_json(&json, &spans)? }),
-                Kind::System => Object::System(Located { file, head, value: de::from_json(&json, &spans)? }),
-                Kind::Interface => Object::Interface(Located { file, head, value: de::from_json(&json, &spans)? }),
-                Kind::Contract => Object::Contract(Located { file, head, value: de::from_json(&json, &spans)? }),
-                Kind::Plan => Object::Plan(Located { file, head, value: de::from_json(&json, &spans)? }),
-                Kind::Exercise => Object::Exercise(Located { file, head, value: de::from_json(&json, &spans)? }),
-                Kind::Signoff => Object::Signoff(Located { file, head, value: de::from_json(&json, &spans)? }),
+                Kind::Contact => Object::Contact(Located {
+                    file,
+                    head,
+                    value: de::from_json(&json, &spans)?,
+                }),
+                Kind::System => Object::System(Box::new(Located {
+                    file,
+                    head,
+                    value: de::from_json(&json, &spans)?,
+                })),
+                Kind::Interface => Object::Interface(Box::new(Located {
+                    file,
+                    head,
+                    value: de::from_json(&json, &spans)?,
+                })),
+                Kind::Contract => Object::Contract(Located {
+                    file,
+                    head,
+                    value: de::from_json(&json, &spans)?,
+                }),
+                Kind::Plan => Object::Plan(Box::new(Located {
+                    file,
+                    head,
+                    value: de::from_json(&json, &spans)?,
+                })),
+                Kind::Exercise => Object::Exercise(Located {
+                    file,
+                    head,
+                    value: de::from_json(&json, &spans)?,
+                }),
+                Kind::Signoff => Object::Signoff(Located {
+                    file,
+                    head,
+                    value: de::from_json(&json, &spans)?,
+                }),
                 Kind::Config => unreachable!("filtered above"),
             })
         })();
@@ -162,7 +240,9 @@ fn process_file(file: FileId, path: &str, allowed: &[Kind], folder: &str, text: 
             Ok(o) => objects.push(o),
             Err(e) => {
                 // The schema accepted what the model rejects: report, never panic.
-                diags.push(Diagnostic::new(&rules::SCH_VALUE, format!("{label}: {e}")).at(file, head));
+                diags.push(
+                    Diagnostic::new(&rules::SCH_VALUE, format!("{label}: {e}")).at(file, head),
+                );
                 if let Some(id) = id {
                     broken.push((kind, id));
                 }
@@ -174,7 +254,11 @@ fn process_file(file: FileId, path: &str, allowed: &[Kind], folder: &str, text: 
 
 /// Reads the configuration. A broken configuration is reported and defaults are used, so the
 /// rest of the repository is still checked.
-fn load_config(source: &dyn Source, files: &mut Files, diags: &mut Vec<Diagnostic>) -> Option<Located<Config>> {
+fn load_config(
+    source: &dyn Source,
+    files: &mut Files,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Located<Config>> {
     let file = files.add(CONFIG_FILE.to_string(), String::new());
     let text = match read_text(source, CONFIG_FILE, file, 1 << 20, diags) {
         Ok(t) => t,
@@ -187,21 +271,38 @@ fn load_config(source: &dyn Source, files: &mut Files, diags: &mut Vec<Diagnosti
     let text = &files.get(file).text;
     let doc = crate::syntax::parse(file, text, diags)?;
     let compiled = validate::compiled(Kind::Config);
-    let validate::shape::Shape::Object(shape) = &compiled.shape else { unreachable!("config is an object") };
+    let validate::shape::Shape::Object(shape) = &compiled.shape else {
+        unreachable!("config is an object")
+    };
     let mut obj = Map::new();
     let mut spans = Vec::new();
     let start = diags.len();
-    Mapper { file, src: text, diags }.children(doc.nodes(), shape, "contingent.kdl", &mut obj, &mut spans);
+    Mapper {
+        file,
+        src: text,
+        diags,
+    }
+    .children(doc.nodes(), shape, "contingent.kdl", &mut obj, &mut spans);
     let json = Value::Object(obj);
-    let spans = SpanNode { span: Span::new(0, text.len()), key: Span::new(0, 0), kids: Kids::Object(spans) };
+    let spans = SpanNode {
+        span: Span::new(0, text.len()),
+        key: Span::new(0, 0),
+        kids: Kids::Object(spans),
+    };
     validate::validate(Kind::Config, &json, &spans, file, "contingent.kdl", diags);
     if has_errors(diags, start) {
         return None;
     }
     match de::from_json::<Config>(&json, &spans) {
-        Ok(value) => Some(Located { file, head: Span::default(), value }),
+        Ok(value) => Some(Located {
+            file,
+            head: Span::default(),
+            value,
+        }),
         Err(e) => {
-            diags.push(Diagnostic::new(&rules::SCH_VALUE, format!("contingent.kdl: {e}")).in_file(file));
+            diags.push(
+                Diagnostic::new(&rules::SCH_VALUE, format!("contingent.kdl: {e}")).in_file(file),
+            );
             None
         }
     }
@@ -210,12 +311,18 @@ fn load_config(source: &dyn Source, files: &mut Files, diags: &mut Vec<Diagnosti
 fn check_parties(config: &Located<Config>, diags: &mut Vec<Diagnostic>) {
     for role in [PartyRole::Client, PartyRole::Provider] {
         let parties: Vec<_> = config.party.iter().filter(|p| *p.role == role).collect();
-        let word = if role == PartyRole::Client { "client" } else { "provider" };
+        let word = if role == PartyRole::Client {
+            "client"
+        } else {
+            "provider"
+        };
         if parties.is_empty() {
             diags.push(
                 Diagnostic::new(&rules::CFG_PARTIES, format!("no party has role={word}"))
                     .in_file(config.file)
-                    .help(format!("add `party <id> role={word} name=\"...\"` to contingent.kdl")),
+                    .help(format!(
+                        "add `party <id> role={word} name=\"...\"` to contingent.kdl"
+                    )),
             );
         }
         for extra in parties.iter().skip(1) {
@@ -232,7 +339,9 @@ fn check_parties(config: &Located<Config>, diags: &mut Vec<Diagnostic>) {
 /// Runs `f` on every job on all cores; results come back in job order.
 pub fn parallel<T: Sync, R: Send>(jobs: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let next = AtomicUsize::new(0);
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len().max(1));
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(jobs.len().max(1));
     let mut outs: Vec<(usize, R)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
@@ -250,7 +359,10 @@ pub fn parallel<T: Sync, R: Send>(jobs: &[T], f: impl Fn(&T) -> R + Sync) -> Vec
                     .expect("a worker thread can be started")
             })
             .collect();
-        handles.into_iter().flat_map(|h| h.join().expect("workers do not panic")).collect()
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("workers do not panic"))
+            .collect()
     });
     outs.sort_by_key(|(i, _)| *i);
     outs.into_iter().map(|(_, r)| r).collect()
@@ -271,7 +383,9 @@ pub fn read_and_parse_only(source: &dyn Source) -> (usize, usize) {
     let nodes = parallel(&paths, |path| {
         let mut diags = Vec::new();
         match read_text(source, path, FileId(0), 1 << 20, &mut diags) {
-            Ok(text) => crate::syntax::parse(FileId(0), &text, &mut diags).map_or(0, |d| d.nodes().len()),
+            Ok(text) => {
+                crate::syntax::parse(FileId(0), &text, &mut diags).map_or(0, |d| d.nodes().len())
+            }
             Err(_) => 0,
         }
     });
@@ -302,7 +416,10 @@ pub fn load(source: &dyn Source) -> Loaded {
         (&p.exercises, &[Kind::Exercise]),
         (&p.signoffs, &[Kind::Signoff]),
     ] {
-        folders.entry(normalise_dir(dir)).or_default().extend_from_slice(kinds);
+        folders
+            .entry(normalise_dir(dir))
+            .or_default()
+            .extend_from_slice(kinds);
     }
     // A file belongs to the deepest configured folder that contains it.
     let mut listed: BTreeMap<String, (String, Vec<Kind>)> = BTreeMap::new();
@@ -312,7 +429,9 @@ pub fn load(source: &dyn Source) -> Loaded {
             match entry {
                 Listed::File(path) if path == CONFIG_FILE => {}
                 Listed::File(path) => {
-                    let better = listed.get(&path).is_none_or(|(d, _)| d.len() < dir.len() || d == ".");
+                    let better = listed
+                        .get(&path)
+                        .is_none_or(|(d, _)| d.len() < dir.len() || d == ".");
                     if better {
                         listed.insert(path, (dir.clone(), kinds.clone()));
                     }
@@ -326,9 +445,14 @@ pub fn load(source: &dyn Source) -> Loaded {
     for (path, target) in outside {
         let file = files.add(path.clone(), String::new());
         diagnostics.push(
-            Diagnostic::new(&rules::FILE_SYMLINK_OUTSIDE, format!("{path} is a symbolic link to {target}, outside the repository; not followed"))
-                .in_file(file)
-                .help("copy the file into the repository, or remove the link"),
+            Diagnostic::new(
+                &rules::FILE_SYMLINK_OUTSIDE,
+                format!(
+                    "{path} is a symbolic link to {target}, outside the repository; not followed"
+                ),
+            )
+            .in_file(file)
+            .help("copy the file into the repository, or remove the link"),
         );
     }
 
@@ -348,11 +472,18 @@ pub fn load(source: &dyn Source) -> Loaded {
             }
             Err(shown) => (shown.unwrap_or_default(), Vec::new(), Vec::new()),
         };
-        FileOut { text, objects, broken, diags }
+        FileOut {
+            text,
+            objects,
+            broken,
+            diags,
+        }
     });
 
-
-    let mut model = Model { config, ..Model::default() };
+    let mut model = Model {
+        config,
+        ..Model::default()
+    };
     let mut broken = HashSet::new();
     for ((_, _, _, file), out) in jobs.iter().zip(outs) {
         let file = *file;
@@ -364,14 +495,19 @@ pub fn load(source: &dyn Source) -> Loaded {
         for o in out.objects {
             match o {
                 Object::Contact(x) => model.contacts.push(x),
-                Object::System(x) => model.systems.push(x),
-                Object::Interface(x) => model.interfaces.push(x),
+                Object::System(x) => model.systems.push(*x),
+                Object::Interface(x) => model.interfaces.push(*x),
                 Object::Contract(x) => model.contracts.push(x),
-                Object::Plan(x) => model.plans.push(x),
+                Object::Plan(x) => model.plans.push(*x),
                 Object::Exercise(x) => model.exercises.push(x),
                 Object::Signoff(x) => model.signoffs.push(x),
             }
         }
     }
-    Loaded { files, model, diagnostics, broken }
+    Loaded {
+        files,
+        model,
+        diagnostics,
+        broken,
+    }
 }

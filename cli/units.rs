@@ -32,7 +32,9 @@ impl Date {
                 .enumerate()
                 .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
         if !shape_ok {
-            return Err(format!("`{s}` is not a date: write it as YYYY-MM-DD, e.g. \"2026-03-31\""));
+            return Err(format!(
+                "`{s}` is not a date: write it as YYYY-MM-DD, e.g. \"2026-03-31\""
+            ));
         }
         let year: i32 = s[0..4].parse().map_err(|_| "bad year".to_string())?;
         let month: u8 = s[5..7].parse().map_err(|_| "bad month".to_string())?;
@@ -64,7 +66,11 @@ impl Date {
         let mp = (5 * doy + 2) / 153;
         let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
         let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-        Date { year: (y + i64::from(m <= 2)) as i32, month: m, day: d }
+        Date {
+            year: (y + i64::from(m <= 2)) as i32,
+            month: m,
+            day: d,
+        }
     }
 
     pub fn add_days(self, days: i64) -> Date {
@@ -166,7 +172,9 @@ impl Duration {
         if num.is_empty() || (num.len() > 1 && num.starts_with('0')) || num.len() > 6 {
             return Err(format!("`{s}` is not a duration: {DURATION_HELP}"));
         }
-        let count = num.parse().map_err(|_| format!("`{s}` is not a duration"))?;
+        let count = num
+            .parse()
+            .map_err(|_| format!("`{s}` is not a duration"))?;
         Ok(Duration { count, unit })
     }
 
@@ -230,7 +238,13 @@ mod tests {
 
     #[test]
     fn dates_round_trip_through_day_numbers() {
-        for s in ["1970-01-01", "2000-02-29", "2026-12-31", "1999-03-01", "2400-02-29"] {
+        for s in [
+            "1970-01-01",
+            "2000-02-29",
+            "2026-12-31",
+            "1999-03-01",
+            "2400-02-29",
+        ] {
             let d = Date::parse(s).unwrap();
             assert_eq!(Date::from_days(d.to_days()), d);
             assert_eq!(d.to_string(), s);
@@ -251,8 +265,14 @@ mod tests {
         let d = Date::parse("2026-01-31").unwrap();
         assert_eq!(d.add_months(1).to_string(), "2026-02-28");
         assert_eq!(d.add_months(-2).to_string(), "2025-11-30");
-        assert_eq!(d.plus(Duration::parse("1y").unwrap()).to_string(), "2027-01-31");
-        assert_eq!(d.plus(Duration::parse("2d").unwrap()).to_string(), "2026-02-02");
+        assert_eq!(
+            d.plus(Duration::parse("1y").unwrap()).to_string(),
+            "2027-01-31"
+        );
+        assert_eq!(
+            d.plus(Duration::parse("2d").unwrap()).to_string(),
+            "2026-02-02"
+        );
     }
 
     #[test]

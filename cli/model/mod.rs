@@ -36,7 +36,7 @@ pub enum PartyRole {
     Carrier,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct Config {
     pub name: Option<String>,
@@ -68,7 +68,14 @@ pub struct Paths {
 
 impl Paths {
     pub fn all(&self) -> [&str; 6] {
-        [&self.contacts, &self.inventory, &self.contracts, &self.plans, &self.exercises, &self.signoffs]
+        [
+            &self.contacts,
+            &self.inventory,
+            &self.contracts,
+            &self.plans,
+            &self.exercises,
+            &self.signoffs,
+        ]
     }
 }
 
@@ -93,13 +100,9 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_file_size: 1 << 20 }
-    }
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config { name: None, party: Vec::new(), paths: Paths::default(), limits: Limits::default() }
+        Limits {
+            max_file_size: 1 << 20,
+        }
     }
 }
 

@@ -20,7 +20,8 @@ fn location(report: &Report<'_>, loc: &Location, message: Option<&str>) -> Value
     if loc.span.start == 0 && loc.span.end == 0 {
         region = json!({"startLine": 1});
     }
-    let mut l = json!({"physicalLocation": {"artifactLocation": {"uri": p.path}, "region": region}});
+    let mut l =
+        json!({"physicalLocation": {"artifactLocation": {"uri": p.path}, "region": region}});
     if let Some(m) = message {
         l["message"] = json!({"text": m});
     }

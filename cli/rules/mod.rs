@@ -145,7 +145,9 @@ mod tests {
             assert!(prefix.chars().all(|c| c.is_ascii_uppercase()), "{}", r.code);
             assert!(number.chars().all(|c| c.is_ascii_digit()), "{}", r.code);
             assert!(
-                r.name.split('-').all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())),
+                r.name.split('-').all(|w| !w.is_empty()
+                    && w.chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())),
                 "{} is not kebab-case",
                 r.name
             );
@@ -158,7 +160,11 @@ mod tests {
             for section in ["## What it does", "## Why", "## Example"] {
                 assert!(r.doc.contains(section), "{} lacks {section}", r.code);
             }
-            assert!(!r.summary.ends_with('.'), "{} summary ends with a period", r.code);
+            assert!(
+                !r.summary.ends_with('.'),
+                "{} summary ends with a period",
+                r.code
+            );
         }
     }
 }

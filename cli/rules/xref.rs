@@ -20,7 +20,14 @@ pub enum Ns {
 }
 
 impl Ns {
-    const ALL: [Ns; 6] = [Ns::Party, Ns::Contact, Ns::Inventory, Ns::Contract, Ns::Plan, Ns::Exercise];
+    const ALL: [Ns; 6] = [
+        Ns::Party,
+        Ns::Contact,
+        Ns::Inventory,
+        Ns::Contract,
+        Ns::Plan,
+        Ns::Exercise,
+    ];
 
     fn words(self) -> &'static str {
         match self {
@@ -75,33 +82,75 @@ impl Index {
             }
             if let Some(loc) = self.get(other, &id.value) {
                 diags.push(
-                    Diagnostic::new(&rules::REF_WRONG_KIND, format!("`{}` is {} {}, not {} {}", id.value, other.article(), other.words(), ns.article(), ns.words()))
-                        .at(file, id.span)
-                        .label(format!("expected {} {}", ns.article(), ns.words()))
-                        .with_label(loc.file, loc.span, format!("`{}` is defined here as {} {}", id.value, other.article(), other.words())),
+                    Diagnostic::new(
+                        &rules::REF_WRONG_KIND,
+                        format!(
+                            "`{}` is {} {}, not {} {}",
+                            id.value,
+                            other.article(),
+                            other.words(),
+                            ns.article(),
+                            ns.words()
+                        ),
+                    )
+                    .at(file, id.span)
+                    .label(format!("expected {} {}", ns.article(), ns.words()))
+                    .with_label(
+                        loc.file,
+                        loc.span,
+                        format!(
+                            "`{}` is defined here as {} {}",
+                            id.value,
+                            other.article(),
+                            other.words()
+                        ),
+                    ),
                 );
                 return false;
             }
         }
-        let candidates = self.defs.get(&ns).map(|m| m.keys().map(String::as_str).collect::<Vec<_>>()).unwrap_or_default();
-        let mut d = Diagnostic::new(&rules::REF_UNRESOLVED, format!("no {} is named `{}`", ns.words(), id.value))
-            .at(file, id.span)
-            .label(format!("unknown {}", ns.words()));
+        let candidates = self
+            .defs
+            .get(&ns)
+            .map(|m| m.keys().map(String::as_str).collect::<Vec<_>>())
+            .unwrap_or_default();
+        let mut d = Diagnostic::new(
+            &rules::REF_UNRESOLVED,
+            format!("no {} is named `{}`", ns.words(), id.value),
+        )
+        .at(file, id.span)
+        .label(format!("unknown {}", ns.words()));
         d = match did_you_mean(&id.value, candidates.iter().copied()) {
             Some(s) => {
                 let loc = self.get(ns, s).expect("a candidate is defined");
-                d.help(format!("did you mean `{s}`?")).with_label(loc.file, loc.span, format!("`{s}` is defined here"))
+                d.help(format!("did you mean `{s}`?")).with_label(
+                    loc.file,
+                    loc.span,
+                    format!("`{s}` is defined here"),
+                )
             }
             None if candidates.is_empty() => d.help(format!("define the {} first", ns.words())),
-            None => d.help(format!("define it, or use one of the existing ids (`contingent` knows {} of them)", candidates.len())),
+            None => d.help(format!(
+                "define it, or use one of the existing ids (`contingent` knows {} of them)",
+                candidates.len()
+            )),
         };
         diags.push(d);
         false
     }
 }
 
-fn define(defs: &mut BTreeMap<String, Location>, what: &str, id: &Id, file: FileId, diags: &mut Vec<Diagnostic>) {
-    let here = Location { file, span: id.span };
+fn define(
+    defs: &mut BTreeMap<String, Location>,
+    what: &str,
+    id: &Id,
+    file: FileId,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let here = Location {
+        file,
+        span: id.span,
+    };
     if let Some(first) = defs.get(&id.value) {
         diags.push(
             Diagnostic::new(&rules::REF_DUPLICATE, format!("{what} `{}` is defined twice", id.value))
@@ -116,7 +165,11 @@ fn define(defs: &mut BTreeMap<String, Location>, what: &str, id: &Id, file: File
 }
 
 /// Builds the index of ids, reporting duplicates.
-pub fn index(model: &Model, broken: &HashSet<(Kind, String)>, diags: &mut Vec<Diagnostic>) -> Index {
+pub fn index(
+    model: &Model,
+    broken: &HashSet<(Kind, String)>,
+    diags: &mut Vec<Diagnostic>,
+) -> Index {
     let mut defs: HashMap<Ns, BTreeMap<String, Location>> = HashMap::new();
     if let Some(c) = &model.config {
         let m = defs.entry(Ns::Party).or_default();
@@ -124,7 +177,9 @@ pub fn index(model: &Model, broken: &HashSet<(Kind, String)>, diags: &mut Vec<Di
             define(m, "party", &p.id, c.file, diags);
         }
     }
-    let mut def = |ns: Ns, what: &str, id: &Id, file: FileId| define(defs.entry(ns).or_default(), what, id, file, diags);
+    let mut def = |ns: Ns, what: &str, id: &Id, file: FileId| {
+        define(defs.entry(ns).or_default(), what, id, file, diags)
+    };
     for c in &model.contacts {
         def(Ns::Contact, "contact", &c.id, c.file);
     }
@@ -143,12 +198,19 @@ pub fn index(model: &Model, broken: &HashSet<(Kind, String)>, diags: &mut Vec<Di
     for e in &model.exercises {
         def(Ns::Exercise, "exercise record", &e.id, e.file);
     }
-    let broken = broken.iter().filter_map(|(k, id)| Ns::of_kind(*k).map(|ns| (ns, id.clone()))).collect();
+    let broken = broken
+        .iter()
+        .filter_map(|(k, id)| Ns::of_kind(*k).map(|ns| (ns, id.clone())))
+        .collect();
     Index { defs, broken }
 }
 
 /// Checks ids and references of the whole model.
-pub fn check(model: &Model, broken: &HashSet<(Kind, String)>, diags: &mut Vec<Diagnostic>) -> Index {
+pub fn check(
+    model: &Model,
+    broken: &HashSet<(Kind, String)>,
+    diags: &mut Vec<Diagnostic>,
+) -> Index {
     let index = index(model, broken, diags);
     let d = diags;
     for c in &model.contacts {
@@ -172,7 +234,10 @@ pub fn check(model: &Model, broken: &HashSet<(Kind, String)>, diags: &mut Vec<Di
             index.resolve(Ns::Party, c, i.file, d);
         }
         if let Some(cs) = &i.contacts {
-            for c in [&cs.client, &cs.provider, &cs.carrier].into_iter().flatten() {
+            for c in [&cs.client, &cs.provider, &cs.carrier]
+                .into_iter()
+                .flatten()
+            {
                 index.resolve(Ns::Contact, c, i.file, d);
             }
         }
@@ -190,32 +255,61 @@ pub fn check(model: &Model, broken: &HashSet<(Kind, String)>, diags: &mut Vec<Di
         for r in &c.revision {
             if let Some(first) = numbers.insert(r.number.value, r.number.span) {
                 d.push(
-                    Diagnostic::new(&rules::REF_DUPLICATE, format!("contract `{}` has two revisions numbered {}", c.id.value, r.number.value))
-                        .at(c.file, r.number.span)
-                        .with_label(c.file, first, "first defined here")
-                        .help("number revisions 1, 2, 3, ... in the order they take effect"),
+                    Diagnostic::new(
+                        &rules::REF_DUPLICATE,
+                        format!(
+                            "contract `{}` has two revisions numbered {}",
+                            c.id.value, r.number.value
+                        ),
+                    )
+                    .at(c.file, r.number.span)
+                    .with_label(c.file, first, "first defined here")
+                    .help("number revisions 1, 2, 3, ... in the order they take effect"),
                 );
             }
             let categories: Vec<&str> = r.category.iter().map(|c| c.id.value.as_str()).collect();
             for sla in &r.sla {
                 index.resolve(Ns::Inventory, &sla.target, c.file, d);
                 for resp in &sla.response {
-                    if !categories.is_empty() && !categories.contains(&resp.category.value.as_str()) {
-                        let mut diag = Diagnostic::new(&rules::REF_UNRESOLVED, format!("revision {} of contract `{}` defines no incident category `{}`", r.number.value, c.id.value, resp.category.value))
-                            .at(c.file, resp.category.span)
-                            .label("unknown incident category");
-                        diag = diag.help(match did_you_mean(&resp.category.value, categories.iter().copied()) {
-                            Some(s) => format!("did you mean `{s}`? categories of this revision: {}", categories.join(", ")),
-                            None => format!("categories of this revision: {}", categories.join(", ")),
-                        });
+                    if !categories.is_empty() && !categories.contains(&resp.category.value.as_str())
+                    {
+                        let mut diag = Diagnostic::new(
+                            &rules::REF_UNRESOLVED,
+                            format!(
+                                "revision {} of contract `{}` defines no incident category `{}`",
+                                r.number.value, c.id.value, resp.category.value
+                            ),
+                        )
+                        .at(c.file, resp.category.span)
+                        .label("unknown incident category");
+                        diag = diag.help(
+                            match did_you_mean(&resp.category.value, categories.iter().copied()) {
+                                Some(s) => format!(
+                                    "did you mean `{s}`? categories of this revision: {}",
+                                    categories.join(", ")
+                                ),
+                                None => format!(
+                                    "categories of this revision: {}",
+                                    categories.join(", ")
+                                ),
+                            },
+                        );
                         d.push(diag);
                     }
                 }
             }
         }
     }
-    let contracts: HashMap<&str, &crate::model::Located<crate::model::Contract>> = model.contracts.iter().map(|c| (c.id.value.as_str(), c)).collect();
-    let plans: HashMap<&str, &crate::model::Located<crate::model::Plan>> = model.plans.iter().map(|p| (p.id.value.as_str(), p)).collect();
+    let contracts: HashMap<&str, &crate::model::Located<crate::model::Contract>> = model
+        .contracts
+        .iter()
+        .map(|c| (c.id.value.as_str(), c))
+        .collect();
+    let plans: HashMap<&str, &crate::model::Located<crate::model::Plan>> = model
+        .plans
+        .iter()
+        .map(|p| (p.id.value.as_str(), p))
+        .collect();
     for p in &model.plans {
         let f = p.file;
         for c in &p.covers {
@@ -224,14 +318,39 @@ pub fn check(model: &Model, broken: &HashSet<(Kind, String)>, diags: &mut Vec<Di
         if let Some(cr) = &p.contract {
             if index.resolve(Ns::Contract, &cr.id, f, d) {
                 if let Some(contract) = contracts.get(cr.id.value.as_str()) {
-                    let numbers: Vec<u32> = contract.revision.iter().map(|r| r.number.value).collect();
+                    let numbers: Vec<u32> =
+                        contract.revision.iter().map(|r| r.number.value).collect();
                     if !numbers.contains(&cr.revision.value) {
                         d.push(
-                            Diagnostic::new(&rules::REF_UNRESOLVED, format!("contract `{}` has no revision {}", cr.id.value, cr.revision.value))
-                                .at(f, cr.revision.span)
-                                .label("unknown revision")
-                                .with_label(contract.file, contract.head, format!("revisions: {}", numbers.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")))
-                                .help(format!("pin one of the contract's revisions: {}", numbers.iter().map(u32::to_string).collect::<Vec<_>>().join(", "))),
+                            Diagnostic::new(
+                                &rules::REF_UNRESOLVED,
+                                format!(
+                                    "contract `{}` has no revision {}",
+                                    cr.id.value, cr.revision.value
+                                ),
+                            )
+                            .at(f, cr.revision.span)
+                            .label("unknown revision")
+                            .with_label(
+                                contract.file,
+                                contract.head,
+                                format!(
+                                    "revisions: {}",
+                                    numbers
+                                        .iter()
+                                        .map(u32::to_string)
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                ),
+                            )
+                            .help(format!(
+                                "pin one of the contract's revisions: {}",
+                                numbers
+                                    .iter()
+                                    .map(u32::to_string)
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )),
                         );
                     }
                 }
@@ -274,16 +393,25 @@ pub fn check(model: &Model, broken: &HashSet<(Kind, String)>, diags: &mut Vec<Di
                 for s in &e.scenarios {
                     if !ids.contains(&s.value.as_str()) {
                         let help = match did_you_mean(&s.value, ids.iter().copied()) {
-                            Some(m) => format!("did you mean `{m}`? scenarios of `{}`: {}", plan.id.value, ids.join(", ")),
-                            None if ids.is_empty() => format!("plan `{}` has no scenarios", plan.id.value),
+                            Some(m) => format!(
+                                "did you mean `{m}`? scenarios of `{}`: {}",
+                                plan.id.value,
+                                ids.join(", ")
+                            ),
+                            None if ids.is_empty() => {
+                                format!("plan `{}` has no scenarios", plan.id.value)
+                            }
                             None => format!("scenarios of `{}`: {}", plan.id.value, ids.join(", ")),
                         };
                         d.push(
-                            Diagnostic::new(&rules::REF_UNRESOLVED, format!("plan `{}` has no scenario `{}`", plan.id.value, s.value))
-                                .at(f, s.span)
-                                .label("unknown scenario")
-                                .with_label(plan.file, plan.head, "the plan is defined here")
-                                .help(help),
+                            Diagnostic::new(
+                                &rules::REF_UNRESOLVED,
+                                format!("plan `{}` has no scenario `{}`", plan.id.value, s.value),
+                            )
+                            .at(f, s.span)
+                            .label("unknown scenario")
+                            .with_label(plan.file, plan.head, "the plan is defined here")
+                            .help(help),
                         );
                     }
                 }

@@ -14,11 +14,16 @@ pub struct WorkTree {
 impl WorkTree {
     pub fn new(root: &Path) -> std::io::Result<WorkTree> {
         let canonical_root = root.canonicalize()?;
-        Ok(WorkTree { root: root.to_path_buf(), canonical_root })
+        Ok(WorkTree {
+            root: root.to_path_buf(),
+            canonical_root,
+        })
     }
 
     fn walk(&self, dir: &Path, rel: &str, seen: &mut HashSet<PathBuf>, out: &mut Vec<Listed>) {
-        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
         let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
         entries.sort_by_key(|e| e.file_name());
         for entry in entries {
@@ -27,14 +32,25 @@ impl WorkTree {
             if name.starts_with('.') {
                 continue;
             }
-            let rel_path = if rel == "." { name.to_string() } else { format!("{rel}/{name}") };
+            let rel_path = if rel == "." {
+                name.to_string()
+            } else {
+                format!("{rel}/{name}")
+            };
             let path = entry.path();
-            let Ok(meta) = std::fs::symlink_metadata(&path) else { continue };
+            let Ok(meta) = std::fs::symlink_metadata(&path) else {
+                continue;
+            };
             let (is_dir, is_file) = if meta.file_type().is_symlink() {
-                let Ok(target) = path.canonicalize() else { continue };
+                let Ok(target) = path.canonicalize() else {
+                    continue;
+                };
                 if !target.starts_with(&self.canonical_root) {
                     if name.ends_with(".kdl") || target.is_dir() {
-                        out.push(Listed::SymlinkOutside { path: rel_path, target: target.display().to_string() });
+                        out.push(Listed::SymlinkOutside {
+                            path: rel_path,
+                            target: target.display().to_string(),
+                        });
                     }
                     continue;
                 }
@@ -43,7 +59,9 @@ impl WorkTree {
                 (meta.is_dir(), meta.is_file())
             };
             if is_dir {
-                let Ok(canonical) = path.canonicalize() else { continue };
+                let Ok(canonical) = path.canonicalize() else {
+                    continue;
+                };
                 if seen.insert(canonical) {
                     self.walk(&path, &rel_path, seen, out);
                 }
@@ -58,10 +76,17 @@ impl Source for WorkTree {
     fn list(&self, dir: &str) -> Vec<Listed> {
         let mut out = Vec::new();
         let mut seen = HashSet::new();
-        let path = if dir == "." { self.root.clone() } else { self.root.join(dir) };
+        let path = if dir == "." {
+            self.root.clone()
+        } else {
+            self.root.join(dir)
+        };
         if let Ok(c) = path.canonicalize() {
             if !c.starts_with(&self.canonical_root) {
-                return vec![Listed::SymlinkOutside { path: dir.to_string(), target: c.display().to_string() }];
+                return vec![Listed::SymlinkOutside {
+                    path: dir.to_string(),
+                    target: c.display().to_string(),
+                }];
             }
             seen.insert(c);
         }

@@ -41,7 +41,11 @@ pub enum Kids {
 
 impl SpanNode {
     fn leaf(span: Span, key: Span) -> SpanNode {
-        SpanNode { span, key, kids: Kids::Leaf }
+        SpanNode {
+            span,
+            key,
+            kids: Kids::Leaf,
+        }
     }
 
     /// One step down: a member name or an array index.
@@ -54,7 +58,10 @@ impl SpanNode {
     }
 
     /// The deepest node along a JSON pointer's segments, and how many segments were found.
-    pub fn lookup<'a, I: IntoIterator<Item = S>, S: AsRef<str>>(&'a self, segments: I) -> (&'a SpanNode, usize) {
+    pub fn lookup<I: IntoIterator<Item = S>, S: AsRef<str>>(
+        &self,
+        segments: I,
+    ) -> (&SpanNode, usize) {
         let mut node = self;
         let mut depth = 0;
         for seg in segments {
@@ -73,7 +80,14 @@ impl SpanNode {
     pub fn pointers(&self) -> Vec<(String, Span)> {
         let mut out = Vec::new();
         fn walk(n: &SpanNode, path: &mut String, out: &mut Vec<(String, Span)>) {
-            out.push((if path.is_empty() { String::new() } else { path.clone() }, n.span));
+            out.push((
+                if path.is_empty() {
+                    String::new()
+                } else {
+                    path.clone()
+                },
+                n.span,
+            ));
             let len = path.len();
             match &n.kids {
                 Kids::Leaf => {}
@@ -138,8 +152,16 @@ fn key_span(src: &str, entry: &KdlEntry) -> Span {
 /// The node's name and entries: what a reader sees as "the node" on its first line.
 pub fn head_span(src: &str, node: &KdlNode) -> Span {
     let name = Span::from_kdl(node.name().span());
-    let end = node.entries().iter().map(|e| value_span(src, e).end).max().unwrap_or(name.end);
-    Span { start: name.start, end: end.max(name.end) }
+    let end = node
+        .entries()
+        .iter()
+        .map(|e| value_span(src, e).end)
+        .max()
+        .unwrap_or(name.end);
+    Span {
+        start: name.start,
+        end: end.max(name.end),
+    }
 }
 
 fn describe(node: &KdlNode) -> String {
@@ -154,21 +176,40 @@ fn describe(node: &KdlNode) -> String {
 
 impl Mapper<'_> {
     fn err(&mut self, rule: &'static rules::Rule, span: Span, message: String) -> &mut Diagnostic {
-        self.diags.push(Diagnostic::new(rule, message).at(self.file, span));
+        self.diags
+            .push(Diagnostic::new(rule, message).at(self.file, span));
         self.diags.last_mut().expect("just pushed")
     }
 
     fn check_annotations(&mut self, node: &KdlNode) {
         if let Some(ty) = node.ty() {
             let span = Span::from_kdl(ty.span());
-            self.err(&rules::SCH_ANNOTATION, span, format!("type annotation `({})` is not used by this format", ty.value()))
-                .help = Some("remove the annotation: every value's type follows from where it stands".into());
+            self.err(
+                &rules::SCH_ANNOTATION,
+                span,
+                format!(
+                    "type annotation `({})` is not used by this format",
+                    ty.value()
+                ),
+            )
+            .help = Some(
+                "remove the annotation: every value's type follows from where it stands".into(),
+            );
         }
         for e in node.entries() {
             if let Some(ty) = e.ty() {
                 let span = value_span(self.src, e);
-                self.err(&rules::SCH_ANNOTATION, span, format!("type annotation `({})` is not used by this format", ty.value()))
-                    .help = Some("remove the annotation: every value's type follows from where it stands".into());
+                self.err(
+                    &rules::SCH_ANNOTATION,
+                    span,
+                    format!(
+                        "type annotation `({})` is not used by this format",
+                        ty.value()
+                    ),
+                )
+                .help = Some(
+                    "remove the annotation: every value's type follows from where it stands".into(),
+                );
             }
         }
     }
@@ -180,14 +221,22 @@ impl Mapper<'_> {
             KdlValue::Integer(i) => match i64::try_from(*i) {
                 Ok(i) => Value::Number(i.into()),
                 Err(_) => {
-                    self.err(&rules::SCH_TYPE, span, format!("the number {i} is too large"));
+                    self.err(
+                        &rules::SCH_TYPE,
+                        span,
+                        format!("the number {i} is too large"),
+                    );
                     Value::Null
                 }
             },
             KdlValue::Float(f) => match Number::from_f64(*f) {
                 Some(n) => Value::Number(n),
                 None => {
-                    self.err(&rules::SCH_TYPE, span, format!("{value} is not a finite number"));
+                    self.err(
+                        &rules::SCH_TYPE,
+                        span,
+                        format!("{value} is not a finite number"),
+                    );
                     Value::Null
                 }
             },
@@ -214,8 +263,15 @@ impl Mapper<'_> {
                             1 => "one argument".to_string(),
                             n => format!("{n} arguments"),
                         };
-                        self.err(&rules::SCH_ARGUMENTS, vspan, format!("unexpected argument {} to {context}", entry.value()))
-                            .help = Some(format!("{} takes {expected}; give other values as `name=value`", describe_name(node)));
+                        self.err(
+                            &rules::SCH_ARGUMENTS,
+                            vspan,
+                            format!("unexpected argument {} to {context}", entry.value()),
+                        )
+                        .help = Some(format!(
+                            "{} takes {expected}; give other values as `name=value`",
+                            describe_name(node)
+                        ));
                         continue;
                     };
                     arg_index += 1;
@@ -229,17 +285,31 @@ impl Mapper<'_> {
             if let Some((_, first)) = spans.iter().find(|(k, _)| *k == name) {
                 let first = first.key;
                 let file = self.file;
-                self.err(&rules::SCH_DUPLICATE, kspan, format!("`{name}` is given twice in {context}"))
-                    .labels
-                    .push(crate::diagnostic::Label { location: crate::diagnostic::Location { file, span: first }, message: "first given here".into() });
+                self.err(
+                    &rules::SCH_DUPLICATE,
+                    kspan,
+                    format!("`{name}` is given twice in {context}"),
+                )
+                .labels
+                .push(crate::diagnostic::Label {
+                    location: crate::diagnostic::Location { file, span: first },
+                    message: "first given here".into(),
+                });
                 continue;
             }
             let value = self.scalar(entry.value(), vspan);
             let value = match prop_shape {
                 Shape::ScalarList(_) => Value::Array(vec![value]),
                 Shape::Object(_) | Shape::ObjectList(_) => {
-                    self.err(&rules::SCH_TYPE, vspan, format!("`{name}` cannot be given as a value"))
-                        .help = Some(format!("write `{name}` as a child node: {}", prop_shape.description()));
+                    self.err(
+                        &rules::SCH_TYPE,
+                        vspan,
+                        format!("`{name}` cannot be given as a value"),
+                    )
+                    .help = Some(format!(
+                        "write `{name}` as a child node: {}",
+                        prop_shape.description()
+                    ));
                     continue;
                 }
                 Shape::Scalar(_) => value,
@@ -249,13 +319,27 @@ impl Mapper<'_> {
                 _ => Kids::Leaf,
             };
             obj.insert(name.clone(), value);
-            spans.push((name, SpanNode { span: vspan, key: kspan, kids }));
+            spans.push((
+                name,
+                SpanNode {
+                    span: vspan,
+                    key: kspan,
+                    kids,
+                },
+            ));
         }
         if let Some(children) = node.children() {
             self.children(children.nodes(), shape, &context, &mut obj, &mut spans);
         }
         let head = head_span(self.src, node);
-        (Value::Object(obj), SpanNode { span: Span::from_kdl(node.span()), key: head, kids: Kids::Object(spans) })
+        (
+            Value::Object(obj),
+            SpanNode {
+                span: Span::from_kdl(node.span()),
+                key: head,
+                kids: Kids::Object(spans),
+            },
+        )
     }
 
     /// Maps a list of nodes as the members of one object (a node's children, or a whole document).
@@ -280,16 +364,31 @@ impl Mapper<'_> {
                     if let Some(i) = existing {
                         let first = spans[i].1.key;
                         let file = self.file;
-                        self.err(&rules::SCH_DUPLICATE, nspan, format!("`{name}` is given twice in {context}"))
-                            .labels
-                            .push(crate::diagnostic::Label { location: crate::diagnostic::Location { file, span: first }, message: "first given here".into() });
+                        self.err(
+                            &rules::SCH_DUPLICATE,
+                            nspan,
+                            format!("`{name}` is given twice in {context}"),
+                        )
+                        .labels
+                        .push(crate::diagnostic::Label {
+                            location: crate::diagnostic::Location { file, span: first },
+                            message: "first given here".into(),
+                        });
                         continue;
                     }
                     self.check_annotations(child);
                     let mut args = child.entries().iter().filter(|e| e.name().is_none());
                     let (Some(arg), None) = (args.next(), args.next()) else {
-                        let n = child.entries().iter().filter(|e| e.name().is_none()).count();
-                        let msg = if n == 0 { format!("`{name}` needs a value") } else { format!("`{name}` takes one value, found {n}") };
+                        let n = child
+                            .entries()
+                            .iter()
+                            .filter(|e| e.name().is_none())
+                            .count();
+                        let msg = if n == 0 {
+                            format!("`{name}` needs a value")
+                        } else {
+                            format!("`{name}` takes one value, found {n}")
+                        };
                         let example = match (leaf.ty, leaf.def.as_deref()) {
                             (LeafType::Boolean, _) => "#true or #false".to_string(),
                             (_, Some("date")) => "\"2026-03-31\"".to_string(),
@@ -303,10 +402,18 @@ impl Mapper<'_> {
                     };
                     if let Some(extra) = child.entries().iter().find(|e| e.name().is_some()) {
                         let span = key_span(self.src, extra);
-                        self.err(&rules::SCH_ARGUMENTS, span, format!("`{name}` takes a single value, not properties"));
+                        self.err(
+                            &rules::SCH_ARGUMENTS,
+                            span,
+                            format!("`{name}` takes a single value, not properties"),
+                        );
                     }
                     if child.children().is_some() {
-                        self.err(&rules::SCH_ARGUMENTS, nspan, format!("`{name}` takes a single value, not a block"));
+                        self.err(
+                            &rules::SCH_ARGUMENTS,
+                            nspan,
+                            format!("`{name}` takes a single value, not a block"),
+                        );
                     }
                     let vspan = value_span(self.src, arg);
                     let value = self.scalar(arg.value(), vspan);
@@ -320,7 +427,11 @@ impl Mapper<'_> {
                     for e in child.entries() {
                         if e.name().is_some() {
                             let span = key_span(self.src, e);
-                            self.err(&rules::SCH_ARGUMENTS, span, format!("`{name}` takes a list of values, not properties"));
+                            self.err(
+                                &rules::SCH_ARGUMENTS,
+                                span,
+                                format!("`{name}` takes a list of values, not properties"),
+                            );
                             continue;
                         }
                         let vspan = value_span(self.src, e);
@@ -328,10 +439,18 @@ impl Mapper<'_> {
                         item_spans.push(SpanNode::leaf(vspan, vspan));
                     }
                     if child.children().is_some() {
-                        self.err(&rules::SCH_ARGUMENTS, nspan, format!("`{name}` takes a list of values, not a block"));
+                        self.err(
+                            &rules::SCH_ARGUMENTS,
+                            nspan,
+                            format!("`{name}` takes a list of values, not a block"),
+                        );
                     }
                     if items.is_empty() {
-                        self.err(&rules::SCH_ARGUMENTS, nspan, format!("`{name}` needs at least one value"));
+                        self.err(
+                            &rules::SCH_ARGUMENTS,
+                            nspan,
+                            format!("`{name}` needs at least one value"),
+                        );
                         continue;
                     }
                     match existing {
@@ -346,7 +465,14 @@ impl Mapper<'_> {
                         None => {
                             obj.insert(name.to_string(), Value::Array(items));
                             let whole = Span::from_kdl(child.span());
-                            spans.push((name.to_string(), SpanNode { span: whole, key: nspan, kids: Kids::Array(item_spans) }));
+                            spans.push((
+                                name.to_string(),
+                                SpanNode {
+                                    span: whole,
+                                    key: nspan,
+                                    kids: Kids::Array(item_spans),
+                                },
+                            ));
                         }
                     }
                 }
@@ -354,9 +480,16 @@ impl Mapper<'_> {
                     if let Some(i) = existing {
                         let first = spans[i].1.key;
                         let file = self.file;
-                        self.err(&rules::SCH_DUPLICATE, nspan, format!("`{name}` is given twice in {context}"))
-                            .labels
-                            .push(crate::diagnostic::Label { location: crate::diagnostic::Location { file, span: first }, message: "first given here".into() });
+                        self.err(
+                            &rules::SCH_DUPLICATE,
+                            nspan,
+                            format!("`{name}` is given twice in {context}"),
+                        )
+                        .labels
+                        .push(crate::diagnostic::Label {
+                            location: crate::diagnostic::Location { file, span: first },
+                            message: "first given here".into(),
+                        });
                         continue;
                     }
                     let (v, s) = self.object_node(child, o);
@@ -376,7 +509,14 @@ impl Mapper<'_> {
                         }
                         None => {
                             obj.insert(name.to_string(), Value::Array(vec![v]));
-                            spans.push((name.to_string(), SpanNode { span: s.span, key: s.key, kids: Kids::Array(vec![s]) }));
+                            spans.push((
+                                name.to_string(),
+                                SpanNode {
+                                    span: s.span,
+                                    key: s.key,
+                                    kids: Kids::Array(vec![s]),
+                                },
+                            ));
                         }
                     }
                 }
@@ -384,9 +524,19 @@ impl Mapper<'_> {
         }
     }
 
-    fn unknown(&mut self, name: &str, span: Span, context: &str, shape: &ObjShape, is_property: bool) {
+    fn unknown(
+        &mut self,
+        name: &str,
+        span: Span,
+        context: &str,
+        shape: &ObjShape,
+        is_property: bool,
+    ) {
         let what = if is_property { "property" } else { "node" };
-        let allowed: Vec<&str> = shape.names().filter(|n| !shape.args.iter().any(|a| a == n)).collect();
+        let allowed: Vec<&str> = shape
+            .names()
+            .filter(|n| !shape.args.iter().any(|a| a == n))
+            .collect();
         let suggestion = did_you_mean(name, allowed.iter().copied());
         let mut help = match suggestion {
             Some(s) => format!("did you mean `{s}`? "),
@@ -397,7 +547,11 @@ impl Mapper<'_> {
         } else {
             help.push_str(&format!("allowed here: {}", allowed.join(", ")));
         }
-        let d = self.err(&rules::SCH_UNKNOWN, span, format!("unknown {what} `{name}` in {context}"));
+        let d = self.err(
+            &rules::SCH_UNKNOWN,
+            span,
+            format!("unknown {what} `{name}` in {context}"),
+        );
         d.help = Some(help);
         d.label = Some(format!("not part of {context}"));
     }

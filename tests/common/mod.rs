@@ -11,7 +11,9 @@ pub struct Repo {
 }
 
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -70,7 +72,8 @@ impl Repo {
     /// `check --format json`, parsed.
     pub fn check_json(&self) -> (i32, Value) {
         let out = self.check(&["--format", "json", "--as-of", "2026-11-01"]);
-        let v: Value = serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", out.stdout, out.stderr));
+        let v: Value = serde_json::from_str(&out.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", out.stdout, out.stderr));
         (out.code, v)
     }
 }
@@ -87,7 +90,11 @@ pub fn run(args: &[&str]) -> Output {
 
 pub fn run_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_contingent"));
-    cmd.args(args).current_dir(dir).env_remove("CONTINGENT_AS_OF").env_remove("GITHUB_STEP_SUMMARY").env("NO_COLOR", "1");
+    cmd.args(args)
+        .current_dir(dir)
+        .env_remove("CONTINGENT_AS_OF")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env("NO_COLOR", "1");
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -107,15 +114,33 @@ pub fn findings(report: &Value, repo: &Repo) -> Vec<(String, String, usize)> {
         .unwrap()
         .iter()
         .map(|d| {
-            let file = d["location"]["file"].as_str().unwrap_or("").trim_start_matches(&root).to_string();
-            (d["code"].as_str().unwrap().to_string(), file, d["location"]["start"]["line"].as_u64().unwrap_or(0) as usize)
+            let file = d["location"]["file"]
+                .as_str()
+                .unwrap_or("")
+                .trim_start_matches(&root)
+                .to_string();
+            (
+                d["code"].as_str().unwrap().to_string(),
+                file,
+                d["location"]["start"]["line"].as_u64().unwrap_or(0) as usize,
+            )
         })
         .collect()
 }
 
 /// Asserts that exactly one finding has this code and returns it.
 pub fn the<'a>(report: &'a Value, code: &str) -> &'a Value {
-    let all: Vec<&Value> = report["diagnostics"].as_array().unwrap().iter().filter(|d| d["code"] == code).collect();
-    assert_eq!(all.len(), 1, "expected one {code}, got: {}", serde_json::to_string_pretty(&report["diagnostics"]).unwrap());
+    let all: Vec<&Value> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == code)
+        .collect();
+    assert_eq!(
+        all.len(),
+        1,
+        "expected one {code}, got: {}",
+        serde_json::to_string_pretty(&report["diagnostics"]).unwrap()
+    );
     all[0]
 }

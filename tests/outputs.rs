@@ -47,7 +47,7 @@ fn json_output_is_versioned_and_complete() {
 
 fn sarif_validator() -> jsonschema::Validator {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data/sarif-schema-2.1.0.json");
+        .join("tests/fixtures/sarif-schema-2.1.0.json");
     let schema: Value = serde_json::from_str(
         &std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
     )

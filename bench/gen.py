@@ -271,7 +271,7 @@ def make_contacts(rng: random.Random, party: str, count: int, mail_domain: str, 
             c.desk = False
             first, last = rng.choice(FIRST), rng.choice(LAST)
             slug = f"{first.translate(ASCII).lower()}.{last.translate(ASCII).lower()}"
-            c.id = f"{slug}.{i:05d}"
+            c.id = f"{slug}.{party}{i:05d}"
             c.name = f"{first} {last}"
             dom = DOMAINS[i % len(DOMAINS)][1]
             pool = {"client": CLIENT_ROLES, "provider": PROVIDER_ROLES, "carrier": CARRIER_ROLES}[kind]
@@ -298,7 +298,7 @@ def contact_text(c: Contact) -> str:
     L = [f"contact {c.id} {{", f"    party {c.party}", f"    name {q(c.name)}"]
     for r in c.roles:
         L.append(f"    role {q(r)}")
-    user = c.id.rsplit(".", 1)[0] if not c.desk else c.id
+    user = c.id
     if c.desk:
         L.append(f'    phone {q(c.phone)} available="24x7"')
         L.append(f'    email {q(c.id + "@" + c.domain)} available="24x7"')

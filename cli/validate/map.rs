@@ -560,3 +560,72 @@ impl Mapper<'_> {
 fn describe_name(node: &KdlNode) -> String {
     format!("`{}`", node.name().value())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::Kind;
+    use crate::validate::compiled;
+
+    fn map(src: &str) -> (Value, SpanNode, Vec<Diagnostic>) {
+        let doc = kdl::KdlDocument::parse_v2(src).unwrap();
+        let Shape::Object(shape) = &compiled(Kind::Plan).shape else {
+            unreachable!()
+        };
+        let mut diags = Vec::new();
+        let (v, s) = Mapper {
+            file: FileId(0),
+            src,
+            diags: &mut diags,
+        }
+        .object_node(&doc.nodes()[0], shape);
+        (v, s, diags)
+    }
+
+    #[test]
+    fn repeated_nodes_are_arrays_even_once_and_pointers_map_to_spans() {
+        let src = "plan p {\n  title \"T\"\n  covers a b\n  covers c\n  escalation {\n    level 1 notify=x within=\"15m\"\n  }\n}";
+        let (v, spans, diags) = map(src);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(
+            v,
+            serde_json::json!({"id": "p", "title": "T", "covers": ["a", "b", "c"],
+                "escalation": {"level": [{"level": 1, "notify": "x", "within": "15m"}]}})
+        );
+        let text = |ptr: &str| {
+            let (_, span) = spans
+                .pointers()
+                .into_iter()
+                .find(|(p, _)| p == ptr)
+                .unwrap();
+            &src[span.range()]
+        };
+        assert_eq!(text("/id"), "p");
+        assert_eq!(text("/title"), "\"T\"");
+        assert_eq!(text("/covers/2"), "c");
+        assert_eq!(text("/escalation/level/0/within"), "\"15m\"");
+        assert_eq!(
+            text("/escalation/level/0"),
+            "level 1 notify=x within=\"15m\""
+        );
+    }
+
+    #[test]
+    fn duplicates_and_extra_arguments_are_reported_at_their_span() {
+        let src = "plan p extra {\n  title \"T\"\n  title \"U\"\n  forbidden x=1\n}";
+        let (_, _, diags) = map(src);
+        let got: Vec<(&str, &str)> = diags
+            .iter()
+            .map(|d| (d.rule.code, &src[d.location.unwrap().span.range()]))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("SCH008", "extra"),
+                ("SCH007", "title"),
+                ("SCH008", "x"),
+                ("SCH008", "forbidden")
+            ]
+        );
+    }
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate a synthetic plan repository for benchmarking `contingent check`.
 
-    python3 bench/gen.py OUT_DIR --plans N [--seed S] [--force]
+    python3 bench/gen.py OUT_DIR --plans N [--seed S] [--contracts K] [--sla-all] [--force]
 
 The repository has the layout and file format of the bundled example (plans/): contingent.kdl,
 contacts/, inventory/, contracts/, plans/, exercises/. Everything scales with N:
@@ -14,7 +14,9 @@ contacts/, inventory/, contracts/, plans/, exercises/. Everything scales with N:
     the carrier `nn` (0.1 per plan), in contact files of 100; every deputy is of the same party;
   * one contract `msa` with 3 revisions whose SLA entries cover every system the provider
     operates and every interface (like plans/contracts/msa.kdl: systems the client operates
-    itself have no SLA; `--sla-all` adds them too);
+    itself have no SLA; `--sla-all` adds them too). For 10,000 plans that one file is ~10 MB,
+    so contingent.kdl raises `limits max-file-size` to admit it. `--contracts K` splits the plans
+    into K groups with one contract (msa-001 ...) each, to measure without one huge file;
   * one plan per file (~75 lines: title, covers, contract, responsible, objectives, escalation
     with 3 levels, backup block, forbidden actions, 3 scenarios with 4 steps each, 2 exercises);
   * one exercise record per plan, one file per record, naming scenarios of its plan.
@@ -329,7 +331,7 @@ class Interface:
 # --------------------------------------------------------------------------------------------
 
 
-def generate(out: str, n: int, seed: int, sla_all: bool) -> dict:
+def generate(out: str, n: int, seed: int, sla_all: bool, n_contracts: int = 1) -> dict:
     rng = random.Random(seed)
     n_cl = max(4, round(0.7 * n))
     n_pv = max(4, round(0.7 * n))
@@ -456,72 +458,84 @@ def generate(out: str, n: int, seed: int, sla_all: bool) -> dict:
             L.append("}\n")
         out_files.append((f"inventory/interfaces-{start // 100 + 1:04d}.kdl", "\n".join(L)))
 
-    # --- contract: one contract, 3 revisions, an SLA for every provider system and interface.
-    targets = [s for s in systems if sla_all or s.side == "provider"]
-    L = [
-        "// Master services agreement between the client (cl) and the provider (pv), with the SLA annex",
-        "// per revision. Plans pin the revision they implement.",
-        "",
-        "contract msa {",
-        '    title "Master services agreement for IT operations, client cl - provider pv"',
-        "    client cl",
-        "    provider pv",
-    ]
-    revisions = [
-        (1, "2024-01-01", "Initial agreement: transfer of the operation of the client's systems to the provider; WAN via single MPLS lines"),
-        (2, "2025-04-01", "DORA: tighter recovery objectives for the critical systems, restore tests every 3 months, new category for security incidents"),
-        (3, "2026-03-01", "Redundant WAN on diverse routes, recovery times tightened again, half-yearly joint alarm tests"),
-    ]
-    for number, eff, summary in revisions:
-        cats = ["p1", "p2", "p3"] + (["sec"] if number >= 2 else [])
-        L += ["", "    // " + "-" * 89, f'    revision {number} effective="{eff}" {{', f"        summary {q(summary)}", ""]
-        L.append('        category p1 type="outage" severity="critical" urgency="immediate" description="Business-critical service unavailable for the client or integrity of client data at risk"')
-        L.append('        category p2 type="degradation" severity="high" urgency="high" description="Service available with severe restrictions"')
-        L.append('        category p3 type="fault" severity="medium" urgency="normal" description="Fault with a workaround; no immediate effect on customers"')
-        if "sec" in cats:
-            L.append('        category sec type="security incident" severity="critical" urgency="immediate" description="Suspected or confirmed compromise of client data, systems or credentials"')
-        L.append("")
-        for s in targets:
-            t = TIERS[s.tier]
-            if s.side == "client":
-                rto, rpo, avail, red = s.rto, s.rpo, "99.0%", False
-            elif number == 3:
-                rto, rpo, avail, red = t["rto"], t["rpo"], t["avail"], t["red"]
-            else:
-                rto, rpo, avail = t["r1"] if number == 1 else t["r2"]
-                red = t["red"] and number == 2
-            r = RESPONSE[s.tier]
-            L.append(f'        sla {s.id} rto="{rto}" rpo="{rpo}" availability="{avail}" redundant={b(red)} {{')
-            L.append(f'            response p1 within="{r[0]}"')
-            L.append(f'            response p2 within="{r[1]}"')
-            L.append(f'            response p3 within="{r[2]}"')
+    # --- contracts: by default one contract `msa`, 3 revisions, an SLA for every provider system
+    # and every interface. With --contracts K the plans are split into K groups with a contract each.
+    def group(k: int) -> int:
+        return k * n_contracts // n
+
+    def contract_id(g: int) -> str:
+        return "msa" if n_contracts == 1 else f"msa-{g + 1:03d}"
+
+    contract_bytes = []
+    for g in range(n_contracts):
+        cid = contract_id(g)
+        targets = [s for i, s in enumerate(systems) if group(i // 2) == g and (sla_all or s.side == "provider")]
+        g_ifaces = [f for j, f in enumerate(ifaces) if group(min(10 * j, n - 1)) == g]
+        L = [
+            "// Master services agreement between the client (cl) and the provider (pv), with the SLA annex",
+            "// per revision. Plans pin the revision they implement.",
+            "",
+            f"contract {cid} {{",
+            '    title "Master services agreement for IT operations, client cl - provider pv"',
+            "    client cl",
+            "    provider pv",
+        ]
+        revisions = [
+            (1, "2024-01-01", "Initial agreement: transfer of the operation of the client's systems to the provider; WAN via single MPLS lines"),
+            (2, "2025-04-01", "DORA: tighter recovery objectives for the critical systems, restore tests every 3 months, new category for security incidents"),
+            (3, "2026-03-01", "Redundant WAN on diverse routes, recovery times tightened again, half-yearly joint alarm tests"),
+        ]
+        for number, eff, summary in revisions:
+            cats = ["p1", "p2", "p3"] + (["sec"] if number >= 2 else [])
+            L += ["", "    // " + "-" * 89, f'    revision {number} effective="{eff}" {{', f"        summary {q(summary)}", ""]
+            L.append('        category p1 type="outage" severity="critical" urgency="immediate" description="Business-critical service unavailable for the client or integrity of client data at risk"')
+            L.append('        category p2 type="degradation" severity="high" urgency="high" description="Service available with severe restrictions"')
+            L.append('        category p3 type="fault" severity="medium" urgency="normal" description="Fault with a workaround; no immediate effect on customers"')
             if "sec" in cats:
-                L.append('            response sec within="15m"')
-            if s.data:
-                L.append(f'            backup every="{t["every"]}" retention="{t["ret"]}" offsite=#true restore-test="{"6mo" if number == 1 else "3mo"}"')
-            L.append("        }")
-        for f in ifaces:
-            rto, avail, red = ("8h", "99.5%", False) if number == 1 else (("4h", "99.7%", f.type == "router") if number == 2 else ("4h", "99.9%", True))
-            L.append(f'        sla {f.id} rto="{rto}" availability="{avail}" redundant={b(red)} {{')
-            L.append('            response p1 within="15m"')
-            L.append('            response p2 within="1h"')
-            L.append('            response p3 within="1d"')
-            if "sec" in cats:
-                L.append('            response sec within="15m"')
-            L.append("        }")
-        L.append("")
-        L.append('        exercise tabletop every="12mo" client-participates=#true')
-        if number == 3:
-            L.append('        exercise alarm-test every="6mo" client-participates=#true')
-        L.append("")
-        L.append('        cooperation "The provider cooperates with the client in every emergency that affects client systems, provides staff with the required knowledge around the clock and follows the client\'s instructions on all application matters."')
-        L.append('        client-participation "The client takes part in the required exercises with the application owners concerned and its IT emergency desk, and may observe every restore test."')
-        L.append('        action "The provider opens an incident ticket for every p1 and p2 incident and informs the client\'s IT emergency desk within the response time of the category"')
-        L.append('        action "The provider delivers a written incident report for every p1 incident within 5 working days"')
-        L.append("    }")
-    L.append("}")
-    contract_text = "\n".join(L) + "\n"
-    out_files.append(("contracts/msa.kdl", contract_text))
+                L.append('        category sec type="security incident" severity="critical" urgency="immediate" description="Suspected or confirmed compromise of client data, systems or credentials"')
+            L.append("")
+            for s in targets:
+                t = TIERS[s.tier]
+                if s.side == "client":
+                    rto, rpo, avail, red = s.rto, s.rpo, "99.0%", False
+                elif number == 3:
+                    rto, rpo, avail, red = t["rto"], t["rpo"], t["avail"], t["red"]
+                else:
+                    rto, rpo, avail = t["r1"] if number == 1 else t["r2"]
+                    red = t["red"] and number == 2
+                r = RESPONSE[s.tier]
+                L.append(f'        sla {s.id} rto="{rto}" rpo="{rpo}" availability="{avail}" redundant={b(red)} {{')
+                L.append(f'            response p1 within="{r[0]}"')
+                L.append(f'            response p2 within="{r[1]}"')
+                L.append(f'            response p3 within="{r[2]}"')
+                if "sec" in cats:
+                    L.append('            response sec within="15m"')
+                if s.data:
+                    L.append(f'            backup every="{t["every"]}" retention="{t["ret"]}" offsite=#true restore-test="{"6mo" if number == 1 else "3mo"}"')
+                L.append("        }")
+            for f in g_ifaces:
+                rto, avail, red = ("8h", "99.5%", False) if number == 1 else (("4h", "99.7%", f.type == "router") if number == 2 else ("4h", "99.9%", True))
+                L.append(f'        sla {f.id} rto="{rto}" availability="{avail}" redundant={b(red)} {{')
+                L.append('            response p1 within="15m"')
+                L.append('            response p2 within="1h"')
+                L.append('            response p3 within="1d"')
+                if "sec" in cats:
+                    L.append('            response sec within="15m"')
+                L.append("        }")
+            L.append("")
+            L.append('        exercise tabletop every="12mo" client-participates=#true')
+            if number == 3:
+                L.append('        exercise alarm-test every="6mo" client-participates=#true')
+            L.append("")
+            L.append('        cooperation "The provider cooperates with the client in every emergency that affects client systems, provides staff with the required knowledge around the clock and follows the client\'s instructions on all application matters."')
+            L.append('        client-participation "The client takes part in the required exercises with the application owners concerned and its IT emergency desk, and may observe every restore test."')
+            L.append('        action "The provider opens an incident ticket for every p1 and p2 incident and informs the client\'s IT emergency desk within the response time of the category"')
+            L.append('        action "The provider delivers a written incident report for every p1 incident within 5 working days"')
+            L.append("    }")
+        L.append("}")
+        contract_text = "\n".join(L) + "\n"
+        contract_bytes.append(len(contract_text.encode()))
+        out_files.append((f"contracts/{cid}.kdl", contract_text))
 
     # --- plans and exercise records
     for k in range(n):
@@ -546,7 +560,7 @@ def generate(out: str, n: int, seed: int, sla_all: bool) -> dict:
             f"plan {pid} {{",
             f"    title {q(f'{dom_name[0].upper()}{dom_name[1:]} {k + 1}: {psys.name} and {csys.name}')}",
             f"    covers {' '.join(covers)}",
-            "    contract msa revision=3",
+            f"    contract {contract_id(group(k))} revision=3",
             f"    responsible client={rc.id} provider={rp.id}",
             "",
             f'    objective {psys.id} rto="{psys.rto}" rpo="{psys.rpo}"',
@@ -645,7 +659,7 @@ def generate(out: str, n: int, seed: int, sla_all: bool) -> dict:
         limit = 1 << 20
         while limit < biggest:
             limit *= 2
-        cfg += ["", "// The single contract holds an SLA for every provider system and interface: allow its size.", f"limits max-file-size={limit}"]
+        cfg += ["", "// A contract holds an SLA for every provider system and interface it covers: allow its size.", f"limits max-file-size={limit}"]
     out_files.append(("contingent.kdl", "\n".join(cfg) + "\n"))
 
     # --- write
@@ -661,7 +675,7 @@ def generate(out: str, n: int, seed: int, sla_all: bool) -> dict:
         with open(os.path.join(out, rel), "wb") as fh:
             fh.write(data)
     return dict(files=len(out_files), bytes=total, contacts=len(cl) + len(pv) + len(nn), systems=len(systems),
-                interfaces=len(ifaces), plans=n, exercises=n, contract_bytes=len(contract_text.encode()))
+                interfaces=len(ifaces), plans=n, exercises=n, contracts=n_contracts, contract_bytes=max(contract_bytes))
 
 
 def main(argv: list[str]) -> int:
@@ -670,10 +684,14 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--plans", type=int, required=True, metavar="N")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--sla-all", action="store_true", help="also give client-operated systems an SLA entry")
+    ap.add_argument("--contracts", type=int, default=1, metavar="K",
+                    help="split the plans into K groups with one contract each (default 1: one contract covering everything)")
     ap.add_argument("--force", action="store_true", help="replace OUT_DIR if it is a generated repository")
     a = ap.parse_args(argv)
     if a.plans < 1:
         ap.error("--plans must be at least 1")
+    if not 1 <= a.contracts <= a.plans:
+        ap.error("--contracts must be between 1 and the number of plans")
     if os.path.exists(a.out) and os.listdir(a.out):
         if not a.force:
             ap.error(f"{a.out} exists and is not empty (use --force to replace a generated repository)")
@@ -681,10 +699,10 @@ def main(argv: list[str]) -> int:
             ap.error(f"{a.out} holds no contingent.kdl: refusing to delete it")
         shutil.rmtree(a.out)
     os.makedirs(a.out, exist_ok=True)
-    st = generate(a.out, a.plans, a.seed, a.sla_all)
+    st = generate(a.out, a.plans, a.seed, a.sla_all, a.contracts)
     print(f"wrote {st['files']} files ({st['bytes'] / 1e6:.1f} MB) to {a.out}: {st['plans']} plans, "
           f"{st['systems']} systems, {st['interfaces']} interfaces, {st['contacts']} contacts, "
-          f"{st['exercises']} exercise records, 1 contract ({st['contract_bytes'] / 1e6:.1f} MB)")
+          f"{st['exercises']} exercise records, {st['contracts']} contract(s) (largest {st['contract_bytes'] / 1e6:.1f} MB)")
     return 0
 
 

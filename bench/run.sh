@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Benchmark `contingent check` on a synthetic plan repository. See bench/README.md.
 #
-#   bench/run.sh [--plans N] [--regen] [--runs R] [--cores K]
+#   bench/run.sh [--plans N] [--regen] [--runs R] [--cores K] [--contracts C]
 #
-#   --plans N   size of the generated repository (default 10000) -> bench/out/repo-N
-#   --regen     regenerate the repository even if it exists
-#   --runs R    timed runs per command (default 5), after one warm-up run
-#   --cores K   pin every measured run to the first K CPUs (taskset), e.g. --cores 2
+#   --plans N      size of the generated repository (default 10000) -> bench/out/repo-N
+#   --regen        regenerate the repository even if it exists
+#   --contracts C  split the SLAs over C contracts instead of one (gen.py --contracts)
+#                  -> bench/out/repo-N-cC
+#   --runs R       timed runs per command (default 5), after one warm-up run
+#   --cores K      pin every measured run to the first K CPUs (taskset), e.g. --cores 2
 #
 # Prints the wall time of the check, of the read+parse baseline (`contingent bench-parse`, if the
 # binary has it), their ratio, the check's peak RSS and the file count. Timings are reported, never
@@ -19,6 +21,7 @@ PLANS=10000
 REGEN=0
 RUNS=5
 CORES=""
+CONTRACTS=1
 SEED=1
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -29,17 +32,22 @@ while [ $# -gt 0 ]; do
         --runs=*) RUNS="${1#*=}"; shift ;;
         --cores) CORES="${2:?--cores needs a number}"; shift 2 ;;
         --cores=*) CORES="${1#*=}"; shift ;;
-        -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --contracts) CONTRACTS="${2:?--contracts needs a number}"; shift 2 ;;
+        --contracts=*) CONTRACTS="${1#*=}"; shift ;;
+        -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "run.sh: unknown argument: $1 (try --help)" >&2; exit 2 ;;
     esac
 done
 case "$PLANS" in ''|*[!0-9]*|0) echo "run.sh: --plans must be a positive number" >&2; exit 2 ;; esac
 case "$RUNS" in ''|*[!0-9]*|0) echo "run.sh: --runs must be a positive number" >&2; exit 2 ;; esac
+case "$CONTRACTS" in ''|*[!0-9]*|0) echo "run.sh: --contracts must be a positive number" >&2; exit 2 ;; esac
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 BIN="$ROOT/target/release/contingent"
 REPO="bench/out/repo-$PLANS"
+[ "$CONTRACTS" = 1 ] || REPO="$REPO-c$CONTRACTS"
+TAG="$(basename "$REPO")"
 OUT="bench/out"
 mkdir -p "$OUT"
 
@@ -59,7 +67,7 @@ echo "== repository $REPO"
 if [ -f "$REPO/contingent.kdl" ] && [ "$REGEN" = 0 ]; then
     echo "exists, not regenerated (use --regen to rebuild it)"
 else
-    python3 bench/gen.py "$REPO" --plans "$PLANS" --seed "$SEED" --force
+    python3 bench/gen.py "$REPO" --plans "$PLANS" --seed "$SEED" --contracts "$CONTRACTS" --force
 fi
 FILES=$(find "$REPO" -type f -name '*.kdl' | wc -l)
 BYTES=$(du -sb "$REPO" | cut -f1)
@@ -67,7 +75,7 @@ BYTES=$(du -sb "$REPO" | cut -f1)
 # --- correctness: the generated repository must check clean.
 echo "== correctness run"
 set +e
-"${PIN[@]}" "$BIN" check "$REPO" --format json > "$OUT/check-$PLANS.json" 2> "$OUT/check-$PLANS.stderr"
+"${PIN[@]}" "$BIN" check "$REPO" --format json > "$OUT/check-$TAG.json" 2> "$OUT/check-$TAG.stderr"
 RC=$?
 set -e
 BUG=0
@@ -79,8 +87,8 @@ case "$RC" in
         echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
         echo "!!! BUG: contingent check exited 1 (errors) on the generated repository."
         echo "!!! Either bench/gen.py writes something invalid or the checker is wrong."
-        echo "!!! First diagnostics (full output: $OUT/check-$PLANS.json):"
-        python3 - "$OUT/check-$PLANS.json" <<'PY' || head -c 3000 "$OUT/check-$PLANS.json"
+        echo "!!! First diagnostics (full output: $OUT/check-$TAG.json):"
+        python3 - "$OUT/check-$TAG.json" <<'PY' || head -c 3000 "$OUT/check-$TAG.json"
 import json, sys
 r = json.load(open(sys.argv[1]))
 print("!!! summary:", r.get("summary"))
@@ -91,9 +99,9 @@ PY
         echo "(measuring anyway)"
         echo
         ;;
-    *) echo "run.sh: contingent check could not run (exit $RC):" >&2; head -20 "$OUT/check-$PLANS.stderr" >&2; exit 2 ;;
+    *) echo "run.sh: contingent check could not run (exit $RC):" >&2; head -20 "$OUT/check-$TAG.stderr" >&2; exit 2 ;;
 esac
-CHECKED=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["summary"]["files"])' "$OUT/check-$PLANS.json" 2>/dev/null || echo "?")
+CHECKED=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["summary"]["files"])' "$OUT/check-$TAG.json" 2>/dev/null || echo "?")
 
 # --- timing tool: hyperfine if present (installed with apt-get if possible), else /usr/bin/time.
 if ! command -v hyperfine >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
@@ -110,8 +118,8 @@ measure() {
         local ign=()
         [ "$name" = check ] && [ "$RC" = 1 ] && ign=(--ignore-failure)
         hyperfine --style basic --warmup 1 --runs "$RUNS" "${ign[@]}" \
-            --export-json "$OUT/$name-$PLANS.hyperfine.json" --command-name "$name" "$cmd" >&2
-        python3 - "$OUT/$name-$PLANS.hyperfine.json" <<'PY'
+            --export-json "$OUT/$name-$TAG.hyperfine.json" --command-name "$name" "$cmd" >&2
+        python3 - "$OUT/$name-$TAG.hyperfine.json" <<'PY'
 import json, statistics, sys
 r = json.load(open(sys.argv[1]))["results"][0]
 print(f'{r.get("median", statistics.median(r["times"])):.3f}')
@@ -148,8 +156,8 @@ fi
 echo "== peak memory of (a) (/usr/bin/time -v)"
 RSS_MB=""
 if [ -n "$TIMEBIN" ]; then
-    "$TIMEBIN" -v "${PIN[@]}" "$BIN" check "$REPO" --format json > /dev/null 2> "$OUT/check-$PLANS.time-v" || true
-    RSS_KB=$(awk -F': *' '/Maximum resident set size/ {print $2}' "$OUT/check-$PLANS.time-v")
+    "$TIMEBIN" -v "${PIN[@]}" "$BIN" check "$REPO" --format json > /dev/null 2> "$OUT/check-$TAG.time-v" || true
+    RSS_KB=$(awk -F': *' '/Maximum resident set size/ {print $2}' "$OUT/check-$TAG.time-v")
     [ -n "$RSS_KB" ] && RSS_MB=$(awk -v k="$RSS_KB" 'BEGIN {printf "%.0f", k / 1024}')
 else
     echo "/usr/bin/time is missing: peak memory not measured"
@@ -157,7 +165,7 @@ fi
 
 CPUS=$( [ -n "$CORES" ] && echo "$CORES (pinned)" || nproc )
 echo
-echo "================ summary: $PLANS plans, $(date -u +%Y-%m-%dT%H:%MZ) ================"
+echo "================ summary: $PLANS plans ($CONTRACTS contract file(s)), $(date -u +%Y-%m-%dT%H:%MZ) ================"
 printf '%-28s %s\n' "repository" "$REPO ($FILES .kdl files, $((BYTES / 1000000)) MB; check saw $CHECKED files)"
 printf '%-28s %s\n' "CPUs" "$CPUS"
 printf '%-28s %s\n' "check exit status" "$RC$( [ $BUG = 1 ] && echo '  <-- BUG: errors on a generated repository' )"

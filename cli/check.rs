@@ -15,10 +15,7 @@ impl Checked {
         &self.loaded.diagnostics
     }
     pub fn has_errors(&self) -> bool {
-        self.loaded
-            .diagnostics
-            .iter()
-            .any(|d| d.severity == Severity::Error)
+        self.loaded.diagnostics.iter().any(|d| d.severity == Severity::Error)
     }
 }
 
@@ -29,14 +26,8 @@ pub fn check(source: &dyn Source) -> Checked {
     xref::check(&loaded.model, &loaded.broken, &mut diags);
     let files = &loaded.files;
     diags.sort_by(|a, b| {
-        let key = |d: &Diagnostic| {
-            d.location
-                .map(|l| (files.get(l.file).path.clone(), l.span.start, l.span.end))
-        };
-        key(a)
-            .cmp(&key(b))
-            .then_with(|| a.rule.code.cmp(b.rule.code))
-            .then_with(|| a.message.cmp(&b.message))
+        let key = |d: &Diagnostic| d.location.map(|l| (files.get(l.file).path.clone(), l.span.start, l.span.end));
+        key(a).cmp(&key(b)).then_with(|| a.rule.code.cmp(b.rule.code)).then_with(|| a.message.cmp(&b.message))
     });
     loaded.diagnostics = diags;
     Checked { loaded }

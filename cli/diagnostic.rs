@@ -11,10 +11,7 @@ pub struct Span {
 
 impl Span {
     pub fn new(start: usize, end: usize) -> Span {
-        Span {
-            start: start as u32,
-            end: end.max(start) as u32,
-        }
+        Span { start: start as u32, end: end.max(start) as u32 }
     }
     pub fn from_kdl(s: miette::SourceSpan) -> Span {
         Span::new(s.offset(), s.offset() + s.len())
@@ -91,10 +88,7 @@ impl Diagnostic {
         self
     }
     pub fn in_file(mut self, file: FileId) -> Self {
-        self.location = Some(Location {
-            file,
-            span: Span::default(),
-        });
+        self.location = Some(Location { file, span: Span::default() });
         self
     }
     pub fn label(mut self, label: impl Into<String>) -> Self {
@@ -102,10 +96,7 @@ impl Diagnostic {
         self
     }
     pub fn with_label(mut self, file: FileId, span: Span, message: impl Into<String>) -> Self {
-        self.labels.push(Label {
-            location: Location { file, span },
-            message: message.into(),
-        });
+        self.labels.push(Label { location: Location { file, span }, message: message.into() });
         self
     }
     pub fn help(mut self, help: impl Into<String>) -> Self {
@@ -139,9 +130,7 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
+            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
             }
@@ -152,22 +141,13 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 
 /// The closest candidate within a distance that scales with the word's length, or the only
 /// candidate that the word abbreviates (`tech` for `technical`).
-pub fn did_you_mean<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (word.chars().count() / 3).clamp(1, 4);
     let candidates: Vec<&str> = candidates.into_iter().collect();
-    let near = candidates
-        .iter()
-        .map(|c| (edit_distance(word, c), *c))
-        .filter(|(d, _)| *d <= limit)
-        .min()
-        .map(|(_, c)| c);
+    let near =
+        candidates.iter().map(|c| (edit_distance(word, c), *c)).filter(|(d, _)| *d <= limit).min().map(|(_, c)| c);
     near.or_else(|| {
-        let mut prefixed = candidates
-            .iter()
-            .filter(|c| word.len() >= 3 && c.starts_with(word));
+        let mut prefixed = candidates.iter().filter(|c| word.len() >= 3 && c.starts_with(word));
         match (prefixed.next(), prefixed.next()) {
             (Some(only), None) => Some(*only),
             _ => None,
@@ -183,18 +163,9 @@ mod tests {
     fn suggestions_pick_the_nearest_within_reach() {
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("titel", "title"), 1);
-        assert_eq!(
-            did_you_mean("tech", ["technical", "application"]),
-            Some("technical")
-        );
-        assert_eq!(
-            did_you_mean("anna.schmid", ["anna.schmidt", "bernd.mueller"]),
-            Some("anna.schmidt")
-        );
+        assert_eq!(did_you_mean("tech", ["technical", "application"]), Some("technical"));
+        assert_eq!(did_you_mean("anna.schmid", ["anna.schmidt", "bernd.mueller"]), Some("anna.schmidt"));
         assert_eq!(did_you_mean("xyz", ["anna.schmidt"]), None);
-        assert_eq!(
-            did_you_mean("senario", ["scenario", "step"]),
-            Some("scenario")
-        );
+        assert_eq!(did_you_mean("senario", ["scenario", "step"]), Some("scenario"));
     }
 }

@@ -4,8 +4,8 @@
 //! for the KDL-to-JSON mapping too ([`crate::validate::shape`]): whether a node may repeat (an
 //! array in the schema), which positional arguments a node takes (`x-kdl-args`), and what a value
 //! must look like. `schema/*.schema.json` holds the same schemas as files for other tools; a test
-//! fails when those files drift from this module (`CONTINGENT_UPDATE_SCHEMAS=1 cargo test` rewrites
-//! them).
+//! fails when those files drift from this module (`CONTINGENT_UPDATE=1 cargo test --test generated`
+//! rewrites them).
 
 use serde_json::{json, Map, Value};
 
@@ -84,21 +84,10 @@ impl Kind {
             Kind::Signoff => ("sign-off", signoff()),
         };
         let mut schema = Map::new();
-        schema.insert(
-            "$schema".into(),
-            json!("https://json-schema.org/draft/2020-12/schema"),
-        );
-        schema.insert(
-            "$id".into(),
-            json!(format!(
-                "https://contingent.dev/schema/v1/{}.schema.json",
-                self.name()
-            )),
-        );
+        schema.insert("$schema".into(), json!("https://json-schema.org/draft/2020-12/schema"));
+        schema.insert("$id".into(), json!(format!("https://contingent.dev/schema/v1/{}.schema.json", self.name())));
         schema.insert("title".into(), json!(title));
-        let Value::Object(body) = body else {
-            unreachable!("schemas are objects")
-        };
+        let Value::Object(body) = body else { unreachable!("schemas are objects") };
         schema.extend(body);
         schema.insert("$defs".into(), defs());
         Value::Object(schema)
@@ -230,15 +219,8 @@ fn defs() -> Value {
 // ---------------------------------------------------------------------------------------------
 // The kinds.
 
-const EXERCISE_KINDS: &[&str] = &[
-    "plan-review",
-    "walkthrough",
-    "tabletop",
-    "alarm-test",
-    "restore-test",
-    "functional-test",
-    "full-exercise",
-];
+const EXERCISE_KINDS: &[&str] =
+    &["plan-review", "walkthrough", "tabletop", "alarm-test", "restore-test", "functional-test", "full-exercise"];
 
 fn config() -> Value {
     object(
@@ -298,40 +280,16 @@ fn contact() -> Value {
         &["id"],
         &["id", "party", "name", "verified"],
         vec![
-            (
-                "id",
-                id("the contact's id, e.g. anna.schmidt or rzn-duty-desk"),
-            ),
+            ("id", id("the contact's id, e.g. anna.schmidt or rzn-duty-desk")),
             ("party", id("the party the contact belongs to")),
             ("name", text("the person's or desk's name")),
-            (
-                "role",
-                texts("the contact's roles, e.g. \"Application owner, payroll\""),
-            ),
-            (
-                "phone",
-                list("landline numbers", def("channel", "a phone number")),
-            ),
-            (
-                "mobile",
-                list("mobile numbers", def("channel", "a mobile number")),
-            ),
-            (
-                "email",
-                list("e-mail addresses", def("channel", "an e-mail address")),
-            ),
-            (
-                "deputy",
-                id("the contact who stands in when this one is unreachable"),
-            ),
-            (
-                "verified",
-                date("when the contact details were last verified"),
-            ),
-            (
-                "may-approve",
-                boolean("whether the contact may sign off plans for their party"),
-            ),
+            ("role", texts("the contact's roles, e.g. \"Application owner, payroll\"")),
+            ("phone", list("landline numbers", def("channel", "a phone number"))),
+            ("mobile", list("mobile numbers", def("channel", "a mobile number"))),
+            ("email", list("e-mail addresses", def("channel", "an e-mail address"))),
+            ("deputy", id("the contact who stands in when this one is unreachable")),
+            ("verified", date("when the contact details were last verified")),
+            ("may-approve", boolean("whether the contact may sign off plans for their party")),
             ("github", text("the contact's GitHub login, for mentions")),
             (
                 "key",
@@ -356,27 +314,12 @@ fn contact() -> Value {
 fn inventory_common(extra: Vec<(&'static str, Value)>) -> Vec<(&'static str, Value)> {
     let mut v = vec![
         ("name", text("a human-readable name")),
-        (
-            "protection",
-            def("protection", "the protection needs (C/I/A)"),
-        ),
-        (
-            "acknowledged",
-            def(
-                "acknowledgement",
-                "the provider's acknowledgement of the protection needs",
-            ),
-        ),
+        ("protection", def("protection", "the protection needs (C/I/A)")),
+        ("acknowledged", def("acknowledgement", "the provider's acknowledgement of the protection needs")),
         ("mtpd", duration("maximum tolerable period of disruption")),
         ("rto", duration("recovery time objective")),
-        (
-            "rpo",
-            duration("recovery point objective (tolerable data loss)"),
-        ),
-        (
-            "depends-on",
-            ids("systems and interfaces this one needs in order to work"),
-        ),
+        ("rpo", duration("recovery point objective (tolerable data loss)")),
+        ("depends-on", ids("systems and interfaces this one needs in order to work")),
         ("description", text("free text")),
     ];
     v.extend(extra);
@@ -390,23 +333,14 @@ fn system() -> Value {
         &["id", "name", "side", "operator", "owner"],
         inventory_common(vec![
             ("id", id("the system's id")),
-            (
-                "side",
-                one_of("where the system runs", &["client", "provider"]),
-            ),
+            ("side", one_of("where the system runs", &["client", "provider"])),
             ("operator", id("the party that operates the system")),
             ("owner", id("the application owner, a client contact")),
             (
                 "infrastructure",
-                one_of(
-                    "whether the system runs on infrastructure shared with other clients",
-                    &["shared", "dedicated"],
-                ),
+                one_of("whether the system runs on infrastructure shared with other clients", &["shared", "dedicated"]),
             ),
-            (
-                "holds-data",
-                boolean("whether the system stores data that must be backed up"),
-            ),
+            ("holds-data", boolean("whether the system stores data that must be backed up")),
         ]),
     )
 }
@@ -420,21 +354,9 @@ fn interface() -> Value {
             ("id", id("the interface's id")),
             (
                 "type",
-                one_of(
-                    "what the interface is",
-                    &[
-                        "network-link",
-                        "router",
-                        "telecom-line",
-                        "vpn",
-                        "data-exchange",
-                    ],
-                ),
+                one_of("what the interface is", &["network-link", "router", "telecom-line", "vpn", "data-exchange"]),
             ),
-            (
-                "carrier",
-                id("the party (carrier) that provides the line, if any"),
-            ),
+            ("carrier", id("the party (carrier) that provides the line, if any")),
             (
                 "contacts",
                 object(
@@ -460,18 +382,12 @@ fn contract() -> Value {
         vec![
             ("target", id("the system or interface these terms apply to")),
             ("rto", duration("the recovery time the contract guarantees")),
-            (
-                "rpo",
-                duration("the data loss the contract tolerates at most"),
-            ),
+            ("rpo", duration("the data loss the contract tolerates at most")),
             (
                 "availability",
                 json!({"type": "string", "pattern": "^[0-9]{1,3}(\\.[0-9]+)?%$", "description": "guaranteed availability, e.g. \"99.5%\""}),
             ),
-            (
-                "redundant",
-                boolean("whether the contract requires the target to be redundant"),
-            ),
+            ("redundant", boolean("whether the contract requires the target to be redundant")),
             (
                 "response",
                 list(
@@ -497,10 +413,7 @@ fn contract() -> Value {
                         ("every", duration("longest interval between two backups")),
                         ("retention", duration("shortest retention")),
                         ("offsite", boolean("whether an off-site copy is required")),
-                        (
-                            "restore-test",
-                            duration("longest interval between restore tests"),
-                        ),
+                        ("restore-test", duration("longest interval between restore tests")),
                     ],
                 ),
             ),
@@ -511,10 +424,7 @@ fn contract() -> Value {
         &["number"],
         &["number", "effective"],
         vec![
-            (
-                "number",
-                integer("the revision number, increasing from 1", 1),
-            ),
+            ("number", integer("the revision number, increasing from 1", 1)),
             ("effective", date("the date the revision takes effect")),
             ("summary", text("what changed in this revision")),
             ("sla", list("service levels per system or interface", sla)),
@@ -529,10 +439,7 @@ fn contract() -> Value {
                         vec![
                             ("kind", one_of("the kind of exercise", EXERCISE_KINDS)),
                             ("every", duration("longest interval between two exercises")),
-                            (
-                                "client-participates",
-                                boolean("whether the client takes part"),
-                            ),
+                            ("client-participates", boolean("whether the client takes part")),
                         ],
                     ),
                 ),
@@ -555,18 +462,9 @@ fn contract() -> Value {
                     ),
                 ),
             ),
-            (
-                "cooperation",
-                text("the provider's duty to cooperate in emergencies"),
-            ),
-            (
-                "client-participation",
-                text("how the client takes part in the provider's exercises"),
-            ),
-            (
-                "action",
-                texts("actions the contract requires in an emergency"),
-            ),
+            ("cooperation", text("the provider's duty to cooperate in emergencies")),
+            ("client-participation", text("how the client takes part in the provider's exercises")),
+            ("action", texts("actions the contract requires in an emergency")),
         ],
     );
     object(
@@ -601,42 +499,15 @@ fn plan() -> Value {
         vec![
             ("id", id("the scenario's id, unique within the plan")),
             ("title", text("a short title")),
-            (
-                "cause",
-                one_of(
-                    "the class of cause",
-                    &[
-                        "technical",
-                        "application",
-                        "interface",
-                        "security",
-                        "external",
-                    ],
-                ),
-            ),
-            (
-                "affects-others",
-                boolean("whether other applications are affected"),
-            ),
-            (
-                "resolver",
-                one_of("who may resolve it", &["provider", "joint", "client"]),
-            ),
-            (
-                "fault-in",
-                list(
-                    "where the fault may lie",
-                    one_of("a place", &["client", "provider", "interface"]),
-                ),
-            ),
+            ("cause", one_of("the class of cause", &["technical", "application", "interface", "security", "external"])),
+            ("affects-others", boolean("whether other applications are affected")),
+            ("resolver", one_of("who may resolve it", &["provider", "joint", "client"])),
+            ("fault-in", list("where the fault may lie", one_of("a place", &["client", "provider", "interface"]))),
             ("detect", texts("how the situation is detected")),
             ("contacts", ids("client contacts for this scenario")),
             ("step", texts("the work instructions, step by step")),
             ("forbidden", texts("actions forbidden in this scenario")),
-            (
-                "failover",
-                boolean("whether the scenario switches to a redundant system"),
-            ),
+            ("failover", boolean("whether the scenario switches to a redundant system")),
         ],
     );
     let backup = object(
@@ -644,13 +515,7 @@ fn plan() -> Value {
         &[],
         &[],
         vec![
-            (
-                "media",
-                one_of(
-                    "separate backup media for this client (dedicated) or shared",
-                    &["dedicated", "shared"],
-                ),
-            ),
+            ("media", one_of("separate backup media for this client (dedicated) or shared", &["dedicated", "shared"])),
             (
                 "schedule",
                 object(
@@ -678,20 +543,14 @@ fn plan() -> Value {
                     vec![("every", duration("interval between restore tests"))],
                 ),
             ),
-            (
-                "deputy",
-                id("who runs backups when the responsible person is absent"),
-            ),
+            ("deputy", id("who runs backups when the responsible person is absent")),
             (
                 "on-failure",
                 object(
                     "escalation when a backup fails",
                     &[],
                     &["escalate-to", "within"],
-                    vec![
-                        ("escalate-to", id("the contact to escalate to")),
-                        ("within", duration("how soon")),
-                    ],
+                    vec![("escalate-to", id("the contact to escalate to")), ("within", duration("how soon"))],
                 ),
             ),
         ],
@@ -710,10 +569,7 @@ fn plan() -> Value {
                     "the contract and revision the plan implements",
                     &["id"],
                     &["id", "revision"],
-                    vec![
-                        ("id", id("the contract")),
-                        ("revision", integer("the revision number", 1)),
-                    ],
+                    vec![("id", id("the contract")), ("revision", integer("the revision number", 1))],
                 ),
             ),
             (
@@ -758,10 +614,7 @@ fn plan() -> Value {
             ),
             ("backup", backup),
             ("forbidden", texts("actions that are explicitly forbidden")),
-            (
-                "no-forbidden-actions",
-                text("an explicit statement that nothing is forbidden, with the reason"),
-            ),
+            ("no-forbidden-actions", text("an explicit statement that nothing is forbidden, with the reason")),
             ("scenario", list("the error situations", scenario)),
             (
                 "exercise",
@@ -793,15 +646,9 @@ fn exercise() -> Value {
             ("plan", id("the plan exercised")),
             ("kind", one_of("the kind of exercise", EXERCISE_KINDS)),
             ("date", date("when the exercise was held")),
-            (
-                "scenarios",
-                ids("the scenarios of the plan that were exercised"),
-            ),
+            ("scenarios", ids("the scenarios of the plan that were exercised")),
             ("participants", ids("the contacts who took part")),
-            (
-                "result",
-                one_of("the outcome", &["passed", "passed-with-findings", "failed"]),
-            ),
+            ("result", one_of("the outcome", &["passed", "passed-with-findings", "failed"])),
             ("summary", text("free text")),
             (
                 "finding",
@@ -815,10 +662,7 @@ fn exercise() -> Value {
                             ("text", text("what was found")),
                             ("owner", id("who must resolve it")),
                             ("due", date("by when")),
-                            (
-                                "status",
-                                one_of("whether it is resolved", &["open", "closed"]),
-                            ),
+                            ("status", one_of("whether it is resolved", &["open", "closed"])),
                         ],
                     ),
                 ),
@@ -834,20 +678,14 @@ fn signoff() -> Value {
         &["plan", "party", "signer", "date", "digest", "signature"],
         vec![
             ("plan", id("the plan signed")),
-            (
-                "party",
-                one_of("the side the signer signs for", &["client", "provider"]),
-            ),
+            ("party", one_of("the side the signer signs for", &["client", "provider"])),
             ("signer", id("the contact who signed")),
             ("date", date("the signing date")),
             (
                 "digest",
                 json!({"type": "string", "pattern": "^sha256:[0-9a-f]{64}$", "description": "the plan's canonical digest, sha256:<hex>"}),
             ),
-            (
-                "signature",
-                text("the SSH signature (armoured SSHSIG block)"),
-            ),
+            ("signature", text("the SSH signature (armoured SSHSIG block)")),
         ],
     )
 }

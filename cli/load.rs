@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use kdl::KdlNode;
+use crate::syntax::Node;
 use serde_json::{Map, Value};
 
 use crate::diagnostic::{Diagnostic, FileId, Span};
@@ -45,11 +45,7 @@ struct FileOut {
 
 /// Decodes a file's bytes: UTF-8, with a leading byte-order mark allowed (KDL v2 allows it).
 /// `Err(Some(text))` when the text can be shown but not checked.
-fn decode(
-    file: FileId,
-    bytes: Vec<u8>,
-    diags: &mut Vec<Diagnostic>,
-) -> Result<String, Option<String>> {
+fn decode(file: FileId, bytes: Vec<u8>, diags: &mut Vec<Diagnostic>) -> Result<String, Option<String>> {
     match String::from_utf8(bytes) {
         Ok(s) => Ok(s),
         Err(e) => {
@@ -81,40 +77,33 @@ fn read_text(
         Read::Bytes(b) => decode(file, b, diags),
         Read::TooLarge(size) => {
             diags.push(
-                Diagnostic::new(&rules::FILE_TOO_LARGE, format!("file is {size} bytes, more than the limit of {limit} bytes; it is not read"))
-                    .in_file(file)
-                    .help("split the file, or raise `limits max-file-size=...` in contingent.kdl"),
+                Diagnostic::new(
+                    &rules::FILE_TOO_LARGE,
+                    format!("file is {size} bytes, more than the limit of {limit} bytes; it is not read"),
+                )
+                .in_file(file)
+                .help("split the file, or raise `limits max-file-size=...` in contingent.kdl"),
             );
             Err(None)
         }
         Read::NotFound => Err(None),
         Read::Failed(e) => {
-            diags.push(
-                Diagnostic::new(&rules::FILE_UNREADABLE, format!("cannot read {path}: {e}"))
-                    .in_file(file),
-            );
+            diags.push(Diagnostic::new(&rules::FILE_UNREADABLE, format!("cannot read {path}: {e}")).in_file(file));
             Err(None)
         }
     }
 }
 
 /// "plan `payroll`", for messages about a top-level node.
-fn what(kind_word: &str, node: &KdlNode) -> String {
-    match node
-        .entries()
-        .first()
-        .filter(|e| e.name().is_none())
-        .and_then(|e| e.value().as_string())
-    {
-        Some(id) => format!("{kind_word} `{id}`"),
-        None => kind_word.to_string(),
+fn what(kind_word: &str, node: &Node) -> String {
+    match node.entries.first().filter(|e| e.name.is_none()).map(|e| &e.value) {
+        Some(crate::syntax::Value::String(id)) => format!("{kind_word} `{id}`"),
+        _ => kind_word.to_string(),
     }
 }
 
 fn has_errors(diags: &[Diagnostic], from: usize) -> bool {
-    diags[from..]
-        .iter()
-        .any(|d| d.severity == crate::diagnostic::Severity::Error)
+    diags[from..].iter().any(|d| d.severity == crate::diagnostic::Severity::Error)
 }
 
 fn process_file(
@@ -130,7 +119,7 @@ fn process_file(
     let Some(doc) = crate::syntax::parse(file, text, diags) else {
         return (objects, broken);
     };
-    if doc.nodes().is_empty() {
+    if doc.is_empty() {
         diags.push(
             Diagnostic::new(&rules::FILE_EMPTY, format!("{path} holds no nodes"))
                 .in_file(file)
@@ -138,26 +127,20 @@ fn process_file(
         );
         return (objects, broken);
     }
-    for node in doc.nodes() {
-        let name = node.name().value();
-        let name_span = Span::from_kdl(node.name().span());
+    for node in &doc {
+        let name = node.name.value.as_str();
+        let name_span = node.name.span;
         let Some(kind) = Kind::from_node_name(name).filter(|k| *k != Kind::Config) else {
             let names: Vec<&str> = allowed.iter().filter_map(|k| k.node_name()).collect();
             let suggestion = crate::diagnostic::did_you_mean(name, names.iter().copied());
             diags.push(
-                Diagnostic::new(
-                    &rules::SCH_UNKNOWN,
-                    format!("unknown node `{name}` at the top of {path}"),
-                )
-                .at(file, name_span)
-                .label("not a kind of object")
-                .help(match suggestion {
-                    Some(s) => format!(
-                        "did you mean `{s}`? files in {folder}/ hold: {}",
-                        names.join(", ")
-                    ),
-                    None => format!("files in {folder}/ hold: {}", names.join(", ")),
-                }),
+                Diagnostic::new(&rules::SCH_UNKNOWN, format!("unknown node `{name}` at the top of {path}"))
+                    .at(file, name_span)
+                    .label("not a kind of object")
+                    .help(match suggestion {
+                        Some(s) => format!("did you mean `{s}`? files in {folder}/ hold: {}", names.join(", ")),
+                        None => format!("files in {folder}/ hold: {}", names.join(", ")),
+                    }),
             );
             continue;
         };
@@ -174,21 +157,10 @@ fn process_file(
         let label = what(kind.name(), node);
         let start = diags.len();
         let compiled = validate::compiled(kind);
-        let validate::shape::Shape::Object(shape) = &compiled.shape else {
-            unreachable!("kinds are objects")
-        };
-        let (json, spans) = Mapper {
-            file,
-            src: text,
-            diags,
-        }
-        .object_node(node, shape);
+        let validate::shape::Shape::Object(shape) = &compiled.shape else { unreachable!("kinds are objects") };
+        let (json, spans) = Mapper { file, src: text, diags }.object_node(node, shape);
         validate::validate(kind, &json, &spans, file, &label, diags);
-        let id = json
-            .get("id")
-            .or_else(|| json.get("plan"))
-            .and_then(Value::as_str)
-            .map(str::to_string);
+        let id = json.get("id").or_else(|| json.get("plan")).and_then(Value::as_str).map(str::to_string);
         if has_errors(diags, start) {
             if let Some(id) = id {
                 broken.push((kind, id));
@@ -198,41 +170,15 @@ fn process_file(
         let head = spans.key;
         let built = (|| -> Result<Object, serde_json::Error> {
             Ok(match kind {
-                Kind::Contact => Object::Contact(Located {
-                    file,
-                    head,
-                    value: de::from_json(&json, &spans)?,
-                }),
-                Kind::System => Object::System(Box::new(Located {
-                    file,
-                    head,
-                    value: de::from_json(&json, &spans)?,
-                })),
-                Kind::Interface => Object::Interface(Box::new(Located {
-                    file,
-                    head,
-                    value: de::from_json(&json, &spans)?,
-                })),
-                Kind::Contract => Object::Contract(Located {
-                    file,
-                    head,
-                    value: de::from_json(&json, &spans)?,
-                }),
-                Kind::Plan => Object::Plan(Box::new(Located {
-                    file,
-                    head,
-                    value: de::from_json(&json, &spans)?,
-                })),
-                Kind::Exercise => Object::Exercise(Located {
-                    file,
-                    head,
-                    value: de::from_json(&json, &spans)?,
-                }),
-                Kind::Signoff => Object::Signoff(Located {
-                    file,
-                    head,
-                    value: de::from_json(&json, &spans)?,
-                }),
+                Kind::Contact => Object::Contact(Located { file, head, value: de::from_json(&json, &spans)? }),
+                Kind::System => Object::System(Box::new(Located { file, head, value: de::from_json(&json, &spans)? })),
+                Kind::Interface => {
+                    Object::Interface(Box::new(Located { file, head, value: de::from_json(&json, &spans)? }))
+                }
+                Kind::Contract => Object::Contract(Located { file, head, value: de::from_json(&json, &spans)? }),
+                Kind::Plan => Object::Plan(Box::new(Located { file, head, value: de::from_json(&json, &spans)? })),
+                Kind::Exercise => Object::Exercise(Located { file, head, value: de::from_json(&json, &spans)? }),
+                Kind::Signoff => Object::Signoff(Located { file, head, value: de::from_json(&json, &spans)? }),
                 Kind::Config => unreachable!("filtered above"),
             })
         })();
@@ -240,9 +186,7 @@ fn process_file(
             Ok(o) => objects.push(o),
             Err(e) => {
                 // The schema accepted what the model rejects: report, never panic.
-                diags.push(
-                    Diagnostic::new(&rules::SCH_VALUE, format!("{label}: {e}")).at(file, head),
-                );
+                diags.push(Diagnostic::new(&rules::SCH_VALUE, format!("{label}: {e}")).at(file, head));
                 if let Some(id) = id {
                     broken.push((kind, id));
                 }
@@ -254,11 +198,7 @@ fn process_file(
 
 /// Reads the configuration. A broken configuration is reported and defaults are used, so the
 /// rest of the repository is still checked.
-fn load_config(
-    source: &dyn Source,
-    files: &mut Files,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<Located<Config>> {
+fn load_config(source: &dyn Source, files: &mut Files, diags: &mut Vec<Diagnostic>) -> Option<Located<Config>> {
     let file = files.add(CONFIG_FILE.to_string(), String::new());
     let text = match read_text(source, CONFIG_FILE, file, 1 << 20, diags) {
         Ok(t) => t,
@@ -271,38 +211,21 @@ fn load_config(
     let text = &files.get(file).text;
     let doc = crate::syntax::parse(file, text, diags)?;
     let compiled = validate::compiled(Kind::Config);
-    let validate::shape::Shape::Object(shape) = &compiled.shape else {
-        unreachable!("config is an object")
-    };
+    let validate::shape::Shape::Object(shape) = &compiled.shape else { unreachable!("config is an object") };
     let mut obj = Map::new();
     let mut spans = Vec::new();
     let start = diags.len();
-    Mapper {
-        file,
-        src: text,
-        diags,
-    }
-    .children(doc.nodes(), shape, "contingent.kdl", &mut obj, &mut spans);
+    Mapper { file, src: text, diags }.children(&doc, shape, "contingent.kdl", &mut obj, &mut spans);
     let json = Value::Object(obj);
-    let spans = SpanNode {
-        span: Span::new(0, text.len()),
-        key: Span::new(0, 0),
-        kids: Kids::Object(spans),
-    };
+    let spans = SpanNode { span: Span::new(0, text.len()), key: Span::new(0, 0), kids: Kids::Object(spans) };
     validate::validate(Kind::Config, &json, &spans, file, "contingent.kdl", diags);
     if has_errors(diags, start) {
         return None;
     }
     match de::from_json::<Config>(&json, &spans) {
-        Ok(value) => Some(Located {
-            file,
-            head: Span::default(),
-            value,
-        }),
+        Ok(value) => Some(Located { file, head: Span::default(), value }),
         Err(e) => {
-            diags.push(
-                Diagnostic::new(&rules::SCH_VALUE, format!("contingent.kdl: {e}")).in_file(file),
-            );
+            diags.push(Diagnostic::new(&rules::SCH_VALUE, format!("contingent.kdl: {e}")).in_file(file));
             None
         }
     }
@@ -311,18 +234,12 @@ fn load_config(
 fn check_parties(config: &Located<Config>, diags: &mut Vec<Diagnostic>) {
     for role in [PartyRole::Client, PartyRole::Provider] {
         let parties: Vec<_> = config.party.iter().filter(|p| *p.role == role).collect();
-        let word = if role == PartyRole::Client {
-            "client"
-        } else {
-            "provider"
-        };
+        let word = if role == PartyRole::Client { "client" } else { "provider" };
         if parties.is_empty() {
             diags.push(
                 Diagnostic::new(&rules::CFG_PARTIES, format!("no party has role={word}"))
                     .in_file(config.file)
-                    .help(format!(
-                        "add `party <id> role={word} name=\"...\"` to contingent.kdl"
-                    )),
+                    .help(format!("add `party <id> role={word} name=\"...\"` to contingent.kdl")),
             );
         }
         for extra in parties.iter().skip(1) {
@@ -339,9 +256,7 @@ fn check_parties(config: &Located<Config>, diags: &mut Vec<Diagnostic>) {
 /// Runs `f` on every job on all cores; results come back in job order.
 pub fn parallel<T: Sync, R: Send>(jobs: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let next = AtomicUsize::new(0);
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(jobs.len().max(1));
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len().max(1));
     let mut outs: Vec<(usize, R)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
@@ -359,10 +274,7 @@ pub fn parallel<T: Sync, R: Send>(jobs: &[T], f: impl Fn(&T) -> R + Sync) -> Vec
                     .expect("a worker thread can be started")
             })
             .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("workers do not panic"))
-            .collect()
+        handles.into_iter().flat_map(|h| h.join().expect("workers do not panic")).collect()
     });
     outs.sort_by_key(|(i, _)| *i);
     outs.into_iter().map(|(_, r)| r).collect()
@@ -383,9 +295,7 @@ pub fn read_and_parse_only(source: &dyn Source) -> (usize, usize) {
     let nodes = parallel(&paths, |path| {
         let mut diags = Vec::new();
         match read_text(source, path, FileId(0), 1 << 20, &mut diags) {
-            Ok(text) => {
-                crate::syntax::parse(FileId(0), &text, &mut diags).map_or(0, |d| d.nodes().len())
-            }
+            Ok(text) => crate::syntax::parse(FileId(0), &text, &mut diags).map_or(0, |d| d.len()),
             Err(_) => 0,
         }
     });
@@ -416,10 +326,7 @@ pub fn load(source: &dyn Source) -> Loaded {
         (&p.exercises, &[Kind::Exercise]),
         (&p.signoffs, &[Kind::Signoff]),
     ] {
-        folders
-            .entry(normalise_dir(dir))
-            .or_default()
-            .extend_from_slice(kinds);
+        folders.entry(normalise_dir(dir)).or_default().extend_from_slice(kinds);
     }
     // A file belongs to the deepest configured folder that contains it.
     let mut listed: BTreeMap<String, (String, Vec<Kind>)> = BTreeMap::new();
@@ -429,9 +336,7 @@ pub fn load(source: &dyn Source) -> Loaded {
             match entry {
                 Listed::File(path) if path == CONFIG_FILE => {}
                 Listed::File(path) => {
-                    let better = listed
-                        .get(&path)
-                        .is_none_or(|(d, _)| d.len() < dir.len() || d == ".");
+                    let better = listed.get(&path).is_none_or(|(d, _)| d.len() < dir.len() || d == ".");
                     if better {
                         listed.insert(path, (dir.clone(), kinds.clone()));
                     }
@@ -447,9 +352,7 @@ pub fn load(source: &dyn Source) -> Loaded {
         diagnostics.push(
             Diagnostic::new(
                 &rules::FILE_SYMLINK_OUTSIDE,
-                format!(
-                    "{path} is a symbolic link to {target}, outside the repository; not followed"
-                ),
+                format!("{path} is a symbolic link to {target}, outside the repository; not followed"),
             )
             .in_file(file)
             .help("copy the file into the repository, or remove the link"),
@@ -472,18 +375,10 @@ pub fn load(source: &dyn Source) -> Loaded {
             }
             Err(shown) => (shown.unwrap_or_default(), Vec::new(), Vec::new()),
         };
-        FileOut {
-            text,
-            objects,
-            broken,
-            diags,
-        }
+        FileOut { text, objects, broken, diags }
     });
 
-    let mut model = Model {
-        config,
-        ..Model::default()
-    };
+    let mut model = Model { config, ..Model::default() };
     let mut broken = HashSet::new();
     for ((_, _, _, file), out) in jobs.iter().zip(outs) {
         let file = *file;
@@ -504,10 +399,5 @@ pub fn load(source: &dyn Source) -> Loaded {
             }
         }
     }
-    Loaded {
-        files,
-        model,
-        diagnostics,
-        broken,
-    }
+    Loaded { files, model, diagnostics, broken }
 }

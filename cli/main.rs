@@ -7,11 +7,7 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() {
-                exit::FAILURE
-            } else {
-                exit::CLEAN
-            };
+            let code = if e.use_stderr() { exit::FAILURE } else { exit::CLEAN };
             let _ = e.print();
             return ExitCode::from(code);
         }

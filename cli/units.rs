@@ -28,20 +28,15 @@ impl Date {
         let shape_ok = b.len() == 10
             && b[4] == b'-'
             && b[7] == b'-'
-            && b.iter()
-                .enumerate()
-                .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+            && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
         if !shape_ok {
-            return Err(format!(
-                "`{s}` is not a date: write it as YYYY-MM-DD, e.g. \"2026-03-31\""
-            ));
+            return Err(format!("`{s}` is not a date: write it as YYYY-MM-DD, e.g. \"2026-03-31\""));
         }
         let year: i32 = s[0..4].parse().map_err(|_| "bad year".to_string())?;
         let month: u8 = s[5..7].parse().map_err(|_| "bad month".to_string())?;
         let day: u8 = s[8..10].parse().map_err(|_| "bad day".to_string())?;
-        Date::new(year, month, day).ok_or_else(|| {
-            format!("`{s}` is not a calendar date: month {month} of {year} has no day {day}")
-        })
+        Date::new(year, month, day)
+            .ok_or_else(|| format!("`{s}` is not a calendar date: month {month} of {year} has no day {day}"))
     }
 
     /// Days since 1970-01-01.
@@ -66,11 +61,7 @@ impl Date {
         let mp = (5 * doy + 2) / 153;
         let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
         let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-        Date {
-            year: (y + i64::from(m <= 2)) as i32,
-            month: m,
-            day: d,
-        }
+        Date { year: (y + i64::from(m <= 2)) as i32, month: m, day: d }
     }
 
     pub fn add_days(self, days: i64) -> Date {
@@ -97,10 +88,8 @@ impl Date {
 
     /// The system clock's date in UTC.
     pub fn today_utc() -> Date {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0);
+        let secs =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
         Date::from_days(secs.div_euclid(86_400))
     }
 }
@@ -172,9 +161,7 @@ impl Duration {
         if num.is_empty() || (num.len() > 1 && num.starts_with('0')) || num.len() > 6 {
             return Err(format!("`{s}` is not a duration: {DURATION_HELP}"));
         }
-        let count = num
-            .parse()
-            .map_err(|_| format!("`{s}` is not a duration"))?;
+        let count = num.parse().map_err(|_| format!("`{s}` is not a duration"))?;
         Ok(Duration { count, unit })
     }
 
@@ -238,13 +225,7 @@ mod tests {
 
     #[test]
     fn dates_round_trip_through_day_numbers() {
-        for s in [
-            "1970-01-01",
-            "2000-02-29",
-            "2026-12-31",
-            "1999-03-01",
-            "2400-02-29",
-        ] {
+        for s in ["1970-01-01", "2000-02-29", "2026-12-31", "1999-03-01", "2400-02-29"] {
             let d = Date::parse(s).unwrap();
             assert_eq!(Date::from_days(d.to_days()), d);
             assert_eq!(d.to_string(), s);
@@ -265,14 +246,8 @@ mod tests {
         let d = Date::parse("2026-01-31").unwrap();
         assert_eq!(d.add_months(1).to_string(), "2026-02-28");
         assert_eq!(d.add_months(-2).to_string(), "2025-11-30");
-        assert_eq!(
-            d.plus(Duration::parse("1y").unwrap()).to_string(),
-            "2027-01-31"
-        );
-        assert_eq!(
-            d.plus(Duration::parse("2d").unwrap()).to_string(),
-            "2026-02-02"
-        );
+        assert_eq!(d.plus(Duration::parse("1y").unwrap()).to_string(), "2027-01-31");
+        assert_eq!(d.plus(Duration::parse("2d").unwrap()).to_string(), "2026-02-02");
     }
 
     #[test]

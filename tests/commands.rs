@@ -65,22 +65,14 @@ fn schema_prints_each_kind_and_lists_them() {
     }
     let out = run(&["schema", "plna"]);
     assert_eq!(out.code, 2);
-    assert!(
-        out.stderr.contains("did you mean `plan`?"),
-        "{}",
-        out.stderr
-    );
+    assert!(out.stderr.contains("did you mean `plan`?"), "{}", out.stderr);
 }
 
 #[test]
 fn explain_and_rules() {
     let out = run(&["explain", "ref002"]);
     assert_eq!(out.code, 0);
-    assert!(
-        out.stdout.starts_with("REF002 unresolved-reference"),
-        "{}",
-        out.stdout
-    );
+    assert!(out.stdout.starts_with("REF002 unresolved-reference"), "{}", out.stdout);
     assert!(out.stdout.contains("## Why"));
     let out = run(&["explain", "unknown-node"]);
     assert!(out.stdout.starts_with("SCH001"));
@@ -88,10 +80,7 @@ fn explain_and_rules() {
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("did you mean"), "{}", out.stderr);
     let out = run(&["rules"]);
-    assert_eq!(
-        out.stdout.lines().count(),
-        contingent::rules::RULES.len() + 1
-    );
+    assert_eq!(out.stdout.lines().count(), contingent::rules::RULES.len() + 1);
     let out = run(&["rules", "--format", "json"]);
     let v: Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(v.as_array().unwrap().len(), contingent::rules::RULES.len());

@@ -13,7 +13,10 @@ fn check_file(rel: &str, expected: &str) {
         return;
     }
     let actual = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(actual == expected, "{rel} is out of date: run `CONTINGENT_UPDATE=1 cargo test --test generated` and commit the result");
+    assert!(
+        actual == expected,
+        "{rel} is out of date: run `CONTINGENT_UPDATE=1 cargo test --test generated` and commit the result"
+    );
 }
 
 #[test]

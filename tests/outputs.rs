@@ -8,11 +8,7 @@ use serde_json::Value;
 fn broken_repo() -> Repo {
     let repo = Repo::minimal();
     repo.edit("plans/payroll.kdl", "notify=dc-duty", "notify=dc-duti");
-    repo.edit(
-        "contacts/bank.kdl",
-        "verified \"2026-09-01\"",
-        "verified \"2026-13-01\"",
-    );
+    repo.edit("contacts/bank.kdl", "verified \"2026-09-01\"", "verified \"2026-13-01\"");
     repo.write("contacts/empty.kdl", "");
     repo
 }
@@ -38,24 +34,16 @@ fn json_output_is_versioned_and_complete() {
     );
     assert_eq!(d["location"]["end"]["column"], 31);
     assert_eq!(d["help"], "did you mean `dc-duty`?");
-    assert!(d["related"][0]["file"]
-        .as_str()
-        .unwrap()
-        .ends_with("contacts/dc.kdl"));
+    assert!(d["related"][0]["file"].as_str().unwrap().ends_with("contacts/dc.kdl"));
     assert_eq!(d["related"][0]["message"], "`dc-duty` is defined here");
 }
 
 fn sarif_validator() -> jsonschema::Validator {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/sarif-schema-2.1.0.json");
-    let schema: Value = serde_json::from_str(
-        &std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
-    )
-    .unwrap();
-    jsonschema::options()
-        .should_validate_formats(true)
-        .build(&schema)
-        .unwrap()
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sarif-schema-2.1.0.json");
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
+            .unwrap();
+    jsonschema::options().should_validate_formats(true).build(&schema).unwrap()
 }
 
 #[test]
@@ -64,10 +52,8 @@ fn sarif_output_validates_against_the_official_schema() {
     for repo in [broken_repo(), Repo::minimal()] {
         let out = repo.check(&["--format", "sarif"]);
         let v: Value = serde_json::from_str(&out.stdout).unwrap();
-        let errors: Vec<String> = validator
-            .iter_errors(&v)
-            .map(|e| format!("{} at {}", e, e.instance_path()))
-            .collect();
+        let errors: Vec<String> =
+            validator.iter_errors(&v).map(|e| format!("{} at {}", e, e.instance_path())).collect();
         assert!(errors.is_empty(), "{errors:#?}");
         let rules = v["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
         assert_eq!(rules.len(), contingent::rules::RULES.len());
@@ -82,17 +68,9 @@ fn sarif_output_validates_against_the_official_schema() {
     let mut wrong = v.clone();
     wrong["runs"][0]["results"][0]["level"] = "fatal".into();
     assert!(!validator.is_valid(&wrong));
-    let result = v["runs"][0]["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["ruleId"] == "REF002")
-        .unwrap();
+    let result = v["runs"][0]["results"].as_array().unwrap().iter().find(|r| r["ruleId"] == "REF002").unwrap();
     let region = &result["locations"][0]["physicalLocation"]["region"];
-    assert_eq!(
-        (region["startLine"].as_u64(), region["startColumn"].as_u64()),
-        (Some(7), Some(24))
-    );
+    assert_eq!((region["startLine"].as_u64(), region["startColumn"].as_u64()), (Some(7), Some(24)));
 }
 
 #[test]
@@ -106,25 +84,20 @@ fn github_annotations_are_escaped_and_the_summary_is_written() {
     );
     assert_eq!(out.code, 1);
     let line = out.stdout.lines().find(|l| l.contains("REF002")).unwrap();
-    assert!(line.starts_with("::error file=plans/payroll.kdl,line=7,col=24,endLine=7,endColumn=31,title=REF002 unresolved-reference::"), "{line}");
     assert!(
-        line.contains("%0Ahelp: did you mean"),
-        "newlines are escaped: {line}"
+        line.starts_with(
+            "::error file=plans/payroll.kdl,line=7,col=24,endLine=7,endColumn=31,title=REF002 unresolved-reference::"
+        ),
+        "{line}"
     );
+    assert!(line.contains("%0Ahelp: did you mean"), "newlines are escaped: {line}");
     assert!(
-        out.stdout
-            .lines()
-            .any(|l| l.starts_with("::warning file=contacts/empty.kdl,title=FILE005")),
+        out.stdout.lines().any(|l| l.starts_with("::warning file=contacts/empty.kdl,title=FILE005")),
         "{}",
         out.stdout
     );
     let md = std::fs::read_to_string(summary).unwrap();
-    assert!(
-        md.contains(
-            "| error | REF002 | `plans/payroll.kdl:7:24` | no contact is named `dc-duti` |"
-        ),
-        "{md}"
-    );
+    assert!(md.contains("| error | REF002 | `plans/payroll.kdl:7:24` | no contact is named `dc-duti` |"), "{md}");
 }
 
 #[test]
@@ -144,13 +117,9 @@ fn human_output_shows_the_snippet_and_help_without_colour_when_piped() {
   = help: did you mean `dc-duty`?
 ";
     assert!(out.stdout.contains(expected), "{}", out.stdout);
+    assert!(!out.stdout.contains('\u{1b}'), "no escape codes when not a terminal");
     assert!(
-        !out.stdout.contains('\u{1b}'),
-        "no escape codes when not a terminal"
-    );
-    assert!(
-        out.stdout
-            .ends_with("checked 8 files: 2 errors, 1 warning (as of 2026-11-01, from --as-of)\n"),
+        out.stdout.ends_with("checked 8 files: 2 errors, 1 warning (as of 2026-11-01, from --as-of)\n"),
         "{}",
         out.stdout
     );
@@ -159,10 +128,6 @@ fn human_output_shows_the_snippet_and_help_without_colour_when_piped() {
 #[test]
 fn colour_can_be_forced() {
     let repo = broken_repo();
-    let out = run_in(
-        repo.path(),
-        &["check"],
-        &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "")],
-    );
+    let out = run_in(repo.path(), &["check"], &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "")]);
     assert!(out.stdout.contains('\u{1b}'), "{}", out.stdout);
 }

@@ -12,9 +12,7 @@ use crate::cli::{Cli, Command};
 pub fn print(text: &str) -> Result<(), String> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(format!("cannot write output: {e}"))
-        }
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("cannot write output: {e}")),
         _ => Ok(()),
     }
 }
@@ -24,9 +22,7 @@ pub fn print(text: &str) -> Result<(), String> {
 pub fn print_styled(text: &str) -> Result<(), String> {
     let mut out = anstream::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(format!("cannot write output: {e}"))
-        }
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("cannot write output: {e}")),
         _ => Ok(()),
     }
 }
@@ -42,9 +38,7 @@ pub fn run(cli: Cli) -> Result<u8, String> {
             let source = crate::source::worktree::WorkTree::new(&root)
                 .map_err(|e| format!("cannot read {}: {e}", root.display()))?;
             let (files, nodes) = crate::load::read_and_parse_only(&source);
-            print(&format!(
-                "read and parsed {files} files, {nodes} top-level nodes\n"
-            ))?;
+            print(&format!("read and parsed {files} files, {nodes} top-level nodes\n"))?;
             Ok(crate::exit::CLEAN)
         }
     }

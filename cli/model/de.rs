@@ -4,9 +4,7 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{
-    self, DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, SeqAccess, Visitor,
-};
+use serde::de::{self, DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -59,10 +57,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
                     position += 1;
                 }
                 let value = value.ok_or_else(|| de::Error::missing_field("$value"))?;
-                Ok(Spanned {
-                    value,
-                    span: Span { start, end },
-                })
+                Ok(Spanned { value, span: Span { start, end } })
             }
         }
         d.deserialize_struct(SPANNED, FIELDS, V(PhantomData))
@@ -70,14 +65,8 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
 }
 
 /// Deserializes `T` from a validated JSON value and the spans of its KDL.
-pub fn from_json<'a, T: Deserialize<'a>>(
-    value: &'a Value,
-    spans: &'a SpanNode,
-) -> Result<T, serde_json::Error> {
-    T::deserialize(SpanDe {
-        value,
-        spans: Some(spans),
-    })
+pub fn from_json<'a, T: Deserialize<'a>>(value: &'a Value, spans: &'a SpanNode) -> Result<T, serde_json::Error> {
+    T::deserialize(SpanDe { value, spans: Some(spans) })
 }
 
 struct SpanDe<'a> {
@@ -90,15 +79,8 @@ impl<'de> Deserializer<'de> for SpanDe<'de> {
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
         match self.value {
-            Value::Object(map) => visitor.visit_map(ObjAccess {
-                iter: map.iter(),
-                spans: self.spans,
-                pending: None,
-            }),
-            Value::Array(items) => visitor.visit_seq(ArrAccess {
-                iter: items.iter().enumerate(),
-                spans: self.spans,
-            }),
+            Value::Object(map) => visitor.visit_map(ObjAccess { iter: map.iter(), spans: self.spans, pending: None }),
+            Value::Array(items) => visitor.visit_seq(ArrAccess { iter: items.iter().enumerate(), spans: self.spans }),
             Value::String(s) => visitor.visit_borrowed_str(s),
             other => other.deserialize_any(visitor),
         }
@@ -136,11 +118,7 @@ impl<'de> Deserializer<'de> for SpanDe<'de> {
     ) -> Result<V::Value, Self::Error> {
         if name == SPANNED {
             let span = self.spans.map(|s| s.span).unwrap_or_default();
-            return visitor.visit_map(SpannedAccess {
-                span,
-                de: Some(self),
-                state: 0,
-            });
+            return visitor.visit_map(SpannedAccess { span, de: Some(self), state: 0 });
         }
         let _ = fields;
         self.deserialize_any(visitor)
@@ -160,10 +138,7 @@ struct ObjAccess<'a> {
 
 impl<'de> MapAccess<'de> for ObjAccess<'de> {
     type Error = serde_json::Error;
-    fn next_key_seed<K: DeserializeSeed<'de>>(
-        &mut self,
-        seed: K,
-    ) -> Result<Option<K::Value>, Self::Error> {
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Self::Error> {
         match self.iter.next() {
             Some((k, v)) => {
                 self.pending = Some((k, v));
@@ -172,14 +147,8 @@ impl<'de> MapAccess<'de> for ObjAccess<'de> {
             None => Ok(None),
         }
     }
-    fn next_value_seed<S: DeserializeSeed<'de>>(
-        &mut self,
-        seed: S,
-    ) -> Result<S::Value, Self::Error> {
-        let (k, v) = self
-            .pending
-            .take()
-            .ok_or_else(|| de::Error::custom("value without key"))?;
+    fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, Self::Error> {
+        let (k, v) = self.pending.take().ok_or_else(|| de::Error::custom("value without key"))?;
         let spans = self.spans.and_then(|s| s.get(k));
         seed.deserialize(SpanDe { value: v, spans })
     }
@@ -192,10 +161,7 @@ struct ArrAccess<'a> {
 
 impl<'de> SeqAccess<'de> for ArrAccess<'de> {
     type Error = serde_json::Error;
-    fn next_element_seed<T: DeserializeSeed<'de>>(
-        &mut self,
-        seed: T,
-    ) -> Result<Option<T::Value>, Self::Error> {
+    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, Self::Error> {
         match self.iter.next() {
             Some((i, v)) => {
                 let spans = match self.spans.map(|s| &s.kids) {
@@ -217,30 +183,19 @@ struct SpannedAccess<'a> {
 
 impl<'de> MapAccess<'de> for SpannedAccess<'de> {
     type Error = serde_json::Error;
-    fn next_key_seed<K: DeserializeSeed<'de>>(
-        &mut self,
-        seed: K,
-    ) -> Result<Option<K::Value>, Self::Error> {
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Self::Error> {
         if self.state >= 3 {
             return Ok(None);
         }
-        seed.deserialize(FIELDS[self.state as usize].into_deserializer())
-            .map(Some)
+        seed.deserialize(FIELDS[self.state as usize].into_deserializer()).map(Some)
     }
-    fn next_value_seed<S: DeserializeSeed<'de>>(
-        &mut self,
-        seed: S,
-    ) -> Result<S::Value, Self::Error> {
+    fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, Self::Error> {
         let state = self.state;
         self.state += 1;
         match state {
             0 => seed.deserialize(self.span.start.into_deserializer()),
             1 => seed.deserialize(self.span.end.into_deserializer()),
-            _ => seed.deserialize(
-                self.de
-                    .take()
-                    .ok_or_else(|| de::Error::custom("value taken twice"))?,
-            ),
+            _ => seed.deserialize(self.de.take().ok_or_else(|| de::Error::custom("value taken twice"))?),
         }
     }
 }

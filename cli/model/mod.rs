@@ -68,14 +68,7 @@ pub struct Paths {
 
 impl Paths {
     pub fn all(&self) -> [&str; 6] {
-        [
-            &self.contacts,
-            &self.inventory,
-            &self.contracts,
-            &self.plans,
-            &self.exercises,
-            &self.signoffs,
-        ]
+        [&self.contacts, &self.inventory, &self.contracts, &self.plans, &self.exercises, &self.signoffs]
     }
 }
 
@@ -100,9 +93,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits {
-            max_file_size: 1 << 20,
-        }
+        Limits { max_file_size: 1 << 20 }
     }
 }
 

@@ -7,9 +7,7 @@ use crate::diagnostic::Severity;
 
 /// Escapes the message part of a workflow command.
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 
 /// Escapes a property value of a workflow command.
@@ -36,48 +34,30 @@ pub fn render(report: &Report<'_>) -> String {
                 props.push(format!("endColumn={}", p.end_column));
             }
         }
-        props.push(format!(
-            "title={}",
-            escape_property(&format!("{} {}", d.rule.code, d.rule.name))
-        ));
+        props.push(format!("title={}", escape_property(&format!("{} {}", d.rule.code, d.rule.name))));
         let mut message = d.message.clone();
         if let Some(h) = &d.help {
             message.push_str("\nhelp: ");
             message.push_str(h);
         }
-        let _ = writeln!(
-            out,
-            "::{command} {}::{}",
-            props.join(","),
-            escape_data(&message)
-        );
+        let _ = writeln!(out, "::{command} {}::{}", props.join(","), escape_data(&message));
     }
     let _ = writeln!(out, "{}", report.summary_line());
     out
 }
 
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|")
-        .replace('\n', " ")
-        .replace('@', "@\u{200b}")
+    s.replace('|', "\\|").replace('\n', " ").replace('@', "@\u{200b}")
 }
 
 /// The job summary: every finding, since GitHub shows only a few annotations per step.
 pub fn summary(report: &Report<'_>) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "## contingent check\n\n{} (as of {})\n",
-        report.summary_line(),
-        report.as_of
-    );
+    let _ = writeln!(out, "## contingent check\n\n{} (as of {})\n", report.summary_line(), report.as_of);
     if report.diagnostics.is_empty() {
         return out;
     }
-    let _ = writeln!(
-        out,
-        "| severity | code | location | message |\n|---|---|---|---|"
-    );
+    let _ = writeln!(out, "| severity | code | location | message |\n|---|---|---|---|");
     for d in report.diagnostics {
         let loc = d
             .location
@@ -87,19 +67,9 @@ pub fn summary(report: &Report<'_>) -> String {
                 format!("`{}:{}:{}`", p.path, p.line, p.column)
             })
             .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} |",
-            d.severity.as_str(),
-            d.rule.code,
-            loc,
-            cell(&d.message)
-        );
+        let _ = writeln!(out, "| {} | {} | {} | {} |", d.severity.as_str(), d.rule.code, loc, cell(&d.message));
         if out.len() > 900_000 {
-            let _ = writeln!(
-                out,
-                "\n(the list is cut here: GitHub limits a job summary to 1 MiB)"
-            );
+            let _ = writeln!(out, "\n(the list is cut here: GitHub limits a job summary to 1 MiB)");
             break;
         }
     }

@@ -17,9 +17,7 @@ fn sev_style(s: Severity) -> Style {
 }
 
 const BOLD: Style = Style::new().bold();
-const BLUE: Style = Style::new()
-    .fg_color(Some(anstyle::Color::Ansi(AnsiColor::Blue)))
-    .bold();
+const BLUE: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Blue))).bold();
 
 /// Renders with ANSI styles; the caller's stream strips them when colour is off.
 pub fn render(report: &Report<'_>) -> String {
@@ -35,25 +33,14 @@ pub fn render(report: &Report<'_>) -> String {
     } else {
         BOLD
     };
-    let _ = writeln!(
-        out,
-        "{style}{}{style:#} (as of {}, {})",
-        report.summary_line(),
-        report.as_of,
-        report.as_of_source
-    );
+    let _ =
+        writeln!(out, "{style}{}{style:#} (as of {}, {})", report.summary_line(), report.as_of, report.as_of_source);
     out
 }
 
 fn diagnostic(report: &Report<'_>, d: &Diagnostic, out: &mut String) {
     let s = sev_style(d.severity);
-    let _ = writeln!(
-        out,
-        "{s}{}[{}]{s:#}{BOLD}: {}{BOLD:#}",
-        d.severity.as_str(),
-        d.rule.code,
-        d.message
-    );
+    let _ = writeln!(out, "{s}{}[{}]{s:#}{BOLD}: {}{BOLD:#}", d.severity.as_str(), d.rule.code, d.message);
     let width = std::iter::once(d.location.as_ref())
         .chain(d.labels.iter().map(|l| Some(&l.location)))
         .flatten()
@@ -63,29 +50,13 @@ fn diagnostic(report: &Report<'_>, d: &Diagnostic, out: &mut String) {
     let pad = " ".repeat(width);
     if let Some(loc) = &d.location {
         let pos = report.position(loc);
-        let _ = writeln!(
-            out,
-            "{pad}{BLUE}-->{BLUE:#} {}:{}:{}",
-            pos.path, pos.line, pos.column
-        );
+        let _ = writeln!(out, "{pad}{BLUE}-->{BLUE:#} {}:{}:{}", pos.path, pos.line, pos.column);
         snippet(report, loc, d.label.as_deref(), '^', s, width, out);
     }
     for label in &d.labels {
         let pos = report.position(&label.location);
-        let _ = writeln!(
-            out,
-            "{pad}{BLUE}:::{BLUE:#} {}:{}:{}",
-            pos.path, pos.line, pos.column
-        );
-        snippet(
-            report,
-            &label.location,
-            Some(&label.message),
-            '-',
-            BLUE,
-            width,
-            out,
-        );
+        let _ = writeln!(out, "{pad}{BLUE}:::{BLUE:#} {}:{}:{}", pos.path, pos.line, pos.column);
+        snippet(report, &label.location, Some(&label.message), '-', BLUE, width, out);
     }
     if let Some(help) = &d.help {
         let _ = writeln!(out, "{pad} {BLUE}={BLUE:#} {BOLD}help{BOLD:#}: {help}");
@@ -115,16 +86,8 @@ fn snippet(
     };
     let pad = " ".repeat(width);
     let _ = writeln!(out, "{pad} {BLUE}|{BLUE:#}");
-    let _ = writeln!(
-        out,
-        "{BLUE}{line:>width$} |{BLUE:#} {}",
-        text.replace('\t', " ")
-    );
+    let _ = writeln!(out, "{BLUE}{line:>width$} |{BLUE:#} {}", text.replace('\t', " "));
     let marks: String = std::iter::repeat_n(mark, len).collect();
     let label = label.map(|l| format!(" {l}")).unwrap_or_default();
-    let _ = writeln!(
-        out,
-        "{pad} {BLUE}|{BLUE:#} {}{style}{marks}{label}{style:#}",
-        " ".repeat(col - 1)
-    );
+    let _ = writeln!(out, "{pad} {BLUE}|{BLUE:#} {}{style}{marks}{label}{style:#}", " ".repeat(col - 1));
 }

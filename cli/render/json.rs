@@ -71,26 +71,15 @@ fn place(report: &Report<'_>, loc: &Location) -> Place {
     let p = report.position(loc);
     Place {
         file: p.path,
-        start: Point {
-            line: p.line,
-            column: p.column,
-            offset: loc.span.start,
-        },
-        end: Point {
-            line: p.end_line,
-            column: p.end_column,
-            offset: loc.span.end,
-        },
+        start: Point { line: p.line, column: p.column, offset: loc.span.start },
+        end: Point { line: p.end_line, column: p.end_column, offset: loc.span.end },
     }
 }
 
 pub fn render(report: &Report<'_>) -> String {
     let out = Output {
         version: VERSION,
-        tool: Tool {
-            name: "contingent",
-            version: env!("CARGO_PKG_VERSION"),
-        },
+        tool: Tool { name: "contingent", version: env!("CARGO_PKG_VERSION") },
         as_of: report.as_of.to_string(),
         as_of_source: report.as_of_source,
         summary: Summary {
@@ -113,10 +102,7 @@ pub fn render(report: &Report<'_>) -> String {
                 related: d
                     .labels
                     .iter()
-                    .map(|l| Related {
-                        place: place(report, &l.location),
-                        message: l.message.clone(),
-                    })
+                    .map(|l| Related { place: place(report, &l.location), message: l.message.clone() })
                     .collect(),
             })
             .collect(),

@@ -53,20 +53,11 @@ impl Report<'_> {
         let f = self.files.get(loc.file);
         let (line, column) = f.line_col(loc.span.start);
         let (end_line, end_column) = f.line_col(loc.span.end);
-        Position {
-            path: self.path(loc),
-            line,
-            column,
-            end_line,
-            end_column,
-        }
+        Position { path: self.path(loc), line, column, end_line, end_column }
     }
 
     pub fn count(&self, severity: Severity) -> usize {
-        self.diagnostics
-            .iter()
-            .filter(|d| d.severity == severity)
-            .count()
+        self.diagnostics.iter().filter(|d| d.severity == severity).count()
     }
 
     pub fn summary_line(&self) -> String {
@@ -82,11 +73,7 @@ impl Report<'_> {
         if e == 0 && w == 0 {
             format!("checked {files}: no problems")
         } else {
-            format!(
-                "checked {files}: {}, {}",
-                plural(e, "error"),
-                plural(w, "warning")
-            )
+            format!("checked {files}: {}, {}", plural(e, "error"), plural(w, "warning"))
         }
     }
 }

@@ -16,12 +16,12 @@ fn level(s: Severity) -> &'static str {
 
 fn location(report: &Report<'_>, loc: &Location, message: Option<&str>) -> Value {
     let p = report.position(loc);
-    let mut region = json!({"startLine": p.line, "startColumn": p.column, "endLine": p.end_line, "endColumn": p.end_column});
+    let mut region =
+        json!({"startLine": p.line, "startColumn": p.column, "endLine": p.end_line, "endColumn": p.end_column});
     if loc.span.start == 0 && loc.span.end == 0 {
         region = json!({"startLine": 1});
     }
-    let mut l =
-        json!({"physicalLocation": {"artifactLocation": {"uri": p.path}, "region": region}});
+    let mut l = json!({"physicalLocation": {"artifactLocation": {"uri": p.path}, "region": region}});
     if let Some(m) = message {
         l["message"] = json!({"text": m});
     }

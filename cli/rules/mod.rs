@@ -123,10 +123,7 @@ rules! {
 
 /// Looks a rule up by code (case-insensitive) or by name.
 pub fn find(code_or_name: &str) -> Option<&'static Rule> {
-    RULES
-        .iter()
-        .copied()
-        .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
+    RULES.iter().copied().find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
 }
 
 #[cfg(test)]
@@ -145,9 +142,9 @@ mod tests {
             assert!(prefix.chars().all(|c| c.is_ascii_uppercase()), "{}", r.code);
             assert!(number.chars().all(|c| c.is_ascii_digit()), "{}", r.code);
             assert!(
-                r.name.split('-').all(|w| !w.is_empty()
-                    && w.chars()
-                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())),
+                r.name
+                    .split('-')
+                    .all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())),
                 "{} is not kebab-case",
                 r.name
             );
@@ -160,11 +157,7 @@ mod tests {
             for section in ["## What it does", "## Why", "## Example"] {
                 assert!(r.doc.contains(section), "{} lacks {section}", r.code);
             }
-            assert!(
-                !r.summary.ends_with('.'),
-                "{} summary ends with a period",
-                r.code
-            );
+            assert!(!r.summary.ends_with('.'), "{} summary ends with a period", r.code);
         }
     }
 }

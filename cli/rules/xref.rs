@@ -20,14 +20,7 @@ pub enum Ns {
 }
 
 impl Ns {
-    const ALL: [Ns; 6] = [
-        Ns::Party,
-        Ns::Contact,
-        Ns::Inventory,
-        Ns::Contract,
-        Ns::Plan,
-        Ns::Exercise,
-    ];
+    const ALL: [Ns; 6] = [Ns::Party, Ns::Contact, Ns::Inventory, Ns::Contract, Ns::Plan, Ns::Exercise];
 
     fn words(self) -> &'static str {
         match self {
@@ -98,36 +91,21 @@ impl Index {
                     .with_label(
                         loc.file,
                         loc.span,
-                        format!(
-                            "`{}` is defined here as {} {}",
-                            id.value,
-                            other.article(),
-                            other.words()
-                        ),
+                        format!("`{}` is defined here as {} {}", id.value, other.article(), other.words()),
                     ),
                 );
                 return false;
             }
         }
-        let candidates = self
-            .defs
-            .get(&ns)
-            .map(|m| m.keys().map(String::as_str).collect::<Vec<_>>())
-            .unwrap_or_default();
-        let mut d = Diagnostic::new(
-            &rules::REF_UNRESOLVED,
-            format!("no {} is named `{}`", ns.words(), id.value),
-        )
-        .at(file, id.span)
-        .label(format!("unknown {}", ns.words()));
+        let candidates =
+            self.defs.get(&ns).map(|m| m.keys().map(String::as_str).collect::<Vec<_>>()).unwrap_or_default();
+        let mut d = Diagnostic::new(&rules::REF_UNRESOLVED, format!("no {} is named `{}`", ns.words(), id.value))
+            .at(file, id.span)
+            .label(format!("unknown {}", ns.words()));
         d = match did_you_mean(&id.value, candidates.iter().copied()) {
             Some(s) => {
                 let loc = self.get(ns, s).expect("a candidate is defined");
-                d.help(format!("did you mean `{s}`?")).with_label(
-                    loc.file,
-                    loc.span,
-                    format!("`{s}` is defined here"),
-                )
+                d.help(format!("did you mean `{s}`?")).with_label(loc.file, loc.span, format!("`{s}` is defined here"))
             }
             None if candidates.is_empty() => d.help(format!("define the {} first", ns.words())),
             None => d.help(format!(
@@ -140,17 +118,8 @@ impl Index {
     }
 }
 
-fn define(
-    defs: &mut BTreeMap<String, Location>,
-    what: &str,
-    id: &Id,
-    file: FileId,
-    diags: &mut Vec<Diagnostic>,
-) {
-    let here = Location {
-        file,
-        span: id.span,
-    };
+fn define(defs: &mut BTreeMap<String, Location>, what: &str, id: &Id, file: FileId, diags: &mut Vec<Diagnostic>) {
+    let here = Location { file, span: id.span };
     if let Some(first) = defs.get(&id.value) {
         diags.push(
             Diagnostic::new(&rules::REF_DUPLICATE, format!("{what} `{}` is defined twice", id.value))
@@ -165,11 +134,7 @@ fn define(
 }
 
 /// Builds the index of ids, reporting duplicates.
-pub fn index(
-    model: &Model,
-    broken: &HashSet<(Kind, String)>,
-    diags: &mut Vec<Diagnostic>,
-) -> Index {
+pub fn index(model: &Model, broken: &HashSet<(Kind, String)>, diags: &mut Vec<Diagnostic>) -> Index {
     let mut defs: HashMap<Ns, BTreeMap<String, Location>> = HashMap::new();
     if let Some(c) = &model.config {
         let m = defs.entry(Ns::Party).or_default();
@@ -177,9 +142,8 @@ pub fn index(
             define(m, "party", &p.id, c.file, diags);
         }
     }
-    let mut def = |ns: Ns, what: &str, id: &Id, file: FileId| {
-        define(defs.entry(ns).or_default(), what, id, file, diags)
-    };
+    let mut def =
+        |ns: Ns, what: &str, id: &Id, file: FileId| define(defs.entry(ns).or_default(), what, id, file, diags);
     for c in &model.contacts {
         def(Ns::Contact, "contact", &c.id, c.file);
     }
@@ -198,19 +162,12 @@ pub fn index(
     for e in &model.exercises {
         def(Ns::Exercise, "exercise record", &e.id, e.file);
     }
-    let broken = broken
-        .iter()
-        .filter_map(|(k, id)| Ns::of_kind(*k).map(|ns| (ns, id.clone())))
-        .collect();
+    let broken = broken.iter().filter_map(|(k, id)| Ns::of_kind(*k).map(|ns| (ns, id.clone()))).collect();
     Index { defs, broken }
 }
 
 /// Checks ids and references of the whole model.
-pub fn check(
-    model: &Model,
-    broken: &HashSet<(Kind, String)>,
-    diags: &mut Vec<Diagnostic>,
-) -> Index {
+pub fn check(model: &Model, broken: &HashSet<(Kind, String)>, diags: &mut Vec<Diagnostic>) -> Index {
     let index = index(model, broken, diags);
     let d = diags;
     for c in &model.contacts {
@@ -234,10 +191,7 @@ pub fn check(
             index.resolve(Ns::Party, c, i.file, d);
         }
         if let Some(cs) = &i.contacts {
-            for c in [&cs.client, &cs.provider, &cs.carrier]
-                .into_iter()
-                .flatten()
-            {
+            for c in [&cs.client, &cs.provider, &cs.carrier].into_iter().flatten() {
                 index.resolve(Ns::Contact, c, i.file, d);
             }
         }
@@ -257,10 +211,7 @@ pub fn check(
                 d.push(
                     Diagnostic::new(
                         &rules::REF_DUPLICATE,
-                        format!(
-                            "contract `{}` has two revisions numbered {}",
-                            c.id.value, r.number.value
-                        ),
+                        format!("contract `{}` has two revisions numbered {}", c.id.value, r.number.value),
                     )
                     .at(c.file, r.number.span)
                     .with_label(c.file, first, "first defined here")
@@ -271,8 +222,7 @@ pub fn check(
             for sla in &r.sla {
                 index.resolve(Ns::Inventory, &sla.target, c.file, d);
                 for resp in &sla.response {
-                    if !categories.is_empty() && !categories.contains(&resp.category.value.as_str())
-                    {
+                    if !categories.is_empty() && !categories.contains(&resp.category.value.as_str()) {
                         let mut diag = Diagnostic::new(
                             &rules::REF_UNRESOLVED,
                             format!(
@@ -282,34 +232,22 @@ pub fn check(
                         )
                         .at(c.file, resp.category.span)
                         .label("unknown incident category");
-                        diag = diag.help(
-                            match did_you_mean(&resp.category.value, categories.iter().copied()) {
-                                Some(s) => format!(
-                                    "did you mean `{s}`? categories of this revision: {}",
-                                    categories.join(", ")
-                                ),
-                                None => format!(
-                                    "categories of this revision: {}",
-                                    categories.join(", ")
-                                ),
-                            },
-                        );
+                        diag = diag.help(match did_you_mean(&resp.category.value, categories.iter().copied()) {
+                            Some(s) => {
+                                format!("did you mean `{s}`? categories of this revision: {}", categories.join(", "))
+                            }
+                            None => format!("categories of this revision: {}", categories.join(", ")),
+                        });
                         d.push(diag);
                     }
                 }
             }
         }
     }
-    let contracts: HashMap<&str, &crate::model::Located<crate::model::Contract>> = model
-        .contracts
-        .iter()
-        .map(|c| (c.id.value.as_str(), c))
-        .collect();
-    let plans: HashMap<&str, &crate::model::Located<crate::model::Plan>> = model
-        .plans
-        .iter()
-        .map(|p| (p.id.value.as_str(), p))
-        .collect();
+    let contracts: HashMap<&str, &crate::model::Located<crate::model::Contract>> =
+        model.contracts.iter().map(|c| (c.id.value.as_str(), c)).collect();
+    let plans: HashMap<&str, &crate::model::Located<crate::model::Plan>> =
+        model.plans.iter().map(|p| (p.id.value.as_str(), p)).collect();
     for p in &model.plans {
         let f = p.file;
         for c in &p.covers {
@@ -318,16 +256,12 @@ pub fn check(
         if let Some(cr) = &p.contract {
             if index.resolve(Ns::Contract, &cr.id, f, d) {
                 if let Some(contract) = contracts.get(cr.id.value.as_str()) {
-                    let numbers: Vec<u32> =
-                        contract.revision.iter().map(|r| r.number.value).collect();
+                    let numbers: Vec<u32> = contract.revision.iter().map(|r| r.number.value).collect();
                     if !numbers.contains(&cr.revision.value) {
                         d.push(
                             Diagnostic::new(
                                 &rules::REF_UNRESOLVED,
-                                format!(
-                                    "contract `{}` has no revision {}",
-                                    cr.id.value, cr.revision.value
-                                ),
+                                format!("contract `{}` has no revision {}", cr.id.value, cr.revision.value),
                             )
                             .at(f, cr.revision.span)
                             .label("unknown revision")
@@ -336,20 +270,12 @@ pub fn check(
                                 contract.head,
                                 format!(
                                     "revisions: {}",
-                                    numbers
-                                        .iter()
-                                        .map(u32::to_string)
-                                        .collect::<Vec<_>>()
-                                        .join(", ")
+                                    numbers.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
                                 ),
                             )
                             .help(format!(
                                 "pin one of the contract's revisions: {}",
-                                numbers
-                                    .iter()
-                                    .map(u32::to_string)
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
+                                numbers.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
                             )),
                         );
                     }
@@ -393,11 +319,9 @@ pub fn check(
                 for s in &e.scenarios {
                     if !ids.contains(&s.value.as_str()) {
                         let help = match did_you_mean(&s.value, ids.iter().copied()) {
-                            Some(m) => format!(
-                                "did you mean `{m}`? scenarios of `{}`: {}",
-                                plan.id.value,
-                                ids.join(", ")
-                            ),
+                            Some(m) => {
+                                format!("did you mean `{m}`? scenarios of `{}`: {}", plan.id.value, ids.join(", "))
+                            }
                             None if ids.is_empty() => {
                                 format!("plan `{}` has no scenarios", plan.id.value)
                             }

@@ -41,18 +41,12 @@ pub struct SourceFile {
 
 impl SourceFile {
     pub fn new(path: String, text: String) -> SourceFile {
-        SourceFile {
-            path,
-            text,
-            line_starts: std::sync::OnceLock::new(),
-        }
+        SourceFile { path, text, line_starts: std::sync::OnceLock::new() }
     }
 
     fn line_starts(&self) -> &[u32] {
         self.line_starts.get_or_init(|| {
-            std::iter::once(0)
-                .chain(self.text.match_indices('\n').map(|(i, _)| i as u32 + 1))
-                .collect()
+            std::iter::once(0).chain(self.text.match_indices('\n').map(|(i, _)| i as u32 + 1)).collect()
         })
     }
 
@@ -76,10 +70,7 @@ impl SourceFile {
         let Some(&start) = starts.get(line - 1) else {
             return "";
         };
-        let end = starts
-            .get(line)
-            .map(|&e| e as usize)
-            .unwrap_or(self.text.len());
+        let end = starts.get(line).map(|&e| e as usize).unwrap_or(self.text.len());
         self.text[start as usize..end].trim_end_matches(['\n', '\r'])
     }
 }

@@ -14,10 +14,7 @@ pub struct WorkTree {
 impl WorkTree {
     pub fn new(root: &Path) -> std::io::Result<WorkTree> {
         let canonical_root = root.canonicalize()?;
-        Ok(WorkTree {
-            root: root.to_path_buf(),
-            canonical_root,
-        })
+        Ok(WorkTree { root: root.to_path_buf(), canonical_root })
     }
 
     fn walk(&self, dir: &Path, rel: &str, seen: &mut HashSet<PathBuf>, out: &mut Vec<Listed>) {
@@ -32,11 +29,7 @@ impl WorkTree {
             if name.starts_with('.') {
                 continue;
             }
-            let rel_path = if rel == "." {
-                name.to_string()
-            } else {
-                format!("{rel}/{name}")
-            };
+            let rel_path = if rel == "." { name.to_string() } else { format!("{rel}/{name}") };
             let path = entry.path();
             let Ok(meta) = std::fs::symlink_metadata(&path) else {
                 continue;
@@ -47,10 +40,7 @@ impl WorkTree {
                 };
                 if !target.starts_with(&self.canonical_root) {
                     if name.ends_with(".kdl") || target.is_dir() {
-                        out.push(Listed::SymlinkOutside {
-                            path: rel_path,
-                            target: target.display().to_string(),
-                        });
+                        out.push(Listed::SymlinkOutside { path: rel_path, target: target.display().to_string() });
                     }
                     continue;
                 }
@@ -76,17 +66,10 @@ impl Source for WorkTree {
     fn list(&self, dir: &str) -> Vec<Listed> {
         let mut out = Vec::new();
         let mut seen = HashSet::new();
-        let path = if dir == "." {
-            self.root.clone()
-        } else {
-            self.root.join(dir)
-        };
+        let path = if dir == "." { self.root.clone() } else { self.root.join(dir) };
         if let Ok(c) = path.canonicalize() {
             if !c.starts_with(&self.canonical_root) {
-                return vec![Listed::SymlinkOutside {
-                    path: dir.to_string(),
-                    target: c.display().to_string(),
-                }];
+                return vec![Listed::SymlinkOutside { path: dir.to_string(), target: c.display().to_string() }];
             }
             seen.insert(c);
         }

@@ -1,6 +1,14 @@
 //! KDL text to a document with spans. Parse errors become diagnostics; nothing here panics on input.
+//!
+//! Well-formed files take the fast path ([`parser`]); anything it is not sure of goes to the `kdl`
+//! crate, the reference, whose tree is converted ([`convert`]) or whose errors are reported.
+
+mod convert;
+pub mod parser;
+pub mod tree;
 
 use kdl::KdlDocument;
+pub use tree::{Entry, Ident, Node, Value};
 
 use crate::diagnostic::{Diagnostic, FileId, Span};
 use crate::rules;
@@ -9,8 +17,13 @@ use crate::rules;
 /// parser far from the stack's end on generated or corrupt files.
 pub const MAX_DEPTH: usize = 64;
 
+/// The reference parser alone (the `kdl` crate), converted; for tests that compare parsers.
+pub fn parse_reference(src: &str) -> Option<Vec<Node>> {
+    KdlDocument::parse_v2(src).ok().map(|doc| convert::document(&doc, src))
+}
+
 /// Parses KDL v2. Returns `None` when the file does not parse; the reasons are in `diags`.
-pub fn parse(file: FileId, src: &str, diags: &mut Vec<Diagnostic>) -> Option<KdlDocument> {
+pub fn parse(file: FileId, src: &str, diags: &mut Vec<Diagnostic>) -> Option<Vec<Node>> {
     if let Some(offset) = too_deep(src) {
         diags.push(
             Diagnostic::new(&rules::KDL_TOO_DEEP, format!("blocks are nested more than {MAX_DEPTH} levels deep"))
@@ -20,8 +33,11 @@ pub fn parse(file: FileId, src: &str, diags: &mut Vec<Diagnostic>) -> Option<Kdl
         );
         return None;
     }
+    if let Some(nodes) = parser::parse(src) {
+        return Some(nodes);
+    }
     match KdlDocument::parse_v2(src) {
-        Ok(doc) => Some(doc),
+        Ok(doc) => Some(convert::document(&doc, src)),
         Err(err) => {
             if let Some((span, what, fix)) = v1_syntax(src) {
                 diags.push(
@@ -47,10 +63,13 @@ pub fn parse(file: FileId, src: &str, diags: &mut Vec<Diagnostic>) -> Option<Kdl
             if !tokens.is_empty() {
                 for (span, token) in tokens {
                     diags.push(
-                        Diagnostic::new(&rules::KDL_SYNTAX, format!("`{token}` is not a KDL value: a bare value cannot start with a digit"))
-                            .at(file, span)
-                            .label("put this in quotes")
-                            .help(format!("dates, durations and values such as 24x7 are strings: write \"{token}\"")),
+                        Diagnostic::new(
+                            &rules::KDL_SYNTAX,
+                            format!("`{token}` is not a KDL value: a bare value cannot start with a digit"),
+                        )
+                        .at(file, span)
+                        .label("put this in quotes")
+                        .help(format!("dates, durations and values such as 24x7 are strings: write \"{token}\"")),
                     );
                 }
                 return None;
@@ -63,8 +82,7 @@ pub fn parse(file: FileId, src: &str, diags: &mut Vec<Diagnostic>) -> Option<Kdl
                     continue;
                 }
                 seen.push((span, message.clone()));
-                let mut diag =
-                    Diagnostic::new(&rules::KDL_SYNTAX, lower_first(&message)).at(file, span);
+                let mut diag = Diagnostic::new(&rules::KDL_SYNTAX, lower_first(&message)).at(file, span);
                 if let Some(label) = d.label {
                     diag = diag.label(label);
                 }
@@ -80,21 +98,13 @@ pub fn parse(file: FileId, src: &str, diags: &mut Vec<Diagnostic>) -> Option<Kdl
 
 fn clamp(span: Span, src: &str) -> Span {
     let len = src.len() as u32;
-    Span {
-        start: span.start.min(len),
-        end: span.end.min(len),
-    }
+    Span { start: span.start.min(len), end: span.end.min(len) }
 }
 
 fn lower_first(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
-        Some(f) => f
-            .to_lowercase()
-            .chain(c)
-            .collect::<String>()
-            .trim_end_matches('.')
-            .to_string(),
+        Some(f) => f.to_lowercase().chain(c).collect::<String>().trim_end_matches('.').to_string(),
         None => String::new(),
     }
 }
@@ -165,12 +175,7 @@ fn skip_string(b: &[u8], i: usize, hashes: usize) -> usize {
             continue;
         }
         if b[j..].starts_with(quote)
-            && b[j + quote.len()..]
-                .iter()
-                .take(hashes)
-                .filter(|&&c| c == b'#')
-                .count()
-                == hashes
+            && b[j + quote.len()..].iter().take(hashes).filter(|&&c| c == b'#').count() == hashes
         {
             return j + quote.len() + hashes;
         }
@@ -216,9 +221,7 @@ fn v1_syntax(src: &str) -> Option<(Span, &'static str, &'static str)> {
                 }
             }
             if b[i] == b'r' && matches!(b.get(i + 1), Some(b'"' | b'#')) {
-                let end = src[i..]
-                    .find(|c: char| c.is_whitespace())
-                    .map_or(src.len(), |e| i + e);
+                let end = src[i..].find(|c: char| c.is_whitespace()).map_or(src.len(), |e| i + e);
                 return Some((
                     Span::new(i, end),
                     "a raw string r\"...\"",
@@ -245,9 +248,7 @@ fn bare_digit_token(src: &str, span: Span) -> Option<(Span, String)> {
                 .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b':' | b'.' | b'_'))
                 .count();
             let token = &src[i..i + len];
-            if token.bytes().any(|c| c.is_ascii_alphabetic() || c == b':')
-                || token.matches('-').count() == 2
-            {
+            if token.bytes().any(|c| c.is_ascii_alphabetic() || c == b':') || token.matches('-').count() == 2 {
                 return Some((Span::new(i, i + len), token.to_string()));
             }
         }

@@ -14,7 +14,7 @@
 //! Names the schema does not know, duplicates and wrong argument counts are reported here, with the
 //! exact span; everything else (types, enums, patterns, required members) by the JSON Schema.
 
-use kdl::{KdlEntry, KdlNode, KdlValue};
+use crate::syntax::{Entry, Node, Value as KdlValue};
 use serde_json::{Map, Number, Value};
 
 use super::shape::{LeafType, ObjShape, Shape};
@@ -41,11 +41,7 @@ pub enum Kids {
 
 impl SpanNode {
     fn leaf(span: Span, key: Span) -> SpanNode {
-        SpanNode {
-            span,
-            key,
-            kids: Kids::Leaf,
-        }
+        SpanNode { span, key, kids: Kids::Leaf }
     }
 
     /// One step down: a member name or an array index.
@@ -58,10 +54,7 @@ impl SpanNode {
     }
 
     /// The deepest node along a JSON pointer's segments, and how many segments were found.
-    pub fn lookup<I: IntoIterator<Item = S>, S: AsRef<str>>(
-        &self,
-        segments: I,
-    ) -> (&SpanNode, usize) {
+    pub fn lookup<I: IntoIterator<Item = S>, S: AsRef<str>>(&self, segments: I) -> (&SpanNode, usize) {
         let mut node = self;
         let mut depth = 0;
         for seg in segments {
@@ -80,14 +73,7 @@ impl SpanNode {
     pub fn pointers(&self) -> Vec<(String, Span)> {
         let mut out = Vec::new();
         fn walk(n: &SpanNode, path: &mut String, out: &mut Vec<(String, Span)>) {
-            out.push((
-                if path.is_empty() {
-                    String::new()
-                } else {
-                    path.clone()
-                },
-                n.span,
-            ));
+            out.push((if path.is_empty() { String::new() } else { path.clone() }, n.span));
             let len = path.len();
             match &n.kids {
                 Kids::Leaf => {}
@@ -120,97 +106,36 @@ pub struct Mapper<'a> {
     pub diags: &'a mut Vec<Diagnostic>,
 }
 
-/// The span of an entry's value, without surrounding whitespace or the `key=` part.
-pub fn value_span(src: &str, entry: &KdlEntry) -> Span {
-    let full = Span::from_kdl(entry.span());
-    let mut start = full.start as usize;
-    let mut end = (full.end as usize).min(src.len());
-    if let Some(name) = entry.name() {
-        let after = Span::from_kdl(name.span()).end as usize;
-        if let Some(eq) = src.get(after..end).and_then(|s| s.find('=')) {
-            start = after + eq + 1;
-        }
-    }
-    let text = src.get(start..end).unwrap_or("");
-    let trimmed_start = text.len() - text.trim_start().len();
-    let trimmed_end = text.trim_end().len();
-    if trimmed_end > trimmed_start {
-        end = start + trimmed_end;
-        start += trimmed_start;
-    }
-    Span::new(start, end)
-}
-
 /// The span of an entry's key (`key` of `key=value`), or of its value for arguments.
-fn key_span(src: &str, entry: &KdlEntry) -> Span {
-    match entry.name() {
-        Some(n) => Span::from_kdl(n.span()),
-        None => value_span(src, entry),
-    }
+fn key_span(entry: &Entry) -> Span {
+    entry.name.as_ref().map_or(entry.span, |n| n.span)
 }
 
-/// The node's name and entries: what a reader sees as "the node" on its first line.
-pub fn head_span(src: &str, node: &KdlNode) -> Span {
-    let name = Span::from_kdl(node.name().span());
-    let end = node
-        .entries()
-        .iter()
-        .map(|e| value_span(src, e).end)
-        .max()
-        .unwrap_or(name.end);
-    Span {
-        start: name.start,
-        end: end.max(name.end),
-    }
-}
-
-fn describe(node: &KdlNode) -> String {
-    match node.entries().first() {
-        Some(e) if e.name().is_none() => match e.value() {
-            KdlValue::String(s) => format!("`{} {}`", node.name().value(), s),
-            v => format!("`{} {}`", node.name().value(), v),
+fn describe(node: &Node) -> String {
+    match node.entries.first() {
+        Some(e) if e.name.is_none() => match &e.value {
+            KdlValue::String(s) => format!("`{} {}`", node.name.value, s),
+            v => format!("`{} {}`", node.name.value, v),
         },
-        _ => format!("`{}`", node.name().value()),
+        _ => format!("`{}`", node.name.value),
     }
 }
 
 impl Mapper<'_> {
     fn err(&mut self, rule: &'static rules::Rule, span: Span, message: String) -> &mut Diagnostic {
-        self.diags
-            .push(Diagnostic::new(rule, message).at(self.file, span));
+        self.diags.push(Diagnostic::new(rule, message).at(self.file, span));
         self.diags.last_mut().expect("just pushed")
     }
 
-    fn check_annotations(&mut self, node: &KdlNode) {
-        if let Some(ty) = node.ty() {
-            let span = Span::from_kdl(ty.span());
+    fn check_annotations(&mut self, node: &Node) {
+        let types = node.ty.iter().chain(node.entries.iter().filter_map(|e| e.ty.as_ref()));
+        for ty in types {
             self.err(
                 &rules::SCH_ANNOTATION,
-                span,
-                format!(
-                    "type annotation `({})` is not used by this format",
-                    ty.value()
-                ),
+                ty.span,
+                format!("type annotation `({})` is not used by this format", ty.value),
             )
-            .help = Some(
-                "remove the annotation: every value's type follows from where it stands".into(),
-            );
-        }
-        for e in node.entries() {
-            if let Some(ty) = e.ty() {
-                let span = value_span(self.src, e);
-                self.err(
-                    &rules::SCH_ANNOTATION,
-                    span,
-                    format!(
-                        "type annotation `({})` is not used by this format",
-                        ty.value()
-                    ),
-                )
-                .help = Some(
-                    "remove the annotation: every value's type follows from where it stands".into(),
-                );
-            }
+            .help = Some("remove the annotation: every value's type follows from where it stands".into());
         }
     }
 
@@ -221,22 +146,14 @@ impl Mapper<'_> {
             KdlValue::Integer(i) => match i64::try_from(*i) {
                 Ok(i) => Value::Number(i.into()),
                 Err(_) => {
-                    self.err(
-                        &rules::SCH_TYPE,
-                        span,
-                        format!("the number {i} is too large"),
-                    );
+                    self.err(&rules::SCH_TYPE, span, format!("the number {i} is too large"));
                     Value::Null
                 }
             },
             KdlValue::Float(f) => match Number::from_f64(*f) {
                 Some(n) => Value::Number(n),
                 None => {
-                    self.err(
-                        &rules::SCH_TYPE,
-                        span,
-                        format!("{value} is not a finite number"),
-                    );
+                    self.err(&rules::SCH_TYPE, span, format!("{value} is not a finite number"));
                     Value::Null
                 }
             },
@@ -246,16 +163,16 @@ impl Mapper<'_> {
     }
 
     /// Maps one node as an object of the given shape.
-    pub fn object_node(&mut self, node: &KdlNode, shape: &ObjShape) -> (Value, SpanNode) {
+    pub fn object_node(&mut self, node: &Node, shape: &ObjShape) -> (Value, SpanNode) {
         self.check_annotations(node);
         let context = describe(node);
         let mut obj = Map::new();
         let mut spans: Vec<(String, SpanNode)> = Vec::new();
         let mut arg_index = 0;
-        for entry in node.entries() {
-            let vspan = value_span(self.src, entry);
-            let (name, kspan) = match entry.name() {
-                Some(n) => (n.value().to_string(), Span::from_kdl(n.span())),
+        for entry in &node.entries {
+            let vspan = entry.span;
+            let (name, kspan) = match &entry.name {
+                Some(n) => (n.value.clone(), n.span),
                 None => {
                     let Some(name) = shape.args.get(arg_index) else {
                         let expected = match shape.args.len() {
@@ -266,7 +183,7 @@ impl Mapper<'_> {
                         self.err(
                             &rules::SCH_ARGUMENTS,
                             vspan,
-                            format!("unexpected argument {} to {context}", entry.value()),
+                            format!("unexpected argument {} to {context}", entry.value),
                         )
                         .help = Some(format!(
                             "{} takes {expected}; give other values as `name=value`",
@@ -285,31 +202,20 @@ impl Mapper<'_> {
             if let Some((_, first)) = spans.iter().find(|(k, _)| *k == name) {
                 let first = first.key;
                 let file = self.file;
-                self.err(
-                    &rules::SCH_DUPLICATE,
-                    kspan,
-                    format!("`{name}` is given twice in {context}"),
-                )
-                .labels
-                .push(crate::diagnostic::Label {
-                    location: crate::diagnostic::Location { file, span: first },
-                    message: "first given here".into(),
-                });
+                self.err(&rules::SCH_DUPLICATE, kspan, format!("`{name}` is given twice in {context}")).labels.push(
+                    crate::diagnostic::Label {
+                        location: crate::diagnostic::Location { file, span: first },
+                        message: "first given here".into(),
+                    },
+                );
                 continue;
             }
-            let value = self.scalar(entry.value(), vspan);
+            let value = self.scalar(&entry.value, vspan);
             let value = match prop_shape {
                 Shape::ScalarList(_) => Value::Array(vec![value]),
                 Shape::Object(_) | Shape::ObjectList(_) => {
-                    self.err(
-                        &rules::SCH_TYPE,
-                        vspan,
-                        format!("`{name}` cannot be given as a value"),
-                    )
-                    .help = Some(format!(
-                        "write `{name}` as a child node: {}",
-                        prop_shape.description()
-                    ));
+                    self.err(&rules::SCH_TYPE, vspan, format!("`{name}` cannot be given as a value")).help =
+                        Some(format!("write `{name}` as a child node: {}", prop_shape.description()));
                     continue;
                 }
                 Shape::Scalar(_) => value,
@@ -319,41 +225,26 @@ impl Mapper<'_> {
                 _ => Kids::Leaf,
             };
             obj.insert(name.clone(), value);
-            spans.push((
-                name,
-                SpanNode {
-                    span: vspan,
-                    key: kspan,
-                    kids,
-                },
-            ));
+            spans.push((name, SpanNode { span: vspan, key: kspan, kids }));
         }
-        if let Some(children) = node.children() {
-            self.children(children.nodes(), shape, &context, &mut obj, &mut spans);
+        if let Some(children) = &node.children {
+            self.children(children, shape, &context, &mut obj, &mut spans);
         }
-        let head = head_span(self.src, node);
-        (
-            Value::Object(obj),
-            SpanNode {
-                span: Span::from_kdl(node.span()),
-                key: head,
-                kids: Kids::Object(spans),
-            },
-        )
+        (Value::Object(obj), SpanNode { span: node.span, key: node.head(), kids: Kids::Object(spans) })
     }
 
     /// Maps a list of nodes as the members of one object (a node's children, or a whole document).
     pub fn children(
         &mut self,
-        nodes: &[KdlNode],
+        nodes: &[Node],
         shape: &ObjShape,
         context: &str,
         obj: &mut Map<String, Value>,
         spans: &mut Vec<(String, SpanNode)>,
     ) {
         for child in nodes {
-            let name = child.name().value();
-            let nspan = Span::from_kdl(child.name().span());
+            let name = child.name.value.as_str();
+            let nspan = child.name.span;
             let Some(prop_shape) = shape.prop(name) else {
                 self.unknown(name, nspan, context, shape, false);
                 continue;
@@ -364,26 +255,18 @@ impl Mapper<'_> {
                     if let Some(i) = existing {
                         let first = spans[i].1.key;
                         let file = self.file;
-                        self.err(
-                            &rules::SCH_DUPLICATE,
-                            nspan,
-                            format!("`{name}` is given twice in {context}"),
-                        )
-                        .labels
-                        .push(crate::diagnostic::Label {
-                            location: crate::diagnostic::Location { file, span: first },
-                            message: "first given here".into(),
-                        });
+                        self.err(&rules::SCH_DUPLICATE, nspan, format!("`{name}` is given twice in {context}"))
+                            .labels
+                            .push(crate::diagnostic::Label {
+                                location: crate::diagnostic::Location { file, span: first },
+                                message: "first given here".into(),
+                            });
                         continue;
                     }
                     self.check_annotations(child);
-                    let mut args = child.entries().iter().filter(|e| e.name().is_none());
+                    let mut args = child.entries.iter().filter(|e| e.name.is_none());
                     let (Some(arg), None) = (args.next(), args.next()) else {
-                        let n = child
-                            .entries()
-                            .iter()
-                            .filter(|e| e.name().is_none())
-                            .count();
+                        let n = child.entries.iter().filter(|e| e.name.is_none()).count();
                         let msg = if n == 0 {
                             format!("`{name}` needs a value")
                         } else {
@@ -396,27 +279,19 @@ impl Mapper<'_> {
                             (LeafType::Integer | LeafType::Number, _) => "a number".to_string(),
                             _ => "\"...\"".to_string(),
                         };
-                        self.err(&rules::SCH_ARGUMENTS, head_span(self.src, child), msg)
-                            .help = Some(format!("write `{name} {example}`: {}", leaf.description));
+                        self.err(&rules::SCH_ARGUMENTS, child.head(), msg).help =
+                            Some(format!("write `{name} {example}`: {}", leaf.description));
                         continue;
                     };
-                    if let Some(extra) = child.entries().iter().find(|e| e.name().is_some()) {
-                        let span = key_span(self.src, extra);
-                        self.err(
-                            &rules::SCH_ARGUMENTS,
-                            span,
-                            format!("`{name}` takes a single value, not properties"),
-                        );
+                    if let Some(extra) = child.entries.iter().find(|e| e.name.is_some()) {
+                        let span = key_span(extra);
+                        self.err(&rules::SCH_ARGUMENTS, span, format!("`{name}` takes a single value, not properties"));
                     }
-                    if child.children().is_some() {
-                        self.err(
-                            &rules::SCH_ARGUMENTS,
-                            nspan,
-                            format!("`{name}` takes a single value, not a block"),
-                        );
+                    if child.children.is_some() {
+                        self.err(&rules::SCH_ARGUMENTS, nspan, format!("`{name}` takes a single value, not a block"));
                     }
-                    let vspan = value_span(self.src, arg);
-                    let value = self.scalar(arg.value(), vspan);
+                    let vspan = arg.span;
+                    let value = self.scalar(&arg.value, vspan);
                     obj.insert(name.to_string(), value);
                     spans.push((name.to_string(), SpanNode::leaf(vspan, nspan)));
                 }
@@ -424,9 +299,9 @@ impl Mapper<'_> {
                     self.check_annotations(child);
                     let mut items = Vec::new();
                     let mut item_spans = Vec::new();
-                    for e in child.entries() {
-                        if e.name().is_some() {
-                            let span = key_span(self.src, e);
+                    for e in &child.entries {
+                        if e.name.is_some() {
+                            let span = key_span(e);
                             self.err(
                                 &rules::SCH_ARGUMENTS,
                                 span,
@@ -434,23 +309,15 @@ impl Mapper<'_> {
                             );
                             continue;
                         }
-                        let vspan = value_span(self.src, e);
-                        items.push(self.scalar(e.value(), vspan));
+                        let vspan = e.span;
+                        items.push(self.scalar(&e.value, vspan));
                         item_spans.push(SpanNode::leaf(vspan, vspan));
                     }
-                    if child.children().is_some() {
-                        self.err(
-                            &rules::SCH_ARGUMENTS,
-                            nspan,
-                            format!("`{name}` takes a list of values, not a block"),
-                        );
+                    if child.children.is_some() {
+                        self.err(&rules::SCH_ARGUMENTS, nspan, format!("`{name}` takes a list of values, not a block"));
                     }
                     if items.is_empty() {
-                        self.err(
-                            &rules::SCH_ARGUMENTS,
-                            nspan,
-                            format!("`{name}` needs at least one value"),
-                        );
+                        self.err(&rules::SCH_ARGUMENTS, nspan, format!("`{name}` needs at least one value"));
                         continue;
                     }
                     match existing {
@@ -464,14 +331,10 @@ impl Mapper<'_> {
                         }
                         None => {
                             obj.insert(name.to_string(), Value::Array(items));
-                            let whole = Span::from_kdl(child.span());
+                            let whole = child.span;
                             spans.push((
                                 name.to_string(),
-                                SpanNode {
-                                    span: whole,
-                                    key: nspan,
-                                    kids: Kids::Array(item_spans),
-                                },
+                                SpanNode { span: whole, key: nspan, kids: Kids::Array(item_spans) },
                             ));
                         }
                     }
@@ -480,16 +343,12 @@ impl Mapper<'_> {
                     if let Some(i) = existing {
                         let first = spans[i].1.key;
                         let file = self.file;
-                        self.err(
-                            &rules::SCH_DUPLICATE,
-                            nspan,
-                            format!("`{name}` is given twice in {context}"),
-                        )
-                        .labels
-                        .push(crate::diagnostic::Label {
-                            location: crate::diagnostic::Location { file, span: first },
-                            message: "first given here".into(),
-                        });
+                        self.err(&rules::SCH_DUPLICATE, nspan, format!("`{name}` is given twice in {context}"))
+                            .labels
+                            .push(crate::diagnostic::Label {
+                                location: crate::diagnostic::Location { file, span: first },
+                                message: "first given here".into(),
+                            });
                         continue;
                     }
                     let (v, s) = self.object_node(child, o);
@@ -511,11 +370,7 @@ impl Mapper<'_> {
                             obj.insert(name.to_string(), Value::Array(vec![v]));
                             spans.push((
                                 name.to_string(),
-                                SpanNode {
-                                    span: s.span,
-                                    key: s.key,
-                                    kids: Kids::Array(vec![s]),
-                                },
+                                SpanNode { span: s.span, key: s.key, kids: Kids::Array(vec![s]) },
                             ));
                         }
                     }
@@ -524,19 +379,9 @@ impl Mapper<'_> {
         }
     }
 
-    fn unknown(
-        &mut self,
-        name: &str,
-        span: Span,
-        context: &str,
-        shape: &ObjShape,
-        is_property: bool,
-    ) {
+    fn unknown(&mut self, name: &str, span: Span, context: &str, shape: &ObjShape, is_property: bool) {
         let what = if is_property { "property" } else { "node" };
-        let allowed: Vec<&str> = shape
-            .names()
-            .filter(|n| !shape.args.iter().any(|a| a == n))
-            .collect();
+        let allowed: Vec<&str> = shape.names().filter(|n| !shape.args.iter().any(|a| a == n)).collect();
         let suggestion = did_you_mean(name, allowed.iter().copied());
         let mut help = match suggestion {
             Some(s) => format!("did you mean `{s}`? "),
@@ -547,18 +392,14 @@ impl Mapper<'_> {
         } else {
             help.push_str(&format!("allowed here: {}", allowed.join(", ")));
         }
-        let d = self.err(
-            &rules::SCH_UNKNOWN,
-            span,
-            format!("unknown {what} `{name}` in {context}"),
-        );
+        let d = self.err(&rules::SCH_UNKNOWN, span, format!("unknown {what} `{name}` in {context}"));
         d.help = Some(help);
         d.label = Some(format!("not part of {context}"));
     }
 }
 
-fn describe_name(node: &KdlNode) -> String {
-    format!("`{}`", node.name().value())
+fn describe_name(node: &Node) -> String {
+    format!("`{}`", node.name.value)
 }
 
 #[cfg(test)]
@@ -568,17 +409,10 @@ mod tests {
     use crate::validate::compiled;
 
     fn map(src: &str) -> (Value, SpanNode, Vec<Diagnostic>) {
-        let doc = kdl::KdlDocument::parse_v2(src).unwrap();
-        let Shape::Object(shape) = &compiled(Kind::Plan).shape else {
-            unreachable!()
-        };
+        let doc = crate::syntax::parse(FileId(0), src, &mut Vec::new()).unwrap();
+        let Shape::Object(shape) = &compiled(Kind::Plan).shape else { unreachable!() };
         let mut diags = Vec::new();
-        let (v, s) = Mapper {
-            file: FileId(0),
-            src,
-            diags: &mut diags,
-        }
-        .object_node(&doc.nodes()[0], shape);
+        let (v, s) = Mapper { file: FileId(0), src, diags: &mut diags }.object_node(&doc[0], shape);
         (v, s, diags)
     }
 
@@ -593,39 +427,22 @@ mod tests {
                 "escalation": {"level": [{"level": 1, "notify": "x", "within": "15m"}]}})
         );
         let text = |ptr: &str| {
-            let (_, span) = spans
-                .pointers()
-                .into_iter()
-                .find(|(p, _)| p == ptr)
-                .unwrap();
+            let (_, span) = spans.pointers().into_iter().find(|(p, _)| p == ptr).unwrap();
             &src[span.range()]
         };
         assert_eq!(text("/id"), "p");
         assert_eq!(text("/title"), "\"T\"");
         assert_eq!(text("/covers/2"), "c");
         assert_eq!(text("/escalation/level/0/within"), "\"15m\"");
-        assert_eq!(
-            text("/escalation/level/0"),
-            "level 1 notify=x within=\"15m\""
-        );
+        assert_eq!(text("/escalation/level/0"), "level 1 notify=x within=\"15m\"");
     }
 
     #[test]
     fn duplicates_and_extra_arguments_are_reported_at_their_span() {
         let src = "plan p extra {\n  title \"T\"\n  title \"U\"\n  forbidden x=1\n}";
         let (_, _, diags) = map(src);
-        let got: Vec<(&str, &str)> = diags
-            .iter()
-            .map(|d| (d.rule.code, &src[d.location.unwrap().span.range()]))
-            .collect();
-        assert_eq!(
-            got,
-            vec![
-                ("SCH008", "extra"),
-                ("SCH007", "title"),
-                ("SCH008", "x"),
-                ("SCH008", "forbidden")
-            ]
-        );
+        let got: Vec<(&str, &str)> =
+            diags.iter().map(|d| (d.rule.code, &src[d.location.unwrap().span.range()])).collect();
+        assert_eq!(got, vec![("SCH008", "extra"), ("SCH007", "title"), ("SCH008", "x"), ("SCH008", "forbidden")]);
     }
 }

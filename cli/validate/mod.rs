@@ -35,30 +35,18 @@ pub fn compiled(kind: Kind) -> &'static CompiledKind {
                     .should_validate_formats(true)
                     .build(&schema)
                     .unwrap_or_else(|e| panic!("schema of {} does not compile: {e}", kind.name()));
-                CompiledKind {
-                    kind,
-                    schema,
-                    shape,
-                    validator,
-                }
+                CompiledKind { kind, schema, shape, validator }
             })
             .collect()
     });
-    &all[Kind::ALL
-        .iter()
-        .position(|k| *k == kind)
-        .expect("every kind is compiled")]
+    &all[Kind::ALL.iter().position(|k| *k == kind).expect("every kind is compiled")]
 }
 
 fn segments(pointer: &str) -> Vec<String> {
     if pointer.is_empty() {
         return Vec::new();
     }
-    pointer
-        .split('/')
-        .skip(1)
-        .map(|s| s.replace("~1", "/").replace("~0", "~"))
-        .collect()
+    pointer.split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~")).collect()
 }
 
 fn shape_at<'a>(mut shape: &'a Shape, segs: &[String]) -> Option<&'a Shape> {
@@ -103,15 +91,11 @@ fn show(v: &Value) -> String {
 
 /// Validates one mapped object against its kind's schema; errors become diagnostics at spans.
 /// `what` names the object in messages ("plan `payroll`").
-pub fn validate(
-    kind: Kind,
-    json: &Value,
-    spans: &SpanNode,
-    file: FileId,
-    what: &str,
-    diags: &mut Vec<Diagnostic>,
-) {
+pub fn validate(kind: Kind, json: &Value, spans: &SpanNode, file: FileId, what: &str, diags: &mut Vec<Diagnostic>) {
     let compiled = compiled(kind);
+    if compiled.validator.is_valid(json) {
+        return; // the common case, much cheaper than collecting errors
+    }
     // A value may break several keywords (a date's pattern and format): report it once per rule.
     let mut seen: Vec<(String, &'static str)> = Vec::new();
     for error in compiled.validator.iter_errors(json) {
@@ -119,23 +103,14 @@ pub fn validate(
         let segs = segments(&pointer);
         let (node, depth) = spans.lookup(&segs);
         let exact = depth == segs.len();
-        let key = segs
-            .iter()
-            .rev()
-            .find(|s| s.parse::<usize>().is_err())
-            .cloned();
-        let name = key
-            .as_deref()
-            .map(|k| format!("`{k}`"))
-            .unwrap_or_else(|| what.to_string());
-        let owner = if segs.is_empty() {
-            what.to_string()
-        } else {
-            name.clone()
-        };
+        let key = segs.iter().rev().find(|s| s.parse::<usize>().is_err()).cloned();
+        let name = key.as_deref().map(|k| format!("`{k}`")).unwrap_or_else(|| what.to_string());
+        let owner = if segs.is_empty() { what.to_string() } else { name.clone() };
         let shape = shape_at(&compiled.shape, &segs);
+        let at_item = segs.last().is_some_and(|s| s.parse::<usize>().is_ok());
         let leaf = match shape {
             Some(Shape::Scalar(l)) => Some(l.clone()),
+            Some(Shape::ScalarList(l)) if at_item => Some(l.clone()),
             _ => None,
         };
         let value_span = if exact { node.span } else { node.key };
@@ -160,9 +135,7 @@ pub fn validate(
                     TypeKind::Multiple(_) => "another type".into(),
                 };
                 let help = match leaf.as_ref().map(|l| l.ty) {
-                    Some(LeafType::Boolean) => {
-                        Some("write #true or #false (without quotes)".to_string())
-                    }
+                    Some(LeafType::Boolean) => Some("write #true or #false (without quotes)".to_string()),
                     Some(LeafType::String) if instance.is_number() => {
                         Some(format!("put the value in quotes: \"{instance}\""))
                     }
@@ -170,11 +143,7 @@ pub fn validate(
                 };
                 Diagnostic::new(
                     &rules::SCH_TYPE,
-                    format!(
-                        "{name} must be {expected}, found {} {}",
-                        json_type(instance),
-                        show(instance)
-                    ),
+                    format!("{name} must be {expected}, found {} {}", json_type(instance), show(instance)),
                 )
                 .at(file, value_span)
                 .label(format!("expected {expected}"))
@@ -184,37 +153,23 @@ pub fn validate(
                 let allowed: Vec<String> = options
                     .as_array()
                     .map(|a| {
-                        a.iter()
-                            .map(|v| {
-                                v.as_str()
-                                    .map(str::to_string)
-                                    .unwrap_or_else(|| v.to_string())
-                            })
-                            .collect()
+                        a.iter().map(|v| v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())).collect()
                     })
                     .unwrap_or_default();
-                let suggestion = instance
-                    .as_str()
-                    .and_then(|s| did_you_mean(s, allowed.iter().map(String::as_str)));
+                let suggestion = instance.as_str().and_then(|s| did_you_mean(s, allowed.iter().map(String::as_str)));
                 let mut help = String::new();
                 if let Some(s) = suggestion {
                     help.push_str(&format!("did you mean `{s}`? "));
                 }
                 help.push_str(&format!("allowed: {}", allowed.join(", ")));
-                Diagnostic::new(
-                    &rules::SCH_VALUE,
-                    format!("{name} cannot be {}", show(instance)),
-                )
-                .at(file, value_span)
-                .label("not an allowed value")
-                .help(help)
+                Diagnostic::new(&rules::SCH_VALUE, format!("{name} cannot be {}", show(instance)))
+                    .at(file, value_span)
+                    .label("not an allowed value")
+                    .help(help)
             }
             ValidationErrorKind::Pattern { .. } | ValidationErrorKind::Format { .. } => {
                 let def = leaf.as_ref().and_then(|l| l.def.clone());
-                let desc = leaf
-                    .as_ref()
-                    .map(|l| l.description.clone())
-                    .unwrap_or_default();
+                let desc = leaf.as_ref().map(|l| l.description.clone()).unwrap_or_default();
                 match def.as_deref() {
                     Some("date") => {
                         let reason = instance.as_str().map(|s| match crate::units::Date::parse(s) {
@@ -226,40 +181,39 @@ pub fn validate(
                             .label("not a date")
                             .help("write a calendar date as YYYY-MM-DD in quotes, e.g. \"2026-03-31\"")
                     }
-                    Some("duration") => Diagnostic::new(&rules::SCH_DURATION, format!("{name}: {} is not a duration", show(instance)))
-                        .at(file, value_span)
-                        .label("not a duration")
-                        .help(crate::units::DURATION_HELP),
-                    Some("id") => Diagnostic::new(&rules::SCH_VALUE, format!("{name}: {} is not a valid id", show(instance)))
-                        .at(file, value_span)
-                        .label("not an id")
-                        .help("an id starts with a letter, then letters, digits, '.', '_' or '-', at most 64 characters"),
+                    Some("duration") => {
+                        Diagnostic::new(&rules::SCH_DURATION, format!("{name}: {} is not a duration", show(instance)))
+                            .at(file, value_span)
+                            .label("not a duration")
+                            .help(crate::units::DURATION_HELP)
+                    }
+                    Some("id") => Diagnostic::new(
+                        &rules::SCH_VALUE,
+                        format!("{name}: {} is not a valid id", show(instance)),
+                    )
+                    .at(file, value_span)
+                    .label("not an id")
+                    .help("an id starts with a letter, then letters, digits, '.', '_' or '-', at most 64 characters"),
                     _ => Diagnostic::new(&rules::SCH_VALUE, format!("{name}: {} is not {desc}", show(instance)))
                         .at(file, value_span)
                         .label("wrong form"),
                 }
             }
-            ValidationErrorKind::Minimum { limit } => Diagnostic::new(
-                &rules::SCH_VALUE,
-                format!("{name} must be at least {limit}, found {}", show(instance)),
-            )
-            .at(file, value_span),
-            ValidationErrorKind::MinLength { .. } => {
-                Diagnostic::new(&rules::SCH_VALUE, format!("{name} must not be empty"))
+            ValidationErrorKind::Minimum { limit } => {
+                Diagnostic::new(&rules::SCH_VALUE, format!("{name} must be at least {limit}, found {}", show(instance)))
                     .at(file, value_span)
             }
-            ValidationErrorKind::MinItems { .. } => Diagnostic::new(
-                &rules::SCH_VALUE,
-                format!("{name} needs at least one entry"),
-            )
-            .at(file, node.key),
-            ValidationErrorKind::AdditionalProperties { unexpected } => Diagnostic::new(
-                &rules::SCH_UNKNOWN,
-                format!("unknown `{}` in {owner}", unexpected.join("`, `")),
-            )
-            .at(file, node.key),
-            other => Diagnostic::new(&rules::SCH_VALUE, format!("{name}: {other:?}"))
-                .at(file, value_span),
+            ValidationErrorKind::MinLength { .. } => {
+                Diagnostic::new(&rules::SCH_VALUE, format!("{name} must not be empty")).at(file, value_span)
+            }
+            ValidationErrorKind::MinItems { .. } => {
+                Diagnostic::new(&rules::SCH_VALUE, format!("{name} needs at least one entry")).at(file, node.key)
+            }
+            ValidationErrorKind::AdditionalProperties { unexpected } => {
+                Diagnostic::new(&rules::SCH_UNKNOWN, format!("unknown `{}` in {owner}", unexpected.join("`, `")))
+                    .at(file, node.key)
+            }
+            other => Diagnostic::new(&rules::SCH_VALUE, format!("{name}: {other:?}")).at(file, value_span),
         };
         if seen.iter().any(|(p, c)| *p == pointer && *c == d.rule.code) {
             continue;

@@ -74,9 +74,7 @@ impl Shape {
 
 fn resolve<'a>(root: &'a Value, node: &'a Value) -> (&'a Value, Option<String>) {
     if let Some(r) = node.get("$ref").and_then(Value::as_str) {
-        let name = r
-            .strip_prefix("#/$defs/")
-            .expect("only local $defs references are used");
+        let name = r.strip_prefix("#/$defs/").expect("only local $defs references are used");
         let target = &root["$defs"][name];
         assert!(target.is_object(), "unknown $def {name}");
         let (t, inner) = resolve(root, target);
@@ -111,18 +109,9 @@ fn build(root: &Value, node: &Value) -> Shape {
             let allowed = target
                 .get("enum")
                 .and_then(Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|v| v.as_str().map(str::to_string))
-                        .collect()
-                })
+                .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
                 .unwrap_or_default();
-            Shape::Scalar(Arc::new(Leaf {
-                ty,
-                def,
-                description,
-                allowed,
-            }))
+            Shape::Scalar(Arc::new(Leaf { ty, def, description, allowed }))
         }
         None => panic!("schema node without type: {node}"),
     }
@@ -132,11 +121,7 @@ fn build_object(root: &Value, node: &Value, description: String) -> ObjShape {
     let strings = |key: &str| -> Vec<String> {
         node.get(key)
             .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect()
-            })
+            .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
             .unwrap_or_default()
     };
     let props = node
@@ -144,10 +129,5 @@ fn build_object(root: &Value, node: &Value, description: String) -> ObjShape {
         .and_then(Value::as_object)
         .map(|m| m.iter().map(|(k, v)| (k.clone(), build(root, v))).collect())
         .unwrap_or_default();
-    ObjShape {
-        description,
-        args: strings("x-kdl-args"),
-        props,
-        required: strings("required"),
-    }
+    ObjShape { description, args: strings("x-kdl-args"), props, required: strings("required") }
 }

@@ -11,9 +11,7 @@ pub struct Repo {
 }
 
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -114,11 +112,7 @@ pub fn findings(report: &Value, repo: &Repo) -> Vec<(String, String, usize)> {
         .unwrap()
         .iter()
         .map(|d| {
-            let file = d["location"]["file"]
-                .as_str()
-                .unwrap_or("")
-                .trim_start_matches(&root)
-                .to_string();
+            let file = d["location"]["file"].as_str().unwrap_or("").trim_start_matches(&root).to_string();
             (
                 d["code"].as_str().unwrap().to_string(),
                 file,
@@ -130,12 +124,7 @@ pub fn findings(report: &Value, repo: &Repo) -> Vec<(String, String, usize)> {
 
 /// Asserts that exactly one finding has this code and returns it.
 pub fn the<'a>(report: &'a Value, code: &str) -> &'a Value {
-    let all: Vec<&Value> = report["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| d["code"] == code)
-        .collect();
+    let all: Vec<&Value> = report["diagnostics"].as_array().unwrap().iter().filter(|d| d["code"] == code).collect();
     assert_eq!(
         all.len(),
         1,

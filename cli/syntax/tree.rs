@@ -1,0 +1,61 @@
+//! The parsed form of a KDL document that the rest of the program reads: names, entries and
+//! children with exact spans, and nothing of the source formatting.
+
+use crate::diagnostic::Span;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    String(String),
+    Integer(i128),
+    Float(f64),
+    Bool(bool),
+    Null,
+}
+
+impl std::fmt::Display for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::String(s) => write!(f, "{s:?}"),
+            Value::Integer(i) => write!(f, "{i}"),
+            Value::Float(x) if x.is_nan() => f.write_str("#nan"),
+            Value::Float(x) if x.is_infinite() => f.write_str(if *x > 0.0 { "#inf" } else { "#-inf" }),
+            Value::Float(x) => write!(f, "{x:?}"),
+            Value::Bool(b) => write!(f, "#{b}"),
+            Value::Null => f.write_str("#null"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ident {
+    pub value: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// The key of a property; `None` for an argument.
+    pub name: Option<Ident>,
+    pub ty: Option<Ident>,
+    pub value: Value,
+    /// The value alone, without the `key=` part or surrounding space.
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub ty: Option<Ident>,
+    pub name: Ident,
+    pub entries: Vec<Entry>,
+    pub children: Option<Vec<Node>>,
+    /// From the name (or type) to the end of the last entry or the closing brace.
+    pub span: Span,
+}
+
+impl Node {
+    /// The name and entries: what a reader sees as "the node" on its first line.
+    pub fn head(&self) -> Span {
+        let end = self.entries.iter().map(|e| e.span.end).max().unwrap_or(self.name.span.end);
+        Span { start: self.name.span.start, end: end.max(self.name.span.end) }
+    }
+}

@@ -321,7 +321,7 @@ impl P<'_> {
     /// Whether the token at `start` is a string (identifier, quoted or raw), not a keyword.
     fn is_string_token(&self, start: usize) -> bool {
         let b = self.b[start];
-        b == b'"' || (b == b'#' && matches!(self.b.get(start + 1), Some(b'"' | b'#'))) || b != b'#'
+        b != b'#' || matches!(self.b.get(start + 1), Some(b'"' | b'#'))
     }
 
     fn value(&mut self) -> Option<Value> {

@@ -21,7 +21,7 @@ PLANS=10000
 REGEN=0
 RUNS=5
 CORES=""
-CONTRACTS=1
+CONTRACTS=""   # default: one contract per 100 plans, as a provider would hold them
 SEED=1
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -40,6 +40,7 @@ while [ $# -gt 0 ]; do
 done
 case "$PLANS" in ''|*[!0-9]*|0) echo "run.sh: --plans must be a positive number" >&2; exit 2 ;; esac
 case "$RUNS" in ''|*[!0-9]*|0) echo "run.sh: --runs must be a positive number" >&2; exit 2 ;; esac
+if [ -z "$CONTRACTS" ]; then CONTRACTS=$(( PLANS / 100 )); [ "$CONTRACTS" -ge 1 ] || CONTRACTS=1; fi
 case "$CONTRACTS" in ''|*[!0-9]*|0) echo "run.sh: --contracts must be a positive number" >&2; exit 2 ;; esac
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

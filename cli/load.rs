@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use crate::diagnostic::{Diagnostic, FileId, Span};
 use crate::format::Kind;
-use crate::model::{de, Config, Located, Model, PartyRole, Paths};
+use crate::model::{de, Config, Located, Model, PartyRole};
 use crate::rules;
 use crate::source::{normalise_dir, Files, Listed, Read, Source};
 use crate::validate::{self, map::Kids, Mapper, SpanNode};
@@ -280,42 +280,11 @@ pub fn parallel<T: Sync, R: Send>(jobs: &[T], f: impl Fn(&T) -> R + Sync) -> Vec
     outs.into_iter().map(|(_, r)| r).collect()
 }
 
-/// The baseline for benchmarks: lists, reads and parses every file like [`load`], and does
-/// nothing else. Returns the number of files and of top-level nodes.
-pub fn read_and_parse_only(source: &dyn Source) -> (usize, usize) {
-    let paths: Vec<String> = Paths::default()
-        .all()
-        .into_iter()
-        .flat_map(|dir| source.list(&normalise_dir(dir)))
-        .filter_map(|l| match l {
-            Listed::File(p) => Some(p),
-            Listed::SymlinkOutside { .. } => None,
-        })
-        .collect();
-    let nodes = parallel(&paths, |path| {
-        let mut diags = Vec::new();
-        match read_text(source, path, FileId(0), 1 << 20, &mut diags) {
-            Ok(text) => crate::syntax::parse(FileId(0), &text, &mut diags).map_or(0, |d| d.len()),
-            Err(_) => 0,
-        }
-    });
-    (paths.len(), nodes.iter().sum())
-}
+/// Files of the repository by path, each with the configured folder it belongs to and the kinds
+/// that folder holds; and the symbolic links that point outside (path, target).
+type Listing = (BTreeMap<String, (String, Vec<Kind>)>, Vec<(String, String)>);
 
-/// Loads and checks the files of a repository (schema and syntax; cross-references follow in
-/// [`crate::rules::xref`]).
-pub fn load(source: &dyn Source) -> Loaded {
-    let mut files = Files::default();
-    let mut diagnostics = Vec::new();
-    let config = load_config(source, &mut files, &mut diagnostics);
-    if let Some(c) = &config {
-        check_parties(c, &mut diagnostics);
-    }
-    let defaults = Config::default();
-    let cfg = config.as_ref().map(|c| &c.value).unwrap_or(&defaults);
-    let limit = cfg.limits.max_file_size;
-
-    // Which kinds each folder holds.
+fn list_files(source: &dyn Source, cfg: &Config) -> Listing {
     let p = &cfg.paths;
     let mut folders: BTreeMap<String, Vec<Kind>> = BTreeMap::new();
     for (dir, kinds) in [
@@ -345,6 +314,40 @@ pub fn load(source: &dyn Source) -> Loaded {
             }
         }
     }
+    (listed, outside)
+}
+
+/// The baseline for benchmarks: reads the configuration, lists, reads and parses every file like
+/// [`load`], and does nothing else. Returns the number of files and of top-level nodes.
+pub fn read_and_parse_only(source: &dyn Source) -> (usize, usize) {
+    let mut files = Files::default();
+    let config = load_config(source, &mut files, &mut Vec::new()).map(|c| c.value).unwrap_or_default();
+    let paths: Vec<String> = list_files(source, &config).0.into_keys().collect();
+    let limit = config.limits.max_file_size;
+    let nodes = parallel(&paths, |path| {
+        let mut diags = Vec::new();
+        match read_text(source, path, FileId(0), limit, &mut diags) {
+            Ok(text) => crate::syntax::parse(FileId(0), &text, &mut diags).map_or(0, |d| d.len()),
+            Err(_) => 0,
+        }
+    });
+    (paths.len(), nodes.iter().sum())
+}
+
+/// Loads and checks the files of a repository (schema and syntax; cross-references follow in
+/// [`crate::rules::xref`]).
+pub fn load(source: &dyn Source) -> Loaded {
+    let mut files = Files::default();
+    let mut diagnostics = Vec::new();
+    let config = load_config(source, &mut files, &mut diagnostics);
+    if let Some(c) = &config {
+        check_parties(c, &mut diagnostics);
+    }
+    let defaults = Config::default();
+    let cfg = config.as_ref().map(|c| &c.value).unwrap_or(&defaults);
+    let limit = cfg.limits.max_file_size;
+
+    let (listed, mut outside) = list_files(source, cfg);
     outside.sort();
     outside.dedup();
     for (path, target) in outside {

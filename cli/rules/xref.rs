@@ -50,15 +50,22 @@ impl Ns {
     }
 }
 
-/// Every defined id by namespace, with where it is defined.
-pub struct Index {
-    defs: HashMap<Ns, BTreeMap<String, Location>>,
+/// Every defined id by namespace, with where it is defined. Keys borrow from the model.
+pub struct Index<'m> {
+    defs: HashMap<(Ns, &'m str), Location>,
     broken: HashSet<(Ns, String)>,
 }
 
-impl Index {
+impl Index<'_> {
     pub fn get(&self, ns: Ns, id: &str) -> Option<Location> {
-        self.defs.get(&ns).and_then(|m| m.get(id)).copied()
+        self.defs.get(&(ns, id)).copied()
+    }
+
+    /// The ids of one namespace, sorted (for suggestions; not on the hot path).
+    fn ids(&self, ns: Ns) -> Vec<&str> {
+        let mut ids: Vec<&str> = self.defs.keys().filter(|(n, _)| *n == ns).map(|(_, id)| *id).collect();
+        ids.sort_unstable();
+        ids
     }
 
     /// Reports a reference that does not resolve in `ns`. Returns whether it resolved.
@@ -97,8 +104,7 @@ impl Index {
                 return false;
             }
         }
-        let candidates =
-            self.defs.get(&ns).map(|m| m.keys().map(String::as_str).collect::<Vec<_>>()).unwrap_or_default();
+        let candidates = self.ids(ns);
         let mut d = Diagnostic::new(&rules::REF_UNRESOLVED, format!("no {} is named `{}`", ns.words(), id.value))
             .at(file, id.span)
             .label(format!("unknown {}", ns.words()));
@@ -118,9 +124,16 @@ impl Index {
     }
 }
 
-fn define(defs: &mut BTreeMap<String, Location>, what: &str, id: &Id, file: FileId, diags: &mut Vec<Diagnostic>) {
+fn define<'m, K: std::hash::Hash + Eq>(
+    defs: &mut HashMap<K, Location>,
+    key: K,
+    what: &str,
+    id: &'m Id,
+    file: FileId,
+    diags: &mut Vec<Diagnostic>,
+) {
     let here = Location { file, span: id.span };
-    if let Some(first) = defs.get(&id.value) {
+    if let Some(first) = defs.get(&key) {
         diags.push(
             Diagnostic::new(&rules::REF_DUPLICATE, format!("{what} `{}` is defined twice", id.value))
                 .at(file, id.span)
@@ -129,21 +142,23 @@ fn define(defs: &mut BTreeMap<String, Location>, what: &str, id: &Id, file: File
                 .help("ids must be unique for each kind across the repository: rename or merge one of them"),
         );
     } else {
-        defs.insert(id.value.clone(), here);
+        defs.insert(key, here);
     }
 }
 
 /// Builds the index of ids, reporting duplicates.
-pub fn index(model: &Model, broken: &HashSet<(Kind, String)>, diags: &mut Vec<Diagnostic>) -> Index {
-    let mut defs: HashMap<Ns, BTreeMap<String, Location>> = HashMap::new();
+pub fn index<'m>(model: &'m Model, broken: &HashSet<(Kind, String)>, diags: &mut Vec<Diagnostic>) -> Index<'m> {
+    let mut defs: HashMap<(Ns, &'m str), Location> = HashMap::with_capacity(
+        model.contacts.len() + model.systems.len() + model.interfaces.len() + model.plans.len() + model.exercises.len(),
+    );
     if let Some(c) = &model.config {
-        let m = defs.entry(Ns::Party).or_default();
         for p in &c.party {
-            define(m, "party", &p.id, c.file, diags);
+            define(&mut defs, (Ns::Party, p.id.value.as_str()), "party", &p.id, c.file, diags);
         }
     }
-    let mut def =
-        |ns: Ns, what: &str, id: &Id, file: FileId| define(defs.entry(ns).or_default(), what, id, file, diags);
+    let mut def = |ns: Ns, what: &str, id: &'m Id, file: FileId| {
+        define(&mut defs, (ns, id.value.as_str()), what, id, file, diags)
+    };
     for c in &model.contacts {
         def(Ns::Contact, "contact", &c.id, c.file);
     }
@@ -167,7 +182,7 @@ pub fn index(model: &Model, broken: &HashSet<(Kind, String)>, diags: &mut Vec<Di
 }
 
 /// Checks ids and references of the whole model.
-pub fn check(model: &Model, broken: &HashSet<(Kind, String)>, diags: &mut Vec<Diagnostic>) -> Index {
+pub fn check<'m>(model: &'m Model, broken: &HashSet<(Kind, String)>, diags: &mut Vec<Diagnostic>) -> Index<'m> {
     let index = index(model, broken, diags);
     let d = diags;
     for c in &model.contacts {
@@ -303,9 +318,9 @@ pub fn check(model: &Model, broken: &HashSet<(Kind, String)>, diags: &mut Vec<Di
                 index.resolve(Ns::Contact, &of.escalate_to, f, d);
             }
         }
-        let mut scenario_ids = BTreeMap::new();
+        let mut scenario_ids = HashMap::new();
         for s in &p.scenario {
-            define(&mut scenario_ids, "scenario", &s.id, f, d);
+            define(&mut scenario_ids, s.id.value.as_str(), "scenario", &s.id, f, d);
             for c in &s.contacts {
                 index.resolve(Ns::Contact, c, f, d);
             }

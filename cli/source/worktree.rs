@@ -31,10 +31,11 @@ impl WorkTree {
             }
             let rel_path = if rel == "." { name.to_string() } else { format!("{rel}/{name}") };
             let path = entry.path();
-            let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            // the directory entry's own type: no extra system call per file
+            let Ok(file_type) = entry.file_type() else {
                 continue;
             };
-            let (is_dir, is_file) = if meta.file_type().is_symlink() {
+            let (is_dir, is_file) = if file_type.is_symlink() {
                 let Ok(target) = path.canonicalize() else {
                     continue;
                 };
@@ -46,7 +47,7 @@ impl WorkTree {
                 }
                 (target.is_dir(), target.is_file())
             } else {
-                (meta.is_dir(), meta.is_file())
+                (file_type.is_dir(), file_type.is_file())
             };
             if is_dir {
                 let Ok(canonical) = path.canonicalize() else {

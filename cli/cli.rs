@@ -14,16 +14,44 @@ use crate::render::Format;
 #[derive(Debug, Parser)]
 #[command(name = "contingent", version, about, long_about = None, max_term_width = 100)]
 pub struct Cli {
+    /// Run as if started in this folder (like `git -C`).
+    #[arg(short = 'C', global = true, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Check a plan repository: syntax, schema, cross-references.
+    /// Check a plan repository: syntax, schema, cross-references, policy rules, sign-offs.
     ///
     /// Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 the check could not run.
     Check(CheckArgs),
+    /// Show each plan's versions from Git history, or which version was in force on a date.
+    History(HistoryArgs),
+    /// Install or remove the Git pre-commit hook that runs `contingent check --staged`.
+    Hook {
+        #[command(subcommand)]
+        action: HookAction,
+    },
+    /// Sign a plan for the client or the provider with an SSH key (`ssh-keygen -Y sign`).
+    Sign(SignArgs),
+    /// Show each plan's sign-off state for client and provider.
+    Signoffs(SignoffsArgs),
+    /// Print a plan's canonical digest (what a sign-off signs).
+    Digest {
+        /// the plan's id
+        plan: String,
+        /// a folder inside the plan repository
+        #[arg(long, default_value = ".")]
+        repo: PathBuf,
+    },
+    /// Show each contract's revisions and the revision each plan pins.
+    Contracts(ReportArgs),
+    /// List contacts by party with their verification state and who relies on them.
+    Contacts(ContactsArgs),
+    /// List what falls due: verifications, exercises, restore tests, findings, revisions, waivers.
+    Due(DueArgs),
     /// Print the JSON Schema of one kind of file, or list the kinds.
     Schema {
         /// config, contact, system, interface, contract, plan, exercise or signoff
@@ -58,6 +86,131 @@ pub struct CheckArgs {
     /// Check as of this date (YYYY-MM-DD) instead of today. Also read from CONTINGENT_AS_OF.
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
+    /// Check the content of the Git index (what is staged), not the work tree.
+    #[arg(long, conflicts_with_all = ["rev"])]
+    pub staged: bool,
+    /// Check the repository as it was at a commit, tag or branch.
+    #[arg(long, value_name = "REV")]
+    pub rev: Option<String>,
+    /// Report only findings in files changed since BASE (and findings those changes cause).
+    #[arg(long, value_name = "BASE")]
+    pub changed_since: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct HistoryArgs {
+    /// Plan ids (default: every plan).
+    pub plans: Vec<String>,
+    /// Show the version of each plan in force on this date (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+    /// A folder inside the plan repository.
+    #[arg(long, default_value = ".")]
+    pub repo: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HookAction {
+    /// Install the pre-commit hook into the repository's hooks folder (honours core.hooksPath).
+    Install {
+        /// Replace an existing hook that contingent did not install.
+        #[arg(long)]
+        force: bool,
+        /// A folder inside the plan repository.
+        #[arg(long, default_value = ".")]
+        repo: PathBuf,
+    },
+    /// Remove the pre-commit hook installed by contingent.
+    Uninstall {
+        /// A folder inside the plan repository.
+        #[arg(long, default_value = ".")]
+        repo: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Party {
+    Client,
+    Provider,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SignArgs {
+    /// The plan's id.
+    pub plan: String,
+    /// The party you sign for.
+    #[arg(long, value_enum)]
+    pub party: Party,
+    /// Your contact id.
+    #[arg(long = "as", value_name = "CONTACT")]
+    pub signer: String,
+    /// The SSH private key (or public key with ssh-agent); default: Git's user.signingkey.
+    #[arg(long, value_name = "PATH")]
+    pub key: Option<PathBuf>,
+    /// The signing date (YYYY-MM-DD); default today.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// A folder inside the plan repository.
+    #[arg(long, default_value = ".")]
+    pub repo: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SignoffsArgs {
+    /// A folder inside the plan repository.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// A folder inside the plan repository.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ContactsArgs {
+    /// A folder inside the plan repository.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Only contacts whose verification is older than the maximum age.
+    #[arg(long)]
+    pub stale: bool,
+    /// Only contacts whose verification expires within this duration (e.g. 30d).
+    #[arg(long, value_name = "WITHIN")]
+    pub expiring: Option<String>,
+    /// Only contacts of this party.
+    #[arg(long, value_name = "PARTY")]
+    pub party: Option<String>,
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DueArgs {
+    /// A folder inside the plan repository.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// How far ahead to look (a duration such as 60d or 3mo).
+    #[arg(long, default_value = "60d")]
+    pub within: String,
+    #[arg(long, value_enum, default_value_t = DueFormat::Table)]
+    pub format: DueFormat,
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -65,4 +218,19 @@ pub enum ListFormat {
     Table,
     Json,
     Markdown,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum TableFormat {
+    Table,
+    Json,
+    Markdown,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum DueFormat {
+    Table,
+    Json,
+    Markdown,
+    Ics,
 }

@@ -14,6 +14,7 @@ pub mod load;
 pub mod model;
 pub mod render;
 pub mod rules;
+pub mod signoff;
 pub mod source;
 pub mod syntax;
 pub mod units;

@@ -176,7 +176,11 @@ fn process_file(
                     Object::Interface(Box::new(Located { file, head, value: de::from_json(&json, &spans)? }))
                 }
                 Kind::Contract => Object::Contract(Located { file, head, value: de::from_json(&json, &spans)? }),
-                Kind::Plan => Object::Plan(Box::new(Located { file, head, value: de::from_json(&json, &spans)? })),
+                Kind::Plan => {
+                    let mut plan: crate::model::Plan = de::from_json(&json, &spans)?;
+                    plan.digest = crate::signoff::digest::plan_digest(&json);
+                    Object::Plan(Box::new(Located { file, head, value: plan }))
+                }
                 Kind::Exercise => Object::Exercise(Located { file, head, value: de::from_json(&json, &spans)? }),
                 Kind::Signoff => Object::Signoff(Located { file, head, value: de::from_json(&json, &spans)? }),
                 Kind::Config => unreachable!("filtered above"),

@@ -1,8 +1,14 @@
 //! One function per subcommand. Each returns the exit code, or an error message (exit 2).
 
 pub mod check;
+pub mod contacts;
+pub mod contracts;
+pub mod due;
 pub mod explain;
+pub mod history;
+pub mod hook;
 pub mod schema;
+pub mod sign;
 
 use std::io::Write;
 
@@ -28,8 +34,19 @@ pub fn print_styled(text: &str) -> Result<(), String> {
 }
 
 pub fn run(cli: Cli) -> Result<u8, String> {
+    if let Some(dir) = &cli.dir {
+        std::env::set_current_dir(dir).map_err(|e| format!("cannot change to {}: {e}", dir.display()))?;
+    }
     match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::History(args) => history::run(&args),
+        Command::Hook { action } => hook::run(&action),
+        Command::Sign(args) => sign::sign(&args),
+        Command::Signoffs(args) => sign::signoffs(&args),
+        Command::Digest { plan, repo } => sign::digest(&plan, &repo),
+        Command::Contracts(args) => contracts::run(&args),
+        Command::Contacts(args) => contacts::run(&args),
+        Command::Due(args) => due::run(&args),
         Command::Schema { kind } => schema::run(kind.as_deref()),
         Command::Explain { code } => explain::explain(&code),
         Command::Rules { format } => explain::list(format),

@@ -455,6 +455,9 @@ pub struct Plan {
     pub scenario: Vec<Spanned<Scenario>>,
     #[serde(default)]
     pub exercise: Vec<Spanned<PlannedExercise>>,
+    /// The canonical digest of the plan's content (set by the loader; see `signoff::digest`).
+    #[serde(skip)]
+    pub digest: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]

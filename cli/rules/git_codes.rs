@@ -1,0 +1,5 @@
+//! Rule codes of reading plans from Git (`GIT`).
+
+rules! {
+    GIT;
+}

@@ -1,0 +1,5 @@
+//! Rule codes of sign-off verification (`SIG`).
+
+rules! {
+    SIGNOFF;
+}

@@ -1,0 +1,3 @@
+//! Sign-off: the canonical digest of a plan, the signed statement, SSH signature verification.
+
+pub mod digest;

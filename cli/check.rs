@@ -12,6 +12,8 @@ use crate::units::Date;
 pub struct Context {
     /// "Today" for every date-dependent rule.
     pub as_of: Date,
+    /// Whether the files come from the Git index (`check --staged`, the pre-commit hook).
+    pub staged: bool,
 }
 
 /// Everything `check` found.
@@ -33,7 +35,7 @@ pub fn check(source: &dyn Source, ctx: &Context) -> Checked {
     let mut loaded = load(source);
     let mut diags = std::mem::take(&mut loaded.diagnostics);
     xref::check(&loaded.model, &loaded.broken, &mut diags);
-    let _ = ctx;
+    crate::signoff::check(&loaded.model, &loaded.files, ctx, &mut diags);
     let files = &loaded.files;
     diags.sort_by(|a, b| {
         let key = |d: &Diagnostic| d.location.map(|l| (files.get(l.file).path.clone(), l.span.start, l.span.end));

@@ -58,7 +58,7 @@ pub fn run(args: &CheckArgs) -> Result<u8, String> {
     let (as_of, as_of_source) = resolve_as_of(args.as_of.as_deref())?;
     let root = find_root(&args.path)?;
     let source = WorkTree::new(&root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;
-    let checked = check::check(&source, &check::Context { as_of });
+    let checked = check::check(&source, &check::Context { as_of, staged: false });
     let files = &checked.loaded.files;
     let report = Report {
         files,

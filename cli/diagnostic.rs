@@ -68,6 +68,9 @@ pub struct Diagnostic {
     pub label: Option<String>,
     pub labels: Vec<Label>,
     pub help: Option<String>,
+    /// The object the finding is about, for waivers: `plan:payroll`, `system:payroll-db`,
+    /// `contact:anna.schmidt`, `contract:msa`.
+    pub subject: Option<String>,
 }
 
 impl Diagnostic {
@@ -81,7 +84,12 @@ impl Diagnostic {
             label: None,
             labels: Vec::new(),
             help: None,
+            subject: None,
         }
+    }
+    pub fn about(mut self, kind: &str, id: &str) -> Self {
+        self.subject = Some(format!("{kind}:{id}"));
+        self
     }
     pub fn at(mut self, file: FileId, span: Span) -> Self {
         self.location = Some(Location { file, span });

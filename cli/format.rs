@@ -270,6 +270,76 @@ fn config() -> Value {
                     vec![("max-file-size", integer("largest file read, in bytes (default 1048576)", 1))],
                 ),
             ),
+            (
+                "reference-date",
+                date("the date date-dependent checks use when neither --as-of nor CONTINGENT_AS_OF is given; for example repositories that must not age"),
+            ),
+            (
+                "policy",
+                object(
+                    "the organisation's policy parameters",
+                    &[],
+                    &[],
+                    vec![
+                        (
+                            "exercise-interval",
+                            object(
+                                "the longest allowed exercise interval per protection need (the highest of C, I, A of the covered systems)",
+                                &[],
+                                &[],
+                                vec![
+                                    ("normal", duration("for normal protection need (default 24mo)")),
+                                    ("high", duration("for high protection need (default 12mo)")),
+                                    ("very-high", duration("for very high protection need (default 6mo)")),
+                                ],
+                            ),
+                        ),
+                        ("scenario-cycle", duration("every scenario must be exercised within this period (default 24mo)")),
+                        ("contact-max-age", duration("a contact verified longer ago than this is stale (default 6mo)")),
+                        ("contact-warning", duration("warn this long before a contact becomes stale (default 30d)")),
+                        ("review-grace", duration("time to review a plan after a new contract revision takes effect (default 60d)")),
+                        ("revision-notice", duration("announce contract revisions taking effect within this period (default 30d)")),
+                    ],
+                ),
+            ),
+            (
+                "rule",
+                list(
+                    "severity overrides for configurable rules",
+                    object(
+                        "the severity of one rule",
+                        &["code"],
+                        &["code"],
+                        vec![
+                            ("code", text("the rule's code, e.g. ESC005, or its name")),
+                            ("severity", one_of("the severity", &["error", "warning", "off"])),
+                            ("staged", one_of("the severity when the Git index is checked (pre-commit hook)", &["error", "warning", "off"])),
+                        ],
+                    ),
+                ),
+            ),
+            (
+                "waiver",
+                list(
+                    "exemptions from a rule for one file or object, approved and time-limited",
+                    object(
+                        "an exemption from one rule",
+                        &["rule"],
+                        &["rule", "reason", "approved-by", "expires"],
+                        vec![
+                            ("rule", text("the rule's code")),
+                            ("file", text("the file exempted, relative to contingent.kdl")),
+                            ("plan", id("the plan exempted")),
+                            ("system", id("the system or interface exempted")),
+                            ("contact", id("the contact exempted")),
+                            ("contract", id("the contract exempted")),
+                            ("reason", text("why the exemption is acceptable")),
+                            ("approved-by", id("the contact who approved the exemption")),
+                            ("expires", date("the last day the waiver applies")),
+                        ],
+                    ),
+                ),
+            ),
         ],
     )
 }

@@ -46,6 +46,95 @@ pub struct Config {
     pub paths: Paths,
     #[serde(default)]
     pub limits: Limits,
+    pub reference_date: Option<Spanned<Date>>,
+    #[serde(default)]
+    pub policy: Policy,
+    #[serde(default)]
+    pub rule: Vec<RuleSetting>,
+    #[serde(default)]
+    pub waiver: Vec<Spanned<Waiver>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SeveritySetting {
+    Error,
+    Warning,
+    Off,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct RuleSetting {
+    pub code: Spanned<String>,
+    pub severity: Option<Spanned<SeveritySetting>>,
+    pub staged: Option<Spanned<SeveritySetting>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Waiver {
+    pub rule: Spanned<String>,
+    pub file: Option<Spanned<String>>,
+    pub plan: Option<Id>,
+    pub system: Option<Id>,
+    pub contact: Option<Id>,
+    pub contract: Option<Id>,
+    pub reason: String,
+    pub approved_by: Id,
+    pub expires: Spanned<Date>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, rename_all = "kebab-case")]
+pub struct ExerciseIntervals {
+    pub normal: Duration,
+    pub high: Duration,
+    pub very_high: Duration,
+}
+
+impl Default for ExerciseIntervals {
+    fn default() -> Self {
+        ExerciseIntervals {
+            normal: Duration { count: 24, unit: crate::units::Unit::Months },
+            high: Duration { count: 12, unit: crate::units::Unit::Months },
+            very_high: Duration { count: 6, unit: crate::units::Unit::Months },
+        }
+    }
+}
+
+impl ExerciseIntervals {
+    pub fn for_level(&self, level: Level) -> Duration {
+        match level {
+            Level::Normal => self.normal,
+            Level::High => self.high,
+            Level::VeryHigh => self.very_high,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, rename_all = "kebab-case")]
+pub struct Policy {
+    pub exercise_interval: ExerciseIntervals,
+    pub scenario_cycle: Duration,
+    pub contact_max_age: Duration,
+    pub contact_warning: Duration,
+    pub review_grace: Duration,
+    pub revision_notice: Duration,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        use crate::units::Unit;
+        Policy {
+            exercise_interval: ExerciseIntervals::default(),
+            scenario_cycle: Duration { count: 24, unit: Unit::Months },
+            contact_max_age: Duration { count: 6, unit: Unit::Months },
+            contact_warning: Duration { count: 30, unit: Unit::Days },
+            review_grace: Duration { count: 60, unit: Unit::Days },
+            revision_notice: Duration { count: 30, unit: Unit::Days },
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -14,6 +14,16 @@ pub enum Family {
     Schema,
     Reference,
     Config,
+    Coverage,
+    Escalation,
+    Scenarios,
+    Backup,
+    Objectives,
+    Exercises,
+    Contracts,
+    Contacts,
+    Signoff,
+    Git,
 }
 
 impl Family {
@@ -24,7 +34,23 @@ impl Family {
             Family::Schema => "file format (JSON Schema)",
             Family::Reference => "cross-references",
             Family::Config => "repository configuration",
+            Family::Coverage => "coverage and responsibility",
+            Family::Escalation => "escalation and contacts in plans",
+            Family::Scenarios => "scenarios and work instructions",
+            Family::Backup => "backup",
+            Family::Objectives => "time objectives",
+            Family::Exercises => "exercises",
+            Family::Contracts => "contracts and plan versions",
+            Family::Contacts => "contact lists",
+            Family::Signoff => "dual sign-off",
+            Family::Git => "reading from Git",
         }
+    }
+
+    /// Whether the repository configuration may change the severity of rules of this family.
+    /// Structural rules cannot be configured: every later check depends on them.
+    pub fn configurable(self) -> bool {
+        !matches!(self, Family::File | Family::Kdl | Family::Schema | Family::Reference | Family::Config | Family::Git)
     }
 }
 
@@ -39,6 +65,9 @@ pub struct Rule {
     pub summary: &'static str,
     /// Markdown with the sections `What it does`, `Why`, `Example`.
     pub doc: &'static str,
+    /// The sentence of the requirement text (M 6.83) or the product brief the rule enforces;
+    /// empty for structural rules.
+    pub requirement: &'static str,
 }
 
 /// Defines rules as statics plus a list of them named `$list`.
@@ -47,6 +76,21 @@ macro_rules! rules {
         $( pub static $ident: $crate::rules::Rule = $crate::rules::Rule {
             code: $code, name: $name, family: $crate::rules::Family::$family,
             default_severity: $crate::diagnostic::Severity::$sev, summary: $summary, doc: $doc,
+            requirement: "",
+        }; )*
+        /// The rules of this file.
+        pub static $list: &[&$crate::rules::Rule] = &[$( &$ident ),*];
+    };
+}
+
+/// Defines policy rules, each traced to the sentence of the requirement it enforces.
+macro_rules! policy_rules {
+    ($list:ident; $( $ident:ident = $code:literal $name:literal $family:ident $sev:ident $summary:literal
+        requirement: $req:literal $doc:literal; )*) => {
+        $( pub static $ident: $crate::rules::Rule = $crate::rules::Rule {
+            code: $code, name: $name, family: $crate::rules::Family::$family,
+            default_severity: $crate::diagnostic::Severity::$sev, summary: $summary, doc: $doc,
+            requirement: $req,
         }; )*
         /// The rules of this file.
         pub static $list: &[&$crate::rules::Rule] = &[$( &$ident ),*];

@@ -26,7 +26,7 @@ impl Checked {
         &self.loaded.diagnostics
     }
     pub fn has_errors(&self) -> bool {
-        self.loaded.diagnostics.iter().any(|d| d.severity == Severity::Error)
+        self.loaded.diagnostics.iter().any(|d| d.severity == Severity::Error && d.counts())
     }
 }
 
@@ -34,8 +34,11 @@ impl Checked {
 pub fn check(source: &dyn Source, ctx: &Context) -> Checked {
     let mut loaded = load(source);
     let mut diags = std::mem::take(&mut loaded.diagnostics);
-    xref::check(&loaded.model, &loaded.broken, &mut diags);
+    let index = xref::check(&loaded.model, &loaded.broken, &mut diags);
+    let plans_broken = loaded.broken.iter().any(|(kind, _)| *kind == crate::format::Kind::Plan);
+    crate::rules::policy::check(&loaded.model, plans_broken, ctx, &mut diags);
     crate::signoff::check(&loaded.model, &loaded.files, ctx, &mut diags);
+    crate::rules::settings::apply(&loaded.model, &loaded.files, &index, ctx, &mut diags);
     let files = &loaded.files;
     diags.sort_by(|a, b| {
         let key = |d: &Diagnostic| d.location.map(|l| (files.get(l.file).path.clone(), l.span.start, l.span.end));

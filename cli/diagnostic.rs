@@ -71,6 +71,18 @@ pub struct Diagnostic {
     /// The object the finding is about, for waivers: `plan:payroll`, `system:payroll-db`,
     /// `contact:anna.schmidt`, `contract:msa`.
     pub subject: Option<String>,
+    /// Set when a waiver in the configuration exempts this finding: it is listed, but does not
+    /// count.
+    pub waived: Option<Waived>,
+}
+
+/// The waiver that exempts a finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Waived {
+    pub reason: String,
+    pub approved_by: String,
+    pub expires: crate::units::Date,
+    pub location: Location,
 }
 
 impl Diagnostic {
@@ -85,6 +97,7 @@ impl Diagnostic {
             labels: Vec::new(),
             help: None,
             subject: None,
+            waived: None,
         }
     }
     pub fn about(mut self, kind: &str, id: &str) -> Self {
@@ -116,6 +129,10 @@ impl Diagnostic {
             self.help = help;
         }
         self
+    }
+    /// Whether the finding counts: not waived.
+    pub fn counts(&self) -> bool {
+        self.waived.is_none()
     }
     pub fn severity(mut self, severity: Severity) -> Self {
         self.severity = severity;

@@ -284,13 +284,13 @@ fn config() -> Value {
                         (
                             "exercise-interval",
                             object(
-                                "the longest allowed exercise interval per protection need (the highest of C, I, A of the covered systems)",
+                                "the longest allowed exercise interval per availability need (the highest of the covered systems)",
                                 &[],
                                 &[],
                                 vec![
-                                    ("normal", duration("for normal protection need (default 24mo)")),
-                                    ("high", duration("for high protection need (default 12mo)")),
-                                    ("very-high", duration("for very high protection need (default 6mo)")),
+                                    ("normal", duration("for a normal availability need (default 24mo)")),
+                                    ("high", duration("for a high availability need (default 12mo)")),
+                                    ("very-high", duration("for a very high availability need (default 6mo)")),
                                 ],
                             ),
                         ),
@@ -745,7 +745,7 @@ fn signoff() -> Value {
     object(
         "a signed approval of one plan version by one party",
         &["plan"],
-        &["plan", "party", "signer", "date", "digest", "signature"],
+        &["plan", "party", "signer", "date", "digest", "statement", "signature"],
         vec![
             ("plan", id("the plan signed")),
             ("party", one_of("the side the signer signs for", &["client", "provider"])),
@@ -755,7 +755,11 @@ fn signoff() -> Value {
                 "digest",
                 json!({"type": "string", "pattern": "^sha256:[0-9a-f]{64}$", "description": "the plan's canonical digest, sha256:<hex>"}),
             ),
-            ("signature", text("the SSH signature (armoured SSHSIG block)")),
+            (
+                "statement",
+                text("the statement that was signed: six lines naming the plan, digest, party, signer and date (docs/signoff.md)"),
+            ),
+            ("signature", text("the SSH signature over the statement (armoured SSHSIG block of `ssh-keygen -Y sign`)")),
         ],
     )
 }

@@ -27,7 +27,7 @@ impl<T> std::ops::Deref for Located<T> {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum PartyRole {
     Client,
@@ -595,6 +595,8 @@ pub struct Signoff {
     pub signer: Id,
     pub date: Spanned<Date>,
     pub digest: Spanned<String>,
+    /// The signed statement, as stored (without its final line break).
+    pub statement: Spanned<String>,
     pub signature: Spanned<String>,
 }
 

@@ -22,8 +22,31 @@ const BLUE: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::B
 /// Renders with ANSI styles; the caller's stream strips them when colour is off.
 pub fn render(report: &Report<'_>) -> String {
     let mut out = String::new();
-    for d in report.diagnostics {
+    for d in report.diagnostics.iter().filter(|d| d.counts()) {
         diagnostic(report, d, &mut out);
+        out.push('\n');
+    }
+    let waived: Vec<_> = report.diagnostics.iter().filter(|d| !d.counts()).collect();
+    if !waived.is_empty() {
+        let _ = writeln!(out, "{BOLD}waived{BOLD:#} (listed, not counted):");
+        for d in waived {
+            let place = d.location.as_ref().map(|l| {
+                let p = report.position(l);
+                format!("{}:{}:{}: ", p.path, p.line, p.column)
+            });
+            let w = d.waived.as_ref().expect("filtered");
+            let _ = writeln!(
+                out,
+                "  {}{}[{}] {} — {} (approved by {}, until {})",
+                place.unwrap_or_default(),
+                d.severity.as_str(),
+                d.rule.code,
+                d.message,
+                w.reason,
+                w.approved_by,
+                w.expires
+            );
+        }
         out.push('\n');
     }
     let style = if report.count(Severity::Error) > 0 {

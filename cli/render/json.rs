@@ -29,6 +29,15 @@ struct Summary {
     errors: usize,
     warnings: usize,
     notes: usize,
+    waived: usize,
+}
+
+#[derive(Serialize)]
+struct WaivedBy {
+    reason: String,
+    approved_by: String,
+    expires: String,
+    waiver: Place,
 }
 
 #[derive(Serialize)]
@@ -65,6 +74,8 @@ struct Diag {
     #[serde(skip_serializing_if = "Option::is_none")]
     help: Option<String>,
     related: Vec<Related>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    waived: Option<WaivedBy>,
 }
 
 fn place(report: &Report<'_>, loc: &Location) -> Place {
@@ -87,6 +98,7 @@ pub fn render(report: &Report<'_>) -> String {
             errors: report.count(Severity::Error),
             warnings: report.count(Severity::Warning),
             notes: report.count(Severity::Note),
+            waived: report.waived(),
         },
         diagnostics: report
             .diagnostics
@@ -104,6 +116,12 @@ pub fn render(report: &Report<'_>) -> String {
                     .iter()
                     .map(|l| Related { place: place(report, &l.location), message: l.message.clone() })
                     .collect(),
+                waived: d.waived.as_ref().map(|w| WaivedBy {
+                    reason: w.reason.clone(),
+                    approved_by: w.approved_by.clone(),
+                    expires: w.expires.to_string(),
+                    waiver: place(report, &w.location),
+                }),
             })
             .collect(),
     };

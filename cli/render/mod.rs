@@ -56,8 +56,13 @@ impl Report<'_> {
         Position { path: self.path(loc), line, column, end_line, end_column }
     }
 
+    /// Findings of a severity that count (not waived).
     pub fn count(&self, severity: Severity) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == severity).count()
+        self.diagnostics.iter().filter(|d| d.severity == severity && d.counts()).count()
+    }
+
+    pub fn waived(&self) -> usize {
+        self.diagnostics.iter().filter(|d| !d.counts()).count()
     }
 
     pub fn summary_line(&self) -> String {
@@ -70,10 +75,14 @@ impl Report<'_> {
             }
         };
         let files = plural(self.files_checked, "file");
+        let waived = match self.waived() {
+            0 => String::new(),
+            n => format!(" ({n} waived)"),
+        };
         if e == 0 && w == 0 {
-            format!("checked {files}: no problems")
+            format!("checked {files}: no problems{waived}")
         } else {
-            format!("checked {files}: {}, {}", plural(e, "error"), plural(w, "warning"))
+            format!("checked {files}: {}, {}{waived}", plural(e, "error"), plural(w, "warning"))
         }
     }
 }

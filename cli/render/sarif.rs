@@ -36,7 +36,7 @@ pub fn rules_json() -> Vec<Value> {
                 "id": r.code,
                 "name": r.name,
                 "shortDescription": {"text": r.summary},
-                "fullDescription": {"text": r.summary},
+                "fullDescription": {"text": if r.requirement.is_empty() { r.summary.to_string() } else { format!("{} (requirement: \"{}\")", r.summary, r.requirement) }},
                 "help": {"text": r.doc, "markdown": r.doc},
                 "defaultConfiguration": {"level": level(r.default_severity)},
                 "properties": {"tags": [r.family.title()]}
@@ -63,6 +63,14 @@ pub fn render(report: &Report<'_>) -> String {
             });
             if let Some(loc) = &d.location {
                 r["locations"] = json!([location(report, loc, d.label.as_deref())]);
+            }
+            if let Some(w) = &d.waived {
+                r["suppressions"] = json!([{
+                    "kind": "external",
+                    "status": "accepted",
+                    "justification": format!("{} (approved by {}, until {})", w.reason, w.approved_by, w.expires),
+                    "location": location(report, &w.location, None),
+                }]);
             }
             if !d.labels.is_empty() {
                 r["relatedLocations"] = Value::Array(

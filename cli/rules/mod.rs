@@ -98,6 +98,8 @@ macro_rules! policy_rules {
 }
 
 mod git_codes;
+pub mod policy;
+pub mod settings;
 mod signoff_codes;
 mod structure;
 pub use git_codes::*;
@@ -106,7 +108,8 @@ pub use structure::*;
 
 /// Every rule, in code order.
 pub static RULES: std::sync::LazyLock<Vec<&'static Rule>> = std::sync::LazyLock::new(|| {
-    let mut all: Vec<&'static Rule> = [structure::STRUCTURE, signoff_codes::SIGNOFF, git_codes::GIT].concat();
+    let mut all: Vec<&'static Rule> =
+        [structure::STRUCTURE, policy::POLICY, signoff_codes::SIGNOFF, git_codes::GIT].concat();
     all.sort_by_key(|r| r.code);
     all
 });
@@ -138,6 +141,23 @@ mod tests {
                 "{} is not kebab-case",
                 r.name
             );
+        }
+    }
+
+    #[test]
+    fn every_configurable_rule_is_traced_to_a_requirement() {
+        for r in RULES.iter().filter(|r| {
+            matches!(
+                r.family,
+                Family::Coverage
+                    | Family::Escalation
+                    | Family::Scenarios
+                    | Family::Backup
+                    | Family::Objectives
+                    | Family::Exercises
+            )
+        }) {
+            assert!(!r.requirement.is_empty(), "{} has no requirement", r.code);
         }
     }
 

@@ -1,0 +1,935 @@
+//! The M 6.83 policy rules over the typed model. Each check is a pure function of the model and
+//! the check date; findings carry the object they are about (`subject`) so waivers can match them.
+
+mod codes;
+pub use codes::*;
+
+use std::collections::{HashMap, HashSet};
+
+use crate::check::Context;
+use crate::diagnostic::{Diagnostic, FileId, Span};
+use crate::model::{
+    Acknowledgement, Cause, Contact, Infrastructure, Interface, Level, Located, Media, Model, PartyRole, Plan,
+    Protection, Resolver, Spanned, System,
+};
+use crate::units::Duration;
+
+/// A system or an interface: what plans cover.
+#[derive(Clone, Copy)]
+pub enum Inventory<'m> {
+    System(&'m Located<System>),
+    Interface(&'m Located<Interface>),
+}
+
+impl<'m> Inventory<'m> {
+    pub fn id(&self) -> &'m Spanned<String> {
+        match self {
+            Inventory::System(s) => &s.id,
+            Inventory::Interface(i) => &i.id,
+        }
+    }
+    pub fn file(&self) -> FileId {
+        match self {
+            Inventory::System(s) => s.file,
+            Inventory::Interface(i) => i.file,
+        }
+    }
+    pub fn head(&self) -> Span {
+        match self {
+            Inventory::System(s) => s.head,
+            Inventory::Interface(i) => i.head,
+        }
+    }
+    pub fn word(&self) -> &'static str {
+        match self {
+            Inventory::System(_) => "system",
+            Inventory::Interface(_) => "interface",
+        }
+    }
+    pub fn protection(&self) -> Option<&'m Spanned<Protection>> {
+        match self {
+            Inventory::System(s) => s.protection.as_ref(),
+            Inventory::Interface(i) => i.protection.as_ref(),
+        }
+    }
+    pub fn acknowledged(&self) -> Option<&'m Spanned<Acknowledgement>> {
+        match self {
+            Inventory::System(s) => s.acknowledged.as_ref(),
+            Inventory::Interface(i) => i.acknowledged.as_ref(),
+        }
+    }
+    pub fn mtpd(&self) -> Option<&'m Spanned<Duration>> {
+        match self {
+            Inventory::System(s) => s.mtpd.as_ref(),
+            Inventory::Interface(i) => i.mtpd.as_ref(),
+        }
+    }
+    pub fn rto(&self) -> Option<&'m Spanned<Duration>> {
+        match self {
+            Inventory::System(s) => s.rto.as_ref(),
+            Inventory::Interface(i) => i.rto.as_ref(),
+        }
+    }
+    pub fn rpo(&self) -> Option<&'m Spanned<Duration>> {
+        match self {
+            Inventory::System(s) => s.rpo.as_ref(),
+            Inventory::Interface(i) => i.rpo.as_ref(),
+        }
+    }
+    pub fn holds_data(&self) -> bool {
+        matches!(self, Inventory::System(s) if s.holds_data == Some(true))
+    }
+    /// The stated availability need: what emergency exercises protect.
+    pub fn availability(&self) -> Option<Level> {
+        self.protection()?.availability.as_ref().map(|l| l.value)
+    }
+}
+
+/// Lookups the rules share.
+pub struct Facts<'m> {
+    pub model: &'m Model,
+    pub roles: HashMap<&'m str, PartyRole>,
+    pub contacts: HashMap<&'m str, &'m Located<Contact>>,
+    pub inventory: HashMap<&'m str, Inventory<'m>>,
+}
+
+impl<'m> Facts<'m> {
+    pub fn new(model: &'m Model) -> Facts<'m> {
+        let roles = model
+            .config
+            .as_ref()
+            .map(|c| c.party.iter().map(|p| (p.id.value.as_str(), p.role.value)).collect())
+            .unwrap_or_default();
+        let contacts = model.contacts.iter().map(|c| (c.id.value.as_str(), c)).collect();
+        let mut inventory: HashMap<&str, Inventory> = HashMap::new();
+        for s in &model.systems {
+            inventory.insert(&s.id.value, Inventory::System(s));
+        }
+        for i in &model.interfaces {
+            inventory.insert(&i.id.value, Inventory::Interface(i));
+        }
+        Facts { model, roles, contacts, inventory }
+    }
+
+    /// The role of the party a contact belongs to.
+    pub fn role_of(&self, contact: &str) -> Option<PartyRole> {
+        self.contacts.get(contact).and_then(|c| self.roles.get(c.party.value.as_str()).copied())
+    }
+
+    pub fn covered(&self, plan: &'m Plan) -> Vec<Inventory<'m>> {
+        plan.covers.iter().filter_map(|c| self.inventory.get(c.value.as_str()).copied()).collect()
+    }
+}
+
+fn role_word(r: PartyRole) -> &'static str {
+    match r {
+        PartyRole::Client => "client",
+        PartyRole::Provider => "provider",
+        PartyRole::SubProvider => "sub-provider",
+        PartyRole::Carrier => "carrier",
+    }
+}
+
+fn has_channel(c: &Contact) -> bool {
+    !(c.phone.is_empty() && c.mobile.is_empty() && c.email.is_empty())
+}
+
+/// Text compared for contradictions: lower case, letters and digits, single spaces.
+fn normalise(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_alphanumeric() { c.to_lowercase().next().unwrap_or(c) } else { ' ' })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Runs every policy rule. `plans_broken` says that some plan failed validation: coverage is then
+/// not judged, since the broken plan may cover what looks uncovered.
+pub fn check(model: &Model, plans_broken: bool, ctx: &Context, diags: &mut Vec<Diagnostic>) {
+    let facts = Facts::new(model);
+    coverage(&facts, plans_broken, diags);
+    contacts(&facts, diags);
+    for plan in &model.plans {
+        escalation(&facts, plan, diags);
+        scenarios(plan, &facts, diags);
+        backup(&facts, plan, diags);
+        objectives(&facts, plan, diags);
+        exercises(&facts, plan, ctx, diags);
+    }
+    inventory_objectives(&facts, diags);
+    findings(model, ctx, diags);
+}
+
+fn coverage(f: &Facts, plans_broken: bool, d: &mut Vec<Diagnostic>) {
+    let mut covered: HashSet<&str> = HashSet::new();
+    for p in &f.model.plans {
+        covered.extend(p.covers.iter().map(|c| c.value.as_str()));
+    }
+    let mut inventory: Vec<&Inventory> = f.inventory.values().collect();
+    inventory.sort_by_key(|i| (i.file(), i.head()));
+    for inv in inventory {
+        let id = &inv.id().value;
+        if !covered.contains(id.as_str()) {
+            if plans_broken {
+                continue;
+            }
+            d.push(
+                Diagnostic::new(&COV001, format!("{} `{id}` is not covered by any plan", inv.word()))
+                    .at(inv.file(), inv.id().span)
+                    .label("no plan covers this")
+                    .help(format!("add `{id}` to the `covers` of the plan that handles its emergencies"))
+                    .about("system", id),
+            );
+            continue;
+        }
+        let protection = inv.protection();
+        let missing: Vec<&str> = match protection {
+            None => vec!["confidentiality", "integrity", "availability"],
+            Some(p) => [
+                ("confidentiality", &p.confidentiality),
+                ("integrity", &p.integrity),
+                ("availability", &p.availability),
+            ]
+            .into_iter()
+            .filter(|(_, v)| v.is_none())
+            .map(|(n, _)| n)
+            .collect(),
+        };
+        if !missing.is_empty() {
+            let span = protection.map_or(inv.head(), |p| p.span);
+            d.push(
+                Diagnostic::new(
+                    &COV005,
+                    format!("{} `{id}` does not state its protection need for {}", inv.word(), missing.join(", ")),
+                )
+                .at(inv.file(), span)
+                .help("write `protection confidentiality=normal|high|very-high integrity=... availability=...`")
+                .about("system", id),
+            );
+        }
+        let availability = protection.and_then(|p| p.availability.as_ref()).map(|a| a.value);
+        if matches!(availability, Some(Level::High | Level::VeryHigh)) {
+            let missing: Vec<&str> =
+                [("mtpd", inv.mtpd().is_none()), ("rto", inv.rto().is_none()), ("rpo", inv.rpo().is_none())]
+                    .into_iter()
+                    .filter(|(_, m)| *m)
+                    .map(|(n, _)| n)
+                    .collect();
+            if !missing.is_empty() {
+                d.push(
+                    Diagnostic::new(
+                        &COV006,
+                        format!("{} `{id}` has a high availability need but no {}", inv.word(), missing.join(", ")),
+                    )
+                    .at(inv.file(), inv.head())
+                    .help("set `mtpd`, `rto` and `rpo`, e.g. `mtpd \"24h\"`, `rto \"4h\"`, `rpo \"1h\"`")
+                    .about("system", id),
+                );
+            }
+        }
+        match inv.acknowledged() {
+            None => d.push(
+                Diagnostic::new(
+                    &COV007,
+                    format!("the provider has not acknowledged the protection needs of {} `{id}`", inv.word()),
+                )
+                .at(inv.file(), inv.head())
+                .help("add `acknowledged by=<provider contact> date=\"YYYY-MM-DD\"` once the provider has been told")
+                .about("system", id),
+            ),
+            Some(a) => {
+                if let Some(role) = f.role_of(&a.by.value).filter(|r| *r != PartyRole::Provider) {
+                    d.push(
+                        Diagnostic::new(
+                            &COV007,
+                            format!(
+                                "`{}` acknowledged the protection needs of `{id}`, but is a {} contact",
+                                a.by.value,
+                                role_word(role)
+                            ),
+                        )
+                        .at(inv.file(), a.by.span)
+                        .label("not a provider contact")
+                        .help("the provider must acknowledge: name a provider contact")
+                        .about("system", id),
+                    );
+                }
+            }
+        }
+    }
+    for s in &f.model.systems {
+        if let Some(role) = f.role_of(&s.owner.value).filter(|r| *r != PartyRole::Client) {
+            d.push(
+                Diagnostic::new(
+                    &COV003,
+                    format!(
+                        "the application owner of `{}` must be a client contact, but `{}` is a {} contact",
+                        s.id.value,
+                        s.owner.value,
+                        role_word(role)
+                    ),
+                )
+                .at(s.file, s.owner.span)
+                .label("not a client contact")
+                .help("the application remains the client's responsibility: name the client's application owner")
+                .about("system", &s.id.value),
+            );
+        }
+    }
+    for i in &f.model.interfaces {
+        let contacts = i.contacts.as_ref();
+        for (side, role, given) in [
+            ("client", PartyRole::Client, contacts.and_then(|c| c.client.as_ref())),
+            ("provider", PartyRole::Provider, contacts.and_then(|c| c.provider.as_ref())),
+        ] {
+            match given {
+                None => d.push(
+                    Diagnostic::new(&COV004, format!("interface `{}` has no {side} contact", i.id.value))
+                        .at(i.file, contacts.map_or(i.head, |c| c.span))
+                        .help(format!("add `contacts {side}=<contact>`"))
+                        .about("system", &i.id.value),
+                ),
+                Some(c) => {
+                    if let Some(actual) = f.role_of(&c.value).filter(|r| *r != role) {
+                        d.push(
+                            Diagnostic::new(
+                                &COV004,
+                                format!(
+                                    "the {side} contact of interface `{}` is a {} contact",
+                                    i.id.value,
+                                    role_word(actual)
+                                ),
+                            )
+                            .at(i.file, c.span)
+                            .label(format!("not a {side} contact"))
+                            .about("system", &i.id.value),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Contacts the plans rely on, with the first place each is relied on.
+fn relied_contacts<'m>(f: &Facts<'m>) -> Vec<(&'m str, FileId, Span)> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for p in &f.model.plans {
+        let mut refs: Vec<&Spanned<String>> = Vec::new();
+        if let Some(r) = &p.responsible {
+            refs.extend(r.client.iter().chain(r.provider.iter()));
+        }
+        if let Some(e) = &p.escalation {
+            refs.extend(e.level.iter().map(|l| &l.notify));
+        }
+        if let Some(b) = &p.backup {
+            refs.extend(b.deputy.iter());
+            refs.extend(b.on_failure.iter().map(|o| &o.escalate_to));
+        }
+        for s in &p.scenario {
+            refs.extend(s.contacts.iter());
+        }
+        for r in refs {
+            if f.contacts.contains_key(r.value.as_str()) && seen.insert(r.value.as_str()) {
+                out.push((r.value.as_str(), p.file, r.span));
+            }
+        }
+    }
+    out
+}
+
+fn contacts(f: &Facts, d: &mut Vec<Diagnostic>) {
+    for c in &f.model.contacts {
+        if let Some(dep) = &c.deputy {
+            if dep.value == c.id.value {
+                d.push(
+                    Diagnostic::new(&ESC007, format!("`{}` is named as its own deputy", c.id.value))
+                        .at(c.file, dep.span)
+                        .help("name another person of the same party who can stand in")
+                        .about("contact", &c.id.value),
+                );
+            } else if let Some(deputy) = f.contacts.get(dep.value.as_str()) {
+                if deputy.party.value != c.party.value {
+                    d.push(
+                        Diagnostic::new(
+                            &ESC006,
+                            format!(
+                                "the deputy of `{}` (party `{}`) is `{}` of party `{}`",
+                                c.id.value, c.party.value, dep.value, deputy.party.value
+                            ),
+                        )
+                        .at(c.file, dep.span)
+                        .label("another party")
+                        .with_label(deputy.file, deputy.party.span, "the deputy's party")
+                        .help("a deputy stands in with the same authority: name a contact of the same party")
+                        .about("contact", &c.id.value),
+                    );
+                }
+            }
+        }
+    }
+    for (id, plan_file, used_at) in relied_contacts(f) {
+        let c = f.contacts[id];
+        if c.deputy.is_none() {
+            d.push(
+                Diagnostic::new(&ESC005, format!("`{id}` has no deputy, but a plan relies on this contact"))
+                    .at(c.file, c.head)
+                    .with_label(plan_file, used_at, "relied on here")
+                    .help("add `deputy <contact>` naming someone of the same party")
+                    .about("contact", id),
+            );
+        }
+        if !has_channel(c) {
+            d.push(
+                Diagnostic::new(
+                    &ESC008,
+                    format!("`{id}` has no phone, mobile or e-mail, but a plan relies on this contact"),
+                )
+                .at(c.file, c.head)
+                .with_label(plan_file, used_at, "relied on here")
+                .help("add at least one channel, e.g. `mobile \"+49 ...\" available=\"24x7\"`")
+                .about("contact", id),
+            );
+        } else if let Some(dep) = &c.deputy {
+            // the deputy chain must reach someone reachable; mutual deputies are fine
+            let mut current = dep.value.as_str();
+            let mut visited = HashSet::from([id]);
+            let reachable = loop {
+                let Some(next) = f.contacts.get(current) else { break true }; // unresolved: reported elsewhere
+                if has_channel(next) {
+                    break true;
+                }
+                if !visited.insert(current) {
+                    break false;
+                }
+                match &next.deputy {
+                    Some(n) => current = n.value.as_str(),
+                    None => break false,
+                }
+            };
+            if !reachable {
+                d.push(
+                    Diagnostic::new(&ESC008, format!("nobody in the deputy chain of `{id}` can be reached"))
+                        .at(c.file, dep.span)
+                        .with_label(plan_file, used_at, "relied on here")
+                        .help("give the deputy a phone, mobile or e-mail")
+                        .about("contact", id),
+                );
+            }
+        }
+    }
+}
+
+fn escalation(f: &Facts, p: &Located<Plan>, d: &mut Vec<Diagnostic>) {
+    let id = p.id.value.as_str();
+    if let Some(r) = &p.responsible {
+        for (side, role, given) in
+            [("client", PartyRole::Client, &r.client), ("provider", PartyRole::Provider, &r.provider)]
+        {
+            match given {
+                None => d.push(
+                    Diagnostic::new(&COV002, format!("plan `{id}` names no responsible {side} contact"))
+                        .at(p.file, r.span)
+                        .help(format!("add `{side}=<contact>` to `responsible`"))
+                        .about("plan", id),
+                ),
+                Some(c) => {
+                    if let Some(actual) = f.role_of(&c.value).filter(|x| *x != role) {
+                        d.push(
+                            Diagnostic::new(
+                                &COV002,
+                                format!(
+                                    "the responsible {side} contact of plan `{id}` is a {} contact",
+                                    role_word(actual)
+                                ),
+                            )
+                            .at(p.file, c.span)
+                            .label(format!("not a {side} contact"))
+                            .about("plan", id),
+                        );
+                    }
+                }
+            }
+        }
+    } else {
+        d.push(
+            Diagnostic::new(&COV002, format!("plan `{id}` names no responsible contacts"))
+                .at(p.file, p.head)
+                .help("add `responsible client=<contact> provider=<contact>`")
+                .about("plan", id),
+        );
+    }
+    let Some(e) = p.escalation.as_ref().filter(|e| !e.level.is_empty()) else {
+        d.push(
+            Diagnostic::new(&ESC001, format!("plan `{id}` has no escalation chain"))
+                .at(p.file, p.escalation.as_ref().map_or(p.head, |e| e.span))
+                .help("add `escalation { level 1 notify=<contact> within=\"15m\" ... unreachable \"...\" }`")
+                .about("plan", id),
+        );
+        return;
+    };
+    let mut previous: Option<&Spanned<crate::model::EscalationLevel>> = None;
+    let mut notified: Vec<&str> = Vec::new();
+    let mut roles = HashSet::new();
+    for (i, l) in e.level.iter().enumerate() {
+        if l.level.value as usize != i + 1 {
+            d.push(
+                Diagnostic::new(
+                    &ESC002,
+                    format!("escalation level {} of plan `{id}` should be level {}", l.level.value, i + 1),
+                )
+                .at(p.file, l.level.span)
+                .help("number the levels 1, 2, 3, ... in the order they are reached")
+                .about("plan", id),
+            );
+        }
+        if let Some(prev) = previous {
+            if l.within.value <= prev.within.value {
+                d.push(
+                    Diagnostic::new(
+                        &ESC002,
+                        format!(
+                            "escalation level {} allows {} but level {} already {}: time limits must increase",
+                            l.level.value, l.within.value, prev.level.value, prev.within.value
+                        ),
+                    )
+                    .at(p.file, l.within.span)
+                    .with_label(p.file, prev.within.span, "the previous level's limit")
+                    .about("plan", id),
+                );
+            }
+        }
+        if let Some(first) = notified.iter().position(|n| *n == l.notify.value) {
+            d.push(
+                Diagnostic::new(
+                    &ESC009,
+                    format!(
+                        "level {} notifies `{}` again, who was already notified at level {}",
+                        l.level.value,
+                        l.notify.value,
+                        first + 1
+                    ),
+                )
+                .at(p.file, l.notify.span)
+                .help("escalate to new help: name the next person in the hierarchy or the other party")
+                .about("plan", id),
+            );
+        }
+        notified.push(&l.notify.value);
+        if let Some(r) = f.role_of(&l.notify.value) {
+            roles.insert(r);
+        }
+        previous = Some(l);
+    }
+    let has_unknown = e.level.iter().any(|l| f.role_of(&l.notify.value).is_none());
+    let both = roles.contains(&PartyRole::Client) && roles.contains(&PartyRole::Provider);
+    if !has_unknown && !both {
+        let missing = if roles.contains(&PartyRole::Client) { "provider" } else { "client" };
+        d.push(
+            Diagnostic::new(&ESC003, format!("the escalation chain of plan `{id}` never reaches the {missing}"))
+                .at(p.file, e.span)
+                .help(format!("add a level that notifies a {missing} contact"))
+                .about("plan", id),
+        );
+    }
+    if e.unreachable.is_none() {
+        d.push(
+            Diagnostic::new(
+                &ESC004,
+                format!("the escalation chain of plan `{id}` does not say what happens when nobody answers"),
+            )
+            .at(p.file, e.span)
+            .help("add `unreachable \"...\"` inside `escalation`")
+            .about("plan", id),
+        );
+    }
+}
+
+fn scenarios(p: &Located<Plan>, f: &Facts, d: &mut Vec<Diagnostic>) {
+    let id = p.id.value.as_str();
+    if p.forbidden.is_empty() && p.no_forbidden_actions.is_none() {
+        d.push(
+            Diagnostic::new(&SCN007, format!("plan `{id}` states no forbidden actions"))
+                .at(p.file, p.head)
+                .help(
+                    "add `forbidden \"...\"` for each action staff must not take, or `no-forbidden-actions \"reason\"`",
+                )
+                .about("plan", id),
+        );
+    }
+    for s in &p.scenario {
+        let sid = s.id.value.as_str();
+        let at = s.id.span;
+        match &s.cause {
+            None => d.push(
+                Diagnostic::new(&SCN001, format!("scenario `{sid}` does not state its cause class"))
+                    .at(p.file, at)
+                    .help("add `cause=technical`, `application`, `interface`, `security` or `external`")
+                    .about("plan", id),
+            ),
+            Some(c) if c.value == Cause::Application => {
+                let client_contact = s.contacts.iter().any(|c| f.role_of(&c.value) == Some(PartyRole::Client));
+                if !client_contact {
+                    d.push(
+                        Diagnostic::new(&SCN006, format!("application-specific scenario `{sid}` names no client contact"))
+                            .at(p.file, at)
+                            .help("add `contacts <client contact> ...`: application knowledge is only available at the client")
+                            .about("plan", id),
+                    );
+                }
+            }
+            Some(_) => {}
+        }
+        if s.step.is_empty() {
+            d.push(
+                Diagnostic::new(&SCN002, format!("scenario `{sid}` has no work instructions"))
+                    .at(p.file, at)
+                    .help("add `step \"...\"` nodes, one per step, in order")
+                    .about("plan", id),
+            );
+        }
+        if s.fault_in.is_empty() {
+            d.push(
+                Diagnostic::new(&SCN003, format!("scenario `{sid}` does not say where the fault may lie"))
+                    .at(p.file, at)
+                    .help("add `fault-in client`, `provider` and/or `interface`")
+                    .about("plan", id),
+            );
+        }
+        match &s.resolver {
+            None => d.push(
+                Diagnostic::new(&SCN005, format!("scenario `{sid}` does not say who may resolve it"))
+                    .at(p.file, at)
+                    .help("add `resolver=provider`, `joint` or `client`")
+                    .about("plan", id),
+            ),
+            Some(r) if r.value == Resolver::Provider => {
+                let technical = s.cause.as_ref().is_some_and(|c| c.value == Cause::Technical);
+                let isolated = s.affects_others.as_ref().is_some_and(|a| !a.value);
+                if !(technical && isolated) {
+                    let why =
+                        if !technical { "its cause is not technical" } else { "it may affect other applications" };
+                    d.push(
+                        Diagnostic::new(&SCN004, format!("scenario `{sid}` lets the provider resolve it alone, but {why}"))
+                            .at(p.file, r.span)
+                            .help("use `resolver=joint` (or `client`); the provider may act alone only on technical errors with `affects-others=#false`")
+                            .about("plan", id),
+                    );
+                }
+            }
+            Some(_) => {}
+        }
+        let forbidden: Vec<(String, &Spanned<String>)> = p
+            .forbidden
+            .iter()
+            .chain(s.forbidden.iter())
+            .map(|f| (normalise(&f.value), f))
+            .filter(|(n, _)| !n.is_empty())
+            .collect();
+        for step in &s.step {
+            let text = normalise(&step.value);
+            if let Some((_, f)) = forbidden.iter().find(|(n, _)| text.contains(n.as_str())) {
+                d.push(
+                    Diagnostic::new(
+                        &SCN008,
+                        format!("a step of scenario `{sid}` does what the plan forbids: \"{}\"", f.value),
+                    )
+                    .at(p.file, step.span)
+                    .label("contradicts a forbidden action")
+                    .with_label(p.file, f.span, "forbidden here")
+                    .about("plan", id),
+                );
+            }
+        }
+    }
+}
+
+fn backup(f: &Facts, p: &Located<Plan>, d: &mut Vec<Diagnostic>) {
+    let id = p.id.value.as_str();
+    let data: Vec<Inventory> = f.covered(p).into_iter().filter(|i| i.holds_data()).collect();
+    if data.is_empty() {
+        return;
+    }
+    let Some(b) = &p.backup else {
+        d.push(
+            Diagnostic::new(
+                &BAK001,
+                format!("plan `{id}` covers `{}`, which holds data, but has no backup regulation", data[0].id().value),
+            )
+            .at(p.file, p.head)
+            .help("add a `backup { ... }` block (see `contingent explain BAK002` for what it must hold)")
+            .about("plan", id),
+        );
+        return;
+    };
+    let missing: Vec<&str> = [
+        ("media", b.media.is_none()),
+        ("schedule", b.schedule.is_none()),
+        ("retention", b.retention.is_none()),
+        ("offsite", b.offsite.is_none()),
+        ("antivirus", b.antivirus.is_none()),
+        ("restore-test", b.restore_test.is_none()),
+        ("deputy", b.deputy.is_none()),
+        ("on-failure", b.on_failure.is_none()),
+    ]
+    .into_iter()
+    .filter(|(_, m)| *m)
+    .map(|(n, _)| n)
+    .collect();
+    if !missing.is_empty() {
+        d.push(
+            Diagnostic::new(&BAK002, format!("the backup regulation of plan `{id}` lacks {}", missing.join(", ")))
+                .at(p.file, b.span)
+                .help("see `contingent explain BAK002`")
+                .about("plan", id),
+        );
+    }
+    if let Some(m) = b.media.as_ref().filter(|m| m.value == Media::Shared) {
+        if let Some(shared) = data.iter().find(|i| matches!(i, Inventory::System(s) if s.infrastructure.as_ref().is_some_and(|x| x.value == Infrastructure::Shared))) {
+            d.push(
+                Diagnostic::new(&BAK003, format!("`{}` runs on shared infrastructure, so its backups need media separate from other clients'", shared.id().value))
+                    .at(p.file, m.span)
+                    .label("shared media")
+                    .help("use `media dedicated`")
+                    .about("plan", id),
+            );
+        }
+    }
+    if let Some(s) = &b.schedule {
+        let rpos = data.iter().filter_map(|i| i.rpo().map(|r| (r.value, i.id().value.as_str())));
+        let objectives = p.objective.iter().filter_map(|o| o.rpo.as_ref().map(|r| (r.value, o.target.value.as_str())));
+        if let Some((rpo, of)) = rpos.chain(objectives).min_by_key(|(r, _)| *r) {
+            if s.every.value > rpo {
+                d.push(
+                    Diagnostic::new(
+                        &BAK004,
+                        format!("backups every {} cannot meet the RPO of {rpo} for `{of}`", s.every.value),
+                    )
+                    .at(p.file, s.every.span)
+                    .help(format!("back up at least every {rpo}, or use continuous replication and say so"))
+                    .about("plan", id),
+                );
+            }
+        }
+    }
+    if let Some(o) = b.offsite.as_ref().filter(|o| !o.value) {
+        d.push(
+            Diagnostic::new(&BAK005, format!("plan `{id}` keeps no off-site copy of its backups"))
+                .at(p.file, o.span)
+                .about("plan", id),
+        );
+    }
+}
+
+fn inventory_objectives(f: &Facts, d: &mut Vec<Diagnostic>) {
+    let mut inventory: Vec<&Inventory> = f.inventory.values().collect();
+    inventory.sort_by_key(|i| (i.file(), i.head()));
+    for inv in inventory {
+        if let (Some(rto), Some(mtpd)) = (inv.rto(), inv.mtpd()) {
+            if rto.value >= mtpd.value {
+                d.push(
+                    Diagnostic::new(
+                        &OBJ001,
+                        format!(
+                            "the RTO of `{}` ({}) is not below its MTPD ({})",
+                            inv.id().value,
+                            rto.value,
+                            mtpd.value
+                        ),
+                    )
+                    .at(inv.file(), rto.span)
+                    .with_label(inv.file(), mtpd.span, "MTPD")
+                    .help("recovery must finish before the disruption becomes intolerable: lower the RTO")
+                    .about("system", &inv.id().value),
+                );
+            }
+        }
+    }
+}
+
+fn objectives(f: &Facts, p: &Located<Plan>, d: &mut Vec<Diagnostic>) {
+    let id = p.id.value.as_str();
+    for o in &p.objective {
+        let target = o.target.value.as_str();
+        if !p.covers.iter().any(|c| c.value == target) {
+            d.push(
+                Diagnostic::new(
+                    &OBJ003,
+                    format!("plan `{id}` states objectives for `{target}`, which it does not cover"),
+                )
+                .at(p.file, o.target.span)
+                .help(format!("add `{target}` to `covers`, or remove the objective"))
+                .about("plan", id),
+            );
+        }
+        let Some(inv) = f.inventory.get(target) else { continue };
+        for (what, plan_value, system_value) in [("RTO", &o.rto, inv.rto()), ("RPO", &o.rpo, inv.rpo())] {
+            if let (Some(pv), Some(sv)) = (plan_value, system_value) {
+                if pv.value > sv.value {
+                    d.push(
+                        Diagnostic::new(
+                            &OBJ002,
+                            format!(
+                                "plan `{id}` commits to an {what} of {} for `{target}`, weaker than the system's {}",
+                                pv.value, sv.value
+                            ),
+                        )
+                        .at(p.file, pv.span)
+                        .with_label(inv.file(), sv.span, format!("the system's {what}"))
+                        .about("plan", id),
+                    );
+                }
+            }
+        }
+        if let (Some(rto), Some(mtpd)) = (&o.rto, inv.mtpd()) {
+            if rto.value >= mtpd.value {
+                d.push(
+                    Diagnostic::new(
+                        &OBJ001,
+                        format!(
+                            "plan `{id}` sets an RTO of {} for `{target}`, not below its MTPD of {}",
+                            rto.value, mtpd.value
+                        ),
+                    )
+                    .at(p.file, rto.span)
+                    .with_label(inv.file(), mtpd.span, "MTPD")
+                    .about("plan", id),
+                );
+            }
+        }
+    }
+}
+
+fn exercises(f: &Facts, p: &Located<Plan>, ctx: &Context, d: &mut Vec<Diagnostic>) {
+    let id = p.id.value.as_str();
+    if p.exercise.is_empty() {
+        d.push(
+            Diagnostic::new(&EXR001, format!("plan `{id}` has no exercise concept"))
+                .at(p.file, p.head)
+                .help("add `exercise <kind> every=\"12mo\"` entries, e.g. tabletop, restore-test, full-exercise")
+                .about("plan", id),
+        );
+        return;
+    }
+    let policy = f.model.config.as_ref().map(|c| c.policy.clone()).unwrap_or_default();
+    let level = f.covered(p).iter().filter_map(|i| i.availability()).max().unwrap_or(Level::Normal);
+    let max = policy.exercise_interval.for_level(level);
+    let records: Vec<_> = f.model.exercises.iter().filter(|e| e.plan.value == id).collect();
+    for ex in &p.exercise {
+        let kind = ex.kind.value;
+        let kind_word =
+            serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        if ex.every.value > max {
+            let level_word = match level {
+                Level::Normal => "normal",
+                Level::High => "high",
+                Level::VeryHigh => "very-high",
+            };
+            d.push(
+                Diagnostic::new(&EXR002, format!("{kind_word} every {} is longer than the {max} the policy allows for a {level_word} availability need", ex.every.value))
+                    .at(p.file, ex.every.span)
+                    .help(format!("exercise at least every {max}, or change `policy exercise-interval` in contingent.kdl"))
+                    .about("plan", id),
+            );
+        }
+        let of_kind: Vec<_> = records.iter().filter(|r| r.kind.value == kind).collect();
+        match of_kind.iter().max_by_key(|r| r.date.value) {
+            None => d.push(
+                Diagnostic::new(&EXR005, format!("plan `{id}` has never held its {kind_word}"))
+                    .at(p.file, ex.kind.span)
+                    .help("record the exercise in the exercises folder once it has been held")
+                    .about("plan", id),
+            ),
+            Some(last) => {
+                let due = last.date.value.plus(ex.every.value);
+                if due < ctx.as_of {
+                    d.push(
+                        Diagnostic::new(
+                            &EXR004,
+                            format!(
+                                "the {kind_word} of plan `{id}` was due on {due}: last held {} (every {})",
+                                last.date.value, ex.every.value
+                            ),
+                        )
+                        .at(p.file, ex.kind.span)
+                        .with_label(last.file, last.date.span, "last held")
+                        .help("hold the exercise and add its record")
+                        .about("plan", id),
+                    );
+                }
+            }
+        }
+        if ex.joint {
+            for r in of_kind {
+                let roles: HashSet<PartyRole> = r.participants.iter().filter_map(|c| f.role_of(&c.value)).collect();
+                let unknown = r.participants.iter().any(|c| f.role_of(&c.value).is_none()); // reported elsewhere
+                let both = roles.contains(&PartyRole::Client) && roles.contains(&PartyRole::Provider);
+                if !unknown && !both {
+                    d.push(
+                        Diagnostic::new(
+                            &EXR003,
+                            format!(
+                                "the joint {kind_word} `{}` had no participants of both client and provider",
+                                r.id.value
+                            ),
+                        )
+                        .at(r.file, r.head)
+                        .help("list the participants of both parties in `participants`")
+                        .about("plan", id),
+                    );
+                }
+            }
+        }
+    }
+    let since = back(ctx.as_of, policy.scenario_cycle);
+    for s in &p.scenario {
+        let exercised =
+            records.iter().any(|r| r.date.value >= since && r.scenarios.iter().any(|x| x.value == s.id.value));
+        if !exercised {
+            d.push(
+                Diagnostic::new(
+                    &EXR007,
+                    format!("scenario `{}` of plan `{id}` was not exercised since {since}", s.id.value),
+                )
+                .at(p.file, s.id.span)
+                .help(format!("exercise it within the cycle of {} (policy `scenario-cycle`)", policy.scenario_cycle))
+                .about("plan", id),
+            );
+        }
+    }
+}
+
+/// A date moved back by a duration.
+fn back(date: crate::units::Date, d: Duration) -> crate::units::Date {
+    match d.unit {
+        crate::units::Unit::Months => date.add_months(-i64::from(d.count)),
+        crate::units::Unit::Years => date.add_months(-12 * i64::from(d.count)),
+        _ => date.add_days(-d.minutes() / 1440),
+    }
+}
+
+fn findings(model: &Model, ctx: &Context, d: &mut Vec<Diagnostic>) {
+    for e in &model.exercises {
+        for finding in &e.finding {
+            if finding.status == crate::model::FindingStatus::Open && finding.due.value < ctx.as_of {
+                d.push(
+                    Diagnostic::new(
+                        &EXR006,
+                        format!(
+                            "finding of exercise `{}` is open past its due date {}: {}",
+                            e.id.value, finding.due.value, finding.text
+                        ),
+                    )
+                    .at(e.file, finding.due.span)
+                    .help(format!(
+                        "resolve it and set `status=closed`, or agree a new due date with `{}`",
+                        finding.owner.value
+                    ))
+                    .about("plan", &e.plan.value),
+                );
+            }
+        }
+    }
+}

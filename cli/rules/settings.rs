@@ -1,0 +1,155 @@
+//! The repository configuration's say over findings: per-rule severities (`rule CODE
+//! severity=... staged=...`) and waivers. Runs after every rule, so it works the same for every
+//! family of configurable rules.
+
+use std::collections::HashMap;
+
+use super::xref::{Index, Ns};
+use super::{find, policy, Rule};
+use crate::check::Context;
+use crate::diagnostic::{Diagnostic, Location, Severity, Waived};
+use crate::model::{Model, SeveritySetting};
+use crate::source::Files;
+
+fn severity(s: SeveritySetting) -> Option<Severity> {
+    match s {
+        SeveritySetting::Error => Some(Severity::Error),
+        SeveritySetting::Warning => Some(Severity::Warning),
+        SeveritySetting::Off => None,
+    }
+}
+
+fn configurable_rule(
+    code: &crate::model::Spanned<String>,
+    file: crate::diagnostic::FileId,
+    d: &mut Vec<Diagnostic>,
+) -> Option<&'static Rule> {
+    match find(&code.value) {
+        Some(rule) if rule.family.configurable() => Some(rule),
+        Some(rule) => {
+            d.push(
+                Diagnostic::new(&policy::CFG002, format!("{} ({}) cannot be configured", rule.code, rule.name))
+                    .at(file, code.span)
+                    .help("rules about reading, syntax, the format, references and configuration always apply: every other check depends on them"),
+            );
+            None
+        }
+        None => {
+            let codes = crate::rules::RULES.iter().map(|r| r.code);
+            let hint = crate::diagnostic::did_you_mean(&code.value.to_ascii_uppercase(), codes)
+                .map(|s| format!("did you mean `{s}`? "))
+                .unwrap_or_default();
+            d.push(
+                Diagnostic::new(&policy::CFG002, format!("no rule has the code or name `{}`", code.value))
+                    .at(file, code.span)
+                    .help(format!("{hint}`contingent rules` lists them all")),
+            );
+            None
+        }
+    }
+}
+
+/// Applies severities and waivers to the findings, and reports problems with both.
+pub fn apply(model: &Model, files: &Files, index: &Index<'_>, ctx: &Context, diags: &mut Vec<Diagnostic>) {
+    let Some(config) = &model.config else { return };
+    let file = config.file;
+    let mut found = Vec::new();
+
+    // severities
+    let mut overrides: HashMap<&'static str, Option<Severity>> = HashMap::new();
+    for setting in &config.rule {
+        let Some(rule) = configurable_rule(&setting.code, file, &mut found) else { continue };
+        let chosen =
+            if ctx.staged { setting.staged.as_ref().or(setting.severity.as_ref()) } else { setting.severity.as_ref() };
+        if let Some(s) = chosen {
+            overrides.insert(rule.code, severity(s.value));
+        }
+    }
+    if !overrides.is_empty() {
+        diags.retain_mut(|d| match overrides.get(d.rule.code) {
+            Some(None) => false,
+            Some(Some(s)) => {
+                d.severity = *s;
+                true
+            }
+            None => true,
+        });
+    }
+
+    // waivers
+    for w in &config.waiver {
+        let targets: Vec<String> = [
+            w.file.as_ref().map(|f| format!("file:{}", crate::source::normalise_dir(&f.value))),
+            w.plan.as_ref().map(|p| format!("plan:{}", p.value)),
+            w.system.as_ref().map(|s| format!("system:{}", s.value)),
+            w.contact.as_ref().map(|c| format!("contact:{}", c.value)),
+            w.contract.as_ref().map(|c| format!("contract:{}", c.value)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        index.resolve(Ns::Contact, &w.approved_by, file, &mut found);
+        for (id, ns) in
+            [(&w.plan, Ns::Plan), (&w.system, Ns::Inventory), (&w.contact, Ns::Contact), (&w.contract, Ns::Contract)]
+        {
+            if let Some(id) = id {
+                index.resolve(ns, id, file, &mut found);
+            }
+        }
+        let Some(rule) = configurable_rule(&w.rule, file, &mut found) else { continue };
+        if targets.len() != 1 {
+            found.push(
+                Diagnostic::new(
+                    &policy::CFG005,
+                    format!(
+                        "the waiver for {} must name exactly one of file, plan, system, contact, contract",
+                        rule.code
+                    ),
+                )
+                .at(file, w.rule.span)
+                .help("write one waiver per file or object"),
+            );
+            continue;
+        }
+        if w.expires.value < ctx.as_of {
+            found.push(
+                Diagnostic::new(
+                    &policy::CFG003,
+                    format!(
+                        "the waiver for {} ({}) expired on {}; the findings it covered count again",
+                        rule.code, targets[0], w.expires.value
+                    ),
+                )
+                .at(file, w.expires.span)
+                .help("renew it with a new approval and expiry date, or remove it"),
+            );
+            continue;
+        }
+        let target = &targets[0];
+        let waived = Waived {
+            reason: w.reason.clone(),
+            approved_by: w.approved_by.value.clone(),
+            expires: w.expires.value,
+            location: Location { file, span: w.rule.span },
+        };
+        let mut used = false;
+        for d in diags.iter_mut().filter(|d| d.rule.code == rule.code && d.waived.is_none()) {
+            let matches = match target.strip_prefix("file:") {
+                Some(path) => d.location.is_some_and(|l| files.get(l.file).path == path),
+                None => d.subject.as_deref() == Some(target.as_str()),
+            };
+            if matches {
+                d.waived = Some(waived.clone());
+                used = true;
+            }
+        }
+        if !used {
+            found.push(
+                Diagnostic::new(&policy::CFG004, format!("the waiver for {} ({target}) matches no finding", rule.code))
+                    .at(file, w.rule.span)
+                    .help("the problem is gone: remove the waiver"),
+            );
+        }
+    }
+    diags.extend(found);
+}

@@ -1,0 +1,229 @@
+//! Each policy rule, triggered by a defect seeded into the clean minimal fixture, at the right
+//! file and line; the clean fixture and the bundled example pass them all.
+
+mod common;
+use common::*;
+
+struct Case {
+    code: &'static str,
+    edits: &'static [(&'static str, &'static str, &'static str)],
+    file: &'static str,
+    line: usize,
+}
+
+const P: &str = "plans/payroll.kdl";
+const S: &str = "inventory/systems.kdl";
+
+const CASES: &[Case] = &[
+    Case { code: "COV001", edits: &[(P, "covers payroll-app wan-line", "covers payroll-app")], file: S, line: 14 },
+    Case { code: "COV002", edits: &[(P, "client=anna.schmidt provider=jan.peters", "client=anna.schmidt")], file: P, line: 5 },
+    Case { code: "COV002", edits: &[(P, "client=anna.schmidt provider=jan.peters", "client=anna.schmidt provider=bernd.mueller")], file: P, line: 5 },
+    Case { code: "COV003", edits: &[(S, "owner anna.schmidt", "owner jan.peters")], file: S, line: 5 },
+    Case { code: "COV004", edits: &[(S, "contacts client=bernd.mueller provider=dc-duty", "contacts client=bernd.mueller")], file: S, line: 18 },
+    Case { code: "COV005", edits: &[(S, "confidentiality=high integrity=high", "confidentiality=high")], file: S, line: 6 },
+    Case { code: "COV006", edits: &[(S, "    rpo \"4h\"\n", "")], file: S, line: 1 },
+    Case { code: "COV007", edits: &[(S, "    acknowledged by=jan.peters date=\"2026-01-15\"\n    mtpd \"48h\"", "    mtpd \"48h\"")], file: S, line: 1 },
+    Case { code: "COV007", edits: &[(S, "acknowledged by=jan.peters date=\"2026-01-15\"\n    mtpd \"48h\"", "acknowledged by=anna.schmidt date=\"2026-01-15\"\n    mtpd \"48h\"")], file: S, line: 7 },
+    Case {
+        code: "ESC001",
+        edits: &[(P, "        level 1 notify=dc-duty within=\"15m\"\n        level 2 notify=anna.schmidt within=\"1h\"\n", "")],
+        file: P,
+        line: 6,
+    },
+    Case { code: "ESC002", edits: &[(P, "within=\"1h\"", "within=\"10m\"")], file: P, line: 8 },
+    Case { code: "ESC002", edits: &[(P, "level 2 notify", "level 3 notify")], file: P, line: 8 },
+    Case { code: "ESC003", edits: &[(P, "level 2 notify=anna.schmidt", "level 2 notify=jan.peters")], file: P, line: 6 },
+    Case { code: "ESC004", edits: &[(P, "        unreachable \"Call the deputy of the contact\"\n", "")], file: P, line: 6 },
+    Case { code: "ESC005", edits: &[("contacts/dc.kdl", "    deputy dc-duty\n", "")], file: "contacts/dc.kdl", line: 1 },
+    Case { code: "ESC006", edits: &[("contacts/bank.kdl", "deputy bernd.mueller", "deputy dc-duty")], file: "contacts/bank.kdl", line: 7 },
+    Case { code: "ESC007", edits: &[("contacts/bank.kdl", "deputy bernd.mueller", "deputy anna.schmidt")], file: "contacts/bank.kdl", line: 7 },
+    Case {
+        code: "ESC008",
+        edits: &[("contacts/bank.kdl", "    phone \"+49 40 555 0101\" available=business-hours\n    mobile \"+49 171 555 0101\" available=\"24x7\"\n", "")],
+        file: "contacts/bank.kdl",
+        line: 1,
+    },
+    Case {
+        code: "ESC009",
+        edits: &[(P, "within=\"1h\"\n", "within=\"1h\"\n        level 3 notify=dc-duty within=\"2h\"\n")],
+        file: P,
+        line: 9,
+    },
+    Case { code: "SCN001", edits: &[(P, "cause=technical affects-others=#false resolver=provider", "affects-others=#false resolver=joint")], file: P, line: 12 },
+    Case {
+        code: "SCN002",
+        edits: &[(P, "        step \"Extend the volume\"\n        step \"Inform the application owner\"\n", "")],
+        file: P,
+        line: 12,
+    },
+    Case { code: "SCN003", edits: &[(P, "        fault-in provider\n", "")], file: P, line: 12 },
+    Case { code: "SCN004", edits: &[(P, "affects-others=#false resolver=provider", "affects-others=#true resolver=provider")], file: P, line: 12 },
+    Case { code: "SCN004", edits: &[(P, "cause=technical affects-others=#false", "cause=security affects-others=#false")], file: P, line: 12 },
+    Case { code: "SCN005", edits: &[(P, " resolver=provider", "")], file: P, line: 12 },
+    Case {
+        code: "SCN006",
+        edits: &[(P, "cause=technical affects-others=#false resolver=provider", "cause=application affects-others=#false resolver=joint")],
+        file: P,
+        line: 12,
+    },
+    Case { code: "SCN007", edits: &[(P, "    forbidden \"Reboot the payroll server during a run\"\n", "")], file: P, line: 1 },
+    Case {
+        code: "SCN008",
+        edits: &[(P, "step \"Extend the volume\"", "step \"Reboot the payroll server, during a run if needed\"")],
+        file: P,
+        line: 14,
+    },
+    Case { code: "SCN008", edits: &[(P, "step \"Extend the volume\"", "step \"REBOOT the payroll server during a  run!\"")], file: P, line: 14 },
+    Case { code: "BAK001", edits: &[(P, "    backup {", "    /-backup {")], file: P, line: 1 },
+    Case { code: "BAK002", edits: &[(P, "        antivirus \"Scanned before each backup\"\n", "")], file: P, line: 18 },
+    Case { code: "BAK003", edits: &[(P, "media dedicated", "media shared")], file: P, line: 19 },
+    Case { code: "BAK004", edits: &[(P, "schedule every=\"4h\"", "schedule every=\"24h\"")], file: P, line: 20 },
+    Case { code: "BAK005", edits: &[(P, "offsite #true", "offsite #false")], file: P, line: 22 },
+    Case { code: "OBJ001", edits: &[(S, "rto \"8h\"", "rto \"48h\"")], file: S, line: 9 },
+    Case { code: "OBJ001", edits: &[(P, "covers payroll-app wan-line", "covers payroll-app wan-line; objective wan-line rto=\"1d\"")], file: P, line: 3 },
+    Case { code: "OBJ002", edits: &[(P, "covers payroll-app wan-line", "covers payroll-app wan-line; objective payroll-app rto=\"12h\"")], file: P, line: 3 },
+    Case { code: "OBJ003", edits: &[(P, "covers payroll-app wan-line", "covers payroll-app; objective wan-line rto=\"2h\"")], file: P, line: 3 },
+    Case { code: "EXR001", edits: &[(P, "    exercise tabletop every=\"12mo\" joint=#true\n", "")], file: P, line: 1 },
+    Case { code: "EXR002", edits: &[(P, "every=\"12mo\"", "every=\"36mo\"")], file: P, line: 17 },
+    Case {
+        code: "EXR003",
+        edits: &[("exercises/2026-tabletop.kdl", "participants anna.schmidt jan.peters", "participants jan.peters dc-duty")],
+        file: "exercises/2026-tabletop.kdl",
+        line: 1,
+    },
+    Case { code: "EXR004", edits: &[("exercises/2026-tabletop.kdl", "date \"2026-05-01\"", "date \"2025-05-01\"")], file: P, line: 17 },
+    Case { code: "EXR005", edits: &[("exercises/2026-tabletop.kdl", "kind tabletop", "kind walkthrough")], file: P, line: 17 },
+    Case {
+        code: "EXR006",
+        edits: &[(
+            "exercises/2026-tabletop.kdl",
+            "result passed",
+            "result passed-with-findings\n    finding \"Runbook outdated\" owner=jan.peters due=\"2026-10-01\" status=open",
+        )],
+        file: "exercises/2026-tabletop.kdl",
+        line: 8,
+    },
+    Case { code: "EXR007", edits: &[("exercises/2026-tabletop.kdl", "    scenarios disk-full\n", "")], file: P, line: 12 },
+    Case { code: "CFG002", edits: &[("contingent.kdl", "name ", "rule XYZ999 severity=off\nname ")], file: "contingent.kdl", line: 1 },
+    Case { code: "CFG002", edits: &[("contingent.kdl", "name ", "rule SCH001 severity=off\nname ")], file: "contingent.kdl", line: 1 },
+];
+
+fn apply(repo: &Repo, edits: &[(&str, &str, &str)]) {
+    for (file, from, to) in edits {
+        repo.edit(file, from, to);
+    }
+}
+
+#[test]
+fn each_rule_is_triggered_at_its_place() {
+    let mut failures = Vec::new();
+    for case in CASES {
+        let repo = Repo::minimal();
+        apply(&repo, case.edits);
+        let (code, report) = repo.check_json();
+        let f = findings(&report, &repo);
+        if !f.contains(&(case.code.to_string(), case.file.to_string(), case.line)) {
+            failures.push(format!("{} expected at {}:{}, got {f:?}", case.code, case.file, case.line));
+        }
+        let rule = contingent::rules::find(case.code).unwrap();
+        let expected_exit = if f.iter().any(|(c, _, _)| contingent::rules::find(c).unwrap().default_severity == contingent::diagnostic::Severity::Error) { 1 } else { 0 };
+        assert_eq!(code, expected_exit, "{}: {f:?}", rule.code);
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_policy_rule_has_a_triggering_case() {
+    use contingent::rules::Family::*;
+    for rule in contingent::rules::RULES.iter() {
+        if matches!(rule.family, Coverage | Escalation | Scenarios | Backup | Objectives | Exercises) {
+            assert!(CASES.iter().any(|c| c.code == rule.code), "no test triggers {}", rule.code);
+        }
+    }
+}
+
+#[test]
+fn the_bundled_example_passes_every_policy_rule() {
+    let out = run(&["check", "plans", "--format", "json", "--as-of", "2026-11-26"]);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["diagnostics"].as_array().unwrap().iter().filter(|d| d["waived"].is_null()).count(), 0, "{v:#}");
+}
+
+#[test]
+fn severities_can_be_changed_and_rules_switched_off() {
+    let repo = Repo::minimal();
+    apply(&repo, &[(P, "level 2 notify", "level 3 notify")]);
+    let (code, _) = repo.check_json();
+    assert_eq!(code, 1);
+    repo.edit("contingent.kdl", "name ", "rule ESC002 severity=warning\nname ");
+    let (code, report) = repo.check_json();
+    assert_eq!(code, 0);
+    assert_eq!(the(&report, "ESC002")["severity"], "warning");
+    repo.edit("contingent.kdl", "severity=warning", "severity=off");
+    let (code, report) = repo.check_json();
+    assert_eq!((code, report["diagnostics"].as_array().unwrap().len()), (0, 0), "{report:#}");
+    // rules can be named by name too
+    repo.edit("contingent.kdl", "rule ESC002 severity=off", "rule escalation-out-of-order severity=off");
+    let (code, _) = repo.check_json();
+    assert_eq!(code, 0);
+}
+
+const WAIVER: &str = "waiver ESC002 plan=payroll reason=\"Level numbering is being reworked with the provider\" approved-by=anna.schmidt expires=\"2027-01-31\"\nname ";
+
+#[test]
+fn a_waiver_exempts_one_object_and_is_listed() {
+    let repo = Repo::minimal();
+    apply(&repo, &[(P, "level 2 notify", "level 3 notify"), ("contingent.kdl", "name ", WAIVER)]);
+    let (code, report) = repo.check_json();
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["summary"]["waived"], 1);
+    assert_eq!(report["summary"]["errors"], 0);
+    let d = the(&report, "ESC002");
+    assert_eq!(d["waived"]["approved_by"], "anna.schmidt");
+    assert_eq!(d["waived"]["expires"], "2027-01-31");
+    let human = repo.check(&["--as-of", "2026-11-01"]).stdout;
+    assert!(human.contains("waived (listed, not counted):"), "{human}");
+    assert!(human.contains("(1 waived)"), "{human}");
+    let sarif: serde_json::Value = serde_json::from_str(&repo.check(&["--format", "sarif", "--as-of", "2026-11-01"]).stdout).unwrap();
+    assert_eq!(sarif["runs"][0]["results"][0]["suppressions"][0]["kind"], "external");
+}
+
+#[test]
+fn an_expired_waiver_stops_working_and_is_reported() {
+    let repo = Repo::minimal();
+    apply(&repo, &[(P, "level 2 notify", "level 3 notify"), ("contingent.kdl", "name ", WAIVER)]);
+    repo.edit("contingent.kdl", "expires=\"2027-01-31\"", "expires=\"2026-10-31\"");
+    let (code, report) = repo.check_json();
+    assert_eq!(code, 1);
+    assert_eq!(the(&report, "CFG003")["location"]["start"]["line"], 1);
+    assert!(the(&report, "ESC002")["waived"].is_null());
+}
+
+#[test]
+fn a_waiver_matching_nothing_or_naming_nothing_is_reported() {
+    let repo = Repo::minimal();
+    apply(&repo, &[("contingent.kdl", "name ", WAIVER)]);
+    let (code, report) = repo.check_json();
+    assert_eq!(code, 0);
+    assert_eq!(the(&report, "CFG004")["severity"], "warning");
+    let repo = Repo::minimal();
+    apply(&repo, &[("contingent.kdl", "name ", &WAIVER.replace("plan=payroll ", ""))]);
+    let (code, report) = repo.check_json();
+    assert_eq!(code, 1);
+    the(&report, "CFG005");
+    // approved-by must be a contact
+    let repo = Repo::minimal();
+    apply(&repo, &[("contingent.kdl", "name ", &WAIVER.replace("approved-by=anna.schmidt", "approved-by=anna"))]);
+    let (_, report) = repo.check_json();
+    assert_eq!(the(&report, "REF002")["location"]["start"]["line"], 1);
+}
+
+#[test]
+fn a_waiver_by_file_matches_findings_in_that_file() {
+    let repo = Repo::minimal();
+    let waiver = WAIVER.replace("plan=payroll", "file=\"plans/payroll.kdl\"");
+    apply(&repo, &[(P, "level 2 notify", "level 3 notify"), ("contingent.kdl", "name ", &waiver)]);
+    let (code, report) = repo.check_json();
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["summary"]["waived"], 1);
+}

@@ -532,6 +532,7 @@ fn contract() -> Value {
                     ),
                 ),
             ),
+            ("escalation", texts("the contract's escalation levels, in order")),
             ("cooperation", text("the provider's duty to cooperate in emergencies")),
             ("client-participation", text("how the client takes part in the provider's exercises")),
             ("action", texts("actions the contract requires in an emergency")),

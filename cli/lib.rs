@@ -7,8 +7,10 @@
 
 pub mod check;
 pub mod cli;
+pub mod clock;
 pub mod commands;
 pub mod diagnostic;
+pub mod due;
 pub mod format;
 pub mod load;
 pub mod model;

@@ -200,6 +200,11 @@ fn process_file(
     (objects, broken)
 }
 
+/// Reads only the configuration, for commands that need its settings before a full check.
+pub fn read_config(source: &dyn Source) -> Option<Config> {
+    load_config(source, &mut Files::default(), &mut Vec::new()).map(|c| c.value)
+}
+
 /// Reads the configuration. A broken configuration is reported and defaults are used, so the
 /// rest of the repository is still checked.
 fn load_config(source: &dyn Source, files: &mut Files, diags: &mut Vec<Diagnostic>) -> Option<Located<Config>> {

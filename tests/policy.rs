@@ -126,7 +126,13 @@ fn each_rule_is_triggered_at_its_place() {
             failures.push(format!("{} expected at {}:{}, got {f:?}", case.code, case.file, case.line));
         }
         let rule = contingent::rules::find(case.code).unwrap();
-        let expected_exit = if f.iter().any(|(c, _, _)| contingent::rules::find(c).unwrap().default_severity == contingent::diagnostic::Severity::Error) { 1 } else { 0 };
+        let expected_exit = if f.iter().any(|(c, _, _)| {
+            contingent::rules::find(c).unwrap().default_severity == contingent::diagnostic::Severity::Error
+        }) {
+            1
+        } else {
+            0
+        };
         assert_eq!(code, expected_exit, "{}: {f:?}", rule.code);
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -184,7 +190,8 @@ fn a_waiver_exempts_one_object_and_is_listed() {
     let human = repo.check(&["--as-of", "2026-11-01"]).stdout;
     assert!(human.contains("waived (listed, not counted):"), "{human}");
     assert!(human.contains("(1 waived)"), "{human}");
-    let sarif: serde_json::Value = serde_json::from_str(&repo.check(&["--format", "sarif", "--as-of", "2026-11-01"]).stdout).unwrap();
+    let sarif: serde_json::Value =
+        serde_json::from_str(&repo.check(&["--format", "sarif", "--as-of", "2026-11-01"]).stdout).unwrap();
     assert_eq!(sarif["runs"][0]["results"][0]["suppressions"][0]["kind"], "external");
 }
 

@@ -1,5 +1,60 @@
-//! `contingent due`.
+//! `contingent due`: everything that falls due, sorted by date; also as an iCalendar feed.
 
-pub fn run(_args: &crate::cli::DueArgs) -> Result<u8, String> {
-    Err("`contingent due` is not available yet".into())
+use serde_json::json;
+
+use crate::cli::{DueArgs, DueFormat};
+use crate::units::Duration;
+
+pub fn run(args: &DueArgs) -> Result<u8, String> {
+    let within = Duration::parse(&args.within).map_err(|e| format!("invalid --within: {e}"))?;
+    let (clock, checked) = super::report::load(&args.path, args.as_of.as_deref())?;
+    let loaded = &checked.loaded;
+    let items = crate::due::items(&loaded.model, &loaded.files, clock.today, within);
+    let rows: Vec<Vec<String>> = items
+        .iter()
+        .map(|i| {
+            vec![
+                i.date.to_string(),
+                if i.overdue { "overdue".into() } else { String::new() },
+                i.kind.to_string(),
+                i.title.clone(),
+                i.owners.join(", "),
+            ]
+        })
+        .collect();
+    let header = ["date", "", "what", "item", "owners"];
+    let out = match args.format {
+        DueFormat::Json => super::report::json(&json!({
+            "version": 1,
+            "as_of": clock.today.to_string(),
+            "as_of_source": clock.source,
+            "within": within.to_string(),
+            "items": items,
+        })),
+        DueFormat::Markdown => {
+            let mut rows = rows.clone();
+            for (r, i) in rows.iter_mut().zip(&items) {
+                // mention owners by GitHub login where known: the bot's comments notify them
+                if !i.github.is_empty() {
+                    r[4] = i.github.iter().map(|g| format!("@{g}")).collect::<Vec<_>>().join(" ");
+                }
+            }
+            let mut md = super::report::markdown(&header, &rows);
+            md = md.replace("@\u{200b}", "@"); // logins are meant as mentions here
+            format!("### Due by {} (as of {})\n\n{md}", clock.today.plus(within), clock.today)
+        }
+        DueFormat::Ics => {
+            let name = loaded.model.config.as_ref().and_then(|c| c.name.clone()).unwrap_or_else(|| "contingent".into());
+            crate::due::ics(&items, &format!("{name}: due"), clock.today)
+        }
+        DueFormat::Table => format!(
+            "Due by {} (as of {}, {}):\n\n{}",
+            clock.today.plus(within),
+            clock.today,
+            clock.source,
+            super::report::table(&header, &rows)
+        ),
+    };
+    super::print(&out)?;
+    Ok(crate::exit::CLEAN)
 }

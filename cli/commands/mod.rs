@@ -7,6 +7,7 @@ pub mod due;
 pub mod explain;
 pub mod history;
 pub mod hook;
+pub mod report;
 pub mod schema;
 pub mod sign;
 

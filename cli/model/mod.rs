@@ -252,7 +252,7 @@ pub struct Acknowledgement {
     pub date: Spanned<Date>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Side {
     Client,
@@ -333,8 +333,8 @@ pub struct Sla {
     pub rto: Option<Spanned<Duration>>,
     pub rpo: Option<Spanned<Duration>>,
     pub availability: Option<String>,
-    #[serde(default)]
-    pub redundant: bool,
+    /// Whether the contract requires redundancy; `None` when it does not say.
+    pub redundant: Option<bool>,
     #[serde(default)]
     pub response: Vec<Response>,
     pub backup: Option<Spanned<BackupTerms>>,
@@ -383,6 +383,8 @@ pub struct Revision {
     pub exercise: Vec<RequiredExercise>,
     #[serde(default)]
     pub category: Vec<Category>,
+    #[serde(default)]
+    pub escalation: Vec<String>,
     pub cooperation: Option<String>,
     pub client_participation: Option<String>,
     #[serde(default)]

@@ -97,6 +97,8 @@ macro_rules! policy_rules {
     };
 }
 
+pub mod contacts;
+pub mod contracts;
 mod git_codes;
 pub mod policy;
 pub mod settings;
@@ -108,8 +110,15 @@ pub use structure::*;
 
 /// Every rule, in code order.
 pub static RULES: std::sync::LazyLock<Vec<&'static Rule>> = std::sync::LazyLock::new(|| {
-    let mut all: Vec<&'static Rule> =
-        [structure::STRUCTURE, policy::POLICY, signoff_codes::SIGNOFF, git_codes::GIT].concat();
+    let mut all: Vec<&'static Rule> = [
+        structure::STRUCTURE,
+        policy::POLICY,
+        contracts::CONTRACTS,
+        contacts::CONTACTS,
+        signoff_codes::SIGNOFF,
+        git_codes::GIT,
+    ]
+    .concat();
     all.sort_by_key(|r| r.code);
     all
 });

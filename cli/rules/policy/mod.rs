@@ -150,6 +150,9 @@ pub fn check(model: &Model, plans_broken: bool, ctx: &Context, diags: &mut Vec<D
     let facts = Facts::new(model);
     coverage(&facts, plans_broken, diags);
     contacts(&facts, diags);
+    let relied: HashSet<&str> = relied_contacts(&facts).into_iter().map(|(id, _, _)| id).collect();
+    super::contacts::check(&facts, &relied, ctx, diags);
+    super::contracts::check(&facts, ctx, diags);
     for plan in &model.plans {
         escalation(&facts, plan, diags);
         scenarios(plan, &facts, diags);

@@ -1,0 +1,59 @@
+//! Shared by the report commands (`contracts`, `contacts`, `due`): load a repository the way
+//! `check` does, as of the resolved clock, and print tables.
+
+use std::path::Path;
+
+use crate::check::{self, Checked, Context};
+use crate::clock::{self, Clock};
+use crate::source::worktree::WorkTree;
+
+pub fn load(path: &Path, as_of: Option<&str>) -> Result<(Clock, Checked), String> {
+    let root = super::check::find_root(path)?;
+    let clock = clock::resolve(as_of, &root)?;
+    let source = WorkTree::new(&root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;
+    let checked = check::check(&source, &Context { as_of: clock.today, staged: false });
+    Ok((clock, checked))
+}
+
+/// A plain text table with a header row; columns padded to their widest cell.
+pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            widths[i] = widths[i].max(c.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let line = |cells: &[String], out: &mut String| {
+        let last = cells.len() - 1;
+        for (i, c) in cells.iter().enumerate() {
+            out.push_str(c);
+            if i < last {
+                out.push_str(&" ".repeat(widths[i] - c.chars().count() + 2));
+            }
+        }
+        out.push('\n');
+    };
+    line(&header.iter().map(|h| h.to_string()).collect::<Vec<_>>(), &mut out);
+    for r in rows {
+        line(r, &mut out);
+    }
+    out
+}
+
+/// A Markdown table; cells escaped, and `@` neutralised so no one is mentioned by accident.
+pub fn markdown(header: &[&str], rows: &[Vec<String>]) -> String {
+    let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ").replace('@', "@\u{200b}");
+    let mut out =
+        format!("| {} |\n|{}|\n", header.join(" | "), header.iter().map(|_| "---").collect::<Vec<_>>().join("|"));
+    for r in rows {
+        out.push_str(&format!("| {} |\n", r.iter().map(|c| cell(c)).collect::<Vec<_>>().join(" | ")));
+    }
+    out
+}
+
+pub fn json(value: &serde_json::Value) -> String {
+    let mut s = serde_json::to_string_pretty(value).expect("serialises");
+    s.push('\n');
+    s
+}

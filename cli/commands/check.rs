@@ -1,10 +1,14 @@
 //! `contingent check`.
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::cli::CheckArgs;
+use crate::diagnostic::{Diagnostic, FileId, Severity};
 use crate::load::CONFIG_FILE;
 use crate::render::{self, Format, Report};
+use crate::rules;
+use crate::source::git::{Conflict, Repo};
 use crate::source::worktree::WorkTree;
 use crate::units::Date;
 use crate::{check, exit};
@@ -56,18 +60,154 @@ fn path_prefix(root: &Path) -> String {
 
 pub fn run(args: &CheckArgs) -> Result<u8, String> {
     let (as_of, as_of_source) = resolve_as_of(args.as_of.as_deref())?;
-    let root = find_root(&args.path)?;
-    let source = WorkTree::new(&root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;
-    let checked = check::check(&source, &check::Context { as_of, staged: false });
-    let files = &checked.loaded.files;
-    let report = Report {
-        files,
-        diagnostics: checked.diagnostics(),
-        path_prefix: path_prefix(&root),
-        as_of,
-        as_of_source,
-        files_checked: files.len(),
+    if !args.staged && args.rev.is_none() && args.changed_since.is_none() {
+        let root = find_root(&args.path)?;
+        let source = WorkTree::new(&root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;
+        let checked = check::check(&source, &check::Context { as_of, staged: false });
+        let diagnostics = checked.diagnostics();
+        let code = output(args, &checked.loaded.files, diagnostics, path_prefix(&root), as_of, as_of_source)?;
+        // The process ends next: freeing thousands of objects one by one would only delay the exit.
+        std::mem::forget(checked);
+        return Ok(code);
+    }
+    let repo = Repo::discover(&args.path)?;
+    let start = repo.relative_dir(&args.path)?;
+    let (checked, root_rel, tip) = if args.staged {
+        let snapshot = repo.index(&start)?;
+        let mut checked = check::check(&snapshot, &check::Context { as_of, staged: true });
+        add_conflicts(&mut checked, snapshot.conflicts());
+        (checked, snapshot.root().to_string(), repo.head())
+    } else if let Some(rev) = &args.rev {
+        let commit = repo.commit(rev)?;
+        let snapshot = repo.tree(commit, &start, rev)?;
+        let checked = check::check(&snapshot, &check::Context { as_of, staged: false });
+        (checked, snapshot.root().to_string(), Some(commit))
+    } else {
+        if repo.is_bare() {
+            return Err(format!(
+                "{} is a bare repository: it has no work tree to check; use --rev to check a commit",
+                repo.location().display()
+            ));
+        }
+        let root = find_root(&args.path)?;
+        let root_rel = repo.relative_dir(&root.join(CONFIG_FILE))?;
+        let source = WorkTree::new(&root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;
+        (check::check(&source, &check::Context { as_of, staged: false }), root_rel, repo.head())
     };
+    let prefix = if repo.is_bare() {
+        if root_rel.is_empty() {
+            String::new()
+        } else {
+            format!("{root_rel}/")
+        }
+    } else {
+        let location = repo.location();
+        let location = location.canonicalize().unwrap_or(location);
+        path_prefix(&if root_rel.is_empty() { location } else { location.join(&root_rel) })
+    };
+    let mut diagnostics = checked.diagnostics().to_vec();
+    if let Some(base) = &args.changed_since {
+        let base_commit = repo.commit(base)?;
+        let from = tip.and_then(|t| repo.merge_base(base_commit, t)).unwrap_or(base_commit);
+        let what = format!("commit {} (--changed-since {base})", repo.short(from));
+        let base_snapshot = repo.tree_at_root(from, &root_rel, &what)?;
+        let before = check::check(&base_snapshot, &check::Context { as_of, staged: false });
+        let (kept, hidden) = changed_only(&checked, &before, diagnostics);
+        diagnostics = kept;
+        if hidden > 0 {
+            let noun = if hidden == 1 { "finding" } else { "findings" };
+            eprintln!(
+                "note: --changed-since {base}: {hidden} {noun} in files unchanged since {} not shown (run without --changed-since to see everything)",
+                repo.short(from)
+            );
+        }
+        std::mem::forget(before);
+    }
+    let code = output(args, &checked.loaded.files, &diagnostics, prefix, as_of, as_of_source)?;
+    std::mem::forget(checked);
+    Ok(code)
+}
+
+/// Reports each conflicted plan file of the index (`GIT001`), at the file.
+fn add_conflicts(checked: &mut check::Checked, conflicts: &[Conflict]) {
+    if conflicts.is_empty() {
+        return;
+    }
+    let files = &mut checked.loaded.files;
+    for c in conflicts {
+        if !c.path.ends_with(".kdl") {
+            continue;
+        }
+        let existing = (0..files.len() as u32).map(FileId).find(|id| files.get(*id).path == c.path);
+        let file = existing.unwrap_or_else(|| files.add(c.path.clone(), String::new()));
+        let checked_side = if c.ours {
+            "; the version of HEAD (our side) is checked meanwhile"
+        } else {
+            "; the file is missing on our side and is not checked"
+        };
+        checked.loaded.diagnostics.push(
+            Diagnostic::new(
+                &rules::GIT_CONFLICT,
+                format!("{} has unresolved merge conflicts in the index ({}){checked_side}", c.path, c.describe()),
+            )
+            .in_file(file)
+            .help(format!("resolve the conflict, then `git add {}` (or `git rm` it)", c.path)),
+        );
+    }
+    let files = &checked.loaded.files;
+    checked.loaded.diagnostics.sort_by(|a, b| {
+        let key = |d: &Diagnostic| d.location.map(|l| (files.get(l.file).path.clone(), l.span.start, l.span.end));
+        key(a).cmp(&key(b)).then_with(|| a.rule.code.cmp(b.rule.code)).then_with(|| a.message.cmp(&b.message))
+    });
+}
+
+/// What identifies a finding across two checks of the same repository: rule, severity, file,
+/// span and message.
+type FindingKey = (&'static str, Severity, Option<(String, u32, u32)>, String);
+
+fn finding_key(d: &Diagnostic, files: &crate::source::Files) -> FindingKey {
+    let place = d.location.map(|l| (files.get(l.file).path.clone(), l.span.start, l.span.end));
+    (d.rule.code, d.severity, place, d.message.clone())
+}
+
+/// Keeps the findings in files that differ from the base, and the findings elsewhere that the
+/// base did not have (those the change caused, such as a reference broken by a deleted
+/// contact). Returns them and how many were left out.
+fn changed_only(
+    now: &check::Checked,
+    before: &check::Checked,
+    diagnostics: Vec<Diagnostic>,
+) -> (Vec<Diagnostic>, usize) {
+    let (files, old_files) = (&now.loaded.files, &before.loaded.files);
+    let old_texts: HashMap<&str, &str> = (0..old_files.len() as u32)
+        .map(|i| old_files.get(FileId(i)))
+        .map(|f| (f.path.as_str(), f.text.as_str()))
+        .collect();
+    let old_findings: HashSet<FindingKey> = before.diagnostics().iter().map(|d| finding_key(d, old_files)).collect();
+    let total = diagnostics.len();
+    let kept: Vec<Diagnostic> = diagnostics
+        .into_iter()
+        .filter(|d| {
+            let changed_file = d.location.is_some_and(|l| {
+                let f = files.get(l.file);
+                old_texts.get(f.path.as_str()) != Some(&f.text.as_str())
+            });
+            changed_file || !old_findings.contains(&finding_key(d, files))
+        })
+        .collect();
+    let hidden = total - kept.len();
+    (kept, hidden)
+}
+
+fn output(
+    args: &CheckArgs,
+    files: &crate::source::Files,
+    diagnostics: &[Diagnostic],
+    path_prefix: String,
+    as_of: Date,
+    as_of_source: &'static str,
+) -> Result<u8, String> {
+    let report = Report { files, diagnostics, path_prefix, as_of, as_of_source, files_checked: files.len() };
     match args.format {
         Format::Human => super::print_styled(&render::human::render(&report))?,
         Format::Json => super::print(&render::json::render(&report))?,
@@ -85,8 +225,6 @@ pub fn run(args: &CheckArgs) -> Result<u8, String> {
             }
         }
     }
-    let code = if checked.has_errors() { exit::FINDINGS } else { exit::CLEAN };
-    // The process ends next: freeing thousands of objects one by one would only delay the exit.
-    std::mem::forget(checked);
-    Ok(code)
+    let errors = diagnostics.iter().any(|d| d.severity == Severity::Error && d.counts());
+    Ok(if errors { exit::FINDINGS } else { exit::CLEAN })
 }

@@ -2,6 +2,7 @@
 //! path; the work tree is one source (and the Git index or a commit can be others), so every check
 //! runs the same way whatever the files come from.
 
+pub mod git;
 pub mod worktree;
 
 use crate::diagnostic::FileId;

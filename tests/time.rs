@@ -1,0 +1,238 @@
+//! Contracts against plans, stale contacts, what falls due, and the clock.
+
+mod common;
+use common::*;
+
+struct Case {
+    code: &'static str,
+    severity: &'static str,
+    edits: &'static [(&'static str, &'static str, &'static str)],
+    file: &'static str,
+    line: usize,
+}
+
+const P: &str = "plans/payroll.kdl";
+const C: &str = "contracts/msa.kdl";
+const B: &str = "contacts/bank.kdl";
+const REV3_IN_GRACE: &str = "    }\n    revision 3 effective=\"2026-10-01\" {\n        category critical type=\"outage\" severity=\"high\" urgency=\"immediate\"; action \"Open an incident ticket\"; escalation \"Duty desk\"; cooperation \"Yes\"; client-participation \"Yes\"\n        sla payroll-app rto=\"4h\" rpo=\"4h\" redundant=#false { response critical within=\"15m\"; }\n    }\n}";
+
+const CASES: &[Case] = &[
+    Case { code: "CON001", severity: "error", edits: &[(C, "revision 2 effective=\"2026-01-01\"", "revision 2 effective=\"2024-06-01\"")], file: C, line: 8 },
+    Case { code: "CON002", severity: "error", edits: &[(P, "    contract msa revision=2\n", "")], file: P, line: 1 },
+    Case { code: "CON003", severity: "warning", edits: &[(C, "    }\n}", REV3_IN_GRACE)], file: P, line: 4 },
+    Case {
+        code: "CON003",
+        severity: "error",
+        edits: &[(C, "    }\n}", REV3_IN_GRACE), (C, "effective=\"2026-10-01\"", "effective=\"2026-08-01\"")],
+        file: P,
+        line: 4,
+    },
+    Case {
+        code: "CON004",
+        severity: "note",
+        edits: &[(C, "    }\n}", REV3_IN_GRACE), (C, "effective=\"2026-10-01\"", "effective=\"2026-11-20\"")],
+        file: C,
+        line: 14,
+    },
+    Case {
+        code: "CON005",
+        severity: "warning",
+        edits: &[(C, "    }\n}", REV3_IN_GRACE), (C, "effective=\"2026-10-01\"", "effective=\"2026-12-20\""), (P, "revision=2", "revision=3")],
+        file: P,
+        line: 4,
+    },
+    Case { code: "CON006", severity: "error", edits: &[(C, "sla payroll-app rto=\"8h\" rpo=\"4h\" redundant", "sla payroll-app rto=\"4h\" rpo=\"4h\" redundant")], file: P, line: 3 },
+    Case { code: "CON007", severity: "error", edits: &[(C, "client-participation \"The client joins the yearly tabletop\"\n        sla", "client-participation \"The client joins the yearly tabletop\"; exercise alarm-test every=\"6mo\"\n        sla")], file: P, line: 1 },
+    Case { code: "CON007", severity: "error", edits: &[(C, "client-participation \"The client joins the yearly tabletop\"\n        sla", "client-participation \"The client joins the yearly tabletop\"; exercise tabletop every=\"6mo\"\n        sla")], file: P, line: 17 },
+    Case { code: "CON008", severity: "error", edits: &[(C, "within=\"30m\"; backup every=\"4h\"", "within=\"30m\"; backup every=\"1h\"")], file: P, line: 18 },
+    Case { code: "CON009", severity: "error", edits: &[(C, "rto=\"8h\" rpo=\"4h\" redundant=#false {\n", "rto=\"8h\" rpo=\"4h\" redundant=#true {\n")], file: P, line: 3 },
+    Case { code: "CON010", severity: "warning", edits: &[(C, "urgency=\"immediate\"; action \"Open an incident ticket\"; escalation \"Duty desk\" \"Account manager\"; cooperation \"The provider cooperates in every emergency\"; client-participation \"The client joins the yearly tabletop\"\n        sla", "urgency=\"immediate\"\n        sla")], file: C, line: 8 },
+    Case { code: "CNT001", severity: "error", edits: &[(B, "verified \"2026-09-01\"", "verified \"2026-03-01\"")], file: B, line: 8 },
+    Case { code: "CNT002", severity: "warning", edits: &[(B, "verified \"2026-09-01\"", "verified \"2026-05-15\"")], file: B, line: 8 },
+    Case { code: "CNT003", severity: "error", edits: &[(B, "verified \"2026-09-01\"", "verified \"2026-12-01\"")], file: B, line: 8 },
+    Case { code: "CNT004", severity: "warning", edits: &[(B, "verified \"2026-09-02\"", "verified \"2026-01-01\"")], file: B, line: 7 },
+    Case { code: "CNT006", severity: "error", edits: &[(B, "mobile \"+49 171 555 0101\" available=\"24x7\"", "mobile \"+49 171 555 0101\" available=business-hours")], file: P, line: 8 },
+    Case {
+        code: "CNT007",
+        severity: "error",
+        edits: &[("contacts/dc.kdl", "available=\"24x7\"", "available=business-hours"), ("contacts/dc.kdl", "available=\"24x7\"", "available=business-hours")],
+        file: "contingent.kdl",
+        line: 3,
+    },
+];
+
+#[test]
+fn each_rule_is_triggered_at_its_place_with_its_severity() {
+    let mut failures = Vec::new();
+    for case in CASES {
+        let repo = Repo::minimal();
+        for (file, from, to) in case.edits {
+            repo.edit(file, from, to);
+        }
+        let (_, report) = repo.check_json();
+        let hit = report["diagnostics"].as_array().unwrap().iter().find(|d| {
+            d["code"] == case.code
+                && d["location"]["file"].as_str().unwrap_or("").ends_with(case.file)
+                && d["location"]["start"]["line"] == case.line
+        });
+        match hit {
+            Some(d) if d["severity"] == case.severity => {}
+            Some(d) => {
+                failures.push(format!("{} at {}:{} has severity {}", case.code, case.file, case.line, d["severity"]))
+            }
+            None => failures.push(format!(
+                "{} expected at {}:{}, got {:?}",
+                case.code,
+                case.file,
+                case.line,
+                findings(&report, &repo)
+            )),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_contract_and_contact_rule_has_a_case() {
+    use contingent::rules::Family::*;
+    for rule in contingent::rules::RULES.iter() {
+        if matches!(rule.family, Contracts | Contacts) && rule.code != "CNT005" {
+            assert!(CASES.iter().any(|c| c.code == rule.code), "no test triggers {}", rule.code);
+        }
+    }
+}
+
+#[test]
+fn a_contact_without_deputy_that_no_plan_needs_is_a_warning() {
+    let repo = Repo::minimal();
+    repo.write("contacts/extra.kdl", "contact extra {\n    party bank\n    name \"Extra\"\n    email \"x@bank.example\" available=business-hours\n    verified \"2026-09-01\"\n}\n");
+    let (code, report) = repo.check_json();
+    assert_eq!(code, 0);
+    assert_eq!(the(&report, "CNT005")["location"]["start"]["line"], 1);
+}
+
+#[test]
+fn a_plan_pinned_to_an_old_revision_names_the_changed_terms() {
+    let repo = Repo::minimal();
+    repo.edit(C, "    }\n}", REV3_IN_GRACE);
+    let (_, report) = repo.check_json();
+    let d = the(&report, "CON003");
+    let m = d["message"].as_str().unwrap();
+    assert!(m.contains("implements revision 2 of `msa`, but revision 3 is in effect since 2026-10-01"), "{m}");
+    assert!(m.contains("review by 2026-11-30"), "{m}");
+    assert!(m.contains("payroll-app RTO 8h → 4h"), "{m}");
+    assert!(m.contains("payroll-app response times changed"), "{m}");
+    let out = run_in(repo.path(), &["contracts", "--as-of", "2026-11-01", "--format", "json"], &[]);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["plans"][0]["status"], "review due by 2026-11-30");
+    assert_eq!(v["plans"][0]["pinned"], 2);
+    assert_eq!(v["plans"][0]["in_effect"], 3);
+    assert_eq!(v["revisions"][1]["state"], "superseded");
+}
+
+#[test]
+fn the_bundled_example_ages_when_checked_a_year_later() {
+    let out = run(&["check", "plans", "--format", "json", "--as-of", "2027-11-01"]);
+    assert_eq!(out.code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let codes: Vec<&str> = v["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert!(codes.contains(&"CNT001"), "stale contacts: {codes:?}");
+    assert!(codes.contains(&"EXR004"), "overdue exercises: {codes:?}");
+}
+
+#[test]
+fn contacts_lists_status_and_filters() {
+    let repo = Repo::minimal();
+    repo.edit(B, "verified \"2026-09-01\"", "verified \"2026-03-01\"");
+    let out = run_in(repo.path(), &["contacts", "--as-of", "2026-11-01", "--format", "json"], &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let anna = v["contacts"].as_array().unwrap().iter().find(|c| c["id"] == "anna.schmidt").unwrap();
+    assert_eq!(anna["status"], "stale");
+    assert_eq!(anna["age_days"], 245);
+    assert!(anna["referenced_by"].as_array().unwrap().iter().any(|r| r == "payroll (responsible)"));
+    let out = run_in(repo.path(), &["contacts", "--as-of", "2026-11-01", "--stale"], &[]);
+    let rows: Vec<&str> = out.stdout.lines().filter(|l| l.starts_with("bank ")).collect();
+    assert_eq!(rows.len(), 1, "{}", out.stdout);
+    assert!(rows[0].contains("anna.schmidt") && rows[0].contains("stale"), "{}", out.stdout);
+    let out = run_in(repo.path(), &["contacts", "--as-of", "2026-11-01", "--party", "dc"], &[]);
+    assert!(out.stdout.contains("jan.peters") && !out.stdout.contains("anna.schmidt"), "{}", out.stdout);
+    let out =
+        run_in(repo.path(), &["contacts", "--as-of", "2026-11-01", "--expiring", "130d", "--format", "json"], &[]);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["contacts"].as_array().unwrap().len(), 4, "all expire by 2027-03-11");
+    let out = run_in(repo.path(), &["contacts", "--party", "nobody"], &[]);
+    assert_eq!(out.code, 2);
+    let out = run_in(repo.path(), &["contacts", "--expiring", "soon"], &[]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("invalid --expiring"), "{}", out.stderr);
+}
+
+#[test]
+fn due_lists_everything_sorted_by_date() {
+    let repo = Repo::minimal();
+    repo.edit(
+        "exercises/2026-tabletop.kdl",
+        "result passed",
+        "result passed-with-findings\n    finding \"Runbook outdated\" owner=jan.peters due=\"2026-12-01\" status=open",
+    );
+    repo.edit(
+        "contingent.kdl",
+        "name ",
+        "waiver CNT005 contact=anna.schmidt reason=\"x\" approved-by=anna.schmidt expires=\"2026-12-24\"\nname ",
+    );
+    let out = run_in(repo.path(), &["due", "--as-of", "2026-11-01", "--within", "6mo", "--format", "json"], &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let items = v["items"].as_array().unwrap();
+    let kinds: Vec<&str> = items.iter().map(|i| i["kind"].as_str().unwrap()).collect();
+    for k in ["contact-verification", "restore-test", "finding", "waiver"] {
+        assert!(kinds.contains(&k), "{k} missing: {kinds:?}");
+    }
+    let dates: Vec<&str> = items.iter().map(|i| i["date"].as_str().unwrap()).collect();
+    let mut sorted = dates.clone();
+    sorted.sort();
+    assert_eq!(dates, sorted);
+    let restore = items.iter().find(|i| i["kind"] == "restore-test").unwrap();
+    assert_eq!(
+        (restore["date"].as_str(), &restore["overdue"]),
+        (Some("2026-11-01"), &serde_json::json!(false)),
+        "never held: due now"
+    );
+    let finding = items.iter().find(|i| i["kind"] == "finding").unwrap();
+    assert_eq!(finding["date"], "2026-12-01");
+    assert_eq!(finding["owners"][0], "jan.peters");
+    // a short window leaves later items out
+    let out = run_in(repo.path(), &["due", "--as-of", "2026-11-01", "--within", "7d", "--format", "json"], &[]);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert!(v["items"].as_array().unwrap().iter().all(|i| i["date"].as_str().unwrap() <= "2026-11-08"));
+}
+
+#[test]
+fn due_as_icalendar_has_stable_uids_folded_lines_and_crlf() {
+    let repo = Repo::minimal();
+    let ics =
+        |as_of: &str| run_in(repo.path(), &["due", "--as-of", as_of, "--within", "1y", "--format", "ics"], &[]).stdout;
+    let a = ics("2026-11-01");
+    assert!(a.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"), "{a}");
+    assert!(a.ends_with("END:VCALENDAR\r\n"));
+    for line in a.split("\r\n") {
+        assert!(line.len() <= 75, "{line}");
+        assert!(!line.contains('\n'));
+    }
+    let uids = |s: &str| s.split("\r\n").filter(|l| l.starts_with("UID:")).map(str::to_string).collect::<Vec<_>>();
+    let mut unique = uids(&a);
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), uids(&a).len(), "UIDs are unique");
+    // the same items a week later keep their UIDs, so subscribed calendars update them
+    assert_eq!(uids(&a), uids(&ics("2026-11-08")));
+}
+
+#[test]
+fn the_example_declares_a_reference_date_that_reports_use() {
+    let out = run(&["contacts", "plans"]);
+    assert!(out.stdout.contains("as of 2026-11-01, from reference-date in contingent.kdl"), "{}", out.stdout);
+    let out = run(&["due", "plans", "--as-of", "2026-12-01"]);
+    assert!(out.stdout.contains("as of 2026-12-01, from --as-of"), "{}", out.stdout);
+}

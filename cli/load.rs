@@ -413,3 +413,26 @@ pub fn load(source: &dyn Source) -> Loaded {
     }
     Loaded { files, model, diagnostics, broken }
 }
+
+/// One file through the loader's steps (syntax, KDL to JSON, schema, model) on its own, as [`load`]
+/// checks a file of a folder holding `kinds`: for old versions of files read from Git history.
+/// Returns the objects that passed (in a [`Model`] without configuration, each plan with its
+/// digest), the objects that failed, and the diagnostics, all in file `FileId(0)`.
+pub fn load_file(path: &str, text: &str, kinds: &[Kind]) -> (Model, HashSet<(Kind, String)>, Vec<Diagnostic>) {
+    let folder = path.rfind('/').map_or(".", |i| &path[..i]);
+    let mut diagnostics = Vec::new();
+    let (objects, broken) = process_file(FileId(0), path, kinds, folder, text, &mut diagnostics);
+    let mut model = Model::default();
+    for o in objects {
+        match o {
+            Object::Contact(x) => model.contacts.push(x),
+            Object::System(x) => model.systems.push(*x),
+            Object::Interface(x) => model.interfaces.push(*x),
+            Object::Contract(x) => model.contracts.push(x),
+            Object::Plan(x) => model.plans.push(*x),
+            Object::Exercise(x) => model.exercises.push(x),
+            Object::Signoff(x) => model.signoffs.push(x),
+        }
+    }
+    (model, broken.into_iter().collect(), diagnostics)
+}

@@ -234,3 +234,50 @@ fn a_waiver_by_file_matches_findings_in_that_file() {
     assert_eq!(code, 0, "{report:#}");
     assert_eq!(report["summary"]["waived"], 1);
 }
+
+/// A copy of the bundled example with many defects seeded at once: each is found.
+#[test]
+fn the_bundled_example_with_seeded_defects_triggers_the_rules() {
+    let repo = Repo::copy_of(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("plans"));
+    let po = "plans/payment-orders.kdl";
+    let edits: &[(&str, &str, &str, &str)] = &[
+        ("COV001", "inventory/client.kdl", "system ", "system spare-pc {\n    name \"Spare PC\"\n    side client\n    operator hpb\n    owner anna.schmidt\n}\n\nsystem "),
+        ("COV002", po, "responsible client=sabine.krueger provider=claudia.lange", "responsible client=sabine.krueger"),
+        ("COV003", "inventory/provider.kdl", "owner jens.hoffmann", "owner michael.wagner"),
+        ("COV004", "inventory/interfaces.kdl", "contacts client=lars.petersen provider=tobias.schmitz", "contacts client=lars.petersen"),
+        ("COV005", "inventory/provider.kdl", "protection confidentiality=high integrity=very-high", "protection confidentiality=high"),
+        ("COV007", "inventory/provider.kdl", "    acknowledged by=michael.wagner date=\"2026-03-02\"\n", ""),
+        ("ESC002", po, "level 2 notify=sabine.krueger within=\"30m\"", "level 2 notify=sabine.krueger within=\"10m\""),
+        ("ESC009", po, "level 3 notify=michael.wagner", "level 3 notify=rzn-duty-desk"),
+        ("SCN001", "plans/core-banking.kdl", "scenario wrong-interest-run cause=application ", "scenario wrong-interest-run "),
+        ("SCN003", po, "        fault-in client\n", ""),
+        ("SCN004", po, "scenario journal-volume-full cause=technical affects-others=#false", "scenario journal-volume-full cause=technical affects-others=#true"),
+        ("SCN005", "plans/core-banking.kdl", "cause=interface affects-others=#false resolver=joint", "cause=interface affects-others=#false"),
+        ("SCN006", po, "        contacts sabine.krueger jens.hoffmann\n", ""),
+        ("SCN008", po, "step \"Put the affected file", "step \"Edit or delete payment orders in the payment hub database; put the affected file"),
+        ("BAK003", "plans/payroll.kdl", "media dedicated", "media shared"),
+        ("BAK004", po, "schedule every=\"15m\"", "schedule every=\"1h\""),
+        ("OBJ001", "inventory/provider.kdl", "mtpd \"4h\"", "mtpd \"2h\""),
+        ("OBJ002", po, "objective payment-hub rto=\"2h\"", "objective payment-hub rto=\"3h\""),
+        ("EXR002", "plans/payroll.kdl", "exercise tabletop every=\"12mo\"", "exercise tabletop every=\"36mo\""),
+        ("CON001", "contracts/msa.kdl", "revision 3 effective=\"2026-03-01\"", "revision 3 effective=\"2025-03-01\""),
+        ("CON002", "plans/wan-connectivity.kdl", "    contract msa revision=3\n", ""),
+        ("CFG002", "contingent.kdl", "name ", "rule XYZ001 severity=off\nname "),
+    ];
+    for (_, file, from, to) in edits {
+        repo.edit(file, from, to);
+    }
+    repo.write(
+        "exercises/seeded.kdl",
+        "exercise seeded {\n    plan payroll\n    kind tabletop\n    date \"2026-10-01\"\n    participants dirk.hansen\n    result passed-with-findings\n    finding \"x\" owner=dirk.hansen due=\"2026-10-15\" status=open\n}\n",
+    );
+    let (_, report) = repo.check_json();
+    let codes: Vec<String> = findings(&report, &repo).into_iter().map(|(c, _, _)| c).collect();
+    let mut missing: Vec<&str> = edits.iter().map(|(c, ..)| *c).filter(|c| !codes.iter().any(|x| x == c)).collect();
+    for extra in ["EXR003", "EXR006"] {
+        if !codes.iter().any(|x| x == extra) {
+            missing.push(extra);
+        }
+    }
+    assert!(missing.is_empty(), "not found: {missing:?} in {codes:?}");
+}

@@ -1,15 +1,488 @@
 //! `contingent sign`, `contingent signoffs`, `contingent digest`.
 
+use std::fmt::Write as _;
 use std::path::Path;
 
-pub fn sign(_args: &crate::cli::SignArgs) -> Result<u8, String> {
-    Err("`contingent sign` is not available yet".into())
+use crate::check::{self, Checked, Context};
+use crate::cli::{Party, SignArgs, SignoffsArgs, TableFormat};
+use crate::commands::check::find_root;
+use crate::diagnostic::{did_you_mean, Diagnostic, Severity};
+use crate::exit;
+use crate::format::Kind;
+use crate::model::{Located, Model, PartyRole, Plan, Side};
+use crate::render::{self, Report};
+use crate::rules::Family;
+use crate::signoff::statement::{self, party_word, Statement};
+use crate::signoff::{self, record, ssh_keygen, sshsig, State};
+use crate::source::worktree::WorkTree;
+use crate::units::Date;
+
+/// How paths are shown: relative to the current folder when the repository is below it.
+fn path_prefix(root: &Path) -> String {
+    let cwd = std::env::current_dir().ok().and_then(|c| c.canonicalize().ok());
+    match cwd.as_deref().and_then(|c| root.strip_prefix(c).ok()) {
+        Some(rel) if rel.as_os_str().is_empty() => String::new(),
+        Some(rel) => format!("{}/", rel.to_string_lossy().replace('\\', "/")),
+        None => format!("{}/", root.display()),
+    }
 }
 
-pub fn signoffs(_args: &crate::cli::SignoffsArgs) -> Result<u8, String> {
-    Err("`contingent signoffs` is not available yet".into())
+fn load(root: &Path, as_of: Date) -> Result<Checked, String> {
+    let source = WorkTree::new(root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;
+    Ok(check::check(&source, &Context { as_of, staged: false }))
 }
 
-pub fn digest(_plan: &str, _repo: &Path) -> Result<u8, String> {
-    Err("`contingent digest` is not available yet".into())
+/// The plan with this id, or why there is none.
+fn find_plan<'m>(checked: &'m Checked, id: &str) -> Result<&'m Located<Plan>, String> {
+    let model = &checked.loaded.model;
+    if let Some(p) = model.plans.iter().find(|p| p.id.value == id) {
+        return Ok(p);
+    }
+    if checked.loaded.broken.contains(&(Kind::Plan, id.to_string())) {
+        return Err(format!("plan `{id}` has errors: run `contingent check` and fix them first"));
+    }
+    let hint = did_you_mean(id, model.plans.iter().map(|p| p.id.value.as_str()))
+        .map(|s| format!(": did you mean `{s}`?"))
+        .unwrap_or_else(|| {
+            let ids: Vec<&str> = model.plans.iter().map(|p| p.id.value.as_str()).collect();
+            if ids.is_empty() {
+                " (the repository has no plans)".into()
+            } else {
+                format!(" (plans: {})", ids.join(", "))
+            }
+        });
+    Err(format!("no plan is named `{id}`{hint}"))
+}
+
+fn party_id(model: &Model, side: Side) -> Option<String> {
+    let role = if side == Side::Client { PartyRole::Client } else { PartyRole::Provider };
+    let config = model.config.as_ref()?;
+    let mut it = config.party.iter().filter(|p| *p.role == role);
+    let first = it.next()?;
+    it.next().is_none().then(|| first.id.value.clone())
+}
+
+/// `contingent digest PLAN`: the canonical digest, one line.
+pub fn digest(plan: &str, repo: &Path) -> Result<u8, String> {
+    let root = find_root(repo)?;
+    let checked = load(&root, Date::today_utc())?;
+    let p = find_plan(&checked, plan)?;
+    super::print(&format!("{}\n", p.digest))?;
+    Ok(exit::CLEAN)
+}
+
+/// `contingent sign PLAN --party P --as CONTACT [--key PATH]`.
+pub fn sign(args: &SignArgs) -> Result<u8, String> {
+    let date = match crate::clock::explicit(args.as_of.as_deref())? {
+        Some(c) => c.today,
+        None => Date::today_utc(),
+    };
+    let root = find_root(&args.repo)?;
+    let checked = load(&root, date)?;
+    let model = &checked.loaded.model;
+    let files = &checked.loaded.files;
+    let plan = find_plan(&checked, &args.plan)?;
+    let side = match args.party {
+        Party::Client => Side::Client,
+        Party::Provider => Side::Provider,
+    };
+    let party = party_word(side);
+
+    // 1. the plan must be free of errors (sign-off findings aside: they are what signing fixes)
+    let subject = format!("plan:{}", plan.id.value);
+    let errors: Vec<Diagnostic> = checked
+        .diagnostics()
+        .iter()
+        .filter(|d| d.severity == Severity::Error && d.counts() && d.rule.family != Family::Signoff)
+        .filter(|d| d.location.is_some_and(|l| l.file == plan.file) || d.subject.as_deref() == Some(subject.as_str()))
+        .cloned()
+        .collect();
+    if !errors.is_empty() {
+        let report = Report {
+            files,
+            diagnostics: &errors,
+            path_prefix: path_prefix(&root),
+            as_of: date,
+            as_of_source: "the signing date",
+            files_checked: files.len(),
+        };
+        super::print_styled(&render::human::render(&report))?;
+        return Err(format!(
+            "refusing to sign plan `{}`: it has {} error{} (above); fix {} and sign again",
+            plan.id.value,
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" },
+            if errors.len() == 1 { "it" } else { "them" }
+        ));
+    }
+
+    // 2. the signer must be able to sign for the party
+    let Some(party_id) = party_id(model, side) else {
+        return Err(format!("contingent.kdl names no single party with role={party}: fix the configuration first"));
+    };
+    let Some(signer) = model.contacts.iter().find(|c| c.id.value == args.signer) else {
+        let hint = did_you_mean(&args.signer, model.contacts.iter().map(|c| c.id.value.as_str()))
+            .map(|s| format!(": did you mean `{s}`?"))
+            .unwrap_or_default();
+        return Err(format!("no contact is named `{}`{hint}", args.signer));
+    };
+    if signer.party.value != party_id {
+        return Err(format!(
+            "{} is a contact of {}, not of the {party} ({party_id}): they cannot sign for the {party}",
+            signer.id.value, signer.party.value
+        ));
+    }
+    if !signer.may_approve {
+        return Err(format!(
+            "{} may not approve plans: their contact entry lacks `may-approve #true`",
+            signer.id.value
+        ));
+    }
+    if signer.key.is_empty() {
+        return Err(format!(
+            "{} has no signing key: add the public key to the contact (`key \"ssh-ed25519 AAAA...\"`) first",
+            signer.id.value
+        ));
+    }
+
+    // 3. the key
+    let key = ssh_keygen::signing_key(&root, args.key.as_deref())?;
+    if let Some(public) = ssh_keygen::public_key(&key) {
+        let listed = signer.key.iter().find(|k| sshsig::parse_public_key(&k.key.value).ok().as_ref() == Some(&public));
+        match listed {
+            None => {
+                return Err(format!(
+                    "the key {} is not listed for {}: add it to the contact (`key \"{}\"`) or sign with a listed key (--key PATH)",
+                    sshsig::fingerprint(&public),
+                    signer.id.value,
+                    sshsig::openssh(&public)
+                ));
+            }
+            Some(k) => {
+                let after = k.valid_after.as_ref().is_none_or(|a| a.value <= date);
+                let before = k.valid_before.as_ref().is_none_or(|b| date < b.value);
+                if !(after && before) {
+                    return Err(format!(
+                        "the key {} of {} is not valid on {date} (see its valid-after and valid-before)",
+                        sshsig::fingerprint(&public),
+                        signer.id.value
+                    ));
+                }
+            }
+        }
+    }
+
+    // 4. sign
+    let statement = Statement {
+        plan: plan.id.value.clone(),
+        digest: plan.digest.clone(),
+        party: side,
+        signer: signer.id.value.clone(),
+        date,
+    };
+    let armour = ssh_keygen::sign(&ssh_keygen::program(&root), &key, statement::NAMESPACE, &statement.message())?;
+    let text = record::render(&statement, &armour);
+
+    // 5. verify what was made, exactly as `check` will
+    let config = model.config.as_ref().map(|c| c.paths.signoffs.clone()).unwrap_or_else(|| "signoffs".into());
+    let folder = crate::source::normalise_dir(&config);
+    let rel = if folder == "." { format!("{}.kdl", plan.id.value) } else { format!("{folder}/{}.kdl", plan.id.value) };
+    let path = root.join(&rel);
+    let existing = match std::fs::symlink_metadata(&path) {
+        Ok(m) if m.file_type().is_symlink() || !m.is_file() => {
+            return Err(format!("{rel} is not a regular file: refusing to write it"));
+        }
+        Ok(_) => Some(std::fs::read_to_string(&path).map_err(|e| format!("cannot read {rel}: {e}"))?),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(format!("cannot read {rel}: {e}")),
+    };
+    // records this one supersedes: same plan and party in this file, of another version or by
+    // the same signer
+    let mut remove = Vec::new();
+    let mut others_elsewhere = Vec::new();
+    if let Some(text) = &existing {
+        let file_id = (0..files.len() as u32)
+            .map(crate::diagnostic::FileId)
+            .find(|&f| files.get(f).path == rel && files.get(f).text == *text);
+        let file_errors = file_id.is_some_and(|f| {
+            checked.diagnostics().iter().any(|d| {
+                d.severity == Severity::Error
+                    && d.rule.family != Family::Signoff
+                    && d.location.is_some_and(|l| l.file == f)
+            })
+        });
+        if file_errors {
+            return Err(format!("{rel} has errors: run `contingent check`, fix them, and sign again"));
+        }
+        let mut diags = Vec::new();
+        let nodes = crate::syntax::parse(crate::diagnostic::FileId(0), text, &mut diags)
+            .ok_or_else(|| format!("{rel} does not parse: run `contingent check`"))?;
+        for s in &model.signoffs {
+            if Some(s.file) != file_id || s.plan.value != plan.id.value || *s.party != side {
+                continue;
+            }
+            if s.digest.value != plan.digest || s.signer.value == signer.id.value {
+                if let Some(n) = nodes.iter().find(|n| n.span.start <= s.head.start && s.head.start < n.span.end) {
+                    remove.push(n.span);
+                }
+            }
+        }
+    }
+    for s in &model.signoffs {
+        let p = &files.get(s.file).path;
+        if s.plan.value == plan.id.value && *p != rel && !others_elsewhere.contains(p) {
+            others_elsewhere.push(p.clone());
+        }
+    }
+    let new_text = record::replace(existing.as_deref().unwrap_or(&record::header(&plan.id.value)), &remove, &text);
+    verify_new_record(&root, &rel, &new_text, date, &statement)?;
+
+    // 6. write: a temporary file next to the target, then rename
+    std::fs::create_dir_all(path.parent().unwrap_or(&root))
+        .map_err(|e| format!("cannot create the folder for {rel}: {e}"))?;
+    let tmp = path.with_extension("kdl.tmp");
+    std::fs::write(&tmp, &new_text).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
+    std::fs::rename(&tmp, &path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("cannot write {rel}: {e}")
+    })?;
+
+    let mut out = format!(
+        "signed plan `{}` ({}) for the {party} as {} on {date}\nwrote {}{rel}",
+        plan.id.value,
+        plan.digest,
+        signer.id.value,
+        path_prefix(&root)
+    );
+    if !remove.is_empty() {
+        let _ = write!(
+            out,
+            " (replacing {} older sign-off{} of the {party})",
+            remove.len(),
+            if remove.len() == 1 { "" } else { "s" }
+        );
+    }
+    out.push('\n');
+    for p in others_elsewhere {
+        let _ = writeln!(out, "note: {p} also holds sign-offs of plan `{}`; it was not changed", plan.id.value);
+    }
+    let other = if side == Side::Client { Side::Provider } else { Side::Client };
+    let after = load(&root, date)?;
+    let eval = signoff::evaluate(&after.loaded.model, &after.loaded.files, &Context { as_of: date, staged: false });
+    if let Some(state) = eval.plans.iter().find(|p| p.plan == plan.id.value) {
+        let o = if other == Side::Client { &state.client } else { &state.provider };
+        if state.approved {
+            let _ = writeln!(out, "plan `{}` is approved by the client and the provider", plan.id.value);
+        } else if o.state != State::Signed {
+            let _ = writeln!(
+                out,
+                "the {} has still to sign: contingent sign {} --party {} --as <contact>",
+                party_word(other),
+                plan.id.value,
+                party_word(other)
+            );
+        }
+    }
+    super::print(&out)?;
+    Ok(exit::CLEAN)
+}
+
+/// Checks the new file's text as `check` would, with the new file in place, before anything is
+/// written: the new record must be valid.
+fn verify_new_record(root: &Path, rel: &str, text: &str, date: Date, statement: &Statement) -> Result<(), String> {
+    struct Overlay<'a> {
+        inner: WorkTree,
+        rel: &'a str,
+        text: &'a str,
+    }
+    impl crate::source::Source for Overlay<'_> {
+        fn list(&self, dir: &str) -> Vec<crate::source::Listed> {
+            let mut l = self.inner.list(dir);
+            let prefix = if dir == "." { String::new() } else { format!("{dir}/") };
+            let f = crate::source::Listed::File(self.rel.to_string());
+            if self.rel.starts_with(&prefix) && !l.contains(&f) {
+                l.push(f);
+                l.sort_by(|a, b| listed_path(a).cmp(listed_path(b)));
+            }
+            l
+        }
+        fn read(&self, path: &str, limit: u64) -> crate::source::Read {
+            if path == self.rel {
+                crate::source::Read::Bytes(self.text.as_bytes().to_vec())
+            } else {
+                self.inner.read(path, limit)
+            }
+        }
+        fn describe(&self) -> String {
+            self.inner.describe()
+        }
+    }
+    fn listed_path(l: &crate::source::Listed) -> &str {
+        match l {
+            crate::source::Listed::File(p) => p,
+            crate::source::Listed::SymlinkOutside { path, .. } => path,
+        }
+    }
+    let inner = WorkTree::new(root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;
+    let checked = check::check(&Overlay { inner, rel, text }, &Context { as_of: date, staged: false });
+    let model = &checked.loaded.model;
+    let files = &checked.loaded.files;
+    let mine = model.signoffs.iter().find(|s| {
+        files.get(s.file).path == rel
+            && s.plan.value == statement.plan
+            && s.signer.value == statement.signer
+            && *s.party == statement.party
+            && s.digest.value == statement.digest
+    });
+    let Some(mine) = mine else {
+        return Err(format!("the new record in {rel} did not load: this is a bug in contingent"));
+    };
+    let within = |l: &crate::diagnostic::Location| {
+        l.file == mine.file && mine.head.start <= l.span.start && l.span.start <= mine.signature.span.end
+    };
+    let problems: Vec<String> = checked
+        .diagnostics()
+        .iter()
+        .filter(|d| d.severity == Severity::Error && d.location.as_ref().is_some_and(within))
+        .map(|d| format!("{}: {}", d.rule.code, d.message))
+        .collect();
+    if !problems.is_empty() {
+        return Err(format!("the new sign-off does not verify, so it was not written: {}", problems.join("; ")));
+    }
+    Ok(())
+}
+
+/// `contingent signoffs`: each plan's state for client and provider.
+pub fn signoffs(args: &SignoffsArgs) -> Result<u8, String> {
+    let root = find_root(&args.path)?;
+    let clock = crate::clock::resolve(args.as_of.as_deref(), &root)?;
+    let checked = load(&root, clock.today)?;
+    let files = &checked.loaded.files;
+    let eval = signoff::evaluate(&checked.loaded.model, files, &Context { as_of: clock.today, staged: false });
+    let prefix = path_prefix(&root);
+    let place = |l: &crate::diagnostic::Location| {
+        let f = files.get(l.file);
+        (format!("{prefix}{}", f.path), f.line_col(l.span.start).0)
+    };
+    let cell = |p: &signoff::PartyState| -> String {
+        match p.approvals.first() {
+            Some(a) if p.approvals.len() > 1 && p.state == State::Signed => {
+                let names: Vec<&str> = p.approvals.iter().map(|a| a.signer.as_str()).collect();
+                format!("{} {} {}", p.state.word(), names.join(", "), a.date)
+            }
+            Some(a) => format!("{} {} {}", p.state.word(), a.signer, a.date),
+            None => p.state.word().to_string(),
+        }
+    };
+    let out = match args.format {
+        TableFormat::Json => {
+            let party = |p: &signoff::PartyState| {
+                serde_json::json!({
+                    "state": p.state,
+                    "signoffs": p.approvals.iter().map(|a| {
+                        let (file, line) = place(&a.location);
+                        serde_json::json!({"signer": a.signer, "date": a.date.to_string(), "digest": a.digest, "file": file, "line": line})
+                    }).collect::<Vec<_>>(),
+                    "problems": p.problems,
+                })
+            };
+            let plans: Vec<serde_json::Value> = eval
+                .plans
+                .iter()
+                .map(|p| {
+                    let (file, line) = place(&p.location);
+                    serde_json::json!({
+                        "plan": p.plan,
+                        "file": file,
+                        "line": line,
+                        "digest": p.digest,
+                        "approved": p.approved,
+                        "problem": p.problem,
+                        "client": party(&p.client),
+                        "provider": party(&p.provider),
+                    })
+                })
+                .collect();
+            let doc = serde_json::json!({
+                "version": 1,
+                "as_of": clock.today.to_string(),
+                "as_of_source": clock.source,
+                "namespace": statement::NAMESPACE,
+                "plans": plans,
+            });
+            let mut s = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?;
+            s.push('\n');
+            s
+        }
+        TableFormat::Markdown => {
+            let mut s = String::from("| plan | approved | client | provider |\n|---|---|---|---|\n");
+            for p in &eval.plans {
+                let _ = writeln!(
+                    s,
+                    "| `{}` | {} | {} | {} |",
+                    p.plan,
+                    if p.approved { "yes" } else { "**no**" },
+                    cell(&p.client),
+                    cell(&p.provider)
+                );
+            }
+            s.push_str(&notes(&eval, &place));
+            s
+        }
+        TableFormat::Table => {
+            let rows: Vec<[String; 4]> = eval
+                .plans
+                .iter()
+                .map(|p| {
+                    [p.plan.clone(), if p.approved { "yes" } else { "no" }.into(), cell(&p.client), cell(&p.provider)]
+                })
+                .collect();
+            let header = ["plan".to_string(), "approved".into(), "client".into(), "provider".into()];
+            let mut widths = [0usize; 4];
+            for r in std::iter::once(&header).chain(&rows) {
+                for (w, c) in widths.iter_mut().zip(r) {
+                    *w = (*w).max(c.chars().count());
+                }
+            }
+            let mut s = String::new();
+            for r in std::iter::once(&header).chain(&rows) {
+                let line: Vec<String> = r.iter().zip(widths).map(|(c, w)| format!("{c:<w$}")).collect();
+                let _ = writeln!(s, "{}", line.join("  ").trim_end());
+            }
+            if eval.plans.is_empty() {
+                s.push_str("(no plans)\n");
+            }
+            s.push_str(&notes(&eval, &place));
+            s
+        }
+    };
+    super::print(&out)?;
+    Ok(exit::CLEAN)
+}
+
+/// Lines under a table: what is wrong with invalid sign-offs and unapproved plans.
+fn notes(eval: &signoff::Evaluation, place: &dyn Fn(&crate::diagnostic::Location) -> (String, usize)) -> String {
+    let mut s = String::new();
+    for p in &eval.plans {
+        if let Some(problem) = &p.problem {
+            let _ = writeln!(s, "\n{}: {problem}", p.plan);
+        }
+        for (side, st) in [(Side::Client, &p.client), (Side::Provider, &p.provider)] {
+            for problem in &st.problems {
+                let _ = writeln!(s, "\n{} ({}): invalid sign-off: {problem}", p.plan, party_word(side));
+            }
+            if st.state == State::Stale {
+                let (file, line) = place(&p.location);
+                let _ = writeln!(
+                    s,
+                    "\n{} ({}): changed since signed ({file}:{line} is now {}, the sign-off is for {})",
+                    p.plan,
+                    party_word(side),
+                    signoff::short_digest(&p.digest),
+                    signoff::short_digest(&st.approvals[0].digest)
+                );
+            }
+        }
+    }
+    s
 }

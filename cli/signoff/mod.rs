@@ -1,13 +1,652 @@
-//! Sign-off: the canonical digest of a plan, the signed statement, SSH signature verification.
+//! Sign-off: the canonical digest of a plan, the signed statement, SSH signature verification,
+//! and each plan's approval state. docs/signoff.md is the specification; this module implements
+//! it.
+//!
+//! Verification of one record, in order (the first failure is the record's one finding):
+//! 1. the armoured signature decodes, canonically (`SIG004`);
+//! 2. its namespace is [`statement::NAMESPACE`] (`SIG005`);
+//! 3. it verifies over the stored statement with the key it names; if not, over the statement
+//!    the record's fields give (`SIG010`), over another record's statement (`SIG012`), else
+//!    `SIG003`;
+//! 4. the stored statement is well-formed (`SIG010`), names the record's plan (`SIG012`) and
+//!    says what the record's fields say (`SIG009`);
+//! 5. the key is one of the signer's keys (`SIG006`), valid on the signing date (`SIG007`);
+//! 6. the signer may approve, for that party (`SIG008`).
+//!
+//! A plan is approved when valid client and provider sign-offs of its current digest exist, by
+//! different contacts with different keys (`SIG011`); otherwise `SIG002` (stale) or `SIG001`.
 
 pub mod digest;
+pub mod record;
+pub mod ssh_keygen;
+pub mod sshsig;
+pub mod statement;
+
+use std::collections::HashMap;
+
+use ssh_key::public::KeyData;
 
 use crate::check::Context;
-use crate::diagnostic::Diagnostic;
-use crate::model::Model;
+use crate::diagnostic::{Diagnostic, FileId, Location, Severity, Span};
+use crate::model::{Contact, Located, Model, PartyRole, Plan, Side, SigningKey, Signoff};
+use crate::rules;
 use crate::source::Files;
+use crate::units::Date;
+use statement::{party_word, Statement};
 
 /// Verifies every plan's sign-offs and reports what is missing, stale or invalid.
 pub fn check(model: &Model, files: &Files, ctx: &Context, diags: &mut Vec<Diagnostic>) {
-    let _ = (model, files, ctx, diags);
+    diags.extend(evaluate(model, files, ctx).diagnostics);
+}
+
+/// A party's state for one plan.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    /// A valid sign-off of the current content.
+    Signed,
+    /// Valid sign-offs, but only of older content.
+    Stale,
+    /// Sign-off records exist, but none is valid.
+    Invalid,
+    /// No sign-off record.
+    Missing,
+}
+
+impl State {
+    pub fn word(self) -> &'static str {
+        match self {
+            State::Signed => "signed",
+            State::Stale => "stale",
+            State::Invalid => "invalid",
+            State::Missing => "missing",
+        }
+    }
+}
+
+/// One sign-off as the state reports it.
+#[derive(Clone, Debug)]
+pub struct Approval {
+    pub signer: String,
+    pub date: Date,
+    pub digest: String,
+    pub location: Location,
+}
+
+#[derive(Clone, Debug)]
+pub struct PartyState {
+    pub state: State,
+    /// Signed: the valid sign-offs of the current content. Stale: the valid sign-offs of older
+    /// content, newest first. Invalid and missing: empty.
+    pub approvals: Vec<Approval>,
+    /// Why records of this party are invalid (one line per record).
+    pub problems: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct PlanState {
+    pub plan: String,
+    pub location: Location,
+    pub digest: String,
+    pub approved: bool,
+    pub client: PartyState,
+    pub provider: PartyState,
+    /// Why a plan signed by both parties is still not approved (the same person signed twice).
+    pub problem: Option<String>,
+}
+
+pub struct Evaluation {
+    /// Every plan that loaded, in model order.
+    pub plans: Vec<PlanState>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A contact's usable key.
+struct Key<'m> {
+    contact: &'m Located<Contact>,
+    entry: &'m SigningKey,
+    data: KeyData,
+}
+
+/// A record that passed every check.
+struct Valid<'m> {
+    record: &'m Located<Signoff>,
+    key: KeyData,
+}
+
+struct Ctx<'m> {
+    model: &'m Model,
+    files: &'m Files,
+    client: Option<&'m str>,
+    provider: Option<&'m str>,
+    contacts: HashMap<&'m str, &'m Located<Contact>>,
+    keys: Vec<Key<'m>>,
+}
+
+impl<'m> Ctx<'m> {
+    fn party_id(&self, side: Side) -> Option<&'m str> {
+        match side {
+            Side::Client => self.client,
+            Side::Provider => self.provider,
+        }
+    }
+    fn party_label(&self, side: Side) -> String {
+        match self.party_id(side) {
+            Some(id) => format!("the {} ({id})", party_word(side)),
+            None => format!("the {}", party_word(side)),
+        }
+    }
+    fn place(&self, file: FileId, span: Span) -> String {
+        let f = self.files.get(file);
+        let (line, _) = f.line_col(span.start);
+        format!("{}:{line}", f.path)
+    }
+}
+
+/// Every plan's approval state, and the findings.
+pub fn evaluate(model: &Model, files: &Files, ctx: &Context) -> Evaluation {
+    let mut diags = Vec::new();
+    let role = |r: PartyRole| -> Option<&str> {
+        let config = model.config.as_ref()?;
+        let mut it = config.party.iter().filter(|p| *p.role == r);
+        let first = it.next()?;
+        it.next().is_none().then_some(first.id.value.as_str())
+    };
+    let mut c = Ctx {
+        model,
+        files,
+        client: role(PartyRole::Client),
+        provider: role(PartyRole::Provider),
+        contacts: HashMap::new(),
+        keys: Vec::new(),
+    };
+    for contact in &model.contacts {
+        c.contacts.entry(contact.id.value.as_str()).or_insert(contact);
+        read_keys(contact, &mut c.keys, &mut diags);
+    }
+
+    let plans: HashMap<&str, &Located<Plan>> = model.plans.iter().map(|p| (p.id.value.as_str(), p)).collect();
+    let mut valid: HashMap<&str, Vec<Valid>> = HashMap::new();
+    let mut invalid: HashMap<(&str, Side), Vec<String>> = HashMap::new();
+    for record in &model.signoffs {
+        if !plans.contains_key(record.plan.value.as_str()) {
+            continue; // an unknown or broken plan: reported by the reference check or the plan's own
+        }
+        match verify(&c, record) {
+            Some(Ok(v)) => valid.entry(record.plan.value.as_str()).or_default().push(v),
+            Some(Err(d)) => {
+                invalid.entry((record.plan.value.as_str(), *record.party)).or_default().push(format!(
+                    "{}: {} ({})",
+                    d.rule.code,
+                    d.message,
+                    c.place(record.file, record.head)
+                ));
+                diags.push(d.about("plan", &record.plan.value));
+            }
+            None => {}
+        }
+    }
+
+    let mut states = Vec::new();
+    for plan in &model.plans {
+        let records = valid.remove(plan.id.value.as_str()).unwrap_or_default();
+        states.push(plan_state(&c, ctx, plan, &records, &mut invalid, &mut diags));
+    }
+    Evaluation { plans: states, diagnostics: diags }
+}
+
+fn read_keys<'m>(contact: &'m Located<Contact>, keys: &mut Vec<Key<'m>>, diags: &mut Vec<Diagnostic>) {
+    let mut own: Vec<&KeyData> = Vec::new();
+    let mut parsed = Vec::new();
+    for entry in &contact.key {
+        let bad = |message: String, span: Span| {
+            Diagnostic::new(&rules::SIG_INVALID_KEY, message).at(contact.file, span).about("contact", &contact.id.value)
+        };
+        let data = match sshsig::parse_public_key(&entry.key.value) {
+            Ok(d) => d,
+            Err(e) => {
+                diags.push(
+                    bad(format!("key of {}: {e}", contact.id.value), entry.key.span)
+                        .label("not a usable public key")
+                        .help(
+                        "copy the whole line of the signer's `.pub` file, e.g. \"ssh-ed25519 AAAAC3Nza... name@host\"",
+                    ),
+                );
+                continue;
+            }
+        };
+        if let (Some(after), Some(before)) = (&entry.valid_after, &entry.valid_before) {
+            if after.value >= before.value {
+                diags.push(
+                    bad(
+                        format!(
+                            "key of {} is never valid: valid-after {} is not before valid-before {}",
+                            contact.id.value, after.value, before.value
+                        ),
+                        before.span,
+                    )
+                    .label("no day is left")
+                    .help("valid-before is the first day the key is no longer valid"),
+                );
+                continue;
+            }
+        }
+        parsed.push((entry, data));
+    }
+    for (entry, data) in &parsed {
+        if own.contains(&data) {
+            diags.push(
+                Diagnostic::new(
+                    &rules::SIG_INVALID_KEY,
+                    format!("key {} is listed twice for {}", sshsig::fingerprint(data), contact.id.value),
+                )
+                .at(contact.file, entry.key.span)
+                .label("listed again")
+                .help("list each key once; give one entry the combined validity dates")
+                .about("contact", &contact.id.value),
+            );
+            continue;
+        }
+        own.push(data);
+    }
+    let mut seen: Vec<KeyData> = Vec::new();
+    for (entry, data) in parsed {
+        if seen.contains(&data) {
+            continue;
+        }
+        seen.push(data.clone());
+        keys.push(Key { contact, entry, data });
+    }
+}
+
+/// Why a record is invalid, or the valid record. `None` when the record cannot be judged
+/// (its signer does not exist: reported by the reference check).
+fn verify<'m>(c: &Ctx<'m>, record: &'m Located<Signoff>) -> Option<Result<Valid<'m>, Diagnostic>> {
+    let signer = *c.contacts.get(record.signer.value.as_str())?;
+    let file = record.file;
+    let sig_span = record.signature.span;
+    let resign = format!("contingent sign {} --party {} --as <contact>", record.plan.value, party_word(*record.party));
+    let fields = Statement {
+        plan: record.plan.value.clone(),
+        digest: record.digest.value.clone(),
+        party: *record.party,
+        signer: record.signer.value.clone(),
+        date: record.date.value,
+    };
+
+    // 1. the armour
+    let sig = match sshsig::parse_armour(&record.signature.value) {
+        Ok(s) => s,
+        Err(e) => {
+            return Some(Err(Diagnostic::new(&rules::SIG_MALFORMED, format!("the signature cannot be read: {e}"))
+                .at(file, sig_span)
+                .label("not a valid SSH signature")
+                .help(format!("delete this record and sign again: `{resign}`"))));
+        }
+    };
+    // 2. the namespace
+    if sig.namespace() != statement::NAMESPACE {
+        return Some(Err(Diagnostic::new(
+            &rules::SIG_NAMESPACE,
+            format!(
+                "the signature was made in the SSH signature namespace `{}`, not `{}`: it was not made as a sign-off",
+                sig.namespace(),
+                statement::NAMESPACE
+            ),
+        )
+        .at(file, sig_span)
+        .label(format!("namespace `{}`", sig.namespace()))
+        .help(format!("sign with `{resign}`, which signs in the namespace `{}`", statement::NAMESPACE))));
+    }
+    // 3. the signature over the stored statement
+    let stored = &record.statement.value;
+    if !sshsig::verifies(&sig, &statement::message(stored)) {
+        let from_fields = fields.text();
+        if *stored != from_fields && sshsig::verifies(&sig, &fields.message()) {
+            return Some(Err(Diagnostic::new(
+                &rules::SIG_STATEMENT_EDITED,
+                format!(
+                    "the statement was edited after signing: the signature verifies over the statement the record's fields give, not over the stored one{}",
+                    first_difference(stored, &from_fields)
+                ),
+            )
+            .at(file, record.statement.span)
+            .label("not the signed statement")
+            .help("restore the statement (it must say what the record's fields say), or sign again")));
+        }
+        for other in &c.model.signoffs {
+            if std::ptr::eq(other, record) || other.statement.value == *stored {
+                continue;
+            }
+            if sshsig::verifies(&sig, &statement::message(&other.statement.value)) {
+                return Some(Err(Diagnostic::new(
+                    &rules::SIG_COPIED,
+                    format!(
+                        "this signature was made for another sign-off's statement (plan `{}`, {} {} on {}), not for this one: it was copied",
+                        other.plan.value,
+                        party_word(*other.party),
+                        other.signer.value,
+                        other.date.value
+                    ),
+                )
+                .at(file, sig_span)
+                .label("copied signature")
+                .with_label(other.file, other.signature.span, "the signature was made for this record")
+                .help(format!("a signature approves one statement only; sign this plan with `{resign}`"))));
+            }
+        }
+        return Some(Err(Diagnostic::new(
+            &rules::SIG_BAD_SIGNATURE,
+            format!(
+                "the signature does not verify over the statement with the key it names ({}): the signature or the statement was changed after signing",
+                sshsig::fingerprint(sig.public_key())
+            ),
+        )
+        .at(file, sig_span)
+        .label("bad signature")
+        .with_label(file, record.statement.span, "the statement")
+        .help(format!("delete this record and sign again: `{resign}`"))));
+    }
+    // 4. the statement says what the record says
+    let signed = match Statement::parse(stored) {
+        Ok(s) => s,
+        Err(e) => {
+            return Some(Err(Diagnostic::new(
+                &rules::SIG_STATEMENT_EDITED,
+                format!("the signed statement is not a sign-off statement: {e}"),
+            )
+            .at(file, record.statement.span)
+            .label("not a sign-off statement")
+            .help(format!("sign with `{resign}`, which writes the statement"))));
+        }
+    };
+    if signed.plan != record.plan.value {
+        return Some(Err(Diagnostic::new(
+            &rules::SIG_COPIED,
+            format!(
+                "this signature approves plan `{}`, not `{}`: it was copied from another plan's sign-off",
+                signed.plan, record.plan.value
+            ),
+        )
+        .at(file, record.plan.span)
+        .label(format!("the signed statement names plan `{}`", signed.plan))
+        .with_label(file, record.statement.span, "the signed statement")
+        .help(format!("a signature approves one plan version only; sign this plan with `{resign}`"))));
+    }
+    let mut diffs = Vec::new();
+    if signed.party != *record.party {
+        diffs.push((
+            "party",
+            party_word(*record.party).to_string(),
+            party_word(signed.party).to_string(),
+            record.party.span,
+        ));
+    }
+    if signed.signer != record.signer.value {
+        diffs.push(("signer", record.signer.value.clone(), signed.signer.clone(), record.signer.span));
+    }
+    if signed.date != record.date.value {
+        diffs.push(("date", record.date.value.to_string(), signed.date.to_string(), record.date.span));
+    }
+    if signed.digest != record.digest.value {
+        diffs.push(("digest", record.digest.value.clone(), signed.digest.clone(), record.digest.span));
+    }
+    if let Some((_, _, _, span)) = diffs.first() {
+        let what: Vec<String> = diffs
+            .iter()
+            .map(|(k, rec, st, _)| format!("{k} is {rec} in the record but {st} in the statement"))
+            .collect();
+        return Some(Err(Diagnostic::new(
+            &rules::SIG_MISMATCH,
+            format!("this sign-off was edited after signing: {}", what.join("; ")),
+        )
+        .at(file, *span)
+        .label("not what was signed")
+        .with_label(file, record.statement.span, "the signed statement")
+        .help("restore the record's fields from the statement, or sign again")));
+    }
+    // 5. whose key
+    let key = sig.public_key();
+    let own: Vec<&Key> = c.keys.iter().filter(|k| std::ptr::eq(k.contact, signer) && k.data == *key).collect();
+    if own.is_empty() {
+        let owners: Vec<&Key> = c.keys.iter().filter(|k| k.data == *key).collect();
+        let mut d = match owners.first() {
+            Some(k) => Diagnostic::new(
+                &rules::SIG_UNLISTED_KEY,
+                format!(
+                    "signed with a key of {} ({}), not with a key listed for {}",
+                    k.contact.id.value, k.contact.party.value, signer.id.value
+                ),
+            )
+            .with_label(k.contact.file, k.entry.key.span, format!("the key of {}", k.contact.id.value)),
+            None => Diagnostic::new(
+                &rules::SIG_UNLISTED_KEY,
+                format!("signed with key {}, which is not listed for {}", sshsig::fingerprint(key), signer.id.value),
+            ),
+        };
+        d = d
+            .at(file, sig_span)
+            .label(format!("key {}", sshsig::fingerprint(key)))
+            .with_label(signer.file, signer.head, format!("the keys of {} are listed here", signer.id.value))
+            .help(if owners.is_empty() {
+                format!("if this is {}'s key, add it to the contact: key \"{}\"", signer.id.value, sshsig::openssh(key))
+            } else {
+                format!("each signer signs with their own key: `{resign}`")
+            });
+        return Some(Err(d));
+    }
+    let date = record.date.value;
+    if !own.iter().any(|k| valid_on(k.entry, date)) {
+        let k = own[0];
+        let (why, span) = match (&k.entry.valid_after, &k.entry.valid_before) {
+            (Some(a), _) if date < a.value => (format!("is valid only from {}", a.value), a.span),
+            (_, Some(b)) => (format!("is no longer valid from {}", b.value), b.span),
+            _ => ("is not valid".to_string(), k.entry.key.span),
+        };
+        return Some(Err(Diagnostic::new(
+            &rules::SIG_KEY_NOT_VALID,
+            format!("signed on {date} with a key of {} ({}) that {why}", signer.id.value, sshsig::fingerprint(key)),
+        )
+        .at(file, record.date.span)
+        .label("outside the key's validity")
+        .with_label(k.contact.file, span, "the key's validity")
+        .help(format!("sign again with a key of {} that is valid today", signer.id.value))));
+    }
+    // 6. may the signer approve for this party?
+    let wanted = c.party_id(*record.party);
+    let wrong_party = wanted.is_some_and(|p| signer.party.value != p);
+    if wrong_party || !signer.may_approve {
+        let message = if wrong_party {
+            format!(
+                "{} is a contact of {}, not of {}: they cannot sign for the {}",
+                signer.id.value,
+                signer.party.value,
+                c.party_label(*record.party),
+                party_word(*record.party)
+            )
+        } else {
+            format!("{} may not approve plans: the contact is not marked `may-approve #true`", signer.id.value)
+        };
+        return Some(Err(Diagnostic::new(&rules::SIG_NOT_AUTHORISED, message)
+            .at(file, record.signer.span)
+            .label("not authorised")
+            .with_label(signer.file, signer.head, format!("{} is defined here", signer.id.value))
+            .help(format!(
+                "a sign-off counts when a contact of {} marked `may-approve #true` signs it",
+                c.party_label(*record.party)
+            ))));
+    }
+    Some(Ok(Valid { record, key: key.clone() }))
+}
+
+/// Like Git's allowed-signers: valid from `valid-after` (inclusive) until `valid-before`
+/// (exclusive: the first day the key is no longer valid).
+fn valid_on(k: &SigningKey, date: Date) -> bool {
+    k.valid_after.as_ref().is_none_or(|a| a.value <= date) && k.valid_before.as_ref().is_none_or(|b| date < b.value)
+}
+
+fn first_difference(stored: &str, expected: &str) -> String {
+    for (a, b) in stored.split('\n').zip(expected.split('\n')) {
+        if a != b {
+            return format!(" (it says `{a}` where the signed statement says `{b}`)");
+        }
+    }
+    String::new()
+}
+
+fn plan_state<'m>(
+    c: &Ctx<'m>,
+    ctx: &Context,
+    plan: &'m Located<Plan>,
+    records: &[Valid<'m>],
+    invalid: &mut HashMap<(&'m str, Side), Vec<String>>,
+    diags: &mut Vec<Diagnostic>,
+) -> PlanState {
+    let id = plan.id.value.as_str();
+    let location = Location { file: plan.file, span: plan.head };
+    let approval = |v: &Valid| Approval {
+        signer: v.record.signer.value.clone(),
+        date: v.record.date.value,
+        digest: v.record.digest.value.clone(),
+        location: Location { file: v.record.file, span: v.record.head },
+    };
+    let current = |side: Side| -> Vec<&Valid> {
+        records.iter().filter(|v| *v.record.party == side && v.record.digest.value == plan.digest).collect()
+    };
+    let (cur_client, cur_provider) = (current(Side::Client), current(Side::Provider));
+
+    // Approved: a pair of different people with different keys.
+    let pair = cur_client
+        .iter()
+        .flat_map(|a| cur_provider.iter().map(move |b| (*a, *b)))
+        .find(|(a, b)| a.record.signer.value != b.record.signer.value && a.key != b.key);
+    let mut problem = None;
+    if pair.is_none() && !cur_client.is_empty() && !cur_provider.is_empty() {
+        let (a, b) = (cur_client[0], cur_provider[0]);
+        let how = if a.key == b.key {
+            format!("with the same key {}", sshsig::fingerprint(&a.key))
+        } else {
+            format!("by the same contact {}", a.record.signer.value)
+        };
+        let message = format!(
+            "plan `{id}`: the client's sign-off ({}) and the provider's sign-off ({}) were made {how}: one person cannot approve for both parties",
+            a.record.signer.value, b.record.signer.value
+        );
+        problem = Some(message.clone());
+        diags.push(
+            Diagnostic::new(&rules::SIG_SAME_PERSON, message)
+                .at(b.record.file, b.record.signer.span)
+                .label("the same person as the client's signer")
+                .with_label(a.record.file, a.record.signer.span, "the client's signer")
+                .help("the plan needs sign-offs by two different people, one of each party, each with their own key")
+                .about("plan", id),
+        );
+    }
+
+    let mut party = |side: Side| -> PartyState {
+        let cur = if side == Side::Client { &cur_client } else { &cur_provider };
+        let problems = invalid.remove(&(id, side)).unwrap_or_default();
+        if !cur.is_empty() {
+            return PartyState { state: State::Signed, approvals: cur.iter().map(|v| approval(v)).collect(), problems };
+        }
+        let mut old: Vec<&Valid> = records.iter().filter(|v| *v.record.party == side).collect();
+        old.sort_by_key(|v| std::cmp::Reverse(v.record.date.value));
+        if !old.is_empty() {
+            return PartyState { state: State::Stale, approvals: old.iter().map(|v| approval(v)).collect(), problems };
+        }
+        let state = if problems.is_empty() { State::Missing } else { State::Invalid };
+        PartyState { state, approvals: Vec::new(), problems }
+    };
+    let client = party(Side::Client);
+    let provider = party(Side::Provider);
+    let approved = pair.is_some();
+
+    let lenient = |d: Diagnostic| if ctx.staged { d.severity(Severity::Warning) } else { d };
+    // stale: parties whose newest valid sign-off is of older content
+    let stale: Vec<(Side, &Approval)> = [(Side::Client, &client), (Side::Provider, &provider)]
+        .into_iter()
+        .filter(|(_, p)| p.state == State::Stale)
+        .map(|(s, p)| (s, &p.approvals[0]))
+        .collect();
+    if !stale.is_empty() {
+        let by: Vec<String> =
+            stale.iter().map(|(s, a)| format!("{} ({}) on {}", a.signer, party_word(*s), a.date)).collect();
+        let needs: Vec<&str> = [(Side::Client, &client), (Side::Provider, &provider)]
+            .into_iter()
+            .filter(|(_, p)| p.state != State::Signed)
+            .map(|(s, _)| party_word(s))
+            .collect();
+        let mut d = Diagnostic::new(
+            &rules::SIG_STALE,
+            format!(
+                "plan `{id}` changed since it was signed by {}: needs re-approval by the {}",
+                by.join(" and "),
+                needs.join(" and the ")
+            ),
+        )
+        .at(plan.file, plan.head)
+        .label(format!("now {}", short_digest(&plan.digest)));
+        for (s, a) in &stale {
+            d = d.with_label(
+                a.location.file,
+                a.location.span,
+                format!("signed by {} for the {} ({})", a.signer, party_word(*s), short_digest(&a.digest)),
+            );
+        }
+        let commands: Vec<String> =
+            needs.iter().map(|p| format!("`contingent sign {id} --party {p} --as <contact>`")).collect();
+        diags.push(lenient(
+            d.help(format!("review the change (`git diff`), then sign the new version: {}", commands.join(", ")))
+                .about("plan", id),
+        ));
+    }
+    // missing: parties without any valid sign-off
+    let missing: Vec<(Side, &PartyState)> = [(Side::Client, &client), (Side::Provider, &provider)]
+        .into_iter()
+        .filter(|(_, p)| matches!(p.state, State::Missing | State::Invalid))
+        .collect();
+    if !missing.is_empty() {
+        let who: Vec<String> = missing.iter().map(|(s, _)| c.party_label(*s)).collect();
+        let invalid_note = if missing.iter().any(|(_, p)| p.state == State::Invalid) {
+            " (its sign-off records are invalid, reported on their own)"
+        } else {
+            ""
+        };
+        let approvers: Vec<String> = missing
+            .iter()
+            .map(|(s, _)| {
+                let names: Vec<&str> = c
+                    .model
+                    .contacts
+                    .iter()
+                    .filter(|k| k.may_approve && Some(k.party.value.as_str()) == c.party_id(*s) && !k.key.is_empty())
+                    .map(|k| k.id.value.as_str())
+                    .collect();
+                let p = party_word(*s);
+                if names.is_empty() {
+                    format!(
+                        "`contingent sign {id} --party {p} --as <contact>` (no {p} contact has `may-approve #true` and a `key` yet)"
+                    )
+                } else {
+                    format!("`contingent sign {id} --party {p} --as <contact>` ({})", names.join(", "))
+                }
+            })
+            .collect();
+        diags.push(lenient(
+            Diagnostic::new(
+                &rules::SIG_MISSING,
+                format!("plan `{id}` is not approved: no valid sign-off by {}{invalid_note}", who.join(" or by ")),
+            )
+            .at(plan.file, plan.head)
+            .label("not approved")
+            .help(format!("after review, sign it: {}", approvers.join("; ")))
+            .about("plan", id),
+        ));
+    }
+    PlanState { plan: id.to_string(), location, digest: plan.digest.clone(), approved, client, provider, problem }
+}
+
+/// `sha256:0123abcd…`, for labels.
+pub fn short_digest(d: &str) -> String {
+    d.get(..15).map(|s| format!("{s}…")).unwrap_or_else(|| d.to_string())
 }

@@ -1,0 +1,149 @@
+//! The signed statement: six lines that bind a plan's canonical digest to a party, a signer and a
+//! date. The exact format is specified in docs/signoff.md; this is its only implementation.
+
+use crate::model::Side;
+use crate::units::Date;
+
+/// The SSH signature namespace of sign-offs (`ssh-keygen -Y sign -n ...`). It is part of the
+/// signed data, so a signature made for Git commits, files or any other tool never verifies here.
+pub const NAMESPACE: &str = "signoff@contingent.dev";
+
+/// The first line of every statement: names the tool and the statement version.
+pub const HEADER: &str = "contingent-signoff-v1";
+
+/// What a sign-off signs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    pub plan: String,
+    pub digest: String,
+    pub party: Side,
+    pub signer: String,
+    pub date: Date,
+}
+
+pub fn party_word(side: Side) -> &'static str {
+    match side {
+        Side::Client => "client",
+        Side::Provider => "provider",
+    }
+}
+
+impl Statement {
+    /// The statement as stored in a record: the six lines joined by LF, without a final LF.
+    pub fn text(&self) -> String {
+        format!(
+            "{HEADER}\nplan {}\ndigest {}\nparty {}\nsigner {}\ndate {}",
+            self.plan,
+            self.digest,
+            party_word(self.party),
+            self.signer,
+            self.date
+        )
+    }
+
+    /// The bytes that are signed: the stored text and one final LF.
+    pub fn message(&self) -> Vec<u8> {
+        message(&self.text())
+    }
+
+    /// Parses a stored statement exactly: the six lines in order, single spaces, nothing else.
+    pub fn parse(text: &str) -> Result<Statement, String> {
+        let lines: Vec<&str> = text.split('\n').collect();
+        if lines.len() != 6 {
+            let n = lines.len();
+            return Err(format!("it has {n} line{}, a statement has 6", if n == 1 { "" } else { "s" }));
+        }
+        if lines[0] != HEADER {
+            return Err(format!("line 1 is `{}`, expected `{HEADER}`", shorten(lines[0])));
+        }
+        let field = |n: usize, key: &str| -> Result<&str, String> {
+            lines[n]
+                .strip_prefix(key)
+                .and_then(|rest| rest.strip_prefix(' '))
+                .filter(|v| !v.is_empty() && !v.contains([' ', '\t', '\r']))
+                .ok_or_else(|| format!("line {} is `{}`, expected `{key} <value>`", n + 1, shorten(lines[n])))
+        };
+        let plan = field(1, "plan")?;
+        let digest = field(2, "digest")?;
+        if !is_digest(digest) {
+            return Err(format!("line 3: `{}` is not sha256: and 64 lowercase hex digits", shorten(digest)));
+        }
+        let party = match field(3, "party")? {
+            "client" => Side::Client,
+            "provider" => Side::Provider,
+            other => return Err(format!("line 4: party `{}` is neither client nor provider", shorten(other))),
+        };
+        let signer = field(4, "signer")?;
+        let date = Date::parse(field(5, "date")?).map_err(|e| format!("line 6: {e}"))?;
+        Ok(Statement { plan: plan.into(), digest: digest.into(), party, signer: signer.into(), date })
+    }
+}
+
+/// The signed bytes of a stored statement text.
+pub fn message(stored: &str) -> Vec<u8> {
+    let mut m = Vec::with_capacity(stored.len() + 1);
+    m.extend_from_slice(stored.as_bytes());
+    m.push(b'\n');
+    m
+}
+
+pub fn is_digest(s: &str) -> bool {
+    s.strip_prefix("sha256:")
+        .is_some_and(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+}
+
+fn shorten(s: &str) -> String {
+    if s.chars().count() > 60 {
+        format!("{}…", s.chars().take(60).collect::<String>())
+    } else {
+        s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Statement {
+        Statement {
+            plan: "payroll".into(),
+            digest: format!("sha256:{}", "ab".repeat(32)),
+            party: Side::Client,
+            signer: "anna.schmidt".into(),
+            date: Date::new(2026, 10, 20).unwrap(),
+        }
+    }
+
+    #[test]
+    fn text_round_trips_and_message_ends_with_one_newline() {
+        let s = sample();
+        let text = s.text();
+        assert_eq!(
+            text,
+            format!(
+                "contingent-signoff-v1\nplan payroll\ndigest sha256:{}\nparty client\nsigner anna.schmidt\ndate 2026-10-20",
+                "ab".repeat(32)
+            )
+        );
+        assert_eq!(Statement::parse(&text), Ok(s.clone()));
+        assert_eq!(s.message(), format!("{text}\n").into_bytes());
+    }
+
+    #[test]
+    fn parse_is_strict_and_says_where() {
+        let text = sample().text();
+        for (bad, needle) in [
+            (text.replace("contingent-signoff-v1", "contingent-signoff-v2"), "line 1"),
+            (text.replace("plan payroll", "plan  payroll"), "line 2"),
+            (text.replace("party client", "party carrier"), "line 4"),
+            (text.replace("date 2026-10-20", "date 2026-02-30"), "line 6"),
+            (format!("{text}\n"), "7 lines"),
+            (text.replace('\n', "\r\n"), "line 1"),
+            (text.replace("sha256:ab", "sha256:AB"), "line 3"),
+            (String::new(), "1 line,"),
+        ] {
+            let e = Statement::parse(&bad).unwrap_err();
+            assert!(e.contains(needle), "{bad:?}: {e}");
+        }
+    }
+}

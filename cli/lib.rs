@@ -12,6 +12,7 @@ pub mod commands;
 pub mod diagnostic;
 pub mod due;
 pub mod format;
+pub mod history;
 pub mod load;
 pub mod model;
 pub mod render;

@@ -77,7 +77,7 @@ fn absolute(path: &Path) -> PathBuf {
 }
 
 /// The ancestors of a `/`-separated relative folder, deepest first, ending with the root `""`.
-fn ancestors(dir: &str) -> Vec<String> {
+pub fn ancestors(dir: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = dir.trim_matches('/').to_string();
     loop {

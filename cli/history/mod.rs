@@ -1,0 +1,536 @@
+//! Plan history from Git: each plan's versions (a version is a change of the plan's meaning, i.e.
+//! of its canonical digest, not a reformatting), with the contract revision it pinned, the revision
+//! in effect at the commit's date and its sign-off state at that commit; and, for an auditor's
+//! date, the version of each plan in force then.
+//!
+//! Everything is read from commits with the loader's own steps ([`crate::load::load_file`]), so a
+//! version's digest is the digest a sign-off signs. The folders are those of `contingent.kdl` at
+//! the commit the walk starts from (HEAD, or the commit in force on the `--as-of` date).
+
+pub mod walk;
+
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
+use gix::ObjectId;
+
+use crate::format::Kind;
+use crate::load::CONFIG_FILE;
+use crate::model::{Config, Side};
+use crate::rules::{self, Rule};
+use crate::source::git::{self, Repo};
+use crate::source::{Listed, Read, Source};
+use crate::units::Date;
+use walk::{Content, Engine, Found, Node};
+
+/// A commit as shown in history.
+#[derive(Debug, Clone)]
+pub struct CommitInfo {
+    pub id: String,
+    pub short: String,
+    /// Committer time, seconds since the epoch.
+    pub time: i64,
+    /// Committer date (UTC).
+    pub date: Date,
+    pub author: String,
+    pub email: String,
+}
+
+impl CommitInfo {
+    fn new(repo: &Repo, node: &Node) -> CommitInfo {
+        CommitInfo {
+            id: node.id.to_string(),
+            short: repo.short(node.id),
+            time: node.time,
+            date: node.date(),
+            author: node.author.clone(),
+            email: node.email.clone(),
+        }
+    }
+
+    /// `YYYY-MM-DDThh:mm:ssZ`.
+    pub fn timestamp(&self) -> String {
+        let secs = self.time.rem_euclid(86_400);
+        format!("{}T{:02}:{:02}:{:02}Z", self.date, secs / 3600, secs / 60 % 60, secs % 60)
+    }
+}
+
+/// Which parties had signed a version: a sign-off record of the party for the plan whose digest
+/// is the version's digest, in the same commit.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Signed {
+    pub client: bool,
+    pub provider: bool,
+    /// Parties whose sign-off for the plan names another digest (an older version).
+    pub stale: Vec<&'static str>,
+}
+
+impl Signed {
+    pub fn both(&self) -> bool {
+        self.client && self.provider
+    }
+}
+
+/// One version of a plan.
+#[derive(Debug, Clone)]
+pub struct Version {
+    pub commit: Rc<CommitInfo>,
+    /// Path in the Git repository.
+    pub path: String,
+    pub content: Content,
+    /// The revision of the pinned contract in effect at the date (the commit's date in history,
+    /// the `--as-of` date in [`AsOf`]), from the contracts of that commit.
+    pub in_effect: Option<u32>,
+    pub signed: Signed,
+    /// The sign-off state for this version's digest at the last commit before the next version
+    /// (at HEAD for the newest): whether it was signed while it was current. Sign-offs are usually
+    /// committed after the version they sign. `None` in [`AsOf`].
+    pub signed_until_replaced: Option<Signed>,
+}
+
+impl Version {
+    pub fn digest(&self) -> Option<&str> {
+        match &self.content {
+            Content::Valid { digest, .. } => Some(digest),
+            _ => None,
+        }
+    }
+    pub fn contract(&self) -> Option<(&str, u32)> {
+        match &self.content {
+            Content::Valid { contract: Some((id, rev)), .. } => Some((id, *rev)),
+            _ => None,
+        }
+    }
+    /// Whether the pinned revision is the revision in effect (`None` without a pinned contract or
+    /// when the revision in effect is unknown).
+    pub fn implements(&self) -> Option<bool> {
+        let (_, pinned) = self.contract()?;
+        self.in_effect.map(|r| r == pinned)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct PlanHistory {
+    pub plan: String,
+    /// Newest first.
+    pub versions: Vec<Version>,
+}
+
+/// Something in the history that could not be read; the history continues.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub rule: &'static Rule,
+    pub message: String,
+}
+
+pub struct History {
+    /// The commit the history starts from (HEAD).
+    pub head: Rc<CommitInfo>,
+    pub plans: Vec<PlanHistory>,
+    pub problems: Vec<Problem>,
+}
+
+/// A plan on the `--as-of` date.
+#[derive(Debug, Clone)]
+pub struct InForce {
+    pub plan: String,
+    /// The version in force: its commit is where this content was introduced; sign-off state and
+    /// revision in effect are those of the as-of commit and date. `None` when the plan did not
+    /// exist then.
+    pub version: Option<Version>,
+}
+
+pub struct AsOf {
+    pub date: Date,
+    /// The newest commit of HEAD's first-parent history dated on or before the date.
+    pub commit: Rc<CommitInfo>,
+    pub plans: Vec<InForce>,
+    pub problems: Vec<Problem>,
+}
+
+/// Reads just the configuration blob.
+struct ConfigBlob(Vec<u8>);
+
+impl Source for ConfigBlob {
+    fn list(&self, _dir: &str) -> Vec<Listed> {
+        Vec::new()
+    }
+    fn read(&self, path: &str, limit: u64) -> Read {
+        match path {
+            CONFIG_FILE if self.0.len() as u64 > limit => Read::TooLarge(self.0.len() as u64),
+            CONFIG_FILE => Read::Bytes(self.0.clone()),
+            _ => Read::NotFound,
+        }
+    }
+    fn describe(&self) -> String {
+        CONFIG_FILE.into()
+    }
+}
+
+/// The configuration of the plan repository at a commit (defaults when it is missing or broken).
+fn config_at(repo: &Repo, commit_tree: ObjectId, root: &str) -> Config {
+    let path = git::join(root, CONFIG_FILE);
+    let blob = match git::lookup(repo.gix(), commit_tree, &path) {
+        Ok(Some((mode, id))) if mode.is_blob() => id,
+        _ => return Config::default(),
+    };
+    match repo.gix().find_object(blob) {
+        Ok(mut o) => crate::load::read_config(&ConfigBlob(std::mem::take(&mut o.data))).unwrap_or_default(),
+        Err(_) => Config::default(),
+    }
+}
+
+/// HEAD and the plan root (found by walking up from `start_dir` to a folder whose
+/// `contingent.kdl` is in HEAD).
+fn start(repo: &Repo, start_dir: &str) -> Result<(ObjectId, String), String> {
+    if repo.is_shallow() {
+        return Err(format!(
+            "{} is a shallow clone: its history is incomplete, so the versions of plans cannot be told; {}",
+            repo.location().display(),
+            Repo::shallow_help()
+        ));
+    }
+    let head = repo.head().ok_or_else(|| format!("{} has no commits yet", repo.location().display()))?;
+    let tree = git::commit_tree(repo.gix(), head)?;
+    for dir in git::ancestors(start_dir) {
+        if let Ok(Some((mode, _))) = git::lookup(repo.gix(), tree, &git::join(&dir, CONFIG_FILE)) {
+            if mode.is_blob() {
+                return Ok((head, dir));
+            }
+        }
+    }
+    Err(format!(
+        "no {CONFIG_FILE} in HEAD at {} or any parent folder: point --repo at a plan repository that is committed",
+        if start_dir.is_empty() { "the root".to_string() } else { format!("`{start_dir}`") }
+    ))
+}
+
+/// Where the given plans (or all) are in a commit: (plan, path). Plans not found are returned
+/// separately.
+fn locate(
+    engine: &mut Engine,
+    commit: ObjectId,
+    wanted: &[String],
+) -> Result<(Vec<(String, String)>, Vec<String>), String> {
+    let node = engine.node(commit)?;
+    let list = engine.listing(node.tree, Kind::Plan)?;
+    let mut found: Vec<(String, String)> = Vec::new();
+    if wanted.is_empty() {
+        let mut seen = HashSet::new();
+        for (path, blob) in list.iter() {
+            let parsed = engine.parse(*blob, path);
+            for id in parsed.plan_ids() {
+                if seen.insert(id.to_string()) {
+                    found.push((id.to_string(), path.to_string()));
+                }
+            }
+        }
+        found.sort();
+        return Ok((found, Vec::new()));
+    }
+    let stem = |p: &str| p.rsplit('/').next().unwrap_or(p).trim_end_matches(".kdl").to_string();
+    let mut missing = Vec::new();
+    for id in wanted {
+        if found.iter().any(|(f, _)| f == id) {
+            continue;
+        }
+        // The file named after the plan first, then every file.
+        let mut at = None;
+        for (path, blob) in list.iter().filter(|(p, _)| stem(p) == *id) {
+            if engine.parse(*blob, path).content(id, true).is_some() {
+                at = Some(path.to_string());
+                break;
+            }
+        }
+        if at.is_none() {
+            for (path, blob) in list.iter() {
+                if engine.parse(*blob, path).content(id, false).is_some() {
+                    at = Some(path.to_string());
+                    break;
+                }
+            }
+        }
+        match at {
+            Some(path) => found.push((id.clone(), path)),
+            None => missing.push(id.clone()),
+        }
+    }
+    Ok((found, missing))
+}
+
+/// Every plan id of a commit, for suggestions.
+fn all_ids(engine: &mut Engine, commit: ObjectId) -> Result<Vec<String>, String> {
+    Ok(locate(engine, commit, &[])?.0.into_iter().map(|(id, _)| id).collect())
+}
+
+fn unknown_plans(engine: &mut Engine, commit: ObjectId, missing: &[String], what: &str) -> Result<String, String> {
+    let ids = all_ids(engine, commit)?;
+    let first = &missing[0];
+    let hint = match crate::diagnostic::did_you_mean(first, ids.iter().map(String::as_str)) {
+        Some(s) => format!("; did you mean `{s}`?"),
+        None if ids.is_empty() => String::new(),
+        None => format!("; plans there: {}", ids.join(", ")),
+    };
+    let names: Vec<String> = missing.iter().map(|m| format!("`{m}`")).collect();
+    Ok(format!("no plan {} in {what}{hint}", names.join(", ")))
+}
+
+/// What a commit says about the plans: sign-offs by plan, contracts by id.
+struct CommitFacts {
+    signoffs: HashMap<String, Vec<(Side, String)>>,
+    contracts: HashMap<String, Vec<(u32, Date)>>,
+}
+
+struct Evaluator<'r, 'e> {
+    repo: &'r Repo,
+    engine: &'e mut Engine<'r>,
+    facts: HashMap<ObjectId, Rc<CommitFacts>>,
+    commits: HashMap<ObjectId, Rc<CommitInfo>>,
+    problems: Vec<Problem>,
+    reported: HashSet<String>,
+}
+
+impl<'r, 'e> Evaluator<'r, 'e> {
+    fn problem(&mut self, rule: &'static Rule, message: String) {
+        if self.reported.insert(message.clone()) {
+            self.problems.push(Problem { rule, message });
+        }
+    }
+
+    fn commit(&mut self, id: ObjectId) -> Result<Rc<CommitInfo>, String> {
+        if let Some(c) = self.commits.get(&id) {
+            return Ok(c.clone());
+        }
+        let node = self.engine.node(id)?;
+        let info = Rc::new(CommitInfo::new(self.repo, &node));
+        self.commits.insert(id, info.clone());
+        Ok(info)
+    }
+
+    fn git_path(&self, path: &str) -> String {
+        git::join(self.engine.root(), path)
+    }
+
+    fn facts(&mut self, commit: ObjectId) -> Result<Rc<CommitFacts>, String> {
+        if let Some(f) = self.facts.get(&commit) {
+            return Ok(f.clone());
+        }
+        let node = self.engine.node(commit)?;
+        let short = self.repo.short(commit);
+        let mut facts = CommitFacts { signoffs: HashMap::new(), contracts: HashMap::new() };
+        for (path, _, parsed) in self.engine.signoffs_at(node.tree)? {
+            if let Some(Content::NotUtf8 { at }) = parsed.failure() {
+                let message = format!(
+                    "{} at {short}: not valid UTF-8 at byte {at}; its sign-offs are not counted",
+                    self.git_path(&path)
+                );
+                self.problem(&rules::GIT_HISTORY_NOT_UTF8, message);
+            }
+            for s in &parsed.signoffs {
+                facts.signoffs.entry(s.plan.clone()).or_default().push((s.party, s.digest.clone()));
+            }
+        }
+        for (path, _, parsed) in self.engine.contracts_at(node.tree)? {
+            if let Some(Content::NotUtf8 { at }) = parsed.failure() {
+                let message = format!(
+                    "{} at {short}: not valid UTF-8 at byte {at}; its contracts are not read",
+                    self.git_path(&path)
+                );
+                self.problem(&rules::GIT_HISTORY_NOT_UTF8, message);
+            }
+            for c in &parsed.contracts {
+                facts.contracts.entry(c.id.clone()).or_insert_with(|| c.revisions.clone());
+            }
+        }
+        let facts = Rc::new(facts);
+        self.facts.insert(commit, facts.clone());
+        Ok(facts)
+    }
+
+    /// A version found at `found.commit`, with its sign-off state at commit `state_at` and the
+    /// revision in effect on `date` from the contracts of `state_at`.
+    fn version(
+        &mut self,
+        plan: &str,
+        found: &Found,
+        state_at: ObjectId,
+        date: Option<Date>,
+    ) -> Result<Version, String> {
+        let commit = self.commit(found.commit)?;
+        let path = self.git_path(&found.path);
+        let content = match found.blob {
+            Some(blob) => self.engine.parse(blob, &found.path).content(plan, true),
+            None => None,
+        }
+        .unwrap_or_else(|| Content::Invalid { reason: "the file cannot be read".into() });
+        match &content {
+            Content::Valid { .. } => {}
+            Content::NotUtf8 { at } => self.problem(
+                &rules::GIT_HISTORY_NOT_UTF8,
+                format!(
+                    "{path} at {}: not valid UTF-8 at byte {at}; this version is listed without a digest",
+                    commit.short
+                ),
+            ),
+            Content::Invalid { reason } => self.problem(
+                &rules::GIT_HISTORY_INVALID,
+                format!(
+                    "{path} at {}: plan `{plan}` is not valid ({reason}); this version is listed without a digest",
+                    commit.short
+                ),
+            ),
+        }
+        let facts = self.facts(state_at)?;
+        let signed = self.signed_at(plan, &content, state_at)?;
+        let Content::Valid { contract, .. } = &content else {
+            return Ok(Version { commit, path, content, in_effect: None, signed, signed_until_replaced: None });
+        };
+        let on = match date {
+            Some(d) => d,
+            None => self.commit(state_at)?.date,
+        };
+        let in_effect = contract.as_ref().and_then(|(id, _)| {
+            facts
+                .contracts
+                .get(id)
+                .and_then(|revs| revs.iter().filter(|(_, eff)| *eff <= on).max_by_key(|(n, eff)| (*eff, *n)))
+                .map(|(n, _)| *n)
+        });
+        Ok(Version { commit, path, content, in_effect, signed, signed_until_replaced: None })
+    }
+
+    /// Which parties had signed the digest of `content` for `plan` in `commit`.
+    fn signed_at(&mut self, plan: &str, content: &Content, commit: ObjectId) -> Result<Signed, String> {
+        let mut signed = Signed::default();
+        let Content::Valid { digest, .. } = content else {
+            return Ok(signed);
+        };
+        let facts = self.facts(commit)?;
+        for (party, signed_digest) in facts.signoffs.get(plan).into_iter().flatten() {
+            let word = match party {
+                Side::Client => "client",
+                Side::Provider => "provider",
+            };
+            if signed_digest == digest {
+                match party {
+                    Side::Client => signed.client = true,
+                    Side::Provider => signed.provider = true,
+                }
+            } else if !signed.stale.contains(&word) {
+                signed.stale.push(word);
+            }
+        }
+        signed.stale.retain(|w| !(*w == "client" && signed.client || *w == "provider" && signed.provider));
+        Ok(signed)
+    }
+}
+
+/// Sign-off files are parsed only when they mention a plan asked for (when few are asked for).
+fn filter_for(plans: &[(String, String)]) -> Option<Vec<String>> {
+    (plans.len() <= 16).then(|| plans.iter().map(|(id, _)| id.clone()).collect())
+}
+
+/// The versions of the given plans (all plans of HEAD when none are given), newest first.
+pub fn history(repo: &Repo, start_dir: &str, wanted: &[String]) -> Result<History, String> {
+    let (head, root) = start(repo, start_dir)?;
+    let config = config_at(repo, git::commit_tree(repo.gix(), head)?, &root);
+    let mut engine = Engine::new(repo.gix(), &root, &config);
+    let (plans, missing) = locate(&mut engine, head, wanted)?;
+    if !missing.is_empty() {
+        return Err(unknown_plans(&mut engine, head, &missing, "HEAD")?);
+    }
+    engine.signoff_filter = filter_for(&plans);
+    let found = engine.follow(head, &plans, false)?;
+    let mut eval = Evaluator {
+        repo,
+        engine: &mut engine,
+        facts: HashMap::new(),
+        commits: HashMap::new(),
+        problems: Vec::new(),
+        reported: HashSet::new(),
+    };
+    let head_info = eval.commit(head)?;
+    let mut out = Vec::new();
+    for (plan, _) in &plans {
+        let mut versions = Vec::new();
+        // The commit before the next (newer) version: the last one this version was current in.
+        let mut until = Some(head);
+        for f in found.get(plan.as_str()).into_iter().flatten() {
+            let mut v = eval.version(plan, f, f.commit, None)?;
+            if let Some(at) = until {
+                v.signed_until_replaced = Some(eval.signed_at(plan, &v.content, at)?);
+            }
+            until = eval.engine.node(f.commit)?.parents.first().copied();
+            versions.push(v);
+        }
+        out.push(PlanHistory { plan: plan.clone(), versions });
+    }
+    let problems = std::mem::take(&mut eval.problems);
+    Ok(History { head: head_info, plans: out, problems })
+}
+
+/// The version of each plan (all plans of that day when none are given) in force on `date`:
+/// the state of the newest commit of HEAD's first-parent history dated on or before it.
+pub fn as_of(repo: &Repo, start_dir: &str, wanted: &[String], date: Date) -> Result<AsOf, String> {
+    let (head, root) = start(repo, start_dir)?;
+    let head_config = config_at(repo, git::commit_tree(repo.gix(), head)?, &root);
+    let mut at = head;
+    {
+        let mut scout = Engine::new(repo.gix(), &root, &head_config);
+        loop {
+            let node = scout.node(at)?;
+            if node.date() <= date {
+                break;
+            }
+            match node.parents.first() {
+                Some(p) => at = *p,
+                None => {
+                    return Err(format!(
+                        "the history of HEAD starts on {} ({}): no commit is dated on or before {date}",
+                        node.date(),
+                        repo.short(node.id)
+                    ))
+                }
+            }
+        }
+    }
+    let config = config_at(repo, git::commit_tree(repo.gix(), at)?, &root);
+    let mut engine = Engine::new(repo.gix(), &root, &config);
+    let (plans, missing) = locate(&mut engine, at, wanted)?;
+    if !missing.is_empty() {
+        // A plan created later is simply not in force yet; a name that never existed is a mistake.
+        let mut head_engine = Engine::new(repo.gix(), &root, &head_config);
+        let (_, unknown) = locate(&mut head_engine, head, &missing)?;
+        if !unknown.is_empty() {
+            let what = format!("HEAD nor in {}", repo.short(at));
+            return Err(unknown_plans(&mut head_engine, head, &unknown, &what)?);
+        }
+    }
+    engine.signoff_filter = filter_for(&plans);
+    let found = engine.follow(at, &plans, true)?;
+    let mut eval = Evaluator {
+        repo,
+        engine: &mut engine,
+        facts: HashMap::new(),
+        commits: HashMap::new(),
+        problems: Vec::new(),
+        reported: HashSet::new(),
+    };
+    let commit = eval.commit(at)?;
+    let mut rows = Vec::new();
+    for (plan, _) in &plans {
+        let version = match found.get(plan.as_str()).and_then(|v| v.first()) {
+            Some(f) => Some(eval.version(plan, f, at, Some(date))?),
+            None => None,
+        };
+        rows.push(InForce { plan: plan.clone(), version });
+    }
+    for plan in missing {
+        rows.push(InForce { plan, version: None });
+    }
+    if !wanted.is_empty() {
+        rows.sort_by_key(|r| wanted.iter().position(|w| *w == r.plan));
+    }
+    let problems = std::mem::take(&mut eval.problems);
+    Ok(AsOf { date, commit, plans: rows, problems })
+}

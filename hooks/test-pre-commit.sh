@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Runs this repository's pre-commit hook (.pre-commit-hooks.yaml) with the real pre-commit
+# framework in a temporary plan repository: a good staged state passes, a bad one fails, a
+# deleted contact that breaks an unchanged plan fails.
+#
+#   hooks/test-pre-commit.sh            # needs `pre-commit` (python3 -m pip install pre-commit)
+#
+# pre-commit builds contingent from the committed HEAD of this repository with `cargo install`
+# (language: rust), which takes minutes; CARGO_TARGET_DIR (default target/pre-commit) keeps the
+# build between runs. Uncommitted changes are not part of the test.
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+command -v pre-commit >/dev/null || { echo "pre-commit is not installed: python3 -m pip install pre-commit" >&2; exit 2; }
+rev="$(git -C "$here" rev-parse HEAD)"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$here/target/pre-commit}"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+export PRE_COMMIT_HOME="$work/pre-commit-home"
+export CONTINGENT_AS_OF=2026-11-01
+# Git variables of a surrounding hook must not leak into the test repository.
+unset GIT_DIR GIT_INDEX_FILE GIT_WORK_TREE
+repo="$work/plans"
+mkdir -p "$repo"
+cp -r "$here/tests/fixtures/minimal/." "$repo/"
+cd "$repo"
+git init -q
+git config user.name "Test"
+git config user.email "test@example.com"
+git add -A
+git commit -qm "plan repository"
+
+run_hook() {
+    pre-commit try-repo "$here" contingent-check --ref "$rev" --verbose >"$work/out.txt" 2>&1
+}
+
+fail() {
+    echo "FAIL: $1" >&2
+    cat "$work/out.txt" >&2
+    exit 1
+}
+
+# 1. A good staged state passes (this run builds contingent).
+sed -i 's/title "Payroll"/title "Payroll batch"/' plans/payroll.kdl
+git add plans/payroll.kdl
+run_hook || fail "a good staged plan was rejected"
+echo "ok: good staged plan passes"
+
+# 2. A bad staged state fails, with the finding in the output.
+sed -i 's/notify=dc-duty/notify=dc-dutty/' plans/payroll.kdl
+git add plans/payroll.kdl
+if run_hook; then fail "a staged broken reference passed"; fi
+grep -q "REF002" "$work/out.txt" || fail "the output does not name REF002"
+echo "ok: bad staged plan fails (REF002)"
+git checkout -q HEAD -- plans/payroll.kdl
+
+# 3. Deleting a contact breaks a plan that is not part of the commit: the hook still runs.
+git rm -q contacts/dc.kdl
+if run_hook; then fail "deleting a contact that a plan needs passed"; fi
+grep -q "REF002" "$work/out.txt" || fail "the output does not name REF002 for the deleted contact"
+echo "ok: deleted contact fails the unchanged plan"
+git reset -q --hard
+
+echo "pre-commit framework test passed"

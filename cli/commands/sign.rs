@@ -276,7 +276,7 @@ pub fn sign(args: &SignArgs) -> Result<u8, String> {
         } else if o.state != State::Signed {
             let _ = writeln!(
                 out,
-                "the {} has still to sign: contingent sign {} --party {} --as <contact>",
+                "the {} still has to sign: contingent sign {} --party {} --as <contact>",
                 party_word(other),
                 plan.id.value,
                 party_word(other)
@@ -358,7 +358,8 @@ pub fn signoffs(args: &SignoffsArgs) -> Result<u8, String> {
     let clock = crate::clock::resolve(args.as_of.as_deref(), &root)?;
     let checked = load(&root, clock.today)?;
     let files = &checked.loaded.files;
-    let eval = signoff::evaluate(&checked.loaded.model, files, &Context { as_of: clock.today, staged: false });
+    let mut eval = signoff::evaluate(&checked.loaded.model, files, &Context { as_of: clock.today, staged: false });
+    eval.plans.sort_by(|a, b| a.plan.cmp(&b.plan));
     let prefix = path_prefix(&root);
     let place = |l: &crate::diagnostic::Location| {
         let f = files.get(l.file);

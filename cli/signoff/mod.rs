@@ -121,9 +121,42 @@ struct Ctx<'m> {
     provider: Option<&'m str>,
     contacts: HashMap<&'m str, &'m Located<Contact>>,
     keys: Vec<Key<'m>>,
+    /// Contacts who may approve and have a key, of the client and of the provider.
+    approvers: [Vec<&'m str>; 2],
 }
 
 impl<'m> Ctx<'m> {
+    /// Parties, contacts and their keys; unusable keys are reported to `diags`.
+    fn new(model: &'m Model, files: &'m Files, diags: &mut Vec<Diagnostic>) -> Ctx<'m> {
+        let role = |r: PartyRole| -> Option<&'m str> {
+            let config = model.config.as_ref()?;
+            let mut it = config.party.iter().filter(|p| *p.role == r);
+            let first = it.next()?;
+            it.next().is_none().then_some(first.id.value.as_str())
+        };
+        let mut c = Ctx {
+            model,
+            files,
+            client: role(PartyRole::Client),
+            provider: role(PartyRole::Provider),
+            contacts: HashMap::new(),
+            keys: Vec::new(),
+            approvers: [Vec::new(), Vec::new()],
+        };
+        for contact in &model.contacts {
+            c.contacts.entry(contact.id.value.as_str()).or_insert(contact);
+            read_keys(contact, &mut c.keys, diags);
+            if contact.may_approve && !contact.key.is_empty() {
+                for (i, side) in [Side::Client, Side::Provider].into_iter().enumerate() {
+                    if c.party_id(side) == Some(contact.party.value.as_str()) {
+                        c.approvers[i].push(contact.id.value.as_str());
+                    }
+                }
+            }
+        }
+        c
+    }
+
     fn party_id(&self, side: Side) -> Option<&'m str> {
         match side {
             Side::Client => self.client,
@@ -143,28 +176,45 @@ impl<'m> Ctx<'m> {
     }
 }
 
+/// A sign-off record that verifies: signature, statement, key, validity and signer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidSignoff {
+    pub plan: String,
+    pub party: Side,
+    pub signer: String,
+    pub date: Date,
+    pub digest: String,
+    /// The signing key's fingerprint, `SHA256:...`.
+    pub key: String,
+}
+
+/// Every sign-off record of the model that verifies, whatever version it signs, in model order.
+/// For callers that judge other versions than the current one (Git history): a version is
+/// approved when valid client and provider sign-offs of its digest exist by different signers
+/// with different keys.
+pub fn valid_signoffs(model: &Model, files: &Files) -> Vec<ValidSignoff> {
+    let c = Ctx::new(model, files, &mut Vec::new());
+    model
+        .signoffs
+        .iter()
+        .filter_map(|r| match verify(&c, r) {
+            Some(Ok(v)) => Some(ValidSignoff {
+                plan: r.plan.value.clone(),
+                party: *r.party,
+                signer: r.signer.value.clone(),
+                date: r.date.value,
+                digest: r.digest.value.clone(),
+                key: sshsig::fingerprint(&v.key),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Every plan's approval state, and the findings.
 pub fn evaluate(model: &Model, files: &Files, ctx: &Context) -> Evaluation {
     let mut diags = Vec::new();
-    let role = |r: PartyRole| -> Option<&str> {
-        let config = model.config.as_ref()?;
-        let mut it = config.party.iter().filter(|p| *p.role == r);
-        let first = it.next()?;
-        it.next().is_none().then_some(first.id.value.as_str())
-    };
-    let mut c = Ctx {
-        model,
-        files,
-        client: role(PartyRole::Client),
-        provider: role(PartyRole::Provider),
-        contacts: HashMap::new(),
-        keys: Vec::new(),
-    };
-    for contact in &model.contacts {
-        c.contacts.entry(contact.id.value.as_str()).or_insert(contact);
-        read_keys(contact, &mut c.keys, &mut diags);
-    }
-
+    let c = Ctx::new(model, files, &mut diags);
     let plans: HashMap<&str, &Located<Plan>> = model.plans.iter().map(|p| (p.id.value.as_str(), p)).collect();
     let mut valid: HashMap<&str, Vec<Valid>> = HashMap::new();
     let mut invalid: HashMap<(&str, Side), Vec<String>> = HashMap::new();
@@ -615,20 +665,16 @@ fn plan_state<'m>(
         let approvers: Vec<String> = missing
             .iter()
             .map(|(s, _)| {
-                let names: Vec<&str> = c
-                    .model
-                    .contacts
-                    .iter()
-                    .filter(|k| k.may_approve && Some(k.party.value.as_str()) == c.party_id(*s) && !k.key.is_empty())
-                    .map(|k| k.id.value.as_str())
-                    .collect();
+                let names = &c.approvers[usize::from(*s == Side::Provider)];
                 let p = party_word(*s);
-                if names.is_empty() {
-                    format!(
+                match names.split_first() {
+                    None => format!(
                         "`contingent sign {id} --party {p} --as <contact>` (no {p} contact has `may-approve #true` and a `key` yet)"
-                    )
-                } else {
-                    format!("`contingent sign {id} --party {p} --as <contact>` ({})", names.join(", "))
+                    ),
+                    Some((first, [])) => format!("`contingent sign {id} --party {p} --as {first}`"),
+                    Some((first, rest)) => {
+                        format!("`contingent sign {id} --party {p} --as {first}` (or {})", rest.join(", "))
+                    }
                 }
             })
             .collect();
@@ -649,4 +695,32 @@ fn plan_state<'m>(
 /// `sha256:0123abcd…`, for labels.
 pub fn short_digest(d: &str) -> String {
     d.get(..15).map(|s| format!("{s}…")).unwrap_or_else(|| d.to_string())
+}
+
+/// An OpenSSH allowed-signers file for `ssh-keygen -Y verify`, built from the contacts as
+/// docs/signoff.md describes: one line per readable key of every contact who may approve, the
+/// contact id as principal, restricted to the sign-off namespace, with the key's validity dates
+/// as midnight UTC. Verify with `-Overify-time=YYYYMMDD1200Z` (noon of the signing date): then
+/// `ssh-keygen` accepts a key exactly on the days `contingent` does.
+pub fn allowed_signers(model: &Model) -> String {
+    let mut out = String::new();
+    for contact in model.contacts.iter().filter(|c| c.may_approve) {
+        for entry in &contact.key {
+            let Ok(data) = sshsig::parse_public_key(&entry.key.value) else { continue };
+            let mut options = format!("namespaces=\"{}\"", statement::NAMESPACE);
+            if let Some(a) = &entry.valid_after {
+                options.push_str(&format!(",valid-after=\"{}Z\"", compact(a.value)));
+            }
+            if let Some(b) = &entry.valid_before {
+                options.push_str(&format!(",valid-before=\"{}Z\"", compact(b.value)));
+            }
+            out.push_str(&format!("{} {options} {}\n", contact.id.value, sshsig::openssh(&data)));
+        }
+    }
+    out
+}
+
+/// `YYYYMMDD`, as `ssh-keygen` writes dates.
+pub fn compact(d: Date) -> String {
+    format!("{:04}{:02}{:02}", d.year, d.month, d.day)
 }

@@ -894,7 +894,7 @@ fn sign_replaces_its_own_older_records_and_keeps_everything_else() {
     t.repo.edit(P, "within=\"1h\"", "within=\"45m\"");
     let out = t.sign("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-25");
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stdout.contains("(replacing 1 older sign-off of the client)"), "{}", out.stdout);
+    assert!(out.stdout.contains("(replacing 1 earlier sign-off of the client)"), "{}", out.stdout);
     assert!(out.stdout.contains("the provider still has to sign"), "{}", out.stdout);
     let text = t.repo.read(SIGNED);
     assert_eq!(text.matches("signoff payroll {").count(), 2, "{text}");

@@ -147,6 +147,11 @@ pub fn sign(args: &SignArgs) -> Result<u8, String> {
 
     // 3. the key
     let key = ssh_keygen::signing_key(&root, args.key.as_deref())?;
+    if let ssh_keygen::SigningKey::File(path) = &key {
+        if !path.is_file() {
+            return Err(format!("no key file at {}", path.display()));
+        }
+    }
     if let Some(public) = ssh_keygen::public_key(&key) {
         let listed = signer.key.iter().find(|k| sshsig::parse_public_key(&k.key.value).ok().as_ref() == Some(&public));
         match listed {
@@ -172,21 +177,16 @@ pub fn sign(args: &SignArgs) -> Result<u8, String> {
         }
     }
 
-    // 4. sign
-    let statement = Statement {
-        plan: plan.id.value.clone(),
-        digest: plan.digest.clone(),
-        party: side,
-        signer: signer.id.value.clone(),
-        date,
-    };
-    let armour = ssh_keygen::sign(&ssh_keygen::program(&root), &key, statement::NAMESPACE, &statement.message())?;
-    let text = record::render(&statement, &armour);
-
-    // 5. verify what was made, exactly as `check` will
+    // 4. where the record goes, and which records it supersedes
     let config = model.config.as_ref().map(|c| c.paths.signoffs.clone()).unwrap_or_else(|| "signoffs".into());
     let folder = crate::source::normalise_dir(&config);
     let rel = if folder == "." { format!("{}.kdl", plan.id.value) } else { format!("{folder}/{}.kdl", plan.id.value) };
+    if rel == crate::load::CONFIG_FILE {
+        return Err(format!(
+            "the sign-off file of plan `{}` would be {rel}: set another `paths signoffs=...`",
+            plan.id.value
+        ));
+    }
     let path = root.join(&rel);
     let existing = match std::fs::symlink_metadata(&path) {
         Ok(m) if m.file_type().is_symlink() || !m.is_file() => {
@@ -234,6 +234,17 @@ pub fn sign(args: &SignArgs) -> Result<u8, String> {
             others_elsewhere.push(p.clone());
         }
     }
+    // 5. sign, and verify what was made exactly as `check` will
+    let statement = Statement {
+        plan: plan.id.value.clone(),
+        digest: plan.digest.clone(),
+        party: side,
+        signer: signer.id.value.clone(),
+        date,
+    };
+    let armour = ssh_keygen::sign(&ssh_keygen::program(&root), &key, statement::NAMESPACE, &statement.message())?;
+    let text = record::render(&statement, &armour);
+
     let new_text = record::replace(existing.as_deref().unwrap_or(&record::header(&plan.id.value)), &remove, &text);
     verify_new_record(&root, &rel, &new_text, date, &statement)?;
 
@@ -257,7 +268,7 @@ pub fn sign(args: &SignArgs) -> Result<u8, String> {
     if !remove.is_empty() {
         let _ = write!(
             out,
-            " (replacing {} older sign-off{} of the {party})",
+            " (replacing {} earlier sign-off{} of the {party})",
             remove.len(),
             if remove.len() == 1 { "" } else { "s" }
         );

@@ -169,6 +169,18 @@ impl<'m> Ctx<'m> {
             None => format!("the {}", party_word(side)),
         }
     }
+    /// "`contingent sign PLAN --party P --as FIRST` (or OTHERS)", naming who can sign.
+    fn sign_hint(&self, plan: &str, side: Side) -> String {
+        let p = party_word(side);
+        match self.approvers[usize::from(side == Side::Provider)].split_first() {
+            None => format!(
+                "`contingent sign {plan} --party {p} --as <contact>` (no {p} contact has `may-approve #true` and a `key` yet)"
+            ),
+            Some((first, [])) => format!("`contingent sign {plan} --party {p} --as {first}`"),
+            Some((first, rest)) => format!("`contingent sign {plan} --party {p} --as {first}` (or {})", rest.join(", ")),
+        }
+    }
+
     fn place(&self, file: FileId, span: Span) -> String {
         let f = self.files.get(file);
         let (line, _) = f.line_col(span.start);
@@ -643,10 +655,13 @@ fn plan_state<'m>(
                 format!("signed by {} for the {} ({})", a.signer, party_word(*s), short_digest(&a.digest)),
             );
         }
-        let commands: Vec<String> =
-            needs.iter().map(|p| format!("`contingent sign {id} --party {p} --as <contact>`")).collect();
+        let commands: Vec<String> = [Side::Client, Side::Provider]
+            .into_iter()
+            .filter(|s| needs.contains(&party_word(*s)))
+            .map(|s| c.sign_hint(id, s))
+            .collect();
         diags.push(lenient(
-            d.help(format!("review the change (`git diff`), then sign the new version: {}", commands.join(", ")))
+            d.help(format!("review the change (`git diff`), then sign the new version: {}", commands.join("; ")))
                 .about("plan", id),
         ));
     }
@@ -662,22 +677,7 @@ fn plan_state<'m>(
         } else {
             ""
         };
-        let approvers: Vec<String> = missing
-            .iter()
-            .map(|(s, _)| {
-                let names = &c.approvers[usize::from(*s == Side::Provider)];
-                let p = party_word(*s);
-                match names.split_first() {
-                    None => format!(
-                        "`contingent sign {id} --party {p} --as <contact>` (no {p} contact has `may-approve #true` and a `key` yet)"
-                    ),
-                    Some((first, [])) => format!("`contingent sign {id} --party {p} --as {first}`"),
-                    Some((first, rest)) => {
-                        format!("`contingent sign {id} --party {p} --as {first}` (or {})", rest.join(", "))
-                    }
-                }
-            })
-            .collect();
+        let approvers: Vec<String> = missing.iter().map(|(s, _)| c.sign_hint(id, *s)).collect();
         diags.push(lenient(
             Diagnostic::new(
                 &rules::SIG_MISSING,

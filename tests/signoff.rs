@@ -928,9 +928,18 @@ fn sign_uses_gits_signing_key_and_ssh_agent() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     // a public key whose private key is in ssh-agent, as in `user.signingkey = key::ssh-ed25519 ...`
     let sock = t.keys.path().join("agent.sock");
-    let Ok(mut agent) = Command::new("ssh-agent").arg("-D").arg("-a").arg(&sock).stdout(Stdio::null()).spawn() else {
+    /// Stops the agent however the test ends.
+    struct Agent(std::process::Child);
+    impl Drop for Agent {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let Ok(agent) = Command::new("ssh-agent").arg("-D").arg("-a").arg(&sock).stdout(Stdio::null()).spawn() else {
         return; // no ssh-agent here: the file case above is the one that must work
     };
+    let agent = Agent(agent);
     for _ in 0..100 {
         if sock.exists() {
             break;
@@ -947,8 +956,7 @@ fn sign_uses_gits_signing_key_and_ssh_agent() {
         &["sign", "payroll", "--party", "provider", "--as", "jan.peters", "--as-of", "2026-10-21"],
         &[("SSH_AUTH_SOCK", sock_s)],
     );
-    let _ = agent.kill();
-    let _ = agent.wait();
+    drop(agent);
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     assert!(out.stdout.contains("plan `payroll` is approved by the client and the provider"), "{}", out.stdout);
     assert_eq!(t.sig(), vec![]);

@@ -35,8 +35,7 @@ pub fn check(source: &dyn Source, ctx: &Context) -> Checked {
     let mut loaded = load(source);
     let mut diags = std::mem::take(&mut loaded.diagnostics);
     let index = xref::check(&loaded.model, &loaded.broken, &mut diags);
-    let plans_broken = loaded.broken.iter().any(|(kind, _)| *kind == crate::format::Kind::Plan);
-    crate::rules::policy::check(&loaded.model, plans_broken, ctx, &mut diags);
+    crate::rules::policy::check(&loaded.model, &loaded.broken, ctx, &mut diags);
     crate::signoff::check(&loaded.model, &loaded.files, ctx, &mut diags);
     crate::rules::settings::apply(&loaded.model, &loaded.files, &index, ctx, &mut diags);
     let files = &loaded.files;

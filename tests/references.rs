@@ -58,7 +58,7 @@ fn every_kind_of_reference_is_resolved() {
         vec![
             ("contacts/bank.kdl", 2),
             ("contacts/bank.kdl", 7),
-            ("contracts/msa.kdl", 11),
+            ("contracts/msa.kdl", 6),
             ("exercises/2026-tabletop.kdl", 2),
             ("inventory/systems.kdl", 4),
             ("inventory/systems.kdl", 7),

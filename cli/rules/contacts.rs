@@ -69,7 +69,7 @@ pub fn always_reachable(c: &Contact) -> bool {
     c.phone.iter().chain(&c.mobile).chain(&c.email).any(|ch| ch.available == Availability::Always)
 }
 
-pub fn check(f: &Facts, relied: &HashSet<&str>, ctx: &Context, d: &mut Vec<Diagnostic>) {
+pub fn check(f: &Facts, relied: &HashSet<&str>, contacts_broken: bool, ctx: &Context, d: &mut Vec<Diagnostic>) {
     let model: &Model = f.model;
     let policy = model.config.as_ref().map(|c| c.policy.clone()).unwrap_or_default();
     for c in &model.contacts {
@@ -151,7 +151,7 @@ pub fn check(f: &Facts, relied: &HashSet<&str>, ctx: &Context, d: &mut Vec<Diagn
             }
         }
     }
-    if let Some(config) = &model.config {
+    if let Some(config) = model.config.as_ref().filter(|_| !contacts_broken) {
         for party in config.party.iter().filter(|p| matches!(p.role.value, PartyRole::Client | PartyRole::Provider)) {
             let any = model.contacts.iter().any(|c| c.party.value == party.id.value && always_reachable(c));
             if !any {

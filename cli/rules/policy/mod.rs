@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::check::Context;
 use crate::diagnostic::{Diagnostic, FileId, Span};
+use crate::format::Kind;
 use crate::model::{
     Acknowledgement, Cause, Contact, Infrastructure, Interface, Level, Located, Media, Model, PartyRole, Plan,
     Protection, Resolver, Spanned, System,
@@ -144,14 +145,17 @@ fn normalise(s: &str) -> String {
         .join(" ")
 }
 
-/// Runs every policy rule. `plans_broken` says that some plan failed validation: coverage is then
-/// not judged, since the broken plan may cover what looks uncovered.
-pub fn check(model: &Model, plans_broken: bool, ctx: &Context, diags: &mut Vec<Diagnostic>) {
+/// Runs every policy rule. `broken` lists the objects that failed validation: what depends on them
+/// is not judged (a broken plan may cover what looks uncovered; a broken contact may be the
+/// party's 24x7 contact).
+pub fn check(model: &Model, broken: &HashSet<(Kind, String)>, ctx: &Context, diags: &mut Vec<Diagnostic>) {
     let facts = Facts::new(model);
+    let plans_broken = broken.iter().any(|(k, _)| *k == Kind::Plan);
+    let contacts_broken = broken.iter().any(|(k, _)| *k == Kind::Contact);
     coverage(&facts, plans_broken, diags);
     contacts(&facts, diags);
     let relied: HashSet<&str> = relied_contacts(&facts).into_iter().map(|(id, _, _)| id).collect();
-    super::contacts::check(&facts, &relied, ctx, diags);
+    super::contacts::check(&facts, &relied, contacts_broken, ctx, diags);
     super::contracts::check(&facts, ctx, diags);
     for plan in &model.plans {
         escalation(&facts, plan, diags);

@@ -134,9 +134,9 @@ pub struct History {
 #[derive(Debug, Clone)]
 pub struct InForce {
     pub plan: String,
-    /// The version in force: its commit is where this content was introduced; sign-off state and
-    /// revision in effect are those of the as-of commit and date. `None` when the plan did not
-    /// exist then.
+    /// The version in force: its commit is where this content was introduced; its path, sign-off
+    /// state and revision in effect are those of the as-of commit and date. `None` when the plan
+    /// did not exist then.
     pub version: Option<Version>,
 }
 
@@ -518,9 +518,14 @@ pub fn as_of(repo: &Repo, start_dir: &str, wanted: &[String], date: Date) -> Res
     };
     let commit = eval.commit(at)?;
     let mut rows = Vec::new();
-    for (plan, _) in &plans {
+    for (plan, path) in &plans {
         let version = match found.get(plan.as_str()).and_then(|v| v.first()) {
-            Some(f) => Some(eval.version(plan, f, at, Some(date))?),
+            Some(f) => {
+                let mut v = eval.version(plan, f, at, Some(date))?;
+                // Where the plan was on that date (it may have been renamed since the version).
+                v.path = eval.git_path(path);
+                Some(v)
+            }
             None => None,
         };
         rows.push(InForce { plan: plan.clone(), version });

@@ -826,8 +826,7 @@ fn exercises(f: &Facts, p: &Located<Plan>, ctx: &Context, d: &mut Vec<Diagnostic
     let records: Vec<_> = f.model.exercises.iter().filter(|e| e.plan.value == id).collect();
     for ex in &p.exercise {
         let kind = ex.kind.value;
-        let kind_word =
-            serde_json::to_value(kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        let kind_word = super::contracts::kind_word(kind);
         if ex.every.value > max {
             let level_word = match level {
                 Level::Normal => "normal",

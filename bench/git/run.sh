@@ -4,7 +4,7 @@
 #   bench/git/run.sh [--runs R] [--regen]
 #
 # (1) history: a 1,000-plan repository (bench/gen.py) with 10,000 commits (bench/git/history.py,
-#     imported with `git fast-import`, then `git gc`): `contingent history PLAN` against
+#     imported with `git fast-import`, repacked as a clone would be): `contingent history PLAN` against
 #     `git log --format=%H -- PATH` of the same plan. Target: ratio <= 2.
 # (2) check --staged: the 10,000-plan repository of bench/run.sh (100 contracts), with every file
 #     staged: `contingent check --staged` against `contingent check` of the work tree. Measured
@@ -57,13 +57,17 @@ if [ ! -d "$HIST/.git" ] || [ "$REGEN" = 1 ]; then
     rm -rf "$HIST" "$OUT/git-history-1000-files"
     python3 bench/gen.py "$OUT/git-history-1000-files" --plans 1000 --contracts 10 --force >/dev/null
     git init -q -b main "$HIST"
+    git -C "$HIST" config gc.auto 0
     python3 bench/git/history.py "$OUT/git-history-1000-files" --commits 10000 | git -C "$HIST" fast-import --quiet
     git -C "$HIST" checkout -q main
+    # fast-import stores each version as a delta against the one before; a clone gets the
+    # deltas of pack-objects (newer versions as bases), so recompute them, as a server would.
+    git -C "$HIST" repack -a -d -f --quiet
     git -C "$HIST" gc --quiet
     rm -rf "$OUT/git-history-1000-files"
 fi
 COMMITS=$(git -C "$HIST" rev-list --count HEAD)
-PLAN=$(cd "$HIST/plans" && ls | head -1)
+PLAN=$(ls "$HIST/plans" | sed -n 1p)
 PLAN="${PLAN%.kdl}"
 VERSIONS=$("$BIN" history "$PLAN" --repo "$HIST" --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["plans"][0]["versions"]))')
 TOUCHED=$(git -C "$HIST" log --format=%H -- "plans/$PLAN.kdl" | wc -l)
@@ -94,6 +98,7 @@ STAGED="$OUT/git-10000"
 rm -rf "$STAGED"
 cp -r "$SRC" "$STAGED"
 git init -q -b main "$STAGED"
+git -C "$STAGED" config gc.auto 0
 git -C "$STAGED" add -A
 FILES=$(git -C "$STAGED" ls-files | wc -l)
 echo "== (2a) check --staged vs check, $FILES files staged as loose objects"

@@ -283,14 +283,14 @@ struct CommitFacts {
 
 struct Evaluator<'r, 'e> {
     repo: &'r Repo,
-    engine: &'e mut Engine<'r>,
+    engine: &'e mut Engine,
     facts: HashMap<ObjectId, Rc<CommitFacts>>,
     commits: HashMap<ObjectId, Rc<CommitInfo>>,
     problems: Vec<Problem>,
     reported: HashSet<String>,
 }
 
-impl<'r, 'e> Evaluator<'r, 'e> {
+impl Evaluator<'_, '_> {
     fn problem(&mut self, rule: &'static Rule, message: String) {
         if self.reported.insert(message.clone()) {
             self.problems.push(Problem { rule, message });

@@ -18,6 +18,74 @@ use crate::source::git::{error_text, join};
 use crate::source::normalise_dir;
 use crate::units::Date;
 
+/// One entry of a tree object as stored: mode, name, id.
+#[derive(Clone, Copy)]
+struct RawEntry<'a> {
+    mode: &'a [u8],
+    name: &'a [u8],
+    id: ObjectId,
+}
+
+impl RawEntry<'_> {
+    fn is_tree(&self) -> bool {
+        self.mode == b"40000"
+    }
+    fn is_blob(&self) -> bool {
+        self.mode.starts_with(b"100")
+    }
+}
+
+/// The entry of a tree object starting at `pos`, and where the next one starts.
+fn raw_entry(buf: &[u8], pos: usize, hash_len: usize) -> Option<(RawEntry<'_>, usize)> {
+    use gix::bstr::ByteSlice;
+    let rest = buf.get(pos..)?;
+    let space = rest.find_byte(b' ')?;
+    let nul = space + 1 + rest[space + 1..].find_byte(0)?;
+    let id = rest.get(nul + 1..nul + 1 + hash_len)?;
+    let id = gix::hash::oid::try_from_bytes(id).ok()?.to_owned();
+    Some((RawEntry { mode: &rest[..space], name: &rest[space + 1..nul], id }, pos + nul + 1 + hash_len))
+}
+
+/// Where the tree entry starting at `pos` ends, without decoding it.
+fn skip_entry(buf: &[u8], pos: usize, hash_len: usize) -> Option<usize> {
+    use gix::bstr::ByteSlice;
+    let end = pos + buf.get(pos..)?.find_byte(0)? + 1 + hash_len;
+    (end <= buf.len()).then_some(end)
+}
+
+/// How many leading bytes two buffers share.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + 1024 <= n && a[i..i + 1024] == b[i..i + 1024] {
+        i += 1024;
+    }
+    while i + 64 <= n && a[i..i + 64] == b[i..i + 64] {
+        i += 64;
+    }
+    while i < n && a[i] == b[i] {
+        i += 1;
+    }
+    i
+}
+
+/// How many trailing bytes two buffers share.
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[a.len() - n..], &b[b.len() - n..]);
+    let mut i = 0;
+    while i + 1024 <= n && a[n - i - 1024..n - i] == b[n - i - 1024..n - i] {
+        i += 1024;
+    }
+    while i + 64 <= n && a[n - i - 64..n - i] == b[n - i - 64..n - i] {
+        i += 64;
+    }
+    while i < n && a[n - i - 1] == b[n - i - 1] {
+        i += 1;
+    }
+    i
+}
+
 /// One commit of the graph.
 pub struct Node {
     pub id: ObjectId,
@@ -182,8 +250,9 @@ impl<K: std::hash::Hash + Eq, V: Clone> Recent<K, V> {
     }
 }
 
-pub struct Engine<'r> {
-    repo: &'r gix::Repository,
+pub struct Engine {
+    /// Without gix's object cache: the engine keeps what it reuses (trees, parsed blobs) itself.
+    repo: gix::Repository,
     hash: gix::hash::Kind,
     /// The plan root inside the Git repository (`""` or `plans`).
     root: String,
@@ -194,7 +263,7 @@ pub struct Engine<'r> {
     contracts_dir: String,
     limit: u64,
     nodes: HashMap<ObjectId, Rc<Node>>,
-    trees: Recent<ObjectId, Rc<Vec<u8>>>,
+    trees: Recent<ObjectId, Rc<[u8]>>,
     folder_ids: Recent<(ObjectId, Kind), Option<ObjectId>>,
     listings: Recent<(Option<ObjectId>, Kind), Rc<Vec<(Rc<str>, ObjectId)>>>,
     parsed: HashMap<ObjectId, Rc<Parsed>>,
@@ -202,8 +271,10 @@ pub struct Engine<'r> {
     pub signoff_filter: Option<Vec<String>>,
 }
 
-impl<'r> Engine<'r> {
-    pub fn new(repo: &'r gix::Repository, root: &str, config: &Config) -> Engine<'r> {
+impl Engine {
+    pub fn new(repo: &gix::Repository, root: &str, config: &Config) -> Engine {
+        let mut repo = repo.clone();
+        repo.object_cache_size(0);
         let p = &config.paths;
         let mut folders: Vec<(String, Vec<Kind>)> = Vec::new();
         for (dir, kinds) in [
@@ -221,8 +292,8 @@ impl<'r> Engine<'r> {
             }
         }
         Engine {
-            repo,
             hash: repo.object_hash(),
+            repo,
             root: root.to_string(),
             folders,
             plans_dir: normalise_dir(&p.plans),
@@ -230,7 +301,7 @@ impl<'r> Engine<'r> {
             contracts_dir: normalise_dir(&p.contracts),
             limit: config.limits.max_file_size,
             nodes: HashMap::new(),
-            trees: Recent::new(256),
+            trees: Recent::new(32),
             folder_ids: Recent::new(1024),
             listings: Recent::new(16),
             parsed: HashMap::new(),
@@ -324,15 +395,16 @@ impl<'r> Engine<'r> {
         Ok(order)
     }
 
-    fn tree(&mut self, id: ObjectId) -> Result<Rc<Vec<u8>>, String> {
+    fn tree(&mut self, id: ObjectId) -> Result<Rc<[u8]>, String> {
         if let Some(t) = self.trees.get(&id) {
             return Ok(t);
         }
-        let mut object = self.repo.find_object(id).map_err(|e| format!("cannot read tree {id}: {}", error_text(e)))?;
+        let object = self.repo.find_object(id).map_err(|e| format!("cannot read tree {id}: {}", error_text(e)))?;
         if object.kind != gix::objs::Kind::Tree {
-            return Ok(Rc::new(Vec::new()));
+            return Ok(Rc::from(&[][..]));
         }
-        let data = Rc::new(std::mem::take(&mut object.data));
+        // A copy: gix keeps its buffer for the next object instead of growing a new one.
+        let data: Rc<[u8]> = Rc::from(object.data.as_slice());
         self.trees.insert(id, data.clone());
         Ok(data)
     }
@@ -401,7 +473,7 @@ impl<'r> Engine<'r> {
         if old == new {
             return Ok(());
         }
-        let empty = Rc::new(Vec::new());
+        let empty: Rc<[u8]> = Rc::from(&[][..]);
         let old_data = match old {
             Some(id) => self.tree(id)?,
             None => empty.clone(),
@@ -410,38 +482,64 @@ impl<'r> Engine<'r> {
             Some(id) => self.tree(id)?,
             None => empty,
         };
-        let mut a = gix::objs::TreeRefIter::from_bytes(&old_data, self.hash).filter_map(Result::ok).peekable();
-        let mut b = gix::objs::TreeRefIter::from_bytes(&new_data, self.hash).filter_map(Result::ok).peekable();
+        let (a, b) = (&old_data[..], &new_data[..]);
+        let hash_len = self.hash.len_in_bytes();
+        // Most commits change a few entries of a folder: skip the identical entries before and
+        // after them without decoding them.
+        let prefix = common_prefix(a, b);
+        let mut pa = 0;
+        while let Some(next) = skip_entry(a, pa, hash_len) {
+            if next > prefix {
+                break;
+            }
+            pa = next;
+        }
+        let mut pb = pa;
+        let tail = common_suffix(&a[pa..], &b[pb..]);
         // Sub-folders to compare after this one: (name, old, new).
         let mut sub: Vec<(String, Option<ObjectId>, Option<ObjectId>)> = Vec::new();
+        let mut x = raw_entry(a, pa, hash_len);
+        let mut y = raw_entry(b, pb, hash_len);
         loop {
             use std::cmp::Ordering;
-            let order = match (a.peek(), b.peek()) {
+            let (left_a, left_b) = (a.len() - pa, b.len() - pb);
+            if left_a == left_b && left_a <= tail {
+                break; // the rest is the same bytes
+            }
+            let order = match (&x, &y) {
                 (None, None) => break,
                 (Some(_), None) => Ordering::Less,
                 (None, Some(_)) => Ordering::Greater,
-                (Some(x), Some(y)) => {
-                    gix::objs::tree::name_order(x.filename, x.mode.is_tree(), y.filename, y.mode.is_tree())
+                (Some((ex, _)), Some((ey, _))) => {
+                    gix::objs::tree::name_order(ex.name, ex.is_tree(), ey.name, ey.is_tree())
                 }
             };
-            let (x, y) = match order {
-                Ordering::Less => (a.next(), None),
-                Ordering::Greater => (None, b.next()),
-                Ordering::Equal => (a.next(), b.next()),
+            let (ea, eb) = match order {
+                Ordering::Less => (x.take(), None),
+                Ordering::Greater => (None, y.take()),
+                Ordering::Equal => (x.take(), y.take()),
             };
-            let any = x.or(y).expect("one side has an entry");
-            if any.filename.first() == Some(&b'.') {
+            if let Some((_, next)) = ea {
+                pa = next;
+                x = raw_entry(a, pa, hash_len);
+            }
+            if let Some((_, next)) = eb {
+                pb = next;
+                y = raw_entry(b, pb, hash_len);
+            }
+            let (ea, eb) = (ea.map(|e| e.0), eb.map(|e| e.0));
+            let any = ea.or(eb).expect("one side has an entry");
+            if any.name.first() == Some(&b'.') {
                 continue;
             }
-            let Ok(name) = std::str::from_utf8(any.filename) else { continue };
-            let (xid, yid) = (x.map(|e| e.oid.to_owned()), y.map(|e| e.oid.to_owned()));
+            let (xid, yid) = (ea.map(|e| e.id), eb.map(|e| e.id));
             if xid == yid {
                 continue;
             }
-            let is_tree = any.mode.is_tree();
-            if is_tree {
+            let Ok(name) = std::str::from_utf8(any.name) else { continue };
+            if any.is_tree() {
                 sub.push((name.to_string(), xid, yid));
-            } else if any.mode.is_blob() {
+            } else if any.is_blob() {
                 let path = join(dir, name);
                 if self.wanted(&path, kind) {
                     out.push(Change { path: path.into(), old: xid, new: yid });
@@ -730,5 +828,43 @@ impl<'r> Engine<'r> {
             }
         }
         Ok(found)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_prefix_and_suffix_of_buffers() {
+        let a: Vec<u8> = (0..3000u32).map(|i| (i % 251) as u8).collect();
+        let mut b = a.clone();
+        b[2000] = 7;
+        assert_eq!(common_prefix(&a, &b), 2000);
+        assert_eq!(common_suffix(&a, &b), 999);
+        assert_eq!(common_prefix(&a, &a[..10]), 10);
+        assert_eq!(common_suffix(b"xyz", b"z"), 1);
+        assert_eq!(common_prefix(b"", b"abc"), 0);
+    }
+
+    #[test]
+    fn raw_tree_entries_are_read_and_skipped() {
+        let id = [7u8; 20];
+        let mut tree = Vec::new();
+        for (mode, name) in [("100644", "a.kdl"), ("40000", "sub")] {
+            tree.extend_from_slice(format!("{mode} {name}\0").as_bytes());
+            tree.extend_from_slice(&id);
+        }
+        let (first, next) = raw_entry(&tree, 0, 20).unwrap();
+        assert_eq!(first.name, b"a.kdl");
+        assert!(first.is_blob() && !first.is_tree());
+        assert_eq!(skip_entry(&tree, 0, 20), Some(next));
+        let (second, end) = raw_entry(&tree, next, 20).unwrap();
+        assert!(second.is_tree());
+        assert_eq!(end, tree.len());
+        assert!(raw_entry(&tree, end, 20).is_none());
+        // A truncated entry is not read.
+        assert!(raw_entry(&tree[..tree.len() - 1], next, 20).is_none());
+        assert!(skip_entry(&tree[..tree.len() - 1], next, 20).is_none());
     }
 }

@@ -205,7 +205,11 @@ impl Repo {
     }
 
     fn pool(&self) -> Pool {
-        Pool { shared: self.shared.clone(), free: Mutex::new(Vec::new()) }
+        Pool {
+            shared: self.shared.clone(),
+            free: Mutex::new(Vec::new()),
+            objects: self.shared.objects_dir().to_path_buf(),
+        }
     }
 
     /// The files of the index (`GIT_INDEX_FILE` when set) below the plan root found by walking up
@@ -376,6 +380,8 @@ pub fn lookup(
 struct Pool {
     shared: gix::ThreadSafeRepository,
     free: Mutex<Vec<gix::Repository>>,
+    /// The object directory, for reading loose objects directly.
+    objects: PathBuf,
 }
 
 impl Pool {
@@ -508,6 +514,43 @@ impl Snapshot {
     }
 }
 
+/// Reads a loose blob; `None` when the object is not loose (it is in a pack or an alternate).
+fn read_loose(objects: &Path, id: ObjectId, limit: u64) -> Option<Read> {
+    let hex = id.to_hex().to_string();
+    let compressed = match std::fs::read(objects.join(&hex[..2]).join(&hex[2..])) {
+        Ok(bytes) => bytes,
+        Err(_) => return None,
+    };
+    let corrupt = |what: &str| Some(Read::Failed(format!("the Git object {hex} is corrupt: {what}")));
+    let mut inflate = gix::zlib::Inflate::default();
+    let mut header = [0u8; 64];
+    let Ok((status, consumed_in, consumed_out)) = inflate.prefix(&compressed, &mut header) else {
+        return corrupt("it cannot be decompressed");
+    };
+    let Ok((kind, size, header_size)) = gix::objs::decode::loose_header(&header[..consumed_out]) else {
+        return corrupt("its header cannot be read");
+    };
+    if kind != gix::objs::Kind::Blob {
+        return Some(Read::Failed(format!("the Git object {hex} is a {kind}, not a file")));
+    }
+    if size > limit {
+        return Some(Read::TooLarge(size));
+    }
+    let mut out = Vec::new();
+    if status == gix::zlib::Status::StreamEnd {
+        out.extend_from_slice(&header[header_size.min(consumed_out)..consumed_out]);
+    } else if inflate
+        .rest(&compressed[consumed_in..], &header[..consumed_out], header_size, &mut out, size as usize)
+        .is_err()
+    {
+        return corrupt("it cannot be decompressed");
+    }
+    if out.len() as u64 != size {
+        return corrupt("its size does not match its header");
+    }
+    Some(Read::Bytes(out))
+}
+
 impl Source for Snapshot {
     fn list(&self, dir: &str) -> Vec<Listed> {
         let mut out = Vec::new();
@@ -535,6 +578,11 @@ impl Source for Snapshot {
         let Some(item) = self.files.get(path).copied() else {
             return Read::NotFound;
         };
+        // What `git add` just wrote is a loose object: read it with one plain read (gix maps
+        // each loose object into memory, and unmapping costs every thread a TLB flush).
+        if let Some(read) = read_loose(&self.pool.objects, item.id, limit) {
+            return read;
+        }
         self.pool.with(|repo| {
             let known_small = item.size_hint.is_some_and(|s| s <= limit);
             if !known_small {
@@ -546,7 +594,8 @@ impl Source for Snapshot {
             }
             match repo.find_object(item.id) {
                 Ok(o) if o.data.len() as u64 > limit => Read::TooLarge(o.data.len() as u64),
-                Ok(o) => Read::Bytes(o.detach().data),
+                // A copy: gix keeps its buffer for the next object instead of growing a new one.
+                Ok(o) => Read::Bytes(o.data.clone()),
                 Err(e) => Read::Failed(error_text(e)),
             }
         })

@@ -284,7 +284,8 @@ struct CommitFacts {
 struct Evaluator<'r, 'e> {
     repo: &'r Repo,
     engine: &'e mut Engine,
-    facts: HashMap<ObjectId, Rc<CommitFacts>>,
+    /// By the trees of the sign-off and contract folders: consecutive commits mostly share them.
+    facts: walk::Recent<(Option<ObjectId>, Option<ObjectId>), Rc<CommitFacts>>,
     commits: HashMap<ObjectId, Rc<CommitInfo>>,
     problems: Vec<Problem>,
     reported: HashSet<String>,
@@ -312,10 +313,11 @@ impl Evaluator<'_, '_> {
     }
 
     fn facts(&mut self, commit: ObjectId) -> Result<Rc<CommitFacts>, String> {
-        if let Some(f) = self.facts.get(&commit) {
-            return Ok(f.clone());
-        }
         let node = self.engine.node(commit)?;
+        let key = (self.engine.folder_of(node.tree, Kind::Signoff)?, self.engine.folder_of(node.tree, Kind::Contract)?);
+        if let Some(f) = self.facts.get(&key) {
+            return Ok(f);
+        }
         let short = self.repo.short(commit);
         let mut facts = CommitFacts { signoffs: HashMap::new(), contracts: HashMap::new() };
         for (path, _, parsed) in self.engine.signoffs_at(node.tree)? {
@@ -343,7 +345,7 @@ impl Evaluator<'_, '_> {
             }
         }
         let facts = Rc::new(facts);
-        self.facts.insert(commit, facts.clone());
+        self.facts.insert(key, facts.clone());
         Ok(facts)
     }
 
@@ -444,7 +446,7 @@ pub fn history(repo: &Repo, start_dir: &str, wanted: &[String]) -> Result<Histor
     let mut eval = Evaluator {
         repo,
         engine: &mut engine,
-        facts: HashMap::new(),
+        facts: walk::Recent::new(64),
         commits: HashMap::new(),
         problems: Vec::new(),
         reported: HashSet::new(),
@@ -511,7 +513,7 @@ pub fn as_of(repo: &Repo, start_dir: &str, wanted: &[String], date: Date) -> Res
     let mut eval = Evaluator {
         repo,
         engine: &mut engine,
-        facts: HashMap::new(),
+        facts: walk::Recent::new(64),
         commits: HashMap::new(),
         problems: Vec::new(),
         reported: HashSet::new(),

@@ -224,17 +224,17 @@ impl Track {
 
 /// A cache that forgets everything but the most recent entries: history is walked in order, so
 /// what is needed again is what was needed last.
-struct Recent<K, V> {
+pub struct Recent<K, V> {
     current: HashMap<K, V>,
     previous: HashMap<K, V>,
     capacity: usize,
 }
 
 impl<K: std::hash::Hash + Eq, V: Clone> Recent<K, V> {
-    fn new(capacity: usize) -> Self {
+    pub fn new(capacity: usize) -> Self {
         Recent { current: HashMap::new(), previous: HashMap::new(), capacity }
     }
-    fn get(&mut self, k: &K) -> Option<V> {
+    pub fn get(&mut self, k: &K) -> Option<V> {
         if let Some(v) = self.current.get(k) {
             return Some(v.clone());
         }
@@ -242,7 +242,7 @@ impl<K: std::hash::Hash + Eq, V: Clone> Recent<K, V> {
         self.insert(k, v.clone());
         Some(v)
     }
-    fn insert(&mut self, k: K, v: V) {
+    pub fn insert(&mut self, k: K, v: V) {
         if self.current.len() >= self.capacity {
             self.previous = std::mem::take(&mut self.current);
         }
@@ -318,7 +318,8 @@ impl Engine {
     fn kinds_for(&self, path: &str) -> &[Kind] {
         let mut best: Option<&(String, Vec<Kind>)> = None;
         for f in &self.folders {
-            let inside = f.0 == "." || path.starts_with(&format!("{}/", f.0));
+            let inside = f.0 == "."
+                || (path.len() > f.0.len() && path.starts_with(f.0.as_str()) && path.as_bytes()[f.0.len()] == b'/');
             if inside && best.is_none_or(|b| b.0 == "." || b.0.len() < f.0.len()) {
                 best = Some(f);
             }
@@ -564,6 +565,11 @@ impl Engine {
             Rc::new(changes.into_iter().filter_map(|c| c.new.map(|id| (c.path, id))).collect());
         self.listings.insert((folder, kind), list.clone());
         Ok(list)
+    }
+
+    /// The tree of the folder of `kind` in a commit (`None` when it is missing).
+    pub fn folder_of(&mut self, commit_tree: ObjectId, kind: Kind) -> Result<Option<ObjectId>, String> {
+        self.folder(commit_tree, kind)
     }
 
     /// The plans folder's tree in a commit (for cheap comparisons between commits).

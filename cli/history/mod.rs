@@ -205,13 +205,12 @@ fn start(repo: &Repo, start_dir: &str) -> Result<(ObjectId, String), String> {
     ))
 }
 
+/// Plans found in a commit, (plan, path), and the ids not found.
+type Located = (Vec<(String, String)>, Vec<String>);
+
 /// Where the given plans (or all) are in a commit: (plan, path). Plans not found are returned
 /// separately.
-fn locate(
-    engine: &mut Engine,
-    commit: ObjectId,
-    wanted: &[String],
-) -> Result<(Vec<(String, String)>, Vec<String>), String> {
+fn locate(engine: &mut Engine, commit: ObjectId, wanted: &[String]) -> Result<Located, String> {
     let node = engine.node(commit)?;
     let list = engine.listing(node.tree, Kind::Plan)?;
     let mut found: Vec<(String, String)> = Vec::new();

@@ -133,10 +133,19 @@ pub struct ContractAt {
     pub revisions: Vec<(u32, Date)>,
 }
 
+/// A valid plan in a file: id, digest, pinned contract and revision.
+type PlanEntry = (String, Rc<str>, Option<(String, u32)>);
+
+/// The files of a folder at a commit: path (relative to the plan repository) and blob, by path.
+pub type Listing = Rc<Vec<(Rc<str>, ObjectId)>>;
+
+/// Files of a folder with what they hold: path, blob, parsed content.
+pub type ParsedFiles = Vec<(Rc<str>, ObjectId, Rc<Parsed>)>;
+
 /// One file version run through the loader.
 #[derive(Debug, Default)]
 pub struct Parsed {
-    plans: Vec<(String, Rc<str>, Option<(String, u32)>)>,
+    plans: Vec<PlanEntry>,
     broken: Vec<String>,
     pub signoffs: Vec<SignoffAt>,
     pub contracts: Vec<ContractAt>,
@@ -265,7 +274,7 @@ pub struct Engine {
     nodes: HashMap<ObjectId, Rc<Node>>,
     trees: Recent<ObjectId, Rc<[u8]>>,
     folder_ids: Recent<(ObjectId, Kind), Option<ObjectId>>,
-    listings: Recent<(Option<ObjectId>, Kind), Rc<Vec<(Rc<str>, ObjectId)>>>,
+    listings: Recent<(Option<ObjectId>, Kind), Listing>,
     parsed: HashMap<ObjectId, Rc<Parsed>>,
     /// Sign-off files are parsed only when they mention one of these plans (all when `None`).
     pub signoff_filter: Option<Vec<String>>,
@@ -554,15 +563,14 @@ impl Engine {
     }
 
     /// Every file of `kind` in a commit: path and blob, sorted by path.
-    pub fn listing(&mut self, commit_tree: ObjectId, kind: Kind) -> Result<Rc<Vec<(Rc<str>, ObjectId)>>, String> {
+    pub fn listing(&mut self, commit_tree: ObjectId, kind: Kind) -> Result<Listing, String> {
         let folder = self.folder(commit_tree, kind)?;
         if let Some(l) = self.listings.get(&(folder, kind)) {
             return Ok(l);
         }
         let mut changes = self.diff(None, folder, kind)?;
         changes.sort_by(|x, y| x.path.cmp(&y.path));
-        let list: Rc<Vec<(Rc<str>, ObjectId)>> =
-            Rc::new(changes.into_iter().filter_map(|c| c.new.map(|id| (c.path, id))).collect());
+        let list: Listing = Rc::new(changes.into_iter().filter_map(|c| c.new.map(|id| (c.path, id))).collect());
         self.listings.insert((folder, kind), list.clone());
         Ok(list)
     }
@@ -660,7 +668,7 @@ impl Engine {
     }
 
     /// The sign-offs of a commit (of the filtered plans when a filter is set).
-    pub fn signoffs_at(&mut self, commit_tree: ObjectId) -> Result<Vec<(Rc<str>, ObjectId, Rc<Parsed>)>, String> {
+    pub fn signoffs_at(&mut self, commit_tree: ObjectId) -> Result<ParsedFiles, String> {
         let list = self.listing(commit_tree, Kind::Signoff)?;
         let mut out = Vec::with_capacity(list.len());
         for (path, blob) in list.iter() {
@@ -680,7 +688,7 @@ impl Engine {
     }
 
     /// The contracts of a commit.
-    pub fn contracts_at(&mut self, commit_tree: ObjectId) -> Result<Vec<(Rc<str>, ObjectId, Rc<Parsed>)>, String> {
+    pub fn contracts_at(&mut self, commit_tree: ObjectId) -> Result<ParsedFiles, String> {
         let list = self.listing(commit_tree, Kind::Contract)?;
         Ok(list.iter().map(|(path, blob)| (path.clone(), *blob, self.parse(*blob, path))).collect())
     }

@@ -464,11 +464,38 @@ fn an_unknown_revision_exits_2() {
 // ------------------------------------------------------------------------------------------
 // history
 
-/// main: init (01-10), reformat (02-01, not a version), retitle (02-02), client and provider sign
-/// (02-03), rename the file (02-04), contract revision 3 takes effect 2026-06-01 (02-05).
+/// The test keys of anna.schmidt (client) and jan.peters (provider), readable only by the owner
+/// as ssh-keygen requires.
+fn signing_keys() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["anna.schmidt", "jan.peters"] {
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/signoff/keys").join(name);
+        let to = dir.path().join(name);
+        std::fs::copy(from, &to).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&to, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
+    }
+    dir
+}
+
+/// main: init (01-10); signing keys for anna.schmidt and jan.peters (02-01); reformat (02-02, not
+/// a version); retitle (02-03); sign-off records with forged signatures (02-04); real sign-offs of
+/// both parties (02-05); rename the file (02-06); contract revision 3, in effect from 2026-06-01
+/// (02-07). Returns the repository, the first and the retitle commit and the retitled digest.
 fn repo_with_history() -> (GitRepo, Vec<String>) {
     let repo = GitRepo::new();
     let first = repo.git(&["rev-parse", "HEAD"]);
+    let keys_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/signoff/keys");
+    for (file, contact) in [("contacts/bank.kdl", "anna.schmidt"), ("contacts/dc.kdl", "jan.peters")] {
+        let public = std::fs::read_to_string(keys_dir.join(format!("{contact}.pub"))).unwrap();
+        let head = format!("contact {contact} {{\n");
+        repo.edit(file, &head, &format!("{head}    key \"{}\"\n", public.trim()));
+        repo.add(file);
+    }
+    repo.commit("signing keys");
     repo.edit("plans/payroll.kdl", "    title \"Payroll\"", "    title   \"Payroll\"   // same meaning");
     repo.add("plans/payroll.kdl");
     repo.commit("reformat");
@@ -476,10 +503,32 @@ fn repo_with_history() -> (GitRepo, Vec<String>) {
     repo.add("plans/payroll.kdl");
     let retitle = repo.commit("retitle");
     let digest = repo.digest("payroll");
-    let records =
+    let forged =
         format!("{}{}", repo.signoff("payroll", "client", &digest), repo.signoff("payroll", "provider", &digest));
-    repo.write("signoffs/payroll.kdl", records);
+    repo.write("signoffs/payroll.kdl", forged);
     repo.add("signoffs/payroll.kdl");
+    repo.commit("forged sign-offs");
+    repo.git(&["rm", "-q", &repo.p("signoffs/payroll.kdl")]);
+    let keys = signing_keys();
+    for (party, who) in [("client", "anna.schmidt"), ("provider", "jan.peters")] {
+        let key = keys.path().join(who);
+        let out = repo.run(&[
+            "sign",
+            "payroll",
+            "--party",
+            party,
+            "--as",
+            who,
+            "--key",
+            key.to_str().unwrap(),
+            "--as-of",
+            "2026-02-05",
+            "--repo",
+            "plans",
+        ]);
+        assert_eq!(out.code, 0, "sign failed: {}{}", out.stdout, out.stderr);
+    }
+    repo.git(&["add", "-A"]);
     repo.commit("sign");
     repo.git(&["mv", &repo.p("plans/payroll.kdl"), &repo.p("plans/batch-payroll.kdl")]);
     repo.commit("rename");
@@ -504,7 +553,7 @@ fn history_lists_versions_follows_renames_and_ignores_reformatting() {
     assert_eq!(versions[1]["commit"]["id"], first.as_str());
     assert_eq!(versions[0]["digest"], digest.as_str(), "the digest sign-offs use");
     assert_eq!(versions[0]["file"], "plans/plans/payroll.kdl", "the path of that commit");
-    assert_eq!(versions[0]["commit"]["date"], "2026-02-02");
+    assert_eq!(versions[0]["commit"]["date"], "2026-02-03");
     assert_eq!(versions[0]["commit"]["author"]["name"], "Anna Schmidt");
     assert_eq!(versions[0]["contract"]["id"], "msa");
     assert_eq!(versions[0]["contract"]["revision"], 2);
@@ -532,14 +581,20 @@ fn history_as_of_answers_which_version_was_in_force() {
     assert_eq!(p["version"]["commit"]["id"], first.as_str());
     assert_eq!(p["both_signed"], false);
     assert_eq!(p["implements_revision_in_effect"], true);
-    // After both sign-offs: the retitled version, signed by both.
-    let r = repo.history_json(&["--as-of", "2026-02-03"]);
+    // Records with the right digest but forged signatures do not count.
+    let r = repo.history_json(&["payroll", "--as-of", "2026-02-04"]);
+    let p = &r["plans"][0];
+    assert_eq!(p["version"]["commit"]["id"], retitle.as_str(), "{r:#}");
+    assert_eq!(p["both_signed"], false, "{r:#}");
+    assert_eq!(p["version"]["signed"]["records_not_verifying"], serde_json::json!(["client", "provider"]), "{r:#}");
+    // After both real sign-offs: the retitled version, signed by both.
+    let r = repo.history_json(&["--as-of", "2026-02-05"]);
     let p = &r["plans"][0];
     assert_eq!(p["plan"], "payroll");
     assert_eq!(p["version"]["commit"]["id"], retitle.as_str());
     assert_eq!(p["version"]["digest"], digest.as_str());
     assert_eq!(p["both_signed"], true, "{r:#}");
-    assert_eq!(r["commit"]["date"], "2026-02-03");
+    assert_eq!(r["commit"]["date"], "2026-02-05");
     // Revision 3 is committed and in effect on 2026-07-01, but the plan still pins revision 2.
     let r = repo.history_json(&["payroll", "--as-of", "2026-07-01"]);
     let p = &r["plans"][0];
@@ -547,6 +602,7 @@ fn history_as_of_answers_which_version_was_in_force() {
     assert_eq!(p["version"]["commit"]["id"], retitle.as_str(), "a rename is not a new version");
     assert_eq!(p["version"]["revision_in_effect"], 3);
     assert_eq!(p["implements_revision_in_effect"], false);
+    assert_eq!(p["both_signed"], true);
     let out = repo.history(&["--as-of", "2026-07-01"]);
     assert_eq!(out.code, 0);
     assert!(out.stdout.contains("plans in force on 2026-07-01"), "{}", out.stdout);

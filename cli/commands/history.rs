@@ -82,6 +82,9 @@ fn signed_text(s: &Signed, v: &Version) -> String {
     if !s.stale.is_empty() {
         let _ = write!(out, " (older version signed by {})", s.stale.join(", "));
     }
+    if !s.unverified.is_empty() {
+        let _ = write!(out, " (a record of {} does not verify)", s.unverified.join(", "));
+    }
     out
 }
 
@@ -234,7 +237,12 @@ fn version_json(v: &Version) -> Value {
 }
 
 fn signed_json(s: &Signed) -> Value {
-    json!({ "client": s.client, "provider": s.provider, "older_version_signed_by": s.stale })
+    json!({
+        "client": s.client,
+        "provider": s.provider,
+        "older_version_signed_by": s.stale,
+        "records_not_verifying": s.unverified,
+    })
 }
 
 fn problems_json(problems: &[Problem]) -> Value {

@@ -56,13 +56,16 @@ impl CommitInfo {
 }
 
 /// Which parties had signed a version: a sign-off record of the party for the plan whose digest
-/// is the version's digest, in the same commit.
+/// is the version's digest, in the same commit, that verifies against the contacts of that commit
+/// ([`crate::signoff::valid_signoffs`]: signature, statement, key, validity, signer).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Signed {
     pub client: bool,
     pub provider: bool,
-    /// Parties whose sign-off for the plan names another digest (an older version).
+    /// Parties whose valid sign-off for the plan names another digest (an older version).
     pub stale: Vec<&'static str>,
+    /// Parties with a record of this digest that does not verify.
+    pub unverified: Vec<&'static str>,
 }
 
 impl Signed {
@@ -274,23 +277,169 @@ fn unknown_plans(engine: &mut Engine, commit: ObjectId, missing: &[String], what
     Ok(format!("no plan {} in {what}{hint}", names.join(", ")))
 }
 
-/// What a commit says about the plans: sign-offs by plan, contracts by id.
+/// What a commit says about the plans: sign-off records by plan (party, digest, whether it
+/// verifies), contracts by id.
 struct CommitFacts {
-    signoffs: HashMap<String, Vec<(Side, String)>>,
+    signoffs: HashMap<String, Vec<(Side, String, bool)>>,
     contracts: HashMap<String, Vec<(u32, Date)>>,
+}
+
+/// The (plan, party, digest) of the sign-off records of one file version that verify.
+type ValidRecords = Rc<HashSet<(String, Side, String)>>;
+
+/// The configuration blob and the contacts folder of a commit: what a verification depends on
+/// besides the record.
+type SignersKey = (Option<ObjectId>, Option<ObjectId>);
+
+/// The configuration and the contact files that name the given signers, loaded: enough to verify
+/// their sign-offs.
+struct Signers {
+    model: crate::model::Model,
+    files: crate::source::Files,
+}
+
+/// Files held in memory, as a [`Source`]: a commit's configuration and some contact files.
+struct MemorySource {
+    config: Option<Vec<u8>>,
+    files: Vec<(String, Vec<u8>)>,
+}
+
+impl Source for MemorySource {
+    fn list(&self, dir: &str) -> Vec<Listed> {
+        let dir = crate::source::normalise_dir(dir);
+        let prefix = if dir == "." { String::new() } else { format!("{dir}/") };
+        self.files.iter().filter(|(p, _)| p.starts_with(&prefix)).map(|(p, _)| Listed::File(p.clone())).collect()
+    }
+    fn read(&self, path: &str, limit: u64) -> Read {
+        let bytes = if path == CONFIG_FILE {
+            self.config.as_ref()
+        } else {
+            self.files.iter().find(|(p, _)| p == path).map(|(_, b)| b)
+        };
+        match bytes {
+            Some(b) if b.len() as u64 > limit => Read::TooLarge(b.len() as u64),
+            Some(b) => Read::Bytes(b.clone()),
+            None => Read::NotFound,
+        }
+    }
+    fn describe(&self) -> String {
+        "a commit".into()
+    }
 }
 
 struct Evaluator<'r, 'e> {
     repo: &'r Repo,
     engine: &'e mut Engine,
-    /// By the trees of the sign-off and contract folders: consecutive commits mostly share them.
-    facts: walk::Recent<(Option<ObjectId>, Option<ObjectId>), Rc<CommitFacts>>,
+    /// By the configuration, contacts, sign-off and contract folders: consecutive commits mostly
+    /// share them.
+    facts: walk::Recent<FactsKey, Rc<CommitFacts>>,
+    /// Loaded configuration and contacts, by what they were loaded from and for which signers.
+    signers: HashMap<(SignersKey, Vec<String>), Signers>,
+    /// Verified sign-off file versions.
+    valid: HashMap<(SignersKey, ObjectId), ValidRecords>,
     commits: HashMap<ObjectId, Rc<CommitInfo>>,
     problems: Vec<Problem>,
     reported: HashSet<String>,
 }
 
+type FactsKey = (Option<ObjectId>, Option<ObjectId>, Option<ObjectId>, Option<ObjectId>);
+
 impl Evaluator<'_, '_> {
+    /// The records of these sign-off blobs that verify against the configuration and contacts of
+    /// `commit` ([`crate::signoff::valid_signoffs`]). Each file version is verified once per
+    /// configuration and contacts folder, and only the contact files naming a signer are loaded.
+    fn verified(
+        &mut self,
+        commit: ObjectId,
+        key: SignersKey,
+        blobs: &[(Rc<str>, ObjectId)],
+    ) -> Result<HashMap<ObjectId, ValidRecords>, String> {
+        let pending: Vec<&(Rc<str>, ObjectId)> =
+            blobs.iter().filter(|(_, b)| !self.valid.contains_key(&(key, *b))).collect();
+        if !pending.is_empty() {
+            let mut texts = Vec::new();
+            let mut records = Vec::new();
+            let mut names = std::collections::BTreeSet::new();
+            for (path, blob) in pending {
+                self.valid.insert((key, *blob), Rc::default());
+                let Some(text) = self.engine.text(*blob) else { continue };
+                let (m, _, _) = crate::load::load_file(path, &text, &[Kind::Signoff]);
+                for r in m.signoffs {
+                    names.insert(r.signer.value.clone());
+                    records.push((texts.len(), *blob, r));
+                }
+                texts.push((path.to_string(), text));
+            }
+            let names: Vec<String> = names.into_iter().collect();
+            if !records.is_empty() {
+                let signers_key = (key, names);
+                if !self.signers.contains_key(&signers_key) {
+                    if self.signers.len() >= 16 {
+                        self.signers.clear();
+                    }
+                    let loaded = self.load_signers(commit, &signers_key.1)?;
+                    self.signers.insert(signers_key.clone(), loaded);
+                }
+                let signers = self.signers.get_mut(&signers_key).expect("inserted above");
+                let ids: Vec<crate::diagnostic::FileId> =
+                    texts.into_iter().map(|(path, text)| signers.files.add(path, text)).collect();
+                let mut owners = Vec::new();
+                for (i, blob, mut record) in records {
+                    record.file = ids[i];
+                    owners.push(blob);
+                    signers.model.signoffs.push(record);
+                }
+                let valid = crate::signoff::valid_signoffs(&signers.model, &signers.files);
+                let ok: HashSet<(&str, Side, &str, Date, &str)> = valid
+                    .iter()
+                    .map(|v| (v.plan.as_str(), v.party, v.signer.as_str(), v.date, v.digest.as_str()))
+                    .collect();
+                let mut found: HashMap<ObjectId, HashSet<(String, Side, String)>> = HashMap::new();
+                for (record, blob) in signers.model.signoffs.iter().zip(&owners) {
+                    let k = (
+                        record.plan.value.as_str(),
+                        record.party.value,
+                        record.signer.value.as_str(),
+                        record.date.value,
+                        record.digest.value.as_str(),
+                    );
+                    if ok.contains(&k) {
+                        found.entry(*blob).or_default().insert((
+                            record.plan.value.clone(),
+                            record.party.value,
+                            record.digest.value.clone(),
+                        ));
+                    }
+                }
+                signers.model.signoffs.clear();
+                for (blob, set) in found {
+                    self.valid.insert((key, blob), Rc::new(set));
+                }
+            }
+        }
+        Ok(blobs.iter().map(|(_, b)| (*b, self.valid.get(&(key, *b)).cloned().unwrap_or_default())).collect())
+    }
+
+    /// The configuration of `commit` and those of its contact files that name one of `names`.
+    fn load_signers(&mut self, commit: ObjectId, names: &[String]) -> Result<Signers, String> {
+        let node = self.engine.node(commit)?;
+        let config = match self.engine.blob_at(node.tree, CONFIG_FILE)? {
+            Some(blob) => self.engine.text(blob).map(String::into_bytes),
+            None => None,
+        };
+        let mut files = Vec::new();
+        for (path, blob) in self.engine.listing(node.tree, Kind::Contact)?.iter() {
+            let Some(text) = self.engine.text(*blob) else { continue };
+            if text.contains('\\') || names.iter().any(|n| text.contains(n.as_str())) {
+                files.push((path.to_string(), text.into_bytes()));
+            }
+        }
+        let loaded = crate::load::load(&MemorySource { config, files });
+        let mut model = loaded.model;
+        model.signoffs.clear();
+        Ok(Signers { model, files: loaded.files })
+    }
+
     fn problem(&mut self, rule: &'static Rule, message: String) {
         if self.reported.insert(message.clone()) {
             self.problems.push(Problem { rule, message });
@@ -313,22 +462,37 @@ impl Evaluator<'_, '_> {
 
     fn facts(&mut self, commit: ObjectId) -> Result<Rc<CommitFacts>, String> {
         let node = self.engine.node(commit)?;
-        let key = (self.engine.folder_of(node.tree, Kind::Signoff)?, self.engine.folder_of(node.tree, Kind::Contract)?);
+        let signers = (self.engine.blob_at(node.tree, CONFIG_FILE)?, self.engine.folder_of(node.tree, Kind::Contact)?);
+        let key = (
+            signers.0,
+            signers.1,
+            self.engine.folder_of(node.tree, Kind::Signoff)?,
+            self.engine.folder_of(node.tree, Kind::Contract)?,
+        );
         if let Some(f) = self.facts.get(&key) {
             return Ok(f);
         }
         let short = self.repo.short(commit);
         let mut facts = CommitFacts { signoffs: HashMap::new(), contracts: HashMap::new() };
-        for (path, _, parsed) in self.engine.signoffs_at(node.tree)? {
+        let signoff_files = self.engine.signoffs_at(node.tree)?;
+        let with_records: Vec<(Rc<str>, ObjectId)> = signoff_files
+            .iter()
+            .filter(|(_, _, parsed)| !parsed.signoffs.is_empty())
+            .map(|(path, blob, _)| (path.clone(), *blob))
+            .collect();
+        let verified = self.verified(commit, signers, &with_records)?;
+        for (path, blob, parsed) in &signoff_files {
             if let Some(Content::NotUtf8 { at }) = parsed.failure() {
                 let message = format!(
                     "{} at {short}: not valid UTF-8 at byte {at}; its sign-offs are not counted",
-                    self.git_path(&path)
+                    self.git_path(path)
                 );
                 self.problem(&rules::GIT_HISTORY_NOT_UTF8, message);
             }
+            let valid = verified.get(blob);
             for s in &parsed.signoffs {
-                facts.signoffs.entry(s.plan.clone()).or_default().push((s.party, s.digest.clone()));
+                let ok = valid.is_some_and(|v| v.contains(&(s.plan.clone(), s.party, s.digest.clone())));
+                facts.signoffs.entry(s.plan.clone()).or_default().push((s.party, s.digest.clone(), ok));
             }
         }
         for (path, _, parsed) in self.engine.contracts_at(node.tree)? {
@@ -407,21 +571,28 @@ impl Evaluator<'_, '_> {
             return Ok(signed);
         };
         let facts = self.facts(commit)?;
-        for (party, signed_digest) in facts.signoffs.get(plan).into_iter().flatten() {
+        for (party, signed_digest, valid) in facts.signoffs.get(plan).into_iter().flatten() {
             let word = match party {
                 Side::Client => "client",
                 Side::Provider => "provider",
             };
-            if signed_digest == digest {
+            if signed_digest == digest && *valid {
                 match party {
                     Side::Client => signed.client = true,
                     Side::Provider => signed.provider = true,
                 }
-            } else if !signed.stale.contains(&word) {
+            } else if signed_digest == digest {
+                if !signed.unverified.contains(&word) {
+                    signed.unverified.push(word);
+                }
+            } else if *valid && !signed.stale.contains(&word) {
                 signed.stale.push(word);
             }
         }
-        signed.stale.retain(|w| !(*w == "client" && signed.client || *w == "provider" && signed.provider));
+        let has = |w: &&str, s: &Signed| *w == "client" && s.client || *w == "provider" && s.provider;
+        let done = signed.clone();
+        signed.stale.retain(|w| !has(w, &done));
+        signed.unverified.retain(|w| !has(w, &done));
         Ok(signed)
     }
 }
@@ -446,6 +617,8 @@ pub fn history(repo: &Repo, start_dir: &str, wanted: &[String]) -> Result<Histor
         repo,
         engine: &mut engine,
         facts: walk::Recent::new(64),
+        signers: HashMap::new(),
+        valid: HashMap::new(),
         commits: HashMap::new(),
         problems: Vec::new(),
         reported: HashSet::new(),
@@ -513,6 +686,8 @@ pub fn as_of(repo: &Repo, start_dir: &str, wanted: &[String], date: Date) -> Res
         repo,
         engine: &mut engine,
         facts: walk::Recent::new(64),
+        signers: HashMap::new(),
+        valid: HashMap::new(),
         commits: HashMap::new(),
         problems: Vec::new(),
         reported: HashSet::new(),

@@ -268,6 +268,7 @@ pub struct Engine {
     /// Configured folders (relative to the plan root) and the kinds they hold.
     folders: Vec<(String, Vec<Kind>)>,
     plans_dir: String,
+    contacts_dir: String,
     signoffs_dir: String,
     contracts_dir: String,
     limit: u64,
@@ -306,6 +307,7 @@ impl Engine {
             root: root.to_string(),
             folders,
             plans_dir: normalise_dir(&p.plans),
+            contacts_dir: normalise_dir(&p.contacts),
             signoffs_dir: normalise_dir(&p.signoffs),
             contracts_dir: normalise_dir(&p.contracts),
             limit: config.limits.max_file_size,
@@ -321,6 +323,21 @@ impl Engine {
     /// The plan root inside Git, for showing paths.
     pub fn root(&self) -> &str {
         &self.root
+    }
+
+    /// The folder of contact files (relative to the plan repository).
+    pub fn contacts_dir(&self) -> &str {
+        &self.contacts_dir
+    }
+
+    /// The text of a blob, when it is UTF-8 and within the size limit.
+    pub fn text(&self, blob: ObjectId) -> Option<String> {
+        match self.repo.find_header(blob) {
+            Ok(h) if h.size() <= self.limit => {}
+            _ => return None,
+        }
+        let mut object = self.repo.find_object(blob).ok()?;
+        String::from_utf8(std::mem::take(&mut object.data)).ok()
     }
 
     /// The kinds the file at `path` may hold: those of the deepest configured folder holding it.
@@ -340,6 +357,7 @@ impl Engine {
         match kind {
             Kind::Signoff => &self.signoffs_dir,
             Kind::Contract => &self.contracts_dir,
+            Kind::Contact => &self.contacts_dir,
             _ => &self.plans_dir,
         }
     }

@@ -7,6 +7,7 @@
 use std::path::Path;
 
 use crate::source::worktree::WorkTree;
+use crate::source::Source;
 use crate::units::Date;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,14 +32,30 @@ pub fn explicit(flag: Option<&str>) -> Result<Option<Clock>, String> {
     }
 }
 
-/// The clock for the repository at `root`.
+/// The clock for the repository in the work tree at `root`.
 pub fn resolve(flag: Option<&str>, root: &Path) -> Result<Clock, String> {
     if let Some(c) = explicit(flag)? {
         return Ok(c);
     }
-    let reference = WorkTree::new(root).ok().and_then(|s| crate::load::read_config(&s)).and_then(|c| c.reference_date);
-    Ok(match reference {
+    Ok(match WorkTree::new(root) {
+        Ok(source) => from_config(&source),
+        Err(_) => Clock { today: Date::today_utc(), source: "today" },
+    })
+}
+
+/// The clock for a repository read from any source (work tree, index, commit): the flag or
+/// environment, else the `reference-date` of that source's own `contingent.kdl`, else today.
+pub fn for_source(flag: Option<&str>, source: &dyn Source) -> Result<Clock, String> {
+    match explicit(flag)? {
+        Some(c) => Ok(c),
+        None => Ok(from_config(source)),
+    }
+}
+
+fn from_config(source: &dyn Source) -> Clock {
+    let reference = crate::load::read_config(source).and_then(|c| c.reference_date);
+    match reference {
         Some(d) => Clock { today: d.value, source: "from reference-date in contingent.kdl" },
         None => Clock { today: Date::today_utc(), source: "today" },
-    })
+    }
 }

@@ -2,6 +2,7 @@
 
 mod common;
 use common::*;
+use std::path::Path;
 
 struct Case {
     code: &'static str,
@@ -235,4 +236,23 @@ fn the_example_declares_a_reference_date_that_reports_use() {
     assert!(out.stdout.contains("as of 2026-11-01, from reference-date in contingent.kdl"), "{}", out.stdout);
     let out = run(&["due", "plans", "--as-of", "2026-12-01"]);
     assert!(out.stdout.contains("as of 2026-12-01, from --as-of"), "{}", out.stdout);
+}
+
+#[test]
+fn the_example_checks_clean_as_of_its_reference_date_whatever_today_is() {
+    // `check plans` (the README's first command) reads the example's reference date, not today.
+    let out = run(&["check", "plans"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("(as of 2026-11-01, from reference-date in contingent.kdl)"), "{}", out.stdout);
+    // The environment variable overrides the reference date, as hooks and CI use it.
+    let out = run_in(Path::new(env!("CARGO_MANIFEST_DIR")), &["check", "plans"], &[("CONTINGENT_AS_OF", "2026-11-02")]);
+    assert!(out.stdout.contains("(as of 2026-11-02, from CONTINGENT_AS_OF)"), "{}", out.stdout);
+    // Without the reference date the same contacts age: five years on, they are stale.
+    let repo = Repo::copy_of(&Path::new(env!("CARGO_MANIFEST_DIR")).join("plans"));
+    repo.edit("contingent.kdl", "reference-date \"2026-11-01\"", "");
+    let out = repo.check(&["--as-of", "2031-11-01", "--format", "json"]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert!(findings(&report, &repo).iter().any(|(code, file, _)| code == "CNT001" && file.starts_with("contacts/")));
+    assert_eq!(report["as_of_source"], "from --as-of");
 }

@@ -4,13 +4,13 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::cli::CheckArgs;
+use crate::clock::{self, Clock};
 use crate::diagnostic::{Diagnostic, FileId, Severity};
 use crate::load::CONFIG_FILE;
 use crate::render::{self, Format, Report};
 use crate::rules;
 use crate::source::git::{Conflict, Repo};
 use crate::source::worktree::WorkTree;
-use crate::units::Date;
 use crate::{check, exit};
 
 /// Walks up from `start` to the folder holding `contingent.kdl`.
@@ -33,21 +33,6 @@ pub fn find_root(start: &Path) -> Result<PathBuf, String> {
     ))
 }
 
-/// The date checks run as of: `--as-of`, else `CONTINGENT_AS_OF`, else today (UTC).
-pub fn resolve_as_of(flag: Option<&str>) -> Result<(Date, &'static str), String> {
-    if let Some(v) = flag {
-        return Date::parse(v).map(|d| (d, "from --as-of")).map_err(|e| format!("invalid --as-of: {e}"));
-    }
-    if let Ok(v) = std::env::var("CONTINGENT_AS_OF") {
-        if !v.is_empty() {
-            return Date::parse(&v)
-                .map(|d| (d, "from CONTINGENT_AS_OF"))
-                .map_err(|e| format!("invalid CONTINGENT_AS_OF: {e}"));
-        }
-    }
-    Ok((Date::today_utc(), "today"))
-}
-
 /// How paths are shown: relative to the current folder when the repository is below it.
 fn path_prefix(root: &Path) -> String {
     let cwd = std::env::current_dir().ok().and_then(|c| c.canonicalize().ok());
@@ -59,29 +44,32 @@ fn path_prefix(root: &Path) -> String {
 }
 
 pub fn run(args: &CheckArgs) -> Result<u8, String> {
-    let (as_of, as_of_source) = resolve_as_of(args.as_of.as_deref())?;
+    let flag = args.as_of.as_deref();
     if !args.staged && args.rev.is_none() && args.changed_since.is_none() {
         let root = find_root(&args.path)?;
         let source = WorkTree::new(&root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;
-        let checked = check::check(&source, &check::Context { as_of, staged: false });
+        let clock = clock::for_source(flag, &source)?;
+        let checked = check::check(&source, &check::Context { as_of: clock.today, staged: false });
         let diagnostics = checked.diagnostics();
-        let code = output(args, &checked.loaded.files, diagnostics, path_prefix(&root), as_of, as_of_source)?;
+        let code = output(args, &checked.loaded.files, diagnostics, path_prefix(&root), clock)?;
         // The process ends next: freeing thousands of objects one by one would only delay the exit.
         std::mem::forget(checked);
         return Ok(code);
     }
     let repo = Repo::discover(&args.path)?;
     let start = repo.relative_dir(&args.path)?;
-    let (checked, root_rel, tip) = if args.staged {
+    let (checked, clock, root_rel, tip) = if args.staged {
         let snapshot = repo.index(&start)?;
-        let mut checked = check::check(&snapshot, &check::Context { as_of, staged: true });
+        let clock = clock::for_source(flag, &snapshot)?;
+        let mut checked = check::check(&snapshot, &check::Context { as_of: clock.today, staged: true });
         add_conflicts(&mut checked, snapshot.conflicts());
-        (checked, snapshot.root().to_string(), repo.head())
+        (checked, clock, snapshot.root().to_string(), repo.head())
     } else if let Some(rev) = &args.rev {
         let commit = repo.commit(rev)?;
         let snapshot = repo.tree(commit, &start, rev)?;
-        let checked = check::check(&snapshot, &check::Context { as_of, staged: false });
-        (checked, snapshot.root().to_string(), Some(commit))
+        let clock = clock::for_source(flag, &snapshot)?;
+        let checked = check::check(&snapshot, &check::Context { as_of: clock.today, staged: false });
+        (checked, clock, snapshot.root().to_string(), Some(commit))
     } else {
         if repo.is_bare() {
             return Err(format!(
@@ -92,7 +80,8 @@ pub fn run(args: &CheckArgs) -> Result<u8, String> {
         let root = find_root(&args.path)?;
         let root_rel = repo.relative_dir(&root.join(CONFIG_FILE))?;
         let source = WorkTree::new(&root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;
-        (check::check(&source, &check::Context { as_of, staged: false }), root_rel, repo.head())
+        let clock = clock::for_source(flag, &source)?;
+        (check::check(&source, &check::Context { as_of: clock.today, staged: false }), clock, root_rel, repo.head())
     };
     let prefix = if repo.is_bare() {
         if root_rel.is_empty() {
@@ -111,7 +100,8 @@ pub fn run(args: &CheckArgs) -> Result<u8, String> {
         let from = tip.and_then(|t| repo.merge_base(base_commit, t)).unwrap_or(base_commit);
         let what = format!("commit {} (--changed-since {base})", repo.short(from));
         let base_snapshot = repo.tree_at_root(from, &root_rel, &what)?;
-        let before = check::check(&base_snapshot, &check::Context { as_of, staged: false });
+        // The base is checked as of the same date, so only the change makes a difference.
+        let before = check::check(&base_snapshot, &check::Context { as_of: clock.today, staged: false });
         let (kept, hidden) = changed_only(&checked, &before, diagnostics);
         diagnostics = kept;
         if hidden > 0 {
@@ -123,7 +113,7 @@ pub fn run(args: &CheckArgs) -> Result<u8, String> {
         }
         std::mem::forget(before);
     }
-    let code = output(args, &checked.loaded.files, &diagnostics, prefix, as_of, as_of_source)?;
+    let code = output(args, &checked.loaded.files, &diagnostics, prefix, clock)?;
     std::mem::forget(checked);
     Ok(code)
 }
@@ -204,10 +194,16 @@ fn output(
     files: &crate::source::Files,
     diagnostics: &[Diagnostic],
     path_prefix: String,
-    as_of: Date,
-    as_of_source: &'static str,
+    clock: Clock,
 ) -> Result<u8, String> {
-    let report = Report { files, diagnostics, path_prefix, as_of, as_of_source, files_checked: files.len() };
+    let report = Report {
+        files,
+        diagnostics,
+        path_prefix,
+        as_of: clock.today,
+        as_of_source: clock.source,
+        files_checked: files.len(),
+    };
     match args.format {
         Format::Human => super::print_styled(&render::human::render(&report))?,
         Format::Json => super::print(&render::json::render(&report))?,

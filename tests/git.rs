@@ -1,6 +1,9 @@
 //! Reading plans from Git: `check --staged`, `--rev`, `--changed-since` and `history`, on real
 //! repositories built with the `git` command in temporary folders.
 
+mod common;
+
+use common::copy_dir;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -10,19 +13,6 @@ const AS_OF: &str = "2026-11-01";
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
 }
 
 /// Environment shared by `git` and `contingent`: no user or system configuration, no variables

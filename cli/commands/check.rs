@@ -34,7 +34,7 @@ pub fn find_root(start: &Path) -> Result<PathBuf, String> {
 }
 
 /// How paths are shown: relative to the current folder when the repository is below it.
-fn path_prefix(root: &Path) -> String {
+pub fn path_prefix(root: &Path) -> String {
     let cwd = std::env::current_dir().ok().and_then(|c| c.canonicalize().ok());
     match cwd.as_deref().and_then(|c| root.strip_prefix(c).ok()) {
         Some(rel) if rel.as_os_str().is_empty() => String::new(),

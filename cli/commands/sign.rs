@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::check::{self, Checked, Context};
 use crate::cli::{Party, SignArgs, SignoffsArgs, TableFormat};
-use crate::commands::check::find_root;
+use crate::commands::check::{find_root, path_prefix};
 use crate::diagnostic::{did_you_mean, Diagnostic, Severity};
 use crate::exit;
 use crate::format::Kind;
@@ -16,16 +16,6 @@ use crate::signoff::statement::{self, party_word, Statement};
 use crate::signoff::{self, record, ssh_keygen, sshsig, State};
 use crate::source::worktree::WorkTree;
 use crate::units::Date;
-
-/// How paths are shown: relative to the current folder when the repository is below it.
-fn path_prefix(root: &Path) -> String {
-    let cwd = std::env::current_dir().ok().and_then(|c| c.canonicalize().ok());
-    match cwd.as_deref().and_then(|c| root.strip_prefix(c).ok()) {
-        Some(rel) if rel.as_os_str().is_empty() => String::new(),
-        Some(rel) => format!("{}/", rel.to_string_lossy().replace('\\', "/")),
-        None => format!("{}/", root.display()),
-    }
-}
 
 fn load(root: &Path, as_of: Date) -> Result<Checked, String> {
     let source = WorkTree::new(root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;

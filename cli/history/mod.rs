@@ -344,7 +344,20 @@ struct Evaluator<'r, 'e> {
 
 type FactsKey = (Option<ObjectId>, Option<ObjectId>, Option<ObjectId>, Option<ObjectId>);
 
-impl Evaluator<'_, '_> {
+impl<'r, 'e> Evaluator<'r, 'e> {
+    fn new(repo: &'r Repo, engine: &'e mut Engine) -> Self {
+        Evaluator {
+            repo,
+            engine,
+            facts: walk::Recent::new(64),
+            signers: HashMap::new(),
+            valid: HashMap::new(),
+            commits: HashMap::new(),
+            problems: Vec::new(),
+            reported: HashSet::new(),
+        }
+    }
+
     /// The records of these sign-off blobs that verify against the configuration and contacts of
     /// `commit` ([`crate::signoff::valid_signoffs`]). Each file version is verified once per
     /// configuration and contacts folder, and only the contact files naming a signer are loaded.
@@ -613,16 +626,7 @@ pub fn history(repo: &Repo, start_dir: &str, wanted: &[String]) -> Result<Histor
     }
     engine.signoff_filter = filter_for(&plans);
     let found = engine.follow(head, &plans, false)?;
-    let mut eval = Evaluator {
-        repo,
-        engine: &mut engine,
-        facts: walk::Recent::new(64),
-        signers: HashMap::new(),
-        valid: HashMap::new(),
-        commits: HashMap::new(),
-        problems: Vec::new(),
-        reported: HashSet::new(),
-    };
+    let mut eval = Evaluator::new(repo, &mut engine);
     let head_info = eval.commit(head)?;
     let mut out = Vec::new();
     for (plan, _) in &plans {
@@ -682,16 +686,7 @@ pub fn as_of(repo: &Repo, start_dir: &str, wanted: &[String], date: Date) -> Res
     }
     engine.signoff_filter = filter_for(&plans);
     let found = engine.follow(at, &plans, true)?;
-    let mut eval = Evaluator {
-        repo,
-        engine: &mut engine,
-        facts: walk::Recent::new(64),
-        signers: HashMap::new(),
-        valid: HashMap::new(),
-        commits: HashMap::new(),
-        problems: Vec::new(),
-        reported: HashSet::new(),
-    };
+    let mut eval = Evaluator::new(repo, &mut engine);
     let commit = eval.commit(at)?;
     let mut rows = Vec::new();
     for (plan, path) in &plans {

@@ -34,9 +34,22 @@ impl Checked {
 pub fn check(source: &dyn Source, ctx: &Context) -> Checked {
     let mut loaded = load(source);
     let mut diags = std::mem::take(&mut loaded.diagnostics);
-    let index = xref::check(&loaded.model, &loaded.broken, &mut diags);
-    crate::rules::policy::check(&loaded.model, &loaded.broken, ctx, &mut diags);
-    crate::signoff::check(&loaded.model, &loaded.files, ctx, &mut diags);
+    // Cross-references, policy rules and sign-offs read the model only: they run side by side.
+    let (model, broken, files) = (&loaded.model, &loaded.broken, &loaded.files);
+    let (index, rest) = std::thread::scope(|scope| {
+        let policy = std::thread::Builder::new()
+            .stack_size(16 << 20)
+            .spawn_scoped(scope, || {
+                let mut d = Vec::new();
+                crate::rules::policy::check(model, broken, ctx, &mut d);
+                crate::signoff::check(model, files, ctx, &mut d);
+                d
+            })
+            .expect("a thread can be started");
+        let index = xref::check(model, broken, &mut diags);
+        (index, policy.join().expect("rules do not panic"))
+    });
+    diags.extend(rest);
     crate::rules::settings::apply(&loaded.model, &loaded.files, &index, ctx, &mut diags);
     let files = &loaded.files;
     diags.sort_by(|a, b| {

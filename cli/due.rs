@@ -2,7 +2,9 @@
 
 use serde::Serialize;
 
-use crate::model::{ExerciseKind, FindingStatus, Model};
+use std::collections::HashMap;
+
+use crate::model::{Contact, Contract, ExerciseKind, ExerciseRecord, FindingStatus, Located, Model};
 use crate::rules::contacts::status;
 use crate::rules::contracts::{in_effect, kind_word};
 use crate::source::Files;
@@ -32,7 +34,14 @@ pub struct Item {
 pub fn items(model: &Model, files: &Files, as_of: Date, within: Duration) -> Vec<Item> {
     let horizon = as_of.plus(within);
     let policy = model.config.as_ref().map(|c| c.policy.clone()).unwrap_or_default();
-    let contact = |id: &str| model.contacts.iter().find(|c| c.id.value == id);
+    let contacts: HashMap<&str, &Located<Contact>> = model.contacts.iter().map(|c| (c.id.value.as_str(), c)).collect();
+    let contact = |id: &str| contacts.get(id).copied();
+    let contracts: HashMap<&str, &Located<Contract>> =
+        model.contracts.iter().map(|c| (c.id.value.as_str(), c)).collect();
+    let mut exercises: HashMap<&str, Vec<&Located<ExerciseRecord>>> = HashMap::new();
+    for e in &model.exercises {
+        exercises.entry(e.plan.value.as_str()).or_default().push(e);
+    }
     let github = |owners: &[String]| -> Vec<String> {
         owners.iter().filter_map(|o| contact(o).and_then(|c| c.github.clone())).collect()
     };
@@ -82,7 +91,7 @@ pub fn items(model: &Model, files: &Files, as_of: Date, within: Duration) -> Vec
             .as_ref()
             .map(|r| r.client.iter().chain(r.provider.iter()).map(|c| c.value.clone()).collect())
             .unwrap_or_default();
-        let records: Vec<_> = model.exercises.iter().filter(|e| e.plan.value == p.id.value).collect();
+        let records: &[&Located<ExerciseRecord>] = exercises.get(p.id.value.as_str()).map_or(&[], Vec::as_slice);
         let last = |kind: ExerciseKind| records.iter().filter(|r| r.kind.value == kind).map(|r| r.date.value).max();
         let restore_in_backup = p.backup.as_ref().and_then(|b| b.restore_test.as_ref());
         for e in &p.exercise {
@@ -132,7 +141,7 @@ pub fn items(model: &Model, files: &Files, as_of: Date, within: Duration) -> Vec
             );
         }
         if let Some(pin) = &p.contract {
-            if let Some(contract) = model.contracts.iter().find(|c| c.id.value == pin.id.value) {
+            if let Some(contract) = contracts.get(pin.id.value.as_str()) {
                 if let Some(current) = in_effect(contract, as_of).filter(|r| r.number.value > pin.revision.value) {
                     let end = current.effective.value.plus(policy.review_grace);
                     push(

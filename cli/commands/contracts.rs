@@ -1,5 +1,7 @@
 //! `contingent contracts`: each contract's revisions, and the revision each plan pins.
 
+use std::collections::HashMap;
+
 use serde_json::json;
 
 use crate::cli::{ReportArgs, TableFormat};
@@ -32,12 +34,13 @@ pub fn run(args: &ReportArgs) -> Result<u8, String> {
             ));
         }
     }
+    let by_id: HashMap<&str, _> = model.contracts.iter().map(|c| (c.id.value.as_str(), c)).collect();
     for p in &model.plans {
         let Some(pin) = &p.contract else {
             plans.push((p.id.value.clone(), String::new(), None, None, "no contract pinned".to_string(), Vec::new()));
             continue;
         };
-        let contract = model.contracts.iter().find(|c| c.id.value == pin.id.value);
+        let contract = by_id.get(pin.id.value.as_str()).copied();
         let current = contract.and_then(|c| in_effect(c, today));
         let pinned = contract.and_then(|c| c.revision.iter().find(|r| r.number.value == pin.revision.value));
         let (status, changes) = match (pinned, current) {

@@ -85,12 +85,13 @@ impl Source for WorkTree {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Read::NotFound,
             Err(e) => return Read::Failed(e.to_string()),
         };
-        match file.metadata() {
+        let size = match file.metadata() {
             Ok(m) if m.len() > limit => return Read::TooLarge(m.len()),
-            Ok(_) => {}
+            Ok(m) => m.len(),
             Err(e) => return Read::Failed(e.to_string()),
-        }
-        let mut bytes = Vec::new();
+        };
+        // Sized once (plus one byte to see the end of file): no regrowing while reading.
+        let mut bytes = Vec::with_capacity(size as usize + 1);
         // Bounded even if the file grows between the size check and the read.
         match file.by_ref().take(limit + 1).read_to_end(&mut bytes) {
             Ok(_) if bytes.len() as u64 > limit => Read::TooLarge(bytes.len() as u64),

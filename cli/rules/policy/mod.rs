@@ -10,8 +10,8 @@ use crate::check::Context;
 use crate::diagnostic::{Diagnostic, FileId, Span};
 use crate::format::Kind;
 use crate::model::{
-    Acknowledgement, Cause, Contact, Infrastructure, Interface, Level, Located, Media, Model, PartyRole, Plan,
-    Protection, Resolver, Spanned, System,
+    Acknowledgement, Cause, Contact, ExerciseRecord, Infrastructure, Interface, Level, Located, Media, Model,
+    PartyRole, Plan, Protection, Resolver, Spanned, System,
 };
 use crate::units::Duration;
 
@@ -92,6 +92,8 @@ pub struct Facts<'m> {
     pub roles: HashMap<&'m str, PartyRole>,
     pub contacts: HashMap<&'m str, &'m Located<Contact>>,
     pub inventory: HashMap<&'m str, Inventory<'m>>,
+    /// Exercise records by the plan they record, in model order.
+    pub exercises: HashMap<&'m str, Vec<&'m Located<ExerciseRecord>>>,
 }
 
 impl<'m> Facts<'m> {
@@ -109,7 +111,11 @@ impl<'m> Facts<'m> {
         for i in &model.interfaces {
             inventory.insert(&i.id.value, Inventory::Interface(i));
         }
-        Facts { model, roles, contacts, inventory }
+        let mut exercises: HashMap<&str, Vec<&Located<ExerciseRecord>>> = HashMap::new();
+        for e in &model.exercises {
+            exercises.entry(e.plan.value.as_str()).or_default().push(e);
+        }
+        Facts { model, roles, contacts, inventory, exercises }
     }
 
     /// The role of the party a contact belongs to.
@@ -137,12 +143,20 @@ fn has_channel(c: &Contact) -> bool {
 
 /// Text compared for contradictions: lower case, letters and digits, single spaces.
 fn normalise(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_alphanumeric() { c.to_lowercase().next().unwrap_or(c) } else { ' ' })
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut out = String::with_capacity(s.len());
+    let mut gap = false;
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            if gap && !out.is_empty() {
+                out.push(' ');
+            }
+            gap = false;
+            out.push(if c.is_ascii() { c.to_ascii_lowercase() } else { c.to_lowercase().next().unwrap_or(c) });
+        } else {
+            gap = true;
+        }
+    }
+    out
 }
 
 /// Runs every policy rule. `broken` lists the objects that failed validation: what depends on them
@@ -157,12 +171,20 @@ pub fn check(model: &Model, broken: &HashSet<(Kind, String)>, ctx: &Context, dia
     let relied: HashSet<&str> = relied_contacts(&facts).into_iter().map(|(id, _, _)| id).collect();
     super::contacts::check(&facts, &relied, contacts_broken, ctx, diags);
     super::contracts::check(&facts, ctx, diags);
-    for plan in &model.plans {
-        escalation(&facts, plan, diags);
-        scenarios(plan, &facts, diags);
-        backup(&facts, plan, diags);
-        objectives(&facts, plan, diags);
-        exercises(&facts, plan, ctx, diags);
+    // The rules of each plan read only the shared facts: plans are judged in parallel, in chunks.
+    let chunks: Vec<&[Located<Plan>]> = model.plans.chunks(256).collect();
+    for found in crate::load::parallel(&chunks, |plans| {
+        let mut d = Vec::new();
+        for plan in *plans {
+            escalation(&facts, plan, &mut d);
+            scenarios(plan, &facts, &mut d);
+            backup(&facts, plan, &mut d);
+            objectives(&facts, plan, &mut d);
+            exercises(&facts, plan, ctx, &mut d);
+        }
+        d
+    }) {
+        diags.extend(found);
     }
     inventory_objectives(&facts, diags);
     findings(model, ctx, diags);
@@ -566,6 +588,9 @@ fn scenarios(p: &Located<Plan>, f: &Facts, d: &mut Vec<Diagnostic>) {
                 .about("plan", id),
         );
     }
+    // The plan's forbidden actions, normalised once for all its scenarios.
+    let plan_forbidden: Vec<(String, &Spanned<String>)> =
+        p.forbidden.iter().map(|f| (normalise(&f.value), f)).filter(|(n, _)| !n.is_empty()).collect();
     for s in &p.scenario {
         let sid = s.id.value.as_str();
         let at = s.id.span;
@@ -628,16 +653,11 @@ fn scenarios(p: &Located<Plan>, f: &Facts, d: &mut Vec<Diagnostic>) {
             }
             Some(_) => {}
         }
-        let forbidden: Vec<(String, &Spanned<String>)> = p
-            .forbidden
-            .iter()
-            .chain(s.forbidden.iter())
-            .map(|f| (normalise(&f.value), f))
-            .filter(|(n, _)| !n.is_empty())
-            .collect();
+        let own: Vec<(String, &Spanned<String>)> =
+            s.forbidden.iter().map(|f| (normalise(&f.value), f)).filter(|(n, _)| !n.is_empty()).collect();
         for step in &s.step {
             let text = normalise(&step.value);
-            if let Some((_, f)) = forbidden.iter().find(|(n, _)| text.contains(n.as_str())) {
+            if let Some((_, f)) = plan_forbidden.iter().chain(&own).find(|(n, _)| text.contains(n.as_str())) {
                 d.push(
                     Diagnostic::new(
                         &SCN008,
@@ -820,10 +840,17 @@ fn exercises(f: &Facts, p: &Located<Plan>, ctx: &Context, d: &mut Vec<Diagnostic
         );
         return;
     }
-    let policy = f.model.config.as_ref().map(|c| c.policy.clone()).unwrap_or_default();
+    let default_policy;
+    let policy = match f.model.config.as_ref() {
+        Some(c) => &c.policy,
+        None => {
+            default_policy = Default::default();
+            &default_policy
+        }
+    };
     let level = f.covered(p).iter().filter_map(|i| i.availability()).max().unwrap_or(Level::Normal);
     let max = policy.exercise_interval.for_level(level);
-    let records: Vec<_> = f.model.exercises.iter().filter(|e| e.plan.value == id).collect();
+    let records: &[&Located<ExerciseRecord>] = f.exercises.get(id).map_or(&[], Vec::as_slice);
     for ex in &p.exercise {
         let kind = ex.kind.value;
         let kind_word = super::contracts::kind_word(kind);
@@ -937,5 +964,18 @@ fn findings(model: &Model, ctx: &Context, d: &mut Vec<Diagnostic>) {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalise;
+
+    #[test]
+    fn normalise_keeps_letters_and_digits_in_lower_case_with_single_spaces() {
+        assert_eq!(normalise("  Reboot the DB-Server (node 2)!  "), "reboot the db server node 2");
+        assert_eq!(normalise("Lösche   Straße"), "lösche straße");
+        assert_eq!(normalise("--- ..."), "");
+        assert_eq!(normalise("ÄRGER"), "ärger");
     }
 }

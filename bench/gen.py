@@ -19,7 +19,11 @@ contacts/, inventory/, contracts/, plans/, exercises/. Everything scales with N:
     into K groups with one contract (msa-001 ...) each, to measure without one huge file;
   * one plan per file (~75 lines: title, covers, contract, responsible, objectives, escalation
     with 3 levels, backup block, forbidden actions, 3 scenarios with 4 steps each, 2 exercises);
-  * one exercise record per plan, one file per record, naming scenarios of its plan.
+  * two exercise records per plan (a tabletop and an alarm test of 2026, which between them
+    exercised every scenario of the plan), in one file per plan.
+
+Dates are fixed (contacts verified and exercises held in 2026): the repository checks clean as of
+2026-11-01, the date bench/run.sh checks it as of (CONTINGENT_AS_OF).
 
 The output depends only on N, the seed and the options: no clock, no environment. Python 3.11
 standard library only.
@@ -182,7 +186,7 @@ SCENARIOS = [
       "Inform the client's emergency desk every 30 minutes until power is restored",
       "Return to the primary site only with the client's approval and outside business hours"],
      "Switch the standby site to primary while the primary site still runs"),
-    ("capacity-exhausted", "technical", True, "provider", False, ["provider"],
+    ("capacity-exhausted", "technical", True, "joint", False, ["provider"],
      "Shared platform of {psys} out of CPU or memory",
      ["Capacity alert {tag}-CPU95: CPU usage above 95% for 15 minutes",
       "Response times of {csys} above 5 seconds"],
@@ -527,6 +531,7 @@ def generate(out: str, n: int, seed: int, sla_all: bool, n_contracts: int = 1) -
             if number == 3:
                 L.append('        exercise alarm-test every="6mo" client-participates=#true')
             L.append("")
+            L.append('        escalation "Level 1: provider duty desk with the client IT emergency desk" "Level 2: provider service manager with the application owner concerned" "Level 3: provider head of operations with the client head of IT operations"')
             L.append('        cooperation "The provider cooperates with the client in every emergency that affects client systems, provides staff with the required knowledge around the clock and follows the client\'s instructions on all application matters."')
             L.append('        client-participation "The client takes part in the required exercises with the application owners concerned and its IT emergency desk, and may observe every restore test."')
             L.append('        action "The provider opens an incident ticket for every p1 and p2 incident and informs the client\'s IT emergency desk within the response time of the category"')
@@ -553,6 +558,10 @@ def generate(out: str, n: int, seed: int, sla_all: bool, n_contracts: int = 1) -
             covers.append(iface.id)
         fmt = dict(psys=psys.id, csys=csys.id, host=psys.host, tag=psys.tag, rb=f"RB-{psys.tag}")
         picks = rng.sample(range(len(SCENARIOS)), 3)
+        needs_failover = TIERS[psys.tier]["red"] or iface is not None
+        failovers = [i for i, sc in enumerate(SCENARIOS) if sc[4]]
+        if needs_failover and not any(i in failovers for i in picks):
+            picks[0] = rng.choice(failovers)
         L = [
             f"// Emergency plan {k + 1} of {n}: {dom_name} ({csys.id} at the client, {psys.id} at the provider).",
             f"// Runbooks RB-{psys.tag}-* are in the provider's runbook wiki.",
@@ -567,7 +576,7 @@ def generate(out: str, n: int, seed: int, sla_all: bool, n_contracts: int = 1) -
             f'    objective {csys.id} rto="{csys.rto}" rpo="{csys.rpo}"',
         ]
         if iface:
-            L.append(f'    objective {iface.id} rto="4h" rpo="0m"')
+            L.append(f'    objective {iface.id} rto="4h"')
         l2, l3 = ("30m", "1h") if psys.tier < 2 else ("1h", "4h")
         L += [
             "",
@@ -579,7 +588,7 @@ def generate(out: str, n: int, seed: int, sla_all: bool, n_contracts: int = 1) -
             "    }",
             "",
             "    backup {",
-            f"        media {'dedicated' if not psys.shared or rng.random() < 0.8 else 'shared'}",
+            f"        media {'dedicated' if psys.shared or rng.random() < 0.8 else 'shared'}",
             f'        schedule every="{t["every"]}"' + (f' at="{t["at"]}"' if t["at"] else ""),
             f'        retention "{t["ret"]}"',
             "        offsite #true",
@@ -595,7 +604,7 @@ def generate(out: str, n: int, seed: int, sla_all: bool, n_contracts: int = 1) -
         scen_ids = []
         for si in picks:
             sid, cause, others, resolver, failover, fault_in, title, detects, steps, forb = SCENARIOS[si]
-            failover = failover and TIERS[psys.tier]["red"]
+            failover = failover and needs_failover
             scen_ids.append(sid)
             L.append("")
             L.append(f"    scenario {sid} cause={cause} affects-others={b(others)} resolver={resolver}" + (" failover=#true" if failover else "") + " {")
@@ -610,39 +619,44 @@ def generate(out: str, n: int, seed: int, sla_all: bool, n_contracts: int = 1) -
                 L.append(f"        step {q(st.format(**fmt))}")
             L.append(f"        forbidden {q(forb.format(**fmt))}")
             L.append("    }")
+        very_high = psys.tier < 2 or iface is not None
         L += [
             "",
-            '    exercise tabletop every="12mo" joint=#true',
+            f'    exercise tabletop every="{"6mo" if very_high else "12mo"}" joint=#true',
             '    exercise alarm-test every="6mo" joint=#true',
             "}",
         ]
         out_files.append((f"plans/{pid}.kdl", "\n".join(L) + "\n"))
 
-        # One exercise record per plan.
-        kind = "tabletop" if k % 2 == 0 else "alarm-test"
-        day = 130 + rng.randrange(0, 150)  # 2026-05-11 .. 2026-10-07
-        result = rng.choice(RESULTS)
-        named = scen_ids[: 1 + rng.randrange(2)]
-        eid = f"ex-{date(day)[:7]}-{pid}-{'tabletop' if kind == 'tabletop' else 'alarm'}"
+        # Two exercise records per plan, in one file: the tabletop and the alarm test of this
+        # year, which between them exercised every scenario of the plan.
         parts = ["pv-duty-desk", rp.id, rc.id] + ([cl_deputy_id] if cl_deputy_id else [])
-        E = [
-            f"// Exercise record of plan {pid}.",
-            "",
-            f"exercise {eid} {{",
-            f"    plan {pid}",
-            f"    kind {kind}",
-            f'    date "{date(day)}"',
-            f"    scenarios {' '.join(named)}",
-            f"    participants {' '.join(parts)}",
-            f"    result {result}",
-            f"    summary {q(('Tabletop at the client headquarters' if kind == 'tabletop' else 'Unannounced alarm test at 02:00') + ' on scenario ' + ', '.join(named) + f' of {pid}; the escalation chain was run through to level 3.')}",
-        ]
-        if result == "passed-with-findings":
-            open_ = rng.random() < 0.5
-            due = date(day + 60) if not open_ else date(day + 150 + rng.randrange(60))
-            E.append(f'    finding {q(f"Runbook RB-{psys.tag}-07 still names a decommissioned host of {psys.id}")} owner={rp.id} due="{due}" status={"open" if open_ else "closed"}')
-        E.append("}")
-        out_files.append((f"exercises/{eid}.kdl", "\n".join(E) + "\n"))
+        split = 1 + rng.randrange(2)
+        E = [f"// Exercise records of plan {pid}."]
+        for kind, named in (("tabletop", scen_ids[:split]), ("alarm-test", scen_ids[split:])):
+            day = 130 + rng.randrange(0, 150)  # 2026-05-11 .. 2026-10-07
+            result = rng.choice(RESULTS)
+            eid = f"ex-{date(day)[:7]}-{pid}-{'tabletop' if kind == 'tabletop' else 'alarm'}"
+            what = "Tabletop at the client headquarters" if kind == "tabletop" else "Unannounced alarm test at 02:00"
+            E += [
+                "",
+                f"exercise {eid} {{",
+                f"    plan {pid}",
+                f"    kind {kind}",
+                f'    date "{date(day)}"',
+                f"    scenarios {' '.join(named)}",
+                f"    participants {' '.join(parts)}",
+                f"    result {result}",
+                f"    summary {q(what + ' on scenario ' + ', '.join(named) + f' of {pid}; the escalation chain was run through to level 3.')}",
+            ]
+            if result == "passed-with-findings":
+                open_ = rng.random() < 0.5
+                # Closed findings were due two months after the exercise; open ones fall due after
+                # 2026-11-01, the date the benchmark checks as of.
+                due = date(day + 60) if not open_ else date(310 + rng.randrange(60))
+                E.append(f'    finding {q(f"Runbook RB-{psys.tag}-07 still names a decommissioned host of {psys.id}")} owner={rp.id} due="{due}" status={"open" if open_ else "closed"}')
+            E.append("}")
+        out_files.append((f"exercises/ex-{pid}.kdl", "\n".join(E) + "\n"))
 
     # --- configuration, with a file-size limit that admits the contract file.
     biggest = max(len(t.encode()) for _, t in out_files)
@@ -678,7 +692,7 @@ def generate(out: str, n: int, seed: int, sla_all: bool, n_contracts: int = 1) -
         with open(os.path.join(out, rel), "wb") as fh:
             fh.write(data)
     return dict(files=len(out_files), bytes=total, contacts=len(cl) + len(pv) + len(nn), systems=len(systems),
-                interfaces=len(ifaces), plans=n, exercises=n, contracts=n_contracts, contract_bytes=max(contract_bytes))
+                interfaces=len(ifaces), plans=n, exercises=2 * n, contracts=n_contracts, contract_bytes=max(contract_bytes))
 
 
 def main(argv: list[str]) -> int:

@@ -45,6 +45,8 @@ case "$CONTRACTS" in ''|*[!0-9]*|0) echo "run.sh: --contracts must be a positive
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+# The generated dates are fixed: check as of the day they were made for (see README.md).
+export CONTINGENT_AS_OF=2026-11-01
 BIN="$ROOT/target/release/contingent"
 REPO="bench/out/repo-$PLANS"
 [ "$CONTRACTS" = 1 ] || REPO="$REPO-c$CONTRACTS"

@@ -4,9 +4,10 @@ use serde::Serialize;
 
 use std::collections::HashMap;
 
-use crate::model::{Contact, Contract, ExerciseKind, ExerciseRecord, FindingStatus, Located, Model};
+use crate::model::{Contract, ExerciseKind, ExerciseRecord, FindingStatus, Located, Model};
 use crate::rules::contacts::status;
 use crate::rules::contracts::{in_effect, kind_word};
+use crate::rules::policy::Facts;
 use crate::source::Files;
 use crate::units::{Date, Duration};
 
@@ -33,15 +34,11 @@ pub struct Item {
 /// Everything due on or before `as_of + within` (overdue items included), sorted by date.
 pub fn items(model: &Model, files: &Files, as_of: Date, within: Duration) -> Vec<Item> {
     let horizon = as_of.plus(within);
-    let policy = model.config.as_ref().map(|c| c.policy.clone()).unwrap_or_default();
-    let contacts: HashMap<&str, &Located<Contact>> = model.contacts.iter().map(|c| (c.id.value.as_str(), c)).collect();
-    let contact = |id: &str| contacts.get(id).copied();
+    let facts = Facts::new(model);
+    let policy = &facts.policy;
+    let contact = |id: &str| facts.contacts.get(id).copied();
     let contracts: HashMap<&str, &Located<Contract>> =
         model.contracts.iter().map(|c| (c.id.value.as_str(), c)).collect();
-    let mut exercises: HashMap<&str, Vec<&Located<ExerciseRecord>>> = HashMap::new();
-    for e in &model.exercises {
-        exercises.entry(e.plan.value.as_str()).or_default().push(e);
-    }
     let github = |owners: &[String]| -> Vec<String> {
         owners.iter().filter_map(|o| contact(o).and_then(|c| c.github.clone())).collect()
     };
@@ -73,7 +70,7 @@ pub fn items(model: &Model, files: &Files, as_of: Date, within: Duration) -> Vec
         }
     };
     for c in &model.contacts {
-        let (_, expires) = status(c, &policy, as_of);
+        let (_, expires) = status(c, policy, as_of);
         push(
             expires,
             "contact-verification",
@@ -91,7 +88,7 @@ pub fn items(model: &Model, files: &Files, as_of: Date, within: Duration) -> Vec
             .as_ref()
             .map(|r| r.client.iter().chain(r.provider.iter()).map(|c| c.value.clone()).collect())
             .unwrap_or_default();
-        let records: &[&Located<ExerciseRecord>] = exercises.get(p.id.value.as_str()).map_or(&[], Vec::as_slice);
+        let records: &[&Located<ExerciseRecord>] = facts.exercises.get(p.id.value.as_str()).map_or(&[], Vec::as_slice);
         let last = |kind: ExerciseKind| records.iter().filter(|r| r.kind.value == kind).map(|r| r.date.value).max();
         let restore_in_backup = p.backup.as_ref().and_then(|b| b.restore_test.as_ref());
         for e in &p.exercise {

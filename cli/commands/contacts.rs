@@ -1,6 +1,6 @@
 //! `contingent contacts`: contacts by party, their verification state, who relies on them.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashSet};
 
 use serde_json::json;
 
@@ -20,13 +20,12 @@ pub fn run(args: &ContactsArgs) -> Result<u8, String> {
         }
     }
     let policy = model.config.as_ref().map(|c| c.policy.clone()).unwrap_or_default();
-    let by_id: HashMap<&str, &str> =
-        model.contacts.iter().map(|c| (c.id.value.as_str(), c.id.value.as_str())).collect();
+    let known: HashSet<&str> = model.contacts.iter().map(|c| c.id.value.as_str()).collect();
     // who references each contact
     let mut refs: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for p in &model.plans {
         let mut add = |id: &str, role: &str| {
-            refs.entry(by_id.get(id).copied().unwrap_or("")).or_default().push(format!("{} ({role})", p.id.value))
+            refs.entry(known.get(id).copied().unwrap_or("")).or_default().push(format!("{} ({role})", p.id.value))
         };
         if let Some(r) = &p.responsible {
             for c in r.client.iter().chain(r.provider.iter()) {
@@ -51,7 +50,7 @@ pub fn run(args: &ContactsArgs) -> Result<u8, String> {
     }
     for c in &model.contacts {
         if let Some(d) = &c.deputy {
-            if let Some(target) = by_id.get(d.value.as_str()) {
+            if let Some(target) = known.get(d.value.as_str()) {
                 refs.entry(target).or_default().push(format!("deputy of {}", c.id.value));
             }
         }

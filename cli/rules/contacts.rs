@@ -71,10 +71,10 @@ pub fn always_reachable(c: &Contact) -> bool {
 
 pub fn check(f: &Facts, relied: &HashSet<&str>, contacts_broken: bool, ctx: &Context, d: &mut Vec<Diagnostic>) {
     let model: &Model = f.model;
-    let policy = model.config.as_ref().map(|c| c.policy.clone()).unwrap_or_default();
+    let policy = &f.policy;
     for c in &model.contacts {
         let id = c.id.value.as_str();
-        let (st, expires) = status(c, &policy, ctx.as_of);
+        let (st, expires) = status(c, policy, ctx.as_of);
         match st {
             Status::Stale => d.push(
                 Diagnostic::new(
@@ -114,7 +114,7 @@ pub fn check(f: &Facts, relied: &HashSet<&str>, contacts_broken: bool, ctx: &Con
             ),
             Some(dep) => {
                 if let Some(deputy) = f.contacts.get(dep.value.as_str()) {
-                    if st != Status::Stale && status(deputy, &policy, ctx.as_of).0 == Status::Stale {
+                    if st != Status::Stale && status(deputy, policy, ctx.as_of).0 == Status::Stale {
                         d.push(
                             Diagnostic::new(
                                 &CNT004,

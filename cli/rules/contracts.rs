@@ -122,7 +122,7 @@ pub fn in_effect(c: &crate::model::Contract, on: Date) -> Option<&Spanned<Revisi
 
 pub fn check(f: &Facts, ctx: &Context, d: &mut Vec<Diagnostic>) {
     let model = f.model;
-    let policy = model.config.as_ref().map(|c| c.policy.clone()).unwrap_or_default();
+    let policy = &f.policy;
     for c in &model.contracts {
         for w in c.revision.windows(2) {
             let (a, b) = (&w[0], &w[1]);

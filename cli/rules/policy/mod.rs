@@ -11,7 +11,7 @@ use crate::diagnostic::{Diagnostic, FileId, Span};
 use crate::format::Kind;
 use crate::model::{
     Acknowledgement, Cause, Contact, ExerciseRecord, Infrastructure, Interface, Level, Located, Media, Model,
-    PartyRole, Plan, Protection, Resolver, Spanned, System,
+    PartyRole, Plan, Policy, Protection, Resolver, Spanned, System,
 };
 use crate::units::Duration;
 
@@ -92,6 +92,8 @@ pub struct Facts<'m> {
     pub roles: HashMap<&'m str, PartyRole>,
     pub contacts: HashMap<&'m str, &'m Located<Contact>>,
     pub inventory: HashMap<&'m str, Inventory<'m>>,
+    /// The configuration's policy parameters (defaults without a configuration).
+    pub policy: Policy,
     /// Exercise records by the plan they record, in model order.
     pub exercises: HashMap<&'m str, Vec<&'m Located<ExerciseRecord>>>,
 }
@@ -115,7 +117,8 @@ impl<'m> Facts<'m> {
         for e in &model.exercises {
             exercises.entry(e.plan.value.as_str()).or_default().push(e);
         }
-        Facts { model, roles, contacts, inventory, exercises }
+        let policy = model.config.as_ref().map(|c| c.policy.clone()).unwrap_or_default();
+        Facts { model, roles, contacts, inventory, policy, exercises }
     }
 
     /// The role of the party a contact belongs to.
@@ -840,14 +843,7 @@ fn exercises(f: &Facts, p: &Located<Plan>, ctx: &Context, d: &mut Vec<Diagnostic
         );
         return;
     }
-    let default_policy;
-    let policy = match f.model.config.as_ref() {
-        Some(c) => &c.policy,
-        None => {
-            default_policy = Default::default();
-            &default_policy
-        }
-    };
+    let policy = &f.policy;
     let level = f.covered(p).iter().filter_map(|i| i.availability()).max().unwrap_or(Level::Normal);
     let max = policy.exercise_interval.for_level(level);
     let records: &[&Located<ExerciseRecord>] = f.exercises.get(id).map_or(&[], Vec::as_slice);

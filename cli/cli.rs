@@ -70,6 +70,7 @@ pub enum Command {
     },
     /// List every rule with its code, name, default severity and summary.
     Rules {
+        /// Output format.
         #[arg(long, value_enum, default_value_t = ListFormat::Table)]
         format: ListFormat,
     },
@@ -84,6 +85,7 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
     /// Check as of this date (YYYY-MM-DD) instead of today. Also read from CONTINGENT_AS_OF.
+    /// Check as of this date (YYYY-MM-DD) instead of CONTINGENT_AS_OF, the reference-date or today.
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
     /// Check the content of the Git index (what is staged), not the work tree.
@@ -102,8 +104,10 @@ pub struct HistoryArgs {
     /// Plan ids (default: every plan).
     pub plans: Vec<String>,
     /// Show the version of each plan in force on this date (YYYY-MM-DD).
+    /// Check as of this date (YYYY-MM-DD) instead of CONTINGENT_AS_OF, the reference-date or today.
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
+    /// Output format.
     #[arg(long, value_enum, default_value_t = TableFormat::Table)]
     pub format: TableFormat,
     /// A folder inside the plan repository.
@@ -150,6 +154,7 @@ pub struct SignArgs {
     #[arg(long, value_name = "PATH")]
     pub key: Option<PathBuf>,
     /// The signing date (YYYY-MM-DD); default today.
+    /// Check as of this date (YYYY-MM-DD) instead of CONTINGENT_AS_OF, the reference-date or today.
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
     /// A folder inside the plan repository.
@@ -162,8 +167,10 @@ pub struct SignoffsArgs {
     /// A folder inside the plan repository.
     #[arg(default_value = ".")]
     pub path: PathBuf,
+    /// Output format.
     #[arg(long, value_enum, default_value_t = TableFormat::Table)]
     pub format: TableFormat,
+    /// Check as of this date (YYYY-MM-DD) instead of CONTINGENT_AS_OF, the reference-date or today.
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
 }
@@ -173,8 +180,10 @@ pub struct ReportArgs {
     /// A folder inside the plan repository.
     #[arg(default_value = ".")]
     pub path: PathBuf,
+    /// Output format.
     #[arg(long, value_enum, default_value_t = TableFormat::Table)]
     pub format: TableFormat,
+    /// Check as of this date (YYYY-MM-DD) instead of CONTINGENT_AS_OF, the reference-date or today.
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
 }
@@ -193,8 +202,10 @@ pub struct ContactsArgs {
     /// Only contacts of this party.
     #[arg(long, value_name = "PARTY")]
     pub party: Option<String>,
+    /// Output format.
     #[arg(long, value_enum, default_value_t = TableFormat::Table)]
     pub format: TableFormat,
+    /// Check as of this date (YYYY-MM-DD) instead of CONTINGENT_AS_OF, the reference-date or today.
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
 }
@@ -207,8 +218,10 @@ pub struct DueArgs {
     /// How far ahead to look (a duration such as 60d or 3mo).
     #[arg(long, default_value = "60d")]
     pub within: String,
+    /// Output format (ics: an iCalendar feed to subscribe to).
     #[arg(long, value_enum, default_value_t = DueFormat::Table)]
     pub format: DueFormat,
+    /// Check as of this date (YYYY-MM-DD) instead of CONTINGENT_AS_OF, the reference-date or today.
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
 }

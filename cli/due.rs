@@ -204,6 +204,19 @@ pub fn items(model: &Model, files: &Files, as_of: Date, within: Duration) -> Vec
     }
     if let Some(config) = &model.config {
         for w in &config.waiver {
+            // The waiver's target is part of its identity: two waivers of one rule for different
+            // objects may expire on the same day.
+            let target = [
+                w.file.as_ref().map(|f| format!("file-{}", f.value)),
+                w.plan.as_ref().map(|x| format!("plan-{}", x.value)),
+                w.system.as_ref().map(|x| format!("system-{}", x.value)),
+                w.contact.as_ref().map(|x| format!("contact-{}", x.value)),
+                w.contract.as_ref().map(|x| format!("contract-{}", x.value)),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join("+");
             push(
                 w.expires.value,
                 "waiver",
@@ -212,7 +225,7 @@ pub fn items(model: &Model, files: &Files, as_of: Date, within: Duration) -> Vec
                 config.file,
                 w.expires.span,
                 vec![w.approved_by.value.clone()],
-                format!("{}.{}", w.rule.value, w.expires.value),
+                format!("{}.{}.{}", w.rule.value, uid_part(&target), w.expires.value),
             );
         }
     }
@@ -222,8 +235,30 @@ pub fn items(model: &Model, files: &Files, as_of: Date, within: Duration) -> Vec
             .then_with(|| a.kind.cmp(b.kind))
             .then_with(|| a.subject.cmp(&b.subject))
             .then_with(|| a.title.cmp(&b.title))
+            .then_with(|| (&a.file, a.line).cmp(&(&b.file, b.line)))
     });
+    unique_uids(&mut out);
     out
+}
+
+/// Text of a UID part: letters, digits, `.`, `-` and `_` kept, anything else as `_`.
+fn uid_part(s: &str) -> String {
+    s.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '+') { c } else { '_' }).collect()
+}
+
+/// Makes every UID unique: a calendar keeps one event per UID, so two items with the same one
+/// (two identical waivers, say) would show as one. The second and later get `-2`, `-3`, ... in
+/// the order of the sorted list, which is stable from run to run.
+fn unique_uids(items: &mut [Item]) {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for it in items.iter_mut() {
+        let n = seen.entry(it.uid.clone()).or_insert(0);
+        *n += 1;
+        if *n > 1 {
+            let (local, domain) = it.uid.rsplit_once('@').unwrap_or((it.uid.as_str(), "contingent"));
+            it.uid = format!("{local}-{n}@{domain}");
+        }
+    }
 }
 
 /// Escapes iCalendar TEXT (RFC 5545, 3.3.11).
@@ -302,6 +337,25 @@ mod tests {
         }
         let unfolded = out.replace("\r\n ", "");
         assert_eq!(unfolded.trim_end(), line);
+    }
+
+    #[test]
+    fn folded_lines_use_all_75_octets_and_the_continuation_space_counts() {
+        // ASCII: the first line holds 75 octets, each continuation line a space and 74 more.
+        let line = "x".repeat(75 + 74 + 74 + 10);
+        let mut out = String::new();
+        ics_fold(&line, &mut out);
+        let lens: Vec<usize> = out.split("\r\n").filter(|l| !l.is_empty()).map(str::len).collect();
+        assert_eq!(lens, [75, 75, 75, 11]);
+        // A 3-octet character that would end at octet 76 moves to the next line whole.
+        let line = format!("{}€€", "x".repeat(73));
+        let mut out = String::new();
+        ics_fold(&line, &mut out);
+        assert_eq!(out, format!("{}\r\n €€\r\n", "x".repeat(73)));
+        // A line of exactly 75 octets is not folded.
+        let mut out = String::new();
+        ics_fold(&"y".repeat(75), &mut out);
+        assert_eq!(out, format!("{}\r\n", "y".repeat(75)));
     }
 
     #[test]

@@ -14,10 +14,13 @@ fn the_bundled_example_checks_clean() {
 #[test]
 fn check_finds_the_root_by_walking_up() {
     let repo = Repo::minimal();
-    let out = run_in(&repo.path().join("plans"), &["check"], &[]);
+    let out = run_in(&repo.path().join("plans"), &["check", "--as-of", "2026-11-01"], &[]);
     assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(out.stdout.contains("checked 7 files: no problems"), "{}", out.stdout);
+    // A file inside the repository names the repository too; the example has its reference date.
     let out = run(&["check", "plans/plans/payroll.kdl"]);
     assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(out.stdout.contains("from reference-date in contingent.kdl"), "{}", out.stdout);
 }
 
 #[test]
@@ -88,10 +91,34 @@ fn explain_and_rules() {
 
 #[test]
 fn help_describes_the_commands() {
+    use clap::CommandFactory;
     let out = run(&["--help"]);
     assert_eq!(out.code, 0);
-    for word in ["check", "schema", "explain", "rules"] {
-        assert!(out.stdout.contains(word));
+    assert!(out.stdout.starts_with("Git-native policy-as-code"), "{}", out.stdout);
+    let cli = contingent::cli::Cli::command();
+    let visible: Vec<_> = cli.get_subcommands().filter(|c| !c.is_hide_set()).collect();
+    assert!(visible.len() >= 12, "{} subcommands", visible.len());
+    for sub in &visible {
+        // Each command is listed with the first words of its summary on its line.
+        let about = sub.get_about().expect("every command has a summary").to_string();
+        let first_words: String = about.split_whitespace().take(3).collect::<Vec<_>>().join(" ");
+        let line = out.stdout.lines().find(|l| l.trim_start().starts_with(&format!("{} ", sub.get_name())));
+        let line = line.unwrap_or_else(|| panic!("`{}` is not listed:\n{}", sub.get_name(), out.stdout));
+        assert!(line.contains(&first_words), "`{}`: {line:?} lacks {first_words:?}", sub.get_name());
+        // And its own help names every option it takes, each with a description.
+        let help = run(&[sub.get_name(), "--help"]);
+        assert_eq!(help.code, 0, "{} --help", sub.get_name());
+        for arg in sub.get_arguments().filter(|a| !a.is_hide_set()) {
+            if let Some(long) = arg.get_long() {
+                assert!(help.stdout.contains(&format!("--{long}")), "{} --help lacks --{long}", sub.get_name());
+                assert!(arg.get_help().is_some(), "{} --{long} has no description", sub.get_name());
+            }
+        }
     }
-    assert!(!out.stdout.contains("bench-parse"));
+    for hidden in cli.get_subcommands().filter(|c| c.is_hide_set()) {
+        assert!(!out.stdout.contains(hidden.get_name()), "hidden `{}` is listed", hidden.get_name());
+    }
+    let out = run(&["chekc"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("similar subcommand") && out.stderr.contains("check"), "{}", out.stderr);
 }

@@ -256,3 +256,90 @@ fn the_example_checks_clean_as_of_its_reference_date_whatever_today_is() {
     assert!(findings(&report, &repo).iter().any(|(code, file, _)| code == "CNT001" && file.starts_with("contacts/")));
     assert_eq!(report["as_of_source"], "from --as-of");
 }
+
+#[test]
+fn due_and_contracts_as_tables_and_markdown() {
+    let repo = Repo::minimal();
+    repo.edit(
+        "contacts/dc.kdl",
+        "    verified \"2026-09-03\"",
+        "    github \"jan-peters\"\n    verified \"2026-09-03\"",
+    );
+    // A title from the repository that looks like a mention stays text; only owners are mentioned.
+    repo.edit("contacts/bank.kdl", "name \"Anna Schmidt\"", "name \"Anna @everyone | Schmidt\"");
+    let due = |format: &str| {
+        let out = run_in(repo.path(), &["due", "--as-of", "2027-03-02", "--within", "2d", "--format", format], &[]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stdout
+    };
+    assert_eq!(
+        due("table"),
+        "Due by 2027-03-04 (as of 2027-03-02, from --as-of):\n\n\
+date        state    what                  item                                                                   owners\n\
+2027-03-01  overdue  contact-verification  verify the contact details of Anna @everyone | Schmidt (anna.schmidt)  anna.schmidt\n\
+2027-03-02           contact-verification  verify the contact details of Bernd Müller (bernd.mueller)             bernd.mueller\n\
+2027-03-02           restore-test          restore test of plan payroll (every 3mo, never held)                   anna.schmidt, jan.peters, dc-duty\n\
+2027-03-03           contact-verification  verify the contact details of Jan Peters (jan.peters)                  jan.peters\n\
+2027-03-04           contact-verification  verify the contact details of Datacenter duty desk (dc-duty)           dc-duty\n"
+    );
+    assert_eq!(
+        due("markdown"),
+        "### Due by 2027-03-04 (as of 2027-03-02)\n\n\
+| date | state | what | item | owners |\n|---|---|---|---|---|\n\
+| 2027-03-01 | overdue | contact-verification | verify the contact details of Anna @\u{200b}everyone \\| Schmidt (anna.schmidt) | anna.schmidt |\n\
+| 2027-03-02 |  | contact-verification | verify the contact details of Bernd Müller (bernd.mueller) | bernd.mueller |\n\
+| 2027-03-02 |  | restore-test | restore test of plan payroll (every 3mo, never held) | anna.schmidt @jan-peters dc-duty |\n\
+| 2027-03-03 |  | contact-verification | verify the contact details of Jan Peters (jan.peters) | @jan-peters |\n\
+| 2027-03-04 |  | contact-verification | verify the contact details of Datacenter duty desk (dc-duty) | dc-duty |\n"
+    );
+    let contracts = |format: &str| {
+        let out = run_in(repo.path(), &["contracts", "--as-of", "2026-11-01", "--format", format], &[]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stdout
+    };
+    assert_eq!(
+        contracts("table"),
+        "Contract revisions (as of 2026-11-01, from --as-of):\n\n\
+contract  revision  effective   state       summary\n\
+msa       1         2025-01-01  superseded  \n\
+msa       2         2026-01-01  in effect   \n\n\
+Plans:\n\n\
+plan     contract  pinned  in effect  status\n\
+payroll  msa       2       2          current\n"
+    );
+    assert_eq!(
+        contracts("markdown"),
+        "Contract revisions (as of 2026-11-01, from --as-of):\n\n\
+| contract | revision | effective | state | summary |\n|---|---|---|---|---|\n\
+| msa | 1 | 2025-01-01 | superseded |  |\n\
+| msa | 2 | 2026-01-01 | in effect |  |\n\n\
+Plans:\n\n\
+| plan | contract | pinned | in effect | status |\n|---|---|---|---|---|\n\
+| payroll | msa | 2 | 2 | current |\n"
+    );
+}
+
+#[test]
+fn two_waivers_of_one_rule_expiring_the_same_day_are_two_events() {
+    let repo = Repo::minimal();
+    let waiver =
+        |target: &str| format!("waiver CNT005 {target} reason=\"x\" approved-by=anna.schmidt expires=\"2026-12-24\"\n");
+    let waivers = format!(
+        "{}{}{}name ",
+        waiver("contact=anna.schmidt"),
+        waiver("contact=bernd.mueller"),
+        waiver("contact=bernd.mueller")
+    );
+    repo.edit("contingent.kdl", "name ", &waivers);
+    let out = run_in(repo.path(), &["due", "--as-of", "2026-11-01", "--within", "2mo", "--format", "ics"], &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let uids: Vec<&str> = out.stdout.split("\r\n").filter(|l| l.starts_with("UID:waiver.")).collect();
+    assert_eq!(
+        uids,
+        [
+            "UID:waiver.CNT005.contact-anna.schmidt.2026-12-24@contingent",
+            "UID:waiver.CNT005.contact-bernd.mueller.2026-12-24@contingent",
+            "UID:waiver.CNT005.contact-bernd.mueller.2026-12-24-2@contingent",
+        ]
+    );
+}

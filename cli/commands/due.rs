@@ -22,7 +22,7 @@ pub fn run(args: &DueArgs) -> Result<u8, String> {
             ]
         })
         .collect();
-    let header = ["date", "", "what", "item", "owners"];
+    let header = ["date", "state", "what", "item", "owners"];
     let out = match args.format {
         DueFormat::Json => super::report::json(&json!({
             "version": 1,
@@ -32,15 +32,25 @@ pub fn run(args: &DueArgs) -> Result<u8, String> {
             "items": items,
         })),
         DueFormat::Markdown => {
+            // Owners are mentioned by GitHub login where known (the bot's comments notify them),
+            // and named by contact id where not.
+            let logins: std::collections::HashMap<&str, &str> = loaded
+                .model
+                .contacts
+                .iter()
+                .filter_map(|c| c.github.as_deref().map(|g| (c.id.value.as_str(), g)))
+                .collect();
             let mut rows = rows.clone();
             for (r, i) in rows.iter_mut().zip(&items) {
-                // mention owners by GitHub login where known: the bot's comments notify them
-                if !i.github.is_empty() {
-                    r[4] = i.github.iter().map(|g| format!("@{g}")).collect::<Vec<_>>().join(" ");
-                }
+                r[4] = i
+                    .owners
+                    .iter()
+                    .map(|o| logins.get(o.as_str()).map_or_else(|| o.clone(), |g| format!("@{g}")))
+                    .collect::<Vec<_>>()
+                    .join(" ");
             }
-            let mut md = super::report::markdown(&header, &rows);
-            md = md.replace("@\u{200b}", "@"); // logins are meant as mentions here
+            // logins are meant as mentions in the owners column, and only there
+            let md = super::report::markdown_with_mentions(&header, &rows, Some(4));
             format!("### Due by {} (as of {})\n\n{md}", clock.today.plus(within), clock.today)
         }
         DueFormat::Ics => {

@@ -43,13 +43,40 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
 
 /// A Markdown table; cells escaped, and `@` neutralised so no one is mentioned by accident.
 pub fn markdown(header: &[&str], rows: &[Vec<String>]) -> String {
+    markdown_with_mentions(header, rows, None)
+}
+
+/// A Markdown table whose cells are escaped (no mention, no table break), except that the
+/// column `mentions`, if given, may hold `@login` mentions: each word of it that is a valid
+/// GitHub login after `@` stays a mention, everything else is escaped as usual.
+pub fn markdown_with_mentions(header: &[&str], rows: &[Vec<String>], mentions: Option<usize>) -> String {
     let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ").replace('@', "@\u{200b}");
+    let mention_cell = |s: &str| {
+        s.split(' ')
+            .map(|w| match w.strip_prefix('@') {
+                Some(login) if is_github_login(login) => w.to_string(),
+                _ => cell(w),
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     let mut out =
         format!("| {} |\n|{}|\n", header.join(" | "), header.iter().map(|_| "---").collect::<Vec<_>>().join("|"));
     for r in rows {
-        out.push_str(&format!("| {} |\n", r.iter().map(|c| cell(c)).collect::<Vec<_>>().join(" | ")));
+        let cells: Vec<String> =
+            r.iter().enumerate().map(|(i, c)| if Some(i) == mentions { mention_cell(c) } else { cell(c) }).collect();
+        out.push_str(&format!("| {} |\n", cells.join(" | ")));
     }
     out
+}
+
+/// GitHub's login syntax: 1 to 39 ASCII letters, digits and single hyphens, not at either end.
+pub fn is_github_login(s: &str) -> bool {
+    (1..=39).contains(&s.len())
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && !s.contains("--")
 }
 
 pub fn json(value: &serde_json::Value) -> String {

@@ -87,13 +87,40 @@ pub fn run(args: &[&str]) -> Output {
     run_in(Path::new(env!("CARGO_MANIFEST_DIR")), args, &[])
 }
 
-pub fn run_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_contingent"));
-    cmd.args(args)
-        .current_dir(dir)
+/// A home folder of the test run's own: nothing of the developer's configuration (Git, SSH)
+/// reaches the commands the tests run.
+pub fn home() -> PathBuf {
+    let home = Path::new(env!("CARGO_TARGET_TMPDIR")).join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    home
+}
+
+/// Isolates a command from the user's and the system's Git configuration and from the
+/// environment of a surrounding Git hook or CI job.
+pub fn isolate(cmd: &mut Command) -> &mut Command {
+    cmd.env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", home())
+        .env_remove("XDG_CONFIG_HOME")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_INDEX_FILE")
+        .env_remove("GIT_WORK_TREE")
+        .env_remove("SSH_AUTH_SOCK")
         .env_remove("CONTINGENT_AS_OF")
         .env_remove("GITHUB_STEP_SUMMARY")
-        .env("NO_COLOR", "1");
+}
+
+/// Fails (never skips) when a program the tests need is missing: `.ci/run` installs them.
+pub fn require(program: &str) {
+    let found =
+        std::env::var_os("PATH").map(|p| std::env::split_paths(&p).any(|d| d.join(program).is_file())).unwrap_or(false);
+    assert!(found, "`{program}` is needed by this test and is not on the PATH (.ci/run installs it)");
+}
+
+pub fn run_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_contingent"));
+    isolate(&mut cmd);
+    cmd.args(args).current_dir(dir).env("NO_COLOR", "1");
     for (k, v) in env {
         cmd.env(k, v);
     }

@@ -17,13 +17,18 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 export PRE_COMMIT_HOME="$work/pre-commit-home"
 export CONTINGENT_AS_OF=2026-11-01
-# Git variables of a surrounding hook must not leak into the test repository.
-unset GIT_DIR GIT_INDEX_FILE GIT_WORK_TREE
+# Git variables of a surrounding hook must not leak into the test repository, and neither may
+# the developer's Git configuration (signing, hooksPath, default branch): a home of its own, no
+# global or system configuration. The toolchain is still found through its own variables.
+unset GIT_DIR GIT_INDEX_FILE GIT_WORK_TREE XDG_CONFIG_HOME
+export RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}" CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
+mkdir -p "$work/home"
+export HOME="$work/home" GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
 repo="$work/plans"
 mkdir -p "$repo"
 cp -r "$here/tests/fixtures/minimal/." "$repo/"
 cd "$repo"
-git init -q
+git init -q -b main
 git config user.name "Test"
 git config user.email "test@example.com"
 git add -A

@@ -122,3 +122,74 @@ fn help_describes_the_commands() {
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("similar subcommand") && out.stderr.contains("check"), "{}", out.stderr);
 }
+
+/// `check` verifies signatures natively and reads Git itself: it starts no process at all (no
+/// `ssh-keygen`, no `git`), on the work tree and on the index. Traced with strace.
+#[test]
+fn no_process_runs_during_check() {
+    require("strace");
+    require("git");
+    let repo = Repo::copy_of(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("plans"));
+    let git = |args: &[&str]| {
+        let mut cmd = std::process::Command::new("git");
+        isolate(&mut cmd).args(args).current_dir(repo.path());
+        cmd.env("GIT_AUTHOR_NAME", "A").env("GIT_AUTHOR_EMAIL", "a@example.com");
+        cmd.env("GIT_COMMITTER_NAME", "A").env("GIT_COMMITTER_EMAIL", "a@example.com");
+        assert!(cmd.status().unwrap().success(), "git {args:?}");
+    };
+    git(&["init", "-q", "-b", "main"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "plans"]);
+    for extra in [&[][..], &["--staged"], &["--rev", "HEAD"], &["--changed-since", "HEAD"]] {
+        let log = repo.path().join("strace.log");
+        let mut args = vec!["-f", "-qq", "-e", "trace=execve,execveat", "-o", log.to_str().unwrap()];
+        args.extend([env!("CARGO_BIN_EXE_contingent"), "check", ".", "--as-of", "2026-11-01"]);
+        args.extend_from_slice(extra);
+        let mut cmd = std::process::Command::new("strace");
+        isolate(&mut cmd).args(&args).current_dir(repo.path());
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "check {extra:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let trace = std::fs::read_to_string(&log).unwrap();
+        let execs: Vec<&str> = trace.lines().filter(|l| l.contains("execve")).collect();
+        assert_eq!(execs.len(), 1, "check {extra:?} ran programs:\n{trace}");
+        assert!(execs[0].contains(env!("CARGO_BIN_EXE_contingent")), "{trace}");
+        std::fs::remove_file(&log).unwrap();
+    }
+}
+
+/// The output is the same whatever the number of threads (one CPU or all of them), in every
+/// format, byte for byte.
+#[test]
+fn output_does_not_depend_on_thread_scheduling() {
+    require("taskset");
+    let repo = Repo::copy_of(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("plans"));
+    // Findings of many rule families at once, in several files.
+    repo.edit("plans/payroll.kdl", "within=\"15m\"", "within=\"2d\"");
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    for format in ["human", "json", "sarif", "github"] {
+        let run_on = |cpu_list: &str| {
+            let mut cmd = std::process::Command::new("taskset");
+            isolate(&mut cmd).env("NO_COLOR", "1").current_dir(repo.path()).args([
+                "-c",
+                cpu_list,
+                env!("CARGO_BIN_EXE_contingent"),
+                "check",
+                ".",
+                "--as-of",
+                "2027-06-01",
+                "--format",
+                format,
+            ]);
+            let out = cmd.output().unwrap();
+            assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+            String::from_utf8(out.stdout).unwrap()
+        };
+        let one = run_on("0");
+        let all = run_on(&format!("0-{}", cpus - 1));
+        assert!(one.lines().count() > 20, "{one}");
+        assert_eq!(one, all, "{format}: one CPU and {cpus} differ");
+        for _ in 0..3 {
+            assert_eq!(run_on(&format!("0-{}", cpus - 1)), all, "{format}: two runs differ");
+        }
+    }
+}

@@ -8,11 +8,15 @@ use contingent::format::Kind;
 fn check_file(rel: &str, expected: &str) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
     if std::env::var_os("CONTINGENT_UPDATE").is_some() {
+        // Regenerating in CI would make the check pass whatever the committed files say.
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CONTINGENT_UPDATE is set in CI: generated files are checked there, never rewritten"
+        );
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, expected).unwrap();
-        return;
     }
-    let actual = std::fs::read_to_string(&path).unwrap_or_default();
+    let actual = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{rel}: {e}"));
     assert!(
         actual == expected,
         "{rel} is out of date: run `CONTINGENT_UPDATE=1 cargo test --test generated` and commit the result"

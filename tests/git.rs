@@ -23,6 +23,8 @@ fn hermetic(cmd: &mut Command) {
     }
     cmd.env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", common::home())
+        .env_remove("XDG_CONFIG_HOME")
         .env("GIT_AUTHOR_NAME", "Anna Schmidt")
         .env("GIT_AUTHOR_EMAIL", "anna.schmidt@bank.example")
         .env("GIT_COMMITTER_NAME", "Anna Schmidt")
@@ -400,6 +402,99 @@ fn changed_since_reports_changed_files_and_what_the_change_broke() {
     let (_, changed, _) = repo.check(&["--rev", "change", "--changed-since", "main"]);
     assert!(has(&changed, "SCH001", "plans/plans/payroll.kdl"), "{changed}");
     assert!(!has(&changed, "SCH001", "exercises/2026-tabletop.kdl"), "{changed}");
+}
+
+#[test]
+fn changed_since_keeps_older_findings_of_a_file_the_change_touches() {
+    // An old mistake in the plan, then a change to another line of the same plan: whoever
+    // changes a file sees all of its findings, old ones included (docs/git.md).
+    let repo = GitRepo::new();
+    repo.edit("plans/payroll.kdl", BROKEN_REF.0, BROKEN_REF.1);
+    repo.add("plans/payroll.kdl");
+    repo.commit("an old mistake");
+    repo.git(&["checkout", "-q", "-b", "change"]);
+    repo.edit("plans/payroll.kdl", "title \"Payroll\"", "title \"Payroll batch\"");
+    repo.add("plans/payroll.kdl");
+    repo.commit("the change");
+    let (code, changed, stderr) = repo.check(&["--changed-since", "main~1"]);
+    assert_eq!(code, 1, "{changed}");
+    assert_eq!(codes(&changed), [("REF002".to_string(), "plans/plans/payroll.kdl".to_string())], "{changed}");
+    assert!(!stderr.contains("not shown"), "nothing is hidden: {stderr}");
+    let (code, changed, stderr) = repo.check(&["--changed-since", "main"]);
+    assert_eq!(code, 1, "{changed}");
+    assert_eq!(codes(&changed), [("REF002".to_string(), "plans/plans/payroll.kdl".to_string())], "{changed}");
+    assert!(!stderr.contains("not shown"), "{stderr}");
+    // An untouched file's old finding is hidden, and the note counts it as in unchanged files.
+    repo.edit("plans/payroll.kdl", "title \"Payroll batch\"", "title \"Payroll\"");
+    repo.add("plans/payroll.kdl");
+    repo.commit("back");
+    let (code, changed, stderr) = repo.check(&["--changed-since", "main"]);
+    assert_eq!((code, changed["diagnostics"].as_array().unwrap().len()), (0, 0), "{changed}");
+    assert!(stderr.contains("1 finding in files unchanged since"), "{stderr}");
+}
+
+#[test]
+fn a_staged_severity_applies_to_check_staged_only() {
+    let repo = GitRepo::new();
+    repo.edit("contingent.kdl", "name ", "rule ESC002 severity=error staged=warning\nname ");
+    repo.edit("plans/payroll.kdl", "level 2 notify", "level 3 notify");
+    repo.add("contingent.kdl");
+    repo.add("plans/payroll.kdl");
+    let (code, staged, _) = repo.check(&["--staged"]);
+    assert_eq!(code, 0, "{staged}");
+    assert_eq!(staged["diagnostics"][0]["code"], "ESC002");
+    assert_eq!(staged["diagnostics"][0]["severity"], "warning");
+    let (code, work, _) = repo.check(&[]);
+    assert_eq!(code, 1, "{work}");
+    assert_eq!(work["diagnostics"][0]["severity"], "error");
+    repo.commit("level 3");
+    let (code, rev, _) = repo.check(&["--rev", "HEAD"]);
+    assert_eq!((code, rev["diagnostics"][0]["severity"].as_str()), (1, Some("error")), "{rev}");
+}
+
+#[test]
+fn the_reference_date_comes_from_the_checked_index_or_commit() {
+    let repo = GitRepo::new();
+    let plans = repo.plans.clone();
+    let check = |extra: &[&str]| {
+        let mut args = vec!["check", plans.as_str(), "--format", "json"];
+        args.extend_from_slice(extra);
+        let out = repo.run(&args);
+        let v: Value = serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", out.stderr));
+        (v["as_of"].as_str().unwrap().to_string(), v["as_of_source"].as_str().unwrap().to_string())
+    };
+    let from_config = "from reference-date in contingent.kdl".to_string();
+    repo.edit("contingent.kdl", "name ", "reference-date \"2026-06-01\"\nname ");
+    repo.add("contingent.kdl");
+    repo.commit("reference date");
+    // The work tree, the index and the commit each answer with their own contingent.kdl.
+    repo.edit("contingent.kdl", "2026-06-01", "2026-07-01");
+    repo.add("contingent.kdl");
+    repo.edit("contingent.kdl", "2026-07-01", "2026-08-01");
+    assert_eq!(check(&[]), ("2026-08-01".to_string(), from_config.clone()));
+    assert_eq!(check(&["--staged"]), ("2026-07-01".to_string(), from_config.clone()));
+    assert_eq!(check(&["--rev", "HEAD"]), ("2026-06-01".to_string(), from_config.clone()));
+    assert_eq!(check(&["--rev", "HEAD~1"]).1, "today", "the first commit has no reference date");
+    // --as-of still wins over all of them.
+    assert_eq!(check(&["--rev", "HEAD", "--as-of", "2030-01-01"]), ("2030-01-01".to_string(), "from --as-of".to_string()));
+}
+
+#[test]
+fn a_blob_missing_from_the_object_store_is_an_unreadable_file() {
+    let repo = GitRepo::new();
+    let blob = repo.git(&["rev-parse", &format!("HEAD:{}", repo.p("contacts/bank.kdl"))]);
+    let object = repo.path().join(".git/objects").join(&blob[..2]).join(&blob[2..]);
+    std::fs::remove_file(&object).unwrap_or_else(|e| panic!("{}: {e}", object.display()));
+    let (code, report, _) = repo.check(&["--rev", "HEAD"]);
+    assert_eq!(code, 1, "{report}");
+    let unreadable: Vec<&Value> =
+        report["diagnostics"].as_array().unwrap().iter().filter(|d| d["code"] == "FILE001").collect();
+    assert_eq!(unreadable.len(), 1, "{report}");
+    assert!(unreadable[0]["location"]["file"].as_str().unwrap().ends_with("plans/contacts/bank.kdl"), "{report}");
+    assert_eq!(
+        unreadable[0]["message"],
+        format!("cannot read contacts/bank.kdl: an object with id {blob} could not be found")
+    );
 }
 
 #[test]

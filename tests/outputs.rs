@@ -28,11 +28,12 @@ fn json_output_is_versioned_and_complete() {
     assert_eq!(d["name"], "unresolved-reference");
     assert_eq!(d["severity"], "error");
     assert_eq!(d["message"], "no contact is named `dc-duti`");
-    assert_eq!(
-        d["location"]["start"],
-        serde_json::json!({"line": 7, "column": 24, "offset": d["location"]["start"]["offset"]})
-    );
-    assert_eq!(d["location"]["end"]["column"], 31);
+    // The offset is the byte offset of the reference in the file, found here independently.
+    let text = repo.read("plans/payroll.kdl");
+    let offset = text.find("notify=dc-duti").unwrap() + "notify=".len();
+    assert_eq!(text.lines().nth(6).unwrap().find("dc-duti"), Some(23), "line 7, column 24");
+    assert_eq!(d["location"]["start"], serde_json::json!({"line": 7, "column": 24, "offset": offset}));
+    assert_eq!(d["location"]["end"], serde_json::json!({"line": 7, "column": 31, "offset": offset + 7}));
     assert_eq!(d["help"], "did you mean `dc-duty`?");
     assert!(d["related"][0]["file"].as_str().unwrap().ends_with("contacts/dc.kdl"));
     assert_eq!(d["related"][0]["message"], "`dc-duty` is defined here");
@@ -50,7 +51,7 @@ fn sarif_validator() -> jsonschema::Validator {
 fn sarif_output_validates_against_the_official_schema() {
     let validator = sarif_validator();
     for repo in [broken_repo(), Repo::minimal()] {
-        let out = repo.check(&["--format", "sarif"]);
+        let out = repo.check(&["--format", "sarif", "--as-of", "2026-11-01"]);
         let v: Value = serde_json::from_str(&out.stdout).unwrap();
         let errors: Vec<String> =
             validator.iter_errors(&v).map(|e| format!("{} at {}", e, e.instance_path())).collect();
@@ -77,9 +78,12 @@ fn sarif_output_validates_against_the_official_schema() {
 fn github_annotations_are_escaped_and_the_summary_is_written() {
     let repo = broken_repo();
     let summary = repo.path().join("summary.md");
+    // An earlier step's summary is kept: the table is appended to it.
+    let earlier = "## Build\n\nearlier step\n";
+    std::fs::write(&summary, earlier).unwrap();
     let out = run_in(
         repo.path(),
-        &["check", ".", "--format", "github"],
+        &["check", ".", "--format", "github", "--as-of", "2026-11-01"],
         &[("GITHUB_STEP_SUMMARY", summary.to_str().unwrap())],
     );
     assert_eq!(out.code, 1);
@@ -97,6 +101,7 @@ fn github_annotations_are_escaped_and_the_summary_is_written() {
         out.stdout
     );
     let md = std::fs::read_to_string(summary).unwrap();
+    assert!(md.starts_with(earlier) && md.len() > earlier.len(), "{md}");
     assert!(md.contains("| error | REF002 | `plans/payroll.kdl:7:24` | no contact is named `dc-duti` |"), "{md}");
 }
 
@@ -128,6 +133,17 @@ fn human_output_shows_the_snippet_and_help_without_colour_when_piped() {
 #[test]
 fn colour_can_be_forced() {
     let repo = broken_repo();
-    let out = run_in(repo.path(), &["check"], &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "")]);
-    assert!(out.stdout.contains('\u{1b}'), "{}", out.stdout);
+    let out = run_in(repo.path(), &["check", "--as-of", "2026-11-01"], &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "")]);
+    assert!(out.stdout.contains("\u{1b}["), "{}", out.stdout);
+    // Without colour the text is the same once the escape sequences are taken out.
+    let plain = run_in(repo.path(), &["check", "--as-of", "2026-11-01"], &[]).stdout;
+    let mut stripped = String::new();
+    let mut rest = out.stdout.as_str();
+    while let Some(i) = rest.find('\u{1b}') {
+        stripped.push_str(&rest[..i]);
+        let end = rest[i..].find('m').expect("an SGR sequence ends with m");
+        rest = &rest[i + end + 1..];
+    }
+    stripped.push_str(rest);
+    assert_eq!(stripped, plain);
 }

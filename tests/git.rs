@@ -476,7 +476,10 @@ fn the_reference_date_comes_from_the_checked_index_or_commit() {
     assert_eq!(check(&["--rev", "HEAD"]), ("2026-06-01".to_string(), from_config.clone()));
     assert_eq!(check(&["--rev", "HEAD~1"]).1, "today", "the first commit has no reference date");
     // --as-of still wins over all of them.
-    assert_eq!(check(&["--rev", "HEAD", "--as-of", "2030-01-01"]), ("2030-01-01".to_string(), "from --as-of".to_string()));
+    assert_eq!(
+        check(&["--rev", "HEAD", "--as-of", "2030-01-01"]),
+        ("2030-01-01".to_string(), "from --as-of".to_string())
+    );
 }
 
 #[test]

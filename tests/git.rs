@@ -413,7 +413,8 @@ fn changed_since_keeps_older_findings_of_a_file_the_change_touches() {
     repo.add("plans/payroll.kdl");
     repo.commit("an old mistake");
     repo.git(&["checkout", "-q", "-b", "change"]);
-    repo.edit("plans/payroll.kdl", "title \"Payroll\"", "title \"Payroll batch\"");
+    // Below the old finding, so that it keeps its place (and is the same finding as before).
+    repo.edit("plans/payroll.kdl", "step \"Extend the volume\"", "step \"Extend the volume by 10 GB\"");
     repo.add("plans/payroll.kdl");
     repo.commit("the change");
     let (code, changed, stderr) = repo.check(&["--changed-since", "main~1"]);
@@ -425,7 +426,7 @@ fn changed_since_keeps_older_findings_of_a_file_the_change_touches() {
     assert_eq!(codes(&changed), [("REF002".to_string(), "plans/plans/payroll.kdl".to_string())], "{changed}");
     assert!(!stderr.contains("not shown"), "{stderr}");
     // An untouched file's old finding is hidden, and the note counts it as in unchanged files.
-    repo.edit("plans/payroll.kdl", "title \"Payroll batch\"", "title \"Payroll\"");
+    repo.edit("plans/payroll.kdl", "step \"Extend the volume by 10 GB\"", "step \"Extend the volume\"");
     repo.add("plans/payroll.kdl");
     repo.commit("back");
     let (code, changed, stderr) = repo.check(&["--changed-since", "main"]);

@@ -95,6 +95,10 @@ pub struct CheckArgs {
     /// Report only findings in files changed since BASE (and findings those changes cause).
     #[arg(long, value_name = "BASE")]
     pub changed_since: Option<String>,
+    /// Tolerate unsigned and stale plans: SIG001 and SIG002 become warnings (for a trial, or a
+    /// check before review). Every output says so. Invalid sign-offs stay errors.
+    #[arg(long)]
+    pub allow_unsigned: bool,
 }
 
 #[derive(Debug, clap::Args)]

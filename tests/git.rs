@@ -29,6 +29,8 @@ fn hermetic(cmd: &mut Command) {
         .env("GIT_COMMITTER_EMAIL", "anna.schmidt@bank.example")
         .env_remove("CONTINGENT_AS_OF")
         .env_remove("GITHUB_STEP_SUMMARY")
+        // the fixture's plans are unsigned
+        .env("CONTINGENT_ALLOW_UNSIGNED", "1")
         .env("NO_COLOR", "1");
 }
 

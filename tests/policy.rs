@@ -126,7 +126,8 @@ fn each_rule_is_triggered_at_its_place() {
             failures.push(format!("{} expected at {}:{}, got {f:?}", case.code, case.file, case.line));
         }
         let rule = contingent::rules::find(case.code).unwrap();
-        let expected_exit = if f.iter().any(|(c, _, _)| {
+        // the fixture's unsigned plan (SIG001) is a warning: the test runner tolerates it
+        let expected_exit = if f.iter().filter(|(c, _, _)| c != "SIG001").any(|(c, _, _)| {
             contingent::rules::find(c).unwrap().default_severity == contingent::diagnostic::Severity::Error
         }) {
             1
@@ -152,9 +153,10 @@ fn every_policy_rule_has_a_triggering_case() {
 fn the_bundled_example_passes_every_policy_rule() {
     let out = run(&["check", "plans", "--format", "json", "--as-of", "2026-11-26"]);
     let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-    // the one finding of the example is its deliberately stale sign-off (SIG002, a warning there)
+    // every plan of the example is signed by both parties: no finding at all
     let codes: Vec<&str> = v["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
-    assert_eq!(codes, ["SIG002"], "{v:#}");
+    assert_eq!(codes, Vec::<&str>::new(), "{v:#}");
+    assert_eq!(out.code, 0);
 }
 
 #[test]
@@ -169,7 +171,10 @@ fn severities_can_be_changed_and_rules_switched_off() {
     assert_eq!(the(&report, "ESC002")["severity"], "warning");
     repo.edit("contingent.kdl", "severity=warning", "severity=off");
     let (code, report) = repo.check_json();
-    assert_eq!((code, report["diagnostics"].as_array().unwrap().len()), (0, 0), "{report:#}");
+    // left: only the fixture's unsigned plan, tolerated by the test runner
+    let codes: Vec<&str> =
+        report["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert_eq!((code, codes), (0, vec!["SIG001"]), "{report:#}");
     // rules can be named by name too
     repo.edit("contingent.kdl", "rule ESC002 severity=off", "rule escalation-out-of-order severity=off");
     let (code, _) = repo.check_json();
@@ -194,7 +199,9 @@ fn a_waiver_exempts_one_object_and_is_listed() {
     assert!(human.contains("(1 waived)"), "{human}");
     let sarif: serde_json::Value =
         serde_json::from_str(&repo.check(&["--format", "sarif", "--as-of", "2026-11-01"]).stdout).unwrap();
-    assert_eq!(sarif["runs"][0]["results"][0]["suppressions"][0]["kind"], "external");
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let esc = results.iter().find(|r| r["ruleId"] == "ESC002").unwrap();
+    assert_eq!(esc["suppressions"][0]["kind"], "external");
 }
 
 #[test]

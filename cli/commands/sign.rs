@@ -19,7 +19,7 @@ use crate::units::Date;
 
 fn load(root: &Path, as_of: Date) -> Result<Checked, String> {
     let source = WorkTree::new(root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;
-    Ok(check::check(&source, &Context { as_of, staged: false }))
+    Ok(check::check(&source, &Context::new(as_of)))
 }
 
 /// The plan with this id, or why there is none.
@@ -94,6 +94,7 @@ pub fn sign(args: &SignArgs) -> Result<u8, String> {
             path_prefix: path_prefix(&root),
             as_of: date,
             as_of_source: "the signing date",
+            notice: None,
             files_checked: files.len(),
         };
         super::print_styled(&render::human::render(&report))?;
@@ -269,7 +270,7 @@ pub fn sign(args: &SignArgs) -> Result<u8, String> {
     }
     let other = if side == Side::Client { Side::Provider } else { Side::Client };
     let after = load(&root, date)?;
-    let eval = signoff::evaluate(&after.loaded.model, &after.loaded.files, &Context { as_of: date, staged: false });
+    let eval = signoff::evaluate(&after.loaded.model, &after.loaded.files, &Context::new(date));
     if let Some(state) = eval.plans.iter().find(|p| p.plan == plan.id.value) {
         let o = if other == Side::Client { &state.client } else { &state.provider };
         if state.approved {
@@ -325,7 +326,7 @@ fn verify_new_record(root: &Path, rel: &str, text: &str, date: Date, statement: 
         }
     }
     let inner = WorkTree::new(root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;
-    let checked = check::check(&Overlay { inner, rel, text }, &Context { as_of: date, staged: false });
+    let checked = check::check(&Overlay { inner, rel, text }, &Context::new(date));
     let model = &checked.loaded.model;
     let files = &checked.loaded.files;
     let mine = model.signoffs.iter().find(|s| {
@@ -359,7 +360,7 @@ pub fn signoffs(args: &SignoffsArgs) -> Result<u8, String> {
     let clock = crate::clock::resolve(args.as_of.as_deref(), &root)?;
     let checked = load(&root, clock.today)?;
     let files = &checked.loaded.files;
-    let mut eval = signoff::evaluate(&checked.loaded.model, files, &Context { as_of: clock.today, staged: false });
+    let mut eval = signoff::evaluate(&checked.loaded.model, files, &Context::new(clock.today));
     eval.plans.sort_by(|a, b| a.plan.cmp(&b.plan));
     let prefix = path_prefix(&root);
     let place = |l: &crate::diagnostic::Location| {

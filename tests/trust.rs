@@ -500,3 +500,127 @@ fn a_signoff_dated_after_the_check_date_is_reported_and_does_not_count() {
     let (code, f) = w.findings(&["--as-of", "2026-12-24"]);
     assert_eq!((code, f.iter().filter(|x| x.0.starts_with("SIG")).count()), (0, 0), "{f:#?}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Attack 5: `sign` writes only inside the repository, and replaces a party's record
+
+#[test]
+fn sign_refuses_a_signoff_folder_outside_the_repository() {
+    let w = W::new();
+    let outside = tempfile::tempdir().unwrap();
+    let target = outside.path().join("elsewhere");
+    // `paths signoffs=` pointing out of the repository, relatively
+    let up = format!(
+        "{}/elsewhere",
+        "../".repeat(w.path().components().count() + 1) + outside.path().to_str().unwrap().trim_start_matches('/')
+    );
+    w.edit("contingent.kdl", "name ", &format!("paths signoffs=\"{up}\"\nname "));
+    let out = w.sign("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-20");
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("is outside the repository (check `paths signoffs=` in contingent.kdl): `contingent sign` writes only inside the repository"),
+        "{}",
+        out.stderr
+    );
+    assert!(!target.exists(), "nothing may be written outside");
+    w.edit("contingent.kdl", &format!("paths signoffs=\"{up}\"\n"), "paths signoffs=\"../x\"\n");
+    let out = w.sign("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-20");
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("the sign-off file ../x/payroll.kdl is outside the repository"), "{}", out.stderr);
+}
+
+#[test]
+fn sign_refuses_a_signoff_folder_that_is_a_symbolic_link() {
+    let w = W::new();
+    let outside = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(outside.path(), w.path().join("signoffs")).unwrap();
+    let out = w.sign("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-20");
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("the sign-off file signoffs/payroll.kdl goes through the symbolic link signoffs: `contingent sign` writes only inside the repository"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0, "nothing may be written through the link");
+}
+
+#[test]
+fn sign_replaces_the_partys_record_instead_of_adding_one() {
+    let w = W::new();
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-20");
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-22");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-23");
+    w.edit(P, "within=\"1h\"", "within=\"45m\"");
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-25");
+    let text = w.read(SIGNED);
+    assert_eq!(text.matches("signoff payroll {\n    party client").count(), 1, "{text}");
+    assert_eq!(text.matches("signoff payroll {\n    party provider").count(), 1, "{text}");
+    assert!(
+        text.contains("date \"2026-10-25\"")
+            && !text.contains("date \"2026-10-20\"")
+            && !text.contains("date \"2026-10-22\""),
+        "{text}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attack 8: a broken plan is listed as not approved
+
+#[test]
+fn signoffs_lists_a_plan_with_errors_as_not_approved() {
+    let w = W::new();
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-20");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-21");
+    w.edit(P, "plan payroll {\n", "plan payroll {\n    no-such-node 1\n");
+    let v = w.signoffs();
+    let plans = v["plans"].as_array().unwrap();
+    assert_eq!(plans.len(), 1, "{v:#}");
+    assert_eq!(
+        (plans[0]["plan"].clone(), plans[0]["approved"].clone(), plans[0]["broken"].clone()),
+        (Value::from("payroll"), Value::Bool(false), Value::Bool(true))
+    );
+    assert_eq!(plans[0]["client"]["state"], "broken");
+    let out = w.run(&["signoffs", ".", "--as-of", AS_OF]);
+    assert_eq!(
+        out.stdout,
+        "plan     approved  client  provider\npayroll  no        broken  broken\n\npayroll: the plan has errors, so its content and sign-offs cannot be judged: run `contingent check` and fix them\n"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Key types
+
+#[test]
+fn an_rsa_key_signing_with_sha256_is_verified() {
+    use std::io::Write;
+    let w = W::new();
+    let line = w.keygen("anna-rsa", "rsa");
+    w.add_key("contacts/bank.kdl", "anna.schmidt", &line);
+    let digest = w.digest("payroll");
+    let st = statement("payroll", Side::Client, "anna.schmidt", "2026-10-20", &digest);
+    // ssh-keygen -Y sign with the SHA-256 message hash (`-O hashalg=sha256`)
+    let mut cmd = Command::new("ssh-keygen");
+    isolate(&mut cmd, w.home.path())
+        .args(["-q", "-Y", "sign", "-n", NAMESPACE, "-O", "hashalg=sha256", "-f"])
+        .arg(w.key("anna-rsa"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    child.stdin.take().unwrap().write_all(&st.message()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let armour = String::from_utf8(out.stdout).unwrap();
+    let sig = ssh_key::SshSig::from_pem(armour.as_bytes()).unwrap();
+    assert_eq!((sig.hash_alg(), sig.public_key().algorithm().as_str()), (ssh_key::HashAlg::Sha256, "ssh-rsa"));
+    w.write(SIGNED, &record::render(&st, &armour));
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-21");
+    let (code, f) = w.findings(&[]);
+    assert_eq!((code, f.clone()), (0, vec![]), "{f:#?}");
+    assert_eq!(w.signoffs()["plans"][0]["approved"], true);
+    // the same record with one byte of the statement changed does not verify
+    w.edit(SIGNED, "signer anna.schmidt\n        date", "signer anna.schmidx\n        date");
+    let (code, f) = w.findings(&[]);
+    assert_eq!(code, 1);
+    assert!(f.iter().any(|x| x.0 == "SIG010" || x.0 == "SIG003"), "{f:#?}");
+}

@@ -624,3 +624,105 @@ fn an_rsa_key_signing_with_sha256_is_verified() {
     assert_eq!(code, 1);
     assert!(f.iter().any(|x| x.0 == "SIG010" || x.0 == "SIG003"), "{f:#?}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Attack 6: rollback, with a real Git repository
+
+impl W {
+    /// `git ARGS` in the repository, isolated, with fixed author and committer dates.
+    fn git(&self, args: &[&str], date: &str) -> String {
+        let stamp = format!("{date}T10:00:00Z");
+        let mut cmd = Command::new("git");
+        isolate(&mut cmd, self.home.path())
+            .args(args)
+            .current_dir(self.path())
+            .env("GIT_AUTHOR_NAME", "Anna Schmidt")
+            .env("GIT_AUTHOR_EMAIL", "anna.schmidt@bank.example")
+            .env("GIT_COMMITTER_NAME", "Anna Schmidt")
+            .env("GIT_COMMITTER_EMAIL", "anna.schmidt@bank.example")
+            .env("GIT_AUTHOR_DATE", &stamp)
+            .env("GIT_COMMITTER_DATE", &stamp);
+        let out = output(cmd.output().expect("git is installed"));
+        assert_eq!(out.code, 0, "git {args:?}: {}{}", out.stdout, out.stderr);
+        out.stdout.trim().to_string()
+    }
+
+    fn commit(&self, message: &str, date: &str) -> String {
+        self.git(&["add", "-A"], date);
+        self.git(&["commit", "-q", "-m", message], date);
+        self.git(&["rev-parse", "HEAD"], date)
+    }
+}
+
+/// v1 signed by both parties, then v2 signed by both; returns (v1 commit, v2 commit).
+fn two_signed_versions(w: &W) -> (String, String) {
+    w.git(&["init", "-q", "-b", "main"], "2026-10-01");
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-01");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-02");
+    let v1 = w.commit("payroll v1, signed", "2026-10-02");
+    w.edit(P, "within=\"1h\"", "within=\"45m\"");
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-10");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-11");
+    let v2 = w.commit("payroll v2, signed", "2026-10-11");
+    (v1, v2)
+}
+
+#[test]
+fn restoring_an_old_version_with_its_old_records_is_a_rollback_against_the_base() {
+    let w = W::new();
+    let (v1, v2) = two_signed_versions(&w);
+    // the attack: plan and sign-off file as they were in v1
+    w.git(&["checkout", "-q", &v1, "--", P, SIGNED], "2026-10-20");
+    w.commit("restore payroll", "2026-10-20");
+    // the records alone look fine: v1's records are all there is
+    let (code, f) = w.findings(&[]);
+    assert_eq!((code, f.len()), (0, 0), "{f:#?}");
+    // against the base, the later approval of v2 is known
+    let (code, f) = w.findings(&["--changed-since", &v2]);
+    assert_eq!(code, 1, "{f:#?}");
+    let sig: Vec<&(String, String, String, String)> = f.iter().filter(|x| x.0 == "SIG016").collect();
+    assert_eq!(sig.len(), 2, "{f:#?}");
+    let short = &v2[..7];
+    assert_eq!(sig[0].2, w.at(P, "plan payroll"));
+    assert_eq!(
+        sig[0].3,
+        format!("plan `payroll` was rolled back: the client's sign-off of its current content is of 2026-10-01, but anna.schmidt signed other content ({}) for the client on 2026-10-10 in commit {short} (--changed-since {v2}); an older approval does not count again", {
+            let d = w.git(&["show", &format!("{v2}:{SIGNED}")], "2026-10-20");
+            let i = d.find("digest \"").unwrap() + 8;
+            format!("{}…", &d[i..i + 15])
+        })
+    );
+    assert!(
+        sig[1].3.contains(
+            "the provider's sign-off of its current content is of 2026-10-02, but jan.peters signed other content"
+        ),
+        "{}",
+        sig[1].3
+    );
+}
+
+#[test]
+fn old_records_restored_beside_newer_ones_are_a_rollback_from_the_records() {
+    let w = W::new();
+    let (v1, _) = two_signed_versions(&w);
+    // plan back to v1; v1's records added back next to v2's
+    let old = w.git(&["show", &format!("{v1}:{SIGNED}")], "2026-10-20");
+    w.git(&["checkout", "-q", &v1, "--", P], "2026-10-20");
+    let now = w.read(SIGNED);
+    w.write("signoffs/payroll-old.kdl", &old);
+    assert!(now.contains("2026-10-10"));
+    let (code, f) = w.findings(&[]);
+    assert_eq!(code, 1, "{f:#?}");
+    let codes: Vec<&str> = f.iter().map(|x| x.0.as_str()).collect();
+    assert_eq!(codes, ["SIG016", "SIG016"], "{f:#?}");
+    let first = &f.iter().find(|x| x.0 == "SIG016").unwrap();
+    assert_eq!(first.2, w.at(P, "plan payroll"));
+    assert!(
+        first.3.starts_with("plan `payroll` was rolled back: the client's sign-off of its current content is of 2026-10-01, but anna.schmidt signed other content (sha256:"),
+        "{}",
+        first.3
+    );
+    assert!(first.3.contains("for the client on 2026-10-10 (signoffs/payroll.kdl:"), "{}", first.3);
+    let v = w.signoffs();
+    assert_eq!(v["plans"][0]["approved"], false, "{v:#}");
+}

@@ -104,6 +104,16 @@ pub fn run(args: &CheckArgs) -> Result<u8, String> {
         let base_snapshot = repo.tree_at_root(from, &root_rel, &what)?;
         // The base is checked as of the same date, so only the change makes a difference.
         let before = check::check(&base_snapshot, &ctx(clock.today, false));
+        // sign-offs the base holds that are newer than the current ones: a rollback
+        let earlier = crate::signoff::valid_signoffs(&before.loaded.model, &before.loaded.files);
+        let now =
+            crate::signoff::evaluate(&checked.loaded.model, &checked.loaded.files, &ctx(clock.today, args.staged));
+        diagnostics.extend(crate::signoff::rollbacks_since(
+            &now,
+            &checked.loaded.model,
+            &earlier,
+            &format!("commit {} (--changed-since {base})", repo.short(from)),
+        ));
         let (kept, hidden) = changed_only(&checked, &before, diagnostics);
         diagnostics = kept;
         if hidden > 0 {

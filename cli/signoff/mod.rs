@@ -691,7 +691,37 @@ fn plan_state<'m>(
     let current = |side: Side| -> Vec<&Valid> {
         records.iter().filter(|v| *v.record.party == side && v.record.digest.value == plan.digest).collect()
     };
-    let (cur_client, cur_provider) = (current(Side::Client), current(Side::Provider));
+    let (mut cur_client, mut cur_provider) = (current(Side::Client), current(Side::Provider));
+
+    // Rollback: a party's newest sign-off of the current content is older than its sign-off of
+    // other content (`sign` replaces a party's records of other versions, so both are there only
+    // when old records were restored). The current sign-offs then do not count.
+    let mut rolled_back = Vec::new();
+    for (side, cur) in [(Side::Client, &mut cur_client), (Side::Provider, &mut cur_provider)] {
+        let Some(newest_current) = cur.iter().map(|v| v.record.date.value).max() else { continue };
+        let later = records
+            .iter()
+            .filter(|v| *v.record.party == side && v.record.digest.value != plan.digest)
+            .filter(|v| v.record.date.value > newest_current)
+            .max_by_key(|v| v.record.date.value);
+        if let Some(later) = later {
+            diags.push(rollback(
+                plan,
+                side,
+                newest_current,
+                &format!(
+                    "{} signed other content ({}) for the {} on {} ({})",
+                    later.record.signer.value,
+                    short_digest(&later.record.digest.value),
+                    party_word(side),
+                    later.record.date.value,
+                    c.place(later.record.file, later.record.head)
+                ),
+            ));
+            rolled_back.push(side);
+            cur.clear();
+        }
+    }
 
     // Approved: a pair of different people with different keys.
     let pair = cur_client
@@ -743,7 +773,7 @@ fn plan_state<'m>(
     // stale: parties whose newest valid sign-off is of older content
     let stale: Vec<(Side, &Approval)> = [(Side::Client, &client), (Side::Provider, &provider)]
         .into_iter()
-        .filter(|(_, p)| p.state == State::Stale)
+        .filter(|(s, p)| p.state == State::Stale && !rolled_back.contains(s))
         .map(|(s, p)| (s, &p.approvals[0]))
         .collect();
     if !stale.is_empty() {
@@ -806,6 +836,60 @@ fn plan_state<'m>(
         ));
     }
     PlanState { plan: id.to_string(), location, digest: plan.digest.clone(), approved, client, provider, problem }
+}
+
+/// `SIG016` at the plan: the party's current sign-off (dated `current`) is older than `later`.
+fn rollback(plan: &Located<Plan>, side: Side, current: Date, later: &str) -> Diagnostic {
+    let id = &plan.id.value;
+    Diagnostic::new(
+        &rules::SIG_ROLLBACK,
+        format!(
+            "plan `{id}` was rolled back: the {}'s sign-off of its current content is of {current}, but {later}; an older approval does not count again",
+            party_word(side)
+        ),
+    )
+    .at(plan.file, plan.head)
+    .label("content signed before a later version")
+    .help(format!(
+        "if going back to this content is intended, review it and sign it again (`contingent sign {id} --party {} --as <contact>`)",
+        party_word(side)
+    ))
+    .about("plan", id)
+}
+
+/// Rollback against an earlier, trusted state (`check --changed-since BASE`): for every plan that
+/// is approved now, a party's sign-off in `earlier` of other content, dated after the party's
+/// newest current sign-off, is `SIG016`.
+pub fn rollbacks_since(now: &Evaluation, model: &Model, earlier: &[ValidSignoff], base: &str) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for state in &now.plans {
+        let Some(plan) = model.plans.iter().find(|p| p.id.value == state.plan) else { continue };
+        for (side, party) in [(Side::Client, &state.client), (Side::Provider, &state.provider)] {
+            if party.state != State::Signed {
+                continue;
+            }
+            let Some(newest) = party.approvals.iter().map(|a| a.date).max() else { continue };
+            let later = earlier
+                .iter()
+                .filter(|e| e.plan == state.plan && e.party == side && e.digest != state.digest && e.date > newest)
+                .max_by_key(|e| e.date);
+            if let Some(e) = later {
+                out.push(rollback(
+                    plan,
+                    side,
+                    newest,
+                    &format!(
+                        "{} signed other content ({}) for the {} on {} in {base}",
+                        e.signer,
+                        short_digest(&e.digest),
+                        party_word(side),
+                        e.date
+                    ),
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// `sha256:0123abcd…`, for labels.

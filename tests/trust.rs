@@ -726,3 +726,90 @@ fn old_records_restored_beside_newer_ones_are_a_rollback_from_the_records() {
     let v = w.signoffs();
     assert_eq!(v["plans"][0]["approved"], false, "{v:#}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Attack 1: a change approves itself (real Git repository)
+
+#[test]
+fn a_change_that_adds_approver_keys_and_signs_with_them_does_not_count_against_the_trusted_base() {
+    let w = W::new();
+    w.git(&["init", "-q", "-b", "main"], "2026-10-01");
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-01");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-02");
+    w.commit("payroll, signed", "2026-10-02");
+    w.git(&["checkout", "-q", "-b", "change"], "2026-10-05");
+    // the change: the plan, one extra key line on the client's approver, a new provider approver
+    w.edit(P, "within=\"1h\"", "within=\"45m\"");
+    let mallory = w.keygen("mallory", "ed25519");
+    w.add_key("contacts/bank.kdl", "anna.schmidt", &mallory);
+    let eve = w.keygen("eve", "ed25519");
+    w.edit(
+        "contacts/dc.kdl",
+        "contact dc-duty {",
+        &format!("contact eve {{\n    key \"{eve}\"\n    party dc\n    name \"Eve\"\n    deputy dc-duty\n    mobile \"+49 171 555 0299\" available=\"24x7\"\n    verified \"2026-10-01\"\n    may-approve #true\n}}\ncontact dc-duty {{"),
+    );
+    w.sign_ok("payroll", "client", "anna.schmidt", "mallory", "2026-10-05");
+    w.sign_ok("payroll", "provider", "eve", "eve", "2026-10-05");
+    w.commit("payroll: level 1 in 45m", "2026-10-05");
+
+    // without a trusted base, the change looks approved
+    let (code, f) = w.findings(&["--rev", "HEAD"]);
+    assert_eq!((code, f.len()), (0, 0), "{f:#?}");
+    for extra in
+        [&["--changed-since", "main"][..], &["--rev", "HEAD", "--trust", "main"], &["--staged", "--trust", "main"]]
+    {
+        let (code, f) = w.findings(extra);
+        assert_eq!(code, 1, "{extra:?}: {f:#?}");
+        let untrusted: Vec<(&str, &str)> =
+            f.iter().filter(|x| x.0 == "SIG017").map(|x| (x.2.as_str(), x.3.as_str())).collect();
+        assert_eq!(untrusted.len(), 2, "{extra:?}: {f:#?}");
+        assert_eq!(untrusted[0].0, w.nth(SIGNED, "signature \"\"\"", 0));
+        assert!(
+            untrusted[0].1.starts_with("this client sign-off by anna.schmidt is made with key SHA256:"),
+            "{}",
+            untrusted[0].1
+        );
+        assert!(
+            untrusted[0].1.contains("does not trust for anna.schmidt on 2026-10-05: a change cannot approve itself"),
+            "{}",
+            untrusted[0].1
+        );
+        assert_eq!(untrusted[1].0, w.nth(SIGNED, "signature \"\"\"", 1));
+        assert!(
+            untrusted[1].1.starts_with("this provider sign-off by eve is made with key SHA256:"),
+            "{}",
+            untrusted[1].1
+        );
+        let roster: Vec<&str> = f.iter().filter(|x| x.0 == "SIG018").map(|x| x.3.as_str()).collect();
+        assert_eq!(roster.len(), 2, "{f:#?}");
+        assert!(roster[0].starts_with("the client's approver roster differs from commit "), "{}", roster[0]);
+        assert!(roster[0].contains("added or changed anna.schmidt SHA256:"), "{}", roster[0]);
+        assert!(roster[1].contains("added or changed eve SHA256:"), "{}", roster[1]);
+    }
+    let (_, v) = w.check(&["--changed-since", "main"]);
+    let help = v["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "SIG018").unwrap()["help"].clone();
+    let help = help.as_str().unwrap();
+    assert!(
+        help.starts_with("the change must be reviewed and approved by an approver of the client in commit "),
+        "{help}"
+    );
+    assert!(help.ends_with("(--changed-since main): anna.schmidt"), "{help}");
+}
+
+#[test]
+fn a_change_signed_by_the_base_rosters_approvers_passes_against_the_base() {
+    let w = W::new();
+    w.git(&["init", "-q", "-b", "main"], "2026-10-01");
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-01");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-02");
+    w.commit("payroll, signed", "2026-10-02");
+    w.git(&["checkout", "-q", "-b", "change"], "2026-10-05");
+    w.edit(P, "within=\"1h\"", "within=\"45m\"");
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-05");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-06");
+    w.commit("payroll: level 1 in 45m", "2026-10-06");
+    let (code, f) = w.findings(&["--changed-since", "main"]);
+    assert_eq!((code, f.len()), (0, 0), "{f:#?}");
+    let (code, f) = w.findings(&["--rev", "HEAD", "--trust", "main"]);
+    assert_eq!((code, f.len()), (0, 0), "{f:#?}");
+}

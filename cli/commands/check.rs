@@ -47,7 +47,7 @@ pub fn run(args: &CheckArgs) -> Result<u8, String> {
     let flag = args.as_of.as_deref();
     let (allow_unsigned, notice) = tolerance(args)?;
     let ctx = |as_of, staged| check::Context { as_of, staged, allow_unsigned };
-    if !args.staged && args.rev.is_none() && args.changed_since.is_none() {
+    if !args.staged && args.rev.is_none() && args.changed_since.is_none() && args.trust.is_none() {
         let root = find_root(&args.path)?;
         let source = WorkTree::new(&root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;
         let clock = clock::for_source(flag, &source)?;
@@ -114,6 +114,15 @@ pub fn run(args: &CheckArgs) -> Result<u8, String> {
             &earlier,
             &format!("commit {} (--changed-since {base})", repo.short(from)),
         ));
+        if args.trust.is_none() {
+            let name = format!("commit {} (--changed-since {base})", repo.short(from));
+            diagnostics.extend(crate::signoff::against_base(
+                &checked.loaded.model,
+                &checked.loaded.files,
+                &before.loaded.model,
+                &name,
+            ));
+        }
         let (kept, hidden) = changed_only(&checked, &before, diagnostics);
         diagnostics = kept;
         if hidden > 0 {
@@ -124,6 +133,19 @@ pub fn run(args: &CheckArgs) -> Result<u8, String> {
             );
         }
         std::mem::forget(before);
+    }
+    if let Some(rev) = &args.trust {
+        let commit = repo.commit(rev)?;
+        let name = format!("commit {} (--trust {rev})", repo.short(commit));
+        let snapshot = repo.tree_at_root(commit, &root_rel, &name)?;
+        let trusted = check::check(&snapshot, &ctx(clock.today, false));
+        diagnostics.extend(crate::signoff::against_base(
+            &checked.loaded.model,
+            &checked.loaded.files,
+            &trusted.loaded.model,
+            &name,
+        ));
+        std::mem::forget(trusted);
     }
     let notice = notice.or(args.staged.then_some(STAGED_NOTICE));
     let code = output(args, &checked.loaded.files, &diagnostics, prefix, clock, notice)?;

@@ -255,6 +255,10 @@ pub struct ValidSignoff {
     pub digest: String,
     /// The signing key's fingerprint, `SHA256:...`.
     pub key: String,
+    /// The record's head.
+    pub location: Location,
+    /// The signature's place.
+    pub signature: Location,
 }
 
 /// Every sign-off record of the model that verifies, whatever version it signs, in model order.
@@ -274,6 +278,8 @@ pub fn valid_signoffs(model: &Model, files: &Files) -> Vec<ValidSignoff> {
                 date: r.date.value,
                 digest: r.digest.value.clone(),
                 key: v.key,
+                location: Location { file: r.file, span: r.head },
+                signature: Location { file: r.file, span: r.signature.span },
             }),
             _ => None,
         })
@@ -888,6 +894,125 @@ pub fn rollbacks_since(now: &Evaluation, model: &Model, earlier: &[ValidSignoff]
                 ));
             }
         }
+    }
+    out
+}
+
+/// One key a party trusts for approvals: the approver, the key's fingerprint and its validity.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RosterKey {
+    pub contact: String,
+    pub fingerprint: String,
+    pub valid_after: Option<Date>,
+    pub valid_before: Option<Date>,
+}
+
+/// A party's approver roster: its contacts with `may-approve #true`, their readable keys and the
+/// keys' validity, sorted. Empty when the party cannot be told (none or several with the role):
+/// then nothing is trusted.
+pub fn roster(model: &Model, side: Side) -> Vec<RosterKey> {
+    let role = if side == Side::Client { PartyRole::Client } else { PartyRole::Provider };
+    let Some(config) = model.config.as_ref() else { return Vec::new() };
+    let parties: Vec<&str> = config.party.iter().filter(|p| *p.role == role).map(|p| p.id.value.as_str()).collect();
+    let [party] = parties.as_slice() else { return Vec::new() };
+    let mut ids: HashMap<&str, usize> = HashMap::new();
+    for c in &model.contacts {
+        *ids.entry(c.id.value.as_str()).or_default() += 1;
+    }
+    let mut out = Vec::new();
+    for contact in model.contacts.iter().filter(|c| c.may_approve && c.party.value == *party) {
+        if ids.get(contact.id.value.as_str()) != Some(&1) {
+            continue; // an ambiguous contact id is trusted with none of its definitions
+        }
+        for entry in &contact.key {
+            let Ok(data) = sshsig::parse_public_key(&entry.key.value) else { continue };
+            out.push(RosterKey {
+                contact: contact.id.value.clone(),
+                fingerprint: sshsig::fingerprint(&data),
+                valid_after: entry.valid_after.as_ref().map(|a| a.value),
+                valid_before: entry.valid_before.as_ref().map(|b| b.value),
+            });
+        }
+    }
+    out.sort_by(|a, b| (&a.contact, &a.fingerprint).cmp(&(&b.contact, &b.fingerprint)));
+    out.dedup();
+    out
+}
+
+/// Verification against a trusted base (`check --changed-since BASE`, `--trust REV`): every valid
+/// sign-off made with a key the base's roster of that party does not trust for that signer on
+/// that date is `SIG017` (a change cannot approve itself with keys it adds), and every change of a
+/// party's roster is `SIG018`, naming who in the base roster must approve it.
+pub fn against_base(model: &Model, files: &Files, base: &Model, base_name: &str) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let rosters = [roster(base, Side::Client), roster(base, Side::Provider)];
+    for v in valid_signoffs(model, files) {
+        let trusted = &rosters[usize::from(v.party == Side::Provider)];
+        let ok = trusted.iter().any(|k| {
+            k.contact == v.signer
+                && k.fingerprint == v.key
+                && k.valid_after.is_none_or(|a| a <= v.date)
+                && k.valid_before.is_none_or(|b| v.date < b)
+        });
+        if ok {
+            continue;
+        }
+        let approvers: Vec<&str> = trusted.iter().map(|k| k.contact.as_str()).collect();
+        out.push(
+            Diagnostic::new(
+                &rules::SIG_UNTRUSTED,
+                format!(
+                    "this {} sign-off by {} is made with key {}, which {base_name} does not trust for {} on {}: a change cannot approve itself with a key or approver it adds; it does not count",
+                    party_word(v.party),
+                    v.signer,
+                    v.key,
+                    v.signer,
+                    v.date
+                ),
+            )
+            .at(v.signature.file, v.signature.span)
+            .label("not trusted by the base")
+            .help(if approvers.is_empty() {
+                format!("{base_name} trusts no approver of the {}", party_word(v.party))
+            } else {
+                let mut a = approvers.clone();
+                a.dedup();
+                format!("a sign-off counts here when made by an approver {base_name} lists: {}", a.join(", "))
+            })
+            .about("plan", &v.plan),
+        );
+    }
+    for side in [Side::Client, Side::Provider] {
+        let before = &rosters[usize::from(side == Side::Provider)];
+        let now = roster(model, side);
+        if now == *before {
+            continue;
+        }
+        let added: Vec<String> =
+            now.iter().filter(|k| !before.contains(k)).map(|k| format!("{} {}", k.contact, k.fingerprint)).collect();
+        let removed: Vec<String> =
+            before.iter().filter(|k| !now.contains(k)).map(|k| format!("{} {}", k.contact, k.fingerprint)).collect();
+        let mut who: Vec<&str> = before.iter().map(|k| k.contact.as_str()).collect();
+        who.dedup();
+        let mut d = Diagnostic::new(
+            &rules::SIG_ROSTER_CHANGED,
+            format!(
+                "the {}'s approver roster differs from {base_name}: {}{}{}; sign-offs with keys {base_name} does not trust do not count",
+                party_word(side),
+                if added.is_empty() { String::new() } else { format!("added or changed {}", added.join(", ")) },
+                if added.is_empty() || removed.is_empty() { "" } else { "; " },
+                if removed.is_empty() { String::new() } else { format!("removed or changed {}", removed.join(", ")) },
+            ),
+        )
+        .help(if who.is_empty() {
+            format!("{base_name} has no approver of the {}: the roster has no root to be approved by", party_word(side))
+        } else {
+            format!("the change must be reviewed and approved by an approver of the {} in {base_name}: {}", party_word(side), who.join(", "))
+        });
+        if let Some(config) = model.config.as_ref() {
+            d = d.at(config.file, Span::default());
+        }
+        out.push(d);
     }
     out
 }

@@ -813,3 +813,46 @@ fn a_change_signed_by_the_base_rosters_approvers_passes_against_the_base() {
     let (code, f) = w.findings(&["--rev", "HEAD", "--trust", "main"]);
     assert_eq!((code, f.len()), (0, 0), "{f:#?}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Attack 7: committer dates that go backwards (real Git repository)
+
+#[test]
+fn history_as_of_refuses_to_answer_when_committer_dates_go_backwards() {
+    let w = W::new();
+    w.git(&["init", "-q", "-b", "main"], "2026-10-01");
+    let v1 = w.commit("payroll v1, unsigned", "2026-10-01");
+    // the next commit claims an earlier date, and carries a signed new version
+    w.edit(P, "within=\"1h\"", "within=\"45m\"");
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-09-10");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-09-10");
+    let v2 = w.commit("payroll v2, signed", "2026-09-15");
+    let out = w.run(&["history", "payroll", "--as-of", "2026-10-05"]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains(&format!(
+            "history --as-of 2026-10-05 cannot be answered: committer dates go backwards along HEAD's first-parent history: commit {} is dated 2026-09-15, but commit {} it builds on is dated 2026-10-01",
+            &v2[..7],
+            &v1[..7]
+        )),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.is_empty(), "no answer rather than a wrong one: {}", out.stdout);
+    // with dates in order, the answer is given
+    let w = W::new();
+    w.git(&["init", "-q", "-b", "main"], "2026-10-01");
+    w.commit("payroll v1, unsigned", "2026-10-01");
+    w.edit(P, "within=\"1h\"", "within=\"45m\"");
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-10");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-10");
+    w.commit("payroll v2, signed", "2026-10-12");
+    let out = w.run(&["history", "payroll", "--as-of", "2026-10-05", "--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(
+        (v["plans"][0]["both_signed"].clone(), v["plans"][0]["version"]["commit"]["date"].clone()),
+        (Value::Bool(false), Value::from("2026-10-01")),
+        "{v:#}"
+    );
+}

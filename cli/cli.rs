@@ -97,6 +97,15 @@ pub struct CheckArgs {
     /// Report only findings in files changed since BASE (and findings those changes cause).
     #[arg(long, value_name = "BASE")]
     pub changed_since: Option<String>,
+    /// Verify sign-offs against the approver rosters of this trusted commit: sign-offs made with
+    /// keys it does not trust do not count, roster changes are reported. `--changed-since BASE`
+    /// trusts BASE unless this is given.
+    #[arg(long, value_name = "REV")]
+    pub trust: Option<String>,
+    /// Tolerate unsigned and stale plans: SIG001 and SIG002 become warnings (for a trial, or a
+    /// check before review). Every output says so. Invalid sign-offs stay errors.
+    #[arg(long)]
+    pub allow_unsigned: bool,
 }
 
 #[derive(Debug, clap::Args)]

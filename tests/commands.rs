@@ -6,9 +6,14 @@ use serde_json::Value;
 
 #[test]
 fn the_bundled_example_checks_clean() {
-    let out = run(&["check", "plans"]);
+    // every plan of the example is signed: clean without tolerating unsigned plans
+    let out = run_in(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")),
+        &["check", "plans"],
+        &[("CONTINGENT_ALLOW_UNSIGNED", "0")],
+    );
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
-    assert!(out.stdout.contains("0 errors"), "{}", out.stdout);
+    assert!(out.stdout.contains("checked 23 files: no problems (as of 2026-11-01"), "{}", out.stdout);
 }
 
 #[test]
@@ -16,7 +21,11 @@ fn check_finds_the_root_by_walking_up() {
     let repo = Repo::minimal();
     let out = run_in(&repo.path().join("plans"), &["check", "--as-of", "2026-11-01"], &[]);
     assert_eq!(out.code, 0, "{}", out.stdout);
-    assert!(out.stdout.contains("checked 7 files: no problems"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("checked 7 files: 0 errors, 1 warning; unsigned and stale plans are tolerated"),
+        "{}",
+        out.stdout
+    );
     // A file inside the repository names the repository too; the example has its reference date.
     let out = run(&["check", "plans/plans/payroll.kdl"]);
     assert_eq!(out.code, 0, "{}", out.stdout);

@@ -136,7 +136,9 @@ fn each_rule_is_triggered_at_its_place() {
             failures.push(format!("{} expected at {}:{}, got {f:?}", case.code, case.file, case.line));
         }
         // Nothing else is found but the follow-on findings the case declares.
-        let mut others: Vec<&str> = f.iter().map(|(c, _, _)| c.as_str()).filter(|c| *c != case.code).collect();
+        // (The fixture's plan is unsigned: SIG001, a warning while the runner tolerates it.)
+        let mut others: Vec<&str> =
+            f.iter().map(|(c, _, _)| c.as_str()).filter(|c| *c != case.code && *c != "SIG001").collect();
         others.sort();
         if others != case.also {
             failures.push(format!("{}: other findings {others:?}, expected {:?}", case.code, case.also));
@@ -168,9 +170,10 @@ fn every_policy_rule_has_a_triggering_case() {
 fn the_bundled_example_passes_every_policy_rule() {
     let out = run(&["check", "plans", "--format", "json", "--as-of", "2026-11-26"]);
     let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-    // the one finding of the example is its deliberately stale sign-off (SIG002, a warning there)
+    // every plan of the example is signed by both parties: no finding at all
     let codes: Vec<&str> = v["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
-    assert_eq!(codes, ["SIG002"], "{v:#}");
+    assert_eq!(codes, Vec::<&str>::new(), "{v:#}");
+    assert_eq!(out.code, 0);
 }
 
 #[test]
@@ -185,7 +188,10 @@ fn severities_can_be_changed_and_rules_switched_off() {
     assert_eq!(the(&report, "ESC002")["severity"], "warning");
     repo.edit("contingent.kdl", "severity=warning", "severity=off");
     let (code, report) = repo.check_json();
-    assert_eq!((code, report["diagnostics"].as_array().unwrap().len()), (0, 0), "{report:#}");
+    // left: only the fixture's unsigned plan, tolerated by the test runner
+    let codes: Vec<&str> =
+        report["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert_eq!((code, codes), (0, vec!["SIG001"]), "{report:#}");
     // rules can be named by name too
     repo.edit("contingent.kdl", "rule ESC002 severity=off", "rule escalation-out-of-order severity=off");
     let (code, _) = repo.check_json();
@@ -210,7 +216,9 @@ fn a_waiver_exempts_one_object_and_is_listed() {
     assert!(human.contains("(1 waived)"), "{human}");
     let sarif: serde_json::Value =
         serde_json::from_str(&repo.check(&["--format", "sarif", "--as-of", "2026-11-01"]).stdout).unwrap();
-    assert_eq!(sarif["runs"][0]["results"][0]["suppressions"][0]["kind"], "external");
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let esc = results.iter().find(|r| r["ruleId"] == "ESC002").unwrap();
+    assert_eq!(esc["suppressions"][0]["kind"], "external");
 }
 
 #[test]
@@ -392,7 +400,8 @@ fn a_contact_verified_on_the_check_date_is_current() {
     let repo = Repo::minimal();
     apply(&repo, &[("contacts/bank.kdl", "verified \"2026-09-01\"", "verified \"2026-11-01\"")]);
     let (code, report) = repo.check_json();
-    assert_eq!((code, report["diagnostics"].as_array().unwrap().len()), (0, 0), "{report:#}");
+    // (only the fixture's unsigned plan, tolerated)
+    assert_eq!((code, findings(&report, &repo)), (0, vec![("SIG001".into(), P.into(), 1)]), "{report:#}");
     // One day later than the check date is in the future.
     apply(&repo, &[("contacts/bank.kdl", "verified \"2026-11-01\"", "verified \"2026-11-02\"")]);
     let (_, report) = repo.check_json();

@@ -45,13 +45,15 @@ pub fn path_prefix(root: &Path) -> String {
 
 pub fn run(args: &CheckArgs) -> Result<u8, String> {
     let flag = args.as_of.as_deref();
-    if !args.staged && args.rev.is_none() && args.changed_since.is_none() {
+    let (allow_unsigned, notice) = tolerance(args)?;
+    let ctx = |as_of, staged| check::Context { as_of, staged, allow_unsigned };
+    if !args.staged && args.rev.is_none() && args.changed_since.is_none() && args.trust.is_none() {
         let root = find_root(&args.path)?;
         let source = WorkTree::new(&root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;
         let clock = clock::for_source(flag, &source)?;
-        let checked = check::check(&source, &check::Context { as_of: clock.today, staged: false });
+        let checked = check::check(&source, &ctx(clock.today, false));
         let diagnostics = checked.diagnostics();
-        let code = output(args, &checked.loaded.files, diagnostics, path_prefix(&root), clock)?;
+        let code = output(args, &checked.loaded.files, diagnostics, path_prefix(&root), clock, notice)?;
         // The process ends next: freeing thousands of objects one by one would only delay the exit.
         std::mem::forget(checked);
         return Ok(code);
@@ -61,14 +63,14 @@ pub fn run(args: &CheckArgs) -> Result<u8, String> {
     let (checked, clock, root_rel, tip) = if args.staged {
         let snapshot = repo.index(&start)?;
         let clock = clock::for_source(flag, &snapshot)?;
-        let mut checked = check::check(&snapshot, &check::Context { as_of: clock.today, staged: true });
+        let mut checked = check::check(&snapshot, &ctx(clock.today, true));
         add_conflicts(&mut checked, snapshot.conflicts());
         (checked, clock, snapshot.root().to_string(), repo.head())
     } else if let Some(rev) = &args.rev {
         let commit = repo.commit(rev)?;
         let snapshot = repo.tree(commit, &start, rev)?;
         let clock = clock::for_source(flag, &snapshot)?;
-        let checked = check::check(&snapshot, &check::Context { as_of: clock.today, staged: false });
+        let checked = check::check(&snapshot, &ctx(clock.today, false));
         (checked, clock, snapshot.root().to_string(), Some(commit))
     } else {
         if repo.is_bare() {
@@ -81,7 +83,7 @@ pub fn run(args: &CheckArgs) -> Result<u8, String> {
         let root_rel = repo.relative_dir(&root.join(CONFIG_FILE))?;
         let source = WorkTree::new(&root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;
         let clock = clock::for_source(flag, &source)?;
-        (check::check(&source, &check::Context { as_of: clock.today, staged: false }), clock, root_rel, repo.head())
+        (check::check(&source, &ctx(clock.today, false)), clock, root_rel, repo.head())
     };
     let prefix = if repo.is_bare() {
         if root_rel.is_empty() {
@@ -101,7 +103,26 @@ pub fn run(args: &CheckArgs) -> Result<u8, String> {
         let what = format!("commit {} (--changed-since {base})", repo.short(from));
         let base_snapshot = repo.tree_at_root(from, &root_rel, &what)?;
         // The base is checked as of the same date, so only the change makes a difference.
-        let before = check::check(&base_snapshot, &check::Context { as_of: clock.today, staged: false });
+        let before = check::check(&base_snapshot, &ctx(clock.today, false));
+        // sign-offs the base holds that are newer than the current ones: a rollback
+        let earlier = crate::signoff::valid_signoffs(&before.loaded.model, &before.loaded.files);
+        let now =
+            crate::signoff::evaluate(&checked.loaded.model, &checked.loaded.files, &ctx(clock.today, args.staged));
+        diagnostics.extend(crate::signoff::rollbacks_since(
+            &now,
+            &checked.loaded.model,
+            &earlier,
+            &format!("commit {} (--changed-since {base})", repo.short(from)),
+        ));
+        if args.trust.is_none() {
+            let name = format!("commit {} (--changed-since {base})", repo.short(from));
+            diagnostics.extend(crate::signoff::against_base(
+                &checked.loaded.model,
+                &checked.loaded.files,
+                &before.loaded.model,
+                &name,
+            ));
+        }
         let (kept, hidden) = changed_only(&checked, &before, diagnostics);
         diagnostics = kept;
         if hidden > 0 {
@@ -113,9 +134,51 @@ pub fn run(args: &CheckArgs) -> Result<u8, String> {
         }
         std::mem::forget(before);
     }
-    let code = output(args, &checked.loaded.files, &diagnostics, prefix, clock)?;
+    if let Some(rev) = &args.trust {
+        let commit = repo.commit(rev)?;
+        let name = format!("commit {} (--trust {rev})", repo.short(commit));
+        let snapshot = repo.tree_at_root(commit, &root_rel, &name)?;
+        let trusted = check::check(&snapshot, &ctx(clock.today, false));
+        diagnostics.extend(crate::signoff::against_base(
+            &checked.loaded.model,
+            &checked.loaded.files,
+            &trusted.loaded.model,
+            &name,
+        ));
+        std::mem::forget(trusted);
+    }
+    let notice = notice.or(args.staged.then_some(STAGED_NOTICE));
+    let code = output(args, &checked.loaded.files, &diagnostics, prefix, clock, notice)?;
     std::mem::forget(checked);
     Ok(code)
+}
+
+const STAGED_NOTICE: &str =
+    "unsigned and stale plans are tolerated when the index is checked (--staged): SIG001 and SIG002 are warnings";
+
+/// Whether whoever runs the check tolerates unsigned and stale plans (`--allow-unsigned`, or
+/// `CONTINGENT_ALLOW_UNSIGNED=1` in the environment), and the notice every output shows then.
+/// Never read from the checked files.
+fn tolerance(args: &CheckArgs) -> Result<(bool, Option<&'static str>), String> {
+    if args.allow_unsigned {
+        return Ok((
+            true,
+            Some("unsigned and stale plans are tolerated (--allow-unsigned): SIG001 and SIG002 are warnings"),
+        ));
+    }
+    match std::env::var("CONTINGENT_ALLOW_UNSIGNED").as_deref() {
+        Ok("1") => Ok((
+            true,
+            Some(
+                "unsigned and stale plans are tolerated (CONTINGENT_ALLOW_UNSIGNED=1): SIG001 and SIG002 are warnings",
+            ),
+        )),
+        Ok("" | "0") | Err(std::env::VarError::NotPresent) => Ok((false, None)),
+        Ok(other) => Err(format!("CONTINGENT_ALLOW_UNSIGNED is `{other}`: set it to 1 (tolerate unsigned plans) or 0")),
+        Err(std::env::VarError::NotUnicode(_)) => {
+            Err("CONTINGENT_ALLOW_UNSIGNED is not UTF-8: set it to 1 or 0".into())
+        }
+    }
 }
 
 /// Reports each conflicted plan file of the index (`GIT001`), at the file.
@@ -195,8 +258,10 @@ fn output(
     diagnostics: &[Diagnostic],
     path_prefix: String,
     clock: Clock,
+    notice: Option<&'static str>,
 ) -> Result<u8, String> {
     let report = Report {
+        notice,
         files,
         diagnostics,
         path_prefix,

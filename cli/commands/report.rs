@@ -11,7 +11,7 @@ pub fn load(path: &Path, as_of: Option<&str>) -> Result<(Clock, Checked), String
     let root = super::check::find_root(path)?;
     let clock = clock::resolve(as_of, &root)?;
     let source = WorkTree::new(&root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;
-    let checked = check::check(&source, &Context { as_of: clock.today, staged: false });
+    let checked = check::check(&source, &Context::new(clock.today));
     Ok((clock, checked))
 }
 

@@ -19,7 +19,7 @@ use crate::units::Date;
 
 fn load(root: &Path, as_of: Date) -> Result<Checked, String> {
     let source = WorkTree::new(root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;
-    Ok(check::check(&source, &Context { as_of, staged: false }))
+    Ok(check::check(&source, &Context::new(as_of)))
 }
 
 /// The plan with this id, or why there is none.
@@ -94,6 +94,7 @@ pub fn sign(args: &SignArgs) -> Result<u8, String> {
             path_prefix: path_prefix(&root),
             as_of: date,
             as_of_source: "the signing date",
+            notice: None,
             files_checked: files.len(),
         };
         super::print_styled(&render::human::render(&report))?;
@@ -177,7 +178,7 @@ pub fn sign(args: &SignArgs) -> Result<u8, String> {
             plan.id.value
         ));
     }
-    let path = root.join(&rel);
+    let path = inside_root(&root, &rel)?;
     let existing = match std::fs::symlink_metadata(&path) {
         Ok(m) if m.file_type().is_symlink() || !m.is_file() => {
             return Err(format!("{rel} is not a regular file: refusing to write it"));
@@ -201,6 +202,11 @@ pub fn sign(args: &SignArgs) -> Result<u8, String> {
                     && d.location.is_some_and(|l| l.file == f)
             })
         });
+        if file_id.is_none() {
+            return Err(format!(
+                "{rel} is not one of the files `contingent check` reads (it was not loaded as a sign-off file): refusing to add a record to it"
+            ));
+        }
         if file_errors {
             return Err(format!("{rel} has errors: run `contingent check`, fix them, and sign again"));
         }
@@ -241,6 +247,8 @@ pub fn sign(args: &SignArgs) -> Result<u8, String> {
     // 6. write: a temporary file next to the target, then rename
     std::fs::create_dir_all(path.parent().unwrap_or(&root))
         .map_err(|e| format!("cannot create the folder for {rel}: {e}"))?;
+    // the folder just made (or found) must still be inside the repository
+    let path = inside_root(&root, &rel)?;
     let tmp = path.with_extension("kdl.tmp");
     std::fs::write(&tmp, &new_text).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
     std::fs::rename(&tmp, &path).map_err(|e| {
@@ -269,7 +277,7 @@ pub fn sign(args: &SignArgs) -> Result<u8, String> {
     }
     let other = if side == Side::Client { Side::Provider } else { Side::Client };
     let after = load(&root, date)?;
-    let eval = signoff::evaluate(&after.loaded.model, &after.loaded.files, &Context { as_of: date, staged: false });
+    let eval = signoff::evaluate(&after.loaded.model, &after.loaded.files, &Context::new(date));
     if let Some(state) = eval.plans.iter().find(|p| p.plan == plan.id.value) {
         let o = if other == Side::Client { &state.client } else { &state.provider };
         if state.approved {
@@ -286,6 +294,45 @@ pub fn sign(args: &SignArgs) -> Result<u8, String> {
     }
     super::print(&out)?;
     Ok(exit::CLEAN)
+}
+
+/// `root/rel`, when it is inside the repository root: `rel` has no `..` and is not absolute, and
+/// no folder on the way (nor the file) is a symbolic link; the canonical parent folder, where it
+/// exists, is below the canonical root. `sign` writes nowhere else.
+fn inside_root(root: &Path, rel: &str) -> Result<std::path::PathBuf, String> {
+    let refuse = |why: String| {
+        Err(format!(
+            "the sign-off file {rel} {why}: `contingent sign` writes only inside the repository ({})",
+            root.display()
+        ))
+    };
+    let rel_path = Path::new(rel);
+    if rel_path.is_absolute()
+        || rel_path.components().any(|c| !matches!(c, std::path::Component::Normal(_) | std::path::Component::CurDir))
+    {
+        return refuse("is outside the repository (check `paths signoffs=` in contingent.kdl)".into());
+    }
+    let canonical_root = root.canonicalize().map_err(|e| format!("cannot read {}: {e}", root.display()))?;
+    let mut at = canonical_root.clone();
+    for part in rel_path.components() {
+        at.push(part);
+        match std::fs::symlink_metadata(&at) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let shown = at.strip_prefix(&canonical_root).unwrap_or(&at).display().to_string();
+                return refuse(format!("goes through the symbolic link {shown}"));
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => break,
+            Err(e) => return Err(format!("cannot read {}: {e}", at.display())),
+        }
+    }
+    let path = canonical_root.join(rel_path);
+    if let Some(parent) = path.parent().and_then(|p| p.canonicalize().ok()) {
+        if !parent.starts_with(&canonical_root) {
+            return refuse("is outside the repository".into());
+        }
+    }
+    Ok(path)
 }
 
 /// Checks the new file's text as `check` would, with the new file in place, before anything is
@@ -325,7 +372,7 @@ fn verify_new_record(root: &Path, rel: &str, text: &str, date: Date, statement: 
         }
     }
     let inner = WorkTree::new(root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;
-    let checked = check::check(&Overlay { inner, rel, text }, &Context { as_of: date, staged: false });
+    let checked = check::check(&Overlay { inner, rel, text }, &Context::new(date));
     let model = &checked.loaded.model;
     let files = &checked.loaded.files;
     let mine = model.signoffs.iter().find(|s| {
@@ -359,8 +406,20 @@ pub fn signoffs(args: &SignoffsArgs) -> Result<u8, String> {
     let clock = crate::clock::resolve(args.as_of.as_deref(), &root)?;
     let checked = load(&root, clock.today)?;
     let files = &checked.loaded.files;
-    let mut eval = signoff::evaluate(&checked.loaded.model, files, &Context { as_of: clock.today, staged: false });
+    let mut eval = signoff::evaluate(&checked.loaded.model, files, &Context::new(clock.today));
     eval.plans.sort_by(|a, b| a.plan.cmp(&b.plan));
+    // plans that failed to load are not approved: listed, never left out
+    let mut broken: Vec<&str> = checked
+        .loaded
+        .broken
+        .iter()
+        .filter(|(kind, id)| *kind == Kind::Plan && !eval.plans.iter().any(|p| p.plan == *id))
+        .map(|(_, id)| id.as_str())
+        .collect();
+    broken.sort_unstable();
+    broken.dedup();
+    let broken_problem =
+        "the plan has errors, so its content and sign-offs cannot be judged: run `contingent check` and fix them";
     let prefix = path_prefix(&root);
     let place = |l: &crate::diagnostic::Location| {
         let f = files.get(l.file);
@@ -404,6 +463,17 @@ pub fn signoffs(args: &SignoffsArgs) -> Result<u8, String> {
                         "provider": party(&p.provider),
                     })
                 })
+                .chain(broken.iter().map(|id| {
+                    let party = serde_json::json!({"state": "broken", "signoffs": [], "problems": []});
+                    serde_json::json!({
+                        "plan": id,
+                        "broken": true,
+                        "approved": false,
+                        "problem": broken_problem,
+                        "client": party,
+                        "provider": party,
+                    })
+                }))
                 .collect();
             let doc = serde_json::json!({
                 "version": 1,
@@ -428,7 +498,13 @@ pub fn signoffs(args: &SignoffsArgs) -> Result<u8, String> {
                     cell(&p.provider)
                 );
             }
+            for id in &broken {
+                let _ = writeln!(s, "| `{id}` | **no** | broken | broken |");
+            }
             s.push_str(&notes(&eval, &place));
+            for id in &broken {
+                let _ = writeln!(s, "\n{id}: {broken_problem}");
+            }
             s
         }
         TableFormat::Table => {
@@ -438,6 +514,7 @@ pub fn signoffs(args: &SignoffsArgs) -> Result<u8, String> {
                 .map(|p| {
                     [p.plan.clone(), if p.approved { "yes" } else { "no" }.into(), cell(&p.client), cell(&p.provider)]
                 })
+                .chain(broken.iter().map(|id| [id.to_string(), "no".into(), "broken".into(), "broken".into()]))
                 .collect();
             let header = ["plan".to_string(), "approved".into(), "client".into(), "provider".into()];
             let mut widths = [0usize; 4];
@@ -451,10 +528,13 @@ pub fn signoffs(args: &SignoffsArgs) -> Result<u8, String> {
                 let line: Vec<String> = r.iter().zip(widths).map(|(c, w)| format!("{c:<w$}")).collect();
                 let _ = writeln!(s, "{}", line.join("  ").trim_end());
             }
-            if eval.plans.is_empty() {
+            if rows.is_empty() {
                 s.push_str("(no plans)\n");
             }
             s.push_str(&notes(&eval, &place));
+            for id in &broken {
+                let _ = writeln!(s, "\n{id}: {broken_problem}");
+            }
             s
         }
     };

@@ -671,6 +671,24 @@ pub fn as_of(repo: &Repo, start_dir: &str, wanted: &[String], date: Date) -> Res
                 }
             }
         }
+        // With committer dates in order, every commit before `at` is dated on or before `date`
+        // too. One dated after it means the dates go backwards (a commit dated back, or a wrong
+        // clock): then which commit was current on `date` cannot be told from the dates.
+        let found = scout.node(at)?;
+        let (found_id, found_date) = (found.id, found.date());
+        let mut next = found.parents.first().copied();
+        while let Some(id) = next {
+            let node = scout.node(id)?;
+            if node.date() > found_date {
+                return Err(format!(
+                    "history --as-of {date} cannot be answered: committer dates go backwards along HEAD's first-parent history: commit {} is dated {found_date}, but commit {} it builds on is dated {}; which version was in force on {date} cannot be told from these dates, so none is reported rather than a possibly wrong one",
+                    repo.short(found_id),
+                    repo.short(node.id),
+                    node.date()
+                ));
+            }
+            next = node.parents.first().copied();
+        }
     }
     let config = config_at(repo, git::commit_tree(repo.gix(), at)?, &root);
     let mut engine = Engine::new(repo.gix(), &root, &config);

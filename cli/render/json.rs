@@ -13,6 +13,10 @@ struct Output<'a> {
     tool: Tool,
     as_of: String,
     as_of_source: &'a str,
+    /// Whether unsigned and stale plans were tolerated (`--allow-unsigned`, `--staged`).
+    unsigned_tolerated: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    notice: Option<&'a str>,
     summary: Summary,
     diagnostics: Vec<Diag>,
 }
@@ -93,6 +97,8 @@ pub fn render(report: &Report<'_>) -> String {
         tool: Tool { name: "contingent", version: env!("CARGO_PKG_VERSION") },
         as_of: report.as_of.to_string(),
         as_of_source: report.as_of_source,
+        unsigned_tolerated: report.notice.is_some(),
+        notice: report.notice,
         summary: Summary {
             files: report.files_checked,
             errors: report.count(Severity::Error),

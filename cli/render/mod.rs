@@ -32,6 +32,9 @@ pub struct Report<'a> {
     pub as_of: Date,
     pub as_of_source: &'static str,
     pub files_checked: usize,
+    /// What the run tolerates that a normal check does not (`--allow-unsigned`), said in every
+    /// output format.
+    pub notice: Option<&'static str>,
 }
 
 /// A resolved position, 1-based.
@@ -79,10 +82,11 @@ impl Report<'_> {
             0 => String::new(),
             n => format!(" ({n} waived)"),
         };
+        let notice = self.notice.map(|n| format!("; {n}")).unwrap_or_default();
         if e == 0 && w == 0 {
-            format!("checked {files}: no problems{waived}")
+            format!("checked {files}: no problems{waived}{notice}")
         } else {
-            format!("checked {files}: {}, {}{waived}", plural(e, "error"), plural(w, "warning"))
+            format!("checked {files}: {}, {}{waived}{notice}", plural(e, "error"), plural(w, "warning"))
         }
     }
 }

@@ -99,6 +99,7 @@ pub fn render(report: &Report<'_>) -> String {
                 "rules": rules_json(),
             }},
             "columnKind": "unicodeCodePoints",
+            "properties": {"unsignedTolerated": report.notice.is_some(), "notice": report.notice},
             "results": results,
         }]
     });

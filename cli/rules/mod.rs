@@ -50,7 +50,16 @@ impl Family {
     /// Whether the repository configuration may change the severity of rules of this family.
     /// Structural rules cannot be configured: every later check depends on them.
     pub fn configurable(self) -> bool {
-        !matches!(self, Family::File | Family::Kdl | Family::Schema | Family::Reference | Family::Config | Family::Git)
+        !matches!(
+            self,
+            Family::File
+                | Family::Kdl
+                | Family::Schema
+                | Family::Reference
+                | Family::Config
+                | Family::Git
+                | Family::Signoff
+        )
     }
 }
 

@@ -30,7 +30,11 @@ fn configurable_rule(
             d.push(
                 Diagnostic::new(&policy::CFG002, format!("{} ({}) cannot be configured", rule.code, rule.name))
                     .at(file, code.span)
-                    .help("rules about reading, syntax, the format, references and configuration always apply: every other check depends on them"),
+                    .help(if rule.family == super::Family::Signoff {
+                        "sign-off rules always apply: the repository being checked cannot lower, switch off or waive them (whoever runs the check may tolerate unsigned plans with `contingent check --allow-unsigned`)"
+                    } else {
+                        "rules about reading, syntax, the format, references and configuration always apply: every other check depends on them"
+                    }),
             );
             None
         }

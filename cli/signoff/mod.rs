@@ -24,8 +24,6 @@ pub mod statement;
 
 use std::collections::HashMap;
 
-use ssh_key::public::KeyData;
-
 use crate::check::Context;
 use crate::diagnostic::{Diagnostic, FileId, Location, Severity, Span};
 use crate::model::{Contact, Located, Model, PartyRole, Plan, Side, SigningKey, Signoff};
@@ -105,13 +103,15 @@ pub struct Evaluation {
 struct Key<'m> {
     contact: &'m Located<Contact>,
     entry: &'m SigningKey,
-    data: KeyData,
+    /// Keys are compared by fingerprint (`SHA256:...`), never by their parsed structure.
+    fingerprint: String,
 }
 
 /// A record that passed every check.
 struct Valid<'m> {
     record: &'m Located<Signoff>,
-    key: KeyData,
+    /// The signing key's fingerprint.
+    key: String,
 }
 
 struct Ctx<'m> {
@@ -120,31 +120,65 @@ struct Ctx<'m> {
     client: Option<&'m str>,
     provider: Option<&'m str>,
     contacts: HashMap<&'m str, &'m Located<Contact>>,
+    /// Contact ids defined more than once, with every definition: a sign-off by such an id is
+    /// ambiguous and never counts.
+    duplicates: HashMap<&'m str, Vec<&'m Located<Contact>>>,
+    /// Why the client's and the provider's party cannot be told (none, or several, with the role).
+    party_problem: [Option<String>; 2],
     keys: Vec<Key<'m>>,
+    /// Keys by fingerprint.
+    by_fingerprint: HashMap<String, Vec<usize>>,
+    /// For SIG012 (a copied signature is the signature of another record): by the bytes of an
+    /// armoured signature that several records carry, the records whose statement it verifies
+    /// over.
+    by_signature: HashMap<String, Vec<&'m Located<Signoff>>>,
+    /// The check date: sign-offs dated after it are reported (`None`: not judged, history).
+    as_of: Option<Date>,
     /// Contacts who may approve and have a key, of the client and of the provider.
     approvers: [Vec<&'m str>; 2],
 }
 
 impl<'m> Ctx<'m> {
     /// Parties, contacts and their keys; unusable keys are reported to `diags`.
-    fn new(model: &'m Model, files: &'m Files, diags: &mut Vec<Diagnostic>) -> Ctx<'m> {
-        let role = |r: PartyRole| -> Option<&'m str> {
-            let config = model.config.as_ref()?;
-            let mut it = config.party.iter().filter(|p| *p.role == r);
-            let first = it.next()?;
-            it.next().is_none().then_some(first.id.value.as_str())
+    fn new(model: &'m Model, files: &'m Files, as_of: Option<Date>, diags: &mut Vec<Diagnostic>) -> Ctx<'m> {
+        let role = |r: PartyRole| -> Result<&'m str, String> {
+            let word = if r == PartyRole::Client { "client" } else { "provider" };
+            let Some(config) = model.config.as_ref() else {
+                return Err(format!("contingent.kdl could not be read, so no party with role={word} is known"));
+            };
+            let all: Vec<&str> = config.party.iter().filter(|p| *p.role == r).map(|p| p.id.value.as_str()).collect();
+            match all.as_slice() {
+                [one] => Ok(one),
+                [] => Err(format!("contingent.kdl names no party with role={word}")),
+                many => Err(format!(
+                    "contingent.kdl names {} parties with role={word} ({}): which one signs for the {word} is ambiguous",
+                    many.len(),
+                    many.join(", ")
+                )),
+            }
         };
+        let (client, provider) = (role(PartyRole::Client), role(PartyRole::Provider));
         let mut c = Ctx {
             model,
             files,
-            client: role(PartyRole::Client),
-            provider: role(PartyRole::Provider),
+            client: client.as_ref().ok().copied(),
+            provider: provider.as_ref().ok().copied(),
             contacts: HashMap::new(),
+            duplicates: HashMap::new(),
+            party_problem: [client.err(), provider.err()],
             keys: Vec::new(),
+            by_fingerprint: HashMap::new(),
+            by_signature: HashMap::new(),
+            as_of,
             approvers: [Vec::new(), Vec::new()],
         };
         for contact in &model.contacts {
-            c.contacts.entry(contact.id.value.as_str()).or_insert(contact);
+            let id = contact.id.value.as_str();
+            if let Some(first) = c.contacts.get(id) {
+                c.duplicates.entry(id).or_insert_with(|| vec![*first]).push(contact);
+            } else {
+                c.contacts.insert(id, contact);
+            }
             read_keys(contact, &mut c.keys, diags);
             if contact.may_approve && !contact.key.is_empty() {
                 for (i, side) in [Side::Client, Side::Provider].into_iter().enumerate() {
@@ -153,6 +187,29 @@ impl<'m> Ctx<'m> {
                     }
                 }
             }
+        }
+        for (i, k) in c.keys.iter().enumerate() {
+            c.by_fingerprint.entry(k.fingerprint.clone()).or_default().push(i);
+        }
+        for r in &model.signoffs {
+            c.by_signature.entry(signature_body(&r.signature.value)).or_default().push(r);
+        }
+        // A signature found in several records was made for (at most) some of their statements:
+        // verify it once per distinct statement, and keep the records it was made for.
+        for group in c.by_signature.values_mut() {
+            if group.len() < 2 {
+                group.clear();
+                continue;
+            }
+            let Ok(sig) = sshsig::parse_armour(&group[0].signature.value) else {
+                group.clear();
+                continue;
+            };
+            let mut tried = std::collections::HashSet::new();
+            group.retain(|r| {
+                tried.insert(r.statement.value.as_str())
+                    && sshsig::verifies(&sig, &statement::message(&r.statement.value))
+            });
         }
         c
     }
@@ -198,6 +255,10 @@ pub struct ValidSignoff {
     pub digest: String,
     /// The signing key's fingerprint, `SHA256:...`.
     pub key: String,
+    /// The record's head.
+    pub location: Location,
+    /// The signature's place.
+    pub signature: Location,
 }
 
 /// Every sign-off record of the model that verifies, whatever version it signs, in model order.
@@ -205,7 +266,7 @@ pub struct ValidSignoff {
 /// approved when valid client and provider sign-offs of its digest exist by different signers
 /// with different keys.
 pub fn valid_signoffs(model: &Model, files: &Files) -> Vec<ValidSignoff> {
-    let c = Ctx::new(model, files, &mut Vec::new());
+    let c = Ctx::new(model, files, None, &mut Vec::new());
     model
         .signoffs
         .iter()
@@ -216,7 +277,9 @@ pub fn valid_signoffs(model: &Model, files: &Files) -> Vec<ValidSignoff> {
                 signer: r.signer.value.clone(),
                 date: r.date.value,
                 digest: r.digest.value.clone(),
-                key: sshsig::fingerprint(&v.key),
+                key: v.key,
+                location: Location { file: r.file, span: r.head },
+                signature: Location { file: r.file, span: r.signature.span },
             }),
             _ => None,
         })
@@ -226,7 +289,7 @@ pub fn valid_signoffs(model: &Model, files: &Files) -> Vec<ValidSignoff> {
 /// Every plan's approval state, and the findings.
 pub fn evaluate(model: &Model, files: &Files, ctx: &Context) -> Evaluation {
     let mut diags = Vec::new();
-    let c = Ctx::new(model, files, &mut diags);
+    let c = Ctx::new(model, files, Some(ctx.as_of), &mut diags);
     let plans: HashMap<&str, &Located<Plan>> = model.plans.iter().map(|p| (p.id.value.as_str(), p)).collect();
     let mut valid: HashMap<&str, Vec<Valid>> = HashMap::new();
     let mut invalid: HashMap<(&str, Side), Vec<String>> = HashMap::new();
@@ -258,7 +321,7 @@ pub fn evaluate(model: &Model, files: &Files, ctx: &Context) -> Evaluation {
 }
 
 fn read_keys<'m>(contact: &'m Located<Contact>, keys: &mut Vec<Key<'m>>, diags: &mut Vec<Diagnostic>) {
-    let mut own: Vec<&KeyData> = Vec::new();
+    let mut own: Vec<String> = Vec::new();
     let mut parsed = Vec::new();
     for entry in &contact.key {
         let bad = |message: String, span: Span| {
@@ -296,7 +359,7 @@ fn read_keys<'m>(contact: &'m Located<Contact>, keys: &mut Vec<Key<'m>>, diags: 
         parsed.push((entry, data));
     }
     for (entry, data) in &parsed {
-        if own.contains(&data) {
+        if own.contains(&sshsig::fingerprint(data)) {
             diags.push(
                 Diagnostic::new(
                     &rules::SIG_INVALID_KEY,
@@ -309,15 +372,16 @@ fn read_keys<'m>(contact: &'m Located<Contact>, keys: &mut Vec<Key<'m>>, diags: 
             );
             continue;
         }
-        own.push(data);
+        own.push(sshsig::fingerprint(data));
     }
-    let mut seen: Vec<KeyData> = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
     for (entry, data) in parsed {
-        if seen.contains(&data) {
+        let fingerprint = sshsig::fingerprint(&data);
+        if seen.contains(&fingerprint) {
             continue;
         }
-        seen.push(data.clone());
-        keys.push(Key { contact, entry, data });
+        seen.push(fingerprint.clone());
+        keys.push(Key { contact, entry, fingerprint });
     }
 }
 
@@ -328,6 +392,48 @@ fn verify<'m>(c: &Ctx<'m>, record: &'m Located<Signoff>) -> Option<Result<Valid<
     let file = record.file;
     let sig_span = record.signature.span;
     let resign = format!("contingent sign {} --party {} --as <contact>", record.plan.value, party_word(*record.party));
+
+    // 0. what the verification depends on must be unambiguous
+    if let Some(problem) = &c.party_problem[usize::from(*record.party == Side::Provider)] {
+        let config = c.model.config.as_ref();
+        let mut d = Diagnostic::new(
+            &rules::SIG_AMBIGUOUS,
+            format!("this {} sign-off cannot be verified: {problem}; it does not count", party_word(*record.party)),
+        )
+        .at(file, record.party.span)
+        .label("for which party?");
+        if let Some(config) = config {
+            let role = if *record.party == Side::Client { PartyRole::Client } else { PartyRole::Provider };
+            for p in config.party.iter().filter(|p| *p.role == role) {
+                d = d.with_label(
+                    config.file,
+                    p.id.span,
+                    format!("party {} has role={}", p.id.value, party_word(*record.party)),
+                );
+            }
+        }
+        return Some(Err(
+            d.help("name exactly one party with role=client and one with role=provider in contingent.kdl")
+        ));
+    }
+    if let Some(all) = c.duplicates.get(record.signer.value.as_str()) {
+        let places: Vec<String> = all.iter().map(|d| c.place(d.file, d.head)).collect();
+        let mut d = Diagnostic::new(
+            &rules::SIG_AMBIGUOUS,
+            format!(
+                "this sign-off cannot be verified: contact `{}` is defined {} times ({}), so whose keys and party apply is ambiguous; it does not count",
+                record.signer.value,
+                all.len(),
+                places.join(", ")
+            ),
+        )
+        .at(file, record.signer.span)
+        .label("which contact?");
+        for def in all {
+            d = d.with_label(def.file, def.head, format!("{} is defined here", def.id.value));
+        }
+        return Some(Err(d.help("define each contact once")));
+    }
     let fields = Statement {
         plan: record.plan.value.clone(),
         digest: record.digest.value.clone(),
@@ -376,12 +482,10 @@ fn verify<'m>(c: &Ctx<'m>, record: &'m Located<Signoff>) -> Option<Result<Valid<
             .label("not the signed statement")
             .help("restore the statement (it must say what the record's fields say), or sign again")));
         }
-        for other in &c.model.signoffs {
-            if std::ptr::eq(other, record) || other.statement.value == *stored {
-                continue;
-            }
-            if sshsig::verifies(&sig, &statement::message(&other.statement.value)) {
-                return Some(Err(Diagnostic::new(
+        // the records whose statement this very signature was made for (indexed, verified once)
+        let made_for = c.by_signature.get(&signature_body(&record.signature.value)).map(Vec::as_slice).unwrap_or(&[]);
+        if let Some(other) = made_for.iter().find(|o| !std::ptr::eq(**o, record) && o.statement.value != *stored) {
+            return Some(Err(Diagnostic::new(
                     &rules::SIG_COPIED,
                     format!(
                         "this signature was made for another sign-off's statement (plan `{}`, {} {} on {}), not for this one: it was copied",
@@ -395,7 +499,6 @@ fn verify<'m>(c: &Ctx<'m>, record: &'m Located<Signoff>) -> Option<Result<Valid<
                 .label("copied signature")
                 .with_label(other.file, other.signature.span, "the signature was made for this record")
                 .help(format!("a signature approves one statement only; sign this plan with `{resign}`"))));
-            }
         }
         return Some(Err(Diagnostic::new(
             &rules::SIG_BAD_SIGNATURE,
@@ -469,9 +572,10 @@ fn verify<'m>(c: &Ctx<'m>, record: &'m Located<Signoff>) -> Option<Result<Valid<
     }
     // 5. whose key
     let key = sig.public_key();
-    let own: Vec<&Key> = c.keys.iter().filter(|k| std::ptr::eq(k.contact, signer) && k.data == *key).collect();
+    let fingerprint = sshsig::fingerprint(key);
+    let owners: Vec<&Key> = c.by_fingerprint.get(&fingerprint).into_iter().flatten().map(|&i| &c.keys[i]).collect();
+    let own: Vec<&Key> = owners.iter().copied().filter(|k| std::ptr::eq(k.contact, signer)).collect();
     if own.is_empty() {
-        let owners: Vec<&Key> = c.keys.iter().filter(|k| k.data == *key).collect();
         let mut d = match owners.first() {
             Some(k) => Diagnostic::new(
                 &rules::SIG_UNLISTED_KEY,
@@ -538,7 +642,25 @@ fn verify<'m>(c: &Ctx<'m>, record: &'m Located<Signoff>) -> Option<Result<Valid<
                 c.party_label(*record.party)
             ))));
     }
-    Some(Ok(Valid { record, key: key.clone() }))
+    // 7. a sign-off cannot be dated after the check date
+    if let Some(today) = c.as_of {
+        if date > today {
+            return Some(Err(Diagnostic::new(
+                &rules::SIG_FUTURE,
+                format!("this sign-off is dated {date}, after the check date {today}: a sign-off from the future does not count"),
+            )
+            .at(file, record.date.span)
+            .label("in the future")
+            .help(format!("sign with today's date: `{resign}`; if the check date is wrong, set it with --as-of"))));
+        }
+    }
+    Some(Ok(Valid { record, key: fingerprint }))
+}
+
+/// The base64 body of an armoured signature, blanks and line breaks removed: equal for two
+/// copies of one signature however they are laid out.
+fn signature_body(armour: &str) -> String {
+    armour.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with("-----")).collect::<Vec<_>>().concat()
 }
 
 /// Like Git's allowed-signers: valid from `valid-after` (inclusive) until `valid-before`
@@ -575,7 +697,37 @@ fn plan_state<'m>(
     let current = |side: Side| -> Vec<&Valid> {
         records.iter().filter(|v| *v.record.party == side && v.record.digest.value == plan.digest).collect()
     };
-    let (cur_client, cur_provider) = (current(Side::Client), current(Side::Provider));
+    let (mut cur_client, mut cur_provider) = (current(Side::Client), current(Side::Provider));
+
+    // Rollback: a party's newest sign-off of the current content is older than its sign-off of
+    // other content (`sign` replaces a party's records of other versions, so both are there only
+    // when old records were restored). The current sign-offs then do not count.
+    let mut rolled_back = Vec::new();
+    for (side, cur) in [(Side::Client, &mut cur_client), (Side::Provider, &mut cur_provider)] {
+        let Some(newest_current) = cur.iter().map(|v| v.record.date.value).max() else { continue };
+        let later = records
+            .iter()
+            .filter(|v| *v.record.party == side && v.record.digest.value != plan.digest)
+            .filter(|v| v.record.date.value > newest_current)
+            .max_by_key(|v| v.record.date.value);
+        if let Some(later) = later {
+            diags.push(rollback(
+                plan,
+                side,
+                newest_current,
+                &format!(
+                    "{} signed other content ({}) for the {} on {} ({})",
+                    later.record.signer.value,
+                    short_digest(&later.record.digest.value),
+                    party_word(side),
+                    later.record.date.value,
+                    c.place(later.record.file, later.record.head)
+                ),
+            ));
+            rolled_back.push(side);
+            cur.clear();
+        }
+    }
 
     // Approved: a pair of different people with different keys.
     let pair = cur_client
@@ -586,7 +738,7 @@ fn plan_state<'m>(
     if pair.is_none() && !cur_client.is_empty() && !cur_provider.is_empty() {
         let (a, b) = (cur_client[0], cur_provider[0]);
         let how = if a.key == b.key {
-            format!("with the same key {}", sshsig::fingerprint(&a.key))
+            format!("with the same key {}", a.key)
         } else {
             format!("by the same contact {}", a.record.signer.value)
         };
@@ -623,11 +775,11 @@ fn plan_state<'m>(
     let provider = party(Side::Provider);
     let approved = pair.is_some();
 
-    let lenient = |d: Diagnostic| if ctx.staged { d.severity(Severity::Warning) } else { d };
+    let lenient = |d: Diagnostic| if ctx.staged || ctx.allow_unsigned { d.severity(Severity::Warning) } else { d };
     // stale: parties whose newest valid sign-off is of older content
     let stale: Vec<(Side, &Approval)> = [(Side::Client, &client), (Side::Provider, &provider)]
         .into_iter()
-        .filter(|(_, p)| p.state == State::Stale)
+        .filter(|(s, p)| p.state == State::Stale && !rolled_back.contains(s))
         .map(|(s, p)| (s, &p.approvals[0]))
         .collect();
     if !stale.is_empty() {
@@ -690,6 +842,179 @@ fn plan_state<'m>(
         ));
     }
     PlanState { plan: id.to_string(), location, digest: plan.digest.clone(), approved, client, provider, problem }
+}
+
+/// `SIG016` at the plan: the party's current sign-off (dated `current`) is older than `later`.
+fn rollback(plan: &Located<Plan>, side: Side, current: Date, later: &str) -> Diagnostic {
+    let id = &plan.id.value;
+    Diagnostic::new(
+        &rules::SIG_ROLLBACK,
+        format!(
+            "plan `{id}` was rolled back: the {}'s sign-off of its current content is of {current}, but {later}; an older approval does not count again",
+            party_word(side)
+        ),
+    )
+    .at(plan.file, plan.head)
+    .label("content signed before a later version")
+    .help(format!(
+        "if going back to this content is intended, review it and sign it again (`contingent sign {id} --party {} --as <contact>`)",
+        party_word(side)
+    ))
+    .about("plan", id)
+}
+
+/// Rollback against an earlier, trusted state (`check --changed-since BASE`): for every plan that
+/// is approved now, a party's sign-off in `earlier` of other content, dated after the party's
+/// newest current sign-off, is `SIG016`.
+pub fn rollbacks_since(now: &Evaluation, model: &Model, earlier: &[ValidSignoff], base: &str) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for state in &now.plans {
+        let Some(plan) = model.plans.iter().find(|p| p.id.value == state.plan) else { continue };
+        for (side, party) in [(Side::Client, &state.client), (Side::Provider, &state.provider)] {
+            if party.state != State::Signed {
+                continue;
+            }
+            let Some(newest) = party.approvals.iter().map(|a| a.date).max() else { continue };
+            let later = earlier
+                .iter()
+                .filter(|e| e.plan == state.plan && e.party == side && e.digest != state.digest && e.date > newest)
+                .max_by_key(|e| e.date);
+            if let Some(e) = later {
+                out.push(rollback(
+                    plan,
+                    side,
+                    newest,
+                    &format!(
+                        "{} signed other content ({}) for the {} on {} in {base}",
+                        e.signer,
+                        short_digest(&e.digest),
+                        party_word(side),
+                        e.date
+                    ),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// One key a party trusts for approvals: the approver, the key's fingerprint and its validity.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RosterKey {
+    pub contact: String,
+    pub fingerprint: String,
+    pub valid_after: Option<Date>,
+    pub valid_before: Option<Date>,
+}
+
+/// A party's approver roster: its contacts with `may-approve #true`, their readable keys and the
+/// keys' validity, sorted. Empty when the party cannot be told (none or several with the role):
+/// then nothing is trusted.
+pub fn roster(model: &Model, side: Side) -> Vec<RosterKey> {
+    let role = if side == Side::Client { PartyRole::Client } else { PartyRole::Provider };
+    let Some(config) = model.config.as_ref() else { return Vec::new() };
+    let parties: Vec<&str> = config.party.iter().filter(|p| *p.role == role).map(|p| p.id.value.as_str()).collect();
+    let [party] = parties.as_slice() else { return Vec::new() };
+    let mut ids: HashMap<&str, usize> = HashMap::new();
+    for c in &model.contacts {
+        *ids.entry(c.id.value.as_str()).or_default() += 1;
+    }
+    let mut out = Vec::new();
+    for contact in model.contacts.iter().filter(|c| c.may_approve && c.party.value == *party) {
+        if ids.get(contact.id.value.as_str()) != Some(&1) {
+            continue; // an ambiguous contact id is trusted with none of its definitions
+        }
+        for entry in &contact.key {
+            let Ok(data) = sshsig::parse_public_key(&entry.key.value) else { continue };
+            out.push(RosterKey {
+                contact: contact.id.value.clone(),
+                fingerprint: sshsig::fingerprint(&data),
+                valid_after: entry.valid_after.as_ref().map(|a| a.value),
+                valid_before: entry.valid_before.as_ref().map(|b| b.value),
+            });
+        }
+    }
+    out.sort_by(|a, b| (&a.contact, &a.fingerprint).cmp(&(&b.contact, &b.fingerprint)));
+    out.dedup();
+    out
+}
+
+/// Verification against a trusted base (`check --changed-since BASE`, `--trust REV`): every valid
+/// sign-off made with a key the base's roster of that party does not trust for that signer on
+/// that date is `SIG017` (a change cannot approve itself with keys it adds), and every change of a
+/// party's roster is `SIG018`, naming who in the base roster must approve it.
+pub fn against_base(model: &Model, files: &Files, base: &Model, base_name: &str) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let rosters = [roster(base, Side::Client), roster(base, Side::Provider)];
+    for v in valid_signoffs(model, files) {
+        let trusted = &rosters[usize::from(v.party == Side::Provider)];
+        let ok = trusted.iter().any(|k| {
+            k.contact == v.signer
+                && k.fingerprint == v.key
+                && k.valid_after.is_none_or(|a| a <= v.date)
+                && k.valid_before.is_none_or(|b| v.date < b)
+        });
+        if ok {
+            continue;
+        }
+        let approvers: Vec<&str> = trusted.iter().map(|k| k.contact.as_str()).collect();
+        out.push(
+            Diagnostic::new(
+                &rules::SIG_UNTRUSTED,
+                format!(
+                    "this {} sign-off by {} is made with key {}, which {base_name} does not trust for {} on {}: a change cannot approve itself with a key or approver it adds; it does not count",
+                    party_word(v.party),
+                    v.signer,
+                    v.key,
+                    v.signer,
+                    v.date
+                ),
+            )
+            .at(v.signature.file, v.signature.span)
+            .label("not trusted by the base")
+            .help(if approvers.is_empty() {
+                format!("{base_name} trusts no approver of the {}", party_word(v.party))
+            } else {
+                let mut a = approvers.clone();
+                a.dedup();
+                format!("a sign-off counts here when made by an approver {base_name} lists: {}", a.join(", "))
+            })
+            .about("plan", &v.plan),
+        );
+    }
+    for side in [Side::Client, Side::Provider] {
+        let before = &rosters[usize::from(side == Side::Provider)];
+        let now = roster(model, side);
+        if now == *before {
+            continue;
+        }
+        let added: Vec<String> =
+            now.iter().filter(|k| !before.contains(k)).map(|k| format!("{} {}", k.contact, k.fingerprint)).collect();
+        let removed: Vec<String> =
+            before.iter().filter(|k| !now.contains(k)).map(|k| format!("{} {}", k.contact, k.fingerprint)).collect();
+        let mut who: Vec<&str> = before.iter().map(|k| k.contact.as_str()).collect();
+        who.dedup();
+        let mut d = Diagnostic::new(
+            &rules::SIG_ROSTER_CHANGED,
+            format!(
+                "the {}'s approver roster differs from {base_name}: {}{}{}; sign-offs with keys {base_name} does not trust do not count",
+                party_word(side),
+                if added.is_empty() { String::new() } else { format!("added or changed {}", added.join(", ")) },
+                if added.is_empty() || removed.is_empty() { "" } else { "; " },
+                if removed.is_empty() { String::new() } else { format!("removed or changed {}", removed.join(", ")) },
+            ),
+        )
+        .help(if who.is_empty() {
+            format!("{base_name} has no approver of the {}: the roster has no root to be approved by", party_word(side))
+        } else {
+            format!("the change must be reviewed and approved by an approver of the {} in {base_name}: {}", party_word(side), who.join(", "))
+        });
+        if let Some(config) = model.config.as_ref() {
+            d = d.at(config.file, Span::default());
+        }
+        out.push(d);
+    }
+    out
 }
 
 /// `sha256:0123abcd…`, for labels.

@@ -28,9 +28,23 @@ pub fn parse_public_key(text: &str) -> Result<KeyData, String> {
 
 /// Whether verification supports this key.
 pub fn supported(key: &KeyData) -> Result<(), String> {
+    // One key has one encoding: OpenSSH accepts only uncompressed points (0x04, x, y), so the
+    // same P-256 key written compressed (0x02/0x03, x) is refused, never a second identity.
+    let uncompressed = |point: &[u8]| {
+        if point.len() == 65 && point[0] == 0x04 {
+            Ok(())
+        } else {
+            Err(format!(
+                "the ECDSA public key is not an uncompressed point ({} bytes starting with 0x{:02x}): OpenSSH accepts only uncompressed points (65 bytes starting with 0x04)",
+                point.len(),
+                point.first().copied().unwrap_or(0)
+            ))
+        }
+    };
     match key {
-        KeyData::Ed25519(_) | KeyData::SkEd25519(_) | KeyData::SkEcdsaSha2NistP256(_) => Ok(()),
-        KeyData::Ecdsa(k) if k.curve() == EcdsaCurve::NistP256 => Ok(()),
+        KeyData::Ed25519(_) | KeyData::SkEd25519(_) => Ok(()),
+        KeyData::SkEcdsaSha2NistP256(k) => uncompressed(k.ec_point().as_bytes()),
+        KeyData::Ecdsa(k) if k.curve() == EcdsaCurve::NistP256 => uncompressed(k.as_sec1_bytes()),
         KeyData::Rsa(k) => {
             let bits = k.n.as_positive_bytes().map(|b| b.len() * 8).unwrap_or(0);
             if (2048..=4096).contains(&bits) {

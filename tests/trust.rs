@@ -1,0 +1,858 @@
+//! Sign-off when the repository under review is the attacker's: nothing in the checked files can
+//! switch sign-off rules off, ambiguity fails closed, one key has one identity, `sign` writes only
+//! inside the repository, dates are judged against the check date.
+//!
+//! Every key is made by `ssh-keygen` in the test, every signature by `ssh-keygen -Y sign`; every
+//! process runs with an isolated Git configuration and a fixed `HOME`; every check has a fixed date.
+
+mod common;
+use common::{copy_dir, fixture, Output};
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use contingent::model::Side;
+use contingent::signoff::record;
+use contingent::signoff::statement::{Statement, NAMESPACE};
+use contingent::units::Date;
+use serde_json::Value;
+
+const AS_OF: &str = "2026-11-01";
+const P: &str = "plans/payroll.kdl";
+const SIGNED: &str = "signoffs/payroll.kdl";
+
+/// The isolated environment of every process the tests start.
+fn isolate<'c>(cmd: &'c mut Command, home: &Path) -> &'c mut Command {
+    for var in ["GIT_DIR", "GIT_INDEX_FILE", "GIT_WORK_TREE", "GIT_PREFIX", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR"] {
+        cmd.env_remove(var);
+    }
+    cmd.env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", home)
+        .env("NO_COLOR", "1")
+        .env("CONTINGENT_ALLOW_UNSIGNED", "0")
+        .env_remove("CONTINGENT_AS_OF")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env_remove("SSH_AUTH_SOCK")
+}
+
+fn output(out: std::process::Output) -> Output {
+    Output {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// A copy of the minimal fixture whose approvers anna.schmidt (client, party bank) and
+/// jan.peters (provider, party dc) have Ed25519 keys made here; `home` is the fixed `HOME`, and
+/// holds the private keys.
+struct W {
+    dir: tempfile::TempDir,
+    home: tempfile::TempDir,
+}
+
+impl W {
+    fn new() -> W {
+        let w = W { dir: tempfile::tempdir().unwrap(), home: tempfile::tempdir().unwrap() };
+        copy_dir(&fixture("minimal"), w.path());
+        for (file, who) in [("contacts/bank.kdl", "anna.schmidt"), ("contacts/dc.kdl", "jan.peters")] {
+            let line = w.keygen(who, "ed25519");
+            w.add_key(file, who, &line);
+        }
+        w
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path().join(rel)).unwrap()
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        let p = self.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    fn edit(&self, rel: &str, from: &str, to: &str) {
+        let text = self.read(rel);
+        assert!(text.contains(from), "{rel} does not contain {from:?}");
+        self.write(rel, &text.replacen(from, to, 1));
+    }
+
+    fn key(&self, name: &str) -> PathBuf {
+        self.home.path().join(name)
+    }
+
+    /// Makes a key pair with `ssh-keygen -t TYPE`; returns the public key line.
+    fn keygen(&self, name: &str, kind: &str) -> String {
+        let path = self.key(name);
+        let mut cmd = Command::new("ssh-keygen");
+        isolate(&mut cmd, self.home.path()).args(["-q", "-t", kind, "-N", "", "-C", name, "-f"]).arg(&path);
+        if kind == "ecdsa" {
+            cmd.args(["-b", "256"]);
+        }
+        let out = output(cmd.output().expect("ssh-keygen is installed (Debian: openssh-client)"));
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        std::fs::read_to_string(format!("{}.pub", path.display())).unwrap().trim().to_string()
+    }
+
+    fn add_key(&self, file: &str, contact: &str, line: &str) {
+        let head = format!("contact {contact} {{\n");
+        self.edit(file, &head, &format!("{head}    key \"{line}\"\n"));
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_contingent"));
+        isolate(&mut cmd, self.home.path()).args(args).current_dir(self.path());
+        output(cmd.output().expect("the binary runs"))
+    }
+
+    fn sign(&self, plan: &str, party: &str, who: &str, key: &str, date: &str) -> Output {
+        let key = self.key(key);
+        let repo = self.path().to_str().unwrap().to_string();
+        self.run(&[
+            "sign",
+            plan,
+            "--party",
+            party,
+            "--as",
+            who,
+            "--key",
+            key.to_str().unwrap(),
+            "--as-of",
+            date,
+            "--repo",
+            &repo,
+        ])
+    }
+
+    fn sign_ok(&self, plan: &str, party: &str, who: &str, key: &str, date: &str) {
+        let out = self.sign(plan, party, who, key, date);
+        assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    }
+
+    fn digest(&self, plan: &str) -> String {
+        let out = self.run(&["digest", plan]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stdout.trim().to_string()
+    }
+
+    /// A record of `st` signed with `ssh-keygen -Y sign` and the key `key`, as an attacker with
+    /// that key would write it by hand.
+    fn forge(&self, st: &Statement, key: &str) -> String {
+        use std::io::Write;
+        let mut cmd = Command::new("ssh-keygen");
+        isolate(&mut cmd, self.home.path())
+            .args(["-q", "-Y", "sign", "-n", NAMESPACE, "-f"])
+            .arg(self.key(key))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        child.stdin.take().unwrap().write_all(&st.message()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        record::render(st, &String::from_utf8(out.stdout).unwrap())
+    }
+
+    fn append(&self, rel: &str, text: &str) {
+        let old = std::fs::read_to_string(self.path().join(rel)).unwrap_or_default();
+        self.write(rel, &format!("{old}\n{text}"));
+    }
+
+    fn check(&self, extra: &[&str]) -> (i32, Value) {
+        let mut args = vec!["check", ".", "--format", "json"];
+        if !extra.contains(&"--as-of") {
+            args.extend(["--as-of", AS_OF]);
+        }
+        args.extend_from_slice(extra);
+        let out = self.run(&args);
+        let v: Value =
+            serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}{}", out.stdout, out.stderr));
+        (out.code, v)
+    }
+
+    /// Findings as (code, severity, file:line, message).
+    fn findings(&self, extra: &[&str]) -> (i32, Vec<(String, String, String, String)>) {
+        let (code, v) = self.check(extra);
+        let root = format!("{}/", self.path().display());
+        let list = v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                let file = d["location"]["file"].as_str().unwrap_or("").trim_start_matches(&root).to_string();
+                (
+                    d["code"].as_str().unwrap().to_string(),
+                    d["severity"].as_str().unwrap().to_string(),
+                    format!("{file}:{}", d["location"]["start"]["line"]),
+                    d["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        (code, list)
+    }
+
+    /// file:line of the first line holding `needle`.
+    fn at(&self, file: &str, needle: &str) -> String {
+        let text = self.read(file);
+        let i = text.find(needle).unwrap_or_else(|| panic!("{needle:?} not in {file}:\n{text}"));
+        format!("{file}:{}", text[..i].matches('\n').count() + 1)
+    }
+
+    /// file:line of the `n`-th (0-based) line holding `needle`.
+    fn nth(&self, file: &str, needle: &str, n: usize) -> String {
+        let text = self.read(file);
+        let i = text.match_indices(needle).nth(n).unwrap_or_else(|| panic!("{needle:?} #{n} not in {file}")).0;
+        format!("{file}:{}", text[..i].matches('\n').count() + 1)
+    }
+
+    fn signoffs(&self) -> Value {
+        let out = self.run(&["signoffs", ".", "--format", "json", "--as-of", AS_OF]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        serde_json::from_str(&out.stdout).unwrap()
+    }
+}
+
+fn date(s: &str) -> Date {
+    Date::parse(s).unwrap()
+}
+
+fn statement(plan: &str, party: Side, signer: &str, on: &str, digest: &str) -> Statement {
+    Statement { plan: plan.into(), digest: digest.into(), party, signer: signer.into(), date: date(on) }
+}
+
+/// Asserts one finding with this code, and returns it.
+fn one<'a>(list: &'a [(String, String, String, String)], code: &str) -> &'a (String, String, String, String) {
+    let all: Vec<&(String, String, String, String)> = list.iter().filter(|f| f.0 == code).collect();
+    assert_eq!(all.len(), 1, "expected one {code}: {list:#?}");
+    all[0]
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attack 2: the repository cannot switch sign-off off
+
+#[test]
+fn the_checked_repository_cannot_switch_off_lower_or_waive_signoff_rules() {
+    let w = W::new();
+    w.keygen("mallory", "ed25519");
+    let digest = w.digest("payroll");
+    // a client record forged with a key nobody listed, and the rules that would hide it
+    w.append(SIGNED, &w.forge(&statement("payroll", Side::Client, "anna.schmidt", "2026-10-20", &digest), "mallory"));
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-21");
+    w.edit(
+        "contingent.kdl",
+        "name ",
+        "rule SIG001 severity=off\nrule SIG006 severity=off\nrule SIG002 severity=warning\nwaiver SIG011 plan=payroll reason=\"same person\" approved-by=anna.schmidt expires=\"2027-01-31\"\nname ",
+    );
+    let (code, f) = w.findings(&[]);
+    assert_eq!(code, 1, "{f:#?}");
+    let cfg: Vec<(&str, &str)> = f.iter().filter(|x| x.0 == "CFG002").map(|x| (x.2.as_str(), x.3.as_str())).collect();
+    assert_eq!(
+        cfg,
+        [
+            ("contingent.kdl:1", "SIG001 (missing-signoff) cannot be configured"),
+            ("contingent.kdl:2", "SIG006 (unlisted-signing-key) cannot be configured"),
+            ("contingent.kdl:3", "SIG002 (stale-signoff) cannot be configured"),
+            ("contingent.kdl:4", "SIG011 (same-signer-both-parties) cannot be configured"),
+        ],
+        "{f:#?}"
+    );
+    let sig006 = one(&f, "SIG006");
+    assert_eq!((sig006.1.as_str(), sig006.2.clone()), ("error", w.at(SIGNED, "signature \"\"\"")));
+    assert!(sig006.3.contains("not listed for anna.schmidt"), "{}", sig006.3);
+    let sig001 = one(&f, "SIG001");
+    assert_eq!((sig001.1.as_str(), sig001.2.clone()), ("error", w.at(P, "plan payroll")));
+    assert!(sig001.3.contains("no valid sign-off by the client (bank)"), "{}", sig001.3);
+    // the help of CFG002 says who may tolerate unsigned plans
+    let (_, v) = w.check(&[]);
+    let help = v["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "CFG002").unwrap()["help"].clone();
+    assert!(help.as_str().unwrap().contains("--allow-unsigned"), "{help}");
+    // and `signoffs` agrees: not approved
+    assert_eq!(w.signoffs()["plans"][0]["approved"], false);
+}
+
+#[test]
+fn a_stale_signoff_stays_an_error_whatever_the_configuration_says() {
+    let w = W::new();
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-20");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-21");
+    w.edit(P, "within=\"1h\"", "within=\"45m\"");
+    w.edit("contingent.kdl", "name ", "rule SIG002 severity=warning staged=off\nname ");
+    let (code, f) = w.findings(&[]);
+    assert_eq!(code, 1);
+    let stale = one(&f, "SIG002");
+    assert_eq!((stale.1.as_str(), stale.2.clone()), ("error", w.at(P, "plan payroll")));
+    assert_eq!(one(&f, "CFG002").2, "contingent.kdl:1");
+}
+
+#[test]
+fn tolerating_unsigned_plans_is_the_callers_choice_and_every_output_says_so() {
+    let w = W::new();
+    let (code, f) = w.findings(&[]);
+    assert_eq!((code, one(&f, "SIG001").1.as_str()), (1, "error"));
+
+    let (code, v) = w.check(&["--allow-unsigned"]);
+    assert_eq!(code, 0, "{v:#}");
+    let notice = "unsigned and stale plans are tolerated (--allow-unsigned): SIG001 and SIG002 are warnings";
+    assert_eq!((v["unsigned_tolerated"].clone(), v["notice"].clone()), (Value::Bool(true), Value::from(notice)));
+    let codes: Vec<(&str, &str)> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["code"].as_str().unwrap(), d["severity"].as_str().unwrap()))
+        .collect();
+    assert_eq!(codes, [("SIG001", "warning")]);
+    let (_, strict) = w.check(&[]);
+    assert_eq!((strict["unsigned_tolerated"].clone(), strict.get("notice")), (Value::Bool(false), None));
+
+    let human = w.run(&["check", ".", "--as-of", AS_OF, "--allow-unsigned"]);
+    assert!(
+        human
+            .stdout
+            .ends_with(&format!("checked 7 files: 0 errors, 1 warning; {notice} (as of 2026-11-01, from --as-of)\n")),
+        "{}",
+        human.stdout
+    );
+    let sarif: Value =
+        serde_json::from_str(&w.run(&["check", ".", "--as-of", AS_OF, "--allow-unsigned", "--format", "sarif"]).stdout)
+            .unwrap();
+    assert_eq!(sarif["runs"][0]["properties"]["unsignedTolerated"], true);
+    assert_eq!(sarif["runs"][0]["properties"]["notice"], notice);
+    let github = w.run(&["check", ".", "--as-of", AS_OF, "--allow-unsigned", "--format", "github"]);
+    assert!(github.stdout.contains(&format!("1 warning; {notice}")), "{}", github.stdout);
+    // the environment variable is the same choice, and says where it came from
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_contingent"));
+    isolate(&mut cmd, w.home.path())
+        .args(["check", ".", "--as-of", AS_OF])
+        .current_dir(w.path())
+        .env("CONTINGENT_ALLOW_UNSIGNED", "1");
+    let out = output(cmd.output().unwrap());
+    assert_eq!(out.code, 0);
+    assert!(out.stdout.contains("tolerated (CONTINGENT_ALLOW_UNSIGNED=1)"), "{}", out.stdout);
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_contingent"));
+    isolate(&mut cmd, w.home.path())
+        .args(["check", ".", "--as-of", AS_OF])
+        .current_dir(w.path())
+        .env("CONTINGENT_ALLOW_UNSIGNED", "yes");
+    let out = output(cmd.output().unwrap());
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("CONTINGENT_ALLOW_UNSIGNED is `yes`"), "{}", out.stderr);
+}
+
+#[test]
+fn tolerating_unsigned_plans_never_makes_a_forged_signoff_pass() {
+    let w = W::new();
+    w.keygen("mallory", "ed25519");
+    let digest = w.digest("payroll");
+    w.append(SIGNED, &w.forge(&statement("payroll", Side::Client, "anna.schmidt", "2026-10-20", &digest), "mallory"));
+    let (code, f) = w.findings(&["--allow-unsigned"]);
+    assert_eq!(code, 1, "{f:#?}");
+    assert_eq!(one(&f, "SIG006").1, "error");
+    assert_eq!(one(&f, "SIG001").1, "warning");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attack 3: ambiguity fails closed
+
+#[test]
+fn with_two_client_parties_no_signoff_counts_for_the_client() {
+    let w = W::new();
+    w.edit(
+        "contingent.kdl",
+        "party dc role=provider",
+        "party bank2 role=client name=\"Second Bank\"\nparty dc role=provider",
+    );
+    let digest = w.digest("payroll");
+    // a provider contact signs "for the client": the party check must not be skipped
+    w.append(SIGNED, &w.forge(&statement("payroll", Side::Client, "jan.peters", "2026-10-20", &digest), "jan.peters"));
+    let (code, f) = w.findings(&[]);
+    assert_eq!(code, 1);
+    let amb = one(&f, "SIG014");
+    assert_eq!(amb.2, w.at(SIGNED, "party client"));
+    assert_eq!(
+        amb.3,
+        "this client sign-off cannot be verified: contingent.kdl names 2 parties with role=client (bank, bank2): which one signs for the client is ambiguous; it does not count"
+    );
+    one(&f, "CFG001");
+    let v = w.signoffs();
+    assert_eq!(v["plans"][0]["approved"], false);
+    assert_eq!(v["plans"][0]["client"]["state"], "invalid");
+    assert!(v["plans"][0]["client"]["problems"][0].as_str().unwrap().starts_with("SIG014: "), "{v:#}");
+}
+
+#[test]
+fn a_second_definition_of_an_approvers_contact_id_makes_their_signoffs_invalid() {
+    let w = W::new();
+    let mallory = w.keygen("mallory", "ed25519");
+    w.write(
+        "contacts/extra.kdl",
+        &format!(
+            "contact anna.schmidt {{\n    key \"{mallory}\"\n    party bank\n    name \"Anna Schmidt\"\n    mobile \"+49 171 555 0101\" available=\"24x7\"\n    verified \"2026-09-01\"\n    may-approve #true\n}}\n"
+        ),
+    );
+    let digest = w.digest("payroll");
+    w.append(SIGNED, &w.forge(&statement("payroll", Side::Client, "anna.schmidt", "2026-10-20", &digest), "mallory"));
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-21");
+    let (code, f) = w.findings(&[]);
+    assert_eq!(code, 1);
+    let amb = one(&f, "SIG014");
+    assert_eq!(amb.2, w.at(SIGNED, "signer anna.schmidt"));
+    assert!(
+        amb.3.contains("contact `anna.schmidt` is defined 2 times (contacts/bank.kdl:1, contacts/extra.kdl:1)"),
+        "{}",
+        amb.3
+    );
+    one(&f, "SIG001");
+    let v = w.signoffs();
+    assert_eq!(
+        (v["plans"][0]["approved"].clone(), v["plans"][0]["client"]["state"].clone()),
+        (Value::Bool(false), Value::from("invalid"))
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attack 4: one ECDSA key in two encodings
+
+/// The same P-256 key as an OpenSSH line with its point compressed (0x02/0x03 and x).
+fn compressed(line: &str) -> String {
+    use ssh_key::public::{EcdsaPublicKey, KeyData};
+    let key = ssh_key::PublicKey::from_openssh(line).unwrap();
+    let KeyData::Ecdsa(EcdsaPublicKey::NistP256(point)) = key.key_data() else { panic!("not P-256: {line}") };
+    let bytes = point.as_bytes();
+    assert_eq!((bytes.len(), bytes[0]), (65, 0x04));
+    let mut c = vec![0x02 | (bytes[64] & 1)];
+    c.extend_from_slice(&bytes[1..33]);
+    // the wire format: string "ecdsa-sha2-nistp256", string "nistp256", string point
+    let mut blob = Vec::new();
+    for part in [&b"ecdsa-sha2-nistp256"[..], b"nistp256", &c] {
+        blob.extend_from_slice(&(part.len() as u32).to_be_bytes());
+        blob.extend_from_slice(part);
+    }
+    format!("ecdsa-sha2-nistp256 {}", base64(&blob))
+}
+
+fn base64(data: &[u8]) -> String {
+    const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in data.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            out.push(if i <= chunk.len() { B64[(n >> (18 - 6 * i)) as usize & 63] as char } else { '=' });
+        }
+    }
+    out
+}
+
+#[test]
+fn one_ecdsa_key_in_two_encodings_is_one_key_and_the_compressed_form_is_refused() {
+    let w = W::new();
+    let line = w.keygen("both", "ecdsa");
+    // one person listed for the client with the key, and for the provider with the same key compressed
+    w.add_key("contacts/bank.kdl", "anna.schmidt", &line);
+    w.add_key("contacts/dc.kdl", "jan.peters", &compressed(&line));
+    let digest = w.digest("payroll");
+    w.append(SIGNED, &w.forge(&statement("payroll", Side::Client, "anna.schmidt", "2026-10-20", &digest), "both"));
+    w.append(SIGNED, &w.forge(&statement("payroll", Side::Provider, "jan.peters", "2026-10-21", &digest), "both"));
+    let (code, f) = w.findings(&[]);
+    assert_eq!(code, 1, "{f:#?}");
+    let bad_key = one(&f, "SIG013");
+    assert_eq!(bad_key.2, w.at("contacts/dc.kdl", "key \"ecdsa"));
+    assert!(
+        bad_key.3.contains("the ECDSA public key is not an uncompressed point (33 bytes starting with 0x0"),
+        "{}",
+        bad_key.3
+    );
+    let other = one(&f, "SIG006");
+    assert_eq!(other.2, w.nth(SIGNED, "signature \"\"\"", 1));
+    assert!(
+        other.3.starts_with("signed with a key of anna.schmidt (bank), not with a key listed for jan.peters"),
+        "{}",
+        other.3
+    );
+    one(&f, "SIG001");
+    assert_eq!(w.signoffs()["plans"][0]["approved"], false);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attack 8: dates
+
+#[test]
+fn a_signoff_dated_after_the_check_date_is_reported_and_does_not_count() {
+    let w = W::new();
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-20");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-12-24");
+    let (code, f) = w.findings(&[]);
+    assert_eq!(code, 1, "{f:#?}");
+    let future = one(&f, "SIG015");
+    assert_eq!(future.2, w.at(SIGNED, "date \"2026-12-24\""));
+    assert_eq!(
+        future.3,
+        "this sign-off is dated 2026-12-24, after the check date 2026-11-01: a sign-off from the future does not count"
+    );
+    assert!(one(&f, "SIG001").3.contains("no valid sign-off by the provider (dc)"));
+    // on the day itself it counts
+    let (code, f) = w.findings(&["--as-of", "2026-12-24"]);
+    assert_eq!((code, f.iter().filter(|x| x.0.starts_with("SIG")).count()), (0, 0), "{f:#?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attack 5: `sign` writes only inside the repository, and replaces a party's record
+
+#[test]
+fn sign_refuses_a_signoff_folder_outside_the_repository() {
+    let w = W::new();
+    let outside = tempfile::tempdir().unwrap();
+    let target = outside.path().join("elsewhere");
+    // `paths signoffs=` pointing out of the repository, relatively
+    let up = format!(
+        "{}/elsewhere",
+        "../".repeat(w.path().components().count() + 1) + outside.path().to_str().unwrap().trim_start_matches('/')
+    );
+    w.edit("contingent.kdl", "name ", &format!("paths signoffs=\"{up}\"\nname "));
+    let out = w.sign("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-20");
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("is outside the repository (check `paths signoffs=` in contingent.kdl): `contingent sign` writes only inside the repository"),
+        "{}",
+        out.stderr
+    );
+    assert!(!target.exists(), "nothing may be written outside");
+    w.edit("contingent.kdl", &format!("paths signoffs=\"{up}\"\n"), "paths signoffs=\"../x\"\n");
+    let out = w.sign("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-20");
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("the sign-off file ../x/payroll.kdl is outside the repository"), "{}", out.stderr);
+}
+
+#[test]
+fn sign_refuses_a_signoff_folder_that_is_a_symbolic_link() {
+    let w = W::new();
+    let outside = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(outside.path(), w.path().join("signoffs")).unwrap();
+    let out = w.sign("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-20");
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("the sign-off file signoffs/payroll.kdl goes through the symbolic link signoffs: `contingent sign` writes only inside the repository"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0, "nothing may be written through the link");
+}
+
+#[test]
+fn sign_replaces_the_partys_record_instead_of_adding_one() {
+    let w = W::new();
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-20");
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-22");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-23");
+    w.edit(P, "within=\"1h\"", "within=\"45m\"");
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-25");
+    let text = w.read(SIGNED);
+    assert_eq!(text.matches("signoff payroll {\n    party client").count(), 1, "{text}");
+    assert_eq!(text.matches("signoff payroll {\n    party provider").count(), 1, "{text}");
+    assert!(
+        text.contains("date \"2026-10-25\"")
+            && !text.contains("date \"2026-10-20\"")
+            && !text.contains("date \"2026-10-22\""),
+        "{text}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attack 8: a broken plan is listed as not approved
+
+#[test]
+fn signoffs_lists_a_plan_with_errors_as_not_approved() {
+    let w = W::new();
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-20");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-21");
+    w.edit(P, "plan payroll {\n", "plan payroll {\n    no-such-node 1\n");
+    let v = w.signoffs();
+    let plans = v["plans"].as_array().unwrap();
+    assert_eq!(plans.len(), 1, "{v:#}");
+    assert_eq!(
+        (plans[0]["plan"].clone(), plans[0]["approved"].clone(), plans[0]["broken"].clone()),
+        (Value::from("payroll"), Value::Bool(false), Value::Bool(true))
+    );
+    assert_eq!(plans[0]["client"]["state"], "broken");
+    let out = w.run(&["signoffs", ".", "--as-of", AS_OF]);
+    assert_eq!(
+        out.stdout,
+        "plan     approved  client  provider\npayroll  no        broken  broken\n\npayroll: the plan has errors, so its content and sign-offs cannot be judged: run `contingent check` and fix them\n"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Key types
+
+#[test]
+fn an_rsa_key_signing_with_sha256_is_verified() {
+    use std::io::Write;
+    let w = W::new();
+    let line = w.keygen("anna-rsa", "rsa");
+    w.add_key("contacts/bank.kdl", "anna.schmidt", &line);
+    let digest = w.digest("payroll");
+    let st = statement("payroll", Side::Client, "anna.schmidt", "2026-10-20", &digest);
+    // ssh-keygen -Y sign with the SHA-256 message hash (`-O hashalg=sha256`)
+    let mut cmd = Command::new("ssh-keygen");
+    isolate(&mut cmd, w.home.path())
+        .args(["-q", "-Y", "sign", "-n", NAMESPACE, "-O", "hashalg=sha256", "-f"])
+        .arg(w.key("anna-rsa"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    child.stdin.take().unwrap().write_all(&st.message()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let armour = String::from_utf8(out.stdout).unwrap();
+    let sig = ssh_key::SshSig::from_pem(armour.as_bytes()).unwrap();
+    assert_eq!((sig.hash_alg(), sig.public_key().algorithm().as_str()), (ssh_key::HashAlg::Sha256, "ssh-rsa"));
+    w.write(SIGNED, &record::render(&st, &armour));
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-21");
+    let (code, f) = w.findings(&[]);
+    assert_eq!((code, f.clone()), (0, vec![]), "{f:#?}");
+    assert_eq!(w.signoffs()["plans"][0]["approved"], true);
+    // the same record with one byte of the statement changed does not verify
+    w.edit(SIGNED, "signer anna.schmidt\n        date", "signer anna.schmidx\n        date");
+    let (code, f) = w.findings(&[]);
+    assert_eq!(code, 1);
+    assert!(f.iter().any(|x| x.0 == "SIG010" || x.0 == "SIG003"), "{f:#?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attack 6: rollback, with a real Git repository
+
+impl W {
+    /// `git ARGS` in the repository, isolated, with fixed author and committer dates.
+    fn git(&self, args: &[&str], date: &str) -> String {
+        let stamp = format!("{date}T10:00:00Z");
+        let mut cmd = Command::new("git");
+        isolate(&mut cmd, self.home.path())
+            .args(args)
+            .current_dir(self.path())
+            .env("GIT_AUTHOR_NAME", "Anna Schmidt")
+            .env("GIT_AUTHOR_EMAIL", "anna.schmidt@bank.example")
+            .env("GIT_COMMITTER_NAME", "Anna Schmidt")
+            .env("GIT_COMMITTER_EMAIL", "anna.schmidt@bank.example")
+            .env("GIT_AUTHOR_DATE", &stamp)
+            .env("GIT_COMMITTER_DATE", &stamp);
+        let out = output(cmd.output().expect("git is installed"));
+        assert_eq!(out.code, 0, "git {args:?}: {}{}", out.stdout, out.stderr);
+        out.stdout.trim().to_string()
+    }
+
+    fn commit(&self, message: &str, date: &str) -> String {
+        self.git(&["add", "-A"], date);
+        self.git(&["commit", "-q", "-m", message], date);
+        self.git(&["rev-parse", "HEAD"], date)
+    }
+}
+
+/// v1 signed by both parties, then v2 signed by both; returns (v1 commit, v2 commit).
+fn two_signed_versions(w: &W) -> (String, String) {
+    w.git(&["init", "-q", "-b", "main"], "2026-10-01");
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-01");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-02");
+    let v1 = w.commit("payroll v1, signed", "2026-10-02");
+    w.edit(P, "within=\"1h\"", "within=\"45m\"");
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-10");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-11");
+    let v2 = w.commit("payroll v2, signed", "2026-10-11");
+    (v1, v2)
+}
+
+#[test]
+fn restoring_an_old_version_with_its_old_records_is_a_rollback_against_the_base() {
+    let w = W::new();
+    let (v1, v2) = two_signed_versions(&w);
+    // the attack: plan and sign-off file as they were in v1
+    w.git(&["checkout", "-q", &v1, "--", P, SIGNED], "2026-10-20");
+    w.commit("restore payroll", "2026-10-20");
+    // the records alone look fine: v1's records are all there is
+    let (code, f) = w.findings(&[]);
+    assert_eq!((code, f.len()), (0, 0), "{f:#?}");
+    // against the base, the later approval of v2 is known
+    let (code, f) = w.findings(&["--changed-since", &v2]);
+    assert_eq!(code, 1, "{f:#?}");
+    let sig: Vec<&(String, String, String, String)> = f.iter().filter(|x| x.0 == "SIG016").collect();
+    assert_eq!(sig.len(), 2, "{f:#?}");
+    let short = &v2[..7];
+    assert_eq!(sig[0].2, w.at(P, "plan payroll"));
+    assert_eq!(
+        sig[0].3,
+        format!("plan `payroll` was rolled back: the client's sign-off of its current content is of 2026-10-01, but anna.schmidt signed other content ({}) for the client on 2026-10-10 in commit {short} (--changed-since {v2}); an older approval does not count again", {
+            let d = w.git(&["show", &format!("{v2}:{SIGNED}")], "2026-10-20");
+            let i = d.find("digest \"").unwrap() + 8;
+            format!("{}…", &d[i..i + 15])
+        })
+    );
+    assert!(
+        sig[1].3.contains(
+            "the provider's sign-off of its current content is of 2026-10-02, but jan.peters signed other content"
+        ),
+        "{}",
+        sig[1].3
+    );
+}
+
+#[test]
+fn old_records_restored_beside_newer_ones_are_a_rollback_from_the_records() {
+    let w = W::new();
+    let (v1, _) = two_signed_versions(&w);
+    // plan back to v1; v1's records added back next to v2's
+    let old = w.git(&["show", &format!("{v1}:{SIGNED}")], "2026-10-20");
+    w.git(&["checkout", "-q", &v1, "--", P], "2026-10-20");
+    let now = w.read(SIGNED);
+    w.write("signoffs/payroll-old.kdl", &old);
+    assert!(now.contains("2026-10-10"));
+    let (code, f) = w.findings(&[]);
+    assert_eq!(code, 1, "{f:#?}");
+    let codes: Vec<&str> = f.iter().map(|x| x.0.as_str()).collect();
+    assert_eq!(codes, ["SIG016", "SIG016"], "{f:#?}");
+    let first = &f.iter().find(|x| x.0 == "SIG016").unwrap();
+    assert_eq!(first.2, w.at(P, "plan payroll"));
+    assert!(
+        first.3.starts_with("plan `payroll` was rolled back: the client's sign-off of its current content is of 2026-10-01, but anna.schmidt signed other content (sha256:"),
+        "{}",
+        first.3
+    );
+    assert!(first.3.contains("for the client on 2026-10-10 (signoffs/payroll.kdl:"), "{}", first.3);
+    let v = w.signoffs();
+    assert_eq!(v["plans"][0]["approved"], false, "{v:#}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attack 1: a change approves itself (real Git repository)
+
+#[test]
+fn a_change_that_adds_approver_keys_and_signs_with_them_does_not_count_against_the_trusted_base() {
+    let w = W::new();
+    w.git(&["init", "-q", "-b", "main"], "2026-10-01");
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-01");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-02");
+    w.commit("payroll, signed", "2026-10-02");
+    w.git(&["checkout", "-q", "-b", "change"], "2026-10-05");
+    // the change: the plan, one extra key line on the client's approver, a new provider approver
+    w.edit(P, "within=\"1h\"", "within=\"45m\"");
+    let mallory = w.keygen("mallory", "ed25519");
+    w.add_key("contacts/bank.kdl", "anna.schmidt", &mallory);
+    let eve = w.keygen("eve", "ed25519");
+    w.edit(
+        "contacts/dc.kdl",
+        "contact dc-duty {",
+        &format!("contact eve {{\n    key \"{eve}\"\n    party dc\n    name \"Eve\"\n    deputy dc-duty\n    mobile \"+49 171 555 0299\" available=\"24x7\"\n    verified \"2026-10-01\"\n    may-approve #true\n}}\ncontact dc-duty {{"),
+    );
+    w.sign_ok("payroll", "client", "anna.schmidt", "mallory", "2026-10-05");
+    w.sign_ok("payroll", "provider", "eve", "eve", "2026-10-05");
+    w.commit("payroll: level 1 in 45m", "2026-10-05");
+
+    // without a trusted base, the change looks approved
+    let (code, f) = w.findings(&["--rev", "HEAD"]);
+    assert_eq!((code, f.len()), (0, 0), "{f:#?}");
+    for extra in
+        [&["--changed-since", "main"][..], &["--rev", "HEAD", "--trust", "main"], &["--staged", "--trust", "main"]]
+    {
+        let (code, f) = w.findings(extra);
+        assert_eq!(code, 1, "{extra:?}: {f:#?}");
+        let untrusted: Vec<(&str, &str)> =
+            f.iter().filter(|x| x.0 == "SIG017").map(|x| (x.2.as_str(), x.3.as_str())).collect();
+        assert_eq!(untrusted.len(), 2, "{extra:?}: {f:#?}");
+        assert_eq!(untrusted[0].0, w.nth(SIGNED, "signature \"\"\"", 0));
+        assert!(
+            untrusted[0].1.starts_with("this client sign-off by anna.schmidt is made with key SHA256:"),
+            "{}",
+            untrusted[0].1
+        );
+        assert!(
+            untrusted[0].1.contains("does not trust for anna.schmidt on 2026-10-05: a change cannot approve itself"),
+            "{}",
+            untrusted[0].1
+        );
+        assert_eq!(untrusted[1].0, w.nth(SIGNED, "signature \"\"\"", 1));
+        assert!(
+            untrusted[1].1.starts_with("this provider sign-off by eve is made with key SHA256:"),
+            "{}",
+            untrusted[1].1
+        );
+        let roster: Vec<&str> = f.iter().filter(|x| x.0 == "SIG018").map(|x| x.3.as_str()).collect();
+        assert_eq!(roster.len(), 2, "{f:#?}");
+        assert!(roster[0].starts_with("the client's approver roster differs from commit "), "{}", roster[0]);
+        assert!(roster[0].contains("added or changed anna.schmidt SHA256:"), "{}", roster[0]);
+        assert!(roster[1].contains("added or changed eve SHA256:"), "{}", roster[1]);
+    }
+    let (_, v) = w.check(&["--changed-since", "main"]);
+    let help = v["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "SIG018").unwrap()["help"].clone();
+    let help = help.as_str().unwrap();
+    assert!(
+        help.starts_with("the change must be reviewed and approved by an approver of the client in commit "),
+        "{help}"
+    );
+    assert!(help.ends_with("(--changed-since main): anna.schmidt"), "{help}");
+}
+
+#[test]
+fn a_change_signed_by_the_base_rosters_approvers_passes_against_the_base() {
+    let w = W::new();
+    w.git(&["init", "-q", "-b", "main"], "2026-10-01");
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-01");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-02");
+    w.commit("payroll, signed", "2026-10-02");
+    w.git(&["checkout", "-q", "-b", "change"], "2026-10-05");
+    w.edit(P, "within=\"1h\"", "within=\"45m\"");
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-05");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-06");
+    w.commit("payroll: level 1 in 45m", "2026-10-06");
+    let (code, f) = w.findings(&["--changed-since", "main"]);
+    assert_eq!((code, f.len()), (0, 0), "{f:#?}");
+    let (code, f) = w.findings(&["--rev", "HEAD", "--trust", "main"]);
+    assert_eq!((code, f.len()), (0, 0), "{f:#?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attack 7: committer dates that go backwards (real Git repository)
+
+#[test]
+fn history_as_of_refuses_to_answer_when_committer_dates_go_backwards() {
+    let w = W::new();
+    w.git(&["init", "-q", "-b", "main"], "2026-10-01");
+    let v1 = w.commit("payroll v1, unsigned", "2026-10-01");
+    // the next commit claims an earlier date, and carries a signed new version
+    w.edit(P, "within=\"1h\"", "within=\"45m\"");
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-09-10");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-09-10");
+    let v2 = w.commit("payroll v2, signed", "2026-09-15");
+    let out = w.run(&["history", "payroll", "--as-of", "2026-10-05"]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains(&format!(
+            "history --as-of 2026-10-05 cannot be answered: committer dates go backwards along HEAD's first-parent history: commit {} is dated 2026-09-15, but commit {} it builds on is dated 2026-10-01",
+            &v2[..7],
+            &v1[..7]
+        )),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.is_empty(), "no answer rather than a wrong one: {}", out.stdout);
+    // with dates in order, the answer is given
+    let w = W::new();
+    w.git(&["init", "-q", "-b", "main"], "2026-10-01");
+    w.commit("payroll v1, unsigned", "2026-10-01");
+    w.edit(P, "within=\"1h\"", "within=\"45m\"");
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-10");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-10");
+    w.commit("payroll v2, signed", "2026-10-12");
+    let out = w.run(&["history", "payroll", "--as-of", "2026-10-05", "--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(
+        (v["plans"][0]["both_signed"].clone(), v["plans"][0]["version"]["commit"]["date"].clone()),
+        (Value::Bool(false), Value::from("2026-10-01")),
+        "{v:#}"
+    );
+}

@@ -372,16 +372,20 @@ fn the_worked_example_in_the_specification_is_right() {
     assert_eq!(c, canonical.trim_end_matches('\n'));
     assert_eq!(contingent::signoff::digest::plan_digest(&shown), plan.digest, "the JSON shown is the plan's mapping");
     assert_eq!(digest.trim(), plan.digest);
-    // and `sha256sum` of the canonical text, as the document says
-    let out = Command::new("sha256sum").stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().and_then(|mut c| {
-        use std::io::Write;
-        c.stdin.take().unwrap().write_all(canonical.trim_end_matches('\n').as_bytes())?;
-        c.wait_with_output()
-    });
-    if let Ok(out) = out {
-        let hex = String::from_utf8(out.stdout).unwrap();
-        assert_eq!(format!("sha256:{}", &hex[..64]), plan.digest);
-    }
+    // and `sha256sum` of the canonical text, as the document says: an independent SHA-256
+    let out = Command::new("sha256sum")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write;
+            c.stdin.take().unwrap().write_all(canonical.trim_end_matches('\n').as_bytes())?;
+            c.wait_with_output()
+        })
+        .expect("sha256sum (coreutils) is needed by this test; .ci/run installs it");
+    assert!(out.status.success());
+    let hex = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(format!("sha256:{}", &hex[..64]), plan.digest);
 }
 
 #[test]

@@ -343,3 +343,63 @@ fn two_waivers_of_one_rule_expiring_the_same_day_are_two_events() {
         ]
     );
 }
+
+/// The items of `due --format json` as (kind, date, title, owners).
+fn due_items(repo: &Repo, as_of: &str, within: &str) -> Vec<(String, String, String, Vec<String>)> {
+    let out = run_in(repo.path(), &["due", "--as-of", as_of, "--within", within, "--format", "json"], &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["kind"].as_str().unwrap().to_string(),
+                i["date"].as_str().unwrap().to_string(),
+                i["title"].as_str().unwrap().to_string(),
+                i["owners"].as_array().unwrap().iter().map(|o| o.as_str().unwrap().to_string()).collect(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn due_lists_a_restore_test_once_and_every_other_exercise() {
+    let repo = Repo::minimal();
+    // A restore test both as an exercise and in the backup regulation: one item, the backup's.
+    repo.edit("plans/payroll.kdl", "    exercise tabletop", "    exercise restore-test every=\"6mo\"\n    exercise tabletop");
+    let items = due_items(&repo, "2026-11-01", "1y");
+    let exercises: Vec<(&str, &str)> = items
+        .iter()
+        .filter(|i| i.0 == "restore-test" || i.0 == "exercise")
+        .map(|i| (i.0.as_str(), i.2.as_str()))
+        .collect();
+    assert_eq!(
+        exercises,
+        [
+            ("restore-test", "restore test of plan payroll (every 3mo, never held)"),
+            ("exercise", "tabletop of plan payroll (every 12mo, last 2026-05-01)"),
+        ]
+    );
+}
+
+#[test]
+fn due_lists_plan_reviews_and_revisions_not_yet_in_effect() {
+    let repo = Repo::minimal();
+    let kinds = |items: &[(String, String, String, Vec<String>)], kind: &str| {
+        items.iter().filter(|i| i.0 == kind).map(|i| (i.1.clone(), i.3.clone())).collect::<Vec<_>>()
+    };
+    let owners = vec!["anna.schmidt".to_string(), "jan.peters".to_string()];
+    // Pinned to the revision in effect: nothing to review.
+    assert!(kinds(&due_items(&repo, "2026-11-01", "1y"), "plan-review").is_empty());
+    // Revision 2 takes effect on 2026-01-01: listed the day before, with the responsible contacts
+    // of the plans pinning that contract; not on the day itself, when it is in effect.
+    assert_eq!(kinds(&due_items(&repo, "2025-12-31", "30d"), "contract-revision"), [("2026-01-01".into(), owners.clone())]);
+    assert!(kinds(&due_items(&repo, "2026-01-01", "30d"), "contract-revision").is_empty());
+    // Pinned to revision 1 while 2 is in effect: the review ends 60 days after 2026-01-01.
+    repo.edit("plans/payroll.kdl", "contract msa revision=2", "contract msa revision=1");
+    assert_eq!(kinds(&due_items(&repo, "2026-01-15", "90d"), "plan-review"), [("2026-03-02".into(), owners.clone())]);
+    // ... and before revision 2 takes effect, the pinned one is current.
+    assert!(kinds(&due_items(&repo, "2025-12-31", "90d"), "plan-review").is_empty());
+}

@@ -26,6 +26,9 @@ rules! {
     KDL_TOO_DEEP = "KDL003" "nesting-too-deep" Kdl Error
         "child blocks are nested deeper than any file needs"
         "## What it does\nReports a file whose `{ }` blocks nest deeper than 64 levels, without parsing it further.\n\n## Why\nNo valid file nests more than a few levels; a deeper file is generated or corrupt, and parsing it could exhaust the stack.\n\n## Example\n`a { a { a { ... } } }` thousands of levels deep fails.";
+    KDL_RUN = "KDL004" "unrecoverable-syntax" Kdl Error
+        "a file that is not valid KDL holds constructs its errors cannot be located in"
+        "## What it does\nReports, in a file that is not valid KDL, a run of more than 16 slashdashes (`/-`), type annotations (`(t)`), child blocks of one node (`{ } { }`) or line continuations (`\\`) in a row, or a top-level node longer than 32 KiB, instead of searching it for the exact error. The rest of the repository is still checked.\n\n## Why\nThe error-reporting KDL parser recurses on such runs: thousands of them, a few kilobytes of text, would exhaust its stack or take minutes. No valid file needs more than one of these in a row, so such a file is generated or corrupt.\n\n## Example\n```kdl\nplan payroll (t)(t)(t)(t)(t)(t)(t)(t)(t)(t)(t)(t)(t)(t)(t)(t)(t)\"x\"\n```\nRemove the repetition.";
     SCH_UNKNOWN = "SCH001" "unknown-node" Schema Error
         "a node or property name is not part of the format"
         "## What it does\nReports a node or property that the format does not know at that place, and lists the names allowed there.\n\n## Why\nA misspelt name (`forbiden`) would otherwise be ignored, and the plan would silently lack what the author wrote.\n\n## Example\n```kdl\nplan payroll { forbiden \"Reboot the batch server\" }\n```\n```kdl\nplan payroll { forbidden \"Reboot the batch server\" }\n```";

@@ -1,0 +1,216 @@
+//! Crafted files never crash, hang or blow up the checker: each gets a diagnostic at the right
+//! place (exit 1), and the rest of the repository is still checked.
+
+mod common;
+use common::*;
+
+use std::io::Read as _;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// Runs the binary with a deadline; fails the test on a hang or a crash (a signal, 101, 134).
+fn run_bounded(args: &[&str], env: &[(&str, &str)], limit: Duration) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_contingent"));
+    cmd.args(args)
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")))
+        .env_remove("CONTINGENT_AS_OF")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("the binary runs");
+    let mut stdout = child.stdout.take().unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let out = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        stdout.read_to_end(&mut s).unwrap();
+        s
+    });
+    let err = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        stderr.read_to_end(&mut s).unwrap();
+        s
+    });
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > limit {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("contingent {args:?} did not finish within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let stdout = String::from_utf8_lossy(&out.join().unwrap()).into_owned();
+    let stderr = String::from_utf8_lossy(&err.join().unwrap()).into_owned();
+    let code = status.code().unwrap_or_else(|| panic!("killed by a signal: {status:?}\n{stderr}"));
+    assert!(![101, 134].contains(&code), "crashed with {code}:\n{stderr}");
+    Output { code, stdout, stderr }
+}
+
+const LIMIT: Duration = Duration::from_secs(30);
+
+/// `check --format json` on a repository, bounded in time.
+fn check_json(repo: &Repo) -> (i32, Value) {
+    let dir = repo.path().to_str().unwrap();
+    let out = run_bounded(&["check", dir, "--format", "json", "--as-of", "2026-11-01"], &[], LIMIT);
+    let v: Value = serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", &out.stdout[..out.stdout.len().min(2000)], out.stderr));
+    (out.code, v)
+}
+
+/// The one finding of `code` in `file`, with its line and column.
+fn at(report: &Value, code: &str, file: &str) -> (u64, u64) {
+    let all: Vec<&Value> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == code && d["location"]["file"].as_str().is_some_and(|f| f.ends_with(file)))
+        .collect();
+    assert_eq!(all.len(), 1, "expected one {code} in {file}: {:#}", report["diagnostics"]);
+    let s = &all[0]["location"]["start"];
+    (s["line"].as_u64().unwrap(), s["column"].as_u64().unwrap())
+}
+
+/// The first finding in a file.
+fn first_in<'a>(report: &'a Value, file: &str) -> &'a Value {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["location"]["file"].as_str().is_some_and(|f| f.ends_with(file)))
+        .unwrap_or_else(|| panic!("no finding in {file}"))
+}
+
+/// The other files are still checked: a broken reference elsewhere is still found.
+fn with_other_error(repo: &Repo) {
+    repo.edit("exercises/2026-tabletop.kdl", "participants anna.schmidt", "participants anna.schmid");
+}
+
+fn assert_rest_checked(report: &Value) {
+    assert!(
+        report["diagnostics"].as_array().unwrap().iter().any(|d| d["code"] == "REF002"
+            && d["location"]["file"].as_str().unwrap().ends_with("exercises/2026-tabletop.kdl")),
+        "{:#}",
+        report["diagnostics"]
+    );
+}
+
+fn hostile(text: impl AsRef<[u8]>) -> (i32, Value) {
+    let repo = Repo::minimal();
+    with_other_error(&repo);
+    repo.write("plans/hostile.kdl", text);
+    let (code, report) = check_json(&repo);
+    assert_eq!(code, 1);
+    assert_rest_checked(&report);
+    (code, report)
+}
+
+#[test]
+fn a_line_comment_ends_at_every_kdl_newline() {
+    for nl in ["\r", "\r\n", "\n", "\u{85}", "\u{b}", "\u{c}", "\u{2028}", "\u{2029}"] {
+        let (_, report) = hostile(format!("// x{nl}{}", "a {".repeat(3000)));
+        // the 65th `{`, on the line after the comment
+        assert_eq!(at(&report, "KDL003", "plans/hostile.kdl"), (2, 3 * 64 + 3), "newline {nl:?}");
+    }
+}
+
+#[test]
+fn an_unterminated_multi_line_string_does_not_hide_the_nesting() {
+    let (_, report) = hostile(format!("a \"\"\"\n{}", "a {".repeat(3000)));
+    assert_eq!(at(&report, "KDL003", "plans/hostile.kdl"), (2, 3 * 64 + 3));
+    let (_, report) = hostile(format!("a ##\"\n{}", "a {".repeat(3000)));
+    assert_eq!(at(&report, "KDL003", "plans/hostile.kdl"), (2, 3 * 64 + 3));
+}
+
+#[test]
+fn ten_thousand_nested_comments() {
+    let (_, report) = hostile("/*".repeat(10_000));
+    assert_eq!(at(&report, "KDL003", "plans/hostile.kdl"), (1, 2 * 64 + 1));
+}
+
+#[test]
+fn runs_of_slashdashes_annotations_and_blocks() {
+    let cases: [(String, u64); 6] = [
+        ("/-".repeat(5000), 2 * 16 + 1),
+        ("/- ".repeat(5000) + "a", 3 * 16 + 1),
+        (format!("a {}", "(t)".repeat(100_000)), 2 + 3 * 16 + 1),
+        ("(t)".repeat(100_000), 3 * 16 + 1),
+        (format!("a{}", " {}".repeat(100_000)), 1 + 3 * 16 + 2),
+        (format!("a {}", "\\ ".repeat(100_000)), 2 + 2 * 16 + 1),
+    ];
+    for (text, column) in cases {
+        let (_, report) = hostile(&text);
+        assert_eq!(at(&report, "KDL004", "plans/hostile.kdl"), (1, column), "{}", &text[..20]);
+    }
+}
+
+#[test]
+fn long_erroneous_text_is_parsed_in_bounded_pieces() {
+    // error recovery of the reference parser recurses per error: these crashed it
+    for text in ["\"".repeat(1_000_000), format!("a {}", "=".repeat(1_000_000)), "}".repeat(1_000_000)] {
+        let (_, report) = hostile(&text);
+        assert_eq!(at(&report, "KDL004", "plans/hostile.kdl"), (1, 1));
+    }
+    // many lines with errors: every piece is parsed, the errors are found where they are
+    let (_, report) = hostile(format!("{}a {{\n", "}\n".repeat(40_000)));
+    let first = first_in(&report, "plans/hostile.kdl");
+    assert_eq!(first["code"], "KDL001");
+    assert_eq!(first["location"]["start"]["line"], 1);
+    // a comment with 100,000 `*` in a file with an error
+    let (_, report) = hostile(format!("a {{\n/*{}*/", "*a".repeat(100_000)));
+    assert!(first_in(&report, "plans/hostile.kdl")["code"].as_str().unwrap().starts_with("KDL"));
+}
+
+#[test]
+fn a_large_valid_file_left_to_the_reference_parser_is_parsed_in_pieces() {
+    // a multi-line string with an escape in its closing line is left to the reference parser; a
+    // 200 KB file holding one parses in pieces, with the positions of the whole
+    let repo = Repo::minimal();
+    let mut big = String::new();
+    for i in 0..2000 {
+        big.push_str(&format!("// {i}: {}\n", "x".repeat(80)));
+    }
+    big.push_str("contact x.y {\n    party dc\n    name \"\"\"\n      X \\\n      Y\n      \\   \"\"\"\n    mobile \"+49 1\"\n    deputy dc-duty\n    verified \"2026-10-01\"\n    undefined 1\n}\n");
+    repo.write("contacts/big.kdl", &big);
+    assert!(contingent::syntax::parser::parse(&big).is_none(), "the fast parser leaves this to the reference");
+    let (code, report) = check_json(&repo);
+    assert_eq!(code, 1);
+    assert_eq!(at(&report, "SCH001", "contacts/big.kdl"), (2010, 5));
+}
+
+#[test]
+fn lines_are_counted_as_kdl_counts_them() {
+    // a CR-only file, a stray CR, NEL, LS: every finding on its own line
+    for nl in ["\r", "\r\n", "\u{85}", "\u{2028}", "\u{c}"] {
+        let repo = Repo::minimal();
+        let text = repo.read("plans/payroll.kdl").replace('\n', nl).replace("title \"Payroll\"", "titel \"Payroll\"");
+        repo.write("plans/payroll.kdl", text);
+        let (_, report) = check_json(&repo);
+        assert_eq!(at(&report, "SCH001", "plans/payroll.kdl"), (2, 5), "newline {nl:?}");
+    }
+    let repo = Repo::minimal();
+    let text =
+        repo.read("plans/payroll.kdl").replacen("\n", "\r\n", 1).replace("title \"Payroll\"", "titel \"Payroll\"");
+    repo.write("plans/payroll.kdl", format!("\u{feff}// a stray\r// CR\n{text}"));
+    let (_, report) = check_json(&repo);
+    assert_eq!(at(&report, "SCH001", "plans/payroll.kdl"), (4, 5));
+}
+
+#[test]
+fn a_byte_order_mark_is_not_a_column() {
+    let repo = Repo::minimal();
+    let text = repo.read("plans/payroll.kdl").replacen("plan payroll", "plan payroll x=1", 1);
+    repo.write("plans/payroll.kdl", format!("\u{feff}{text}"));
+    let (_, report) = check_json(&repo);
+    assert_eq!(at(&report, "SCH001", "plans/payroll.kdl"), (1, 14));
+}

@@ -214,3 +214,49 @@ fn a_byte_order_mark_is_not_a_column() {
     let (_, report) = check_json(&repo);
     assert_eq!(at(&report, "SCH001", "plans/payroll.kdl"), (1, 14));
 }
+
+#[test]
+fn repeated_findings_on_one_line_are_summarised_and_snippets_are_bounded() {
+    let repo = Repo::minimal();
+    let props: Vec<String> = (0..10_000).map(|i| format!("u{i}=1")).collect();
+    repo.write("plans/hostile.kdl", format!("plan p {}\n", props.join(" ")));
+    let (_, report) = check_json(&repo);
+    let here: Vec<&Value> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "SCH001" && d["location"]["file"].as_str().unwrap().ends_with("hostile.kdl"))
+        .collect();
+    assert_eq!(here.len(), 6);
+    assert_eq!(here[5]["message"], "9995 more SCH001 findings on this line are not shown");
+    assert_eq!(here[5]["location"]["start"]["column"], 33);
+    let dir = repo.path().to_str().unwrap();
+    let out = run_bounded(&["check", dir, "--as-of", "2026-11-01"], &[], LIMIT);
+    assert_eq!(out.code, 1);
+    assert!(out.stdout.len() < 20_000, "{} bytes of output", out.stdout.len());
+    assert!(out.stdout.contains("1 | plan p u0=1 u1=1"), "{}", out.stdout);
+    assert!(out.stdout.lines().all(|l| l.chars().count() < 200));
+}
+
+#[test]
+fn findings_per_file_are_bounded_in_every_format() {
+    let repo = Repo::minimal();
+    let nodes: String = (0..100_000).map(|i| format!("n{i}\n")).collect();
+    repo.write("plans/hostile.kdl", nodes);
+    let (_, report) = check_json(&repo);
+    let here: Vec<&Value> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["location"]["file"].as_str().unwrap().ends_with("hostile.kdl"))
+        .collect();
+    assert_eq!(here.len(), 201);
+    assert_eq!(here[200]["message"], "99800 more findings in this file are not shown");
+    assert_eq!(here[200]["location"]["start"]["line"], 201);
+    let dir = repo.path().to_str().unwrap();
+    for format in ["sarif", "github", "human"] {
+        let out = run_bounded(&["check", dir, "--as-of", "2026-11-01", "--format", format], &[], LIMIT);
+        assert_eq!(out.code, 1);
+        assert!(out.stdout.len() < 400_000, "{format}: {} bytes", out.stdout.len());
+    }
+}

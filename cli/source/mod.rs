@@ -69,6 +69,11 @@ impl SourceFile {
         })
     }
 
+    /// The 1-based line of a byte offset (without counting columns).
+    pub fn line_of(&self, offset: u32) -> usize {
+        self.line_starts().partition_point(|&s| s <= offset)
+    }
+
     /// Where the text of a line starts: after the byte-order mark on the first line.
     fn content_start(&self, line: usize, start: usize) -> usize {
         if line == 0 && self.text.starts_with('\u{feff}') {

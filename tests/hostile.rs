@@ -260,3 +260,47 @@ fn findings_per_file_are_bounded_in_every_format() {
         assert!(out.stdout.len() < 400_000, "{format}: {} bytes", out.stdout.len());
     }
 }
+
+/// No raw control character (but newlines and tabs) and no bidirectional override in the text.
+fn assert_inert(text: &str) {
+    for c in text.chars() {
+        assert!(!contingent::escape::is_unsafe(c), "raw {:?} in output:\n{}", c, text);
+    }
+}
+
+#[test]
+fn repository_text_reaches_no_terminal_or_comment_raw() {
+    let repo = Repo::minimal();
+    repo.edit(
+        "contacts/dc.kdl",
+        "name \"Jan Peters\"",
+        "name \"Jan\\u{1b}[2A\\u{1b}[2K approved\\u{202e}sretep\\u{9b}\\r\"",
+    );
+    repo.edit("plans/payroll.kdl", "cause=technical", "cause=\"tech\\u{1b}]0;x\\u{7}\\u{2066}\"");
+    let dir = repo.path().to_str().unwrap();
+    for args in [
+        vec!["check", dir, "--as-of", "2026-11-01"],
+        vec!["check", dir, "--as-of", "2026-11-01", "--format", "github"],
+        vec!["contacts", dir, "--as-of", "2026-11-01"],
+        vec!["contacts", dir, "--as-of", "2026-11-01", "--format", "markdown"],
+    ] {
+        let out = run_bounded(&args, &[], LIMIT);
+        assert_inert(&out.stdout);
+        assert_inert(&out.stderr);
+    }
+    let out = run_bounded(&["contacts", dir, "--as-of", "2026-11-01"], &[], LIMIT);
+    assert!(out.stdout.contains("Jan\\u{1b}[2A\\u{1b}[2K approved\\u{202e}sretep\\u{9b}\\u{d}"), "{}", out.stdout);
+    let out = run_bounded(&["check", dir, "--as-of", "2026-11-01"], &[], LIMIT);
+    assert!(out.stdout.contains("\\u{1b}]0;x\\u{7}\\u{2066}"), "{}", out.stdout);
+    // JSON and SARIF keep the exact text, as JSON escapes
+    for format in ["json", "sarif"] {
+        let out = run_bounded(&["check", dir, "--as-of", "2026-11-01", "--format", format], &[], LIMIT);
+        assert_inert(&out.stdout);
+        assert!(out.stdout.contains("\\u2066"), "{format}");
+        let _: Value = serde_json::from_str(&out.stdout).unwrap();
+    }
+    let out = run_bounded(&["contacts", dir, "--as-of", "2026-11-01", "--format", "json"], &[], LIMIT);
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert!(v.to_string().contains("approved\u{202e}sretep") || out.stdout.contains("\\u202e"), "{}", out.stdout);
+    assert_inert(&out.stdout);
+}

@@ -53,7 +53,7 @@ pub fn markdown(header: &[&str], rows: &[Vec<String>]) -> String {
 }
 
 pub fn json(value: &serde_json::Value) -> String {
-    let mut s = serde_json::to_string_pretty(value).expect("serialises");
+    let mut s = crate::escape::json(&serde_json::to_string_pretty(value).expect("serialises")).into_owned();
     s.push('\n');
     s
 }

@@ -6,6 +6,7 @@ use anstyle::{AnsiColor, Style};
 
 use super::Report;
 use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::escape::terminal as esc;
 
 fn sev_style(s: Severity) -> Style {
     let color = match s {
@@ -32,7 +33,7 @@ pub fn render(report: &Report<'_>) -> String {
         for d in waived {
             let place = d.location.as_ref().map(|l| {
                 let p = report.position(l);
-                format!("{}:{}:{}: ", p.path, p.line, p.column)
+                format!("{}:{}:{}: ", esc(&p.path), p.line, p.column)
             });
             let w = d.waived.as_ref().expect("filtered");
             let _ = writeln!(
@@ -41,9 +42,9 @@ pub fn render(report: &Report<'_>) -> String {
                 place.unwrap_or_default(),
                 d.severity.as_str(),
                 d.rule.code,
-                d.message,
-                w.reason,
-                w.approved_by,
+                esc(&d.message),
+                esc(&w.reason),
+                esc(&w.approved_by),
                 w.expires
             );
         }
@@ -63,7 +64,7 @@ pub fn render(report: &Report<'_>) -> String {
 
 fn diagnostic(report: &Report<'_>, d: &Diagnostic, out: &mut String) {
     let s = sev_style(d.severity);
-    let _ = writeln!(out, "{s}{}[{}]{s:#}{BOLD}: {}{BOLD:#}", d.severity.as_str(), d.rule.code, d.message);
+    let _ = writeln!(out, "{s}{}[{}]{s:#}{BOLD}: {}{BOLD:#}", d.severity.as_str(), d.rule.code, esc(&d.message));
     let width = std::iter::once(d.location.as_ref())
         .chain(d.labels.iter().map(|l| Some(&l.location)))
         .flatten()
@@ -73,16 +74,16 @@ fn diagnostic(report: &Report<'_>, d: &Diagnostic, out: &mut String) {
     let pad = " ".repeat(width);
     if let Some(loc) = &d.location {
         let pos = report.position(loc);
-        let _ = writeln!(out, "{pad}{BLUE}-->{BLUE:#} {}:{}:{}", pos.path, pos.line, pos.column);
+        let _ = writeln!(out, "{pad}{BLUE}-->{BLUE:#} {}:{}:{}", esc(&pos.path), pos.line, pos.column);
         snippet(report, loc, d.label.as_deref(), '^', s, width, out);
     }
     for label in &d.labels {
         let pos = report.position(&label.location);
-        let _ = writeln!(out, "{pad}{BLUE}:::{BLUE:#} {}:{}:{}", pos.path, pos.line, pos.column);
+        let _ = writeln!(out, "{pad}{BLUE}:::{BLUE:#} {}:{}:{}", esc(&pos.path), pos.line, pos.column);
         snippet(report, &label.location, Some(&label.message), '-', BLUE, width, out);
     }
     if let Some(help) = &d.help {
-        let _ = writeln!(out, "{pad} {BLUE}={BLUE:#} {BOLD}help{BOLD:#}: {help}");
+        let _ = writeln!(out, "{pad} {BLUE}={BLUE:#} {BOLD}help{BOLD:#}: {}", esc(help));
     }
 }
 
@@ -108,7 +109,7 @@ fn snippet(
     let _ = writeln!(out, "{pad} {BLUE}|{BLUE:#}");
     let _ = writeln!(out, "{BLUE}{line:>width$} |{BLUE:#} {shown}");
     let marks: String = std::iter::repeat_n(mark, len).collect();
-    let label = label.map(|l| format!(" {l}")).unwrap_or_default();
+    let label = label.map(|l| format!(" {}", esc(l))).unwrap_or_default();
     let _ = writeln!(out, "{pad} {BLUE}|{BLUE:#} {}{style}{marks}{label}{style:#}", " ".repeat(mark_at));
 }
 
@@ -136,7 +137,11 @@ fn window(text: &str, col: usize, len: usize) -> (String, usize, usize) {
             rest = true;
             break;
         }
-        shown.push(if c == '\t' { ' ' } else { c });
+        shown.push(match c {
+            '\t' => ' ',
+            c if crate::escape::is_unsafe(c) => '\u{fffd}',
+            c => c,
+        });
         n += 1;
     }
     let len = len.min(n.saturating_sub(col - from)).clamp(1, MAX_MARKS);

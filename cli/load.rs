@@ -87,6 +87,17 @@ fn read_text(
             Err(None)
         }
         Read::NotFound => Err(None),
+        Read::Outside(target) => {
+            diags.push(
+                Diagnostic::new(
+                    &rules::FILE_SYMLINK_OUTSIDE,
+                    format!("{path} is a symbolic link to {target}, outside the repository; not followed"),
+                )
+                .in_file(file)
+                .help("copy the file into the repository, or remove the link"),
+            );
+            Err(None)
+        }
         Read::Failed(e) => {
             diags.push(Diagnostic::new(&rules::FILE_UNREADABLE, format!("cannot read {path}: {e}")).in_file(file));
             Err(None)
@@ -291,7 +302,7 @@ pub fn parallel<T: Sync, R: Send>(jobs: &[T], f: impl Fn(&T) -> R + Sync) -> Vec
 
 /// Files of the repository by path, each with the configured folder it belongs to and the kinds
 /// that folder holds; and the symbolic links that point outside (path, target).
-type Listing = (BTreeMap<String, (String, Vec<Kind>)>, Vec<(String, String)>);
+type Listing = (BTreeMap<String, (String, Vec<Kind>)>, Vec<(String, String)>, Vec<(String, String)>);
 
 fn list_files(source: &dyn Source, cfg: &Config) -> Listing {
     let p = &cfg.paths;
@@ -309,6 +320,7 @@ fn list_files(source: &dyn Source, cfg: &Config) -> Listing {
     // A file belongs to the deepest configured folder that contains it.
     let mut listed: BTreeMap<String, (String, Vec<Kind>)> = BTreeMap::new();
     let mut outside = Vec::new();
+    let mut skipped = Vec::new();
     for (dir, kinds) in &folders {
         for entry in source.list(dir) {
             match entry {
@@ -320,10 +332,11 @@ fn list_files(source: &dyn Source, cfg: &Config) -> Listing {
                     }
                 }
                 Listed::SymlinkOutside { path, target } => outside.push((path, target)),
+                Listed::Skipped { path, why } => skipped.push((path, why)),
             }
         }
     }
-    (listed, outside)
+    (listed, outside, skipped)
 }
 
 /// The baseline for benchmarks: reads the configuration, lists, reads and parses every file like
@@ -356,9 +369,19 @@ pub fn load(source: &dyn Source) -> Loaded {
     let cfg = config.as_ref().map(|c| &c.value).unwrap_or(&defaults);
     let limit = cfg.limits.max_file_size;
 
-    let (listed, mut outside) = list_files(source, cfg);
+    let (listed, mut outside, mut skipped) = list_files(source, cfg);
     outside.sort();
     outside.dedup();
+    skipped.sort();
+    skipped.dedup();
+    for (path, why) in skipped {
+        let file = files.add(path.clone(), String::new());
+        diagnostics.push(
+            Diagnostic::new(&rules::FILE_SKIPPED, format!("{path} is not checked: {why}"))
+                .in_file(file)
+                .help("a plan folder holds regular `.kdl` files and folders of them; replace or remove this entry"),
+        );
+    }
     for (path, target) in outside {
         let file = files.add(path.clone(), String::new());
         diagnostics.push(

@@ -304,3 +304,115 @@ fn repository_text_reaches_no_terminal_or_comment_raw() {
     assert!(v.to_string().contains("approved\u{202e}sretep") || out.stdout.contains("\\u202e"), "{}", out.stdout);
     assert_inert(&out.stdout);
 }
+
+/// The message of the one finding of `code`.
+fn message(report: &Value, code: &str, file: &str) -> String {
+    at(report, code, file);
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == code && d["location"]["file"].as_str().is_some_and(|f| f.ends_with(file)))
+        .unwrap()["message"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+fn mkfifo(path: &Path) {
+    let ok = Command::new("mkfifo").arg(path).status().unwrap().success();
+    assert!(ok, "mkfifo {}", path.display());
+}
+
+#[test]
+fn entries_that_cannot_be_checked_are_reported_and_nothing_hangs() {
+    use std::os::unix::ffi::OsStrExt;
+    let repo = Repo::minimal();
+    with_other_error(&repo);
+    mkfifo(&repo.path().join("plans/x.kdl"));
+    std::os::unix::fs::symlink("missing.kdl", repo.path().join("contacts/dangling.kdl")).unwrap();
+    std::os::unix::fs::symlink("loop-b.kdl", repo.path().join("contacts/loop-a.kdl")).unwrap();
+    std::os::unix::fs::symlink("loop-a.kdl", repo.path().join("contacts/loop-b.kdl")).unwrap();
+    let latin1 = std::ffi::OsStr::from_bytes(b"plans/m\xfcller.kdl");
+    std::fs::write(repo.path().join(latin1), "plan m { }\n").unwrap();
+    let (code, report) = check_json(&repo);
+    assert_eq!(code, 1);
+    assert_rest_checked(&report);
+    assert_eq!(
+        message(&report, "FILE006", "plans/x.kdl"),
+        "plans/x.kdl is not checked: it is a named pipe (FIFO), not a regular file"
+    );
+    assert_eq!(
+        message(&report, "FILE006", "contacts/dangling.kdl"),
+        "contacts/dangling.kdl is not checked: it is a symbolic link to missing.kdl, which does not exist"
+    );
+    assert!(message(&report, "FILE006", "contacts/loop-a.kdl").contains("in a loop of links"));
+    assert!(message(&report, "FILE006", "plans/m\u{fffd}ller.kdl").contains("not valid UTF-8"));
+}
+
+#[test]
+fn a_config_that_is_a_pipe_or_a_link_out_of_the_repository_is_not_read() {
+    let repo = Repo::minimal();
+    std::fs::remove_file(repo.path().join("contingent.kdl")).unwrap();
+    mkfifo(&repo.path().join("contingent.kdl"));
+    let (_, report) = check_json(&repo);
+    assert!(message(&report, "FILE001", "contingent.kdl").contains("named pipe"));
+
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::copy(fixture("minimal/contingent.kdl"), outside.path().join("contingent.kdl")).unwrap();
+    let repo = Repo::minimal();
+    std::fs::remove_file(repo.path().join("contingent.kdl")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("contingent.kdl"), repo.path().join("contingent.kdl")).unwrap();
+    let (code, report) = check_json(&repo);
+    assert_eq!(code, 1);
+    assert!(message(&report, "FILE004", "contingent.kdl").contains("outside the repository"));
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let home = dir.join(".home");
+    std::fs::create_dir_all(&home).unwrap();
+    let ok = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", &home)
+        .env("GIT_AUTHOR_NAME", "A")
+        .env("GIT_AUTHOR_EMAIL", "a@example.org")
+        .env("GIT_COMMITTER_NAME", "A")
+        .env("GIT_COMMITTER_EMAIL", "a@example.org")
+        .stdout(Stdio::null())
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "git {args:?}");
+}
+
+#[test]
+fn an_index_that_is_a_pipe_does_not_hang_and_a_corrupt_one_is_explained() {
+    let repo = Repo::minimal();
+    let dir = repo.path();
+    git(dir, &["init", "-q"]);
+    git(dir, &["add", "."]);
+    let fifo = dir.join("index-fifo");
+    mkfifo(&fifo);
+    let home = dir.join(".home");
+    let env = [
+        ("GIT_CONFIG_GLOBAL", "/dev/null"),
+        ("GIT_CONFIG_NOSYSTEM", "1"),
+        ("HOME", home.to_str().unwrap()),
+        ("GIT_INDEX_FILE", fifo.to_str().unwrap()),
+    ];
+    let out = run_bounded(&["check", dir.to_str().unwrap(), "--staged", "--as-of", "2026-11-01"], &env, LIMIT);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("is not a regular file"), "{}", out.stderr);
+
+    let index = dir.join(".git/index");
+    let mut bytes = std::fs::read(&index).unwrap();
+    let n = bytes.len();
+    bytes[n - 1] ^= 0xff;
+    std::fs::write(&index, bytes).unwrap();
+    let out = run_bounded(&["check", dir.to_str().unwrap(), "--staged", "--as-of", "2026-11-01"], &env[..3], LIMIT);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("the index file is damaged"), "{}", out.stderr);
+}

@@ -17,6 +17,9 @@ rules! {
     FILE_EMPTY = "FILE005" "empty-file" File Warning
         "a file holds no nodes"
         "## What it does\nWarns about a `.kdl` file in a plan folder that is empty or holds only comments.\n\n## Why\nAn empty file is usually a plan or contact list that was truncated by mistake.\n\n## Example\nDelete the file, or fill it.";
+    FILE_SKIPPED = "FILE006" "entry-not-checked" File Error
+        "an entry in a plan folder looks like a plan file but cannot be checked"
+        "## What it does\nReports an entry in a plan folder that cannot be checked: a `.kdl` name that is a named pipe, socket or device, a symbolic link whose target is missing or that is part of a loop of links, a name that is not valid UTF-8, or a folder that cannot be read.\n\n## Why\nSuch an entry was skipped silently before: its plans or contacts would be missing from the check without a word, and the findings that follow (references to missing contacts) would point elsewhere. A named pipe would even block a reader forever.\n\n## Example\n```text\nerror[FILE006]: contacts/bank.kdl is not checked: it is a symbolic link to ../shared/bank.kdl, which does not exist\n```\nReplace the entry with a regular file, or remove it.";
     KDL_SYNTAX = "KDL001" "kdl-syntax-error" Kdl Error
         "a file is not valid KDL v2"
         "## What it does\nReports KDL syntax errors at their position. The rest of the repository is still checked.\n\n## Why\nA file that does not parse cannot be checked at all.\n\n## Example\n```kdl\nlevel 1 within=15m     // a bare value cannot start with a digit\n```\n```kdl\nlevel 1 within=\"15m\"   // dates and durations are strings\n```";

@@ -11,7 +11,16 @@ use crate::diagnostic::FileId;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Listed {
     File(String),
-    SymlinkOutside { path: String, target: String },
+    SymlinkOutside {
+        path: String,
+        target: String,
+    },
+    /// An entry that looks like a plan file or folder but cannot be checked, and why (a named
+    /// pipe, a dangling link, a link loop, a name that is not UTF-8, a folder that cannot be read).
+    Skipped {
+        path: String,
+        why: String,
+    },
 }
 
 /// The outcome of reading one file.
@@ -21,6 +30,8 @@ pub enum Read {
     TooLarge(u64),
     NotFound,
     Failed(String),
+    /// A symbolic link that leads outside the repository (its target); not followed.
+    Outside(String),
 }
 
 pub trait Source: Sync {

@@ -416,3 +416,24 @@ fn an_index_that_is_a_pipe_does_not_hang_and_a_corrupt_one_is_explained() {
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("the index file is damaged"), "{}", out.stderr);
 }
+
+#[test]
+fn paths_outside_the_repository_or_empty_are_reported() {
+    let repo = Repo::minimal();
+    repo.edit("contingent.kdl", "name ", "paths signoffs=\"/etc\" contacts=\"..\" exercises=\"exercise\"\nname ");
+    let (code, report) = check_json(&repo);
+    assert_eq!(code, 1);
+    let outside: Vec<&Value> =
+        report["diagnostics"].as_array().unwrap().iter().filter(|d| d["code"] == "CFG006").collect();
+    assert_eq!(outside.len(), 2, "{:#}", report["diagnostics"]);
+    assert_eq!(
+        outside[0]["message"],
+        "`paths signoffs=\"/etc\"` names a folder outside the repository; it is not read"
+    );
+    assert_eq!(outside[0]["location"]["start"]["line"], 1);
+    assert_eq!(outside[0]["location"]["start"]["column"], 7);
+    assert_eq!(outside[1]["message"], "`paths contacts=\"..\"` names a folder outside the repository; it is not read");
+    let d = the(&report, "CFG007");
+    assert_eq!(d["severity"], "warning");
+    assert!(!report["diagnostics"].as_array().unwrap().iter().any(|d| d["code"] == "FILE004"));
+}

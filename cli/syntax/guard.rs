@@ -114,17 +114,21 @@ fn block_comment_end(b: &[u8], mut i: usize) -> Result<usize, usize> {
     Ok(i)
 }
 
-/// Skips a string at `i` (a `"`, or the `#`s of a raw string). Returns the offset after it; for
-/// an unterminated string, the offset after its opening quote(s), so the rest is scanned as if the
-/// string were not there (which is how the reference parser's error recovery goes on).
+/// Skips a string at `i` (a `"`, or the `#`s of a raw string). Returns the offset after it. A
+/// single-line string ends at the line's end at the latest. An unterminated multi-line string
+/// returns the offset after its opening quotes, so the rest is scanned as if it were not there
+/// (as the reference parser's error recovery goes on); `dead` remembers the hash counts whose
+/// multi-line closing was not found to the end, so no opening is searched twice (linear time).
 #[inline]
-fn string_end(b: &[u8], i: usize) -> usize {
+fn string_end(b: &[u8], i: usize, dead: &mut Vec<usize>) -> usize {
     let hashes = b[i..].iter().take_while(|&&c| c == b'#').count();
     let q = i + hashes;
-    debug_assert_eq!(b.get(q), Some(&b'"'));
     let multi = b[q..].starts_with(b"\"\"\"");
     let quote: &[u8] = if multi { b"\"\"\"" } else { b"\"" };
     let open = q + quote.len();
+    if multi && dead.contains(&hashes) {
+        return open;
+    }
     let mut j = open;
     while j < b.len() {
         let c = b[j];
@@ -139,21 +143,27 @@ fn string_end(b: &[u8], i: usize) -> usize {
             return j + quote.len() + hashes;
         }
         if !multi && newline_len(b, j) > 0 {
-            return open;
+            return j;
         }
         j += 1;
     }
-    open
+    if multi {
+        dead.push(hashes);
+        open
+    } else {
+        b.len()
+    }
 }
 
-fn starts_string(b: &[u8], i: usize) -> bool {
+/// The number of `#` at `i` and whether a quote follows them (a string starts here).
+#[inline]
+fn string_start(b: &[u8], i: usize) -> (usize, bool) {
     match b[i] {
-        b'"' => true,
-        b'#' => {
+        b'"' => (0, true),
+        _ => {
             let h = b[i..].iter().take_while(|&&c| c == b'#').count();
-            b.get(i + h) == Some(&b'"')
+            (h, b.get(i + h) == Some(&b'"'))
         }
-        _ => false,
     }
 }
 
@@ -162,10 +172,14 @@ fn starts_string(b: &[u8], i: usize) -> bool {
 pub fn too_deep(src: &str) -> Option<Refusal> {
     let b = src.as_bytes();
     let mut depth = 0usize;
+    let mut dead = Vec::new();
     let mut i = 0;
     while i < b.len() {
         match b[i] {
-            b'"' | b'#' if starts_string(b, i) => i = string_end(b, i),
+            b'"' | b'#' => match string_start(b, i) {
+                (_, true) => i = string_end(b, i, &mut dead),
+                (h, false) => i += h,
+            },
             b'/' if b.get(i + 1) == Some(&b'/') => i = line_comment_end(b, i + 2),
             b'/' if b.get(i + 1) == Some(&b'*') => match block_comment_end(b, i) {
                 Ok(end) => i = end,
@@ -209,6 +223,7 @@ pub fn scan(src: &str) -> Result<Vec<usize>, Refusal> {
     let mut prev = Prev::Other;
     let mut run = (Construct::Slashdash, 0usize, 0usize); // what, count, start
     let mut boundaries = Vec::new();
+    let mut dead = Vec::new();
     let mut i = 0;
     let mut count = |what: Construct, at: usize, continues: bool| -> Result<(), Refusal> {
         if continues && run.0 == what {
@@ -225,8 +240,11 @@ pub fn scan(src: &str) -> Result<Vec<usize>, Refusal> {
         let c = b[i];
         match c {
             b' ' | b'\t' => i += 1,
-            b'"' | b'#' if starts_string(b, i) => {
-                i = string_end(b, i);
+            b'"' | b'#' => {
+                match string_start(b, i) {
+                    (_, true) => i = string_end(b, i, &mut dead),
+                    (h, false) => i += h,
+                }
                 prev = Prev::Other;
             }
             b'/' if b.get(i + 1) == Some(&b'/') => i = line_comment_end(b, i + 2),

@@ -151,7 +151,9 @@ struct RefError {
 fn reference(src: &str, boundaries: &[usize]) -> Result<Vec<Node>, Vec<RefError>> {
     let pieces =
         if src.len() <= guard::MAX_PIECE { vec![(0, src.len(), true)] } else { guard::pieces(src.len(), boundaries) };
-    let work = || {
+    let owned = src.to_string();
+    let work = move || {
+        let src = owned.as_str();
         let mut nodes = Vec::new();
         let mut errors = Vec::new();
         for (start, end, small) in pieces {
@@ -200,35 +202,69 @@ fn reference(src: &str, boundaries: &[usize]) -> Result<Vec<Node>, Vec<RefError>
             Err(errors)
         }
     };
-    on_large_stack(work).unwrap_or_else(|| {
-        Err(vec![RefError {
+    let timed_out = || {
+        RefError {
+        rule: &rules::KDL_RUN,
+        span: Span::new(0, src.chars().next().map_or(0, char::len_utf8)),
+        message: Some(format!(
+            "this file is not valid KDL, and its errors were not located within {} s",
+            REFERENCE_TIME.as_secs()
+        )),
+        label: None,
+        help: Some("the file is probably generated or corrupt: look for unusual repetitions (type annotations, `=`, quotes, `#`), or restore it from version control".into()),
+    }
+    };
+    match on_large_stack(work) {
+        Outcome::Done(r) => r,
+        Outcome::TimedOut => Err(vec![timed_out()]),
+        Outcome::Panicked => Err(vec![RefError {
             rule: &rules::KDL_SYNTAX,
             span: Span::new(0, 0),
             message: Some("the KDL parser failed on this file".into()),
             label: None,
             help: Some("please report this file as a bug in contingent".into()),
-        }])
-    })
+        }]),
+    }
 }
 
-/// Runs `f` on a thread with [`REFERENCE_STACK`] bytes of stack (on this thread if none can be
-/// started). `None` if `f` panicked.
-fn on_large_stack<R: Send>(f: impl FnOnce() -> R + Send) -> Option<R> {
-    let job = std::sync::Mutex::new(Some(f));
-    let run = || {
-        let f = job.lock().ok()?.take()?;
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).ok()
-    };
-    std::thread::scope(|scope| {
-        match std::thread::Builder::new()
-            .name("kdl-reference".into())
-            .stack_size(REFERENCE_STACK)
-            .spawn_scoped(scope, run)
-        {
-            Ok(handle) => handle.join().ok().flatten(),
-            Err(_) => run(),
+/// How long the reference parser may search one file for its errors. Its error recovery is
+/// superlinear on some crafted text (seconds for 32 KiB); a well-formed or ordinarily broken file
+/// takes milliseconds.
+const REFERENCE_TIME: std::time::Duration = std::time::Duration::from_secs(if cfg!(debug_assertions) { 5 } else { 2 });
+
+/// Reference parses given up on and still running; past a few, no more are started.
+static ABANDONED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+enum Outcome<R> {
+    Done(R),
+    Panicked,
+    TimedOut,
+}
+
+/// Runs `f` on a thread with [`REFERENCE_STACK`] bytes of stack, waiting at most
+/// [`REFERENCE_TIME`] for it (a thread given up on ends with the process).
+fn on_large_stack<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> Outcome<R> {
+    use std::sync::atomic::Ordering;
+    if ABANDONED.load(Ordering::Relaxed) >= 4 {
+        return Outcome::TimedOut;
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    let spawned =
+        std::thread::Builder::new().name("kdl-reference".into()).stack_size(REFERENCE_STACK).spawn(move || {
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+            let _ = tx.send(r.ok());
+        });
+    if spawned.is_err() {
+        return Outcome::Panicked;
+    }
+    match rx.recv_timeout(REFERENCE_TIME) {
+        Ok(Some(r)) => Outcome::Done(r),
+        Ok(None) | Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Outcome::Panicked,
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+            ABANDONED.fetch_add(1, Ordering::Relaxed);
+            Outcome::TimedOut
         }
-    })
+    }
 }
 
 fn clamp(span: Span, src: &str) -> Span {

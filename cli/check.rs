@@ -66,6 +66,100 @@ pub fn check(source: &dyn Source, ctx: &Context) -> Checked {
         let key = |d: &Diagnostic| d.location.map(|l| (files.get(l.file).path.clone(), l.span.start, l.span.end));
         key(a).cmp(&key(b)).then_with(|| a.rule.code.cmp(b.rule.code)).then_with(|| a.message.cmp(&b.message))
     });
-    loaded.diagnostics = diags;
+    loaded.diagnostics = bound(files, diags);
     Checked { loaded }
+}
+
+/// Findings of one code on one line shown before the rest are summarised in one finding.
+pub const MAX_SAME_LINE: usize = 5;
+/// Findings shown per file; the rest are summarised in one finding. With the size limit on
+/// files, this keeps every output format's memory and size proportional to the repository.
+pub const MAX_PER_FILE: usize = 200;
+
+/// Applies [`MAX_SAME_LINE`] and [`MAX_PER_FILE`] to sorted diagnostics (waived findings are
+/// kept: they are listed as waived).
+fn bound(files: &crate::source::Files, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    if diags.len() <= MAX_SAME_LINE {
+        return diags;
+    }
+    let mut out: Vec<Diagnostic> = Vec::with_capacity(diags.len().min(4096));
+    // (file, line, code) of the current group, how many of it were kept, how many dropped
+    let mut group: Option<(crate::diagnostic::FileId, usize, &'static str)> = None;
+    let mut in_group = 0usize;
+    let mut dropped_in_group: Option<(Diagnostic, usize)> = None;
+    let mut file: Option<crate::diagnostic::FileId> = None;
+    let mut in_file = 0usize;
+    let mut dropped_in_file: Option<(Diagnostic, usize)> = None;
+    let flush_group = |out: &mut Vec<Diagnostic>, dropped: &mut Option<(Diagnostic, usize)>| {
+        if let Some((first, n)) = dropped.take() {
+            let code = first.rule.code;
+            let message =
+                format!("{n} more {code} finding{} on this line are not shown", if n == 1 { "" } else { "s" });
+            let mut d = Diagnostic {
+                message,
+                label: Some("and more like this".into()),
+                labels: Vec::new(),
+                subject: None,
+                ..first
+            };
+            d.help = Some(format!(
+                "at most {MAX_SAME_LINE} findings of one code are shown per line; fix the ones shown and check again"
+            ));
+            out.push(d);
+        }
+    };
+    let flush_file = |out: &mut Vec<Diagnostic>, dropped: &mut Option<(Diagnostic, usize)>| {
+        if let Some((first, n)) = dropped.take() {
+            let message = format!("{n} more finding{} in this file are not shown", if n == 1 { "" } else { "s" });
+            let mut d = Diagnostic {
+                message,
+                label: Some("the first one not shown".into()),
+                labels: Vec::new(),
+                subject: None,
+                ..first
+            };
+            d.help =
+                Some(format!("at most {MAX_PER_FILE} findings are shown per file; fix the ones shown and check again"));
+            out.push(d);
+        }
+    };
+    for d in diags {
+        let Some(loc) = d.location.filter(|_| d.waived.is_none()) else {
+            out.push(d);
+            continue;
+        };
+        if file != Some(loc.file) {
+            flush_group(&mut out, &mut dropped_in_group);
+            flush_file(&mut out, &mut dropped_in_file);
+            file = Some(loc.file);
+            in_file = 0;
+            group = None;
+        }
+        let key = (loc.file, files.get(loc.file).line_of(loc.span.start), d.rule.code);
+        if group != Some(key) {
+            flush_group(&mut out, &mut dropped_in_group);
+            group = Some(key);
+            in_group = 0;
+        }
+        in_group += 1;
+        if in_group > MAX_SAME_LINE {
+            match &mut dropped_in_group {
+                Some((_, n)) => *n += 1,
+                None => dropped_in_group = Some((d, 1)),
+            }
+            continue;
+        }
+        in_file += 1;
+        if in_file > MAX_PER_FILE {
+            match &mut dropped_in_file {
+                Some((_, n)) => *n += 1,
+                None => dropped_in_file = Some((d, 1)),
+            }
+            continue;
+        }
+        out.push(d);
+    }
+    flush_group(&mut out, &mut dropped_in_group);
+    flush_file(&mut out, &mut dropped_in_file);
+    out
 }

@@ -11,6 +11,7 @@ pub mod clock;
 pub mod commands;
 pub mod diagnostic;
 pub mod due;
+pub mod escape;
 pub mod format;
 pub mod history;
 pub mod load;

@@ -87,6 +87,17 @@ fn read_text(
             Err(None)
         }
         Read::NotFound => Err(None),
+        Read::Outside(target) => {
+            diags.push(
+                Diagnostic::new(
+                    &rules::FILE_SYMLINK_OUTSIDE,
+                    format!("{path} is a symbolic link to {target}, outside the repository; not followed"),
+                )
+                .in_file(file)
+                .help("copy the file into the repository, or remove the link"),
+            );
+            Err(None)
+        }
         Read::Failed(e) => {
             diags.push(Diagnostic::new(&rules::FILE_UNREADABLE, format!("cannot read {path}: {e}")).in_file(file));
             Err(None)
@@ -262,6 +273,66 @@ fn check_parties(config: &Located<Config>, diags: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Whether a configured folder names a place outside the repository (absolute, or above it).
+fn outside_repository(dir: &str) -> bool {
+    if dir.starts_with('/') || dir.starts_with('\\') {
+        return true;
+    }
+    let mut depth = 0i32;
+    for part in dir.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                depth -= 1;
+                if depth < 0 {
+                    return true;
+                }
+            }
+            _ => depth += 1,
+        }
+    }
+    false
+}
+
+/// Reports `paths` folders outside the repository (not read) and configured folders that hold
+/// no `.kdl` file (or do not exist).
+fn check_paths(source: &dyn Source, files: &Files, config: &Located<Config>, diags: &mut Vec<Diagnostic>) {
+    let p = &config.paths;
+    let defaults = crate::model::Paths::default();
+    let text = &files.get(config.file).text;
+    for ((name, dir), default) in ["contacts", "inventory", "contracts", "plans", "exercises", "signoffs"]
+        .into_iter()
+        .zip(p.all())
+        .zip(defaults.all())
+    {
+        let key = format!("{name}=");
+        let span = text.find(&key).map_or(Span::default(), |at| Span::new(at, at + key.len() + dir.len() + 2));
+        if outside_repository(dir) {
+            diags.push(
+                Diagnostic::new(
+                    &rules::CFG_PATHS_OUTSIDE,
+                    format!("`paths {name}=\"{dir}\"` names a folder outside the repository; it is not read"),
+                )
+                .at(config.file, span)
+                .label("outside the repository")
+                .help(format!(
+                    "name a folder inside the repository, relative to contingent.kdl (the default is \"{default}\")"
+                )),
+            );
+        } else if dir != default && source.list(dir).is_empty() {
+            diags.push(
+                Diagnostic::new(
+                    &rules::CFG_PATHS_EMPTY,
+                    format!("`paths {name}=\"{dir}\"`: the folder does not exist or holds no .kdl file"),
+                )
+                .at(config.file, span)
+                .label("no files here")
+                .help("correct the folder name, or add the files; until then, nothing of this kind is checked"),
+            );
+        }
+    }
+}
+
 /// Runs `f` on every job on all cores; results come back in job order.
 pub fn parallel<T: Sync, R: Send>(jobs: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let next = AtomicUsize::new(0);
@@ -291,7 +362,7 @@ pub fn parallel<T: Sync, R: Send>(jobs: &[T], f: impl Fn(&T) -> R + Sync) -> Vec
 
 /// Files of the repository by path, each with the configured folder it belongs to and the kinds
 /// that folder holds; and the symbolic links that point outside (path, target).
-type Listing = (BTreeMap<String, (String, Vec<Kind>)>, Vec<(String, String)>);
+type Listing = (BTreeMap<String, (String, Vec<Kind>)>, Vec<(String, String)>, Vec<(String, String)>);
 
 fn list_files(source: &dyn Source, cfg: &Config) -> Listing {
     let p = &cfg.paths;
@@ -304,11 +375,15 @@ fn list_files(source: &dyn Source, cfg: &Config) -> Listing {
         (&p.exercises, &[Kind::Exercise]),
         (&p.signoffs, &[Kind::Signoff]),
     ] {
+        if outside_repository(dir) {
+            continue; // reported by `check_paths`
+        }
         folders.entry(normalise_dir(dir)).or_default().extend_from_slice(kinds);
     }
     // A file belongs to the deepest configured folder that contains it.
     let mut listed: BTreeMap<String, (String, Vec<Kind>)> = BTreeMap::new();
     let mut outside = Vec::new();
+    let mut skipped = Vec::new();
     for (dir, kinds) in &folders {
         for entry in source.list(dir) {
             match entry {
@@ -320,10 +395,11 @@ fn list_files(source: &dyn Source, cfg: &Config) -> Listing {
                     }
                 }
                 Listed::SymlinkOutside { path, target } => outside.push((path, target)),
+                Listed::Skipped { path, why } => skipped.push((path, why)),
             }
         }
     }
-    (listed, outside)
+    (listed, outside, skipped)
 }
 
 /// The baseline for benchmarks: reads the configuration, lists, reads and parses every file like
@@ -351,14 +427,25 @@ pub fn load(source: &dyn Source) -> Loaded {
     let config = load_config(source, &mut files, &mut diagnostics);
     if let Some(c) = &config {
         check_parties(c, &mut diagnostics);
+        check_paths(source, &files, c, &mut diagnostics);
     }
     let defaults = Config::default();
     let cfg = config.as_ref().map(|c| &c.value).unwrap_or(&defaults);
     let limit = cfg.limits.max_file_size;
 
-    let (listed, mut outside) = list_files(source, cfg);
+    let (listed, mut outside, mut skipped) = list_files(source, cfg);
     outside.sort();
     outside.dedup();
+    skipped.sort();
+    skipped.dedup();
+    for (path, why) in skipped {
+        let file = files.add(path.clone(), String::new());
+        diagnostics.push(
+            Diagnostic::new(&rules::FILE_SKIPPED, format!("{path} is not checked: {why}"))
+                .in_file(file)
+                .help("a plan folder holds regular `.kdl` files and folders of them; replace or remove this entry"),
+        );
+    }
     for (path, target) in outside {
         let file = files.add(path.clone(), String::new());
         diagnostics.push(

@@ -368,7 +368,11 @@ fn due_items(repo: &Repo, as_of: &str, within: &str) -> Vec<(String, String, Str
 fn due_lists_a_restore_test_once_and_every_other_exercise() {
     let repo = Repo::minimal();
     // A restore test both as an exercise and in the backup regulation: one item, the backup's.
-    repo.edit("plans/payroll.kdl", "    exercise tabletop", "    exercise restore-test every=\"6mo\"\n    exercise tabletop");
+    repo.edit(
+        "plans/payroll.kdl",
+        "    exercise tabletop",
+        "    exercise restore-test every=\"6mo\"\n    exercise tabletop",
+    );
     let items = due_items(&repo, "2026-11-01", "1y");
     let exercises: Vec<(&str, &str)> = items
         .iter()
@@ -395,7 +399,10 @@ fn due_lists_plan_reviews_and_revisions_not_yet_in_effect() {
     assert!(kinds(&due_items(&repo, "2026-11-01", "1y"), "plan-review").is_empty());
     // Revision 2 takes effect on 2026-01-01: listed the day before, with the responsible contacts
     // of the plans pinning that contract; not on the day itself, when it is in effect.
-    assert_eq!(kinds(&due_items(&repo, "2025-12-31", "30d"), "contract-revision"), [("2026-01-01".into(), owners.clone())]);
+    assert_eq!(
+        kinds(&due_items(&repo, "2025-12-31", "30d"), "contract-revision"),
+        [("2026-01-01".into(), owners.clone())]
+    );
     assert!(kinds(&due_items(&repo, "2026-01-01", "30d"), "contract-revision").is_empty());
     // Pinned to revision 1 while 2 is in effect: the review ends 60 days after 2026-01-01.
     repo.edit("plans/payroll.kdl", "contract msa revision=2", "contract msa revision=1");

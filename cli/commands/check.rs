@@ -23,7 +23,7 @@ pub fn find_root(start: &Path) -> Result<PathBuf, String> {
     }
     let absolute = dir.canonicalize().map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
     for candidate in absolute.ancestors() {
-        if candidate.join(CONFIG_FILE).is_file() {
+        if candidate.join(CONFIG_FILE).symlink_metadata().is_ok_and(|m| !m.is_dir()) {
             return Ok(candidate.to_path_buf());
         }
     }

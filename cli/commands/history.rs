@@ -49,7 +49,7 @@ pub fn run(args: &HistoryArgs) -> Result<u8, String> {
 }
 
 fn json_text(v: &Value) -> String {
-    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
+    let mut s = crate::escape::json(&serde_json::to_string_pretty(v).unwrap_or_default()).into_owned();
     s.push('\n');
     s
 }

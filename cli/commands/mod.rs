@@ -17,6 +17,7 @@ use crate::cli::{Cli, Command};
 
 /// Writes to stdout; a closed pipe (`contingent check | head`) is not an error.
 pub fn print(text: &str) -> Result<(), String> {
+    let text = crate::escape::terminal(text);
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("cannot write output: {e}")),
@@ -27,6 +28,7 @@ pub fn print(text: &str) -> Result<(), String> {
 /// Writes text with ANSI styles to stdout, stripping them unless stdout is a terminal that
 /// wants colour (NO_COLOR and CLICOLOR_FORCE are respected).
 pub fn print_styled(text: &str) -> Result<(), String> {
+    let text = crate::escape::terminal_styled(text);
     let mut out = anstream::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("cannot write output: {e}")),

@@ -80,7 +80,7 @@ pub fn is_github_login(s: &str) -> bool {
 }
 
 pub fn json(value: &serde_json::Value) -> String {
-    let mut s = serde_json::to_string_pretty(value).expect("serialises");
+    let mut s = crate::escape::json(&serde_json::to_string_pretty(value).expect("serialises")).into_owned();
     s.push('\n');
     s
 }

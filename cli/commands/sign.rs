@@ -369,6 +369,7 @@ fn verify_new_record(root: &Path, rel: &str, text: &str, date: Date, statement: 
         match l {
             crate::source::Listed::File(p) => p,
             crate::source::Listed::SymlinkOutside { path, .. } => path,
+            crate::source::Listed::Skipped { path, .. } => path,
         }
     }
     let inner = WorkTree::new(root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;

@@ -7,7 +7,8 @@ use crate::diagnostic::Severity;
 
 /// Escapes the message part of a workflow command.
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    let s = s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    crate::escape::markup(&s).into_owned()
 }
 
 /// Escapes a property value of a workflow command.
@@ -47,7 +48,7 @@ pub fn render(report: &Report<'_>) -> String {
 }
 
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ").replace('@', "@\u{200b}")
+    crate::escape::markup(s).replace('|', "\\|").replace('\n', " ").replace('@', "@\u{200b}")
 }
 
 /// The job summary: every finding, since GitHub shows only a few annotations per step.

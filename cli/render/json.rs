@@ -131,7 +131,7 @@ pub fn render(report: &Report<'_>) -> String {
             })
             .collect(),
     };
-    let mut s = serde_json::to_string_pretty(&out).expect("the output serialises");
+    let mut s = crate::escape::json(&serde_json::to_string_pretty(&out).expect("the output serialises")).into_owned();
     s.push('\n');
     s
 }

@@ -103,7 +103,7 @@ pub fn render(report: &Report<'_>) -> String {
             "results": results,
         }]
     });
-    let mut s = serde_json::to_string_pretty(&doc).expect("SARIF serialises");
+    let mut s = crate::escape::json(&serde_json::to_string_pretty(&doc).expect("SARIF serialises")).into_owned();
     s.push('\n');
     s
 }

@@ -17,6 +17,9 @@ rules! {
     FILE_EMPTY = "FILE005" "empty-file" File Warning
         "a file holds no nodes"
         "## What it does\nWarns about a `.kdl` file in a plan folder that is empty or holds only comments.\n\n## Why\nAn empty file is usually a plan or contact list that was truncated by mistake.\n\n## Example\nDelete the file, or fill it.";
+    FILE_SKIPPED = "FILE006" "entry-not-checked" File Error
+        "an entry in a plan folder looks like a plan file but cannot be checked"
+        "## What it does\nReports an entry in a plan folder that cannot be checked: a `.kdl` name that is a named pipe, socket or device, a symbolic link whose target is missing or that is part of a loop of links, a name that is not valid UTF-8, or a folder that cannot be read.\n\n## Why\nSuch an entry was skipped silently before: its plans or contacts would be missing from the check without a word, and the findings that follow (references to missing contacts) would point elsewhere. A named pipe would even block a reader forever.\n\n## Example\n```text\nerror[FILE006]: contacts/bank.kdl is not checked: it is a symbolic link to ../shared/bank.kdl, which does not exist\n```\nReplace the entry with a regular file, or remove it.";
     KDL_SYNTAX = "KDL001" "kdl-syntax-error" Kdl Error
         "a file is not valid KDL v2"
         "## What it does\nReports KDL syntax errors at their position. The rest of the repository is still checked.\n\n## Why\nA file that does not parse cannot be checked at all.\n\n## Example\n```kdl\nlevel 1 within=15m     // a bare value cannot start with a digit\n```\n```kdl\nlevel 1 within=\"15m\"   // dates and durations are strings\n```";
@@ -26,6 +29,9 @@ rules! {
     KDL_TOO_DEEP = "KDL003" "nesting-too-deep" Kdl Error
         "child blocks are nested deeper than any file needs"
         "## What it does\nReports a file whose `{ }` blocks nest deeper than 64 levels, without parsing it further.\n\n## Why\nNo valid file nests more than a few levels; a deeper file is generated or corrupt, and parsing it could exhaust the stack.\n\n## Example\n`a { a { a { ... } } }` thousands of levels deep fails.";
+    KDL_RUN = "KDL004" "unrecoverable-syntax" Kdl Error
+        "a file that is not valid KDL holds constructs its errors cannot be located in"
+        "## What it does\nReports, in a file that is not valid KDL, a run of more than 16 slashdashes (`/-`), type annotations (`(t)`), child blocks of one node (`{ } { }`) or line continuations (`\\`) in a row, or a top-level node longer than 32 KiB, instead of searching it for the exact error. The rest of the repository is still checked.\n\n## Why\nThe error-reporting KDL parser recurses on such runs: thousands of them, a few kilobytes of text, would exhaust its stack or take minutes. No valid file needs more than one of these in a row, so such a file is generated or corrupt.\n\n## Example\n```kdl\nplan payroll (t)(t)(t)(t)(t)(t)(t)(t)(t)(t)(t)(t)(t)(t)(t)(t)(t)\"x\"\n```\nRemove the repetition.";
     SCH_UNKNOWN = "SCH001" "unknown-node" Schema Error
         "a node or property name is not part of the format"
         "## What it does\nReports a node or property that the format does not know at that place, and lists the names allowed there.\n\n## Why\nA misspelt name (`forbiden`) would otherwise be ignored, and the plan would silently lack what the author wrote.\n\n## Example\n```kdl\nplan payroll { forbiden \"Reboot the batch server\" }\n```\n```kdl\nplan payroll { forbidden \"Reboot the batch server\" }\n```";
@@ -68,4 +74,10 @@ rules! {
     CFG_PARTIES = "CFG001" "missing-party-role" Config Error
         "the configuration does not name exactly one client and one provider"
         "## What it does\nChecks that `contingent.kdl` names exactly one party with `role=client` and exactly one with `role=provider` (any number of sub-providers and carriers may follow).\n\n## Why\nM 6.83 divides emergency preparedness between the client and the outsourcing service provider; every responsibility and sign-off check needs to know which party is which.\n\n## Example\n```kdl\nparty bank role=client name=\"Hanseatische Privatbank AG\"\nparty rzn role=provider name=\"Rechenzentrum Nord GmbH\"\n```";
+    CFG_PATHS_OUTSIDE = "CFG006" "paths-outside-repository" Config Error
+        "a `paths` folder lies outside the repository"
+        "## What it does\nReports a folder in `paths` in `contingent.kdl` that is absolute or leads above the repository (`signoffs=\"/etc\"`, `contacts=\"..\"`). The folder is not read.\n\n## Why\nA check must judge what is in the repository. A folder outside it would be read from whatever the machine holds there, or silently yield nothing (no sign-offs, no contacts).\n\n## Example\n```kdl\npaths signoffs=\"/etc\"\n```\n```kdl\npaths signoffs=\"approvals\"\n```";
+    CFG_PATHS_EMPTY = "CFG007" "paths-folder-empty" Config Warning
+        "a configured `paths` folder does not exist or holds no plan files"
+        "## What it does\nWarns about a folder set in `paths` in `contingent.kdl` (other than its default) that does not exist or holds no `.kdl` file.\n\n## Why\nA misspelt folder name silently checks nothing of that kind: no contacts, no sign-offs.\n\n## Example\n```kdl\npaths contacts=\"contcts\"\n```";
 }

@@ -222,8 +222,24 @@ impl Repo {
                 self.location().display()
             ));
         }
+        let index_path = self.repo.index_path();
+        // a named pipe or device would block the read forever
+        if let Ok(m) = std::fs::metadata(&index_path) {
+            if !m.is_file() {
+                return Err(format!(
+                    "cannot read the Git index {}: it is not a regular file; check GIT_INDEX_FILE",
+                    index_path.display()
+                ));
+            }
+        }
         let index = self.repo.index_or_empty().map_err(|e| {
-            format!("cannot read the Git index {}: {}", self.repo.index_path().display(), error_text(e))
+            let text = error_text(e);
+            let meaning = if text.contains("checksum") {
+                ": the index file is damaged (its content does not match its checksum); `git status` shows whether Git can read it, and `rm .git/index && git reset` rebuilds it from HEAD (staged changes are lost)"
+            } else {
+                ""
+            };
+            format!("cannot read the Git index {}: {text}{meaning}", index_path.display())
         })?;
         let state: &gix::index::State = &index;
         let found = |path: &str| -> bool {

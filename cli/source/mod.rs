@@ -11,7 +11,16 @@ use crate::diagnostic::FileId;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Listed {
     File(String),
-    SymlinkOutside { path: String, target: String },
+    SymlinkOutside {
+        path: String,
+        target: String,
+    },
+    /// An entry that looks like a plan file or folder but cannot be checked, and why (a named
+    /// pipe, a dangling link, a link loop, a name that is not UTF-8, a folder that cannot be read).
+    Skipped {
+        path: String,
+        why: String,
+    },
 }
 
 /// The outcome of reading one file.
@@ -21,6 +30,8 @@ pub enum Read {
     TooLarge(u64),
     NotFound,
     Failed(String),
+    /// A symbolic link that leads outside the repository (its target); not followed.
+    Outside(String),
 }
 
 pub trait Source: Sync {
@@ -45,34 +56,75 @@ impl SourceFile {
         SourceFile { path, text, line_starts: std::sync::OnceLock::new() }
     }
 
+    /// Offsets where lines start. Lines end as in KDL v2: at CRLF, CR, LF, NEL, VT, FF, LS or PS.
     fn line_starts(&self) -> &[u32] {
         self.line_starts.get_or_init(|| {
-            std::iter::once(0).chain(self.text.match_indices('\n').map(|(i, _)| i as u32 + 1)).collect()
+            let b = self.text.as_bytes();
+            let mut starts = vec![0];
+            let mut i = 0;
+            while i < b.len() {
+                let n = match b[i] {
+                    b'\r' if b.get(i + 1) == Some(&b'\n') => 0,
+                    b'\n' | b'\r' | 0x0b | 0x0c => 1,
+                    0xc2 | 0xe2 => crate::syntax::guard::newline_len(b, i),
+                    _ => 0,
+                };
+                if n > 0 {
+                    starts.push((i + n) as u32);
+                    i += n;
+                } else {
+                    i += 1;
+                }
+            }
+            starts
         })
     }
 
-    /// 1-based line and column (in characters) of a byte offset.
+    /// The 1-based line of a byte offset (without counting columns).
+    pub fn line_of(&self, offset: u32) -> usize {
+        self.line_starts().partition_point(|&s| s <= offset)
+    }
+
+    /// Where the text of a line starts: after the byte-order mark on the first line.
+    fn content_start(&self, line: usize, start: usize) -> usize {
+        if line == 0 && self.text.starts_with('\u{feff}') {
+            start + 3
+        } else {
+            start
+        }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset. A byte-order mark is not a column.
     pub fn line_col(&self, offset: u32) -> (usize, usize) {
         let offset = (offset as usize).min(self.text.len());
         let starts = self.line_starts();
         let line = starts.partition_point(|&s| s as usize <= offset) - 1;
-        let start = starts[line] as usize;
+        let start = self.content_start(line, starts[line] as usize).min(offset);
         let mut col_end = offset;
         while !self.text.is_char_boundary(col_end) {
             col_end -= 1;
         }
+        let start = start.min(col_end);
         let col = self.text[start..col_end].chars().count() + 1;
         (line + 1, col)
     }
 
-    /// The text of a 1-based line, without its line break.
+    /// The text of a 1-based line, without its line break (and without a byte-order mark).
     pub fn line(&self, line: usize) -> &str {
         let starts = self.line_starts();
-        let Some(&start) = starts.get(line - 1) else {
+        let Some(&start) = starts.get(line.wrapping_sub(1)) else {
             return "";
         };
         let end = starts.get(line).map(|&e| e as usize).unwrap_or(self.text.len());
-        self.text[start as usize..end].trim_end_matches(['\n', '\r'])
+        let start = self.content_start(line - 1, start as usize).min(end);
+        self.text[start..end].trim_end_matches(['\n', '\r', '\u{b}', '\u{c}', '\u{85}', '\u{2028}', '\u{2029}'])
+    }
+
+    /// The byte range of a 1-based line's text, as [`SourceFile::line`].
+    pub fn line_range(&self, line: usize) -> std::ops::Range<usize> {
+        let text = self.line(line);
+        let start = text.as_ptr() as usize - self.text.as_ptr() as usize;
+        start..start + text.len()
     }
 }
 
@@ -129,6 +181,18 @@ mod tests {
         assert_eq!(f.line_col(3), (2, 1));
         assert_eq!(f.line_col(5), (2, 2)); // after the two-byte ü
         assert_eq!(f.line(2), "üx y");
+    }
+
+    #[test]
+    fn lines_end_at_every_kdl_newline_and_a_bom_is_no_column() {
+        let f = SourceFile::new("x".into(), "\u{feff}a\rb\r\nc\u{85}d\u{b}e\u{c}f\u{2028}g\u{2029}h\ni".into());
+        let lines: Vec<&str> = (1..=9).map(|l| f.line(l)).collect();
+        assert_eq!(lines, ["a", "b", "c", "d", "e", "f", "g", "h", "i"]);
+        assert_eq!(f.line_col(3), (1, 1));
+        assert_eq!(f.line_col(5), (2, 1));
+        assert_eq!(f.line_col(0), (1, 1));
+        assert_eq!(f.line(10), "");
+        assert_eq!(f.line(0), "");
     }
 
     #[test]

@@ -18,14 +18,29 @@ impl WorkTree {
     }
 
     fn walk(&self, dir: &Path, rel: &str, seen: &mut HashSet<PathBuf>, out: &mut Vec<Listed>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
+        let entries = match std::fs::read_dir(dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return,
+            Err(e) => {
+                out.push(Listed::Skipped { path: rel.to_string(), why: format!("the folder cannot be read: {e}") });
+                return;
+            }
         };
         let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
         entries.sort_by_key(|e| e.file_name());
         for entry in entries {
             let name = entry.file_name();
-            let Some(name) = name.to_str() else { continue };
+            let Some(name) = name.to_str() else {
+                let shown = name.to_string_lossy();
+                if !shown.starts_with('.') {
+                    let path = if rel == "." { shown.to_string() } else { format!("{rel}/{shown}") };
+                    out.push(Listed::Skipped {
+                        path,
+                        why: "its name is not valid UTF-8 (shown with U+FFFD); rename it".into(),
+                    });
+                }
+                continue;
+            };
             if name.starts_with('.') {
                 continue;
             }
@@ -35,9 +50,23 @@ impl WorkTree {
             let Ok(file_type) = entry.file_type() else {
                 continue;
             };
+            let kdl = name.ends_with(".kdl");
             let (is_dir, is_file) = if file_type.is_symlink() {
-                let Ok(target) = path.canonicalize() else {
-                    continue;
+                let target = match path.canonicalize() {
+                    Ok(t) => t,
+                    Err(e) => {
+                        if kdl {
+                            let why = match std::fs::read_link(&path) {
+                                Ok(t) if e.raw_os_error() == Some(40) => {
+                                    format!("it is a symbolic link to {} in a loop of links", t.display())
+                                }
+                                Ok(t) => format!("it is a symbolic link to {}, which does not exist", t.display()),
+                                Err(_) => format!("it is a symbolic link that cannot be followed: {e}"),
+                            };
+                            out.push(Listed::Skipped { path: rel_path, why });
+                        }
+                        continue;
+                    }
                 };
                 if !target.starts_with(&self.canonical_root) {
                     if name.ends_with(".kdl") || target.is_dir() {
@@ -56,10 +85,26 @@ impl WorkTree {
                 if seen.insert(canonical) {
                     self.walk(&path, &rel_path, seen, out);
                 }
-            } else if is_file && name.ends_with(".kdl") {
+            } else if is_file && kdl {
                 out.push(Listed::File(rel_path));
+            } else if kdl {
+                out.push(Listed::Skipped {
+                    path: rel_path,
+                    why: format!("it is {}, not a regular file", special(&path)),
+                });
             }
         }
+    }
+}
+
+/// What kind of special file a path is, in words.
+fn special(path: &Path) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    match std::fs::metadata(path).map(|m| m.file_type()) {
+        Ok(t) if t.is_fifo() => "a named pipe (FIFO)",
+        Ok(t) if t.is_socket() => "a socket",
+        Ok(t) if t.is_block_device() || t.is_char_device() => "a device",
+        _ => "a special file",
     }
 }
 
@@ -80,6 +125,19 @@ impl Source for WorkTree {
 
     fn read(&self, path: &str, limit: u64) -> Read {
         let full = self.root.join(path);
+        // never open what is not a regular file inside the repository: a named pipe would block,
+        // a link could lead anywhere
+        match full.canonicalize() {
+            Ok(c) if !c.starts_with(&self.canonical_root) => return Read::Outside(c.display().to_string()),
+            Ok(c) => match std::fs::metadata(&c) {
+                Ok(m) if !m.is_file() => return Read::Failed(format!("it is {}, not a regular file", special(&c))),
+                _ => {}
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && full.symlink_metadata().is_ok() => {
+                return Read::Failed(format!("it is a symbolic link to a missing target: {e}"))
+            }
+            Err(_) => {}
+        }
         let mut file = match std::fs::File::open(&full) {
             Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Read::NotFound,

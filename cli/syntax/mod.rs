@@ -4,6 +4,7 @@
 //! crate, the reference, whose tree is converted ([`convert`]) or whose errors are reported.
 
 mod convert;
+pub mod guard;
 pub mod parser;
 pub mod tree;
 
@@ -12,10 +13,16 @@ pub use tree::{Entry, Ident, Node, Value};
 
 use crate::diagnostic::{Diagnostic, FileId, Span};
 use crate::rules;
+use guard::Refusal;
 
-/// Deepest `{ }` nesting accepted. The format needs five levels; the limit keeps the recursive
-/// parser far from the stack's end on generated or corrupt files.
-pub const MAX_DEPTH: usize = 64;
+pub use guard::MAX_DEPTH;
+
+/// Stack of the thread the reference parser runs on: reserved, and used only as deep as the
+/// parser recurses (at most ~50 MB on a hostile piece of [`guard::MAX_PIECE`] bytes).
+const REFERENCE_STACK: usize = 128 << 20;
+
+/// After this many syntax errors in a file, the rest of the file is not parsed for more.
+const MAX_SYNTAX_ERRORS: usize = 100;
 
 /// The reference parser alone (the `kdl` crate), converted; for tests that compare parsers.
 pub fn parse_reference(src: &str) -> Option<Vec<Node>> {
@@ -24,74 +31,238 @@ pub fn parse_reference(src: &str) -> Option<Vec<Node>> {
 
 /// Parses KDL v2. Returns `None` when the file does not parse; the reasons are in `diags`.
 pub fn parse(file: FileId, src: &str, diags: &mut Vec<Diagnostic>) -> Option<Vec<Node>> {
-    if let Some(offset) = too_deep(src) {
-        diags.push(
-            Diagnostic::new(&rules::KDL_TOO_DEEP, format!("blocks are nested more than {MAX_DEPTH} levels deep"))
-                .at(file, Span::new(offset, offset + 1))
-                .label("too deep")
-                .help("no file of this format nests more than a few levels: the file is probably generated or corrupt"),
-        );
+    if let Some(refusal) = guard::too_deep(src) {
+        diags.push(refused(file, src, refusal));
         return None;
     }
     if let Some(nodes) = parser::parse(src) {
         return Some(nodes);
     }
-    match KdlDocument::parse_v2(src) {
-        Ok(doc) => Some(convert::document(&doc, src)),
-        Err(err) => {
-            if let Some((span, what, fix)) = v1_syntax(src) {
-                diags.push(
-                    Diagnostic::new(&rules::KDL_V1, format!("this file is KDL v1 ({what}); contingent reads KDL v2"))
-                        .at(file, span)
-                        .label(format!("KDL v1: {what}"))
-                        .help(format!(
-                            "convert the file to KDL v2: {fix}; in v2, #true, #false and #null replace true, false and null, and raw strings are written #\"...\"#"
-                        )),
-                );
-                return None;
+    let boundaries = match guard::scan(src) {
+        Ok(b) => b,
+        Err(refusal) => {
+            diags.push(refused(file, src, refusal));
+            return None;
+        }
+    };
+    let errors = match reference(src, &boundaries) {
+        Ok(nodes) => return Some(nodes),
+        Err(errors) => errors,
+    };
+    if let Some((span, what, fix)) = v1_syntax(src) {
+        diags.push(
+            Diagnostic::new(&rules::KDL_V1, format!("this file is KDL v1 ({what}); contingent reads KDL v2"))
+                .at(file, span)
+                .label(format!("KDL v1: {what}"))
+                .help(format!(
+                    "convert the file to KDL v2: {fix}; in v2, #true, #false and #null replace true, false and null, and raw strings are written #\"...\"#"
+                )),
+        );
+        return None;
+    }
+    // A bare value starting with a digit (`15m`, `2026-01-01`) derails the parser into
+    // several follow-on errors; the token itself is the one worth reporting.
+    let mut tokens = Vec::new();
+    for d in &errors {
+        if let Some(t) = bare_digit_token(src, clamp(d.span, src)) {
+            if !tokens.contains(&t) {
+                tokens.push(t);
             }
-            // A bare value starting with a digit (`15m`, `2026-01-01`) derails the parser into
-            // several follow-on errors; the token itself is the one worth reporting.
-            let mut tokens = Vec::new();
-            for d in &err.diagnostics {
-                if let Some(t) = bare_digit_token(src, clamp(Span::from_kdl(d.span), src)) {
-                    if !tokens.contains(&t) {
-                        tokens.push(t);
+        }
+    }
+    if !tokens.is_empty() {
+        for (span, token) in tokens {
+            diags.push(
+                Diagnostic::new(
+                    &rules::KDL_SYNTAX,
+                    format!("`{token}` is not a KDL value: a bare value cannot start with a digit"),
+                )
+                .at(file, span)
+                .label("put this in quotes")
+                .help(format!("dates, durations and values such as 24x7 are strings: write \"{token}\"")),
+            );
+        }
+        return None;
+    }
+    let mut seen = std::collections::HashSet::new();
+    for d in errors {
+        let span = clamp(d.span, src);
+        let message = d.message.unwrap_or_else(|| "invalid KDL".into());
+        if !seen.insert((span, message.clone())) {
+            continue;
+        }
+        let mut diag = Diagnostic::new(d.rule, lower_first(&message)).at(file, span);
+        if let Some(label) = d.label {
+            diag = diag.label(label);
+        }
+        if let Some(help) = d.help {
+            diag = diag.help(help);
+        }
+        diags.push(diag);
+    }
+    None
+}
+
+/// The diagnostic for text the guard does not give to a parser.
+fn refused(file: FileId, src: &str, refusal: Refusal) -> Diagnostic {
+    let one = |at: usize| Span::new(at, (at + 1).min(src.len()));
+    match refusal {
+        Refusal::Blocks(at) => {
+            Diagnostic::new(&rules::KDL_TOO_DEEP, format!("blocks are nested more than {MAX_DEPTH} levels deep"))
+                .at(file, one(at))
+                .label("too deep")
+                .help("no file of this format nests more than a few levels: the file is probably generated or corrupt")
+        }
+        Refusal::Comments(at) => Diagnostic::new(
+            &rules::KDL_TOO_DEEP,
+            format!("comments `/* */` are nested more than {MAX_DEPTH} levels deep"),
+        )
+        .at(file, Span::new(at, at + 2))
+        .label("too deep")
+        .help("close the comments with `*/`; no file needs comments inside comments this deep"),
+        Refusal::Run { what, start, at } => {
+            let (name, rule) = what.describe();
+            let len = match what {
+                guard::Construct::Slashdash => 2,
+                _ => 1,
+            };
+            Diagnostic::new(&rules::KDL_RUN, format!("more than {} {name} in a row", guard::MAX_RUN))
+                .at(file, Span::new(at, at + len))
+                .label(format!("number {} in a row", guard::MAX_RUN + 1))
+                .with_label(file, Span::new(start, start + len), "the run starts here")
+                .help(format!("{rule}: remove the repetition; the file is probably generated or corrupt, and the rest of it is not checked"))
+        }
+    }
+}
+
+/// A syntax error reported by the reference parser, at a span of the whole text.
+struct RefError {
+    rule: &'static rules::Rule,
+    span: Span,
+    message: Option<String>,
+    label: Option<String>,
+    help: Option<String>,
+}
+
+/// The reference parser on the text, on a thread with a large stack. A text larger than
+/// [`guard::MAX_PIECE`] is parsed in pieces that start and end at top-level node boundaries, so
+/// the parser's stack and time stay bounded whatever the file holds; a single top-level node
+/// larger than a piece that does not parse fast is reported, not parsed.
+fn reference(src: &str, boundaries: &[usize]) -> Result<Vec<Node>, Vec<RefError>> {
+    let pieces =
+        if src.len() <= guard::MAX_PIECE { vec![(0, src.len(), true)] } else { guard::pieces(src.len(), boundaries) };
+    let owned = src.to_string();
+    let work = move || {
+        let src = owned.as_str();
+        let mut nodes = Vec::new();
+        let mut errors = Vec::new();
+        for (start, end, small) in pieces {
+            if errors.len() >= MAX_SYNTAX_ERRORS {
+                break;
+            }
+            if !small {
+                errors.push(RefError {
+                    rule: &rules::KDL_RUN,
+                    span: Span::new(start, start + src[start..].chars().next().map_or(0, char::len_utf8)),
+                    message: Some(format!(
+                        "this top-level node is {} bytes long and is not valid KDL; a node longer than {} bytes is not searched for the exact error",
+                        end - start,
+                        guard::MAX_PIECE
+                    )),
+                    label: Some("the node starts here".into()),
+                    help: Some("split the node into smaller ones, or find the error in it (an unterminated string, an extra brace, a value without quotes)".into()),
+                });
+                continue;
+            }
+            let piece = &src[start..end];
+            match KdlDocument::parse_v2(piece) {
+                Ok(doc) if errors.is_empty() => {
+                    let mut converted = convert::document(&doc, piece);
+                    if start > 0 {
+                        tree::shift(&mut converted, start as u32);
                     }
+                    nodes.extend(converted);
                 }
+                Ok(_) => {}
+                Err(err) => errors.extend(err.diagnostics.into_iter().map(|d| {
+                    let s = Span::from_kdl(d.span);
+                    RefError {
+                        rule: &rules::KDL_SYNTAX,
+                        span: Span { start: s.start + start as u32, end: s.end + start as u32 },
+                        message: d.message,
+                        label: d.label,
+                        help: d.help,
+                    }
+                })),
             }
-            if !tokens.is_empty() {
-                for (span, token) in tokens {
-                    diags.push(
-                        Diagnostic::new(
-                            &rules::KDL_SYNTAX,
-                            format!("`{token}` is not a KDL value: a bare value cannot start with a digit"),
-                        )
-                        .at(file, span)
-                        .label("put this in quotes")
-                        .help(format!("dates, durations and values such as 24x7 are strings: write \"{token}\"")),
-                    );
-                }
-                return None;
-            }
-            let mut seen = Vec::new();
-            for d in err.diagnostics {
-                let span = clamp(Span::from_kdl(d.span), src);
-                let message = d.message.unwrap_or_else(|| "invalid KDL".into());
-                if seen.contains(&(span, message.clone())) {
-                    continue;
-                }
-                seen.push((span, message.clone()));
-                let mut diag = Diagnostic::new(&rules::KDL_SYNTAX, lower_first(&message)).at(file, span);
-                if let Some(label) = d.label {
-                    diag = diag.label(label);
-                }
-                if let Some(help) = d.help {
-                    diag = diag.help(help);
-                }
-                diags.push(diag);
-            }
-            None
+        }
+        if errors.is_empty() {
+            Ok(nodes)
+        } else {
+            Err(errors)
+        }
+    };
+    let timed_out = || {
+        RefError {
+        rule: &rules::KDL_RUN,
+        span: Span::new(0, src.chars().next().map_or(0, char::len_utf8)),
+        message: Some(format!(
+            "this file is not valid KDL, and its errors were not located within {} s",
+            REFERENCE_TIME.as_secs()
+        )),
+        label: None,
+        help: Some("the file is probably generated or corrupt: look for unusual repetitions (type annotations, `=`, quotes, `#`), or restore it from version control".into()),
+    }
+    };
+    match on_large_stack(work) {
+        Outcome::Done(r) => r,
+        Outcome::TimedOut => Err(vec![timed_out()]),
+        Outcome::Panicked => Err(vec![RefError {
+            rule: &rules::KDL_SYNTAX,
+            span: Span::new(0, 0),
+            message: Some("the KDL parser failed on this file".into()),
+            label: None,
+            help: Some("please report this file as a bug in contingent".into()),
+        }]),
+    }
+}
+
+/// How long the reference parser may search one file for its errors. Its error recovery is
+/// superlinear on some crafted text (seconds for 32 KiB); a well-formed or ordinarily broken file
+/// takes milliseconds.
+const REFERENCE_TIME: std::time::Duration = std::time::Duration::from_secs(if cfg!(debug_assertions) { 5 } else { 2 });
+
+/// Reference parses given up on and still running; past a few, no more are started.
+static ABANDONED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+enum Outcome<R> {
+    Done(R),
+    Panicked,
+    TimedOut,
+}
+
+/// Runs `f` on a thread with [`REFERENCE_STACK`] bytes of stack, waiting at most
+/// [`REFERENCE_TIME`] for it (a thread given up on ends with the process).
+fn on_large_stack<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> Outcome<R> {
+    use std::sync::atomic::Ordering;
+    if ABANDONED.load(Ordering::Relaxed) >= 4 {
+        return Outcome::TimedOut;
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    let spawned =
+        std::thread::Builder::new().name("kdl-reference".into()).stack_size(REFERENCE_STACK).spawn(move || {
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+            let _ = tx.send(r.ok());
+        });
+    if spawned.is_err() {
+        return Outcome::Panicked;
+    }
+    match rx.recv_timeout(REFERENCE_TIME) {
+        Ok(Some(r)) => Outcome::Done(r),
+        Ok(None) | Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Outcome::Panicked,
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+            ABANDONED.fetch_add(1, Ordering::Relaxed);
+            Outcome::TimedOut
         }
     }
 }
@@ -107,60 +278,6 @@ fn lower_first(s: &str) -> String {
         Some(f) => f.to_lowercase().chain(c).collect::<String>().trim_end_matches('.').to_string(),
         None => String::new(),
     }
-}
-
-/// Scans the text for `{ }` nesting outside strings and comments; returns the offset of the first
-/// brace deeper than [`MAX_DEPTH`].
-fn too_deep(src: &str) -> Option<usize> {
-    let b = src.as_bytes();
-    let mut depth = 0usize;
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'"' => i = skip_string(b, i, 0),
-            b'#' if b.get(i + 1) == Some(&b'"') || b.get(i + 1) == Some(&b'#') => {
-                let hashes = b[i..].iter().take_while(|&&c| c == b'#').count();
-                if b.get(i + hashes) == Some(&b'"') {
-                    i = skip_string(b, i + hashes, hashes);
-                } else {
-                    i += hashes;
-                }
-            }
-            b'/' if b.get(i + 1) == Some(&b'/') => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'/' if b.get(i + 1) == Some(&b'*') => {
-                let mut level = 1;
-                i += 2;
-                while i < b.len() && level > 0 {
-                    if b[i] == b'/' && b.get(i + 1) == Some(&b'*') {
-                        level += 1;
-                        i += 2;
-                    } else if b[i] == b'*' && b.get(i + 1) == Some(&b'/') {
-                        level -= 1;
-                        i += 2;
-                    } else {
-                        i += 1;
-                    }
-                }
-            }
-            b'{' => {
-                depth += 1;
-                if depth > MAX_DEPTH {
-                    return Some(i);
-                }
-                i += 1;
-            }
-            b'}' => {
-                depth = depth.saturating_sub(1);
-                i += 1;
-            }
-            _ => i += 1,
-        }
-    }
-    None
 }
 
 /// Skips a string starting at the quote at `i`; `hashes` > 0 for raw strings. Returns the offset
@@ -284,7 +401,7 @@ mod tests {
             "{".repeat(100),
             "{".repeat(100)
         );
-        assert_eq!(too_deep(&src), None);
+        assert_eq!(guard::too_deep(&src), None);
         let mut d = Vec::new();
         assert!(parse(FileId(0), &src, &mut d).is_some(), "{d:?}");
     }

@@ -502,6 +502,9 @@ impl P<'_> {
     fn raw(&mut self) -> Option<String> {
         let hashes = self.b[self.i..].iter().take_while(|&&c| c == b'#').count();
         self.i += hashes;
+        if self.b.get(self.i) != Some(&b'"') {
+            return None; // `#` not followed by a quote: not a raw string
+        }
         let close: String = std::iter::once('"').chain(std::iter::repeat_n('#', hashes)).collect();
         if self.at("\"\"\"") {
             self.i += 3;

@@ -59,3 +59,30 @@ impl Node {
         Span { start: self.name.span.start, end: end.max(self.name.span.end) }
     }
 }
+
+/// Moves every span of a tree by `delta` bytes (for a piece of a text parsed on its own).
+pub fn shift(nodes: &mut [Node], delta: u32) {
+    let mv = |s: &mut Span| {
+        s.start += delta;
+        s.end += delta;
+    };
+    for n in nodes {
+        mv(&mut n.span);
+        mv(&mut n.name.span);
+        if let Some(t) = &mut n.ty {
+            mv(&mut t.span);
+        }
+        for e in &mut n.entries {
+            mv(&mut e.span);
+            if let Some(k) = &mut e.name {
+                mv(&mut k.span);
+            }
+            if let Some(t) = &mut e.ty {
+                mv(&mut t.span);
+            }
+        }
+        if let Some(c) = &mut n.children {
+            shift(c, delta);
+        }
+    }
+}

@@ -1,0 +1,139 @@
+//! Neutralising repository text on its way out. Every file, name and string in a plan repository
+//! may be crafted: control characters (C0, DEL, C1) could move the cursor or rewrite a line on a
+//! terminal, and bidirectional overrides (U+202A–U+202E, U+2066–U+2069, and the marks U+200E,
+//! U+200F) could make text read differently from what it is. The output sinks apply these
+//! functions (`commands::print`, `commands::print_styled`, the JSON, SARIF and GitHub renderers),
+//! so every command, present or new, gets them; each returns the text unchanged (borrowed) when
+//! nothing needs escaping, which is the usual case.
+
+use std::borrow::Cow;
+
+/// Whether a character must not reach a terminal or a rendered comment as it is.
+pub fn is_unsafe(c: char) -> bool {
+    matches!(c,
+        '\u{0}'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
+        | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        || c == '\r'
+}
+
+/// Cheap test on bytes: can the text hold an unsafe character? (Exact for ASCII; for the lead
+/// bytes of C1 and of the bidi characters, the caller looks closer.)
+#[inline]
+fn may_need(s: &str) -> bool {
+    s.bytes().any(|b| (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f || b == 0xc2 || b == 0xe2)
+}
+
+fn escape_with(s: &str, keep: impl Fn(&str, usize) -> usize, write: impl Fn(char, &mut String)) -> Cow<'_, str> {
+    if !may_need(s) || !s.char_indices().any(|(i, c)| is_unsafe(c) && keep(s, i) == 0) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut chars = s.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let kept = if is_unsafe(c) { keep(s, i) } else { 0 };
+        if kept > 0 {
+            out.push_str(&s[i..i + kept]);
+            while chars.peek().is_some_and(|&(j, _)| j < i + kept) {
+                chars.next();
+            }
+        } else if is_unsafe(c) {
+            write(c, &mut out);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn visible(c: char, out: &mut String) {
+    use std::fmt::Write as _;
+    let _ = write!(out, "\\u{{{:x}}}", c as u32);
+}
+
+/// `CRLF` is a line end (iCalendar uses it), a lone CR is not.
+fn crlf(s: &str, i: usize) -> usize {
+    if s[i..].starts_with("\r\n") {
+        2
+    } else {
+        0
+    }
+}
+
+/// For plain text on a terminal: unsafe characters become visible escapes (`\u{1b}`, `\u{202e}`);
+/// newlines, tabs and CRLF stay.
+pub fn terminal(s: &str) -> Cow<'_, str> {
+    escape_with(s, crlf, visible)
+}
+
+/// Length of an SGR sequence (`ESC [ digits and ; m`: colour and weight only) at `i`, else 0.
+fn sgr(s: &str, i: usize) -> usize {
+    let b = s.as_bytes();
+    if b[i] != 0x1b || b.get(i + 1) != Some(&b'[') {
+        return crlf(s, i);
+    }
+    let n = b[i + 2..].iter().take_while(|c| c.is_ascii_digit() || **c == b';').count();
+    if b.get(i + 2 + n) == Some(&b'm') {
+        n + 3
+    } else {
+        0
+    }
+}
+
+/// For styled text on a terminal: as [`terminal`], but the colour and weight sequences (SGR)
+/// the renderer wrote stay; nothing that moves the cursor or clears does. Repository text inside
+/// styled output is escaped with [`terminal`] by the renderer first.
+pub fn terminal_styled(s: &str) -> Cow<'_, str> {
+    escape_with(s, sgr, visible)
+}
+
+/// For JSON text (as serde_json writes it: C0 already escaped): DEL, C1 and bidi characters
+/// become `\uXXXX` escapes, which decode to the same string.
+pub fn json(s: &str) -> Cow<'_, str> {
+    escape_with(
+        s,
+        |s, i| usize::from(s.as_bytes()[i] < 0x20) * s[i..].chars().next().map_or(1, char::len_utf8),
+        |c, out| {
+            use std::fmt::Write as _;
+            let _ = write!(out, "\\u{:04x}", c as u32);
+        },
+    )
+}
+
+/// For Markdown and GitHub annotations: unsafe characters become visible `U+202E` text.
+pub fn markup(s: &str) -> Cow<'_, str> {
+    escape_with(
+        s,
+        |_, _| 0,
+        |c, out| {
+            use std::fmt::Write as _;
+            let _ = write!(out, "U+{:04X}", c as u32);
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_is_borrowed() {
+        assert!(matches!(terminal("Müller\tx\n–"), Cow::Borrowed(_)));
+        assert!(matches!(json("{\"a\": \"ü\"}\n"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn controls_and_bidi_are_escaped() {
+        assert_eq!(
+            terminal("a\u{1b}[2Ab\rc\r\nd\u{7f}\u{85}\u{202e}\u{2066}"),
+            "a\\u{1b}[2Ab\\u{d}c\r\nd\\u{7f}\\u{85}\\u{202e}\\u{2066}"
+        );
+        assert_eq!(
+            terminal_styled("\u{1b}[1;31mx\u{1b}[0m \u{1b}[2J\u{1b}]0;t\u{7}"),
+            "\u{1b}[1;31mx\u{1b}[0m \\u{1b}[2J\\u{1b}]0;t\\u{7}"
+        );
+        assert_eq!(json("\"a\u{202e}b\u{9b}\""), "\"a\\u202eb\\u009b\"");
+        let v: serde_json::Value = serde_json::from_str(&json("\"a\u{202e}\"")).unwrap();
+        assert_eq!(v, "a\u{202e}");
+        assert_eq!(markup("x\u{202e}y\u{0}"), "xU+202EyU+0000");
+    }
+}

@@ -228,6 +228,12 @@ fn due_as_icalendar_has_stable_uids_folded_lines_and_crlf() {
     assert_eq!(unique.len(), uids(&a).len(), "UIDs are unique");
     // the same items a week later keep their UIDs, so subscribed calendars update them
     assert_eq!(uids(&a), uids(&ics("2026-11-08")));
+    // an all-day event on the day the item falls due, stamped with the check date
+    let anna = a.split("BEGIN:VEVENT\r\n").find(|e| e.contains("UID:contact-verification.anna.schmidt")).unwrap();
+    assert!(
+        anna.contains("DTSTAMP:20261101T000000Z\r\nDTSTART;VALUE=DATE:20270301\r\nDTEND;VALUE=DATE:20270302\r\n"),
+        "{anna}"
+    );
 }
 
 #[test]

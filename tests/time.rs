@@ -416,3 +416,22 @@ fn due_lists_plan_reviews_and_revisions_not_yet_in_effect() {
     // ... and before revision 2 takes effect, the pinned one is current.
     assert!(kinds(&due_items(&repo, "2025-12-31", "90d"), "plan-review").is_empty());
 }
+
+#[test]
+fn a_contact_needs_a_24x7_channel_only_for_limits_under_a_day() {
+    let has_cnt006 = |within: &str| {
+        let repo = Repo::minimal();
+        repo.edit(
+            "plans/payroll.kdl",
+            "level 2 notify=anna.schmidt within=\"1h\"",
+            &format!("level 2 notify=bernd.mueller within=\"{within}\""),
+        );
+        let out = run_in(repo.path(), &["check", "--as-of", "2026-11-01", "--format", "json"], &[]);
+        let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        v["diagnostics"].as_array().unwrap().iter().any(|d| d["code"] == "CNT006")
+    };
+    // bernd.mueller is reachable by e-mail in business hours only
+    assert!(has_cnt006("23h"));
+    assert!(!has_cnt006("1d"));
+    assert!(!has_cnt006("2d"));
+}

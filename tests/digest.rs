@@ -91,3 +91,17 @@ fn the_same_meaning_written_differently_has_the_same_digest() {
         assert_eq!(digest(&repo), base, "{from:?} -> {to:?}");
     }
 }
+
+#[test]
+fn the_reason_nothing_is_forbidden_is_part_of_the_digest() {
+    let with_reason = |reason: &str| {
+        let repo = Repo::minimal();
+        repo.edit(
+            P,
+            "    forbidden \"Reboot the payroll server during a run\"\n",
+            &format!("    no-forbidden-actions \"{reason}\"\n"),
+        );
+        digest(&repo)
+    };
+    assert_ne!(with_reason("Every action is reversible"), with_reason("Nothing here can do harm"));
+}

@@ -10,7 +10,7 @@
 #                                                  # only the tests that matter, much faster
 #
 # Installs cargo-mutants (a pinned version, with `cargo install --locked`) when it is missing.
-# Slow: about 20-40 s per mutant on a 2-core machine, so it is not part of every CI run; the
+# Slow: about 30-50 s per mutant on a 2-core machine, so it is not part of every CI run; the
 # "mutants" workflow runs it on demand. Results go to mutants.out/ (outcomes.json, caught.txt,
 # missed.txt, timeout.txt, unviable.txt); the script prints the totals and exits 1 if a mutant
 # was missed.

@@ -206,17 +206,7 @@ pub fn items(model: &Model, files: &Files, as_of: Date, within: Duration) -> Vec
         for w in &config.waiver {
             // The waiver's target is part of its identity: two waivers of one rule for different
             // objects may expire on the same day.
-            let target = [
-                w.file.as_ref().map(|f| format!("file-{}", f.value)),
-                w.plan.as_ref().map(|x| format!("plan-{}", x.value)),
-                w.system.as_ref().map(|x| format!("system-{}", x.value)),
-                w.contact.as_ref().map(|x| format!("contact-{}", x.value)),
-                w.contract.as_ref().map(|x| format!("contract-{}", x.value)),
-            ]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join("+");
+            let target = w.targets().join("+").replace(':', "-");
             push(
                 w.expires.value,
                 "waiver",

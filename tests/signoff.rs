@@ -20,26 +20,10 @@ const AS_OF: &str = "2026-11-01";
 const P: &str = "plans/payroll.kdl";
 const SIGNED: &str = "signoffs/payroll.kdl";
 
-/// A fixed, empty home folder for every process the tests start, so that no personal
-/// configuration (Git's `gpg.ssh.program`, `commit.gpgsign`, `core.hooksPath`,
-/// `init.defaultBranch`, OpenSSH's `~/.ssh`) leaks in.
-fn home() -> &'static Path {
-    static HOME: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
-    HOME.get_or_init(|| tempfile::tempdir().unwrap()).path()
-}
-
-/// The isolated environment: no global or system Git configuration, a fixed `HOME`, no
-/// variables Git sets for hooks, and sign-off rules as on a normal check (nothing tolerated).
+/// The common isolation (`common::isolate`: no personal Git or SSH configuration, a home of the
+/// tests' own), with sign-off rules as on a normal check (nothing tolerated).
 fn isolate(cmd: &mut Command) -> &mut Command {
-    for var in ["GIT_DIR", "GIT_INDEX_FILE", "GIT_WORK_TREE", "GIT_PREFIX", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR"] {
-        cmd.env_remove(var);
-    }
-    cmd.env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", home())
-        .env("CONTINGENT_ALLOW_UNSIGNED", "0")
-        .env_remove("CONTINGENT_AS_OF")
-        .env_remove("SSH_AUTH_SOCK")
+    common::isolate(cmd).env("CONTINGENT_ALLOW_UNSIGNED", "0")
 }
 
 /// The binary in the isolated environment, from the crate root.
@@ -49,17 +33,9 @@ fn run(args: &[&str]) -> Output {
 
 /// The binary in the isolated environment, from `dir`, with `env` on top.
 fn run_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_contingent"));
-    isolate(&mut cmd).args(args).current_dir(dir).env_remove("GITHUB_STEP_SUMMARY").env("NO_COLOR", "1");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().expect("the binary runs");
-    Output {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    let mut strict = vec![("CONTINGENT_ALLOW_UNSIGNED", "0")];
+    strict.extend_from_slice(env);
+    common::run_in(dir, args, &strict)
 }
 
 fn keys() -> PathBuf {

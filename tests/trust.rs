@@ -6,7 +6,7 @@
 //! process runs with an isolated Git configuration and a fixed `HOME`; every check has a fixed date.
 
 mod common;
-use common::{copy_dir, fixture, Output};
+use common::{copy_dir, fixture, output, Output};
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -21,27 +21,10 @@ const AS_OF: &str = "2026-11-01";
 const P: &str = "plans/payroll.kdl";
 const SIGNED: &str = "signoffs/payroll.kdl";
 
-/// The isolated environment of every process the tests start.
+/// The isolated environment of every process the tests start (`common::isolate`), with a home
+/// of the test's own and sign-off rules as on a normal check (nothing tolerated).
 fn isolate<'c>(cmd: &'c mut Command, home: &Path) -> &'c mut Command {
-    for var in ["GIT_DIR", "GIT_INDEX_FILE", "GIT_WORK_TREE", "GIT_PREFIX", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR"] {
-        cmd.env_remove(var);
-    }
-    cmd.env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", home)
-        .env("NO_COLOR", "1")
-        .env("CONTINGENT_ALLOW_UNSIGNED", "0")
-        .env_remove("CONTINGENT_AS_OF")
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .env_remove("SSH_AUTH_SOCK")
-}
-
-fn output(out: std::process::Output) -> Output {
-    Output {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    common::isolate(cmd).env("HOME", home).env("NO_COLOR", "1").env("CONTINGENT_ALLOW_UNSIGNED", "0")
 }
 
 /// A copy of the minimal fixture whose approvers anna.schmidt (client, party bank) and

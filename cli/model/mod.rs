@@ -84,6 +84,23 @@ pub struct Waiver {
     pub expires: Spanned<Date>,
 }
 
+impl Waiver {
+    /// The objects the waiver names, as `kind:id` (`file:` with the normalised path). A valid
+    /// waiver names exactly one.
+    pub fn targets(&self) -> Vec<String> {
+        [
+            self.file.as_ref().map(|f| format!("file:{}", crate::source::normalise_dir(&f.value))),
+            self.plan.as_ref().map(|p| format!("plan:{}", p.value)),
+            self.system.as_ref().map(|s| format!("system:{}", s.value)),
+            self.contact.as_ref().map(|c| format!("contact:{}", c.value)),
+            self.contract.as_ref().map(|c| format!("contract:{}", c.value)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, rename_all = "kebab-case")]
 pub struct ExerciseIntervals {

@@ -82,16 +82,7 @@ pub fn apply(model: &Model, files: &Files, index: &Index<'_>, ctx: &Context, dia
 
     // waivers
     for w in &config.waiver {
-        let targets: Vec<String> = [
-            w.file.as_ref().map(|f| format!("file:{}", crate::source::normalise_dir(&f.value))),
-            w.plan.as_ref().map(|p| format!("plan:{}", p.value)),
-            w.system.as_ref().map(|s| format!("system:{}", s.value)),
-            w.contact.as_ref().map(|c| format!("contact:{}", c.value)),
-            w.contract.as_ref().map(|c| format!("contract:{}", c.value)),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
+        let targets = w.targets();
         index.resolve(Ns::Contact, &w.approved_by, file, &mut found);
         for (id, ns) in
             [(&w.plan, Ns::Plan), (&w.system, Ns::Inventory), (&w.contact, Ns::Contact), (&w.contract, Ns::Contract)]

@@ -105,6 +105,9 @@ pub fn isolate(cmd: &mut Command) -> &mut Command {
         .env_remove("GIT_DIR")
         .env_remove("GIT_INDEX_FILE")
         .env_remove("GIT_WORK_TREE")
+        .env_remove("GIT_PREFIX")
+        .env_remove("GIT_OBJECT_DIRECTORY")
+        .env_remove("GIT_COMMON_DIR")
         .env_remove("SSH_AUTH_SOCK")
         .env_remove("CONTINGENT_AS_OF")
         .env_remove("GITHUB_STEP_SUMMARY")
@@ -128,7 +131,11 @@ pub fn run_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let out = cmd.output().expect("the binary runs");
+    output(cmd.output().expect("the binary runs"))
+}
+
+/// A finished process as exit code (-1 when killed by a signal) and lossy UTF-8 text.
+pub fn output(out: std::process::Output) -> Output {
     Output {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),

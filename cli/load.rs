@@ -22,7 +22,8 @@ pub struct Loaded {
     pub model: Model,
     pub diagnostics: Vec<Diagnostic>,
     /// Ids of objects that exist but failed validation, per kind: references to them are not
-    /// reported again.
+    /// reported again. An empty id stands for a file that could hold objects of the kind but
+    /// could not be read or parsed: any id of the kind may be defined there.
     pub broken: HashSet<(Kind, String)>,
 }
 
@@ -128,6 +129,7 @@ fn process_file(
     let mut objects = Vec::new();
     let mut broken = Vec::new();
     let Some(doc) = crate::syntax::parse(file, text, diags) else {
+        broken.extend(allowed.iter().map(|&k| (k, String::new())));
         return (objects, broken);
     };
     if doc.is_empty() {
@@ -472,7 +474,7 @@ pub fn load(source: &dyn Source) -> Loaded {
                 let (o, b) = process_file(*file, path, kinds, dir, &text, &mut diags);
                 (text, o, b)
             }
-            Err(shown) => (shown.unwrap_or_default(), Vec::new(), Vec::new()),
+            Err(shown) => (shown.unwrap_or_default(), Vec::new(), kinds.iter().map(|&k| (k, String::new())).collect()),
         };
         FileOut { text, objects, broken, diags }
     });

@@ -440,3 +440,138 @@ fn paths_outside_the_repository_or_empty_are_reported() {
     assert_eq!(d["severity"], "warning");
     assert!(!report["diagnostics"].as_array().unwrap().iter().any(|d| d["code"] == "FILE004"));
 }
+
+/// The findings of one code, as (message, line, column).
+fn all_of(report: &Value, code: &str) -> Vec<(String, u64, u64)> {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == code)
+        .map(|d| {
+            let s = &d["location"]["start"];
+            (
+                d["message"].as_str().unwrap().to_string(),
+                s["line"].as_u64().unwrap_or(0),
+                s["column"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn characters_kdl_forbids_are_reported_where_they_are_and_the_file_is_still_checked() {
+    let repo = Repo::minimal();
+    repo.edit("plans/payroll.kdl", "title \"Payroll\"", "title \"Pay\u{0}ro\u{202e}ll\"\n    titel \"x\"");
+    let (code, report) = check_json(&repo);
+    assert_eq!(code, 1);
+    assert_eq!(
+        all_of(&report, "KDL005"),
+        [
+            ("the NUL character (U+0000) is not allowed in a KDL document".to_string(), 2, 15),
+            ("the right-to-left override (U+202E) is not allowed in a KDL document".to_string(), 2, 18),
+        ]
+    );
+    // No misleading syntax error, and the rest of the same file is still checked.
+    assert!(all_of(&report, "KDL001").is_empty(), "{:#}", report["diagnostics"]);
+    assert_eq!(all_of(&report, "SCH001").len(), 1, "{:#}", report["diagnostics"]);
+    assert!(all_of(&report, "REF002").is_empty(), "{:#}", report["diagnostics"]);
+}
+
+#[test]
+fn a_number_json_cannot_hold_is_one_finding_that_says_what_was_expected() {
+    let repo = Repo::minimal();
+    repo.edit("plans/payroll.kdl", "revision=2", "revision=99999999999999999999");
+    repo.edit("inventory/systems.kdl", "holds-data #true", "holds-data #nan");
+    repo.edit("inventory/systems.kdl", "rpo \"4h\"", "rpo 1e400");
+    let (code, report) = check_json(&repo);
+    assert_eq!(code, 1);
+    let mut found = all_of(&report, "SCH003");
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            ("`holds-data` must be #true or #false, but #nan is not a finite number".to_string(), 12, 16),
+            ("`revision` must be a whole number, but the number 99999999999999999999 is too large".to_string(), 4, 27),
+            ("`rpo` must be text, but #inf is not a finite number".to_string(), 10, 9),
+        ]
+    );
+    assert!(!report.to_string().contains("#null #null"));
+}
+
+#[test]
+fn a_literal_null_is_named_once() {
+    let repo = Repo::minimal();
+    repo.edit("inventory/systems.kdl", "holds-data #true", "holds-data #null");
+    let (_, report) = check_json(&repo);
+    assert_eq!(the(&report, "SCH003")["message"], "`holds-data` must be #true or #false, found #null");
+}
+
+#[test]
+fn a_system_that_depends_on_itself_or_in_a_loop_is_reported() {
+    let repo = Repo::minimal();
+    repo.edit(
+        "inventory/systems.kdl",
+        "    holds-data #true",
+        "    holds-data #true\n    depends-on payroll-app wan-line",
+    );
+    let (code, report) = check_json(&repo);
+    assert_eq!(code, 1);
+    assert_eq!(all_of(&report, "REF004"), [("system `payroll-app` depends on itself".to_string(), 13, 16)]);
+
+    let repo = Repo::minimal();
+    repo.edit("inventory/systems.kdl", "    holds-data #true", "    holds-data #true\n    depends-on wan-line");
+    repo.edit("inventory/systems.kdl", "    rto \"4h\"", "    rto \"4h\"\n    depends-on payroll-app");
+    let (code, report) = check_json(&repo);
+    assert_eq!(code, 1);
+    let d = the(&report, "REF004");
+    assert_eq!(
+        d["message"],
+        "system `payroll-app` depends on itself through one other: `payroll-app` → `wan-line` → `payroll-app`"
+    );
+    assert_eq!(d["location"]["start"]["line"], 13);
+    assert_eq!(d["related"].as_array().map(Vec::len), Some(1), "{d:#}");
+}
+
+#[test]
+fn a_long_dependency_chain_does_not_exhaust_the_stack() {
+    let repo = Repo::minimal();
+    let n = 20_000;
+    for file in 0..8 {
+        let mut text = String::new();
+        for i in file * n / 8..(file + 1) * n / 8 {
+            text.push_str(&format!(
+            "system s{i} {{ name \"S\"; side provider; operator dc; owner anna.schmidt; protection confidentiality=normal integrity=normal availability=normal; acknowledged by=jan.peters date=\"2026-01-15\"; mtpd \"48h\"; rto \"8h\"; rpo \"4h\"; infrastructure shared; holds-data #false; depends-on s{}; }}\n",
+            (i + 1) % n
+        ));
+        }
+        repo.write(&format!("inventory/chain-{file}.kdl"), text);
+    }
+    let (code, report) = check_json(&repo);
+    assert_eq!(code, 1);
+    let d = the(&report, "REF004");
+    assert!(d["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("system `s0` depends on itself through others: `s0` → `s1` → `s2`"));
+}
+
+#[test]
+fn references_into_a_file_that_does_not_parse_are_not_reported_as_missing() {
+    let repo = Repo::minimal();
+    repo.write("plans/payroll.kdl", "plan payroll { title \"x");
+    let (code, report) = check_json(&repo);
+    assert_eq!(code, 1);
+    // The exercise record names plan payroll: not "no plan is named payroll", but one note.
+    assert!(
+        !all_of(&report, "REF002").iter().any(|(m, _, _)| m.contains("no plan is named")),
+        "{:#}",
+        report["diagnostics"]
+    );
+    let note = the(&report, "REF002");
+    assert_eq!(note["severity"], "note");
+    assert_eq!(
+        note["message"],
+        "1 reference to plans was not checked: a file that could define it could not be read or parsed"
+    );
+}

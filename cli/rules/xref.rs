@@ -32,6 +32,16 @@ impl Ns {
             Ns::Exercise => "exercise record",
         }
     }
+    fn plural(self) -> &'static str {
+        match self {
+            Ns::Party => "parties",
+            Ns::Contact => "contacts",
+            Ns::Inventory => "systems or interfaces",
+            Ns::Contract => "contracts",
+            Ns::Plan => "plans",
+            Ns::Exercise => "exercise records",
+        }
+    }
     fn article(self) -> &'static str {
         match self {
             Ns::Exercise => "an",
@@ -54,6 +64,9 @@ impl Ns {
 pub struct Index<'m> {
     defs: HashMap<(Ns, &'m str), Location>,
     broken: HashSet<(Ns, String)>,
+    /// References not resolved, per namespace, because a file that could define them does not
+    /// read or parse: counted, and reported once instead of one misleading finding each.
+    unchecked: [std::cell::Cell<u32>; 6],
 }
 
 impl Index<'_> {
@@ -75,6 +88,11 @@ impl Index<'_> {
         }
         if self.broken.contains(&(ns, id.value.clone())) {
             return false; // exists, but invalid: already reported where it is defined
+        }
+        if self.broken.contains(&(ns, String::new())) {
+            let n = &self.unchecked[ns as usize];
+            n.set(n.get() + 1);
+            return false;
         }
         for other in Ns::ALL {
             if other == ns {
@@ -178,7 +196,7 @@ pub fn index<'m>(model: &'m Model, broken: &HashSet<(Kind, String)>, diags: &mut
         def(Ns::Exercise, "exercise record", &e.id, e.file);
     }
     let broken = broken.iter().filter_map(|(k, id)| Ns::of_kind(*k).map(|ns| (ns, id.clone()))).collect();
-    Index { defs, broken }
+    Index { defs, broken, unchecked: Default::default() }
 }
 
 /// Checks ids and references of the whole model.
@@ -217,6 +235,7 @@ pub fn check<'m>(model: &'m Model, broken: &HashSet<(Kind, String)>, diags: &mut
             index.resolve(Ns::Contact, &a.by, i.file, d);
         }
     }
+    dependency_cycles(model, d);
     for c in &model.contracts {
         index.resolve(Ns::Party, &c.client, c.file, d);
         index.resolve(Ns::Party, &c.provider, c.file, d);
@@ -367,5 +386,192 @@ pub fn check<'m>(model: &'m Model, broken: &HashSet<(Kind, String)>, diags: &mut
         index.resolve(Ns::Plan, &s.plan, s.file, d);
         index.resolve(Ns::Contact, &s.signer, s.file, d);
     }
+    for ns in Ns::ALL {
+        let n = index.unchecked[ns as usize].get();
+        if n > 0 {
+            d.push(
+                Diagnostic::new(
+                    &rules::REF_UNRESOLVED,
+                    format!(
+                        "{n} reference{} to {} {} not checked: a file that could define {} could not be read or parsed",
+                        if n == 1 { "" } else { "s" },
+                        ns.plural(),
+                        if n == 1 { "was" } else { "were" },
+                        if n == 1 { "it" } else { "them" },
+                    ),
+                )
+                .severity(crate::diagnostic::Severity::Note)
+                .help("fix the errors reported in that file first; then these references are checked again"),
+            );
+        }
+    }
     index
+}
+
+/// A system or interface in the dependency graph: its id, file and `depends-on` list.
+struct Dependent<'m> {
+    kind: &'static str,
+    id: &'m Id,
+    file: FileId,
+    deps: &'m [Id],
+}
+
+/// Reports systems and interfaces that depend on themselves, directly or in a loop. Iterative
+/// (Tarjan's strongly connected components), so a hostile chain of any length cannot exhaust
+/// the stack; linear in systems and dependencies.
+fn dependency_cycles(model: &Model, diags: &mut Vec<Diagnostic>) {
+    let nodes: Vec<Dependent> = model
+        .systems
+        .iter()
+        .map(|s| Dependent { kind: "system", id: &s.id, file: s.file, deps: &s.depends_on })
+        .chain(model.interfaces.iter().map(|i| Dependent {
+            kind: "interface",
+            id: &i.id,
+            file: i.file,
+            deps: &i.depends_on,
+        }))
+        .collect();
+    let mut by_id: HashMap<&str, usize> = HashMap::with_capacity(nodes.len());
+    for (n, node) in nodes.iter().enumerate() {
+        by_id.entry(node.id.value.as_str()).or_insert(n); // a duplicate id is REF001's finding
+    }
+    let edges: Vec<Vec<(usize, Span)>> = nodes
+        .iter()
+        .map(|node| node.deps.iter().filter_map(|d| by_id.get(d.value.as_str()).map(|&t| (t, d.span))).collect())
+        .collect();
+    for (n, node) in nodes.iter().enumerate() {
+        if let Some(&(_, span)) = edges[n].iter().find(|(t, _)| *t == n) {
+            diags.push(
+                Diagnostic::new(&rules::REF_CYCLE, format!("{} `{}` depends on itself", node.kind, node.id.value))
+                    .at(node.file, span)
+                    .label("its own id")
+                    .help("remove it from `depends-on`: list the systems and interfaces that must run before this one"),
+            );
+        }
+    }
+    for component in strongly_connected(&edges) {
+        if component.len() < 2 {
+            continue;
+        }
+        let members: HashSet<usize> = component.iter().copied().collect();
+        // One loop through the component, from its first member in file order, for the message.
+        let start = *component.iter().min_by_key(|&&n| (nodes[n].file, nodes[n].id.span.start)).expect("not empty");
+        let path = loop_through(start, &edges, &members);
+        let names: Vec<String> = path.iter().map(|&(n, _)| format!("`{}`", nodes[n].id.value)).collect();
+        let first = &nodes[start];
+        let mut diag = Diagnostic::new(
+            &rules::REF_CYCLE,
+            format!(
+                "{} `{}` depends on itself through {}: {} → `{}`",
+                first.kind,
+                first.id.value,
+                if path.len() == 2 { "one other" } else { "others" },
+                names.join(" → "),
+                first.id.value
+            ),
+        );
+        let (_, span) = path[0];
+        diag = diag
+            .at(first.file, span)
+            .label(format!("depends on `{}`", nodes[path.get(1).map_or(start, |p| p.0)].id.value));
+        for (i, &(n, span)) in path.iter().enumerate().skip(1) {
+            let next = path.get(i + 1).map_or(start, |p| p.0);
+            diag = diag.with_label(
+                nodes[n].file,
+                span,
+                format!("`{}` depends on `{}`", nodes[n].id.value, nodes[next].id.value),
+            );
+        }
+        diags.push(diag.help(
+            "break the loop: a dependency says what must run first, so one of these cannot depend on the others",
+        ));
+    }
+}
+
+/// The strongly connected components of a graph, by Tarjan's algorithm without recursion.
+fn strongly_connected(edges: &[Vec<(usize, Span)>]) -> Vec<Vec<usize>> {
+    const NONE: usize = usize::MAX;
+    let n = edges.len();
+    let mut index = vec![NONE; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut stack = Vec::new();
+    let mut components = Vec::new();
+    let mut next = 0;
+    for root in 0..n {
+        if index[root] != NONE {
+            continue;
+        }
+        let mut work: Vec<(usize, usize)> = vec![(root, 0)];
+        index[root] = next;
+        low[root] = next;
+        next += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        while let Some(&mut (v, ref mut e)) = work.last_mut() {
+            if let Some(&(w, _)) = edges[v].get(*e) {
+                *e += 1;
+                if index[w] == NONE {
+                    index[w] = next;
+                    low[w] = next;
+                    next += 1;
+                    stack.push(w);
+                    on_stack[w] = true;
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+            if low[v] == index[v] {
+                let mut component = Vec::new();
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    component.push(w);
+                    if w == v {
+                        break;
+                    }
+                }
+                components.push(component);
+            }
+        }
+    }
+    components
+}
+
+/// A shortest loop from `start` back to itself inside one component: each step is a member and
+/// the span of the dependency that leads from it to the next.
+fn loop_through(start: usize, edges: &[Vec<(usize, Span)>], members: &HashSet<usize>) -> Vec<(usize, Span)> {
+    let mut came_from: HashMap<usize, (usize, Span)> = HashMap::new();
+    let mut queue = std::collections::VecDeque::from([start]);
+    let mut end = None;
+    'search: while let Some(v) = queue.pop_front() {
+        for &(w, span) in &edges[v] {
+            if !members.contains(&w) || w == v {
+                continue;
+            }
+            if w == start {
+                end = Some((v, span));
+                break 'search;
+            }
+            if let std::collections::hash_map::Entry::Vacant(e) = came_from.entry(w) {
+                e.insert((v, span));
+                queue.push_back(w);
+            }
+        }
+    }
+    let (last, span) = end.expect("a component of two or more members has a loop through each member");
+    let mut path = vec![(last, span)];
+    let mut at = last;
+    while at != start {
+        let &(prev, span) = came_from.get(&at).expect("every visited member has a predecessor");
+        path.push((prev, span));
+        at = prev;
+    }
+    path.reverse();
+    path
 }

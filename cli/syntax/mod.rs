@@ -31,6 +31,89 @@ pub fn parse_reference(src: &str) -> Option<Vec<Node>> {
 
 /// Parses KDL v2. Returns `None` when the file does not parse; the reasons are in `diags`.
 pub fn parse(file: FileId, src: &str, diags: &mut Vec<Diagnostic>) -> Option<Vec<Node>> {
+    let found = disallowed(src);
+    if found.is_empty() {
+        return parse_allowed(file, src, diags);
+    }
+    for &(at, c) in found.iter().take(MAX_CHARACTER_FINDINGS) {
+        diags.push(
+            Diagnostic::new(&rules::KDL_CHARACTER, format!("{} is not allowed in a KDL document", character_name(c)))
+                .at(file, Span::new(at, at + c.len_utf8()))
+                .label("not allowed here")
+                .help(format!(
+                    "remove it; if a value really needs it, write it as the escape \\u{{{:X}}} inside a quoted string",
+                    c as u32
+                )),
+        );
+    }
+    if found.len() > MAX_CHARACTER_FINDINGS {
+        let (at, c) = found[MAX_CHARACTER_FINDINGS];
+        diags.push(
+            Diagnostic::new(
+                &rules::KDL_CHARACTER,
+                format!("{} more characters that KDL does not allow", found.len() - MAX_CHARACTER_FINDINGS),
+            )
+            .at(file, Span::new(at, at + c.len_utf8()))
+            .label("the next one"),
+        );
+    }
+    // The rest of the file is checked as if each such character were spaces of the same length
+    // in bytes, so every span still points into the original text.
+    let mut cleaned = String::with_capacity(src.len());
+    let mut last = 0;
+    for &(at, c) in &found {
+        cleaned.push_str(&src[last..at]);
+        cleaned.extend(std::iter::repeat_n(' ', c.len_utf8()));
+        last = at + c.len_utf8();
+    }
+    cleaned.push_str(&src[last..]);
+    parse_allowed(file, &cleaned, diags)
+}
+
+/// Characters reported one by one in a file; the rest are counted.
+const MAX_CHARACTER_FINDINGS: usize = 20;
+
+/// The code points KDL v2 forbids literally in a document ("Disallowed Literal Code Points"),
+/// with their byte offsets. A byte order mark is allowed as the first character only.
+fn disallowed(src: &str) -> Vec<(usize, char)> {
+    let bytes = src.as_bytes();
+    // Fast path: every disallowed character is a C0 control other than whitespace, DEL, or starts
+    // with byte 0xE2 or 0xEF in UTF-8.
+    if !bytes.iter().any(|&b| (b < 0x20 && !(0x09..=0x0D).contains(&b)) || b == 0x7F || b == 0xE2 || b == 0xEF) {
+        return Vec::new();
+    }
+    src.char_indices()
+        .filter(|&(at, c)| {
+            matches!(c, '\u{0}'..='\u{8}' | '\u{E}'..='\u{1F}' | '\u{7F}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+                || (c == '\u{FEFF}' && at != 0)
+        })
+        .collect()
+}
+
+/// "NUL (U+0000)", "the right-to-left override (U+202E)".
+fn character_name(c: char) -> String {
+    let name = match c {
+        '\u{0}' => "the NUL character",
+        '\u{7F}' => "the DEL character",
+        '\u{1B}' => "the escape character",
+        '\u{200E}' => "the left-to-right mark",
+        '\u{200F}' => "the right-to-left mark",
+        '\u{202A}' => "the left-to-right embedding",
+        '\u{202B}' => "the right-to-left embedding",
+        '\u{202C}' => "the pop directional formatting",
+        '\u{202D}' => "the left-to-right override",
+        '\u{202E}' => "the right-to-left override",
+        '\u{2066}' => "the left-to-right isolate",
+        '\u{2067}' => "the right-to-left isolate",
+        '\u{2068}' => "the first strong isolate",
+        '\u{2069}' => "the pop directional isolate",
+        '\u{FEFF}' => "a byte order mark after the start of the file",
+        _ => "the control character",
+    };
+    format!("{name} (U+{:04X})", c as u32)
+}
+
+fn parse_allowed(file: FileId, src: &str, diags: &mut Vec<Diagnostic>) -> Option<Vec<Node>> {
     if let Some(refusal) = guard::too_deep(src) {
         diags.push(refused(file, src, refusal));
         return None;

@@ -79,6 +79,16 @@ fn json_type(v: &Value) -> &'static str {
     }
 }
 
+/// The value found, in words: "#null", "the number 5", "text \"x\"".
+fn found(v: &Value) -> String {
+    match v {
+        Value::Null | Value::Bool(_) => show(v),
+        Value::Number(_) => format!("the number {v}"),
+        Value::String(_) => format!("text {}", show(v)),
+        other => json_type(other).to_string(),
+    }
+}
+
 fn show(v: &Value) -> String {
     match v {
         Value::String(s) => format!("\"{s}\""),
@@ -141,13 +151,27 @@ pub fn validate(kind: Kind, json: &Value, spans: &SpanNode, file: FileId, what: 
                     }
                     _ => leaf.as_ref().map(|l| format!("expected {}", l.description)),
                 };
-                Diagnostic::new(
-                    &rules::SCH_TYPE,
-                    format!("{name} must be {expected}, found {} {}", json_type(instance), show(instance)),
-                )
-                .at(file, value_span)
-                .label(format!("expected {expected}"))
-                .maybe_help(help)
+                // A number JSON cannot hold (`1e400`, `#nan`, beyond 64 bits) was reported by the
+                // mapper and stands here as #null: say what was expected there, once.
+                if instance.is_null() {
+                    let at = crate::diagnostic::Location { file, span: value_span };
+                    if let Some(earlier) = diags
+                        .iter_mut()
+                        .rev()
+                        .find(|d| std::ptr::eq(d.rule, &rules::SCH_TYPE) && d.location.as_ref() == Some(&at))
+                    {
+                        earlier.message = format!("{name} must be {expected}, but {}", earlier.message);
+                        earlier.label = Some(format!("expected {expected}"));
+                        if earlier.help.is_none() {
+                            earlier.help = help;
+                        }
+                        continue;
+                    }
+                }
+                Diagnostic::new(&rules::SCH_TYPE, format!("{name} must be {expected}, found {}", found(instance)))
+                    .at(file, value_span)
+                    .label(format!("expected {expected}"))
+                    .maybe_help(help)
             }
             ValidationErrorKind::Enum { options } => {
                 let allowed: Vec<String> = options

@@ -575,3 +575,37 @@ fn references_into_a_file_that_does_not_parse_are_not_reported_as_missing() {
         "1 reference to plans was not checked: a file that could define it could not be read or parsed"
     );
 }
+
+#[test]
+fn a_plan_folder_that_is_a_submodule_is_named_as_one() {
+    let plans = Repo::minimal();
+    git(plans.path(), &["init", "-q"]);
+    git(plans.path(), &["add", "."]);
+    git(plans.path(), &["commit", "-qm", "plans"]);
+    let top = tempfile::tempdir().unwrap();
+    let sup = top.path().join("sup");
+    std::fs::create_dir(&sup).unwrap();
+    git(&sup, &["init", "-q"]);
+    git(&sup, &["-c", "protocol.file.allow=always", "submodule", "add", "-q", plans.path().to_str().unwrap(), "plans"]);
+    git(&sup, &["commit", "-qm", "with plans"]);
+    let clone = top.path().join("clone");
+    git(top.path(), &["clone", "-q", sup.to_str().unwrap(), clone.to_str().unwrap()]);
+    let home = top.path().join(".home");
+    let env = [("GIT_CONFIG_GLOBAL", "/dev/null"), ("GIT_CONFIG_NOSYSTEM", "1"), ("HOME", home.to_str().unwrap())];
+    let dir = clone.join("plans");
+    let dir = dir.to_str().unwrap();
+    for (args, expected) in [
+        (vec!["check", dir, "--rev", "HEAD"], "`plans` is a Git submodule in commit "),
+        (vec!["check", dir, "--staged"], "`plans` is a Git submodule in the index: "),
+        (
+            vec!["check", dir],
+            "it is a Git submodule that is not checked out; run `git submodule update --init plans` first",
+        ),
+    ] {
+        let mut args = args;
+        args.extend(["--as-of", "2026-11-01"]);
+        let out = run_bounded(&args, &env, LIMIT);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains(expected), "{args:?}: {}", out.stderr);
+    }
+}

@@ -27,10 +27,37 @@ pub fn find_root(start: &Path) -> Result<PathBuf, String> {
             return Ok(candidate.to_path_buf());
         }
     }
+    if let Some(sub) = uninitialised_submodule(&absolute) {
+        return Err(format!(
+            "no {CONFIG_FILE} in {}: it is a Git submodule that is not checked out; run `git submodule update --init {sub}` first",
+            start.display()
+        ));
+    }
     Err(format!(
         "no {CONFIG_FILE} in {} or any parent folder: point `contingent check` at a plan repository (the bundled example is `contingent check plans`)",
         start.display()
     ))
+}
+
+/// The path of `dir` as a submodule of an enclosing repository when a `.gitmodules` above it names
+/// it (`path = ...`): an empty folder there is a submodule that is not checked out.
+fn uninitialised_submodule(dir: &Path) -> Option<String> {
+    for top in dir.ancestors().skip(1) {
+        let Ok(rel) = dir.strip_prefix(top) else { continue };
+        let Some(rel) = rel.to_str() else { return None };
+        let Ok(text) = std::fs::read_to_string(top.join(".gitmodules")) else {
+            if top.join(".git").exists() {
+                return None; // the enclosing repository, without submodules
+            }
+            continue;
+        };
+        let named = text.lines().any(|l| {
+            let l = l.trim();
+            l.strip_prefix("path").map(str::trim_start).and_then(|r| r.strip_prefix('=')).map(str::trim) == Some(rel)
+        });
+        return named.then(|| rel.to_string());
+    }
+    None
 }
 
 /// How paths are shown: relative to the current folder when the repository is below it.

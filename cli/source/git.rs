@@ -249,6 +249,16 @@ impl Repo {
                 || state.entry_by_path_and_stage(p, gix::index::entry::Stage::Ours).is_some()
         };
         let Some(root) = ancestors(start_dir).into_iter().find(|d| found(&join(d, CONFIG_FILE))) else {
+            let gitlink = ancestors(start_dir).into_iter().find(|d| {
+                use gix::bstr::ByteSlice;
+                !d.is_empty()
+                    && state
+                        .entry_by_path(d.as_bytes().as_bstr())
+                        .is_some_and(|e| e.mode.contains(gix::index::entry::Mode::COMMIT))
+            });
+            if let Some(sub) = gitlink {
+                return Err(submodule_error(&sub, "the index"));
+            }
             return Err(format!(
                 "no {CONFIG_FILE} is staged in {} or any parent folder: stage the plan repository with `git add`, or check the work tree without --staged",
                 if start_dir.is_empty() { "the root of the work tree".to_string() } else { format!("`{start_dir}`") }
@@ -312,6 +322,12 @@ impl Repo {
         let tree = commit_tree(&self.repo, commit)?;
         let has = |path: &str| matches!(lookup(&self.repo, tree, path), Ok(Some((mode, _))) if mode.is_blob());
         let Some(root) = ancestors(start_dir).into_iter().find(|d| has(&join(d, CONFIG_FILE))) else {
+            let gitlink = ancestors(start_dir).into_iter().find(|d| {
+                !d.is_empty() && matches!(lookup(&self.repo, tree, d), Ok(Some((mode, _))) if mode.is_commit())
+            });
+            if let Some(sub) = gitlink {
+                return Err(submodule_error(&sub, &what));
+            }
             return Err(format!(
                 "no {CONFIG_FILE} in {what} at {} or any parent folder",
                 if start_dir.is_empty() { "the root".to_string() } else { format!("`{start_dir}`") }
@@ -390,6 +406,14 @@ pub fn lookup(
         }
     }
     Ok(Some((gix::objs::tree::EntryKind::Tree.into(), tree)))
+}
+
+/// The error for a plan folder that is a Git submodule of the repository being read: its files
+/// are in the submodule's own repository, not in this one's index or commits.
+fn submodule_error(path: &str, what: &str) -> String {
+    format!(
+        "`{path}` is a Git submodule in {what}: its files live in the submodule's own repository, which --staged, --rev and --changed-since do not enter; `cd {path}` and run the same command there, after `git submodule update --init {path}` if it is not checked out"
+    )
 }
 
 /// Thread-local handles on one repository: a [`Source`] is read from many threads at once.

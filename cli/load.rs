@@ -364,7 +364,10 @@ pub fn parallel<T: Sync, R: Send>(jobs: &[T], f: impl Fn(&T) -> R + Sync) -> Vec
 
 /// Files of the repository by path, each with the configured folder it belongs to and the kinds
 /// that folder holds; and the symbolic links that point outside (path, target).
-type Listing = (BTreeMap<String, (String, Vec<Kind>)>, Vec<(String, String)>, Vec<(String, String)>);
+/// The files to read with their folder and kinds; links out of the repository and entries that
+/// cannot be checked, each with the kinds its folder holds (what may be missing because of it).
+type Listing =
+    (BTreeMap<String, (String, Vec<Kind>)>, Vec<(String, String, Vec<Kind>)>, Vec<(String, String, Vec<Kind>)>);
 
 fn list_files(source: &dyn Source, cfg: &Config) -> Listing {
     let p = &cfg.paths;
@@ -396,8 +399,8 @@ fn list_files(source: &dyn Source, cfg: &Config) -> Listing {
                         listed.insert(path, (dir.clone(), kinds.clone()));
                     }
                 }
-                Listed::SymlinkOutside { path, target } => outside.push((path, target)),
-                Listed::Skipped { path, why } => skipped.push((path, why)),
+                Listed::SymlinkOutside { path, target } => outside.push((path, target, kinds.clone())),
+                Listed::Skipped { path, why } => skipped.push((path, why, kinds.clone())),
             }
         }
     }
@@ -440,7 +443,12 @@ pub fn load(source: &dyn Source) -> Loaded {
     outside.dedup();
     skipped.sort();
     skipped.dedup();
-    for (path, why) in skipped {
+    // What an entry that is not read could hold may be missing: references to it are not judged.
+    let mut unread: HashSet<(Kind, String)> = HashSet::new();
+    for (_, _, kinds) in skipped.iter().chain(&outside) {
+        unread.extend(kinds.iter().map(|&k| (k, String::new())));
+    }
+    for (path, why, _) in skipped {
         let file = files.add(path.clone(), String::new());
         diagnostics.push(
             Diagnostic::new(&rules::FILE_SKIPPED, format!("{path} is not checked: {why}"))
@@ -448,7 +456,7 @@ pub fn load(source: &dyn Source) -> Loaded {
                 .help("a plan folder holds regular `.kdl` files and folders of them; replace or remove this entry"),
         );
     }
-    for (path, target) in outside {
+    for (path, target, _) in outside {
         let file = files.add(path.clone(), String::new());
         diagnostics.push(
             Diagnostic::new(
@@ -480,7 +488,7 @@ pub fn load(source: &dyn Source) -> Loaded {
     });
 
     let mut model = Model { config, ..Model::default() };
-    let mut broken = HashSet::new();
+    let mut broken = unread;
     for ((_, _, _, file), out) in jobs.iter().zip(outs) {
         let file = *file;
         if !out.text.is_empty() {

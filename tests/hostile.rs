@@ -331,7 +331,9 @@ fn mkfifo(path: &Path) {
 fn entries_that_cannot_be_checked_are_reported_and_nothing_hangs() {
     use std::os::unix::ffi::OsStrExt;
     let repo = Repo::minimal();
-    with_other_error(&repo);
+    // Contacts and plans may be missing (they could be in the entries not read): the other error
+    // is of another kind.
+    repo.edit("exercises/2026-tabletop.kdl", "date \"2026-05-01\"", "date \"2026-05-32\"");
     mkfifo(&repo.path().join("plans/x.kdl"));
     std::os::unix::fs::symlink("missing.kdl", repo.path().join("contacts/dangling.kdl")).unwrap();
     std::os::unix::fs::symlink("loop-b.kdl", repo.path().join("contacts/loop-a.kdl")).unwrap();
@@ -340,7 +342,7 @@ fn entries_that_cannot_be_checked_are_reported_and_nothing_hangs() {
     std::fs::write(repo.path().join(latin1), "plan m { }\n").unwrap();
     let (code, report) = check_json(&repo);
     assert_eq!(code, 1);
-    assert_rest_checked(&report);
+    assert_eq!(at(&report, "SCH005", "exercises/2026-tabletop.kdl"), (4, 10));
     assert_eq!(
         message(&report, "FILE006", "plans/x.kdl"),
         "plans/x.kdl is not checked: it is a named pipe (FIFO), not a regular file"
@@ -572,7 +574,7 @@ fn references_into_a_file_that_does_not_parse_are_not_reported_as_missing() {
     assert_eq!(note["severity"], "note");
     assert_eq!(
         note["message"],
-        "1 reference to plans was not checked: a file that could define it could not be read or parsed"
+        "1 reference to plans was not checked: an entry that could define it was not read or does not parse"
     );
 }
 
@@ -608,4 +610,57 @@ fn a_plan_folder_that_is_a_submodule_is_named_as_one() {
         assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
         assert!(out.stderr.contains(expected), "{args:?}: {}", out.stderr);
     }
+}
+
+/// Runs the binary as an unprivileged user when the tests run as root (who can read anything).
+fn check_unprivileged(dir: &Path) -> (i32, Value) {
+    let root = std::process::Command::new("id").arg("-u").output().unwrap().stdout == b"0\n";
+    // A copy beside the repository: the build folder may not be reachable for that user.
+    let exe = dir.parent().unwrap().join("contingent");
+    std::fs::copy(env!("CARGO_BIN_EXE_contingent"), &exe).unwrap();
+    let exe = exe.to_str().unwrap();
+    let mut args = vec![];
+    if root {
+        require("setpriv");
+        args.extend(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]);
+    }
+    args.extend([exe, "check", dir.to_str().unwrap(), "--format", "json", "--as-of", "2026-11-01"]);
+    let out = Command::new(args[0]).args(&args[1..]).stdin(Stdio::null()).output().unwrap();
+    let code = out.status.code().expect("not killed by a signal");
+    (code, serde_json::from_slice(&out.stdout).expect("JSON"))
+}
+
+#[test]
+fn an_unreadable_folder_or_file_is_reported_without_follow_on_errors() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let top = tempfile::tempdir().unwrap();
+    let repo = Repo::minimal();
+    let dir = top.path().join("repo");
+    assert!(Command::new("cp").arg("-r").arg(repo.path()).arg(&dir).status().unwrap().success());
+    for d in [top.path(), dir.as_path()] {
+        std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    assert!(Command::new("chmod").args(["-R", "a+rX"]).arg(&dir).status().unwrap().success());
+    std::fs::set_permissions(dir.join("contacts"), std::fs::Permissions::from_mode(0o000)).unwrap();
+    std::fs::set_permissions(dir.join("plans/payroll.kdl"), std::fs::Permissions::from_mode(0o000)).unwrap();
+    let (code, report) = check_unprivileged(&dir);
+    assert_eq!(code, 1);
+    let codes: Vec<(&str, &str)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["code"].as_str().unwrap(), d["severity"].as_str().unwrap()))
+        .collect();
+    // Only the two entries are errors: no "no contact is named", no party without a 24x7 contact.
+    assert_eq!(codes, [("REF002", "note"), ("REF002", "note"), ("FILE006", "error"), ("FILE001", "error")]);
+    assert!(message(&report, "FILE006", "contacts").contains("the folder cannot be read"));
+    let notes: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "note")
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert!(notes.iter().any(|m| m.starts_with("7 references to contacts were not checked")), "{notes:?}");
+    std::fs::set_permissions(dir.join("contacts"), std::fs::Permissions::from_mode(0o755)).unwrap();
 }

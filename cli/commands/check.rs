@@ -44,7 +44,7 @@ pub fn find_root(start: &Path) -> Result<PathBuf, String> {
 fn uninitialised_submodule(dir: &Path) -> Option<String> {
     for top in dir.ancestors().skip(1) {
         let Ok(rel) = dir.strip_prefix(top) else { continue };
-        let Some(rel) = rel.to_str() else { return None };
+        let rel = rel.to_str()?;
         let Ok(text) = std::fs::read_to_string(top.join(".gitmodules")) else {
             if top.join(".git").exists() {
                 return None; // the enclosing repository, without submodules

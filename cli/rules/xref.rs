@@ -393,7 +393,7 @@ pub fn check<'m>(model: &'m Model, broken: &HashSet<(Kind, String)>, diags: &mut
                 Diagnostic::new(
                     &rules::REF_UNRESOLVED,
                     format!(
-                        "{n} reference{} to {} {} not checked: a file that could define {} could not be read or parsed",
+                        "{n} reference{} to {} {} not checked: an entry that could define {} was not read or does not parse",
                         if n == 1 { "" } else { "s" },
                         ns.plural(),
                         if n == 1 { "was" } else { "were" },

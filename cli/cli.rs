@@ -102,7 +102,7 @@ pub struct CheckArgs {
     /// trusts BASE unless this is given.
     #[arg(long, value_name = "REV")]
     pub trust: Option<String>,
-    /// Tolerate unsigned and stale plans: SIG001 and SIG002 become warnings (for a trial, or a
+    /// Tolerate unsigned and stale plans: SIG001, SIG002 and SIG019 become warnings (for a trial, or a
     /// check before review). Every output says so. Invalid sign-offs stay errors.
     #[arg(long)]
     pub allow_unsigned: bool,

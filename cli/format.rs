@@ -757,8 +757,16 @@ fn signoff() -> Value {
                 json!({"type": "string", "pattern": "^sha256:[0-9a-f]{64}$", "description": "the plan's canonical digest, sha256:<hex>"}),
             ),
             (
+                "context-digest",
+                json!({"type": "string", "pattern": "^sha256:[0-9a-f]{64}$", "description": "version 2: the digest of the context the approval relies on (contacts, systems, contract terms), sha256:<hex>"}),
+            ),
+            (
+                "context",
+                text("version 2: the context the approval relies on, as JSON (docs/signoff.md, section 2)"),
+            ),
+            (
                 "statement",
-                text("the statement that was signed: six lines naming the plan, digest, party, signer and date (docs/signoff.md)"),
+                text("the statement that was signed: the lines naming the plan, digest, party, signer, date and (version 2) context digest (docs/signoff.md)"),
             ),
             ("signature", text("the SSH signature over the statement (armoured SSHSIG block of `ssh-keygen -Y sign`)")),
         ],

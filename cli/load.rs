@@ -35,6 +35,9 @@ enum Object {
     Plan(Box<Located<crate::model::Plan>>),
     Exercise(Located<crate::model::ExerciseRecord>),
     Signoff(Located<crate::model::Signoff>),
+    /// The JSON mapping of a contact, system, interface or contract, for the context a sign-off
+    /// binds (`signoff::context`).
+    Json(Kind, String, Value),
 }
 
 struct FileOut {
@@ -200,7 +203,14 @@ fn process_file(
             })
         })();
         match built {
-            Ok(o) => objects.push(o),
+            Ok(o) => {
+                objects.push(o);
+                if matches!(kind, Kind::Contact | Kind::System | Kind::Interface | Kind::Contract) {
+                    if let Some(id) = id {
+                        objects.push(Object::Json(kind, id, json));
+                    }
+                }
+            }
             Err(e) => {
                 // The schema accepted what the model rejects: report, never panic.
                 diags.push(Diagnostic::new(&rules::SCH_VALUE, format!("{label}: {e}")).at(file, head));
@@ -505,6 +515,7 @@ pub fn load(source: &dyn Source) -> Loaded {
                 Object::Plan(x) => model.plans.push(*x),
                 Object::Exercise(x) => model.exercises.push(x),
                 Object::Signoff(x) => model.signoffs.push(x),
+                Object::Json(kind, id, json) => model.json.insert(kind, id, json),
             }
         }
     }
@@ -529,6 +540,7 @@ pub fn load_file(path: &str, text: &str, kinds: &[Kind]) -> (Model, HashSet<(Kin
             Object::Plan(x) => model.plans.push(*x),
             Object::Exercise(x) => model.exercises.push(x),
             Object::Signoff(x) => model.signoffs.push(x),
+            Object::Json(kind, id, json) => model.json.insert(kind, id, json),
         }
     }
     (model, broken.into_iter().collect(), diagnostics)

@@ -125,7 +125,7 @@ fn human_output_shows_the_snippet_and_help_without_colour_when_piped() {
     assert!(out.stdout.contains(expected), "{}", out.stdout);
     assert!(!out.stdout.contains('\u{1b}'), "no escape codes when not a terminal");
     assert!(
-        out.stdout.ends_with("checked 8 files: 2 errors, 2 warnings; unsigned and stale plans are tolerated (CONTINGENT_ALLOW_UNSIGNED=1): SIG001 and SIG002 are warnings (as of 2026-11-01, from --as-of)\n"),
+        out.stdout.ends_with("checked 8 files: 2 errors, 2 warnings; unsigned and stale plans are tolerated (CONTINGENT_ALLOW_UNSIGNED=1): SIG001, SIG002 and SIG019 are warnings (as of 2026-11-01, from --as-of)\n"),
         "{}",
         out.stdout
     );

@@ -152,7 +152,7 @@ impl T {
 
     /// A record signed natively with a test key under `namespace`.
     fn native(&self, st: &Statement, key: &str, namespace: &str) -> String {
-        record::render(st, &sign_natively(st, key, namespace))
+        record::render(st, None, &sign_natively(st, key, namespace))
     }
 
     fn signoffs_json(&self) -> Value {
@@ -177,7 +177,7 @@ fn date(s: &str) -> Date {
 }
 
 fn statement(plan: &str, party: Side, signer: &str, on: &str, digest: &str) -> Statement {
-    Statement { plan: plan.into(), digest: digest.into(), party, signer: signer.into(), date: date(on) }
+    Statement { plan: plan.into(), digest: digest.into(), party, signer: signer.into(), date: date(on), context: None }
 }
 
 /// The records of a sign-off file, each from `signoff` to the line before the next one.
@@ -425,7 +425,7 @@ fn a_signature_copied_onto_another_plans_statement_is_rejected() {
     t.sign_both();
     // a correct statement for the second plan, with the first plan's signature
     let st = statement("payroll-copy", Side::Client, "anna.schmidt", "2026-10-20", &t.digest("payroll-copy"));
-    t.repo.write("signoffs/payroll-copy.kdl", record::render(&st, &armour_of(&t.repo.read(SIGNED))));
+    t.repo.write("signoffs/payroll-copy.kdl", record::render(&st, None, &armour_of(&t.repo.read(SIGNED))));
     let (_, v) = t.check();
     let d = the(&v, "SIG012");
     assert_eq!(
@@ -555,7 +555,7 @@ fn a_signature_under_another_namespace_is_rejected() {
     // made with ssh-keygen for Git (`-n git`), over the right statement
     let out = ssh_keygen(&["-Y", "sign", "-n", "git", "-f", &t.key("anna.schmidt")], &st.message());
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    t.repo.write(SIGNED, record::render(&st, &String::from_utf8(out.stdout).unwrap()));
+    t.repo.write(SIGNED, record::render(&st, None, &String::from_utf8(out.stdout).unwrap()));
     let m = t.only_many("SIG005", SIGNED, "signature \"\"\"");
     assert_eq!(
         m,
@@ -643,7 +643,7 @@ fn a_garbage_armour_block_is_malformed() {
             "the armour is `-----BEGIN PGP SIGNATURE-----`, not an SSH signature (`-----BEGIN SSH SIGNATURE-----`)",
         ),
     ] {
-        t.repo.write(SIGNED, record::render(&st, armour));
+        t.repo.write(SIGNED, record::render(&st, None, armour));
         let m = t.only_many("SIG004", SIGNED, "signature ");
         assert_eq!(m, format!("the signature cannot be read: {expected}"));
     }
@@ -657,7 +657,7 @@ fn a_garbage_armour_block_is_malformed() {
             continue;
         }
         chars[i] = if original == 'A' { 'B' } else { 'A' };
-        t.repo.write(SIGNED, record::render(&st, &chars.iter().collect::<String>()));
+        t.repo.write(SIGNED, record::render(&st, None, &chars.iter().collect::<String>()));
         let sig = t.sig();
         assert!(
             sig.iter().any(|(c, _, _)| ["SIG003", "SIG004", "SIG005", "SIG006"].contains(&c.as_str())),
@@ -804,7 +804,7 @@ fn signatures_made_with_ssh_keygen_verify_natively() {
         args.extend_from_slice(options);
         let out = ssh_keygen(&args, &st.message());
         assert!(out.status.success(), "{key}: {}", String::from_utf8_lossy(&out.stderr));
-        t.repo.write(SIGNED, record::render(&st, &String::from_utf8(out.stdout).unwrap()));
+        t.repo.write(SIGNED, record::render(&st, None, &String::from_utf8(out.stdout).unwrap()));
         let v = t.signoffs_json();
         assert_eq!(v["plans"][0]["client"]["state"], "signed", "{key} {options:?}: {v:#}");
         // and the same signature over another statement does not

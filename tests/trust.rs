@@ -139,7 +139,7 @@ impl W {
         child.stdin.take().unwrap().write_all(&st.message()).unwrap();
         let out = child.wait_with_output().unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        record::render(st, &String::from_utf8(out.stdout).unwrap())
+        record::render(st, None, &String::from_utf8(out.stdout).unwrap())
     }
 
     fn append(&self, rel: &str, text: &str) {
@@ -206,7 +206,7 @@ fn date(s: &str) -> Date {
 }
 
 fn statement(plan: &str, party: Side, signer: &str, on: &str, digest: &str) -> Statement {
-    Statement { plan: plan.into(), digest: digest.into(), party, signer: signer.into(), date: date(on) }
+    Statement { plan: plan.into(), digest: digest.into(), party, signer: signer.into(), date: date(on), context: None }
 }
 
 /// Asserts one finding with this code, and returns it.
@@ -281,7 +281,7 @@ fn tolerating_unsigned_plans_is_the_callers_choice_and_every_output_says_so() {
 
     let (code, v) = w.check(&["--allow-unsigned"]);
     assert_eq!(code, 0, "{v:#}");
-    let notice = "unsigned and stale plans are tolerated (--allow-unsigned): SIG001 and SIG002 are warnings";
+    let notice = "unsigned and stale plans are tolerated (--allow-unsigned): SIG001, SIG002 and SIG019 are warnings";
     assert_eq!((v["unsigned_tolerated"].clone(), v["notice"].clone()), (Value::Bool(true), Value::from(notice)));
     let codes: Vec<(&str, &str)> = v["diagnostics"]
         .as_array()
@@ -596,7 +596,7 @@ fn an_rsa_key_signing_with_sha256_is_verified() {
     let armour = String::from_utf8(out.stdout).unwrap();
     let sig = ssh_key::SshSig::from_pem(armour.as_bytes()).unwrap();
     assert_eq!((sig.hash_alg(), sig.public_key().algorithm().as_str()), (ssh_key::HashAlg::Sha256, "ssh-rsa"));
-    w.write(SIGNED, &record::render(&st, &armour));
+    w.write(SIGNED, &record::render(&st, None, &armour));
     w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-21");
     let (code, f) = w.findings(&[]);
     assert_eq!((code, f.clone()), (0, vec![]), "{f:#?}");

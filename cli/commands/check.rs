@@ -181,7 +181,7 @@ pub fn run(args: &CheckArgs) -> Result<u8, String> {
 }
 
 const STAGED_NOTICE: &str =
-    "unsigned and stale plans are tolerated when the index is checked (--staged): SIG001 and SIG002 are warnings";
+    "unsigned and stale plans are tolerated when the index is checked (--staged): SIG001, SIG002 and SIG019 are warnings";
 
 /// Whether whoever runs the check tolerates unsigned and stale plans (`--allow-unsigned`, or
 /// `CONTINGENT_ALLOW_UNSIGNED=1` in the environment), and the notice every output shows then.
@@ -190,14 +190,14 @@ fn tolerance(args: &CheckArgs) -> Result<(bool, Option<&'static str>), String> {
     if args.allow_unsigned {
         return Ok((
             true,
-            Some("unsigned and stale plans are tolerated (--allow-unsigned): SIG001 and SIG002 are warnings"),
+            Some("unsigned and stale plans are tolerated (--allow-unsigned): SIG001, SIG002 and SIG019 are warnings"),
         ));
     }
     match std::env::var("CONTINGENT_ALLOW_UNSIGNED").as_deref() {
         Ok("1") => Ok((
             true,
             Some(
-                "unsigned and stale plans are tolerated (CONTINGENT_ALLOW_UNSIGNED=1): SIG001 and SIG002 are warnings",
+                "unsigned and stale plans are tolerated (CONTINGENT_ALLOW_UNSIGNED=1): SIG001, SIG002 and SIG019 are warnings",
             ),
         )),
         Ok("" | "0") | Err(std::env::VarError::NotPresent) => Ok((false, None)),

@@ -231,15 +231,17 @@ pub fn sign(args: &SignArgs) -> Result<u8, String> {
         }
     }
     // 5. sign, and verify what was made exactly as `check` will
+    let context = signoff::context::of_plan(model, plan);
     let statement = Statement {
         plan: plan.id.value.clone(),
         digest: plan.digest.clone(),
         party: side,
         signer: signer.id.value.clone(),
         date,
+        context: Some(signoff::context::digest(&context)),
     };
     let armour = ssh_keygen::sign(&ssh_keygen::program(&root), &key, statement::NAMESPACE, &statement.message())?;
-    let text = record::render(&statement, &armour);
+    let text = record::render(&statement, Some(&signoff::context::pretty(&context)), &armour);
 
     let new_text = record::replace(existing.as_deref().unwrap_or(&record::header(&plan.id.value)), &remove, &text);
     verify_new_record(&root, &rel, &new_text, date, &statement)?;

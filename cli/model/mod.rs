@@ -608,12 +608,18 @@ pub struct ExerciseRecord {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Signoff {
     pub plan: Id,
     pub party: Spanned<Side>,
     pub signer: Id,
     pub date: Spanned<Date>,
     pub digest: Spanned<String>,
+    /// Version 2: the digest of the approval's context, as in the statement's last line.
+    pub context_digest: Option<Spanned<String>>,
+    /// Version 2: the approval's context itself (JSON), whose canonical digest is
+    /// `context_digest` (`signoff::context`).
+    pub context: Option<Spanned<String>>,
     /// The signed statement, as stored (without its final line break).
     pub statement: Spanned<String>,
     pub signature: Spanned<String>,
@@ -630,4 +636,28 @@ pub struct Model {
     pub plans: Vec<Located<Plan>>,
     pub exercises: Vec<Located<ExerciseRecord>>,
     pub signoffs: Vec<Located<Signoff>>,
+    /// The JSON mappings of contacts, systems, interfaces and contracts by id (the first of a
+    /// duplicated id), for the context a sign-off binds.
+    pub json: ObjectJson,
+}
+
+#[derive(Debug, Default)]
+pub struct ObjectJson {
+    pub contacts: std::collections::HashMap<String, serde_json::Value>,
+    /// Systems and interfaces (one namespace).
+    pub inventory: std::collections::HashMap<String, serde_json::Value>,
+    pub contracts: std::collections::HashMap<String, serde_json::Value>,
+}
+
+impl ObjectJson {
+    pub fn insert(&mut self, kind: crate::format::Kind, id: String, json: serde_json::Value) {
+        use crate::format::Kind;
+        let map = match kind {
+            Kind::Contact => &mut self.contacts,
+            Kind::System | Kind::Interface => &mut self.inventory,
+            Kind::Contract => &mut self.contracts,
+            _ => return,
+        };
+        map.entry(id).or_insert(json);
+    }
 }

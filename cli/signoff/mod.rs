@@ -16,6 +16,7 @@
 //! A plan is approved when valid client and provider sign-offs of its current digest exist, by
 //! different contacts with different keys (`SIG011`); otherwise `SIG002` (stale) or `SIG001`.
 
+pub mod context;
 pub mod digest;
 pub mod record;
 pub mod ssh_keygen;
@@ -112,6 +113,8 @@ struct Valid<'m> {
     record: &'m Located<Signoff>,
     /// The signing key's fingerprint.
     key: String,
+    /// Version 2: the context digest the statement binds, and the context the record holds.
+    context: Option<(String, serde_json::Value)>,
 }
 
 struct Ctx<'m> {
@@ -440,6 +443,7 @@ fn verify<'m>(c: &Ctx<'m>, record: &'m Located<Signoff>) -> Option<Result<Valid<
         party: *record.party,
         signer: record.signer.value.clone(),
         date: record.date.value,
+        context: record.context_digest.as_ref().map(|c| c.value.clone()),
     };
 
     // 1. the armour
@@ -556,6 +560,12 @@ fn verify<'m>(c: &Ctx<'m>, record: &'m Located<Signoff>) -> Option<Result<Valid<
     if signed.digest != record.digest.value {
         diffs.push(("digest", record.digest.value.clone(), signed.digest.clone(), record.digest.span));
     }
+    let recorded_context = record.context_digest.as_ref().map(|c| c.value.clone());
+    if signed.context != recorded_context {
+        let word = |c: &Option<String>| c.clone().unwrap_or_else(|| "absent".to_string());
+        let span = record.context_digest.as_ref().map_or(record.head, |c| c.span);
+        diffs.push(("context-digest", word(&recorded_context), word(&signed.context), span));
+    }
     if let Some((_, _, _, span)) = diffs.first() {
         let what: Vec<String> = diffs
             .iter()
@@ -654,7 +664,57 @@ fn verify<'m>(c: &Ctx<'m>, record: &'m Located<Signoff>) -> Option<Result<Valid<
             .help(format!("sign with today's date: `{resign}`; if the check date is wrong, set it with --as-of"))));
         }
     }
-    Some(Ok(Valid { record, key: fingerprint }))
+    // 8. version 2: the stored context is the one signed
+    let context = match (&signed.context, &record.context) {
+        (None, None) => None,
+        (None, Some(ctx)) => {
+            return Some(Err(Diagnostic::new(
+                &rules::SIG_MISMATCH,
+                "this sign-off holds a context, but its statement (version 1) binds none: the context was added after signing",
+            )
+            .at(file, ctx.span)
+            .label("not signed")
+            .help(format!("remove the context, or sign again: `{resign}`"))));
+        }
+        (Some(_), None) => {
+            return Some(Err(Diagnostic::new(
+                &rules::SIG_MISMATCH,
+                "this sign-off's statement binds a context, but the record does not hold it: it was removed after signing",
+            )
+            .at(file, record.statement.span)
+            .label("the context is missing")
+            .help(format!("restore the record's `context`, or sign again: `{resign}`"))));
+        }
+        (Some(bound), Some(ctx)) => {
+            let parsed: Result<serde_json::Value, String> = serde_json::from_str(&ctx.value).map_err(|e| e.to_string());
+            match parsed {
+                Ok(v) if context::digest(&v) == *bound => Some((bound.clone(), v)),
+                Ok(v) => {
+                    return Some(Err(Diagnostic::new(
+                        &rules::SIG_MISMATCH,
+                        format!(
+                            "this sign-off's context was edited after signing: its digest is {}, the statement binds {}",
+                            short_digest(&context::digest(&v)),
+                            short_digest(bound)
+                        ),
+                    )
+                    .at(file, ctx.span)
+                    .label("not the signed context")
+                    .help(format!("restore the context, or sign again: `{resign}`"))));
+                }
+                Err(e) => {
+                    return Some(Err(Diagnostic::new(
+                        &rules::SIG_MISMATCH,
+                        format!("this sign-off's context is not JSON ({e}): it was edited after signing"),
+                    )
+                    .at(file, ctx.span)
+                    .label("not the signed context")
+                    .help(format!("restore the context, or sign again: `{resign}`"))));
+                }
+            }
+        }
+    };
+    Some(Ok(Valid { record, key: fingerprint, context }))
 }
 
 /// The base64 body of an armoured signature, blanks and line breaks removed: equal for two
@@ -694,8 +754,18 @@ fn plan_state<'m>(
         digest: v.record.digest.value.clone(),
         location: Location { file: v.record.file, span: v.record.head },
     };
+    // Version 2 sign-offs bind the context too: computed only when one is there.
+    let now = records.iter().any(|v| v.context.is_some()).then(|| {
+        let v = context::of_plan(c.model, plan);
+        (context::digest(&v), v)
+    });
+    let context_holds =
+        |v: &Valid| v.context.as_ref().is_none_or(|(d, _)| now.as_ref().is_some_and(|(current, _)| current == d));
     let current = |side: Side| -> Vec<&Valid> {
-        records.iter().filter(|v| *v.record.party == side && v.record.digest.value == plan.digest).collect()
+        records
+            .iter()
+            .filter(|v| *v.record.party == side && v.record.digest.value == plan.digest && context_holds(v))
+            .collect()
     };
     let (mut cur_client, mut cur_provider) = (current(Side::Client), current(Side::Provider));
 
@@ -776,10 +846,64 @@ fn plan_state<'m>(
     let approved = pair.is_some();
 
     let lenient = |d: Diagnostic| if ctx.staged || ctx.allow_unsigned { d.severity(Severity::Warning) } else { d };
+    // context changed: parties whose newest valid sign-off is of the current content, but binds a
+    // context that is no longer current
+    let needs = |client: &PartyState, provider: &PartyState| -> Vec<&'static str> {
+        [(Side::Client, client), (Side::Provider, provider)]
+            .into_iter()
+            .filter(|(_, p)| p.state != State::Signed)
+            .map(|(s, _)| party_word(s))
+            .collect()
+    };
+    let mut context_changed = Vec::new();
+    for (side, p) in [(Side::Client, &client), (Side::Provider, &provider)] {
+        if p.state != State::Stale || rolled_back.contains(&side) || p.approvals[0].digest != plan.digest {
+            continue;
+        }
+        let newest = records
+            .iter()
+            .filter(|v| *v.record.party == side && v.record.digest.value == plan.digest && !context_holds(v))
+            .max_by_key(|v| v.record.date.value);
+        let (Some(v), Some((_, current))) = (newest, now.as_ref()) else { continue };
+        let Some((_, approved)) = &v.context else { continue };
+        context_changed.push(side);
+        let changes = context::differences(approved, current, 8);
+        let who = needs(&client, &provider);
+        let commands: Vec<String> = [Side::Client, Side::Provider]
+            .into_iter()
+            .filter(|s| who.contains(&party_word(*s)))
+            .map(|s| c.sign_hint(id, s))
+            .collect();
+        diags.push(lenient(
+            Diagnostic::new(
+                &rules::SIG_CONTEXT_CHANGED,
+                format!(
+                    "plan `{id}` relies on objects that changed since {} ({}) signed it on {}: {}; needs re-approval by the {}",
+                    v.record.signer.value,
+                    party_word(side),
+                    v.record.date.value,
+                    changes.join("; "),
+                    who.join(" and the ")
+                ),
+            )
+            .at(plan.file, plan.head)
+            .label("what it relies on changed")
+            .with_label(
+                v.record.file,
+                v.record.context.as_ref().map_or(v.record.head, |c| c.span),
+                format!("the context {} approved", v.record.signer.value),
+            )
+            .help(format!(
+                "review what changed (the objects named above), then sign the plan again: {}",
+                commands.join("; ")
+            ))
+            .about("plan", id),
+        ));
+    }
     // stale: parties whose newest valid sign-off is of older content
     let stale: Vec<(Side, &Approval)> = [(Side::Client, &client), (Side::Provider, &provider)]
         .into_iter()
-        .filter(|(s, p)| p.state == State::Stale && !rolled_back.contains(s))
+        .filter(|(s, p)| p.state == State::Stale && !rolled_back.contains(s) && !context_changed.contains(s))
         .map(|(s, p)| (s, &p.approvals[0]))
         .collect();
     if !stale.is_empty() {

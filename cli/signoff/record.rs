@@ -30,19 +30,38 @@ fn multi_line(text: &str, indent: usize) -> String {
     out
 }
 
-/// The record of one sign-off. `armour` is the signature as `ssh-keygen -Y sign` writes it.
-pub fn render(s: &Statement, armour: &str) -> String {
+/// A KDL v2 raw multi-line string holding `text` (which may hold `"` and `\`, but no CR), with
+/// as many `#` as needed so that nothing in `text` ends it.
+fn raw_multi_line(text: &str, indent: usize) -> String {
+    let mut hashes = "#".to_string();
+    while text.contains(&format!("\"\"\"{hashes}")) {
+        hashes.push('#');
+    }
+    format!("{hashes}{}{hashes}", multi_line(text, indent))
+}
+
+/// The record of one sign-off. `context` is the approval's context as JSON text (version 2
+/// statements; `signoff::context::pretty`); `armour` is the signature as `ssh-keygen -Y sign`
+/// writes it.
+pub fn render(s: &Statement, context: Option<&str>, armour: &str) -> String {
     let armour: String = armour.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n");
-    format!(
-        "signoff {} {{\n    party {}\n    signer {}\n    date \"{}\"\n    digest \"{}\"\n    statement {}\n    signature {}\n}}\n",
+    let mut out = format!(
+        "signoff {} {{\n    party {}\n    signer {}\n    date \"{}\"\n    digest \"{}\"\n",
         kdl_id(&s.plan),
         party_word(s.party),
         kdl_id(&s.signer),
         s.date,
         s.digest,
+    );
+    if let (Some(digest), Some(context)) = (&s.context, context) {
+        out.push_str(&format!("    context-digest \"{digest}\"\n    context {}\n", raw_multi_line(context, 8)));
+    }
+    out.push_str(&format!(
+        "    statement {}\n    signature {}\n}}\n",
         multi_line(&s.text(), 8),
-        multi_line(&armour, 8),
-    )
+        multi_line(&armour, 8)
+    ));
+    out
 }
 
 /// The header of a new sign-off file.
@@ -108,8 +127,10 @@ mod tests {
             party: Side::Provider,
             signer: "jan.peters".into(),
             date: Date::new(2026, 1, 2).unwrap(),
+            context: Some(format!("sha256:{}", "1".repeat(64))),
         };
-        let text = render(&s, "-----BEGIN SSH SIGNATURE-----\r\nAAAA\n-----END SSH SIGNATURE-----\n");
+        let context = "{\n  \"a\": \"\\\"\"\"\"#\",\n  \"b\": []\n}";
+        let text = render(&s, Some(context), "-----BEGIN SSH SIGNATURE-----\r\nAAAA\n-----END SSH SIGNATURE-----\n");
         let nodes = crate::syntax::parse_reference(&text).expect("parses as KDL v2");
         let node = &nodes[0];
         assert_eq!(node.entries[0].value, crate::syntax::Value::String("null".into()));
@@ -122,6 +143,8 @@ mod tests {
             }
         };
         assert_eq!(value("statement"), s.text());
+        assert_eq!(value("context"), context);
+        assert_eq!(value("context-digest"), s.context.clone().unwrap());
         assert_eq!(value("signature"), "-----BEGIN SSH SIGNATURE-----\nAAAA\n-----END SSH SIGNATURE-----");
     }
 

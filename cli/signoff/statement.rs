@@ -8,8 +8,11 @@ use crate::units::Date;
 /// signed data, so a signature made for Git commits, files or any other tool never verifies here.
 pub const NAMESPACE: &str = "signoff@contingent.dev";
 
-/// The first line of every statement: names the tool and the statement version.
+/// The first line of a version 1 statement (six lines: no context). Still verified.
 pub const HEADER: &str = "contingent-signoff-v1";
+/// The first line of a version 2 statement: seven lines, the last binding the approval's context
+/// (`signoff::context`). `contingent sign` writes this version.
+pub const HEADER_V2: &str = "contingent-signoff-v2";
 
 /// What a sign-off signs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,6 +22,8 @@ pub struct Statement {
     pub party: Side,
     pub signer: String,
     pub date: Date,
+    /// Version 2: the digest of the context the approval relies on; `None` in version 1.
+    pub context: Option<String>,
 }
 
 pub fn party_word(side: Side) -> &'static str {
@@ -29,16 +34,22 @@ pub fn party_word(side: Side) -> &'static str {
 }
 
 impl Statement {
-    /// The statement as stored in a record: the six lines joined by LF, without a final LF.
+    /// The statement as stored in a record: its lines joined by LF, without a final LF.
     pub fn text(&self) -> String {
-        format!(
-            "{HEADER}\nplan {}\ndigest {}\nparty {}\nsigner {}\ndate {}",
+        let header = if self.context.is_some() { HEADER_V2 } else { HEADER };
+        let mut text = format!(
+            "{header}\nplan {}\ndigest {}\nparty {}\nsigner {}\ndate {}",
             self.plan,
             self.digest,
             party_word(self.party),
             self.signer,
             self.date
-        )
+        );
+        if let Some(c) = &self.context {
+            text.push_str("\ncontext ");
+            text.push_str(c);
+        }
+        text
     }
 
     /// The bytes that are signed: the stored text and one final LF.
@@ -46,15 +57,24 @@ impl Statement {
         message(&self.text())
     }
 
-    /// Parses a stored statement exactly: the six lines in order, single spaces, nothing else.
+    /// Parses a stored statement exactly: the lines of its version in order, single spaces,
+    /// nothing else.
     pub fn parse(text: &str) -> Result<Statement, String> {
         let lines: Vec<&str> = text.split('\n').collect();
-        if lines.len() != 6 {
+        let expected = match lines[0] {
+            HEADER => 6,
+            HEADER_V2 => 7,
+            other => {
+                return Err(format!("line 1 is `{}`, expected `{HEADER_V2}` or `{HEADER}`", shorten(other)));
+            }
+        };
+        if lines.len() != expected {
             let n = lines.len();
-            return Err(format!("it has {n} line{}, a statement has 6", if n == 1 { "" } else { "s" }));
-        }
-        if lines[0] != HEADER {
-            return Err(format!("line 1 is `{}`, expected `{HEADER}`", shorten(lines[0])));
+            return Err(format!(
+                "it has {n} line{}, a `{}` statement has {expected}",
+                if n == 1 { "" } else { "s" },
+                lines[0]
+            ));
         }
         let field = |n: usize, key: &str| -> Result<&str, String> {
             lines[n]
@@ -75,7 +95,16 @@ impl Statement {
         };
         let signer = field(4, "signer")?;
         let date = Date::parse(field(5, "date")?).map_err(|e| format!("line 6: {e}"))?;
-        Ok(Statement { plan: plan.into(), digest: digest.into(), party, signer: signer.into(), date })
+        let context = if expected == 7 {
+            let c = field(6, "context")?;
+            if !is_digest(c) {
+                return Err(format!("line 7: `{}` is not sha256: and 64 lowercase hex digits", shorten(c)));
+            }
+            Some(c.to_string())
+        } else {
+            None
+        };
+        Ok(Statement { plan: plan.into(), digest: digest.into(), party, signer: signer.into(), date, context })
     }
 }
 
@@ -111,6 +140,7 @@ mod tests {
             party: Side::Client,
             signer: "anna.schmidt".into(),
             date: Date::new(2026, 10, 20).unwrap(),
+            context: None,
         }
     }
 
@@ -130,17 +160,31 @@ mod tests {
     }
 
     #[test]
+    fn version_2_binds_the_context_on_a_seventh_line() {
+        let s = Statement { context: Some(format!("sha256:{}", "cd".repeat(32))), ..sample() };
+        let text = s.text();
+        assert!(text.starts_with("contingent-signoff-v2\nplan payroll\n"));
+        assert!(text.ends_with(&format!("\ndate 2026-10-20\ncontext sha256:{}", "cd".repeat(32))));
+        assert_eq!(Statement::parse(&text), Ok(s));
+        let e = Statement::parse(&text.replace("context sha256:cd", "context sha256:CD")).unwrap_err();
+        assert!(e.contains("line 7"), "{e}");
+        let e = Statement::parse(&text.replace("contingent-signoff-v2", "contingent-signoff-v1")).unwrap_err();
+        assert!(e.contains("7 lines"), "{e}");
+    }
+
+    #[test]
     fn parse_is_strict_and_says_where() {
         let text = sample().text();
         for (bad, needle) in [
-            (text.replace("contingent-signoff-v1", "contingent-signoff-v2"), "line 1"),
+            (text.replace("contingent-signoff-v1", "contingent-signoff-v3"), "line 1"),
+            (text.replace("contingent-signoff-v1", "contingent-signoff-v2"), "7"),
             (text.replace("plan payroll", "plan  payroll"), "line 2"),
             (text.replace("party client", "party carrier"), "line 4"),
             (text.replace("date 2026-10-20", "date 2026-02-30"), "line 6"),
             (format!("{text}\n"), "7 lines"),
             (text.replace('\n', "\r\n"), "line 1"),
             (text.replace("sha256:ab", "sha256:AB"), "line 3"),
-            (String::new(), "1 line,"),
+            (String::new(), "line 1"),
         ] {
             let e = Statement::parse(&bad).unwrap_err();
             assert!(e.contains(needle), "{bad:?}: {e}");

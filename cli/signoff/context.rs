@@ -1,0 +1,327 @@
+//! The context of an approval: what a plan relies on outside its own file, as the provider's staff
+//! act on it. A `contingent-signoff-v2` statement binds its digest beside the plan's, and the record
+//! keeps the context itself, so a later change of a contact's phone number, a covered system's
+//! protection needs or the pinned contract revision's terms is found from the record alone and
+//! named field by field. The exact content is specified in docs/signoff.md, section 2.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Map, Value};
+
+use crate::model::{Model, Plan};
+
+/// Members of a contact that are not part of the context: they do not change what anyone acts
+/// on (re-verifying a contact, rotating a key or a GitHub login must not void approvals).
+const CONTACT_ADMIN: &[&str] = &["verified", "key", "may-approve", "github"];
+/// Members of a system or interface left out: the acknowledgement records who agreed, when.
+const INVENTORY_ADMIN: &[&str] = &["acknowledged"];
+/// Members of a contract revision left out: its summary describes, it does not oblige.
+const REVISION_ADMIN: &[&str] = &["summary"];
+
+fn without(json: &Value, drop: &[&str]) -> Value {
+    match json {
+        Value::Object(m) => Value::Object(
+            m.iter().filter(|(k, _)| !drop.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// The contact ids a plan names, and their deputies (the next person staff call).
+pub fn contacts_named(model: &Model, plan: &Plan) -> BTreeSet<String> {
+    let mut ids = BTreeSet::new();
+    if let Some(r) = &plan.responsible {
+        ids.extend([&r.client, &r.provider].into_iter().flatten().map(|c| c.value.clone()));
+    }
+    if let Some(e) = &plan.escalation {
+        ids.extend(e.level.iter().map(|l| l.notify.value.clone()));
+    }
+    if let Some(b) = &plan.backup {
+        ids.extend(b.deputy.iter().map(|d| d.value.clone()));
+        ids.extend(b.on_failure.iter().map(|o| o.escalate_to.value.clone()));
+    }
+    for s in &plan.scenario {
+        ids.extend(s.contacts.iter().map(|c| c.value.clone()));
+    }
+    let deputies: Vec<String> = ids
+        .iter()
+        .filter_map(|id| model.json.contacts.get(id))
+        .filter_map(|c| c.get("deputy").and_then(Value::as_str).map(str::to_string))
+        .collect();
+    ids.extend(deputies);
+    ids
+}
+
+/// The context of a plan as JSON: `contacts` and `inventory` map ids to the objects (or `null`
+/// for an id that names nothing), `contract` is the pinned revision with the service levels of the
+/// covered systems only (or `null`).
+pub fn of_plan(model: &Model, plan: &Plan) -> Value {
+    let contacts: Map<String, Value> = contacts_named(model, plan)
+        .into_iter()
+        .map(|id| {
+            let v = model.json.contacts.get(&id).map_or(Value::Null, |c| without(c, CONTACT_ADMIN));
+            (id, v)
+        })
+        .collect();
+    let covered: BTreeSet<&str> = plan
+        .covers
+        .iter()
+        .map(|c| c.value.as_str())
+        .chain(plan.objective.iter().map(|o| o.target.value.as_str()))
+        .collect();
+    let inventory: Map<String, Value> = covered
+        .iter()
+        .map(|&id| (id.to_string(), model.json.inventory.get(id).map_or(Value::Null, |s| without(s, INVENTORY_ADMIN))))
+        .collect();
+    let contract = plan.contract.as_ref().map_or(Value::Null, |c| {
+        let revision = model
+            .json
+            .contracts
+            .get(&c.id.value)
+            .and_then(|k| k.get("revision"))
+            .and_then(Value::as_array)
+            .and_then(|revs| {
+                revs.iter().find(|r| r.get("number").and_then(Value::as_u64) == Some(u64::from(c.revision.value)))
+            })
+            .map_or(Value::Null, |r| {
+                let mut r = without(r, REVISION_ADMIN);
+                if let Some(Value::Array(slas)) = r.get_mut("sla") {
+                    slas.retain(|s| s.get("target").and_then(Value::as_str).is_some_and(|t| covered.contains(t)));
+                }
+                r
+            });
+        serde_json::json!({ "id": c.id.value, "revision": revision })
+    });
+    serde_json::json!({ "contacts": contacts, "inventory": inventory, "contract": contract })
+}
+
+/// The context's digest: the canonical digest of its JSON, as for plans.
+pub fn digest(context: &Value) -> String {
+    super::digest::plan_digest(context)
+}
+
+/// What is different between the context that was approved and the current one, in words, at
+/// most `limit` entries (the rest counted in the last): "contact `dc-duty`: `phone` was …, is now …".
+pub fn differences(old: &Value, new: &Value, limit: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let section = |key: &str, word: &str, out: &mut Vec<String>| {
+        let (o, n) = (old.get(key).and_then(Value::as_object), new.get(key).and_then(Value::as_object));
+        let empty = Map::new();
+        let (o, n) = (o.unwrap_or(&empty), n.unwrap_or(&empty));
+        let ids: BTreeSet<&String> = o.keys().chain(n.keys()).collect();
+        for id in ids {
+            match (o.get(id).filter(|v| !v.is_null()), n.get(id).filter(|v| !v.is_null())) {
+                (Some(a), Some(b)) if a != b => {
+                    fields(&format!("{word} `{id}`"), a, b, out);
+                }
+                (Some(_), None) => out.push(format!("{word} `{id}` no longer exists")),
+                (None, Some(_)) if o.contains_key(id.as_str()) => out.push(format!("{word} `{id}` exists now")),
+                (None, Some(_)) => out.push(format!("the plan now relies on {word} `{id}`")),
+                _ => {}
+            }
+        }
+        for id in o.keys().filter(|id| !n.contains_key(id.as_str())) {
+            out.retain(|l| !l.starts_with(&format!("{word} `{id}` no longer exists")));
+            out.push(format!("the plan no longer relies on {word} `{id}`"));
+        }
+    };
+    section("contacts", "contact", &mut out);
+    section("inventory", "system or interface", &mut out);
+    let (oc, nc) = (old.get("contract").unwrap_or(&Value::Null), new.get("contract").unwrap_or(&Value::Null));
+    if oc != nc {
+        let name = |c: &Value| {
+            let rev = c.get("revision").and_then(|r| r.get("number")).and_then(Value::as_u64);
+            match (c.get("id").and_then(Value::as_str), rev) {
+                (Some(id), Some(r)) => format!("contract `{id}` revision {r}"),
+                (Some(id), None) => format!("contract `{id}`"),
+                _ => "no contract".to_string(),
+            }
+        };
+        let (on, nn) = (name(oc), name(nc));
+        if on != nn {
+            out.push(format!("the pinned contract was {on}, is now {nn}"));
+        } else {
+            fields(
+                &format!("the terms of {on}"),
+                oc.get("revision").unwrap_or(&Value::Null),
+                nc.get("revision").unwrap_or(&Value::Null),
+                &mut out,
+            );
+        }
+    }
+    if out.is_empty() && old != new {
+        out.push("the context differs".to_string());
+    }
+    if out.len() > limit {
+        let more = out.len() - limit + 1;
+        out.truncate(limit - 1);
+        out.push(format!("{more} more differences"));
+    }
+    out
+}
+
+/// The changed members of one object, each with its old and new value.
+fn fields(what: &str, old: &Value, new: &Value, out: &mut Vec<String>) {
+    let (Some(o), Some(n)) = (old.as_object(), new.as_object()) else {
+        out.push(format!("{what} was {}, is now {}", show(old), show(new)));
+        return;
+    };
+    let keys: BTreeSet<&String> = o.keys().chain(n.keys()).collect();
+    for k in keys {
+        match (o.get(k.as_str()), n.get(k.as_str())) {
+            (Some(a), Some(b)) if a != b => out.push(format!("{what}: `{k}` was {}, is now {}", show(a), show(b))),
+            (Some(a), None) => out.push(format!("{what}: `{k}` ({}) was removed", show(a))),
+            (None, Some(b)) => out.push(format!("{what}: `{k}` {} was added", show(b))),
+            _ => {}
+        }
+    }
+}
+
+/// A value in a message, shortened.
+fn show(v: &Value) -> String {
+    let mut text = String::new();
+    super::digest::canonical(v, &mut text);
+    if text.chars().count() > 80 {
+        format!("{}…", text.chars().take(80).collect::<String>())
+    } else {
+        text
+    }
+}
+
+/// The context as stored in a record: JSON with one object (a contact, a system, the contract
+/// revision) per line, indented by two spaces,
+/// with every character outside printable ASCII and common letters escaped as `\uXXXX` where KDL
+/// or a terminal could misread it (controls, bidirectional marks). Its canonical digest is the
+/// context digest.
+pub fn pretty(v: &Value) -> String {
+    let mut out = String::new();
+    write(v, 0, &mut out);
+    out
+}
+
+fn write(v: &Value, depth: usize, out: &mut String) {
+    let pad = |d: usize| "  ".repeat(d);
+    if depth >= 2 {
+        return compact(v, out); // one object (a contact, a system) per line
+    }
+    match v {
+        Value::Object(m) if !m.is_empty() => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
+            out.push_str("{\n");
+            for (i, k) in keys.iter().enumerate() {
+                out.push_str(&pad(depth + 1));
+                string(k, out);
+                out.push_str(": ");
+                write(&m[k.as_str()], depth + 1, out);
+                if i + 1 < keys.len() {
+                    out.push(',');
+                }
+                out.push('\n');
+            }
+            out.push_str(&pad(depth));
+            out.push('}');
+        }
+        Value::Array(a) if !a.is_empty() => {
+            out.push_str("[\n");
+            for (i, x) in a.iter().enumerate() {
+                out.push_str(&pad(depth + 1));
+                write(x, depth + 1, out);
+                if i + 1 < a.len() {
+                    out.push(',');
+                }
+                out.push('\n');
+            }
+            out.push_str(&pad(depth));
+            out.push(']');
+        }
+        Value::String(s) => string(s, out),
+        other => super::digest::canonical(other, out),
+    }
+}
+
+/// JSON without whitespace, members sorted, strings escaped as in [`pretty`].
+fn compact(v: &Value, out: &mut String) {
+    match v {
+        Value::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
+            out.push('{');
+            for (i, k) in keys.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                string(k, out);
+                out.push(':');
+                compact(&m[k.as_str()], out);
+            }
+            out.push('}');
+        }
+        Value::Array(a) => {
+            out.push('[');
+            for (i, x) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                compact(x, out);
+            }
+            out.push(']');
+        }
+        Value::String(s) => string(s, out),
+        other => super::digest::canonical(other, out),
+    }
+}
+
+fn string(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            // KDL newlines and disallowed characters too: the text is stored in a multi-line string
+            c if crate::escape::is_unsafe(c) || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}') => {
+                let mut buf = [0u16; 2];
+                for unit in c.encode_utf16(&mut buf) {
+                    out.push_str(&format!("\\u{unit:04x}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pretty_json_has_the_same_canonical_digest_and_no_unsafe_characters() {
+        let v = serde_json::json!({"b": ["x\u{202e}y\u{2028}\u{feff}", 1, true, null, {}], "a": {"c\"": "\u{0}\n\\", "d": []}});
+        let text = pretty(&v);
+        assert!(!text.chars().any(|c| crate::escape::is_unsafe(c) || c > '\u{2000}'), "{text}");
+        assert!(!text.contains("\"\"\""));
+        let back: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, v);
+        assert_eq!(digest(&back), digest(&v));
+    }
+
+    #[test]
+    fn differences_name_the_object_and_the_field() {
+        let old = serde_json::json!({"contacts": {"dc-duty": {"phone": [{"value": "+49 1", "available": "24x7"}]}, "gone": {}}, "inventory": {}, "contract": {"id": "msa", "revision": {"number": 2, "sla": [{"target": "a", "rto": "4h"}]}}});
+        let new = serde_json::json!({"contacts": {"dc-duty": {"phone": [{"value": "+49 2", "available": "24x7"}]}}, "inventory": {"x": {}}, "contract": {"id": "msa", "revision": {"number": 2, "sla": [{"target": "a", "rto": "8h"}]}}});
+        assert_eq!(
+            differences(&old, &new, 10),
+            [
+                "contact `dc-duty`: `phone` was [{\"available\":\"24x7\",\"value\":\"+49 1\"}], is now [{\"available\":\"24x7\",\"value\":\"+49 2\"}]",
+                "the plan no longer relies on contact `gone`",
+                "the plan now relies on system or interface `x`",
+                "the terms of contract `msa` revision 2: `sla` was [{\"rto\":\"4h\",\"target\":\"a\"}], is now [{\"rto\":\"8h\",\"target\":\"a\"}]",
+            ]
+        );
+        assert_eq!(differences(&old, &old, 10), Vec::<String>::new());
+        assert_eq!(differences(&old, &new, 2).len(), 2);
+    }
+}

@@ -204,7 +204,7 @@ impl Client {
                     wait.as_secs()
                 ));
                 self.waited.set(total);
-                self.runtime.block_on(tokio::time::sleep(wait));
+                self.runtime.block_on(async { tokio::time::sleep(wait).await });
                 continue;
             }
             if !reply.status.is_success() {

@@ -120,7 +120,9 @@ impl Respond for Api {
                     json_response(201, c)
                 }
                 ("PATCH", ["issues", "comments", id]) => {
-                    let Some(c) = s.comments.iter_mut().find(|c| c["id"].to_string() == *id) else {
+                    let Some(c) =
+                        s.comments.iter_mut().find(|c| c["id"].as_u64().map(|n| n.to_string()).as_deref() == Some(*id))
+                    else {
                         return not_found();
                     };
                     c["body"] = body["body"].clone();
@@ -129,7 +131,7 @@ impl Respond for Api {
                 }
                 ("DELETE", ["issues", "comments", id]) => {
                     let before = s.comments.len();
-                    s.comments.retain(|c| c["id"].to_string() != *id);
+                    s.comments.retain(|c| c["id"].as_u64().map(|n| n.to_string()).as_deref() != Some(*id));
                     if s.comments.len() == before {
                         return not_found();
                     }

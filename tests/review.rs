@@ -711,7 +711,12 @@ fn dry_run_on_the_bundled_example_prints_the_comment_and_a_failure_status() {
     let w = Work::new();
     w.edit("plans/plans/payroll.kdl", "objective payroll-batch rto=\"1d\"", "objective payroll-batch rto=\"3d\"");
     w.edit("plans/plans/payroll.kdl", "    forbidden \"Reboot the batch server while a payroll run is active\"\n", "");
-    let head = w.commit("payroll: RTO 3d, reboot allowed");
+    w.edit(
+        "plans/plans/payroll.kdl",
+        "step \"Inform the HPB payroll application owner within one business day\"",
+        "step \"Tell the HPB payroll application owner within one business day\"",
+    );
+    let head = w.commit("payroll: RTO 3d, reboot allowed, a step reworded");
     // nothing is listening there: a dry run sends nothing
     let out = w.run(
         &["review", "plans", "--base", "main", "--head", "change", "--dry-run"],

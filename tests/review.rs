@@ -44,6 +44,8 @@ struct State {
     fail_posts: usize,
     /// The next this many comment listings are refused with 403 and `retry-after: 1`.
     rate_limited: usize,
+    /// The next comment listing is refused with 401 and a message quoting the token.
+    echo_token: bool,
     /// Whether each request carried the token.
     authorised: Vec<bool>,
 }
@@ -103,6 +105,12 @@ impl Respond for Api {
             },
             (m, ["repos", o, r, rest @ ..]) if *o == repo[0] && *r == repo[1] => match (m, rest) {
                 ("GET", ["issues", n, "comments"]) if *n == PR.to_string() => {
+                    if std::mem::take(&mut s.echo_token) {
+                        return json_response(
+                            401,
+                            json!({"message": format!("Bad credentials: {auth}"), "documentation_url": "https://docs.github.com/rest", "status": "401"}),
+                        );
+                    }
                     if s.rate_limited > 0 {
                         s.rate_limited -= 1;
                         return json_response(403, fixture("error-forbidden.json")).insert_header("retry-after", "1");
@@ -322,6 +330,17 @@ impl Work {
             out.stdout,
             out.stderr
         );
+        out
+    }
+
+    fn run_program(&self, program: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut cmd = Command::new(program);
+        isolate(&mut cmd, self.home.path()).args(args).current_dir(self.path());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = output(cmd.output().expect("the program runs"));
+        assert!(!out.stdout.contains(TOKEN) && !out.stderr.contains(TOKEN), "the token leaked");
         out
     }
 
@@ -732,4 +751,57 @@ fn dry_run_on_the_bundled_example_prints_the_comment_and_a_failure_status() {
         "{}",
         out.stdout
     );
+}
+
+#[test]
+fn the_token_is_never_printed_even_when_github_quotes_it() {
+    let w = Work::new();
+    w.raise_rto();
+    let mut fake = Fake::start("");
+    fake.state().echo_token = true;
+    // `Work::run` fails the test if the token is in the output
+    let out = w.review(&fake);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("401") && out.stderr.contains("Bad credentials: Bearer ***"), "{}", out.stderr);
+    assert_eq!(fake.requests(), ["GET /user".to_string(), format!("GET {}", comments_path())]);
+}
+
+/// `review` runs no program (no `git`, no `ssh-keygen`: Git objects and signatures are read
+/// natively), and a dry run opens no network connection. Traced with strace.
+#[test]
+fn review_runs_no_program_and_a_dry_run_connects_nowhere() {
+    common::require("strace");
+    let w = Work::new();
+    w.raise_rto();
+    let fake = Fake::start("");
+    let event = w.pull_request_event();
+    let url = fake.url();
+    let summary = w.summary_file();
+    let env: Vec<(&str, &str)> = vec![
+        ("GITHUB_API_URL", &url),
+        ("GITHUB_TOKEN", TOKEN),
+        ("GITHUB_REPOSITORY", REPO),
+        ("GITHUB_EVENT_NAME", "pull_request"),
+        ("GITHUB_EVENT_PATH", event.to_str().unwrap()),
+        ("GITHUB_STEP_SUMMARY", summary.to_str().unwrap()),
+    ];
+    for dry in [true, false] {
+        let log = w.home.path().join("strace.log");
+        let mut args = vec!["-f", "-qq", "-e", "trace=execve,execveat,connect", "-o", log.to_str().unwrap()];
+        args.extend([env!("CARGO_BIN_EXE_contingent"), "review", "plans"]);
+        if dry {
+            args.push("--dry-run");
+        }
+        let out = w.run_program("strace", &args, &env);
+        ok(&out);
+        let trace = std::fs::read_to_string(&log).unwrap();
+        let execs: Vec<&str> = trace.lines().filter(|l| l.contains("execve")).collect();
+        assert_eq!(execs.len(), 1, "review ran programs:\n{trace}");
+        let inet = trace.lines().filter(|l| l.contains("connect(") && l.contains("AF_INET")).count();
+        if dry {
+            assert_eq!(inet, 0, "a dry run connected:\n{trace}");
+        } else {
+            assert!(inet > 0, "{trace}");
+        }
+    }
 }

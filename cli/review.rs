@@ -84,6 +84,18 @@ pub struct Review {
     /// Findings the change adds, and those it resolves (as `check --changed-since` compares).
     pub new: Vec<Finding>,
     pub resolved: Vec<Finding>,
+    /// Parties whose approver roster the change alters (`SIG018`), with the base's approvers who
+    /// must review it: a roster change is not signed (docs/signoff.md, section 9), so it does not
+    /// fail the status, but the comment and the status say so.
+    pub roster_changes: Vec<RosterChange>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RosterChange {
+    /// `client` or `provider`.
+    pub party: String,
+    /// The base's approvers of that party ("Name (id)").
+    pub reviewers: Vec<String>,
 }
 
 impl Review {
@@ -182,12 +194,16 @@ fn contact_id(display: &str) -> &str {
 pub fn status(r: &Review) -> (&'static str, String) {
     if r.approved() {
         let n = r.plans.len();
-        let d = match n {
+        let mut d = match n {
             0 => "no plan changed: nothing to sign".to_string(),
             1 => "the changed plan is approved by client and provider".to_string(),
             n => format!("all {n} changed plans are approved by client and provider"),
         };
-        return ("success", cut(&d, DESCRIPTION_MAX));
+        for c in &r.roster_changes {
+            let who: Vec<&str> = c.reviewers.iter().map(|a| contact_id(a)).collect();
+            let _ = write!(d, "; {} approvers change: review by {}", c.party, who.join("/"));
+        }
+        return ("success", cut(&crate::escape::markup(&d), DESCRIPTION_MAX));
     }
     let m = missing(r);
     let d = format!("to sign: {}", m.join("; "));
@@ -250,6 +266,15 @@ fn summary(r: &Review, limit: usize) -> String {
     }
     if !r.removed.is_empty() {
         let _ = writeln!(s, "Removed: {}\n", list(&r.removed));
+    }
+    for c in &r.roster_changes {
+        let _ = writeln!(
+            s,
+            "⚠️ **The {}'s approver roster changes** (keys or approvers added or removed): sign-offs with what it adds count only after the merge. It must be reviewed by an approver of the {} in the base: {}.\n",
+            c.party,
+            c.party,
+            if c.reviewers.is_empty() { "the base has none".to_string() } else { list(&c.reviewers) }
+        );
     }
     s
 }

@@ -723,6 +723,29 @@ fn the_status_is_failure_when_the_pull_request_adds_its_own_approver_key_and_sig
         "{body}"
     );
     assert!(body.contains("SIG017") && body.contains("SIG018"), "{body}");
+    assert!(body.contains("⚠️ **The client's approver roster changes**"), "{body}");
+}
+
+#[test]
+fn a_roster_change_alone_is_named_in_the_status_and_the_comment() {
+    let w = Work::new();
+    let (_, line) = w.keygen("new-key");
+    w.edit(
+        "plans/contacts/hpb.kdl",
+        "    may-approve #true\n    key \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAgdRSlaYSnWmNgdZJzUG3TpS0sesrz71d28FjColl9y",
+        &format!("    may-approve #true\n    key \"{line}\" valid-after=\"2026-01-01\"\n    key \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAgdRSlaYSnWmNgdZJzUG3TpS0sesrz71d28FjColl9y"),
+    );
+    let head = w.commit("a second key for katharina.vogel");
+    let fake = Fake::start("");
+    ok(&w.review(&fake));
+    assert_eq!(
+        the_status(&fake, &head),
+        (
+            "success".into(),
+            "no plan changed: nothing to sign; client approvers change: review by jens.hoffmann/katharina.vogel/thomas.klein".into()
+        )
+    );
+    assert!(fake.bodies()[0].contains("It must be reviewed by an approver of the client in the base: Jens Hoffmann (jens.hoffmann), Katharina Vogel (katharina.vogel), Thomas Klein (thomas.klein)."), "{}", fake.bodies()[0]);
 }
 
 #[test]

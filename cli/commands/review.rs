@@ -115,7 +115,8 @@ pub fn run(args: &ReviewArgs) -> Result<u8, String> {
         clock.today,
     );
     let marker = marker(&root);
-    let body = review::review_body(&marker, &review, None);
+    let details = domain_diff_markdown(&git, from, head, &root);
+    let body = review::review_body(&marker, &review, details.as_deref());
     let (state, description) = review::status(&review);
     let head_sha = head.to_string();
 
@@ -124,7 +125,7 @@ pub fn run(args: &ReviewArgs) -> Result<u8, String> {
         super::print(&format!("\n---\nstatus {state} `{}` on {head_sha}: {description}\n", review::CONTEXT))?;
         return Ok(crate::exit::CLEAN);
     };
-    super::check::append_step_summary(&review::full_report(&review, None))?;
+    super::check::append_step_summary(&review::full_report(&review, details.as_deref()))?;
     let (outcome, deleted) = github::sticky::sync(&client, &repo, pr, &marker, &body)?;
     let said = match outcome {
         github::sticky::Outcome::Created(id) => format!("comment {id} created"),
@@ -155,6 +156,14 @@ pub fn run(args: &ReviewArgs) -> Result<u8, String> {
         review::CONTEXT
     ))?;
     Ok(crate::exit::CLEAN)
+}
+
+/// The seam for the domain diff (`contingent diff`, issue 12 part 1): its Markdown of what the
+/// change does to the plans, between the merge base and the head, goes into the comment after the
+/// summary (cut as a whole when it does not fit) and into the job summary. `None` until the diff
+/// is wired in.
+fn domain_diff_markdown(_git: &Repo, _from: gix::ObjectId, _head: gix::ObjectId, _root: &str) -> Option<String> {
+    None
 }
 
 /// The finding without its place in the text, so that an edit moving lines does not make every
@@ -280,5 +289,14 @@ pub fn build(
         .map(|id| id.to_string())
         .collect();
     removed.sort();
-    Review { base: base_short.into(), head: head_short.into(), plans, removed, new, resolved }
+    let mut roster_changes = Vec::new();
+    for (side, word) in [(Side::Client, "client"), (Side::Provider, "provider")] {
+        let before = &rosters[usize::from(side == Side::Provider)];
+        if signoff::roster(&head.loaded.model, side) != *before {
+            let mut reviewers: Vec<String> = before.iter().map(|k| display(&k.contact)).collect();
+            reviewers.dedup();
+            roster_changes.push(review::RosterChange { party: word.to_string(), reviewers });
+        }
+    }
+    Review { base: base_short.into(), head: head_short.into(), plans, removed, new, resolved, roster_changes }
 }

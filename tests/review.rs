@@ -38,6 +38,9 @@ struct State {
     statuses: Vec<(String, Value)>,
     /// The answer to `GET /repos/{o}/{r}/commits/{sha}/pulls`.
     pulls: Vec<Value>,
+    /// The answer to `GET /search/issues`, and the pull requests by number.
+    search: Option<Value>,
+    pull_requests: Vec<Value>,
     next_id: u64,
     minute: u64,
     /// The next this many comment POSTs fail with 500 (after doing nothing).
@@ -103,6 +106,10 @@ impl Respond for Api {
                 Some(me) => json_response(200, me.clone()),
                 None => json_response(403, fixture("error-user.json")),
             },
+            ("GET", ["search", "issues"]) => match &s.search {
+                Some(v) => json_response(200, v.clone()),
+                None => json_response(200, json!({"total_count": 0, "incomplete_results": false, "items": []})),
+            },
             (m, ["repos", o, r, rest @ ..]) if *o == repo[0] && *r == repo[1] => match (m, rest) {
                 ("GET", ["issues", n, "comments"]) if *n == PR.to_string() => {
                     if std::mem::take(&mut s.echo_token) {
@@ -163,6 +170,14 @@ impl Respond for Api {
                     json_response(201, st)
                 }
                 ("GET", ["commits", _sha, "pulls"]) => json_response(200, Value::Array(s.pulls.clone())),
+                ("GET", ["pulls", n]) => match s
+                    .pull_requests
+                    .iter()
+                    .find(|p| p["number"].as_u64().map(|x| x.to_string()).as_deref() == Some(*n))
+                {
+                    Some(p) => json_response(200, p.clone()),
+                    None => not_found(),
+                },
                 _ => not_found(),
             },
             _ => not_found(),
@@ -673,6 +688,39 @@ fn a_fork_workflow_run_resolves_its_pull_request_by_head_sha() {
     assert_eq!(requests[0], format!("GET /repos/{REPO}/commits/{head}/pulls"));
     assert!(requests.contains(&format!("POST {}", comments_path())), "{requests:?}");
     assert!(requests.contains(&format!("POST /repos/{REPO}/statuses/{head}")), "{requests:?}");
+}
+
+#[test]
+fn a_fork_pull_request_the_commit_listing_misses_is_found_by_search() {
+    let w = Work::new();
+    let head = w.raise_rto();
+    let base = w.sha("main");
+    let mut fake = Fake::start("");
+    {
+        let text = fixture("pull.json").to_string().replace("HEAD_SHA", &head).replace("BASE_SHA", &base);
+        let mut pull: Value = serde_json::from_str(&text).unwrap();
+        pull["user"] = fixture("someone.json");
+        let mut hits = fixture("search-issues.json");
+        hits["items"][0]["user"] = fixture("someone.json");
+        let mut s = fake.state();
+        s.search = Some(hits);
+        s.pull_requests = vec![pull];
+    }
+    let event = w.event(
+        "workflow_run",
+        &json!({"action": "completed", "workflow_run": {"head_sha": head, "pull_requests": []}}),
+    );
+    ok(&w.review_event(&fake, "workflow_run", &event));
+    let requests = fake.requests();
+    assert_eq!(
+        requests[..3],
+        [
+            format!("GET /repos/{REPO}/commits/{head}/pulls"),
+            "GET /search/issues".to_string(),
+            format!("GET /repos/{REPO}/pulls/{PR}"),
+        ]
+    );
+    assert!(requests.contains(&format!("POST {}", comments_path())), "{requests:?}");
 }
 
 #[test]

@@ -338,10 +338,28 @@ impl Client {
     }
 
     /// The open pull requests whose head is `sha` (for `workflow_run` from forks, whose event
-    /// lists none).
+    /// lists none): `GET /repos/{o}/{r}/commits/{sha}/pulls`, and when that finds none, the
+    /// search (`is:pr is:open SHA`), each hit read again to compare its head.
     pub fn pulls_for_commit(&self, repo: &RepoName, sha: &str) -> Result<Vec<PullRef>, String> {
+        if !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(format!("`{sha}` is not a commit id"));
+        }
         let list: Vec<PullRef> = self.get_all(&format!("/repos/{repo}/commits/{sha}/pulls?per_page=100"))?;
-        Ok(list.into_iter().filter(|p| p.head.sha == sha && p.state == "open").collect())
+        let found: Vec<PullRef> = list.into_iter().filter(|p| p.head.sha == sha && p.state == "open").collect();
+        if !found.is_empty() {
+            return Ok(found);
+        }
+        let hits = self.get_json(&format!("/search/issues?q=repo%3A{repo}+is%3Apr+is%3Aopen+{sha}&per_page=10"))?;
+        let mut out = Vec::new();
+        for number in hits["items"].as_array().into_iter().flatten().filter_map(|i| i["number"].as_u64()) {
+            let v = self.get_json(&format!("/repos/{repo}/pulls/{number}"))?;
+            let pull: PullRef =
+                serde_json::from_value(v).map_err(|e| format!("unexpected answer for pull request #{number}: {e}"))?;
+            if pull.head.sha == sha && pull.state == "open" {
+                out.push(pull);
+            }
+        }
+        Ok(out)
     }
 }
 

@@ -47,6 +47,10 @@ struct State {
     fail_posts: usize,
     /// The next this many comment listings are refused with 403 and `retry-after: 1`.
     rate_limited: usize,
+    /// The next this many comment listings answer 502.
+    bad_gateway_reads: usize,
+    /// The next this many status POSTs answer 502.
+    bad_gateway_writes: usize,
     /// The next comment listing is refused with 401 and a message quoting the token.
     echo_token: bool,
     /// Whether each request carried the token.
@@ -118,6 +122,10 @@ impl Respond for Api {
                             json!({"message": format!("Bad credentials: {auth}"), "documentation_url": "https://docs.github.com/rest", "status": "401"}),
                         );
                     }
+                    if s.bad_gateway_reads > 0 {
+                        s.bad_gateway_reads -= 1;
+                        return json_response(502, json!({"message": "Server Error"}));
+                    }
                     if s.rate_limited > 0 {
                         s.rate_limited -= 1;
                         return json_response(403, fixture("error-forbidden.json")).insert_header("retry-after", "1");
@@ -158,6 +166,10 @@ impl Respond for Api {
                     json_response(200, Value::Array(list))
                 }
                 ("POST", ["statuses", sha]) => {
+                    if s.bad_gateway_writes > 0 {
+                        s.bad_gateway_writes -= 1;
+                        return json_response(502, json!({"message": "Server Error"}));
+                    }
                     let mut st = fixture("status.json");
                     for k in ["state", "description", "context", "target_url"] {
                         if !body[k].is_null() {
@@ -641,6 +653,43 @@ fn a_403_with_retry_after_is_waited_out() {
             format!("GET {}", comments_path()),
             format!("GET {}", comments_path()),
             format!("POST {}", comments_path()),
+        ]
+    );
+}
+
+#[test]
+fn a_read_is_repeated_after_a_502_and_a_write_is_not() {
+    let w = Work::new();
+    let head = w.raise_rto();
+    let mut fake = Fake::start("");
+    fake.state().bad_gateway_reads = 1;
+    ok(&w.review(&fake));
+    assert_eq!(
+        fake.requests(),
+        [
+            "GET /user".to_string(),
+            format!("GET {}", comments_path()),
+            format!("GET {}", comments_path()),
+            format!("POST {}", comments_path()),
+            format!("GET /repos/{REPO}/commits/{head}/statuses"),
+            format!("POST /repos/{REPO}/statuses/{head}"),
+        ]
+    );
+    w.edit("plans/plans/payroll.kdl", "objective mft-gateway rto=\"8h\"", "objective mft-gateway rto=\"12h\"");
+    let head2 = w.commit("mft gateway RTO 12h");
+    let id = fake.state().comments[0]["id"].clone();
+    fake.state().bad_gateway_writes = 1;
+    let out = w.review(&fake);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("502"), "{}", out.stderr);
+    assert_eq!(
+        fake.requests(),
+        [
+            "GET /user".to_string(),
+            format!("GET {}", comments_path()),
+            format!("PATCH /repos/{REPO}/issues/comments/{id}"),
+            format!("GET /repos/{REPO}/commits/{head2}/statuses"),
+            format!("POST /repos/{REPO}/statuses/{head2}"),
         ]
     );
 }

@@ -7,7 +7,8 @@
 //! refused for a rate limit (`403` or `429` with `retry-after`, or with
 //! `x-ratelimit-remaining: 0` and `x-ratelimit-reset`) is sent again, after the wait GitHub asks
 //! for, and never after more than [`MAX_WAIT`] of waiting in one run; writes are capped at
-//! [`MAX_WRITES`] per run. The token is never printed: every error message is scrubbed of it.
+//! [`MAX_WRITES`] per run. A read (GET) answered with 502, 503 or 504 is read again, twice at
+//! most. The token is never printed: every error message is scrubbed of it.
 //!
 //! `sticky.rs` keeps one comment per pull request; `event.rs` reads the Actions event file.
 
@@ -26,6 +27,8 @@ pub const MAX_WAIT: Duration = Duration::from_secs(600);
 pub const MAX_WRITES: usize = 20;
 /// How long one request may take.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+/// How often a GET answered with 502, 503 or 504 is sent again (never a write).
+const GATEWAY_RETRIES: u64 = 2;
 /// The most pages read of one listing (100 entries each).
 const MAX_PAGES: usize = 50;
 
@@ -168,6 +171,7 @@ impl Client {
             }
             self.writes.set(self.writes.get() + 1);
         }
+        let mut gateway_retries = 0;
         loop {
             let reply = self.runtime.block_on(async {
                 let fut = async {
@@ -205,6 +209,15 @@ impl Client {
                 ));
                 self.waited.set(total);
                 self.runtime.block_on(async { tokio::time::sleep(wait).await });
+                continue;
+            }
+            // A read answered by an unavailable gateway is read again, twice at most: reads
+            // change nothing. A write is never sent again.
+            if method == Method::GET && matches!(reply.status.as_u16(), 502..=504) && gateway_retries < GATEWAY_RETRIES
+            {
+                gateway_retries += 1;
+                (self.log)(&format!("note: GET {path}: GitHub answered {}: reading again", reply.status));
+                self.runtime.block_on(async { tokio::time::sleep(Duration::from_secs(gateway_retries)).await });
                 continue;
             }
             if !reply.status.is_success() {

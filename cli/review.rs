@@ -88,6 +88,9 @@ pub struct Review {
     /// must review it: a roster change is not signed (docs/signoff.md, section 9), so it does not
     /// fail the status, but the comment and the status say so.
     pub roster_changes: Vec<RosterChange>,
+    /// Files the change leaves unreadable (new syntax, schema or file errors): they could hold a
+    /// plan, so they fail the status.
+    pub unloadable: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -100,7 +103,7 @@ pub struct RosterChange {
 
 impl Review {
     pub fn approved(&self) -> bool {
-        self.plans.iter().all(|p| p.approved)
+        self.plans.iter().all(|p| p.approved) && self.unloadable.is_empty()
     }
 }
 
@@ -167,7 +170,7 @@ fn missing(r: &Review) -> Vec<String> {
         .map(|p| {
             let mut parts = Vec::new();
             if p.change == Change::Broken {
-                parts.push("does not load".to_string());
+                return format!("{} does not load", p.plan);
             }
             if !p.client.signed() {
                 parts.push(format!("client {}", who(&p.client)));
@@ -206,7 +209,13 @@ pub fn status(r: &Review) -> (&'static str, String) {
         return ("success", cut(&crate::escape::markup(&d), DESCRIPTION_MAX));
     }
     let m = missing(r);
-    let d = format!("to sign: {}", m.join("; "));
+    let d = if m.is_empty() {
+        format!("does not load: {}", r.unloadable.join(", "))
+    } else if r.plans.iter().any(|p| !p.approved && p.change != Change::Broken) {
+        format!("to sign: {}", m.join("; "))
+    } else {
+        m.join("; ")
+    };
     ("failure", cut(&crate::escape::markup(&d), DESCRIPTION_MAX))
 }
 
@@ -245,8 +254,8 @@ fn summary(r: &Review, limit: usize) -> String {
                 "| {} | {} | {} | {} | {} |\n",
                 text(&p.plan),
                 p.change.word(),
-                party_cell(&p.client),
-                party_cell(&p.provider),
+                if p.change == Change::Broken { "cannot be judged".to_string() } else { party_cell(&p.client) },
+                if p.change == Change::Broken { "cannot be judged".to_string() } else { party_cell(&p.provider) },
                 if p.approved {
                     "yes".to_string()
                 } else {
@@ -266,6 +275,13 @@ fn summary(r: &Review, limit: usize) -> String {
     }
     if !r.removed.is_empty() {
         let _ = writeln!(s, "Removed: {}\n", list(&r.removed));
+    }
+    if !r.unloadable.is_empty() {
+        let _ = writeln!(
+            s,
+            "❌ **Files that do not load** (they could hold a plan, so the sign-off cannot be judged): {}\n",
+            list(&r.unloadable)
+        );
     }
     for c in &r.roster_changes {
         let _ = writeln!(

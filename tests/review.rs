@@ -846,6 +846,26 @@ fn a_roster_change_alone_is_named_in_the_status_and_the_comment() {
 }
 
 #[test]
+fn a_plan_the_change_breaks_fails_the_status() {
+    let w = Work::new();
+    w.edit("plans/plans/payroll.kdl", "objective mft-gateway rto=\"8h\"", "objective mft-gateway rto=");
+    let head = w.commit("broken");
+    let out = w.run(&["review", "plans", "--base", "main", "--head", "change", "--dry-run"], &[]);
+    ok(&out);
+    assert!(
+        out.stdout
+            .contains("| payroll | does not load | cannot be judged | cannot be judged | no: plans/plans/payroll.kdl does not load"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains(&format!("status failure `contingent/sign-off` on {head}: payroll does not load\n")),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
 fn dry_run_on_the_bundled_example_prints_the_comment_and_a_failure_status() {
     let w = Work::new();
     w.edit("plans/plans/payroll.kdl", "objective payroll-batch rto=\"1d\"", "objective payroll-batch rto=\"3d\"");

@@ -179,8 +179,7 @@ fn finding(d: &Diagnostic, c: &Checked, root: &str) -> Finding {
     let place = match d.location {
         Some(l) => {
             let f = c.loaded.files.get(l.file);
-            let path = if root.is_empty() { f.path.clone() } else { format!("{root}/{}", f.path) };
-            format!("{path}:{}", f.line_col(l.span.start).0)
+            format!("{}:{}", with_root(root, &f.path), f.line_col(l.span.start).0)
         }
         None => "(repository)".to_string(),
     };
@@ -189,6 +188,14 @@ fn finding(d: &Diagnostic, c: &Checked, root: &str) -> Finding {
         code: d.rule.code.to_string(),
         place,
         message: d.message.clone(),
+    }
+}
+
+fn with_root(root: &str, path: &str) -> String {
+    if root.is_empty() {
+        path.to_string()
+    } else {
+        format!("{root}/{path}")
     }
 }
 
@@ -267,7 +274,12 @@ pub fn build(
         .loaded
         .broken
         .iter()
-        .filter(|(kind, id)| *kind == Kind::Plan && !loaded.contains(id.as_str()))
+        // broken by the change: a plan already broken at the merge base is not the change's doing
+        .filter(|(kind, id)| {
+            *kind == Kind::Plan
+                && !loaded.contains(id.as_str())
+                && !from.loaded.broken.contains(&(Kind::Plan, id.clone()))
+        })
         .map(|(_, id)| id)
         .collect();
     broken.sort();
@@ -283,12 +295,44 @@ pub fn build(
         });
     }
     plans.sort_by(|a, b| a.plan.cmp(&b.plan));
-    let mut removed: Vec<String> = old
-        .keys()
-        .filter(|id| !loaded.contains(**id) && !broken.iter().any(|b| b.as_str() == **id))
-        .map(|id| id.to_string())
+    // Files the change leaves unreadable (syntax, schema, file errors it adds): a plan in one of
+    // them is not removed, it cannot be judged; and any such file fails the status, as it could
+    // hold a plan (fail closed).
+    let mut unloadable: Vec<String> = head
+        .diagnostics()
+        .iter()
+        .filter(|d| d.counts() && ["KDL", "SCH", "FILE"].iter().any(|f| d.rule.code.starts_with(f)))
+        .filter(|d| !before_keys.contains(&key(d, head)))
+        .filter_map(|d| d.location.map(|l| head.loaded.files.get(l.file).path.clone()))
         .collect();
+    unloadable.sort();
+    unloadable.dedup();
+    let mut removed = Vec::new();
+    for p in &from.loaded.model.plans {
+        let id = p.id.value.as_str();
+        if loaded.contains(id) || broken.iter().any(|b| b.as_str() == id) {
+            continue;
+        }
+        let path = &from.loaded.files.get(p.file).path;
+        if unloadable.contains(path) {
+            plans.push(PlanReview {
+                plan: id.to_string(),
+                change: Change::Broken,
+                approved: false,
+                client: PartyReview::default(),
+                provider: PartyReview::default(),
+                problem: Some(format!(
+                    "{} does not load, so the plan's content and sign-offs cannot be judged",
+                    with_root(root, path)
+                )),
+            });
+        } else {
+            removed.push(id.to_string());
+        }
+    }
+    plans.sort_by(|a, b| a.plan.cmp(&b.plan));
     removed.sort();
+    let unloadable: Vec<String> = unloadable.iter().map(|p| with_root(root, p)).collect();
     let mut roster_changes = Vec::new();
     for (side, word) in [(Side::Client, "client"), (Side::Provider, "provider")] {
         let before = &rosters[usize::from(side == Side::Provider)];
@@ -298,5 +342,14 @@ pub fn build(
             roster_changes.push(review::RosterChange { party: word.to_string(), reviewers });
         }
     }
-    Review { base: base_short.into(), head: head_short.into(), plans, removed, new, resolved, roster_changes }
+    Review {
+        base: base_short.into(),
+        head: head_short.into(),
+        plans,
+        removed,
+        new,
+        resolved,
+        roster_changes,
+        unloadable,
+    }
 }

@@ -61,6 +61,8 @@ struct State {
 struct Api {
     state: Arc<Mutex<State>>,
     prefix: &'static str,
+    /// `http://127.0.0.1:PORT`, for the absolute links of paginated answers.
+    origin: String,
 }
 
 fn json_response(status: u16, body: Value) -> ResponseTemplate {
@@ -89,7 +91,7 @@ impl State {
         c["reactions"]["url"] = format!("https://api.github.com/repos/{REPO}/issues/comments/{id}/reactions").into();
         c["user"] = user;
         c["body"] = body.into();
-        let at = format!("2026-11-01T10:{:02}:00Z", self.minute);
+        let at = format!("2026-11-01T{:02}:{:02}:00Z", 10 + self.minute / 60, self.minute % 60);
         c["created_at"] = at.clone().into();
         c["updated_at"] = at.into();
         c
@@ -130,7 +132,23 @@ impl Respond for Api {
                         s.rate_limited -= 1;
                         return json_response(403, fixture("error-forbidden.json")).insert_header("retry-after", "1");
                     }
-                    json_response(200, Value::Array(s.comments.clone()))
+                    // GitHub's pagination: `per_page` (default 30), `page`, and a `Link` header
+                    let query: std::collections::HashMap<String, String> = req.url.query_pairs().into_owned().collect();
+                    let per_page: usize = query.get("per_page").and_then(|v| v.parse().ok()).unwrap_or(30);
+                    let page: usize = query.get("page").and_then(|v| v.parse().ok()).unwrap_or(1);
+                    let pages = s.comments.len().div_ceil(per_page).max(1);
+                    let list: Vec<Value> =
+                        s.comments.iter().skip((page - 1) * per_page).take(per_page).cloned().collect();
+                    let mut response = json_response(200, Value::Array(list));
+                    if page < pages {
+                        let link =
+                            |n: usize| format!("<{}{}{}?per_page={per_page}&page={n}>", self.origin, self.prefix, path);
+                        response = response.insert_header(
+                            "link",
+                            format!("{}; rel=\"next\", {}; rel=\"last\"", link(page + 1), link(pages)).as_str(),
+                        );
+                    }
+                    response
                 }
                 ("POST", ["issues", n, "comments"]) if *n == PR.to_string() => {
                     if s.fail_posts > 0 {
@@ -212,7 +230,9 @@ impl Fake {
         let server = rt.block_on(MockServer::start());
         let state = Arc::new(Mutex::new(State { me: Some(fixture("user.json")), ..State::default() }));
         rt.block_on(
-            Mock::given(wiremock::matchers::any()).respond_with(Api { state: state.clone(), prefix }).mount(&server),
+            Mock::given(wiremock::matchers::any())
+                .respond_with(Api { state: state.clone(), prefix, origin: server.uri() })
+                .mount(&server),
         );
         Fake { rt, server, state, prefix, seen: 0 }
     }
@@ -612,6 +632,33 @@ fn an_oversized_report_is_cut_below_the_limit_and_the_summary_has_everything() {
     );
     let summary = std::fs::read_to_string(w.summary_file()).unwrap();
     assert!(summary.len() > body.len() * 2, "the job summary holds the full report");
+}
+
+#[test]
+fn every_page_of_comments_is_read_also_under_api_v3() {
+    let w = Work::new();
+    w.raise_rto();
+    let mut fake = Fake::start("/api/v3");
+    {
+        let mut s = fake.state();
+        let mut list: Vec<Value> =
+            (0..150).map(|i| s.comment(&format!("comment {i}"), fixture("someone.json"))).collect();
+        list.push(s.comment(&format!("{MARKER}\nan old run"), fixture("user.json")));
+        s.comments = list;
+    }
+    let id = fake.state().comments[150]["id"].clone();
+    ok(&w.review(&fake));
+    let comments = format!("/api/v3{}", comments_path());
+    assert_eq!(
+        fake.requests()[..4],
+        [
+            "GET /api/v3/user".to_string(),
+            format!("GET {comments}"),
+            format!("GET {comments}"),
+            format!("PATCH /api/v3/repos/{REPO}/issues/comments/{id}"),
+        ]
+    );
+    assert_eq!(fake.bodies().len(), 151);
 }
 
 #[test]

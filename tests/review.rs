@@ -662,6 +662,28 @@ fn every_page_of_comments_is_read_also_under_api_v3() {
 }
 
 #[test]
+fn writes_are_capped_per_run() {
+    // 30 marked comments of ours (a runaway race): one edit and 19 deletions, then the run stops
+    let w = Work::new();
+    w.raise_rto();
+    let mut fake = Fake::start("");
+    {
+        let mut s = fake.state();
+        s.comments = (0..30).map(|i| s.comment(&format!("{MARKER}\nrun {i}"), fixture("user.json"))).collect();
+    }
+    let out = w.review(&fake);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("already made 20 writes"), "{}", out.stderr);
+    let requests = fake.requests();
+    let writes = requests.iter().filter(|r| !r.starts_with("GET")).count();
+    assert_eq!(writes, 20, "{requests:?}");
+    assert_eq!(fake.bodies().len(), 11);
+    // the next run goes on where it stopped
+    ok(&w.review(&fake));
+    assert_eq!(fake.bodies().len(), 1);
+}
+
+#[test]
 fn a_5xx_on_post_is_not_sent_again() {
     let w = Work::new();
     w.raise_rto();

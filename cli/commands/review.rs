@@ -353,3 +353,13 @@ pub fn build(
         unloadable,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn markers() {
+        assert_eq!(super::marker(""), "<!-- contingent:review v1 -->");
+        assert_eq!(super::marker("plans/eu-west"), "<!-- contingent:review v1 plans/eu_west -->");
+        assert_eq!(super::marker("a -->b"), "<!-- contingent:review v1 a____b -->");
+    }
+}

@@ -391,7 +391,7 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     s
 }
 
-/// Removes the token (and its Base64 forms in headers) from text.
+/// Removes the token from text (octocrab sends it only as `Authorization: Bearer`, never Base64).
 pub fn scrub(s: &str, token: &str) -> String {
     let token = token.trim();
     if token.len() < 4 {

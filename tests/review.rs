@@ -51,6 +51,9 @@ struct State {
     bad_gateway_reads: usize,
     /// The next this many status POSTs answer 502.
     bad_gateway_writes: usize,
+    /// The next this many comment listings are refused with 403, `x-ratelimit-remaining: 0`
+    /// and a reset this many seconds ahead (the primary rate limit).
+    primary_limited: usize,
     /// The next comment listing is refused with 401 and a message quoting the token.
     echo_token: bool,
     /// Whether each request carried the token.
@@ -127,6 +130,19 @@ impl Respond for Api {
                     if s.bad_gateway_reads > 0 {
                         s.bad_gateway_reads -= 1;
                         return json_response(502, json!({"message": "Server Error"}));
+                    }
+                    if s.primary_limited > 0 {
+                        s.primary_limited -= 1;
+                        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+                        return json_response(
+                            403,
+                            json!({"message": "API rate limit exceeded for installation ID 4242.", "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api", "status": "403"}),
+                        )
+                        .insert_header("x-ratelimit-limit", "1000")
+                        .insert_header("x-ratelimit-remaining", "0")
+                        .insert_header("x-ratelimit-used", "1000")
+                        .insert_header("x-ratelimit-resource", "core")
+                        .insert_header("x-ratelimit-reset", (now + 2).to_string().as_str());
                     }
                     if s.rate_limited > 0 {
                         s.rate_limited -= 1;
@@ -759,6 +775,28 @@ fn a_read_is_repeated_after_a_502_and_a_write_is_not() {
             format!("PATCH /repos/{REPO}/issues/comments/{id}"),
             format!("GET /repos/{REPO}/commits/{head2}/statuses"),
             format!("POST /repos/{REPO}/statuses/{head2}"),
+        ]
+    );
+}
+
+#[test]
+fn an_exhausted_rate_limit_is_waited_out_until_its_reset() {
+    let w = Work::new();
+    w.raise_rto();
+    let mut fake = Fake::start("");
+    fake.state().primary_limited = 1;
+    let started = std::time::Instant::now();
+    let out = w.review(&fake);
+    ok(&out);
+    assert!(started.elapsed() >= std::time::Duration::from_secs(1));
+    assert!(out.stderr.contains("GitHub rate limit (403)"), "{}", out.stderr);
+    assert_eq!(
+        fake.requests()[..4],
+        [
+            "GET /user".to_string(),
+            format!("GET {}", comments_path()),
+            format!("GET {}", comments_path()),
+            format!("POST {}", comments_path()),
         ]
     );
 }

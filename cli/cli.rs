@@ -38,6 +38,11 @@ pub enum Command {
     Sign(SignArgs),
     /// Show each plan's sign-off state for client and provider.
     Signoffs(SignoffsArgs),
+    /// Review a pull request on GitHub: one sticky comment and the `contingent/sign-off` status.
+    ///
+    /// Reads the base and the head as Git objects (never checks the head out); the trust comes
+    /// from the base. In GitHub Actions, the pull request, base and head are read from the event.
+    Review(ReviewArgs),
     /// Print a plan's canonical digest (what a sign-off signs).
     Digest {
         /// the plan's id
@@ -106,6 +111,32 @@ pub struct CheckArgs {
     /// check before review). Every output says so. Invalid sign-offs stay errors.
     #[arg(long)]
     pub allow_unsigned: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReviewArgs {
+    /// A folder inside the plan repository (the plan root is found in the base commit).
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// The trusted base: its approvers, keys and configuration judge the sign-offs (default: the
+    /// pull request's base commit from GITHUB_EVENT_PATH).
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+    /// The pull request's head commit (default: `pull_request.head.sha` of the event, else HEAD).
+    #[arg(long, value_name = "REV")]
+    pub head: Option<String>,
+    /// The pull request's number (default: from the event, or found by the head commit).
+    #[arg(long, value_name = "N")]
+    pub pr: Option<u64>,
+    /// The GitHub repository (default: GITHUB_REPOSITORY).
+    #[arg(long, value_name = "OWNER/NAME")]
+    pub repo: Option<String>,
+    /// Print the comment and the status instead of sending them; nothing goes over the network.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Check as of this date (YYYY-MM-DD) instead of CONTINGENT_AS_OF, the base's reference-date or today.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]

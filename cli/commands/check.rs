@@ -279,6 +279,21 @@ fn changed_only(
     (kept, hidden)
 }
 
+/// Appends to the job summary (`GITHUB_STEP_SUMMARY`) when there is one; never overwrites what
+/// earlier steps wrote.
+pub fn append_step_summary(text: &str) -> Result<(), String> {
+    if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .map_err(|e| format!("cannot write the job summary to {}: {e}", PathBuf::from(&path).display()))?;
+        f.write_all(text.as_bytes()).map_err(|e| format!("cannot write the job summary: {e}"))?;
+    }
+    Ok(())
+}
+
 fn output(
     args: &CheckArgs,
     files: &crate::source::Files,
@@ -302,15 +317,7 @@ fn output(
         Format::Sarif => super::print(&render::sarif::render(&report))?,
         Format::Github => {
             super::print(&render::github::render(&report))?;
-            if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
-                use std::io::Write;
-                let mut f =
-                    std::fs::OpenOptions::new().create(true).append(true).open(&path).map_err(|e| {
-                        format!("cannot write the job summary to {}: {e}", PathBuf::from(&path).display())
-                    })?;
-                f.write_all(render::github::summary(&report).as_bytes())
-                    .map_err(|e| format!("cannot write the job summary: {e}"))?;
-            }
+            append_step_summary(&render::github::summary(&report))?;
         }
     }
     let errors = diagnostics.iter().any(|d| d.severity == Severity::Error && d.counts());

@@ -8,6 +8,7 @@ pub mod explain;
 pub mod history;
 pub mod hook;
 pub mod report;
+pub mod review;
 pub mod schema;
 pub mod sign;
 
@@ -44,6 +45,7 @@ pub fn run(cli: Cli) -> Result<u8, String> {
         Command::Check(args) => check::run(&args),
         Command::History(args) => history::run(&args),
         Command::Hook { action } => hook::run(&action),
+        Command::Review(args) => review::run(&args),
         Command::Sign(args) => sign::sign(&args),
         Command::Signoffs(args) => sign::signoffs(&args),
         Command::Digest { plan, repo } => sign::digest(&plan, &repo),

@@ -1063,6 +1063,17 @@ pub fn roster(model: &Model, side: Side) -> Vec<RosterKey> {
     out
 }
 
+/// Whether a roster trusts a valid sign-off: its signer is on it with the signing key, valid on
+/// the signing date.
+pub fn trusts(roster: &[RosterKey], v: &ValidSignoff) -> bool {
+    roster.iter().any(|k| {
+        k.contact == v.signer
+            && k.fingerprint == v.key
+            && k.valid_after.is_none_or(|a| a <= v.date)
+            && k.valid_before.is_none_or(|b| v.date < b)
+    })
+}
+
 /// Verification against a trusted base (`check --changed-since BASE`, `--trust REV`): every valid
 /// sign-off made with a key the base's roster of that party does not trust for that signer on
 /// that date is `SIG017` (a change cannot approve itself with keys it adds), and every change of a
@@ -1072,13 +1083,7 @@ pub fn against_base(model: &Model, files: &Files, base: &Model, base_name: &str)
     let rosters = [roster(base, Side::Client), roster(base, Side::Provider)];
     for v in valid_signoffs(model, files) {
         let trusted = &rosters[usize::from(v.party == Side::Provider)];
-        let ok = trusted.iter().any(|k| {
-            k.contact == v.signer
-                && k.fingerprint == v.key
-                && k.valid_after.is_none_or(|a| a <= v.date)
-                && k.valid_before.is_none_or(|b| v.date < b)
-        });
-        if ok {
+        if trusts(trusted, &v) {
             continue;
         }
         let approvers: Vec<&str> = trusted.iter().map(|k| k.contact.as_str()).collect();

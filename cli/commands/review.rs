@@ -1,0 +1,365 @@
+//! `contingent review`: the pull request's sticky comment and its `contingent/sign-off` status.
+//!
+//! Reads the base and the head as Git objects only (the head is never checked out, and nothing of
+//! it runs); the plan root, the check date and the trust (approver rosters and keys) come from
+//! the base. The network is `crate::github`'s alone.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::check::{self, Checked, Context};
+use crate::cli::ReviewArgs;
+use crate::diagnostic::Diagnostic;
+use crate::format::Kind;
+use crate::github::{self, event::Event, RepoName};
+use crate::model::Side;
+use crate::review::{self, Change, Finding, PartyReview, PlanReview, Review};
+use crate::signoff;
+use crate::source::git::Repo;
+
+/// The hidden first line that finds the comment again: one comment per plan root.
+pub fn marker(root: &str) -> String {
+    let root: String =
+        root.chars().map(|c| if c.is_ascii_alphanumeric() || "/._".contains(c) { c } else { '_' }).collect();
+    if root.is_empty() {
+        "<!-- contingent:review v1 -->".to_string()
+    } else {
+        format!("<!-- contingent:review v1 {root} -->")
+    }
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn read_event() -> Result<Option<Event>, String> {
+    let (Some(name), Some(path)) = (env("GITHUB_EVENT_NAME"), env("GITHUB_EVENT_PATH")) else { return Ok(None) };
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read the event file {path}: {e}"))?;
+    github::event::parse(&name, &text).map(Some)
+}
+
+pub fn run(args: &ReviewArgs) -> Result<u8, String> {
+    let event = read_event()?.unwrap_or_default();
+    let repo_name = match args.repo.as_deref().map(str::to_string).or_else(|| env("GITHUB_REPOSITORY")) {
+        Some(r) => Some(RepoName::parse(&r)?),
+        None if args.dry_run => None,
+        None => return Err("which repository? give --repo OWNER/NAME (GITHUB_REPOSITORY in Actions)".into()),
+    };
+    let client = if args.dry_run {
+        None
+    } else {
+        let token = env("GITHUB_TOKEN")
+            .ok_or("GITHUB_TOKEN is not set: the review needs it to comment and set the status (or use --dry-run)")?;
+        let api = env("GITHUB_API_URL").unwrap_or_else(|| "https://api.github.com".to_string());
+        Some(github::Client::new(&api, &token)?)
+    };
+    let head_rev = args.head.clone().or(event.head.clone()).unwrap_or_else(|| "HEAD".to_string());
+    let mut pr = args.pr.or(event.pr);
+    let mut base_rev = args.base.clone().or(event.base.clone());
+    if let (Some(client), Some(repo)) = (&client, &repo_name) {
+        if pr.is_none() {
+            // a workflow_run for a pull request from a fork lists no pull request: find it by
+            // its head commit
+            let sha = event.head.clone().unwrap_or_else(|| head_rev.clone());
+            let found = client.pulls_for_commit(repo, &sha)?;
+            match found.as_slice() {
+                [one] => {
+                    pr = Some(one.number);
+                    base_rev = base_rev.or(Some(one.base.sha.clone()));
+                }
+                [] => return Err(format!("no open pull request of {repo} has the head commit {sha}: give --pr")),
+                more => {
+                    let numbers: Vec<String> = more.iter().map(|p| format!("#{}", p.number)).collect();
+                    return Err(format!(
+                        "several open pull requests have the head commit {sha} ({}): give --pr",
+                        numbers.join(", ")
+                    ));
+                }
+            }
+        }
+    }
+    let base_rev =
+        base_rev.ok_or("which base? give --base REV (on pull_request events it is read from GITHUB_EVENT_PATH)")?;
+    let pr = match (pr, args.dry_run) {
+        (Some(n), _) => Some(n),
+        (None, true) => None,
+        (None, false) => return Err("which pull request? give --pr N".into()),
+    };
+
+    let git = Repo::discover(&args.path)?;
+    let start = git.relative_dir(&args.path)?;
+    let base = git.commit(&base_rev)?;
+    let head = git.commit(&head_rev).map_err(|e| {
+        format!("{e} (fetch the pull request's head as objects first, e.g. `git fetch origin refs/pull/N/head`)")
+    })?;
+    let from = git.merge_base(base, head).unwrap_or(base);
+    // The plan root, the date and the trust come from the base, never from the change.
+    let base_snapshot = git.tree(base, &start, &base_rev)?;
+    let root = base_snapshot.root().to_string();
+    let head_snapshot = git.tree_at_root(head, &root, &format!("commit {} (head)", git.short(head)))?;
+    let from_snapshot = git.tree_at_root(from, &root, &format!("commit {} (merge base)", git.short(from)))?;
+    let clock = crate::clock::for_source(args.as_of.as_deref(), &base_snapshot)?;
+    let ctx = Context::new(clock.today);
+    let base_checked = check::check(&base_snapshot, &ctx);
+    let head_checked = check::check(&head_snapshot, &ctx);
+    let from_checked = if from == base { None } else { Some(check::check(&from_snapshot, &ctx)) };
+    let from_checked = from_checked.as_ref().unwrap_or(&base_checked);
+
+    let base_name = format!("commit {} (base)", git.short(base));
+    let review = build(
+        (&git.short(base), &git.short(head)),
+        &root,
+        &base_checked,
+        from_checked,
+        &head_checked,
+        &base_name,
+        clock.today,
+    );
+    let marker = marker(&root);
+    let details = domain_diff_markdown(&git, from, head, &root);
+    let body = review::review_body(&marker, &review, details.as_deref());
+    let (state, description) = review::status(&review);
+    let head_sha = head.to_string();
+
+    let (Some(client), Some(repo), Some(pr)) = (client, repo_name, pr) else {
+        super::print(&body)?;
+        super::print(&format!("\n---\nstatus {state} `{}` on {head_sha}: {description}\n", review::CONTEXT))?;
+        return Ok(crate::exit::CLEAN);
+    };
+    super::check::append_step_summary(&review::full_report(&review, details.as_deref()))?;
+    let (outcome, deleted) = github::sticky::sync(&client, &repo, pr, &marker, &body)?;
+    let said = match outcome {
+        github::sticky::Outcome::Created(id) => format!("comment {id} created"),
+        github::sticky::Outcome::Updated(id) => format!("comment {id} updated"),
+        github::sticky::Outcome::Unchanged(id) => format!("comment {id} unchanged"),
+    };
+    let status = github::Status {
+        state: state.to_string(),
+        context: review::CONTEXT.to_string(),
+        description: description.clone(),
+    };
+    let current = client.statuses(&repo, &head_sha)?.into_iter().find(|s| s.context == review::CONTEXT);
+    let status_said = if current.as_ref() == Some(&status) {
+        "unchanged"
+    } else {
+        let target = match (env("GITHUB_SERVER_URL"), env("GITHUB_REPOSITORY"), env("GITHUB_RUN_ID")) {
+            (Some(server), Some(r), Some(run)) => {
+                Some(format!("{}/{r}/actions/runs/{run}", server.trim_end_matches('/')))
+            }
+            _ => None,
+        };
+        client.create_status(&repo, &head_sha, &status, target.as_deref())?;
+        "set"
+    };
+    let dups = if deleted > 0 { format!(", {deleted} duplicate(s) deleted") } else { String::new() };
+    super::print(&format!(
+        "{repo}#{pr}: {said}{dups}; status {state} `{}` {status_said} on {head_sha}: {description}\n",
+        review::CONTEXT
+    ))?;
+    Ok(crate::exit::CLEAN)
+}
+
+/// The seam for the domain diff (`contingent diff`, issue 12 part 1): its Markdown of what the
+/// change does to the plans, between the merge base and the head, goes into the comment after the
+/// summary (cut as a whole when it does not fit) and into the job summary. `None` until the diff
+/// is wired in.
+fn domain_diff_markdown(_git: &Repo, _from: gix::ObjectId, _head: gix::ObjectId, _root: &str) -> Option<String> {
+    None
+}
+
+/// The finding without its place in the text, so that an edit moving lines does not make every
+/// finding of the file new.
+type Key = (&'static str, String, String);
+
+fn key(d: &Diagnostic, c: &Checked) -> Key {
+    let path = d.location.map(|l| c.loaded.files.get(l.file).path.clone()).unwrap_or_default();
+    (d.rule.code, path, d.message.clone())
+}
+
+fn finding(d: &Diagnostic, c: &Checked, root: &str) -> Finding {
+    let place = match d.location {
+        Some(l) => {
+            let f = c.loaded.files.get(l.file);
+            format!("{}:{}", with_root(root, &f.path), f.line_col(l.span.start).0)
+        }
+        None => "(repository)".to_string(),
+    };
+    Finding {
+        severity: format!("{:?}", d.severity).to_lowercase(),
+        code: d.rule.code.to_string(),
+        place,
+        message: d.message.clone(),
+    }
+}
+
+fn with_root(root: &str, path: &str) -> String {
+    if root.is_empty() {
+        path.to_string()
+    } else {
+        format!("{root}/{path}")
+    }
+}
+
+/// The review of `head` against the merge base `from`, judged with the trust of `base`.
+pub fn build(
+    (base_short, head_short): (&str, &str),
+    root: &str,
+    base: &Checked,
+    from: &Checked,
+    head: &Checked,
+    base_name: &str,
+    today: crate::units::Date,
+) -> Review {
+    // findings: the head's own plus the verification against the base's trust
+    let mut now: Vec<&Diagnostic> = head.diagnostics().iter().filter(|d| d.counts()).collect();
+    let trust = signoff::against_base(&head.loaded.model, &head.loaded.files, &base.loaded.model, base_name);
+    now.extend(trust.iter());
+    let before: Vec<&Diagnostic> = from.diagnostics().iter().filter(|d| d.counts()).collect();
+    let before_keys: HashSet<Key> = before.iter().map(|d| key(d, from)).collect();
+    let now_keys: HashSet<Key> = now.iter().map(|d| key(d, head)).collect();
+    let new: Vec<Finding> =
+        now.iter().filter(|d| !before_keys.contains(&key(d, head))).map(|d| finding(d, head, root)).collect();
+    let resolved: Vec<Finding> =
+        before.iter().filter(|d| !now_keys.contains(&key(d, from))).map(|d| finding(d, from, root)).collect();
+
+    // plans: digest at the merge base against the head
+    let old: HashMap<&str, &str> =
+        from.loaded.model.plans.iter().map(|p| (p.id.value.as_str(), p.digest.as_str())).collect();
+    let eval = signoff::evaluate(&head.loaded.model, &head.loaded.files, &Context::new(today));
+    let valid = signoff::valid_signoffs(&head.loaded.model, &head.loaded.files);
+    let rosters =
+        [signoff::roster(&base.loaded.model, Side::Client), signoff::roster(&base.loaded.model, Side::Provider)];
+    let names: HashMap<&str, &str> =
+        base.loaded.model.contacts.iter().map(|c| (c.id.value.as_str(), c.name.as_str())).collect();
+    let display = |id: &str| match names.get(id) {
+        Some(name) => format!("{name} ({id})"),
+        None => id.to_string(),
+    };
+    let mut plans = Vec::new();
+    for state in &eval.plans {
+        let change = match old.get(state.plan.as_str()) {
+            None => Change::New,
+            Some(d) if *d != state.digest => Change::Changed,
+            Some(_) => continue,
+        };
+        let party = |side: Side| {
+            let roster = &rosters[usize::from(side == Side::Provider)];
+            let mine: Vec<&signoff::ValidSignoff> =
+                valid.iter().filter(|v| v.plan == state.plan && v.party == side && v.digest == state.digest).collect();
+            let (trusted, untrusted): (Vec<_>, Vec<_>) = mine.into_iter().partition(|v| signoff::trusts(roster, v));
+            let mut approvers: Vec<String> = roster.iter().map(|k| display(&k.contact)).collect();
+            approvers.dedup();
+            let names = |list: &[&signoff::ValidSignoff]| {
+                let mut n: Vec<String> = list.iter().map(|v| display(&v.signer)).collect();
+                n.sort();
+                n.dedup();
+                n
+            };
+            (PartyReview { signed_by: names(&trusted), untrusted: names(&untrusted), approvers }, trusted)
+        };
+        let (client, client_keys) = party(Side::Client);
+        let (provider, provider_keys) = party(Side::Provider);
+        // two different people with two different keys, each trusted by the base
+        let pair = client_keys.iter().any(|c| provider_keys.iter().any(|p| c.signer != p.signer && c.key != p.key));
+        plans.push(PlanReview {
+            plan: state.plan.clone(),
+            change,
+            approved: state.approved && pair,
+            client,
+            provider,
+            problem: state.problem.clone(),
+        });
+    }
+    let loaded: HashSet<&str> = head.loaded.model.plans.iter().map(|p| p.id.value.as_str()).collect();
+    let mut broken: Vec<&String> = head
+        .loaded
+        .broken
+        .iter()
+        // broken by the change: a plan already broken at the merge base is not the change's doing
+        .filter(|(kind, id)| {
+            *kind == Kind::Plan
+                && !loaded.contains(id.as_str())
+                && !from.loaded.broken.contains(&(Kind::Plan, id.clone()))
+        })
+        .map(|(_, id)| id)
+        .collect();
+    broken.sort();
+    broken.dedup();
+    for id in &broken {
+        plans.push(PlanReview {
+            plan: id.to_string(),
+            change: Change::Broken,
+            approved: false,
+            client: PartyReview::default(),
+            provider: PartyReview::default(),
+            problem: Some("the plan has errors, so its content and sign-offs cannot be judged".into()),
+        });
+    }
+    plans.sort_by(|a, b| a.plan.cmp(&b.plan));
+    // Files the change leaves unreadable (syntax, schema, file errors it adds): a plan in one of
+    // them is not removed, it cannot be judged; and any such file fails the status, as it could
+    // hold a plan (fail closed).
+    let mut unloadable: Vec<String> = head
+        .diagnostics()
+        .iter()
+        .filter(|d| d.counts() && ["KDL", "SCH", "FILE"].iter().any(|f| d.rule.code.starts_with(f)))
+        .filter(|d| !before_keys.contains(&key(d, head)))
+        .filter_map(|d| d.location.map(|l| head.loaded.files.get(l.file).path.clone()))
+        .collect();
+    unloadable.sort();
+    unloadable.dedup();
+    let mut removed = Vec::new();
+    for p in &from.loaded.model.plans {
+        let id = p.id.value.as_str();
+        if loaded.contains(id) || broken.iter().any(|b| b.as_str() == id) {
+            continue;
+        }
+        let path = &from.loaded.files.get(p.file).path;
+        if unloadable.contains(path) {
+            plans.push(PlanReview {
+                plan: id.to_string(),
+                change: Change::Broken,
+                approved: false,
+                client: PartyReview::default(),
+                provider: PartyReview::default(),
+                problem: Some(format!(
+                    "{} does not load, so the plan's content and sign-offs cannot be judged",
+                    with_root(root, path)
+                )),
+            });
+        } else {
+            removed.push(id.to_string());
+        }
+    }
+    plans.sort_by(|a, b| a.plan.cmp(&b.plan));
+    removed.sort();
+    let unloadable: Vec<String> = unloadable.iter().map(|p| with_root(root, p)).collect();
+    let mut roster_changes = Vec::new();
+    for (side, word) in [(Side::Client, "client"), (Side::Provider, "provider")] {
+        let before = &rosters[usize::from(side == Side::Provider)];
+        if signoff::roster(&head.loaded.model, side) != *before {
+            let mut reviewers: Vec<String> = before.iter().map(|k| display(&k.contact)).collect();
+            reviewers.dedup();
+            roster_changes.push(review::RosterChange { party: word.to_string(), reviewers });
+        }
+    }
+    Review {
+        base: base_short.into(),
+        head: head_short.into(),
+        plans,
+        removed,
+        new,
+        resolved,
+        roster_changes,
+        unloadable,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn markers() {
+        assert_eq!(super::marker(""), "<!-- contingent:review v1 -->");
+        assert_eq!(super::marker("plans/eu-west"), "<!-- contingent:review v1 plans/eu_west -->");
+        assert_eq!(super::marker("a -->b"), "<!-- contingent:review v1 a____b -->");
+    }
+}

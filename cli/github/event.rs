@@ -1,0 +1,69 @@
+//! What the GitHub Actions event file (`GITHUB_EVENT_PATH`) says about the pull request.
+
+use serde_json::Value;
+
+/// The pull request an event is about, as far as the event file tells.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Event {
+    pub name: String,
+    pub pr: Option<u64>,
+    /// The pull request's head commit: `pull_request.head.sha` (never `GITHUB_SHA`, which is the
+    /// merge commit on `pull_request` and the base on `pull_request_target`), or
+    /// `workflow_run.head_sha`.
+    pub head: Option<String>,
+    pub base: Option<String>,
+}
+
+fn sha(v: &Value) -> Option<String> {
+    v.as_str().filter(|s| s.len() >= 7 && s.bytes().all(|b| b.is_ascii_hexdigit())).map(str::to_string)
+}
+
+/// Reads an event of `name` (`GITHUB_EVENT_NAME`) from its JSON text.
+pub fn parse(name: &str, text: &str) -> Result<Event, String> {
+    let v: Value = serde_json::from_str(text).map_err(|e| format!("the event file is not JSON: {e}"))?;
+    let mut event = Event { name: name.to_string(), ..Event::default() };
+    match name {
+        "pull_request" | "pull_request_target" => {
+            let pr = &v["pull_request"];
+            event.pr = pr["number"].as_u64().or(v["number"].as_u64());
+            event.head = sha(&pr["head"]["sha"]);
+            event.base = sha(&pr["base"]["sha"]);
+        }
+        "workflow_run" => {
+            let run = &v["workflow_run"];
+            event.head = sha(&run["head_sha"]);
+            // For pull requests from forks the list is empty: the pull request is then found by
+            // its head commit through the API.
+            let found = run["pull_requests"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|p| sha(&p["head"]["sha"]).is_some() && sha(&p["head"]["sha"]) == event.head);
+            if let Some(p) = found {
+                event.pr = p["number"].as_u64();
+                event.base = sha(&p["base"]["sha"]);
+            }
+        }
+        _ => {}
+    }
+    Ok(event)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events() {
+        let e = parse(
+            "pull_request",
+            r#"{"number":7,"pull_request":{"number":7,"head":{"sha":"aaaaaaa1"},"base":{"sha":"bbbbbbb2"}}}"#,
+        )
+        .unwrap();
+        assert_eq!((e.pr, e.head.as_deref(), e.base.as_deref()), (Some(7), Some("aaaaaaa1"), Some("bbbbbbb2")));
+        let fork = parse("workflow_run", r#"{"workflow_run":{"head_sha":"ccccccc3","pull_requests":[]}}"#).unwrap();
+        assert_eq!((fork.pr, fork.head.as_deref(), fork.base), (None, Some("ccccccc3"), None));
+        let bad = parse("pull_request", r#"{"pull_request":{"head":{"sha":"; rm -rf /"}}}"#).unwrap();
+        assert_eq!(bad.head, None);
+    }
+}

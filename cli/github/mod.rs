@@ -1,0 +1,465 @@
+//! The GitHub REST API: the only module of contingent that talks to the network.
+//!
+//! Everything goes through [`Client`]: one octocrab client on a current-thread Tokio runtime,
+//! built without octocrab's retry layer, so a request is sent once. A write (POST, PATCH,
+//! DELETE) that fails is never repeated automatically: a `5xx` answer to a POST may still have
+//! created the comment, and a second POST would create a duplicate. Only a request GitHub
+//! refused for a rate limit (`403` or `429` with `retry-after`, or with
+//! `x-ratelimit-remaining: 0` and `x-ratelimit-reset`) is sent again, after the wait GitHub asks
+//! for, and never after more than [`MAX_WAIT`] of waiting in one run; writes are capped at
+//! [`MAX_WRITES`] per run. A read (GET) answered with 502, 503 or 504 is read again, twice at
+//! most. The token is never printed: every error message is scrubbed of it.
+//!
+//! `sticky.rs` keeps one comment per pull request; `event.rs` reads the Actions event file.
+
+pub mod event;
+pub mod sticky;
+
+use std::time::Duration;
+
+use http::{Method, StatusCode};
+use serde::Deserialize;
+use serde_json::Value;
+
+/// The longest total wait for rate limits in one run.
+pub const MAX_WAIT: Duration = Duration::from_secs(600);
+/// The most API writes (comments created, edited or deleted, statuses set) in one run.
+pub const MAX_WRITES: usize = 20;
+/// How long one request may take.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+/// How often a GET answered with 502, 503 or 504 is sent again (never a write).
+const GATEWAY_RETRIES: u64 = 2;
+/// The most pages read of one listing (100 entries each).
+const MAX_PAGES: usize = 50;
+
+/// `owner/name`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RepoName {
+    pub owner: String,
+    pub name: String,
+}
+
+impl RepoName {
+    pub fn parse(s: &str) -> Result<RepoName, String> {
+        let ok = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
+        match s.split_once('/') {
+            Some((o, n)) if ok(o) && ok(n) && n != "." && n != ".." => {
+                Ok(RepoName { owner: o.to_string(), name: n.to_string() })
+            }
+            _ => Err(format!("`{s}` is not a repository name of the form OWNER/NAME")),
+        }
+    }
+}
+
+impl std::fmt::Display for RepoName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.owner, self.name)
+    }
+}
+
+/// Whose comments are ours.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Identity {
+    /// The token's own login (`GET /user`).
+    Login(String),
+    /// `GET /user` is refused for app and Actions tokens: then a comment is ours when it carries
+    /// the marker and was written by a bot account (`type: Bot`, such as `github-actions[bot]`),
+    /// which no person can write as.
+    AnyBot,
+}
+
+/// A comment as listed.
+#[derive(Clone, Debug)]
+pub struct Comment {
+    pub id: u64,
+    pub body: String,
+    pub login: String,
+    pub user_type: String,
+    pub created_at: String,
+}
+
+/// A commit status as listed (newest first).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Status {
+    pub state: String,
+    pub context: String,
+    pub description: String,
+}
+
+/// A pull request found for a commit.
+#[derive(Clone, Debug, Deserialize)]
+pub struct PullRef {
+    pub number: u64,
+    pub state: String,
+    pub head: CommitRef,
+    pub base: CommitRef,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct CommitRef {
+    pub sha: String,
+}
+
+/// A connection to the GitHub REST API.
+pub struct Client {
+    octo: octocrab::Octocrab,
+    runtime: tokio::runtime::Runtime,
+    token: String,
+    writes: std::cell::Cell<usize>,
+    waited: std::cell::Cell<Duration>,
+    /// Rate-limit waits and such, for the log (never the token).
+    pub log: Box<dyn Fn(&str)>,
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: http::HeaderMap,
+    text: String,
+}
+
+impl Client {
+    /// A client for `api_url` (`GITHUB_API_URL`, e.g. `https://api.github.com` or
+    /// `https://ghe.example/api/v3`: a path prefix is kept) with `token` (`GITHUB_TOKEN`).
+    pub fn new(api_url: &str, token: &str) -> Result<Client, String> {
+        if token.trim().is_empty() {
+            return Err("GITHUB_TOKEN is empty: the review needs a token to comment and set the status".into());
+        }
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| format!("cannot start the network runtime: {e}"))?;
+        let uri: http::Uri =
+            api_url.trim_end_matches('/').parse().map_err(|_| format!("GITHUB_API_URL `{api_url}` is not a URL"))?;
+        if !matches!(uri.scheme_str(), Some("http" | "https")) || uri.authority().is_none() {
+            return Err(format!("GITHUB_API_URL `{api_url}` is not an http(s) URL"));
+        }
+        let octo = {
+            let _guard = runtime.enter();
+            octocrab::Octocrab::builder()
+                .base_uri(uri)
+                .map_err(|e| format!("GITHUB_API_URL `{api_url}`: {}", scrub(&e.to_string(), token)))?
+                .personal_token(token.to_string())
+                .build()
+                .map_err(|e| format!("cannot set up the GitHub client: {}", scrub(&e.to_string(), token)))?
+        };
+        Ok(Client {
+            octo,
+            runtime,
+            token: token.to_string(),
+            writes: Default::default(),
+            waited: Default::default(),
+            log: Box::new(|m| eprintln!("{m}")),
+        })
+    }
+
+    /// How many writes this run made.
+    pub fn writes(&self) -> usize {
+        self.writes.get()
+    }
+
+    fn scrub(&self, s: &str) -> String {
+        scrub(s, &self.token)
+    }
+
+    /// Sends one request; waits out rate limits; any answer but 2xx is an error.
+    fn send(&self, method: Method, path: &str, body: Option<&Value>) -> Result<Reply, String> {
+        if method != Method::GET {
+            if self.writes.get() >= MAX_WRITES {
+                return Err(format!(
+                    "not sending {method} {path}: this run already made {MAX_WRITES} writes to GitHub, the most it makes"
+                ));
+            }
+            self.writes.set(self.writes.get() + 1);
+        }
+        let mut gateway_retries = 0;
+        loop {
+            let reply = self.runtime.block_on(async {
+                let fut = async {
+                    let response = match method {
+                        Method::GET => self.octo._get(path).await,
+                        Method::POST => self.octo._post(path, body).await,
+                        Method::PATCH => self.octo._patch(path, body).await,
+                        Method::DELETE => self.octo._delete(path, None::<&()>).await,
+                        _ => unreachable!("only GET, POST, PATCH and DELETE are sent"),
+                    }?;
+                    let (status, headers) = (response.status(), response.headers().clone());
+                    let text = self.octo.body_to_string(response).await?;
+                    Ok::<_, octocrab::Error>(Reply { status, headers, text })
+                };
+                tokio::time::timeout(REQUEST_TIMEOUT, fut).await
+            });
+            let reply = match reply {
+                Err(_) => return Err(format!("{method} {path}: GitHub did not answer within {REQUEST_TIMEOUT:?}")),
+                Ok(Err(e)) => return Err(self.scrub(&format!("{method} {path}: {}", error_chain(&e)))),
+                Ok(Ok(r)) => r,
+            };
+            if let Some(wait) = rate_limit_wait(reply.status, &reply.headers, now_epoch()) {
+                let total = self.waited.get() + wait;
+                if total > MAX_WAIT {
+                    return Err(format!(
+                        "{method} {path}: GitHub's rate limit asks for a wait of {}s, beyond the {}s this run waits in all",
+                        wait.as_secs(),
+                        MAX_WAIT.as_secs()
+                    ));
+                }
+                (self.log)(&format!(
+                    "note: GitHub rate limit ({}) on {method} {path}: waiting {}s",
+                    reply.status.as_u16(),
+                    wait.as_secs()
+                ));
+                self.waited.set(total);
+                self.runtime.block_on(async { tokio::time::sleep(wait).await });
+                continue;
+            }
+            // A read answered by an unavailable gateway is read again, twice at most: reads
+            // change nothing. A write is never sent again.
+            if method == Method::GET && matches!(reply.status.as_u16(), 502..=504) && gateway_retries < GATEWAY_RETRIES
+            {
+                gateway_retries += 1;
+                (self.log)(&format!("note: GET {path}: GitHub answered {}: reading again", reply.status));
+                self.runtime.block_on(async { tokio::time::sleep(Duration::from_secs(gateway_retries)).await });
+                continue;
+            }
+            if !reply.status.is_success() {
+                let message = serde_json::from_str::<Value>(&reply.text)
+                    .ok()
+                    .and_then(|v| v["message"].as_str().map(str::to_string))
+                    .unwrap_or_else(|| reply.text.chars().take(200).collect());
+                let hint = if reply.status == StatusCode::FORBIDDEN || reply.status == StatusCode::NOT_FOUND {
+                    " (does the token have `pull-requests: write` and `statuses: write`? Pull requests from forks get a read-only token on `pull_request`: see docs/github.md)"
+                } else if method == Method::POST && reply.status.is_server_error() {
+                    " (not sent again: the write may have been made; the next run finds and keeps one comment)"
+                } else {
+                    ""
+                };
+                return Err(self.scrub(&format!(
+                    "{method} {path}: GitHub answered {}: {}{hint}",
+                    reply.status,
+                    crate::escape::terminal(&message)
+                )));
+            }
+            return Ok(reply);
+        }
+    }
+
+    fn get_json(&self, path: &str) -> Result<Value, String> {
+        let r = self.send(Method::GET, path, None)?;
+        serde_json::from_str(&r.text).map_err(|e| format!("GET {path}: GitHub's answer is not JSON: {e}"))
+    }
+
+    /// Every page of a listing (`Link: <…>; rel="next"`), as typed values.
+    fn get_all<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<Vec<T>, String> {
+        let mut out = Vec::new();
+        let mut next = Some(path.to_string());
+        let mut pages = 0;
+        while let Some(url) = next.take() {
+            pages += 1;
+            if pages > MAX_PAGES {
+                return Err(format!("GET {path}: more than {MAX_PAGES} pages"));
+            }
+            let r = self.send(Method::GET, &url, None)?;
+            let page: Vec<T> =
+                serde_json::from_str(&r.text).map_err(|e| format!("GET {url}: unexpected answer from GitHub: {e}"))?;
+            out.extend(page);
+            next = r.headers.get(http::header::LINK).and_then(|v| v.to_str().ok()).and_then(next_link);
+        }
+        Ok(out)
+    }
+
+    /// Who the token is: its login, or [`Identity::AnyBot`] when `GET /user` is refused (app and
+    /// Actions tokens).
+    pub fn identity(&self) -> Identity {
+        match self.get_json("/user").ok().map(serde_json::from_value::<octocrab::models::Author>) {
+            Some(Ok(me)) => Identity::Login(me.login),
+            _ => Identity::AnyBot,
+        }
+    }
+
+    pub fn comments(&self, repo: &RepoName, pr: u64) -> Result<Vec<Comment>, String> {
+        let list: Vec<octocrab::models::issues::Comment> =
+            self.get_all(&format!("/repos/{repo}/issues/{pr}/comments?per_page=100"))?;
+        Ok(list
+            .into_iter()
+            .map(|c| Comment {
+                id: c.id.into_inner(),
+                body: c.body.unwrap_or_default(),
+                login: c.user.login,
+                user_type: c.user.r#type,
+                created_at: c.created_at.to_rfc3339(),
+            })
+            .collect())
+    }
+
+    pub fn create_comment(&self, repo: &RepoName, pr: u64, body: &str) -> Result<u64, String> {
+        let r = self.send(
+            Method::POST,
+            &format!("/repos/{repo}/issues/{pr}/comments"),
+            Some(&serde_json::json!({ "body": body })),
+        )?;
+        let c: octocrab::models::issues::Comment =
+            serde_json::from_str(&r.text).map_err(|e| format!("unexpected answer to the new comment: {e}"))?;
+        Ok(c.id.into_inner())
+    }
+
+    pub fn update_comment(&self, repo: &RepoName, id: u64, body: &str) -> Result<(), String> {
+        self.send(
+            Method::PATCH,
+            &format!("/repos/{repo}/issues/comments/{id}"),
+            Some(&serde_json::json!({ "body": body })),
+        )
+        .map(drop)
+    }
+
+    pub fn delete_comment(&self, repo: &RepoName, id: u64) -> Result<(), String> {
+        self.send(Method::DELETE, &format!("/repos/{repo}/issues/comments/{id}"), None).map(drop)
+    }
+
+    /// The statuses of a commit, newest first (first page: the newest 100).
+    pub fn statuses(&self, repo: &RepoName, sha: &str) -> Result<Vec<Status>, String> {
+        let v = self.get_json(&format!("/repos/{repo}/commits/{sha}/statuses?per_page=100"))?;
+        let list: Vec<octocrab::models::Status> =
+            serde_json::from_value(v).map_err(|e| format!("unexpected answer listing statuses: {e}"))?;
+        Ok(list
+            .into_iter()
+            .map(|s| Status {
+                state: serde_json::to_value(s.state)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+                context: s.context.unwrap_or_default(),
+                description: s.description.unwrap_or_default(),
+            })
+            .collect())
+    }
+
+    pub fn create_status(
+        &self,
+        repo: &RepoName,
+        sha: &str,
+        status: &Status,
+        target_url: Option<&str>,
+    ) -> Result<(), String> {
+        let mut body = serde_json::json!({
+            "state": status.state,
+            "context": status.context,
+            "description": status.description,
+        });
+        if let Some(url) = target_url {
+            body["target_url"] = url.into();
+        }
+        self.send(Method::POST, &format!("/repos/{repo}/statuses/{sha}"), Some(&body)).map(drop)
+    }
+
+    /// The open pull requests whose head is `sha` (for `workflow_run` from forks, whose event
+    /// lists none): `GET /repos/{o}/{r}/commits/{sha}/pulls`, and when that finds none, the
+    /// search (`is:pr is:open SHA`), each hit read again to compare its head.
+    pub fn pulls_for_commit(&self, repo: &RepoName, sha: &str) -> Result<Vec<PullRef>, String> {
+        if !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(format!("`{sha}` is not a commit id"));
+        }
+        let list: Vec<PullRef> = self.get_all(&format!("/repos/{repo}/commits/{sha}/pulls?per_page=100"))?;
+        let found: Vec<PullRef> = list.into_iter().filter(|p| p.head.sha == sha && p.state == "open").collect();
+        if !found.is_empty() {
+            return Ok(found);
+        }
+        let hits = self.get_json(&format!("/search/issues?q=repo%3A{repo}+is%3Apr+is%3Aopen+{sha}&per_page=10"))?;
+        let mut out = Vec::new();
+        for number in hits["items"].as_array().into_iter().flatten().filter_map(|i| i["number"].as_u64()) {
+            let v = self.get_json(&format!("/repos/{repo}/pulls/{number}"))?;
+            let pull: PullRef =
+                serde_json::from_value(v).map_err(|e| format!("unexpected answer for pull request #{number}: {e}"))?;
+            if pull.head.sha == sha && pull.state == "open" {
+                out.push(pull);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The message of an error and its sources.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut source = e.source();
+    while let Some(inner) = source {
+        let text = inner.to_string();
+        if !s.contains(&text) {
+            s.push_str(": ");
+            s.push_str(&text);
+        }
+        source = inner.source();
+    }
+    s
+}
+
+/// Removes the token from text (octocrab sends it only as `Authorization: Bearer`, never Base64).
+pub fn scrub(s: &str, token: &str) -> String {
+    let token = token.trim();
+    if token.len() < 4 {
+        return s.to_string();
+    }
+    s.replace(token, "***")
+}
+
+fn now_epoch() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
+
+/// How long GitHub asks to wait before a refused request may be sent again; `None` when the
+/// answer is not a rate limit. `retry-after` (seconds) wins; else, with no requests left,
+/// `x-ratelimit-reset` (epoch seconds); a `429` that says neither waits a minute, as GitHub
+/// documents for secondary limits.
+pub fn rate_limit_wait(status: StatusCode, headers: &http::HeaderMap, now: u64) -> Option<Duration> {
+    if status != StatusCode::FORBIDDEN && status != StatusCode::TOO_MANY_REQUESTS {
+        return None;
+    }
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    if let Some(secs) = header("retry-after").and_then(|v| v.parse::<u64>().ok()) {
+        return Some(Duration::from_secs(secs.max(1)));
+    }
+    if header("x-ratelimit-remaining") == Some("0") {
+        if let Some(reset) = header("x-ratelimit-reset").and_then(|v| v.parse::<u64>().ok()) {
+            return Some(Duration::from_secs(reset.saturating_sub(now).max(1)));
+        }
+    }
+    (status == StatusCode::TOO_MANY_REQUESTS).then_some(Duration::from_secs(60))
+}
+
+/// The `rel="next"` target of a `Link` header.
+fn next_link(link: &str) -> Option<String> {
+    link.split(',').find_map(|part| {
+        let (url, params) = part.split_once(';')?;
+        params.split(';').any(|p| p.trim() == "rel=\"next\"").then(|| url.trim().trim_matches(['<', '>']).to_string())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rate_limits() {
+        let mut h = http::HeaderMap::new();
+        assert_eq!(rate_limit_wait(StatusCode::FORBIDDEN, &h, 100), None);
+        assert_eq!(rate_limit_wait(StatusCode::TOO_MANY_REQUESTS, &h, 100), Some(Duration::from_secs(60)));
+        h.insert("x-ratelimit-remaining", "0".parse().unwrap());
+        h.insert("x-ratelimit-reset", "130".parse().unwrap());
+        assert_eq!(rate_limit_wait(StatusCode::FORBIDDEN, &h, 100), Some(Duration::from_secs(30)));
+        h.insert("retry-after", "2".parse().unwrap());
+        assert_eq!(rate_limit_wait(StatusCode::FORBIDDEN, &h, 100), Some(Duration::from_secs(2)));
+        assert_eq!(rate_limit_wait(StatusCode::INTERNAL_SERVER_ERROR, &h, 100), None);
+    }
+
+    #[test]
+    fn links_and_names() {
+        assert_eq!(
+            next_link("<https://h/api/v3/x?page=2>; rel=\"next\", <https://h/x?page=5>; rel=\"last\"").as_deref(),
+            Some("https://h/api/v3/x?page=2")
+        );
+        assert_eq!(next_link("<https://h/x?page=1>; rel=\"prev\""), None);
+        assert_eq!(RepoName::parse("octo-org/plans.git").unwrap().to_string(), "octo-org/plans.git");
+        assert!(
+            RepoName::parse("a/b/c").is_err() && RepoName::parse("/b").is_err() && RepoName::parse("a/..").is_err()
+        );
+        assert_eq!(scrub("Bearer ghp_secret123 failed", "ghp_secret123"), "Bearer *** failed");
+    }
+}

@@ -1,0 +1,450 @@
+//! What a pull request does to the plans' sign-off, as the review comment and the commit status
+//! say it. Pure: [`review_body`] and [`status`] read a [`Review`] that `commands::review` builds
+//! from Git objects; nothing here reads files or the network.
+
+use std::fmt::Write as _;
+
+/// The commit status context: a repository makes it a required check.
+pub const CONTEXT: &str = "contingent/sign-off";
+/// The most bytes of a comment body: GitHub refuses more than 65,536 characters; bytes of UTF-8
+/// are never fewer than GitHub's count, and the margin leaves room for the marker.
+pub const BODY_BUDGET: usize = 60_000;
+/// The most characters GitHub keeps of a status description.
+pub const DESCRIPTION_MAX: usize = 140;
+/// The most bytes of the job summary this writes (GitHub's limit is 1 MiB per step).
+pub const SUMMARY_BUDGET: usize = 900_000;
+
+/// How a plan differs between the merge base and the head.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Change {
+    New,
+    Changed,
+    /// The plan's file does not load at the head: its content cannot be judged.
+    Broken,
+}
+
+impl Change {
+    pub fn word(self) -> &'static str {
+        match self {
+            Change::New => "new",
+            Change::Changed => "changed",
+            Change::Broken => "does not load",
+        }
+    }
+}
+
+/// One party's sign-off of a changed plan, judged with the base's trust.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PartyReview {
+    /// Contacts whose valid sign-off of the head's content the base trusts ("Name (id)").
+    pub signed_by: Vec<String>,
+    /// Contacts who signed the head's content with a key or as an approver the base does not
+    /// trust: their sign-offs do not count.
+    pub untrusted: Vec<String>,
+    /// Who may sign for the party, by the base's approver roster ("Name (id)").
+    pub approvers: Vec<String>,
+}
+
+impl PartyReview {
+    pub fn signed(&self) -> bool {
+        !self.signed_by.is_empty()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlanReview {
+    pub plan: String,
+    pub change: Change,
+    pub approved: bool,
+    pub client: PartyReview,
+    pub provider: PartyReview,
+    /// Why a plan both parties signed is still not approved.
+    pub problem: Option<String>,
+}
+
+/// A finding for the comment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub severity: String,
+    pub code: String,
+    /// `path:line`, repository-relative.
+    pub place: String,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Review {
+    /// Short ids of the trusted base and the head.
+    pub base: String,
+    pub head: String,
+    /// Plans the merge changes: digest differs from the merge base, new, or broken.
+    pub plans: Vec<PlanReview>,
+    /// Plans the change removes (no sign-off needed).
+    pub removed: Vec<String>,
+    /// Findings the change adds, and those it resolves (as `check --changed-since` compares).
+    pub new: Vec<Finding>,
+    pub resolved: Vec<Finding>,
+    /// Parties whose approver roster the change alters (`SIG018`), with the base's approvers who
+    /// must review it: a roster change is not signed (docs/signoff.md, section 9), so it does not
+    /// fail the status, but the comment and the status say so.
+    pub roster_changes: Vec<RosterChange>,
+    /// Files the change leaves unreadable (new syntax, schema or file errors): they could hold a
+    /// plan, so they fail the status.
+    pub unloadable: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RosterChange {
+    /// `client` or `provider`.
+    pub party: String,
+    /// The base's approvers of that party ("Name (id)").
+    pub reviewers: Vec<String>,
+}
+
+impl Review {
+    pub fn approved(&self) -> bool {
+        self.plans.iter().all(|p| p.approved) && self.unloadable.is_empty()
+    }
+}
+
+/// Repository text as inert Markdown on one line: control and bidi characters shown as
+/// `U+XXXX`, HTML and Markdown punctuation escaped, and `@name` and `#123` broken by a
+/// zero-width space so that nobody is mentioned and nothing is linked.
+pub fn text(s: &str) -> String {
+    let s = crate::escape::markup(s);
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' | '\t' => out.push(' '),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '@' => out.push_str("@\u{200b}"),
+            '#' => {
+                out.push_str("\\#");
+                if chars.peek().is_some_and(|n| n.is_ascii_alphanumeric()) {
+                    out.push('\u{200b}');
+                }
+            }
+            '\\' | '`' | '*' | '_' | '[' | ']' | '!' | '|' | '~' | '$' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn list(names: &[String]) -> String {
+    names.iter().map(|n| text(n)).collect::<Vec<_>>().join(", ")
+}
+
+fn party_cell(p: &PartyReview) -> String {
+    let mut cell = if p.signed() {
+        format!("✅ signed by {}", list(&p.signed_by))
+    } else if p.approvers.is_empty() {
+        "❌ missing: the base lists no approver".to_string()
+    } else {
+        format!("❌ missing: one of {}", list(&p.approvers))
+    };
+    if !p.untrusted.is_empty() {
+        let _ = write!(cell, "; not counted (key or approver not trusted by the base): {}", list(&p.untrusted));
+    }
+    cell
+}
+
+/// Who still has to sign, per plan and party, in plain words (for the status description).
+fn missing(r: &Review) -> Vec<String> {
+    let who = |p: &PartyReview| {
+        if p.approvers.is_empty() {
+            "no approver".to_string()
+        } else {
+            p.approvers.iter().map(|a| contact_id(a)).collect::<Vec<_>>().join("/")
+        }
+    };
+    r.plans
+        .iter()
+        .filter(|p| !p.approved)
+        .map(|p| {
+            let mut parts = Vec::new();
+            if p.change == Change::Broken {
+                return format!("{} does not load", p.plan);
+            }
+            if !p.client.signed() {
+                parts.push(format!("client {}", who(&p.client)));
+            }
+            if !p.provider.signed() {
+                parts.push(format!("provider {}", who(&p.provider)));
+            }
+            if parts.is_empty() {
+                parts.push(p.problem.clone().unwrap_or_else(|| "not approved".into()));
+            }
+            format!("{}: {}", p.plan, parts.join(", "))
+        })
+        .collect()
+}
+
+/// `anna.schmidt` of `Anna Schmidt (anna.schmidt)`.
+fn contact_id(display: &str) -> &str {
+    display.rsplit_once(" (").and_then(|(_, id)| id.strip_suffix(')')).unwrap_or(display)
+}
+
+/// The commit status: `success` when every plan the merge changes is approved by both parties
+/// with keys the base trusts, else `failure` naming who still has to sign. The description is
+/// cut to [`DESCRIPTION_MAX`] characters, at a character.
+pub fn status(r: &Review) -> (&'static str, String) {
+    if r.approved() {
+        let n = r.plans.len();
+        let mut d = match n {
+            0 => "no plan changed: nothing to sign".to_string(),
+            1 => "the changed plan is approved by client and provider".to_string(),
+            n => format!("all {n} changed plans are approved by client and provider"),
+        };
+        for c in &r.roster_changes {
+            let who: Vec<&str> = c.reviewers.iter().map(|a| contact_id(a)).collect();
+            let _ = write!(d, "; {} approvers change: review by {}", c.party, who.join("/"));
+        }
+        return ("success", cut(&crate::escape::markup(&d), DESCRIPTION_MAX));
+    }
+    let m = missing(r);
+    let d = if m.is_empty() {
+        format!("does not load: {}", r.unloadable.join(", "))
+    } else if r.plans.iter().any(|p| !p.approved && p.change != Change::Broken) {
+        format!("to sign: {}", m.join("; "))
+    } else {
+        m.join("; ")
+    };
+    ("failure", cut(&crate::escape::markup(&d), DESCRIPTION_MAX))
+}
+
+/// At most `max` characters, ending in `…` when cut.
+pub fn cut(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// The summary: never cut from the comment.
+fn summary(r: &Review, limit: usize) -> String {
+    let mut s = String::new();
+    let (state, _) = status(r);
+    let headline = if state == "success" { "✅ sign-off complete" } else { "❌ sign-off missing" };
+    let _ = writeln!(s, "### contingent review: {headline}\n");
+    let _ = writeln!(
+        s,
+        "Base `{}` → head `{}`: {} changed {}, {} removed, {} new {}, {} resolved (sign-offs judged with the base's approvers and keys).\n",
+        r.base,
+        r.head,
+        r.plans.len(),
+        if r.plans.len() == 1 { "plan" } else { "plans" },
+        r.removed.len(),
+        r.new.len(),
+        if r.new.len() == 1 { "finding" } else { "findings" },
+        r.resolved.len(),
+    );
+    if !r.plans.is_empty() {
+        s.push_str("| Plan | Change | Client | Provider | Approved |\n|---|---|---|---|---|\n");
+        for (i, p) in r.plans.iter().enumerate() {
+            let row = format!(
+                "| {} | {} | {} | {} | {} |\n",
+                text(&p.plan),
+                p.change.word(),
+                if p.change == Change::Broken { "cannot be judged".to_string() } else { party_cell(&p.client) },
+                if p.change == Change::Broken { "cannot be judged".to_string() } else { party_cell(&p.provider) },
+                if p.approved {
+                    "yes".to_string()
+                } else {
+                    match &p.problem {
+                        Some(problem) => format!("no: {}", text(problem)),
+                        None => "no".to_string(),
+                    }
+                }
+            );
+            if s.len() + row.len() > limit {
+                let _ = writeln!(s, "\n{} more changed plans: see the job summary.", r.plans.len() - i);
+                break;
+            }
+            s.push_str(&row);
+        }
+        s.push('\n');
+    }
+    if !r.removed.is_empty() {
+        let _ = writeln!(s, "Removed: {}\n", list(&r.removed));
+    }
+    if !r.unloadable.is_empty() {
+        let _ = writeln!(
+            s,
+            "❌ **Files that do not load** (they could hold a plan, so the sign-off cannot be judged): {}\n",
+            list(&r.unloadable)
+        );
+    }
+    for c in &r.roster_changes {
+        let _ = writeln!(
+            s,
+            "⚠️ **The {}'s approver roster changes** (keys or approvers added or removed): sign-offs with what it adds count only after the merge. It must be reviewed by an approver of the {} in the base: {}.\n",
+            c.party,
+            c.party,
+            if c.reviewers.is_empty() { "the base has none".to_string() } else { list(&c.reviewers) }
+        );
+    }
+    s
+}
+
+fn finding_line(f: &Finding) -> String {
+    format!("- **{}** {} {}: {}\n", f.severity, f.code, text(&f.place), text(&f.message))
+}
+
+/// A folded section of findings holding as many lines as `room` bytes allow.
+fn details(title: &str, findings: &[Finding], room: usize) -> String {
+    if findings.is_empty() {
+        return String::new();
+    }
+    let head = format!("<details><summary>{title} ({})</summary>\n\n", findings.len());
+    let tail = "\n</details>\n\n";
+    let reserve = head.len() + tail.len() + 100;
+    if room < reserve {
+        return format!("{title}: {} (not shown here: see the job summary)\n\n", findings.len());
+    }
+    let mut body = String::new();
+    for (i, f) in findings.iter().enumerate() {
+        let line = finding_line(f);
+        if body.len() + line.len() + reserve > room {
+            let _ = writeln!(body, "- … {} more: see the job summary", findings.len() - i);
+            break;
+        }
+        body.push_str(&line);
+    }
+    format!("{head}{body}{tail}")
+}
+
+/// The comment body: the marker, the summary (never cut), then `extra` (the seam for the domain
+/// diff's Markdown, `contingent diff --format markdown`: given as it is, cut as a whole when it
+/// does not fit), then the findings folded in `<details>`, cut first, so that the whole stays
+/// within [`BODY_BUDGET`] bytes.
+pub fn review_body(marker: &str, r: &Review, extra: Option<&str>) -> String {
+    review_body_within(marker, r, extra, BODY_BUDGET)
+}
+
+/// [`review_body`] within `budget` bytes.
+pub fn review_body_within(marker: &str, r: &Review, extra: Option<&str>, budget: usize) -> String {
+    const FOOTER: &str = "<sub>The full report is in the job summary. Plan text is shown as data: mentions, references and markup are neutralised.</sub>\n";
+    let mut out = format!("{marker}\n");
+    // the summary may use most of the room, never all of it
+    out.push_str(&summary(r, budget * 2 / 3));
+    let mut room = budget.saturating_sub(out.len() + FOOTER.len() + 200);
+    if let Some(extra) = extra.filter(|e| !e.trim().is_empty()) {
+        if extra.len() + 2 <= room {
+            out.push_str(extra.trim_end());
+            out.push_str("\n\n");
+        } else {
+            out.push_str("The change details are too long for a comment: see the job summary.\n\n");
+        }
+        room = budget.saturating_sub(out.len() + FOOTER.len() + 200);
+    }
+    let new = details("New findings", &r.new, room);
+    out.push_str(&new);
+    room = room.saturating_sub(new.len());
+    out.push_str(&details("Resolved findings", &r.resolved, room));
+    out.push_str(FOOTER);
+    out
+}
+
+/// The full report for the job summary: everything, uncut (up to [`SUMMARY_BUDGET`]).
+pub fn full_report(r: &Review, extra: Option<&str>) -> String {
+    let mut s = summary(r, SUMMARY_BUDGET / 2);
+    if let Some(extra) = extra {
+        s.push_str(extra.trim_end());
+        s.push_str("\n\n");
+    }
+    for (title, list) in [("New findings", &r.new), ("Resolved findings", &r.resolved)] {
+        if list.is_empty() {
+            continue;
+        }
+        let _ = writeln!(s, "#### {title} ({})\n", list.len());
+        for (i, f) in list.iter().enumerate() {
+            let line = finding_line(f);
+            if s.len() + line.len() > SUMMARY_BUDGET {
+                let _ = writeln!(s, "- … {} more", list.len() - i);
+                break;
+            }
+            s.push_str(&line);
+        }
+        s.push('\n');
+    }
+    let (state, description) = status(r);
+    let _ = writeln!(s, "Status `{CONTEXT}`: **{state}**, {}\n", text(&description));
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn party(signed: &[&str], approvers: &[&str]) -> PartyReview {
+        PartyReview {
+            signed_by: signed.iter().map(|s| s.to_string()).collect(),
+            untrusted: vec![],
+            approvers: approvers.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    fn review() -> Review {
+        Review {
+            base: "1111111".into(),
+            head: "2222222".into(),
+            plans: vec![PlanReview {
+                plan: "payroll".into(),
+                change: Change::Changed,
+                approved: false,
+                client: party(&["Anna Schmidt (anna.schmidt)"], &["Anna Schmidt (anna.schmidt)"]),
+                provider: party(&[], &["Jan Peters (jan.peters)"]),
+                problem: None,
+            }],
+            ..Review::default()
+        }
+    }
+
+    #[test]
+    fn neutralised() {
+        assert_eq!(
+            text("@team see #12 <img src=x> **b** [l](u)\u{202e}"),
+            "@\u{200b}team see \\#\u{200b}12 &lt;img src=x&gt; \\*\\*b\\*\\* \\[l\\](u)U+202E"
+        );
+    }
+
+    #[test]
+    fn status_names_who_signs() {
+        let r = review();
+        assert_eq!(status(&r), ("failure", "to sign: payroll: provider jan.peters".to_string()));
+        let mut many = r.clone();
+        many.plans = (0..40).map(|i| PlanReview { plan: format!("plan-{i}"), ..r.plans[0].clone() }).collect();
+        let (_, d) = status(&many);
+        assert_eq!(d.chars().count(), DESCRIPTION_MAX);
+        assert!(d.ends_with('…'));
+        assert_eq!(status(&Review::default()).0, "success");
+    }
+
+    #[test]
+    fn body_stays_within_budget_and_keeps_the_summary() {
+        let mut r = review();
+        r.new = (0..5000)
+            .map(|i| Finding {
+                severity: "error".into(),
+                code: "POL001".into(),
+                place: format!("plans/p{i}.kdl:1"),
+                message: "é".repeat(40),
+            })
+            .collect();
+        let body = review_body("<!-- m -->", &r, Some("## What changed\n\nRTO raised"));
+        assert!(body.len() < BODY_BUDGET, "{}", body.len());
+        assert!(body.starts_with("<!-- m -->\n### contingent review: ❌ sign-off missing"));
+        assert!(body.contains("| payroll | changed |") && body.contains("RTO raised"));
+        assert!(body.contains("more: see the job summary"));
+        assert!(body.contains("</details>"));
+    }
+}

@@ -1,0 +1,1054 @@
+//! `contingent review` against a fake GitHub API on 127.0.0.1 (wiremock): the exact requests of
+//! each run, the sticky comment's life (created, left alone, edited, recreated, deduplicated,
+//! cut), no second POST after a 5xx, rate limits waited out, an `/api/v3` prefix, a fork's
+//! `workflow_run`, and the status judged with the base's trust. The fake answers with GitHub's
+//! full JSON shapes (`tests/fixtures/github/`), keeps state between runs and records nothing but
+//! what the binary sends. Plan repositories are real Git repositories made here from the bundled
+//! example; sign-offs are made with `contingent sign` and `ssh-keygen`.
+
+mod common;
+use common::{copy_dir, output, Output};
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+
+use serde_json::{json, Value};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+const TOKEN: &str = "ghs_TESTtoken0123456789abcdefSECRET";
+const REPO: &str = "octo-org/plans";
+const PR: u64 = 7;
+const MARKER: &str = "<!-- contingent:review v1 plans -->";
+
+fn fixture(name: &str) -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/github").join(name);
+    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The fake GitHub API
+
+#[derive(Default)]
+struct State {
+    /// The answer to `GET /user`; `None`: 403, as for an Actions token.
+    me: Option<Value>,
+    comments: Vec<Value>,
+    /// Statuses by commit, newest first.
+    statuses: Vec<(String, Value)>,
+    /// The answer to `GET /repos/{o}/{r}/commits/{sha}/pulls`.
+    pulls: Vec<Value>,
+    /// The answer to `GET /search/issues`, and the pull requests by number.
+    search: Option<Value>,
+    pull_requests: Vec<Value>,
+    next_id: u64,
+    minute: u64,
+    /// The next this many comment POSTs fail with 500 (after doing nothing).
+    fail_posts: usize,
+    /// The next this many comment listings are refused with 403 and `retry-after: 1`.
+    rate_limited: usize,
+    /// The next this many comment listings answer 502.
+    bad_gateway_reads: usize,
+    /// The next this many status POSTs answer 502.
+    bad_gateway_writes: usize,
+    /// The next this many comment listings are refused with 403, `x-ratelimit-remaining: 0`
+    /// and a reset this many seconds ahead (the primary rate limit).
+    primary_limited: usize,
+    /// The next comment listing is refused with 401 and a message quoting the token.
+    echo_token: bool,
+    /// Whether each request carried the token.
+    authorised: Vec<bool>,
+}
+
+#[derive(Clone)]
+struct Api {
+    state: Arc<Mutex<State>>,
+    prefix: &'static str,
+    /// `http://127.0.0.1:PORT`, for the absolute links of paginated answers.
+    origin: String,
+}
+
+fn json_response(status: u16, body: Value) -> ResponseTemplate {
+    ResponseTemplate::new(status)
+        .insert_header("content-type", "application/json; charset=utf-8")
+        .insert_header("x-github-api-version-selected", "2022-11-28")
+        .set_body_string(body.to_string())
+}
+
+fn not_found() -> ResponseTemplate {
+    json_response(
+        404,
+        json!({"message": "Not Found", "documentation_url": "https://docs.github.com/rest", "status": "404"}),
+    )
+}
+
+impl State {
+    fn comment(&mut self, body: &str, user: Value) -> Value {
+        self.next_id += 1;
+        self.minute += 1;
+        let id = 2456789000 + self.next_id;
+        let mut c = fixture("issue-comment.json");
+        c["id"] = id.into();
+        c["url"] = format!("https://api.github.com/repos/{REPO}/issues/comments/{id}").into();
+        c["html_url"] = format!("https://github.com/{REPO}/pull/{PR}#issuecomment-{id}").into();
+        c["reactions"]["url"] = format!("https://api.github.com/repos/{REPO}/issues/comments/{id}/reactions").into();
+        c["user"] = user;
+        c["body"] = body.into();
+        let at = format!("2026-11-01T{:02}:{:02}:00Z", 10 + self.minute / 60, self.minute % 60);
+        c["created_at"] = at.clone().into();
+        c["updated_at"] = at.into();
+        c
+    }
+}
+
+impl Respond for Api {
+    fn respond(&self, req: &Request) -> ResponseTemplate {
+        let mut s = self.state.lock().unwrap();
+        let auth = req.headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("");
+        s.authorised.push(auth == format!("Bearer {TOKEN}"));
+        let Some(path) = req.url.path().strip_prefix(self.prefix) else { return not_found() };
+        let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+        let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
+        let repo: Vec<&str> = REPO.split('/').collect();
+        match (req.method.as_str(), parts.as_slice()) {
+            ("GET", ["user"]) => match &s.me {
+                Some(me) => json_response(200, me.clone()),
+                None => json_response(403, fixture("error-user.json")),
+            },
+            ("GET", ["search", "issues"]) => match &s.search {
+                Some(v) => json_response(200, v.clone()),
+                None => json_response(200, json!({"total_count": 0, "incomplete_results": false, "items": []})),
+            },
+            (m, ["repos", o, r, rest @ ..]) if *o == repo[0] && *r == repo[1] => match (m, rest) {
+                ("GET", ["issues", n, "comments"]) if *n == PR.to_string() => {
+                    if std::mem::take(&mut s.echo_token) {
+                        return json_response(
+                            401,
+                            json!({"message": format!("Bad credentials: {auth}"), "documentation_url": "https://docs.github.com/rest", "status": "401"}),
+                        );
+                    }
+                    if s.bad_gateway_reads > 0 {
+                        s.bad_gateway_reads -= 1;
+                        return json_response(502, json!({"message": "Server Error"}));
+                    }
+                    if s.primary_limited > 0 {
+                        s.primary_limited -= 1;
+                        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+                        return json_response(
+                            403,
+                            json!({"message": "API rate limit exceeded for installation ID 4242.", "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api", "status": "403"}),
+                        )
+                        .insert_header("x-ratelimit-limit", "1000")
+                        .insert_header("x-ratelimit-remaining", "0")
+                        .insert_header("x-ratelimit-used", "1000")
+                        .insert_header("x-ratelimit-resource", "core")
+                        .insert_header("x-ratelimit-reset", (now + 2).to_string().as_str());
+                    }
+                    if s.rate_limited > 0 {
+                        s.rate_limited -= 1;
+                        return json_response(403, fixture("error-forbidden.json")).insert_header("retry-after", "1");
+                    }
+                    // GitHub's pagination: `per_page` (default 30), `page`, and a `Link` header
+                    let query: std::collections::HashMap<String, String> = req.url.query_pairs().into_owned().collect();
+                    let per_page: usize = query.get("per_page").and_then(|v| v.parse().ok()).unwrap_or(30);
+                    let page: usize = query.get("page").and_then(|v| v.parse().ok()).unwrap_or(1);
+                    let pages = s.comments.len().div_ceil(per_page).max(1);
+                    let list: Vec<Value> =
+                        s.comments.iter().skip((page - 1) * per_page).take(per_page).cloned().collect();
+                    let mut response = json_response(200, Value::Array(list));
+                    if page < pages {
+                        let link =
+                            |n: usize| format!("<{}{}{}?per_page={per_page}&page={n}>", self.origin, self.prefix, path);
+                        response = response.insert_header(
+                            "link",
+                            format!("{}; rel=\"next\", {}; rel=\"last\"", link(page + 1), link(pages)).as_str(),
+                        );
+                    }
+                    response
+                }
+                ("POST", ["issues", n, "comments"]) if *n == PR.to_string() => {
+                    if s.fail_posts > 0 {
+                        s.fail_posts -= 1;
+                        return json_response(500, fixture("error-server.json"));
+                    }
+                    let me = s.me.clone().unwrap_or_else(|| fixture("github-actions.json"));
+                    let c = s.comment(body["body"].as_str().unwrap(), me);
+                    s.comments.push(c.clone());
+                    json_response(201, c)
+                }
+                ("PATCH", ["issues", "comments", id]) => {
+                    let Some(c) =
+                        s.comments.iter_mut().find(|c| c["id"].as_u64().map(|n| n.to_string()).as_deref() == Some(*id))
+                    else {
+                        return not_found();
+                    };
+                    c["body"] = body["body"].clone();
+                    c["updated_at"] = "2026-11-01T11:00:00Z".into();
+                    json_response(200, c.clone())
+                }
+                ("DELETE", ["issues", "comments", id]) => {
+                    let before = s.comments.len();
+                    s.comments.retain(|c| c["id"].as_u64().map(|n| n.to_string()).as_deref() != Some(*id));
+                    if s.comments.len() == before {
+                        return not_found();
+                    }
+                    ResponseTemplate::new(204)
+                }
+                ("GET", ["commits", sha, "statuses"]) => {
+                    let list: Vec<Value> =
+                        s.statuses.iter().filter(|(c, _)| c == sha).map(|(_, v)| v.clone()).collect();
+                    json_response(200, Value::Array(list))
+                }
+                ("POST", ["statuses", sha]) => {
+                    if s.bad_gateway_writes > 0 {
+                        s.bad_gateway_writes -= 1;
+                        return json_response(502, json!({"message": "Server Error"}));
+                    }
+                    let mut st = fixture("status.json");
+                    for k in ["state", "description", "context", "target_url"] {
+                        if !body[k].is_null() {
+                            st[k] = body[k].clone();
+                        }
+                    }
+                    st["url"] = format!("https://api.github.com/repos/{REPO}/statuses/{sha}").into();
+                    st["creator"] = s.me.clone().unwrap_or_else(|| fixture("github-actions.json"));
+                    s.statuses.insert(0, (sha.to_string(), st.clone()));
+                    json_response(201, st)
+                }
+                ("GET", ["commits", _sha, "pulls"]) => json_response(200, Value::Array(s.pulls.clone())),
+                ("GET", ["pulls", n]) => match s
+                    .pull_requests
+                    .iter()
+                    .find(|p| p["number"].as_u64().map(|x| x.to_string()).as_deref() == Some(*n))
+                {
+                    Some(p) => json_response(200, p.clone()),
+                    None => not_found(),
+                },
+                _ => not_found(),
+            },
+            _ => not_found(),
+        }
+    }
+}
+
+/// The fake API and the runtime its client side (`received_requests`) runs on.
+struct Fake {
+    rt: tokio::runtime::Runtime,
+    server: MockServer,
+    state: Arc<Mutex<State>>,
+    prefix: &'static str,
+    seen: usize,
+}
+
+impl Fake {
+    fn start(prefix: &'static str) -> Fake {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let server = rt.block_on(MockServer::start());
+        let state = Arc::new(Mutex::new(State { me: Some(fixture("user.json")), ..State::default() }));
+        rt.block_on(
+            Mock::given(wiremock::matchers::any())
+                .respond_with(Api { state: state.clone(), prefix, origin: server.uri() })
+                .mount(&server),
+        );
+        Fake { rt, server, state, prefix, seen: 0 }
+    }
+
+    fn url(&self) -> String {
+        format!("{}{}", self.server.uri(), self.prefix)
+    }
+
+    /// The requests since the last call, as `METHOD path` (query left out).
+    fn requests(&mut self) -> Vec<String> {
+        let all = self.rt.block_on(self.server.received_requests()).unwrap();
+        let new: Vec<String> = all[self.seen..].iter().map(|r| format!("{} {}", r.method, r.url.path())).collect();
+        self.seen = all.len();
+        new
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap()
+    }
+
+    /// The bodies of our comments now on the pull request.
+    fn bodies(&self) -> Vec<String> {
+        self.state().comments.iter().map(|c| c["body"].as_str().unwrap().to_string()).collect()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A plan repository: the bundled example, committed on `main`; the pull request on `change`
+
+struct Work {
+    dir: tempfile::TempDir,
+    home: tempfile::TempDir,
+}
+
+fn isolate<'c>(cmd: &'c mut Command, home: &Path) -> &'c mut Command {
+    common::isolate(cmd).env("HOME", home).env("NO_COLOR", "1").env("CONTINGENT_ALLOW_UNSIGNED", "0");
+    for v in [
+        "GITHUB_API_URL",
+        "GITHUB_TOKEN",
+        "GITHUB_REPOSITORY",
+        "GITHUB_EVENT_NAME",
+        "GITHUB_EVENT_PATH",
+        "GITHUB_SERVER_URL",
+        "GITHUB_RUN_ID",
+        "GITHUB_SHA",
+    ] {
+        cmd.env_remove(v);
+    }
+    cmd
+}
+
+impl Work {
+    fn new() -> Work {
+        common::require("git");
+        common::require("ssh-keygen");
+        let w = Work { dir: tempfile::tempdir().unwrap(), home: tempfile::tempdir().unwrap() };
+        copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("plans"), &w.path().join("plans"));
+        w.git(&["init", "-q", "-b", "main"]);
+        w.commit("the bundled example");
+        w.git(&["checkout", "-q", "-b", "change"]);
+        w
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn git(&self, args: &[&str]) -> String {
+        let mut cmd = Command::new("git");
+        isolate(&mut cmd, self.home.path())
+            .args(args)
+            .current_dir(self.path())
+            .env("GIT_AUTHOR_NAME", "Test")
+            .env("GIT_AUTHOR_EMAIL", "test@example.org")
+            .env("GIT_COMMITTER_NAME", "Test")
+            .env("GIT_COMMITTER_EMAIL", "test@example.org")
+            .env("GIT_AUTHOR_DATE", "2026-10-31T12:00:00Z")
+            .env("GIT_COMMITTER_DATE", "2026-10-31T12:00:00Z");
+        let out = output(cmd.output().unwrap());
+        assert_eq!(out.code, 0, "git {args:?}: {}", out.stderr);
+        out.stdout.trim().to_string()
+    }
+
+    fn commit(&self, message: &str) -> String {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "--allow-empty", "-m", message]);
+        self.git(&["rev-parse", "HEAD"])
+    }
+
+    fn sha(&self, rev: &str) -> String {
+        self.git(&["rev-parse", rev])
+    }
+
+    fn edit(&self, rel: &str, from: &str, to: &str) {
+        let p = self.path().join(rel);
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(text.contains(from), "{rel} does not contain {from:?}");
+        std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        let p = self.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    /// The pull request raises the payroll batch's RTO.
+    fn raise_rto(&self) -> String {
+        self.edit(
+            "plans/plans/payroll.kdl",
+            "objective payroll-batch rto=\"1d\"",
+            "objective payroll-batch rto=\"2d\"",
+        );
+        self.commit("payroll: RTO of the batch 2d")
+    }
+
+    fn event(&self, name: &str, event: &Value) -> PathBuf {
+        let p = self.home.path().join(format!("{name}.json"));
+        std::fs::write(&p, event.to_string()).unwrap();
+        p
+    }
+
+    fn pull_request_event(&self) -> PathBuf {
+        let (head, base) = (self.sha("change"), self.sha("main"));
+        self.event(
+            "pull_request",
+            &json!({"action": "synchronize", "number": PR, "pull_request": {
+                "number": PR, "head": {"sha": head, "ref": "change"}, "base": {"sha": base, "ref": "main"}}}),
+        )
+    }
+
+    fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_contingent"));
+        isolate(&mut cmd, self.home.path()).args(args).current_dir(self.path());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = output(cmd.output().expect("the binary runs"));
+        assert!(
+            !out.stdout.contains(TOKEN) && !out.stderr.contains(TOKEN),
+            "the token leaked:\n{}{}",
+            out.stdout,
+            out.stderr
+        );
+        out
+    }
+
+    fn run_program(&self, program: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut cmd = Command::new(program);
+        isolate(&mut cmd, self.home.path()).args(args).current_dir(self.path());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = output(cmd.output().expect("the program runs"));
+        assert!(!out.stdout.contains(TOKEN) && !out.stderr.contains(TOKEN), "the token leaked");
+        out
+    }
+
+    fn summary_file(&self) -> PathBuf {
+        self.home.path().join("step-summary.md")
+    }
+
+    /// `contingent review plans` as the Actions job runs it on a `pull_request` event.
+    fn review(&self, fake: &Fake) -> Output {
+        let event = self.pull_request_event();
+        self.review_event(fake, "pull_request", &event)
+    }
+
+    fn review_event(&self, fake: &Fake, name: &str, event: &Path) -> Output {
+        let summary = self.summary_file();
+        self.run(
+            &["review", "plans"],
+            &[
+                ("GITHUB_API_URL", &fake.url()),
+                ("GITHUB_TOKEN", TOKEN),
+                ("GITHUB_REPOSITORY", REPO),
+                ("GITHUB_EVENT_NAME", name),
+                ("GITHUB_EVENT_PATH", event.to_str().unwrap()),
+                ("GITHUB_STEP_SUMMARY", summary.to_str().unwrap()),
+            ],
+        )
+    }
+
+    /// Signs a plan with one of the example's keys (or a key made here), dated before the
+    /// example's reference date.
+    fn sign(&self, plan: &str, party: &str, who: &str, key: &Path) {
+        let out = self.run(
+            &[
+                "sign",
+                plan,
+                "--party",
+                party,
+                "--as",
+                who,
+                "--key",
+                key.to_str().unwrap(),
+                "--as-of",
+                "2026-10-31",
+                "--repo",
+                "plans",
+            ],
+            &[],
+        );
+        assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    }
+
+    /// A private key of the example, readable only by us (ssh-keygen insists).
+    fn example_key(&self, who: &str) -> PathBuf {
+        let to = self.home.path().join(who);
+        std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("plans/keys").join(who), &to).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&to, std::fs::Permissions::from_mode(0o600)).unwrap();
+        to
+    }
+
+    /// A new Ed25519 key pair; the public key line.
+    fn keygen(&self, who: &str) -> (PathBuf, String) {
+        let path = self.home.path().join(who);
+        let mut cmd = Command::new("ssh-keygen");
+        isolate(&mut cmd, self.home.path()).args(["-q", "-t", "ed25519", "-N", "", "-C", who, "-f"]).arg(&path);
+        let out = output(cmd.output().unwrap());
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let line = std::fs::read_to_string(format!("{}.pub", path.display())).unwrap().trim().to_string();
+        (path, line)
+    }
+}
+
+fn ok(out: &Output) {
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+}
+
+fn the_status(fake: &Fake, sha: &str) -> (String, String) {
+    let s = fake.state();
+    let (_, st) = s.statuses.iter().find(|(c, _)| c == sha).expect("a status was set");
+    (st["state"].as_str().unwrap().to_string(), st["description"].as_str().unwrap().to_string())
+}
+
+fn comments_path() -> String {
+    format!("/repos/{REPO}/issues/{PR}/comments")
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn first_run_creates_rerun_writes_nothing_a_change_edits_and_a_deleted_comment_is_recreated() {
+    let w = Work::new();
+    let head = w.raise_rto();
+    let mut fake = Fake::start("");
+    let first = w.review(&fake);
+    ok(&first);
+    assert_eq!(
+        fake.requests(),
+        [
+            "GET /user".to_string(),
+            format!("GET {}", comments_path()),
+            format!("POST {}", comments_path()),
+            format!("GET /repos/{REPO}/commits/{head}/statuses"),
+            format!("POST /repos/{REPO}/statuses/{head}"),
+        ]
+    );
+    assert!(fake.state().authorised.iter().all(|a| *a), "every request carries the token");
+    let bodies = fake.bodies();
+    assert_eq!(bodies.len(), 1);
+    assert!(bodies[0].starts_with(&format!("{MARKER}\n### contingent review: ❌ sign-off missing")), "{}", bodies[0]);
+    assert!(bodies[0].contains("| payroll | changed |"), "{}", bodies[0]);
+    let (state, description) = the_status(&fake, &head);
+    assert_eq!(state, "failure");
+    assert!(description.starts_with("to sign: payroll: client "), "{description}");
+    assert!(first.stdout.contains("created"), "{}", first.stdout);
+    // the job summary is appended to, never overwritten
+    let summary = std::fs::read_to_string(w.summary_file()).unwrap();
+    assert!(summary.contains("| payroll | changed |") && summary.contains("contingent/sign-off"), "{summary}");
+
+    // the same again: reads only
+    ok(&w.review(&fake));
+    assert_eq!(
+        fake.requests(),
+        [
+            "GET /user".to_string(),
+            format!("GET {}", comments_path()),
+            format!("GET /repos/{REPO}/commits/{head}/statuses"),
+        ]
+    );
+    assert_eq!(std::fs::read_to_string(w.summary_file()).unwrap().matches("contingent/sign-off").count(), 2);
+
+    // a further change: the same comment is edited; the new head gets its status
+    w.edit("plans/plans/payroll.kdl", "objective mft-gateway rto=\"8h\"", "objective mft-gateway rto=\"12h\"");
+    let head2 = w.commit("mft gateway RTO 12h");
+    let id = fake.state().comments[0]["id"].clone();
+    ok(&w.review(&fake));
+    assert_eq!(
+        fake.requests(),
+        [
+            "GET /user".to_string(),
+            format!("GET {}", comments_path()),
+            format!("PATCH /repos/{REPO}/issues/comments/{id}"),
+            format!("GET /repos/{REPO}/commits/{head2}/statuses"),
+            format!("POST /repos/{REPO}/statuses/{head2}"),
+        ]
+    );
+    assert_eq!(fake.bodies().len(), 1);
+    assert_ne!(fake.bodies()[0], bodies[0]);
+
+    // someone deleted the comment: it is made again
+    fake.state().comments.clear();
+    ok(&w.review(&fake));
+    assert_eq!(
+        fake.requests(),
+        [
+            "GET /user".to_string(),
+            format!("GET {}", comments_path()),
+            format!("POST {}", comments_path()),
+            format!("GET /repos/{REPO}/commits/{head2}/statuses"),
+        ]
+    );
+    assert_eq!(fake.bodies().len(), 1);
+}
+
+#[test]
+fn two_marked_comments_become_one_and_other_peoples_comments_stay() {
+    let w = Work::new();
+    w.raise_rto();
+    let mut fake = Fake::start("");
+    {
+        let mut s = fake.state();
+        let me = fixture("user.json");
+        let (a, b, c) = (
+            s.comment(&format!("{MARKER}\nan older run"), me.clone()),
+            s.comment(&format!("{MARKER}\na racing run"), me),
+            s.comment(&format!("{MARKER}\nquoted by someone else"), fixture("someone.json")),
+        );
+        s.comments = vec![a, b, c];
+    }
+    let ids: Vec<Value> = fake.state().comments.iter().map(|c| c["id"].clone()).collect();
+    ok(&w.review(&fake));
+    let requests = fake.requests();
+    assert_eq!(
+        requests[..4],
+        [
+            "GET /user".to_string(),
+            format!("GET {}", comments_path()),
+            format!("PATCH /repos/{REPO}/issues/comments/{}", ids[0]),
+            format!("DELETE /repos/{REPO}/issues/comments/{}", ids[1]),
+        ]
+    );
+    let left: Vec<Value> = fake.state().comments.iter().map(|c| c["id"].clone()).collect();
+    assert_eq!(left, [ids[0].clone(), ids[2].clone()]);
+}
+
+#[test]
+fn without_a_login_the_marked_bot_comment_is_ours() {
+    // Actions tokens cannot read `GET /user`: a marked comment by a bot is ours, one by a person not
+    let w = Work::new();
+    w.raise_rto();
+    let mut fake = Fake::start("");
+    {
+        let mut s = fake.state();
+        s.me = None;
+        let mine = s.comment(&format!("{MARKER}\nold"), fixture("github-actions.json"));
+        let theirs = s.comment(&format!("{MARKER}\nforged"), fixture("someone.json"));
+        s.comments = vec![theirs, mine];
+    }
+    let id = fake.state().comments[1]["id"].clone();
+    ok(&w.review(&fake));
+    assert_eq!(
+        fake.requests()[..3],
+        [
+            "GET /user".to_string(),
+            format!("GET {}", comments_path()),
+            format!("PATCH /repos/{REPO}/issues/comments/{id}"),
+        ]
+    );
+    assert_eq!(fake.bodies()[0], format!("{MARKER}\nforged"));
+}
+
+#[test]
+fn an_oversized_report_is_cut_below_the_limit_and_the_summary_has_everything() {
+    let w = Work::new();
+    w.raise_rto();
+    // 40 contact files of 200 unknown nodes each: thousands of new findings
+    for i in 0..40 {
+        let text: String = (0..200).map(|j| format!("bogus-node-{i}-{j} \"@everyone #1 <b>x</b>\"\n")).collect();
+        w.write(&format!("plans/contacts/junk-{i}.kdl"), &text);
+    }
+    w.commit("junk");
+    let mut fake = Fake::start("");
+    ok(&w.review(&fake));
+    fake.requests();
+    let body = &fake.bodies()[0];
+    assert!(body.len() < 60_000, "{} bytes", body.len());
+    assert!(body.starts_with(&format!("{MARKER}\n### contingent review")), "{}", &body[..200]);
+    assert!(body.contains("| payroll | changed |"), "the summary is never cut");
+    assert!(body.contains("more: see the job summary"), "{}", &body[body.len() - 500..]);
+    assert!(
+        !body.contains("@everyone") && !body.contains("<b>") && !body.contains(" #1 "),
+        "repository text is neutralised"
+    );
+    let summary = std::fs::read_to_string(w.summary_file()).unwrap();
+    assert!(summary.len() > body.len() * 2, "the job summary holds the full report");
+}
+
+#[test]
+fn every_page_of_comments_is_read_also_under_api_v3() {
+    let w = Work::new();
+    w.raise_rto();
+    let mut fake = Fake::start("/api/v3");
+    {
+        let mut s = fake.state();
+        let mut list: Vec<Value> =
+            (0..150).map(|i| s.comment(&format!("comment {i}"), fixture("someone.json"))).collect();
+        list.push(s.comment(&format!("{MARKER}\nan old run"), fixture("user.json")));
+        s.comments = list;
+    }
+    let id = fake.state().comments[150]["id"].clone();
+    ok(&w.review(&fake));
+    let comments = format!("/api/v3{}", comments_path());
+    assert_eq!(
+        fake.requests()[..4],
+        [
+            "GET /api/v3/user".to_string(),
+            format!("GET {comments}"),
+            format!("GET {comments}"),
+            format!("PATCH /api/v3/repos/{REPO}/issues/comments/{id}"),
+        ]
+    );
+    assert_eq!(fake.bodies().len(), 151);
+}
+
+#[test]
+fn writes_are_capped_per_run() {
+    // 30 marked comments of ours (a runaway race): one edit and 19 deletions, then the run stops
+    let w = Work::new();
+    w.raise_rto();
+    let mut fake = Fake::start("");
+    {
+        let mut s = fake.state();
+        s.comments = (0..30).map(|i| s.comment(&format!("{MARKER}\nrun {i}"), fixture("user.json"))).collect();
+    }
+    let out = w.review(&fake);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("already made 20 writes"), "{}", out.stderr);
+    let requests = fake.requests();
+    let writes = requests.iter().filter(|r| !r.starts_with("GET")).count();
+    assert_eq!(writes, 20, "{requests:?}");
+    assert_eq!(fake.bodies().len(), 11);
+    // the next run goes on where it stopped
+    ok(&w.review(&fake));
+    assert_eq!(fake.bodies().len(), 1);
+}
+
+#[test]
+fn a_5xx_on_post_is_not_sent_again() {
+    let w = Work::new();
+    w.raise_rto();
+    let mut fake = Fake::start("");
+    fake.state().fail_posts = 1;
+    let out = w.review(&fake);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("500"), "{}", out.stderr);
+    let requests = fake.requests();
+    assert_eq!(
+        requests.iter().filter(|r| r.starts_with("POST") && r.ends_with("/comments")).count(),
+        1,
+        "{requests:?}"
+    );
+    assert_eq!(requests.last().unwrap(), &format!("POST {}", comments_path()), "nothing after the failed write");
+    // the next run makes the one comment
+    ok(&w.review(&fake));
+    assert_eq!(fake.bodies().len(), 1);
+}
+
+#[test]
+fn a_403_with_retry_after_is_waited_out() {
+    let w = Work::new();
+    w.raise_rto();
+    let mut fake = Fake::start("");
+    fake.state().rate_limited = 1;
+    let started = std::time::Instant::now();
+    let out = w.review(&fake);
+    ok(&out);
+    assert!(started.elapsed() >= std::time::Duration::from_secs(1));
+    assert!(out.stderr.contains("rate limit") && out.stderr.contains("waiting 1s"), "{}", out.stderr);
+    assert_eq!(
+        fake.requests()[..4],
+        [
+            "GET /user".to_string(),
+            format!("GET {}", comments_path()),
+            format!("GET {}", comments_path()),
+            format!("POST {}", comments_path()),
+        ]
+    );
+}
+
+#[test]
+fn a_read_is_repeated_after_a_502_and_a_write_is_not() {
+    let w = Work::new();
+    let head = w.raise_rto();
+    let mut fake = Fake::start("");
+    fake.state().bad_gateway_reads = 1;
+    ok(&w.review(&fake));
+    assert_eq!(
+        fake.requests(),
+        [
+            "GET /user".to_string(),
+            format!("GET {}", comments_path()),
+            format!("GET {}", comments_path()),
+            format!("POST {}", comments_path()),
+            format!("GET /repos/{REPO}/commits/{head}/statuses"),
+            format!("POST /repos/{REPO}/statuses/{head}"),
+        ]
+    );
+    w.edit("plans/plans/payroll.kdl", "objective mft-gateway rto=\"8h\"", "objective mft-gateway rto=\"12h\"");
+    let head2 = w.commit("mft gateway RTO 12h");
+    let id = fake.state().comments[0]["id"].clone();
+    fake.state().bad_gateway_writes = 1;
+    let out = w.review(&fake);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("502"), "{}", out.stderr);
+    assert_eq!(
+        fake.requests(),
+        [
+            "GET /user".to_string(),
+            format!("GET {}", comments_path()),
+            format!("PATCH /repos/{REPO}/issues/comments/{id}"),
+            format!("GET /repos/{REPO}/commits/{head2}/statuses"),
+            format!("POST /repos/{REPO}/statuses/{head2}"),
+        ]
+    );
+}
+
+#[test]
+fn an_exhausted_rate_limit_is_waited_out_until_its_reset() {
+    let w = Work::new();
+    w.raise_rto();
+    let mut fake = Fake::start("");
+    fake.state().primary_limited = 1;
+    let started = std::time::Instant::now();
+    let out = w.review(&fake);
+    ok(&out);
+    assert!(started.elapsed() >= std::time::Duration::from_secs(1));
+    assert!(out.stderr.contains("GitHub rate limit (403)"), "{}", out.stderr);
+    assert_eq!(
+        fake.requests()[..4],
+        [
+            "GET /user".to_string(),
+            format!("GET {}", comments_path()),
+            format!("GET {}", comments_path()),
+            format!("POST {}", comments_path()),
+        ]
+    );
+}
+
+#[test]
+fn an_api_v3_base_path_works() {
+    let w = Work::new();
+    let head = w.raise_rto();
+    let mut fake = Fake::start("/api/v3");
+    ok(&w.review(&fake));
+    assert_eq!(
+        fake.requests(),
+        [
+            "GET /api/v3/user".to_string(),
+            format!("GET /api/v3{}", comments_path()),
+            format!("POST /api/v3{}", comments_path()),
+            format!("GET /api/v3/repos/{REPO}/commits/{head}/statuses"),
+            format!("POST /api/v3/repos/{REPO}/statuses/{head}"),
+        ]
+    );
+}
+
+#[test]
+fn a_fork_workflow_run_resolves_its_pull_request_by_head_sha() {
+    let w = Work::new();
+    let head = w.raise_rto();
+    let base = w.sha("main");
+    let mut fake = Fake::start("");
+    {
+        let text = fixture("pull.json").to_string().replace("HEAD_SHA", &head).replace("BASE_SHA", &base);
+        let mut pull: Value = serde_json::from_str(&text).unwrap();
+        pull["user"] = fixture("someone.json");
+        pull["head"]["user"] = fixture("someone.json");
+        pull["head"]["repo"]["owner"] = fixture("someone.json");
+        fake.state().pulls = vec![pull];
+    }
+    // for a fork, the event lists no pull request
+    let event = w.event(
+        "workflow_run",
+        &json!({"action": "completed", "workflow_run": {"id": 1, "event": "pull_request", "head_sha": head,
+            "head_branch": "rto", "pull_requests": [], "head_repository": {"full_name": "mallory/plans"}}}),
+    );
+    ok(&w.review_event(&fake, "workflow_run", &event));
+    let requests = fake.requests();
+    assert_eq!(requests[0], format!("GET /repos/{REPO}/commits/{head}/pulls"));
+    assert!(requests.contains(&format!("POST {}", comments_path())), "{requests:?}");
+    assert!(requests.contains(&format!("POST /repos/{REPO}/statuses/{head}")), "{requests:?}");
+}
+
+#[test]
+fn a_fork_pull_request_the_commit_listing_misses_is_found_by_search() {
+    let w = Work::new();
+    let head = w.raise_rto();
+    let base = w.sha("main");
+    let mut fake = Fake::start("");
+    {
+        let text = fixture("pull.json").to_string().replace("HEAD_SHA", &head).replace("BASE_SHA", &base);
+        let mut pull: Value = serde_json::from_str(&text).unwrap();
+        pull["user"] = fixture("someone.json");
+        let mut hits = fixture("search-issues.json");
+        hits["items"][0]["user"] = fixture("someone.json");
+        let mut s = fake.state();
+        s.search = Some(hits);
+        s.pull_requests = vec![pull];
+    }
+    let event = w.event(
+        "workflow_run",
+        &json!({"action": "completed", "workflow_run": {"head_sha": head, "pull_requests": []}}),
+    );
+    ok(&w.review_event(&fake, "workflow_run", &event));
+    let requests = fake.requests();
+    assert_eq!(
+        requests[..3],
+        [
+            format!("GET /repos/{REPO}/commits/{head}/pulls"),
+            "GET /search/issues".to_string(),
+            format!("GET /repos/{REPO}/pulls/{PR}"),
+        ]
+    );
+    assert!(requests.contains(&format!("POST {}", comments_path())), "{requests:?}");
+}
+
+#[test]
+fn the_status_is_success_when_both_parties_sign_with_keys_the_base_trusts() {
+    let w = Work::new();
+    w.edit("plans/plans/payroll.kdl", "objective mft-gateway rto=\"8h\"", "objective mft-gateway rto=\"4h\"");
+    w.sign("payroll", "client", "katharina.vogel", &w.example_key("katharina.vogel"));
+    w.sign("payroll", "provider", "claudia.lange", &w.example_key("claudia.lange"));
+    let head = w.commit("payroll: RTO 2d, signed");
+    let fake = Fake::start("");
+    ok(&w.review(&fake));
+    assert_eq!(
+        the_status(&fake, &head),
+        ("success".into(), "the changed plan is approved by client and provider".into())
+    );
+    assert!(fake.bodies()[0].contains("✅ signed by Katharina Vogel (katharina.vogel)"), "{}", fake.bodies()[0]);
+}
+
+#[test]
+fn the_status_is_failure_when_the_pull_request_adds_its_own_approver_key_and_signs_with_it() {
+    let w = Work::new();
+    w.edit("plans/plans/payroll.kdl", "objective mft-gateway rto=\"8h\"", "objective mft-gateway rto=\"4h\"");
+    // the change gives katharina.vogel a second key it controls, and signs with it
+    let (key, line) = w.keygen("forged");
+    w.edit(
+        "plans/contacts/hpb.kdl",
+        "    may-approve #true\n    key \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAgdRSlaYSnWmNgdZJzUG3TpS0sesrz71d28FjColl9y",
+        &format!("    may-approve #true\n    key \"{line}\" valid-after=\"2026-01-01\"\n    key \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAgdRSlaYSnWmNgdZJzUG3TpS0sesrz71d28FjColl9y"),
+    );
+    w.sign("payroll", "client", "katharina.vogel", &key);
+    w.sign("payroll", "provider", "claudia.lange", &w.example_key("claudia.lange"));
+    let head = w.commit("payroll: RTO 2d, signed with a new key");
+    // on its own terms the head is approved ...
+    let own = w.run(&["signoffs", "plans", "--format", "json"], &[]);
+    ok(&own);
+    let own: Value = serde_json::from_str(&own.stdout).unwrap();
+    let payroll = own["plans"].as_array().unwrap().iter().find(|p| p["plan"] == "payroll").unwrap().clone();
+    assert_eq!(payroll["approved"], true, "{payroll}");
+    // ... but not with the base's trust
+    let fake = Fake::start("");
+    ok(&w.review(&fake));
+    let (state, description) = the_status(&fake, &head);
+    assert_eq!(state, "failure");
+    assert_eq!(description, "to sign: payroll: client jens.hoffmann/katharina.vogel/thomas.klein");
+    let body = &fake.bodies()[0];
+    assert!(
+        body.contains("not counted (key or approver not trusted by the base): Katharina Vogel (katharina.vogel)"),
+        "{body}"
+    );
+    assert!(body.contains("SIG017") && body.contains("SIG018"), "{body}");
+    assert!(body.contains("⚠️ **The client's approver roster changes**"), "{body}");
+}
+
+#[test]
+fn a_roster_change_alone_is_named_in_the_status_and_the_comment() {
+    let w = Work::new();
+    let (_, line) = w.keygen("new-key");
+    w.edit(
+        "plans/contacts/hpb.kdl",
+        "    may-approve #true\n    key \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAgdRSlaYSnWmNgdZJzUG3TpS0sesrz71d28FjColl9y",
+        &format!("    may-approve #true\n    key \"{line}\" valid-after=\"2026-01-01\"\n    key \"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAgdRSlaYSnWmNgdZJzUG3TpS0sesrz71d28FjColl9y"),
+    );
+    let head = w.commit("a second key for katharina.vogel");
+    let fake = Fake::start("");
+    ok(&w.review(&fake));
+    assert_eq!(
+        the_status(&fake, &head),
+        (
+            "success".into(),
+            "no plan changed: nothing to sign; client approvers change: review by jens.hoffmann/katharina.vogel/thomas.klein".into()
+        )
+    );
+    assert!(fake.bodies()[0].contains("It must be reviewed by an approver of the client in the base: Jens Hoffmann (jens.hoffmann), Katharina Vogel (katharina.vogel), Thomas Klein (thomas.klein)."), "{}", fake.bodies()[0]);
+}
+
+#[test]
+fn a_plan_the_change_breaks_fails_the_status() {
+    let w = Work::new();
+    w.edit("plans/plans/payroll.kdl", "objective mft-gateway rto=\"8h\"", "objective mft-gateway rto=");
+    let head = w.commit("broken");
+    let out = w.run(&["review", "plans", "--base", "main", "--head", "change", "--dry-run"], &[]);
+    ok(&out);
+    assert!(
+        out.stdout
+            .contains("| payroll | does not load | cannot be judged | cannot be judged | no: plans/plans/payroll.kdl does not load"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains(&format!("status failure `contingent/sign-off` on {head}: payroll does not load\n")),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn dry_run_on_the_bundled_example_prints_the_comment_and_a_failure_status() {
+    let w = Work::new();
+    w.edit("plans/plans/payroll.kdl", "objective payroll-batch rto=\"1d\"", "objective payroll-batch rto=\"3d\"");
+    w.edit("plans/plans/payroll.kdl", "    forbidden \"Reboot the batch server while a payroll run is active\"\n", "");
+    w.edit(
+        "plans/plans/payroll.kdl",
+        "step \"Inform the HPB payroll application owner within one business day\"",
+        "step \"Tell the HPB payroll application owner within one business day\"",
+    );
+    let head = w.commit("payroll: RTO 3d, reboot allowed, a step reworded");
+    // nothing is listening there: a dry run sends nothing
+    let out = w.run(
+        &["review", "plans", "--base", "main", "--head", "change", "--dry-run"],
+        &[("GITHUB_API_URL", "http://127.0.0.1:9"), ("GITHUB_TOKEN", TOKEN)],
+    );
+    ok(&out);
+    assert!(out.stdout.starts_with(&format!("{MARKER}\n### contingent review: ❌ sign-off missing")), "{}", out.stdout);
+    assert!(out.stdout.contains("| payroll | changed | ❌ missing: one of Jens Hoffmann (jens.hoffmann), Katharina Vogel (katharina.vogel), "), "{}", out.stdout);
+    assert!(
+        out.stdout.contains(&format!(
+            "status failure `contingent/sign-off` on {head}: to sign: payroll: client jens.hoffmann/katharina.vogel/thomas.klein, provider claudia.lange/michael.wagner\n"
+        )),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn the_token_is_never_printed_even_when_github_quotes_it() {
+    let w = Work::new();
+    w.raise_rto();
+    let mut fake = Fake::start("");
+    fake.state().echo_token = true;
+    // `Work::run` fails the test if the token is in the output
+    let out = w.review(&fake);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("401") && out.stderr.contains("Bad credentials: Bearer ***"), "{}", out.stderr);
+    assert_eq!(fake.requests(), ["GET /user".to_string(), format!("GET {}", comments_path())]);
+}
+
+/// `review` runs no program (no `git`, no `ssh-keygen`: Git objects and signatures are read
+/// natively), and a dry run opens no network connection. Traced with strace.
+#[test]
+fn review_runs_no_program_and_a_dry_run_connects_nowhere() {
+    common::require("strace");
+    let w = Work::new();
+    w.raise_rto();
+    let fake = Fake::start("");
+    let event = w.pull_request_event();
+    let url = fake.url();
+    let summary = w.summary_file();
+    let env: Vec<(&str, &str)> = vec![
+        ("GITHUB_API_URL", &url),
+        ("GITHUB_TOKEN", TOKEN),
+        ("GITHUB_REPOSITORY", REPO),
+        ("GITHUB_EVENT_NAME", "pull_request"),
+        ("GITHUB_EVENT_PATH", event.to_str().unwrap()),
+        ("GITHUB_STEP_SUMMARY", summary.to_str().unwrap()),
+    ];
+    for dry in [true, false] {
+        let log = w.home.path().join("strace.log");
+        let mut args = vec!["-f", "-qq", "-e", "trace=execve,execveat,connect", "-o", log.to_str().unwrap()];
+        args.extend([env!("CARGO_BIN_EXE_contingent"), "review", "plans"]);
+        if dry {
+            args.push("--dry-run");
+        }
+        let out = w.run_program("strace", &args, &env);
+        ok(&out);
+        let trace = std::fs::read_to_string(&log).unwrap();
+        let execs: Vec<&str> = trace.lines().filter(|l| l.contains("execve")).collect();
+        assert_eq!(execs.len(), 1, "review ran programs:\n{trace}");
+        let inet = trace.lines().filter(|l| l.contains("connect(") && l.contains("AF_INET")).count();
+        if dry {
+            assert_eq!(inet, 0, "a dry run connected:\n{trace}");
+        } else {
+            assert!(inet > 0, "{trace}");
+        }
+    }
+}

@@ -276,7 +276,9 @@ pub fn build(
         .iter()
         // broken by the change: a plan already broken at the merge base is not the change's doing
         .filter(|(kind, id)| {
+            // an empty id stands for a file that does not parse: reported as such below
             *kind == Kind::Plan
+                && !id.is_empty()
                 && !loaded.contains(id.as_str())
                 && !from.loaded.broken.contains(&(Kind::Plan, id.clone()))
         })

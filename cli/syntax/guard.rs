@@ -138,7 +138,10 @@ fn string_end(b: &[u8], i: usize, dead: &mut Vec<usize>) -> usize {
         }
         if c == b'"'
             && b[j..].starts_with(quote)
-            && b[j + quote.len()..].iter().take(hashes).filter(|&&c| c == b'#').count() == hashes
+            // stops at the first byte that is not `#`: a run of quotes inside a raw string with
+            // many hashes costs one look each, not one count of `hashes` bytes each
+            && b.len() >= j + quote.len() + hashes
+            && b[j + quote.len()..j + quote.len() + hashes].iter().all(|&c| c == b'#')
         {
             return j + quote.len() + hashes;
         }

@@ -183,10 +183,16 @@ pub enum Party {
 #[derive(Debug, clap::Args)]
 pub struct SignArgs {
     /// The plan's id.
-    pub plan: String,
+    #[arg(required_unless_present = "roster")]
+    pub plan: Option<String>,
     /// The party you sign for.
-    #[arg(long, value_enum)]
-    pub party: Party,
+    #[arg(long, value_enum, required_unless_present = "roster")]
+    pub party: Option<Party>,
+    /// Sign the party's approver roster instead of a plan: after review of a change of who may
+    /// approve (an approver or key added, removed or rotated), an approver of the roster before
+    /// the change signs the new one (docs/signoff.md, section 9).
+    #[arg(long, value_enum, value_name = "PARTY", conflicts_with_all = ["plan", "party"])]
+    pub roster: Option<Party>,
     /// Your contact id.
     #[arg(long = "as", value_name = "CONTACT")]
     pub signer: String,

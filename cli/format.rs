@@ -20,10 +20,11 @@ pub enum Kind {
     Plan,
     Exercise,
     Signoff,
+    Roster,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 9] = [
         Kind::Config,
         Kind::Contact,
         Kind::System,
@@ -32,6 +33,7 @@ impl Kind {
         Kind::Plan,
         Kind::Exercise,
         Kind::Signoff,
+        Kind::Roster,
     ];
 
     /// The schema's name, as in `schema/<name>.schema.json` and `contingent schema <name>`.
@@ -45,6 +47,7 @@ impl Kind {
             Kind::Plan => "plan",
             Kind::Exercise => "exercise",
             Kind::Signoff => "signoff",
+            Kind::Roster => "roster",
         }
     }
 
@@ -82,6 +85,7 @@ impl Kind {
             Kind::Plan => ("plan", plan()),
             Kind::Exercise => ("exercise record", exercise()),
             Kind::Signoff => ("sign-off", signoff()),
+            Kind::Roster => ("roster sign-off", roster()),
         };
         let mut schema = Map::new();
         schema.insert("$schema".into(), json!("https://json-schema.org/draft/2020-12/schema"));
@@ -768,6 +772,25 @@ fn signoff() -> Value {
                 "statement",
                 text("the statement that was signed: the lines naming the plan, digest, party, signer, date and (version 2) context digest (docs/signoff.md)"),
             ),
+            ("signature", text("the SSH signature over the statement (armoured SSHSIG block of `ssh-keygen -Y sign`)")),
+        ],
+    )
+}
+
+fn roster() -> Value {
+    object(
+        "a signed approval of a party's approver roster by an approver of the roster before it",
+        &["party"],
+        &["party", "signer", "date", "roster", "statement", "signature"],
+        vec![
+            ("party", one_of("the party whose roster is approved", &["client", "provider"])),
+            ("signer", id("the approver who signed (an approver of the party in the roster before the change)")),
+            ("date", date("the signing date")),
+            (
+                "roster",
+                json!({"type": "string", "pattern": "^sha256:[0-9a-f]{64}$", "description": "the digest of the approved roster, sha256:<hex> (docs/signoff.md, section 9)"}),
+            ),
+            ("statement", text("the statement that was signed: five lines naming the party, the roster digest, the signer and the date (docs/signoff.md)")),
             ("signature", text("the SSH signature over the statement (armoured SSHSIG block of `ssh-keygen -Y sign`)")),
         ],
     )

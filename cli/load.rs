@@ -35,6 +35,7 @@ enum Object {
     Plan(Box<Located<crate::model::Plan>>),
     Exercise(Located<crate::model::ExerciseRecord>),
     Signoff(Located<crate::model::Signoff>),
+    Roster(Located<crate::model::RosterSignoff>),
     /// The JSON mapping of a contact, system, interface or contract, for the context a sign-off
     /// binds (`signoff::context`).
     Json(Kind, String, Value),
@@ -199,6 +200,7 @@ fn process_file(
                 }
                 Kind::Exercise => Object::Exercise(Located { file, head, value: de::from_json(&json, &spans)? }),
                 Kind::Signoff => Object::Signoff(Located { file, head, value: de::from_json(&json, &spans)? }),
+                Kind::Roster => Object::Roster(Located { file, head, value: de::from_json(&json, &spans)? }),
                 Kind::Config => unreachable!("filtered above"),
             })
         })();
@@ -388,7 +390,7 @@ fn list_files(source: &dyn Source, cfg: &Config) -> Listing {
         (&p.contracts, &[Kind::Contract]),
         (&p.plans, &[Kind::Plan]),
         (&p.exercises, &[Kind::Exercise]),
-        (&p.signoffs, &[Kind::Signoff]),
+        (&p.signoffs, &[Kind::Signoff, Kind::Roster]),
     ] {
         if outside_repository(dir) {
             continue; // reported by `check_paths`
@@ -515,6 +517,7 @@ pub fn load(source: &dyn Source) -> Loaded {
                 Object::Plan(x) => model.plans.push(*x),
                 Object::Exercise(x) => model.exercises.push(x),
                 Object::Signoff(x) => model.signoffs.push(x),
+                Object::Roster(x) => model.rosters.push(x),
                 Object::Json(kind, id, json) => model.json.insert(kind, id, json),
             }
         }
@@ -540,6 +543,7 @@ pub fn load_file(path: &str, text: &str, kinds: &[Kind]) -> (Model, HashSet<(Kin
             Object::Plan(x) => model.plans.push(*x),
             Object::Exercise(x) => model.exercises.push(x),
             Object::Signoff(x) => model.signoffs.push(x),
+            Object::Roster(x) => model.rosters.push(x),
             Object::Json(kind, id, json) => model.json.insert(kind, id, json),
         }
     }

@@ -772,11 +772,107 @@ fn a_change_that_adds_approver_keys_and_signs_with_them_does_not_count_against_t
     let (_, v) = w.check(&["--changed-since", "main"]);
     let help = v["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "SIG018").unwrap()["help"].clone();
     let help = help.as_str().unwrap();
+    assert!(help.starts_with("after review, an approver of the client in commit "), "{help}");
     assert!(
-        help.starts_with("the change must be reviewed and approved by an approver of the client in commit "),
+        help.ends_with(
+            "(--changed-since main) signs the new roster: `contingent sign --roster client --as anna.schmidt`"
+        ),
         "{help}"
     );
-    assert!(help.ends_with("(--changed-since main): anna.schmidt"), "{help}");
+}
+
+impl W {
+    fn sign_roster(&self, party: &str, who: &str, key: &str, date: &str) -> Output {
+        let key = self.key(key);
+        let repo = self.path().to_str().unwrap().to_string();
+        self.run(&[
+            "sign",
+            "--roster",
+            party,
+            "--as",
+            who,
+            "--key",
+            key.to_str().unwrap(),
+            "--as-of",
+            date,
+            "--repo",
+            &repo,
+        ])
+    }
+}
+
+/// main: payroll signed by anna.schmidt (client) and jan.peters (provider). Branch `change`:
+/// anna.schmidt's key is replaced by a new one, and the changed plan is signed with it.
+fn rotated(w: &W) -> String {
+    w.git(&["init", "-q", "-b", "main"], "2026-10-01");
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-01");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-02");
+    w.commit("payroll, signed", "2026-10-02");
+    w.git(&["checkout", "-q", "-b", "change"], "2026-10-05");
+    let old = std::fs::read_to_string(format!("{}.pub", w.key("anna.schmidt").display())).unwrap();
+    let new = w.keygen("anna-2026", "ed25519");
+    w.edit("contacts/bank.kdl", old.trim(), &new);
+    w.edit(P, "within=\"1h\"", "within=\"45m\"");
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna-2026", "2026-10-05");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-05");
+    new
+}
+
+#[test]
+fn a_key_rotation_signed_with_the_key_the_base_trusts_passes() {
+    let w = W::new();
+    rotated(&w);
+    w.commit("anna.schmidt rotates her key; payroll level 1 in 45m", "2026-10-05");
+    // not yet approved: the new key is not trusted, the roster change is an error
+    let (code, f) = w.findings(&["--changed-since", "main"]);
+    assert_eq!(code, 1);
+    let codes: Vec<&str> = f.iter().map(|x| x.0.as_str()).collect();
+    assert!(codes.contains(&"SIG017") && codes.contains(&"SIG018"), "{f:#?}");
+    // the roster sign-off, with the key the base trusts
+    let out = w.sign_roster("client", "anna.schmidt", "anna.schmidt", "2026-10-06");
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.starts_with("signed the client's approver roster (sha256:"), "{}", out.stdout);
+    assert!(w.read("signoffs/roster-client.kdl").contains("contingent-roster-v1\n        party client\n"));
+    w.commit("the client's new roster, signed", "2026-10-06");
+    for extra in [&["--changed-since", "main"][..], &["--rev", "HEAD", "--trust", "main"]] {
+        let (code, f) = w.findings(extra);
+        assert_eq!((code, f.len()), (0, 0), "{extra:?}: {f:#?}");
+    }
+    // the record is verified on every check, and an edit is found
+    w.edit("signoffs/roster-client.kdl", "date \"2026-10-06\"", "date \"2026-10-07\"");
+    let (code, f) = w.findings(&[]);
+    assert_eq!(code, 1);
+    assert!(
+        one(&f, "SIG009").3.starts_with("this roster sign-off was edited after signing: date is 2026-10-07"),
+        "{f:#?}"
+    );
+}
+
+#[test]
+fn a_roster_signed_by_someone_the_base_does_not_trust_or_a_different_roster_does_not_count() {
+    let w = W::new();
+    rotated(&w);
+    // signed with the new key only: the base does not know it
+    let out = w.sign_roster("client", "anna.schmidt", "anna-2026", "2026-10-06");
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    w.commit("self-approved roster", "2026-10-06");
+    let (code, f) = w.findings(&["--changed-since", "main"]);
+    assert_eq!(code, 1);
+    assert!(f.iter().any(|x| x.0 == "SIG018"), "{f:#?}");
+    assert!(f.iter().any(|x| x.0 == "SIG017"), "{f:#?}");
+    // signed with the trusted key, then the roster changed again: the signed digest is another
+    let out = w.sign_roster("client", "anna.schmidt", "anna.schmidt", "2026-10-06");
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let extra = w.keygen("anna-spare", "ed25519");
+    w.add_key("contacts/bank.kdl", "anna.schmidt", &extra);
+    w.commit("a spare key, after the roster was signed", "2026-10-07");
+    let (code, f) = w.findings(&["--changed-since", "main"]);
+    assert_eq!(code, 1);
+    assert!(f.iter().any(|x| x.0 == "SIG018"), "{f:#?}");
+    // --staged tolerates the unsigned roster change as a warning, like an unsigned plan
+    let (_, v) = w.check(&["--staged", "--trust", "main"]);
+    let d = v["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "SIG018").unwrap();
+    assert_eq!(d["severity"], "warning");
 }
 
 #[test]

@@ -148,6 +148,7 @@ pub fn run(args: &CheckArgs) -> Result<u8, String> {
                 &checked.loaded.files,
                 &before.loaded.model,
                 &name,
+                &ctx(clock.today, args.staged),
             ));
         }
         let (kept, hidden) = changed_only(&checked, &before, diagnostics);
@@ -171,6 +172,7 @@ pub fn run(args: &CheckArgs) -> Result<u8, String> {
             &checked.loaded.files,
             &trusted.loaded.model,
             &name,
+            &ctx(clock.today, args.staged),
         ));
         std::mem::forget(trusted);
     }

@@ -211,7 +211,13 @@ pub fn build(
 ) -> Review {
     // findings: the head's own plus the verification against the base's trust
     let mut now: Vec<&Diagnostic> = head.diagnostics().iter().filter(|d| d.counts()).collect();
-    let trust = signoff::against_base(&head.loaded.model, &head.loaded.files, &base.loaded.model, base_name);
+    let trust = signoff::against_base(
+        &head.loaded.model,
+        &head.loaded.files,
+        &base.loaded.model,
+        base_name,
+        &Context::new(today),
+    );
     now.extend(trust.iter());
     let before: Vec<&Diagnostic> = from.diagnostics().iter().filter(|d| d.counts()).collect();
     let before_keys: HashSet<Key> = before.iter().map(|d| key(d, from)).collect();
@@ -226,8 +232,9 @@ pub fn build(
         from.loaded.model.plans.iter().map(|p| (p.id.value.as_str(), p.digest.as_str())).collect();
     let eval = signoff::evaluate(&head.loaded.model, &head.loaded.files, &Context::new(today));
     let valid = signoff::valid_signoffs(&head.loaded.model, &head.loaded.files);
-    let rosters =
-        [signoff::roster(&base.loaded.model, Side::Client), signoff::roster(&base.loaded.model, Side::Provider)];
+    // the base's rosters, or a changed roster its approvers signed (`sign --roster`)
+    let trusted = signoff::trusted_rosters(&head.loaded.model, &head.loaded.files, &base.loaded.model, today);
+    let rosters = [trusted[0].0.clone(), trusted[1].0.clone()];
     let names: HashMap<&str, &str> =
         base.loaded.model.contacts.iter().map(|c| (c.id.value.as_str(), c.name.as_str())).collect();
     let display = |id: &str| match names.get(id) {
@@ -338,7 +345,9 @@ pub fn build(
     let mut roster_changes = Vec::new();
     for (side, word) in [(Side::Client, "client"), (Side::Provider, "provider")] {
         let before = &rosters[usize::from(side == Side::Provider)];
-        if signoff::roster(&head.loaded.model, side) != *before {
+        if signoff::roster(&head.loaded.model, side) != *before
+            && trusted[usize::from(side == Side::Provider)].1.is_none()
+        {
             let mut reviewers: Vec<String> = before.iter().map(|k| display(&k.contact)).collect();
             reviewers.dedup();
             roster_changes.push(review::RosterChange { party: word.to_string(), reviewers });

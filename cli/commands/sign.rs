@@ -61,21 +61,31 @@ pub fn digest(plan: &str, repo: &Path) -> Result<u8, String> {
     Ok(exit::CLEAN)
 }
 
-/// `contingent sign PLAN --party P --as CONTACT [--key PATH]`.
+fn side_of(p: Party) -> Side {
+    match p {
+        Party::Client => Side::Client,
+        Party::Provider => Side::Provider,
+    }
+}
+
+/// `contingent sign PLAN --party P --as CONTACT [--key PATH]`, or `sign --roster P --as CONTACT`.
 pub fn sign(args: &SignArgs) -> Result<u8, String> {
     let date = match crate::clock::explicit(args.as_of.as_deref())? {
         Some(c) => c.today,
         None => Date::today_utc(),
     };
     let root = find_root(&args.repo)?;
+    if let Some(p) = args.roster {
+        return sign_roster(args, &root, side_of(p), date);
+    }
+    let (Some(plan_id), Some(party)) = (&args.plan, args.party) else {
+        return Err("name the plan and the party (`contingent sign PLAN --party client|provider --as CONTACT`), or sign a roster with --roster".into());
+    };
     let checked = load(&root, date)?;
     let model = &checked.loaded.model;
     let files = &checked.loaded.files;
-    let plan = find_plan(&checked, &args.plan)?;
-    let side = match args.party {
-        Party::Client => Side::Client,
-        Party::Provider => Side::Provider,
-    };
+    let plan = find_plan(&checked, plan_id)?;
+    let side = side_of(party);
     let party = party_word(side);
 
     // 1. the plan must be free of errors (sign-off findings aside: they are what signing fixes)
@@ -295,6 +305,100 @@ pub fn sign(args: &SignArgs) -> Result<u8, String> {
         }
     }
     super::print(&out)?;
+    Ok(exit::CLEAN)
+}
+
+/// `contingent sign --roster P --as CONTACT`: signs the digest of the party's approver roster as
+/// the work tree has it, into `signoffs/roster-<party>.kdl` (replacing that file's earlier roster
+/// sign-offs of the party). Whether the sign-off counts is decided against a trusted base: the
+/// signer must be an approver of the base's roster, with a key it trusts.
+fn sign_roster(args: &SignArgs, root: &Path, side: Side, date: Date) -> Result<u8, String> {
+    let checked = load(root, date)?;
+    let model = &checked.loaded.model;
+    let party = party_word(side);
+    if party_id(model, side).is_none() {
+        return Err(format!("contingent.kdl names no single party with role={party}: fix the configuration first"));
+    }
+    if !model.contacts.iter().any(|c| c.id.value == args.signer) {
+        let hint = did_you_mean(&args.signer, model.contacts.iter().map(|c| c.id.value.as_str()))
+            .map(|s| format!(": did you mean `{s}`?"))
+            .unwrap_or_default();
+        return Err(format!("no contact is named `{}`{hint}", args.signer));
+    }
+    let roster = signoff::roster(model, side);
+    if roster.is_empty() {
+        return Err(format!("the {party} has no approver with a key: there is no roster to sign"));
+    }
+    let config = model.config.as_ref().map(|c| c.paths.signoffs.clone()).unwrap_or_else(|| "signoffs".into());
+    let folder = crate::source::normalise_dir(&config);
+    let name = format!("roster-{party}.kdl");
+    let rel = if folder == "." { name } else { format!("{folder}/{name}") };
+    let path = inside_root(root, &rel)?;
+    match std::fs::symlink_metadata(&path) {
+        Ok(m) if m.file_type().is_symlink() || !m.is_file() => {
+            return Err(format!("{rel} is not a regular file: refusing to write it"));
+        }
+        Ok(_) => {
+            let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {rel}: {e}"))?;
+            let nodes = crate::syntax::parse(crate::diagnostic::FileId(0), &text, &mut Vec::new())
+                .ok_or_else(|| format!("{rel} does not parse: run `contingent check`"))?;
+            let ours = nodes.iter().all(|n| {
+                n.name.value == "roster"
+                    && n.entries.first().is_some_and(|e| e.value == crate::syntax::Value::String(party.into()))
+            });
+            if !ours {
+                return Err(format!("{rel} holds more than roster sign-offs of the {party}: refusing to rewrite it"));
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(format!("cannot read {rel}: {e}")),
+    }
+    let statement = signoff::roster::RosterStatement {
+        party: side,
+        roster: signoff::roster::digest(&roster),
+        signer: args.signer.clone(),
+        date,
+    };
+    let key = ssh_keygen::signing_key(root, args.key.as_deref())?;
+    if let ssh_keygen::SigningKey::File(p) = &key {
+        if !p.is_file() {
+            return Err(format!("no key file at {}", p.display()));
+        }
+    }
+    let armour = ssh_keygen::sign(&ssh_keygen::program(root), &key, statement::NAMESPACE, &statement.message())?;
+    let text = format!(
+        "// The approver roster of the {party}, signed by an approver of the roster before the change.\n// Written by `contingent sign --roster`; docs/signoff.md, section 9.\n\n{}",
+        signoff::roster::render(&statement, &armour)
+    );
+    // verify what was made exactly as `check` will read it
+    let (m, _, diags) = crate::load::load_file(&rel, &text, &[Kind::Roster]);
+    let mut problems = diags;
+    let valid = signoff::roster::verify_all(&m, &checked.loaded.files, Some(date), &mut problems);
+    if valid.len() != 1 || problems.iter().any(|d| d.severity == Severity::Error) {
+        let why: Vec<String> = problems.iter().map(|d| format!("{}: {}", d.rule.code, d.message)).collect();
+        return Err(format!("the new roster sign-off does not verify, so it was not written: {}", why.join("; ")));
+    }
+    std::fs::create_dir_all(path.parent().unwrap_or(root))
+        .map_err(|e| format!("cannot create the folder for {rel}: {e}"))?;
+    let path = inside_root(root, &rel)?;
+    let tmp = path.with_extension("kdl.tmp");
+    std::fs::write(&tmp, &text).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
+    std::fs::rename(&tmp, &path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("cannot write {rel}: {e}")
+    })?;
+    let mut approvers: Vec<&str> = roster.iter().map(|k| k.contact.as_str()).collect();
+    approvers.dedup();
+    super::print(&format!(
+        "signed the {party}'s approver roster ({}; {} key{} of {}) as {} on {date}\nwrote {}{rel}\nit counts where the trusted base (`check --changed-since`, `--trust`) lists {} as an approver of the {party} with this key\n",
+        statement.roster,
+        roster.len(),
+        if roster.len() == 1 { "" } else { "s" },
+        approvers.join(", "),
+        args.signer,
+        path_prefix(root),
+        args.signer
+    ))?;
     Ok(exit::CLEAN)
 }
 

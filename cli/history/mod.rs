@@ -376,7 +376,7 @@ impl<'r, 'e> Evaluator<'r, 'e> {
             for (path, blob) in pending {
                 self.valid.insert((key, *blob), Rc::default());
                 let Some(text) = self.engine.text(*blob) else { continue };
-                let (m, _, _) = crate::load::load_file(path, &text, &[Kind::Signoff]);
+                let (m, _, _) = crate::load::load_file(path, &text, &[Kind::Signoff, Kind::Roster]);
                 for r in m.signoffs {
                     names.insert(r.signer.value.clone());
                     records.push((texts.len(), *blob, r));

@@ -293,7 +293,7 @@ impl Engine {
             (&p.contracts, &[Kind::Contract]),
             (&p.plans, &[Kind::Plan]),
             (&p.exercises, &[Kind::Exercise]),
-            (&p.signoffs, &[Kind::Signoff]),
+            (&p.signoffs, &[Kind::Signoff, Kind::Roster]),
         ] {
             let dir = normalise_dir(dir);
             match folders.iter_mut().find(|(d, _)| *d == dir) {

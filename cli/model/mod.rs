@@ -625,6 +625,18 @@ pub struct Signoff {
     pub signature: Spanned<String>,
 }
 
+/// A roster sign-off: an approver of a party signs the digest of the party's approver roster.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct RosterSignoff {
+    pub party: Spanned<Side>,
+    pub signer: Id,
+    pub date: Spanned<Date>,
+    pub roster: Spanned<String>,
+    pub statement: Spanned<String>,
+    pub signature: Spanned<String>,
+}
+
 /// Everything loaded from a repository.
 #[derive(Debug, Default)]
 pub struct Model {
@@ -636,6 +648,7 @@ pub struct Model {
     pub plans: Vec<Located<Plan>>,
     pub exercises: Vec<Located<ExerciseRecord>>,
     pub signoffs: Vec<Located<Signoff>>,
+    pub rosters: Vec<Located<RosterSignoff>>,
     /// The JSON mappings of contacts, systems, interfaces and contracts by id (the first of a
     /// duplicated id), for the context a sign-off binds.
     pub json: ObjectJson,

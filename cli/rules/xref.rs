@@ -55,7 +55,7 @@ impl Ns {
             Kind::Contract => Ns::Contract,
             Kind::Plan => Ns::Plan,
             Kind::Exercise => Ns::Exercise,
-            Kind::Config | Kind::Signoff => return None,
+            Kind::Config | Kind::Signoff | Kind::Roster => return None,
         })
     }
 }

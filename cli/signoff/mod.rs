@@ -19,6 +19,7 @@
 pub mod context;
 pub mod digest;
 pub mod record;
+pub mod roster;
 pub mod ssh_keygen;
 pub mod sshsig;
 pub mod statement;
@@ -36,6 +37,7 @@ use statement::{party_word, Statement};
 /// Verifies every plan's sign-offs and reports what is missing, stale or invalid.
 pub fn check(model: &Model, files: &Files, ctx: &Context, diags: &mut Vec<Diagnostic>) {
     diags.extend(evaluate(model, files, ctx).diagnostics);
+    roster::verify_all(model, files, Some(ctx.as_of), diags);
 }
 
 /// A party's state for one plan.
@@ -1074,13 +1076,53 @@ pub fn trusts(roster: &[RosterKey], v: &ValidSignoff) -> bool {
     })
 }
 
+/// The rosters a check with a trusted base trusts, per party (client, provider): the base's,
+/// or the roster of `model` when it differs from the base's and a roster sign-off of exactly it
+/// (its digest) is made by an approver of the base's roster with a key the base trusts on the
+/// signing date; then also that sign-off.
+pub fn trusted_rosters(
+    model: &Model,
+    files: &Files,
+    base: &Model,
+    as_of: Date,
+) -> [(Vec<RosterKey>, Option<roster::ValidRoster>); 2] {
+    let valid = roster::verify_all(model, files, Some(as_of), &mut Vec::new());
+    [Side::Client, Side::Provider].map(|side| {
+        let before = roster(base, side);
+        let now = roster(model, side);
+        if now == before {
+            return (before, None);
+        }
+        let digest = roster::digest(&now);
+        let approval = valid
+            .iter()
+            .filter(|r| r.party == side && r.roster == digest)
+            .find(|r| {
+                before.iter().any(|k| {
+                    k.contact == r.signer
+                        && k.fingerprint == r.key
+                        && k.valid_after.is_none_or(|a| a <= r.date)
+                        && k.valid_before.is_none_or(|b| r.date < b)
+                })
+            })
+            .cloned();
+        match approval {
+            Some(a) => (now, Some(a)),
+            None => (before, None),
+        }
+    })
+}
+
 /// Verification against a trusted base (`check --changed-since BASE`, `--trust REV`): every valid
-/// sign-off made with a key the base's roster of that party does not trust for that signer on
+/// sign-off made with a key the trusted roster of that party does not trust for that signer on
 /// that date is `SIG017` (a change cannot approve itself with keys it adds), and every change of a
-/// party's roster is `SIG018`, naming who in the base roster must approve it.
-pub fn against_base(model: &Model, files: &Files, base: &Model, base_name: &str) -> Vec<Diagnostic> {
+/// party's roster that no approver of the base's roster signed (`sign --roster`) is `SIG018`,
+/// naming who must approve it. A roster change so approved is trusted ([`trusted_rosters`]).
+pub fn against_base(model: &Model, files: &Files, base: &Model, base_name: &str, ctx: &Context) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let rosters = [roster(base, Side::Client), roster(base, Side::Provider)];
+    let trusted = trusted_rosters(model, files, base, ctx.as_of);
+    let base_rosters = [roster(base, Side::Client), roster(base, Side::Provider)];
+    let rosters = [trusted[0].0.clone(), trusted[1].0.clone()];
     for v in valid_signoffs(model, files) {
         let trusted = &rosters[usize::from(v.party == Side::Provider)];
         if trusts(trusted, &v) {
@@ -1112,10 +1154,10 @@ pub fn against_base(model: &Model, files: &Files, base: &Model, base_name: &str)
         );
     }
     for side in [Side::Client, Side::Provider] {
-        let before = &rosters[usize::from(side == Side::Provider)];
+        let before = &base_rosters[usize::from(side == Side::Provider)];
         let now = roster(model, side);
-        if now == *before {
-            continue;
+        if now == *before || trusted[usize::from(side == Side::Provider)].1.is_some() {
+            continue; // unchanged, or approved by the roster before it
         }
         let added: Vec<String> =
             now.iter().filter(|k| !before.contains(k)).map(|k| format!("{} {}", k.contact, k.fingerprint)).collect();
@@ -1136,10 +1178,18 @@ pub fn against_base(model: &Model, files: &Files, base: &Model, base_name: &str)
         .help(if who.is_empty() {
             format!("{base_name} has no approver of the {}: the roster has no root to be approved by", party_word(side))
         } else {
-            format!("the change must be reviewed and approved by an approver of the {} in {base_name}: {}", party_word(side), who.join(", "))
+            format!(
+                "after review, an approver of the {p} in {base_name} signs the new roster: `contingent sign --roster {p} --as {}`{}",
+                who[0],
+                if who.len() > 1 { format!(" (or {})", who[1..].join(", ")) } else { String::new() },
+                p = party_word(side),
+            )
         });
         if let Some(config) = model.config.as_ref() {
             d = d.at(config.file, Span::default());
+        }
+        if ctx.staged || ctx.allow_unsigned {
+            d = d.severity(Severity::Warning);
         }
         out.push(d);
     }

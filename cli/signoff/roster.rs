@@ -1,0 +1,281 @@
+//! Roster sign-offs: an approver of a party signs the digest of the party's new approver roster,
+//! so that a change of who may approve (a new approver, a new or rotated key) is valid only when
+//! someone the roster trusted *before* the change approved it (docs/signoff.md, section 9).
+//! Verification here is of the record alone (signature, statement, fields, date); whom it binds is
+//! decided against a trusted base (`super::against_base`).
+
+use crate::diagnostic::{Diagnostic, Location};
+use crate::model::{Located, Model, RosterSignoff, Side};
+use crate::rules;
+use crate::source::Files;
+use crate::units::Date;
+
+use super::statement::{self, is_digest, party_word};
+use super::{sshsig, RosterKey};
+
+/// The first line of a roster statement.
+pub const HEADER: &str = "contingent-roster-v1";
+
+/// What a roster sign-off signs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RosterStatement {
+    pub party: Side,
+    pub roster: String,
+    pub signer: String,
+    pub date: Date,
+}
+
+impl RosterStatement {
+    /// Five lines joined by LF, without a final LF.
+    pub fn text(&self) -> String {
+        format!(
+            "{HEADER}\nparty {}\nroster {}\nsigner {}\ndate {}",
+            party_word(self.party),
+            self.roster,
+            self.signer,
+            self.date
+        )
+    }
+
+    pub fn message(&self) -> Vec<u8> {
+        statement::message(&self.text())
+    }
+
+    pub fn parse(text: &str) -> Result<RosterStatement, String> {
+        let lines: Vec<&str> = text.split('\n').collect();
+        if lines[0] != HEADER {
+            return Err(format!("line 1 is not `{HEADER}`"));
+        }
+        if lines.len() != 5 {
+            return Err(format!("it has {} lines, a roster statement has 5", lines.len()));
+        }
+        let field = |n: usize, key: &str| -> Result<&str, String> {
+            lines[n]
+                .strip_prefix(key)
+                .and_then(|r| r.strip_prefix(' '))
+                .filter(|v| !v.is_empty() && !v.contains([' ', '\t', '\r']))
+                .ok_or_else(|| format!("line {} is not `{key} <value>`", n + 1))
+        };
+        let party = match field(1, "party")? {
+            "client" => Side::Client,
+            "provider" => Side::Provider,
+            _ => return Err("line 2: the party is neither client nor provider".into()),
+        };
+        let roster = field(2, "roster")?;
+        if !is_digest(roster) {
+            return Err("line 3: the roster digest is not sha256: and 64 lowercase hex digits".into());
+        }
+        let signer = field(3, "signer")?;
+        let date = Date::parse(field(4, "date")?).map_err(|e| format!("line 5: {e}"))?;
+        Ok(RosterStatement { party, roster: roster.into(), signer: signer.into(), date })
+    }
+}
+
+/// The digest of a roster: the canonical digest of its JSON, a list of
+/// `{"contact", "key", "valid-after", "valid-before"}` (key as its `SHA256:` fingerprint, dates
+/// only when set) sorted by contact and key, as [`super::roster`] returns it.
+pub fn digest(roster: &[RosterKey]) -> String {
+    let list: Vec<serde_json::Value> = roster
+        .iter()
+        .map(|k| {
+            let mut m = serde_json::Map::new();
+            m.insert("contact".into(), k.contact.clone().into());
+            m.insert("key".into(), k.fingerprint.clone().into());
+            if let Some(a) = k.valid_after {
+                m.insert("valid-after".into(), a.to_string().into());
+            }
+            if let Some(b) = k.valid_before {
+                m.insert("valid-before".into(), b.to_string().into());
+            }
+            serde_json::Value::Object(m)
+        })
+        .collect();
+    super::digest::plan_digest(&serde_json::Value::Array(list))
+}
+
+/// A roster record whose signature verifies over its statement, which says what the record says.
+#[derive(Debug, Clone)]
+pub struct ValidRoster {
+    pub party: Side,
+    pub signer: String,
+    pub date: Date,
+    pub roster: String,
+    /// The signing key's fingerprint (the key in the signature: it may be a key the new roster
+    /// no longer lists, as in a rotation).
+    pub key: String,
+    pub location: Location,
+}
+
+/// Verifies every roster record of the model on its own; the invalid ones are reported.
+pub fn verify_all(model: &Model, files: &Files, as_of: Option<Date>, diags: &mut Vec<Diagnostic>) -> Vec<ValidRoster> {
+    let _ = files;
+    model.rosters.iter().filter_map(|r| verify(r, as_of).map_err(|d| diags.push(*d)).ok()).collect()
+}
+
+fn verify(record: &Located<RosterSignoff>, as_of: Option<Date>) -> Result<ValidRoster, Box<Diagnostic>> {
+    let file = record.file;
+    let party = party_word(*record.party);
+    let resign = format!("contingent sign --roster {party} --as <approver>");
+    let sig = sshsig::parse_armour(&record.signature.value).map_err(|e| {
+        Box::new(
+            Diagnostic::new(&rules::SIG_MALFORMED, format!("the roster signature cannot be read: {e}"))
+                .at(file, record.signature.span)
+                .label("not a valid SSH signature")
+                .help(format!("delete this record and sign again: `{resign}`")),
+        )
+    })?;
+    if sig.namespace() != statement::NAMESPACE {
+        return Err(Box::new(
+            Diagnostic::new(
+                &rules::SIG_NAMESPACE,
+                format!(
+                    "the roster signature was made in the namespace `{}`, not `{}`",
+                    sig.namespace(),
+                    statement::NAMESPACE
+                ),
+            )
+            .at(file, record.signature.span)
+            .label("wrong namespace")
+            .help(format!("sign with `{resign}`")),
+        ));
+    }
+    if !sshsig::verifies(&sig, &statement::message(&record.statement.value)) {
+        return Err(Box::new(Diagnostic::new(
+            &rules::SIG_BAD_SIGNATURE,
+            format!(
+                "the roster signature does not verify over the statement with the key it names ({}): the signature or the statement was changed after signing",
+                sshsig::fingerprint(sig.public_key())
+            ),
+        )
+        .at(file, record.signature.span)
+        .label("bad signature")
+        .help(format!("delete this record and sign again: `{resign}`"))));
+    }
+    let signed = RosterStatement::parse(&record.statement.value).map_err(|e| {
+        Box::new(
+            Diagnostic::new(
+                &rules::SIG_STATEMENT_EDITED,
+                format!("the signed statement is not a roster statement: {e}"),
+            )
+            .at(file, record.statement.span)
+            .label("not a roster statement")
+            .help(format!("sign with `{resign}`, which writes the statement")),
+        )
+    })?;
+    let mut diffs = Vec::new();
+    if signed.party != *record.party {
+        diffs.push(format!("party is {party} in the record but {} in the statement", party_word(signed.party)));
+    }
+    if signed.signer != record.signer.value {
+        diffs.push(format!("signer is {} in the record but {} in the statement", record.signer.value, signed.signer));
+    }
+    if signed.date != record.date.value {
+        diffs.push(format!("date is {} in the record but {} in the statement", record.date.value, signed.date));
+    }
+    if signed.roster != record.roster.value {
+        diffs.push(format!("roster is {} in the record but {} in the statement", record.roster.value, signed.roster));
+    }
+    if !diffs.is_empty() {
+        return Err(Box::new(
+            Diagnostic::new(
+                &rules::SIG_MISMATCH,
+                format!("this roster sign-off was edited after signing: {}", diffs.join("; ")),
+            )
+            .at(file, record.head)
+            .label("not what was signed")
+            .with_label(file, record.statement.span, "the signed statement")
+            .help("restore the record's fields from the statement, or sign again"),
+        ));
+    }
+    if let Some(today) = as_of {
+        if signed.date > today {
+            return Err(Box::new(
+                Diagnostic::new(
+                    &rules::SIG_FUTURE,
+                    format!(
+                        "this roster sign-off is dated {}, after the check date {today}: it does not count",
+                        signed.date
+                    ),
+                )
+                .at(file, record.date.span)
+                .label("in the future")
+                .help(format!("sign with today's date: `{resign}`")),
+            ));
+        }
+    }
+    Ok(ValidRoster {
+        party: signed.party,
+        signer: signed.signer,
+        date: signed.date,
+        roster: signed.roster,
+        key: sshsig::fingerprint(sig.public_key()),
+        location: Location { file, span: record.head },
+    })
+}
+
+/// The record text of a roster sign-off.
+pub fn render(s: &RosterStatement, armour: &str) -> String {
+    let armour: String = armour.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n");
+    let block = |text: &str| {
+        let mut out = String::from("\"\"\"\n");
+        for line in text.lines() {
+            out.push_str("        ");
+            out.push_str(line);
+            out.push('\n');
+        }
+        out.push_str("        \"\"\"");
+        out
+    };
+    format!(
+        "roster {} {{\n    signer {}\n    date \"{}\"\n    roster \"{}\"\n    statement {}\n    signature {}\n}}\n",
+        party_word(s.party),
+        s.signer,
+        s.date,
+        s.roster,
+        block(&s.text()),
+        block(&armour)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_statement_round_trips_and_is_strict() {
+        let s = RosterStatement {
+            party: Side::Client,
+            roster: format!("sha256:{}", "ab".repeat(32)),
+            signer: "anna.schmidt".into(),
+            date: Date::new(2026, 11, 2).unwrap(),
+        };
+        let text = s.text();
+        assert_eq!(
+            text,
+            format!(
+                "contingent-roster-v1\nparty client\nroster sha256:{}\nsigner anna.schmidt\ndate 2026-11-02",
+                "ab".repeat(32)
+            )
+        );
+        assert_eq!(RosterStatement::parse(&text), Ok(s.clone()));
+        assert!(RosterStatement::parse(&text.replace("party client", "party carrier")).is_err());
+        assert!(RosterStatement::parse(&format!("{text}\n")).is_err());
+        assert!(RosterStatement::parse(&text.replace("contingent-roster-v1", "contingent-signoff-v1")).is_err());
+    }
+
+    #[test]
+    fn the_digest_depends_on_every_member() {
+        let k = |c: &str, f: &str, a: Option<Date>| RosterKey {
+            contact: c.into(),
+            fingerprint: f.into(),
+            valid_after: a,
+            valid_before: None,
+        };
+        let one = digest(&[k("a", "SHA256:x", None)]);
+        assert_ne!(one, digest(&[k("b", "SHA256:x", None)]));
+        assert_ne!(one, digest(&[k("a", "SHA256:y", None)]));
+        assert_ne!(one, digest(&[k("a", "SHA256:x", Date::new(2026, 1, 1))]));
+        assert_ne!(one, digest(&[]));
+        assert_eq!(one, digest(&[k("a", "SHA256:x", None)]));
+    }
+}

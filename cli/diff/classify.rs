@@ -115,6 +115,7 @@ impl Out {
 
     /// A duration where longer is weaker (a recovery time, a backup interval, an escalation
     /// limit); `missing` says what having none means (weaker than any value).
+    #[allow(clippy::too_many_arguments)]
     fn longer_is_weaker(
         &mut self,
         at: &At,

@@ -225,7 +225,7 @@ pub fn diff(base: &Loaded, head: &Loaded, sides: Sides, as_of: Date) -> DiffRepo
 
 /// The first object of each id (a duplicate id is a finding of `check`; the diff follows the
 /// first definition).
-pub(crate) fn by_id<'m, T>(items: &'m [Located<T>], id: impl Fn(&T) -> &str) -> BTreeMap<&'m str, &'m T> {
+pub(crate) fn by_id<T>(items: &[Located<T>], id: impl Fn(&T) -> &str) -> BTreeMap<&str, &T> {
     let mut out = BTreeMap::new();
     for i in items {
         out.entry(id(&i.value)).or_insert(&i.value);

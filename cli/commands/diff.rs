@@ -86,9 +86,18 @@ pub fn run(args: &DiffArgs) -> Result<u8, String> {
     };
 
     let (base_commit, base_name) = match revs.first() {
-        Some(rev) => {
+        // two revisions are compared as they are, like `git diff A B`
+        Some(rev) if revs.len() == 2 => {
             let commit = repo.commit(rev)?;
             (commit, format!("commit {} ({rev})", repo.short(commit)))
+        }
+        // one: the commit the change started from, as `check --changed-since BASE` compares
+        Some(rev) => {
+            let commit = repo.commit(rev)?;
+            match tip.and_then(|t| repo.merge_base(commit, t)) {
+                Some(m) if m != commit => (m, format!("commit {} (merge base of {rev} and HEAD)", repo.short(m))),
+                _ => (commit, format!("commit {} ({rev})", repo.short(commit))),
+            }
         }
         None => {
             let Some(branch) = DEFAULT_BRANCHES.iter().find(|b| repo.commit(b).is_ok()) else {

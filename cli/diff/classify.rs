@@ -183,7 +183,8 @@ impl Out {
     /// A list of texts without identities (steps, forbidden actions, detection signals), aligned
     /// by a sequence diff: a removed entry is `removed` (its class given), an added one the
     /// opposite, a replaced one that is mostly the same words is reworded (neutral, word diff);
-    /// with `ordered`, an entry that moved is reported as moved.
+    /// with `numbered` (an ordered list), an entry that moved is reported as moved; otherwise the
+    /// list is a set and a move is no change.
     #[allow(clippy::too_many_arguments)]
     fn list(
         &mut self,
@@ -865,8 +866,6 @@ fn forbidden(at: &At, old: &[&str], new: &[&str], out: &mut Out) {
         Weaker,
         ["it is no longer forbidden", "it is now forbidden"],
     );
-    // moves of a set's members are not changes
-    out.changes.retain(|c| c.kind != "forbidden-moved");
 }
 
 fn escalation(at: &At, o: Option<&Escalation>, n: Option<&Escalation>, out: &mut Out) {
@@ -1159,7 +1158,6 @@ fn scenario(at: &At, o: &Scenario, n: &Scenario, out: &mut Out) {
             Weaker,
             ["the emergency may be noticed later", "the emergency may be noticed sooner"],
         );
-        out.changes.retain(|c| c.kind != "detect-moved");
     }
     let (ca, cb): (BTreeSet<&str>, BTreeSet<&str>) =
         (o.contacts.iter().map(|i| i.value.as_str()).collect(), n.contacts.iter().map(|i| i.value.as_str()).collect());

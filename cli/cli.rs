@@ -33,6 +33,9 @@ pub enum Command {
     /// the work tree; `--staged`: the index) over the typed model: every change classified as
     /// weaker, stronger or neutral, with the sign-offs it voids and the findings it adds or
     /// resolves. Exit codes: 0 it ran (whatever changed), 2 it could not run.
+    #[command(
+        override_usage = "contingent diff [OPTIONS] [BASE [HEAD]] [PATH]\n       contingent diff [OPTIONS] [BASE [HEAD]] -- PATH"
+    )]
     Diff(DiffArgs),
     /// Show each plan's versions from Git history, or which version was in force on a date.
     History(HistoryArgs),
@@ -120,7 +123,7 @@ pub struct DiffArgs {
     /// `[BASE [HEAD]] [PATH]`: revisions (anything `git rev-parse` accepts) and a folder inside
     /// the plan repository, like `git diff`; write `-- PATH` when a folder's name is also a
     /// revision.
-    #[arg(value_name = "BASE [HEAD] [PATH]", num_args = 0..=3)]
+    #[arg(value_name = "REVISION_OR_PATH", num_args = 0..=3)]
     pub args: Vec<String>,
     /// A folder inside the plan repository (after `--`).
     #[arg(last = true, value_name = "PATH")]

@@ -1941,3 +1941,70 @@ fn slas(r: &Revision) -> BTreeMap<&str, &Sla> {
 fn responses(s: &Sla) -> BTreeMap<&str, Duration> {
     s.response.iter().map(|r| (r.category.value.as_str(), r.within.value)).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at() -> At {
+        At::top("plan", "p")
+    }
+
+    fn kinds(out: &Out) -> Vec<(Class, &'static str, String)> {
+        out.changes.iter().map(|c| (c.class, c.kind, c.path_text())).collect()
+    }
+
+    const KINDS: [&str; 4] = ["step-removed", "step-added", "step-reworded", "step-moved"];
+
+    #[test]
+    fn word_diff_keeps_the_unchanged_words() {
+        let w = words("call the duty desk at once", "call the duty desk immediately");
+        let ops: Vec<(Op, &str)> = w.iter().map(|w| (w.op, w.text.as_str())).collect();
+        assert_eq!(ops, [(Op::Equal, "call the duty desk "), (Op::Delete, "at once"), (Op::Insert, "immediately")]);
+    }
+
+    #[test]
+    fn steps_are_aligned_by_text_not_by_position() {
+        // a step inserted at the top shifts the others: one addition, nothing else
+        let mut out = Out::default();
+        out.list(&at(), "step", true, &["b", "c"], &["a", "b", "c"], KINDS, Weaker, ["", ""]);
+        assert_eq!(kinds(&out), [(Stronger, "step-added", "plan p › step 1".to_string())]);
+        // a replacement that keeps most words is a rewording, one that keeps none a removal and an addition
+        let mut out = Out::default();
+        out.list(
+            &at(),
+            "step",
+            true,
+            &["stop the batch chain now", "x y z"],
+            &["stop the batch chain at once", "q r s"],
+            KINDS,
+            Weaker,
+            ["", ""],
+        );
+        assert_eq!(
+            kinds(&out),
+            [
+                (Neutral, "step-reworded", "plan p › step 1".to_string()),
+                (Weaker, "step-removed", "plan p › step 2".to_string()),
+                (Stronger, "step-added", "plan p › step 2".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_set_ignores_order() {
+        let mut out = Out::default();
+        forbidden(&at(), &["a", "b"], &["b", "a"], &mut out);
+        assert!(out.changes.is_empty());
+        forbidden(&at(), &["a", "b", "c"], &["c", "a"], &mut out);
+        assert_eq!(kinds(&out), [(Weaker, "forbidden-removed", "plan p › forbidden action".to_string())]);
+    }
+
+    #[test]
+    fn the_same_length_written_differently_is_neutral() {
+        let mut out = Out::default();
+        let (a, b) = (Duration::parse("1d").unwrap(), Duration::parse("24h").unwrap());
+        out.longer_is_weaker(&at(), "rto", "the RTO", Some(a), Some(b), "", "");
+        assert_eq!(out.changes[0].class, Neutral);
+    }
+}

@@ -170,10 +170,7 @@ mod tests {
     #[test]
     fn markdown_text_is_never_markup() {
         assert_eq!(markdown("Call @ops-team about #123"), "Call @\u{200b}ops-team about #\u{200b}123");
-        assert_eq!(
-            markdown("<img src=x> **b** [l](u) a|b\nc"),
-            "&lt;img src=x&gt; \\*\\*b\\*\\* \\[l\\]\\(u\\) a\\|b c"
-        );
+        assert_eq!(markdown("<img src=x> **b** [l](u) a|b\nc"), "&lt;img src=x&gt; \\*\\*b\\*\\* \\[l\\](u) a\\|b c");
         assert_eq!(markdown("x\u{202e}"), "xU+202E");
     }
 }

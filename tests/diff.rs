@@ -398,7 +398,7 @@ fn consequences_name_contract_pins_escalation_contacts_and_resolved_findings() {
     let q = &report["consequences"];
     assert_eq!(
         q["contract_pins"],
-        serde_json::json!([{"plan": "payroll", "old": "msa revision 2", "new": "msa revision 1"}])
+        serde_json::json!([{"plan": "payroll", "old": "msa revision 2", "new": "msa revision 1", "terms_changed": false}])
     );
     assert_eq!(
         q["escalation_contacts"],
@@ -494,5 +494,20 @@ fn one_base_is_compared_from_its_merge_base_with_head_two_as_they_are() {
             ("weaker", "backup-retention", "plan payroll › backup › retention"),
             ("stronger", "backup-offsite", "plan payroll › backup › offsite"),
         ])
+    );
+}
+
+#[test]
+fn plans_pinning_a_revision_whose_terms_change_are_named() {
+    let repo = GitRepo::minimal();
+    repo.edit("plans/contracts/msa.kdl", "response critical within=\"30m\"", "response critical within=\"2h\"");
+    let report = repo.diff_json(&["plans"]);
+    assert_eq!(
+        changes(&report),
+        set(&[("weaker", "sla-response", "contract msa › revision 2 › sla payroll-app › response critical")])
+    );
+    assert_eq!(
+        report["consequences"]["contract_pins"],
+        serde_json::json!([{"plan": "payroll", "old": "msa revision 2", "new": "msa revision 2", "terms_changed": true}])
     );
 }

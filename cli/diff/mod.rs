@@ -141,13 +141,16 @@ pub struct Finding {
     pub subject: Option<String>,
 }
 
-/// A plan whose pinned contract revision changed.
+/// A plan whose pinned contract revision changed: it pins another one, or the terms of the one it
+/// pins changed.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Pin {
     pub plan: String,
-    /// `msa revision 3`; `None` when the plan pinned nothing (or did not exist).
+    /// `msa revision 3`; `None` when the plan pinned nothing.
     pub old: Option<String>,
     pub new: Option<String>,
+    /// The plan pins the same revision, and the change alters that revision's terms.
+    pub terms_changed: bool,
 }
 
 /// A contact added to or removed from a plan's escalation chain (escalation levels and the
@@ -217,7 +220,7 @@ pub fn diff(base: &Loaded, head: &Loaded, sides: Sides, as_of: Date) -> DiffRepo
         approvals: approvals(base, head),
         new_findings,
         resolved_findings,
-        contract_pins: pins(&base.model, &head.model),
+        contract_pins: pins(&base.model, &head.model, &changes),
         escalation_contacts: chains(&base.model, &head.model),
     };
     DiffReport { sides, as_of, changes, consequences }
@@ -387,16 +390,34 @@ fn pin_text(p: &Plan) -> Option<String> {
     p.contract.as_ref().map(|c| format!("{} revision {}", c.id.value, c.revision.value))
 }
 
-fn pins(base: &Model, head: &Model) -> Vec<Pin> {
+fn pins(base: &Model, head: &Model, changes: &[Change]) -> Vec<Pin> {
     let old = by_id(&base.plans, |p: &Plan| &p.id.value);
     let new = by_id(&head.plans, |p: &Plan| &p.id.value);
+    // the contract revisions whose terms the change alters: `msa revision 3`
+    let altered: BTreeSet<String> = changes
+        .iter()
+        .filter_map(|c| {
+            let contract = c.subject.strip_prefix("contract:")?;
+            let revision = c.path.get(1).filter(|s| s.starts_with("revision "))?;
+            Some(format!("{contract} {revision}"))
+        })
+        .collect();
     let ids: BTreeSet<&str> = old.keys().chain(new.keys()).copied().collect();
     ids.into_iter()
         .filter_map(|id| {
-            let (o, n) = (old.get(id).and_then(|p| pin_text(p)), new.get(id).and_then(|p| pin_text(p)));
             // a plan added or removed with its pin is reported as the plan's change
-            let both = old.contains_key(id) && new.contains_key(id);
-            (both && o != n).then(|| Pin { plan: id.to_string(), old: o, new: n })
+            let (o, n) = (old.get(id)?, new.get(id)?);
+            let (o, n) = (pin_text(o), pin_text(n));
+            if o != n {
+                return Some(Pin { plan: id.to_string(), old: o, new: n, terms_changed: false });
+            }
+            let pinned = n.as_ref().filter(|p| altered.contains(*p))?;
+            Some(Pin {
+                plan: id.to_string(),
+                old: Some(pinned.clone()),
+                new: Some(pinned.clone()),
+                terms_changed: true,
+            })
         })
         .collect()
 }

@@ -57,6 +57,15 @@ fn place(f: &Finding) -> String {
     }
 }
 
+fn pin_sentence(p: &super::Pin) -> String {
+    let (o, n) = (p.old.as_deref().unwrap_or("no contract"), p.new.as_deref().unwrap_or("no contract"));
+    if p.terms_changed {
+        format!("pins {n}, whose terms this change alters: the plan is checked against the new terms")
+    } else {
+        format!("{o} → {n}")
+    }
+}
+
 fn approval_sentence(a: &Approval) -> String {
     match (&a.old_digest, a.was_approved) {
         (None, _) => format!("new plan (content {}): both parties must approve it", short_digest(&a.new_digest)),
@@ -159,13 +168,7 @@ pub fn human(r: &DiffReport, as_of_source: &str) -> String {
     if !q.contract_pins.is_empty() {
         let _ = writeln!(out, "\ncontract revisions pinned:");
         for p in &q.contract_pins {
-            let _ = writeln!(
-                out,
-                "  plan {}: {} → {}",
-                line(&p.plan),
-                line(p.old.as_deref().unwrap_or("none")),
-                line(p.new.as_deref().unwrap_or("none"))
-            );
+            let _ = writeln!(out, "  plan {}: {}", line(&p.plan), line(&pin_sentence(p)));
         }
     }
     if !q.escalation_contacts.is_empty() {
@@ -321,13 +324,7 @@ pub fn markdown(r: &DiffReport) -> String {
     if !q.contract_pins.is_empty() {
         let _ = writeln!(out, "### Contract revisions pinned\n");
         for p in &q.contract_pins {
-            let _ = writeln!(
-                out,
-                "- plan {}: {} → {}",
-                md(&p.plan),
-                md(p.old.as_deref().unwrap_or("none")),
-                md(p.new.as_deref().unwrap_or("none"))
-            );
+            let _ = writeln!(out, "- plan {}: {}", md(&p.plan), md(&pin_sentence(p)));
         }
         out.push('\n');
     }

@@ -511,3 +511,57 @@ fn plans_pinning_a_revision_whose_terms_change_are_named() {
         serde_json::json!([{"plan": "payroll", "old": "msa revision 2", "new": "msa revision 2", "terms_changed": true}])
     );
 }
+
+#[test]
+fn a_party_that_signed_the_new_content_need_not_sign_again() {
+    common::require("ssh-keygen");
+    // a change `sign` accepts (no errors): a reworded step
+    let repo = GitRepo::of(&example());
+    repo.git(&["checkout", "-q", "-b", "reword"]);
+    repo.edit("plans/plans/payroll.kdl", "by 20% following runbook RB-12", "by 30% following runbook RB-12");
+    repo.git(&["commit", "-q", "-a", "-m", "payroll: extend by 30%"]);
+    let keys = tempfile::tempdir().unwrap();
+    let key = keys.path().join("katharina.vogel");
+    std::fs::copy(example().join("keys/katharina.vogel"), &key).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let mut cmd = repo.cmd(env!("CARGO_BIN_EXE_contingent"));
+    cmd.args([
+        "sign",
+        "payroll",
+        "--party",
+        "client",
+        "--as",
+        "katharina.vogel",
+        "--as-of",
+        "2026-10-26",
+        "--repo",
+        "plans",
+    ])
+    .arg("--key")
+    .arg(&key);
+    let signed = common::output(cmd.output().unwrap());
+    assert_eq!(signed.code, 0, "{}{}", signed.stdout, signed.stderr);
+    let report = repo.diff_json(&["plans"]);
+    assert!(
+        changes(&report).contains(&(
+            "neutral".to_string(),
+            "signoff-added".to_string(),
+            "plan payroll › sign-off client katharina.vogel".to_string()
+        )),
+        "{:?}",
+        changes(&report)
+    );
+    let parties = &report["consequences"]["approvals"][0]["parties"];
+    assert_eq!(parties[0]["signed_now"], serde_json::json!(["katharina.vogel"]));
+    assert_eq!(parties[0]["must_sign"], false);
+    assert_eq!(parties[1]["must_sign"], true);
+    let human = repo.diff(&["--as-of", AS_OF, "plans"]);
+    assert!(
+        human
+            .stdout
+            .contains("client (hpb): signed the base version: katharina.vogel; signed again by katharina.vogel"),
+        "{}",
+        human.stdout
+    );
+}

@@ -22,6 +22,7 @@ pub fn changes(base: &Model, head: &Model) -> Vec<Change> {
     interfaces(base, head, &mut out);
     contracts(base, head, &mut out);
     exercises(base, head, &mut out);
+    signoffs(base, head, &mut out);
     out.changes
 }
 
@@ -1940,6 +1941,40 @@ fn slas(r: &Revision) -> BTreeMap<&str, &Sla> {
 
 fn responses(s: &Sla) -> BTreeMap<&str, Duration> {
     s.response.iter().map(|r| (r.category.value.as_str(), r.within.value)).collect()
+}
+
+// ---- sign-off records ----
+
+/// Sign-off records by plan, party, signer and the digest they sign: added or removed records are
+/// neutral (whether they count is the consequences' business).
+fn signoffs(base: &Model, head: &Model, out: &mut Out) {
+    let key =
+        |s: &Signoff| (s.plan.value.clone(), kebab(&s.party.value), s.signer.value.clone(), s.digest.value.clone());
+    let (old, new): (BTreeMap<_, &Signoff>, BTreeMap<_, &Signoff>) = (
+        base.signoffs.iter().map(|s| (key(s), &s.value)).collect(),
+        head.signoffs.iter().map(|s| (key(s), &s.value)).collect(),
+    );
+    for (k, s) in &new {
+        if !old.contains_key(k) {
+            let at = At::top("plan", &k.0).with(format!("sign-off {} {}", k.1, k.2));
+            let what = format!("{} of {} on {}", crate::signoff::short_digest(&k.3), k.0, s.date.value);
+            out.push(&at, Neutral, "signoff-added", None, Some(what), format!("{} signs for the {}", k.2, k.1));
+        }
+    }
+    for (k, s) in &old {
+        if !new.contains_key(k) {
+            let at = At::top("plan", &k.0).with(format!("sign-off {} {}", k.1, k.2));
+            let what = format!("{} of {} on {}", crate::signoff::short_digest(&k.3), k.0, s.date.value);
+            out.push(
+                &at,
+                Neutral,
+                "signoff-removed",
+                Some(what),
+                None,
+                format!("the {} sign-off by {} is removed", k.1, k.2),
+            );
+        }
+    }
 }
 
 #[cfg(test)]

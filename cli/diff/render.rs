@@ -11,6 +11,10 @@ use crate::escape;
 use crate::model::Side;
 use crate::signoff::short_digest;
 
+/// New and resolved findings listed in Markdown, each: a comment stays readable (and small) when a
+/// change touches every plan; the human and JSON outputs list all.
+pub const MAX_FINDINGS: usize = 100;
+
 const CLASSES: [Class; 3] = [Class::Weaker, Class::Stronger, Class::Neutral];
 
 fn party_word(p: Side) -> &'static str {
@@ -308,7 +312,7 @@ pub fn markdown(r: &DiffReport) -> String {
         );
         let mut rows = Vec::new();
         for (word, list) in [("new", &q.new_findings), ("resolved", &q.resolved_findings)] {
-            for f in list {
+            for f in list.iter().take(MAX_FINDINGS) {
                 rows.push(vec![
                     word.to_string(),
                     f.severity.to_string(),
@@ -319,6 +323,14 @@ pub fn markdown(r: &DiffReport) -> String {
             }
         }
         md_table(&["", "severity", "code", "where", "finding"], &rows, &mut out);
+        let cut =
+            q.new_findings.len().saturating_sub(MAX_FINDINGS) + q.resolved_findings.len().saturating_sub(MAX_FINDINGS);
+        if cut > 0 {
+            let _ = writeln!(
+                out,
+                "\n{cut} more not shown (at most {MAX_FINDINGS} new and {MAX_FINDINGS} resolved): `contingent diff --format json` lists all."
+            );
+        }
         out.push('\n');
     }
     if !q.contract_pins.is_empty() {

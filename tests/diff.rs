@@ -565,3 +565,18 @@ fn a_party_that_signed_the_new_content_need_not_sign_again() {
         human.stdout
     );
 }
+
+#[test]
+fn a_plan_that_no_longer_loads_is_not_reported_as_removed() {
+    let repo = GitRepo::minimal();
+    // a syntax error: the file does not parse
+    repo.edit(PLAN, "    title \"Payroll\"\n", "    title \"Payroll\n");
+    let report = repo.diff_json(&["plans"]);
+    assert_eq!(changes(&report), set(&[("neutral", "object-unreadable", "plan payroll")]), "{report:#}");
+    assert!(report["consequences"]["new_findings"].as_array().unwrap().iter().any(|f| f["code"] == "KDL001"));
+    // a schema violation: the plan exists but is invalid
+    repo.git(&["checkout", "-q", "--", "."]);
+    repo.edit(PLAN, "    title \"Payroll\"\n", "    title \"Payroll\"\n    colour \"red\"\n");
+    let report = repo.diff_json(&["plans"]);
+    assert_eq!(changes(&report), set(&[("neutral", "object-unreadable", "plan payroll")]), "{report:#}");
+}

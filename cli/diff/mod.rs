@@ -14,7 +14,7 @@
 mod classify;
 pub mod render;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use crate::diagnostic::Diagnostic;
 use crate::load::Loaded;
@@ -211,6 +211,7 @@ impl DiffReport {
 /// [`crate::check::check`] returns them, with their diagnostics) as of one date.
 pub fn diff(base: &Loaded, head: &Loaded, sides: Sides, as_of: Date) -> DiffReport {
     let mut changes = classify::changes(&base.model, &head.model);
+    unreadable(base, head, &mut changes);
     // stable sort: objects in id order, the changes of one object in the order they were found
     changes.sort_by(|a, b| a.subject.cmp(&b.subject));
     let mut head_findings: Vec<Diagnostic> = head.diagnostics.clone();
@@ -224,6 +225,45 @@ pub fn diff(base: &Loaded, head: &Loaded, sides: Sides, as_of: Date) -> DiffRepo
         escalation_contacts: chains(&base.model, &head.model),
     };
     DiffReport { sides, as_of, changes, consequences }
+}
+
+/// An object missing from the head because its file or the object itself does not load (a syntax
+/// error, a schema violation) is not removed: it cannot be compared. Such a "removal" becomes
+/// neutral (`object-unreadable`); the new findings say what is wrong.
+fn unreadable(base: &Loaded, head: &Loaded, changes: &mut [Change]) {
+    use crate::format::Kind;
+    let failed: HashSet<&str> = head
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == crate::diagnostic::Severity::Error)
+        .filter(|d| d.rule.code.starts_with("KDL") || d.rule.code.starts_with("FILE"))
+        .filter_map(|d| d.location)
+        .map(|l| head.files.get(l.file).path.as_str())
+        .collect();
+    let m = &base.model;
+    for c in changes.iter_mut().filter(|c| c.path.len() == 1 && c.kind.ends_with("-removed")) {
+        let Some((kind, id)) = c.subject.split_once(':') else { continue };
+        let (k, file) = match kind {
+            "plan" => (Kind::Plan, m.plans.iter().find(|o| o.id.value == id).map(|o| o.file)),
+            "contact" => (Kind::Contact, m.contacts.iter().find(|o| o.id.value == id).map(|o| o.file)),
+            "system" => (Kind::System, m.systems.iter().find(|o| o.id.value == id).map(|o| o.file)),
+            "interface" => (Kind::Interface, m.interfaces.iter().find(|o| o.id.value == id).map(|o| o.file)),
+            "contract" => (Kind::Contract, m.contracts.iter().find(|o| o.id.value == id).map(|o| o.file)),
+            "exercise" => (Kind::Exercise, m.exercises.iter().find(|o| o.id.value == id).map(|o| o.file)),
+            _ => continue,
+        };
+        let invalid = head.broken.contains(&(k, id.to_string()));
+        let path = file.map(|f| base.files.get(f).path.as_str());
+        if invalid || path.is_some_and(|p| failed.contains(p)) {
+            c.class = Class::Neutral;
+            c.kind = "object-unreadable";
+            c.new = None;
+            c.explanation = format!(
+                "the {kind} cannot be read in the new version ({}): it is not compared; the new findings say what is wrong",
+                if invalid { "it does not pass validation".to_string() } else { format!("{} does not load", path.unwrap_or_default()) }
+            );
+        }
+    }
 }
 
 /// The first object of each id (a duplicate id is a finding of `check`; the diff follows the

@@ -93,6 +93,7 @@ print("    approvals voided:", len(r["consequences"]["approvals"]),
       "resolved:", len(r["consequences"]["resolved_findings"]))
 PY
 
+LOAD=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
 echo "== timing"
 hyperfine --warmup 1 --runs "$RUNS" --style basic --ignore-failure --export-json "$OUT/diff-$PLANS.hyperfine.json" \
     -n "check --changed-since" "'$BIN' check --changed-since main '$REPO' --format json > /dev/null" \
@@ -101,9 +102,17 @@ median() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["resu
 CHECK=$(median "$OUT/diff-$PLANS.hyperfine.json" 0)
 DIFF=$(median "$OUT/diff-$PLANS.hyperfine.json" 1)
 RATIO=$(python3 -c 'import sys; print(f"{float(sys.argv[1]) / float(sys.argv[2]):.2f}")' "$DIFF" "$CHECK")
+# CPU time (user + system, means): less sensitive than wall time to other load on the machine
+CPU=$(python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+c, d = (x["user"] + x["system"] for x in r)
+print(f"{d:.2f} s / {c:.2f} s = {d / c:.2f}x")' "$OUT/diff-$PLANS.hyperfine.json")
 echo
 echo "================ summary: $PLANS plans, $CHANGED changed, $(nproc) CPUs, $(date -u +%Y-%m-%dT%H:%MZ) ================"
 printf '%-34s %s\n' "check --changed-since (median)" "${CHECK} s"
 printf '%-34s %s\n' "diff (median)" "${DIFF} s"
 printf '%-34s %s\n' "ratio diff / check --changed-since" "${RATIO}x   (target: <= 1.5x)"
+printf '%-34s %s\n' "CPU time diff / check (means)" "$CPU"
+printf '%-34s %s\n' "load average before timing" "$LOAD"
 echo "(one run on this machine: compare ratios, not absolute times; nothing here is asserted)"

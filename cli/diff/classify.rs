@@ -309,7 +309,6 @@ pub fn words(old: &str, new: &str) -> Vec<Words> {
             _ => out.push(Words { op, text: text.to_string() }),
         }
     }
-    // whitespace between two changed runs reads better inside the runs
     out
 }
 

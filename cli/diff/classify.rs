@@ -460,11 +460,17 @@ fn config(base: &Model, head: &Model, out: &mut Out) {
     let codes: BTreeSet<&String> = so.keys().chain(sn.keys()).collect();
     for code in codes {
         let (a, b) = (so.get(code).and_then(|s| s.0), sn.get(code).and_then(|s| s.0));
+        // unset: the rule's default severity (an unknown code: reported by `check`, neutral here)
+        let default = crate::rules::find(code).map(|r| match r.default_severity {
+            crate::diagnostic::Severity::Error => 2,
+            crate::diagnostic::Severity::Warning => 1,
+            crate::diagnostic::Severity::Note => 0,
+        });
         let word = |s: Option<SeveritySetting>| s.map_or("its default".to_string(), |x| kebab(&x));
         let rat = at.with(format!("rule {code}"));
         if a != b {
-            let (ra, rb) = (a.map_or(3, rank), b.map_or(3, rank));
-            let class = if ra == 3 || rb == 3 {
+            let (ra, rb) = (a.map(rank).or(default), b.map(rank).or(default));
+            let class = if ra.is_none() || rb.is_none() || ra == rb {
                 Neutral
             } else if rb < ra {
                 Weaker

@@ -594,3 +594,58 @@ fn a_plan_that_no_longer_loads_is_not_reported_as_removed() {
     let report = repo.diff_json(&["plans"]);
     assert_eq!(changes(&report), set(&[("neutral", "object-unreadable", "plan payroll")]), "{report:#}");
 }
+
+/// docs/diff.md names every kind of change the rules can report (found in the source: the kind is
+/// the string after the class, or the second argument of the field helpers).
+#[test]
+fn every_change_kind_is_documented() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let src = std::fs::read_to_string(root.join("cli/diff/classify.rs")).unwrap()
+        + &std::fs::read_to_string(root.join("cli/diff/mod.rs")).unwrap();
+    let doc = std::fs::read_to_string(root.join("docs/diff.md")).unwrap();
+    let kebab = |s: &str| -> Option<String> {
+        let s = s.trim_start();
+        let rest = s.strip_prefix('"')?;
+        let end = rest.find('"')?;
+        let k = &rest[..end];
+        (!k.is_empty() && k.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'))
+            .then(|| k.to_string())
+    };
+    let mut kinds = BTreeSet::new();
+    for marker in ["Neutral,", "Weaker,", "Stronger,", "c.kind = "] {
+        for (i, _) in src.match_indices(marker) {
+            if let Some(k) = kebab(&src[i + marker.len()..]) {
+                kinds.insert(k);
+            }
+        }
+    }
+    for helper in [".text(", ".value(", ".longer_is_weaker(", ".safeguard("] {
+        for (i, _) in src.match_indices(helper) {
+            // the second argument: after the first comma at depth 0
+            let args = &src[i + helper.len()..];
+            let mut depth = 0;
+            let comma = args.char_indices().find(|&(_, c)| {
+                match c {
+                    '(' | '[' => depth += 1,
+                    ')' | ']' => depth -= 1,
+                    _ => {}
+                }
+                c == ',' && depth == 0
+            });
+            if let Some(k) = comma.and_then(|(j, _)| kebab(&args[j + 1..])) {
+                kinds.insert(k);
+            }
+        }
+    }
+    for (i, _) in src.match_indices("[\"") {
+        let list = &src[i + 1..src[i..].find(']').map_or(i, |e| i + e)];
+        let items: Vec<Option<String>> = list.split(',').map(kebab).collect();
+        if items.len() == 4 && items.iter().all(Option::is_some) {
+            // removed, added, reworded, moved: a set's moves are never reported
+            kinds.extend(items.into_iter().flatten().filter(|k| !k.ends_with("-moved") || k == "step-moved"));
+        }
+    }
+    assert!(kinds.len() > 100, "only {} kinds found: {kinds:?}", kinds.len());
+    let missing: Vec<&String> = kinds.iter().filter(|k| !doc.contains(&format!("`{k}`"))).collect();
+    assert!(missing.is_empty(), "docs/diff.md does not name {missing:?}");
+}

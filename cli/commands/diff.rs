@@ -108,8 +108,10 @@ pub fn run(args: &DiffArgs) -> Result<u8, String> {
             };
             let branch_commit = repo.commit(branch)?;
             match tip.and_then(|t| repo.merge_base(branch_commit, t)) {
-                Some(m) => (m, format!("commit {} (merge base of {branch} and HEAD)", repo.short(m))),
-                None => (branch_commit, format!("commit {} ({branch})", repo.short(branch_commit))),
+                Some(m) if m != branch_commit => {
+                    (m, format!("commit {} (merge base of {branch} and HEAD)", repo.short(m)))
+                }
+                _ => (branch_commit, format!("commit {} ({branch})", repo.short(branch_commit))),
             }
         }
     };

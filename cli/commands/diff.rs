@@ -122,7 +122,7 @@ pub fn run(args: &DiffArgs) -> Result<u8, String> {
     let report =
         diff::diff(&base_checked.loaded, &head_checked.loaded, Sides { base: base_name, head: head_name }, clock.today);
     match args.format {
-        DiffFormat::Human => super::print(&diff::human(&report, clock.source))?,
+        DiffFormat::Human => super::print_styled(&diff::human(&report, clock.source))?,
         DiffFormat::Markdown => super::print(&diff::markdown(&report))?,
         DiffFormat::Json => super::print(&super::report::json(&diff::json(&report, clock.source)))?,
     }

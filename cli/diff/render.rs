@@ -1,9 +1,10 @@
-//! The three outputs of a [`DiffReport`]: human text (escaped for the terminal by
-//! `commands::print`), Markdown for a pull-request comment (all repository text through
+//! The three outputs of a [`DiffReport`]: human text (repository text escaped for the terminal
+//! here, the rest by `commands::print_styled`), Markdown for a pull-request comment (all repository text through
 //! [`crate::escape::markdown`]), and the versioned JSON document of docs/diff.md.
 
 use std::fmt::Write as _;
 
+use anstyle::{AnsiColor, Style};
 use serde_json::{json, Value};
 
 use super::{Approval, Change, Class, DiffReport, Finding, Op, PartySignoff, JSON_VERSION};
@@ -128,7 +129,11 @@ fn human_value(c: &Change) -> Option<String> {
     }
 }
 
-/// Terminal text. Repository text is on one line each; `commands::print` escapes the rest.
+const WEAKER: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Red))).bold();
+const STRONGER: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Green))).bold();
+
+/// Terminal text, with the class in colour (`commands::print_styled` strips it when stdout is not a
+/// terminal, or with NO_COLOR). Repository text is escaped here, one line each.
 pub fn human(r: &DiffReport, as_of_source: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(
@@ -143,7 +148,19 @@ pub fn human(r: &DiffReport, as_of_source: &str) -> String {
     } else {
         let _ = writeln!(out, "{}\n", counts(r));
         for c in &r.changes {
-            let _ = writeln!(out, "{:<9}{}", c.class.word(), line(&c.path_text()));
+            let style = match c.class {
+                Class::Weaker => WEAKER,
+                Class::Stronger => STRONGER,
+                Class::Neutral => Style::new(),
+            };
+            let _ = writeln!(
+                out,
+                "{}{:<9}{}{}",
+                style.render(),
+                c.class.word(),
+                style.render_reset(),
+                line(&c.path_text())
+            );
             if let Some(v) = human_value(c) {
                 let _ = writeln!(out, "         {v}");
             }

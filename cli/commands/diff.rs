@@ -50,44 +50,66 @@ fn split(args: &DiffArgs) -> Result<(Vec<String>, Option<PathBuf>), String> {
     Ok((revs, path))
 }
 
-pub fn run(args: &DiffArgs) -> Result<u8, String> {
-    let (revs, path) = split(args)?;
-    let path = path.unwrap_or_else(|| PathBuf::from("."));
-    let repo = Repo::discover(&path)?;
-    let start = repo.relative_dir(&path)?;
-    let flag = args.as_of.as_deref();
+/// The newer side of a comparison.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Head {
+    WorkTree,
+    Index,
+    Revision(String),
+}
+
+/// The two versions, checked as of one date.
+pub struct Compared {
+    pub base: check::Checked,
+    pub head: check::Checked,
+    pub sides: Sides,
+    pub clock: clock::Clock,
+}
+
+/// Resolves and checks the two versions of the plan repository at `path`: `base` a revision (with
+/// `head` a revision too: as it is; otherwise its merge base with `HEAD`), or `None` for the merge
+/// base of the default branch and `HEAD`. For `contingent diff` and for commands that report on
+/// a change (a pull request's base and head are two revisions).
+pub fn compare(path: &Path, base: Option<&str>, head: &Head, as_of: Option<&str>) -> Result<Compared, String> {
+    let repo = Repo::discover(path)?;
+    let start = repo.relative_dir(path)?;
 
     // the head side first: it decides the plan root
-    let (head_checked, head_name, root_rel, clock, tip) = if let Some(rev) = revs.get(1) {
-        let commit = repo.commit(rev)?;
-        let snapshot = repo.tree(commit, &start, rev)?;
-        let clock = clock::for_source(flag, &snapshot)?;
-        let checked = check::check(&snapshot, &Context::new(clock.today));
-        (checked, format!("commit {} ({rev})", repo.short(commit)), snapshot.root().to_string(), clock, Some(commit))
-    } else if args.staged {
-        let snapshot = repo.index(&start)?;
-        let clock = clock::for_source(flag, &snapshot)?;
-        let ctx = Context { as_of: clock.today, staged: true, allow_unsigned: false };
-        let checked = check::check(&snapshot, &ctx);
-        (checked, "the index".to_string(), snapshot.root().to_string(), clock, repo.head())
-    } else {
-        if repo.is_bare() {
-            return Err(format!(
-                "{} is a bare repository: it has no work tree; name two revisions (`contingent diff BASE HEAD`)",
-                repo.location().display()
-            ));
+    let (head_checked, head_name, root_rel, clock, tip) = match head {
+        Head::Revision(rev) => {
+            let commit = repo.commit(rev)?;
+            let snapshot = repo.tree(commit, &start, rev)?;
+            let clock = clock::for_source(as_of, &snapshot)?;
+            let checked = check::check(&snapshot, &Context::new(clock.today));
+            let name = format!("commit {} ({rev})", repo.short(commit));
+            (checked, name, snapshot.root().to_string(), clock, Some(commit))
         }
-        let root = super::check::find_root(&path)?;
-        let root_rel = repo.relative_dir(&root.join(CONFIG_FILE))?;
-        let source = WorkTree::new(&root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;
-        let clock = clock::for_source(flag, &source)?;
-        let checked = check::check(&source, &Context::new(clock.today));
-        (checked, "the work tree".to_string(), root_rel, clock, repo.head())
+        Head::Index => {
+            let snapshot = repo.index(&start)?;
+            let clock = clock::for_source(as_of, &snapshot)?;
+            let ctx = Context { as_of: clock.today, staged: true, allow_unsigned: false };
+            let checked = check::check(&snapshot, &ctx);
+            (checked, "the index".to_string(), snapshot.root().to_string(), clock, repo.head())
+        }
+        Head::WorkTree => {
+            if repo.is_bare() {
+                return Err(format!(
+                    "{} is a bare repository: it has no work tree; name two revisions (`contingent diff BASE HEAD`)",
+                    repo.location().display()
+                ));
+            }
+            let root = super::check::find_root(path)?;
+            let root_rel = repo.relative_dir(&root.join(CONFIG_FILE))?;
+            let source = WorkTree::new(&root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;
+            let clock = clock::for_source(as_of, &source)?;
+            let checked = check::check(&source, &Context::new(clock.today));
+            (checked, "the work tree".to_string(), root_rel, clock, repo.head())
+        }
     };
 
-    let (base_commit, base_name) = match revs.first() {
+    let (base_commit, base_name) = match base {
         // two revisions are compared as they are, like `git diff A B`
-        Some(rev) if revs.len() == 2 => {
+        Some(rev) if matches!(head, Head::Revision(_)) => {
             let commit = repo.commit(rev)?;
             (commit, format!("commit {} ({rev})", repo.short(commit)))
         }
@@ -118,16 +140,25 @@ pub fn run(args: &DiffArgs) -> Result<u8, String> {
     let base_snapshot = repo.tree_at_root(base_commit, &root_rel, &base_name)?;
     // the base is checked as of the same date, so only the change makes a difference
     let base_checked = check::check(&base_snapshot, &Context::new(clock.today));
+    Ok(Compared { base: base_checked, head: head_checked, sides: Sides { base: base_name, head: head_name }, clock })
+}
 
-    let report =
-        diff::diff(&base_checked.loaded, &head_checked.loaded, Sides { base: base_name, head: head_name }, clock.today);
+pub fn run(args: &DiffArgs) -> Result<u8, String> {
+    let (revs, path) = split(args)?;
+    let path = path.unwrap_or_else(|| PathBuf::from("."));
+    let head = match (revs.get(1), args.staged) {
+        (Some(rev), _) => Head::Revision(rev.clone()),
+        (None, true) => Head::Index,
+        (None, false) => Head::WorkTree,
+    };
+    let c = compare(&path, revs.first().map(String::as_str), &head, args.as_of.as_deref())?;
+    let report = diff::diff(&c.base.loaded, &c.head.loaded, c.sides.clone(), c.clock.today);
     match args.format {
-        DiffFormat::Human => super::print_styled(&diff::human(&report, clock.source))?,
+        DiffFormat::Human => super::print_styled(&diff::human(&report, c.clock.source))?,
         DiffFormat::Markdown => super::print(&diff::markdown(&report))?,
-        DiffFormat::Json => super::print(&super::report::json(&diff::json(&report, clock.source)))?,
+        DiffFormat::Json => super::print(&super::report::json(&diff::json(&report, c.clock.source)))?,
     }
     // the process ends next: freeing thousands of objects one by one would only delay the exit
-    std::mem::forget(base_checked);
-    std::mem::forget(head_checked);
+    std::mem::forget(c);
     Ok(exit::CLEAN)
 }

@@ -401,6 +401,11 @@ fn human_output_escapes_control_characters_of_plan_text() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(!out.stdout.contains('\u{1b}') && !out.stdout.contains('\u{202e}'), "{:?}", out.stdout);
     assert!(out.stdout.contains("\\u{1b}[2J\\u{202e}"), "{}", out.stdout);
+    // JSON: lossless escapes, never the raw characters
+    let json = repo.diff(&["--format", "json", "--as-of", AS_OF, "plans"]);
+    assert!(!json.stdout.contains('\u{202e}') && json.stdout.contains("\\u202e"), "{}", json.stdout);
+    let v: Value = serde_json::from_str(&json.stdout).unwrap();
+    assert!(v["changes"][0]["new"].as_str().unwrap().ends_with("\u{1b}[2J\u{202e}"));
 }
 
 #[test]

@@ -654,3 +654,29 @@ fn every_change_kind_is_documented() {
     let missing: Vec<&String> = kinds.iter().filter(|k| !doc.contains(&format!("`{k}`"))).collect();
     assert!(missing.is_empty(), "docs/diff.md does not name {missing:?}");
 }
+
+/// The Markdown of every section: changes of each class, sign-offs of an unsigned plan, findings,
+/// contract pins and escalation chains.
+#[test]
+fn the_markdown_of_every_section_matches_the_golden_file() {
+    let repo = GitRepo::minimal();
+    repo.edit(PLAN, "contract msa revision=2", "contract msa revision=1");
+    repo.edit(PLAN, "level 2 notify=anna.schmidt", "level 2 notify=bernd.mueller");
+    repo.edit(PLAN, r#"level 1 notify=dc-duty within="15m""#, r#"level 1 notify=dc-duty within="10m""#);
+    repo.edit(PLAN, r#"step "Extend the volume""#, r#"step "Extend the volume [RB-7] by *20%*""#);
+    repo.edit(
+        "plans/contacts/dc.kdl",
+        r#"mobile "+49 171 555 0201" available="24x7""#,
+        r#"mobile "+49 171 555 0201" available=business-hours"#,
+    );
+    let out = repo.diff(&["--format", "markdown", "--as-of", AS_OF, "main", "plans"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let id = repo.git(&["rev-parse", "--short", "main"]);
+    let text = out.stdout.replace(&format!("commit {} (main)", id.trim()), "commit <main> (main)");
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/diff/sections.md");
+    if std::env::var_os("CONTINGENT_BLESS").is_some() {
+        std::fs::write(&golden, &text).unwrap();
+    }
+    let expected = std::fs::read_to_string(&golden).expect("the golden file (CONTINGENT_BLESS=1 writes it)");
+    assert_eq!(text, expected, "the Markdown differs from {}", golden.display());
+}

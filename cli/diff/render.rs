@@ -92,7 +92,8 @@ fn party_sentence(p: &PartySignoff) -> String {
         format!("signed the base version: {}", p.signed_before.join(", "))
     };
     if p.must_sign {
-        format!("{before}; must sign again, one of: {}", approvers(p))
+        let again = if p.signed_before.is_empty() { "" } else { " again" };
+        format!("{before}; must sign{again}, one of: {}", approvers(p))
     } else {
         format!("{before}; signed again by {}", p.signed_now.join(", "))
     }
@@ -304,7 +305,9 @@ pub fn markdown(r: &DiffReport) -> String {
                     md(&a.plan),
                     md(&party_label(p)),
                     if p.signed_before.is_empty() { "none".into() } else { md(&p.signed_before.join(", ")) },
-                    if p.must_sign {
+                    if p.must_sign && p.signed_before.is_empty() {
+                        "**must sign**".into()
+                    } else if p.must_sign {
                         "**must sign again**".into()
                     } else {
                         format!("signed by {}", md(&p.signed_now.join(", ")))

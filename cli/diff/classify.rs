@@ -50,7 +50,6 @@ impl At {
 }
 
 impl Out {
-    #[allow(clippy::too_many_arguments)]
     fn push(
         &mut self,
         at: &At,

@@ -27,6 +27,16 @@ pub enum Command {
     ///
     /// Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 the check could not run.
     Check(CheckArgs),
+    /// Show what a change does to the emergency preparedness: the domain diff of two versions.
+    ///
+    /// Compares BASE (default: the merge base of the default branch and HEAD) with HEAD (default:
+    /// the work tree; `--staged`: the index) over the typed model: every change classified as
+    /// weaker, stronger or neutral, with the sign-offs it voids and the findings it adds or
+    /// resolves. Exit codes: 0 it ran (whatever changed), 2 it could not run.
+    #[command(
+        override_usage = "contingent diff [OPTIONS] [BASE [HEAD]] [PATH]\n       contingent diff [OPTIONS] [BASE [HEAD]] -- PATH"
+    )]
+    Diff(DiffArgs),
     /// Show each plan's versions from Git history, or which version was in force on a date.
     History(HistoryArgs),
     /// Install or remove the Git pre-commit hook that runs `contingent check --staged`.
@@ -137,6 +147,38 @@ pub struct ReviewArgs {
     /// Check as of this date (YYYY-MM-DD) instead of CONTINGENT_AS_OF, the base's reference-date or today.
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// `[BASE [HEAD]] [PATH]`: revisions (anything `git rev-parse` accepts) and a folder inside
+    /// the plan repository, like `git diff`; write `-- PATH` when a folder's name is also a
+    /// revision.
+    #[arg(value_name = "REVISION_OR_PATH", num_args = 0..=3)]
+    pub args: Vec<String>,
+    /// A folder inside the plan repository (after `--`).
+    #[arg(last = true, value_name = "PATH")]
+    pub path: Option<PathBuf>,
+    /// Compare with the content of the Git index (what is staged) instead of the work tree.
+    #[arg(long)]
+    pub staged: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    pub format: DiffFormat,
+    /// Check both versions as of this date (YYYY-MM-DD) instead of CONTINGENT_AS_OF, the
+    /// reference-date or today.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    /// text for a terminal
+    Human,
+    /// Markdown for a pull-request comment or a job summary
+    Markdown,
+    /// a versioned JSON document (docs/diff.md)
+    Json,
 }
 
 #[derive(Debug, clap::Args)]

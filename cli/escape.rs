@@ -111,6 +111,36 @@ pub fn markup(s: &str) -> Cow<'_, str> {
     )
 }
 
+/// For plain text placed inside Markdown (a pull-request comment, a job summary, a table cell):
+/// the text reads as it is and is never markup. On top of [`markup`]: `&`, `<` and `>` become
+/// entities (no HTML), ASCII punctuation that Markdown gives a meaning is backslash-escaped (no
+/// emphasis, links, code, tables or headings), a line break becomes a space, and `@` and `#` are
+/// followed by a zero-width space, so `@someone` mentions no one and `#123` links no issue. For
+/// text inside a line (after a list marker, in a cell): at the start of a line, `-`, `+`, `=` and
+/// `1.` would still begin a block.
+pub fn markdown(s: &str) -> String {
+    let s = markup(s);
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\n' | '\r' => out.push(' '),
+            '@' | '#' => {
+                out.push(c);
+                out.push('\u{200b}');
+            }
+            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '!' | '|' | '~' | '$' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,5 +165,12 @@ mod tests {
         let v: serde_json::Value = serde_json::from_str(&json("\"a\u{202e}\"")).unwrap();
         assert_eq!(v, "a\u{202e}");
         assert_eq!(markup("x\u{202e}y\u{0}"), "xU+202EyU+0000");
+    }
+
+    #[test]
+    fn markdown_text_is_never_markup() {
+        assert_eq!(markdown("Call @ops-team about #123"), "Call @\u{200b}ops-team about #\u{200b}123");
+        assert_eq!(markdown("<img src=x> **b** [l](u) a|b\nc"), "&lt;img src=x&gt; \\*\\*b\\*\\* \\[l\\](u) a\\|b c");
+        assert_eq!(markdown("x\u{202e}"), "xU+202E");
     }
 }

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod clock;
 pub mod commands;
 pub mod diagnostic;
+pub mod diff;
 pub mod due;
 pub mod escape;
 pub mod format;

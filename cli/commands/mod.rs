@@ -3,6 +3,7 @@
 pub mod check;
 pub mod contacts;
 pub mod contracts;
+pub mod diff;
 pub mod due;
 pub mod explain;
 pub mod history;
@@ -43,6 +44,7 @@ pub fn run(cli: Cli) -> Result<u8, String> {
     }
     match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Diff(args) => diff::run(&args),
         Command::History(args) => history::run(&args),
         Command::Hook { action } => hook::run(&action),
         Command::Review(args) => review::run(&args),

@@ -991,6 +991,23 @@ fn dry_run_on_the_bundled_example_prints_the_comment_and_a_failure_status() {
     ok(&out);
     assert!(out.stdout.starts_with(&format!("{MARKER}\n### contingent review: ❌ sign-off missing")), "{}", out.stdout);
     assert!(out.stdout.contains("| payroll | changed | ❌ missing: one of Jens Hoffmann (jens.hoffmann), Katharina Vogel (katharina.vogel), "), "{}", out.stdout);
+    // the domain diff names the three changes with their classes, and whose sign-off is void
+    assert!(out.stdout.contains("**3 changes: 2 weaker, 0 stronger, 1 neutral**"), "{}", out.stdout);
+    assert!(out.stdout.contains("- **plan payroll › objective payroll-batch › rto**: the recovery time objective (RTO) of payroll-batch is raised from 1d to 3d"), "{}", out.stdout);
+    assert!(out.stdout.contains("- **plan payroll › forbidden action**: forbidden action removed: it is no longer forbidden<br>was: Reboot the batch server while a payroll run is active"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("<del>Inform</del><ins>Tell</ins> the HPB payroll application owner within one business day"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("| payroll | client (hpb) | katharina.vogel | **must sign again** |"),
+        "{}",
+        out.stdout
+    );
+    // findings once, in the review's own list
+    assert!(!out.stdout.contains("### Findings of check"), "{}", out.stdout);
     assert!(
         out.stdout.contains(&format!(
             "status failure `contingent/sign-off` on {head}: to sign: payroll: client jens.hoffmann/katharina.vogel/thomas.klein, provider claudia.lange/michael.wagner\n"

@@ -115,7 +115,7 @@ pub fn run(args: &ReviewArgs) -> Result<u8, String> {
         clock.today,
     );
     let marker = marker(&root);
-    let details = domain_diff_markdown(&git, from, head, &root);
+    let details = domain_diff_markdown(&git, (from, head), (from_checked, &head_checked), clock.today);
     let body = review::review_body(&marker, &review, details.as_deref());
     let (state, description) = review::status(&review);
     let head_sha = head.to_string();
@@ -158,12 +158,21 @@ pub fn run(args: &ReviewArgs) -> Result<u8, String> {
     Ok(crate::exit::CLEAN)
 }
 
-/// The seam for the domain diff (`contingent diff`, issue 12 part 1): its Markdown of what the
-/// change does to the plans, between the merge base and the head, goes into the comment after the
-/// summary (cut as a whole when it does not fit) and into the job summary. `None` until the diff
-/// is wired in.
-fn domain_diff_markdown(_git: &Repo, _from: gix::ObjectId, _head: gix::ObjectId, _root: &str) -> Option<String> {
-    None
+/// The domain diff (`contingent diff`) of the merge base against the head, as Markdown: what the
+/// change does to the plans (weaker, stronger, neutral), whose approvals it voids. It goes into
+/// the comment after the summary (cut as a whole when it does not fit) and into the job summary.
+fn domain_diff_markdown(
+    git: &Repo,
+    (from, head): (gix::ObjectId, gix::ObjectId),
+    (from_checked, head_checked): (&Checked, &Checked),
+    today: crate::units::Date,
+) -> Option<String> {
+    let sides = crate::diff::Sides {
+        base: format!("commit {} (merge base)", git.short(from)),
+        head: format!("commit {} (head)", git.short(head)),
+    };
+    let report = crate::diff::diff(&from_checked.loaded, &head_checked.loaded, sides, today);
+    Some(crate::diff::markdown_without_findings(&report))
 }
 
 /// The finding without its place in the text, so that an edit moving lines does not make every

@@ -23,7 +23,7 @@ use crate::signoff;
 use crate::source::Files;
 use crate::units::Date;
 
-pub use render::{human, json, markdown};
+pub use render::{human, json, markdown, markdown_without_findings};
 
 /// The version of the JSON document (`--format json`).
 pub const JSON_VERSION: u32 = 1;
@@ -215,10 +215,16 @@ pub fn diff(base: &Loaded, head: &Loaded, sides: Sides, as_of: Date) -> DiffRepo
     // stable sort: objects in id order, the changes of one object in the order they were found
     changes.sort_by(|a, b| a.subject.cmp(&b.subject));
     let mut head_findings: Vec<Diagnostic> = head.diagnostics.clone();
-    head_findings.extend(signoff::against_base(&head.model, &head.files, &base.model, &sides.base));
+    head_findings.extend(signoff::against_base(
+        &head.model,
+        &head.files,
+        &base.model,
+        &sides.base,
+        &crate::check::Context::new(as_of),
+    ));
     let (new_findings, resolved_findings) = findings(&base.diagnostics, &base.files, &head_findings, &head.files);
     let consequences = Consequences {
-        approvals: approvals(base, head),
+        approvals: approvals(base, head, as_of),
         new_findings,
         resolved_findings,
         contract_pins: pins(&base.model, &head.model, &changes),
@@ -290,7 +296,7 @@ fn party_ids(model: &Model) -> [Option<String>; 2] {
 
 /// Plans whose digest differs (or that are new): who had signed, who has signed again with a
 /// trusted key, who may sign.
-fn approvals(base: &Loaded, head: &Loaded) -> Vec<Approval> {
+fn approvals(base: &Loaded, head: &Loaded, as_of: Date) -> Vec<Approval> {
     let old_plans = by_id(&base.model.plans, |p: &Plan| &p.id.value);
     let new_plans = by_id(&head.model.plans, |p: &Plan| &p.id.value);
     let changed: Vec<(&str, Option<&Plan>, &Plan)> = new_plans
@@ -305,7 +311,9 @@ fn approvals(base: &Loaded, head: &Loaded) -> Vec<Approval> {
     }
     let before = signoff::valid_signoffs(&base.model, &base.files);
     let now = signoff::valid_signoffs(&head.model, &head.files);
-    let rosters = [signoff::roster(&base.model, Side::Client), signoff::roster(&base.model, Side::Provider)];
+    // the base's rosters, or a changed roster its approvers signed (`sign --roster`)
+    let trusted = signoff::trusted_rosters(&head.model, &head.files, &base.model, as_of);
+    let rosters = [trusted[0].0.clone(), trusted[1].0.clone()];
     let names: HashMap<&str, &str> =
         base.model.contacts.iter().map(|c| (c.id.value.as_str(), c.name.as_str())).collect();
     let parties = party_ids(&base.model);
@@ -381,7 +389,7 @@ fn finding(d: &Diagnostic, files: &Files) -> Finding {
     let (file, line) = match d.location {
         Some(l) => {
             let f = files.get(l.file);
-            (Some(f.path.clone()), Some(f.line_of(l.span.start) + 1))
+            (Some(f.path.clone()), Some(f.line_col(l.span.start).0))
         }
         None => (None, None),
     };

@@ -264,6 +264,16 @@ fn md_table(header: &[&str], rows: &[Vec<String>], out: &mut String) {
 /// HTML, no Markdown). The weaker changes come first and are never folded; the neutral ones are
 /// folded into `<details>`.
 pub fn markdown(r: &DiffReport) -> String {
+    markdown_with(r, true)
+}
+
+/// The Markdown without the section of new and resolved findings, for a comment that lists
+/// them itself (`contingent review`).
+pub fn markdown_without_findings(r: &DiffReport) -> String {
+    markdown_with(r, false)
+}
+
+fn markdown_with(r: &DiffReport, with_findings: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "## contingent diff\n");
     let _ = writeln!(out, "{} → {}, as of {}\n", md(&r.sides.base), md(&r.sides.head), r.as_of);
@@ -323,7 +333,7 @@ pub fn markdown(r: &DiffReport) -> String {
         }
         out.push('\n');
     }
-    if !q.new_findings.is_empty() || !q.resolved_findings.is_empty() {
+    if with_findings && (!q.new_findings.is_empty() || !q.resolved_findings.is_empty()) {
         let _ = writeln!(
             out,
             "### Findings of check ({} new, {} resolved)\n",

@@ -102,8 +102,10 @@ pub struct RosterChange {
 }
 
 impl Review {
+    /// Every changed plan approved, every file loads, and no approver roster changes without a
+    /// roster sign-off by an approver of the base (`roster_changes` holds only those).
     pub fn approved(&self) -> bool {
-        self.plans.iter().all(|p| p.approved) && self.unloadable.is_empty()
+        self.plans.iter().all(|p| p.approved) && self.unloadable.is_empty() && self.roster_changes.is_empty()
     }
 }
 
@@ -197,18 +199,18 @@ fn contact_id(display: &str) -> &str {
 pub fn status(r: &Review) -> (&'static str, String) {
     if r.approved() {
         let n = r.plans.len();
-        let mut d = match n {
+        let d = match n {
             0 => "no plan changed: nothing to sign".to_string(),
             1 => "the changed plan is approved by client and provider".to_string(),
             n => format!("all {n} changed plans are approved by client and provider"),
         };
-        for c in &r.roster_changes {
-            let who: Vec<&str> = c.reviewers.iter().map(|a| contact_id(a)).collect();
-            let _ = write!(d, "; {} approvers change: review by {}", c.party, who.join("/"));
-        }
         return ("success", cut(&crate::escape::markup(&d), DESCRIPTION_MAX));
     }
-    let m = missing(r);
+    let mut m = missing(r);
+    for c in &r.roster_changes {
+        let who: Vec<&str> = c.reviewers.iter().map(|a| contact_id(a)).collect();
+        m.push(format!("{} roster unsigned: sign --roster as {}", c.party, who.join("/")));
+    }
     let d = if m.is_empty() {
         format!("does not load: {}", r.unloadable.join(", "))
     } else if r.plans.iter().any(|p| !p.approved && p.change != Change::Broken) {
@@ -286,7 +288,8 @@ fn summary(r: &Review, limit: usize) -> String {
     for c in &r.roster_changes {
         let _ = writeln!(
             s,
-            "⚠️ **The {}'s approver roster changes** (keys or approvers added or removed): sign-offs with what it adds count only after the merge. It must be reviewed by an approver of the {} in the base: {}.\n",
+            "❌ **The {}'s approver roster changes** (keys or approvers added or removed) and no approver of the base signed the new roster: sign-offs with what it adds do not count. After review, an approver of the {} in the base signs it (`contingent sign --roster {}`): {}.\n",
+            c.party,
             c.party,
             c.party,
             if c.reviewers.is_empty() { "the base has none".to_string() } else { list(&c.reviewers) }

@@ -920,18 +920,21 @@ fn the_status_is_failure_when_the_pull_request_adds_its_own_approver_key_and_sig
     ok(&w.review(&fake));
     let (state, description) = the_status(&fake, &head);
     assert_eq!(state, "failure");
-    assert_eq!(description, "to sign: payroll: client jens.hoffmann/katharina.vogel/thomas.klein");
+    assert_eq!(
+        description,
+        "to sign: payroll: client jens.hoffmann/katharina.vogel/thomas.klein; client roster unsigned: sign --roster as jens.hoffmann/katharina.vogel…"
+    );
     let body = &fake.bodies()[0];
     assert!(
         body.contains("not counted (key or approver not trusted by the base): Katharina Vogel (katharina.vogel)"),
         "{body}"
     );
     assert!(body.contains("SIG017") && body.contains("SIG018"), "{body}");
-    assert!(body.contains("⚠️ **The client's approver roster changes**"), "{body}");
+    assert!(body.contains("❌ **The client's approver roster changes**"), "{body}");
 }
 
 #[test]
-fn a_roster_change_alone_is_named_in_the_status_and_the_comment() {
+fn a_roster_change_fails_the_status_until_an_approver_of_the_base_signs_the_new_roster() {
     let w = Work::new();
     let (_, line) = w.keygen("new-key");
     w.edit(
@@ -945,11 +948,34 @@ fn a_roster_change_alone_is_named_in_the_status_and_the_comment() {
     assert_eq!(
         the_status(&fake, &head),
         (
-            "success".into(),
-            "no plan changed: nothing to sign; client approvers change: review by jens.hoffmann/katharina.vogel/thomas.klein".into()
+            "failure".into(),
+            "client roster unsigned: sign --roster as jens.hoffmann/katharina.vogel/thomas.klein".into()
         )
     );
-    assert!(fake.bodies()[0].contains("It must be reviewed by an approver of the client in the base: Jens Hoffmann (jens.hoffmann), Katharina Vogel (katharina.vogel), Thomas Klein (thomas.klein)."), "{}", fake.bodies()[0]);
+    assert!(fake.bodies()[0].contains("After review, an approver of the client in the base signs it (`contingent sign --roster client`): Jens Hoffmann (jens.hoffmann), Katharina Vogel (katharina.vogel), Thomas Klein (thomas.klein)."), "{}", fake.bodies()[0]);
+    // katharina.vogel signs the new roster with the key the base trusts
+    let key = w.example_key("katharina.vogel");
+    let out = w.run(
+        &[
+            "sign",
+            "--roster",
+            "client",
+            "--as",
+            "katharina.vogel",
+            "--key",
+            key.to_str().unwrap(),
+            "--as-of",
+            "2026-11-01",
+            "--repo",
+            "plans",
+        ],
+        &[],
+    );
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let head = w.commit("the client's new roster, signed");
+    let fake = Fake::start("");
+    ok(&w.review(&fake));
+    assert_eq!(the_status(&fake, &head), ("success".into(), "no plan changed: nothing to sign".into()));
 }
 
 #[test]

@@ -935,3 +935,30 @@ fn history_as_of_refuses_to_answer_when_committer_dates_go_backwards() {
         "{v:#}"
     );
 }
+
+/// Version 1 records (no context) stay valid; a context added to one after signing is not
+/// signed, and the record does not count.
+#[test]
+fn a_version_1_record_stays_valid_and_a_context_added_to_it_is_found() {
+    let w = W::new();
+    let digest = w.digest("payroll");
+    let client = w.forge(&statement("payroll", Side::Client, "anna.schmidt", "2026-10-20", &digest), "anna.schmidt");
+    let provider = w.forge(&statement("payroll", Side::Provider, "jan.peters", "2026-10-21", &digest), "jan.peters");
+    assert!(client.contains("contingent-signoff-v1\n"));
+    w.write(SIGNED, &format!("{client}\n{provider}"));
+    let (code, f) = w.findings(&[]);
+    assert_eq!((code, f.len()), (0, 0), "{f:#?}");
+    // a contact change does not touch a version 1 approval: it binds no context
+    w.edit("contacts/dc.kdl", "+49 40 555 0299", "+49 40 555 0298");
+    let (code, f) = w.findings(&[]);
+    assert_eq!((code, f.len()), (0, 0), "{f:#?}");
+    let with_context =
+        client.replacen("    statement", "    context #\"\"\"\n        {}\n        \"\"\"#\n    statement", 1);
+    w.write(SIGNED, &format!("{with_context}\n{provider}"));
+    let (code, f) = w.findings(&[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        one(&f, "SIG009").3,
+        "this sign-off holds a context, but its statement (version 1) binds none: the context was added after signing"
+    );
+}

@@ -21,6 +21,8 @@ pub const BODY_BUDGET: usize = crate::review::BODY_BUDGET;
 pub const STATE_BUDGET: usize = 20_000;
 /// The most people one comment mentions; the others are mentioned by the next run.
 pub const MAX_MENTIONS: usize = 50;
+/// The most lines for one person in one comment; the rest wait for the next run.
+const MAX_LINES: usize = 10;
 /// The longest item text shown in one row, in characters.
 const TITLE_MAX: usize = 300;
 /// The state block's opening.
@@ -176,7 +178,7 @@ mod keys {
 
     pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BTreeSet<String>, D::Error> {
         let s: String = serde::Deserialize::deserialize(d)?;
-        if s.len() % 8 != 0 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+        if !s.len().is_multiple_of(8) || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(serde::de::Error::custom("announced keys are 8 hex digits each"));
         }
         Ok(s.as_bytes().chunks(8).map(|c| String::from_utf8_lossy(c).to_lowercase()).collect())
@@ -314,37 +316,6 @@ pub fn announce(rows: &[Row], old: &State, people: &HashMap<String, Person>, as_
         });
         f
     };
-    // people in the order of their most urgent item, each with their lines
-    let mut order: Vec<String> = Vec::new();
-    let mut lines: HashMap<String, (String, Vec<String>)> = HashMap::new();
-    let mut row_targets: Vec<(&Row, Vec<String>)> = Vec::new();
-    for row in &fresh {
-        let ts = targets(row, people);
-        let mut logins = Vec::new();
-        for t in &ts {
-            let k = t.login.to_lowercase();
-            if !lines.contains_key(&k) {
-                order.push(k.clone());
-                lines.insert(k.clone(), (format!("@{} ({})", t.login, text(&t.name)), Vec::new()));
-            }
-            let urgency = if row.item.overdue {
-                format!("⚠️ **{}** (due {})", when(&row.item, as_of), row.item.date)
-            } else {
-                format!("{} ({})", when(&row.item, as_of), row.item.date)
-            };
-            let for_whom = if t.for_whom.is_empty() {
-                String::new()
-            } else {
-                let names: Vec<String> = t.for_whom.iter().map(|w| text(w)).collect();
-                let also = if t.own { "also " } else { "" };
-                let has = if names.len() == 1 { "who has" } else { "who have" };
-                format!(" — {also}for {}, {has} no GitHub login", names.join(" and "))
-            };
-            lines.get_mut(&k).expect("inserted").1.push(format!("- {urgency}: {}{for_whom}", action(row, t)));
-            logins.push(k);
-        }
-        row_targets.push((row, logins));
-    }
     let head = |n: usize| {
         let what = match old.as_of {
             Some(d) => format!("{} became due since the last run ({d})", count(n, "item", "items")),
@@ -352,64 +323,101 @@ pub fn announce(rows: &[Row], old: &State, people: &HashMap<String, Person>, as_
         };
         format!("### Due as of {as_of}\n\n{what}; the table above lists everything due.\n")
     };
-    // choose whom to mention within the limits
+    // Rows are taken whole, the most urgent first: a row is told when its line goes to every
+    // person it concerns; one that would pass a limit waits for the next run, so no line is ever
+    // told twice.
     let reserve = 600;
-    let mut chosen: BTreeSet<String> = BTreeSet::new();
-    let mut body_len = head(fresh.len()).len() + reserve;
-    let mut sections: Vec<String> = Vec::new();
-    let mut mentioned = Vec::new();
-    for login in &order {
-        let (who, ls) = &lines[login];
-        let section = format!("\n{who}\n{}\n", ls.join("\n"));
-        if chosen.len() >= MAX_MENTIONS || body_len + section.len() > BODY_BUDGET {
-            break;
+    let mut used = head(fresh.len()).len() + reserve;
+    // (login, header, lines), in the order of each person's most urgent line
+    let mut sections: Vec<(String, String, Vec<String>)> = Vec::new();
+    let mut told: Vec<&Row> = Vec::new();
+    let mut waiting = 0;
+    for row in &fresh {
+        let ts = targets(row, people);
+        let known = |t: &Target| sections.iter().position(|s| s.0.eq_ignore_ascii_case(&t.login));
+        let newcomers = ts.iter().filter(|t| known(t).is_none()).count();
+        let full = ts.iter().any(|t| known(t).is_some_and(|i| sections[i].2.len() >= MAX_LINES));
+        let urgency = if row.item.overdue {
+            format!("⚠️ **{}** (due {})", when(&row.item, as_of), row.item.date)
+        } else {
+            format!("{} ({})", when(&row.item, as_of), row.item.date)
+        };
+        let lines: Vec<(String, String, String)> = ts
+            .iter()
+            .map(|t| {
+                let for_whom = if t.for_whom.is_empty() {
+                    String::new()
+                } else {
+                    let names: Vec<String> = t.for_whom.iter().map(|w| text(w)).collect();
+                    let also = if t.own { "also " } else { "" };
+                    let has = if names.len() == 1 { "who has" } else { "who have" };
+                    format!(" — {also}for {}, {has} no GitHub login", names.join(" and "))
+                };
+                let header = format!("@{} ({})", t.login, text(&t.name));
+                (t.login.clone(), header, format!("- {urgency}: {}{for_whom}", action(row, t)))
+            })
+            .collect();
+        let cost: usize = lines
+            .iter()
+            .map(|(l, h, line)| {
+                line.len() + 1 + if sections.iter().any(|s| s.0.eq_ignore_ascii_case(l)) { 0 } else { h.len() + 2 }
+            })
+            .sum();
+        if full || sections.len() + newcomers > MAX_MENTIONS || used + cost > BODY_BUDGET {
+            waiting += 1;
+            continue;
         }
-        body_len += section.len();
-        chosen.insert(login.clone());
-        mentioned.push(who.split(' ').next().unwrap_or_default().trim_start_matches('@').to_string());
-        sections.push(section);
+        used += cost;
+        for (login, header, line) in lines {
+            match sections.iter().position(|s| s.0.eq_ignore_ascii_case(&login)) {
+                Some(i) => sections[i].2.push(line),
+                None => sections.push((login, header, vec![line])),
+            }
+        }
+        told.push(row);
     }
-    let told: Vec<&Row> =
-        row_targets.iter().filter(|(_, ls)| ls.iter().all(|l| chosen.contains(l))).map(|(r, _)| *r).collect();
     let comment = if sections.is_empty() {
         None
     } else {
         let mut c = head(told.len());
-        for s in &sections {
-            c.push_str(s);
+        for (_, header, lines) in &sections {
+            let _ = write!(c, "\n{header}\n{}\n", lines.join("\n"));
         }
-        let left = order.len() - sections.len();
-        if left > 0 {
+        if waiting > 0 {
             let _ = write!(
                 c,
-                "\n{left} more {} to tell: the next run mentions them (at most {MAX_MENTIONS} a comment).\n",
-                if left == 1 { "person is" } else { "people are" }
+                "\n{} more to tell: the next run mentions their owners (at most {MAX_MENTIONS} people and {MAX_LINES} items each in a comment).\n",
+                count(waiting, "item", "items")
             );
         }
         Some(c)
     };
+    let mentioned = sections.iter().map(|s| s.0.clone()).collect();
     // the state: every current row announced before or now
-    let mut announced: Vec<&Row> = rows.iter().filter(|r| old.has(r)).collect();
-    announced.extend(told.iter().copied());
-    let state = bounded_state(&announced, old.before, as_of);
+    let now: BTreeSet<&str> = told.iter().map(|r| r.key.as_str()).collect();
+    let state = bounded_state(rows, &|r: &Row| old.has(r) || now.contains(r.key.as_str()), as_of);
     Announcement { comment, mentioned, state }
 }
 
-/// The state of these announced rows within [`STATE_BUDGET`]: when the keys do not all fit,
-/// the oldest are given up and `before` says up to which date everything counts as announced.
-fn bounded_state(announced: &[&Row], before: Option<Date>, as_of: Date) -> State {
-    let mut rows: Vec<&&Row> = announced.iter().collect();
-    rows.sort_by(|a, b| b.item.date.cmp(&a.item.date));
+/// The state of these rows, `told` among them announced, within [`STATE_BUDGET`]. When the
+/// keys do not all fit, a date stands for the oldest: `before` is the day before the earliest
+/// row not announced yet, so every row up to it is announced, and only the keys of later rows are
+/// kept (the oldest first; should even those not fit, the latest are given up and may be
+/// mentioned again).
+fn bounded_state(rows: &[Row], told: &dyn Fn(&Row) -> bool, as_of: Date) -> State {
     let fit = (STATE_BUDGET - 200) / 8;
-    let mut before = before;
-    if rows.len() > fit {
-        for r in &rows[fit..] {
-            before = Some(before.map_or(r.item.date, |b| b.max(r.item.date)));
-        }
+    let mut announced: Vec<&Row> = rows.iter().filter(|r| told(r)).collect();
+    announced.sort_by_key(|r| r.item.date);
+    if announced.len() <= fit {
+        let keys = announced.iter().map(|r| r.key.clone()).collect();
+        return State { as_of: Some(as_of), announced: keys, before: None };
     }
-    let keep =
-        rows.iter().take(fit).filter(|r| before.is_none_or(|b| r.item.date > b)).map(|r| r.key.clone()).collect();
-    State { as_of: Some(as_of), announced: keep, before }
+    let before = match rows.iter().filter(|r| !told(r)).map(|r| r.item.date).min() {
+        Some(first_untold) => first_untold.add_days(-1),
+        None => announced.last().map_or(as_of, |r| r.item.date),
+    };
+    let keys = announced.iter().filter(|r| r.item.date > before).take(fit).map(|r| r.key.clone()).collect();
+    State { as_of: Some(as_of), announced: keys, before: Some(before) }
 }
 
 /// The dashboard: marker, summary, one table per section (rows summarised, never cut, to stay
@@ -433,9 +441,9 @@ pub fn body(
         return head;
     }
     let overdue = rows.iter().filter(|r| r.item.overdue).count();
-    let _ = write!(
+    let _ = writeln!(
         head,
-        "**{}** due within {within} or overdue ({overdue} overdue). Owners are named here, not mentioned: the comments below mention the owners of what became due since the run before. `contingent remind` keeps this issue up to date (edits are overwritten); an item disappears when it is done.\n",
+        "**{}** due within {within} or overdue ({overdue} overdue). Owners are named here, not mentioned: the comments below mention the owners of what became due since the run before. `contingent remind` keeps this issue up to date (edits are overwritten); an item disappears when it is done.",
         count(rows.len(), "item", "items"),
     );
     let name = |id: &String| match people.get(id) {

@@ -92,31 +92,36 @@ pub fn run(args: &RemindArgs) -> Result<u8, String> {
     let body = remind::body(&marker, &rows, &people, &ann.state, today, within);
     let due = !rows.is_empty();
     let mut said = Vec::new();
-    let number = match dashboard {
+    // Mentions go into a new comment (an edited one notifies nobody), and the state that records
+    // them is written after it: should the comment fail, the next run mentions them again rather
+    // than never. A new dashboard is made with the state as it was before this run.
+    let (number, current) = match dashboard {
         None if !due => {
             super::print(&format!("{repo}: nothing due within {within} as of {today}; no dashboard issue needed\n"))?;
             return Ok(crate::exit::CLEAN);
         }
         None => {
-            let n = client.create_issue(&repo, &remind::title(&root), &body, &args.labels, &args.assignees)?;
+            let first = match &ann.comment {
+                Some(_) => remind::body(&marker, &rows, &people, &old, today, within),
+                None => body.clone(),
+            };
+            let n = client.create_issue(&repo, &remind::title(&root), &first, &args.labels, &args.assignees)?;
             said.push("issue created".to_string());
-            n
+            (n, (first, "open".to_string()))
         }
-        Some(issue) => issue.number,
+        Some(issue) => (issue.number, (issue.body.clone(), issue.state.clone())),
     };
-    // Mentions go into a new comment (an edited one notifies nobody), before the state that
-    // records them: should the edit fail, the next run mentions them again rather than never.
     if let Some(c) = &ann.comment {
         client.create_comment(&repo, number, c)?;
         said.push(format!("comment mentioning {}", ann.mentioned.join(", ")));
     }
-    if let Some(issue) = dashboard {
-        let want = if due { "open" } else { "closed" };
-        let body_changed = !remind::same(&issue.body, &body);
-        let state_changed = issue.state != want;
-        if body_changed || state_changed {
-            client.update_issue(&repo, number, body_changed.then_some(body.as_str()), state_changed.then_some(want))?;
-        }
+    let want = if due { "open" } else { "closed" };
+    let body_changed = !remind::same(&current.0, &body);
+    let state_changed = current.1 != want;
+    if body_changed || state_changed {
+        client.update_issue(&repo, number, body_changed.then_some(body.as_str()), state_changed.then_some(want))?;
+    }
+    if dashboard.is_some() {
         said.push(
             match (body_changed, state_changed, due) {
                 (_, true, true) => "issue reopened",

@@ -43,6 +43,8 @@ struct State {
     minute: u64,
     /// The next this many comment POSTs fail with 500 (after doing nothing).
     fail_comment_posts: usize,
+    /// The next this many issue listings are refused with 403 and `retry-after: 1`.
+    rate_limited: usize,
 }
 
 #[derive(Clone)]
@@ -140,6 +142,10 @@ impl Respond for Api {
             },
             (m, ["repos", o, r, rest @ ..]) if *o == repo[0] && *r == repo[1] => match (m, rest) {
                 ("GET", ["issues"]) => {
+                    if s.rate_limited > 0 {
+                        s.rate_limited -= 1;
+                        return json_response(403, fixture("error-forbidden.json")).insert_header("retry-after", "1");
+                    }
                     assert_eq!(query.get("state").map(String::as_str), Some("all"), "closed issues are listed too");
                     let creator = query.get("creator");
                     let list: Vec<Value> = s
@@ -804,4 +810,36 @@ fn refused_without_a_repository_or_a_token_and_bad_arguments() {
     let within = w.run(&["remind", "plans", "--dry-run", "--within", "soon"], &[]);
     assert_eq!(within.code, 2);
     assert!(within.stderr.contains("invalid --within"), "{}", within.stderr);
+}
+
+#[test]
+fn a_rate_limit_is_waited_out_and_of_two_open_dashboards_the_older_is_kept_and_the_other_closed() {
+    let w = Work::new();
+    let mut fake = Fake::start();
+    ok(&w.remind(&fake, "2026-11-01", &[]));
+    fake.requests();
+    {
+        // a racing run made a second dashboard
+        let mut s = fake.state();
+        let body = s.issues[0]["body"].as_str().unwrap().to_string();
+        let dup = s.issue("contingent: what falls due in the emergency plans (plans)", &body, fixture("user.json"));
+        s.issues.push(dup);
+        s.rate_limited = 1;
+    }
+    let out = w.remind(&fake, "2026-11-01", &[]);
+    ok(&out);
+    assert!(out.stderr.contains("rate limit"), "{}", out.stderr);
+    assert_eq!(
+        fake.requests(),
+        [
+            "GET /user".to_string(),
+            format!("GET {}", issues_path()),
+            format!("GET {}", issues_path()),
+            format!("PATCH {}/2", issues_path()),
+        ]
+    );
+    let s = fake.state();
+    assert_eq!((s.issues[0]["state"].as_str(), s.issues[1]["state"].as_str()), (Some("open"), Some("closed")));
+    assert!(out.stdout.contains("duplicate #2 closed"), "{}", out.stdout);
+    assert_eq!(s.comments.len(), 1, "nobody mentioned again");
 }

@@ -626,4 +626,33 @@ mod tests {
         assert!(b.lines().filter(|l| l.starts_with("| 2026")).all(|l| l.ends_with('|')));
         assert_eq!(State::parse(&b), a.state);
     }
+
+    #[test]
+    fn the_state_watermark_never_covers_what_was_not_announced() {
+        let as_of = Date::parse("2028-01-01").unwrap();
+        let items: Vec<Item> = (0..6000)
+            .map(|i| {
+                item(
+                    &format!("i{i}"),
+                    "exercise",
+                    &Date::parse("2026-01-01").unwrap().add_days(i / 3).to_string(),
+                    true,
+                    &[],
+                )
+            })
+            .collect();
+        let rows = rows(items, "", None);
+        // every row up to a date was told, and a few later ones; one early row was not
+        let told = |r: &Row| {
+            r.item.uid != "i10@contingent" && (r.item.date.to_days() % 7 != 3 || r.item.uid < "i3".to_string())
+        };
+        let s = bounded_state(&rows, &told, as_of);
+        assert!(s.render().len() <= STATE_BUDGET, "{}", s.render().len());
+        for r in &rows {
+            if !told(r) {
+                assert!(!s.has(r), "{} counts as announced", r.item.uid);
+            }
+        }
+        assert!(rows.iter().filter(|r| told(r)).all(|r| s.has(r)) || s.announced.len() == (STATE_BUDGET - 200) / 8);
+    }
 }

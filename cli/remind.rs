@@ -643,9 +643,8 @@ mod tests {
             .collect();
         let rows = rows(items, "", None);
         // every row up to a date was told, and a few later ones; one early row was not
-        let told = |r: &Row| {
-            r.item.uid != "i10@contingent" && (r.item.date.to_days() % 7 != 3 || r.item.uid < "i3".to_string())
-        };
+        let told =
+            |r: &Row| r.item.uid != "i10@contingent" && (r.item.date.to_days() % 7 != 3 || r.item.uid.as_str() < "i3");
         let s = bounded_state(&rows, &told, as_of);
         assert!(s.render().len() <= STATE_BUDGET, "{}", s.render().len());
         for r in &rows {

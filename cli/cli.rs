@@ -53,6 +53,9 @@ pub enum Command {
     /// Reads the base and the head as Git objects (never checks the head out); the trust comes
     /// from the base. In GitHub Actions, the pull request, base and head are read from the event.
     Review(ReviewArgs),
+    /// Keep the dashboard issue of what falls due on GitHub, and mention the owners of what
+    /// became due since the last run in one new comment (for a scheduled workflow).
+    Remind(RemindArgs),
     /// Print a plan's canonical digest (what a sign-off signs).
     Digest {
         /// the plan's id
@@ -179,6 +182,31 @@ pub enum DiffFormat {
     Markdown,
     /// a versioned JSON document (docs/diff.md)
     Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RemindArgs {
+    /// A folder inside the plan repository; its root is found by walking up to `contingent.kdl`.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// The GitHub repository that keeps the dashboard issue (default: GITHUB_REPOSITORY).
+    #[arg(long, value_name = "OWNER/NAME")]
+    pub repo: Option<String>,
+    /// How far ahead to look (a duration such as 30d or 3mo).
+    #[arg(long, default_value = "30d", value_name = "DURATION")]
+    pub within: String,
+    /// Remind as of this date (YYYY-MM-DD) instead of CONTINGENT_AS_OF, the reference-date or today.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// A label for the dashboard issue when it is made (repeat for several).
+    #[arg(long = "label", value_name = "LABEL")]
+    pub labels: Vec<String>,
+    /// A GitHub login to assign the dashboard issue to when it is made (repeat for several).
+    #[arg(long = "assignee", value_name = "LOGIN")]
+    pub assignees: Vec<String>,
+    /// Print the issue body and the comment instead of sending them; nothing goes over the network.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -18,6 +18,7 @@ pub mod github;
 pub mod history;
 pub mod load;
 pub mod model;
+pub mod remind;
 pub mod render;
 pub mod review;
 pub mod rules;

@@ -8,6 +8,7 @@ pub mod due;
 pub mod explain;
 pub mod history;
 pub mod hook;
+pub mod remind;
 pub mod report;
 pub mod review;
 pub mod schema;
@@ -48,6 +49,7 @@ pub fn run(cli: Cli) -> Result<u8, String> {
         Command::History(args) => history::run(&args),
         Command::Hook { action } => hook::run(&action),
         Command::Review(args) => review::run(&args),
+        Command::Remind(args) => remind::run(&args),
         Command::Sign(args) => sign::sign(&args),
         Command::Signoffs(args) => sign::signoffs(&args),
         Command::Digest { plan, repo } => sign::digest(&plan, &repo),

@@ -78,6 +78,18 @@ pub struct Comment {
     pub created_at: String,
 }
 
+/// An issue as listed (pull requests, which the issues listing includes, are left out).
+#[derive(Clone, Debug)]
+pub struct Issue {
+    pub number: u64,
+    pub body: String,
+    pub login: String,
+    pub user_type: String,
+    /// `open` or `closed`.
+    pub state: String,
+    pub created_at: String,
+}
+
 /// A commit status as listed (newest first).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Status {
@@ -122,7 +134,7 @@ impl Client {
     /// `https://ghe.example/api/v3`: a path prefix is kept) with `token` (`GITHUB_TOKEN`).
     pub fn new(api_url: &str, token: &str) -> Result<Client, String> {
         if token.trim().is_empty() {
-            return Err("GITHUB_TOKEN is empty: the review needs a token to comment and set the status".into());
+            return Err("GITHUB_TOKEN is empty: contingent needs a token to write to GitHub".into());
         }
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -226,9 +238,9 @@ impl Client {
                     .and_then(|v| v["message"].as_str().map(str::to_string))
                     .unwrap_or_else(|| reply.text.chars().take(200).collect());
                 let hint = if reply.status == StatusCode::FORBIDDEN || reply.status == StatusCode::NOT_FOUND {
-                    " (does the token have `pull-requests: write` and `statuses: write`? Pull requests from forks get a read-only token on `pull_request`: see docs/github.md)"
+                    " (does the token have the permissions: `pull-requests: write` and `statuses: write` for the review, `issues: write` for the reminders? Pull requests from forks get a read-only token on `pull_request`: see docs/github.md)"
                 } else if method == Method::POST && reply.status.is_server_error() {
-                    " (not sent again: the write may have been made; the next run finds and keeps one comment)"
+                    " (not sent again: the write may have been made; the next run finds it and keeps one)"
                 } else {
                     ""
                 };
@@ -288,6 +300,62 @@ impl Client {
                 created_at: c.created_at.to_rfc3339(),
             })
             .collect())
+    }
+
+    /// The repository's issues, open and closed, oldest first; `creator` narrows the listing to
+    /// one author's.
+    pub fn issues(&self, repo: &RepoName, creator: Option<&str>) -> Result<Vec<Issue>, String> {
+        let mut path = format!("/repos/{repo}/issues?state=all&sort=created&direction=asc&per_page=100");
+        if let Some(login) = creator.filter(|l| l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')) {
+            path.push_str(&format!("&creator={login}"));
+        }
+        let list: Vec<octocrab::models::issues::Issue> = self.get_all(&path)?;
+        Ok(list.into_iter().filter(|i| i.pull_request.is_none()).map(issue).collect())
+    }
+
+    /// Opens an issue; its number.
+    pub fn create_issue(
+        &self,
+        repo: &RepoName,
+        title: &str,
+        body: &str,
+        labels: &[String],
+        assignees: &[String],
+    ) -> Result<u64, String> {
+        let mut request = serde_json::json!({ "title": title, "body": body });
+        if !labels.is_empty() {
+            request["labels"] = labels.into();
+        }
+        if !assignees.is_empty() {
+            request["assignees"] = assignees.into();
+        }
+        let r = self.send(Method::POST, &format!("/repos/{repo}/issues"), Some(&request))?;
+        let i: octocrab::models::issues::Issue =
+            serde_json::from_str(&r.text).map_err(|e| format!("unexpected answer to the new issue: {e}"))?;
+        Ok(i.number)
+    }
+
+    /// Edits an issue: its body, and its state (`open`, or `closed` as completed) when given.
+    pub fn update_issue(
+        &self,
+        repo: &RepoName,
+        number: u64,
+        body: Option<&str>,
+        state: Option<&str>,
+    ) -> Result<(), String> {
+        let mut request = serde_json::json!({});
+        if let Some(body) = body {
+            request["body"] = body.into();
+        }
+        match state {
+            Some("closed") => {
+                request["state"] = "closed".into();
+                request["state_reason"] = "completed".into();
+            }
+            Some(s) => request["state"] = s.into(),
+            None => {}
+        }
+        self.send(Method::PATCH, &format!("/repos/{repo}/issues/{number}"), Some(&request)).map(drop)
     }
 
     pub fn create_comment(&self, repo: &RepoName, pr: u64, body: &str) -> Result<u64, String> {
@@ -373,6 +441,18 @@ impl Client {
             }
         }
         Ok(out)
+    }
+}
+
+fn issue(i: octocrab::models::issues::Issue) -> Issue {
+    let state = serde_json::to_value(&i.state).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    Issue {
+        number: i.number,
+        body: i.body.unwrap_or_default(),
+        login: i.user.login,
+        user_type: i.user.r#type,
+        state,
+        created_at: i.created_at.to_rfc3339(),
     }
 }
 

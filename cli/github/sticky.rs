@@ -14,11 +14,17 @@ pub enum Action {
 /// Whether a comment is one of ours: it carries the marker on its first line and its author is
 /// us (see [`Identity`]).
 pub fn is_ours(c: &Comment, marker: &str, me: &Identity) -> bool {
-    let marked = c.body.lines().next().is_some_and(|l| l.trim() == marker);
+    is_ours_by(&c.body, &c.login, &c.user_type, marker, me)
+}
+
+/// Whether a text (a comment's or an issue's body) by an author is ours: the marker on its first
+/// line, and the author us.
+pub fn is_ours_by(body: &str, login: &str, user_type: &str, marker: &str, me: &Identity) -> bool {
+    let marked = body.lines().next().is_some_and(|l| l.trim() == marker);
     marked
         && match me {
-            Identity::Login(login) => c.login.eq_ignore_ascii_case(login),
-            Identity::AnyBot => c.user_type == "Bot",
+            Identity::Login(me) => login.eq_ignore_ascii_case(me),
+            Identity::AnyBot => user_type == "Bot",
         }
 }
 

@@ -19,6 +19,9 @@ pub const SUMMARY_BUDGET: usize = 900_000;
 pub enum Change {
     New,
     Changed,
+    /// The plan's file is unchanged, but what its approval binds (contacts, systems, contract
+    /// terms: `SIG019`) changed, so it needs signing again.
+    Context,
     /// The plan's file does not load at the head: its content cannot be judged.
     Broken,
 }
@@ -28,6 +31,7 @@ impl Change {
         match self {
             Change::New => "new",
             Change::Changed => "changed",
+            Change::Context => "what it relies on changed",
             Change::Broken => "does not load",
         }
     }

@@ -1095,3 +1095,26 @@ fn review_runs_no_program_and_a_dry_run_connects_nowhere() {
         }
     }
 }
+
+/// A plan whose own file is unchanged still needs signing again when what its approval binds
+/// changes (the level-1 contact's phone number: SIG019): the status fails, and both the table and
+/// the domain diff name the plans.
+#[test]
+fn a_changed_contact_the_plans_rely_on_fails_the_status() {
+    let w = Work::new();
+    w.edit(
+        "plans/contacts/rzn.kdl",
+        "phone \"+49 40 555 2000\" available=\"24x7\"",
+        "phone \"+49 40 555 2999\" available=\"24x7\"",
+    );
+    let head = w.commit("the duty desk has a new number");
+    let out = w.run(&["review", "plans", "--base", "main", "--head", "change", "--dry-run"], &[]);
+    ok(&out);
+    assert!(out.stdout.contains("| payroll | what it relies on changed | ❌ missing"), "{}", out.stdout);
+    assert!(out.stdout.contains("the approval of sha256:52c49505… is void: the plan is unchanged, but what its sign-offs bind (contacts, systems, contract terms) changed"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains(&format!("status failure `contingent/sign-off` on {head}: to sign: ")),
+        "{}",
+        out.stdout
+    );
+}

@@ -240,6 +240,15 @@ pub fn build(
     let old: HashMap<&str, &str> =
         from.loaded.model.plans.iter().map(|p| (p.id.value.as_str(), p.digest.as_str())).collect();
     let eval = signoff::evaluate(&head.loaded.model, &head.loaded.files, &Context::new(today));
+    // plans approved at the merge base: one whose own file is unchanged still needs signing
+    // again when what its approval binds changed (SIG019)
+    let approved_before: HashSet<String> =
+        signoff::evaluate(&from.loaded.model, &from.loaded.files, &Context::new(today))
+            .plans
+            .into_iter()
+            .filter(|p| p.approved)
+            .map(|p| p.plan)
+            .collect();
     let valid = signoff::valid_signoffs(&head.loaded.model, &head.loaded.files);
     // the base's rosters, or a changed roster its approvers signed (`sign --roster`)
     let trusted = signoff::trusted_rosters(&head.loaded.model, &head.loaded.files, &base.loaded.model, today);
@@ -255,12 +264,15 @@ pub fn build(
         let change = match old.get(state.plan.as_str()) {
             None => Change::New,
             Some(d) if *d != state.digest => Change::Changed,
+            Some(_) if !state.approved && approved_before.contains(&state.plan) => Change::Context,
             Some(_) => continue,
         };
         let party = |side: Side| {
             let roster = &rosters[usize::from(side == Side::Provider)];
-            let mine: Vec<&signoff::ValidSignoff> =
-                valid.iter().filter(|v| v.plan == state.plan && v.party == side && v.digest == state.digest).collect();
+            let mine: Vec<&signoff::ValidSignoff> = valid
+                .iter()
+                .filter(|v| v.plan == state.plan && v.party == side && v.digest == state.digest && v.context_holds)
+                .collect();
             let (trusted, untrusted): (Vec<_>, Vec<_>) = mine.into_iter().partition(|v| signoff::trusts(roster, v));
             let mut approvers: Vec<String> = roster.iter().map(|k| display(&k.contact)).collect();
             approvers.dedup();

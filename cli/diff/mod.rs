@@ -294,23 +294,34 @@ fn party_ids(model: &Model) -> [Option<String>; 2] {
     [one(PartyRole::Client), one(PartyRole::Provider)]
 }
 
-/// Plans whose digest differs (or that are new): who had signed, who has signed again with a
-/// trusted key, who may sign.
+/// Plans whose digest differs (or that are new), or whose approval the change voids through what
+/// its sign-offs bind (`SIG019`): who had signed, who has signed again with a trusted key, who may
+/// sign.
 fn approvals(base: &Loaded, head: &Loaded, as_of: Date) -> Vec<Approval> {
     let old_plans = by_id(&base.model.plans, |p: &Plan| &p.id.value);
     let new_plans = by_id(&head.model.plans, |p: &Plan| &p.id.value);
+    let before = signoff::valid_signoffs(&base.model, &base.files);
+    let now = signoff::valid_signoffs(&head.model, &head.files);
+    // an unchanged plan whose approval held at the base but whose sign-offs' context no longer
+    // holds (SIG019) needs signing again too
+    let held = |list: &[signoff::ValidSignoff], id: &str, digest: &str, side: Side| {
+        list.iter().any(|v| v.plan == id && v.party == side && v.digest == digest && v.context_holds)
+    };
     let changed: Vec<(&str, Option<&Plan>, &Plan)> = new_plans
         .iter()
         .filter_map(|(id, p)| match old_plans.get(id) {
-            Some(o) if o.digest == p.digest => None,
+            Some(o) if o.digest == p.digest => {
+                let sides = [Side::Client, Side::Provider];
+                let approved_before = sides.iter().all(|&s| held(&before, id, &o.digest, s));
+                let approved_now = sides.iter().all(|&s| held(&now, id, &p.digest, s));
+                (approved_before && !approved_now).then_some((*id, Some(*o), *p))
+            }
             o => Some((*id, o.copied(), *p)),
         })
         .collect();
     if changed.is_empty() {
         return Vec::new();
     }
-    let before = signoff::valid_signoffs(&base.model, &base.files);
-    let now = signoff::valid_signoffs(&head.model, &head.files);
     // the base's rosters, or a changed roster its approvers signed (`sign --roster`)
     let trusted = signoff::trusted_rosters(&head.model, &head.files, &base.model, as_of);
     let rosters = [trusted[0].0.clone(), trusted[1].0.clone()];
@@ -324,7 +335,7 @@ fn approvals(base: &Loaded, head: &Loaded, as_of: Date) -> Vec<Approval> {
             let signers = |list: &[signoff::ValidSignoff], digest: &str, trusted: bool| {
                 let mut s: Vec<String> = list
                     .iter()
-                    .filter(|v| v.plan == id && v.party == side && v.digest == digest)
+                    .filter(|v| v.plan == id && v.party == side && v.digest == digest && v.context_holds)
                     .filter(|v| {
                         !trusted
                             || rosters[i].iter().any(|k| {

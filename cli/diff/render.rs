@@ -74,6 +74,10 @@ fn pin_sentence(p: &super::Pin) -> String {
 fn approval_sentence(a: &Approval) -> String {
     match (&a.old_digest, a.was_approved) {
         (None, _) => format!("new plan (content {}): both parties must approve it", short_digest(&a.new_digest)),
+        (Some(old), true) if *old == a.new_digest => format!(
+            "the approval of {} is void: the plan is unchanged, but what its sign-offs bind (contacts, systems, contract terms) changed",
+            short_digest(old)
+        ),
         (Some(old), true) => {
             format!("the approval of {} is void: the content is now {}", short_digest(old), short_digest(&a.new_digest))
         }

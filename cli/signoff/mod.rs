@@ -264,6 +264,9 @@ pub struct ValidSignoff {
     pub location: Location,
     /// The signature's place.
     pub signature: Location,
+    /// Version 2: whether the context the statement binds is the plan's current context in this
+    /// model (always true for version 1, and when the plan is not in the model).
+    pub context_holds: bool,
 }
 
 /// Every sign-off record of the model that verifies, whatever version it signs, in model order.
@@ -272,11 +275,19 @@ pub struct ValidSignoff {
 /// with different keys.
 pub fn valid_signoffs(model: &Model, files: &Files) -> Vec<ValidSignoff> {
     let c = Ctx::new(model, files, None, &mut Vec::new());
+    let plans: HashMap<&str, &Located<Plan>> = model.plans.iter().map(|p| (p.id.value.as_str(), p)).collect();
+    let mut contexts: HashMap<&str, String> = HashMap::new();
+    let mut holds = |plan: &str, bound: &Option<(String, serde_json::Value)>| -> bool {
+        let (Some((digest, _)), Some(p)) = (bound, plans.get(plan)) else { return true };
+        let now = contexts.entry(p.id.value.as_str()).or_insert_with(|| context::digest(&context::of_plan(model, p)));
+        now == digest
+    };
     model
         .signoffs
         .iter()
         .filter_map(|r| match verify(&c, r) {
             Some(Ok(v)) => Some(ValidSignoff {
+                context_holds: holds(&r.plan.value, &v.context),
                 plan: r.plan.value.clone(),
                 party: *r.party,
                 signer: r.signer.value.clone(),

@@ -147,6 +147,28 @@ fn list(names: &[String]) -> String {
     names.iter().map(|n| text(n)).collect::<Vec<_>>().join(", ")
 }
 
+/// [`list`] in at most `room` bytes: the names that fit, then how many more the job summary has.
+fn list_within(names: &[String], room: usize) -> String {
+    let mut out = String::new();
+    for (i, n) in names.iter().enumerate() {
+        let item = text(n);
+        if out.len() + item.len() + 60 > room {
+            let _ = write!(
+                out,
+                "{}and {} more (see the job summary)",
+                if out.is_empty() { "" } else { ", " },
+                names.len() - i
+            );
+            return out;
+        }
+        if !out.is_empty() {
+            out.push_str(", ");
+        }
+        out.push_str(&item);
+    }
+    out
+}
+
 fn party_cell(p: &PartyReview) -> String {
     let mut cell = if p.signed() {
         format!("✅ signed by {}", list(&p.signed_by))
@@ -279,14 +301,16 @@ fn summary(r: &Review, limit: usize) -> String {
         }
         s.push('\n');
     }
+    // the lists share what is left of the room, so the summary stays within it
+    let room = limit.saturating_sub(s.len()) / 3;
     if !r.removed.is_empty() {
-        let _ = writeln!(s, "Removed: {}\n", list(&r.removed));
+        let _ = writeln!(s, "Removed: {}\n", list_within(&r.removed, room));
     }
     if !r.unloadable.is_empty() {
         let _ = writeln!(
             s,
             "❌ **Files that do not load** (they could hold a plan, so the sign-off cannot be judged): {}\n",
-            list(&r.unloadable)
+            list_within(&r.unloadable, room)
         );
     }
     for c in &r.roster_changes {
@@ -365,7 +389,21 @@ pub fn review_body_within(marker: &str, r: &Review, extra: Option<&str>, budget:
 pub fn full_report(r: &Review, extra: Option<&str>) -> String {
     let mut s = summary(r, SUMMARY_BUDGET / 2);
     if let Some(extra) = extra {
-        s.push_str(extra.trim_end());
+        // cut at a line, leaving room for the findings and the status
+        let room = (SUMMARY_BUDGET * 3 / 4).saturating_sub(s.len());
+        let extra = extra.trim_end();
+        if extra.len() <= room {
+            s.push_str(extra);
+        } else {
+            let cut = extra[..extra.floor_char_boundary(room)].rfind('\n').unwrap_or(0);
+            s.push_str(&extra[..cut]);
+            let _ = write!(
+                s,
+                "\n\n… the domain diff is cut here ({} of {} bytes); `contingent diff` prints all of it",
+                cut,
+                extra.len()
+            );
+        }
         s.push_str("\n\n");
     }
     for (title, list) in [("New findings", &r.new), ("Resolved findings", &r.resolved)] {
@@ -414,6 +452,24 @@ mod tests {
             }],
             ..Review::default()
         }
+    }
+
+    #[test]
+    fn long_lists_of_removed_plans_and_unreadable_files_stay_within_the_budget() {
+        let long = |i: usize| format!("plan-with-a-rather-long-identifier-number-{i:05}-{}", "x".repeat(12));
+        let r = Review {
+            removed: (0..1500).map(long).collect(),
+            unloadable: (0..1500).map(|i| format!("plans/{}.kdl", long(i))).collect(),
+            ..review()
+        };
+        let body = review_body("<!-- m -->", &r, None);
+        assert!(body.len() <= BODY_BUDGET, "{}", body.len());
+        assert!(body.contains(" more (see the job summary)"), "{body}");
+        let huge = "- a line of the domain diff\n".repeat(100_000);
+        let report = full_report(&r, Some(&huge));
+        assert!(report.len() <= SUMMARY_BUDGET, "{}", report.len());
+        assert!(report.contains("the domain diff is cut here"));
+        assert!(report.contains("Status `contingent/sign-off`"));
     }
 
     #[test]

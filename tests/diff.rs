@@ -149,6 +149,15 @@ fn each_kind_of_change_is_classified() {
         (PLAN, "        step \"Inform the application owner\"\n",
             "        step \"Inform the application owner\"\n        step \"Close the ticket\"\n",
             &[("stronger", "step-added", "plan payroll › scenario disk-full › step 3")]),
+        // a different text sharing a word or two is not a rewording of it
+        (PLAN, r#"forbidden "Reboot the payroll server during a run""#, r#"forbidden "Print the payroll report""#,
+            &[("weaker", "forbidden-removed", "plan payroll › forbidden action"),
+              ("stronger", "forbidden-added", "plan payroll › forbidden action")]),
+        // a step removed next to a reworded one: the removed one is named, the other reworded
+        (PLAN, "        step \"Extend the volume\"\n        step \"Inform the application owner\"\n",
+            "        step \"Inform the application owner by phone\"\n",
+            &[("weaker", "step-removed", "plan payroll › scenario disk-full › step 1"),
+              ("neutral", "step-reworded", "plan payroll › scenario disk-full › step 1")]),
         (PLAN, r#"step "Extend the volume""#, r#"step "Extend the volume by 20%""#,
             &[("neutral", "step-reworded", "plan payroll › scenario disk-full › step 1")]),
         (PLAN, "        step \"Extend the volume\"\n        step \"Inform the application owner\"\n",

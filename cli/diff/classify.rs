@@ -212,19 +212,37 @@ impl Out {
                 DiffOp::Delete { old_index, old_len, .. } => deleted.extend(old_index..old_index + old_len),
                 DiffOp::Insert { new_index, new_len, .. } => inserted.extend(new_index..new_index + new_len),
                 DiffOp::Replace { old_index, old_len, new_index, new_len } => {
-                    let (mut o, mut n) = (old_index, new_index);
-                    while o < old_index + old_len && n < new_index + new_len {
-                        if similar_words(old[o], new[n]) {
-                            reworded.push((o, n));
-                        } else {
-                            deleted.push(o);
-                            inserted.push(n);
+                    // pair the most similar texts first, each at most once (not by position: a
+                    // removed step next to a reworded one must not be read as its rewording)
+                    // (all pairs when the block is small, as every real edit is; else by position,
+                    // so a crafted list of thousands cannot make this quadratic)
+                    let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
+                    let candidates: Vec<(usize, usize)> = if old_len * new_len <= MAX_PAIRS {
+                        (old_index..old_index + old_len)
+                            .flat_map(|o| (new_index..new_index + new_len).map(move |n| (o, n)))
+                            .collect()
+                    } else {
+                        (0..old_len.min(new_len)).map(|i| (old_index + i, new_index + i)).collect()
+                    };
+                    for (o, n) in candidates {
+                        let score = similarity(old[o], new[n]);
+                        if score >= 0.5 {
+                            pairs.push((score, o, n));
                         }
-                        o += 1;
-                        n += 1;
                     }
-                    deleted.extend(o..old_index + old_len);
-                    inserted.extend(n..new_index + new_len);
+                    pairs.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+                    let (mut used_old, mut used_new) =
+                        (std::collections::HashSet::new(), std::collections::HashSet::new());
+                    for (_, o, n) in pairs {
+                        if !used_old.contains(&o) && !used_new.contains(&n) {
+                            used_old.insert(o);
+                            used_new.insert(n);
+                            reworded.push((o, n));
+                        }
+                    }
+                    reworded.sort_unstable();
+                    deleted.extend((old_index..old_index + old_len).filter(|o| !used_old.contains(o)));
+                    inserted.extend((new_index..new_index + new_len).filter(|n| !used_new.contains(n)));
                 }
             }
         }
@@ -287,9 +305,24 @@ impl Out {
     }
 }
 
-/// Whether two texts share at least half of their words (then a replacement is a rewording).
-fn similar_words(a: &str, b: &str) -> bool {
-    similar::TextDiff::from_words(a, b).ratio() >= 0.5
+/// Pairs of texts compared in one replaced block of a list, at most.
+const MAX_PAIRS: usize = 400;
+
+/// How much of two texts' words they share in order: 2 × (longest common subsequence of words)
+/// / (words of both), whitespace not counted. At least 0.5: a replacement is a rewording.
+fn similarity(a: &str, b: &str) -> f64 {
+    let (a, b): (Vec<&str>, Vec<&str>) = (a.split_whitespace().collect(), b.split_whitespace().collect());
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    let shared: usize = similar::capture_diff_slices(Algorithm::Myers, &a, &b)
+        .iter()
+        .map(|op| match op {
+            DiffOp::Equal { len, .. } => *len,
+            _ => 0,
+        })
+        .sum();
+    2.0 * shared as f64 / (a.len() + b.len()) as f64
 }
 
 /// The word-level diff of two texts, as runs of equal, deleted and inserted text.

@@ -1,7 +1,8 @@
 //! Neutralising repository text on its way out. Every file, name and string in a plan repository
 //! may be crafted: control characters (C0, DEL, C1) could move the cursor or rewrite a line on a
 //! terminal, and bidirectional overrides (U+202A–U+202E, U+2066–U+2069, and the marks U+200E,
-//! U+200F) could make text read differently from what it is. The output sinks apply these
+//! U+200F, U+061C) could make text read differently from what it is; the line and paragraph
+//! separators U+2028 and U+2029 could break a line where none is shown. The output sinks apply these
 //! functions (`commands::print`, `commands::print_styled`, the JSON, SARIF and GitHub renderers),
 //! so every command, present or new, gets them; each returns the text unchanged (borrowed) when
 //! nothing needs escaping, which is the usual case.
@@ -12,7 +13,8 @@ use std::borrow::Cow;
 pub fn is_unsafe(c: char) -> bool {
     matches!(c,
         '\u{0}'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
-        | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        | '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+        | '\u{2028}' | '\u{2029}')
         || c == '\r'
 }
 
@@ -20,7 +22,7 @@ pub fn is_unsafe(c: char) -> bool {
 /// bytes of C1 and of the bidi characters, the caller looks closer.)
 #[inline]
 fn may_need(s: &str) -> bool {
-    s.bytes().any(|b| (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f || b == 0xc2 || b == 0xe2)
+    s.bytes().any(|b| (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f || b == 0xc2 || b == 0xd8 || b == 0xe2)
 }
 
 fn escape_with(s: &str, keep: impl Fn(&str, usize) -> usize, write: impl Fn(char, &mut String)) -> Cow<'_, str> {
@@ -161,6 +163,7 @@ mod tests {
             terminal_styled("\u{1b}[1;31mx\u{1b}[0m \u{1b}[2J\u{1b}]0;t\u{7}"),
             "\u{1b}[1;31mx\u{1b}[0m \\u{1b}[2J\\u{1b}]0;t\\u{7}"
         );
+        assert_eq!(terminal("a\u{61c}b\u{2028}c\u{2029}"), "a\\u{61c}b\\u{2028}c\\u{2029}");
         assert_eq!(json("\"a\u{202e}b\u{9b}\""), "\"a\\u202eb\\u009b\"");
         let v: serde_json::Value = serde_json::from_str(&json("\"a\u{202e}\"")).unwrap();
         assert_eq!(v, "a\u{202e}");

@@ -468,6 +468,13 @@ fn staged_compares_with_the_index() {
     let staged = repo.diff_json(&["--staged", "plans"]);
     assert_eq!(changes(&staged), set(&[("weaker", "backup-retention", "plan payroll › backup › retention")]));
     assert_eq!(staged["head"], "the index");
+    // both sides are checked as --staged checks: an unsigned plan is a warning on both, not a
+    // new warning and a resolved error
+    for list in ["new_findings", "resolved_findings"] {
+        let sig: Vec<&Value> =
+            staged["consequences"][list].as_array().unwrap().iter().filter(|f| f["code"] == "SIG001").collect();
+        assert!(sig.is_empty(), "{list}: {sig:#?}");
+    }
     let work = repo.diff_json(&["plans"]);
     assert_eq!(changes(&work).len(), 2);
 }
@@ -602,6 +609,8 @@ fn a_plan_that_no_longer_loads_is_not_reported_as_removed() {
     let report = repo.diff_json(&["plans"]);
     assert_eq!(changes(&report), set(&[("neutral", "object-unreadable", "plan payroll")]), "{report:#}");
     assert!(report["consequences"]["new_findings"].as_array().unwrap().iter().any(|f| f["code"] == "KDL001"));
+    // not compared, so its escalation contacts are not "removed" either
+    assert_eq!(report["consequences"]["escalation_contacts"], serde_json::json!([]), "{report:#}");
     // a schema violation: the plan exists but is invalid
     repo.git(&["checkout", "-q", "--", "."]);
     repo.edit(PLAN, "    title \"Payroll\"\n", "    title \"Payroll\"\n    colour \"red\"\n");

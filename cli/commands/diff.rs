@@ -138,8 +138,10 @@ pub fn compare(path: &Path, base: Option<&str>, head: &Head, as_of: Option<&str>
         }
     };
     let base_snapshot = repo.tree_at_root(base_commit, &root_rel, &base_name)?;
-    // the base is checked as of the same date, so only the change makes a difference
-    let base_checked = check::check(&base_snapshot, &Context::new(clock.today));
+    // the base is checked as of the same date and in the same mode (`--staged` lowers some
+    // severities), so only the change makes a difference
+    let staged = matches!(head, Head::Index);
+    let base_checked = check::check(&base_snapshot, &Context { as_of: clock.today, staged, allow_unsigned: false });
     Ok(Compared { base: base_checked, head: head_checked, sides: Sides { base: base_name, head: head_name }, clock })
 }
 

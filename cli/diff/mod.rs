@@ -502,10 +502,11 @@ fn chains(base: &Model, head: &Model) -> Vec<ChainContact> {
     let ids: BTreeSet<&str> = old.keys().chain(new.keys()).copied().collect();
     let mut out = Vec::new();
     for id in ids {
-        if let (Some(a), Some(b)) = (old.get(id), new.get(id)) {
-            if a.digest == b.digest {
-                continue; // equal content, equal chain
-            }
+        match (old.get(id), new.get(id)) {
+            (Some(a), Some(b)) if a.digest == b.digest => continue, // equal content, equal chain
+            // removed, or no longer loading (reported as unreadable): its chain is not compared
+            (Some(_), None) => continue,
+            _ => {}
         }
         let (o, n) =
             (old.get(id).map(|p| chain(p)).unwrap_or_default(), new.get(id).map(|p| chain(p)).unwrap_or_default());

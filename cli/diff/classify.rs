@@ -1777,6 +1777,22 @@ fn revision(at: &At, o: &Revision, n: &Revision, out: &mut Out) {
                     Some(y.to_string()),
                     "the contract keeps backups longer",
                 ),
+                (Some(x), None) => out.push(
+                    &bat.with("retention"),
+                    Weaker,
+                    "sla-backup-retention",
+                    Some(x.to_string()),
+                    None,
+                    "the contract no longer sets how long backups are kept",
+                ),
+                (None, Some(y)) => out.push(
+                    &bat.with("retention"),
+                    Stronger,
+                    "sla-backup-retention",
+                    None,
+                    Some(y.to_string()),
+                    "the contract now sets how long backups are kept",
+                ),
                 _ => {}
             }
             out.safeguard(
@@ -1833,8 +1849,40 @@ fn revision(at: &At, o: &Revision, n: &Revision, out: &mut Out) {
             "the contract requires exercises more often",
         );
     }
+    let joint = |r: &'_ Revision| {
+        r.exercise.iter().map(|e| (exercise_kind(e.kind.value), e.client_participates)).collect::<BTreeMap<_, _>>()
+    };
+    let (ja, jb) = (joint(o), joint(n));
+    for (k, was) in &ja {
+        if let Some(now) = jb.get(k) {
+            out.safeguard(
+                &at.with(format!("exercise {k}")).with("client-participates"),
+                "sla-exercise-joint",
+                &format!("the client's contracted participation in the {k}"),
+                *was,
+                *now,
+            );
+        }
+    }
     let cats = |r: &Revision| r.category.iter().map(|c| c.id.value.clone()).collect::<Vec<_>>().join(" ");
     out.value(&at.with("categories"), "revision-text", "the incident categories", Some(cats(o)), Some(cats(n)));
+    // a category kept by id, with other terms: each term with its old and new value
+    for a in &o.category {
+        let Some(b) = n.category.iter().find(|c| c.id.value == a.id.value) else { continue };
+        let cat = at.with(format!("category {}", a.id.value));
+        for (member, x, y) in
+            [("type", &a.kind, &b.kind), ("severity", &a.severity, &b.severity), ("urgency", &a.urgency, &b.urgency)]
+        {
+            out.value(&cat.with(member), "category-term", &format!("the category's {member}"), x.clone(), y.clone());
+        }
+        out.text(
+            &cat.with("description"),
+            "category-term",
+            "the category's description",
+            a.description.as_deref(),
+            b.description.as_deref(),
+        );
+    }
     let (a, b) = (o.escalation.join("\n"), n.escalation.join("\n"));
     out.text(&at.with("escalation"), "revision-text", "the contract's escalation terms", Some(&a), Some(&b));
     out.text(

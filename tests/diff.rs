@@ -622,6 +622,22 @@ fn a_plan_that_no_longer_loads_is_not_reported_as_removed() {
     assert_eq!(changes(&report), set(&[("neutral", "object-unreadable", "plan payroll")]), "{report:#}");
 }
 
+/// A second definition of a plan with weaker content is not compared, so it is a change of its own.
+#[test]
+fn a_second_definition_of_a_plan_is_reported() {
+    let repo = GitRepo::minimal();
+    let text = std::fs::read_to_string(repo.path().join(PLAN)).unwrap();
+    repo.write(
+        "plans/plans/zz-payroll.kdl",
+        &text.replace("    forbidden \"Reboot the payroll server during a run\"\n", ""),
+    );
+    let report = repo.diff_json(&["plans"]);
+    assert!(
+        changes(&report).contains(&("weaker".into(), "object-duplicated".into(), "plan payroll".into())),
+        "{report:#}"
+    );
+}
+
 /// docs/diff.md names every kind of change the rules can report (found in the source: the kind is
 /// the string after the class, or the second argument of the field helpers).
 #[test]

@@ -23,7 +23,70 @@ pub fn changes(base: &Model, head: &Model) -> Vec<Change> {
     contracts(base, head, &mut out);
     exercises(base, head, &mut out);
     signoffs(base, head, &mut out);
+    duplicates(base, head, &mut out);
     out.changes
+}
+
+/// An id defined more often in the new version than in the old, and more than once: only its
+/// first definition is compared, so the others could say anything (a weaker copy of a plan).
+fn duplicates(base: &Model, head: &Model, out: &mut Out) {
+    fn counts<'m>(ids: impl Iterator<Item = &'m str>) -> BTreeMap<&'m str, usize> {
+        let mut m = BTreeMap::new();
+        for id in ids {
+            *m.entry(id).or_default() += 1;
+        }
+        m
+    }
+    type Counts<'m> = BTreeMap<&'m str, usize>;
+    let kinds: [(&str, Counts, Counts); 6] = [
+        (
+            "plan",
+            counts(base.plans.iter().map(|p| p.id.value.as_str())),
+            counts(head.plans.iter().map(|p| p.id.value.as_str())),
+        ),
+        (
+            "contact",
+            counts(base.contacts.iter().map(|p| p.id.value.as_str())),
+            counts(head.contacts.iter().map(|p| p.id.value.as_str())),
+        ),
+        (
+            "system",
+            counts(base.systems.iter().map(|p| p.id.value.as_str())),
+            counts(head.systems.iter().map(|p| p.id.value.as_str())),
+        ),
+        (
+            "interface",
+            counts(base.interfaces.iter().map(|p| p.id.value.as_str())),
+            counts(head.interfaces.iter().map(|p| p.id.value.as_str())),
+        ),
+        (
+            "contract",
+            counts(base.contracts.iter().map(|p| p.id.value.as_str())),
+            counts(head.contracts.iter().map(|p| p.id.value.as_str())),
+        ),
+        (
+            "exercise",
+            counts(base.exercises.iter().map(|p| p.id.value.as_str())),
+            counts(head.exercises.iter().map(|p| p.id.value.as_str())),
+        ),
+    ];
+    for (kind, old, new) in kinds {
+        for (id, n) in new {
+            let o = old.get(id).copied().unwrap_or(0);
+            if n > 1 && n > o {
+                out.push(
+                    &At::top(kind, id),
+                    Weaker,
+                    "object-duplicated",
+                    Some(o.to_string()),
+                    Some(n.to_string()),
+                    format!(
+                        "the {kind} is defined {n} times (REF001): only the first definition is compared, the others could say anything; keep one"
+                    ),
+                );
+            }
+        }
+    }
 }
 
 #[derive(Default)]

@@ -140,6 +140,27 @@ pub fn markdown(s: &str) -> String {
             _ => out.push(c),
         }
     }
+    no_autolinks(out)
+}
+
+/// GitHub turns bare `https://…` and `www.…` into links by itself: a zero-width space after the
+/// scheme's colon and after `www` keeps them text.
+pub fn no_autolinks(s: String) -> String {
+    if !s.contains("://") && !s.to_ascii_lowercase().contains("www.") {
+        return s;
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    let b = s.as_bytes();
+    for (i, c) in s.char_indices() {
+        out.push(c);
+        if c == ':' && b[i + 1..].starts_with(b"//") {
+            out.push('\u{200b}');
+        }
+        if (c == 'w' || c == 'W') && i >= 2 && b[i - 2..=i].eq_ignore_ascii_case(b"www") && b.get(i + 1) == Some(&b'.')
+        {
+            out.push('\u{200b}');
+        }
+    }
     out
 }
 
@@ -175,5 +196,9 @@ mod tests {
         assert_eq!(markdown("Call @ops-team about #123"), "Call @\u{200b}ops-team about #\u{200b}123");
         assert_eq!(markdown("<img src=x> **b** [l](u) a|b\nc"), "&lt;img src=x&gt; \\*\\*b\\*\\* \\[l\\](u) a\\|b c");
         assert_eq!(markdown("x\u{202e}"), "xU+202E");
+        assert_eq!(
+            markdown("see https://evil.example/x or WWW.evil.example"),
+            "see https:\u{200b}//evil.example/x or WWW\u{200b}.evil.example"
+        );
     }
 }

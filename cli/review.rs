@@ -140,7 +140,7 @@ pub fn text(s: &str) -> String {
             c => out.push(c),
         }
     }
-    out
+    crate::escape::no_autolinks(out)
 }
 
 fn list(names: &[String]) -> String {

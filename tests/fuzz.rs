@@ -7,7 +7,7 @@
 //! every regression file in `tests/fixtures/fuzz/`. A long run on demand:
 //!
 //! ```text
-//! CONTINGENT_FUZZ_SECONDS=600 [CONTINGENT_FUZZ_SEED=7] cargo test --release --test fuzz -- --nocapture
+//! CONTINGENT_FUZZ_SECONDS=600 [CONTINGENT_FUZZ_SEED=7] [CONTINGENT_FUZZ_SLOW_MS=1000] cargo test --release --test fuzz -- --nocapture
 //! ```
 //!
 //! Whatever fails (a panic, a crash, a hang, an exit code other than 0, 1 or 2) is written to
@@ -309,13 +309,19 @@ fn mutated_inputs_neither_crash_nor_hang() {
     let mut rng = Rng(seed | 1);
     let repo = Repo::minimal();
     let mut failures = Vec::new();
+    // CONTINGENT_FUZZ_SLOW_MS lowers the bar for a long run that hunts slow inputs
+    let slow = std::env::var("CONTINGENT_FUZZ_SLOW_MS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .map(Duration::from_millis)
+        .unwrap_or(SLOW);
     let (mut runs, mut binary_runs, mut slowest) = (0usize, 0usize, Duration::ZERO);
     let started = Instant::now();
     while runs < library_runs && deadline.is_none_or(|d| Instant::now() < d) {
         let input = mutate(&mut rng, &corpus);
         runs += 1;
         match through_library(&input) {
-            Ok(took) if took > SLOW => {
+            Ok(took) if took > slow => {
                 failures.push(save(&input, &format!("slow: {took:?}")));
             }
             Ok(took) => slowest = slowest.max(took),

@@ -228,6 +228,7 @@ pub fn scan(src: &str) -> Result<Vec<usize>, Refusal> {
     let mut boundaries = Vec::new();
     let mut dead = Vec::new();
     let mut i = 0;
+    let mut paren_open = false;
     let mut count = |what: Construct, at: usize, continues: bool| -> Result<(), Refusal> {
         if continues && run.0 == what {
             run.1 += 1;
@@ -263,11 +264,15 @@ pub fn scan(src: &str) -> Result<Vec<usize>, Refusal> {
                 i += 1;
             }
             b'(' => {
-                count(Construct::TypeAnnotation, i, prev == Prev::CloseParen)?;
+                // annotations do not nest: a `(` while one is open continues the run too (the
+                // reference parser backtracks over each unclosed one)
+                count(Construct::TypeAnnotation, i, prev == Prev::CloseParen || paren_open)?;
+                paren_open = true;
                 prev = Prev::Other;
                 i += 1;
             }
             b')' => {
+                paren_open = false;
                 prev = Prev::CloseParen;
                 i += 1;
             }
@@ -293,6 +298,7 @@ pub fn scan(src: &str) -> Result<Vec<usize>, Refusal> {
                 let nl = newline_len(b, i);
                 if nl > 0 {
                     i += nl;
+                    paren_open = false;
                     match prev {
                         // a continued line, or a slashdash that comments out what follows
                         Prev::Escline => prev = Prev::Other,
@@ -382,6 +388,8 @@ mod tests {
         };
         assert_eq!(run(&"/- ".repeat(5000)), Some((Construct::Slashdash, 0, 3 * 16)));
         assert_eq!(run(&format!("a {}", "(t)".repeat(100))), Some((Construct::TypeAnnotation, 2, 2 + 3 * 16)));
+        // unclosed annotations, with anything between them, are one run too
+        assert_eq!(run(&format!("a k={}", "(ty=".repeat(100))), Some((Construct::TypeAnnotation, 4, 4 + 4 * 16)));
         assert_eq!(run(&format!("a{}", " {}".repeat(100))), Some((Construct::ChildBlock, 2, 1 + 3 * 16 + 1)));
         assert_eq!(run(&format!("a {}", "\\ ".repeat(100))), Some((Construct::LineContinuation, 2, 2 + 2 * 16)));
         let fine = "/- a (t)1 {}\n/-b\n(u)c (v)2 /-{ x } { y }\nd \\\n  e\n".repeat(1000);

@@ -119,16 +119,25 @@ fn block_comment_end(b: &[u8], mut i: usize) -> Result<usize, usize> {
 /// returns the offset after its opening quotes, so the rest is scanned as if it were not there
 /// (as the reference parser's error recovery goes on); `dead` remembers the hash counts whose
 /// multi-line closing was not found to the end, so no opening is searched twice (linear time).
+///
+/// `suspicious` collects where the reference parser's error recovery will try a string again:
+/// the opening of every unterminated string, and every quote inside an unterminated single-line
+/// one (see [`MAX_WORK`]).
 #[inline]
-fn string_end(b: &[u8], i: usize, dead: &mut Vec<usize>) -> usize {
+fn string_end(b: &[u8], i: usize, st: &mut Strings) -> usize {
     let hashes = b[i..].iter().take_while(|&&c| c == b'#').count();
     let q = i + hashes;
     let multi = b[q..].starts_with(b"\"\"\"");
     let quote: &[u8] = if multi { b"\"\"\"" } else { b"\"" };
     let open = q + quote.len();
-    if multi && dead.contains(&hashes) {
+    if multi && st.dead.contains(&hashes) {
+        st.suspicious.push(i);
         return open;
     }
+    let unterminated = |j: usize, st: &mut Strings| {
+        st.suspicious.push(i);
+        st.suspicious.extend((open..j).filter(|&k| b[k] == b'"'));
+    };
     let mut j = open;
     while j < b.len() {
         let c = b[j];
@@ -146,16 +155,28 @@ fn string_end(b: &[u8], i: usize, dead: &mut Vec<usize>) -> usize {
             return j + quote.len() + hashes;
         }
         if !multi && newline_len(b, j) > 0 {
+            unterminated(j, st);
             return j;
         }
         j += 1;
     }
     if multi {
-        dead.push(hashes);
+        st.dead.push(hashes);
+        st.suspicious.push(i);
         open
     } else {
+        unterminated(b.len(), st);
         b.len()
     }
+}
+
+/// What the scans remember about strings.
+#[derive(Default)]
+struct Strings {
+    /// Hash counts of multi-line strings whose closing is not in the text.
+    dead: Vec<usize>,
+    /// Offsets where an unterminated string opens, or a quote stands inside one.
+    suspicious: Vec<usize>,
 }
 
 /// The number of `#` at `i` and whether a quote follows them (a string starts here).
@@ -175,12 +196,12 @@ fn string_start(b: &[u8], i: usize) -> (usize, bool) {
 pub fn too_deep(src: &str) -> Option<Refusal> {
     let b = src.as_bytes();
     let mut depth = 0usize;
-    let mut dead = Vec::new();
+    let mut strings = Strings::default();
     let mut i = 0;
     while i < b.len() {
         match b[i] {
             b'"' | b'#' => match string_start(b, i) {
-                (_, true) => i = string_end(b, i, &mut dead),
+                (_, true) => i = string_end(b, i, &mut strings),
                 (h, false) => i += h,
             },
             b'/' if b.get(i + 1) == Some(&b'/') => i = line_comment_end(b, i + 2),
@@ -214,10 +235,16 @@ enum Prev {
     Escline,
 }
 
-/// The full scan before the reference parser: refuses long runs of recursive constructs and
-/// returns the offsets where top-level nodes may start (after a newline or `;` at depth 0 that
-/// ends a node), in order, without 0.
-pub fn scan(src: &str) -> Result<Vec<usize>, Refusal> {
+/// What the full scan found: where top-level nodes may start (after a newline or `;` at depth 0
+/// that ends a node, in order, without 0), and where unterminated strings make the reference
+/// parser's error recovery expensive (in order).
+pub struct Scanned {
+    pub boundaries: Vec<usize>,
+    pub suspicious: Vec<usize>,
+}
+
+/// The full scan before the reference parser: refuses long runs of recursive constructs.
+pub fn scan(src: &str) -> Result<Scanned, Refusal> {
     if let Some(r) = too_deep(src) {
         return Err(r);
     }
@@ -226,7 +253,7 @@ pub fn scan(src: &str) -> Result<Vec<usize>, Refusal> {
     let mut prev = Prev::Other;
     let mut run = (Construct::Slashdash, 0usize, 0usize); // what, count, start
     let mut boundaries = Vec::new();
-    let mut dead = Vec::new();
+    let mut strings = Strings::default();
     let mut i = 0;
     let mut paren_open = false;
     let mut count = |what: Construct, at: usize, continues: bool| -> Result<(), Refusal> {
@@ -246,7 +273,7 @@ pub fn scan(src: &str) -> Result<Vec<usize>, Refusal> {
             b' ' | b'\t' => i += 1,
             b'"' | b'#' => {
                 match string_start(b, i) {
-                    (_, true) => i = string_end(b, i, &mut dead),
+                    (_, true) => i = string_end(b, i, &mut strings),
                     (h, false) => i += h,
                 }
                 prev = Prev::Other;
@@ -317,12 +344,28 @@ pub fn scan(src: &str) -> Result<Vec<usize>, Refusal> {
             }
         }
     }
-    Ok(boundaries)
+    let mut suspicious = strings.suspicious;
+    suspicious.sort_unstable();
+    suspicious.dedup();
+    Ok(Scanned { boundaries, suspicious })
 }
 
-/// Groups the text into pieces of at most [`MAX_PIECE`] bytes that start and end at top-level
-/// boundaries. A piece is larger only when one top-level node is; it is returned with `false`.
-pub fn pieces(len: usize, boundaries: &[usize]) -> Vec<(usize, usize, bool)> {
+/// The reference parser's error recovery tries a string again from every unterminated opening
+/// and every quote after one ([`Scanned::suspicious`]): its time grows with bytes × those. A
+/// piece is searched only while the product stays below this (a typo, one unclosed quote in a
+/// 32 KiB piece, is 64 Ki; 100 unclosed multi-line strings in 700 bytes take 0.2 s in a debug
+/// build).
+pub const MAX_WORK: usize = 128 << 10;
+
+/// Groups the text of `len` bytes into pieces of at most [`MAX_PIECE`] bytes, and at most
+/// [`MAX_WORK`] bytes × suspicious places, that start and end at top-level boundaries. A piece
+/// is larger only when one top-level node is; it is returned with `false`.
+pub fn pieces(len: usize, scanned: &Scanned) -> Vec<(usize, usize, bool)> {
+    let boundaries = &scanned.boundaries;
+    let suspicious = |a: usize, b: usize| {
+        scanned.suspicious.partition_point(|&x| x < b) - scanned.suspicious.partition_point(|&x| x < a)
+    };
+    let fits = |a: usize, b: usize| b - a <= MAX_PIECE && (b - a).saturating_mul(suspicious(a, b).max(1)) <= MAX_WORK;
     let mut out = Vec::new();
     let mut start = 0;
     let mut last = 0; // the last boundary that keeps the piece small enough
@@ -330,14 +373,14 @@ pub fn pieces(len: usize, boundaries: &[usize]) -> Vec<(usize, usize, bool)> {
         if b <= start {
             continue;
         }
-        if b - start <= MAX_PIECE {
+        if fits(start, b) {
             last = b;
             continue;
         }
         if last > start {
             out.push((start, last, true));
             start = last;
-            if b - start <= MAX_PIECE {
+            if fits(start, b) {
                 last = b;
                 continue;
             }
@@ -348,7 +391,7 @@ pub fn pieces(len: usize, boundaries: &[usize]) -> Vec<(usize, usize, bool)> {
         last = b;
     }
     if len > start {
-        out.push((start, len, len - start <= MAX_PIECE));
+        out.push((start, len, fits(start, len)));
     }
     out
 }
@@ -399,14 +442,31 @@ mod tests {
     #[test]
     fn boundaries_are_top_level_line_ends() {
         let src = "a { b\nc }\nd; e \\\n f\n/-\ng\nh";
-        assert_eq!(scan(src).unwrap(), vec![10, 12, 20, 25]);
+        assert_eq!(scan(src).ok().unwrap().boundaries, vec![10, 12, 20, 25]);
     }
 
     #[test]
     fn pieces_stay_small_unless_one_node_is_large() {
-        assert_eq!(pieces(10, &[3, 6]), vec![(0, 10, true)]);
+        let plain = |b: &[usize]| Scanned { boundaries: b.to_vec(), suspicious: Vec::new() };
+        assert_eq!(pieces(10, &plain(&[3, 6])), vec![(0, 10, true)]);
         let big = MAX_PIECE + 10;
-        assert_eq!(pieces(big + 5, &[5, big]), vec![(0, 5, true), (5, big, false), (big, big + 5, true)]);
-        assert_eq!(pieces(2 * MAX_PIECE, &[MAX_PIECE - 1, MAX_PIECE + 1]).len(), 3);
+        assert_eq!(pieces(big + 5, &plain(&[5, big])), vec![(0, 5, true), (5, big, false), (big, big + 5, true)]);
+        assert_eq!(pieces(2 * MAX_PIECE, &plain(&[MAX_PIECE - 1, MAX_PIECE + 1])).len(), 3);
+        // many unterminated strings: smaller pieces, so that bytes × openings stays bounded
+        let text = "e #\"\"\"\n".repeat(4000);
+        let scanned = scan(&format!("a {{\n{text}")).map(|s| s.suspicious.len()).ok();
+        assert_eq!(scanned, Some(4000));
+        let s = scan(&text).ok().unwrap();
+        let p = pieces(text.len(), &s);
+        assert!(p.len() > 10 && p.iter().all(|&(a, b, small)| small && (b - a) * ((b - a) / 7) <= MAX_WORK), "{p:?}");
+        // one node of 20,000 bytes, an unterminated raw string holding 2,000 quotes: not searched
+        let node = format!("a x={}", "#\"ste)".repeat(2000));
+        let s = scan(&node).ok().unwrap();
+        assert_eq!(s.suspicious.len(), 2000);
+        assert_eq!(pieces(node.len(), &s), vec![(0, node.len(), false)]);
+        // one unclosed quote in a large piece is searched
+        let typo = format!("{}b \"x\n", "c \"y\"\n".repeat(4000));
+        let s = scan(&typo).ok().unwrap();
+        assert!(pieces(typo.len(), &s).iter().all(|p| p.2));
     }
 }

@@ -121,14 +121,14 @@ fn parse_allowed(file: FileId, src: &str, diags: &mut Vec<Diagnostic>) -> Option
     if let Some(nodes) = parser::parse(src) {
         return Some(nodes);
     }
-    let boundaries = match guard::scan(src) {
-        Ok(b) => b,
+    let scanned = match guard::scan(src) {
+        Ok(s) => s,
         Err(refusal) => {
             diags.push(refused(file, src, refusal));
             return None;
         }
     };
-    let errors = match reference(src, &boundaries) {
+    let errors = match reference(src, &scanned) {
         Ok(nodes) => return Some(nodes),
         Err(errors) => errors,
     };
@@ -231,9 +231,8 @@ struct RefError {
 /// [`guard::MAX_PIECE`] is parsed in pieces that start and end at top-level node boundaries, so
 /// the parser's stack and time stay bounded whatever the file holds; a single top-level node
 /// larger than a piece that does not parse fast is reported, not parsed.
-fn reference(src: &str, boundaries: &[usize]) -> Result<Vec<Node>, Vec<RefError>> {
-    let pieces =
-        if src.len() <= guard::MAX_PIECE { vec![(0, src.len(), true)] } else { guard::pieces(src.len(), boundaries) };
+fn reference(src: &str, scanned: &guard::Scanned) -> Result<Vec<Node>, Vec<RefError>> {
+    let pieces = guard::pieces(src.len(), scanned);
     let owned = src.to_string();
     let work = move || {
         let src = owned.as_str();
@@ -247,11 +246,18 @@ fn reference(src: &str, boundaries: &[usize]) -> Result<Vec<Node>, Vec<RefError>
                 errors.push(RefError {
                     rule: &rules::KDL_RUN,
                     span: Span::new(start, start + src[start..].chars().next().map_or(0, char::len_utf8)),
-                    message: Some(format!(
-                        "this top-level node is {} bytes long and is not valid KDL; a node longer than {} bytes is not searched for the exact error",
-                        end - start,
-                        guard::MAX_PIECE
-                    )),
+                    message: Some(if end - start > guard::MAX_PIECE {
+                        format!(
+                            "this top-level node is {} bytes long and is not valid KDL; a node longer than {} bytes is not searched for the exact error",
+                            end - start,
+                            guard::MAX_PIECE
+                        )
+                    } else {
+                        format!(
+                            "this top-level node ({} bytes) is not valid KDL and holds strings that are not closed, with quotes after them: it is not searched for the exact error",
+                            end - start
+                        )
+                    }),
                     label: Some("the node starts here".into()),
                     help: Some("split the node into smaller ones, or find the error in it (an unterminated string, an extra brace, a value without quotes)".into()),
                 });

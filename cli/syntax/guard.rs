@@ -256,6 +256,7 @@ pub fn scan(src: &str) -> Result<Scanned, Refusal> {
     let mut strings = Strings::default();
     let mut i = 0;
     let mut paren_open = false;
+    let mut after_slashdash = false;
     let mut count = |what: Construct, at: usize, continues: bool| -> Result<(), Refusal> {
         if continues && run.0 == what {
             run.1 += 1;
@@ -286,7 +287,12 @@ pub fn scan(src: &str) -> Result<Scanned, Refusal> {
                 i += 2;
             }
             b'\\' => {
-                count(Construct::LineContinuation, i, prev == Prev::Escline)?;
+                // `/-` then `\`: the slashdash still applies after the continued line, and its
+                // run goes on
+                after_slashdash = prev == Prev::Slashdash;
+                if !after_slashdash {
+                    count(Construct::LineContinuation, i, prev == Prev::Escline)?;
+                }
                 prev = Prev::Escline;
                 i += 1;
             }
@@ -327,8 +333,10 @@ pub fn scan(src: &str) -> Result<Scanned, Refusal> {
                     i += nl;
                     paren_open = false;
                     match prev {
-                        // a continued line, or a slashdash that comments out what follows
-                        Prev::Escline => prev = Prev::Other,
+                        // a continued line (still under a slashdash when one came before the
+                        // `\`, so `/-\` lines in a row are one run), or a slashdash that
+                        // comments out what follows
+                        Prev::Escline => prev = if after_slashdash { Prev::Slashdash } else { Prev::Other },
                         Prev::Slashdash => {}
                         _ if depth == 0 => boundaries.push(i),
                         _ => {}
@@ -431,6 +439,8 @@ mod tests {
         };
         assert_eq!(run(&"/- ".repeat(5000)), Some((Construct::Slashdash, 0, 3 * 16)));
         assert_eq!(run(&format!("a {}", "(t)".repeat(100))), Some((Construct::TypeAnnotation, 2, 2 + 3 * 16)));
+        // slashdashes on continued lines are one run
+        assert_eq!(run(&"/-\\\n".repeat(100)).map(|r| r.0), Some(Construct::Slashdash));
         // unclosed annotations, with anything between them, are one run too
         assert_eq!(run(&format!("a k={}", "(ty=".repeat(100))), Some((Construct::TypeAnnotation, 4, 4 + 4 * 16)));
         assert_eq!(run(&format!("a{}", " {}".repeat(100))), Some((Construct::ChildBlock, 2, 1 + 3 * 16 + 1)));

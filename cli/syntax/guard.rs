@@ -152,6 +152,12 @@ fn string_end(b: &[u8], i: usize, st: &mut Strings) -> usize {
             && b.len() >= j + quote.len() + hashes
             && b[j + quote.len()..j + quote.len() + hashes].iter().all(|&c| c == b'#')
         {
+            // a closed multi-line string that is not valid (text right after the opening, or a
+            // line not indented like the closing quotes) sends the parser's recovery back
+            // through its quotes too
+            if multi && !multi_line_valid(b, open, j) {
+                unterminated(j, st);
+            }
             return j + quote.len() + hashes;
         }
         if !multi && newline_len(b, j) > 0 {
@@ -168,6 +174,35 @@ fn string_end(b: &[u8], i: usize, st: &mut Strings) -> usize {
         unterminated(b.len(), st);
         b.len()
     }
+}
+
+/// Whether a multi-line string whose body runs from `open` (after the opening quotes) to `close`
+/// (the closing quotes) is laid out as KDL requires: a newline right after the opening, only
+/// whitespace before the closing quotes on their line, and every line that is not blank starting
+/// with that whitespace.
+fn multi_line_valid(b: &[u8], open: usize, close: usize) -> bool {
+    let first = newline_len(b, open);
+    if first == 0 {
+        return false;
+    }
+    // the lines of the body, split at KDL newlines
+    let mut lines = Vec::new();
+    let (mut start, mut k) = (open + first, open + first);
+    while k < close {
+        let n = newline_len(b, k);
+        if n > 0 {
+            lines.push(&b[start..k]);
+            k += n;
+            start = k;
+        } else {
+            k += 1;
+        }
+    }
+    let indent = &b[start..close];
+    if !indent.iter().all(|&c| c == b' ' || c == b'\t') {
+        return false;
+    }
+    lines.iter().all(|l| l.iter().all(|&c| c == b' ' || c == b'\t') || l.starts_with(indent))
 }
 
 /// What the scans remember about strings.
@@ -474,6 +509,11 @@ mod tests {
         let s = scan(&node).ok().unwrap();
         assert_eq!(s.suspicious.len(), 2000);
         assert_eq!(pieces(node.len(), &s), vec![(0, node.len(), false)]);
+        // a closed multi-line string laid out wrongly counts its quotes too
+        let bad = format!("a #\"\"\"\n x\n{}\n  \"\"\"#\n", "  e #\"\"\"".repeat(100));
+        assert_eq!(scan(&bad).ok().unwrap().suspicious.len(), 1 + 300);
+        let good = format!("a #\"\"\"\n  x\n{}\n  \"\"\"#\n", "  e #\"\"\"".repeat(100));
+        assert!(scan(&good).ok().unwrap().suspicious.is_empty());
         // one unclosed quote in a large piece is searched
         let typo = format!("{}b \"x\n", "c \"y\"\n".repeat(4000));
         let s = scan(&typo).ok().unwrap();

@@ -254,7 +254,7 @@ fn reference(src: &str, scanned: &guard::Scanned) -> Result<Vec<Node>, Vec<RefEr
                         )
                     } else {
                         format!(
-                            "this top-level node ({} bytes) is not valid KDL and holds strings that are not closed, with quotes after them: it is not searched for the exact error",
+                            "this top-level node ({} bytes) is not valid KDL and holds strings that are not closed or not laid out as KDL requires, with quotes in or after them: it is not searched for the exact error",
                             end - start
                         )
                     }),

@@ -29,6 +29,10 @@ pub const MAX_RUN: usize = 16;
 /// 128 MB stack of the thread it runs on.
 pub const MAX_PIECE: usize = 32 << 10;
 
+/// Commented-out child blocks (`/-{`) open inside each other in a file that is not valid KDL, at
+/// most.
+pub const MAX_COMMENTED_NESTING: usize = 8;
+
 /// Why a text is not given to a parser.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
@@ -318,6 +322,9 @@ pub fn scan(src: &str) -> Result<Scanned, Refusal> {
     let mut i = 0;
     let mut paren_open = false;
     let mut after_slashdash = false;
+    // for each open block, whether it is commented out (`/-{`)
+    let mut blocks: Vec<bool> = Vec::new();
+    let mut commented_start = 0;
     let mut count = |what: Construct, at: usize, continues: bool| -> Result<(), Refusal> {
         if continues && run.0 == what {
             run.1 += 1;
@@ -371,12 +378,24 @@ pub fn scan(src: &str) -> Result<Scanned, Refusal> {
                 i += 1;
             }
             b'{' => {
+                // blocks commented out inside blocks commented out: the parser's backtracking over
+                // them grows exponentially with their number (21 unclosed ones took seconds)
+                let commented = prev == Prev::Slashdash;
                 count(Construct::ChildBlock, i, prev == Prev::CloseBrace)?;
+                blocks.push(commented);
+                let nested = blocks.iter().filter(|&&c| c).count();
+                if commented && nested > MAX_COMMENTED_NESTING {
+                    return Err(Refusal::Run { what: Construct::Slashdash, start: commented_start, at: i });
+                }
+                if commented && nested == 1 {
+                    commented_start = i;
+                }
                 depth += 1;
                 prev = Prev::Other;
                 i += 1;
             }
             b'}' => {
+                blocks.pop();
                 depth = depth.saturating_sub(1);
                 prev = Prev::CloseBrace;
                 i += 1;
@@ -507,6 +526,9 @@ mod tests {
         };
         assert_eq!(run(&"/- ".repeat(5000)), Some((Construct::Slashdash, 0, 3 * 16)));
         assert_eq!(run(&format!("a {}", "(t)".repeat(100))), Some((Construct::TypeAnnotation, 2, 2 + 3 * 16)));
+        // commented-out blocks inside commented-out blocks
+        assert_eq!(run(&format!("node fo {}", "/-{o ".repeat(21))).map(|r| r.0), Some(Construct::Slashdash));
+        assert!(run(&format!("node {}", "/-{o } ".repeat(100))).is_none());
         // slashdashes on continued lines are one run
         assert_eq!(run(&"/-\\\n".repeat(100)).map(|r| r.0), Some(Construct::Slashdash));
         // unclosed annotations, with anything between them, are one run too

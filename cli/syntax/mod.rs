@@ -264,6 +264,17 @@ fn reference(src: &str, scanned: &guard::Scanned) -> Result<Vec<Node>, Vec<RefEr
                 continue;
             }
             let piece = &src[start..end];
+            // a piece the fast parser accepts is valid: the reference parser (slow on large
+            // text) is needed only for the pieces that hold the errors
+            if let Some(mut fast) = parser::parse(piece) {
+                if errors.is_empty() {
+                    if start > 0 {
+                        tree::shift(&mut fast, start as u32);
+                    }
+                    nodes.extend(fast);
+                }
+                continue;
+            }
             match KdlDocument::parse_v2(piece) {
                 Ok(doc) if errors.is_empty() => {
                     let mut converted = convert::document(&doc, piece);

@@ -251,7 +251,7 @@ pub fn build(
             .collect();
     let valid = signoff::valid_signoffs(&head.loaded.model, &head.loaded.files);
     // the base's rosters, or a changed roster its approvers signed (`sign --roster`)
-    let trusted = signoff::trusted_rosters(&head.loaded.model, &head.loaded.files, &base.loaded.model, today);
+    let trusted = signoff::trusted_rosters(&head.loaded.model, &base.loaded.model, today);
     let rosters = [trusted[0].0.clone(), trusted[1].0.clone()];
     let names: HashMap<&str, &str> =
         base.loaded.model.contacts.iter().map(|c| (c.id.value.as_str(), c.name.as_str())).collect();

@@ -323,7 +323,7 @@ fn approvals(base: &Loaded, head: &Loaded, as_of: Date) -> Vec<Approval> {
         return Vec::new();
     }
     // the base's rosters, or a changed roster its approvers signed (`sign --roster`)
-    let trusted = signoff::trusted_rosters(&head.model, &head.files, &base.model, as_of);
+    let trusted = signoff::trusted_rosters(&head.model, &base.model, as_of);
     let rosters = [trusted[0].0.clone(), trusted[1].0.clone()];
     let names: HashMap<&str, &str> =
         base.model.contacts.iter().map(|c| (c.id.value.as_str(), c.name.as_str())).collect();

@@ -242,34 +242,7 @@ fn write(v: &Value, depth: usize, out: &mut String) {
 
 /// JSON without whitespace, members sorted, strings escaped as in [`pretty`].
 fn compact(v: &Value, out: &mut String) {
-    match v {
-        Value::Object(m) => {
-            let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
-            out.push('{');
-            for (i, k) in keys.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                string(k, out);
-                out.push(':');
-                compact(&m[k.as_str()], out);
-            }
-            out.push('}');
-        }
-        Value::Array(a) => {
-            out.push('[');
-            for (i, x) in a.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                compact(x, out);
-            }
-            out.push(']');
-        }
-        Value::String(s) => string(s, out),
-        other => super::digest::canonical(other, out),
-    }
+    super::digest::canonical_with(v, out, string);
 }
 
 fn string(s: &str, out: &mut String) {

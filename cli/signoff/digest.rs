@@ -21,6 +21,12 @@ pub fn plan_digest(plan: &Value) -> String {
 /// JCS: objects with members sorted by key (UTF-16 code units), no whitespace, JSON string
 /// escaping with lowercase `\u00xx` for other control characters.
 pub fn canonical(v: &Value, out: &mut String) {
+    canonical_with(v, out, string);
+}
+
+/// The canonical layout (members sorted by UTF-16 code units, no whitespace) with strings
+/// written by `string`: JCS for digests, or an escaping that keeps text safe to store.
+pub fn canonical_with(v: &Value, out: &mut String, string: fn(&str, &mut String)) {
     match v {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -32,7 +38,7 @@ pub fn canonical(v: &Value, out: &mut String) {
                 if i > 0 {
                     out.push(',');
                 }
-                canonical(x, out);
+                canonical_with(x, out, string);
             }
             out.push(']');
         }
@@ -46,7 +52,7 @@ pub fn canonical(v: &Value, out: &mut String) {
                 }
                 string(k, out);
                 out.push(':');
-                canonical(&m[k], out);
+                canonical_with(&m[k], out, string);
             }
             out.push('}');
         }

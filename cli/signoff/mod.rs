@@ -37,7 +37,7 @@ use statement::{party_word, Statement};
 /// Verifies every plan's sign-offs and reports what is missing, stale or invalid.
 pub fn check(model: &Model, files: &Files, ctx: &Context, diags: &mut Vec<Diagnostic>) {
     diags.extend(evaluate(model, files, ctx).diagnostics);
-    roster::verify_all(model, files, Some(ctx.as_of), diags);
+    roster::verify_all(model, Some(ctx.as_of), diags);
 }
 
 /// A party's state for one plan.
@@ -1091,13 +1091,8 @@ pub fn trusts(roster: &[RosterKey], v: &ValidSignoff) -> bool {
 /// or the roster of `model` when it differs from the base's and a roster sign-off of exactly it
 /// (its digest) is made by an approver of the base's roster with a key the base trusts on the
 /// signing date; then also that sign-off.
-pub fn trusted_rosters(
-    model: &Model,
-    files: &Files,
-    base: &Model,
-    as_of: Date,
-) -> [(Vec<RosterKey>, Option<roster::ValidRoster>); 2] {
-    let valid = roster::verify_all(model, files, Some(as_of), &mut Vec::new());
+pub fn trusted_rosters(model: &Model, base: &Model, as_of: Date) -> [(Vec<RosterKey>, Option<roster::ValidRoster>); 2] {
+    let valid = roster::verify_all(model, Some(as_of), &mut Vec::new());
     [Side::Client, Side::Provider].map(|side| {
         let before = roster(base, side);
         let now = roster(model, side);
@@ -1131,7 +1126,7 @@ pub fn trusted_rosters(
 /// naming who must approve it. A roster change so approved is trusted ([`trusted_rosters`]).
 pub fn against_base(model: &Model, files: &Files, base: &Model, base_name: &str, ctx: &Context) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let trusted = trusted_rosters(model, files, base, ctx.as_of);
+    let trusted = trusted_rosters(model, base, ctx.as_of);
     let base_rosters = [roster(base, Side::Client), roster(base, Side::Provider)];
     let rosters = [trusted[0].0.clone(), trusted[1].0.clone()];
     for v in valid_signoffs(model, files) {

@@ -7,7 +7,6 @@
 use crate::diagnostic::{Diagnostic, Location};
 use crate::model::{Located, Model, RosterSignoff, Side};
 use crate::rules;
-use crate::source::Files;
 use crate::units::Date;
 
 use super::statement::{self, is_digest, party_word};
@@ -107,8 +106,7 @@ pub struct ValidRoster {
 }
 
 /// Verifies every roster record of the model on its own; the invalid ones are reported.
-pub fn verify_all(model: &Model, files: &Files, as_of: Option<Date>, diags: &mut Vec<Diagnostic>) -> Vec<ValidRoster> {
-    let _ = files;
+pub fn verify_all(model: &Model, as_of: Option<Date>, diags: &mut Vec<Diagnostic>) -> Vec<ValidRoster> {
     model.rosters.iter().filter_map(|r| verify(r, as_of).map_err(|d| diags.push(*d)).ok()).collect()
 }
 

@@ -324,6 +324,7 @@ pub fn scan(src: &str) -> Result<Scanned, Refusal> {
     let mut after_slashdash = false;
     // for each open block, whether it is commented out (`/-{`)
     let mut blocks: Vec<bool> = Vec::new();
+    let mut nested = 0; // how many of them are commented out
     let mut commented_start = 0;
     let mut count = |what: Construct, at: usize, continues: bool| -> Result<(), Refusal> {
         if continues && run.0 == what {
@@ -383,7 +384,7 @@ pub fn scan(src: &str) -> Result<Scanned, Refusal> {
                 let commented = prev == Prev::Slashdash;
                 count(Construct::ChildBlock, i, prev == Prev::CloseBrace)?;
                 blocks.push(commented);
-                let nested = blocks.iter().filter(|&&c| c).count();
+                nested += usize::from(commented);
                 if commented && nested > MAX_COMMENTED_NESTING {
                     return Err(Refusal::Run { what: Construct::Slashdash, start: commented_start, at: i });
                 }
@@ -395,7 +396,9 @@ pub fn scan(src: &str) -> Result<Scanned, Refusal> {
                 i += 1;
             }
             b'}' => {
-                blocks.pop();
+                if blocks.pop() == Some(true) {
+                    nested -= 1;
+                }
                 depth = depth.saturating_sub(1);
                 prev = Prev::CloseBrace;
                 i += 1;

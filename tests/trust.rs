@@ -962,3 +962,189 @@ fn a_version_1_record_stays_valid_and_a_context_added_to_it_is_found() {
         "this sign-off holds a context, but its statement (version 1) binds none: the context was added after signing"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// History walks the chain of rosters, judges version-2 contexts and finds rollbacks
+
+impl W {
+    /// `history payroll --format json`.
+    fn history(&self) -> Value {
+        let repo = self.path().to_str().unwrap().to_string();
+        let out = self.run(&["history", "payroll", "--format", "json", "--repo", &repo]);
+        assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+        serde_json::from_str(&out.stdout).unwrap()
+    }
+}
+
+/// The newest version's sign-off state at HEAD, and the problems' (code, message).
+fn newest(h: &Value) -> (Value, Vec<(String, String)>) {
+    let state = h["plans"][0]["versions"][0]["signed_until_replaced"].clone();
+    let problems = h["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["code"].as_str().unwrap().to_string(), p["message"].as_str().unwrap().to_string()))
+        .collect();
+    (state, problems)
+}
+
+#[test]
+fn history_does_not_count_a_change_that_approved_itself_with_keys_it_added() {
+    let w = W::new();
+    w.git(&["init", "-q", "-b", "main"], "2026-10-01");
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-01");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-02");
+    let root = w.commit("payroll, signed", "2026-10-02");
+    // committed on main itself: an extra client key and signatures made with new keys only
+    w.edit(P, "within=\"1h\"", "within=\"45m\"");
+    let mallory = w.keygen("mallory", "ed25519");
+    w.add_key("contacts/bank.kdl", "anna.schmidt", &mallory);
+    let old = std::fs::read_to_string(format!("{}.pub", w.key("jan.peters").display())).unwrap();
+    let eve = w.keygen("eve", "ed25519");
+    w.edit("contacts/dc.kdl", old.trim(), &eve);
+    w.sign_ok("payroll", "client", "anna.schmidt", "mallory", "2026-10-05");
+    w.sign_ok("payroll", "provider", "jan.peters", "eve", "2026-10-05");
+    let change = w.commit("payroll: level 1 in 45m", "2026-10-05");
+
+    let h = w.history();
+    let (state, problems) = newest(&h);
+    assert_eq!(state["client"], false, "{h:#}");
+    assert_eq!(state["provider"], false, "{h:#}");
+    assert_eq!(state["signed_with_untrusted_key"], serde_json::json!(["client", "provider"]), "{h:#}");
+    // the first version was approved: the root roster trusts its keys
+    let first = &h["plans"][0]["versions"][1];
+    assert_eq!(first["commit"]["id"], root);
+    assert_eq!((first["signed"]["client"].clone(), first["signed"]["provider"].clone()), (true.into(), true.into()));
+    let roster: Vec<&String> = problems.iter().filter(|p| p.0 == "SIG018").map(|p| &p.1).collect();
+    assert_eq!(roster.len(), 2, "{problems:#?}");
+    let short = &change[..7];
+    assert!(
+        roster[0].starts_with(&format!(
+            "contacts at {short}: the client's approver roster changed (added or changed anna.schmidt SHA256:"
+        )),
+        "{}",
+        roster[0]
+    );
+    assert!(roster[0].contains("no approver of the roster trusted before it (anna.schmidt) signed the new roster (`contingent sign --roster client`)"), "{}", roster[0]);
+    assert!(
+        roster[1].contains("the provider's approver roster changed (added or changed jan.peters SHA256:"),
+        "{}",
+        roster[1]
+    );
+    assert!(roster[1].contains("; removed or changed jan.peters SHA256:"), "{}", roster[1]);
+    let text = w.run(&["history", "payroll", "--repo", w.path().to_str().unwrap()]);
+    assert!(
+        text.stdout.contains("(signed by client, provider with a key the roster then did not trust)"),
+        "{}",
+        text.stdout
+    );
+}
+
+#[test]
+fn history_trusts_a_roster_rotation_signed_by_the_roster_before_it() {
+    // the rotation and its roster sign-off in one commit
+    let w = W::new();
+    rotated(&w);
+    let out = w.sign_roster("client", "anna.schmidt", "anna.schmidt", "2026-10-06");
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    w.commit("anna.schmidt rotates her key, the roster signed with the old one", "2026-10-06");
+    let h = w.history();
+    let (state, problems) = newest(&h);
+    assert_eq!((state["client"].clone(), state["provider"].clone()), (true.into(), true.into()), "{h:#}");
+    assert!(problems.is_empty(), "{problems:#?}");
+
+    // the rotation first, unsigned: the new key does not count until the roster sign-off
+    let w = W::new();
+    rotated(&w);
+    let unsigned = w.commit("anna.schmidt rotates her key", "2026-10-05");
+    let h = w.history();
+    let (state, problems) = newest(&h);
+    assert_eq!((state["client"].clone(), state["provider"].clone()), (false.into(), true.into()), "{h:#}");
+    assert_eq!(state["signed_with_untrusted_key"], serde_json::json!(["client"]), "{h:#}");
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    assert!(problems[0]
+        .1
+        .starts_with(&format!("contacts at {}: the client's approver roster changed", &unsigned[..7])));
+    let out = w.sign_roster("client", "anna.schmidt", "anna.schmidt", "2026-10-06");
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    w.commit("the client's new roster, signed", "2026-10-06");
+    let h = w.history();
+    let (state, problems) = newest(&h);
+    assert_eq!((state["client"].clone(), state["provider"].clone()), (true.into(), true.into()), "{h:#}");
+    // what history says of the commit before the roster sign-off stays true
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    // a roster sign-off made with the new key alone is not trusted
+    let w = W::new();
+    rotated(&w);
+    let out = w.sign_roster("client", "anna.schmidt", "anna-2026", "2026-10-06");
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    w.commit("self-approved roster", "2026-10-06");
+    let (state, problems) = newest(&w.history());
+    assert_eq!(state["client"], false);
+    assert_eq!(problems.iter().filter(|p| p.0 == "SIG018").count(), 1, "{problems:#?}");
+}
+
+#[test]
+fn history_reports_a_rollback_to_an_older_version_with_its_old_records() {
+    let w = W::new();
+    let (v1, _) = two_signed_versions(&w);
+    w.git(&["checkout", "-q", &v1, "--", P, SIGNED], "2026-10-20");
+    let restore = w.commit("restore payroll", "2026-10-20");
+    let h = w.history();
+    let newest_version = &h["plans"][0]["versions"][0];
+    assert_eq!(newest_version["commit"]["id"], restore, "{h:#}");
+    let (state, problems) = newest(&h);
+    assert_eq!((state["client"].clone(), state["provider"].clone()), (false.into(), false.into()), "{h:#}");
+    assert_eq!(state["rolled_back"], serde_json::json!(["client", "provider"]), "{h:#}");
+    let rollback: Vec<&String> = problems.iter().filter(|p| p.0 == "SIG016").map(|p| &p.1).collect();
+    assert_eq!(rollback.len(), 2, "{problems:#?}");
+    assert!(
+        rollback[0].starts_with(&format!(
+            "plan `payroll` at {}: the client's sign-off of this content is dated 2026-10-01, but the client signed other content (sha256:",
+            &restore[..7]
+        )),
+        "{}",
+        rollback[0]
+    );
+    assert!(
+        rollback[0].ends_with("on 2026-10-10; an older approval does not count again (a rollback)"),
+        "{}",
+        rollback[0]
+    );
+    // the first version was approved while it was current
+    let first = &h["plans"][0]["versions"][2];
+    assert_eq!(first["signed_until_replaced"]["client"], true, "{h:#}");
+    // the auditor's question for a day after the restore gets the same answer
+    let repo = w.path().to_str().unwrap().to_string();
+    let out = w.run(&["history", "payroll", "--as-of", "2026-10-21", "--format", "json", "--repo", &repo]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["plans"][0]["both_signed"], false, "{v:#}");
+    assert_eq!(v["plans"][0]["version"]["signed"]["rolled_back"], serde_json::json!(["client", "provider"]), "{v:#}");
+    // and on a day v1 was in force, v1 was approved
+    let out = w.run(&["history", "payroll", "--as-of", "2026-10-05", "--format", "json", "--repo", &repo]);
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["plans"][0]["both_signed"], true, "{v:#}");
+}
+
+#[test]
+fn history_judges_a_version_2_signoff_by_its_context() {
+    let w = W::new();
+    w.git(&["init", "-q", "-b", "main"], "2026-10-01");
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-01");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-02");
+    w.commit("payroll, signed", "2026-10-02");
+    let h = w.history();
+    let (state, _) = newest(&h);
+    assert_eq!((state["client"].clone(), state["provider"].clone()), (true.into(), true.into()), "{h:#}");
+    // the level-1 contact's number changes after both signed: the plan's digest stays
+    w.edit("contacts/dc.kdl", "+49 40 555 0299", "+49 40 555 0300");
+    w.commit("duty desk: new number", "2026-10-03");
+    let h = w.history();
+    assert_eq!(h["plans"][0]["versions"].as_array().unwrap().len(), 1, "{h:#}");
+    let version = &h["plans"][0]["versions"][0];
+    assert_eq!(version["signed"]["client"], true, "{h:#}");
+    let (state, _) = newest(&h);
+    assert_eq!((state["client"].clone(), state["provider"].clone()), (false.into(), false.into()), "{h:#}");
+    assert_eq!(state["context_changed_since_signed"], serde_json::json!(["client", "provider"]), "{h:#}");
+}

@@ -85,6 +85,15 @@ fn signed_text(s: &Signed, v: &Version) -> String {
     if !s.unverified.is_empty() {
         let _ = write!(out, " (a record of {} does not verify)", s.unverified.join(", "));
     }
+    if !s.untrusted.is_empty() {
+        let _ = write!(out, " (signed by {} with a key the roster then did not trust)", s.untrusted.join(", "));
+    }
+    if !s.context_changed.is_empty() {
+        let _ = write!(out, " (context changed since {} signed)", s.context_changed.join(", "));
+    }
+    if !s.rolled_back.is_empty() {
+        let _ = write!(out, " (rolled back: {} signed other content later)", s.rolled_back.join(", "));
+    }
     out
 }
 
@@ -242,6 +251,9 @@ fn signed_json(s: &Signed) -> Value {
         "provider": s.provider,
         "older_version_signed_by": s.stale,
         "records_not_verifying": s.unverified,
+        "signed_with_untrusted_key": s.untrusted,
+        "context_changed_since_signed": s.context_changed,
+        "rolled_back": s.rolled_back,
     })
 }
 

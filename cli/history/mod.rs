@@ -16,8 +16,10 @@ use gix::ObjectId;
 
 use crate::format::Kind;
 use crate::load::CONFIG_FILE;
-use crate::model::{Config, Side};
+use crate::model::{Config, Model, Side};
 use crate::rules::{self, Rule};
+use crate::signoff::roster::ValidRoster;
+use crate::signoff::{RosterKey, ValidSignoff};
 use crate::source::git::{self, Repo};
 use crate::source::{Listed, Read, Source};
 use crate::units::Date;
@@ -66,6 +68,17 @@ pub struct Signed {
     pub stale: Vec<&'static str>,
     /// Parties with a record of this digest that does not verify.
     pub unverified: Vec<&'static str>,
+    /// Parties whose record of this digest verifies but is made with a key the chain of rosters
+    /// does not trust at that commit (a roster change no approver of the roster before it signed).
+    pub untrusted: Vec<&'static str>,
+    /// Parties whose version-2 sign-off of this digest binds a context (contacts, inventory,
+    /// contract terms) that is no longer the plan's context at that commit.
+    pub context_changed: Vec<&'static str>,
+    /// Parties whose sign-off of this digest is older than their sign-off of other content seen
+    /// earlier in the history: a rollback, which does not count.
+    pub rolled_back: Vec<&'static str>,
+    /// The newest counted sign-off date per party (client, provider).
+    pub dates: [Option<Date>; 2],
 }
 
 impl Signed {
@@ -277,15 +290,59 @@ fn unknown_plans(engine: &mut Engine, commit: ObjectId, missing: &[String], what
     Ok(format!("no plan {} in {what}{hint}", names.join(", ")))
 }
 
-/// What a commit says about the plans: sign-off records by plan (party, digest, whether it
-/// verifies), contracts by id.
+/// What a sign-off record of a commit counts for.
+#[derive(Clone, Debug)]
+enum RecordState {
+    /// It verifies and the roster trusted at the commit trusts its signer and key: the signing
+    /// date, and the context digest a version-2 statement binds.
+    Valid { date: Date, context: Option<String> },
+    /// It verifies, but with a key the roster trusted at the commit does not trust.
+    Untrusted,
+    /// It does not verify.
+    Invalid,
+}
+
+/// What a commit says about the plans: sign-off records by plan (party, digest, state),
+/// contracts by id.
 struct CommitFacts {
-    signoffs: HashMap<String, Vec<(Side, String, bool)>>,
+    signoffs: HashMap<String, Vec<(Side, String, RecordState)>>,
     contracts: HashMap<String, Vec<(u32, Date)>>,
 }
 
-/// The (plan, party, digest) of the sign-off records of one file version that verify.
-type ValidRecords = Rc<HashSet<(String, Side, String)>>;
+/// The sign-off records of one file version that verify.
+type ValidRecords = Rc<Vec<ValidSignoff>>;
+
+/// The approver rosters trusted at a commit (client, provider): along the first-parent chain from
+/// the first commit, whose rosters are the root, a change of a party's roster is trusted only when
+/// an approver of the roster trusted before it signed the new roster (`sign --roster`).
+#[derive(Debug, PartialEq, Eq)]
+struct Trusted {
+    keys: [Vec<RosterKey>; 2],
+    /// Names this state in cache keys: the two rosters' digests.
+    id: String,
+}
+
+impl Trusted {
+    fn new(keys: [Vec<RosterKey>; 2]) -> Trusted {
+        let id = format!("{} {}", crate::signoff::roster::digest(&keys[0]), crate::signoff::roster::digest(&keys[1]));
+        Trusted { keys, id }
+    }
+}
+
+/// The configuration blob, the contacts, inventory and contracts folders of a commit: what the
+/// context of an approval is computed from besides the plan.
+type ContextKey = (Option<ObjectId>, Option<ObjectId>, Option<ObjectId>, Option<ObjectId>);
+
+fn side_index(side: Side) -> usize {
+    usize::from(side == Side::Provider)
+}
+
+fn side_word(side: Side) -> &'static str {
+    match side {
+        Side::Client => "client",
+        Side::Provider => "provider",
+    }
+}
 
 /// The configuration blob and the contacts folder of a commit: what a verification depends on
 /// besides the record.
@@ -338,11 +395,23 @@ struct Evaluator<'r, 'e> {
     /// Verified sign-off file versions.
     valid: HashMap<(SignersKey, ObjectId), ValidRecords>,
     commits: HashMap<ObjectId, Rc<CommitInfo>>,
+    /// The rosters trusted at each commit.
+    trusted: HashMap<ObjectId, Rc<Trusted>>,
+    /// A commit's own rosters, by its configuration blob and contacts folder.
+    own_rosters: HashMap<SignersKey, Rc<[Vec<RosterKey>; 2]>>,
+    /// The roster sign-offs that verify, by sign-offs folder.
+    roster_records: HashMap<Option<ObjectId>, Rc<Vec<ValidRoster>>>,
+    /// Unapproved roster changes already reported: (party, roster digest).
+    roster_reported: HashSet<(usize, String)>,
+    /// Configuration, contacts, inventory and contracts of a commit, loaded.
+    context_models: walk::Recent<ContextKey, Rc<Model>>,
+    /// The context digest of a plan (by its blob) at a [`ContextKey`].
+    contexts: HashMap<(ContextKey, ObjectId, String), Option<String>>,
     problems: Vec<Problem>,
     reported: HashSet<String>,
 }
 
-type FactsKey = (Option<ObjectId>, Option<ObjectId>, Option<ObjectId>, Option<ObjectId>);
+type FactsKey = (Option<ObjectId>, Option<ObjectId>, Option<ObjectId>, Option<ObjectId>, Rc<str>);
 
 impl<'r, 'e> Evaluator<'r, 'e> {
     fn new(repo: &'r Repo, engine: &'e mut Engine) -> Self {
@@ -353,6 +422,12 @@ impl<'r, 'e> Evaluator<'r, 'e> {
             signers: HashMap::new(),
             valid: HashMap::new(),
             commits: HashMap::new(),
+            trusted: HashMap::new(),
+            own_rosters: HashMap::new(),
+            roster_records: HashMap::new(),
+            roster_reported: HashSet::new(),
+            context_models: walk::Recent::new(8),
+            contexts: HashMap::new(),
             problems: Vec::new(),
             reported: HashSet::new(),
         }
@@ -403,30 +478,23 @@ impl<'r, 'e> Evaluator<'r, 'e> {
                     signers.model.signoffs.push(record);
                 }
                 let valid = crate::signoff::valid_signoffs(&signers.model, &signers.files);
-                let ok: HashSet<(&str, Side, &str, Date, &str)> = valid
+                // `valid_signoffs` keeps model order, and the records were pushed in blob order.
+                let owner: HashMap<crate::diagnostic::Location, ObjectId> = signers
+                    .model
+                    .signoffs
                     .iter()
-                    .map(|v| (v.plan.as_str(), v.party, v.signer.as_str(), v.date, v.digest.as_str()))
+                    .zip(&owners)
+                    .map(|(r, blob)| (crate::diagnostic::Location { file: r.file, span: r.head }, *blob))
                     .collect();
-                let mut found: HashMap<ObjectId, HashSet<(String, Side, String)>> = HashMap::new();
-                for (record, blob) in signers.model.signoffs.iter().zip(&owners) {
-                    let k = (
-                        record.plan.value.as_str(),
-                        record.party.value,
-                        record.signer.value.as_str(),
-                        record.date.value,
-                        record.digest.value.as_str(),
-                    );
-                    if ok.contains(&k) {
-                        found.entry(*blob).or_default().insert((
-                            record.plan.value.clone(),
-                            record.party.value,
-                            record.digest.value.clone(),
-                        ));
+                let mut found: HashMap<ObjectId, Vec<ValidSignoff>> = HashMap::new();
+                for v in valid {
+                    if let Some(blob) = owner.get(&v.location) {
+                        found.entry(*blob).or_default().push(v);
                     }
                 }
                 signers.model.signoffs.clear();
-                for (blob, set) in found {
-                    self.valid.insert((key, blob), Rc::new(set));
+                for (blob, list) in found {
+                    self.valid.insert((key, blob), Rc::new(list));
                 }
             }
         }
@@ -469,6 +537,186 @@ impl<'r, 'e> Evaluator<'r, 'e> {
         Ok(info)
     }
 
+    /// A commit's own approver rosters (client, provider), from its configuration and contacts.
+    fn own_roster(&mut self, commit: ObjectId) -> Result<Rc<[Vec<RosterKey>; 2]>, String> {
+        let node = self.engine.node(commit)?;
+        let key = (self.engine.blob_at(node.tree, CONFIG_FILE)?, self.engine.folder_of(node.tree, Kind::Contact)?);
+        if let Some(r) = self.own_rosters.get(&key) {
+            return Ok(r.clone());
+        }
+        let model = self.load_kinds(commit, &[Kind::Contact])?;
+        let rosters =
+            Rc::new([crate::signoff::roster(&model, Side::Client), crate::signoff::roster(&model, Side::Provider)]);
+        self.own_rosters.insert(key, rosters.clone());
+        Ok(rosters)
+    }
+
+    /// The configuration of `commit` and every file of the given kinds, loaded.
+    fn load_kinds(&mut self, commit: ObjectId, kinds: &[Kind]) -> Result<Model, String> {
+        let node = self.engine.node(commit)?;
+        let config = match self.engine.blob_at(node.tree, CONFIG_FILE)? {
+            Some(blob) => self.engine.text(blob).map(String::into_bytes),
+            None => None,
+        };
+        let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+        for kind in kinds {
+            for (path, blob) in self.engine.listing(node.tree, *kind)?.iter() {
+                if files.iter().any(|(p, _)| **p == **path) {
+                    continue;
+                }
+                if let Some(text) = self.engine.text(*blob) {
+                    files.push((path.to_string(), text.into_bytes()));
+                }
+            }
+        }
+        let mut model = crate::load::load(&MemorySource { config, files }).model;
+        model.signoffs.clear();
+        model.rosters.clear();
+        Ok(model)
+    }
+
+    /// The roster sign-offs of a commit that verify on their own.
+    fn roster_records(&mut self, commit: ObjectId) -> Result<Rc<Vec<ValidRoster>>, String> {
+        let node = self.engine.node(commit)?;
+        let key = self.engine.folder_of(node.tree, Kind::Roster)?;
+        if let Some(r) = self.roster_records.get(&key) {
+            return Ok(r.clone());
+        }
+        let mut model = Model::default();
+        for (path, blob) in self.engine.listing(node.tree, Kind::Roster)?.iter() {
+            let Some(text) = self.engine.text(*blob) else { continue };
+            if !text.contains("roster") {
+                continue;
+            }
+            let (m, _, _) = crate::load::load_file(path, &text, self.engine.kinds_for(path));
+            model.rosters.extend(m.rosters);
+        }
+        let valid = Rc::new(crate::signoff::roster::verify_all(&model, None, &mut Vec::new()));
+        self.roster_records.insert(key, valid.clone());
+        Ok(valid)
+    }
+
+    /// The rosters trusted at `commit`: those of the first commit of its first-parent chain (for a
+    /// party without approvers there, its first roster that lists one), then, commit by commit, a
+    /// party's new roster only when a roster sign-off in that commit by an
+    /// approver of the roster trusted before it signs it ([`crate::signoff::rotate`]). A change no
+    /// such approver signed is reported once, and the roster before it stays trusted.
+    fn trusted(&mut self, commit: ObjectId) -> Result<Rc<Trusted>, String> {
+        let mut chain = Vec::new();
+        let mut base: Option<Rc<Trusted>> = None;
+        let mut at = commit;
+        loop {
+            if let Some(t) = self.trusted.get(&at) {
+                base = Some(t.clone());
+                break;
+            }
+            chain.push(at);
+            match self.engine.node(at)?.parents.first() {
+                Some(p) => at = *p,
+                None => break,
+            }
+        }
+        for c in chain.into_iter().rev() {
+            let own = self.own_roster(c)?;
+            let next = match base.take() {
+                None => Rc::new(Trusted::new((*own).clone())),
+                Some(prev) if prev.keys == *own => prev,
+                Some(prev) => {
+                    let valid = self.roster_records(c)?;
+                    let mut keys = prev.keys.clone();
+                    for side in [Side::Client, Side::Provider] {
+                        let i = side_index(side);
+                        if prev.keys[i].is_empty() {
+                            // No approver yet: the party's first roster is its root.
+                            keys[i] = own[i].clone();
+                            continue;
+                        }
+                        let (k, approval) = crate::signoff::rotate(&prev.keys[i], &own[i], side, &valid);
+                        if approval.is_none() && own[i] != prev.keys[i] {
+                            self.unapproved_roster(c, side, &prev.keys[i], &own[i]);
+                        }
+                        keys[i] = k;
+                    }
+                    if keys == prev.keys {
+                        prev
+                    } else {
+                        Rc::new(Trusted::new(keys))
+                    }
+                }
+            };
+            self.trusted.insert(c, next.clone());
+            base = Some(next);
+        }
+        Ok(base.expect("the chain has at least the commit itself"))
+    }
+
+    fn unapproved_roster(&mut self, commit: ObjectId, side: Side, before: &[RosterKey], now: &[RosterKey]) {
+        let digest = crate::signoff::roster::digest(now);
+        if !self.roster_reported.insert((side_index(side), digest)) {
+            return;
+        }
+        let list = |keys: Vec<&RosterKey>| -> String {
+            keys.iter().map(|k| format!("{} {}", k.contact, k.fingerprint)).collect::<Vec<_>>().join(", ")
+        };
+        let added = list(now.iter().filter(|k| !before.contains(k)).collect());
+        let removed = list(before.iter().filter(|k| !now.contains(k)).collect());
+        let mut what = Vec::new();
+        if !added.is_empty() {
+            what.push(format!("added or changed {added}"));
+        }
+        if !removed.is_empty() {
+            what.push(format!("removed or changed {removed}"));
+        }
+        let mut who: Vec<&str> = before.iter().map(|k| k.contact.as_str()).collect();
+        who.dedup();
+        let message = format!(
+            "{} at {}: the {party}'s approver roster changed ({}) and no approver of the roster trusted before it ({}) signed the new roster (`contingent sign --roster {party}`); sign-offs made with keys the trusted roster does not list do not count from here on",
+            self.git_path(self.engine.contacts_dir()),
+            self.repo.short(commit),
+            what.join("; "),
+            if who.is_empty() { "none".to_string() } else { who.join(", ") },
+            party = side_word(side),
+        );
+        self.problems.push(Problem { rule: &rules::SIG_ROSTER_CHANGED, message });
+    }
+
+    /// The context digest of plan `plan` (in blob `blob` at `path`) with the contacts, inventory
+    /// and contracts of `commit`: what a version-2 sign-off must bind to hold there.
+    fn context_at(
+        &mut self,
+        commit: ObjectId,
+        plan: &str,
+        blob: ObjectId,
+        path: &str,
+    ) -> Result<Option<String>, String> {
+        let node = self.engine.node(commit)?;
+        let key: ContextKey = (
+            self.engine.blob_at(node.tree, CONFIG_FILE)?,
+            self.engine.folder_of(node.tree, Kind::Contact)?,
+            self.engine.folder_of(node.tree, Kind::System)?,
+            self.engine.folder_of(node.tree, Kind::Contract)?,
+        );
+        let wanted = (key, blob, plan.to_string());
+        if let Some(d) = self.contexts.get(&wanted) {
+            return Ok(d.clone());
+        }
+        let model = match self.context_models.get(&key) {
+            Some(m) => m,
+            None => {
+                let m = Rc::new(self.load_kinds(commit, &[Kind::Contact, Kind::System, Kind::Contract])?);
+                self.context_models.insert(key, m.clone());
+                m
+            }
+        };
+        let digest = self.engine.text(blob).and_then(|text| {
+            let (m, _, _) = crate::load::load_file(path, &text, &[Kind::Plan]);
+            let p = m.plans.iter().find(|p| p.id.value == plan)?;
+            Some(crate::signoff::context::digest(&crate::signoff::context::of_plan(&model, p)))
+        });
+        self.contexts.insert(wanted, digest.clone());
+        Ok(digest)
+    }
+
     fn git_path(&self, path: &str) -> String {
         git::join(self.engine.root(), path)
     }
@@ -476,11 +724,13 @@ impl<'r, 'e> Evaluator<'r, 'e> {
     fn facts(&mut self, commit: ObjectId) -> Result<Rc<CommitFacts>, String> {
         let node = self.engine.node(commit)?;
         let signers = (self.engine.blob_at(node.tree, CONFIG_FILE)?, self.engine.folder_of(node.tree, Kind::Contact)?);
+        let trusted = self.trusted(commit)?;
         let key = (
             signers.0,
             signers.1,
             self.engine.folder_of(node.tree, Kind::Signoff)?,
             self.engine.folder_of(node.tree, Kind::Contract)?,
+            Rc::from(trusted.id.as_str()),
         );
         if let Some(f) = self.facts.get(&key) {
             return Ok(f);
@@ -504,8 +754,19 @@ impl<'r, 'e> Evaluator<'r, 'e> {
             }
             let valid = verified.get(blob);
             for s in &parsed.signoffs {
-                let ok = valid.is_some_and(|v| v.contains(&(s.plan.clone(), s.party, s.digest.clone())));
-                facts.signoffs.entry(s.plan.clone()).or_default().push((s.party, s.digest.clone(), ok));
+                let matching = || {
+                    valid
+                        .into_iter()
+                        .flat_map(|v| v.iter())
+                        .filter(|v| v.plan == s.plan && v.party == s.party && v.digest == s.digest)
+                };
+                let roster = &trusted.keys[side_index(s.party)];
+                let state = match matching().filter(|v| crate::signoff::trusts(roster, v)).max_by_key(|v| v.date) {
+                    Some(v) => RecordState::Valid { date: v.date, context: v.context.clone() },
+                    None if matching().next().is_some() => RecordState::Untrusted,
+                    None => RecordState::Invalid,
+                };
+                facts.signoffs.entry(s.plan.clone()).or_default().push((s.party, s.digest.clone(), state));
             }
         }
         for (path, _, parsed) in self.engine.contracts_at(node.tree)? {
@@ -559,7 +820,7 @@ impl<'r, 'e> Evaluator<'r, 'e> {
             ),
         }
         let facts = self.facts(state_at)?;
-        let signed = self.signed_at(plan, &content, state_at)?;
+        let signed = self.signed_at(plan, &content, found.blob.map(|b| (b, &*found.path)), state_at, found.commit)?;
         let Content::Valid { contract, .. } = &content else {
             return Ok(Version { commit, path, content, in_effect: None, signed, signed_until_replaced: None });
         };
@@ -577,35 +838,102 @@ impl<'r, 'e> Evaluator<'r, 'e> {
         Ok(Version { commit, path, content, in_effect, signed, signed_until_replaced: None })
     }
 
-    /// Which parties had signed the digest of `content` for `plan` in `commit`.
-    fn signed_at(&mut self, plan: &str, content: &Content, commit: ObjectId) -> Result<Signed, String> {
+    /// Which parties had signed the digest of `content` for `plan` in `commit`: a valid record of
+    /// the digest by a signer and key the roster trusted at `commit` trusts ([`Self::trusted`]),
+    /// whose version-2 context, if any, is the plan's context at `commit` (the plan read from
+    /// `at`, its blob and path, when known), and which is not older than a sign-off of other
+    /// content by the same party in `commit` or in the commit before `introduced`, where this
+    /// content became the plan's (a rollback).
+    fn signed_at(
+        &mut self,
+        plan: &str,
+        content: &Content,
+        at: Option<(ObjectId, &str)>,
+        commit: ObjectId,
+        introduced: ObjectId,
+    ) -> Result<Signed, String> {
         let mut signed = Signed::default();
         let Content::Valid { digest, .. } = content else {
             return Ok(signed);
         };
         let facts = self.facts(commit)?;
-        for (party, signed_digest, valid) in facts.signoffs.get(plan).into_iter().flatten() {
-            let word = match party {
-                Side::Client => "client",
-                Side::Provider => "provider",
-            };
-            if signed_digest == digest && *valid {
-                match party {
-                    Side::Client => signed.client = true,
-                    Side::Provider => signed.provider = true,
+        let push = |list: &mut Vec<&'static str>, w: &'static str| {
+            if !list.contains(&w) {
+                list.push(w);
+            }
+        };
+        // The newest other content each party signed, validly, here or just before `introduced`.
+        let mut other: [Option<(Date, String)>; 2] = [None, None];
+        let mut note_other = |side: Side, date: Date, d: &str| {
+            let slot = &mut other[side_index(side)];
+            if slot.as_ref().is_none_or(|(old, _)| date > *old) {
+                *slot = Some((date, d.to_string()));
+            }
+        };
+        let mut context_now: Option<Option<String>> = None;
+        for (party, signed_digest, state) in facts.signoffs.get(plan).into_iter().flatten() {
+            let word = side_word(*party);
+            match state {
+                RecordState::Valid { date, context } if signed_digest == digest => {
+                    if let Some(bound) = context {
+                        if context_now.is_none() {
+                            context_now = Some(match at {
+                                Some((blob, path)) => self.context_at(commit, plan, blob, path)?,
+                                None => None,
+                            });
+                        }
+                        if context_now.as_ref().and_then(Option::as_ref) != Some(bound) {
+                            push(&mut signed.context_changed, word);
+                            continue;
+                        }
+                    }
+                    let slot = &mut signed.dates[side_index(*party)];
+                    if slot.is_none_or(|d| *date > d) {
+                        *slot = Some(*date);
+                    }
                 }
-            } else if signed_digest == digest {
-                if !signed.unverified.contains(&word) {
-                    signed.unverified.push(word);
+                RecordState::Valid { date, .. } => {
+                    push(&mut signed.stale, word);
+                    note_other(*party, *date, signed_digest);
                 }
-            } else if *valid && !signed.stale.contains(&word) {
-                signed.stale.push(word);
+                RecordState::Untrusted if signed_digest == digest => push(&mut signed.untrusted, word),
+                RecordState::Invalid if signed_digest == digest => push(&mut signed.unverified, word),
+                _ => {}
             }
         }
+        if let Some(parent) = self.engine.node(introduced)?.parents.first().copied() {
+            let before = self.facts(parent)?;
+            for (party, signed_digest, state) in before.signoffs.get(plan).into_iter().flatten() {
+                if let RecordState::Valid { date, .. } = state {
+                    if signed_digest != digest {
+                        note_other(*party, *date, signed_digest);
+                    }
+                }
+            }
+        }
+        for side in [Side::Client, Side::Provider] {
+            let i = side_index(side);
+            let (Some(mine), Some((later, their))) = (signed.dates[i], other[i].as_ref()) else { continue };
+            if *later > mine {
+                signed.dates[i] = None;
+                push(&mut signed.rolled_back, side_word(side));
+                let message = format!(
+                    "plan `{plan}` at {}: the {}'s sign-off of this content is dated {mine}, but the {} signed other content ({}) on {later}; an older approval does not count again (a rollback)",
+                    self.repo.short(commit),
+                    side_word(side),
+                    side_word(side),
+                    crate::signoff::short_digest(their),
+                );
+                self.problem(&rules::SIG_ROLLBACK, message);
+            }
+        }
+        signed.client = signed.dates[0].is_some();
+        signed.provider = signed.dates[1].is_some();
         let has = |w: &&str, s: &Signed| *w == "client" && s.client || *w == "provider" && s.provider;
         let done = signed.clone();
-        signed.stale.retain(|w| !has(w, &done));
-        signed.unverified.retain(|w| !has(w, &done));
+        for list in [&mut signed.stale, &mut signed.unverified, &mut signed.untrusted, &mut signed.context_changed] {
+            list.retain(|w| !has(w, &done));
+        }
         Ok(signed)
     }
 }
@@ -636,7 +964,8 @@ pub fn history(repo: &Repo, start_dir: &str, wanted: &[String]) -> Result<Histor
         for f in found.get(plan.as_str()).into_iter().flatten() {
             let mut v = eval.version(plan, f, f.commit, None)?;
             if let Some(at) = until {
-                v.signed_until_replaced = Some(eval.signed_at(plan, &v.content, at)?);
+                v.signed_until_replaced =
+                    Some(eval.signed_at(plan, &v.content, f.blob.map(|b| (b, &*f.path)), at, f.commit)?);
             }
             until = eval.engine.node(f.commit)?.parents.first().copied();
             versions.push(v);

@@ -271,6 +271,7 @@ pub struct Engine {
     contacts_dir: String,
     signoffs_dir: String,
     contracts_dir: String,
+    inventory_dir: String,
     limit: u64,
     nodes: HashMap<ObjectId, Rc<Node>>,
     trees: Recent<ObjectId, Rc<[u8]>>,
@@ -310,6 +311,7 @@ impl Engine {
             contacts_dir: normalise_dir(&p.contacts),
             signoffs_dir: normalise_dir(&p.signoffs),
             contracts_dir: normalise_dir(&p.contracts),
+            inventory_dir: normalise_dir(&p.inventory),
             limit: config.limits.max_file_size,
             nodes: HashMap::new(),
             trees: Recent::new(32),
@@ -341,7 +343,7 @@ impl Engine {
     }
 
     /// The kinds the file at `path` may hold: those of the deepest configured folder holding it.
-    fn kinds_for(&self, path: &str) -> &[Kind] {
+    pub fn kinds_for(&self, path: &str) -> &[Kind] {
         let mut best: Option<&(String, Vec<Kind>)> = None;
         for f in &self.folders {
             let inside = f.0 == "."
@@ -355,9 +357,10 @@ impl Engine {
 
     fn dir_of(&self, kind: Kind) -> &str {
         match kind {
-            Kind::Signoff => &self.signoffs_dir,
+            Kind::Signoff | Kind::Roster => &self.signoffs_dir,
             Kind::Contract => &self.contracts_dir,
             Kind::Contact => &self.contacts_dir,
+            Kind::System | Kind::Interface => &self.inventory_dir,
             _ => &self.plans_dir,
         }
     }

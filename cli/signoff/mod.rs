@@ -267,6 +267,8 @@ pub struct ValidSignoff {
     /// Version 2: whether the context the statement binds is the plan's current context in this
     /// model (always true for version 1, and when the plan is not in the model).
     pub context_holds: bool,
+    /// Version 2: the digest of the context the statement binds.
+    pub context: Option<String>,
 }
 
 /// Every sign-off record of the model that verifies, whatever version it signs, in model order.
@@ -288,6 +290,7 @@ pub fn valid_signoffs(model: &Model, files: &Files) -> Vec<ValidSignoff> {
         .filter_map(|r| match verify(&c, r) {
             Some(Ok(v)) => Some(ValidSignoff {
                 context_holds: holds(&r.plan.value, &v.context),
+                context: v.context.as_ref().map(|(d, _)| d.clone()),
                 plan: r.plan.value.clone(),
                 party: *r.party,
                 signer: r.signer.value.clone(),
@@ -1093,30 +1096,41 @@ pub fn trusts(roster: &[RosterKey], v: &ValidSignoff) -> bool {
 /// signing date; then also that sign-off.
 pub fn trusted_rosters(model: &Model, base: &Model, as_of: Date) -> [(Vec<RosterKey>, Option<roster::ValidRoster>); 2] {
     let valid = roster::verify_all(model, Some(as_of), &mut Vec::new());
-    [Side::Client, Side::Provider].map(|side| {
-        let before = roster(base, side);
-        let now = roster(model, side);
-        if now == before {
-            return (before, None);
-        }
-        let digest = roster::digest(&now);
-        let approval = valid
-            .iter()
-            .filter(|r| r.party == side && r.roster == digest)
-            .find(|r| {
-                before.iter().any(|k| {
-                    k.contact == r.signer
-                        && k.fingerprint == r.key
-                        && k.valid_after.is_none_or(|a| a <= r.date)
-                        && k.valid_before.is_none_or(|b| r.date < b)
-                })
+    let before = [roster(base, Side::Client), roster(base, Side::Provider)];
+    let now = [roster(model, Side::Client), roster(model, Side::Provider)];
+    [0, 1].map(|i| rotate(&before[i], &now[i], if i == 0 { Side::Client } else { Side::Provider }, &valid))
+}
+
+/// One step of the chain of rosters: the roster trusted after a change from `before` (trusted) to
+/// `now`, for one party. `now` when it equals `before`, or when one of `valid` (roster sign-offs
+/// that verify) signs exactly it (its digest) for the party, made by an approver of `before`
+/// with a key `before` trusts on the signing date, which is returned beside it; else `before`.
+pub fn rotate(
+    before: &[RosterKey],
+    now: &[RosterKey],
+    side: Side,
+    valid: &[roster::ValidRoster],
+) -> (Vec<RosterKey>, Option<roster::ValidRoster>) {
+    if now == before {
+        return (before.to_vec(), None);
+    }
+    let digest = roster::digest(now);
+    let approval = valid
+        .iter()
+        .filter(|r| r.party == side && r.roster == digest)
+        .find(|r| {
+            before.iter().any(|k| {
+                k.contact == r.signer
+                    && k.fingerprint == r.key
+                    && k.valid_after.is_none_or(|a| a <= r.date)
+                    && k.valid_before.is_none_or(|b| r.date < b)
             })
-            .cloned();
-        match approval {
-            Some(a) => (now, Some(a)),
-            None => (before, None),
-        }
-    })
+        })
+        .cloned();
+    match approval {
+        Some(a) => (now.to_vec(), Some(a)),
+        None => (before.to_vec(), None),
+    }
 }
 
 /// Verification against a trusted base (`check --changed-since BASE`, `--trust REV`): every valid

@@ -1148,3 +1148,50 @@ fn history_judges_a_version_2_signoff_by_its_context() {
     assert_eq!((state["client"].clone(), state["provider"].clone()), (false.into(), false.into()), "{h:#}");
     assert_eq!(state["context_changed_since_signed"], serde_json::json!(["client", "provider"]), "{h:#}");
 }
+
+/// docs/signoff.md, section 8, for a roster sign-off: the same extraction and `ssh-keygen -Y
+/// verify` with the allowed signers of the roster before the change.
+#[test]
+fn a_roster_signoff_verifies_with_ssh_keygen_against_the_roster_before_it() {
+    let w = W::new();
+    rotated(&w);
+    let before = w.git(&["show", "main:contacts/bank.kdl"], "2026-10-06");
+    let out = w.sign_roster("client", "anna.schmidt", "anna.schmidt", "2026-10-06");
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/signoff.md")).unwrap();
+    let block = |tag: &str| -> String {
+        let rest = &doc[doc.find(&format!("<!-- {tag} -->")).unwrap()..];
+        let body = &rest[rest.find("```").unwrap()..];
+        let body = &body[body.find('\n').unwrap() + 1..];
+        body[..body.find("```").unwrap()].to_string()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("contacts")).unwrap();
+    std::fs::write(dir.path().join("contacts/bank.kdl"), before).unwrap();
+    std::fs::write(dir.path().join("record.kdl"), w.read("signoffs/roster-client.kdl")).unwrap();
+    let extract = block("auditor-extract").replace("signoffs/payroll.kdl", "record.kdl");
+    let run = |day: &str, signer: &str| {
+        let script = format!(
+            "set -e\n{}\n{extract}\nssh-keygen -Y verify -f allowed_signers -I {signer} -n signoff@contingent.dev -s signature.txt -Overify-time={day}1200Z < statement.txt",
+            block("auditor-allowed-signers")
+        );
+        output(
+            isolate(&mut Command::new("sh"), w.home.path())
+                .arg("-c")
+                .arg(script)
+                .current_dir(dir.path())
+                .output()
+                .unwrap(),
+        )
+    };
+    let out = run("20261006", "anna.schmidt");
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("Good \"signoff@contingent.dev\" signature for anna.schmidt"), "{}", out.stdout);
+    let statement = std::fs::read_to_string(dir.path().join("statement.txt")).unwrap();
+    assert!(statement.starts_with("contingent-roster-v1\nparty client\nroster sha256:"), "{statement}");
+    // signed with the new key, the roster before it does not verify it
+    let out = w.sign_roster("client", "anna.schmidt", "anna-2026", "2026-10-06");
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    std::fs::write(dir.path().join("record.kdl"), w.read("signoffs/roster-client.kdl")).unwrap();
+    assert_ne!(run("20261006", "anna.schmidt").code, 0);
+}

@@ -259,6 +259,37 @@ mod tests {
         assert!(RosterStatement::parse(&text.replace("party client", "party carrier")).is_err());
         assert!(RosterStatement::parse(&format!("{text}\n")).is_err());
         assert!(RosterStatement::parse(&text.replace("contingent-roster-v1", "contingent-signoff-v1")).is_err());
+        // every value is one word, present, after exactly `key `
+        for (from, to, why) in [
+            ("signer anna.schmidt", "signer anna schmidt", "line 4 is not `signer <value>`"),
+            ("signer anna.schmidt", "signer ", "line 4 is not `signer <value>`"),
+            ("signer anna.schmidt", "signer anna.schmidt\t", "line 4 is not `signer <value>`"),
+            ("signer anna.schmidt", "signer anna.schmidt\r", "line 4 is not `signer <value>`"),
+            ("signer anna.schmidt", "signeranna.schmidt", "line 4 is not `signer <value>`"),
+            ("signer anna.schmidt", "signer  anna.schmidt", "line 4 is not `signer <value>`"),
+            ("party client", "party provider client", "line 2 is not `party <value>`"),
+            ("party client", "party provider", ""),
+            (
+                "roster sha256:",
+                "roster sha256:0",
+                "line 3: the roster digest is not sha256: and 64 lowercase hex digits",
+            ),
+            ("date 2026-11-02", "date 2026-13-02", "line 5: "),
+            ("date 2026-11-02", "date  2026-11-02", "line 5 is not `date <value>`"),
+        ] {
+            let changed = text.replace(from, to);
+            match RosterStatement::parse(&changed) {
+                Err(e) => assert!(!why.is_empty() && e.starts_with(why), "{to:?}: {e}"),
+                Ok(p) => {
+                    assert!(why.is_empty(), "{to:?} was accepted");
+                    assert_eq!(p.party, Side::Provider);
+                }
+            }
+        }
+        assert_eq!(
+            RosterStatement::parse("contingent-roster-v1\nparty client"),
+            Err("it has 2 lines, a roster statement has 5".into())
+        );
     }
 
     #[test]

@@ -185,9 +185,47 @@ mod tests {
             (text.replace('\n', "\r\n"), "line 1"),
             (text.replace("sha256:ab", "sha256:AB"), "line 3"),
             (String::new(), "line 1"),
+            (text.replace("signer anna.schmidt", "signer anna schmidt"), "line 5"),
+            (text.replace("signer anna.schmidt", "signer "), "line 5"),
+            (text.replace("signer anna.schmidt", "signer anna.schmidt\t"), "line 5"),
+            (text.replace("signer anna.schmidt", "signer anna.schmidt\r"), "line 5"),
+            (text.replace("plan payroll", "planpayroll"), "line 2"),
         ] {
             let e = Statement::parse(&bad).unwrap_err();
             assert!(e.contains(needle), "{bad:?}: {e}");
         }
+        assert_eq!(
+            Statement::parse("contingent-signoff-v1"),
+            Err("it has 1 line, a `contingent-signoff-v1` statement has 6".into())
+        );
+        assert_eq!(
+            Statement::parse("contingent-signoff-v1\nplan x"),
+            Err("it has 2 lines, a `contingent-signoff-v1` statement has 6".into())
+        );
+        // a long line is shown shortened to 60 characters
+        let long = "x".repeat(61);
+        let e = Statement::parse(&long).unwrap_err();
+        assert_eq!(
+            e,
+            format!("line 1 is `{}…`, expected `contingent-signoff-v2` or `contingent-signoff-v1`", "x".repeat(60))
+        );
+        let e = Statement::parse(&"y".repeat(60)).unwrap_err();
+        assert!(e.starts_with(&format!("line 1 is `{}`,", "y".repeat(60))), "{e}");
+    }
+
+    #[test]
+    fn a_digest_is_sha256_and_64_lowercase_hex_digits() {
+        let hex = "0123456789abcdef".repeat(4);
+        assert!(is_digest(&format!("sha256:{hex}")));
+        assert!(!is_digest(&format!("sha256:{}", &hex[1..])));
+        assert!(!is_digest(&format!("sha256:{hex}0")));
+        assert!(!is_digest(&hex));
+        for bad in ['g', 'A', '`', '/', ':', 'F'] {
+            assert!(!is_digest(&format!("sha256:{}{bad}", &hex[1..])), "{bad}");
+        }
+        assert!(is_digest(&format!("sha256:{}f", &hex[1..])));
+        assert!(is_digest(&format!("sha256:{}a", &hex[1..])));
+        assert!(is_digest(&format!("sha256:{}9", &hex[1..])));
+        assert!(is_digest(&format!("sha256:{}0", &hex[1..])));
     }
 }

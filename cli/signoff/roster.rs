@@ -93,7 +93,7 @@ pub fn digest(roster: &[RosterKey]) -> String {
 }
 
 /// A roster record whose signature verifies over its statement, which says what the record says.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidRoster {
     pub party: Side,
     pub signer: String,
@@ -306,5 +306,53 @@ mod tests {
         assert_ne!(one, digest(&[k("a", "SHA256:x", Date::new(2026, 1, 1))]));
         assert_ne!(one, digest(&[]));
         assert_eq!(one, digest(&[k("a", "SHA256:x", None)]));
+    }
+
+    fn key(contact: &str, fp: &str, after: Option<Date>, before: Option<Date>) -> RosterKey {
+        RosterKey { contact: contact.into(), fingerprint: fp.into(), valid_after: after, valid_before: before }
+    }
+
+    fn record(party: Side, signer: &str, key: &str, date: Date, roster: &[RosterKey]) -> ValidRoster {
+        ValidRoster {
+            party,
+            signer: signer.into(),
+            date,
+            roster: digest(roster),
+            key: key.into(),
+            location: Location { file: crate::diagnostic::FileId(0), span: Default::default() },
+        }
+    }
+
+    /// One step of the chain: who may approve a new roster, with which key, on which day.
+    #[test]
+    fn a_new_roster_is_trusted_only_when_the_roster_before_it_signs_exactly_it() {
+        let d = |m: u8, day: u8| Date::new(2026, m, day).unwrap();
+        let before = vec![key("anna", "SHA256:old", Some(d(1, 1)), Some(d(6, 1)))];
+        let now = vec![key("anna", "SHA256:new", None, None)];
+        let rotate = |valid: &[ValidRoster]| super::super::rotate(&before, &now, Side::Client, valid);
+        // unchanged: nothing to approve
+        assert_eq!(super::super::rotate(&before, &before, Side::Client, &[]), (before.clone(), None));
+        // unsigned: the roster before stays
+        assert_eq!(rotate(&[]), (before.clone(), None));
+        let good = record(Side::Client, "anna", "SHA256:old", d(3, 1), &now);
+        assert_eq!(rotate(std::slice::from_ref(&good)), (now.clone(), Some(good.clone())));
+        // the first day of the old key's validity counts, the day it ends does not
+        let first = record(Side::Client, "anna", "SHA256:old", d(1, 1), &now);
+        assert_eq!(rotate(std::slice::from_ref(&first)).0, now);
+        let last = record(Side::Client, "anna", "SHA256:old", d(5, 31), &now);
+        assert_eq!(rotate(std::slice::from_ref(&last)).0, now);
+        for bad in [
+            record(Side::Client, "anna", "SHA256:old", d(6, 1), &now), // the key expired that day
+            record(Side::Client, "anna", "SHA256:old", Date::new(2025, 12, 31).unwrap(), &now), // not yet valid
+            record(Side::Client, "anna", "SHA256:new", d(3, 1), &now), // the new key signs itself in
+            record(Side::Client, "bert", "SHA256:old", d(3, 1), &now), // not an approver before
+            record(Side::Provider, "anna", "SHA256:old", d(3, 1), &now), // for the other party
+            record(Side::Client, "anna", "SHA256:old", d(3, 1), &before), // another roster's digest
+        ] {
+            assert_eq!(rotate(std::slice::from_ref(&bad)), (before.clone(), None), "{bad:?}");
+        }
+        // one good record among bad ones is enough
+        let bad = record(Side::Client, "bert", "SHA256:old", d(3, 1), &now);
+        assert_eq!(rotate(&[bad, good.clone()]), (now.clone(), Some(good)));
     }
 }

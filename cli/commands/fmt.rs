@@ -121,15 +121,19 @@ pub fn run(args: &FmtArgs) -> Result<u8, String> {
     Ok(if problems.is_empty() && !(args.check && changed > 0) { crate::exit::CLEAN } else { crate::exit::FINDINGS })
 }
 
-/// Replaces `root/rel` with `text`: a temporary file next to it, made with `create_new` (never
-/// through a link), then renamed over it. Refuses a path that is a symbolic link or whose folder
-/// lies outside the repository.
-fn write_atomic(root: &Path, rel: &str, text: &str) -> Result<(), String> {
+/// Replaces (or creates) `root/rel` with `text`: a temporary file next to it, made with
+/// `create_new` (never through a link), then renamed over it. Refuses a path that is a symbolic
+/// link or not a regular file, and one whose folder lies outside `root`.
+pub fn write_atomic(root: &Path, rel: &str, text: &str) -> Result<(), String> {
     let path = root.join(rel);
-    let meta = path.symlink_metadata().map_err(|e| format!("cannot read: {e}"))?;
-    if !meta.file_type().is_file() {
-        return Err("is a symbolic link or not a regular file: not rewritten (format the file it points to)".into());
-    }
+    let permissions = match path.symlink_metadata() {
+        Ok(meta) if meta.file_type().is_file() => Some(meta.permissions()),
+        Ok(_) => {
+            return Err("is a symbolic link or not a regular file: not rewritten (format the file it points to)".into())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(format!("cannot read: {e}")),
+    };
     let dir = path.parent().ok_or("has no folder")?;
     let canonical_root = root.canonicalize().map_err(|e| format!("cannot resolve the repository: {e}"))?;
     let canonical_dir = dir.canonicalize().map_err(|e| format!("cannot resolve its folder: {e}"))?;
@@ -145,7 +149,9 @@ fn write_atomic(root: &Path, rel: &str, text: &str) -> Result<(), String> {
             .open(&temp)
             .map_err(|e| format!("cannot create {}: {e}", temp.display()))?;
         file.write_all(text.as_bytes()).and_then(|_| file.sync_all()).map_err(|e| format!("cannot write: {e}"))?;
-        std::fs::set_permissions(&temp, meta.permissions()).map_err(|e| format!("cannot set permissions: {e}"))?;
+        if let Some(p) = permissions {
+            std::fs::set_permissions(&temp, p).map_err(|e| format!("cannot set permissions: {e}"))?;
+        }
         std::fs::rename(&temp, canonical_dir.join(name)).map_err(|e| format!("cannot replace it: {e}"))
     })();
     if result.is_err() {

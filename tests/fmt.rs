@@ -79,6 +79,13 @@ fn formatting_never_changes_a_document_or_a_plan_digest_and_is_idempotent() {
 }
 
 #[test]
+fn the_bundled_example_is_formatted() {
+    let out = run(&["fmt", "plans", "--check"]);
+    assert_eq!((out.code, out.stdout.as_str()), (0, ""), "{}", out.stderr);
+    assert!(out.stderr.contains("23 files formatted already"), "{}", out.stderr);
+}
+
+#[test]
 fn the_layout_is_canonical_whatever_the_whitespace() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();

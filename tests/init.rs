@@ -61,6 +61,9 @@ fn a_new_repository_checks_clean_apart_from_its_sign_offs() {
     let (code, report) = check(&dir, &[]);
     assert_eq!(code, 1);
     assert_eq!(codes(&report), ["SIG001"], "{report:#}");
+    // the scaffold is laid out as `contingent fmt` lays files out
+    let out = run_in(&dir, &["fmt", "--check"], &[]);
+    assert_eq!((out.code, out.stdout.as_str()), (0, ""), "{}", out.stderr);
     // every file carries comments for the reader
     for rel in ["contingent.kdl", "contacts/client.kdl", "plans/app.kdl", "exercises/app.kdl"] {
         assert!(std::fs::read_to_string(dir.join(rel)).unwrap().starts_with("// "), "{rel}");

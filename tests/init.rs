@@ -129,6 +129,12 @@ fn it_never_overwrites_and_writes_nothing_when_one_file_exists() {
     let out = init(&dir, "Other", "Names");
     assert_eq!(out.code, 2);
     assert_eq!(std::fs::read_to_string(dir.join("contingent.kdl")).unwrap(), before);
+
+    // a repository inside another is refused: the outer one would read its files
+    let out = init(&dir.join("plans/inner"), "Bank", "Provider");
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("is inside the plan repository"), "{}", out.stderr);
+    assert!(!dir.join("plans/inner").exists());
 }
 
 #[test]

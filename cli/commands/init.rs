@@ -327,6 +327,19 @@ pub fn run(args: &InitArgs) -> Result<u8, String> {
             return Err(format!("{} exists and is not a folder: nothing was written", dir.display()));
         }
     }
+    // A repository inside another would have its files read as the outer one's.
+    let absolute = std::path::absolute(dir).map_err(|e| format!("cannot resolve {}: {e}", dir.display()))?;
+    if let Some(outer) = absolute
+        .ancestors()
+        .skip(1)
+        .find_map(|a| a.canonicalize().ok().filter(|c| c.join(crate::load::CONFIG_FILE).symlink_metadata().is_ok()))
+    {
+        return Err(format!(
+            "{} is inside the plan repository {}: its files would be read as part of that one; nothing was written (choose a folder outside it)",
+            dir.display(),
+            outer.display()
+        ));
+    }
     let mut existing = Vec::new();
     let mut folders: Vec<PathBuf> = Vec::new();
     for (rel, _) in &files {

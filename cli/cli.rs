@@ -403,7 +403,8 @@ pub struct InitArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct FmtArgs {
-    /// A folder inside the plan repository; its root is found by walking up to `contingent.kdl`.
+    /// A file or folder of the plan repository (found by walking up to `contingent.kdl`): the KDL
+    /// files at or below it are formatted; the repository's root formats them all.
     #[arg(default_value = ".")]
     pub path: PathBuf,
     /// Change nothing: show the diff of what would change and exit 1 if any file would.

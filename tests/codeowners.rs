@@ -113,6 +113,23 @@ fn hostile_logins_are_refused_and_never_written() {
 }
 
 #[test]
+fn paths_codeowners_cannot_hold_are_left_out_with_a_warning() {
+    let (_tmp, plans) = repo();
+    let text = std::fs::read_to_string(plans.join("plans/payroll.kdl")).unwrap();
+    std::fs::remove_file(plans.join("plans/payroll.kdl")).unwrap();
+    for name in ["my plan.kdl", "#x.kdl", "a*b.kdl"] {
+        std::fs::write(plans.join("plans").join(name), &text).unwrap();
+        let out = run_in(&plans, &["codeowners"], &[]);
+        assert_eq!(out.code, 0, "{name}: {}", out.stderr);
+        assert!(out.stderr.contains("the path has characters CODEOWNERS cannot hold"), "{name}: {}", out.stderr);
+        assert!(!out.stdout.contains(name), "{name}: {}", out.stdout);
+        // the sign-off file's path comes from the plan's id, which is always plain
+        assert!(out.stdout.contains("/plans/signoffs/payroll.kdl @JanPeters42 @anna-s\n"), "{}", out.stdout);
+        std::fs::remove_file(plans.join("plans").join(name)).unwrap();
+    }
+}
+
+#[test]
 fn write_needs_git_and_never_follows_a_link() {
     let plain = Repo::minimal();
     let out = run_in(plain.path(), &["codeowners", "--write"], &[]);

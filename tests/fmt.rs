@@ -148,6 +148,18 @@ fn check_shows_a_unified_diff_and_fmt_writes_atomically() {
     let out = run(&["fmt", dir, "--check"]);
     assert_eq!((out.code, out.stdout.as_str()), (0, ""), "{}", out.stderr);
     assert!(out.stderr.contains("7 files formatted already"), "{}", out.stderr);
+
+    // a file or a folder: only what lies below it
+    repo.write("contacts/bank.kdl", repo.read("contacts/bank.kdl").replace("    party bank", "  party   bank"));
+    repo.write("plans/payroll.kdl", repo.read("plans/payroll.kdl").replace("    covers", "  covers"));
+    let out = run(&["fmt", &format!("{dir}/plans/payroll.kdl")]);
+    assert!(out.stderr.contains("formatted 1 file, 0 unchanged"), "{}", out.stderr);
+    let out = run_in(&repo.path().join("plans"), &["fmt", "--check"], &[]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("1 files formatted already"), "{}", out.stderr);
+    let out = run(&["fmt", dir, "--check"]);
+    assert_eq!(out.code, 1);
+    assert!(out.stdout.contains("contacts/bank.kdl") && !out.stdout.contains("payroll.kdl"), "{}", out.stdout);
     assert_eq!(repo.check(&["--as-of", "2026-11-01"]).code, 0);
 }
 

@@ -21,10 +21,20 @@ pub fn run(args: &FmtArgs) -> Result<u8, String> {
     let root = super::check::find_root(&args.path)?;
     let source = WorkTree::new(&root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;
     let prefix = super::check::path_prefix(&root);
+    // Only the files at or below PATH (the whole repository when PATH is its root).
+    let below = std::fs::canonicalize(&args.path)
+        .ok()
+        .and_then(|p| p.strip_prefix(&root).ok().map(|r| r.to_string_lossy().replace('\\', "/")))
+        .unwrap_or_default();
+    let wanted = |rel: &str| below.is_empty() || rel == below || rel.starts_with(&format!("{below}/"));
     let mut problems = Vec::new();
     let mut diffs = String::new();
     let (mut changed, mut unchanged) = (0usize, 0usize);
-    for listed in source.list(".") {
+    let listing = source.list(".");
+    let in_scope = |l: &Listed| match l {
+        Listed::File(p) | Listed::SymlinkOutside { path: p, .. } | Listed::Skipped { path: p, .. } => wanted(p),
+    };
+    for listed in listing.into_iter().filter(in_scope) {
         let rel = match listed {
             Listed::File(rel) => rel,
             Listed::SymlinkOutside { path, target } => {

@@ -156,7 +156,7 @@ fn check_shows_a_unified_diff_and_fmt_writes_atomically() {
     assert!(out.stderr.contains("formatted 1 file, 0 unchanged"), "{}", out.stderr);
     let out = run_in(&repo.path().join("plans"), &["fmt", "--check"], &[]);
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
-    assert!(out.stderr.contains("1 files formatted already"), "{}", out.stderr);
+    assert!(out.stderr.contains("1 file formatted already"), "{}", out.stderr);
     let out = run(&["fmt", dir, "--check"]);
     assert_eq!(out.code, 1);
     assert!(out.stdout.contains("contacts/bank.kdl") && !out.stdout.contains("payroll.kdl"), "{}", out.stdout);

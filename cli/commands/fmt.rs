@@ -116,15 +116,14 @@ pub fn run(args: &FmtArgs) -> Result<u8, String> {
     for p in &problems {
         eprintln!("{}", crate::escape::terminal(&format!("error: {p}")));
     }
+    let files = |n: usize| format!("{n} file{}", if n == 1 { "" } else { "s" });
     let summary = if args.check {
         match changed {
-            0 => format!("{unchanged} files formatted already"),
-            n => {
-                format!("{n} file{} would be reformatted, {unchanged} formatted already", if n == 1 { "" } else { "s" })
-            }
+            0 => format!("{} formatted already", files(unchanged)),
+            n => format!("{} would be reformatted, {unchanged} formatted already", files(n)),
         }
     } else {
-        format!("formatted {changed} file{}, {unchanged} unchanged", if changed == 1 { "" } else { "s" })
+        format!("formatted {}, {unchanged} unchanged", files(changed))
     };
     let trouble = if problems.is_empty() { String::new() } else { format!("; {} not formatted", problems.len()) };
     eprintln!("{summary}{trouble}");

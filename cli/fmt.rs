@@ -105,7 +105,12 @@ fn tokens(s: &str) -> Vec<(Tok, &str)> {
         } else if c == '"' || (c == '#' && b[i..].iter().position(|&x| x != b'#').is_some_and(|p| b[i + p] == b'"')) {
             let hashes = b[i..].iter().take_while(|&&x| x == b'#').count();
             i += hashes;
-            let multi = s[i..].starts_with("\"\"\"");
+            // `"""` opens a multi-line string only when a newline follows (else `#"""x"#` is a
+            // raw string holding `""x`, and `""` an empty string)
+            let multi = s[i..].starts_with("\"\"\"") && {
+                let after = s[i + 3..].trim_start_matches(is_space);
+                newline_at(after, 0) > 0
+            };
             i += if multi { 3 } else { 1 };
             let close = format!("{}{}", if multi { "\"\"\"" } else { "\"" }, "#".repeat(hashes));
             while i < s.len() {

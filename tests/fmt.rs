@@ -183,3 +183,72 @@ fn broken_files_are_reported_and_left_alone_and_links_are_not_followed() {
     assert_eq!(repo.read("plans/messy.kdl"), "// keep\nplan messy\n", "the others are still formatted");
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "node    1\n");
 }
+
+/// Inserts KDL's whitespace, comments, slashdashes, continuations and terminators at random
+/// places of valid files: whatever still parses, the formatter lays out (never refuses its own
+/// proof) and a second run leaves as it is.
+#[test]
+fn mutated_documents_that_parse_are_formatted_idempotently() {
+    let pieces = [
+        " ",
+        "\n",
+        "\t",
+        "\r\n",
+        "/* c */",
+        "/* a /* nested */ b */",
+        "// c\n",
+        "/- ",
+        " \\\n",
+        " \\ // c\n",
+        ";",
+        "\n\n\n",
+        "   ",
+        "\u{3000}",
+        "{}",
+        " { }",
+        "x=1 ",
+        "(t)",
+        "\"s\"",
+        "#\"r\"#",
+    ];
+    // a longer or another run: CONTINGENT_FMT_MUTATIONS=100000 CONTINGENT_FMT_SEED=7
+    let rounds: usize = std::env::var("CONTINGENT_FMT_MUTATIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(3000);
+    let mut seed: u64 =
+        std::env::var("CONTINGENT_FMT_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(0x9e37_79b9_7f4a_7c15);
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let corpus: Vec<String> = corpus()
+        .into_iter()
+        .map(|(_, t)| t)
+        .filter(|t| t.len() < 4000 && matches!(format(t), Formatted::Text(_)))
+        .collect();
+    let (mut tried, mut parsed) = (0, 0);
+    for _ in 0..rounds {
+        let base = &corpus[(next() % corpus.len() as u64) as usize];
+        let mut text = base.clone();
+        for _ in 0..1 + next() % 3 {
+            let mut at = (next() % (text.len() as u64 + 1)) as usize;
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            text.insert_str(at, pieces[(next() % pieces.len() as u64) as usize]);
+        }
+        tried += 1;
+        match format(&text) {
+            Formatted::Text(out) => {
+                parsed += 1;
+                match format(&out) {
+                    Formatted::Text(again) => assert_eq!(again, out, "not idempotent on {text:?}"),
+                    other => panic!("output refused ({other:?}) for {text:?}"),
+                }
+            }
+            Formatted::Invalid(_) => {}
+            Formatted::Unsafe(why) => panic!("{why} for {text:?}"),
+        }
+    }
+    assert!(parsed > 500, "{parsed} of {tried} mutations parsed");
+}

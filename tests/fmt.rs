@@ -210,6 +210,12 @@ fn mutated_documents_that_parse_are_formatted_idempotently() {
         "(t)",
         "\"s\"",
         "#\"r\"#",
+        " \"\"\"\n  a\n    b\n  \"\"\" ",
+        " #\"\"\"\n\tx \"\"\" y\n\t\"\"\"# ",
+        " #true",
+        " -1.5e3",
+        " n { m 1; }\n",
+        " \"a\\\" \\\\\"",
     ];
     // a longer or another run: CONTINGENT_FMT_MUTATIONS=100000 CONTINGENT_FMT_SEED=7
     let rounds: usize = std::env::var("CONTINGENT_FMT_MUTATIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(3000);

@@ -183,3 +183,57 @@ fn hostile_names_are_escaped_and_give_valid_ids() {
     assert!(out.stderr.contains("--client needs a name"), "{}", out.stderr);
     assert!(!tmp.path().join("e").exists());
 }
+
+/// The printed next steps, followed: keys in the approvers' contacts, both parties sign, and the
+/// repository checks clean without tolerating anything, then stays clean through `fmt`.
+#[test]
+fn following_the_next_steps_gives_a_clean_signed_repository() {
+    require("ssh-keygen");
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("plans");
+    assert_eq!(init(&dir, "Bank", "DC").code, 0);
+    let keys = fixture("signoff/keys");
+    for (contacts, key) in [("contacts/client.kdl", "anna.schmidt"), ("contacts/provider.kdl", "jan.peters")] {
+        let private = tmp.path().join(key);
+        std::fs::copy(keys.join(key), &private).unwrap();
+        std::fs::set_permissions(&private, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+        let public = std::fs::read_to_string(keys.join(format!("{key}.pub"))).unwrap();
+        let path = dir.join(contacts);
+        let text = std::fs::read_to_string(&path).unwrap().replacen(
+            "    may-approve #true\n",
+            &format!("    may-approve #true\n    key \"{}\" valid-after=\"2026-01-01\"\n", public.trim()),
+            1,
+        );
+        std::fs::write(&path, text).unwrap();
+    }
+    let repo = dir.to_str().unwrap();
+    for (party, signer, key) in [("client", "bank-lead", "anna.schmidt"), ("provider", "dc-lead", "jan.peters")] {
+        let key = tmp.path().join(key);
+        let out = run_in(
+            tmp.path(),
+            &[
+                "sign",
+                "bank-app",
+                "--party",
+                party,
+                "--as",
+                signer,
+                "--key",
+                key.to_str().unwrap(),
+                "--repo",
+                repo,
+                "--as-of",
+                AS_OF,
+            ],
+            &[],
+        );
+        assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    }
+    let (code, report) = check(&dir, &[]);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(codes(&report), Vec::<String>::new(), "{report:#}");
+    // `sign` writes its records as `fmt` lays files out
+    let out = run_in(&dir, &["fmt", "--check"], &[]);
+    assert_eq!((out.code, out.stdout.as_str()), (0, ""), "{}", out.stderr);
+    assert!(out.stderr.contains("8 files formatted already"), "{}", out.stderr);
+}

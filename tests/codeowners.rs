@@ -72,6 +72,16 @@ fn owners_come_from_the_logins_with_paths_from_the_git_root() {
     let written = std::fs::read_to_string(tmp.path().join(".github/CODEOWNERS")).unwrap();
     assert!(written.ends_with(EXPECTED_RULES), "{written}");
     assert_eq!(run_in(&plans, &["codeowners", "--check"], &[]).code, 0);
+    // a CODEOWNERS elsewhere that GitHub would then ignore is named
+    std::fs::write(tmp.path().join("CODEOWNERS"), "* @someone\n").unwrap();
+    let out = run_in(&plans, &["codeowners", "--check"], &[]);
+    assert_eq!(out.code, 0);
+    assert!(
+        out.stderr.contains("warning: CODEOWNERS exists too: GitHub reads .github/CODEOWNERS first"),
+        "{}",
+        out.stderr
+    );
+    std::fs::remove_file(tmp.path().join("CODEOWNERS")).unwrap();
 
     // a change of who approves is drift
     let p = plans.join("contacts/dc.kdl");

@@ -182,6 +182,17 @@ fn broken_files_are_reported_and_left_alone_and_links_are_not_followed() {
     assert_eq!(repo.read("plans/broken.kdl"), "plan broken {\n  title \"x\n");
     assert_eq!(repo.read("plans/messy.kdl"), "// keep\nplan messy\n", "the others are still formatted");
     assert_eq!(std::fs::read_to_string(&victim).unwrap(), "node    1\n");
+
+    // a file over the repository's size limit is not read
+    std::fs::remove_file(repo.path().join("plans/link.kdl")).unwrap();
+    std::fs::remove_file(repo.path().join("plans/broken.kdl")).unwrap();
+    let config = repo.read("contingent.kdl") + "limits max-file-size=2000\n";
+    repo.write("contingent.kdl", config);
+    repo.write("plans/big.kdl", format!("// {}\nplan   big\n", "x".repeat(3000)));
+    let out = run(&["fmt", dir]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("plans/big.kdl: 3015 bytes, more than the limit of 2000"), "{}", out.stderr);
+    assert!(repo.read("plans/big.kdl").contains("plan   big"));
 }
 
 /// Inserts KDL's whitespace, comments, slashdashes, continuations and terminators at random

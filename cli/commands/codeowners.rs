@@ -201,6 +201,11 @@ pub fn run(args: &CodeownersArgs) -> Result<u8, String> {
         return Ok(crate::exit::CLEAN);
     };
     let target = git_root.join(TARGET);
+    for other in ["CODEOWNERS", "docs/CODEOWNERS"] {
+        if git_root.join(other).symlink_metadata().is_ok() {
+            eprintln!("warning: {other} exists too: GitHub reads {TARGET} first and then ignores {other}; merge its rules or remove it");
+        }
+    }
     if args.check {
         let existing = match target.symlink_metadata() {
             Ok(m) if m.file_type().is_file() => {

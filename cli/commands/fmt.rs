@@ -14,13 +14,12 @@ use crate::fmt::{format, Formatted};
 use crate::source::worktree::WorkTree;
 use crate::source::{Listed, Read, Source, SourceFile};
 
-/// Files larger than this are not formatted (the checker refuses them too).
-const MAX_FILE: u64 = 16 << 20;
-
 pub fn run(args: &FmtArgs) -> Result<u8, String> {
     let root = super::check::find_root(&args.path)?;
     let source = WorkTree::new(&root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;
     let prefix = super::check::path_prefix(&root);
+    // files over the repository's size limit are not read, as `check` does not read them
+    let limit = crate::load::read_config(&source).unwrap_or_default().limits.max_file_size;
     // Only the files at or below PATH (the whole repository when PATH is its root).
     let below = std::fs::canonicalize(&args.path)
         .ok()
@@ -48,7 +47,7 @@ pub fn run(args: &FmtArgs) -> Result<u8, String> {
             }
         };
         let shown = format!("{prefix}{rel}");
-        let text = match source.read(&rel, MAX_FILE) {
+        let text = match source.read(&rel, limit) {
             Read::Bytes(b) => match String::from_utf8(b) {
                 Ok(t) => t,
                 Err(e) => {
@@ -60,7 +59,9 @@ pub fn run(args: &FmtArgs) -> Result<u8, String> {
                 }
             },
             Read::TooLarge(n) => {
-                problems.push(format!("{shown}: {n} bytes, more than {MAX_FILE}: not formatted"));
+                problems.push(format!(
+                    "{shown}: {n} bytes, more than the limit of {limit} (`limits max-file-size` in contingent.kdl): not formatted"
+                ));
                 continue;
             }
             Read::Outside(target) => {

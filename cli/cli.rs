@@ -80,6 +80,26 @@ pub enum Command {
         /// a code such as SCH001, or a rule name such as unknown-node
         code: String,
     },
+    /// Start a new plan repository: a small, commented example for two parties that checks clean
+    /// apart from the sign-offs (`contingent check --allow-unsigned`). Never overwrites a file.
+    Init(InitArgs),
+    /// Lay out every KDL file of the repository in one canonical way (comments kept; a plan's
+    /// digest never changes). Exit codes with `--check`: 0 formatted, 1 a file would change.
+    Fmt(FmtArgs),
+    /// Export the repository as JSON: one document per object, as the schemas validate it, with
+    /// its file and kind (docs/export.md), for jq, OPA/conftest and other tools.
+    Export(ExportArgs),
+    /// Generate a CODEOWNERS file from the contacts' GitHub logins: both parties' responsible
+    /// contacts own each plan and its sign-offs, approvers own the contacts.
+    Codeowners(CodeownersArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// the shell to complete for
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff; `contingent man | man -l -`).
+    Man,
     /// Benchmark baseline: only list, read and KDL-parse the files (no checks).
     #[command(hide = true)]
     BenchParse {
@@ -362,4 +382,61 @@ pub enum DueFormat {
     Json,
     Markdown,
     Ics,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// The folder to create the repository in (made if missing; no file in it is overwritten).
+    #[arg(default_value = ".", value_name = "DIR")]
+    pub folder: PathBuf,
+    /// The client's name, e.g. "Example Bank AG" (its id is derived from it).
+    #[arg(long, value_name = "NAME")]
+    pub client: String,
+    /// The provider's name, e.g. "Example Data Centre GmbH" (its id is derived from it).
+    #[arg(long, value_name = "NAME")]
+    pub provider: String,
+    /// The date the example's verifications, contract revision and exercises carry (YYYY-MM-DD)
+    /// instead of CONTINGENT_AS_OF or today.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FmtArgs {
+    /// A file or folder of the plan repository (found by walking up to `contingent.kdl`): the KDL
+    /// files at or below it are formatted; the repository's root formats them all.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Change nothing: show the diff of what would change and exit 1 if any file would.
+    #[arg(long)]
+    pub check: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// A folder inside the plan repository; its root is found by walking up to `contingent.kdl`.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+    pub format: ExportFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// one versioned JSON document (docs/export.md)
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CodeownersArgs {
+    /// A folder inside the plan repository; its root is found by walking up to `contingent.kdl`.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Write it to .github/CODEOWNERS at the root of the Git repository instead of printing it.
+    #[arg(long, conflicts_with = "check")]
+    pub write: bool,
+    /// Compare with .github/CODEOWNERS of the Git repository: exit 1 with the diff when it differs.
+    #[arg(long)]
+    pub check: bool,
 }

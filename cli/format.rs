@@ -364,7 +364,14 @@ fn contact() -> Value {
             ("deputy", id("the contact who stands in when this one is unreachable")),
             ("verified", date("when the contact details were last verified")),
             ("may-approve", boolean("whether the contact may sign off plans for their party")),
-            ("github", text("the contact's GitHub login, for mentions")),
+            (
+                "github",
+                json!({
+                    "type": "string",
+                    "pattern": "^(?=.{1,39}$)[A-Za-z0-9]+(-[A-Za-z0-9]+)*$",
+                    "description": "the contact's GitHub login (1 to 39 letters, digits and single hyphens, not at either end, no @), for mentions and CODEOWNERS"
+                }),
+            ),
             (
                 "key",
                 list(

@@ -13,6 +13,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod due;
 pub mod escape;
+pub mod fmt;
 pub mod format;
 pub mod github;
 pub mod history;

@@ -549,3 +549,69 @@ pub fn load_file(path: &str, text: &str, kinds: &[Kind]) -> (Model, HashSet<(Kin
     }
     (model, broken.into_iter().collect(), diagnostics)
 }
+
+/// One object of the repository as the JSON its schema validated, for `contingent export`.
+#[derive(Debug)]
+pub struct Exported {
+    /// The file, relative to `contingent.kdl`'s folder, with `/`.
+    pub path: String,
+    pub kind: Kind,
+    /// The object's id (a sign-off's plan; none for the configuration).
+    pub id: Option<String>,
+    pub json: Value,
+}
+
+/// Every object that passes its schema, in file order (the configuration first), from the same
+/// mapping [`load`] validates; objects and files with errors are left out (their diagnostics are
+/// [`load`]'s).
+pub fn export(source: &dyn Source) -> Vec<Exported> {
+    let mut out = Vec::new();
+    let mut diags = Vec::new();
+    let mut files = Files::default();
+    let config = load_config(source, &mut files, &mut diags);
+    if let Some(c) = &config {
+        let text = &files.get(c.file).text;
+        if let Some(doc) = crate::syntax::parse(c.file, text, &mut Vec::new()) {
+            let compiled = validate::compiled(Kind::Config);
+            let validate::shape::Shape::Object(shape) = &compiled.shape else { unreachable!("config is an object") };
+            let mut obj = Map::new();
+            let mut spans = Vec::new();
+            Mapper { file: c.file, src: text, diags: &mut Vec::new() }.children(
+                &doc,
+                shape,
+                CONFIG_FILE,
+                &mut obj,
+                &mut spans,
+            );
+            out.push(Exported {
+                path: CONFIG_FILE.to_string(),
+                kind: Kind::Config,
+                id: None,
+                json: Value::Object(obj),
+            });
+        }
+    }
+    let defaults = Config::default();
+    let cfg = config.as_ref().map(|c| &c.value).unwrap_or(&defaults);
+    let (listed, _, _) = list_files(source, cfg);
+    for (path, (_, kinds)) in listed {
+        let file = files.add(path.clone(), String::new());
+        let mut diags = Vec::new();
+        let Ok(text) = read_text(source, &path, file, cfg.limits.max_file_size, &mut diags) else { continue };
+        let Some(doc) = crate::syntax::parse(file, &text, &mut diags) else { continue };
+        for node in &doc {
+            let Some(kind) = Kind::from_node_name(&node.name.value).filter(|k| kinds.contains(k)) else { continue };
+            let compiled = validate::compiled(kind);
+            let validate::shape::Shape::Object(shape) = &compiled.shape else { unreachable!("kinds are objects") };
+            let start = diags.len();
+            let (json, spans) = Mapper { file, src: &text, diags: &mut diags }.object_node(node, shape);
+            validate::validate(kind, &json, &spans, file, &what(kind.name(), node), &mut diags);
+            if has_errors(&diags, start) {
+                continue;
+            }
+            let id = json.get("id").or_else(|| json.get("plan")).and_then(Value::as_str).map(str::to_string);
+            out.push(Exported { path: path.clone(), kind, id, json });
+        }
+    }
+    out
+}

@@ -1,13 +1,17 @@
 //! One function per subcommand. Each returns the exit code, or an error message (exit 2).
 
 pub mod check;
+pub mod codeowners;
 pub mod contacts;
 pub mod contracts;
 pub mod diff;
 pub mod due;
 pub mod explain;
+pub mod export;
+pub mod fmt;
 pub mod history;
 pub mod hook;
+pub mod init;
 pub mod remind;
 pub mod report;
 pub mod review;
@@ -59,6 +63,24 @@ pub fn run(cli: Cli) -> Result<u8, String> {
         Command::Schema { kind } => schema::run(kind.as_deref()),
         Command::Explain { code } => explain::explain(&code),
         Command::Rules { format } => explain::list(format),
+        Command::Init(args) => init::run(&args),
+        Command::Fmt(args) => fmt::run(&args),
+        Command::Export(args) => export::run(&args),
+        Command::Codeowners(args) => codeowners::run(&args),
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut <Cli as clap::CommandFactory>::command(), "contingent", &mut out);
+            print(&String::from_utf8_lossy(&out))?;
+            Ok(crate::exit::CLEAN)
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
+                .render(&mut out)
+                .map_err(|e| format!("cannot render the manual page: {e}"))?;
+            print(&String::from_utf8_lossy(&out))?;
+            Ok(crate::exit::CLEAN)
+        }
         Command::BenchParse { path } => {
             let root = check::find_root(&path)?;
             let source = crate::source::worktree::WorkTree::new(&root)

@@ -15,6 +15,7 @@ pub mod due;
 pub mod escape;
 pub mod format;
 pub mod github;
+pub mod handbook;
 pub mod history;
 pub mod load;
 pub mod model;

@@ -57,17 +57,25 @@ nav.top a { margin-right: .8rem; }
 .forbidden-scenario { border: 3px solid var(--ink); padding: .3rem .6rem; margin: .5rem 0; }
 .forbidden-scenario li { font-weight: bold; }
 .icon { font-weight: bold; }
+.noentry { display: inline-block; width: 1em; height: 1em; border-radius: 50%; background: #111; position: relative; vertical-align: -.12em; margin-right: .35em; print-color-adjust: exact; -webkit-print-color-adjust: exact; }
+.noentry::after { content: ""; position: absolute; left: .17em; right: .17em; top: .42em; height: .17em; background: #fff; }
+.banner, .ok, thead th { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
 .nobody { border: 3px solid var(--ink); padding: .5rem .8rem; margin: .6rem 0; font-size: 1.05rem; }
 ol.tree { list-style: none; padding: 0; margin: 0; }
 .level { border-left: 6px solid var(--ink); padding: .2rem 0 .2rem .6rem; margin: .5rem 0; }
 .level .when { font-weight: bold; }
 .card { border: 1px solid var(--line); padding: .35rem .5rem; margin: .3rem 0; }
 .card .name { font-weight: bold; }
+.card p { margin: .1rem 0; }
 .card .roles { color: var(--muted); font-size: .92em; }
 .card table { margin: .2rem 0; }
 .card .deputy { margin: .3rem 0 0 1rem; border-style: dashed; }
-.channels td:first-child { width: 5.5rem; }
-.channels .h24 { font-weight: bold; }
+ul.channels { list-style: none; padding: 0; margin: .15rem 0; }
+ul.channels li { margin: .05rem 0; }
+ul.channels .hours { display: inline-block; min-width: 7.5rem; font-size: .9em; }
+ul.channels .h24 { font-weight: bold; }
+ul.channels .kind { display: inline-block; min-width: 3.6rem; color: var(--muted); }
+ul.channels .value { font-weight: bold; }
 .stale { font-weight: bold; color: var(--warn); }
 .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(24rem, 1fr)); gap: .4rem; }
 .scenario { border-top: 2px solid var(--ink); margin-top: 1.2rem; }
@@ -80,10 +88,10 @@ table.steps td.time { width: 6rem; }
 .blank { display: inline-block; width: 4.5rem; border-bottom: 1px solid var(--ink); height: 1rem; }
 .overdue { font-weight: bold; color: var(--warn); }
 .small { font-size: .88rem; color: var(--muted); }
-.toc { columns: 2; font-size: .92rem; }
+.toc { font-size: .92rem; margin: .2rem 0; }
+.toc ol { margin: 0; }
 footer.stamp { font-size: 7.5pt; color: var(--muted); border-top: 1px solid var(--line); margin-top: 2rem; padding-top: .25rem; }
 footer.stamp .digest { font-size: 7.5pt; }
-@media screen { footer.stamp { position: static; } }
 @page { size: A4; margin: 14mm 13mm 22mm 13mm; }
 @media print {
   html { font-size: 9.5pt; }
@@ -92,7 +100,7 @@ footer.stamp .digest { font-size: 7.5pt; }
   a { color: inherit; text-decoration: none; }
   a[href^="http"]::after, a[href^="https"]::after { content: " (" attr(href) ")"; font-size: .85em; }
   a[href^="tel:"]::after, a[href^="mailto:"]::after { content: ""; }
-  footer.stamp { position: fixed; bottom: -16mm; left: 0; right: 0; margin: 0; height: 14mm; background: #fff; }
+  footer.stamp { break-inside: avoid; }
   .page-break { break-before: page; }
   .cards { display: block; }
   .forbidden { background: none; }
@@ -115,8 +123,34 @@ fn short(d: &str) -> String {
     crate::signoff::short_digest(d)
 }
 
-/// A whole page: head, navigation, body, stamp.
-fn layout(book: &Handbook, title: &str, body: Markup, stamp: Markup) -> Markup {
+/// Text as a CSS string literal: everything but ASCII letters, digits, space and `.:-_/,()+`
+/// as a hexadecimal escape, so no quote, backslash, line break or `<` can end the string or the
+/// style element.
+pub fn css_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in crate::escape::markup(text).chars() {
+        if c.is_ascii_alphanumeric() || " .:-_/,()+".contains(c) {
+            out.push(c);
+        } else {
+            out.push_str(&format!("\\{:x} ", c as u32));
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The printed stamp: the page margin's boxes (CSS Paged Media, Chromium 131 and later) show it
+/// at the foot of every printed page, with the page number.
+fn print_stamp(stamp: &str) -> String {
+    format!(
+        "@page {{ @bottom-left {{ content: {}; font-family: \"DejaVu Sans\", \"Liberation Sans\", Arial, sans-serif; font-size: 7pt; color: #333; width: 82%; vertical-align: top; padding-top: 3mm; white-space: pre-wrap; }} @bottom-right {{ content: \"page \" counter(page) \" of \" counter(pages); font-family: \"DejaVu Sans\", Arial, sans-serif; font-size: 8pt; vertical-align: top; padding-top: 3mm; }} }}",
+        css_string(stamp)
+    )
+}
+
+/// A whole page: head, navigation, body, stamp (at the end on screen, in every printed page's
+/// margin).
+fn layout(book: &Handbook, title: &str, body: Markup, stamp: Markup, stamp_text: &str) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -126,7 +160,7 @@ fn layout(book: &Handbook, title: &str, body: Markup, stamp: Markup) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="generator" content=(GENERATOR);
                 title { (title) " — " (book.title) }
-                style { (PreEscaped(CSS)) }
+                style { (PreEscaped(CSS)) (PreEscaped(print_stamp(stamp_text))) }
             }
             body {
                 nav.top aria-label="Handbook" {
@@ -154,15 +188,12 @@ fn channels(c: &ContactView) -> Markup {
         @if c.channels.is_empty() {
             p.stale { "No phone, mobile or e-mail recorded." }
         } @else {
-            table.channels {
-                thead { tr { th scope="col" { "Channel" } th scope="col" { "Number / address" } th scope="col" { "Hours" } } }
-                tbody {
-                    @for ch in &c.channels {
-                        tr {
-                            th scope="row" { (ch.kind) }
-                            td { (channel_value(ch)) }
-                            td.h24[ch.always] { (ch.hours()) }
-                        }
+            ul.channels {
+                @for ch in &c.channels {
+                    li {
+                        span.hours.h24[ch.always] { (ch.hours()) } " "
+                        span.kind { (ch.kind) } " "
+                        span.value { (channel_value(ch)) }
                     }
                 }
             }
@@ -204,8 +235,9 @@ fn card(c: &ContactView, heading: u8) -> Markup {
                 4 => h4 { (head) },
                 _ => p { (head) },
             }
-            @if !c.party.is_empty() { p.roles { (c.party) } }
-            @for r in &c.roles { p.roles { (r) } }
+            @if !c.party.is_empty() || !c.roles.is_empty() {
+                p.roles { (c.party) @for r in &c.roles { " · " (r) } }
+            }
             (channels(c))
             @if !c.reachable_always() && !c.channels.is_empty() {
                 p.stale { "⚠ Not reachable around the clock: outside business hours go to the deputy or the next level." }
@@ -214,7 +246,7 @@ fn card(c: &ContactView, heading: u8) -> Markup {
             @if let Some(d) = &c.deputy {
                 div.card.deputy {
                     p { "Deputy if there is no answer: " span.name { (d.name) } " " span.small { "(" (d.id) ")" } }
-                    @for r in &d.roles { p.roles { (r) } }
+                    @if !d.roles.is_empty() { p.roles { @for (i, r) in d.roles.iter().enumerate() { @if i > 0 { " · " } (r) } } }
                     (channels(d))
                     (stale_note(d))
                 }
@@ -277,6 +309,35 @@ fn manifest_table(manifest: &[PartyManifest], current: &str) -> Markup {
             }
         }
     }
+}
+
+fn provenance_text(book: &Handbook) -> String {
+    format!("{} · as of {}", book.provenance.summary, book.as_of)
+}
+
+/// The stamp as plain text, for the printed page margin.
+fn plan_stamp_text(book: &Handbook, p: &PlanPage) -> String {
+    let mut s = format!(
+        "Plan {} · {}\n{} · {}",
+        p.id.raw(),
+        p.digest,
+        provenance_text(book),
+        if p.approved { "APPROVED" } else { "NOT APPROVED" }
+    );
+    for m in &p.manifest {
+        s.push_str(&format!(" · {}: ", m.side));
+        if m.signed.is_empty() {
+            s.push_str(m.state.word());
+        }
+        for (i, sg) in m.signed.iter().enumerate() {
+            if i > 0 {
+                s.push_str(", ");
+            }
+            s.push_str(&format!("{} {} {}", sg.signer.raw(), sg.date, short(&sg.digest)));
+            s.push_str(if m.state == State::Signed { " verified" } else { " (stale)" });
+        }
+    }
+    s
 }
 
 fn plan_stamp(book: &Handbook, p: &PlanPage) -> Markup {
@@ -370,7 +431,17 @@ fn plan_page(book: &Handbook, p: &PlanPage) -> Markup {
             }
             @if !p.responsible.is_empty() {
                 h3 { "Responsible for this plan" }
-                div.cards { @for (side, c) in &p.responsible { div { p.small { "Responsible (" (side) ")" } (card(c, 0)) } } }
+                ul {
+                    @for (side, c) in &p.responsible {
+                        li {
+                            strong { (side) ": " (c.name) } " (" (c.id) ")"
+                            @for r in c.roles.iter().take(1) { ", " (r) }
+                            @for ch in c.channels.iter().filter(|ch| ch.always).take(1) { " · 24x7 " (ch.kind) " " (channel_value(ch)) }
+                            @if c.stale { " " span.stale { "⚠ STALE CONTACT" } }
+                        }
+                    }
+                }
+                p.small { "Their full details, with deputies, are in the " a href="contacts.html" { "contact directory" } "." }
             }
             @if let Some(c) = &p.contract {
                 h3 { "Contract: " (c.title) }
@@ -420,7 +491,7 @@ fn plan_page(book: &Handbook, p: &PlanPage) -> Markup {
         }
 
         section.forbidden #forbidden aria-labelledby="forbidden-h" {
-            h2 #forbidden-h { span.icon aria-hidden="true" { "⛔ " } "2. FORBIDDEN: never do this" }
+            h2 #forbidden-h { span.noentry aria-hidden="true" {} "2. FORBIDDEN: never do this" }
             @if p.forbidden.is_empty() {
                 p { "No forbidden actions are stated."
                     @if let Some(r) = &p.no_forbidden_reason { " Reason given: " (r) } }
@@ -489,7 +560,7 @@ fn plan_page(book: &Handbook, p: &PlanPage) -> Markup {
                     }
                     @if !s.forbidden.is_empty() {
                         div.forbidden-scenario {
-                            p { span.icon aria-hidden="true" { "⛔ " } strong { "FORBIDDEN in this scenario" } }
+                            p { span.noentry aria-hidden="true" {} strong { "FORBIDDEN in this scenario" } }
                             ul { @for f in &s.forbidden { li { "FORBIDDEN: " (f) } } }
                         }
                     }
@@ -634,7 +705,7 @@ fn plan_page(book: &Handbook, p: &PlanPage) -> Markup {
             p.small { "Verify by hand: " code { "contingent digest " (p.id) } " prints the digest; " code { "contingent signoffs" } " the state of every plan." }
         }
     };
-    layout(book, &format!("Plan {}", p.id.raw()), body, plan_stamp(book, p))
+    layout(book, &format!("Plan {}", p.id.raw()), body, plan_stamp(book, p), &plan_stamp_text(book, p))
 }
 
 fn index_page(book: &Handbook) -> Markup {
@@ -719,7 +790,8 @@ fn index_page(book: &Handbook) -> Markup {
         }
     };
     let stamp = html! { "Index · " (provenance_line(book)) " · contingent " (book.version) };
-    layout(book, "Index", body, stamp)
+    let text = format!("Emergency handbook, index · {} · contingent {}", provenance_text(book), book.version);
+    layout(book, "Index", body, stamp, &text)
 }
 
 fn contacts_page(book: &Handbook) -> Markup {
@@ -743,7 +815,8 @@ fn contacts_page(book: &Handbook) -> Markup {
         }
     };
     let stamp = html! { "Contact directory · " (provenance_line(book)) " · contingent " (book.version) };
-    layout(book, "Contact directory", body, stamp)
+    let text = format!("Contact directory · {} · contingent {}", provenance_text(book), book.version);
+    layout(book, "Contact directory", body, stamp, &text)
 }
 
 /// Every page of the handbook: (file name, HTML).
@@ -754,4 +827,17 @@ pub fn render(book: &Handbook) -> Vec<(String, String)> {
     }
     out.push(("contacts.html".to_string(), contacts_page(book).into_string()));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn css_strings_cannot_end_early() {
+        assert_eq!(css_string("Plan a-b · x"), "\"Plan a-b \\b7  x\"");
+        let hostile = css_string("\"; } </style><script>x</script> \\ \n");
+        assert!(!hostile[1..hostile.len() - 1].contains(['"', '<', '>', '\n', ';', '}']), "{hostile}");
+        assert!(hostile.starts_with('"') && hostile.ends_with('"'));
+    }
 }

@@ -1023,3 +1023,28 @@ pub fn build(checked: &Checked, clock: &Clock, provenance: Provenance, only: &[S
         repository_errors,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_are_safe_and_unique() {
+        let names = file_names(["payroll", "../../etc/passwd", "a/b", "Payroll", "x\u{202e}y", "index"].into_iter());
+        assert_eq!(names, ["plan-payroll.html", "plan-.._.._etc_passwd.html", "plan-a_b.html", "plan-Payroll-2.html", "plan-x_y.html", "plan-index.html"]);
+        let long = "a".repeat(500);
+        assert_eq!(file_names([long.as_str()].into_iter())[0].len(), "plan-".len() + 80 + ".html".len());
+    }
+
+    #[test]
+    fn anchors_keep_only_safe_characters() {
+        assert_eq!(anchor("s-", "spool-disk-full"), "s-spool-disk-full");
+        assert_eq!(anchor("s-", "a\"b<c> d"), "s-a_b_c__d");
+    }
+
+    #[test]
+    fn durations_in_words() {
+        assert_eq!(duration_words(Duration { count: 1, unit: Unit::Days }), "1 day");
+        assert_eq!(duration_words(Duration { count: 15, unit: Unit::Minutes }), "15 minutes");
+    }
+}

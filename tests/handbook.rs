@@ -315,7 +315,7 @@ fn repository_text_comes_out_as_text() {
     repo.edit("contacts/hpb.kdl", "name \"Anna Schmidt\"", "name \"<script>alert(1)</script>\"").edit(
         "plans/payroll.kdl",
         "step \"Extend the logical volume",
-        "step \"<b>Run</b> <img src=x onerror=alert(2)> & \\\"quote\\\" \u{202e}reversed\u{202c} <a href='https://evil.example'>x</a> Extend the logical volume",
+        "step \"<b>Run</b> <img src=x onerror=alert(2)> & \\\"quote\\\" \\u{202e}reversed\\u{202c} <a href='https://evil.example'>x</a> Extend the logical volume",
     );
     let out = handbook(repo.path(), &["--repo", ".", "--out", "out"]);
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);

@@ -60,7 +60,8 @@ struct PlanText {
 
 fn plan_text(path: &Path) -> PlanText {
     let text = std::fs::read_to_string(path).unwrap();
-    let mut p = PlanText { forbidden: Vec::new(), scenarios: Vec::new(), levels: Vec::new(), unreachable: String::new() };
+    let mut p =
+        PlanText { forbidden: Vec::new(), scenarios: Vec::new(), levels: Vec::new(), unreachable: String::new() };
     for line in text.lines().map(str::trim) {
         if let Some(rest) = line.strip_prefix("forbidden ") {
             p.forbidden.push(literal(rest));
@@ -186,7 +187,8 @@ fn the_example_handbook_holds_every_forbidden_action_step_and_contact() {
         assert_eq!(forbidden.len(), expected.forbidden.len(), "{id}: {forbidden:#?}");
         // every scenario's steps, in order, numbered, with a tick box and a time field
         for (scenario, steps) in &expected.scenarios {
-            let article = doc.select(&sel(&format!("article#s-{scenario}"))).next().unwrap_or_else(|| panic!("{id}: {scenario}"));
+            let article =
+                doc.select(&sel(&format!("article#s-{scenario}"))).next().unwrap_or_else(|| panic!("{id}: {scenario}"));
             let rows: Vec<ElementRef> = article.select(&sel("table.steps tbody tr")).collect();
             let texts: Vec<String> = rows.iter().map(|r| text(r.select(&sel("td")).nth(1).unwrap())).collect();
             assert_eq!(&texts, steps, "{id}/{scenario}");
@@ -213,7 +215,10 @@ fn the_example_handbook_holds_every_forbidden_action_step_and_contact() {
             let wanted = &channels[contact];
             assert!(!wanted.is_empty(), "{contact} has a 24x7 channel");
             for ch in wanted {
-                assert!(own.iter().any(|l| l.starts_with("24x7") && l.contains(ch.as_str())), "{id}: {contact} {ch}: {own:?}");
+                assert!(
+                    own.iter().any(|l| l.starts_with("24x7") && l.contains(ch.as_str())),
+                    "{id}: {contact} {ch}: {own:?}"
+                );
             }
         }
         assert!(text(doc.select(&sel("section#nobody")).next().unwrap()).contains(&expected.unreachable), "{id}");
@@ -255,8 +260,11 @@ fn the_example_handbook_holds_every_forbidden_action_step_and_contact() {
 #[test]
 fn a_plan_changed_after_signing_and_a_stale_contact_get_banners() {
     let repo = Repo::copy_of(&example());
-    repo.edit("plans/payroll.kdl", "following runbook RB-12", "following runbook RB-12a")
-        .edit("contacts/rzn.kdl", "verified \"2026-07-15\"", "verified \"2026-01-15\"");
+    repo.edit("plans/payroll.kdl", "following runbook RB-12", "following runbook RB-12a").edit(
+        "contacts/rzn.kdl",
+        "verified \"2026-07-15\"",
+        "verified \"2026-01-15\"",
+    );
     let out_dir = repo.path().join("out");
     let out = handbook(repo.path(), &[".", "--out", "out"]);
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
@@ -270,19 +278,33 @@ fn a_plan_changed_after_signing_and_a_stale_contact_get_banners() {
         assert_eq!(b.value().attr("role"), Some("alert"));
         assert_eq!(text(b.select(&sel(".icon")).next().unwrap()), "⚠");
     }
-    assert!(text(banners[0]).contains("The client Hanseatische Privatbank AG (hpb) signed an older version"), "{}", text(banners[0]));
-    assert!(text(banners[1]).contains("Dirk Hansen (dirk.hansen): last verified 2026-01-15, stale since 2026-07-15"), "{}", text(banners[1]));
+    assert!(
+        text(banners[0]).contains("The client Hanseatische Privatbank AG (hpb) signed an older version"),
+        "{}",
+        text(banners[0])
+    );
+    assert!(
+        text(banners[1]).contains("Dirk Hansen (dirk.hansen): last verified 2026-01-15, stale since 2026-07-15"),
+        "{}",
+        text(banners[1])
+    );
     let stamp = text(doc.select(&sel("footer.stamp")).next().unwrap());
     assert!(stamp.contains("NOT APPROVED") && stamp.contains("not a Git repository"), "{stamp}");
     let manifest = all(&doc, "section#manifest table tbody tr");
-    assert!(manifest.iter().all(|r| r.contains("STALE: signed an older version") && r.contains("not the current digest")), "{manifest:#?}");
+    assert!(
+        manifest.iter().all(|r| r.contains("STALE: signed an older version") && r.contains("not the current digest")),
+        "{manifest:#?}"
+    );
     let cards: Vec<String> = all(&doc, ".card");
     assert!(cards.iter().any(|c| c.contains("(dirk.hansen)") && c.contains("STALE CONTACT")), "the card says it too");
     // the index names the state of every plan
     let index = page(&out_dir, "index.html");
     let rows = all(&index, "table tbody tr");
     let payroll = rows.iter().find(|r| r.contains("payroll")).unwrap();
-    assert!(payroll.contains("NOT APPROVED") && payroll.contains("STALE CONTACT") && payroll.contains("dirk.hansen"), "{payroll}");
+    assert!(
+        payroll.contains("NOT APPROVED") && payroll.contains("STALE CONTACT") && payroll.contains("dirk.hansen"),
+        "{payroll}"
+    );
     let other = rows.iter().find(|r| r.contains("core-banking")).unwrap();
     assert!(!other.contains("NOT APPROVED"), "{other}");
     assert!(text(index.select(&sel(".banner")).next().unwrap()).contains("payroll"));
@@ -292,9 +314,13 @@ fn a_plan_changed_after_signing_and_a_stale_contact_get_banners() {
 fn a_year_later_contacts_and_exercises_are_stale() {
     let tmp = tempfile::tempdir().unwrap();
     let out_dir = tmp.path().join("h");
-    let out = handbook(Path::new(env!("CARGO_MANIFEST_DIR")), &["plans", "core-banking", "--out", out_dir.to_str().unwrap(), "--as-of", "2027-11-01"]);
+    let out = handbook(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        &["plans", "core-banking", "--out", out_dir.to_str().unwrap(), "--as-of", "2027-11-01"],
+    );
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
-    let names: Vec<String> = std::fs::read_dir(&out_dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    let names: Vec<String> =
+        std::fs::read_dir(&out_dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
     let mut names = names;
     names.sort();
     assert_eq!(names, ["contacts.html", "index.html", "plan-core-banking.html"]);
@@ -304,9 +330,14 @@ fn a_year_later_contacts_and_exercises_are_stale() {
     let stale = text(doc.select(&sel(".banner")).next().unwrap());
     assert!(stale.contains("the alarm-test of plan `core-banking` was due on 2027-03-22"), "{stale}");
     assert!(all(&doc, "section#exercises td").iter().any(|t| t.starts_with("OVERDUE since")));
-    let unknown = handbook(Path::new(env!("CARGO_MANIFEST_DIR")), &["plans", "payrol", "--out", out_dir.to_str().unwrap()]);
+    let unknown =
+        handbook(Path::new(env!("CARGO_MANIFEST_DIR")), &["plans", "payrol", "--out", out_dir.to_str().unwrap()]);
     assert_eq!(unknown.code, 2);
-    assert!(unknown.stderr.contains("no plan `payrol`") && unknown.stderr.contains("did you mean `payroll`?"), "{}", unknown.stderr);
+    assert!(
+        unknown.stderr.contains("no plan `payrol`") && unknown.stderr.contains("did you mean `payroll`?"),
+        "{}",
+        unknown.stderr
+    );
 }
 
 #[test]
@@ -346,10 +377,22 @@ fn pdf_without_chromium_says_how_to_install_it() {
             .unwrap(),
     );
     assert_eq!(out.code, 2, "{}", out.stdout);
-    assert!(out.stderr.contains("none was found on PATH (looked for chromium, chromium-browser, google-chrome"), "{}", out.stderr);
-    assert!(out.stderr.contains("apt-get install chromium") && out.stderr.contains("--chromium PATH"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("none was found on PATH (looked for chromium, chromium-browser, google-chrome"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("apt-get install chromium") && out.stderr.contains("--chromium PATH"),
+        "{}",
+        out.stderr
+    );
     assert!(!repo.path().join("out").exists(), "nothing is written");
-    let named = run_in(repo.path(), &["handbook", ".", "--out", "out", "--format", "pdf", "--chromium", "/nonexistent/chrome"], &[]);
+    let named = run_in(
+        repo.path(),
+        &["handbook", ".", "--out", "out", "--format", "pdf", "--chromium", "/nonexistent/chrome"],
+        &[],
+    );
     assert_eq!(named.code, 2);
     assert!(named.stderr.contains("--chromium /nonexistent/chrome: no such program"), "{}", named.stderr);
 }
@@ -378,7 +421,11 @@ fn writing_never_follows_links_nor_enters_the_plan_files() {
     let out_dir = repo.path().join("hb");
     std::fs::create_dir(&out_dir).unwrap();
     std::os::unix::fs::symlink(&victim, out_dir.join("plan-payroll.html")).unwrap();
-    std::fs::write(out_dir.join("plan-gone.html"), "<!DOCTYPE html><html><head><meta name=\"generator\" content=\"contingent handbook\"></head></html>").unwrap();
+    std::fs::write(
+        out_dir.join("plan-gone.html"),
+        "<!DOCTYPE html><html><head><meta name=\"generator\" content=\"contingent handbook\"></head></html>",
+    )
+    .unwrap();
     std::fs::write(out_dir.join("plan-gone.pdf"), "%PDF-1.4").unwrap();
     std::fs::write(out_dir.join("notes.html"), "<p>my notes</p>").unwrap();
     let r = handbook(repo.path(), &[".", "--out", "hb"]);

@@ -39,7 +39,7 @@ th, td { border: 1px solid var(--line); padding: .25rem .4rem; text-align: left;
 thead th { background: #e8e8e8; }
 tbody th { font-weight: normal; }
 thead { display: table-header-group; }
-tr, .card, .step, .banner, .level, .scenario-facts { break-inside: avoid; }
+tr, .card, .step, .banner, .level, .scenario-facts, .forbidden, .forbidden-scenario, .nobody { break-inside: avoid; }
 nav.top { font-size: .9rem; border-bottom: 1px solid var(--line); padding-bottom: .3rem; margin-bottom: .5rem; }
 nav.top a { margin-right: .8rem; }
 .subtitle { color: var(--muted); margin-top: 0; }

@@ -42,11 +42,7 @@ pub fn provenance(root: &Path, limit: u64) -> Provenance {
     let short = repo.short(head);
     let full = head.to_string();
     let Ok(dir) = repo.relative_dir(root) else { return not_git() };
-    let committed = match repo.tree(head, &dir, "HEAD") {
-        Ok(s) => Some(s),
-        Err(_) => None,
-    };
-    let Some(committed) = committed else {
+    let Some(committed) = repo.tree(head, &dir, "HEAD").ok() else {
         return Provenance {
             commit: Some(full),
             short: Some(short.clone()),
@@ -61,7 +57,12 @@ pub fn provenance(root: &Path, limit: u64) -> Provenance {
     } else {
         format!("commit {short} with uncommitted changes ({} files)", modified.len())
     };
-    Provenance { commit: Some(full), short: Some(short), modified: modified.into_iter().map(Txt::new).collect(), summary }
+    Provenance {
+        commit: Some(full),
+        short: Some(short),
+        modified: modified.into_iter().map(Txt::new).collect(),
+        summary,
+    }
 }
 
 /// The `.kdl` files whose content differs between two sources (present in one only, or not

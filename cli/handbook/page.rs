@@ -427,7 +427,11 @@ impl<'m> Builder<'m> {
         let (st, expires) = status(c, &self.facts.policy, self.today);
         let channel = |kind: &'static str, list: &[crate::model::Channel]| {
             list.iter()
-                .map(|ch| ChannelView { kind, value: Txt::new(ch.value.clone()), always: ch.available == Availability::Always })
+                .map(|ch| ChannelView {
+                    kind,
+                    value: Txt::new(ch.value.clone()),
+                    always: ch.available == Availability::Always,
+                })
                 .collect::<Vec<_>>()
         };
         let mut channels = channel("phone", &c.phone);
@@ -522,16 +526,13 @@ pub fn build(checked: &Checked, clock: &Clock, provenance: Provenance, only: &[S
     let files = &checked.loaded.files;
     let today = clock.today;
     let mut seen = HashSet::new();
-    let duplicates = model.contacts.iter().filter(|c| !seen.insert(c.id.value.as_str())).map(|c| c.id.value.as_str()).collect();
+    let duplicates =
+        model.contacts.iter().filter(|c| !seen.insert(c.id.value.as_str())).map(|c| c.id.value.as_str()).collect();
     let b = Builder {
         facts: Facts::new(model),
         model,
         today,
-        parties: model
-            .config
-            .iter()
-            .flat_map(|c| c.party.iter().map(|p| (p.id.value.as_str(), p)))
-            .collect(),
+        parties: model.config.iter().flat_map(|c| c.party.iter().map(|p| (p.id.value.as_str(), p))).collect(),
         duplicates,
     };
     let broken: Vec<&str> = {
@@ -577,12 +578,12 @@ pub fn build(checked: &Checked, clock: &Clock, provenance: Provenance, only: &[S
         let in_file = d.location.and_then(|l| plan_files.get(&l.file)).filter(|v| v.len() == 1).map(|v| v[0]);
         match about.or(in_file) {
             Some(p) => findings.entry(p).or_default().push(d),
-            None if d.severity == Severity::Error && d.rule.code != "CNT001" => repository_errors.push(Txt::new(
-                match d.location {
+            None if d.severity == Severity::Error && d.rule.code != "CNT001" => {
+                repository_errors.push(Txt::new(match d.location {
                     Some(l) => format!("{} {}: {} ({})", d.rule.code, place(&l), d.message, d.severity.as_str()),
                     None => format!("{}: {}", d.rule.code, d.message),
-                },
-            )),
+                }))
+            }
             None => {}
         }
     }
@@ -603,7 +604,7 @@ pub fn build(checked: &Checked, clock: &Clock, provenance: Provenance, only: &[S
         let mut banners = Vec::new();
         if !approved {
             let mut lines = vec![Txt::new(
-                "Both parties have not approved this version of the plan. Follow it only as far as the emergency managers of both parties confirm it.",
+                "This version of the plan is not approved by both parties. Follow it only as far as the emergency managers of both parties confirm it.",
             )];
             for m in &manifest {
                 let what = match m.state {
@@ -676,7 +677,8 @@ pub fn build(checked: &Checked, clock: &Clock, provenance: Provenance, only: &[S
                 match b.facts.inventory.get(c.value.as_str()) {
                     Some(inv) => {
                         let prot = inv.protection().map(|p| &p.value);
-                        let lvl = |l: Option<&crate::model::de::Spanned<crate::model::Level>>| l.map(|l| level_word(l.value));
+                        let lvl =
+                            |l: Option<&crate::model::de::Spanned<crate::model::Level>>| l.map(|l| level_word(l.value));
                         let (name, what, operator, owner, contacts, description) = match inv {
                             Inventory::System(s) => (
                                 s.name.clone(),
@@ -703,14 +705,20 @@ pub fn build(checked: &Checked, clock: &Clock, provenance: Provenance, only: &[S
                                     {
                                         if let Some(id) = id {
                                             let c = b.contact(&id.value, false);
-                                            contacts.push((side.to_string(), Txt::new(format!("{} ({})", c.name.raw(), c.id.raw()))));
+                                            contacts.push((
+                                                side.to_string(),
+                                                Txt::new(format!("{} ({})", c.name.raw(), c.id.raw())),
+                                            ));
                                         }
                                     }
                                 }
                                 (
                                     i.name.clone(),
                                     format!("interface ({})", i.kind),
-                                    i.carrier.as_ref().map(|c| b.party_name(&c.value)).unwrap_or_else(|| Txt::new("client and provider")),
+                                    i.carrier
+                                        .as_ref()
+                                        .map(|c| b.party_name(&c.value))
+                                        .unwrap_or_else(|| Txt::new("client and provider")),
                                     Txt::new("—"),
                                     contacts,
                                     i.description.clone(),
@@ -764,7 +772,9 @@ pub fn build(checked: &Checked, clock: &Clock, provenance: Provenance, only: &[S
             let in_force = contract.and_then(|c| crate::rules::contracts::in_effect(c, today));
             ContractView {
                 id: Txt::new(cr.id.value.clone()),
-                title: contract.map(|c| Txt::new(c.title.clone())).unwrap_or_else(|| Txt::new("(no such contract: run `contingent check`)")),
+                title: contract
+                    .map(|c| Txt::new(c.title.clone()))
+                    .unwrap_or_else(|| Txt::new("(no such contract: run `contingent check`)")),
                 revision: cr.revision.value,
                 effective: rev.map(|r| r.effective.value),
                 summary: rev.and_then(|r| r.summary.clone()).map(Txt::new),
@@ -780,7 +790,11 @@ pub fn build(checked: &Checked, clock: &Clock, provenance: Provenance, only: &[S
                                 rpo: s.rpo.as_ref().map(|d| d.value),
                                 availability: s.availability.clone().map(Txt::new),
                                 redundant: s.redundant,
-                                responses: s.response.iter().map(|r| (Txt::new(r.category.value.clone()), r.within.value)).collect(),
+                                responses: s
+                                    .response
+                                    .iter()
+                                    .map(|r| (Txt::new(r.category.value.clone()), r.within.value))
+                                    .collect(),
                                 backup: s.backup.as_ref().map(|bt| {
                                     let mut parts = Vec::new();
                                     if let Some(e) = &bt.every {
@@ -790,7 +804,11 @@ pub fn build(checked: &Checked, clock: &Clock, provenance: Provenance, only: &[S
                                         parts.push(format!("kept {}", duration_words(r.value)));
                                     }
                                     if let Some(o) = bt.offsite {
-                                        parts.push(if o { "off-site copy".into() } else { "no off-site copy".to_string() });
+                                        parts.push(if o {
+                                            "off-site copy".into()
+                                        } else {
+                                            "no off-site copy".to_string()
+                                        });
                                     }
                                     if let Some(t) = &bt.restore_test {
                                         parts.push(format!("restore test every {}", duration_words(t.value)));
@@ -834,7 +852,11 @@ pub fn build(checked: &Checked, clock: &Clock, provenance: Provenance, only: &[S
             .escalation
             .iter()
             .flat_map(|e| e.level.iter())
-            .map(|l| LevelView { level: l.level.value, within: l.within.value, contact: b.contact(&l.notify.value, true) })
+            .map(|l| LevelView {
+                level: l.level.value,
+                within: l.within.value,
+                contact: b.contact(&l.notify.value, true),
+            })
             .collect();
         levels.sort_by_key(|l| l.level);
         let scenarios: Vec<ScenarioView> = p
@@ -912,7 +934,7 @@ pub fn build(checked: &Checked, clock: &Clock, provenance: Provenance, only: &[S
                 summary: r.summary.clone().map(Txt::new),
             })
             .collect();
-        record_rows.sort_by(|a, b| b.date.cmp(&a.date));
+        record_rows.sort_by_key(|r| std::cmp::Reverse(r.date));
         let open_findings = records
             .iter()
             .flat_map(|r| r.finding.iter().map(move |f| (r, f)))
@@ -1002,17 +1024,27 @@ pub fn build(checked: &Checked, clock: &Clock, provenance: Provenance, only: &[S
         for c in contacts {
             dir.entries.push(DirectoryEntry {
                 contact: b.contact_of(c, true),
-                relied_on_by: referenced.get(c.id.value.as_str()).into_iter().flatten().cloned().map(Txt::new).collect(),
+                relied_on_by: referenced
+                    .get(c.id.value.as_str())
+                    .into_iter()
+                    .flatten()
+                    .cloned()
+                    .map(Txt::new)
+                    .collect(),
             });
         }
     }
     // contacts the plans rely on first, then alphabetically
     for p in &mut parties {
-        p.entries.sort_by(|a, b| (a.relied_on_by.is_empty(), a.contact.id.raw()).cmp(&(b.relied_on_by.is_empty(), b.contact.id.raw())));
+        p.entries.sort_by(|a, b| {
+            (a.relied_on_by.is_empty(), a.contact.id.raw()).cmp(&(b.relied_on_by.is_empty(), b.contact.id.raw()))
+        });
     }
     parties.retain(|p| !p.entries.is_empty());
     Ok(Handbook {
-        title: Txt::new(model.config.as_ref().and_then(|c| c.name.clone()).unwrap_or_else(|| "Emergency handbook".into())),
+        title: Txt::new(
+            model.config.as_ref().and_then(|c| c.name.clone()).unwrap_or_else(|| "Emergency handbook".into()),
+        ),
         as_of: today,
         as_of_source: clock.source,
         provenance,
@@ -1031,7 +1063,17 @@ mod tests {
     #[test]
     fn file_names_are_safe_and_unique() {
         let names = file_names(["payroll", "../../etc/passwd", "a/b", "Payroll", "x\u{202e}y", "index"].into_iter());
-        assert_eq!(names, ["plan-payroll.html", "plan-.._.._etc_passwd.html", "plan-a_b.html", "plan-Payroll-2.html", "plan-x_y.html", "plan-index.html"]);
+        assert_eq!(
+            names,
+            [
+                "plan-payroll.html",
+                "plan-.._.._etc_passwd.html",
+                "plan-a_b.html",
+                "plan-Payroll-2.html",
+                "plan-x_y.html",
+                "plan-index.html"
+            ]
+        );
         let long = "a".repeat(500);
         assert_eq!(file_names([long.as_str()].into_iter())[0].len(), "plan-".len() + 80 + ".html".len());
     }

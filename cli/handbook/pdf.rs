@@ -165,7 +165,11 @@ pub fn print(browser: &Path, html: &Path) -> Result<Vec<u8>, String> {
                 "{} could not print {} ({status}){}",
                 browser.display(),
                 html.display(),
-                if tail.is_empty() { String::new() } else { format!(":\n{}", crate::escape::terminal(&tail.join("\n"))) }
+                if tail.is_empty() {
+                    String::new()
+                } else {
+                    format!(":\n{}", crate::escape::terminal(&tail.join("\n")))
+                }
             ))
         }
     }

@@ -39,7 +39,7 @@ th, td { border: 1px solid var(--line); padding: .25rem .4rem; text-align: left;
 thead th { background: #e8e8e8; }
 tbody th { font-weight: normal; }
 thead { display: table-header-group; }
-tr, .card, .step, .banner, .level, .scenario-facts, .forbidden, .forbidden-scenario, .nobody { break-inside: avoid; }
+tr, .card, .entry, .step, .banner, .level, .scenario-facts, .forbidden, .forbidden-scenario, .nobody { break-inside: avoid; }
 nav.top { font-size: .9rem; border-bottom: 1px solid var(--line); padding-bottom: .3rem; margin-bottom: .5rem; }
 nav.top a { margin-right: .8rem; }
 .subtitle { color: var(--muted); margin-top: 0; }
@@ -227,6 +227,12 @@ fn stale_note(c: &ContactView) -> Markup {
 }
 
 fn card(c: &ContactView, heading: u8) -> Markup {
+    card_with(c, heading, true)
+}
+
+/// A contact card; the deputy as a card of its own (`full_deputy`) or as one line (in the
+/// directory, where the deputy has a card anyway).
+fn card_with(c: &ContactView, heading: u8, full_deputy: bool) -> Markup {
     let head = html! { span.name { (c.name) } " " span.small { "(" (c.id) ")" } };
     html! {
         div.card {
@@ -243,7 +249,10 @@ fn card(c: &ContactView, heading: u8) -> Markup {
                 p.stale { "⚠ Not reachable around the clock: outside business hours go to the deputy or the next level." }
             }
             (stale_note(c))
-            @if let Some(d) = &c.deputy {
+            @if let (Some(d), false) = (&c.deputy, full_deputy) {
+                p { "Deputy: " span.name { (d.name) } " (" (d.id) ")" @if d.stale { " " span.stale { "⚠ STALE CONTACT" } } }
+            }
+            @if let (Some(d), true) = (&c.deputy, full_deputy) {
                 div.card.deputy {
                     p { "Deputy if there is no answer: " span.name { (d.name) } " " span.small { "(" (d.id) ")" } }
                     @if !d.roles.is_empty() { p.roles { @for (i, r) in d.roles.iter().enumerate() { @if i > 0 { " · " } (r) } } }
@@ -798,13 +807,31 @@ fn contacts_page(book: &Handbook) -> Markup {
     let body = html! {
         h1 { "Contact directory" }
         p.subtitle { (book.title) " · as of " (book.as_of.to_string()) }
+        h2 { "Reachable around the clock" }
+        table {
+            thead { tr { th scope="col" { "Contact" } th scope="col" { "Party" } th scope="col" { "24x7 channels" } } }
+            tbody {
+                @for party in &book.parties {
+                    @for e in party.entries.iter().filter(|e| e.contact.reachable_always()) {
+                        tr {
+                            th scope="row" {
+                                (e.contact.name) " " span.small { "(" (e.contact.id) ")" }
+                                @if e.contact.stale { br; span.stale { "⚠ STALE CONTACT" } }
+                            }
+                            td { (party.id) }
+                            td { @for ch in e.contact.channels.iter().filter(|ch| ch.always) { (ch.kind) " " strong { (channel_value(ch)) } br; } }
+                        }
+                    }
+                }
+            }
+        }
         @for party in &book.parties {
             section {
                 h2 { (party.name) " " span.small { "(" (party.role) ", " code { (party.id) } ")" } }
                 div.cards {
                     @for e in &party.entries {
-                        div {
-                            (card(&e.contact, 3))
+                        div.entry {
+                            (card_with(&e.contact, 3, false))
                             @if !e.relied_on_by.is_empty() {
                                 p.small { "Named in: " @for (i, r) in e.relied_on_by.iter().enumerate() { @if i > 0 { "; " } (r) } }
                             }

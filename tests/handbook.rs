@@ -438,3 +438,30 @@ fn writing_never_follows_links_nor_enters_the_plan_files() {
     assert_eq!(std::fs::read_to_string(out_dir.join("notes.html")).unwrap(), "<p>my notes</p>");
     assert!(!std::fs::read_dir(&out_dir).unwrap().any(|e| e.unwrap().file_name().to_string_lossy().ends_with(".tmp")));
 }
+
+#[test]
+fn plans_that_do_not_load_are_listed_not_left_out() {
+    let repo = Repo::copy_of(&example());
+    // valid KDL that fails its schema (no title), and a file that is not KDL at all
+    repo.edit(
+        "plans/payroll.kdl",
+        "    title \"Payroll: HR front-end, file transfer gateway and payroll batch processing\"\n",
+        "",
+    )
+    .write("plans/broken.kdl", "plan broken {\n    title \"unclosed\n}\n");
+    let out = handbook(repo.path(), &[".", "--out", "out"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("warning: plan payroll cannot be loaded and has no page"), "{}", out.stdout);
+    assert!(out.stdout.contains("warning: the repository has"), "{}", out.stdout);
+    assert!(!repo.path().join("out/plan-payroll.html").exists());
+    let index = page(&repo.path().join("out"), "index.html");
+    let rows = all(&index, "table tbody tr");
+    assert!(rows.iter().any(|r| r.starts_with("payroll") && r.contains("CANNOT BE LOADED")), "{rows:#?}");
+    let errors = all(&index, "main > ul li");
+    assert!(errors.iter().any(|e| e.starts_with("KDL001 plans/broken.kdl:2")), "{errors:#?}");
+    let attention = text(index.select(&sel(".banner")).next().unwrap());
+    assert!(
+        attention.contains("payroll: CANNOT BE LOADED") && attention.contains("errors in the repository"),
+        "{attention}"
+    );
+}

@@ -73,6 +73,12 @@ pub fn run(args: &HandbookArgs) -> Result<u8, String> {
     for id in &book.broken_plans {
         msg.push_str(&format!("warning: plan {} cannot be loaded and has no page: run `contingent check`\n", id.raw()));
     }
+    if !book.repository_errors.is_empty() {
+        msg.push_str(&format!(
+            "warning: the repository has {} errors that concern no single plan (listed on the index): run `contingent check`\n",
+            book.repository_errors.len()
+        ));
+    }
     msg.push_str(&format!("open {} in a browser, or print it\n", args.out.join("index.html").display()));
     super::print(&msg)?;
     Ok(crate::exit::CLEAN)

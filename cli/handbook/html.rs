@@ -730,7 +730,7 @@ fn index_page(book: &Handbook) -> Markup {
             dt { "As of" } dd { (book.as_of.to_string()) " (" (book.as_of_source) ")" }
             dt { "Generator" } dd { "contingent " (book.version) }
         }
-        @if book.plans.iter().any(|p| !p.banners.is_empty()) || !book.broken_plans.is_empty() {
+        @if book.plans.iter().any(|p| !p.banners.is_empty()) || !book.broken_plans.is_empty() || !book.repository_errors.is_empty() {
             div.banner role="alert" {
                 p { span.icon aria-hidden="true" { "⚠ " } span.word { "ATTENTION" } }
                 ul {
@@ -738,6 +738,9 @@ fn index_page(book: &Handbook) -> Markup {
                         li { "Plan " a href=(p.file_name) { (p.id) } ": " @for (i, b) in p.banners.iter().enumerate() { @if i > 0 { ", " } (b.word) } }
                     }
                     @for id in &book.broken_plans { li { "Plan " code { (id) } ": CANNOT BE LOADED (run " code { "contingent check" } ")" } }
+                    @if !book.repository_errors.is_empty() {
+                        li { (book.repository_errors.len()) " errors in the repository (below): a plan may be missing from this handbook" }
+                    }
                 }
             }
         }

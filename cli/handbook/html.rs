@@ -565,7 +565,13 @@ fn plan_page(book: &Handbook, p: &PlanPage) -> Markup {
                     @if s.detect.is_empty() { p { "No detection signal stated." } }
                     @if !s.contacts.is_empty() {
                         h4 { "Whom at the client to call" }
-                        div.cards { @for c in &s.contacts { (card(c, 0)) } }
+                        div.cards {
+                            @for c in &s.contacts {
+                                // a deputy who is on the list anyway is named in one line
+                                @let listed = c.deputy.as_ref().is_some_and(|d| s.contacts.iter().any(|o| o.id == d.id));
+                                (card_with(c, 0, !listed))
+                            }
+                        }
                     }
                     @if !s.forbidden.is_empty() {
                         div.forbidden-scenario {

@@ -465,3 +465,45 @@ fn plans_that_do_not_load_are_listed_not_left_out() {
         "{attention}"
     );
 }
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let mut cmd = std::process::Command::new("git");
+    isolate(&mut cmd);
+    let out = cmd
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "Anna Schmidt")
+        .env("GIT_AUTHOR_EMAIL", "anna.schmidt@bank.example")
+        .env("GIT_COMMITTER_NAME", "Anna Schmidt")
+        .env("GIT_COMMITTER_EMAIL", "anna.schmidt@bank.example")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+#[test]
+fn the_stamp_names_the_commit_and_uncommitted_changes() {
+    require("git");
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&example(), &tmp.path().join("plans"));
+    git(tmp.path(), &["init", "-q"]);
+    git(tmp.path(), &["add", "."]);
+    git(tmp.path(), &["commit", "-q", "--no-gpg-sign", "-m", "plans"]);
+    let head = git(tmp.path(), &["rev-parse", "HEAD"]);
+    let out = handbook(tmp.path(), &["plans", "--out", "hb"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let stamp = |name: &str| text(page(&tmp.path().join("hb"), name).select(&sel("footer.stamp")).next().unwrap());
+    assert!(stamp("plan-payroll.html").contains(&format!("commit {}", &head[..7])), "{}", stamp("plan-payroll.html"));
+    assert!(!stamp("index.html").contains("uncommitted"));
+    let index = page(&tmp.path().join("hb"), "index.html");
+    assert!(all(&index, "dl.proof dd").contains(&head), "the index has the full commit id");
+    // a changed file of the work tree: said on every page, named on the index
+    std::fs::write(tmp.path().join("plans/contacts/extra.kdl"), "// a note\n").unwrap();
+    let out = handbook(tmp.path(), &["plans", "--out", "hb"]);
+    assert!(out.stdout.contains(&format!("from commit {}", &head[..7])), "{}", out.stdout);
+    assert!(out.stdout.contains("with uncommitted changes (1 file)\n"), "{}", out.stdout);
+    assert!(stamp("contacts.html").contains("with uncommitted changes (1 file)"));
+    let index = page(&tmp.path().join("hb"), "index.html");
+    assert!(all(&index, "dl.proof dd").iter().any(|d| d == "contacts/extra.kdl"), "{:?}", all(&index, "dl.proof dd"));
+}

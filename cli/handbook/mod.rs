@@ -55,7 +55,8 @@ pub fn provenance(root: &Path, limit: u64) -> Provenance {
     let summary = if modified.is_empty() {
         format!("commit {short}")
     } else {
-        format!("commit {short} with uncommitted changes ({} files)", modified.len())
+        let n = modified.len();
+        format!("commit {short} with uncommitted changes ({n} file{})", if n == 1 { "" } else { "s" })
     };
     Provenance {
         commit: Some(full),

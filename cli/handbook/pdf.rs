@@ -174,3 +174,38 @@ pub fn print(browser: &Path, html: &Path) -> Result<Vec<u8>, String> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chromium_runs_without_network_services_and_sandboxed_unless_root() {
+        let args = arguments(Path::new("/tmp/p"), Path::new("/tmp/p/x.pdf"), "file:///h/index.html", false);
+        for flag in [
+            "--headless",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-quic",
+            "--no-pdf-header-footer",
+            "--no-first-run",
+        ] {
+            assert!(args.iter().any(|a| a == flag), "{flag}");
+        }
+        assert!(!args.iter().any(|a| a == "--no-sandbox"));
+        assert!(
+            args.contains(&"--user-data-dir=/tmp/p".to_string())
+                && args.contains(&"--print-to-pdf=/tmp/p/x.pdf".to_string())
+        );
+        assert_eq!(args.last().unwrap(), "file:///h/index.html");
+        assert!(arguments(Path::new("/p"), Path::new("/p/x.pdf"), "file:///x", true)
+            .iter()
+            .any(|a| a == "--no-sandbox"));
+    }
+
+    #[test]
+    fn file_urls_are_encoded() {
+        assert_eq!(file_url(Path::new("/tmp/a b/#x?.html")), "file:///tmp/a%20b/%23x%3F.html");
+    }
+}

@@ -21,6 +21,10 @@ impl Render for Txt {
 /// only when they carry it).
 pub const GENERATOR: &str = "contingent handbook";
 
+/// Up to this many plans, every page's navigation links each of them (beyond, the pages' size
+/// would grow with the square of the number of plans).
+const NAV_PLANS: usize = 30;
+
 const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'";
 
 const CSS: &str = r#"
@@ -166,8 +170,11 @@ fn layout(book: &Handbook, title: &str, body: Markup, stamp: Markup, stamp_text:
                 nav.top aria-label="Handbook" {
                     a href="index.html" { "Index" }
                     a href="contacts.html" { "Contact directory" }
-                    @for p in &book.plans {
-                        a href=(p.file_name) { (p.id) }
+                    // every page links every plan only while that stays small: the index lists them all
+                    @if book.plans.len() <= NAV_PLANS {
+                        @for p in &book.plans {
+                            a href=(p.file_name) { (p.id) }
+                        }
                     }
                 }
                 main { (body) }

@@ -102,7 +102,7 @@ pub fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), String> {
         .create_new(true)
         .open(&tmp)
         .map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
-    let written = f.write_all(bytes).and_then(|_| f.sync_all());
+    let written = f.write_all(bytes);
     drop(f);
     if let Err(e) = written {
         let _ = std::fs::remove_file(&tmp);

@@ -70,6 +70,13 @@ pub enum Command {
     Contacts(ContactsArgs),
     /// List what falls due: verifications, exercises, restore tests, findings, revisions, waivers.
     Due(DueArgs),
+    /// Write the emergency handbook: one printable HTML page per plan, an index and a contact
+    /// directory (docs/handbook.md).
+    ///
+    /// Every page carries the plan's digest, the commit, the date and the sign-off manifest;
+    /// plans that are not approved, stale or rely on stale contacts get a warning banner.
+    #[command(override_usage = "contingent handbook [OPTIONS] [PATH] [PLAN]...")]
+    Handbook(HandbookArgs),
     /// Print the JSON Schema of one kind of file, or list the kinds.
     Schema {
         /// config, contact, system, interface, contract, plan, exercise or signoff
@@ -360,6 +367,39 @@ pub struct DueArgs {
     /// Check as of this date (YYYY-MM-DD) instead of CONTINGENT_AS_OF, the reference-date or today.
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct HandbookArgs {
+    /// `[PATH] [PLAN]...`: a folder inside the plan repository (when the first argument is an
+    /// existing file or folder), then the ids of the plans to include (default: every plan).
+    #[arg(value_name = "PATH_OR_PLAN")]
+    pub args: Vec<String>,
+    /// A folder inside the plan repository; every argument is then a plan id.
+    #[arg(long, value_name = "DIR")]
+    pub repo: Option<PathBuf>,
+    /// The folder to write the pages to (created if needed; not inside the plan files).
+    #[arg(long, short = 'o', value_name = "DIR", default_value = "handbook")]
+    pub out: PathBuf,
+    /// html: the pages; pdf: the pages and a PDF of each, printed by headless Chromium.
+    #[arg(long, value_enum, default_value_t = HandbookFormat::Html)]
+    pub format: HandbookFormat,
+    /// The Chromium or Chrome program for `--format pdf` (default: chromium, chromium-browser,
+    /// google-chrome or google-chrome-stable on PATH).
+    #[arg(long, value_name = "PATH")]
+    pub chromium: Option<PathBuf>,
+    /// Judge sign-offs, contacts and exercises as of this date (YYYY-MM-DD) instead of
+    /// CONTINGENT_AS_OF, the reference-date or today.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum HandbookFormat {
+    /// static HTML pages
+    Html,
+    /// the HTML pages and one PDF per page (needs Chromium)
+    Pdf,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

@@ -16,6 +16,7 @@ pub mod escape;
 pub mod fmt;
 pub mod format;
 pub mod github;
+pub mod handbook;
 pub mod history;
 pub mod load;
 pub mod model;

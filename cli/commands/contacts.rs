@@ -8,18 +8,9 @@ use crate::cli::{ContactsArgs, TableFormat};
 use crate::rules::contacts::{status, Status};
 use crate::units::Duration;
 
-pub fn run(args: &ContactsArgs) -> Result<u8, String> {
-    let expiring =
-        args.expiring.as_deref().map(Duration::parse).transpose().map_err(|e| format!("invalid --expiring: {e}"))?;
-    let (clock, checked) = super::report::load(&args.path, args.as_of.as_deref())?;
-    let model = &checked.loaded.model;
-    if let Some(p) = &args.party {
-        let known: Vec<&str> = model.config.iter().flat_map(|c| c.party.iter().map(|p| p.id.value.as_str())).collect();
-        if !known.contains(&p.as_str()) {
-            return Err(format!("no party `{p}`: parties are {}", known.join(", ")));
-        }
-    }
-    let policy = model.config.as_ref().map(|c| c.policy.clone()).unwrap_or_default();
+/// Who relies on each contact: `plan (role)` for every place a plan names it, `deputy of X`
+/// for every contact it stands in for. Unknown ids are collected under `""`.
+pub fn referenced_by(model: &crate::model::Model) -> BTreeMap<&str, Vec<String>> {
     let known: HashSet<&str> = model.contacts.iter().map(|c| c.id.value.as_str()).collect();
     // who references each contact
     let mut refs: BTreeMap<&str, Vec<String>> = BTreeMap::new();
@@ -55,6 +46,22 @@ pub fn run(args: &ContactsArgs) -> Result<u8, String> {
             }
         }
     }
+    refs
+}
+
+pub fn run(args: &ContactsArgs) -> Result<u8, String> {
+    let expiring =
+        args.expiring.as_deref().map(Duration::parse).transpose().map_err(|e| format!("invalid --expiring: {e}"))?;
+    let (clock, checked) = super::report::load(&args.path, args.as_of.as_deref())?;
+    let model = &checked.loaded.model;
+    if let Some(p) = &args.party {
+        let known: Vec<&str> = model.config.iter().flat_map(|c| c.party.iter().map(|p| p.id.value.as_str())).collect();
+        if !known.contains(&p.as_str()) {
+            return Err(format!("no party `{p}`: parties are {}", known.join(", ")));
+        }
+    }
+    let policy = model.config.as_ref().map(|c| c.policy.clone()).unwrap_or_default();
+    let refs = referenced_by(model);
     let mut contacts: Vec<_> = model.contacts.iter().collect();
     contacts.sort_by(|a, b| (&a.party.value, &a.id.value).cmp(&(&b.party.value, &b.id.value)));
     let mut rows = Vec::new();

@@ -9,6 +9,7 @@ pub mod due;
 pub mod explain;
 pub mod export;
 pub mod fmt;
+pub mod handbook;
 pub mod history;
 pub mod hook;
 pub mod init;
@@ -60,6 +61,7 @@ pub fn run(cli: Cli) -> Result<u8, String> {
         Command::Contracts(args) => contracts::run(&args),
         Command::Contacts(args) => contacts::run(&args),
         Command::Due(args) => due::run(&args),
+        Command::Handbook(args) => handbook::run(&args),
         Command::Schema { kind } => schema::run(kind.as_deref()),
         Command::Explain { code } => explain::explain(&code),
         Command::Rules { format } => explain::list(format),

@@ -60,6 +60,9 @@ pub fn check(source: &dyn Source, ctx: &Context) -> Checked {
         (index, policy.join().expect("rules do not panic"))
     });
     diags.extend(rest);
+    for d in diags.iter_mut().filter(|d| d.rule.family == crate::rules::Family::Signoff) {
+        unread_context(broken, d);
+    }
     crate::rules::settings::apply(&loaded.model, &loaded.files, &index, ctx, &mut diags);
     let files = &loaded.files;
     diags.sort_by(|a, b| {
@@ -68,6 +71,43 @@ pub fn check(source: &dyn Source, ctx: &Context) -> Checked {
     });
     loaded.diagnostics = bound(files, diags);
     Checked { loaded }
+}
+
+/// A sign-off finding that follows from objects that do not load says so: a contact or system
+/// in a file with errors has not "ceased to exist", and a signer whose contacts file does not
+/// parse cannot be verified. The finding stays (verification fails closed).
+fn unread_context(broken: &std::collections::HashSet<(crate::format::Kind, String)>, d: &mut Diagnostic) {
+    use crate::format::Kind;
+    let is_broken = |kinds: &[Kind], id: &str| {
+        kinds.iter().any(|k| broken.contains(&(*k, id.to_string())) || broken.contains(&(*k, String::new())))
+    };
+    for (word, kinds) in
+        [("contact", &[Kind::Contact][..]), ("system or interface", &[Kind::System, Kind::Interface][..])]
+    {
+        let mut out = String::with_capacity(d.message.len());
+        let mut rest = d.message.as_str();
+        let open = format!("{word} `");
+        while let Some(at) = rest.find(&open) {
+            let after = &rest[at + open.len()..];
+            let Some(end) = after.find('`') else { break };
+            let id = &after[..end];
+            let tail = &after[end + 1..];
+            out.push_str(&rest[..at]);
+            if tail.starts_with(" no longer exists") && is_broken(kinds, id) {
+                out.push_str(&format!("{word} `{id}` cannot be read (its file has errors, reported there)"));
+                rest = &tail[" no longer exists".len()..];
+            } else {
+                out.push_str(&rest[at..at + open.len() + end + 1]);
+                rest = tail;
+            }
+        }
+        out.push_str(rest);
+        d.message = out;
+    }
+    let contacts_unread = broken.iter().any(|(k, _)| *k == Kind::Contact);
+    if contacts_unread && d.rule.code == "SIG001" && !d.message.contains("cannot be read") {
+        d.message.push_str(" (some contacts cannot be read: a contacts file has errors, reported there; signers' keys may be among them)");
+    }
 }
 
 /// Findings of one code on one line shown before the rest are summarised in one finding.

@@ -36,6 +36,8 @@ enum Object {
     Exercise(Located<crate::model::ExerciseRecord>),
     Signoff(Located<crate::model::Signoff>),
     Roster(Located<crate::model::RosterSignoff>),
+    /// An object that failed validation, with the parts in error left out.
+    Salvaged(Box<Object>),
     /// The JSON mapping of a contact, system, interface or contract, for the context a sign-off
     /// binds (`signoff::context`).
     Json(Kind, String, Value),
@@ -134,6 +136,7 @@ fn process_file(
     let mut broken = Vec::new();
     let Some(doc) = crate::syntax::parse(file, text, diags) else {
         broken.extend(allowed.iter().map(|&k| (k, String::new())));
+        broken.extend(scan_ids(text, allowed));
         return (objects, broken);
     };
     if doc.is_empty() {
@@ -175,36 +178,25 @@ fn process_file(
         let start = diags.len();
         let compiled = validate::compiled(kind);
         let validate::shape::Shape::Object(shape) = &compiled.shape else { unreachable!("kinds are objects") };
-        let (json, spans) = Mapper { file, src: text, diags }.object_node(node, shape);
-        validate::validate(kind, &json, &spans, file, &label, diags);
+        let (mut json, mut spans) = Mapper { file, src: text, diags }.object_node(node, shape);
+        let errors = validate::validate(kind, &json, &spans, file, &label, diags);
         let id = json.get("id").or_else(|| json.get("plan")).and_then(Value::as_str).map(str::to_string);
+        let head = spans.key;
         if has_errors(diags, start) {
-            if let Some(id) = id {
-                broken.push((kind, id));
+            if let Some(id) = &id {
+                broken.push((kind, id.clone()));
+            }
+            // What is left without the parts in error still exists: its id, its other
+            // references, and for an exercise record the fact that it was held.
+            let salvageable = !matches!(kind, Kind::Signoff | Kind::Roster);
+            if salvageable && validate::salvage(kind, &mut json, &mut spans, &errors) {
+                if let Ok(o) = build(kind, file, head, &json, &spans) {
+                    objects.push(Object::Salvaged(Box::new(o)));
+                }
             }
             continue;
         }
-        let head = spans.key;
-        let built = (|| -> Result<Object, serde_json::Error> {
-            Ok(match kind {
-                Kind::Contact => Object::Contact(Located { file, head, value: de::from_json(&json, &spans)? }),
-                Kind::System => Object::System(Box::new(Located { file, head, value: de::from_json(&json, &spans)? })),
-                Kind::Interface => {
-                    Object::Interface(Box::new(Located { file, head, value: de::from_json(&json, &spans)? }))
-                }
-                Kind::Contract => Object::Contract(Located { file, head, value: de::from_json(&json, &spans)? }),
-                Kind::Plan => {
-                    let mut plan: crate::model::Plan = de::from_json(&json, &spans)?;
-                    plan.digest = crate::signoff::digest::plan_digest(&json);
-                    Object::Plan(Box::new(Located { file, head, value: plan }))
-                }
-                Kind::Exercise => Object::Exercise(Located { file, head, value: de::from_json(&json, &spans)? }),
-                Kind::Signoff => Object::Signoff(Located { file, head, value: de::from_json(&json, &spans)? }),
-                Kind::Roster => Object::Roster(Located { file, head, value: de::from_json(&json, &spans)? }),
-                Kind::Config => unreachable!("filtered above"),
-            })
-        })();
-        match built {
+        match build(kind, file, head, &json, &spans) {
             Ok(o) => {
                 objects.push(o);
                 if matches!(kind, Kind::Contact | Kind::System | Kind::Interface | Kind::Contract) {
@@ -223,6 +215,61 @@ fn process_file(
         }
     }
     (objects, broken)
+}
+
+/// The typed object of a validated mapping.
+fn build(kind: Kind, file: FileId, head: Span, json: &Value, spans: &SpanNode) -> Result<Object, serde_json::Error> {
+    Ok(match kind {
+        Kind::Contact => Object::Contact(Located { file, head, value: de::from_json(json, spans)? }),
+        Kind::System => Object::System(Box::new(Located { file, head, value: de::from_json(json, spans)? })),
+        Kind::Interface => Object::Interface(Box::new(Located { file, head, value: de::from_json(json, spans)? })),
+        Kind::Contract => Object::Contract(Located { file, head, value: de::from_json(json, spans)? }),
+        Kind::Plan => {
+            let mut plan: crate::model::Plan = de::from_json(json, spans)?;
+            plan.digest = crate::signoff::digest::plan_digest(json);
+            Object::Plan(Box::new(Located { file, head, value: plan }))
+        }
+        Kind::Exercise => Object::Exercise(Located { file, head, value: de::from_json(json, spans)? }),
+        Kind::Signoff => Object::Signoff(Located { file, head, value: de::from_json(json, spans)? }),
+        Kind::Roster => Object::Roster(Located { file, head, value: de::from_json(json, spans)? }),
+        Kind::Config => unreachable!("the configuration is loaded on its own"),
+    })
+}
+
+/// The ids a file that does not parse defines, found leniently: a line starting (without
+/// indentation) with a kind's node name and an id (`plan labor {`, `contact "anna.schmidt"`).
+/// References to them are then not reported as missing.
+pub fn scan_ids(text: &str, allowed: &[Kind]) -> Vec<(Kind, String)> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let mut words = line.splitn(3, [' ', '\t']);
+        let (Some(name), Some(id)) = (words.next(), words.next()) else { continue };
+        let Some(kind) = Kind::from_node_name(name).filter(|k| allowed.contains(k)) else { continue };
+        let id = id.trim_end_matches('{').trim_matches('"');
+        let valid = id.chars().next().is_some_and(char::is_alphabetic)
+            && id.len() <= 64
+            && id.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'));
+        if valid {
+            out.push((kind, id.to_string()));
+        }
+    }
+    out
+}
+
+/// Puts a loaded object into the model.
+fn add(model: &mut Model, o: Object) {
+    match o {
+        Object::Contact(x) => model.contacts.push(x),
+        Object::System(x) => model.systems.push(*x),
+        Object::Interface(x) => model.interfaces.push(*x),
+        Object::Contract(x) => model.contracts.push(x),
+        Object::Plan(x) => model.plans.push(*x),
+        Object::Exercise(x) => model.exercises.push(x),
+        Object::Signoff(x) => model.signoffs.push(x),
+        Object::Roster(x) => model.rosters.push(x),
+        Object::Salvaged(x) => add(model.salvaged.get_or_insert_with(Box::default), *x),
+        Object::Json(kind, id, json) => model.json.insert(kind, id, json),
+    }
 }
 
 /// Reads only the configuration, for commands that need its settings before a full check.
@@ -252,7 +299,7 @@ fn load_config(source: &dyn Source, files: &mut Files, diags: &mut Vec<Diagnosti
     Mapper { file, src: text, diags }.children(&doc, shape, "contingent.kdl", &mut obj, &mut spans);
     let json = Value::Object(obj);
     let spans = SpanNode { span: Span::new(0, text.len()), key: Span::new(0, 0), kids: Kids::Object(spans) };
-    validate::validate(Kind::Config, &json, &spans, file, "contingent.kdl", diags);
+    let _ = validate::validate(Kind::Config, &json, &spans, file, "contingent.kdl", diags);
     if has_errors(diags, start) {
         return None;
     }
@@ -509,17 +556,7 @@ pub fn load(source: &dyn Source) -> Loaded {
         diagnostics.extend(out.diags);
         broken.extend(out.broken);
         for o in out.objects {
-            match o {
-                Object::Contact(x) => model.contacts.push(x),
-                Object::System(x) => model.systems.push(*x),
-                Object::Interface(x) => model.interfaces.push(*x),
-                Object::Contract(x) => model.contracts.push(x),
-                Object::Plan(x) => model.plans.push(*x),
-                Object::Exercise(x) => model.exercises.push(x),
-                Object::Signoff(x) => model.signoffs.push(x),
-                Object::Roster(x) => model.rosters.push(x),
-                Object::Json(kind, id, json) => model.json.insert(kind, id, json),
-            }
+            add(&mut model, o);
         }
     }
     Loaded { files, model, diagnostics, broken }
@@ -535,17 +572,7 @@ pub fn load_file(path: &str, text: &str, kinds: &[Kind]) -> (Model, HashSet<(Kin
     let (objects, broken) = process_file(FileId(0), path, kinds, folder, text, &mut diagnostics);
     let mut model = Model::default();
     for o in objects {
-        match o {
-            Object::Contact(x) => model.contacts.push(x),
-            Object::System(x) => model.systems.push(*x),
-            Object::Interface(x) => model.interfaces.push(*x),
-            Object::Contract(x) => model.contracts.push(x),
-            Object::Plan(x) => model.plans.push(*x),
-            Object::Exercise(x) => model.exercises.push(x),
-            Object::Signoff(x) => model.signoffs.push(x),
-            Object::Roster(x) => model.rosters.push(x),
-            Object::Json(kind, id, json) => model.json.insert(kind, id, json),
-        }
+        add(&mut model, o);
     }
     (model, broken.into_iter().collect(), diagnostics)
 }

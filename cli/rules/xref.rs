@@ -177,23 +177,29 @@ pub fn index<'m>(model: &'m Model, broken: &HashSet<(Kind, String)>, diags: &mut
     let mut def = |ns: Ns, what: &str, id: &'m Id, file: FileId| {
         define(&mut defs, (ns, id.value.as_str()), what, id, file, diags)
     };
-    for c in &model.contacts {
-        def(Ns::Contact, "contact", &c.id, c.file);
-    }
-    for s in &model.systems {
-        def(Ns::Inventory, "system", &s.id, s.file);
-    }
-    for i in &model.interfaces {
-        def(Ns::Inventory, "interface", &i.id, i.file);
-    }
-    for c in &model.contracts {
-        def(Ns::Contract, "contract", &c.id, c.file);
-    }
-    for p in &model.plans {
-        def(Ns::Plan, "plan", &p.id, p.file);
-    }
-    for e in &model.exercises {
-        def(Ns::Exercise, "exercise record", &e.id, e.file);
+    // A plan that is signed is the original: a copy with its id is the one defined again.
+    let signed: HashSet<(&str, &str)> = model.signoffs.iter().map(|s| (s.plan.value.as_str(), s.digest.value.as_str())).collect();
+    for m in std::iter::once(model).chain(model.salvaged.as_deref()) {
+        for c in &m.contacts {
+            def(Ns::Contact, "contact", &c.id, c.file);
+        }
+        for s in &m.systems {
+            def(Ns::Inventory, "system", &s.id, s.file);
+        }
+        for i in &m.interfaces {
+            def(Ns::Inventory, "interface", &i.id, i.file);
+        }
+        for c in &m.contracts {
+            def(Ns::Contract, "contract", &c.id, c.file);
+        }
+        let mut plans: Vec<&crate::model::Located<crate::model::Plan>> = m.plans.iter().collect();
+        plans.sort_by_key(|p| !signed.contains(&(p.id.value.as_str(), p.digest.as_str())));
+        for p in plans {
+            def(Ns::Plan, "plan", &p.id, p.file);
+        }
+        for e in &m.exercises {
+            def(Ns::Exercise, "exercise record", &e.id, e.file);
+        }
     }
     let broken = broken.iter().filter_map(|(k, id)| Ns::of_kind(*k).map(|ns| (ns, id.clone()))).collect();
     Index { defs, broken, unchecked: Default::default() }
@@ -202,7 +208,42 @@ pub fn index<'m>(model: &'m Model, broken: &HashSet<(Kind, String)>, diags: &mut
 /// Checks ids and references of the whole model.
 pub fn check<'m>(model: &'m Model, broken: &HashSet<(Kind, String)>, diags: &mut Vec<Diagnostic>) -> Index<'m> {
     let index = index(model, broken, diags);
+    dependency_cycles(model, diags);
+    references(&index, model, model, diags);
+    if let Some(salvaged) = model.salvaged.as_deref() {
+        // the other references of objects with errors elsewhere are checked all the same
+        references(&index, salvaged, model, diags);
+    }
     let d = diags;
+    for s in &model.signoffs {
+        index.resolve(Ns::Plan, &s.plan, s.file, d);
+        index.resolve(Ns::Contact, &s.signer, s.file, d);
+    }
+    for ns in Ns::ALL {
+        let n = index.unchecked[ns as usize].get();
+        if n > 0 {
+            d.push(
+                Diagnostic::new(
+                    &rules::REF_UNRESOLVED,
+                    format!(
+                        "{n} reference{} to {} {} not checked: an entry that could define {} was not read or does not parse",
+                        if n == 1 { "" } else { "s" },
+                        ns.plural(),
+                        if n == 1 { "was" } else { "were" },
+                        if n == 1 { "it" } else { "them" },
+                    ),
+                )
+                .severity(crate::diagnostic::Severity::Note)
+                .help("fix the errors reported in that file first; then these references are checked again"),
+            );
+        }
+    }
+    index
+}
+
+/// Resolves the references of the objects of `model`; `whole` is the loaded model (contracts and
+/// plans looked into for revisions and scenarios).
+fn references(index: &Index, model: &Model, whole: &Model, d: &mut Vec<Diagnostic>) {
     for c in &model.contacts {
         index.resolve(Ns::Party, &c.party, c.file, d);
         if let Some(dep) = &c.deputy {
@@ -235,7 +276,6 @@ pub fn check<'m>(model: &'m Model, broken: &HashSet<(Kind, String)>, diags: &mut
             index.resolve(Ns::Contact, &a.by, i.file, d);
         }
     }
-    dependency_cycles(model, d);
     for c in &model.contracts {
         index.resolve(Ns::Party, &c.client, c.file, d);
         index.resolve(Ns::Party, &c.provider, c.file, d);
@@ -279,9 +319,9 @@ pub fn check<'m>(model: &'m Model, broken: &HashSet<(Kind, String)>, diags: &mut
         }
     }
     let contracts: HashMap<&str, &crate::model::Located<crate::model::Contract>> =
-        model.contracts.iter().map(|c| (c.id.value.as_str(), c)).collect();
+        whole.contracts.iter().map(|c| (c.id.value.as_str(), c)).collect();
     let plans: HashMap<&str, &crate::model::Located<crate::model::Plan>> =
-        model.plans.iter().map(|p| (p.id.value.as_str(), p)).collect();
+        whole.plans.iter().map(|p| (p.id.value.as_str(), p)).collect();
     for p in &model.plans {
         let f = p.file;
         for c in &p.covers {
@@ -382,30 +422,6 @@ pub fn check<'m>(model: &'m Model, broken: &HashSet<(Kind, String)>, diags: &mut
             index.resolve(Ns::Contact, &finding.owner, f, d);
         }
     }
-    for s in &model.signoffs {
-        index.resolve(Ns::Plan, &s.plan, s.file, d);
-        index.resolve(Ns::Contact, &s.signer, s.file, d);
-    }
-    for ns in Ns::ALL {
-        let n = index.unchecked[ns as usize].get();
-        if n > 0 {
-            d.push(
-                Diagnostic::new(
-                    &rules::REF_UNRESOLVED,
-                    format!(
-                        "{n} reference{} to {} {} not checked: an entry that could define {} was not read or does not parse",
-                        if n == 1 { "" } else { "s" },
-                        ns.plural(),
-                        if n == 1 { "was" } else { "were" },
-                        if n == 1 { "it" } else { "them" },
-                    ),
-                )
-                .severity(crate::diagnostic::Severity::Note)
-                .help("fix the errors reported in that file first; then these references are checked again"),
-            );
-        }
-    }
-    index
 }
 
 /// A system or interface in the dependency graph: its id, file and `depends-on` list.

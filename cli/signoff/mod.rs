@@ -307,7 +307,7 @@ pub fn evaluate(model: &Model, files: &Files, ctx: &Context) -> Evaluation {
     let mut diags = Vec::new();
     let c = Ctx::new(model, files, Some(ctx.as_of), &mut diags);
     let plans: HashMap<&str, &Located<Plan>> = model.plans.iter().map(|p| (p.id.value.as_str(), p)).collect();
-    let mut valid: HashMap<&str, Vec<Valid>> = HashMap::new();
+    let mut valid: HashMap<&str, Vec<Valid>> = HashMap::new(); // by plan id
     let mut invalid: HashMap<(&str, Side), Vec<String>> = HashMap::new();
     for record in &model.signoffs {
         if !plans.contains_key(record.plan.value.as_str()) {
@@ -330,8 +330,10 @@ pub fn evaluate(model: &Model, files: &Files, ctx: &Context) -> Evaluation {
 
     let mut states = Vec::new();
     for plan in &model.plans {
-        let records = valid.remove(plan.id.value.as_str()).unwrap_or_default();
-        states.push(plan_state(&c, ctx, plan, &records, &mut invalid, &mut diags));
+        // Every plan of an id (a duplicate is reported by the reference check) is judged by the
+        // same records: each is approved only on its own digest, so the original stays approved.
+        let records = valid.get(plan.id.value.as_str()).map_or(&[][..], Vec::as_slice);
+        states.push(plan_state(&c, ctx, plan, records, &mut invalid, &mut diags));
     }
     Evaluation { plans: states, diagnostics: diags }
 }

@@ -12,6 +12,7 @@ use crate::diagnostic::{did_you_mean, Diagnostic, FileId};
 use crate::format::Kind;
 use crate::rules;
 pub use map::{Mapper, SpanNode};
+use map::Kids;
 use shape::{LeafType, Shape};
 
 pub struct CompiledKind {
@@ -42,7 +43,7 @@ pub fn compiled(kind: Kind) -> &'static CompiledKind {
     &all[Kind::ALL.iter().position(|k| *k == kind).expect("every kind is compiled")]
 }
 
-fn segments(pointer: &str) -> Vec<String> {
+pub(crate) fn segments(pointer: &str) -> Vec<String> {
     if pointer.is_empty() {
         return Vec::new();
     }
@@ -101,10 +102,19 @@ fn show(v: &Value) -> String {
 
 /// Validates one mapped object against its kind's schema; errors become diagnostics at spans.
 /// `what` names the object in messages ("plan `payroll`").
-pub fn validate(kind: Kind, json: &Value, spans: &SpanNode, file: FileId, what: &str, diags: &mut Vec<Diagnostic>) {
+/// Returns the JSON pointers of the locations it found errors at.
+pub fn validate(
+    kind: Kind,
+    json: &Value,
+    spans: &SpanNode,
+    file: FileId,
+    what: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<String> {
     let compiled = compiled(kind);
+    let mut pointers = Vec::new();
     if compiled.validator.is_valid(json) {
-        return; // the common case, much cheaper than collecting errors
+        return pointers; // the common case, much cheaper than collecting errors
     }
     // A value may break several keywords (a date's pattern and format): report it once per rule.
     let mut seen: Vec<(String, &'static str)> = Vec::new();
@@ -125,9 +135,20 @@ pub fn validate(kind: Kind, json: &Value, spans: &SpanNode, file: FileId, what: 
         };
         let value_span = if exact { node.span } else { node.key };
         let instance = error.instance();
+        pointers.push(pointer.clone());
         let d = match error.kind() {
             ValidationErrorKind::Required { property } => {
                 let prop = property.as_str().unwrap_or_default();
+                // A misspelled name was reported where it is written ("unknown `bye`, did you
+                // mean `by`?"): the missing name it stands for is the same mistake.
+                let suggested = format!("did you mean `{prop}`?");
+                if diags.iter().rev().take_while(|d| d.location.as_ref().is_some_and(|l| l.file == file)).any(|d| {
+                    std::ptr::eq(d.rule, &rules::SCH_UNKNOWN)
+                        && d.help.as_deref().is_some_and(|h| h.starts_with(&suggested))
+                        && d.location.as_ref().is_some_and(|l| l.span.start >= node.span.start && l.span.end <= node.span.end)
+                }) {
+                    continue;
+                }
                 let desc = match shape {
                     Some(Shape::Object(o)) | Some(Shape::ObjectList(o)) => {
                         o.prop(prop).map(|s| s.description().to_string())
@@ -245,6 +266,62 @@ pub fn validate(kind: Kind, json: &Value, spans: &SpanNode, file: FileId, what: 
         seen.push((pointer, d.rule.code));
         diags.push(d);
     }
+    pointers
+}
+
+/// Leaves out of a mapped object what its errors are in, so the rest can still be used: for
+/// each error location, the deepest list item it lies in, else the top-level member. Returns
+/// whether what is left is valid for the kind's schema (nothing is left out at the top level
+/// itself: an object missing a required member cannot be used).
+pub fn salvage(kind: Kind, json: &mut Value, spans: &mut SpanNode, pointers: &[String]) -> bool {
+    const CUT: &str = "\u{0}left out";
+    for pointer in pointers {
+        let segs = segments(pointer);
+        let cut = match segs.iter().rposition(|s| s.parse::<usize>().is_ok()) {
+            Some(i) => &segs[..=i],
+            None if !segs.is_empty() => &segs[..1],
+            None => return false,
+        };
+        let mut at = &mut *json;
+        for seg in cut {
+            let next = match at {
+                Value::Object(m) => m.get_mut(seg.as_str()),
+                Value::Array(a) => seg.parse::<usize>().ok().and_then(|i| a.get_mut(i)),
+                _ => None,
+            };
+            match next {
+                Some(n) => at = n,
+                None => return false,
+            }
+        }
+        *at = Value::String(CUT.into());
+    }
+    fn sweep(v: &mut Value, s: &mut SpanNode) -> bool {
+        let cut = |v: &Value| v.as_str() == Some(CUT);
+        match (v, &mut s.kids) {
+            (Value::Object(m), Kids::Object(k)) => {
+                // a list whose every item is left out is left out itself (lists are never empty)
+                for v in m.values_mut() {
+                    if v.as_array().is_some_and(|a| !a.is_empty() && a.iter().all(cut)) {
+                        *v = Value::String(CUT.into());
+                    }
+                }
+                k.retain(|(name, _)| m.get(name).is_some_and(|v| !cut(v)));
+                m.retain(|_, v| !cut(v));
+                m.len() == k.len() && k.iter_mut().all(|(name, s)| m.get_mut(name).is_some_and(|v| sweep(v, s)))
+            }
+            (Value::Array(a), Kids::Array(k)) if a.len() == k.len() => {
+                let keep: Vec<bool> = a.iter().map(|v| !cut(v)).collect();
+                let mut i = 0;
+                k.retain(|_| (keep[i], i += 1).0);
+                a.retain(|v| !cut(v));
+                a.iter_mut().zip(k.iter_mut()).all(|(v, s)| sweep(v, s))
+            }
+            (Value::Object(_) | Value::Array(_), _) => false,
+            _ => true,
+        }
+    }
+    sweep(json, spans) && compiled(kind).validator.is_valid(json)
 }
 
 fn type_words(t: &str) -> String {

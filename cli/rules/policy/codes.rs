@@ -29,7 +29,7 @@ policy_rules! {
     COV007 = "COV007" "protection-needs-not-acknowledged" Coverage Error
         "the provider has not acknowledged a covered system's protection needs"
         requirement: "In this case, it is also important to provide the service provider with information regarding the protection needs of the data and systems concerned so that reasonable care can be taken."
-        "## What it does\nReports a covered system or interface without `acknowledged by=<provider contact> date=\"...\"`, or acknowledged by someone not of the provider.\n\n## Why\nThe requirement says the provider must be told the protection needs; the acknowledgement is the evidence.\n\n## Example\nPasses:\n```kdl\nacknowledged by=michael.wagner date=\"2026-02-01\"\n```";
+        "## What it does\nReports a covered system or interface without `acknowledged by=<provider contact> date=\"...\"`, or acknowledged by someone not of the provider. A system whose `operator` is the client party is not asked for: the client operates it itself.\n\n## Why\nThe requirement says the provider must be told the protection needs; the acknowledgement is the evidence.\n\n## Example\nPasses:\n```kdl\nacknowledged by=michael.wagner date=\"2026-02-01\"\n```";
     ESC001 = "ESC001" "escalation-missing" Escalation Error
         "a plan has no escalation chain"
         requirement: "Responsibilities, contact persons and processes must be clearly regulated and fully documented."
@@ -97,7 +97,19 @@ policy_rules! {
     SCN008 = "SCN008" "step-contradicts-forbidden-action" Scenarios Error
         "a work instruction step does what the plan forbids"
         requirement: "It may also make sense to define actions that are explicitly forbidden (eg reboot a machine)."
-        "## What it does\nReports a step whose text contains the text of a forbidden action of its plan or scenario (compared without case, punctuation and repeated spaces).\n\n## Why\nContradicting instructions are worse than none.\n\n## Example\nFails: `forbidden \"Reboot the batch server\"` and `step \"Reboot the batch server and restart the run\"`.";
+        "## What it does\nReports a step whose text contains the text of a forbidden action of its plan or scenario (compared without case, punctuation and repeated spaces). The same action in other words is SCN011.\n\n## Why\nContradicting instructions are worse than none.\n\n## Example\nFails: `forbidden \"Reboot the batch server\"` and `step \"Reboot the batch server and restart the run\"`.";
+    SCN009 = "SCN009" "client-cooperation-contacts-missing" Scenarios Error
+        "a scenario that needs the client names no client contact"
+        requirement: "If there are application-specific problems, the outsourcing service provider needs detailed and comprehensive instructions as well as lists of contact persons on the side of the client so that he can react correctly."
+        "## What it does\nReports a scenario resolved jointly (`resolver=joint`) or by the client, or one that may affect other applications (`affects-others=#true`), whose `contacts` name no contact of the client. The message names the contacts it lists and their party. (Application-specific scenarios are SCN006.)\n\n## Why\nWhenever the client must act or decide, the provider's staff need to know whom to call at the client; a list of provider contacts does not help them.\n\n## Example\nFails: `scenario line-down cause=interface resolver=joint { contacts frank.meyer }` with frank.meyer a provider contact.\n\nPasses: `contacts ole.carstens frank.meyer` (ole.carstens of the client).";
+    SCN010 = "SCN010" "application-cause-classed-technical" Scenarios Error
+        "a scenario describing an application cause is classed technical and left to the provider"
+        requirement: "A malfunction of an application may have technical causes (eg data carrier full, network problems) or application-specific (eg processing of a wrong data record, program error, incorrect parameter setting)."
+        "## What it does\nReports a scenario with `cause=technical resolver=provider` whose `title` or `detect` text describes an application cause: a wrong or faulty data record, a program error, a wrong parameter setting (recognised in English and German wording, e.g. \"wrong data record\", \"Programmfehler\", \"falsche Parametrierung\").\n\n## Why\nThe cause class decides who may act alone. An application cause classed technical lets the provider repair what only the client understands.\n\n## Example\nFails: `scenario bad-record cause=technical affects-others=#false resolver=provider { title \"Run stops on a wrong data record\" }`.\n\nPasses: `cause=application resolver=joint` with client contacts.";
+    SCN011 = "SCN011" "step-may-contradict-forbidden-action" Scenarios Warning
+        "a work instruction step says in other words what the plan forbids"
+        requirement: "It may also make sense to define actions that are explicitly forbidden (eg reboot a machine)."
+        "## What it does\nCompares each step with the forbidden actions of its plan and scenario by their words: lower case, stop words (English and German) dropped, each word reduced to a simple stem. A forbidden action is split into alternatives at \"or\"/\"and\" (\"oder\"/\"und\"); the first word is its verb, the first two words of each alternative its object. A step that has the verb and the whole object of one alternative, and does not mention the condition that would allow it (the words after \"without\", \"unless\", \"before\", \"ohne\"), is reported for review with both texts. A step containing the whole forbidden text is SCN008, an error.\n\n## Why\nReal plans say the same thing in other words; a contradiction between a step and a forbidden action is worse than either alone.\n\n## Example\nWarns: `forbidden \"Delete archive logs or backup pieces by hand\"` and `step \"Delete the oldest archive logs by hand\"`.\n\nPasses: `step \"Check the archive logs in the RMAN catalogue\"`.";
     BAK001 = "BAK001" "backup-regulation-missing" Backup Error
         "a plan covering a system that holds data has no backup regulation"
         requirement: "Detailed regulations for data backup are to be created (eg separate backup media for each client, availability, substitution rules, escalation strategies, antivirus protection)."
@@ -145,11 +157,11 @@ policy_rules! {
     EXR004 = "EXR004" "exercise-overdue" Exercises Error
         "a planned exercise has not been held within its interval"
         requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed."
-        "## What it does\nReports each planned exercise whose last record (of that plan and kind) is older than its interval as of the check date.\n\n## Why\nPlanned but not held exercises give false confidence.\n\n## Example\nFails: `exercise restore-test every=\"3mo\"` and the last restore test on record 5 months ago.";
-    EXR005 = "EXR005" "exercise-never-held" Exercises Warning
-        "a planned exercise has no record at all"
+        "## What it does\nReports each planned exercise whose last record (of that plan and kind) that did not fail is older than its interval as of the check date; a later failed attempt is named but does not count.\n\n## Why\nPlanned but not held exercises give false confidence.\n\n## Example\nFails: `exercise restore-test every=\"3mo\"` and the last restore test on record 5 months ago.";
+    EXR005 = "EXR005" "exercise-never-held" Exercises Error
+        "a planned exercise has never been held (or only failed)"
         requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed."
-        "## What it does\nWarns about a planned exercise kind with no exercise record for the plan.\n\n## Why\nA new plan should be exercised soon; an old one never exercised is a gap.\n\n## Example\nAdd an `exercise` record in the exercises folder after the first exercise.";
+        "## What it does\nReports a planned exercise kind with no exercise record for the plan, or only records with `result failed` (a failed exercise does not count as held).\n\n## Why\nAn exercise never held is at least as serious as one held late (EXR004): deleting the only record must not make the check look better.\n\n## Example\nAdd an `exercise` record in the exercises folder after the first successful exercise.";
     EXR006 = "EXR006" "finding-overdue" Exercises Error
         "an open exercise finding is past its due date"
         requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed."
@@ -157,7 +169,11 @@ policy_rules! {
     EXR007 = "EXR007" "scenario-never-exercised" Exercises Warning
         "a scenario was not exercised within the exercise cycle"
         requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed."
-        "## What it does\nWarns about a scenario that no exercise record within `policy scenario-cycle` (default 24mo) lists in `scenarios`.\n\n## Why\nOver a cycle, every error situation should have been practised at least once.\n\n## Example\nAdd the scenario to the `scenarios` of an exercise record.";
+        "## What it does\nWarns about a scenario that no exercise record within `policy scenario-cycle` (default 24mo) lists in `scenarios` (failed exercises do not count), saying when it was last exercised or that it never was.\n\n## Why\nOver a cycle, every error situation should have been practised at least once.\n\n## Example\nAdd the scenario to the `scenarios` of an exercise record.";
+    EXR008 = "EXR008" "exercise-result-without-findings" Exercises Error
+        "a failed or partly failed exercise records no findings"
+        requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed."
+        "## What it does\nReports an exercise record whose `result` is `failed`, `partial` or `passed-with-findings` but that has no `finding`.\n\n## Why\nAn exercise improves preparedness only through what is put right after it; a failure without findings leaves nothing to follow up, and a failed exercise does not count as held (EXR004, EXR005).\n\n## Example\nFails: `result failed` and no finding.\n\nPasses:\n```kdl\nresult failed\nfinding \"Standby could not be opened: password of the broker expired\" owner=dirk.hansen due=\"2026-12-01\" status=open\n```";
     CFG002 = "CFG002" "unknown-rule-in-config" Config Error
         "the configuration names a rule that does not exist or cannot be configured"
         requirement: ""

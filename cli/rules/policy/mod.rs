@@ -2,7 +2,9 @@
 //! the check date; findings carry the object they are about (`subject`) so waivers can match them.
 
 mod codes;
+pub mod words;
 pub use codes::*;
+use words::normalise;
 
 use std::collections::{HashMap, HashSet};
 
@@ -11,7 +13,7 @@ use crate::diagnostic::{Diagnostic, FileId, Span};
 use crate::format::Kind;
 use crate::model::{
     Acknowledgement, Cause, Contact, ExerciseRecord, Infrastructure, Interface, Level, Located, Media, Model,
-    PartyRole, Plan, Policy, Protection, Resolver, Spanned, System,
+    Outcome, PartyRole, Plan, Policy, Protection, Resolver, Spanned, System,
 };
 use crate::units::Duration;
 
@@ -96,6 +98,9 @@ pub struct Facts<'m> {
     pub policy: Policy,
     /// Exercise records by the plan they record, in model order.
     pub exercises: HashMap<&'m str, Vec<&'m Located<ExerciseRecord>>>,
+    /// Exercise records with errors in some of their parts (`Model::salvaged`): they count as
+    /// held, but what they say is not judged.
+    pub partial: HashSet<&'m str>,
 }
 
 impl<'m> Facts<'m> {
@@ -114,11 +119,18 @@ impl<'m> Facts<'m> {
             inventory.insert(&i.id.value, Inventory::Interface(i));
         }
         let mut exercises: HashMap<&str, Vec<&Located<ExerciseRecord>>> = HashMap::new();
-        for e in &model.exercises {
+        let mut partial = HashSet::new();
+        // A record with an error in one of its parts (a finding without an owner) was held all
+        // the same: it counts, and only what it says beyond that is not judged.
+        let salvaged = model.salvaged.as_deref().map_or(&[][..], |m| m.exercises.as_slice());
+        for e in model.exercises.iter().chain(salvaged) {
             exercises.entry(e.plan.value.as_str()).or_default().push(e);
         }
+        for e in salvaged {
+            partial.insert(e.id.value.as_str());
+        }
         let policy = model.config.as_ref().map(|c| c.policy.clone()).unwrap_or_default();
-        Facts { model, roles, contacts, inventory, policy, exercises }
+        Facts { model, roles, contacts, inventory, policy, exercises, partial }
     }
 
     /// The role of the party a contact belongs to.
@@ -144,24 +156,6 @@ fn has_channel(c: &Contact) -> bool {
     !(c.phone.is_empty() && c.mobile.is_empty() && c.email.is_empty())
 }
 
-/// Text compared for contradictions: lower case, letters and digits, single spaces.
-fn normalise(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut gap = false;
-    for c in s.chars() {
-        if c.is_alphanumeric() {
-            if gap && !out.is_empty() {
-                out.push(' ');
-            }
-            gap = false;
-            out.push(if c.is_ascii() { c.to_ascii_lowercase() } else { c.to_lowercase().next().unwrap_or(c) });
-        } else {
-            gap = true;
-        }
-    }
-    out
-}
-
 /// Runs every policy rule. `broken` lists the objects that failed validation: what depends on them
 /// is not judged (a broken plan may cover what looks uncovered; a broken contact may be the
 /// party's 24x7 contact).
@@ -170,8 +164,8 @@ pub fn check(model: &Model, broken: &HashSet<(Kind, String)>, ctx: &Context, dia
     let plans_broken = broken.iter().any(|(k, _)| *k == Kind::Plan);
     let contacts_broken = broken.iter().any(|(k, _)| *k == Kind::Contact);
     coverage(&facts, plans_broken, diags);
-    contacts(&facts, diags);
-    let relied: HashSet<&str> = relied_contacts(&facts).into_iter().map(|(id, _, _)| id).collect();
+    contacts(&facts, ctx.as_of, diags);
+    let relied: HashSet<&str> = relied_contacts(&facts, ctx.as_of).into_iter().map(|(id, _, _)| id).collect();
     super::contacts::check(&facts, &relied, contacts_broken, ctx, diags);
     super::contracts::check(&facts, ctx, diags);
     // The rules of each plan read only the shared facts: plans are judged in parallel, in chunks.
@@ -260,7 +254,11 @@ fn coverage(f: &Facts, plans_broken: bool, d: &mut Vec<Diagnostic>) {
                 );
             }
         }
-        match inv.acknowledged() {
+        // The provider must be told the protection needs of what it operates; a system the client
+        // operates itself needs no acknowledgement by the provider.
+        let client_operated = matches!(inv, Inventory::System(s) if f.roles.get(s.operator.value.as_str()) == Some(&PartyRole::Client));
+        match inv.acknowledged().filter(|_| !client_operated) {
+            None if client_operated => {}
             None => d.push(
                 Diagnostic::new(
                     &COV007,
@@ -345,7 +343,7 @@ fn coverage(f: &Facts, plans_broken: bool, d: &mut Vec<Diagnostic>) {
 }
 
 /// Contacts the plans rely on, with the first place each is relied on.
-fn relied_contacts<'m>(f: &Facts<'m>) -> Vec<(&'m str, FileId, Span)> {
+fn relied_contacts<'m>(f: &Facts<'m>, as_of: crate::units::Date) -> Vec<(&'m str, FileId, Span)> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for p in &f.model.plans {
@@ -364,7 +362,9 @@ fn relied_contacts<'m>(f: &Facts<'m>) -> Vec<(&'m str, FileId, Span)> {
             refs.extend(s.contacts.iter());
         }
         for r in refs {
-            if f.contacts.contains_key(r.value.as_str()) && seen.insert(r.value.as_str()) {
+            // a former contact relied on is CNT008: it needs a successor, not a deputy
+            let current = f.contacts.get(r.value.as_str()).is_some_and(|c| !c.is_former_on(as_of));
+            if current && seen.insert(r.value.as_str()) {
                 out.push((r.value.as_str(), p.file, r.span));
             }
         }
@@ -372,8 +372,8 @@ fn relied_contacts<'m>(f: &Facts<'m>) -> Vec<(&'m str, FileId, Span)> {
     out
 }
 
-fn contacts(f: &Facts, d: &mut Vec<Diagnostic>) {
-    for c in &f.model.contacts {
+fn contacts(f: &Facts, as_of: crate::units::Date, d: &mut Vec<Diagnostic>) {
+    for c in f.model.contacts.iter().filter(|c| !c.is_former_on(as_of)) {
         if let Some(dep) = &c.deputy {
             if dep.value == c.id.value {
                 d.push(
@@ -402,7 +402,7 @@ fn contacts(f: &Facts, d: &mut Vec<Diagnostic>) {
             }
         }
     }
-    for (id, plan_file, used_at) in relied_contacts(f) {
+    for (id, plan_file, used_at) in relied_contacts(f, as_of) {
         let c = f.contacts[id];
         if c.deputy.is_none() {
             d.push(
@@ -594,28 +594,76 @@ fn scenarios(p: &Located<Plan>, f: &Facts, d: &mut Vec<Diagnostic>) {
     // The plan's forbidden actions, normalised once for all its scenarios.
     let plan_forbidden: Vec<(String, &Spanned<String>)> =
         p.forbidden.iter().map(|f| (normalise(&f.value), f)).filter(|(n, _)| !n.is_empty()).collect();
+    let plan_actions: Vec<(words::Action, &Spanned<String>)> =
+        p.forbidden.iter().map(|f| (words::action(&f.value), f)).collect();
     for s in &p.scenario {
         let sid = s.id.value.as_str();
         let at = s.id.span;
-        match &s.cause {
-            None => d.push(
+        if s.cause.is_none() {
+            d.push(
                 Diagnostic::new(&SCN001, format!("scenario `{sid}` does not state its cause class"))
                     .at(p.file, at)
                     .help("add `cause=technical`, `application`, `interface`, `security` or `external`")
                     .about("plan", id),
-            ),
-            Some(c) if c.value == Cause::Application => {
-                let client_contact = s.contacts.iter().any(|c| f.role_of(&c.value) == Some(PartyRole::Client));
-                if !client_contact {
+            );
+        }
+        // Whoever needs the client must be able to call the client: name client contacts.
+        let application = s.cause.as_ref().is_some_and(|c| c.value == Cause::Application);
+        let need = if application {
+            Some("is application-specific")
+        } else if s.resolver.as_ref().is_some_and(|r| r.value == Resolver::Joint) {
+            Some("is resolved jointly with the client")
+        } else if s.resolver.as_ref().is_some_and(|r| r.value == Resolver::Client) {
+            Some("is resolved by the client")
+        } else if s.affects_others.as_ref().is_some_and(|a| a.value) {
+            Some("may affect other applications of the client")
+        } else {
+            None
+        };
+        let client_contact = s.contacts.iter().any(|c| f.role_of(&c.value) == Some(PartyRole::Client));
+        let unknown = s.contacts.iter().any(|c| f.role_of(&c.value).is_none()); // reported by the reference check
+        if let Some(why) = need.filter(|_| !client_contact && !unknown) {
+            let (rule, help) = if application {
+                (&SCN006, "add `contacts <client contact> ...`: application knowledge is only available at the client")
+            } else {
+                (&SCN009, "add `contacts <client contact> ...` so the provider knows whom to call at the client")
+            };
+            let named: Vec<String> = s
+                .contacts
+                .iter()
+                .map(|c| format!("`{}` ({})", c.value, f.role_of(&c.value).map_or("unknown", role_word)))
+                .collect();
+            let message = if named.is_empty() {
+                format!("scenario `{sid}` {why}, but names no contacts: it needs client contacts")
+            } else {
+                format!("scenario `{sid}` {why}, but names no client contact, only {}", named.join(", "))
+            };
+            d.push(
+                Diagnostic::new(rule, message)
+                    .at(p.file, s.contacts.first().map_or(at, |c| c.span))
+                    .help(help)
+                    .about("plan", id),
+            );
+        }
+        // An application cause classed technical lets the provider act alone where it must not.
+        if let (Some(c), Some(r)) = (&s.cause, &s.resolver) {
+            if c.value == Cause::Technical && r.value == Resolver::Provider {
+                let texts = s.title.iter().map(String::as_str).chain(s.detect.iter().map(String::as_str));
+                if let Some(phrase) = texts.filter_map(words::application_cause).next() {
                     d.push(
-                        Diagnostic::new(&SCN006, format!("application-specific scenario `{sid}` names no client contact"))
-                            .at(p.file, at)
-                            .help("add `contacts <client contact> ...`: application knowledge is only available at the client")
-                            .about("plan", id),
+                        Diagnostic::new(
+                            &SCN010,
+                            format!(
+                                "scenario `{sid}` is classed `technical` and left to the provider alone, but describes an application cause (\"{phrase}\")"
+                            ),
+                        )
+                        .at(p.file, c.span)
+                        .label("classed technical")
+                        .help("class it `cause=application` and resolve it with the client (`resolver=joint`), naming client contacts")
+                        .about("plan", id),
                     );
                 }
             }
-            Some(_) => {}
         }
         if s.step.is_empty() {
             d.push(
@@ -658,6 +706,8 @@ fn scenarios(p: &Located<Plan>, f: &Facts, d: &mut Vec<Diagnostic>) {
         }
         let own: Vec<(String, &Spanned<String>)> =
             s.forbidden.iter().map(|f| (normalise(&f.value), f)).filter(|(n, _)| !n.is_empty()).collect();
+        let own_actions: Vec<(words::Action, &Spanned<String>)> =
+            s.forbidden.iter().map(|f| (words::action(&f.value), f)).collect();
         for step in &s.step {
             let text = normalise(&step.value);
             if let Some((_, f)) = plan_forbidden.iter().chain(&own).find(|(n, _)| text.contains(n.as_str())) {
@@ -669,6 +719,24 @@ fn scenarios(p: &Located<Plan>, f: &Facts, d: &mut Vec<Diagnostic>) {
                     .at(p.file, step.span)
                     .label("contradicts a forbidden action")
                     .with_label(p.file, f.span, "forbidden here")
+                    .about("plan", id),
+                );
+                continue;
+            }
+            let stems = words::stems(&step.value);
+            if let Some((_, f)) = plan_actions.iter().chain(&own_actions).find(|(a, _)| words::likely_does(&stems, a)) {
+                d.push(
+                    Diagnostic::new(
+                        &SCN011,
+                        format!(
+                            "a step of scenario `{sid}` may do what the plan forbids: step \"{}\" against forbidden \"{}\"",
+                            step.value, f.value
+                        ),
+                    )
+                    .at(p.file, step.span)
+                    .label("in other words, a forbidden action?")
+                    .with_label(p.file, f.span, "forbidden here")
+                    .help("if the step does what is forbidden, rewrite it; if not, word it so it cannot be read that way (or waive the finding with the reason)")
                     .about("plan", id),
                 );
             }
@@ -864,34 +932,56 @@ fn exercises(f: &Facts, p: &Located<Plan>, ctx: &Context, d: &mut Vec<Diagnostic
             );
         }
         let of_kind: Vec<_> = records.iter().filter(|r| r.kind.value == kind).collect();
-        match of_kind.iter().max_by_key(|r| r.date.value) {
-            None => d.push(
-                Diagnostic::new(&EXR005, format!("plan `{id}` has never held its {kind_word}"))
-                    .at(p.file, ex.kind.span)
-                    .help("record the exercise in the exercises folder once it has been held")
-                    .about("plan", id),
-            ),
+        // A failed exercise proves nothing: it does not count as the exercise held for its interval.
+        let held = of_kind.iter().filter(|r| r.result.value != Outcome::Failed).max_by_key(|r| r.date.value);
+        let failed_since = |after: Option<crate::units::Date>| {
+            of_kind
+                .iter()
+                .filter(|r| r.result.value == Outcome::Failed && after.is_none_or(|a| r.date.value > a))
+                .max_by_key(|r| r.date.value)
+        };
+        match held {
+            None => {
+                let mut diag = match failed_since(None) {
+                    None => Diagnostic::new(&EXR005, format!("plan `{id}` has never held its {kind_word}"))
+                        .help("hold the exercise and record it in the exercises folder"),
+                    Some(failed) => Diagnostic::new(
+                        &EXR005,
+                        format!(
+                            "plan `{id}` has never held its {kind_word} successfully: `{}` on {} failed",
+                            failed.id.value, failed.date.value
+                        ),
+                    )
+                    .with_label(failed.file, failed.date.span, "failed")
+                    .help("resolve the findings of the failed exercise, hold it again and record it"),
+                };
+                diag = diag.at(p.file, ex.kind.span).about("plan", id);
+                d.push(diag);
+            }
             Some(last) => {
                 let due = last.date.value.plus(ex.every.value);
                 if due < ctx.as_of {
-                    d.push(
-                        Diagnostic::new(
-                            &EXR004,
-                            format!(
-                                "the {kind_word} of plan `{id}` was due on {due}: last held {} (every {})",
-                                last.date.value, ex.every.value
-                            ),
-                        )
-                        .at(p.file, ex.kind.span)
-                        .with_label(last.file, last.date.span, "last held")
-                        .help("hold the exercise and add its record")
-                        .about("plan", id),
-                    );
+                    let mut diag = Diagnostic::new(
+                        &EXR004,
+                        format!(
+                            "the {kind_word} of plan `{id}` was due on {due}: last held {} (every {})",
+                            last.date.value, ex.every.value
+                        ),
+                    )
+                    .at(p.file, ex.kind.span)
+                    .with_label(last.file, last.date.span, "last held")
+                    .help("hold the exercise and add its record")
+                    .about("plan", id);
+                    if let Some(failed) = failed_since(Some(last.date.value)) {
+                        diag.message.push_str(&format!("; `{}` on {} failed and does not count", failed.id.value, failed.date.value));
+                        diag = diag.with_label(failed.file, failed.date.span, "failed: does not count");
+                    }
+                    d.push(diag);
                 }
             }
         }
         if ex.joint {
-            for r in of_kind {
+            for r in of_kind.into_iter().filter(|r| !f.partial.contains(r.id.value.as_str())) {
                 let roles: HashSet<PartyRole> = r.participants.iter().filter_map(|c| f.role_of(&c.value)).collect();
                 let unknown = r.participants.iter().any(|c| f.role_of(&c.value).is_none()); // reported elsewhere
                 let both = roles.contains(&PartyRole::Client) && roles.contains(&PartyRole::Provider);
@@ -914,19 +1004,29 @@ fn exercises(f: &Facts, p: &Located<Plan>, ctx: &Context, d: &mut Vec<Diagnostic
     }
     let since = back(ctx.as_of, policy.scenario_cycle);
     for s in &p.scenario {
-        let exercised =
-            records.iter().any(|r| r.date.value >= since && r.scenarios.iter().any(|x| x.value == s.id.value));
-        if !exercised {
-            d.push(
-                Diagnostic::new(
-                    &EXR007,
-                    format!("scenario `{}` of plan `{id}` was not exercised since {since}", s.id.value),
-                )
-                .at(p.file, s.id.span)
-                .help(format!("exercise it within the cycle of {} (policy `scenario-cycle`)", policy.scenario_cycle))
-                .about("plan", id),
-            );
+        let last = records
+            .iter()
+            .filter(|r| r.result.value != Outcome::Failed && r.scenarios.iter().any(|x| x.value == s.id.value))
+            .max_by_key(|r| r.date.value);
+        let message = match last {
+            Some(r) if r.date.value >= since => continue,
+            Some(r) => format!(
+                "scenario `{}` of plan `{id}` was last exercised on {} (`{}`), longer than the cycle of {} ago",
+                s.id.value, r.date.value, r.id.value, policy.scenario_cycle
+            ),
+            None => format!(
+                "scenario `{}` of plan `{id}` has never been exercised (the cycle of {} asks for one since {since})",
+                s.id.value, policy.scenario_cycle
+            ),
+        };
+        let mut diag = Diagnostic::new(&EXR007, message)
+            .at(p.file, s.id.span)
+            .help(format!("exercise it within the cycle of {} (policy `scenario-cycle`)", policy.scenario_cycle))
+            .about("plan", id);
+        if let Some(r) = last {
+            diag = diag.with_label(r.file, r.date.span, "last exercised");
         }
+        d.push(diag);
     }
 }
 
@@ -941,6 +1041,20 @@ fn back(date: crate::units::Date, d: Duration) -> crate::units::Date {
 
 fn findings(model: &Model, ctx: &Context, d: &mut Vec<Diagnostic>) {
     for e in &model.exercises {
+        if e.finding.is_empty() && e.result.value != Outcome::Passed {
+            let result = match e.result.value {
+                Outcome::Failed => "failed",
+                Outcome::Partial => "partly failed",
+                _ => "passed with findings",
+            };
+            d.push(
+                Diagnostic::new(&EXR008, format!("exercise `{}` {result}, but records no finding", e.id.value))
+                    .at(e.file, e.result.span)
+                    .label("no `finding` says what went wrong")
+                    .help("add `finding \"...\" owner=<contact> due=\"YYYY-MM-DD\" status=open` for each thing to put right")
+                    .about("plan", &e.plan.value),
+            );
+        }
         for finding in &e.finding {
             if finding.status == crate::model::FindingStatus::Open && finding.due.value < ctx.as_of {
                 d.push(
@@ -960,18 +1074,5 @@ fn findings(model: &Model, ctx: &Context, d: &mut Vec<Diagnostic>) {
                 );
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::normalise;
-
-    #[test]
-    fn normalise_keeps_letters_and_digits_in_lower_case_with_single_spaces() {
-        assert_eq!(normalise("  Reboot the DB-Server (node 2)!  "), "reboot the db server node 2");
-        assert_eq!(normalise("Lösche   Straße"), "lösche straße");
-        assert_eq!(normalise("--- ..."), "");
-        assert_eq!(normalise("ÄRGER"), "ärger");
     }
 }

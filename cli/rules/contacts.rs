@@ -244,6 +244,7 @@ pub fn check(f: &Facts, relied: &HashSet<&str>, contacts_broken: bool, ctx: &Con
     }
     // Reachability around the clock, as the plans need it, and within the time a level allows.
     let mut reported = HashSet::new();
+    let mut by_mail = HashSet::new();
     let hour = Duration { count: 1, unit: Unit::Hours };
     for p in &model.plans {
         let high = f.covered(p).iter().any(|i| matches!(i.availability(), Some(Level::High | Level::VeryHigh)));
@@ -261,7 +262,6 @@ pub fn check(f: &Facts, relied: &HashSet<&str>, contacts_broken: bool, ctx: &Con
                         .help("add a channel with `available=\"24x7\"` (an on-call phone), or notify a 24x7 desk at this level")
                         .about("contact", &c.id.value),
                 );
-                continue;
             }
             let voice = !(c.phone.is_empty() && c.mobile.is_empty());
             let why = if l.within.value < hour && !voice && !c.email.is_empty() {
@@ -271,7 +271,7 @@ pub fn check(f: &Facts, relied: &HashSet<&str>, contacts_broken: bool, ctx: &Con
             } else {
                 None
             };
-            if let Some(why) = why.filter(|_| reported.insert((p.id.value.as_str(), c.id.value.as_str()))) {
+            if let Some(why) = why.filter(|_| by_mail.insert((p.id.value.as_str(), c.id.value.as_str()))) {
                 d.push(
                     Diagnostic::new(&CNT009, format!("level {} of plan `{}` must reach `{}` within {}, but the contact {why}: an e-mail does not reach a person in that time", l.level.value, p.id.value, c.id.value, l.within.value))
                         .at(p.file, l.notify.span)

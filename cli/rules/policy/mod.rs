@@ -1015,7 +1015,7 @@ fn exercises(f: &Facts, p: &Located<Plan>, ctx: &Context, d: &mut Vec<Diagnostic
                 s.id.value, r.date.value, r.id.value, policy.scenario_cycle
             ),
             None => format!(
-                "scenario `{}` of plan `{id}` has never been exercised (the cycle of {} asks for one since {since})",
+                "scenario `{}` of plan `{id}` has never been exercised (the policy asks for once every {})",
                 s.id.value, policy.scenario_cycle
             ),
         };

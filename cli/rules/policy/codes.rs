@@ -110,6 +110,10 @@ policy_rules! {
         "a work instruction step says in other words what the plan forbids"
         requirement: "It may also make sense to define actions that are explicitly forbidden (eg reboot a machine)."
         "## What it does\nCompares each step with the forbidden actions of its plan and scenario by their words: lower case, stop words (English and German) dropped, each word reduced to a simple stem. A forbidden action is split into alternatives at \"or\"/\"and\" (\"oder\"/\"und\"); the first word is its verb, the first two words of each alternative its object. A step that has the verb and the whole object of one alternative, and does not mention the condition that would allow it (the words after \"without\", \"unless\", \"before\", \"ohne\"), is reported for review with both texts. A step containing the whole forbidden text is SCN008, an error.\n\n## Why\nReal plans say the same thing in other words; a contradiction between a step and a forbidden action is worse than either alone.\n\n## Example\nWarns: `forbidden \"Delete archive logs or backup pieces by hand\"` and `step \"Delete the oldest archive logs by hand\"`.\n\nPasses: `step \"Check the archive logs in the RMAN catalogue\"`.";
+    SCN012 = "SCN012" "work-instruction-vague" Scenarios Warning
+        "a work instruction step is too vague to follow"
+        requirement: "Detailed work instructions with specific arrangements for specific error situations are to be created."
+        "## What it does\nWarns about a step with fewer than three meaningful words (stop words of English and German not counted), or with a wording that leaves the decision to the reader: \"if necessary\", \"as usual\", \"fix the problem\", \"etc\", \"bei Bedarf\", \"wie üblich\" and the like.\n\n## Why\nThe requirement asks for detailed instructions for specific error situations; provider staff often lack knowledge of the application and cannot fill the gaps.\n\n## Example\nWarns: `step \"Fix the problem\"`, `step \"Restart the service if necessary\"`.\n\nPasses: `step \"Extend the logical volume of /data/hpb by 20% following runbook RB-12\"`.";
     BAK001 = "BAK001" "backup-regulation-missing" Backup Error
         "a plan covering a system that holds data has no backup regulation"
         requirement: "Detailed regulations for data backup are to be created (eg separate backup media for each client, availability, substitution rules, escalation strategies, antivirus protection)."
@@ -174,6 +178,14 @@ policy_rules! {
         "a failed or partly failed exercise records no findings"
         requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed."
         "## What it does\nReports an exercise record whose `result` is `failed`, `partial` or `passed-with-findings` but that has no `finding`.\n\n## Why\nAn exercise improves preparedness only through what is put right after it; a failure without findings leaves nothing to follow up, and a failed exercise does not count as held (EXR004, EXR005).\n\n## Example\nFails: `result failed` and no finding.\n\nPasses:\n```kdl\nresult failed\nfinding \"Standby could not be opened: password of the broker expired\" owner=dirk.hansen due=\"2026-12-01\" status=open\n```";
+    EXR009 = "EXR009" "exercise-dated-in-the-future" Exercises Error
+        "an exercise record is dated after the check date"
+        requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed."
+        "## What it does\nReports an exercise record whose `date` lies after the check date. Such a record does not count as held (EXR004, EXR005, EXR007).\n\n## Why\nA record proves that an exercise was held; one dated in the future is a typo or a plan written as a record.\n\n## Example\nFails as of 2026-11-26: `date \"2027-06-09\"`.";
+    EXR010 = "EXR010" "finding-due-before-exercise" Exercises Error
+        "a finding of an exercise is due before the exercise was held"
+        requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed."
+        "## What it does\nReports a `finding` whose `due` date lies before the `date` of its exercise.\n\n## Why\nA finding cannot be due before it was found: one of the dates is wrong, and the follow-up is planned on a wrong date.\n\n## Example\nFails: `date \"2026-09-16\"` and `finding \"...\" due=\"2026-08-18\"`.";
     CFG002 = "CFG002" "unknown-rule-in-config" Config Error
         "the configuration names a rule that does not exist or cannot be configured"
         requirement: ""

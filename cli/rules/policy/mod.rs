@@ -723,8 +723,18 @@ fn scenarios(p: &Located<Plan>, f: &Facts, d: &mut Vec<Diagnostic>) {
                 );
                 continue;
             }
+            if let Some(why) = words::vague(&step.value) {
+                d.push(
+                    Diagnostic::new(&SCN012, format!("a step of scenario `{sid}` is too vague to follow: {why}"))
+                        .at(p.file, step.span)
+                        .label("what exactly, on what, how?")
+                        .help("say what to do, on which system and how (name the runbook), and decide the conditions in the plan, not at 3 a.m.")
+                        .about("plan", id),
+                );
+            }
             let stems = words::stems(&step.value);
-            if let Some((_, f)) = plan_actions.iter().chain(&own_actions).find(|(a, _)| words::likely_does(&stems, a)) {
+            let find = |(a, _): &&(words::Action, &Spanned<String>)| words::likely_does(&stems, a);
+            if let Some((_, f)) = plan_actions.iter().chain(&own_actions).find(find).filter(|_| !words::negates(&step.value)) {
                 d.push(
                     Diagnostic::new(
                         &SCN011,
@@ -933,6 +943,8 @@ fn exercises(f: &Facts, p: &Located<Plan>, ctx: &Context, d: &mut Vec<Diagnostic
         }
         let of_kind: Vec<_> = records.iter().filter(|r| r.kind.value == kind).collect();
         // A failed exercise proves nothing: it does not count as the exercise held for its interval.
+        // An exercise dated after the check date has not been held yet (EXR009).
+        let of_kind: Vec<_> = of_kind.into_iter().filter(|r| r.date.value <= ctx.as_of).collect();
         let held = of_kind.iter().filter(|r| r.result.value != Outcome::Failed).max_by_key(|r| r.date.value);
         let failed_since = |after: Option<crate::units::Date>| {
             of_kind
@@ -1006,7 +1018,8 @@ fn exercises(f: &Facts, p: &Located<Plan>, ctx: &Context, d: &mut Vec<Diagnostic
     for s in &p.scenario {
         let last = records
             .iter()
-            .filter(|r| r.result.value != Outcome::Failed && r.scenarios.iter().any(|x| x.value == s.id.value))
+            .filter(|r| r.result.value != Outcome::Failed && r.date.value <= ctx.as_of)
+            .filter(|r| r.scenarios.iter().any(|x| x.value == s.id.value))
             .max_by_key(|r| r.date.value);
         let message = match last {
             Some(r) if r.date.value >= since => continue,
@@ -1041,6 +1054,33 @@ fn back(date: crate::units::Date, d: Duration) -> crate::units::Date {
 
 fn findings(model: &Model, ctx: &Context, d: &mut Vec<Diagnostic>) {
     for e in &model.exercises {
+        if e.date.value > ctx.as_of {
+            d.push(
+                Diagnostic::new(
+                    &EXR009,
+                    format!("exercise `{}` is dated {}, after the check date {}", e.id.value, e.date.value, ctx.as_of),
+                )
+                .at(e.file, e.date.span)
+                .label("not held yet")
+                .help("record an exercise once it has been held, with the day it was held; plan future exercises in the plan's `exercise` entries")
+                .about("plan", &e.plan.value),
+            );
+        }
+        for finding in e.finding.iter().filter(|x| x.due.value < e.date.value) {
+            d.push(
+                Diagnostic::new(
+                    &EXR010,
+                    format!(
+                        "a finding of exercise `{}` is due on {}, before the exercise that found it ({})",
+                        e.id.value, finding.due.value, e.date.value
+                    ),
+                )
+                .at(e.file, finding.due.span)
+                .with_label(e.file, e.date.span, "held on")
+                .help("check both dates: a finding is due after the exercise")
+                .about("plan", &e.plan.value),
+            );
+        }
         if e.finding.is_empty() && e.result.value != Outcome::Passed {
             let result = match e.result.value {
                 Outcome::Failed => "failed",

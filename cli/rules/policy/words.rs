@@ -126,7 +126,8 @@ pub fn action(text: &str) -> Action {
 
 /// Whether a step likely does what a forbidden action forbids: it has one of the verbs, the head
 /// of one alternative's object and at least half of the words after it, and does not mention
-/// the condition that would allow it.
+/// the condition that would allow it. (Negation words are stop words: whether a step says what
+/// not to do is [`negates`], on its text.)
 pub fn likely_does(step: &[String], forbidden: &Action) -> bool {
     let has = |w: &String| step.iter().any(|s| s == w);
     forbidden.verbs.iter().any(has)
@@ -135,6 +136,57 @@ pub fn likely_does(step: &[String], forbidden: &Action) -> bool {
             .iter()
             .any(|o| o.head.iter().all(has) && 2 * o.rest.iter().filter(|w| has(w)).count() >= o.rest.len())
         && !forbidden.condition.iter().any(has)
+}
+
+/// Words that turn a step into a warning not to do something ("do not restart jobs").
+const NEGATION: &[&str] = &["not", "no", "never", "don", "dont", "nicht", "kein", "keine", "keinen", "niemals", "nie"];
+
+/// Whether a step says what not to do. Takes the step's text, not its stems.
+pub fn negates(text: &str) -> bool {
+    normalise(text).split(' ').any(|w| NEGATION.contains(&w))
+}
+
+/// Wordings that leave the reader to guess (English and German), normalised.
+const VAGUE: &[&str] = &[
+    "as needed",
+    "as necessary",
+    "if necessary",
+    "if needed",
+    "as usual",
+    "as appropriate",
+    "somehow",
+    "etc",
+    "and so on",
+    "fix the problem",
+    "fix the issue",
+    "fix it",
+    "solve the problem",
+    "resolve the problem",
+    "handle the problem",
+    "handle it",
+    "do the needful",
+    "take care of it",
+    "take appropriate action",
+    "take appropriate measures",
+    "bei bedarf",
+    "falls nötig",
+    "wie üblich",
+    "usw",
+    "problem beheben",
+    "fehler beheben",
+    "irgendwie",
+    "geeignete maßnahmen",
+];
+
+/// Why a work step is too vague to follow under stress, if it is: too few meaningful words, or a
+/// wording that leaves the decision to the reader.
+pub fn vague(step: &str) -> Option<String> {
+    let norm = format!(" {} ", normalise(step));
+    if let Some(p) = VAGUE.iter().find(|p| norm.contains(&format!(" {p} "))) {
+        return Some(format!("\"{p}\" leaves it to the reader what to do"));
+    }
+    let n = stems(step).len();
+    (n < 3).then(|| format!("{n} meaningful word{} cannot say what to do, on what and how", if n == 1 { "" } else { "s" }))
 }
 
 /// Phrases (normalised, unstemmed) that describe an application cause: the requirement's
@@ -236,10 +288,20 @@ mod tests {
         let g = action("Restart a node of the cluster without approval of the application owner");
         assert!(likely_does(&stems("Restart node 2 of the cluster"), &g));
         assert!(!likely_does(&stems("Restart node 2 of the cluster after the approval of the owner"), &g));
+        assert!(negates("Do not restart node 2 of the cluster") && negates("Don't restart it"));
         // the words after the head must be there in good part: "older" segments are not "current" ones
         let h = action("Compress or move journal segments of the current business day");
         assert!(!likely_does(&stems("Run the archiving job; it moves closed journal segments older than 7 days"), &h));
         assert!(likely_does(&stems("Move the journal segments of the current day to the archive"), &h));
+    }
+
+    #[test]
+    fn vague_steps_are_recognised() {
+        assert!(vague("Fix the problem").is_some());
+        assert!(vague("Restart the service if necessary").is_some());
+        assert!(vague("Neustart bei Bedarf").is_some());
+        assert!(vague("Reboot").is_some());
+        assert_eq!(vague("Extend the logical volume of /data/hpb by 20% following runbook RB-12"), None);
     }
 
     #[test]

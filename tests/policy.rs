@@ -100,6 +100,7 @@ const CASES: &[Case] = &[
         also: &[],
     },
     Case { code: "SCN011", edits: &[(P, "step \"Extend the volume\"", "step \"Reboot the payroll server now\"")], file: P, line: 14, also: &[] },
+    Case { code: "SCN012", edits: &[(P, "step \"Extend the volume\"", "step \"Extend the volume if necessary\"")], file: P, line: 14, also: &[] },
     Case { code: "BAK001", edits: &[(P, "    backup {", "    /-backup {")], file: P, line: 1, also: &[] },
     Case { code: "BAK002", edits: &[(P, "        antivirus \"Scanned before each backup\"\n", "")], file: P, line: 18, also: &[] },
     Case { code: "BAK003", edits: &[(P, "media dedicated", "media shared")], file: P, line: 19, also: &[] },
@@ -133,6 +134,18 @@ const CASES: &[Case] = &[
     },
     Case { code: "EXR007", edits: &[("exercises/2026-tabletop.kdl", "    scenarios disk-full\n", "")], file: P, line: 12, also: &[] },
     Case { code: "EXR008", edits: &[("exercises/2026-tabletop.kdl", "result passed", "result failed")], file: "exercises/2026-tabletop.kdl", line: 7, also: &["EXR005", "EXR007"] },
+    Case { code: "EXR009", edits: &[("exercises/2026-tabletop.kdl", "date \"2026-05-01\"", "date \"2026-12-01\"")], file: "exercises/2026-tabletop.kdl", line: 4, also: &["EXR005", "EXR007"] },
+    Case {
+        code: "EXR010",
+        edits: &[(
+            "exercises/2026-tabletop.kdl",
+            "result passed",
+            "result passed-with-findings\n    finding \"Runbook outdated\" owner=jan.peters due=\"2026-04-01\" status=closed",
+        )],
+        file: "exercises/2026-tabletop.kdl",
+        line: 8,
+        also: &[],
+    },
     Case { code: "CFG002", edits: &[("contingent.kdl", "name ", "rule XYZ999 severity=off\nname ")], file: "contingent.kdl", line: 1, also: &[] },
     Case { code: "CFG002", edits: &[("contingent.kdl", "name ", "rule SCH001 severity=off\nname ")], file: "contingent.kdl", line: 1, also: &[] },
 ];

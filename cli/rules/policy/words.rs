@@ -89,7 +89,8 @@ pub struct Action {
 /// "without"/"unless"/"ohne" is the condition that allows it, what follows "during"/"while"/
 /// "at" says when it is forbidden: neither belongs to the object.
 pub fn action(text: &str) -> Action {
-    let norm = normalise(text);
+    // a list ("parameters, tax tables or master data") is alternatives too
+    let norm = normalise(&text.replace([',', ';', '/'], " or "));
     let words: Vec<&str> = norm.split(' ').filter(|w| !w.is_empty()).collect();
     let unless = words.iter().position(|w| UNLESS.contains(w));
     let condition: Vec<String> = unless
@@ -186,7 +187,7 @@ pub fn vague(step: &str) -> Option<String> {
         return Some(format!("\"{p}\" leaves it to the reader what to do"));
     }
     let n = stems(step).len();
-    (n < 3).then(|| format!("{n} meaningful word{} cannot say what to do, on what and how", if n == 1 { "" } else { "s" }))
+    (n < 2).then(|| format!("{n} meaningful word{} cannot say what to do, on what and how", if n == 1 { "" } else { "s" }))
 }
 
 /// Phrases (normalised, unstemmed) that describe an application cause: the requirement's

@@ -42,7 +42,18 @@ impl Checked {
 
 /// Runs every check on a source. Diagnostics come sorted by file path and position.
 pub fn check(source: &dyn Source, ctx: &Context) -> Checked {
+    check_with(source, ctx, |_| Default::default())
+}
+
+/// [`check`] with facts from outside the files, computed from the loaded model before the
+/// rules run: the plans' last changes of meaning in the Git history (`check --history`).
+pub fn check_with(
+    source: &dyn Source,
+    ctx: &Context,
+    facts: impl FnOnce(&crate::model::Model) -> std::collections::HashMap<String, crate::model::MeaningChange>,
+) -> Checked {
     let mut loaded = load(source);
+    loaded.model.meaning_changed = facts(&loaded.model);
     let mut diags = std::mem::take(&mut loaded.diagnostics);
     // Cross-references, policy rules and sign-offs read the model only: they run side by side.
     let (model, broken, files) = (&loaded.model, &loaded.broken, &loaded.files);

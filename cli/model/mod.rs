@@ -670,6 +670,19 @@ pub struct Model {
     /// their ids exist and their other references are checked, and an exercise record counts
     /// as held; no rule judges them otherwise, and they are never signed or compared.
     pub salvaged: Option<Box<Model>>,
+    /// Facts from outside the files: for each plan, its last change of meaning in the Git
+    /// history (`history::meaning_changes`, computed only when asked for: `check --history`).
+    pub meaning_changed: std::collections::HashMap<String, MeaningChange>,
+}
+
+/// The last change of a plan's meaning (escalation, steps, contacts, objectives, ...): when,
+/// in which commit (or `None` for the checked, uncommitted content), and of which kinds
+/// (`docs/diff.md`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeaningChange {
+    pub date: crate::units::Date,
+    pub commit: Option<String>,
+    pub kinds: Vec<&'static str>,
 }
 
 #[derive(Debug, Default)]

@@ -186,6 +186,10 @@ policy_rules! {
         "a finding of an exercise is due before the exercise was held"
         requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed."
         "## What it does\nReports a `finding` whose `due` date lies before the `date` of its exercise.\n\n## Why\nA finding cannot be due before it was found: one of the dates is wrong, and the follow-up is planned on a wrong date.\n\n## Example\nFails: `date \"2026-09-16\"` and `finding \"...\" due=\"2026-08-18\"`.";
+    EXR011 = "EXR011" "plan-changed-since-exercised" Exercises Warning
+        "a plan changed in meaning after its last exercise"
+        requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed."
+        "## What it does\nWith `check --history`, reads the plans' versions from the Git history and finds each plan's last change of meaning: of its escalation chain, responsible contacts, covered systems, objectives, backup regulation, forbidden actions, or its scenarios' steps, detection, contacts, cause or resolver (the change kinds of `contingent diff`; a new title or contract pin does not count). When that change is newer than the plan's last exercise that did not fail, it warns with the date, the commit and the kinds of change. Content not yet committed that differs from the last commit counts as changed on the check date.\n\n## Why\nAn exercise proves the plan as it was. After a new escalation level or reworded steps, nobody has tried the plan that is now in force.\n\n## Example\nWarns: the tabletop of plan `payroll` was held on 2026-10-06 and commit 1a2b3c4 of 2026-11-12 added a step.";
     CFG002 = "CFG002" "unknown-rule-in-config" Config Error
         "the configuration names a rule that does not exist or cannot be configured"
         requirement: ""

@@ -1014,6 +1014,34 @@ fn exercises(f: &Facts, p: &Located<Plan>, ctx: &Context, d: &mut Vec<Diagnostic
             }
         }
     }
+    // An exercise proves the plan as it was: a change of meaning after the last one is untested.
+    if let Some(change) = f.model.meaning_changed.get(id) {
+        let last = records
+            .iter()
+            .filter(|r| r.result.value != Outcome::Failed && r.date.value <= ctx.as_of)
+            .max_by_key(|r| r.date.value);
+        if let Some(last) = last.filter(|l| change.date > l.date.value) {
+            let when = match &change.commit {
+                Some(c) => format!("on {} (commit {c})", change.date),
+                None => "in the checked content, not yet committed".to_string(),
+            };
+            d.push(
+                Diagnostic::new(
+                    &EXR011,
+                    format!(
+                        "plan `{id}` changed in meaning {when} after its last exercise `{}` on {}: {}",
+                        last.id.value,
+                        last.date.value,
+                        change.kinds.join(", ")
+                    ),
+                )
+                .at(p.file, p.head)
+                .with_label(last.file, last.date.span, "last exercised")
+                .help("the exercise proved the plan as it was: exercise the changed parts (a tabletop or an alarm test) and record it")
+                .about("plan", id),
+            );
+        }
+    }
     let since = back(ctx.as_of, policy.scenario_cycle);
     for s in &p.scenario {
         let last = records

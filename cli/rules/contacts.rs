@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use crate::check::Context;
+use crate::context::Context;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Availability, Contact, Level, Model, PartyRole, Policy};
 use crate::rules::policy::Facts;

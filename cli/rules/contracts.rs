@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use crate::check::Context;
+use crate::context::Context;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{ExerciseKind, Located, Plan, Revision, Sla, Spanned};
 use crate::rules::policy::Facts;

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::xref::{Index, Ns};
 use super::{find, policy, Rule};
-use crate::check::Context;
+use crate::context::Context;
 use crate::diagnostic::{Diagnostic, Location, Severity, Waived};
 use crate::model::{Model, SeveritySetting};
 use crate::source::Files;

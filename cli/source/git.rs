@@ -13,7 +13,7 @@ use std::sync::Mutex;
 use gix::ObjectId;
 
 use super::{Listed, Read, Source};
-use crate::load::CONFIG_FILE;
+use super::CONFIG_FILE;
 
 /// A Git repository opened for reading plans.
 pub struct Repo {

@@ -1,5 +1,6 @@
 //! KDL to JSON, and JSON Schema validation with errors translated back to KDL spans in domain words.
 
+pub mod codes;
 pub mod map;
 pub mod shape;
 
@@ -10,7 +11,6 @@ use serde_json::Value;
 
 use crate::diagnostic::{did_you_mean, Diagnostic, FileId};
 use crate::format::Kind;
-use crate::rules;
 pub use map::{Mapper, SpanNode};
 use map::Kids;
 use shape::{LeafType, Shape};
@@ -143,7 +143,7 @@ pub fn validate(
                 // mean `by`?"): the missing name it stands for is the same mistake.
                 let suggested = format!("did you mean `{prop}`?");
                 if diags.iter().rev().take_while(|d| d.location.as_ref().is_some_and(|l| l.file == file)).any(|d| {
-                    std::ptr::eq(d.rule, &rules::SCH_UNKNOWN)
+                    std::ptr::eq(d.rule, &crate::validate::codes::SCH_UNKNOWN)
                         && d.help.as_deref().is_some_and(|h| h.starts_with(&suggested))
                         && d.location.as_ref().is_some_and(|l| l.span.start >= node.span.start && l.span.end <= node.span.end)
                 }) {
@@ -155,7 +155,7 @@ pub fn validate(
                     }
                     _ => None,
                 };
-                Diagnostic::new(&rules::SCH_MISSING, format!("{owner} is missing `{prop}`"))
+                Diagnostic::new(&crate::validate::codes::SCH_MISSING, format!("{owner} is missing `{prop}`"))
                     .at(file, node.key)
                     .label(format!("`{prop}` is required here"))
                     .maybe_help(desc.map(|d| format!("add `{prop}`: {d}")))
@@ -179,7 +179,7 @@ pub fn validate(
                     if let Some(earlier) = diags
                         .iter_mut()
                         .rev()
-                        .find(|d| std::ptr::eq(d.rule, &rules::SCH_TYPE) && d.location.as_ref() == Some(&at))
+                        .find(|d| std::ptr::eq(d.rule, &crate::validate::codes::SCH_TYPE) && d.location.as_ref() == Some(&at))
                     {
                         earlier.message = format!("{name} must be {expected}, but {}", earlier.message);
                         earlier.label = Some(format!("expected {expected}"));
@@ -189,7 +189,7 @@ pub fn validate(
                         continue;
                     }
                 }
-                Diagnostic::new(&rules::SCH_TYPE, format!("{name} must be {expected}, found {}", found(instance)))
+                Diagnostic::new(&crate::validate::codes::SCH_TYPE, format!("{name} must be {expected}, found {}", found(instance)))
                     .at(file, value_span)
                     .label(format!("expected {expected}"))
                     .maybe_help(help)
@@ -207,7 +207,7 @@ pub fn validate(
                     help.push_str(&format!("did you mean `{s}`? "));
                 }
                 help.push_str(&format!("allowed: {}", allowed.join(", ")));
-                Diagnostic::new(&rules::SCH_VALUE, format!("{name} cannot be {}", show(instance)))
+                Diagnostic::new(&crate::validate::codes::SCH_VALUE, format!("{name} cannot be {}", show(instance)))
                     .at(file, value_span)
                     .label("not an allowed value")
                     .help(help)
@@ -221,44 +221,44 @@ pub fn validate(
                             Err(e) => e,
                             Ok(_) => format!("`{s}` is not a date"),
                         });
-                        Diagnostic::new(&rules::SCH_DATE, format!("{name}: {}", reason.unwrap_or_default()))
+                        Diagnostic::new(&crate::validate::codes::SCH_DATE, format!("{name}: {}", reason.unwrap_or_default()))
                             .at(file, value_span)
                             .label("not a date")
                             .help("write a calendar date as YYYY-MM-DD in quotes, e.g. \"2026-03-31\"")
                     }
                     Some("duration") => {
-                        Diagnostic::new(&rules::SCH_DURATION, format!("{name}: {} is not a duration", show(instance)))
+                        Diagnostic::new(&crate::validate::codes::SCH_DURATION, format!("{name}: {} is not a duration", show(instance)))
                             .at(file, value_span)
                             .label("not a duration")
                             .help(crate::units::DURATION_HELP)
                     }
                     Some("id") => Diagnostic::new(
-                        &rules::SCH_VALUE,
+                        &crate::validate::codes::SCH_VALUE,
                         format!("{name}: {} is not a valid id", show(instance)),
                     )
                     .at(file, value_span)
                     .label("not an id")
                     .help("an id starts with a letter, then letters, digits, '.', '_' or '-', at most 64 characters"),
-                    _ => Diagnostic::new(&rules::SCH_VALUE, format!("{name}: {} is not {desc}", show(instance)))
+                    _ => Diagnostic::new(&crate::validate::codes::SCH_VALUE, format!("{name}: {} is not {desc}", show(instance)))
                         .at(file, value_span)
                         .label("wrong form"),
                 }
             }
             ValidationErrorKind::Minimum { limit } => {
-                Diagnostic::new(&rules::SCH_VALUE, format!("{name} must be at least {limit}, found {}", show(instance)))
+                Diagnostic::new(&crate::validate::codes::SCH_VALUE, format!("{name} must be at least {limit}, found {}", show(instance)))
                     .at(file, value_span)
             }
             ValidationErrorKind::MinLength { .. } => {
-                Diagnostic::new(&rules::SCH_VALUE, format!("{name} must not be empty")).at(file, value_span)
+                Diagnostic::new(&crate::validate::codes::SCH_VALUE, format!("{name} must not be empty")).at(file, value_span)
             }
             ValidationErrorKind::MinItems { .. } => {
-                Diagnostic::new(&rules::SCH_VALUE, format!("{name} needs at least one entry")).at(file, node.key)
+                Diagnostic::new(&crate::validate::codes::SCH_VALUE, format!("{name} needs at least one entry")).at(file, node.key)
             }
             ValidationErrorKind::AdditionalProperties { unexpected } => {
-                Diagnostic::new(&rules::SCH_UNKNOWN, format!("unknown `{}` in {owner}", unexpected.join("`, `")))
+                Diagnostic::new(&crate::validate::codes::SCH_UNKNOWN, format!("unknown `{}` in {owner}", unexpected.join("`, `")))
                     .at(file, node.key)
             }
-            other => Diagnostic::new(&rules::SCH_VALUE, format!("{name}: {other:?}")).at(file, value_span),
+            other => Diagnostic::new(&crate::validate::codes::SCH_VALUE, format!("{name}: {other:?}")).at(file, value_span),
         };
         if seen.iter().any(|(p, c)| *p == pointer && *c == d.rule.code) {
             continue;

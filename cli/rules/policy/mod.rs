@@ -8,7 +8,7 @@ use words::normalise;
 
 use std::collections::{HashMap, HashSet};
 
-use crate::check::Context;
+use crate::context::Context;
 use crate::diagnostic::{Diagnostic, FileId, Span};
 use crate::format::Kind;
 use crate::model::{

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use crate::context::Context;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Availability, Contact, Level, Model, PartyRole, Policy};
-use crate::rules::policy::Facts;
+use crate::rules::policy::facts::Facts;
 use crate::units::{Date, Duration, Unit};
 
 policy_rules! {

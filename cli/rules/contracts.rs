@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use crate::context::Context;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{ExerciseKind, Located, Plan, Revision, Sla, Spanned};
-use crate::rules::policy::Facts;
+use crate::rules::policy::facts::Facts;
 use crate::units::{Date, Duration};
 
 policy_rules! {

@@ -30,8 +30,9 @@ fn paths(text: &str, prefix: &str) -> Vec<Vec<String>> {
     let mut rest = text;
     while let Some(i) = rest.find(prefix) {
         let before = rest[..i].chars().last();
+        let qualified = rest[..i].ends_with("::");
         rest = &rest[i + prefix.len()..];
-        if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_') || qualified {
             continue; // `mycrate::`, `self::super::`
         }
         let mut segs = Vec::new();

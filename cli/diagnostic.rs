@@ -1,6 +1,5 @@
 //! The one diagnostic type every check produces and every renderer consumes.
 
-
 /// Byte offsets into one file's text, `start..end`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Span {

@@ -367,7 +367,9 @@ fn contact() -> Value {
             ("github", text("the contact's GitHub login, for mentions")),
             (
                 "former",
-                boolean("a former contact, kept for the history of past exercise records; refused in plans and escalations"),
+                boolean(
+                    "a former contact, kept for the history of past exercise records; refused in plans and escalations",
+                ),
             ),
             ("left", date("the day the contact left: from then on a former contact")),
             (

@@ -107,7 +107,10 @@ fn read_text(
             Err(None)
         }
         Read::Failed(e) => {
-            diags.push(Diagnostic::new(&crate::source::codes::FILE_UNREADABLE, format!("cannot read {path}: {e}")).in_file(file));
+            diags.push(
+                Diagnostic::new(&crate::source::codes::FILE_UNREADABLE, format!("cannot read {path}: {e}"))
+                    .in_file(file),
+            );
             Err(None)
         }
     }
@@ -155,13 +158,16 @@ fn process_file(
             let names: Vec<&str> = allowed.iter().filter_map(|k| k.node_name()).collect();
             let suggestion = crate::diagnostic::did_you_mean(name, names.iter().copied());
             diags.push(
-                Diagnostic::new(&crate::validate::codes::SCH_UNKNOWN, format!("unknown node `{name}` at the top of {path}"))
-                    .at(file, name_span)
-                    .label("not a kind of object")
-                    .help(match suggestion {
-                        Some(s) => format!("did you mean `{s}`? files in {folder}/ hold: {}", names.join(", ")),
-                        None => format!("files in {folder}/ hold: {}", names.join(", ")),
-                    }),
+                Diagnostic::new(
+                    &crate::validate::codes::SCH_UNKNOWN,
+                    format!("unknown node `{name}` at the top of {path}"),
+                )
+                .at(file, name_span)
+                .label("not a kind of object")
+                .help(match suggestion {
+                    Some(s) => format!("did you mean `{s}`? files in {folder}/ hold: {}", names.join(", ")),
+                    None => format!("files in {folder}/ hold: {}", names.join(", ")),
+                }),
             );
             continue;
         };
@@ -307,7 +313,9 @@ fn load_config(source: &dyn Source, files: &mut Files, diags: &mut Vec<Diagnosti
     match de::from_json::<Config>(&json, &spans) {
         Ok(value) => Some(Located { file, head: Span::default(), value }),
         Err(e) => {
-            diags.push(Diagnostic::new(&crate::validate::codes::SCH_VALUE, format!("contingent.kdl: {e}")).in_file(file));
+            diags.push(
+                Diagnostic::new(&crate::validate::codes::SCH_VALUE, format!("contingent.kdl: {e}")).in_file(file),
+            );
             None
         }
     }

@@ -136,7 +136,10 @@ fn a_late_exercise_names_a_later_failed_attempt() {
     );
     let (_, r) = repo.check_json();
     let m = the(&r, "EXR004")["message"].as_str().unwrap().to_string();
-    assert!(m.contains("last held 2025-05-01") && m.contains("`ex-2026-retry` on 2026-10-01 failed and does not count"), "{m}");
+    assert!(
+        m.contains("last held 2025-05-01") && m.contains("`ex-2026-retry` on 2026-10-01 failed and does not count"),
+        "{m}"
+    );
 }
 
 #[test]
@@ -145,7 +148,10 @@ fn a_scenario_never_exercised_is_not_given_a_date_that_reads_like_an_exercise() 
     repo.edit("exercises/2026-tabletop.kdl", "    scenarios disk-full\n", "");
     let (_, r) = repo.check_json();
     let m = the(&r, "EXR007")["message"].as_str().unwrap().to_string();
-    assert_eq!(m, "scenario `disk-full` of plan `payroll` has never been exercised (the policy asks for once every 24mo)");
+    assert_eq!(
+        m,
+        "scenario `disk-full` of plan `payroll` has never been exercised (the policy asks for once every 24mo)"
+    );
     // exercised before the cycle: the date of that exercise, said as such
     let repo = Repo::minimal();
     repo.edit("exercises/2026-tabletop.kdl", "date \"2026-05-01\"", "date \"2024-05-01\"");
@@ -248,7 +254,11 @@ fn a_former_contact_stays_for_past_exercises_and_is_refused_in_plans() {
     repo.write("contacts/bank.kdl", format!("{bank}{FORMER}"));
     // an exercise held before the contact left: fine, and the former contact is not asked to be
     // verified or to have a deputy
-    repo.edit("exercises/2026-tabletop.kdl", "participants anna.schmidt jan.peters", "participants anna.schmidt jan.peters old.hand");
+    repo.edit(
+        "exercises/2026-tabletop.kdl",
+        "participants anna.schmidt jan.peters",
+        "participants anna.schmidt jan.peters old.hand",
+    );
     let (code, r) = repo.check_json();
     assert_eq!((code, codes(&r)), (0, vec!["SIG001".to_string()]), "{r:#}");
     // in the escalation chain and as someone's deputy: refused
@@ -257,29 +267,59 @@ fn a_former_contact_stays_for_past_exercises_and_is_refused_in_plans() {
     let (code, r) = repo.check_json();
     assert_eq!(code, 1);
     let msgs: Vec<&str> = all(&r, "CNT008").iter().map(|d| d["message"].as_str().unwrap()).collect();
-    assert!(msgs.contains(&"`old.hand` is a former contact (left on 2026-06-30), but level 2 of plan `payroll` notifies it"), "{msgs:?}");
-    assert!(msgs.contains(&"`old.hand` is a former contact (left on 2026-06-30), but `bernd.mueller` names it as deputy"), "{msgs:?}");
+    assert!(
+        msgs.contains(
+            &"`old.hand` is a former contact (left on 2026-06-30), but level 2 of plan `payroll` notifies it"
+        ),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs.contains(&"`old.hand` is a former contact (left on 2026-06-30), but `bernd.mueller` names it as deputy"),
+        "{msgs:?}"
+    );
     // an exercise after the day the contact left cannot have had them as a participant
     let repo = Repo::minimal();
     repo.write("contacts/bank.kdl", format!("{bank}{}", FORMER.replace("left \"2026-06-30\"", "former #true")));
-    repo.edit("exercises/2026-tabletop.kdl", "participants anna.schmidt jan.peters", "participants anna.schmidt jan.peters old.hand");
+    repo.edit(
+        "exercises/2026-tabletop.kdl",
+        "participants anna.schmidt jan.peters",
+        "participants anna.schmidt jan.peters old.hand",
+    );
     let (_, r) = repo.check_json();
-    assert_eq!(the(&r, "CNT008")["message"], "`old.hand` is a former contact, but exercise `ex-2026-tabletop` of 2026-05-01 lists it as a participant");
+    assert_eq!(
+        the(&r, "CNT008")["message"],
+        "`old.hand` is a former contact, but exercise `ex-2026-tabletop` of 2026-05-01 lists it as a participant"
+    );
 }
 
 #[test]
 fn a_level_with_a_short_limit_needs_a_voice_channel() {
     let repo = Repo::minimal();
     // bernd.mueller has only an e-mail address
-    repo.edit("plans/payroll.kdl", "level 2 notify=anna.schmidt within=\"1h\"", "level 2 notify=bernd.mueller within=\"30m\"");
+    repo.edit(
+        "plans/payroll.kdl",
+        "level 2 notify=anna.schmidt within=\"1h\"",
+        "level 2 notify=bernd.mueller within=\"30m\"",
+    );
     let (_, r) = repo.check_json();
     let d = the(&r, "CNT009");
     assert!(d["message"].as_str().unwrap().starts_with("level 2 of plan `payroll` must reach `bernd.mueller` within 30m, but the contact can be reached only by e-mail"), "{d:#}");
     // with an hour, e-mail on business days is the plan's choice (the system is high: 24x7 needed)
     let repo = Repo::minimal();
-    repo.edit("contacts/bank.kdl", "email \"bernd.mueller@bank.example\" available=business-hours", "email \"bernd.mueller@bank.example\" available=\"24x7\"");
-    repo.edit("plans/payroll.kdl", "level 2 notify=anna.schmidt within=\"1h\"", "level 2 notify=bernd.mueller within=\"2h\"");
+    repo.edit(
+        "contacts/bank.kdl",
+        "email \"bernd.mueller@bank.example\" available=business-hours",
+        "email \"bernd.mueller@bank.example\" available=\"24x7\"",
+    );
+    repo.edit(
+        "plans/payroll.kdl",
+        "level 2 notify=anna.schmidt within=\"1h\"",
+        "level 2 notify=bernd.mueller within=\"2h\"",
+    );
     let (_, r) = repo.check_json();
-    assert!(the(&r, "CNT009")["message"].as_str().unwrap().contains("can be reached around the clock only by e-mail"), "{r:#}");
+    assert!(
+        the(&r, "CNT009")["message"].as_str().unwrap().contains("can be reached around the clock only by e-mail"),
+        "{r:#}"
+    );
     assert!(all(&r, "CNT006").is_empty(), "{r:#}");
 }

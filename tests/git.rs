@@ -833,7 +833,11 @@ fn a_plan_changed_in_meaning_after_its_last_exercise_is_reported_with_history() 
             .collect::<Vec<_>>()
     };
     assert!(check(&["--history"]).is_empty(), "changed only before the exercise");
-    repo.edit("plans/payroll.kdl", "        step \"Inform the application owner\"\n", "        step \"Inform the application owner\"\n        step \"Record the measures in the ticket\"\n");
+    repo.edit(
+        "plans/payroll.kdl",
+        "        step \"Inform the application owner\"\n",
+        "        step \"Inform the application owner\"\n        step \"Record the measures in the ticket\"\n",
+    );
     repo.git(&["add", "-A"]);
     let step = repo.commit_on("2026-06-01", "a step more");
     repo.edit("plans/payroll.kdl", "title \"Payroll\"", "title \"Payroll (batch)\"");
@@ -848,7 +852,11 @@ fn a_plan_changed_in_meaning_after_its_last_exercise_is_reported_with_history() 
     assert!(check(&[]).is_empty(), "only with --history");
     assert_eq!(check(&["--history", "--staged"]), found, "the index holds what HEAD holds");
     // not yet committed: as of the check date
-    repo.edit("plans/payroll.kdl", "level 2 notify=anna.schmidt within=\"1h\"", "level 2 notify=anna.schmidt within=\"2h\"");
+    repo.edit(
+        "plans/payroll.kdl",
+        "level 2 notify=anna.schmidt within=\"1h\"",
+        "level 2 notify=anna.schmidt within=\"2h\"",
+    );
     assert_eq!(
         check(&["--history"]),
         ["plan `payroll` changed in meaning in the checked content, not yet committed after its last exercise `ex-2026-tabletop` on 2026-05-01: escalation-time"]

@@ -189,6 +189,9 @@ fn a_cycle_is_found_and_a_chain_is_not_one() {
         m
     };
     assert_eq!(cycle(&g(&[("a", "b"), ("b", "c"), ("a", "c")])), None);
-    assert_eq!(cycle(&g(&[("a", "b"), ("b", "c"), ("c", "a")])), Some(vec!["a".into(), "b".into(), "c".into(), "a".into()]));
+    assert_eq!(
+        cycle(&g(&[("a", "b"), ("b", "c"), ("c", "a")])),
+        Some(vec!["a".into(), "b".into(), "c".into(), "a".into()])
+    );
     assert_eq!(paths("use crate::rules::xref::{Ns};\nx::crate::no", "crate::"), [vec!["rules", "xref"]]);
 }

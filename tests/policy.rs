@@ -198,8 +198,13 @@ fn every_policy_rule_has_a_triggering_case() {
     for rule in contingent::rules::RULES.iter() {
         if matches!(rule.family, Coverage | Escalation | Scenarios | Backup | Objectives | Exercises) {
             if let Some((_, file, test)) = ELSEWHERE.iter().find(|(code, _, _)| *code == rule.code) {
-                let text = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).unwrap();
-                assert!(text.contains(&format!("fn {test}()")), "{} is said to be triggered by {file}: {test}", rule.code);
+                let text =
+                    std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).unwrap();
+                assert!(
+                    text.contains(&format!("fn {test}()")),
+                    "{} is said to be triggered by {file}: {test}",
+                    rule.code
+                );
                 continue;
             }
             assert!(CASES.iter().any(|c| c.code == rule.code), "no test triggers {}", rule.code);

@@ -733,8 +733,17 @@ pub fn as_of(repo: &Repo, start_dir: &str, wanted: &[String], date: Date) -> Res
 /// called and when, what is done, for which systems and objectives. A new title, another
 /// contract pin or a changed exercise concept does not.
 pub fn changes_meaning(kind: &str) -> bool {
-    const PREFIXES: &[&str] =
-        &["escalation-", "unreachable-", "step-", "scenario-", "objective-", "forbidden-", "covers-", "backup-", "detect-"];
+    const PREFIXES: &[&str] = &[
+        "escalation-",
+        "unreachable-",
+        "step-",
+        "scenario-",
+        "objective-",
+        "forbidden-",
+        "covers-",
+        "backup-",
+        "detect-",
+    ];
     kind == "responsible"
         || kind == "no-forbidden-actions"
         || (PREFIXES.iter().any(|p| kind.starts_with(p)) && kind != "scenario-title")
@@ -801,7 +810,10 @@ pub fn meaning_changes(
             if let (Some((Some(n), date, commit)), Some(o)) = (&newer, &this) {
                 let kinds = meaning_kinds(o, n, &ph.plan);
                 if !kinds.is_empty() {
-                    out.insert(ph.plan.clone(), crate::model::MeaningChange { date: *date, commit: commit.clone(), kinds });
+                    out.insert(
+                        ph.plan.clone(),
+                        crate::model::MeaningChange { date: *date, commit: commit.clone(), kinds },
+                    );
                     break;
                 }
             }

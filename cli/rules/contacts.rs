@@ -95,7 +95,8 @@ fn uses<'m>(model: &'m Model) -> Vec<Use<'m>> {
     let mut out = Vec::new();
     for p in &model.plans {
         let pid = p.id.value.as_str();
-        let mut add = |at: &'m crate::model::Id, what: String| out.push(Use { file: p.file, at, what, subject: ("plan", pid) });
+        let mut add =
+            |at: &'m crate::model::Id, what: String| out.push(Use { file: p.file, at, what, subject: ("plan", pid) });
         if let Some(r) = &p.responsible {
             for c in r.client.iter().chain(r.provider.iter()) {
                 add(c, format!("plan `{pid}` names it as responsible"));
@@ -121,12 +122,22 @@ fn uses<'m>(model: &'m Model) -> Vec<Use<'m>> {
         }
     }
     for sy in &model.systems {
-        out.push(Use { file: sy.file, at: &sy.owner, what: format!("system `{}` names it as owner", sy.id.value), subject: ("system", &sy.id.value) });
+        out.push(Use {
+            file: sy.file,
+            at: &sy.owner,
+            what: format!("system `{}` names it as owner", sy.id.value),
+            subject: ("system", &sy.id.value),
+        });
     }
     for i in &model.interfaces {
         if let Some(cs) = &i.contacts {
             for c in [&cs.client, &cs.provider, &cs.carrier].into_iter().flatten() {
-                out.push(Use { file: i.file, at: c, what: format!("interface `{}` names it as contact", i.id.value), subject: ("system", &i.id.value) });
+                out.push(Use {
+                    file: i.file,
+                    at: c,
+                    what: format!("interface `{}` names it as contact", i.id.value),
+                    subject: ("system", &i.id.value),
+                });
             }
         }
     }
@@ -153,7 +164,10 @@ fn former(f: &Facts, ctx: &Context, d: &mut Vec<Diagnostic>) {
     for c in model.contacts.iter().filter(|c| !c.is_former_on(ctx.as_of)) {
         if let Some(dep) = &c.deputy {
             if let Some(x) = former(&dep.value, ctx.as_of) {
-                d.push(report(x, c.file, dep, format!("`{}` names it as deputy", c.id.value)).about("contact", &c.id.value));
+                d.push(
+                    report(x, c.file, dep, format!("`{}` names it as deputy", c.id.value))
+                        .about("contact", &c.id.value),
+                );
             }
         }
     }
@@ -161,16 +175,26 @@ fn former(f: &Facts, ctx: &Context, d: &mut Vec<Diagnostic>) {
         for p in &e.participants {
             if let Some(x) = former(&p.value, e.date.value) {
                 d.push(
-                    report(x, e.file, p, format!("exercise `{}` of {} lists it as a participant", e.id.value, e.date.value))
-                        .about("plan", &e.plan.value),
+                    report(
+                        x,
+                        e.file,
+                        p,
+                        format!("exercise `{}` of {} lists it as a participant", e.id.value, e.date.value),
+                    )
+                    .about("plan", &e.plan.value),
                 );
             }
         }
         for finding in e.finding.iter().filter(|x| x.status == crate::model::FindingStatus::Open) {
             if let Some(x) = former(&finding.owner.value, ctx.as_of) {
                 d.push(
-                    report(x, e.file, &finding.owner, format!("an open finding of exercise `{}` is owned by it", e.id.value))
-                        .about("plan", &e.plan.value),
+                    report(
+                        x,
+                        e.file,
+                        &finding.owner,
+                        format!("an open finding of exercise `{}` is owned by it", e.id.value),
+                    )
+                    .about("plan", &e.plan.value),
                 );
             }
         }
@@ -284,9 +308,10 @@ pub fn check(f: &Facts, relied: &HashSet<&str>, contacts_broken: bool, ctx: &Con
     }
     if let Some(config) = model.config.as_ref().filter(|_| !contacts_broken) {
         for party in config.party.iter().filter(|p| matches!(p.role.value, PartyRole::Client | PartyRole::Provider)) {
-            let any = model.contacts.iter().any(|c| {
-                c.party.value == party.id.value && always_reachable(c) && !c.is_former_on(ctx.as_of)
-            });
+            let any = model
+                .contacts
+                .iter()
+                .any(|c| c.party.value == party.id.value && always_reachable(c) && !c.is_former_on(ctx.as_of));
             if !any {
                 d.push(
                     Diagnostic::new(

@@ -386,7 +386,10 @@ fn conformance(
                     &CON007,
                     format!(
                         "revision {} of `{}` requires {} {word} every {}, which plan `{id}` does not plan",
-                        r.number.value, c.id.value, article(&word), req.every.value
+                        r.number.value,
+                        c.id.value,
+                        article(&word),
+                        req.every.value
                     ),
                 )
                 .at(p.file, p.head)

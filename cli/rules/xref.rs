@@ -193,7 +193,8 @@ pub fn index<'m>(model: &'m Model, broken: &HashSet<(Kind, String)>, diags: &mut
         define(&mut defs, (ns, id.value.as_str()), what, id, file, diags)
     };
     // A plan that is signed is the original: a copy with its id is the one defined again.
-    let signed: HashSet<(&str, &str)> = model.signoffs.iter().map(|s| (s.plan.value.as_str(), s.digest.value.as_str())).collect();
+    let signed: HashSet<(&str, &str)> =
+        model.signoffs.iter().map(|s| (s.plan.value.as_str(), s.digest.value.as_str())).collect();
     for m in std::iter::once(model).chain(model.salvaged.as_deref()) {
         for c in &m.contacts {
             def(Ns::Contact, "contact", &c.id, c.file);

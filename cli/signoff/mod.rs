@@ -343,7 +343,9 @@ fn read_keys<'m>(contact: &'m Located<Contact>, keys: &mut Vec<Key<'m>>, diags: 
     let mut parsed = Vec::new();
     for entry in &contact.key {
         let bad = |message: String, span: Span| {
-            Diagnostic::new(&crate::signoff::codes::SIG_INVALID_KEY, message).at(contact.file, span).about("contact", &contact.id.value)
+            Diagnostic::new(&crate::signoff::codes::SIG_INVALID_KEY, message)
+                .at(contact.file, span)
+                .about("contact", &contact.id.value)
         };
         let data = match sshsig::parse_public_key(&entry.key.value) {
             Ok(d) => d,
@@ -465,10 +467,13 @@ fn verify<'m>(c: &Ctx<'m>, record: &'m Located<Signoff>) -> Option<Result<Valid<
     let sig = match sshsig::parse_armour(&record.signature.value) {
         Ok(s) => s,
         Err(e) => {
-            return Some(Err(Diagnostic::new(&crate::signoff::codes::SIG_MALFORMED, format!("the signature cannot be read: {e}"))
-                .at(file, sig_span)
-                .label("not a valid SSH signature")
-                .help(format!("delete this record and sign again: `{resign}`"))));
+            return Some(Err(Diagnostic::new(
+                &crate::signoff::codes::SIG_MALFORMED,
+                format!("the signature cannot be read: {e}"),
+            )
+            .at(file, sig_span)
+            .label("not a valid SSH signature")
+            .help(format!("delete this record and sign again: `{resign}`"))));
         }
     };
     // 2. the namespace

@@ -37,13 +37,16 @@ pub fn parse(file: FileId, src: &str, diags: &mut Vec<Diagnostic>) -> Option<Vec
     }
     for &(at, c) in found.iter().take(MAX_CHARACTER_FINDINGS) {
         diags.push(
-            Diagnostic::new(&crate::syntax::codes::KDL_CHARACTER, format!("{} is not allowed in a KDL document", character_name(c)))
-                .at(file, Span::new(at, at + c.len_utf8()))
-                .label("not allowed here")
-                .help(format!(
-                    "remove it; if a value really needs it, write it as the escape \\u{{{:X}}} inside a quoted string",
-                    c as u32
-                )),
+            Diagnostic::new(
+                &crate::syntax::codes::KDL_CHARACTER,
+                format!("{} is not allowed in a KDL document", character_name(c)),
+            )
+            .at(file, Span::new(at, at + c.len_utf8()))
+            .label("not allowed here")
+            .help(format!(
+                "remove it; if a value really needs it, write it as the escape \\u{{{:X}}} inside a quoted string",
+                c as u32
+            )),
         );
     }
     if found.len() > MAX_CHARACTER_FINDINGS {
@@ -190,12 +193,13 @@ fn parse_allowed(file: FileId, src: &str, diags: &mut Vec<Diagnostic>) -> Option
 fn refused(file: FileId, src: &str, refusal: Refusal) -> Diagnostic {
     let one = |at: usize| Span::new(at, (at + 1).min(src.len()));
     match refusal {
-        Refusal::Blocks(at) => {
-            Diagnostic::new(&crate::syntax::codes::KDL_TOO_DEEP, format!("blocks are nested more than {MAX_DEPTH} levels deep"))
-                .at(file, one(at))
-                .label("too deep")
-                .help("no file of this format nests more than a few levels: the file is probably generated or corrupt")
-        }
+        Refusal::Blocks(at) => Diagnostic::new(
+            &crate::syntax::codes::KDL_TOO_DEEP,
+            format!("blocks are nested more than {MAX_DEPTH} levels deep"),
+        )
+        .at(file, one(at))
+        .label("too deep")
+        .help("no file of this format nests more than a few levels: the file is probably generated or corrupt"),
         Refusal::Comments(at) => Diagnostic::new(
             &crate::syntax::codes::KDL_TOO_DEEP,
             format!("comments `/* */` are nested more than {MAX_DEPTH} levels deep"),

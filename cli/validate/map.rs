@@ -201,20 +201,28 @@ impl Mapper<'_> {
             if let Some((_, first)) = spans.iter().find(|(k, _)| *k == name) {
                 let first = first.key;
                 let file = self.file;
-                self.err(&crate::validate::codes::SCH_DUPLICATE, kspan, format!("`{name}` is given twice in {context}")).labels.push(
-                    crate::diagnostic::Label {
-                        location: crate::diagnostic::Location { file, span: first },
-                        message: "first given here".into(),
-                    },
-                );
+                self.err(
+                    &crate::validate::codes::SCH_DUPLICATE,
+                    kspan,
+                    format!("`{name}` is given twice in {context}"),
+                )
+                .labels
+                .push(crate::diagnostic::Label {
+                    location: crate::diagnostic::Location { file, span: first },
+                    message: "first given here".into(),
+                });
                 continue;
             }
             let value = self.scalar(&entry.value, vspan);
             let value = match prop_shape {
                 Shape::ScalarList(_) => Value::Array(vec![value]),
                 Shape::Object(_) | Shape::ObjectList(_) => {
-                    self.err(&crate::validate::codes::SCH_TYPE, vspan, format!("`{name}` cannot be given as a value")).help =
-                        Some(format!("write `{name}` as a child node: {}", prop_shape.description()));
+                    self.err(
+                        &crate::validate::codes::SCH_TYPE,
+                        vspan,
+                        format!("`{name}` cannot be given as a value"),
+                    )
+                    .help = Some(format!("write `{name}` as a child node: {}", prop_shape.description()));
                     continue;
                 }
                 Shape::Scalar(_) => value,
@@ -254,12 +262,16 @@ impl Mapper<'_> {
                     if let Some(i) = existing {
                         let first = spans[i].1.key;
                         let file = self.file;
-                        self.err(&crate::validate::codes::SCH_DUPLICATE, nspan, format!("`{name}` is given twice in {context}"))
-                            .labels
-                            .push(crate::diagnostic::Label {
-                                location: crate::diagnostic::Location { file, span: first },
-                                message: "first given here".into(),
-                            });
+                        self.err(
+                            &crate::validate::codes::SCH_DUPLICATE,
+                            nspan,
+                            format!("`{name}` is given twice in {context}"),
+                        )
+                        .labels
+                        .push(crate::diagnostic::Label {
+                            location: crate::diagnostic::Location { file, span: first },
+                            message: "first given here".into(),
+                        });
                         continue;
                     }
                     self.check_annotations(child);
@@ -284,10 +296,18 @@ impl Mapper<'_> {
                     };
                     if let Some(extra) = child.entries.iter().find(|e| e.name.is_some()) {
                         let span = key_span(extra);
-                        self.err(&crate::validate::codes::SCH_ARGUMENTS, span, format!("`{name}` takes a single value, not properties"));
+                        self.err(
+                            &crate::validate::codes::SCH_ARGUMENTS,
+                            span,
+                            format!("`{name}` takes a single value, not properties"),
+                        );
                     }
                     if child.children.is_some() {
-                        self.err(&crate::validate::codes::SCH_ARGUMENTS, nspan, format!("`{name}` takes a single value, not a block"));
+                        self.err(
+                            &crate::validate::codes::SCH_ARGUMENTS,
+                            nspan,
+                            format!("`{name}` takes a single value, not a block"),
+                        );
                     }
                     let vspan = arg.span;
                     let value = self.scalar(&arg.value, vspan);
@@ -313,10 +333,18 @@ impl Mapper<'_> {
                         item_spans.push(SpanNode::leaf(vspan, vspan));
                     }
                     if child.children.is_some() {
-                        self.err(&crate::validate::codes::SCH_ARGUMENTS, nspan, format!("`{name}` takes a list of values, not a block"));
+                        self.err(
+                            &crate::validate::codes::SCH_ARGUMENTS,
+                            nspan,
+                            format!("`{name}` takes a list of values, not a block"),
+                        );
                     }
                     if items.is_empty() {
-                        self.err(&crate::validate::codes::SCH_ARGUMENTS, nspan, format!("`{name}` needs at least one value"));
+                        self.err(
+                            &crate::validate::codes::SCH_ARGUMENTS,
+                            nspan,
+                            format!("`{name}` needs at least one value"),
+                        );
                         continue;
                     }
                     match existing {
@@ -342,12 +370,16 @@ impl Mapper<'_> {
                     if let Some(i) = existing {
                         let first = spans[i].1.key;
                         let file = self.file;
-                        self.err(&crate::validate::codes::SCH_DUPLICATE, nspan, format!("`{name}` is given twice in {context}"))
-                            .labels
-                            .push(crate::diagnostic::Label {
-                                location: crate::diagnostic::Location { file, span: first },
-                                message: "first given here".into(),
-                            });
+                        self.err(
+                            &crate::validate::codes::SCH_DUPLICATE,
+                            nspan,
+                            format!("`{name}` is given twice in {context}"),
+                        )
+                        .labels
+                        .push(crate::diagnostic::Label {
+                            location: crate::diagnostic::Location { file, span: first },
+                            message: "first given here".into(),
+                        });
                         continue;
                     }
                     let (v, s) = self.object_node(child, o);

@@ -11,8 +11,8 @@ use serde_json::Value;
 
 use crate::diagnostic::{did_you_mean, Diagnostic, FileId};
 use crate::format::Kind;
-pub use map::{Mapper, SpanNode};
 use map::Kids;
+pub use map::{Mapper, SpanNode};
 use shape::{LeafType, Shape};
 
 pub struct CompiledKind {
@@ -145,7 +145,9 @@ pub fn validate(
                 if diags.iter().rev().take_while(|d| d.location.as_ref().is_some_and(|l| l.file == file)).any(|d| {
                     std::ptr::eq(d.rule, &crate::validate::codes::SCH_UNKNOWN)
                         && d.help.as_deref().is_some_and(|h| h.starts_with(&suggested))
-                        && d.location.as_ref().is_some_and(|l| l.span.start >= node.span.start && l.span.end <= node.span.end)
+                        && d.location
+                            .as_ref()
+                            .is_some_and(|l| l.span.start >= node.span.start && l.span.end <= node.span.end)
                 }) {
                     continue;
                 }
@@ -176,11 +178,9 @@ pub fn validate(
                 // mapper and stands here as #null: say what was expected there, once.
                 if instance.is_null() {
                     let at = crate::diagnostic::Location { file, span: value_span };
-                    if let Some(earlier) = diags
-                        .iter_mut()
-                        .rev()
-                        .find(|d| std::ptr::eq(d.rule, &crate::validate::codes::SCH_TYPE) && d.location.as_ref() == Some(&at))
-                    {
+                    if let Some(earlier) = diags.iter_mut().rev().find(|d| {
+                        std::ptr::eq(d.rule, &crate::validate::codes::SCH_TYPE) && d.location.as_ref() == Some(&at)
+                    }) {
                         earlier.message = format!("{name} must be {expected}, but {}", earlier.message);
                         earlier.label = Some(format!("expected {expected}"));
                         if earlier.help.is_none() {
@@ -189,10 +189,13 @@ pub fn validate(
                         continue;
                     }
                 }
-                Diagnostic::new(&crate::validate::codes::SCH_TYPE, format!("{name} must be {expected}, found {}", found(instance)))
-                    .at(file, value_span)
-                    .label(format!("expected {expected}"))
-                    .maybe_help(help)
+                Diagnostic::new(
+                    &crate::validate::codes::SCH_TYPE,
+                    format!("{name} must be {expected}, found {}", found(instance)),
+                )
+                .at(file, value_span)
+                .label(format!("expected {expected}"))
+                .maybe_help(help)
             }
             ValidationErrorKind::Enum { options } => {
                 let allowed: Vec<String> = options
@@ -221,17 +224,21 @@ pub fn validate(
                             Err(e) => e,
                             Ok(_) => format!("`{s}` is not a date"),
                         });
-                        Diagnostic::new(&crate::validate::codes::SCH_DATE, format!("{name}: {}", reason.unwrap_or_default()))
-                            .at(file, value_span)
-                            .label("not a date")
-                            .help("write a calendar date as YYYY-MM-DD in quotes, e.g. \"2026-03-31\"")
+                        Diagnostic::new(
+                            &crate::validate::codes::SCH_DATE,
+                            format!("{name}: {}", reason.unwrap_or_default()),
+                        )
+                        .at(file, value_span)
+                        .label("not a date")
+                        .help("write a calendar date as YYYY-MM-DD in quotes, e.g. \"2026-03-31\"")
                     }
-                    Some("duration") => {
-                        Diagnostic::new(&crate::validate::codes::SCH_DURATION, format!("{name}: {} is not a duration", show(instance)))
-                            .at(file, value_span)
-                            .label("not a duration")
-                            .help(crate::units::DURATION_HELP)
-                    }
+                    Some("duration") => Diagnostic::new(
+                        &crate::validate::codes::SCH_DURATION,
+                        format!("{name}: {} is not a duration", show(instance)),
+                    )
+                    .at(file, value_span)
+                    .label("not a duration")
+                    .help(crate::units::DURATION_HELP),
                     Some("id") => Diagnostic::new(
                         &crate::validate::codes::SCH_VALUE,
                         format!("{name}: {} is not a valid id", show(instance)),
@@ -239,26 +246,35 @@ pub fn validate(
                     .at(file, value_span)
                     .label("not an id")
                     .help("an id starts with a letter, then letters, digits, '.', '_' or '-', at most 64 characters"),
-                    _ => Diagnostic::new(&crate::validate::codes::SCH_VALUE, format!("{name}: {} is not {desc}", show(instance)))
-                        .at(file, value_span)
-                        .label("wrong form"),
+                    _ => Diagnostic::new(
+                        &crate::validate::codes::SCH_VALUE,
+                        format!("{name}: {} is not {desc}", show(instance)),
+                    )
+                    .at(file, value_span)
+                    .label("wrong form"),
                 }
             }
-            ValidationErrorKind::Minimum { limit } => {
-                Diagnostic::new(&crate::validate::codes::SCH_VALUE, format!("{name} must be at least {limit}, found {}", show(instance)))
+            ValidationErrorKind::Minimum { limit } => Diagnostic::new(
+                &crate::validate::codes::SCH_VALUE,
+                format!("{name} must be at least {limit}, found {}", show(instance)),
+            )
+            .at(file, value_span),
+            ValidationErrorKind::MinLength { .. } => {
+                Diagnostic::new(&crate::validate::codes::SCH_VALUE, format!("{name} must not be empty"))
                     .at(file, value_span)
             }
-            ValidationErrorKind::MinLength { .. } => {
-                Diagnostic::new(&crate::validate::codes::SCH_VALUE, format!("{name} must not be empty")).at(file, value_span)
-            }
             ValidationErrorKind::MinItems { .. } => {
-                Diagnostic::new(&crate::validate::codes::SCH_VALUE, format!("{name} needs at least one entry")).at(file, node.key)
-            }
-            ValidationErrorKind::AdditionalProperties { unexpected } => {
-                Diagnostic::new(&crate::validate::codes::SCH_UNKNOWN, format!("unknown `{}` in {owner}", unexpected.join("`, `")))
+                Diagnostic::new(&crate::validate::codes::SCH_VALUE, format!("{name} needs at least one entry"))
                     .at(file, node.key)
             }
-            other => Diagnostic::new(&crate::validate::codes::SCH_VALUE, format!("{name}: {other:?}")).at(file, value_span),
+            ValidationErrorKind::AdditionalProperties { unexpected } => Diagnostic::new(
+                &crate::validate::codes::SCH_UNKNOWN,
+                format!("unknown `{}` in {owner}", unexpected.join("`, `")),
+            )
+            .at(file, node.key),
+            other => {
+                Diagnostic::new(&crate::validate::codes::SCH_VALUE, format!("{name}: {other:?}")).at(file, value_span)
+            }
         };
         if seen.iter().any(|(p, c)| *p == pointer && *c == d.rule.code) {
             continue;

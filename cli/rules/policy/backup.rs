@@ -1,12 +1,9 @@
 //! Backup (`BAK`): a complete regulation, separate media on shared infrastructure, a schedule
 //! that meets the RPO, an off-site copy.
 
-
-use crate::diagnostic::Diagnostic;
-use crate::model::{
-    Infrastructure, Located, Media, Plan,
-};
 use super::facts::{Facts, Inventory};
+use crate::diagnostic::Diagnostic;
+use crate::model::{Infrastructure, Located, Media, Plan};
 
 policy_rules! {
     BACKUP;

@@ -3,11 +3,9 @@
 
 use std::collections::HashSet;
 
-use crate::diagnostic::Diagnostic;
-use crate::model::{
-    Level, PartyRole,
-};
 use super::facts::{role_word, Facts, Inventory};
+use crate::diagnostic::Diagnostic;
+use crate::model::{Level, PartyRole};
 
 policy_rules! {
     COVERAGE;
@@ -110,7 +108,8 @@ pub(crate) fn coverage(f: &Facts, plans_broken: bool, d: &mut Vec<Diagnostic>) {
         }
         // The provider must be told the protection needs of what it operates; a system the client
         // operates itself needs no acknowledgement by the provider.
-        let client_operated = matches!(inv, Inventory::System(s) if f.roles.get(s.operator.value.as_str()) == Some(&PartyRole::Client));
+        let client_operated =
+            matches!(inv, Inventory::System(s) if f.roles.get(s.operator.value.as_str()) == Some(&PartyRole::Client));
         match inv.acknowledged().filter(|_| !client_operated) {
             None if client_operated => {}
             None => d.push(

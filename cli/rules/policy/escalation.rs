@@ -3,12 +3,10 @@
 
 use std::collections::HashSet;
 
-use crate::diagnostic::{Diagnostic, FileId, Span};
-use crate::model::{
-    Located, PartyRole, Plan, Spanned,
-};
 use super::coverage::COV002;
 use super::facts::{has_channel, role_word, Facts};
+use crate::diagnostic::{Diagnostic, FileId, Span};
+use crate::model::{Located, PartyRole, Plan, Spanned};
 
 policy_rules! {
     ESCALATION;

@@ -3,14 +3,11 @@
 
 use std::collections::HashSet;
 
+use super::facts::Facts;
 use crate::context::Context;
 use crate::diagnostic::Diagnostic;
-use crate::model::{
-    ExerciseRecord, Level, Located, Model,
-    Outcome, PartyRole, Plan,
-};
+use crate::model::{ExerciseRecord, Level, Located, Model, Outcome, PartyRole, Plan};
 use crate::units::Duration;
-use super::facts::Facts;
 
 policy_rules! {
     EXERCISES;
@@ -135,7 +132,10 @@ pub(crate) fn exercises(f: &Facts, p: &Located<Plan>, ctx: &Context, d: &mut Vec
                     .help("hold the exercise and add its record")
                     .about("plan", id);
                     if let Some(failed) = failed_since(Some(last.date.value)) {
-                        diag.message.push_str(&format!("; `{}` on {} failed and does not count", failed.id.value, failed.date.value));
+                        diag.message.push_str(&format!(
+                            "; `{}` on {} failed and does not count",
+                            failed.id.value, failed.date.value
+                        ));
                         diag = diag.with_label(failed.file, failed.date.span, "failed: does not count");
                     }
                     d.push(diag);

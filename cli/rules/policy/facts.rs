@@ -5,7 +5,8 @@ use std::collections::{HashMap, HashSet};
 
 use crate::diagnostic::{FileId, Span};
 use crate::model::{
-    Acknowledgement, Contact, ExerciseRecord, Interface, Level, Located, Model, PartyRole, Plan, Policy, Protection, Spanned, System,
+    Acknowledgement, Contact, ExerciseRecord, Interface, Level, Located, Model, PartyRole, Plan, Policy, Protection,
+    Spanned, System,
 };
 use crate::units::Duration;
 

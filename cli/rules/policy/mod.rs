@@ -29,9 +29,8 @@ use crate::format::Kind;
 use crate::model::{Located, Model, Plan};
 
 /// The policy rules of the M 6.83 families, in code order.
-pub static POLICY: std::sync::LazyLock<Vec<&'static crate::diagnostic::Rule>> = std::sync::LazyLock::new(|| {
-    [COVERAGE, ESCALATION, SCENARIOS, BACKUP, OBJECTIVES, EXERCISES].concat()
-});
+pub static POLICY: std::sync::LazyLock<Vec<&'static crate::diagnostic::Rule>> =
+    std::sync::LazyLock::new(|| [COVERAGE, ESCALATION, SCENARIOS, BACKUP, OBJECTIVES, EXERCISES].concat());
 
 /// Runs every policy rule. `broken` lists the objects that failed validation: what depends on them
 /// is not judged (a broken plan may cover what looks uncovered; a broken contact may be the

@@ -1,12 +1,9 @@
 //! Time objectives (`OBJ`): RTO below MTPD, plan objectives no weaker than the system's, only
 //! for covered systems.
 
-
-use crate::diagnostic::Diagnostic;
-use crate::model::{
-    Located, Plan,
-};
 use super::facts::{Facts, Inventory};
+use crate::diagnostic::Diagnostic;
+use crate::model::{Located, Plan};
 
 policy_rules! {
     OBJECTIVES;

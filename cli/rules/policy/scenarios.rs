@@ -1,13 +1,10 @@
 //! Scenarios and work instructions (`SCN`): cause class, fault location, steps, who may resolve,
 //! client contacts, forbidden actions and steps that contradict them.
 
-
-use crate::diagnostic::Diagnostic;
-use crate::model::{
-    Cause, Located, PartyRole, Plan, Resolver, Spanned,
-};
 use super::facts::{role_word, Facts};
 use super::words::{self, normalise};
+use crate::diagnostic::Diagnostic;
+use crate::model::{Cause, Located, PartyRole, Plan, Resolver, Spanned};
 
 policy_rules! {
     SCENARIOS;
@@ -216,7 +213,9 @@ pub(crate) fn scenarios(p: &Located<Plan>, f: &Facts, d: &mut Vec<Diagnostic>) {
             }
             let stems = words::stems(&step.value);
             let find = |(a, _): &&(words::Action, &Spanned<String>)| words::likely_does(&stems, a);
-            if let Some((_, f)) = plan_actions.iter().chain(&own_actions).find(find).filter(|_| !words::negates(&step.value)) {
+            if let Some((_, f)) =
+                plan_actions.iter().chain(&own_actions).find(find).filter(|_| !words::negates(&step.value))
+            {
                 d.push(
                     Diagnostic::new(
                         &SCN011,

@@ -23,15 +23,119 @@ pub fn normalise(s: &str) -> String {
 /// Words that carry no meaning of their own here (English and German), and verb particles.
 const STOP: &[&str] = &[
     // English
-    "a", "an", "the", "of", "by", "at", "in", "on", "to", "for", "from", "with", "into", "onto", "its", "it", "this",
-    "that", "these", "those", "be", "is", "are", "was", "were", "all", "any", "some", "each", "every", "as", "if",
-    "then", "than", "their", "them", "they", "up", "down", "off", "out", "over", "per", "via", "after", "during",
-    "when", "while", "not", "no", "do", "does", "must", "may", "can", "should", "shall", "will", "own", "other",
-    "oldest", "newest", "first", "last", "still", "also", "only", "even", "needed",
+    "a",
+    "an",
+    "the",
+    "of",
+    "by",
+    "at",
+    "in",
+    "on",
+    "to",
+    "for",
+    "from",
+    "with",
+    "into",
+    "onto",
+    "its",
+    "it",
+    "this",
+    "that",
+    "these",
+    "those",
+    "be",
+    "is",
+    "are",
+    "was",
+    "were",
+    "all",
+    "any",
+    "some",
+    "each",
+    "every",
+    "as",
+    "if",
+    "then",
+    "than",
+    "their",
+    "them",
+    "they",
+    "up",
+    "down",
+    "off",
+    "out",
+    "over",
+    "per",
+    "via",
+    "after",
+    "during",
+    "when",
+    "while",
+    "not",
+    "no",
+    "do",
+    "does",
+    "must",
+    "may",
+    "can",
+    "should",
+    "shall",
+    "will",
+    "own",
+    "other",
+    "oldest",
+    "newest",
+    "first",
+    "last",
+    "still",
+    "also",
+    "only",
+    "even",
+    "needed",
     // German
-    "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer", "eines", "mit", "von", "vom",
-    "zu", "zum", "zur", "im", "am", "an", "auf", "aus", "bei", "für", "nach", "über", "unter", "nicht", "kein",
-    "keine", "sich", "ist", "sind", "wird", "werden", "bitte", "alle", "alten", "ältesten", "neue", "hand", "manuell",
+    "der",
+    "die",
+    "das",
+    "den",
+    "dem",
+    "des",
+    "ein",
+    "eine",
+    "einen",
+    "einem",
+    "einer",
+    "eines",
+    "mit",
+    "von",
+    "vom",
+    "zu",
+    "zum",
+    "zur",
+    "im",
+    "am",
+    "an",
+    "auf",
+    "aus",
+    "bei",
+    "für",
+    "nach",
+    "über",
+    "unter",
+    "nicht",
+    "kein",
+    "keine",
+    "sich",
+    "ist",
+    "sind",
+    "wird",
+    "werden",
+    "bitte",
+    "alle",
+    "alten",
+    "ältesten",
+    "neue",
+    "hand",
+    "manuell",
 ];
 
 /// Words that join alternatives ("delete logs or backup pieces").
@@ -42,8 +146,7 @@ const UNLESS: &[&str] = &["without", "unless", "except", "before", "ohne", "auß
 
 /// A simple stem: common English and German endings removed while at least three letters remain.
 pub fn stem(word: &str) -> String {
-    const ENDINGS: &[&str] =
-        &["ungen", "ung", "ing", "ies", "ied", "ed", "en", "er", "es", "e", "s", "n", "y"];
+    const ENDINGS: &[&str] = &["ungen", "ung", "ing", "ies", "ied", "ed", "en", "er", "es", "e", "s", "n", "y"];
     let chars: Vec<char> = word.chars().collect();
     for end in ENDINGS {
         let n = end.chars().count();
@@ -187,7 +290,8 @@ pub fn vague(step: &str) -> Option<String> {
         return Some(format!("\"{p}\" leaves it to the reader what to do"));
     }
     let n = stems(step).len();
-    (n < 2).then(|| format!("{n} meaningful word{} cannot say what to do, on what and how", if n == 1 { "" } else { "s" }))
+    (n < 2)
+        .then(|| format!("{n} meaningful word{} cannot say what to do, on what and how", if n == 1 { "" } else { "s" }))
 }
 
 /// Phrases (normalised, unstemmed) that describe an application cause: the requirement's
@@ -274,7 +378,9 @@ mod tests {
         let heads: Vec<&[String]> = a.objects.iter().map(|o| o.head.as_slice()).collect();
         assert_eq!(heads, [["archiv", "log"], ["backup", "piec"]]);
         assert_eq!(a.objects[1].rest, ["cbsprd"]);
-        let b = action("Restart or shut down a node of the CBSPRD cluster during opening hours without approval of the owner");
+        let b = action(
+            "Restart or shut down a node of the CBSPRD cluster during opening hours without approval of the owner",
+        );
         assert_eq!(b.verbs, ["restart", "shut"]);
         assert_eq!(b.objects, [Object { head: vec!["nod".into(), "cbsprd".into()], rest: vec!["clust".into()] }]);
         assert_eq!(b.condition, ["approval", "own"]);

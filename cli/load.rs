@@ -10,7 +10,9 @@ use serde_json::{Map, Value};
 use crate::diagnostic::{Diagnostic, FileId, Span};
 use crate::format::Kind;
 use crate::model::{de, Config, Located, Model, PartyRole};
+use crate::source::codes as file;
 use crate::source::{normalise_dir, Files, Listed, Read, Source};
+use crate::validate::codes as schema;
 use crate::validate::{self, map::Kids, Mapper, SpanNode};
 
 pub use crate::source::CONFIG_FILE;
@@ -63,7 +65,7 @@ fn decode(file: FileId, bytes: Vec<u8>, diags: &mut Vec<Diagnostic>) -> Result<S
             // Point at the replacement character that stands for the first invalid byte.
             let shown = String::from_utf8_lossy(&bytes[..at]).len();
             diags.push(
-                Diagnostic::new(&crate::source::codes::FILE_NOT_UTF8, format!("invalid UTF-8 at byte {at}: the file is not checked"))
+                Diagnostic::new(&file::FILE_NOT_UTF8, format!("invalid UTF-8 at byte {at}: the file is not checked"))
                     .at(file, Span::new(shown, shown + 3))
                     .label("not UTF-8")
                     .help("save the file as UTF-8 (editors call it \"UTF-8\" or \"Unicode\"); Latin-1 and UTF-16 are not accepted"),
@@ -86,7 +88,7 @@ fn read_text(
         Read::TooLarge(size) => {
             diags.push(
                 Diagnostic::new(
-                    &crate::source::codes::FILE_TOO_LARGE,
+                    &file::FILE_TOO_LARGE,
                     format!("file is {size} bytes, more than the limit of {limit} bytes; it is not read"),
                 )
                 .in_file(file)
@@ -98,7 +100,7 @@ fn read_text(
         Read::Outside(target) => {
             diags.push(
                 Diagnostic::new(
-                    &crate::source::codes::FILE_SYMLINK_OUTSIDE,
+                    &file::FILE_SYMLINK_OUTSIDE,
                     format!("{path} is a symbolic link to {target}, outside the repository; not followed"),
                 )
                 .in_file(file)
@@ -107,10 +109,7 @@ fn read_text(
             Err(None)
         }
         Read::Failed(e) => {
-            diags.push(
-                Diagnostic::new(&crate::source::codes::FILE_UNREADABLE, format!("cannot read {path}: {e}"))
-                    .in_file(file),
-            );
+            diags.push(Diagnostic::new(&file::FILE_UNREADABLE, format!("cannot read {path}: {e}")).in_file(file));
             Err(None)
         }
     }
@@ -145,7 +144,7 @@ fn process_file(
     };
     if doc.is_empty() {
         diags.push(
-            Diagnostic::new(&crate::source::codes::FILE_EMPTY, format!("{path} holds no nodes"))
+            Diagnostic::new(&file::FILE_EMPTY, format!("{path} holds no nodes"))
                 .in_file(file)
                 .help("delete the file, or add its content"),
         );
@@ -158,23 +157,20 @@ fn process_file(
             let names: Vec<&str> = allowed.iter().filter_map(|k| k.node_name()).collect();
             let suggestion = crate::diagnostic::did_you_mean(name, names.iter().copied());
             diags.push(
-                Diagnostic::new(
-                    &crate::validate::codes::SCH_UNKNOWN,
-                    format!("unknown node `{name}` at the top of {path}"),
-                )
-                .at(file, name_span)
-                .label("not a kind of object")
-                .help(match suggestion {
-                    Some(s) => format!("did you mean `{s}`? files in {folder}/ hold: {}", names.join(", ")),
-                    None => format!("files in {folder}/ hold: {}", names.join(", ")),
-                }),
+                Diagnostic::new(&schema::SCH_UNKNOWN, format!("unknown node `{name}` at the top of {path}"))
+                    .at(file, name_span)
+                    .label("not a kind of object")
+                    .help(match suggestion {
+                        Some(s) => format!("did you mean `{s}`? files in {folder}/ hold: {}", names.join(", ")),
+                        None => format!("files in {folder}/ hold: {}", names.join(", ")),
+                    }),
             );
             continue;
         };
         if !allowed.contains(&kind) {
             let names: Vec<&str> = allowed.iter().filter_map(|k| k.node_name()).collect();
             diags.push(
-                Diagnostic::new(&crate::validate::codes::SCH_MISPLACED, format!("{} {} does not belong in {folder}/", kind.article(), name))
+                Diagnostic::new(&schema::SCH_MISPLACED, format!("{} {} does not belong in {folder}/", kind.article(), name))
                     .at(file, name_span)
                     .label("misplaced")
                     .help(format!("files in {folder}/ hold: {}; move this node to the folder for {name} files set in contingent.kdl `paths`", names.join(", "))),
@@ -214,7 +210,7 @@ fn process_file(
             }
             Err(e) => {
                 // The schema accepted what the model rejects: report, never panic.
-                diags.push(Diagnostic::new(&crate::validate::codes::SCH_VALUE, format!("{label}: {e}")).at(file, head));
+                diags.push(Diagnostic::new(&schema::SCH_VALUE, format!("{label}: {e}")).at(file, head));
                 if let Some(id) = id {
                     broken.push((kind, id));
                 }
@@ -313,9 +309,7 @@ fn load_config(source: &dyn Source, files: &mut Files, diags: &mut Vec<Diagnosti
     match de::from_json::<Config>(&json, &spans) {
         Ok(value) => Some(Located { file, head: Span::default(), value }),
         Err(e) => {
-            diags.push(
-                Diagnostic::new(&crate::validate::codes::SCH_VALUE, format!("contingent.kdl: {e}")).in_file(file),
-            );
+            diags.push(Diagnostic::new(&schema::SCH_VALUE, format!("contingent.kdl: {e}")).in_file(file));
             None
         }
     }
@@ -327,14 +321,14 @@ fn check_parties(config: &Located<Config>, diags: &mut Vec<Diagnostic>) {
         let word = if role == PartyRole::Client { "client" } else { "provider" };
         if parties.is_empty() {
             diags.push(
-                Diagnostic::new(&crate::load::codes::CFG_PARTIES, format!("no party has role={word}"))
+                Diagnostic::new(&codes::CFG_PARTIES, format!("no party has role={word}"))
                     .in_file(config.file)
                     .help(format!("add `party <id> role={word} name=\"...\"` to contingent.kdl")),
             );
         }
         for extra in parties.iter().skip(1) {
             diags.push(
-                Diagnostic::new(&crate::load::codes::CFG_PARTIES, format!("more than one party has role={word}"))
+                Diagnostic::new(&codes::CFG_PARTIES, format!("more than one party has role={word}"))
                     .at(config.file, extra.role.span)
                     .with_label(config.file, parties[0].role.span, format!("the {word} is already `{}`", parties[0].id.value))
                     .help("a plan repository covers one client and one provider; use role=sub-provider or role=carrier for others"),
@@ -380,7 +374,7 @@ fn check_paths(source: &dyn Source, files: &Files, config: &Located<Config>, dia
         if outside_repository(dir) {
             diags.push(
                 Diagnostic::new(
-                    &crate::load::codes::CFG_PATHS_OUTSIDE,
+                    &codes::CFG_PATHS_OUTSIDE,
                     format!("`paths {name}=\"{dir}\"` names a folder outside the repository; it is not read"),
                 )
                 .at(config.file, span)
@@ -392,7 +386,7 @@ fn check_paths(source: &dyn Source, files: &Files, config: &Located<Config>, dia
         } else if dir != default && source.list(dir).is_empty() {
             diags.push(
                 Diagnostic::new(
-                    &crate::load::codes::CFG_PATHS_EMPTY,
+                    &codes::CFG_PATHS_EMPTY,
                     format!("`paths {name}=\"{dir}\"`: the folder does not exist or holds no .kdl file"),
                 )
                 .at(config.file, span)
@@ -519,7 +513,7 @@ pub fn load(source: &dyn Source) -> Loaded {
     for (path, why, _) in skipped {
         let file = files.add(path.clone(), String::new());
         diagnostics.push(
-            Diagnostic::new(&crate::source::codes::FILE_SKIPPED, format!("{path} is not checked: {why}"))
+            Diagnostic::new(&file::FILE_SKIPPED, format!("{path} is not checked: {why}"))
                 .in_file(file)
                 .help("a plan folder holds regular `.kdl` files and folders of them; replace or remove this entry"),
         );
@@ -528,7 +522,7 @@ pub fn load(source: &dyn Source) -> Loaded {
         let file = files.add(path.clone(), String::new());
         diagnostics.push(
             Diagnostic::new(
-                &crate::source::codes::FILE_SYMLINK_OUTSIDE,
+                &file::FILE_SYMLINK_OUTSIDE,
                 format!("{path} is a symbolic link to {target}, outside the repository; not followed"),
             )
             .in_file(file)

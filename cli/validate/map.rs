@@ -17,6 +17,7 @@
 use crate::syntax::{Entry, Node, Value as KdlValue};
 use serde_json::{Map, Number, Value};
 
+use super::codes;
 use super::shape::{LeafType, ObjShape, Shape};
 use crate::diagnostic::{did_you_mean, Diagnostic, FileId, Span};
 
@@ -130,7 +131,7 @@ impl Mapper<'_> {
         let types = node.ty.iter().chain(node.entries.iter().filter_map(|e| e.ty.as_ref()));
         for ty in types {
             self.err(
-                &crate::validate::codes::SCH_ANNOTATION,
+                &codes::SCH_ANNOTATION,
                 ty.span,
                 format!("type annotation `({})` is not used by this format", ty.value),
             )
@@ -145,14 +146,14 @@ impl Mapper<'_> {
             KdlValue::Integer(i) => match i64::try_from(*i) {
                 Ok(i) => Value::Number(i.into()),
                 Err(_) => {
-                    self.err(&crate::validate::codes::SCH_TYPE, span, format!("the number {i} is too large"));
+                    self.err(&codes::SCH_TYPE, span, format!("the number {i} is too large"));
                     Value::Null
                 }
             },
             KdlValue::Float(f) => match Number::from_f64(*f) {
                 Some(n) => Value::Number(n),
                 None => {
-                    self.err(&crate::validate::codes::SCH_TYPE, span, format!("{value} is not a finite number"));
+                    self.err(&codes::SCH_TYPE, span, format!("{value} is not a finite number"));
                     Value::Null
                 }
             },
@@ -180,7 +181,7 @@ impl Mapper<'_> {
                             n => format!("{n} arguments"),
                         };
                         self.err(
-                            &crate::validate::codes::SCH_ARGUMENTS,
+                            &codes::SCH_ARGUMENTS,
                             vspan,
                             format!("unexpected argument {} to {context}", entry.value),
                         )
@@ -201,28 +202,20 @@ impl Mapper<'_> {
             if let Some((_, first)) = spans.iter().find(|(k, _)| *k == name) {
                 let first = first.key;
                 let file = self.file;
-                self.err(
-                    &crate::validate::codes::SCH_DUPLICATE,
-                    kspan,
-                    format!("`{name}` is given twice in {context}"),
-                )
-                .labels
-                .push(crate::diagnostic::Label {
-                    location: crate::diagnostic::Location { file, span: first },
-                    message: "first given here".into(),
-                });
+                self.err(&codes::SCH_DUPLICATE, kspan, format!("`{name}` is given twice in {context}")).labels.push(
+                    crate::diagnostic::Label {
+                        location: crate::diagnostic::Location { file, span: first },
+                        message: "first given here".into(),
+                    },
+                );
                 continue;
             }
             let value = self.scalar(&entry.value, vspan);
             let value = match prop_shape {
                 Shape::ScalarList(_) => Value::Array(vec![value]),
                 Shape::Object(_) | Shape::ObjectList(_) => {
-                    self.err(
-                        &crate::validate::codes::SCH_TYPE,
-                        vspan,
-                        format!("`{name}` cannot be given as a value"),
-                    )
-                    .help = Some(format!("write `{name}` as a child node: {}", prop_shape.description()));
+                    self.err(&codes::SCH_TYPE, vspan, format!("`{name}` cannot be given as a value")).help =
+                        Some(format!("write `{name}` as a child node: {}", prop_shape.description()));
                     continue;
                 }
                 Shape::Scalar(_) => value,
@@ -262,16 +255,12 @@ impl Mapper<'_> {
                     if let Some(i) = existing {
                         let first = spans[i].1.key;
                         let file = self.file;
-                        self.err(
-                            &crate::validate::codes::SCH_DUPLICATE,
-                            nspan,
-                            format!("`{name}` is given twice in {context}"),
-                        )
-                        .labels
-                        .push(crate::diagnostic::Label {
-                            location: crate::diagnostic::Location { file, span: first },
-                            message: "first given here".into(),
-                        });
+                        self.err(&codes::SCH_DUPLICATE, nspan, format!("`{name}` is given twice in {context}"))
+                            .labels
+                            .push(crate::diagnostic::Label {
+                                location: crate::diagnostic::Location { file, span: first },
+                                message: "first given here".into(),
+                            });
                         continue;
                     }
                     self.check_annotations(child);
@@ -290,24 +279,16 @@ impl Mapper<'_> {
                             (LeafType::Integer | LeafType::Number, _) => "a number".to_string(),
                             _ => "\"...\"".to_string(),
                         };
-                        self.err(&crate::validate::codes::SCH_ARGUMENTS, child.head(), msg).help =
+                        self.err(&codes::SCH_ARGUMENTS, child.head(), msg).help =
                             Some(format!("write `{name} {example}`: {}", leaf.description));
                         continue;
                     };
                     if let Some(extra) = child.entries.iter().find(|e| e.name.is_some()) {
                         let span = key_span(extra);
-                        self.err(
-                            &crate::validate::codes::SCH_ARGUMENTS,
-                            span,
-                            format!("`{name}` takes a single value, not properties"),
-                        );
+                        self.err(&codes::SCH_ARGUMENTS, span, format!("`{name}` takes a single value, not properties"));
                     }
                     if child.children.is_some() {
-                        self.err(
-                            &crate::validate::codes::SCH_ARGUMENTS,
-                            nspan,
-                            format!("`{name}` takes a single value, not a block"),
-                        );
+                        self.err(&codes::SCH_ARGUMENTS, nspan, format!("`{name}` takes a single value, not a block"));
                     }
                     let vspan = arg.span;
                     let value = self.scalar(&arg.value, vspan);
@@ -322,7 +303,7 @@ impl Mapper<'_> {
                         if e.name.is_some() {
                             let span = key_span(e);
                             self.err(
-                                &crate::validate::codes::SCH_ARGUMENTS,
+                                &codes::SCH_ARGUMENTS,
                                 span,
                                 format!("`{name}` takes a list of values, not properties"),
                             );
@@ -333,18 +314,10 @@ impl Mapper<'_> {
                         item_spans.push(SpanNode::leaf(vspan, vspan));
                     }
                     if child.children.is_some() {
-                        self.err(
-                            &crate::validate::codes::SCH_ARGUMENTS,
-                            nspan,
-                            format!("`{name}` takes a list of values, not a block"),
-                        );
+                        self.err(&codes::SCH_ARGUMENTS, nspan, format!("`{name}` takes a list of values, not a block"));
                     }
                     if items.is_empty() {
-                        self.err(
-                            &crate::validate::codes::SCH_ARGUMENTS,
-                            nspan,
-                            format!("`{name}` needs at least one value"),
-                        );
+                        self.err(&codes::SCH_ARGUMENTS, nspan, format!("`{name}` needs at least one value"));
                         continue;
                     }
                     match existing {
@@ -370,16 +343,12 @@ impl Mapper<'_> {
                     if let Some(i) = existing {
                         let first = spans[i].1.key;
                         let file = self.file;
-                        self.err(
-                            &crate::validate::codes::SCH_DUPLICATE,
-                            nspan,
-                            format!("`{name}` is given twice in {context}"),
-                        )
-                        .labels
-                        .push(crate::diagnostic::Label {
-                            location: crate::diagnostic::Location { file, span: first },
-                            message: "first given here".into(),
-                        });
+                        self.err(&codes::SCH_DUPLICATE, nspan, format!("`{name}` is given twice in {context}"))
+                            .labels
+                            .push(crate::diagnostic::Label {
+                                location: crate::diagnostic::Location { file, span: first },
+                                message: "first given here".into(),
+                            });
                         continue;
                     }
                     let (v, s) = self.object_node(child, o);
@@ -423,7 +392,7 @@ impl Mapper<'_> {
         } else {
             help.push_str(&format!("allowed here: {}", allowed.join(", ")));
         }
-        let d = self.err(&crate::validate::codes::SCH_UNKNOWN, span, format!("unknown {what} `{name}` in {context}"));
+        let d = self.err(&codes::SCH_UNKNOWN, span, format!("unknown {what} `{name}` in {context}"));
         d.help = Some(help);
         d.label = Some(format!("not part of {context}"));
     }

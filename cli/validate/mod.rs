@@ -143,7 +143,7 @@ pub fn validate(
                 // mean `by`?"): the missing name it stands for is the same mistake.
                 let suggested = format!("did you mean `{prop}`?");
                 if diags.iter().rev().take_while(|d| d.location.as_ref().is_some_and(|l| l.file == file)).any(|d| {
-                    std::ptr::eq(d.rule, &crate::validate::codes::SCH_UNKNOWN)
+                    std::ptr::eq(d.rule, &codes::SCH_UNKNOWN)
                         && d.help.as_deref().is_some_and(|h| h.starts_with(&suggested))
                         && d.location
                             .as_ref()
@@ -157,7 +157,7 @@ pub fn validate(
                     }
                     _ => None,
                 };
-                Diagnostic::new(&crate::validate::codes::SCH_MISSING, format!("{owner} is missing `{prop}`"))
+                Diagnostic::new(&codes::SCH_MISSING, format!("{owner} is missing `{prop}`"))
                     .at(file, node.key)
                     .label(format!("`{prop}` is required here"))
                     .maybe_help(desc.map(|d| format!("add `{prop}`: {d}")))
@@ -178,9 +178,11 @@ pub fn validate(
                 // mapper and stands here as #null: say what was expected there, once.
                 if instance.is_null() {
                     let at = crate::diagnostic::Location { file, span: value_span };
-                    if let Some(earlier) = diags.iter_mut().rev().find(|d| {
-                        std::ptr::eq(d.rule, &crate::validate::codes::SCH_TYPE) && d.location.as_ref() == Some(&at)
-                    }) {
+                    if let Some(earlier) = diags
+                        .iter_mut()
+                        .rev()
+                        .find(|d| std::ptr::eq(d.rule, &codes::SCH_TYPE) && d.location.as_ref() == Some(&at))
+                    {
                         earlier.message = format!("{name} must be {expected}, but {}", earlier.message);
                         earlier.label = Some(format!("expected {expected}"));
                         if earlier.help.is_none() {
@@ -189,13 +191,10 @@ pub fn validate(
                         continue;
                     }
                 }
-                Diagnostic::new(
-                    &crate::validate::codes::SCH_TYPE,
-                    format!("{name} must be {expected}, found {}", found(instance)),
-                )
-                .at(file, value_span)
-                .label(format!("expected {expected}"))
-                .maybe_help(help)
+                Diagnostic::new(&codes::SCH_TYPE, format!("{name} must be {expected}, found {}", found(instance)))
+                    .at(file, value_span)
+                    .label(format!("expected {expected}"))
+                    .maybe_help(help)
             }
             ValidationErrorKind::Enum { options } => {
                 let allowed: Vec<String> = options
@@ -210,7 +209,7 @@ pub fn validate(
                     help.push_str(&format!("did you mean `{s}`? "));
                 }
                 help.push_str(&format!("allowed: {}", allowed.join(", ")));
-                Diagnostic::new(&crate::validate::codes::SCH_VALUE, format!("{name} cannot be {}", show(instance)))
+                Diagnostic::new(&codes::SCH_VALUE, format!("{name} cannot be {}", show(instance)))
                     .at(file, value_span)
                     .label("not an allowed value")
                     .help(help)
@@ -224,57 +223,44 @@ pub fn validate(
                             Err(e) => e,
                             Ok(_) => format!("`{s}` is not a date"),
                         });
-                        Diagnostic::new(
-                            &crate::validate::codes::SCH_DATE,
-                            format!("{name}: {}", reason.unwrap_or_default()),
-                        )
-                        .at(file, value_span)
-                        .label("not a date")
-                        .help("write a calendar date as YYYY-MM-DD in quotes, e.g. \"2026-03-31\"")
+                        Diagnostic::new(&codes::SCH_DATE, format!("{name}: {}", reason.unwrap_or_default()))
+                            .at(file, value_span)
+                            .label("not a date")
+                            .help("write a calendar date as YYYY-MM-DD in quotes, e.g. \"2026-03-31\"")
                     }
-                    Some("duration") => Diagnostic::new(
-                        &crate::validate::codes::SCH_DURATION,
-                        format!("{name}: {} is not a duration", show(instance)),
-                    )
-                    .at(file, value_span)
-                    .label("not a duration")
-                    .help(crate::units::DURATION_HELP),
+                    Some("duration") => {
+                        Diagnostic::new(&codes::SCH_DURATION, format!("{name}: {} is not a duration", show(instance)))
+                            .at(file, value_span)
+                            .label("not a duration")
+                            .help(crate::units::DURATION_HELP)
+                    }
                     Some("id") => Diagnostic::new(
-                        &crate::validate::codes::SCH_VALUE,
+                        &codes::SCH_VALUE,
                         format!("{name}: {} is not a valid id", show(instance)),
                     )
                     .at(file, value_span)
                     .label("not an id")
                     .help("an id starts with a letter, then letters, digits, '.', '_' or '-', at most 64 characters"),
-                    _ => Diagnostic::new(
-                        &crate::validate::codes::SCH_VALUE,
-                        format!("{name}: {} is not {desc}", show(instance)),
-                    )
-                    .at(file, value_span)
-                    .label("wrong form"),
+                    _ => Diagnostic::new(&codes::SCH_VALUE, format!("{name}: {} is not {desc}", show(instance)))
+                        .at(file, value_span)
+                        .label("wrong form"),
                 }
             }
-            ValidationErrorKind::Minimum { limit } => Diagnostic::new(
-                &crate::validate::codes::SCH_VALUE,
-                format!("{name} must be at least {limit}, found {}", show(instance)),
-            )
-            .at(file, value_span),
-            ValidationErrorKind::MinLength { .. } => {
-                Diagnostic::new(&crate::validate::codes::SCH_VALUE, format!("{name} must not be empty"))
+            ValidationErrorKind::Minimum { limit } => {
+                Diagnostic::new(&codes::SCH_VALUE, format!("{name} must be at least {limit}, found {}", show(instance)))
                     .at(file, value_span)
             }
+            ValidationErrorKind::MinLength { .. } => {
+                Diagnostic::new(&codes::SCH_VALUE, format!("{name} must not be empty")).at(file, value_span)
+            }
             ValidationErrorKind::MinItems { .. } => {
-                Diagnostic::new(&crate::validate::codes::SCH_VALUE, format!("{name} needs at least one entry"))
+                Diagnostic::new(&codes::SCH_VALUE, format!("{name} needs at least one entry")).at(file, node.key)
+            }
+            ValidationErrorKind::AdditionalProperties { unexpected } => {
+                Diagnostic::new(&codes::SCH_UNKNOWN, format!("unknown `{}` in {owner}", unexpected.join("`, `")))
                     .at(file, node.key)
             }
-            ValidationErrorKind::AdditionalProperties { unexpected } => Diagnostic::new(
-                &crate::validate::codes::SCH_UNKNOWN,
-                format!("unknown `{}` in {owner}", unexpected.join("`, `")),
-            )
-            .at(file, node.key),
-            other => {
-                Diagnostic::new(&crate::validate::codes::SCH_VALUE, format!("{name}: {other:?}")).at(file, value_span)
-            }
+            other => Diagnostic::new(&codes::SCH_VALUE, format!("{name}: {other:?}")).at(file, value_span),
         };
         if seen.iter().any(|(p, c)| *p == pointer && *c == d.rule.code) {
             continue;

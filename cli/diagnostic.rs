@@ -268,7 +268,6 @@ pub struct Rule {
 }
 
 /// Defines rules as statics plus a list of them named `$list`.
-
 macro_rules! rules {
     ($list:ident; $( $ident:ident = $code:literal $name:literal $family:ident $sev:ident $summary:literal $doc:literal; )*) => {
         $( pub static $ident: $crate::diagnostic::Rule = $crate::diagnostic::Rule {
@@ -282,7 +281,6 @@ macro_rules! rules {
 }
 
 /// Defines policy rules, each traced to the sentence of the requirement it enforces.
-
 macro_rules! policy_rules {
     ($list:ident; $( $ident:ident = $code:literal $name:literal $family:ident $sev:ident $summary:literal
         requirement: $req:literal $doc:literal; )*) => {

@@ -92,7 +92,7 @@ pub fn sign(args: &SignArgs) -> Result<u8, String> {
     // and whether its exercises were held is a fact of the records, not of the content signed:
     // a new plan is exercised after it is approved)
     let subject = format!("plan:{}", plan.id.value);
-    let records_only = |d: &Diagnostic| matches!(d.rule.code, "EXR004" | "EXR005");
+    let records_only = |d: &Diagnostic| matches!(d.rule.code, "EXR004" | "EXR005" | "EXR009");
     let errors: Vec<Diagnostic> = checked
         .diagnostics()
         .iter()

@@ -56,6 +56,7 @@ pub fn check_with(
     for d in diags.iter_mut().filter(|d| d.rule.family == crate::rules::Family::Signoff) {
         unread_context(broken, d);
     }
+    second_definitions(&mut diags);
     crate::rules::settings::apply(&loaded.model, &loaded.files, &index, ctx, &mut diags);
     let files = &loaded.files;
     diags.sort_by(|a, b| {
@@ -100,6 +101,26 @@ fn unread_context(broken: &std::collections::HashSet<(crate::format::Kind, Strin
     let contacts_unread = broken.iter().any(|(k, _)| *k == Kind::Contact);
     if contacts_unread && d.rule.code == "SIG001" && !d.message.contains("cannot be read") {
         d.message.push_str(" (some contacts cannot be read: a contacts file has errors, reported there; signers' keys may be among them)");
+    }
+}
+
+/// The approval findings of a plan defined a second time (`REF001` in its file) say so: the
+/// copy did not "change since it was signed", it is another plan with the same id.
+fn second_definitions(diags: &mut [Diagnostic]) {
+    let copies: std::collections::HashSet<(crate::diagnostic::FileId, String)> = diags
+        .iter()
+        .filter(|d| d.rule.code == "REF001")
+        .filter_map(|d| {
+            let id = d.message.strip_prefix("plan `")?.strip_suffix("` is defined twice")?;
+            Some((d.location?.file, format!("plan:{id}")))
+        })
+        .collect();
+    for d in diags.iter_mut().filter(|d| matches!(d.rule.code, "SIG001" | "SIG002")) {
+        let (Some(l), Some(subject)) = (d.location, d.subject.clone()) else { continue };
+        if copies.contains(&(l.file, subject.clone())) {
+            let id = subject.trim_start_matches("plan:");
+            d.message = format!("a second plan `{id}` is defined here (REF001) and is not approved: {}", d.message);
+        }
     }
 }
 

@@ -75,6 +75,15 @@ fn a_duplicated_plan_id_blames_the_copy_and_keeps_the_signed_original_approved()
         let file = d["location"]["file"].as_str().unwrap_or("");
         assert!(!file.ends_with("plans/payroll.kdl"), "the signed original is blamed: {d:#}");
     }
+    // the copy is not said to have "changed since it was signed"
+    let stale = the(&r, "SIG002");
+    assert!(
+        stale["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("a second plan `payroll` is defined here (REF001) and is not approved: "),
+        "{stale:#}"
+    );
 }
 
 #[test]

@@ -5,26 +5,8 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::load::{load, Loaded};
 use crate::rules::xref;
 use crate::source::Source;
-use crate::units::Date;
 
-/// What a check needs besides the files.
-#[derive(Clone, Copy, Debug)]
-pub struct Context {
-    /// "Today" for every date-dependent rule.
-    pub as_of: Date,
-    /// Whether the files come from the Git index (`check --staged`, the pre-commit hook).
-    pub staged: bool,
-    /// Whether unsigned and stale plans (`SIG001`, `SIG002`) are warnings: chosen by whoever runs
-    /// the check (`check --allow-unsigned`, and `check --staged`), never by the checked files.
-    pub allow_unsigned: bool,
-}
-
-impl Context {
-    /// A check of committed or work-tree content as of a date: every sign-off rule an error.
-    pub fn new(as_of: Date) -> Context {
-        Context { as_of, staged: false, allow_unsigned: false }
-    }
-}
+pub use crate::context::Context;
 
 /// Everything `check` found.
 pub struct Checked {
@@ -42,7 +24,18 @@ impl Checked {
 
 /// Runs every check on a source. Diagnostics come sorted by file path and position.
 pub fn check(source: &dyn Source, ctx: &Context) -> Checked {
+    check_with(source, ctx, |_| Default::default())
+}
+
+/// [`check`] with facts from outside the files, computed from the loaded model before the
+/// rules run: the plans' last changes of meaning in the Git history (`check --history`).
+pub fn check_with(
+    source: &dyn Source,
+    ctx: &Context,
+    facts: impl FnOnce(&crate::model::Model) -> std::collections::HashMap<String, crate::model::MeaningChange>,
+) -> Checked {
     let mut loaded = load(source);
+    loaded.model.meaning_changed = facts(&loaded.model);
     let mut diags = std::mem::take(&mut loaded.diagnostics);
     // Cross-references, policy rules and sign-offs read the model only: they run side by side.
     let (model, broken, files) = (&loaded.model, &loaded.broken, &loaded.files);
@@ -60,6 +53,10 @@ pub fn check(source: &dyn Source, ctx: &Context) -> Checked {
         (index, policy.join().expect("rules do not panic"))
     });
     diags.extend(rest);
+    for d in diags.iter_mut().filter(|d| d.rule.family == crate::rules::Family::Signoff) {
+        unread_context(broken, d);
+    }
+    second_definitions(&mut diags);
     crate::rules::settings::apply(&loaded.model, &loaded.files, &index, ctx, &mut diags);
     let files = &loaded.files;
     diags.sort_by(|a, b| {
@@ -68,6 +65,63 @@ pub fn check(source: &dyn Source, ctx: &Context) -> Checked {
     });
     loaded.diagnostics = bound(files, diags);
     Checked { loaded }
+}
+
+/// A sign-off finding that follows from objects that do not load says so: a contact or system
+/// in a file with errors has not "ceased to exist", and a signer whose contacts file does not
+/// parse cannot be verified. The finding stays (verification fails closed).
+fn unread_context(broken: &std::collections::HashSet<(crate::format::Kind, String)>, d: &mut Diagnostic) {
+    use crate::format::Kind;
+    let is_broken = |kinds: &[Kind], id: &str| {
+        kinds.iter().any(|k| broken.contains(&(*k, id.to_string())) || broken.contains(&(*k, String::new())))
+    };
+    for (word, kinds) in
+        [("contact", &[Kind::Contact][..]), ("system or interface", &[Kind::System, Kind::Interface][..])]
+    {
+        let mut out = String::with_capacity(d.message.len());
+        let mut rest = d.message.as_str();
+        let open = format!("{word} `");
+        while let Some(at) = rest.find(&open) {
+            let after = &rest[at + open.len()..];
+            let Some(end) = after.find('`') else { break };
+            let id = &after[..end];
+            let tail = &after[end + 1..];
+            out.push_str(&rest[..at]);
+            if tail.starts_with(" no longer exists") && is_broken(kinds, id) {
+                out.push_str(&format!("{word} `{id}` cannot be read (its file has errors, reported there)"));
+                rest = &tail[" no longer exists".len()..];
+            } else {
+                out.push_str(&rest[at..at + open.len() + end + 1]);
+                rest = tail;
+            }
+        }
+        out.push_str(rest);
+        d.message = out;
+    }
+    let contacts_unread = broken.iter().any(|(k, _)| *k == Kind::Contact);
+    if contacts_unread && d.rule.code == "SIG001" && !d.message.contains("cannot be read") {
+        d.message.push_str(" (some contacts cannot be read: a contacts file has errors, reported there; signers' keys may be among them)");
+    }
+}
+
+/// The approval findings of a plan defined a second time (`REF001` in its file) say so: the
+/// copy did not "change since it was signed", it is another plan with the same id.
+fn second_definitions(diags: &mut [Diagnostic]) {
+    let copies: std::collections::HashSet<(crate::diagnostic::FileId, String)> = diags
+        .iter()
+        .filter(|d| d.rule.code == "REF001")
+        .filter_map(|d| {
+            let id = d.message.strip_prefix("plan `")?.strip_suffix("` is defined twice")?;
+            Some((d.location?.file, format!("plan:{id}")))
+        })
+        .collect();
+    for d in diags.iter_mut().filter(|d| matches!(d.rule.code, "SIG001" | "SIG002")) {
+        let (Some(l), Some(subject)) = (d.location, d.subject.clone()) else { continue };
+        if copies.contains(&(l.file, subject.clone())) {
+            let id = subject.trim_start_matches("plan:");
+            d.message = format!("a second plan `{id}` is defined here (REF001) and is not approved: {}", d.message);
+        }
+    }
 }
 
 /// Findings of one code on one line shown before the rest are summarised in one finding.

@@ -151,6 +151,10 @@ pub struct CheckArgs {
     /// check before review). Every output says so. Invalid sign-offs stay errors.
     #[arg(long)]
     pub allow_unsigned: bool,
+    /// Also read the plans' Git history: warn (EXR011) when a plan changed in meaning (escalation,
+    /// steps, contacts, objectives) after its last exercise. Needs the full history (no shallow clone).
+    #[arg(long, conflicts_with_all = ["rev"])]
+    pub history: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -1,7 +1,5 @@
 //! The one diagnostic type every check produces and every renderer consumes.
 
-use crate::rules::Rule;
-
 /// Byte offsets into one file's text, `start..end`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Span {
@@ -193,4 +191,105 @@ mod tests {
         assert_eq!(did_you_mean("xyz", ["anna.schmidt"]), None);
         assert_eq!(did_you_mean("senario", ["scenario", "step"]), Some("scenario"));
     }
+}
+
+// --- the rule type: every code of every layer is a `Rule`, defined beside the code that reports it
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Family {
+    File,
+    Kdl,
+    Schema,
+    Reference,
+    Config,
+    Coverage,
+    Escalation,
+    Scenarios,
+    Backup,
+    Objectives,
+    Exercises,
+    Contracts,
+    Contacts,
+    Signoff,
+    Git,
+}
+
+impl Family {
+    pub fn title(self) -> &'static str {
+        match self {
+            Family::File => "reading files",
+            Family::Kdl => "KDL syntax",
+            Family::Schema => "file format (JSON Schema)",
+            Family::Reference => "cross-references",
+            Family::Config => "repository configuration",
+            Family::Coverage => "coverage and responsibility",
+            Family::Escalation => "escalation and contacts in plans",
+            Family::Scenarios => "scenarios and work instructions",
+            Family::Backup => "backup",
+            Family::Objectives => "time objectives",
+            Family::Exercises => "exercises",
+            Family::Contracts => "contracts and plan versions",
+            Family::Contacts => "contact lists",
+            Family::Signoff => "dual sign-off",
+            Family::Git => "reading from Git",
+        }
+    }
+
+    /// Whether the repository configuration may change the severity of rules of this family.
+    /// Structural rules cannot be configured: every later check depends on them.
+    pub fn configurable(self) -> bool {
+        !matches!(
+            self,
+            Family::File
+                | Family::Kdl
+                | Family::Schema
+                | Family::Reference
+                | Family::Config
+                | Family::Git
+                | Family::Signoff
+        )
+    }
+}
+
+/// One rule: a stable code, a kebab-case name naming the problem, and its documentation.
+#[derive(Debug)]
+pub struct Rule {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub family: Family,
+    pub default_severity: Severity,
+    /// One line: what the rule reports.
+    pub summary: &'static str,
+    /// Markdown with the sections `What it does`, `Why`, `Example`.
+    pub doc: &'static str,
+    /// The sentence of the requirement text (M 6.83) or the product brief the rule enforces;
+    /// empty for structural rules.
+    pub requirement: &'static str,
+}
+
+/// Defines rules as statics plus a list of them named `$list`.
+macro_rules! rules {
+    ($list:ident; $( $ident:ident = $code:literal $name:literal $family:ident $sev:ident $summary:literal $doc:literal; )*) => {
+        $( pub static $ident: $crate::diagnostic::Rule = $crate::diagnostic::Rule {
+            code: $code, name: $name, family: $crate::diagnostic::Family::$family,
+            default_severity: $crate::diagnostic::Severity::$sev, summary: $summary, doc: $doc,
+            requirement: "",
+        }; )*
+        /// The rules of this file.
+        pub static $list: &[&$crate::diagnostic::Rule] = &[$( &$ident ),*];
+    };
+}
+
+/// Defines policy rules, each traced to the sentence of the requirement it enforces.
+macro_rules! policy_rules {
+    ($list:ident; $( $ident:ident = $code:literal $name:literal $family:ident $sev:ident $summary:literal
+        requirement: $req:literal $doc:literal; )*) => {
+        $( pub static $ident: $crate::diagnostic::Rule = $crate::diagnostic::Rule {
+            code: $code, name: $name, family: $crate::diagnostic::Family::$family,
+            default_severity: $crate::diagnostic::Severity::$sev, summary: $summary, doc: $doc,
+            requirement: $req,
+        }; )*
+        /// The rules of this file.
+        pub static $list: &[&$crate::diagnostic::Rule] = &[$( &$ident ),*];
+    };
 }

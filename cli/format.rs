@@ -373,6 +373,13 @@ fn contact() -> Value {
                 }),
             ),
             (
+                "former",
+                boolean(
+                    "a former contact, kept for the history of past exercise records; refused in plans and escalations",
+                ),
+            ),
+            ("left", date("the day the contact left: from then on a former contact")),
+            (
                 "key",
                 list(
                     "SSH public keys the contact signs with",
@@ -730,7 +737,7 @@ fn exercise() -> Value {
             ("date", date("when the exercise was held")),
             ("scenarios", ids("the scenarios of the plan that were exercised")),
             ("participants", ids("the contacts who took part")),
-            ("result", one_of("the outcome", &["passed", "passed-with-findings", "failed"])),
+            ("result", one_of("the outcome", &["passed", "passed-with-findings", "partial", "failed"])),
             ("summary", text("free text")),
             (
                 "finding",

@@ -5,11 +5,16 @@
 //! [`rules`] checks cross-references, and [`render`] prints [`diagnostic::Diagnostic`]s.
 //! See ARCHITECTURE.md.
 
+// The diagnostic type and the `Rule` type with the macros that define codes come first: every
+// layer defines its own codes with them, and the rule catalogue (`rules`) gathers them all.
+#[macro_use]
+pub mod diagnostic;
+
 pub mod check;
 pub mod cli;
 pub mod clock;
 pub mod commands;
-pub mod diagnostic;
+pub mod context;
 pub mod diff;
 pub mod due;
 pub mod escape;

@@ -10,11 +10,14 @@ use serde_json::{Map, Value};
 use crate::diagnostic::{Diagnostic, FileId, Span};
 use crate::format::Kind;
 use crate::model::{de, Config, Located, Model, PartyRole};
-use crate::rules;
+use crate::source::codes as file;
 use crate::source::{normalise_dir, Files, Listed, Read, Source};
+use crate::validate::codes as schema;
 use crate::validate::{self, map::Kids, Mapper, SpanNode};
 
-pub const CONFIG_FILE: &str = "contingent.kdl";
+pub use crate::source::CONFIG_FILE;
+
+pub mod codes;
 
 /// The outcome of loading: every file, the model, and what was found on the way.
 pub struct Loaded {
@@ -36,6 +39,8 @@ enum Object {
     Exercise(Located<crate::model::ExerciseRecord>),
     Signoff(Located<crate::model::Signoff>),
     Roster(Located<crate::model::RosterSignoff>),
+    /// An object that failed validation, with the parts in error left out.
+    Salvaged(Box<Object>),
     /// The JSON mapping of a contact, system, interface or contract, for the context a sign-off
     /// binds (`signoff::context`).
     Json(Kind, String, Value),
@@ -60,7 +65,7 @@ fn decode(file: FileId, bytes: Vec<u8>, diags: &mut Vec<Diagnostic>) -> Result<S
             // Point at the replacement character that stands for the first invalid byte.
             let shown = String::from_utf8_lossy(&bytes[..at]).len();
             diags.push(
-                Diagnostic::new(&rules::FILE_NOT_UTF8, format!("invalid UTF-8 at byte {at}: the file is not checked"))
+                Diagnostic::new(&file::FILE_NOT_UTF8, format!("invalid UTF-8 at byte {at}: the file is not checked"))
                     .at(file, Span::new(shown, shown + 3))
                     .label("not UTF-8")
                     .help("save the file as UTF-8 (editors call it \"UTF-8\" or \"Unicode\"); Latin-1 and UTF-16 are not accepted"),
@@ -83,7 +88,7 @@ fn read_text(
         Read::TooLarge(size) => {
             diags.push(
                 Diagnostic::new(
-                    &rules::FILE_TOO_LARGE,
+                    &file::FILE_TOO_LARGE,
                     format!("file is {size} bytes, more than the limit of {limit} bytes; it is not read"),
                 )
                 .in_file(file)
@@ -95,7 +100,7 @@ fn read_text(
         Read::Outside(target) => {
             diags.push(
                 Diagnostic::new(
-                    &rules::FILE_SYMLINK_OUTSIDE,
+                    &file::FILE_SYMLINK_OUTSIDE,
                     format!("{path} is a symbolic link to {target}, outside the repository; not followed"),
                 )
                 .in_file(file)
@@ -104,7 +109,7 @@ fn read_text(
             Err(None)
         }
         Read::Failed(e) => {
-            diags.push(Diagnostic::new(&rules::FILE_UNREADABLE, format!("cannot read {path}: {e}")).in_file(file));
+            diags.push(Diagnostic::new(&file::FILE_UNREADABLE, format!("cannot read {path}: {e}")).in_file(file));
             Err(None)
         }
     }
@@ -134,11 +139,12 @@ fn process_file(
     let mut broken = Vec::new();
     let Some(doc) = crate::syntax::parse(file, text, diags) else {
         broken.extend(allowed.iter().map(|&k| (k, String::new())));
+        broken.extend(scan_ids(text, allowed));
         return (objects, broken);
     };
     if doc.is_empty() {
         diags.push(
-            Diagnostic::new(&rules::FILE_EMPTY, format!("{path} holds no nodes"))
+            Diagnostic::new(&file::FILE_EMPTY, format!("{path} holds no nodes"))
                 .in_file(file)
                 .help("delete the file, or add its content"),
         );
@@ -151,7 +157,7 @@ fn process_file(
             let names: Vec<&str> = allowed.iter().filter_map(|k| k.node_name()).collect();
             let suggestion = crate::diagnostic::did_you_mean(name, names.iter().copied());
             diags.push(
-                Diagnostic::new(&rules::SCH_UNKNOWN, format!("unknown node `{name}` at the top of {path}"))
+                Diagnostic::new(&schema::SCH_UNKNOWN, format!("unknown node `{name}` at the top of {path}"))
                     .at(file, name_span)
                     .label("not a kind of object")
                     .help(match suggestion {
@@ -164,7 +170,7 @@ fn process_file(
         if !allowed.contains(&kind) {
             let names: Vec<&str> = allowed.iter().filter_map(|k| k.node_name()).collect();
             diags.push(
-                Diagnostic::new(&rules::SCH_MISPLACED, format!("{} {} does not belong in {folder}/", kind.article(), name))
+                Diagnostic::new(&schema::SCH_MISPLACED, format!("{} {} does not belong in {folder}/", kind.article(), name))
                     .at(file, name_span)
                     .label("misplaced")
                     .help(format!("files in {folder}/ hold: {}; move this node to the folder for {name} files set in contingent.kdl `paths`", names.join(", "))),
@@ -175,36 +181,25 @@ fn process_file(
         let start = diags.len();
         let compiled = validate::compiled(kind);
         let validate::shape::Shape::Object(shape) = &compiled.shape else { unreachable!("kinds are objects") };
-        let (json, spans) = Mapper { file, src: text, diags }.object_node(node, shape);
-        validate::validate(kind, &json, &spans, file, &label, diags);
+        let (mut json, mut spans) = Mapper { file, src: text, diags }.object_node(node, shape);
+        let errors = validate::validate(kind, &json, &spans, file, &label, diags);
         let id = json.get("id").or_else(|| json.get("plan")).and_then(Value::as_str).map(str::to_string);
+        let head = spans.key;
         if has_errors(diags, start) {
-            if let Some(id) = id {
-                broken.push((kind, id));
+            if let Some(id) = &id {
+                broken.push((kind, id.clone()));
+            }
+            // What is left without the parts in error still exists: its id, its other
+            // references, and for an exercise record the fact that it was held.
+            let salvageable = !matches!(kind, Kind::Signoff | Kind::Roster);
+            if salvageable && validate::salvage(kind, &mut json, &mut spans, &errors) {
+                if let Ok(o) = build(kind, file, head, &json, &spans) {
+                    objects.push(Object::Salvaged(Box::new(o)));
+                }
             }
             continue;
         }
-        let head = spans.key;
-        let built = (|| -> Result<Object, serde_json::Error> {
-            Ok(match kind {
-                Kind::Contact => Object::Contact(Located { file, head, value: de::from_json(&json, &spans)? }),
-                Kind::System => Object::System(Box::new(Located { file, head, value: de::from_json(&json, &spans)? })),
-                Kind::Interface => {
-                    Object::Interface(Box::new(Located { file, head, value: de::from_json(&json, &spans)? }))
-                }
-                Kind::Contract => Object::Contract(Located { file, head, value: de::from_json(&json, &spans)? }),
-                Kind::Plan => {
-                    let mut plan: crate::model::Plan = de::from_json(&json, &spans)?;
-                    plan.digest = crate::signoff::digest::plan_digest(&json);
-                    Object::Plan(Box::new(Located { file, head, value: plan }))
-                }
-                Kind::Exercise => Object::Exercise(Located { file, head, value: de::from_json(&json, &spans)? }),
-                Kind::Signoff => Object::Signoff(Located { file, head, value: de::from_json(&json, &spans)? }),
-                Kind::Roster => Object::Roster(Located { file, head, value: de::from_json(&json, &spans)? }),
-                Kind::Config => unreachable!("filtered above"),
-            })
-        })();
-        match built {
+        match build(kind, file, head, &json, &spans) {
             Ok(o) => {
                 objects.push(o);
                 if matches!(kind, Kind::Contact | Kind::System | Kind::Interface | Kind::Contract) {
@@ -215,7 +210,7 @@ fn process_file(
             }
             Err(e) => {
                 // The schema accepted what the model rejects: report, never panic.
-                diags.push(Diagnostic::new(&rules::SCH_VALUE, format!("{label}: {e}")).at(file, head));
+                diags.push(Diagnostic::new(&schema::SCH_VALUE, format!("{label}: {e}")).at(file, head));
                 if let Some(id) = id {
                     broken.push((kind, id));
                 }
@@ -223,6 +218,61 @@ fn process_file(
         }
     }
     (objects, broken)
+}
+
+/// The typed object of a validated mapping.
+fn build(kind: Kind, file: FileId, head: Span, json: &Value, spans: &SpanNode) -> Result<Object, serde_json::Error> {
+    Ok(match kind {
+        Kind::Contact => Object::Contact(Located { file, head, value: de::from_json(json, spans)? }),
+        Kind::System => Object::System(Box::new(Located { file, head, value: de::from_json(json, spans)? })),
+        Kind::Interface => Object::Interface(Box::new(Located { file, head, value: de::from_json(json, spans)? })),
+        Kind::Contract => Object::Contract(Located { file, head, value: de::from_json(json, spans)? }),
+        Kind::Plan => {
+            let mut plan: crate::model::Plan = de::from_json(json, spans)?;
+            plan.digest = crate::signoff::digest::plan_digest(json);
+            Object::Plan(Box::new(Located { file, head, value: plan }))
+        }
+        Kind::Exercise => Object::Exercise(Located { file, head, value: de::from_json(json, spans)? }),
+        Kind::Signoff => Object::Signoff(Located { file, head, value: de::from_json(json, spans)? }),
+        Kind::Roster => Object::Roster(Located { file, head, value: de::from_json(json, spans)? }),
+        Kind::Config => unreachable!("the configuration is loaded on its own"),
+    })
+}
+
+/// The ids a file that does not parse defines, found leniently: a line starting (without
+/// indentation) with a kind's node name and an id (`plan labor {`, `contact "anna.schmidt"`).
+/// References to them are then not reported as missing.
+pub fn scan_ids(text: &str, allowed: &[Kind]) -> Vec<(Kind, String)> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let mut words = line.splitn(3, [' ', '\t']);
+        let (Some(name), Some(id)) = (words.next(), words.next()) else { continue };
+        let Some(kind) = Kind::from_node_name(name).filter(|k| allowed.contains(k)) else { continue };
+        let id = id.trim_end_matches('{').trim_matches('"');
+        let valid = id.chars().next().is_some_and(char::is_alphabetic)
+            && id.len() <= 64
+            && id.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'));
+        if valid {
+            out.push((kind, id.to_string()));
+        }
+    }
+    out
+}
+
+/// Puts a loaded object into the model.
+fn add(model: &mut Model, o: Object) {
+    match o {
+        Object::Contact(x) => model.contacts.push(x),
+        Object::System(x) => model.systems.push(*x),
+        Object::Interface(x) => model.interfaces.push(*x),
+        Object::Contract(x) => model.contracts.push(x),
+        Object::Plan(x) => model.plans.push(*x),
+        Object::Exercise(x) => model.exercises.push(x),
+        Object::Signoff(x) => model.signoffs.push(x),
+        Object::Roster(x) => model.rosters.push(x),
+        Object::Salvaged(x) => add(model.salvaged.get_or_insert_with(Box::default), *x),
+        Object::Json(kind, id, json) => model.json.insert(kind, id, json),
+    }
 }
 
 /// Reads only the configuration, for commands that need its settings before a full check.
@@ -252,14 +302,14 @@ fn load_config(source: &dyn Source, files: &mut Files, diags: &mut Vec<Diagnosti
     Mapper { file, src: text, diags }.children(&doc, shape, "contingent.kdl", &mut obj, &mut spans);
     let json = Value::Object(obj);
     let spans = SpanNode { span: Span::new(0, text.len()), key: Span::new(0, 0), kids: Kids::Object(spans) };
-    validate::validate(Kind::Config, &json, &spans, file, "contingent.kdl", diags);
+    let _ = validate::validate(Kind::Config, &json, &spans, file, "contingent.kdl", diags);
     if has_errors(diags, start) {
         return None;
     }
     match de::from_json::<Config>(&json, &spans) {
         Ok(value) => Some(Located { file, head: Span::default(), value }),
         Err(e) => {
-            diags.push(Diagnostic::new(&rules::SCH_VALUE, format!("contingent.kdl: {e}")).in_file(file));
+            diags.push(Diagnostic::new(&schema::SCH_VALUE, format!("contingent.kdl: {e}")).in_file(file));
             None
         }
     }
@@ -271,14 +321,14 @@ fn check_parties(config: &Located<Config>, diags: &mut Vec<Diagnostic>) {
         let word = if role == PartyRole::Client { "client" } else { "provider" };
         if parties.is_empty() {
             diags.push(
-                Diagnostic::new(&rules::CFG_PARTIES, format!("no party has role={word}"))
+                Diagnostic::new(&codes::CFG_PARTIES, format!("no party has role={word}"))
                     .in_file(config.file)
                     .help(format!("add `party <id> role={word} name=\"...\"` to contingent.kdl")),
             );
         }
         for extra in parties.iter().skip(1) {
             diags.push(
-                Diagnostic::new(&rules::CFG_PARTIES, format!("more than one party has role={word}"))
+                Diagnostic::new(&codes::CFG_PARTIES, format!("more than one party has role={word}"))
                     .at(config.file, extra.role.span)
                     .with_label(config.file, parties[0].role.span, format!("the {word} is already `{}`", parties[0].id.value))
                     .help("a plan repository covers one client and one provider; use role=sub-provider or role=carrier for others"),
@@ -324,7 +374,7 @@ fn check_paths(source: &dyn Source, files: &Files, config: &Located<Config>, dia
         if outside_repository(dir) {
             diags.push(
                 Diagnostic::new(
-                    &rules::CFG_PATHS_OUTSIDE,
+                    &codes::CFG_PATHS_OUTSIDE,
                     format!("`paths {name}=\"{dir}\"` names a folder outside the repository; it is not read"),
                 )
                 .at(config.file, span)
@@ -336,7 +386,7 @@ fn check_paths(source: &dyn Source, files: &Files, config: &Located<Config>, dia
         } else if dir != default && source.list(dir).is_empty() {
             diags.push(
                 Diagnostic::new(
-                    &rules::CFG_PATHS_EMPTY,
+                    &codes::CFG_PATHS_EMPTY,
                     format!("`paths {name}=\"{dir}\"`: the folder does not exist or holds no .kdl file"),
                 )
                 .at(config.file, span)
@@ -463,7 +513,7 @@ pub fn load(source: &dyn Source) -> Loaded {
     for (path, why, _) in skipped {
         let file = files.add(path.clone(), String::new());
         diagnostics.push(
-            Diagnostic::new(&rules::FILE_SKIPPED, format!("{path} is not checked: {why}"))
+            Diagnostic::new(&file::FILE_SKIPPED, format!("{path} is not checked: {why}"))
                 .in_file(file)
                 .help("a plan folder holds regular `.kdl` files and folders of them; replace or remove this entry"),
         );
@@ -472,7 +522,7 @@ pub fn load(source: &dyn Source) -> Loaded {
         let file = files.add(path.clone(), String::new());
         diagnostics.push(
             Diagnostic::new(
-                &rules::FILE_SYMLINK_OUTSIDE,
+                &file::FILE_SYMLINK_OUTSIDE,
                 format!("{path} is a symbolic link to {target}, outside the repository; not followed"),
             )
             .in_file(file)
@@ -509,17 +559,7 @@ pub fn load(source: &dyn Source) -> Loaded {
         diagnostics.extend(out.diags);
         broken.extend(out.broken);
         for o in out.objects {
-            match o {
-                Object::Contact(x) => model.contacts.push(x),
-                Object::System(x) => model.systems.push(*x),
-                Object::Interface(x) => model.interfaces.push(*x),
-                Object::Contract(x) => model.contracts.push(x),
-                Object::Plan(x) => model.plans.push(*x),
-                Object::Exercise(x) => model.exercises.push(x),
-                Object::Signoff(x) => model.signoffs.push(x),
-                Object::Roster(x) => model.rosters.push(x),
-                Object::Json(kind, id, json) => model.json.insert(kind, id, json),
-            }
+            add(&mut model, o);
         }
     }
     Loaded { files, model, diagnostics, broken }
@@ -535,17 +575,7 @@ pub fn load_file(path: &str, text: &str, kinds: &[Kind]) -> (Model, HashSet<(Kin
     let (objects, broken) = process_file(FileId(0), path, kinds, folder, text, &mut diagnostics);
     let mut model = Model::default();
     for o in objects {
-        match o {
-            Object::Contact(x) => model.contacts.push(x),
-            Object::System(x) => model.systems.push(*x),
-            Object::Interface(x) => model.interfaces.push(*x),
-            Object::Contract(x) => model.contracts.push(x),
-            Object::Plan(x) => model.plans.push(*x),
-            Object::Exercise(x) => model.exercises.push(x),
-            Object::Signoff(x) => model.signoffs.push(x),
-            Object::Roster(x) => model.rosters.push(x),
-            Object::Json(kind, id, json) => model.json.insert(kind, id, json),
-        }
+        add(&mut model, o);
     }
     (model, broken.into_iter().collect(), diagnostics)
 }

@@ -63,7 +63,7 @@ pub struct Person {
 /// The people of a repository by contact id.
 pub fn people(model: &Model) -> HashMap<String, Person> {
     let login = |g: &Option<String>| {
-        g.as_deref().map(str::trim).filter(|g| crate::commands::report::is_github_login(g)).map(str::to_string)
+        g.as_deref().map(str::trim).filter(|g| crate::review::is_github_login(g)).map(str::to_string)
     };
     let mut responsible: BTreeMap<&str, (&str, String, String)> = BTreeMap::new();
     for c in &model.contacts {

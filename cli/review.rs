@@ -426,6 +426,15 @@ pub fn full_report(r: &Review, extra: Option<&str>) -> String {
     s
 }
 
+/// GitHub's login syntax: 1 to 39 ASCII letters, digits and single hyphens, not at either end.
+pub fn is_github_login(s: &str) -> bool {
+    (1..=39).contains(&s.len())
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && !s.contains("--")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -815,3 +815,54 @@ fn history_markdown_is_a_table_per_plan() {
     let out = repo.history(&["--format", "markdown", "--as-of", "2026-07-01"]);
     assert!(out.stdout.contains("| payroll | `"), "{}", out.stdout);
 }
+
+/// `check --history`: a plan whose meaning changed in a commit after its last exercise is
+/// reported with the commit's date and the kinds of change; a new title is no change of
+/// meaning; uncommitted changes count as of the check date; an exercise after the change ends it.
+#[test]
+fn a_plan_changed_in_meaning_after_its_last_exercise_is_reported_with_history() {
+    let repo = GitRepo::new(); // committed on 2026-01-10; the tabletop was held on 2026-05-01
+    let check = |extra: &[&str]| {
+        let (_, v, _) = repo.check(extra);
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == "EXR011")
+            .map(|d| d["message"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert!(check(&["--history"]).is_empty(), "changed only before the exercise");
+    repo.edit(
+        "plans/payroll.kdl",
+        "        step \"Inform the application owner\"\n",
+        "        step \"Inform the application owner\"\n        step \"Record the measures in the ticket\"\n",
+    );
+    repo.git(&["add", "-A"]);
+    let step = repo.commit_on("2026-06-01", "a step more");
+    repo.edit("plans/payroll.kdl", "title \"Payroll\"", "title \"Payroll (batch)\"");
+    repo.git(&["add", "-A"]);
+    repo.commit_on("2026-07-01", "a new title");
+    let short = &step[..7];
+    let found = check(&["--history"]);
+    assert_eq!(
+        found,
+        [format!("plan `payroll` changed in meaning on 2026-06-01 (commit {short}) after its last exercise `ex-2026-tabletop` on 2026-05-01: step-added")]
+    );
+    assert!(check(&[]).is_empty(), "only with --history");
+    assert_eq!(check(&["--history", "--staged"]), found, "the index holds what HEAD holds");
+    // not yet committed: as of the check date
+    repo.edit(
+        "plans/payroll.kdl",
+        "level 2 notify=anna.schmidt within=\"1h\"",
+        "level 2 notify=anna.schmidt within=\"2h\"",
+    );
+    assert_eq!(
+        check(&["--history"]),
+        ["plan `payroll` changed in meaning in the checked content, not yet committed after its last exercise `ex-2026-tabletop` on 2026-05-01: escalation-time"]
+    );
+    // exercised again after the change: nothing to say
+    repo.edit("plans/payroll.kdl", "within=\"2h\"", "within=\"1h\"");
+    repo.edit("exercises/2026-tabletop.kdl", "date \"2026-05-01\"", "date \"2026-08-01\"");
+    assert!(check(&["--history"]).is_empty());
+}

@@ -52,6 +52,8 @@ const CASES: &[Case] = &[
     Case { code: "CNT002", severity: "warning", edits: &[(B, "verified \"2026-09-01\"", "verified \"2026-05-15\"")], file: B, line: 8 },
     Case { code: "CNT003", severity: "error", edits: &[(B, "verified \"2026-09-01\"", "verified \"2026-12-01\"")], file: B, line: 8 },
     Case { code: "CNT004", severity: "warning", edits: &[(B, "verified \"2026-09-02\"", "verified \"2026-01-01\"")], file: B, line: 7 },
+    Case { code: "CNT008", severity: "error", edits: &[(B, "    verified \"2026-09-01\"\n    may-approve #true", "    verified \"2026-09-01\"\n    left \"2026-10-01\"\n    may-approve #true")], file: P, line: 5 },
+    Case { code: "CNT009", severity: "error", edits: &[(P, "level 2 notify=anna.schmidt within=\"1h\"", "level 2 notify=bernd.mueller within=\"30m\"")], file: P, line: 8 },
     Case { code: "CNT006", severity: "error", edits: &[(B, "mobile \"+49 171 555 0101\" available=\"24x7\"", "mobile \"+49 171 555 0101\" available=business-hours")], file: P, line: 8 },
     Case {
         code: "CNT007",

@@ -70,6 +70,27 @@ pub fn path_prefix(root: &Path) -> String {
     }
 }
 
+/// `check --history`: the plans' last changes of meaning come from the Git history (a failure
+/// to read it, a shallow clone for one, stops the run with its reason).
+fn with_history(
+    repo: &Repo,
+    start: &str,
+    source: &dyn crate::source::Source,
+    ctx: &check::Context,
+) -> Result<check::Checked, String> {
+    let mut failed = None;
+    let checked = check::check_with(source, ctx, |model| {
+        crate::history::meaning_changes(repo, start, model, ctx.as_of).unwrap_or_else(|e| {
+            failed = Some(e);
+            Default::default()
+        })
+    });
+    match failed {
+        Some(e) => Err(format!("--history: {e}")),
+        None => Ok(checked),
+    }
+}
+
 pub fn run(args: &CheckArgs) -> Result<u8, String> {
     let flag = args.as_of.as_deref();
     let (allow_unsigned, notice) = tolerance(args)?;
@@ -78,7 +99,13 @@ pub fn run(args: &CheckArgs) -> Result<u8, String> {
         let root = find_root(&args.path)?;
         let source = WorkTree::new(&root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;
         let clock = clock::for_source(flag, &source)?;
-        let checked = check::check(&source, &ctx(clock.today, false));
+        let checked = if args.history {
+            let repo = Repo::discover(&root)?;
+            let start = repo.relative_dir(&root)?;
+            with_history(&repo, &start, &source, &ctx(clock.today, false))?
+        } else {
+            check::check(&source, &ctx(clock.today, false))
+        };
         let diagnostics = checked.diagnostics();
         let code = output(args, &checked.loaded.files, diagnostics, path_prefix(&root), clock, notice)?;
         // The process ends next: freeing thousands of objects one by one would only delay the exit.
@@ -90,7 +117,11 @@ pub fn run(args: &CheckArgs) -> Result<u8, String> {
     let (checked, clock, root_rel, tip) = if args.staged {
         let snapshot = repo.index(&start)?;
         let clock = clock::for_source(flag, &snapshot)?;
-        let mut checked = check::check(&snapshot, &ctx(clock.today, true));
+        let mut checked = if args.history {
+            with_history(&repo, &start, &snapshot, &ctx(clock.today, true))?
+        } else {
+            check::check(&snapshot, &ctx(clock.today, true))
+        };
         add_conflicts(&mut checked, snapshot.conflicts());
         (checked, clock, snapshot.root().to_string(), repo.head())
     } else if let Some(rev) = &args.rev {
@@ -110,7 +141,12 @@ pub fn run(args: &CheckArgs) -> Result<u8, String> {
         let root_rel = repo.relative_dir(&root.join(CONFIG_FILE))?;
         let source = WorkTree::new(&root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;
         let clock = clock::for_source(flag, &source)?;
-        (check::check(&source, &ctx(clock.today, false)), clock, root_rel, repo.head())
+        let checked = if args.history {
+            with_history(&repo, &start, &source, &ctx(clock.today, false))?
+        } else {
+            check::check(&source, &ctx(clock.today, false))
+        };
+        (checked, clock, root_rel, repo.head())
     };
     let prefix = if repo.is_bare() {
         if root_rel.is_empty() {

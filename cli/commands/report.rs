@@ -70,14 +70,7 @@ pub fn markdown_with_mentions(header: &[&str], rows: &[Vec<String>], mentions: O
     out
 }
 
-/// GitHub's login syntax: 1 to 39 ASCII letters, digits and single hyphens, not at either end.
-pub fn is_github_login(s: &str) -> bool {
-    (1..=39).contains(&s.len())
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        && !s.starts_with('-')
-        && !s.ends_with('-')
-        && !s.contains("--")
-}
+pub use crate::review::is_github_login;
 
 pub fn json(value: &serde_json::Value) -> String {
     let mut s = crate::escape::json(&serde_json::to_string_pretty(value).expect("serialises")).into_owned();

@@ -314,17 +314,6 @@ pub fn build(
         .collect();
     broken.sort();
     broken.dedup();
-    for id in &broken {
-        plans.push(PlanReview {
-            plan: id.to_string(),
-            change: Change::Broken,
-            approved: false,
-            client: PartyReview::default(),
-            provider: PartyReview::default(),
-            problem: Some("the plan has errors, so its content and sign-offs cannot be judged".into()),
-        });
-    }
-    plans.sort_by(|a, b| a.plan.cmp(&b.plan));
     // Files the change leaves unreadable (syntax, schema, file errors it adds): a plan in one of
     // them is not removed, it cannot be judged; and any such file fails the status, as it could
     // hold a plan (fail closed).
@@ -337,6 +326,26 @@ pub fn build(
         .collect();
     unloadable.sort();
     unloadable.dedup();
+    for id in &broken {
+        // a plan whose file does not parse (its id recovered from the text): name the file
+        let file =
+            from.loaded.model.plans.iter().find(|p| p.id.value == **id).map(|p| &from.loaded.files.get(p.file).path);
+        let problem = match file.filter(|f| unloadable.contains(f)) {
+            Some(path) => {
+                format!("{} does not load, so the plan's content and sign-offs cannot be judged", with_root(root, path))
+            }
+            None => "the plan has errors, so its content and sign-offs cannot be judged".to_string(),
+        };
+        plans.push(PlanReview {
+            plan: id.to_string(),
+            change: Change::Broken,
+            approved: false,
+            client: PartyReview::default(),
+            provider: PartyReview::default(),
+            problem: Some(problem),
+        });
+    }
+    plans.sort_by(|a, b| a.plan.cmp(&b.plan));
     let mut removed = Vec::new();
     for p in &from.loaded.model.plans {
         let id = p.id.value.as_str();

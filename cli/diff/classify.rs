@@ -1996,8 +1996,8 @@ fn exercises(base: &Model, head: &Model, out: &mut Out) {
                 &at.with("result"),
                 "record-changed",
                 "the result",
-                Some(kebab(&o.result)),
-                Some(kebab(&n.result)),
+                Some(kebab(&o.result.value)),
+                Some(kebab(&n.result.value)),
             );
             out.value(
                 &at.with("scenarios"),

@@ -11,7 +11,7 @@
 //! Everything here is pure: [`diff`] reads two checked repositories and returns a [`DiffReport`];
 //! [`render`] turns it into text. No file, process or network is touched.
 
-mod classify;
+pub mod classify;
 pub mod render;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};

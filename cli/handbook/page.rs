@@ -371,6 +371,7 @@ fn outcome_word(o: Outcome) -> &'static str {
     match o {
         Outcome::Passed => "passed",
         Outcome::PassedWithFindings => "passed with findings",
+        Outcome::Partial => "PARTLY FAILED",
         Outcome::Failed => "FAILED",
     }
 }
@@ -885,7 +886,14 @@ pub fn build(checked: &Checked, clock: &Clock, provenance: Provenance, only: &[S
             .collect();
         let records: Vec<&Located<crate::model::ExerciseRecord>> =
             b.facts.exercises.get(id).cloned().unwrap_or_default();
-        let last = |kind: ExerciseKind| records.iter().filter(|r| r.kind.value == kind).max_by_key(|r| r.date.value);
+        // The last exercise that counts as held, as the rules judge it: not failed, not dated
+        // after the handbook's date.
+        let last = |kind: ExerciseKind| {
+            records
+                .iter()
+                .filter(|r| r.kind.value == kind && r.result.value != Outcome::Failed && r.date.value <= today)
+                .max_by_key(|r| r.date.value)
+        };
         let backup = p.backup.as_ref().map(|bk| BackupView {
             media: bk.media.as_ref().map(|m| match m.value {
                 crate::model::Media::Dedicated => "dedicated to this client",
@@ -918,7 +926,7 @@ pub fn build(checked: &Checked, clock: &Clock, provenance: Provenance, only: &[S
                     kind: kind_word(e.kind.value),
                     every: e.every.value,
                     joint: e.joint,
-                    last: l.map(|r| (r.date.value, Txt::new(r.id.value.clone()), outcome_word(r.result))),
+                    last: l.map(|r| (r.date.value, Txt::new(r.id.value.clone()), outcome_word(r.result.value))),
                     next_due,
                     overdue: l.is_none() || next_due < today,
                 }
@@ -930,7 +938,7 @@ pub fn build(checked: &Checked, clock: &Clock, provenance: Provenance, only: &[S
                 id: Txt::new(r.id.value.clone()),
                 kind: kind_word(r.kind.value),
                 date: r.date.value,
-                result: outcome_word(r.result),
+                result: outcome_word(r.result.value),
                 summary: r.summary.clone().map(Txt::new),
             })
             .collect();

@@ -1057,3 +1057,97 @@ pub fn as_of(repo: &Repo, start_dir: &str, wanted: &[String], date: Date) -> Res
     let problems = std::mem::take(&mut eval.problems);
     Ok(AsOf { date, commit, plans: rows, problems })
 }
+
+/// Whether a kind of change (`docs/diff.md`) changes what an exercise of the plan proved: who is
+/// called and when, what is done, for which systems and objectives. A new title, another
+/// contract pin or a changed exercise concept does not.
+pub fn changes_meaning(kind: &str) -> bool {
+    const PREFIXES: &[&str] = &[
+        "escalation-",
+        "unreachable-",
+        "step-",
+        "scenario-",
+        "objective-",
+        "forbidden-",
+        "covers-",
+        "backup-",
+        "detect-",
+    ];
+    kind == "responsible"
+        || kind == "no-forbidden-actions"
+        || (PREFIXES.iter().any(|p| kind.starts_with(p)) && kind != "scenario-title")
+}
+
+/// The plan of one version, loaded from its blob (`None` when it is not a valid plan).
+fn plan_at(repo: &Repo, version: &Version) -> Option<crate::model::Model> {
+    version.digest()?;
+    let commit = ObjectId::from_hex(version.commit.id.as_bytes()).ok()?;
+    let tree = git::commit_tree(repo.gix(), commit).ok()?;
+    let (mode, blob) = git::lookup(repo.gix(), tree, &version.path).ok()??;
+    if !mode.is_blob() {
+        return None;
+    }
+    let object = repo.gix().find_object(blob).ok()?;
+    let text = std::str::from_utf8(&object.data).ok()?;
+    let (model, _, _) = crate::load::load_file(&version.path, text, &[Kind::Plan]);
+    Some(model)
+}
+
+/// The kinds of change of meaning between two versions of a plan, in the order found.
+fn meaning_kinds(old: &crate::model::Model, new: &crate::model::Model, plan: &str) -> Vec<&'static str> {
+    let only = |m: &crate::model::Model| crate::model::Model {
+        plans: m.plans.iter().filter(|p| p.id.value == plan).cloned().collect(),
+        ..Default::default()
+    };
+    let mut kinds: Vec<&'static str> = Vec::new();
+    for c in crate::diff::classify::changes(&only(old), &only(new)) {
+        if changes_meaning(c.kind) && !kinds.contains(&c.kind) {
+            kinds.push(c.kind);
+        }
+    }
+    kinds
+}
+
+/// For each plan of the checked model, its last change of meaning: against the newest committed
+/// version when the checked content differs from it (dated `today`, no commit), else between
+/// committed versions, newest first. Plans without such a change in their history are left out.
+pub fn meaning_changes(
+    repo: &Repo,
+    start_dir: &str,
+    checked: &crate::model::Model,
+    today: Date,
+) -> Result<HashMap<String, crate::model::MeaningChange>, String> {
+    let wanted: Vec<String> = {
+        let mut ids: Vec<String> = checked.plans.iter().map(|p| p.id.value.clone()).collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    };
+    let history = history(repo, start_dir, &[])?;
+    let mut out = HashMap::new();
+    for ph in history.plans.iter().filter(|ph| wanted.contains(&ph.plan)) {
+        let current = checked.plans.iter().find(|p| p.id.value == ph.plan);
+        let mut newer: Option<(Option<crate::model::Model>, Date, Option<String>)> = None;
+        if let (Some(cur), Some(first)) = (current, ph.versions.first()) {
+            if first.digest() != Some(cur.digest.as_str()) {
+                let model = crate::model::Model { plans: vec![cur.clone()], ..Default::default() };
+                newer = Some((Some(model), today, None));
+            }
+        }
+        for v in &ph.versions {
+            let this = plan_at(repo, v);
+            if let (Some((Some(n), date, commit)), Some(o)) = (&newer, &this) {
+                let kinds = meaning_kinds(o, n, &ph.plan);
+                if !kinds.is_empty() {
+                    out.insert(
+                        ph.plan.clone(),
+                        crate::model::MeaningChange { date: *date, commit: commit.clone(), kinds },
+                    );
+                    break;
+                }
+            }
+            newer = Some((this, v.commit.date, Some(v.commit.short.clone())));
+        }
+    }
+    Ok(out)
+}

@@ -246,6 +246,18 @@ pub struct Contact {
     pub github: Option<String>,
     #[serde(default)]
     pub key: Vec<SigningKey>,
+    /// A former contact: kept for the history (past exercise records), never to be relied on.
+    #[serde(default)]
+    pub former: bool,
+    /// The day the contact left; from then on a former contact.
+    pub left: Option<Spanned<Date>>,
+}
+
+impl Contact {
+    /// Whether the contact is a former one on a date (`former #true`, or `left` on or before it).
+    pub fn is_former_on(&self, on: Date) -> bool {
+        self.former || self.left.as_ref().is_some_and(|l| l.value <= on)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
@@ -573,6 +585,8 @@ pub struct Plan {
 pub enum Outcome {
     Passed,
     PassedWithFindings,
+    /// Partly failed: some objectives were met, others not.
+    Partial,
     Failed,
 }
 
@@ -601,7 +615,7 @@ pub struct ExerciseRecord {
     pub scenarios: Vec<Id>,
     #[serde(default)]
     pub participants: Vec<Id>,
-    pub result: Outcome,
+    pub result: Spanned<Outcome>,
     pub summary: Option<String>,
     #[serde(default)]
     pub finding: Vec<Spanned<Finding>>,
@@ -652,6 +666,23 @@ pub struct Model {
     /// The JSON mappings of contacts, systems, interfaces and contracts by id (the first of a
     /// duplicated id), for the context a sign-off binds.
     pub json: ObjectJson,
+    /// Objects that failed validation, with the parts in error left out (`validate::salvage`):
+    /// their ids exist and their other references are checked, and an exercise record counts
+    /// as held; no rule judges them otherwise, and they are never signed or compared.
+    pub salvaged: Option<Box<Model>>,
+    /// Facts from outside the files: for each plan, its last change of meaning in the Git
+    /// history (`history::meaning_changes`, computed only when asked for: `check --history`).
+    pub meaning_changed: std::collections::HashMap<String, MeaningChange>,
+}
+
+/// The last change of a plan's meaning (escalation, steps, contacts, objectives, ...): when,
+/// in which commit (or `None` for the checked, uncommitted content), and of which kinds
+/// (`docs/diff.md`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeaningChange {
+    pub date: crate::units::Date,
+    pub commit: Option<String>,
+    pub kinds: Vec<&'static str>,
 }
 
 #[derive(Debug, Default)]

@@ -2,10 +2,10 @@
 
 use std::collections::HashSet;
 
-use crate::check::Context;
+use crate::context::Context;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Availability, Contact, Level, Model, PartyRole, Policy};
-use crate::rules::policy::Facts;
+use crate::rules::policy::facts::Facts;
 use crate::units::{Date, Duration, Unit};
 
 policy_rules! {
@@ -38,6 +38,14 @@ policy_rules! {
         "the client or the provider has no contact reachable around the clock"
         requirement: "Responsibilities, contact persons and processes must be clearly regulated and fully documented."
         "## What it does\nReports the client or provider party when none of its contacts has a channel with `available=\"24x7\"`.\n\n## Why\nEach party needs an emergency contact that answers at any time (a duty desk, an on-call phone).\n\n## Example\n```kdl\ncontact rzn-duty-desk { party rzn; phone \"+49 40 555 2000\" available=\"24x7\"; ... }\n```";
+    CNT008 = "CNT008" "former-contact-relied-on" Contacts Error
+        "a former contact is relied on in a current plan, escalation, inventory or deputy chain"
+        requirement: "Responsibilities, contact persons and processes must be clearly regulated and fully documented."
+        "## What it does\nA contact with `former #true`, or with `left \"YYYY-MM-DD\"` on or before the check date, is kept for the history: past exercise records may name it as a participant (held before it left) and an acknowledgement stays valid. Reports every place that relies on it now: a plan's `responsible`, escalation levels, backup deputy and `on-failure`, scenario contacts, a system's `owner`, an interface's contacts, another contact's `deputy`, an exercise record dated after it left, and an open finding it owns. Former contacts are not asked to be verified, to have a deputy or to be reachable.\n\n## Why\nA person who left cannot be called; removing the contact would break the records of the exercises they took part in.\n\n## Example\n```kdl\ncontact dirk.hansen { party rzn; name \"Dirk Hansen\"; verified \"2026-01-10\"; left \"2026-10-31\" }\n```\nFails: `level 2 notify=dirk.hansen` after 2026-10-31.";
+    CNT009 = "CNT009" "reachable-only-by-email" Contacts Error
+        "a contact an escalation level must reach quickly can be reached only by e-mail"
+        requirement: "Responsibilities, contact persons and processes must be clearly regulated and fully documented."
+        "## What it does\nReports an escalation level that allows less than an hour for a contact with no phone or mobile number, and, for plans covering a system with a high or very high availability need, a level that allows less than a day for a contact whose only channel `available=\"24x7\"` is e-mail.\n\n## Why\nAn e-mail reaches a mailbox, not a person: nobody has to read it within the time the level allows, least of all at night.\n\n## Example\nFails: `level 1 notify=rzn-mailbox within=\"15m\"` where the contact has only `email`.\n\nPasses: `phone \"+49 40 555 2000\" available=\"24x7\"`.";
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -69,10 +77,135 @@ pub fn always_reachable(c: &Contact) -> bool {
     c.phone.iter().chain(&c.mobile).chain(&c.email).any(|ch| ch.available == Availability::Always)
 }
 
+/// Whether a person answers the contact's phone or mobile around the clock.
+fn always_by_voice(c: &Contact) -> bool {
+    c.phone.iter().chain(&c.mobile).any(|ch| ch.available == Availability::Always)
+}
+
+/// A place that relies on a contact: the file, the reference and what it is (for the message).
+struct Use<'m> {
+    file: crate::diagnostic::FileId,
+    at: &'m crate::model::Id,
+    what: String,
+    subject: (&'static str, &'m str),
+}
+
+/// Every current use of a contact: plans, inventory, deputies, exercise records and findings.
+fn uses<'m>(model: &'m Model) -> Vec<Use<'m>> {
+    let mut out = Vec::new();
+    for p in &model.plans {
+        let pid = p.id.value.as_str();
+        let mut add =
+            |at: &'m crate::model::Id, what: String| out.push(Use { file: p.file, at, what, subject: ("plan", pid) });
+        if let Some(r) = &p.responsible {
+            for c in r.client.iter().chain(r.provider.iter()) {
+                add(c, format!("plan `{pid}` names it as responsible"));
+            }
+        }
+        if let Some(e) = &p.escalation {
+            for l in &e.level {
+                add(&l.notify, format!("level {} of plan `{pid}` notifies it", l.level.value));
+            }
+        }
+        if let Some(b) = &p.backup {
+            for c in b.deputy.iter() {
+                add(c, format!("the backup of plan `{pid}` names it as deputy"));
+            }
+            for o in b.on_failure.iter() {
+                add(&o.escalate_to, format!("the backup of plan `{pid}` escalates to it"));
+            }
+        }
+        for sc in &p.scenario {
+            for c in &sc.contacts {
+                add(c, format!("scenario `{}` of plan `{pid}` lists it", sc.id.value));
+            }
+        }
+    }
+    for sy in &model.systems {
+        out.push(Use {
+            file: sy.file,
+            at: &sy.owner,
+            what: format!("system `{}` names it as owner", sy.id.value),
+            subject: ("system", &sy.id.value),
+        });
+    }
+    for i in &model.interfaces {
+        if let Some(cs) = &i.contacts {
+            for c in [&cs.client, &cs.provider, &cs.carrier].into_iter().flatten() {
+                out.push(Use {
+                    file: i.file,
+                    at: c,
+                    what: format!("interface `{}` names it as contact", i.id.value),
+                    subject: ("system", &i.id.value),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Former contacts still relied on (CNT008).
+fn former(f: &Facts, ctx: &Context, d: &mut Vec<Diagnostic>) {
+    let model = f.model;
+    let former = |id: &str, on: Date| f.contacts.get(id).filter(|c| c.is_former_on(on)).copied();
+    let report = |c: &crate::model::Located<Contact>, file, at: &crate::model::Id, what: String| {
+        let since = c.left.as_ref().map_or(String::new(), |l| format!(" (left on {})", l.value));
+        Diagnostic::new(&CNT008, format!("`{}` is a former contact{since}, but {what}", c.id.value))
+            .at(file, at.span)
+            .label("a former contact")
+            .with_label(c.file, c.left.as_ref().map_or(c.head, |l| l.span), "former since")
+            .help("name the person who took over; the former contact stays for the history of past exercises")
+    };
+    for u in uses(model) {
+        if let Some(c) = former(&u.at.value, ctx.as_of) {
+            d.push(report(c, u.file, u.at, u.what).about(u.subject.0, u.subject.1));
+        }
+    }
+    for c in model.contacts.iter().filter(|c| !c.is_former_on(ctx.as_of)) {
+        if let Some(dep) = &c.deputy {
+            if let Some(x) = former(&dep.value, ctx.as_of) {
+                d.push(
+                    report(x, c.file, dep, format!("`{}` names it as deputy", c.id.value))
+                        .about("contact", &c.id.value),
+                );
+            }
+        }
+    }
+    for e in &model.exercises {
+        for p in &e.participants {
+            if let Some(x) = former(&p.value, e.date.value) {
+                d.push(
+                    report(
+                        x,
+                        e.file,
+                        p,
+                        format!("exercise `{}` of {} lists it as a participant", e.id.value, e.date.value),
+                    )
+                    .about("plan", &e.plan.value),
+                );
+            }
+        }
+        for finding in e.finding.iter().filter(|x| x.status == crate::model::FindingStatus::Open) {
+            if let Some(x) = former(&finding.owner.value, ctx.as_of) {
+                d.push(
+                    report(
+                        x,
+                        e.file,
+                        &finding.owner,
+                        format!("an open finding of exercise `{}` is owned by it", e.id.value),
+                    )
+                    .about("plan", &e.plan.value),
+                );
+            }
+        }
+    }
+}
+
 pub fn check(f: &Facts, relied: &HashSet<&str>, contacts_broken: bool, ctx: &Context, d: &mut Vec<Diagnostic>) {
     let model: &Model = f.model;
     let policy = &f.policy;
-    for c in &model.contacts {
+    former(f, ctx, d);
+    for c in model.contacts.iter().filter(|c| !c.is_former_on(ctx.as_of)) {
         let id = c.id.value.as_str();
         let (st, expires) = status(c, policy, ctx.as_of);
         match st {
@@ -113,7 +246,7 @@ pub fn check(f: &Facts, relied: &HashSet<&str>, contacts_broken: bool, ctx: &Con
                     .about("contact", id),
             ),
             Some(dep) => {
-                if let Some(deputy) = f.contacts.get(dep.value.as_str()) {
+                if let Some(deputy) = f.contacts.get(dep.value.as_str()).filter(|x| !x.is_former_on(ctx.as_of)) {
                     if st != Status::Stale && status(deputy, policy, ctx.as_of).0 == Status::Stale {
                         d.push(
                             Diagnostic::new(
@@ -133,14 +266,19 @@ pub fn check(f: &Facts, relied: &HashSet<&str>, contacts_broken: bool, ctx: &Con
             None => {}
         }
     }
-    // Reachability around the clock, as the plans need it.
+    // Reachability around the clock, as the plans need it, and within the time a level allows.
     let mut reported = HashSet::new();
+    let mut by_mail = HashSet::new();
+    let hour = Duration { count: 1, unit: Unit::Hours };
     for p in &model.plans {
         let high = f.covered(p).iter().any(|i| matches!(i.availability(), Some(Level::High | Level::VeryHigh)));
-        let Some(e) = p.escalation.as_ref().filter(|_| high) else { continue };
-        for l in e.level.iter().filter(|l| l.within.value < Duration { count: 1, unit: Unit::Days }) {
-            let Some(c) = f.contacts.get(l.notify.value.as_str()) else { continue };
-            if !always_reachable(c) && reported.insert((p.id.value.as_str(), c.id.value.as_str())) {
+        let Some(e) = p.escalation.as_ref() else { continue };
+        for l in &e.level {
+            let Some(c) = f.contacts.get(l.notify.value.as_str()).filter(|c| !c.is_former_on(ctx.as_of)) else {
+                continue;
+            };
+            let short = l.within.value < Duration { count: 1, unit: Unit::Days };
+            if high && short && !always_reachable(c) && reported.insert((p.id.value.as_str(), c.id.value.as_str())) {
                 d.push(
                     Diagnostic::new(&CNT006, format!("level {} of plan `{}` must reach `{}` within {} at any hour, but the contact has no 24x7 channel", l.level.value, p.id.value, c.id.value, l.within.value))
                         .at(p.file, l.notify.span)
@@ -149,11 +287,31 @@ pub fn check(f: &Facts, relied: &HashSet<&str>, contacts_broken: bool, ctx: &Con
                         .about("contact", &c.id.value),
                 );
             }
+            let voice = !(c.phone.is_empty() && c.mobile.is_empty());
+            let why = if l.within.value < hour && !voice && !c.email.is_empty() {
+                Some("can be reached only by e-mail".to_string())
+            } else if high && short && always_reachable(c) && !always_by_voice(c) {
+                Some("can be reached around the clock only by e-mail".to_string())
+            } else {
+                None
+            };
+            if let Some(why) = why.filter(|_| by_mail.insert((p.id.value.as_str(), c.id.value.as_str()))) {
+                d.push(
+                    Diagnostic::new(&CNT009, format!("level {} of plan `{}` must reach `{}` within {}, but the contact {why}: an e-mail does not reach a person in that time", l.level.value, p.id.value, c.id.value, l.within.value))
+                        .at(p.file, l.notify.span)
+                        .with_label(c.file, c.head, "the contact")
+                        .help("add a phone or mobile number whose `available` hours cover the level (e.g. an on-call mobile with `available=\"24x7\"`), or notify a desk that answers the phone")
+                        .about("contact", &c.id.value),
+                );
+            }
         }
     }
     if let Some(config) = model.config.as_ref().filter(|_| !contacts_broken) {
         for party in config.party.iter().filter(|p| matches!(p.role.value, PartyRole::Client | PartyRole::Provider)) {
-            let any = model.contacts.iter().any(|c| c.party.value == party.id.value && always_reachable(c));
+            let any = model
+                .contacts
+                .iter()
+                .any(|c| c.party.value == party.id.value && always_reachable(c) && !c.is_former_on(ctx.as_of));
             if !any {
                 d.push(
                     Diagnostic::new(

@@ -2,10 +2,10 @@
 
 use std::collections::HashMap;
 
-use crate::check::Context;
+use crate::context::Context;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{ExerciseKind, Located, Plan, Revision, Sla, Spanned};
-use crate::rules::policy::Facts;
+use crate::rules::policy::facts::Facts;
 use crate::units::{Date, Duration};
 
 policy_rules! {
@@ -62,8 +62,19 @@ fn d(o: &Option<Spanned<Duration>>) -> String {
 
 /// The SLA terms that differ between two revisions, in words ("payment-hub RTO 4h → 2h").
 pub fn sla_changes(old: &Revision, new: &Revision) -> Vec<String> {
+    changes(old, new, None)
+}
+
+/// The SLA terms that differ between two revisions for the systems and interfaces a plan covers,
+/// and changes of the required exercises: what concerns that plan.
+pub fn sla_changes_for(old: &Revision, new: &Revision, covers: &[&str]) -> Vec<String> {
+    changes(old, new, Some(covers))
+}
+
+fn changes(old: &Revision, new: &Revision, only: Option<&[&str]>) -> Vec<String> {
     let (a, b) = (sla_map(old), sla_map(new));
-    let mut targets: Vec<&str> = a.keys().chain(b.keys()).copied().collect();
+    let mut targets: Vec<&str> =
+        a.keys().chain(b.keys()).copied().filter(|t| only.is_none_or(|o| o.contains(t))).collect();
     targets.sort_unstable();
     targets.dedup();
     let mut out = Vec::new();
@@ -195,7 +206,8 @@ pub fn check(f: &Facts, ctx: &Context, d: &mut Vec<Diagnostic>) {
         }
         if let Some(current) = in_effect(contract, ctx.as_of).filter(|r| r.number.value > pinned.number.value) {
             let grace_end = current.effective.value.plus(policy.review_grace);
-            let changes = sla_changes(pinned, current);
+            let covers: Vec<&str> = p.covers.iter().map(|c| c.value.as_str()).collect();
+            let changes = sla_changes_for(pinned, current, &covers);
             let severity = if ctx.as_of <= grace_end { Severity::Warning } else { Severity::Error };
             let when = if severity == Severity::Warning {
                 format!("review by {grace_end}")
@@ -210,7 +222,7 @@ pub fn check(f: &Facts, ctx: &Context, d: &mut Vec<Diagnostic>) {
                     contract.id.value,
                     current.number.value,
                     current.effective.value,
-                    if changes.is_empty() { "no SLA terms".to_string() } else { changes.join(", ") }
+                    if changes.is_empty() { "no SLA terms of the systems it covers".to_string() } else { changes.join(", ") }
                 ))
                 .severity(severity)
                 .at(p.file, pin.revision.span)
@@ -373,8 +385,11 @@ fn conformance(
                 Diagnostic::new(
                     &CON007,
                     format!(
-                        "revision {} of `{}` requires a {word} every {}, which plan `{id}` does not plan",
-                        r.number.value, c.id.value, req.every.value
+                        "revision {} of `{}` requires {} {word} every {}, which plan `{id}` does not plan",
+                        r.number.value,
+                        c.id.value,
+                        article(&word),
+                        req.every.value
                     ),
                 )
                 .at(p.file, p.head)
@@ -411,6 +426,15 @@ fn conformance(
                 }
             }
         }
+    }
+}
+
+/// "a" or "an" before a word: "an alarm-test", "a restore-test".
+pub fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
     }
 }
 

@@ -1,131 +1,40 @@
-//! The rule registry: every diagnostic code the tool can emit, with its documentation.
+//! The rule catalogue, at the top of the layers: every diagnostic code the tool can emit, with
+//! its documentation, gathered from the layers that define and report them (`source`, `syntax`,
+//! `validate`, `load`, the rule families here, `signoff`).
 //!
 //! Codes are stable: a code is never renumbered or reused. Families:
 //! `FILE` reading files, `KDL` syntax, `SCH` schema, `REF` cross-references, `CFG` configuration.
 
-use crate::diagnostic::Severity;
-
-pub mod xref;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Family {
-    File,
-    Kdl,
-    Schema,
-    Reference,
-    Config,
-    Coverage,
-    Escalation,
-    Scenarios,
-    Backup,
-    Objectives,
-    Exercises,
-    Contracts,
-    Contacts,
-    Signoff,
-    Git,
-}
-
-impl Family {
-    pub fn title(self) -> &'static str {
-        match self {
-            Family::File => "reading files",
-            Family::Kdl => "KDL syntax",
-            Family::Schema => "file format (JSON Schema)",
-            Family::Reference => "cross-references",
-            Family::Config => "repository configuration",
-            Family::Coverage => "coverage and responsibility",
-            Family::Escalation => "escalation and contacts in plans",
-            Family::Scenarios => "scenarios and work instructions",
-            Family::Backup => "backup",
-            Family::Objectives => "time objectives",
-            Family::Exercises => "exercises",
-            Family::Contracts => "contracts and plan versions",
-            Family::Contacts => "contact lists",
-            Family::Signoff => "dual sign-off",
-            Family::Git => "reading from Git",
-        }
-    }
-
-    /// Whether the repository configuration may change the severity of rules of this family.
-    /// Structural rules cannot be configured: every later check depends on them.
-    pub fn configurable(self) -> bool {
-        !matches!(
-            self,
-            Family::File
-                | Family::Kdl
-                | Family::Schema
-                | Family::Reference
-                | Family::Config
-                | Family::Git
-                | Family::Signoff
-        )
-    }
-}
-
-/// One rule: a stable code, a kebab-case name naming the problem, and its documentation.
-#[derive(Debug)]
-pub struct Rule {
-    pub code: &'static str,
-    pub name: &'static str,
-    pub family: Family,
-    pub default_severity: Severity,
-    /// One line: what the rule reports.
-    pub summary: &'static str,
-    /// Markdown with the sections `What it does`, `Why`, `Example`.
-    pub doc: &'static str,
-    /// The sentence of the requirement text (M 6.83) or the product brief the rule enforces;
-    /// empty for structural rules.
-    pub requirement: &'static str,
-}
-
-/// Defines rules as statics plus a list of them named `$list`.
-macro_rules! rules {
-    ($list:ident; $( $ident:ident = $code:literal $name:literal $family:ident $sev:ident $summary:literal $doc:literal; )*) => {
-        $( pub static $ident: $crate::rules::Rule = $crate::rules::Rule {
-            code: $code, name: $name, family: $crate::rules::Family::$family,
-            default_severity: $crate::diagnostic::Severity::$sev, summary: $summary, doc: $doc,
-            requirement: "",
-        }; )*
-        /// The rules of this file.
-        pub static $list: &[&$crate::rules::Rule] = &[$( &$ident ),*];
-    };
-}
-
-/// Defines policy rules, each traced to the sentence of the requirement it enforces.
-macro_rules! policy_rules {
-    ($list:ident; $( $ident:ident = $code:literal $name:literal $family:ident $sev:ident $summary:literal
-        requirement: $req:literal $doc:literal; )*) => {
-        $( pub static $ident: $crate::rules::Rule = $crate::rules::Rule {
-            code: $code, name: $name, family: $crate::rules::Family::$family,
-            default_severity: $crate::diagnostic::Severity::$sev, summary: $summary, doc: $doc,
-            requirement: $req,
-        }; )*
-        /// The rules of this file.
-        pub static $list: &[&$crate::rules::Rule] = &[$( &$ident ),*];
-    };
-}
+pub use crate::diagnostic::{Family, Rule};
 
 pub mod contacts;
 pub mod contracts;
-mod git_codes;
 pub mod policy;
 pub mod settings;
-mod signoff_codes;
-mod structure;
-pub use git_codes::*;
-pub use signoff_codes::*;
-pub use structure::*;
+pub mod xref;
+
+// Every code under its old path (`crate::rules::SCH_UNKNOWN`): each layer defines its own, the
+// catalogue gathers them.
+pub use crate::load::codes::*;
+pub use crate::signoff::codes::*;
+pub use crate::source::codes::*;
+pub use crate::syntax::codes::*;
+pub use crate::validate::codes::*;
+pub use xref::{REF_CYCLE, REF_DUPLICATE, REF_UNRESOLVED, REF_WRONG_KIND};
 
 /// Every rule, in code order.
 pub static RULES: std::sync::LazyLock<Vec<&'static Rule>> = std::sync::LazyLock::new(|| {
     let mut all: Vec<&'static Rule> = [
-        structure::STRUCTURE,
-        policy::POLICY,
+        crate::source::codes::SOURCE,
+        crate::syntax::codes::SYNTAX,
+        crate::validate::codes::SCHEMA,
+        xref::REFERENCES,
+        crate::load::codes::CONFIG,
+        policy::POLICY.as_slice(),
+        settings::SETTINGS,
         contracts::CONTRACTS,
         contacts::CONTACTS,
-        signoff_codes::SIGNOFF,
-        git_codes::GIT,
+        crate::signoff::codes::SIGNOFF,
     ]
     .concat();
     all.sort_by_key(|r| r.code);

@@ -5,11 +5,31 @@
 use std::collections::HashMap;
 
 use super::xref::{Index, Ns};
-use super::{find, policy, Rule};
-use crate::check::Context;
+use super::{find, Rule};
+use crate::context::Context;
 use crate::diagnostic::{Diagnostic, Location, Severity, Waived};
 use crate::model::{Model, SeveritySetting};
 use crate::source::Files;
+
+policy_rules! {
+    SETTINGS;
+    CFG002 = "CFG002" "unknown-rule-in-config" Config Error
+        "the configuration names a rule that does not exist or cannot be configured"
+        requirement: ""
+        "## What it does\nReports a `rule` or `waiver` in `contingent.kdl` whose code is unknown, or names a structural rule (FILE, KDL, SCH, REF, CFG, GIT) that cannot be configured.\n\n## Why\nA misspelt code would silently configure nothing.\n\n## Example\n```kdl\nrule ESC005 severity=warning\n```";
+    CFG003 = "CFG003" "waiver-expired" Config Warning
+        "a waiver has expired and no longer applies"
+        requirement: ""
+        "## What it does\nReports a waiver whose `expires` date has passed; the findings it waived are reported again.\n\n## Why\nExemptions are temporary by design; an expired one must be renewed or removed.\n\n## Example\n`expires \"2026-06-30\"` checked on 2026-07-01.";
+    CFG004 = "CFG004" "waiver-unused" Config Warning
+        "a waiver matches no finding"
+        requirement: ""
+        "## What it does\nReports a waiver that matched no finding in this check.\n\n## Why\nAn unused waiver is stale and could hide a future problem unnoticed.\n\n## Example\nRemove the waiver once the problem is fixed.";
+    CFG005 = "CFG005" "waiver-without-target" Config Error
+        "a waiver does not name what it exempts"
+        requirement: ""
+        "## What it does\nReports a waiver with none or more than one of `file`, `plan`, `system`, `contact`, `contract`.\n\n## Why\nA waiver must exempt exactly one thing, or it exempts everything.\n\n## Example\n```kdl\nwaiver EXR004 plan=payroll reason=\"...\" approved-by=katharina.vogel expires=\"2027-01-31\"\n```";
+}
 
 fn severity(s: SeveritySetting) -> Option<Severity> {
     match s {
@@ -28,7 +48,7 @@ fn configurable_rule(
         Some(rule) if rule.family.configurable() => Some(rule),
         Some(rule) => {
             d.push(
-                Diagnostic::new(&policy::CFG002, format!("{} ({}) cannot be configured", rule.code, rule.name))
+                Diagnostic::new(&CFG002, format!("{} ({}) cannot be configured", rule.code, rule.name))
                     .at(file, code.span)
                     .help(if rule.family == super::Family::Signoff {
                         "sign-off rules always apply: the repository being checked cannot lower, switch off or waive them (whoever runs the check may tolerate unsigned plans with `contingent check --allow-unsigned`)"
@@ -44,7 +64,7 @@ fn configurable_rule(
                 .map(|s| format!("did you mean `{s}`? "))
                 .unwrap_or_default();
             d.push(
-                Diagnostic::new(&policy::CFG002, format!("no rule has the code or name `{}`", code.value))
+                Diagnostic::new(&CFG002, format!("no rule has the code or name `{}`", code.value))
                     .at(file, code.span)
                     .help(format!("{hint}`contingent rules` lists them all")),
             );
@@ -95,7 +115,7 @@ pub fn apply(model: &Model, files: &Files, index: &Index<'_>, ctx: &Context, dia
         if targets.len() != 1 {
             found.push(
                 Diagnostic::new(
-                    &policy::CFG005,
+                    &CFG005,
                     format!(
                         "the waiver for {} must name exactly one of file, plan, system, contact, contract",
                         rule.code
@@ -109,7 +129,7 @@ pub fn apply(model: &Model, files: &Files, index: &Index<'_>, ctx: &Context, dia
         if w.expires.value < ctx.as_of {
             found.push(
                 Diagnostic::new(
-                    &policy::CFG003,
+                    &CFG003,
                     format!(
                         "the waiver for {} ({}) expired on {}; the findings it covered count again",
                         rule.code, targets[0], w.expires.value
@@ -140,7 +160,7 @@ pub fn apply(model: &Model, files: &Files, index: &Index<'_>, ctx: &Context, dia
         }
         if !used {
             found.push(
-                Diagnostic::new(&policy::CFG004, format!("the waiver for {} ({target}) matches no finding", rule.code))
+                Diagnostic::new(&CFG004, format!("the waiver for {} ({target}) matches no finding", rule.code))
                     .at(file, w.rule.span)
                     .help("the problem is gone: remove the waiver"),
             );

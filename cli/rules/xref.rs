@@ -6,7 +6,22 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use crate::diagnostic::{did_you_mean, Diagnostic, FileId, Location, Span};
 use crate::format::Kind;
 use crate::model::{Id, Model};
-use crate::rules;
+
+rules! {
+    REFERENCES;
+    REF_DUPLICATE = "REF001" "duplicate-id" Reference Error
+        "two objects of the same kind share an id"
+        "## What it does\nReports an id used twice for the same kind (two contacts, two plans, two scenarios of one plan, two revisions of one contract), in one file or across files, and points at both.\n\n## Why\nReferences must name exactly one object; with two, a plan could point at the wrong person in an emergency.\n\n## Example\nTwo files both define `contact anna.schmidt`. Rename or merge one.";
+    REF_UNRESOLVED = "REF002" "unresolved-reference" Reference Error
+        "a reference names nothing that exists"
+        "## What it does\nReports a reference to a contact, party, system, interface, contract, revision, plan or scenario that does not exist, with a suggestion when a similar id exists.\n\n## Why\nM 6.83: responsibilities, contact persons and processes must be clearly regulated and fully documented. A reference to nobody is a gap that is found only in the emergency.\n\n## Example\n```kdl\nresponsible client=anna.schmid provider=jan.peters\n```\n```kdl\nresponsible client=anna.schmidt provider=jan.peters\n```";
+    REF_WRONG_KIND = "REF003" "wrong-kind-reference" Reference Error
+        "a reference names an object of the wrong kind"
+        "## What it does\nReports a reference that names an existing object of another kind than the place requires, such as a contact where a system is expected.\n\n## Why\nIds are unique per kind only; the same word may name a contact and a system. The reference must resolve to the right one.\n\n## Example\n```kdl\ncovers anna.schmidt   // a contact, not a system\n```";
+    REF_CYCLE = "REF004" "dependency-cycle" Reference Error
+        "a system or interface depends on itself, directly or through others"
+        "## What it does\nReports a system or interface whose `depends-on` names itself, or a loop of dependencies (`a` depends on `b`, `b` on `c`, `c` on `a`), with the whole loop.\n\n## Why\nDependencies say what must run before a system can be restored; the restart order of an emergency follows them. A loop has no first step, so the order cannot be followed.\n\n## Example\n```kdl\nsystem payroll-db { depends-on payroll-db san }\n```\n```kdl\nsystem payroll-db { depends-on san }\n```";
+}
 
 /// The namespaces ids live in. Systems and interfaces share one: a plan's `covers` names either.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -101,7 +116,7 @@ impl Index<'_> {
             if let Some(loc) = self.get(other, &id.value) {
                 diags.push(
                     Diagnostic::new(
-                        &rules::REF_WRONG_KIND,
+                        &REF_WRONG_KIND,
                         format!(
                             "`{}` is {} {}, not {} {}",
                             id.value,
@@ -123,7 +138,7 @@ impl Index<'_> {
             }
         }
         let candidates = self.ids(ns);
-        let mut d = Diagnostic::new(&rules::REF_UNRESOLVED, format!("no {} is named `{}`", ns.words(), id.value))
+        let mut d = Diagnostic::new(&REF_UNRESOLVED, format!("no {} is named `{}`", ns.words(), id.value))
             .at(file, id.span)
             .label(format!("unknown {}", ns.words()));
         d = match did_you_mean(&id.value, candidates.iter().copied()) {
@@ -153,7 +168,7 @@ fn define<K: std::hash::Hash + Eq>(
     let here = Location { file, span: id.span };
     if let Some(first) = defs.get(&key) {
         diags.push(
-            Diagnostic::new(&rules::REF_DUPLICATE, format!("{what} `{}` is defined twice", id.value))
+            Diagnostic::new(&REF_DUPLICATE, format!("{what} `{}` is defined twice", id.value))
                 .at(file, id.span)
                 .label("defined again here")
                 .with_label(first.file, first.span, "first defined here")
@@ -177,23 +192,30 @@ pub fn index<'m>(model: &'m Model, broken: &HashSet<(Kind, String)>, diags: &mut
     let mut def = |ns: Ns, what: &str, id: &'m Id, file: FileId| {
         define(&mut defs, (ns, id.value.as_str()), what, id, file, diags)
     };
-    for c in &model.contacts {
-        def(Ns::Contact, "contact", &c.id, c.file);
-    }
-    for s in &model.systems {
-        def(Ns::Inventory, "system", &s.id, s.file);
-    }
-    for i in &model.interfaces {
-        def(Ns::Inventory, "interface", &i.id, i.file);
-    }
-    for c in &model.contracts {
-        def(Ns::Contract, "contract", &c.id, c.file);
-    }
-    for p in &model.plans {
-        def(Ns::Plan, "plan", &p.id, p.file);
-    }
-    for e in &model.exercises {
-        def(Ns::Exercise, "exercise record", &e.id, e.file);
+    // A plan that is signed is the original: a copy with its id is the one defined again.
+    let signed: HashSet<(&str, &str)> =
+        model.signoffs.iter().map(|s| (s.plan.value.as_str(), s.digest.value.as_str())).collect();
+    for m in std::iter::once(model).chain(model.salvaged.as_deref()) {
+        for c in &m.contacts {
+            def(Ns::Contact, "contact", &c.id, c.file);
+        }
+        for s in &m.systems {
+            def(Ns::Inventory, "system", &s.id, s.file);
+        }
+        for i in &m.interfaces {
+            def(Ns::Inventory, "interface", &i.id, i.file);
+        }
+        for c in &m.contracts {
+            def(Ns::Contract, "contract", &c.id, c.file);
+        }
+        let mut plans: Vec<&crate::model::Located<crate::model::Plan>> = m.plans.iter().collect();
+        plans.sort_by_key(|p| !signed.contains(&(p.id.value.as_str(), p.digest.as_str())));
+        for p in plans {
+            def(Ns::Plan, "plan", &p.id, p.file);
+        }
+        for e in &m.exercises {
+            def(Ns::Exercise, "exercise record", &e.id, e.file);
+        }
     }
     let broken = broken.iter().filter_map(|(k, id)| Ns::of_kind(*k).map(|ns| (ns, id.clone()))).collect();
     Index { defs, broken, unchecked: Default::default() }
@@ -202,7 +224,42 @@ pub fn index<'m>(model: &'m Model, broken: &HashSet<(Kind, String)>, diags: &mut
 /// Checks ids and references of the whole model.
 pub fn check<'m>(model: &'m Model, broken: &HashSet<(Kind, String)>, diags: &mut Vec<Diagnostic>) -> Index<'m> {
     let index = index(model, broken, diags);
+    dependency_cycles(model, diags);
+    references(&index, model, model, diags);
+    if let Some(salvaged) = model.salvaged.as_deref() {
+        // the other references of objects with errors elsewhere are checked all the same
+        references(&index, salvaged, model, diags);
+    }
     let d = diags;
+    for s in &model.signoffs {
+        index.resolve(Ns::Plan, &s.plan, s.file, d);
+        index.resolve(Ns::Contact, &s.signer, s.file, d);
+    }
+    for ns in Ns::ALL {
+        let n = index.unchecked[ns as usize].get();
+        if n > 0 {
+            d.push(
+                Diagnostic::new(
+                    &REF_UNRESOLVED,
+                    format!(
+                        "{n} reference{} to {} {} not checked: an entry that could define {} was not read or does not parse",
+                        if n == 1 { "" } else { "s" },
+                        ns.plural(),
+                        if n == 1 { "was" } else { "were" },
+                        if n == 1 { "it" } else { "them" },
+                    ),
+                )
+                .severity(crate::diagnostic::Severity::Note)
+                .help("fix the errors reported in that file first; then these references are checked again"),
+            );
+        }
+    }
+    index
+}
+
+/// Resolves the references of the objects of `model`; `whole` is the loaded model (contracts and
+/// plans looked into for revisions and scenarios).
+fn references(index: &Index, model: &Model, whole: &Model, d: &mut Vec<Diagnostic>) {
     for c in &model.contacts {
         index.resolve(Ns::Party, &c.party, c.file, d);
         if let Some(dep) = &c.deputy {
@@ -235,7 +292,6 @@ pub fn check<'m>(model: &'m Model, broken: &HashSet<(Kind, String)>, diags: &mut
             index.resolve(Ns::Contact, &a.by, i.file, d);
         }
     }
-    dependency_cycles(model, d);
     for c in &model.contracts {
         index.resolve(Ns::Party, &c.client, c.file, d);
         index.resolve(Ns::Party, &c.provider, c.file, d);
@@ -244,7 +300,7 @@ pub fn check<'m>(model: &'m Model, broken: &HashSet<(Kind, String)>, diags: &mut
             if let Some(first) = numbers.insert(r.number.value, r.number.span) {
                 d.push(
                     Diagnostic::new(
-                        &rules::REF_DUPLICATE,
+                        &REF_DUPLICATE,
                         format!("contract `{}` has two revisions numbered {}", c.id.value, r.number.value),
                     )
                     .at(c.file, r.number.span)
@@ -258,7 +314,7 @@ pub fn check<'m>(model: &'m Model, broken: &HashSet<(Kind, String)>, diags: &mut
                 for resp in &sla.response {
                     if !categories.is_empty() && !categories.contains(&resp.category.value.as_str()) {
                         let mut diag = Diagnostic::new(
-                            &rules::REF_UNRESOLVED,
+                            &REF_UNRESOLVED,
                             format!(
                                 "revision {} of contract `{}` defines no incident category `{}`",
                                 r.number.value, c.id.value, resp.category.value
@@ -279,9 +335,9 @@ pub fn check<'m>(model: &'m Model, broken: &HashSet<(Kind, String)>, diags: &mut
         }
     }
     let contracts: HashMap<&str, &crate::model::Located<crate::model::Contract>> =
-        model.contracts.iter().map(|c| (c.id.value.as_str(), c)).collect();
+        whole.contracts.iter().map(|c| (c.id.value.as_str(), c)).collect();
     let plans: HashMap<&str, &crate::model::Located<crate::model::Plan>> =
-        model.plans.iter().map(|p| (p.id.value.as_str(), p)).collect();
+        whole.plans.iter().map(|p| (p.id.value.as_str(), p)).collect();
     for p in &model.plans {
         let f = p.file;
         for c in &p.covers {
@@ -294,7 +350,7 @@ pub fn check<'m>(model: &'m Model, broken: &HashSet<(Kind, String)>, diags: &mut
                     if !numbers.contains(&cr.revision.value) {
                         d.push(
                             Diagnostic::new(
-                                &rules::REF_UNRESOLVED,
+                                &REF_UNRESOLVED,
                                 format!("contract `{}` has no revision {}", cr.id.value, cr.revision.value),
                             )
                             .at(f, cr.revision.span)
@@ -363,7 +419,7 @@ pub fn check<'m>(model: &'m Model, broken: &HashSet<(Kind, String)>, diags: &mut
                         };
                         d.push(
                             Diagnostic::new(
-                                &rules::REF_UNRESOLVED,
+                                &REF_UNRESOLVED,
                                 format!("plan `{}` has no scenario `{}`", plan.id.value, s.value),
                             )
                             .at(f, s.span)
@@ -382,30 +438,6 @@ pub fn check<'m>(model: &'m Model, broken: &HashSet<(Kind, String)>, diags: &mut
             index.resolve(Ns::Contact, &finding.owner, f, d);
         }
     }
-    for s in &model.signoffs {
-        index.resolve(Ns::Plan, &s.plan, s.file, d);
-        index.resolve(Ns::Contact, &s.signer, s.file, d);
-    }
-    for ns in Ns::ALL {
-        let n = index.unchecked[ns as usize].get();
-        if n > 0 {
-            d.push(
-                Diagnostic::new(
-                    &rules::REF_UNRESOLVED,
-                    format!(
-                        "{n} reference{} to {} {} not checked: an entry that could define {} was not read or does not parse",
-                        if n == 1 { "" } else { "s" },
-                        ns.plural(),
-                        if n == 1 { "was" } else { "were" },
-                        if n == 1 { "it" } else { "them" },
-                    ),
-                )
-                .severity(crate::diagnostic::Severity::Note)
-                .help("fix the errors reported in that file first; then these references are checked again"),
-            );
-        }
-    }
-    index
 }
 
 /// A system or interface in the dependency graph: its id, file and `depends-on` list.
@@ -442,7 +474,7 @@ fn dependency_cycles(model: &Model, diags: &mut Vec<Diagnostic>) {
     for (n, node) in nodes.iter().enumerate() {
         if let Some(&(_, span)) = edges[n].iter().find(|(t, _)| *t == n) {
             diags.push(
-                Diagnostic::new(&rules::REF_CYCLE, format!("{} `{}` depends on itself", node.kind, node.id.value))
+                Diagnostic::new(&REF_CYCLE, format!("{} `{}` depends on itself", node.kind, node.id.value))
                     .at(node.file, span)
                     .label("its own id")
                     .help("remove it from `depends-on`: list the systems and interfaces that must run before this one"),
@@ -460,7 +492,7 @@ fn dependency_cycles(model: &Model, diags: &mut Vec<Diagnostic>) {
         let names: Vec<String> = path.iter().map(|&(n, _)| format!("`{}`", nodes[n].id.value)).collect();
         let first = &nodes[start];
         let mut diag = Diagnostic::new(
-            &rules::REF_CYCLE,
+            &REF_CYCLE,
             format!(
                 "{} `{}` depends on itself through {}: {} → `{}`",
                 first.kind,

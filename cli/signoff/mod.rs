@@ -16,6 +16,7 @@
 //! A plan is approved when valid client and provider sign-offs of its current digest exist, by
 //! different contacts with different keys (`SIG011`); otherwise `SIG002` (stale) or `SIG001`.
 
+pub mod codes;
 pub mod context;
 pub mod digest;
 pub mod record;
@@ -26,10 +27,9 @@ pub mod statement;
 
 use std::collections::HashMap;
 
-use crate::check::Context;
+use crate::context::Context;
 use crate::diagnostic::{Diagnostic, FileId, Location, Severity, Span};
 use crate::model::{Contact, Located, Model, PartyRole, Plan, Side, SigningKey, Signoff};
-use crate::rules;
 use crate::source::Files;
 use crate::units::Date;
 use statement::{party_word, Statement};
@@ -310,7 +310,7 @@ pub fn evaluate(model: &Model, files: &Files, ctx: &Context) -> Evaluation {
     let mut diags = Vec::new();
     let c = Ctx::new(model, files, Some(ctx.as_of), &mut diags);
     let plans: HashMap<&str, &Located<Plan>> = model.plans.iter().map(|p| (p.id.value.as_str(), p)).collect();
-    let mut valid: HashMap<&str, Vec<Valid>> = HashMap::new();
+    let mut valid: HashMap<&str, Vec<Valid>> = HashMap::new(); // by plan id
     let mut invalid: HashMap<(&str, Side), Vec<String>> = HashMap::new();
     for record in &model.signoffs {
         if !plans.contains_key(record.plan.value.as_str()) {
@@ -333,8 +333,10 @@ pub fn evaluate(model: &Model, files: &Files, ctx: &Context) -> Evaluation {
 
     let mut states = Vec::new();
     for plan in &model.plans {
-        let records = valid.remove(plan.id.value.as_str()).unwrap_or_default();
-        states.push(plan_state(&c, ctx, plan, &records, &mut invalid, &mut diags));
+        // Every plan of an id (a duplicate is reported by the reference check) is judged by the
+        // same records: each is approved only on its own digest, so the original stays approved.
+        let records = valid.get(plan.id.value.as_str()).map_or(&[][..], Vec::as_slice);
+        states.push(plan_state(&c, ctx, plan, records, &mut invalid, &mut diags));
     }
     Evaluation { plans: states, diagnostics: diags }
 }
@@ -344,7 +346,7 @@ fn read_keys<'m>(contact: &'m Located<Contact>, keys: &mut Vec<Key<'m>>, diags: 
     let mut parsed = Vec::new();
     for entry in &contact.key {
         let bad = |message: String, span: Span| {
-            Diagnostic::new(&rules::SIG_INVALID_KEY, message).at(contact.file, span).about("contact", &contact.id.value)
+            Diagnostic::new(&codes::SIG_INVALID_KEY, message).at(contact.file, span).about("contact", &contact.id.value)
         };
         let data = match sshsig::parse_public_key(&entry.key.value) {
             Ok(d) => d,
@@ -381,7 +383,7 @@ fn read_keys<'m>(contact: &'m Located<Contact>, keys: &mut Vec<Key<'m>>, diags: 
         if own.contains(&sshsig::fingerprint(data)) {
             diags.push(
                 Diagnostic::new(
-                    &rules::SIG_INVALID_KEY,
+                    &codes::SIG_INVALID_KEY,
                     format!("key {} is listed twice for {}", sshsig::fingerprint(data), contact.id.value),
                 )
                 .at(contact.file, entry.key.span)
@@ -416,7 +418,7 @@ fn verify<'m>(c: &Ctx<'m>, record: &'m Located<Signoff>) -> Option<Result<Valid<
     if let Some(problem) = &c.party_problem[usize::from(*record.party == Side::Provider)] {
         let config = c.model.config.as_ref();
         let mut d = Diagnostic::new(
-            &rules::SIG_AMBIGUOUS,
+            &codes::SIG_AMBIGUOUS,
             format!("this {} sign-off cannot be verified: {problem}; it does not count", party_word(*record.party)),
         )
         .at(file, record.party.span)
@@ -438,7 +440,7 @@ fn verify<'m>(c: &Ctx<'m>, record: &'m Located<Signoff>) -> Option<Result<Valid<
     if let Some(all) = c.duplicates.get(record.signer.value.as_str()) {
         let places: Vec<String> = all.iter().map(|d| c.place(d.file, d.head)).collect();
         let mut d = Diagnostic::new(
-            &rules::SIG_AMBIGUOUS,
+            &codes::SIG_AMBIGUOUS,
             format!(
                 "this sign-off cannot be verified: contact `{}` is defined {} times ({}), so whose keys and party apply is ambiguous; it does not count",
                 record.signer.value,
@@ -466,7 +468,7 @@ fn verify<'m>(c: &Ctx<'m>, record: &'m Located<Signoff>) -> Option<Result<Valid<
     let sig = match sshsig::parse_armour(&record.signature.value) {
         Ok(s) => s,
         Err(e) => {
-            return Some(Err(Diagnostic::new(&rules::SIG_MALFORMED, format!("the signature cannot be read: {e}"))
+            return Some(Err(Diagnostic::new(&codes::SIG_MALFORMED, format!("the signature cannot be read: {e}"))
                 .at(file, sig_span)
                 .label("not a valid SSH signature")
                 .help(format!("delete this record and sign again: `{resign}`"))));
@@ -475,7 +477,7 @@ fn verify<'m>(c: &Ctx<'m>, record: &'m Located<Signoff>) -> Option<Result<Valid<
     // 2. the namespace
     if sig.namespace() != statement::NAMESPACE {
         return Some(Err(Diagnostic::new(
-            &rules::SIG_NAMESPACE,
+            &codes::SIG_NAMESPACE,
             format!(
                 "the signature was made in the SSH signature namespace `{}`, not `{}`: it was not made as a sign-off",
                 sig.namespace(),
@@ -492,7 +494,7 @@ fn verify<'m>(c: &Ctx<'m>, record: &'m Located<Signoff>) -> Option<Result<Valid<
         let from_fields = fields.text();
         if *stored != from_fields && sshsig::verifies(&sig, &fields.message()) {
             return Some(Err(Diagnostic::new(
-                &rules::SIG_STATEMENT_EDITED,
+                &codes::SIG_STATEMENT_EDITED,
                 format!(
                     "the statement was edited after signing: the signature verifies over the statement the record's fields give, not over the stored one{}",
                     first_difference(stored, &from_fields)
@@ -506,7 +508,7 @@ fn verify<'m>(c: &Ctx<'m>, record: &'m Located<Signoff>) -> Option<Result<Valid<
         let made_for = c.by_signature.get(&signature_body(&record.signature.value)).map(Vec::as_slice).unwrap_or(&[]);
         if let Some(other) = made_for.iter().find(|o| !std::ptr::eq(**o, record) && o.statement.value != *stored) {
             return Some(Err(Diagnostic::new(
-                    &rules::SIG_COPIED,
+                    &codes::SIG_COPIED,
                     format!(
                         "this signature was made for another sign-off's statement (plan `{}`, {} {} on {}), not for this one: it was copied",
                         other.plan.value,
@@ -521,7 +523,7 @@ fn verify<'m>(c: &Ctx<'m>, record: &'m Located<Signoff>) -> Option<Result<Valid<
                 .help(format!("a signature approves one statement only; sign this plan with `{resign}`"))));
         }
         return Some(Err(Diagnostic::new(
-            &rules::SIG_BAD_SIGNATURE,
+            &codes::SIG_BAD_SIGNATURE,
             format!(
                 "the signature does not verify over the statement with the key it names ({}): the signature or the statement was changed after signing",
                 sshsig::fingerprint(sig.public_key())
@@ -537,7 +539,7 @@ fn verify<'m>(c: &Ctx<'m>, record: &'m Located<Signoff>) -> Option<Result<Valid<
         Ok(s) => s,
         Err(e) => {
             return Some(Err(Diagnostic::new(
-                &rules::SIG_STATEMENT_EDITED,
+                &codes::SIG_STATEMENT_EDITED,
                 format!("the signed statement is not a sign-off statement: {e}"),
             )
             .at(file, record.statement.span)
@@ -547,7 +549,7 @@ fn verify<'m>(c: &Ctx<'m>, record: &'m Located<Signoff>) -> Option<Result<Valid<
     };
     if signed.plan != record.plan.value {
         return Some(Err(Diagnostic::new(
-            &rules::SIG_COPIED,
+            &codes::SIG_COPIED,
             format!(
                 "this signature approves plan `{}`, not `{}`: it was copied from another plan's sign-off",
                 signed.plan, record.plan.value
@@ -588,7 +590,7 @@ fn verify<'m>(c: &Ctx<'m>, record: &'m Located<Signoff>) -> Option<Result<Valid<
             .map(|(k, rec, st, _)| format!("{k} is {rec} in the record but {st} in the statement"))
             .collect();
         return Some(Err(Diagnostic::new(
-            &rules::SIG_MISMATCH,
+            &codes::SIG_MISMATCH,
             format!("this sign-off was edited after signing: {}", what.join("; ")),
         )
         .at(file, *span)
@@ -604,7 +606,7 @@ fn verify<'m>(c: &Ctx<'m>, record: &'m Located<Signoff>) -> Option<Result<Valid<
     if own.is_empty() {
         let mut d = match owners.first() {
             Some(k) => Diagnostic::new(
-                &rules::SIG_UNLISTED_KEY,
+                &codes::SIG_UNLISTED_KEY,
                 format!(
                     "signed with a key of {} ({}), not with a key listed for {}",
                     k.contact.id.value, k.contact.party.value, signer.id.value
@@ -612,7 +614,7 @@ fn verify<'m>(c: &Ctx<'m>, record: &'m Located<Signoff>) -> Option<Result<Valid<
             )
             .with_label(k.contact.file, k.entry.key.span, format!("the key of {}", k.contact.id.value)),
             None => Diagnostic::new(
-                &rules::SIG_UNLISTED_KEY,
+                &codes::SIG_UNLISTED_KEY,
                 format!("signed with key {}, which is not listed for {}", sshsig::fingerprint(key), signer.id.value),
             ),
         };
@@ -636,7 +638,7 @@ fn verify<'m>(c: &Ctx<'m>, record: &'m Located<Signoff>) -> Option<Result<Valid<
             _ => ("is not valid".to_string(), k.entry.key.span),
         };
         return Some(Err(Diagnostic::new(
-            &rules::SIG_KEY_NOT_VALID,
+            &codes::SIG_KEY_NOT_VALID,
             format!("signed on {date} with a key of {} ({}) that {why}", signer.id.value, sshsig::fingerprint(key)),
         )
         .at(file, record.date.span)
@@ -659,7 +661,7 @@ fn verify<'m>(c: &Ctx<'m>, record: &'m Located<Signoff>) -> Option<Result<Valid<
         } else {
             format!("{} may not approve plans: the contact is not marked `may-approve #true`", signer.id.value)
         };
-        return Some(Err(Diagnostic::new(&rules::SIG_NOT_AUTHORISED, message)
+        return Some(Err(Diagnostic::new(&codes::SIG_NOT_AUTHORISED, message)
             .at(file, record.signer.span)
             .label("not authorised")
             .with_label(signer.file, signer.head, format!("{} is defined here", signer.id.value))
@@ -672,7 +674,7 @@ fn verify<'m>(c: &Ctx<'m>, record: &'m Located<Signoff>) -> Option<Result<Valid<
     if let Some(today) = c.as_of {
         if date > today {
             return Some(Err(Diagnostic::new(
-                &rules::SIG_FUTURE,
+                &codes::SIG_FUTURE,
                 format!("this sign-off is dated {date}, after the check date {today}: a sign-off from the future does not count"),
             )
             .at(file, record.date.span)
@@ -685,7 +687,7 @@ fn verify<'m>(c: &Ctx<'m>, record: &'m Located<Signoff>) -> Option<Result<Valid<
         (None, None) => None,
         (None, Some(ctx)) => {
             return Some(Err(Diagnostic::new(
-                &rules::SIG_MISMATCH,
+                &codes::SIG_MISMATCH,
                 "this sign-off holds a context, but its statement (version 1) binds none: the context was added after signing",
             )
             .at(file, ctx.span)
@@ -694,7 +696,7 @@ fn verify<'m>(c: &Ctx<'m>, record: &'m Located<Signoff>) -> Option<Result<Valid<
         }
         (Some(_), None) => {
             return Some(Err(Diagnostic::new(
-                &rules::SIG_MISMATCH,
+                &codes::SIG_MISMATCH,
                 "this sign-off's statement binds a context, but the record does not hold it: it was removed after signing",
             )
             .at(file, record.statement.span)
@@ -707,7 +709,7 @@ fn verify<'m>(c: &Ctx<'m>, record: &'m Located<Signoff>) -> Option<Result<Valid<
                 Ok(v) if context::digest(&v) == *bound => Some((bound.clone(), v)),
                 Ok(v) => {
                     return Some(Err(Diagnostic::new(
-                        &rules::SIG_MISMATCH,
+                        &codes::SIG_MISMATCH,
                         format!(
                             "this sign-off's context was edited after signing: its digest is {}, the statement binds {}",
                             short_digest(&context::digest(&v)),
@@ -720,7 +722,7 @@ fn verify<'m>(c: &Ctx<'m>, record: &'m Located<Signoff>) -> Option<Result<Valid<
                 }
                 Err(e) => {
                     return Some(Err(Diagnostic::new(
-                        &rules::SIG_MISMATCH,
+                        &codes::SIG_MISMATCH,
                         format!("this sign-off's context is not JSON ({e}): it was edited after signing"),
                     )
                     .at(file, ctx.span)
@@ -834,7 +836,7 @@ fn plan_state<'m>(
         );
         problem = Some(message.clone());
         diags.push(
-            Diagnostic::new(&rules::SIG_SAME_PERSON, message)
+            Diagnostic::new(&codes::SIG_SAME_PERSON, message)
                 .at(b.record.file, b.record.signer.span)
                 .label("the same person as the client's signer")
                 .with_label(a.record.file, a.record.signer.span, "the client's signer")
@@ -892,7 +894,7 @@ fn plan_state<'m>(
             .collect();
         diags.push(lenient(
             Diagnostic::new(
-                &rules::SIG_CONTEXT_CHANGED,
+                &codes::SIG_CONTEXT_CHANGED,
                 format!(
                     "plan `{id}` relies on objects that changed since {} ({}) signed it on {}: {}; needs re-approval by the {}",
                     v.record.signer.value,
@@ -931,7 +933,7 @@ fn plan_state<'m>(
             .map(|(s, _)| party_word(s))
             .collect();
         let mut d = Diagnostic::new(
-            &rules::SIG_STALE,
+            &codes::SIG_STALE,
             format!(
                 "plan `{id}` changed since it was signed by {}: needs re-approval by the {}",
                 by.join(" and "),
@@ -972,7 +974,7 @@ fn plan_state<'m>(
         let approvers: Vec<String> = missing.iter().map(|(s, _)| c.sign_hint(id, *s)).collect();
         diags.push(lenient(
             Diagnostic::new(
-                &rules::SIG_MISSING,
+                &codes::SIG_MISSING,
                 format!("plan `{id}` is not approved: no valid sign-off by {}{invalid_note}", who.join(" or by ")),
             )
             .at(plan.file, plan.head)
@@ -988,7 +990,7 @@ fn plan_state<'m>(
 fn rollback(plan: &Located<Plan>, side: Side, current: Date, later: &str) -> Diagnostic {
     let id = &plan.id.value;
     Diagnostic::new(
-        &rules::SIG_ROLLBACK,
+        &codes::SIG_ROLLBACK,
         format!(
             "plan `{id}` was rolled back: the {}'s sign-off of its current content is of {current}, but {later}; an older approval does not count again",
             party_word(side)
@@ -1151,7 +1153,7 @@ pub fn against_base(model: &Model, files: &Files, base: &Model, base_name: &str,
         let approvers: Vec<&str> = trusted.iter().map(|k| k.contact.as_str()).collect();
         out.push(
             Diagnostic::new(
-                &rules::SIG_UNTRUSTED,
+                &codes::SIG_UNTRUSTED,
                 format!(
                     "this {} sign-off by {} is made with key {}, which {base_name} does not trust for {} on {}: a change cannot approve itself with a key or approver it adds; it does not count",
                     party_word(v.party),
@@ -1186,7 +1188,7 @@ pub fn against_base(model: &Model, files: &Files, base: &Model, base_name: &str,
         let mut who: Vec<&str> = before.iter().map(|k| k.contact.as_str()).collect();
         who.dedup();
         let mut d = Diagnostic::new(
-            &rules::SIG_ROSTER_CHANGED,
+            &codes::SIG_ROSTER_CHANGED,
             format!(
                 "the {}'s approver roster differs from {base_name}: {}{}{}; sign-offs with keys {base_name} does not trust do not count",
                 party_word(side),

@@ -4,9 +4,9 @@
 //! Verification here is of the record alone (signature, statement, fields, date); whom it binds is
 //! decided against a trusted base (`super::against_base`).
 
+use super::codes;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::model::{Located, Model, RosterSignoff, Side};
-use crate::rules;
 use crate::units::Date;
 
 use super::statement::{self, is_digest, party_word};
@@ -116,7 +116,7 @@ fn verify(record: &Located<RosterSignoff>, as_of: Option<Date>) -> Result<ValidR
     let resign = format!("contingent sign --roster {party} --as <approver>");
     let sig = sshsig::parse_armour(&record.signature.value).map_err(|e| {
         Box::new(
-            Diagnostic::new(&rules::SIG_MALFORMED, format!("the roster signature cannot be read: {e}"))
+            Diagnostic::new(&codes::SIG_MALFORMED, format!("the roster signature cannot be read: {e}"))
                 .at(file, record.signature.span)
                 .label("not a valid SSH signature")
                 .help(format!("delete this record and sign again: `{resign}`")),
@@ -125,7 +125,7 @@ fn verify(record: &Located<RosterSignoff>, as_of: Option<Date>) -> Result<ValidR
     if sig.namespace() != statement::NAMESPACE {
         return Err(Box::new(
             Diagnostic::new(
-                &rules::SIG_NAMESPACE,
+                &codes::SIG_NAMESPACE,
                 format!(
                     "the roster signature was made in the namespace `{}`, not `{}`",
                     sig.namespace(),
@@ -139,7 +139,7 @@ fn verify(record: &Located<RosterSignoff>, as_of: Option<Date>) -> Result<ValidR
     }
     if !sshsig::verifies(&sig, &statement::message(&record.statement.value)) {
         return Err(Box::new(Diagnostic::new(
-            &rules::SIG_BAD_SIGNATURE,
+            &codes::SIG_BAD_SIGNATURE,
             format!(
                 "the roster signature does not verify over the statement with the key it names ({}): the signature or the statement was changed after signing",
                 sshsig::fingerprint(sig.public_key())
@@ -152,7 +152,7 @@ fn verify(record: &Located<RosterSignoff>, as_of: Option<Date>) -> Result<ValidR
     let signed = RosterStatement::parse(&record.statement.value).map_err(|e| {
         Box::new(
             Diagnostic::new(
-                &rules::SIG_STATEMENT_EDITED,
+                &codes::SIG_STATEMENT_EDITED,
                 format!("the signed statement is not a roster statement: {e}"),
             )
             .at(file, record.statement.span)
@@ -176,7 +176,7 @@ fn verify(record: &Located<RosterSignoff>, as_of: Option<Date>) -> Result<ValidR
     if !diffs.is_empty() {
         return Err(Box::new(
             Diagnostic::new(
-                &rules::SIG_MISMATCH,
+                &codes::SIG_MISMATCH,
                 format!("this roster sign-off was edited after signing: {}", diffs.join("; ")),
             )
             .at(file, record.head)
@@ -189,7 +189,7 @@ fn verify(record: &Located<RosterSignoff>, as_of: Option<Date>) -> Result<ValidR
         if signed.date > today {
             return Err(Box::new(
                 Diagnostic::new(
-                    &rules::SIG_FUTURE,
+                    &codes::SIG_FUTURE,
                     format!(
                         "this roster sign-off is dated {}, after the check date {today}: it does not count",
                         signed.date

@@ -12,8 +12,8 @@ use std::sync::Mutex;
 
 use gix::ObjectId;
 
+use super::CONFIG_FILE;
 use super::{Listed, Read, Source};
-use crate::load::CONFIG_FILE;
 
 /// A Git repository opened for reading plans.
 pub struct Repo {

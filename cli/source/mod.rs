@@ -7,6 +7,12 @@ pub mod worktree;
 
 use crate::diagnostic::FileId;
 
+pub mod codes;
+pub use codes::*;
+
+/// The configuration file at the root of a plan repository.
+pub const CONFIG_FILE: &str = "contingent.kdl";
+
 /// A file listed by a source, or a listed path that must not be read (and why).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Listed {

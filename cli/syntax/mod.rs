@@ -3,6 +3,7 @@
 //! Well-formed files take the fast path ([`parser`]); anything it is not sure of goes to the `kdl`
 //! crate, the reference, whose tree is converted ([`convert`]) or whose errors are reported.
 
+pub mod codes;
 mod convert;
 pub mod guard;
 pub mod parser;
@@ -12,7 +13,6 @@ use kdl::KdlDocument;
 pub use tree::{Entry, Ident, Node, Value};
 
 use crate::diagnostic::{Diagnostic, FileId, Span};
-use crate::rules;
 use guard::Refusal;
 
 pub use guard::MAX_DEPTH;
@@ -37,7 +37,7 @@ pub fn parse(file: FileId, src: &str, diags: &mut Vec<Diagnostic>) -> Option<Vec
     }
     for &(at, c) in found.iter().take(MAX_CHARACTER_FINDINGS) {
         diags.push(
-            Diagnostic::new(&rules::KDL_CHARACTER, format!("{} is not allowed in a KDL document", character_name(c)))
+            Diagnostic::new(&codes::KDL_CHARACTER, format!("{} is not allowed in a KDL document", character_name(c)))
                 .at(file, Span::new(at, at + c.len_utf8()))
                 .label("not allowed here")
                 .help(format!(
@@ -50,7 +50,7 @@ pub fn parse(file: FileId, src: &str, diags: &mut Vec<Diagnostic>) -> Option<Vec
         let (at, c) = found[MAX_CHARACTER_FINDINGS];
         diags.push(
             Diagnostic::new(
-                &rules::KDL_CHARACTER,
+                &codes::KDL_CHARACTER,
                 format!("{} more characters that KDL does not allow", found.len() - MAX_CHARACTER_FINDINGS),
             )
             .at(file, Span::new(at, at + c.len_utf8()))
@@ -134,7 +134,7 @@ fn parse_allowed(file: FileId, src: &str, diags: &mut Vec<Diagnostic>) -> Option
     };
     if let Some((span, what, fix)) = v1_syntax(src) {
         diags.push(
-            Diagnostic::new(&rules::KDL_V1, format!("this file is KDL v1 ({what}); contingent reads KDL v2"))
+            Diagnostic::new(&codes::KDL_V1, format!("this file is KDL v1 ({what}); contingent reads KDL v2"))
                 .at(file, span)
                 .label(format!("KDL v1: {what}"))
                 .help(format!(
@@ -157,7 +157,7 @@ fn parse_allowed(file: FileId, src: &str, diags: &mut Vec<Diagnostic>) -> Option
         for (span, token) in tokens {
             diags.push(
                 Diagnostic::new(
-                    &rules::KDL_SYNTAX,
+                    &codes::KDL_SYNTAX,
                     format!("`{token}` is not a KDL value: a bare value cannot start with a digit"),
                 )
                 .at(file, span)
@@ -191,13 +191,13 @@ fn refused(file: FileId, src: &str, refusal: Refusal) -> Diagnostic {
     let one = |at: usize| Span::new(at, (at + 1).min(src.len()));
     match refusal {
         Refusal::Blocks(at) => {
-            Diagnostic::new(&rules::KDL_TOO_DEEP, format!("blocks are nested more than {MAX_DEPTH} levels deep"))
+            Diagnostic::new(&codes::KDL_TOO_DEEP, format!("blocks are nested more than {MAX_DEPTH} levels deep"))
                 .at(file, one(at))
                 .label("too deep")
                 .help("no file of this format nests more than a few levels: the file is probably generated or corrupt")
         }
         Refusal::Comments(at) => Diagnostic::new(
-            &rules::KDL_TOO_DEEP,
+            &codes::KDL_TOO_DEEP,
             format!("comments `/* */` are nested more than {MAX_DEPTH} levels deep"),
         )
         .at(file, Span::new(at, at + 2))
@@ -209,7 +209,7 @@ fn refused(file: FileId, src: &str, refusal: Refusal) -> Diagnostic {
                 guard::Construct::Slashdash => 2,
                 _ => 1,
             };
-            Diagnostic::new(&rules::KDL_RUN, format!("more than {} {name} in a row", guard::MAX_RUN))
+            Diagnostic::new(&codes::KDL_RUN, format!("more than {} {name} in a row", guard::MAX_RUN))
                 .at(file, Span::new(at, at + len))
                 .label(format!("number {} in a row", guard::MAX_RUN + 1))
                 .with_label(file, Span::new(start, start + len), "the run starts here")
@@ -220,7 +220,7 @@ fn refused(file: FileId, src: &str, refusal: Refusal) -> Diagnostic {
 
 /// A syntax error reported by the reference parser, at a span of the whole text.
 struct RefError {
-    rule: &'static rules::Rule,
+    rule: &'static crate::diagnostic::Rule,
     span: Span,
     message: Option<String>,
     label: Option<String>,
@@ -244,7 +244,7 @@ fn reference(src: &str, scanned: &guard::Scanned) -> Result<Vec<Node>, Vec<RefEr
             }
             if !small {
                 errors.push(RefError {
-                    rule: &rules::KDL_RUN,
+                    rule: &codes::KDL_RUN,
                     span: Span::new(start, start + src[start..].chars().next().map_or(0, char::len_utf8)),
                     message: Some(if end - start > guard::MAX_PIECE {
                         format!(
@@ -287,7 +287,7 @@ fn reference(src: &str, scanned: &guard::Scanned) -> Result<Vec<Node>, Vec<RefEr
                 Err(err) => errors.extend(err.diagnostics.into_iter().map(|d| {
                     let s = Span::from_kdl(d.span);
                     RefError {
-                        rule: &rules::KDL_SYNTAX,
+                        rule: &codes::KDL_SYNTAX,
                         span: Span { start: s.start + start as u32, end: s.end + start as u32 },
                         message: d.message,
                         label: d.label,
@@ -304,7 +304,7 @@ fn reference(src: &str, scanned: &guard::Scanned) -> Result<Vec<Node>, Vec<RefEr
     };
     let timed_out = || {
         RefError {
-        rule: &rules::KDL_RUN,
+        rule: &codes::KDL_RUN,
         span: Span::new(0, src.chars().next().map_or(0, char::len_utf8)),
         message: Some(format!(
             "this file is not valid KDL, and its errors were not located within {} s",
@@ -318,7 +318,7 @@ fn reference(src: &str, scanned: &guard::Scanned) -> Result<Vec<Node>, Vec<RefEr
         Outcome::Done(r) => r,
         Outcome::TimedOut => Err(vec![timed_out()]),
         Outcome::Panicked => Err(vec![RefError {
-            rule: &rules::KDL_SYNTAX,
+            rule: &codes::KDL_SYNTAX,
             span: Span::new(0, 0),
             message: Some("the KDL parser failed on this file".into()),
             label: None,

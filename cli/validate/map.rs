@@ -17,9 +17,9 @@
 use crate::syntax::{Entry, Node, Value as KdlValue};
 use serde_json::{Map, Number, Value};
 
+use super::codes;
 use super::shape::{LeafType, ObjShape, Shape};
 use crate::diagnostic::{did_you_mean, Diagnostic, FileId, Span};
-use crate::rules;
 
 /// The span of one JSON location and of the members below it.
 #[derive(Debug, Clone, Default)]
@@ -122,7 +122,7 @@ fn describe(node: &Node) -> String {
 }
 
 impl Mapper<'_> {
-    fn err(&mut self, rule: &'static rules::Rule, span: Span, message: String) -> &mut Diagnostic {
+    fn err(&mut self, rule: &'static crate::diagnostic::Rule, span: Span, message: String) -> &mut Diagnostic {
         self.diags.push(Diagnostic::new(rule, message).at(self.file, span));
         self.diags.last_mut().expect("just pushed")
     }
@@ -131,7 +131,7 @@ impl Mapper<'_> {
         let types = node.ty.iter().chain(node.entries.iter().filter_map(|e| e.ty.as_ref()));
         for ty in types {
             self.err(
-                &rules::SCH_ANNOTATION,
+                &codes::SCH_ANNOTATION,
                 ty.span,
                 format!("type annotation `({})` is not used by this format", ty.value),
             )
@@ -146,14 +146,14 @@ impl Mapper<'_> {
             KdlValue::Integer(i) => match i64::try_from(*i) {
                 Ok(i) => Value::Number(i.into()),
                 Err(_) => {
-                    self.err(&rules::SCH_TYPE, span, format!("the number {i} is too large"));
+                    self.err(&codes::SCH_TYPE, span, format!("the number {i} is too large"));
                     Value::Null
                 }
             },
             KdlValue::Float(f) => match Number::from_f64(*f) {
                 Some(n) => Value::Number(n),
                 None => {
-                    self.err(&rules::SCH_TYPE, span, format!("{value} is not a finite number"));
+                    self.err(&codes::SCH_TYPE, span, format!("{value} is not a finite number"));
                     Value::Null
                 }
             },
@@ -181,7 +181,7 @@ impl Mapper<'_> {
                             n => format!("{n} arguments"),
                         };
                         self.err(
-                            &rules::SCH_ARGUMENTS,
+                            &codes::SCH_ARGUMENTS,
                             vspan,
                             format!("unexpected argument {} to {context}", entry.value),
                         )
@@ -202,7 +202,7 @@ impl Mapper<'_> {
             if let Some((_, first)) = spans.iter().find(|(k, _)| *k == name) {
                 let first = first.key;
                 let file = self.file;
-                self.err(&rules::SCH_DUPLICATE, kspan, format!("`{name}` is given twice in {context}")).labels.push(
+                self.err(&codes::SCH_DUPLICATE, kspan, format!("`{name}` is given twice in {context}")).labels.push(
                     crate::diagnostic::Label {
                         location: crate::diagnostic::Location { file, span: first },
                         message: "first given here".into(),
@@ -214,7 +214,7 @@ impl Mapper<'_> {
             let value = match prop_shape {
                 Shape::ScalarList(_) => Value::Array(vec![value]),
                 Shape::Object(_) | Shape::ObjectList(_) => {
-                    self.err(&rules::SCH_TYPE, vspan, format!("`{name}` cannot be given as a value")).help =
+                    self.err(&codes::SCH_TYPE, vspan, format!("`{name}` cannot be given as a value")).help =
                         Some(format!("write `{name}` as a child node: {}", prop_shape.description()));
                     continue;
                 }
@@ -255,7 +255,7 @@ impl Mapper<'_> {
                     if let Some(i) = existing {
                         let first = spans[i].1.key;
                         let file = self.file;
-                        self.err(&rules::SCH_DUPLICATE, nspan, format!("`{name}` is given twice in {context}"))
+                        self.err(&codes::SCH_DUPLICATE, nspan, format!("`{name}` is given twice in {context}"))
                             .labels
                             .push(crate::diagnostic::Label {
                                 location: crate::diagnostic::Location { file, span: first },
@@ -279,16 +279,16 @@ impl Mapper<'_> {
                             (LeafType::Integer | LeafType::Number, _) => "a number".to_string(),
                             _ => "\"...\"".to_string(),
                         };
-                        self.err(&rules::SCH_ARGUMENTS, child.head(), msg).help =
+                        self.err(&codes::SCH_ARGUMENTS, child.head(), msg).help =
                             Some(format!("write `{name} {example}`: {}", leaf.description));
                         continue;
                     };
                     if let Some(extra) = child.entries.iter().find(|e| e.name.is_some()) {
                         let span = key_span(extra);
-                        self.err(&rules::SCH_ARGUMENTS, span, format!("`{name}` takes a single value, not properties"));
+                        self.err(&codes::SCH_ARGUMENTS, span, format!("`{name}` takes a single value, not properties"));
                     }
                     if child.children.is_some() {
-                        self.err(&rules::SCH_ARGUMENTS, nspan, format!("`{name}` takes a single value, not a block"));
+                        self.err(&codes::SCH_ARGUMENTS, nspan, format!("`{name}` takes a single value, not a block"));
                     }
                     let vspan = arg.span;
                     let value = self.scalar(&arg.value, vspan);
@@ -303,7 +303,7 @@ impl Mapper<'_> {
                         if e.name.is_some() {
                             let span = key_span(e);
                             self.err(
-                                &rules::SCH_ARGUMENTS,
+                                &codes::SCH_ARGUMENTS,
                                 span,
                                 format!("`{name}` takes a list of values, not properties"),
                             );
@@ -314,10 +314,10 @@ impl Mapper<'_> {
                         item_spans.push(SpanNode::leaf(vspan, vspan));
                     }
                     if child.children.is_some() {
-                        self.err(&rules::SCH_ARGUMENTS, nspan, format!("`{name}` takes a list of values, not a block"));
+                        self.err(&codes::SCH_ARGUMENTS, nspan, format!("`{name}` takes a list of values, not a block"));
                     }
                     if items.is_empty() {
-                        self.err(&rules::SCH_ARGUMENTS, nspan, format!("`{name}` needs at least one value"));
+                        self.err(&codes::SCH_ARGUMENTS, nspan, format!("`{name}` needs at least one value"));
                         continue;
                     }
                     match existing {
@@ -343,7 +343,7 @@ impl Mapper<'_> {
                     if let Some(i) = existing {
                         let first = spans[i].1.key;
                         let file = self.file;
-                        self.err(&rules::SCH_DUPLICATE, nspan, format!("`{name}` is given twice in {context}"))
+                        self.err(&codes::SCH_DUPLICATE, nspan, format!("`{name}` is given twice in {context}"))
                             .labels
                             .push(crate::diagnostic::Label {
                                 location: crate::diagnostic::Location { file, span: first },
@@ -392,7 +392,7 @@ impl Mapper<'_> {
         } else {
             help.push_str(&format!("allowed here: {}", allowed.join(", ")));
         }
-        let d = self.err(&rules::SCH_UNKNOWN, span, format!("unknown {what} `{name}` in {context}"));
+        let d = self.err(&codes::SCH_UNKNOWN, span, format!("unknown {what} `{name}` in {context}"));
         d.help = Some(help);
         d.label = Some(format!("not part of {context}"));
     }

@@ -1,5 +1,6 @@
 //! KDL to JSON, and JSON Schema validation with errors translated back to KDL spans in domain words.
 
+pub mod codes;
 pub mod map;
 pub mod shape;
 
@@ -10,7 +11,7 @@ use serde_json::Value;
 
 use crate::diagnostic::{did_you_mean, Diagnostic, FileId};
 use crate::format::Kind;
-use crate::rules;
+use map::Kids;
 pub use map::{Mapper, SpanNode};
 use shape::{LeafType, Shape};
 
@@ -42,7 +43,7 @@ pub fn compiled(kind: Kind) -> &'static CompiledKind {
     &all[Kind::ALL.iter().position(|k| *k == kind).expect("every kind is compiled")]
 }
 
-fn segments(pointer: &str) -> Vec<String> {
+pub(crate) fn segments(pointer: &str) -> Vec<String> {
     if pointer.is_empty() {
         return Vec::new();
     }
@@ -101,10 +102,19 @@ fn show(v: &Value) -> String {
 
 /// Validates one mapped object against its kind's schema; errors become diagnostics at spans.
 /// `what` names the object in messages ("plan `payroll`").
-pub fn validate(kind: Kind, json: &Value, spans: &SpanNode, file: FileId, what: &str, diags: &mut Vec<Diagnostic>) {
+/// Returns the JSON pointers of the locations it found errors at.
+pub fn validate(
+    kind: Kind,
+    json: &Value,
+    spans: &SpanNode,
+    file: FileId,
+    what: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<String> {
     let compiled = compiled(kind);
+    let mut pointers = Vec::new();
     if compiled.validator.is_valid(json) {
-        return; // the common case, much cheaper than collecting errors
+        return pointers; // the common case, much cheaper than collecting errors
     }
     // A value may break several keywords (a date's pattern and format): report it once per rule.
     let mut seen: Vec<(String, &'static str)> = Vec::new();
@@ -125,16 +135,29 @@ pub fn validate(kind: Kind, json: &Value, spans: &SpanNode, file: FileId, what: 
         };
         let value_span = if exact { node.span } else { node.key };
         let instance = error.instance();
+        pointers.push(pointer.clone());
         let d = match error.kind() {
             ValidationErrorKind::Required { property } => {
                 let prop = property.as_str().unwrap_or_default();
+                // A misspelled name was reported where it is written ("unknown `bye`, did you
+                // mean `by`?"): the missing name it stands for is the same mistake.
+                let suggested = format!("did you mean `{prop}`?");
+                if diags.iter().rev().take_while(|d| d.location.as_ref().is_some_and(|l| l.file == file)).any(|d| {
+                    std::ptr::eq(d.rule, &codes::SCH_UNKNOWN)
+                        && d.help.as_deref().is_some_and(|h| h.starts_with(&suggested))
+                        && d.location
+                            .as_ref()
+                            .is_some_and(|l| l.span.start >= node.span.start && l.span.end <= node.span.end)
+                }) {
+                    continue;
+                }
                 let desc = match shape {
                     Some(Shape::Object(o)) | Some(Shape::ObjectList(o)) => {
                         o.prop(prop).map(|s| s.description().to_string())
                     }
                     _ => None,
                 };
-                Diagnostic::new(&rules::SCH_MISSING, format!("{owner} is missing `{prop}`"))
+                Diagnostic::new(&codes::SCH_MISSING, format!("{owner} is missing `{prop}`"))
                     .at(file, node.key)
                     .label(format!("`{prop}` is required here"))
                     .maybe_help(desc.map(|d| format!("add `{prop}`: {d}")))
@@ -158,7 +181,7 @@ pub fn validate(kind: Kind, json: &Value, spans: &SpanNode, file: FileId, what: 
                     if let Some(earlier) = diags
                         .iter_mut()
                         .rev()
-                        .find(|d| std::ptr::eq(d.rule, &rules::SCH_TYPE) && d.location.as_ref() == Some(&at))
+                        .find(|d| std::ptr::eq(d.rule, &codes::SCH_TYPE) && d.location.as_ref() == Some(&at))
                     {
                         earlier.message = format!("{name} must be {expected}, but {}", earlier.message);
                         earlier.label = Some(format!("expected {expected}"));
@@ -168,7 +191,7 @@ pub fn validate(kind: Kind, json: &Value, spans: &SpanNode, file: FileId, what: 
                         continue;
                     }
                 }
-                Diagnostic::new(&rules::SCH_TYPE, format!("{name} must be {expected}, found {}", found(instance)))
+                Diagnostic::new(&codes::SCH_TYPE, format!("{name} must be {expected}, found {}", found(instance)))
                     .at(file, value_span)
                     .label(format!("expected {expected}"))
                     .maybe_help(help)
@@ -186,7 +209,7 @@ pub fn validate(kind: Kind, json: &Value, spans: &SpanNode, file: FileId, what: 
                     help.push_str(&format!("did you mean `{s}`? "));
                 }
                 help.push_str(&format!("allowed: {}", allowed.join(", ")));
-                Diagnostic::new(&rules::SCH_VALUE, format!("{name} cannot be {}", show(instance)))
+                Diagnostic::new(&codes::SCH_VALUE, format!("{name} cannot be {}", show(instance)))
                     .at(file, value_span)
                     .label("not an allowed value")
                     .help(help)
@@ -200,44 +223,44 @@ pub fn validate(kind: Kind, json: &Value, spans: &SpanNode, file: FileId, what: 
                             Err(e) => e,
                             Ok(_) => format!("`{s}` is not a date"),
                         });
-                        Diagnostic::new(&rules::SCH_DATE, format!("{name}: {}", reason.unwrap_or_default()))
+                        Diagnostic::new(&codes::SCH_DATE, format!("{name}: {}", reason.unwrap_or_default()))
                             .at(file, value_span)
                             .label("not a date")
                             .help("write a calendar date as YYYY-MM-DD in quotes, e.g. \"2026-03-31\"")
                     }
                     Some("duration") => {
-                        Diagnostic::new(&rules::SCH_DURATION, format!("{name}: {} is not a duration", show(instance)))
+                        Diagnostic::new(&codes::SCH_DURATION, format!("{name}: {} is not a duration", show(instance)))
                             .at(file, value_span)
                             .label("not a duration")
                             .help(crate::units::DURATION_HELP)
                     }
                     Some("id") => Diagnostic::new(
-                        &rules::SCH_VALUE,
+                        &codes::SCH_VALUE,
                         format!("{name}: {} is not a valid id", show(instance)),
                     )
                     .at(file, value_span)
                     .label("not an id")
                     .help("an id starts with a letter, then letters, digits, '.', '_' or '-', at most 64 characters"),
-                    _ => Diagnostic::new(&rules::SCH_VALUE, format!("{name}: {} is not {desc}", show(instance)))
+                    _ => Diagnostic::new(&codes::SCH_VALUE, format!("{name}: {} is not {desc}", show(instance)))
                         .at(file, value_span)
                         .label("wrong form"),
                 }
             }
             ValidationErrorKind::Minimum { limit } => {
-                Diagnostic::new(&rules::SCH_VALUE, format!("{name} must be at least {limit}, found {}", show(instance)))
+                Diagnostic::new(&codes::SCH_VALUE, format!("{name} must be at least {limit}, found {}", show(instance)))
                     .at(file, value_span)
             }
             ValidationErrorKind::MinLength { .. } => {
-                Diagnostic::new(&rules::SCH_VALUE, format!("{name} must not be empty")).at(file, value_span)
+                Diagnostic::new(&codes::SCH_VALUE, format!("{name} must not be empty")).at(file, value_span)
             }
             ValidationErrorKind::MinItems { .. } => {
-                Diagnostic::new(&rules::SCH_VALUE, format!("{name} needs at least one entry")).at(file, node.key)
+                Diagnostic::new(&codes::SCH_VALUE, format!("{name} needs at least one entry")).at(file, node.key)
             }
             ValidationErrorKind::AdditionalProperties { unexpected } => {
-                Diagnostic::new(&rules::SCH_UNKNOWN, format!("unknown `{}` in {owner}", unexpected.join("`, `")))
+                Diagnostic::new(&codes::SCH_UNKNOWN, format!("unknown `{}` in {owner}", unexpected.join("`, `")))
                     .at(file, node.key)
             }
-            other => Diagnostic::new(&rules::SCH_VALUE, format!("{name}: {other:?}")).at(file, value_span),
+            other => Diagnostic::new(&codes::SCH_VALUE, format!("{name}: {other:?}")).at(file, value_span),
         };
         if seen.iter().any(|(p, c)| *p == pointer && *c == d.rule.code) {
             continue;
@@ -245,6 +268,62 @@ pub fn validate(kind: Kind, json: &Value, spans: &SpanNode, file: FileId, what: 
         seen.push((pointer, d.rule.code));
         diags.push(d);
     }
+    pointers
+}
+
+/// Leaves out of a mapped object what its errors are in, so the rest can still be used: for
+/// each error location, the deepest list item it lies in, else the top-level member. Returns
+/// whether what is left is valid for the kind's schema (nothing is left out at the top level
+/// itself: an object missing a required member cannot be used).
+pub fn salvage(kind: Kind, json: &mut Value, spans: &mut SpanNode, pointers: &[String]) -> bool {
+    const CUT: &str = "\u{0}left out";
+    for pointer in pointers {
+        let segs = segments(pointer);
+        let cut = match segs.iter().rposition(|s| s.parse::<usize>().is_ok()) {
+            Some(i) => &segs[..=i],
+            None if !segs.is_empty() => &segs[..1],
+            None => return false,
+        };
+        let mut at = &mut *json;
+        for seg in cut {
+            let next = match at {
+                Value::Object(m) => m.get_mut(seg.as_str()),
+                Value::Array(a) => seg.parse::<usize>().ok().and_then(|i| a.get_mut(i)),
+                _ => None,
+            };
+            match next {
+                Some(n) => at = n,
+                None => return false,
+            }
+        }
+        *at = Value::String(CUT.into());
+    }
+    fn sweep(v: &mut Value, s: &mut SpanNode) -> bool {
+        let cut = |v: &Value| v.as_str() == Some(CUT);
+        match (v, &mut s.kids) {
+            (Value::Object(m), Kids::Object(k)) => {
+                // a list whose every item is left out is left out itself (lists are never empty)
+                for v in m.values_mut() {
+                    if v.as_array().is_some_and(|a| !a.is_empty() && a.iter().all(cut)) {
+                        *v = Value::String(CUT.into());
+                    }
+                }
+                k.retain(|(name, _)| m.get(name).is_some_and(|v| !cut(v)));
+                m.retain(|_, v| !cut(v));
+                m.len() == k.len() && k.iter_mut().all(|(name, s)| m.get_mut(name).is_some_and(|v| sweep(v, s)))
+            }
+            (Value::Array(a), Kids::Array(k)) if a.len() == k.len() => {
+                let keep: Vec<bool> = a.iter().map(|v| !cut(v)).collect();
+                let mut i = 0;
+                k.retain(|_| (keep[i], i += 1).0);
+                a.retain(|v| !cut(v));
+                a.iter_mut().zip(k.iter_mut()).all(|(v, s)| sweep(v, s))
+            }
+            (Value::Object(_) | Value::Array(_), _) => false,
+            _ => true,
+        }
+    }
+    sweep(json, spans) && compiled(kind).validator.is_valid(json)
 }
 
 fn type_words(t: &str) -> String {

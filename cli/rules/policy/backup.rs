@@ -1,0 +1,107 @@
+//! Backup (`BAK`): a complete regulation, separate media on shared infrastructure, a schedule
+//! that meets the RPO, an off-site copy.
+
+use super::facts::{Facts, Inventory};
+use crate::diagnostic::Diagnostic;
+use crate::model::{Infrastructure, Located, Media, Plan};
+
+policy_rules! {
+    BACKUP;
+    BAK001 = "BAK001" "backup-regulation-missing" Backup Error
+        "a plan covering a system that holds data has no backup regulation"
+        requirement: "Detailed regulations for data backup are to be created (eg separate backup media for each client, availability, substitution rules, escalation strategies, antivirus protection)."
+        "## What it does\nReports a plan that covers a system with `holds-data #true` but has no `backup` block.\n\n## Why\nM 6.83 asks for detailed backup regulations in the emergency concept.\n\n## Example\nPasses: a `backup { ... }` block with media, schedule, retention, off-site, antivirus, restore test, deputy and on-failure.";
+    BAK002 = "BAK002" "backup-regulation-incomplete" Backup Error
+        "a backup regulation lacks one of the required items"
+        requirement: "Detailed regulations for data backup are to be created (eg separate backup media for each client, availability, substitution rules, escalation strategies, antivirus protection)."
+        "## What it does\nReports a `backup` block that lacks any of: `media`, `schedule`, `retention`, `offsite`, `antivirus`, `restore-test`, `deputy`, `on-failure`; the message lists what is missing.\n\n## Why\nEach item is named in M 6.83 or follows from it (availability via off-site copies and restore tests, substitution rules, escalation strategies, antivirus protection).\n\n## Example\nSee the bundled example's `plans/plans/payroll.kdl`.";
+    BAK003 = "BAK003" "backup-media-shared" Backup Error
+        "a system on shared infrastructure is backed up to shared media"
+        requirement: "Detailed regulations for data backup are to be created (eg separate backup media for each client, availability, substitution rules, escalation strategies, antivirus protection)."
+        "## What it does\nReports a plan whose backup uses `media shared` while it covers a data-holding system on `infrastructure shared`.\n\n## Why\nOn multi-client infrastructure, separate backup media per client keep one client's restore from exposing or overwriting another's data.\n\n## Example\nPasses: `media dedicated`.";
+    BAK004 = "BAK004" "backup-less-frequent-than-rpo" Backup Error
+        "backups run less often than the recovery point objective allows"
+        requirement: "Detailed regulations for data backup are to be created (eg separate backup media for each client, availability, substitution rules, escalation strategies, antivirus protection)."
+        "## What it does\nReports a backup schedule whose interval is longer than the smallest RPO of the covered data-holding systems (and of the plan's own objectives).\n\n## Why\nWith a 4h RPO, a daily backup loses up to 24h of data.\n\n## Example\nFails: `rpo \"4h\"` and `schedule every=\"24h\"`.";
+    BAK005 = "BAK005" "no-offsite-copy" Backup Warning
+        "a backup regulation keeps no off-site copy"
+        requirement: "Detailed regulations for data backup are to be created (eg separate backup media for each client, availability, substitution rules, escalation strategies, antivirus protection)."
+        "## What it does\nWarns about `offsite #false`.\n\n## Why\nBackups in the same place as the systems share their fate in a site-wide emergency.\n\n## Example\nPasses: `offsite #true`.";
+}
+
+pub(crate) fn backup(f: &Facts, p: &Located<Plan>, d: &mut Vec<Diagnostic>) {
+    let id = p.id.value.as_str();
+    let data: Vec<Inventory> = f.covered(p).into_iter().filter(|i| i.holds_data()).collect();
+    if data.is_empty() {
+        return;
+    }
+    let Some(b) = &p.backup else {
+        d.push(
+            Diagnostic::new(
+                &BAK001,
+                format!("plan `{id}` covers `{}`, which holds data, but has no backup regulation", data[0].id().value),
+            )
+            .at(p.file, p.head)
+            .help("add a `backup { ... }` block (see `contingent explain BAK002` for what it must hold)")
+            .about("plan", id),
+        );
+        return;
+    };
+    let missing: Vec<&str> = [
+        ("media", b.media.is_none()),
+        ("schedule", b.schedule.is_none()),
+        ("retention", b.retention.is_none()),
+        ("offsite", b.offsite.is_none()),
+        ("antivirus", b.antivirus.is_none()),
+        ("restore-test", b.restore_test.is_none()),
+        ("deputy", b.deputy.is_none()),
+        ("on-failure", b.on_failure.is_none()),
+    ]
+    .into_iter()
+    .filter(|(_, m)| *m)
+    .map(|(n, _)| n)
+    .collect();
+    if !missing.is_empty() {
+        d.push(
+            Diagnostic::new(&BAK002, format!("the backup regulation of plan `{id}` lacks {}", missing.join(", ")))
+                .at(p.file, b.span)
+                .help("see `contingent explain BAK002`")
+                .about("plan", id),
+        );
+    }
+    if let Some(m) = b.media.as_ref().filter(|m| m.value == Media::Shared) {
+        if let Some(shared) = data.iter().find(|i| matches!(i, Inventory::System(s) if s.infrastructure.as_ref().is_some_and(|x| x.value == Infrastructure::Shared))) {
+            d.push(
+                Diagnostic::new(&BAK003, format!("`{}` runs on shared infrastructure, so its backups need media separate from other clients'", shared.id().value))
+                    .at(p.file, m.span)
+                    .label("shared media")
+                    .help("use `media dedicated`")
+                    .about("plan", id),
+            );
+        }
+    }
+    if let Some(s) = &b.schedule {
+        let rpos = data.iter().filter_map(|i| i.rpo().map(|r| (r.value, i.id().value.as_str())));
+        let objectives = p.objective.iter().filter_map(|o| o.rpo.as_ref().map(|r| (r.value, o.target.value.as_str())));
+        if let Some((rpo, of)) = rpos.chain(objectives).min_by_key(|(r, _)| *r) {
+            if s.every.value > rpo {
+                d.push(
+                    Diagnostic::new(
+                        &BAK004,
+                        format!("backups every {} cannot meet the RPO of {rpo} for `{of}`", s.every.value),
+                    )
+                    .at(p.file, s.every.span)
+                    .help(format!("back up at least every {rpo}, or use continuous replication and say so"))
+                    .about("plan", id),
+                );
+            }
+        }
+    }
+    if let Some(o) = b.offsite.as_ref().filter(|o| !o.value) {
+        d.push(
+            Diagnostic::new(&BAK005, format!("plan `{id}` keeps no off-site copy of its backups"))
+                .at(p.file, o.span)
+                .about("plan", id),
+        );
+    }
+}

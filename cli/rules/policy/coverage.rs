@@ -1,0 +1,196 @@
+//! Coverage and responsibility (`COV`): every system and interface covered, responsible
+//! contacts of both parties, protection needs stated and acknowledged.
+
+use std::collections::HashSet;
+
+use super::facts::{role_word, Facts, Inventory};
+use crate::diagnostic::Diagnostic;
+use crate::model::{Level, PartyRole};
+
+policy_rules! {
+    COVERAGE;
+    COV001 = "COV001" "system-not-covered" Coverage Error
+        "a system or interface is not covered by any plan"
+        requirement: "In general, contingency plans must exist for the systems at the client, at the outsourcing service provider and for the interfaces between the client and the service provider (eg network connection, router, telecommunications provider)."
+        "## What it does\nReports every system (client or provider side) and every interface that no plan lists in `covers`.\n\n## Why\nM 6.83 requires contingency plans for the systems at both parties *and* for the interfaces between them; an uncovered line or router is where outsourcing emergencies typically start.\n\n## Example\nFails: `interface mpls-line { ... }` and no plan with `covers mpls-line`.\n\nPasses:\n```kdl\nplan wan { covers mpls-line vpn-router }\n```";
+    COV002 = "COV002" "responsible-contact-missing" Coverage Error
+        "a plan does not name a responsible contact of both client and provider"
+        requirement: "Responsibilities, contact persons and processes must be clearly regulated and fully documented."
+        "## What it does\nReports a plan whose `responsible` node lacks the client or the provider contact, or names a contact of the wrong party.\n\n## Why\nEmergency preparedness is divided between the parties; each must have one person answerable for the plan.\n\n## Example\nFails: `responsible client=anna.schmidt` (no provider).\n\nPasses:\n```kdl\nresponsible client=anna.schmidt provider=dirk.hansen\n```";
+    COV003 = "COV003" "owner-not-client-contact" Coverage Error
+        "the application owner of a system is not a client contact"
+        requirement: "Nevertheless, the responsibility for the application lies exclusively with the client."
+        "## What it does\nReports a system whose `owner` is a contact of a party other than the client.\n\n## Why\nThe application remains the client's responsibility even when the provider operates it.\n\n## Example\nFails: `owner dirk.hansen` where dirk.hansen belongs to the provider.\n\nPasses: `owner anna.schmidt` (a client contact).";
+    COV004 = "COV004" "interface-contact-missing" Coverage Error
+        "an interface lacks a named contact on the client or the provider side"
+        requirement: "Responsibilities, contact persons and processes must be clearly regulated and fully documented."
+        "## What it does\nReports an interface without `contacts client=... provider=...`, or whose contacts belong to the wrong party.\n\n## Why\nA failed line is diagnosed from both ends; each side needs someone to call.\n\n## Example\nPasses:\n```kdl\ninterface mpls-line { contacts client=ole.carstens provider=frank.meyer }\n```";
+    COV005 = "COV005" "protection-needs-missing" Coverage Error
+        "a covered system does not state its protection needs for confidentiality, integrity and availability"
+        requirement: "In this case, it is also important to provide the service provider with information regarding the protection needs of the data and systems concerned so that reasonable care can be taken."
+        "## What it does\nReports a system or interface covered by a plan whose `protection` lacks confidentiality, integrity or availability.\n\n## Why\nThe provider can take reasonable care only when told the protection needs.\n\n## Example\nPasses:\n```kdl\nprotection confidentiality=high integrity=high availability=very-high\n```";
+    COV006 = "COV006" "recovery-objectives-missing" Coverage Error
+        "a system with high or very high availability need lacks MTPD, RTO or RPO"
+        requirement: "In this case, it is also important to provide the service provider with information regarding the protection needs of the data and systems concerned so that reasonable care can be taken."
+        "## What it does\nReports a system or interface with `availability=high` or `very-high` that does not set `mtpd`, `rto` and `rpo`.\n\n## Why\nA high availability need is only actionable with explicit recovery objectives.\n\n## Example\nPasses:\n```kdl\nmtpd \"24h\"\nrto \"4h\"\nrpo \"1h\"\n```";
+    COV007 = "COV007" "protection-needs-not-acknowledged" Coverage Error
+        "the provider has not acknowledged a covered system's protection needs"
+        requirement: "In this case, it is also important to provide the service provider with information regarding the protection needs of the data and systems concerned so that reasonable care can be taken."
+        "## What it does\nReports a covered system or interface without `acknowledged by=<provider contact> date=\"...\"`, or acknowledged by someone not of the provider. A system whose `operator` is the client party is not asked for: the client operates it itself.\n\n## Why\nThe requirement says the provider must be told the protection needs; the acknowledgement is the evidence.\n\n## Example\nPasses:\n```kdl\nacknowledged by=michael.wagner date=\"2026-02-01\"\n```";
+}
+
+pub(crate) fn coverage(f: &Facts, plans_broken: bool, d: &mut Vec<Diagnostic>) {
+    let mut covered: HashSet<&str> = HashSet::new();
+    for p in &f.model.plans {
+        covered.extend(p.covers.iter().map(|c| c.value.as_str()));
+    }
+    let mut inventory: Vec<&Inventory> = f.inventory.values().collect();
+    inventory.sort_by_key(|i| (i.file(), i.head()));
+    for inv in inventory {
+        let id = &inv.id().value;
+        if !covered.contains(id.as_str()) {
+            if plans_broken {
+                continue;
+            }
+            d.push(
+                Diagnostic::new(&COV001, format!("{} `{id}` is not covered by any plan", inv.word()))
+                    .at(inv.file(), inv.id().span)
+                    .label("no plan covers this")
+                    .help(format!("add `{id}` to the `covers` of the plan that handles its emergencies"))
+                    .about("system", id),
+            );
+            continue;
+        }
+        let protection = inv.protection();
+        let missing: Vec<&str> = match protection {
+            None => vec!["confidentiality", "integrity", "availability"],
+            Some(p) => [
+                ("confidentiality", &p.confidentiality),
+                ("integrity", &p.integrity),
+                ("availability", &p.availability),
+            ]
+            .into_iter()
+            .filter(|(_, v)| v.is_none())
+            .map(|(n, _)| n)
+            .collect(),
+        };
+        if !missing.is_empty() {
+            let span = protection.map_or(inv.head(), |p| p.span);
+            d.push(
+                Diagnostic::new(
+                    &COV005,
+                    format!("{} `{id}` does not state its protection need for {}", inv.word(), missing.join(", ")),
+                )
+                .at(inv.file(), span)
+                .help("write `protection confidentiality=normal|high|very-high integrity=... availability=...`")
+                .about("system", id),
+            );
+        }
+        let availability = protection.and_then(|p| p.availability.as_ref()).map(|a| a.value);
+        if matches!(availability, Some(Level::High | Level::VeryHigh)) {
+            let missing: Vec<&str> =
+                [("mtpd", inv.mtpd().is_none()), ("rto", inv.rto().is_none()), ("rpo", inv.rpo().is_none())]
+                    .into_iter()
+                    .filter(|(_, m)| *m)
+                    .map(|(n, _)| n)
+                    .collect();
+            if !missing.is_empty() {
+                d.push(
+                    Diagnostic::new(
+                        &COV006,
+                        format!("{} `{id}` has a high availability need but no {}", inv.word(), missing.join(", ")),
+                    )
+                    .at(inv.file(), inv.head())
+                    .help("set `mtpd`, `rto` and `rpo`, e.g. `mtpd \"24h\"`, `rto \"4h\"`, `rpo \"1h\"`")
+                    .about("system", id),
+                );
+            }
+        }
+        // The provider must be told the protection needs of what it operates; a system the client
+        // operates itself needs no acknowledgement by the provider.
+        let client_operated =
+            matches!(inv, Inventory::System(s) if f.roles.get(s.operator.value.as_str()) == Some(&PartyRole::Client));
+        match inv.acknowledged().filter(|_| !client_operated) {
+            None if client_operated => {}
+            None => d.push(
+                Diagnostic::new(
+                    &COV007,
+                    format!("the provider has not acknowledged the protection needs of {} `{id}`", inv.word()),
+                )
+                .at(inv.file(), inv.head())
+                .help("add `acknowledged by=<provider contact> date=\"YYYY-MM-DD\"` once the provider has been told")
+                .about("system", id),
+            ),
+            Some(a) => {
+                if let Some(role) = f.role_of(&a.by.value).filter(|r| *r != PartyRole::Provider) {
+                    d.push(
+                        Diagnostic::new(
+                            &COV007,
+                            format!(
+                                "`{}` acknowledged the protection needs of `{id}`, but is a {} contact",
+                                a.by.value,
+                                role_word(role)
+                            ),
+                        )
+                        .at(inv.file(), a.by.span)
+                        .label("not a provider contact")
+                        .help("the provider must acknowledge: name a provider contact")
+                        .about("system", id),
+                    );
+                }
+            }
+        }
+    }
+    for s in &f.model.systems {
+        if let Some(role) = f.role_of(&s.owner.value).filter(|r| *r != PartyRole::Client) {
+            d.push(
+                Diagnostic::new(
+                    &COV003,
+                    format!(
+                        "the application owner of `{}` must be a client contact, but `{}` is a {} contact",
+                        s.id.value,
+                        s.owner.value,
+                        role_word(role)
+                    ),
+                )
+                .at(s.file, s.owner.span)
+                .label("not a client contact")
+                .help("the application remains the client's responsibility: name the client's application owner")
+                .about("system", &s.id.value),
+            );
+        }
+    }
+    for i in &f.model.interfaces {
+        let contacts = i.contacts.as_ref();
+        for (side, role, given) in [
+            ("client", PartyRole::Client, contacts.and_then(|c| c.client.as_ref())),
+            ("provider", PartyRole::Provider, contacts.and_then(|c| c.provider.as_ref())),
+        ] {
+            match given {
+                None => d.push(
+                    Diagnostic::new(&COV004, format!("interface `{}` has no {side} contact", i.id.value))
+                        .at(i.file, contacts.map_or(i.head, |c| c.span))
+                        .help(format!("add `contacts {side}=<contact>`"))
+                        .about("system", &i.id.value),
+                ),
+                Some(c) => {
+                    if let Some(actual) = f.role_of(&c.value).filter(|r| *r != role) {
+                        d.push(
+                            Diagnostic::new(
+                                &COV004,
+                                format!(
+                                    "the {side} contact of interface `{}` is a {} contact",
+                                    i.id.value,
+                                    role_word(actual)
+                                ),
+                            )
+                            .at(i.file, c.span)
+                            .label(format!("not a {side} contact"))
+                            .about("system", &i.id.value),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,296 @@
+//! Exercises (`EXR`): a concept, intervals, joint exercises, records held in time and with their
+//! results followed up, every scenario exercised, plans changed since they were exercised.
+
+use std::collections::HashSet;
+
+use super::facts::Facts;
+use crate::context::Context;
+use crate::diagnostic::Diagnostic;
+use crate::model::{ExerciseRecord, Level, Located, Model, Outcome, PartyRole, Plan};
+use crate::units::Duration;
+
+policy_rules! {
+    EXERCISES;
+    EXR001 = "EXR001" "exercise-concept-missing" Exercises Error
+        "a plan has no exercise concept"
+        requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed."
+        "## What it does\nReports a plan without `exercise` entries.\n\n## Why\nM 6.83 requires a concept for emergency exercises carried out regularly.\n\n## Example\n```kdl\nexercise tabletop every=\"12mo\" joint=#true\n```";
+    EXR002 = "EXR002" "exercise-interval-too-long" Exercises Error
+        "an exercise interval exceeds the policy's maximum for the protection need"
+        requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed."
+        "## What it does\nReports an exercise whose `every` is longer than `policy exercise-interval` allows for the highest availability need of the covered systems (defaults: normal 24mo, high 12mo, very-high 6mo).\n\n## Why\n\"Regularly\" is an organisation-set parameter; a higher availability need calls for more frequent exercises.\n\n## Example\nFails: a very-high system and `exercise tabletop every=\"12mo\"` with the defaults.";
+    EXR003 = "EXR003" "joint-exercise-one-sided" Exercises Error
+        "a joint exercise was held without participants of both parties"
+        requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed."
+        "## What it does\nReports an exercise record of a kind the plan marks `joint=#true` whose participants do not include both a client and a provider contact.\n\n## Why\nA joint exercise tests the cooperation between the parties; it needs both.\n\n## Example\nPasses: `participants anna.schmidt dirk.hansen`.";
+    EXR004 = "EXR004" "exercise-overdue" Exercises Error
+        "a planned exercise has not been held within its interval"
+        requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed."
+        "## What it does\nReports each planned exercise whose last record (of that plan and kind) that did not fail is older than its interval as of the check date; a later failed attempt is named but does not count.\n\n## Why\nPlanned but not held exercises give false confidence.\n\n## Example\nFails: `exercise restore-test every=\"3mo\"` and the last restore test on record 5 months ago.";
+    EXR005 = "EXR005" "exercise-never-held" Exercises Error
+        "a planned exercise has never been held (or only failed)"
+        requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed."
+        "## What it does\nReports a planned exercise kind with no exercise record for the plan, or only records with `result failed` (a failed exercise does not count as held).\n\n## Why\nAn exercise never held is at least as serious as one held late (EXR004): deleting the only record must not make the check look better.\n\n## Example\nAdd an `exercise` record in the exercises folder after the first successful exercise.";
+    EXR006 = "EXR006" "finding-overdue" Exercises Error
+        "an open exercise finding is past its due date"
+        requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed."
+        "## What it does\nReports each `finding` with `status=open` whose `due` date has passed.\n\n## Why\nExercises only improve preparedness when their findings are resolved.\n\n## Example\nFails as of 2026-12-01: `finding \"Restore took 5h\" owner=dirk.hansen due=\"2026-11-15\" status=open`.";
+    EXR007 = "EXR007" "scenario-never-exercised" Exercises Warning
+        "a scenario was not exercised within the exercise cycle"
+        requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed."
+        "## What it does\nWarns about a scenario that no exercise record within `policy scenario-cycle` (default 24mo) lists in `scenarios` (failed exercises do not count), saying when it was last exercised or that it never was.\n\n## Why\nOver a cycle, every error situation should have been practised at least once.\n\n## Example\nAdd the scenario to the `scenarios` of an exercise record.";
+    EXR008 = "EXR008" "exercise-result-without-findings" Exercises Error
+        "a failed or partly failed exercise records no findings"
+        requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed."
+        "## What it does\nReports an exercise record whose `result` is `failed`, `partial` or `passed-with-findings` but that has no `finding`.\n\n## Why\nAn exercise improves preparedness only through what is put right after it; a failure without findings leaves nothing to follow up, and a failed exercise does not count as held (EXR004, EXR005).\n\n## Example\nFails: `result failed` and no finding.\n\nPasses:\n```kdl\nresult failed\nfinding \"Standby could not be opened: password of the broker expired\" owner=dirk.hansen due=\"2026-12-01\" status=open\n```";
+    EXR009 = "EXR009" "exercise-dated-in-the-future" Exercises Error
+        "an exercise record is dated after the check date"
+        requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed."
+        "## What it does\nReports an exercise record whose `date` lies after the check date. Such a record does not count as held (EXR004, EXR005, EXR007).\n\n## Why\nA record proves that an exercise was held; one dated in the future is a typo or a plan written as a record.\n\n## Example\nFails as of 2026-11-26: `date \"2027-06-09\"`.";
+    EXR010 = "EXR010" "finding-due-before-exercise" Exercises Error
+        "a finding of an exercise is due before the exercise was held"
+        requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed."
+        "## What it does\nReports a `finding` whose `due` date lies before the `date` of its exercise.\n\n## Why\nA finding cannot be due before it was found: one of the dates is wrong, and the follow-up is planned on a wrong date.\n\n## Example\nFails: `date \"2026-09-16\"` and `finding \"...\" due=\"2026-08-18\"`.";
+    EXR011 = "EXR011" "plan-changed-since-exercised" Exercises Warning
+        "a plan changed in meaning after its last exercise"
+        requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed."
+        "## What it does\nWith `check --history`, reads the plans' versions from the Git history and finds each plan's last change of meaning: of its escalation chain, responsible contacts, covered systems, objectives, backup regulation, forbidden actions, or its scenarios' steps, detection, contacts, cause or resolver (the change kinds of `contingent diff`; a new title or contract pin does not count). When that change is newer than the plan's last exercise that did not fail, it warns with the date, the commit and the kinds of change. Content not yet committed that differs from the last commit counts as changed on the check date.\n\n## Why\nAn exercise proves the plan as it was. After a new escalation level or reworded steps, nobody has tried the plan that is now in force.\n\n## Example\nWarns: the tabletop of plan `payroll` was held on 2026-10-06 and commit 1a2b3c4 of 2026-11-12 added a step.";
+}
+
+pub(crate) fn exercises(f: &Facts, p: &Located<Plan>, ctx: &Context, d: &mut Vec<Diagnostic>) {
+    let id = p.id.value.as_str();
+    if p.exercise.is_empty() {
+        d.push(
+            Diagnostic::new(&EXR001, format!("plan `{id}` has no exercise concept"))
+                .at(p.file, p.head)
+                .help("add `exercise <kind> every=\"12mo\"` entries, e.g. tabletop, restore-test, full-exercise")
+                .about("plan", id),
+        );
+        return;
+    }
+    let policy = &f.policy;
+    let level = f.covered(p).iter().filter_map(|i| i.availability()).max().unwrap_or(Level::Normal);
+    let max = policy.exercise_interval.for_level(level);
+    let records: &[&Located<ExerciseRecord>] = f.exercises.get(id).map_or(&[], Vec::as_slice);
+    for ex in &p.exercise {
+        let kind = ex.kind.value;
+        let kind_word = crate::rules::contracts::kind_word(kind);
+        if ex.every.value > max {
+            let level_word = match level {
+                Level::Normal => "normal",
+                Level::High => "high",
+                Level::VeryHigh => "very-high",
+            };
+            d.push(
+                Diagnostic::new(&EXR002, format!("{kind_word} every {} is longer than the {max} the policy allows for a {level_word} availability need", ex.every.value))
+                    .at(p.file, ex.every.span)
+                    .help(format!("exercise at least every {max}, or change `policy exercise-interval` in contingent.kdl"))
+                    .about("plan", id),
+            );
+        }
+        let of_kind: Vec<_> = records.iter().filter(|r| r.kind.value == kind).collect();
+        // A failed exercise proves nothing: it does not count as the exercise held for its interval.
+        // An exercise dated after the check date has not been held yet (EXR009).
+        let of_kind: Vec<_> = of_kind.into_iter().filter(|r| r.date.value <= ctx.as_of).collect();
+        let held = of_kind.iter().filter(|r| r.result.value != Outcome::Failed).max_by_key(|r| r.date.value);
+        let failed_since = |after: Option<crate::units::Date>| {
+            of_kind
+                .iter()
+                .filter(|r| r.result.value == Outcome::Failed && after.is_none_or(|a| r.date.value > a))
+                .max_by_key(|r| r.date.value)
+        };
+        match held {
+            None => {
+                let mut diag = match failed_since(None) {
+                    None => Diagnostic::new(&EXR005, format!("plan `{id}` has never held its {kind_word}"))
+                        .help("hold the exercise and record it in the exercises folder"),
+                    Some(failed) => Diagnostic::new(
+                        &EXR005,
+                        format!(
+                            "plan `{id}` has never held its {kind_word} successfully: `{}` on {} failed",
+                            failed.id.value, failed.date.value
+                        ),
+                    )
+                    .with_label(failed.file, failed.date.span, "failed")
+                    .help("resolve the findings of the failed exercise, hold it again and record it"),
+                };
+                diag = diag.at(p.file, ex.kind.span).about("plan", id);
+                d.push(diag);
+            }
+            Some(last) => {
+                let due = last.date.value.plus(ex.every.value);
+                if due < ctx.as_of {
+                    let mut diag = Diagnostic::new(
+                        &EXR004,
+                        format!(
+                            "the {kind_word} of plan `{id}` was due on {due}: last held {} (every {})",
+                            last.date.value, ex.every.value
+                        ),
+                    )
+                    .at(p.file, ex.kind.span)
+                    .with_label(last.file, last.date.span, "last held")
+                    .help("hold the exercise and add its record")
+                    .about("plan", id);
+                    if let Some(failed) = failed_since(Some(last.date.value)) {
+                        diag.message.push_str(&format!(
+                            "; `{}` on {} failed and does not count",
+                            failed.id.value, failed.date.value
+                        ));
+                        diag = diag.with_label(failed.file, failed.date.span, "failed: does not count");
+                    }
+                    d.push(diag);
+                }
+            }
+        }
+        if ex.joint {
+            for r in of_kind.into_iter().filter(|r| !f.partial.contains(r.id.value.as_str())) {
+                let roles: HashSet<PartyRole> = r.participants.iter().filter_map(|c| f.role_of(&c.value)).collect();
+                let unknown = r.participants.iter().any(|c| f.role_of(&c.value).is_none()); // reported elsewhere
+                let both = roles.contains(&PartyRole::Client) && roles.contains(&PartyRole::Provider);
+                if !unknown && !both {
+                    d.push(
+                        Diagnostic::new(
+                            &EXR003,
+                            format!(
+                                "the joint {kind_word} `{}` had no participants of both client and provider",
+                                r.id.value
+                            ),
+                        )
+                        .at(r.file, r.head)
+                        .help("list the participants of both parties in `participants`")
+                        .about("plan", id),
+                    );
+                }
+            }
+        }
+    }
+    // An exercise proves the plan as it was: a change of meaning after the last one is untested.
+    if let Some(change) = f.model.meaning_changed.get(id) {
+        let last = records
+            .iter()
+            .filter(|r| r.result.value != Outcome::Failed && r.date.value <= ctx.as_of)
+            .max_by_key(|r| r.date.value);
+        if let Some(last) = last.filter(|l| change.date > l.date.value) {
+            let when = match &change.commit {
+                Some(c) => format!("on {} (commit {c})", change.date),
+                None => "in the checked content, not yet committed".to_string(),
+            };
+            d.push(
+                Diagnostic::new(
+                    &EXR011,
+                    format!(
+                        "plan `{id}` changed in meaning {when} after its last exercise `{}` on {}: {}",
+                        last.id.value,
+                        last.date.value,
+                        change.kinds.join(", ")
+                    ),
+                )
+                .at(p.file, p.head)
+                .with_label(last.file, last.date.span, "last exercised")
+                .help("the exercise proved the plan as it was: exercise the changed parts (a tabletop or an alarm test) and record it")
+                .about("plan", id),
+            );
+        }
+    }
+    let since = back(ctx.as_of, policy.scenario_cycle);
+    for s in &p.scenario {
+        let last = records
+            .iter()
+            .filter(|r| r.result.value != Outcome::Failed && r.date.value <= ctx.as_of)
+            .filter(|r| r.scenarios.iter().any(|x| x.value == s.id.value))
+            .max_by_key(|r| r.date.value);
+        let message = match last {
+            Some(r) if r.date.value >= since => continue,
+            Some(r) => format!(
+                "scenario `{}` of plan `{id}` was last exercised on {} (`{}`), longer than the cycle of {} ago",
+                s.id.value, r.date.value, r.id.value, policy.scenario_cycle
+            ),
+            None => format!(
+                "scenario `{}` of plan `{id}` has never been exercised (the policy asks for once every {})",
+                s.id.value, policy.scenario_cycle
+            ),
+        };
+        let mut diag = Diagnostic::new(&EXR007, message)
+            .at(p.file, s.id.span)
+            .help(format!("exercise it within the cycle of {} (policy `scenario-cycle`)", policy.scenario_cycle))
+            .about("plan", id);
+        if let Some(r) = last {
+            diag = diag.with_label(r.file, r.date.span, "last exercised");
+        }
+        d.push(diag);
+    }
+}
+
+/// A date moved back by a duration.
+fn back(date: crate::units::Date, d: Duration) -> crate::units::Date {
+    match d.unit {
+        crate::units::Unit::Months => date.add_months(-i64::from(d.count)),
+        crate::units::Unit::Years => date.add_months(-12 * i64::from(d.count)),
+        _ => date.add_days(-d.minutes() / 1440),
+    }
+}
+
+pub(crate) fn findings(model: &Model, ctx: &Context, d: &mut Vec<Diagnostic>) {
+    for e in &model.exercises {
+        if e.date.value > ctx.as_of {
+            d.push(
+                Diagnostic::new(
+                    &EXR009,
+                    format!("exercise `{}` is dated {}, after the check date {}", e.id.value, e.date.value, ctx.as_of),
+                )
+                .at(e.file, e.date.span)
+                .label("not held yet")
+                .help("record an exercise once it has been held, with the day it was held; plan future exercises in the plan's `exercise` entries")
+                .about("plan", &e.plan.value),
+            );
+        }
+        for finding in e.finding.iter().filter(|x| x.due.value < e.date.value) {
+            d.push(
+                Diagnostic::new(
+                    &EXR010,
+                    format!(
+                        "a finding of exercise `{}` is due on {}, before the exercise that found it ({})",
+                        e.id.value, finding.due.value, e.date.value
+                    ),
+                )
+                .at(e.file, finding.due.span)
+                .with_label(e.file, e.date.span, "held on")
+                .help("check both dates: a finding is due after the exercise")
+                .about("plan", &e.plan.value),
+            );
+        }
+        if e.finding.is_empty() && e.result.value != Outcome::Passed {
+            let result = match e.result.value {
+                Outcome::Failed => "failed",
+                Outcome::Partial => "partly failed",
+                _ => "passed with findings",
+            };
+            d.push(
+                Diagnostic::new(&EXR008, format!("exercise `{}` {result}, but records no finding", e.id.value))
+                    .at(e.file, e.result.span)
+                    .label("no `finding` says what went wrong")
+                    .help("add `finding \"...\" owner=<contact> due=\"YYYY-MM-DD\" status=open` for each thing to put right")
+                    .about("plan", &e.plan.value),
+            );
+        }
+        for finding in &e.finding {
+            if finding.status == crate::model::FindingStatus::Open && finding.due.value < ctx.as_of {
+                d.push(
+                    Diagnostic::new(
+                        &EXR006,
+                        format!(
+                            "finding of exercise `{}` is open past its due date {}: {}",
+                            e.id.value, finding.due.value, finding.text
+                        ),
+                    )
+                    .at(e.file, finding.due.span)
+                    .help(format!(
+                        "resolve it and set `status=closed`, or agree a new due date with `{}`",
+                        finding.owner.value
+                    ))
+                    .about("plan", &e.plan.value),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+//! Time objectives (`OBJ`): RTO below MTPD, plan objectives no weaker than the system's, only
+//! for covered systems.
+
+use super::facts::{Facts, Inventory};
+use crate::diagnostic::Diagnostic;
+use crate::model::{Located, Plan};
+
+policy_rules! {
+    OBJECTIVES;
+    OBJ001 = "OBJ001" "rto-not-below-mtpd" Objectives Error
+        "a recovery time objective is not below the maximum tolerable period of disruption"
+        requirement: "recovery time objective (RTO) must be below the maximum tolerable downtime (MTPD)"
+        "## What it does\nReports a system or interface, or a plan objective, whose `rto` is not shorter than the system's `mtpd`.\n\n## Why\nRecovery must finish before the disruption becomes intolerable.\n\n## Example\nFails: `mtpd \"8h\"` and `rto \"8h\"`.";
+    OBJ002 = "OBJ002" "plan-objective-weaker-than-system" Objectives Error
+        "a plan commits to a weaker RTO or RPO than the system it covers requires"
+        requirement: "In the emergency preparedness concept, these specifications must be precisely specified and described in detail."
+        "## What it does\nReports a plan `objective` whose `rto` or `rpo` is longer than the covered system's own.\n\n## Why\nThe plan must be able to meet what the system needs.\n\n## Example\nFails: system `rto \"4h\"`, plan `objective payroll-db rto=\"8h\"`.";
+    OBJ003 = "OBJ003" "objective-for-uncovered-system" Objectives Error
+        "a plan states objectives for a system it does not cover"
+        requirement: "In the emergency preparedness concept, these specifications must be precisely specified and described in detail."
+        "## What it does\nReports an `objective` whose target is not in the plan's `covers`.\n\n## Why\nObjectives for systems outside the plan suggest a mistaken target.\n\n## Example\nFails: `covers payroll-app` and `objective payroll-db ...`.";
+}
+
+pub(crate) fn inventory_objectives(f: &Facts, d: &mut Vec<Diagnostic>) {
+    let mut inventory: Vec<&Inventory> = f.inventory.values().collect();
+    inventory.sort_by_key(|i| (i.file(), i.head()));
+    for inv in inventory {
+        if let (Some(rto), Some(mtpd)) = (inv.rto(), inv.mtpd()) {
+            if rto.value >= mtpd.value {
+                d.push(
+                    Diagnostic::new(
+                        &OBJ001,
+                        format!(
+                            "the RTO of `{}` ({}) is not below its MTPD ({})",
+                            inv.id().value,
+                            rto.value,
+                            mtpd.value
+                        ),
+                    )
+                    .at(inv.file(), rto.span)
+                    .with_label(inv.file(), mtpd.span, "MTPD")
+                    .help("recovery must finish before the disruption becomes intolerable: lower the RTO")
+                    .about("system", &inv.id().value),
+                );
+            }
+        }
+    }
+}
+
+pub(crate) fn objectives(f: &Facts, p: &Located<Plan>, d: &mut Vec<Diagnostic>) {
+    let id = p.id.value.as_str();
+    for o in &p.objective {
+        let target = o.target.value.as_str();
+        if !p.covers.iter().any(|c| c.value == target) {
+            d.push(
+                Diagnostic::new(
+                    &OBJ003,
+                    format!("plan `{id}` states objectives for `{target}`, which it does not cover"),
+                )
+                .at(p.file, o.target.span)
+                .help(format!("add `{target}` to `covers`, or remove the objective"))
+                .about("plan", id),
+            );
+        }
+        let Some(inv) = f.inventory.get(target) else { continue };
+        for (what, plan_value, system_value) in [("RTO", &o.rto, inv.rto()), ("RPO", &o.rpo, inv.rpo())] {
+            if let (Some(pv), Some(sv)) = (plan_value, system_value) {
+                if pv.value > sv.value {
+                    d.push(
+                        Diagnostic::new(
+                            &OBJ002,
+                            format!(
+                                "plan `{id}` commits to an {what} of {} for `{target}`, weaker than the system's {}",
+                                pv.value, sv.value
+                            ),
+                        )
+                        .at(p.file, pv.span)
+                        .with_label(inv.file(), sv.span, format!("the system's {what}"))
+                        .about("plan", id),
+                    );
+                }
+            }
+        }
+        if let (Some(rto), Some(mtpd)) = (&o.rto, inv.mtpd()) {
+            if rto.value >= mtpd.value {
+                d.push(
+                    Diagnostic::new(
+                        &OBJ001,
+                        format!(
+                            "plan `{id}` sets an RTO of {} for `{target}`, not below its MTPD of {}",
+                            rto.value, mtpd.value
+                        ),
+                    )
+                    .at(p.file, rto.span)
+                    .with_label(inv.file(), mtpd.span, "MTPD")
+                    .about("plan", id),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,236 @@
+//! Scenarios and work instructions (`SCN`): cause class, fault location, steps, who may resolve,
+//! client contacts, forbidden actions and steps that contradict them.
+
+use super::facts::{role_word, Facts};
+use super::words::{self, normalise};
+use crate::diagnostic::Diagnostic;
+use crate::model::{Cause, Located, PartyRole, Plan, Resolver, Spanned};
+
+policy_rules! {
+    SCENARIOS;
+    SCN001 = "SCN001" "cause-class-missing" Scenarios Error
+        "a scenario does not state its cause class"
+        requirement: "A malfunction of an application may have technical causes (eg data carrier full, network problems) or application-specific (eg processing of a wrong data record, program error, incorrect parameter setting)."
+        "## What it does\nReports a scenario without `cause=technical|application|interface|security|external`.\n\n## Why\nThe cause class decides who may act: the provider alone, or only together with the client.\n\n## Example\n```kdl\nscenario disk-full cause=technical affects-others=#false resolver=provider { ... }\n```";
+    SCN002 = "SCN002" "work-instructions-missing" Scenarios Error
+        "a scenario has no step-by-step work instructions"
+        requirement: "Detailed work instructions with specific arrangements for specific error situations are to be created."
+        "## What it does\nReports a scenario without `step` nodes.\n\n## Why\nProvider staff often lack knowledge of the application; precise instructions are what keeps them from guessing.\n\n## Example\n```kdl\nstep \"Extend the volume by 20% following runbook RB-12\"\n```";
+    SCN003 = "SCN003" "fault-location-missing" Scenarios Error
+        "a scenario does not say where the fault may lie"
+        requirement: "In general, contingency plans must exist for the systems at the client, at the outsourcing service provider and for the interfaces between the client and the service provider (eg network connection, router, telecommunications provider)."
+        "## What it does\nReports a scenario without `fault-in client|provider|interface`.\n\n## Why\nA failed line and a failed provider system can look the same; staff must locate the fault before acting.\n\n## Example\n```kdl\nfault-in provider interface\n```";
+    SCN004 = "SCN004" "provider-alone-not-allowed" Scenarios Error
+        "a scenario lets the provider resolve alone what needs the client"
+        requirement: "In the case of technical errors without any impact on other applications, the outsourcing service provider will be able to correct the error itself. In most cases, however, cooperation with the client is necessary to prevent unwanted side effects at the application level."
+        "## What it does\nReports `resolver=provider` on a scenario whose cause is not technical, or that affects other applications (or does not say).\n\n## Why\nOnly technical errors without impact on other applications may be fixed by the provider alone.\n\n## Example\nFails: `scenario wrong-record cause=application resolver=provider`.\n\nPasses: `resolver=joint`.";
+    SCN005 = "SCN005" "resolver-missing" Scenarios Error
+        "a scenario does not say who may resolve it"
+        requirement: "In most cases, however, cooperation with the client is necessary to prevent unwanted side effects at the application level."
+        "## What it does\nReports a scenario without `resolver=provider|joint|client`.\n\n## Why\nWho may act must be decided before the emergency, not during it.\n\n## Example\n`resolver=joint`";
+    SCN006 = "SCN006" "client-contacts-missing" Scenarios Error
+        "an application-specific scenario names no client contact"
+        requirement: "If there are application-specific problems, the outsourcing service provider needs detailed and comprehensive instructions as well as lists of contact persons on the side of the client so that he can react correctly."
+        "## What it does\nReports a scenario with `cause=application` whose `contacts` are missing or include no client contact.\n\n## Why\nApplication knowledge is only available at the client.\n\n## Example\n```kdl\ncontacts anna.schmidt bernd.mueller\n```";
+    SCN007 = "SCN007" "forbidden-actions-missing" Scenarios Error
+        "a plan neither states forbidden actions nor says explicitly that there are none"
+        requirement: "It may also make sense to define actions that are explicitly forbidden (eg reboot a machine)."
+        "## What it does\nReports a plan without `forbidden` and without `no-forbidden-actions \"reason\"`.\n\n## Why\nWhat staff must not do is as important as what they must do; an explicit empty statement shows it was considered.\n\n## Example\n```kdl\nforbidden \"Reboot the batch server while a payroll run is active\"\n```";
+    SCN008 = "SCN008" "step-contradicts-forbidden-action" Scenarios Error
+        "a work instruction step does what the plan forbids"
+        requirement: "It may also make sense to define actions that are explicitly forbidden (eg reboot a machine)."
+        "## What it does\nReports a step whose text contains the text of a forbidden action of its plan or scenario (compared without case, punctuation and repeated spaces). The same action in other words is SCN011.\n\n## Why\nContradicting instructions are worse than none.\n\n## Example\nFails: `forbidden \"Reboot the batch server\"` and `step \"Reboot the batch server and restart the run\"`.";
+    SCN009 = "SCN009" "client-cooperation-contacts-missing" Scenarios Error
+        "a scenario that needs the client names no client contact"
+        requirement: "If there are application-specific problems, the outsourcing service provider needs detailed and comprehensive instructions as well as lists of contact persons on the side of the client so that he can react correctly."
+        "## What it does\nReports a scenario resolved jointly (`resolver=joint`) or by the client, or one that may affect other applications (`affects-others=#true`), whose `contacts` name no contact of the client. The message names the contacts it lists and their party. (Application-specific scenarios are SCN006.)\n\n## Why\nWhenever the client must act or decide, the provider's staff need to know whom to call at the client; a list of provider contacts does not help them.\n\n## Example\nFails: `scenario line-down cause=interface resolver=joint { contacts frank.meyer }` with frank.meyer a provider contact.\n\nPasses: `contacts ole.carstens frank.meyer` (ole.carstens of the client).";
+    SCN010 = "SCN010" "application-cause-classed-technical" Scenarios Error
+        "a scenario describing an application cause is classed technical and left to the provider"
+        requirement: "A malfunction of an application may have technical causes (eg data carrier full, network problems) or application-specific (eg processing of a wrong data record, program error, incorrect parameter setting)."
+        "## What it does\nReports a scenario with `cause=technical resolver=provider` whose `title` or `detect` text describes an application cause: a wrong or faulty data record, a program error, a wrong parameter setting (recognised in English and German wording, e.g. \"wrong data record\", \"Programmfehler\", \"falsche Parametrierung\").\n\n## Why\nThe cause class decides who may act alone. An application cause classed technical lets the provider repair what only the client understands.\n\n## Example\nFails: `scenario bad-record cause=technical affects-others=#false resolver=provider { title \"Run stops on a wrong data record\" }`.\n\nPasses: `cause=application resolver=joint` with client contacts.";
+    SCN011 = "SCN011" "step-may-contradict-forbidden-action" Scenarios Warning
+        "a work instruction step says in other words what the plan forbids"
+        requirement: "It may also make sense to define actions that are explicitly forbidden (eg reboot a machine)."
+        "## What it does\nCompares each step with the forbidden actions of its plan and scenario by their words: lower case, stop words (English and German) dropped, each word reduced to a simple stem. A forbidden action is split into alternatives at \"or\"/\"and\" (\"oder\"/\"und\"); the first word is its verb, the first two words of each alternative its object. A step that has the verb and the whole object of one alternative, and does not mention the condition that would allow it (the words after \"without\", \"unless\", \"before\", \"ohne\"), is reported for review with both texts. A step containing the whole forbidden text is SCN008, an error.\n\n## Why\nReal plans say the same thing in other words; a contradiction between a step and a forbidden action is worse than either alone.\n\n## Example\nWarns: `forbidden \"Delete archive logs or backup pieces by hand\"` and `step \"Delete the oldest archive logs by hand\"`.\n\nPasses: `step \"Check the archive logs in the RMAN catalogue\"`.";
+    SCN012 = "SCN012" "work-instruction-vague" Scenarios Warning
+        "a work instruction step is too vague to follow"
+        requirement: "Detailed work instructions with specific arrangements for specific error situations are to be created."
+        "## What it does\nWarns about a step of fewer than two meaningful words (stop words of English and German not counted), or with a wording that leaves the decision to the reader: \"if necessary\", \"as usual\", \"fix the problem\", \"etc\", \"bei Bedarf\", \"wie üblich\" and the like.\n\n## Why\nThe requirement asks for detailed instructions for specific error situations; provider staff often lack knowledge of the application and cannot fill the gaps.\n\n## Example\nWarns: `step \"Fix the problem\"`, `step \"Restart the service if necessary\"`.\n\nPasses: `step \"Extend the logical volume of /data/hpb by 20% following runbook RB-12\"`.";
+}
+
+pub(crate) fn scenarios(p: &Located<Plan>, f: &Facts, d: &mut Vec<Diagnostic>) {
+    let id = p.id.value.as_str();
+    if p.forbidden.is_empty() && p.no_forbidden_actions.is_none() {
+        d.push(
+            Diagnostic::new(&SCN007, format!("plan `{id}` states no forbidden actions"))
+                .at(p.file, p.head)
+                .help(
+                    "add `forbidden \"...\"` for each action staff must not take, or `no-forbidden-actions \"reason\"`",
+                )
+                .about("plan", id),
+        );
+    }
+    // The plan's forbidden actions, normalised once for all its scenarios.
+    let plan_forbidden: Vec<(String, &Spanned<String>)> =
+        p.forbidden.iter().map(|f| (normalise(&f.value), f)).filter(|(n, _)| !n.is_empty()).collect();
+    let plan_actions: Vec<(words::Action, &Spanned<String>)> =
+        p.forbidden.iter().map(|f| (words::action(&f.value), f)).collect();
+    for s in &p.scenario {
+        let sid = s.id.value.as_str();
+        let at = s.id.span;
+        if s.cause.is_none() {
+            d.push(
+                Diagnostic::new(&SCN001, format!("scenario `{sid}` does not state its cause class"))
+                    .at(p.file, at)
+                    .help("add `cause=technical`, `application`, `interface`, `security` or `external`")
+                    .about("plan", id),
+            );
+        }
+        // Whoever needs the client must be able to call the client: name client contacts.
+        let application = s.cause.as_ref().is_some_and(|c| c.value == Cause::Application);
+        let need = if application {
+            Some("is application-specific")
+        } else if s.resolver.as_ref().is_some_and(|r| r.value == Resolver::Joint) {
+            Some("is resolved jointly with the client")
+        } else if s.resolver.as_ref().is_some_and(|r| r.value == Resolver::Client) {
+            Some("is resolved by the client")
+        } else if s.affects_others.as_ref().is_some_and(|a| a.value) {
+            Some("may affect other applications of the client")
+        } else {
+            None
+        };
+        let client_contact = s.contacts.iter().any(|c| f.role_of(&c.value) == Some(PartyRole::Client));
+        let unknown = s.contacts.iter().any(|c| f.role_of(&c.value).is_none()); // reported by the reference check
+        if let Some(why) = need.filter(|_| !client_contact && !unknown) {
+            let (rule, help) = if application {
+                (&SCN006, "add `contacts <client contact> ...`: application knowledge is only available at the client")
+            } else {
+                (&SCN009, "add `contacts <client contact> ...` so the provider knows whom to call at the client")
+            };
+            let named: Vec<String> = s
+                .contacts
+                .iter()
+                .map(|c| format!("`{}` ({})", c.value, f.role_of(&c.value).map_or("unknown", role_word)))
+                .collect();
+            let message = if named.is_empty() {
+                format!("scenario `{sid}` {why}, but names no contacts: it needs client contacts")
+            } else {
+                format!("scenario `{sid}` {why}, but names no client contact, only {}", named.join(", "))
+            };
+            d.push(
+                Diagnostic::new(rule, message)
+                    .at(p.file, s.contacts.first().map_or(at, |c| c.span))
+                    .help(help)
+                    .about("plan", id),
+            );
+        }
+        // An application cause classed technical lets the provider act alone where it must not.
+        if let (Some(c), Some(r)) = (&s.cause, &s.resolver) {
+            if c.value == Cause::Technical && r.value == Resolver::Provider {
+                let texts = s.title.iter().map(String::as_str).chain(s.detect.iter().map(String::as_str));
+                if let Some(phrase) = texts.filter_map(words::application_cause).next() {
+                    d.push(
+                        Diagnostic::new(
+                            &SCN010,
+                            format!(
+                                "scenario `{sid}` is classed `technical` and left to the provider alone, but describes an application cause (\"{phrase}\")"
+                            ),
+                        )
+                        .at(p.file, c.span)
+                        .label("classed technical")
+                        .help("class it `cause=application` and resolve it with the client (`resolver=joint`), naming client contacts")
+                        .about("plan", id),
+                    );
+                }
+            }
+        }
+        if s.step.is_empty() {
+            d.push(
+                Diagnostic::new(&SCN002, format!("scenario `{sid}` has no work instructions"))
+                    .at(p.file, at)
+                    .help("add `step \"...\"` nodes, one per step, in order")
+                    .about("plan", id),
+            );
+        }
+        if s.fault_in.is_empty() {
+            d.push(
+                Diagnostic::new(&SCN003, format!("scenario `{sid}` does not say where the fault may lie"))
+                    .at(p.file, at)
+                    .help("add `fault-in client`, `provider` and/or `interface`")
+                    .about("plan", id),
+            );
+        }
+        match &s.resolver {
+            None => d.push(
+                Diagnostic::new(&SCN005, format!("scenario `{sid}` does not say who may resolve it"))
+                    .at(p.file, at)
+                    .help("add `resolver=provider`, `joint` or `client`")
+                    .about("plan", id),
+            ),
+            Some(r) if r.value == Resolver::Provider => {
+                let technical = s.cause.as_ref().is_some_and(|c| c.value == Cause::Technical);
+                let isolated = s.affects_others.as_ref().is_some_and(|a| !a.value);
+                if !(technical && isolated) {
+                    let why =
+                        if !technical { "its cause is not technical" } else { "it may affect other applications" };
+                    d.push(
+                        Diagnostic::new(&SCN004, format!("scenario `{sid}` lets the provider resolve it alone, but {why}"))
+                            .at(p.file, r.span)
+                            .help("use `resolver=joint` (or `client`); the provider may act alone only on technical errors with `affects-others=#false`")
+                            .about("plan", id),
+                    );
+                }
+            }
+            Some(_) => {}
+        }
+        let own: Vec<(String, &Spanned<String>)> =
+            s.forbidden.iter().map(|f| (normalise(&f.value), f)).filter(|(n, _)| !n.is_empty()).collect();
+        let own_actions: Vec<(words::Action, &Spanned<String>)> =
+            s.forbidden.iter().map(|f| (words::action(&f.value), f)).collect();
+        for step in &s.step {
+            let text = normalise(&step.value);
+            if let Some((_, f)) = plan_forbidden.iter().chain(&own).find(|(n, _)| text.contains(n.as_str())) {
+                d.push(
+                    Diagnostic::new(
+                        &SCN008,
+                        format!("a step of scenario `{sid}` does what the plan forbids: \"{}\"", f.value),
+                    )
+                    .at(p.file, step.span)
+                    .label("contradicts a forbidden action")
+                    .with_label(p.file, f.span, "forbidden here")
+                    .about("plan", id),
+                );
+                continue;
+            }
+            if let Some(why) = words::vague(&step.value) {
+                d.push(
+                    Diagnostic::new(&SCN012, format!("a step of scenario `{sid}` is too vague to follow: {why}"))
+                        .at(p.file, step.span)
+                        .label("what exactly, on what, how?")
+                        .help("say what to do, on which system and how (name the runbook), and decide the conditions in the plan, not at 3 a.m.")
+                        .about("plan", id),
+                );
+            }
+            let stems = words::stems(&step.value);
+            let find = |(a, _): &&(words::Action, &Spanned<String>)| words::likely_does(&stems, a);
+            if let Some((_, f)) =
+                plan_actions.iter().chain(&own_actions).find(find).filter(|_| !words::negates(&step.value))
+            {
+                d.push(
+                    Diagnostic::new(
+                        &SCN011,
+                        format!(
+                            "a step of scenario `{sid}` may do what the plan forbids: step \"{}\" against forbidden \"{}\"",
+                            step.value, f.value
+                        ),
+                    )
+                    .at(p.file, step.span)
+                    .label("in other words, a forbidden action?")
+                    .with_label(p.file, f.span, "forbidden here")
+                    .help("if the step does what is forbidden, rewrite it; if not, word it so it cannot be read that way (or waive the finding with the reason)")
+                    .about("plan", id),
+                );
+            }
+        }
+    }
+}

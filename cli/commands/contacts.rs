@@ -1,53 +1,10 @@
 //! `contingent contacts`: contacts by party, their verification state, who relies on them.
 
-use std::collections::{BTreeMap, HashSet};
-
 use serde_json::json;
 
 use crate::cli::{ContactsArgs, TableFormat};
 use crate::rules::contacts::{status, Status};
 use crate::units::Duration;
-
-/// Who relies on each contact: `plan (role)` for every place a plan names it, `deputy of X`
-/// for every contact it stands in for. Unknown ids are collected under `""`.
-pub fn referenced_by(model: &crate::model::Model) -> BTreeMap<&str, Vec<String>> {
-    let known: HashSet<&str> = model.contacts.iter().map(|c| c.id.value.as_str()).collect();
-    // who references each contact
-    let mut refs: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for p in &model.plans {
-        let mut add = |id: &str, role: &str| {
-            refs.entry(known.get(id).copied().unwrap_or("")).or_default().push(format!("{} ({role})", p.id.value))
-        };
-        if let Some(r) = &p.responsible {
-            for c in r.client.iter().chain(r.provider.iter()) {
-                add(&c.value, "responsible");
-            }
-        }
-        if let Some(e) = &p.escalation {
-            for l in &e.level {
-                add(&l.notify.value, &format!("escalation level {}", l.level.value));
-            }
-        }
-        if let Some(b) = &p.backup {
-            for c in b.deputy.iter().chain(b.on_failure.iter().map(|o| &o.escalate_to)) {
-                add(&c.value, "backup");
-            }
-        }
-        for s in &p.scenario {
-            for c in &s.contacts {
-                add(&c.value, &format!("scenario {}", s.id.value));
-            }
-        }
-    }
-    for c in &model.contacts {
-        if let Some(d) = &c.deputy {
-            if let Some(target) = known.get(d.value.as_str()) {
-                refs.entry(target).or_default().push(format!("deputy of {}", c.id.value));
-            }
-        }
-    }
-    refs
-}
 
 pub fn run(args: &ContactsArgs) -> Result<u8, String> {
     let expiring =
@@ -61,7 +18,7 @@ pub fn run(args: &ContactsArgs) -> Result<u8, String> {
         }
     }
     let policy = model.config.as_ref().map(|c| c.policy.clone()).unwrap_or_default();
-    let refs = referenced_by(model);
+    let refs = crate::model::referenced_by(model);
     let mut contacts: Vec<_> = model.contacts.iter().collect();
     contacts.sort_by(|a, b| (&a.party.value, &a.id.value).cmp(&(&b.party.value, &b.id.value)));
     let mut rows = Vec::new();

@@ -995,7 +995,7 @@ pub fn build(checked: &Checked, clock: &Clock, provenance: Provenance, only: &[S
         });
     }
     // the contact directory: every contact by party, with who relies on it
-    let referenced = crate::commands::contacts::referenced_by(model);
+    let referenced = crate::model::referenced_by(model);
     let mut parties: Vec<PartyDirectory> = model
         .config
         .iter()

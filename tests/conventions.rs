@@ -86,8 +86,7 @@ fn every_command_on_a_repository_takes_path_and_the_former_repo_option_is_hidden
     let cmd = contingent::cli::Cli::command();
     let mut on_repository = vec![];
     for sub in cmd.get_subcommands() {
-        let subs: Vec<&clap::Command> =
-            if sub.has_subcommands() { sub.get_subcommands().collect() } else { vec![sub] };
+        let subs: Vec<&clap::Command> = if sub.has_subcommands() { sub.get_subcommands().collect() } else { vec![sub] };
         for s in subs {
             if ["schema", "explain", "rules", "help"].contains(&s.get_name()) {
                 continue;
@@ -231,7 +230,10 @@ fn color_follows_the_option_then_no_color_and_clicolor_force() {
     assert!(check(&["--color", "always"], &[]), "always wins over NO_COLOR");
     assert!(!check(&["--color", "never"], &[("NO_COLOR", ""), ("CLICOLOR_FORCE", "1")]));
     assert!(check(&["--color", "auto"], &[("NO_COLOR", ""), ("CLICOLOR_FORCE", "1")]));
-    assert!(!check(&["--color", "auto"], &[("NO_COLOR", "1"), ("CLICOLOR_FORCE", "1")]), "NO_COLOR wins over CLICOLOR_FORCE");
+    assert!(
+        !check(&["--color", "auto"], &[("NO_COLOR", "1"), ("CLICOLOR_FORCE", "1")]),
+        "NO_COLOR wins over CLICOLOR_FORCE"
+    );
     // a file gets colour only when asked for
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("out.txt");
@@ -286,11 +288,10 @@ fn check_reads_an_unsaved_buffer_in_place_of_its_file() {
     );
     assert_eq!(out.code, 1, "{}\n{}", out.stdout, out.stderr);
     let v: Value = serde_json::from_str(&out.stdout).unwrap();
-    assert_eq!(findings(&v, &repo).iter().filter(|f| f.0 == "REF002").collect::<Vec<_>>(), [&(
-        "REF002".to_string(),
-        "plans/payroll.kdl".to_string(),
-        7
-    )]);
+    assert_eq!(
+        findings(&v, &repo).iter().filter(|f| f.0 == "REF002").collect::<Vec<_>>(),
+        [&("REF002".to_string(), "plans/payroll.kdl".to_string(), 7)]
+    );
     assert_eq!(v["summary"]["files"], 7, "the rest of the repository is read as usual");
     assert_eq!(repo.read("plans/payroll.kdl"), plan, "the file on disk is untouched");
     // the clean buffer of the same file from another folder, by an absolute name
@@ -343,11 +344,7 @@ fn check_from_stdin_refuses_what_it_cannot_place() {
 /// whose name holds markup too.
 fn hostile_repo() -> Repo {
     let repo = Repo::minimal();
-    repo.edit(
-        "plans/payroll.kdl",
-        "notify=dc-duty",
-        r#"notify="x<&\"'\u{1b}[2J\u{0}\u{7}]]>\u{202e}\u{fffe}\u{85}""#,
-    );
+    repo.edit("plans/payroll.kdl", "notify=dc-duty", r#"notify="x<&\"'\u{1b}[2J\u{0}\u{7}]]>\u{202e}\u{fffe}\u{85}""#);
     repo.write("plans/a<&>'\".kdl", "plan broken {\n  title \"x\"\n  covers nothing\n}\n");
     repo
 }
@@ -357,12 +354,8 @@ fn xmllint(schema: &Path, xml: &str) -> Output {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("report.xml");
     std::fs::write(&file, xml).unwrap();
-    let out = Command::new("xmllint")
-        .args(["--noout", "--schema"])
-        .arg(schema)
-        .arg(&file)
-        .output()
-        .expect("xmllint runs");
+    let out =
+        Command::new("xmllint").args(["--noout", "--schema"]).arg(schema).arg(&file).output().expect("xmllint runs");
     output(out)
 }
 
@@ -372,11 +365,17 @@ fn junit_validates_against_the_schema_and_escapes_hostile_text() {
     for repo in [Repo::minimal(), broken_repo(), hostile_repo()] {
         for fail_on in ["error", "warning"] {
             let out = run_in(repo.path(), &["check", "--as-of", AS_OF, "--format", "junit", "--fail-on", fail_on], &[]);
-            assert!(out.stdout.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites "), "{}", out.stdout);
+            assert!(
+                out.stdout.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites "),
+                "{}",
+                out.stdout
+            );
             let lint = xmllint(&schema, &out.stdout);
             assert_eq!(lint.code, 0, "{}\n{}", lint.stderr, out.stdout);
             assert!(
-                out.stdout.chars().all(|c| c == '\n' || (c >= ' ' && c != '\u{7f}' && !('\u{80}'..='\u{9f}').contains(&c))),
+                out.stdout
+                    .chars()
+                    .all(|c| c == '\n' || (c >= ' ' && c != '\u{7f}' && !('\u{80}'..='\u{9f}').contains(&c))),
                 "only characters XML 1.0 allows, and no controls: {}",
                 out.stdout
             );
@@ -386,7 +385,10 @@ fn junit_validates_against_the_schema_and_escapes_hostile_text() {
     let out = run_in(repo.path(), &["check", "--as-of", AS_OF, "--format", "junit"], &[]);
     assert_eq!(out.code, 1);
     let x = &out.stdout;
-    assert!(x.contains("&quot;x&lt;&amp;&quot;&apos;\\u{1b}[2J\\u{0}\\u{7}]]&gt;\\u{202e}\\u{fffe}\\u{85}&quot;"), "{x}");
+    assert!(
+        x.contains("&quot;x&lt;&amp;&quot;&apos;\\u{1b}[2J\\u{0}\\u{7}]]&gt;\\u{202e}\\u{fffe}\\u{85}&quot;"),
+        "{x}"
+    );
     assert!(x.contains("<testsuite name=\"plans/a&lt;&amp;&gt;&apos;&quot;.kdl\""), "{x}");
     assert!(!x.contains('\u{202e}') && !x.contains("]]>"));
 }
@@ -399,7 +401,10 @@ fn junit_counts_failures_by_fail_on_and_shows_every_checked_file() {
     };
     let lenient = report("error");
     // 7 files and the run: one test case each, and the plan's one warning (SIG001)
-    assert!(lenient.contains("<testsuites name=\"contingent check\" tests=\"8\" failures=\"0\" errors=\"0\" time=\"0\">"), "{lenient}");
+    assert!(
+        lenient.contains("<testsuites name=\"contingent check\" tests=\"8\" failures=\"0\" errors=\"0\" time=\"0\">"),
+        "{lenient}"
+    );
     assert_eq!(lenient.matches("<testsuite ").count(), 8);
     assert!(lenient.contains("<testcase name=\"SIG001 missing-signoff at"), "{lenient}");
     assert!(lenient.contains("<system-out>plans/payroll.kdl:"), "{lenient}");
@@ -433,7 +438,8 @@ fn gitlab_code_quality_validates_against_the_schema_with_unique_stable_fingerpri
     }
     let repo = broken_repo();
     let report = |repo: &Repo| -> Value {
-        serde_json::from_str(&run_in(repo.path(), &["check", "--as-of", AS_OF, "--format", "gitlab"], &[]).stdout).unwrap()
+        serde_json::from_str(&run_in(repo.path(), &["check", "--as-of", AS_OF, "--format", "gitlab"], &[]).stdout)
+            .unwrap()
     };
     let v = report(&repo);
     let issue = v.as_array().unwrap().iter().find(|i| i["check_name"] == "REF002").unwrap();
@@ -454,10 +460,11 @@ fn gitlab_code_quality_validates_against_the_schema_with_unique_stable_fingerpri
     assert!(raw.contains(r#"x<&\"'\u001b[2J\u0000\u0007]]>\u202e"#), "{raw}");
     assert!(!raw.contains('\u{202e}') && !raw.contains('\u{1b}'));
     let v: Value = serde_json::from_str(&raw).unwrap();
-    assert!(v.as_array().unwrap().iter().any(|i| i["description"]
-        .as_str()
+    assert!(v
+        .as_array()
         .unwrap()
-        .contains("x<&\"'\u{1b}[2J\u{0}\u{7}]]>\u{202e}\u{fffe}\u{85}")));
+        .iter()
+        .any(|i| i["description"].as_str().unwrap().contains("x<&\"'\u{1b}[2J\u{0}\u{7}]]>\u{202e}\u{fffe}\u{85}")));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -466,7 +473,8 @@ fn gitlab_code_quality_validates_against_the_schema_with_unique_stable_fingerpri
 #[test]
 fn due_says_when_nothing_is_due() {
     // the bundled example has nothing due in the first days of June 2026
-    let due = |format: &str| run(&["due", "plans", "--as-of", "2026-06-01", "--within", "1d", "--format", format]).stdout;
+    let due =
+        |format: &str| run(&["due", "plans", "--as-of", "2026-06-01", "--within", "1d", "--format", format]).stdout;
     assert_eq!(due("table"), "Nothing due within 1d: by 2026-06-02 (as of 2026-06-01, from --as-of).\n");
     assert_eq!(due("markdown"), "### Due by 2026-06-02 (as of 2026-06-01)\n\nNothing due within 1d.\n");
     let v: Value = serde_json::from_str(&due("json")).unwrap();

@@ -71,6 +71,8 @@ fn missing_help(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
 #[test]
 fn every_subcommand_option_and_value_has_help() {
     let cmd = contingent::cli::Cli::command();
+    // clap's own consistency checks (no clashing names or short flags, valid conflicts)
+    cmd.clone().debug_assert();
     let mut missing = Vec::new();
     missing_help(&cmd, "contingent", &mut missing);
     assert!(missing.is_empty(), "without help text: {missing:#?}");

@@ -48,7 +48,8 @@ pub enum ColorWhen {
 pub enum Command {
     /// Check a plan repository: syntax, schema, cross-references, policy rules, sign-offs.
     ///
-    /// Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 the check could not run.
+    /// Exit codes: 0 no errors (warnings allowed), 1 errors found (with `--fail-on warning`, warnings
+    /// too), 2 the check could not run; `--exit-zero` turns 1 into 0.
     Check(CheckArgs),
     /// Show what a change does to the emergency preparedness: the domain diff of two versions.
     ///

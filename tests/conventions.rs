@@ -189,6 +189,11 @@ fn output_writes_the_report_to_a_file_atomically_and_only_when_the_command_ran()
     assert_eq!(out.code, 1, "the exit code is the check's");
     assert_eq!(out.stdout, "");
     assert_eq!(std::fs::read_to_string(&file).unwrap(), piped.stdout);
+    // --quiet silences the terminal, not the report asked for
+    std::fs::remove_file(&file).unwrap();
+    let out = run_in(repo.path(), &["check", "--as-of", AS_OF, "--format", "json", "--output", f, "-q"], &[]);
+    assert_eq!((out.code, out.stdout.as_str(), out.stderr.as_str()), (1, "", ""));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), piped.stdout);
     // a failed run leaves the earlier report as it was
     let out = run_in(repo.path(), &["check", "--as-of", "nonsense", "--format", "json", "--output", f], &[]);
     assert_eq!(out.code, 2);

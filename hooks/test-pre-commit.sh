@@ -66,9 +66,10 @@ grep -q "REF002" "$work/out.txt" || fail "the output does not name REF002 for th
 echo "ok: deleted contact fails the unchanged plan"
 git reset -q --hard
 
-# 4. The system hook runs the contingent on the PATH: here the one pre-commit built above.
-built="$(find "$PRE_COMMIT_HOME" -path '*/bin/contingent' -type f | head -n 1)"
-[ -n "$built" ] || fail "pre-commit's build of contingent was not found under $PRE_COMMIT_HOME"
+# 4. The system hook runs the contingent on the PATH: here the one pre-commit built above (its
+# environment lived in try-repo's temporary store; the build stays in CARGO_TARGET_DIR).
+built="$CARGO_TARGET_DIR/release/contingent"
+[ -x "$built" ] || fail "pre-commit's build of contingent is not in $CARGO_TARGET_DIR/release"
 run_system_hook() {
     PATH="$1" pre-commit try-repo "$here" contingent-check-system --ref "$rev" --verbose >"$work/out.txt" 2>&1
 }

@@ -505,8 +505,9 @@ fn due_markdown_has_a_header_and_a_value_for_every_column() {
     }
 }
 
+/// The UIDs of a feed, its folded lines (a CRLF and a space) joined first.
 fn uids(ics: &str) -> Vec<String> {
-    ics.split("\r\n").filter_map(|l| l.strip_prefix("UID:")).map(str::to_string).collect()
+    ics.replace("\r\n ", "").split("\r\n").filter_map(|l| l.strip_prefix("UID:")).map(str::to_string).collect()
 }
 
 #[test]

@@ -86,7 +86,8 @@ if run_system_hook "$bin_dir:$PATH"; then fail "the system hook passed a staged 
 grep -q "REF002" "$work/out.txt" || fail "the system hook's output does not name REF002"
 echo "ok: system hook fails a bad staged plan (REF002)"
 # without contingent on the PATH it fails and says so, instead of passing silently
-if run_system_hook "$(dirname "$(command -v git)"):$(dirname "$(command -v python3)"):$(dirname "$(command -v pre-commit)")"; then
+without="$(printf '%s' "$PATH" | tr ':' '\n' | while read -r d; do [ -x "$d/contingent" ] || printf '%s:' "$d"; done)"
+if run_system_hook "${without%:}"; then
     fail "the system hook passed without contingent on the PATH"
 fi
 grep -qi "contingent" "$work/out.txt" && grep -qiE "not found|no such file" "$work/out.txt" \

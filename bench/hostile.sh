@@ -51,7 +51,7 @@ for input in "$WORK"/*.kdl; do
     repo="$WORK/repo-$name"
     cp -r tests/fixtures/minimal "$repo"
     cp "$input" "$repo/plans/hostile.kdl"
-    for format in human json sarif github; do
+    for format in human json sarif github junit gitlab; do
         set +e
         /usr/bin/time -v -o "$WORK/time" "$BIN" check "$repo" --format "$format" --as-of 2026-11-01 \
             >/dev/null 2>"$WORK/stderr"

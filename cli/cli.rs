@@ -17,15 +17,39 @@ pub struct Cli {
     /// Run as if started in this folder (like `git -C`).
     #[arg(short = 'C', global = true, value_name = "DIR")]
     pub dir: Option<PathBuf>,
+    /// Print nothing but errors; the exit code is unchanged (a report asked for with --output is
+    /// still written).
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Write the report to FILE instead of standard output. The file is replaced atomically, and
+    /// only when the command ran (exit code 0 or 1); it is never written through a symbolic link.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// When to colour the output: auto (on a terminal, unless NO_COLOR is set; CLICOLOR_FORCE
+    /// forces it), always or never.
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// When to colour the output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorWhen {
+    /// on a terminal, as NO_COLOR and CLICOLOR_FORCE say
+    Auto,
+    /// always, even into a pipe or a file
+    Always,
+    /// never
+    Never,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check a plan repository: syntax, schema, cross-references, policy rules, sign-offs.
     ///
-    /// Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 the check could not run.
+    /// Exit codes: 0 no errors (warnings allowed), 1 errors found (with `--fail-on warning`, warnings
+    /// too), 2 the check could not run; `--exit-zero` turns 1 into 0.
     Check(CheckArgs),
     /// Show what a change does to the emergency preparedness: the domain diff of two versions.
     ///
@@ -58,11 +82,13 @@ pub enum Command {
     Remind(RemindArgs),
     /// Print a plan's canonical digest (what a sign-off signs).
     Digest {
-        /// the plan's id
+        /// The plan's id.
         plan: String,
-        /// a folder inside the plan repository
-        #[arg(long, default_value = ".")]
-        repo: PathBuf,
+        /// A folder inside the plan repository; its root is found by walking up to `contingent.kdl`.
+        path: Option<PathBuf>,
+        /// The former name of PATH, still accepted.
+        #[arg(long, hide = true, value_name = "PATH", conflicts_with = "path")]
+        repo: Option<PathBuf>,
     },
     /// Show each contract's revisions and the revision each plan pins.
     Contracts(ReportArgs),
@@ -103,13 +129,14 @@ pub enum Command {
     Completions {
         /// the shell to complete for
         #[arg(value_enum)]
-        shell: clap_complete::Shell,
+        shell: CompletionShell,
     },
     /// Print the manual page (roff; `contingent man | man -l -`).
     Man,
     /// Benchmark baseline: only list, read and KDL-parse the files (no checks).
     #[command(hide = true)]
     BenchParse {
+        /// A folder inside the plan repository.
         #[arg(default_value = ".")]
         path: PathBuf,
     },
@@ -124,12 +151,22 @@ pub enum Command {
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
     /// A folder inside the plan repository; its root is found by walking up to `contingent.kdl`.
+    /// `-` reads the file named by --stdin-filename from standard input.
     #[arg(default_value = ".")]
     pub path: PathBuf,
+    /// With PATH `-`: the file of the plan repository whose text standard input holds (an
+    /// editor's unsaved buffer); the rest of the repository is read as usual.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
-    /// Check as of this date (YYYY-MM-DD) instead of today. Also read from CONTINGENT_AS_OF.
+    /// Exit 1 on findings of this severity or worse: error (the default) or warning.
+    #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// Exit 0 even when there are findings; 2 still means the check could not run.
+    #[arg(long, conflicts_with = "fail_on")]
+    pub exit_zero: bool,
     /// Check as of this date (YYYY-MM-DD) instead of CONTINGENT_AS_OF, the reference-date or today.
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
@@ -155,6 +192,15 @@ pub struct CheckArgs {
     /// steps, contacts, objectives) after its last exercise. Needs the full history (no shallow clone).
     #[arg(long, conflicts_with_all = ["rev"])]
     pub history: bool,
+}
+
+/// The least severity that fails a check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    /// errors fail the check (warnings do not)
+    Error,
+    /// warnings fail the check too
+    Warning,
 }
 
 #[derive(Debug, clap::Args)]
@@ -242,18 +288,23 @@ pub struct RemindArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct HistoryArgs {
-    /// Plan ids (default: every plan).
+    /// Plan ids (default: every plan), then optionally a folder inside the plan repository: the
+    /// last argument is the folder when it is one (write `-- PATH` when a folder's name is also a
+    /// plan id).
+    #[arg(value_name = "PLAN_OR_PATH")]
     pub plans: Vec<String>,
-    /// Show the version of each plan in force on this date (YYYY-MM-DD).
-    /// Check as of this date (YYYY-MM-DD) instead of CONTINGENT_AS_OF, the reference-date or today.
+    /// A folder inside the plan repository (after `--`).
+    #[arg(last = true, value_name = "PATH")]
+    pub path: Option<PathBuf>,
+    /// Show the version of each plan in force on this date (YYYY-MM-DD) instead of every version.
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = TableFormat::Table)]
     pub format: TableFormat,
-    /// A folder inside the plan repository.
-    #[arg(long, default_value = ".")]
-    pub repo: PathBuf,
+    /// The former name of PATH, still accepted.
+    #[arg(long, hide = true, value_name = "PATH", conflicts_with = "path")]
+    pub repo: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -264,35 +315,43 @@ pub enum HookAction {
         #[arg(long)]
         force: bool,
         /// A folder inside the plan repository.
-        #[arg(long, default_value = ".")]
-        repo: PathBuf,
+        path: Option<PathBuf>,
+        /// The former name of PATH, still accepted.
+        #[arg(long, hide = true, value_name = "PATH", conflicts_with = "path")]
+        repo: Option<PathBuf>,
     },
     /// Remove the pre-commit hook installed by contingent.
     Uninstall {
         /// A folder inside the plan repository.
-        #[arg(long, default_value = ".")]
-        repo: PathBuf,
+        path: Option<PathBuf>,
+        /// The former name of PATH, still accepted.
+        #[arg(long, hide = true, value_name = "PATH", conflicts_with = "path")]
+        repo: Option<PathBuf>,
     },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Party {
+    /// the client, who outsources
     Client,
+    /// the provider, who runs the outsourced operations
     Provider,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct SignArgs {
-    /// The plan's id.
+    /// The plan's id (with --roster, no plan is named: the one argument is PATH).
     #[arg(required_unless_present = "roster")]
     pub plan: Option<String>,
+    /// A folder inside the plan repository; its root is found by walking up to `contingent.kdl`.
+    pub path: Option<PathBuf>,
     /// The party you sign for.
     #[arg(long, value_enum, required_unless_present = "roster")]
     pub party: Option<Party>,
     /// Sign the party's approver roster instead of a plan: after review of a change of who may
     /// approve (an approver or key added, removed or rotated), an approver of the roster before
     /// the change signs the new one (docs/signoff.md, section 9).
-    #[arg(long, value_enum, value_name = "PARTY", conflicts_with_all = ["plan", "party"])]
+    #[arg(long, value_enum, value_name = "PARTY", conflicts_with_all = ["path", "party"])]
     pub roster: Option<Party>,
     /// Your contact id.
     #[arg(long = "as", value_name = "CONTACT")]
@@ -300,13 +359,12 @@ pub struct SignArgs {
     /// The SSH private key (or public key with ssh-agent); default: Git's user.signingkey.
     #[arg(long, value_name = "PATH")]
     pub key: Option<PathBuf>,
-    /// The signing date (YYYY-MM-DD); default today.
-    /// Check as of this date (YYYY-MM-DD) instead of CONTINGENT_AS_OF, the reference-date or today.
+    /// The signing date (YYYY-MM-DD) instead of CONTINGENT_AS_OF or today.
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
-    /// A folder inside the plan repository.
-    #[arg(long, default_value = ".")]
-    pub repo: PathBuf,
+    /// The former name of PATH, still accepted.
+    #[arg(long, hide = true, value_name = "PATH", conflicts_with = "path")]
+    pub repo: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -363,11 +421,15 @@ pub struct DueArgs {
     #[arg(default_value = ".")]
     pub path: PathBuf,
     /// How far ahead to look (a duration such as 60d or 3mo).
-    #[arg(long, default_value = "60d")]
+    #[arg(long, default_value = "60d", value_name = "DURATION")]
     pub within: String,
     /// Output format (ics: an iCalendar feed to subscribe to).
     #[arg(long, value_enum, default_value_t = DueFormat::Table)]
     pub format: DueFormat,
+    /// With --format ics: a reminder this long before each item (a duration such as 2d or 1w),
+    /// as a VALARM of each event.
+    #[arg(long, value_name = "DURATION")]
+    pub alarm: Option<String>,
     /// Check as of this date (YYYY-MM-DD) instead of CONTINGENT_AS_OF, the reference-date or today.
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
@@ -379,8 +441,9 @@ pub struct HandbookArgs {
     /// existing file or folder), then the ids of the plans to include (default: every plan).
     #[arg(value_name = "PATH_OR_PLAN")]
     pub args: Vec<String>,
-    /// A folder inside the plan repository; every argument is then a plan id.
-    #[arg(long, value_name = "DIR")]
+    /// A folder inside the plan repository; every argument is then a plan id (the former name
+    /// of PATH on other commands, kept here for a plan id that is also a folder's name).
+    #[arg(long, hide = true, value_name = "DIR")]
     pub repo: Option<PathBuf>,
     /// The folder to write the pages to (created if needed; not inside the plan files).
     #[arg(long, short = 'o', value_name = "DIR", default_value = "handbook")]
@@ -399,6 +462,32 @@ pub struct HandbookArgs {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum CompletionShell {
+    /// Bash (`source <(contingent completions bash)`)
+    Bash,
+    /// Elvish
+    Elvish,
+    /// fish (`contingent completions fish > ~/.config/fish/completions/contingent.fish`)
+    Fish,
+    /// PowerShell
+    Powershell,
+    /// Zsh (write it as `_contingent` into a folder of `$fpath`)
+    Zsh,
+}
+
+impl From<CompletionShell> for clap_complete::Shell {
+    fn from(s: CompletionShell) -> clap_complete::Shell {
+        match s {
+            CompletionShell::Bash => clap_complete::Shell::Bash,
+            CompletionShell::Elvish => clap_complete::Shell::Elvish,
+            CompletionShell::Fish => clap_complete::Shell::Fish,
+            CompletionShell::Powershell => clap_complete::Shell::PowerShell,
+            CompletionShell::Zsh => clap_complete::Shell::Zsh,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum HandbookFormat {
     /// static HTML pages
     Html,
@@ -408,23 +497,33 @@ pub enum HandbookFormat {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum ListFormat {
+    /// aligned columns for a terminal
     Table,
+    /// a JSON document
     Json,
+    /// a Markdown table
     Markdown,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum TableFormat {
+    /// aligned columns for a terminal
     Table,
+    /// a JSON document
     Json,
+    /// a Markdown table
     Markdown,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum DueFormat {
+    /// aligned columns for a terminal
     Table,
+    /// a JSON document
     Json,
+    /// a Markdown table
     Markdown,
+    /// an iCalendar feed to subscribe to
     Ics,
 }
 

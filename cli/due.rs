@@ -286,8 +286,59 @@ fn ymd(d: Date) -> String {
     format!("{:04}{:02}{:02}", d.year, d.month, d.day)
 }
 
-/// An iCalendar file a team can subscribe to: one all-day event per item, with stable UIDs.
-pub fn ics(items: &[Item], name: &str, as_of: Date) -> String {
+/// What makes a repository's calendar UIDs its own: 12 hex digits of SHA-256 over the identity
+/// the configuration declares (its `name`, and each party's id and role, in id order). It stays
+/// the same across runs, clones (shallow ones too), forks and copies outside Git, and differs
+/// between two repositories unless both have the same name and parties.
+pub fn repository_id(model: &Model) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    if let Some(config) = &model.config {
+        hash.update(config.name.as_deref().unwrap_or("").as_bytes());
+        hash.update([0]);
+        let mut parties: Vec<(&str, String)> = config
+            .party
+            .iter()
+            .map(|p| (p.id.value.as_str(), serde_json::to_string(&*p.role).unwrap_or_default()))
+            .collect();
+        parties.sort();
+        for (id, role) in parties {
+            for part in [id, role.as_str()] {
+                hash.update(part.as_bytes());
+                hash.update([0]);
+            }
+        }
+    }
+    hash.finalize().iter().take(6).map(|b| format!("{b:02x}")).collect()
+}
+
+/// A reminder before an event as an iCalendar TRIGGER (`-P2D`, `-PT4H`); RFC 5545 durations
+/// have no months or years.
+pub fn trigger(before: Duration) -> Result<String, String> {
+    use crate::units::Unit;
+    let n = before.count;
+    match before.unit {
+        Unit::Minutes => Ok(format!("-PT{n}M")),
+        Unit::Hours => Ok(format!("-PT{n}H")),
+        Unit::Days => Ok(format!("-P{n}D")),
+        Unit::Weeks => Ok(format!("-P{n}W")),
+        Unit::Months | Unit::Years => Err(format!(
+            "`{before}`: a reminder is given in minutes, hours, days or weeks (m, h, d, w), e.g. \"2d\" or \"1w\""
+        )),
+    }
+}
+
+/// The calendar UID of an item: its own UID with the repository's id in the domain part, so two
+/// subscribed repositories never share one.
+pub fn calendar_uid(item: &Item, repository_id: &str) -> String {
+    let local = item.uid.rsplit_once('@').map_or(item.uid.as_str(), |(l, _)| l);
+    format!("{local}@{repository_id}.contingent")
+}
+
+/// An iCalendar file a team can subscribe to: one all-day event per item, with stable UIDs
+/// unique to the repository (`repository_id`), and with `alarm` (a TRIGGER such as `-P2D`) a
+/// reminder before each.
+pub fn ics(items: &[Item], name: &str, as_of: Date, repository_id: &str, alarm: Option<&str>) -> String {
     let mut out = String::new();
     for l in ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//contingent//due//EN", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
     {
@@ -296,7 +347,7 @@ pub fn ics(items: &[Item], name: &str, as_of: Date) -> String {
     ics_fold(&format!("X-WR-CALNAME:{}", ics_escape(name)), &mut out);
     for it in items {
         ics_fold("BEGIN:VEVENT", &mut out);
-        ics_fold(&format!("UID:{}", it.uid), &mut out);
+        ics_fold(&format!("UID:{}", calendar_uid(it, repository_id)), &mut out);
         ics_fold(&format!("DTSTAMP:{}T000000Z", ymd(as_of)), &mut out);
         ics_fold(&format!("DTSTART;VALUE=DATE:{}", ymd(it.date)), &mut out);
         ics_fold(&format!("DTEND;VALUE=DATE:{}", ymd(it.date.add_days(1))), &mut out);
@@ -307,6 +358,13 @@ pub fn ics(items: &[Item], name: &str, as_of: Date) -> String {
         ics_fold(&format!("DESCRIPTION:{}", ics_escape(&description)), &mut out);
         ics_fold(&format!("CATEGORIES:{}", it.kind), &mut out);
         ics_fold("TRANSP:TRANSPARENT", &mut out);
+        if let Some(trigger) = alarm {
+            ics_fold("BEGIN:VALARM", &mut out);
+            ics_fold("ACTION:DISPLAY", &mut out);
+            ics_fold(&format!("DESCRIPTION:{}", ics_escape(&format!("{prefix}{}", it.title))), &mut out);
+            ics_fold(&format!("TRIGGER:{trigger}"), &mut out);
+            ics_fold("END:VALARM", &mut out);
+        }
         ics_fold("END:VEVENT", &mut out);
     }
     ics_fold("END:VCALENDAR", &mut out);

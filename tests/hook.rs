@@ -112,7 +112,7 @@ fn refused_for_the_bad_reference(out: &Out, what: &str) {
 #[test]
 fn the_installed_hook_checks_what_is_staged() {
     let repo = HookRepo::new();
-    let out = repo.ok("contingent", &["hook", "install", "--repo", "plans"]);
+    let out = repo.ok("contingent", &["hook", "install", "plans"]);
     assert!(out.contains("contingent check --staged plans"), "{out}");
     #[cfg(unix)]
     {
@@ -158,7 +158,7 @@ fn install_honours_core_hooks_path() {
     repo.edit(PLAN, GOOD, BAD);
     repo.ok("git", &["add", PLAN]);
     refused_for_the_bad_reference(&repo.run("git", &["commit", "-q", "-m", "bad"]), "core.hooksPath");
-    repo.ok("contingent", &["hook", "uninstall", "--repo", "plans"]);
+    repo.ok("contingent", &["hook", "uninstall", "plans"]);
     assert!(!hook.exists());
 }
 

@@ -257,7 +257,7 @@ fn findings_per_file_are_bounded_in_every_format() {
     assert_eq!(here[200]["message"], "99800 more findings in this file are not shown");
     assert_eq!(here[200]["location"]["start"]["line"], 201);
     let dir = repo.path().to_str().unwrap();
-    for format in ["sarif", "github", "human"] {
+    for format in ["sarif", "github", "human", "junit", "gitlab"] {
         let out = run_bounded(&["check", dir, "--as-of", "2026-11-01", "--format", format], &[], LIMIT);
         assert_eq!(out.code, 1);
         assert!(out.stdout.len() < 400_000, "{format}: {} bytes", out.stdout.len());
@@ -284,6 +284,8 @@ fn repository_text_reaches_no_terminal_or_comment_raw() {
     for args in [
         vec!["check", dir, "--as-of", "2026-11-01"],
         vec!["check", dir, "--as-of", "2026-11-01", "--format", "github"],
+        vec!["check", dir, "--as-of", "2026-11-01", "--format", "junit"],
+        vec!["check", dir, "--as-of", "2026-11-01", "--format", "gitlab"],
         vec!["contacts", dir, "--as-of", "2026-11-01"],
         vec!["contacts", dir, "--as-of", "2026-11-01", "--format", "markdown"],
     ] {

@@ -44,11 +44,9 @@ fn a_new_repository_checks_clean_apart_from_its_sign_offs() {
     let dir_text = dir.to_str().unwrap();
     for step in [
         format!("contingent check {dir_text} --allow-unsigned"),
-        format!("contingent sign example-bank-ag-app --party client --as example-bank-ag-lead --repo {dir_text}"),
-        format!(
-            "contingent sign example-bank-ag-app --party provider --as example-data-centre-gmbh-lead --repo {dir_text}"
-        ),
-        format!("contingent hook install --repo {dir_text}"),
+        format!("contingent sign example-bank-ag-app --party client --as example-bank-ag-lead {dir_text}"),
+        format!("contingent sign example-bank-ag-app --party provider --as example-data-centre-gmbh-lead {dir_text}"),
+        format!("contingent hook install {dir_text}"),
         "plan-repository.yml".to_string(),
     ] {
         assert!(out.stdout.contains(&step), "missing {step:?} in\n{}", out.stdout);
@@ -84,7 +82,7 @@ fn the_current_folder_is_the_default_and_the_date_comes_from_the_environment() {
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stdout.contains("contingent check --allow-unsigned\n"), "{}", out.stdout);
-    assert!(out.stdout.contains("--repo .\n"), "{}", out.stdout);
+    assert!(out.stdout.contains("--party client --as bank-lead\n"), "{}", out.stdout);
     let contacts = std::fs::read_to_string(tmp.path().join("contacts/client.kdl")).unwrap();
     assert!(contacts.contains("verified \"2027-05-04\""), "{contacts}");
     let (code, report) = check_on(tmp.path(), "2027-05-04", &["--allow-unsigned"]);
@@ -220,7 +218,6 @@ fn following_the_next_steps_gives_a_clean_signed_repository() {
                 signer,
                 "--key",
                 key.to_str().unwrap(),
-                "--repo",
                 repo,
                 "--as-of",
                 AS_OF,

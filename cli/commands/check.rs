@@ -3,14 +3,16 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use crate::cli::CheckArgs;
+use crate::cli::{CheckArgs, FailOn};
 use crate::clock::{self, Clock};
 use crate::diagnostic::{Diagnostic, FileId, Severity};
 use crate::load::CONFIG_FILE;
 use crate::render::{self, Format, Report};
 use crate::rules;
 use crate::source::git::{Conflict, Repo};
+use crate::source::overlay::Overlay;
 use crate::source::worktree::WorkTree;
+use crate::source::Source;
 use crate::{check, exit};
 
 /// Walks up from `start` to the folder holding `contingent.kdl`.
@@ -91,20 +93,80 @@ fn with_history(
     }
 }
 
+/// `check - --stdin-filename PATH`: the folder to start from, and the file standard input
+/// replaces (repository-relative) with its text.
+struct Stdin {
+    start: PathBuf,
+    file: String,
+    text: Vec<u8>,
+}
+
+fn stdin_buffer(args: &CheckArgs) -> Result<Option<Stdin>, String> {
+    let dash = args.path.as_os_str() == "-";
+    let name =
+        match (&args.stdin_filename, dash) {
+            (None, false) => return Ok(None),
+            (None, true) => return Err(
+                "`check -` reads a file of the plan repository from standard input: name it with --stdin-filename PATH"
+                    .into(),
+            ),
+            (Some(n), false) => {
+                return Err(format!(
+                    "--stdin-filename {} goes with PATH `-` (`contingent check - --stdin-filename {}`)",
+                    n.display(),
+                    n.display()
+                ))
+            }
+            (Some(n), true) => n,
+        };
+    if args.staged || args.rev.is_some() {
+        return Err("`check -` replaces a file of the work tree: it cannot be combined with --staged or --rev".into());
+    }
+    let file_name = name
+        .file_name()
+        .and_then(|n| n.to_str())
+        .filter(|n| n.ends_with(".kdl"))
+        .ok_or_else(|| format!("--stdin-filename {}: name a .kdl file of the plan repository", name.display()))?;
+    let start = match name.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let root = find_root(&start)?;
+    let dir = start.canonicalize().map_err(|e| format!("cannot read {}: {e}", start.display()))?;
+    let rel =
+        dir.join(file_name).strip_prefix(&root).map(|r| r.to_string_lossy().replace('\\', "/")).map_err(|_| {
+            format!("--stdin-filename {} lies outside the plan repository {}", name.display(), root.display())
+        })?;
+    let mut text = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut text)
+        .map_err(|e| format!("cannot read standard input: {e}"))?;
+    Ok(Some(Stdin { start, file: rel, text }))
+}
+
 pub fn run(args: &CheckArgs) -> Result<u8, String> {
     let flag = args.as_of.as_deref();
     let (allow_unsigned, notice) = tolerance(args)?;
     let ctx = |as_of, staged| check::Context { as_of, staged, allow_unsigned };
+    let stdin = stdin_buffer(args)?;
+    let start_path = stdin.as_ref().map_or(args.path.as_path(), |s| s.start.as_path());
+    fn overlay<'a>(stdin: &Option<Stdin>, tree: &'a WorkTree) -> Option<Overlay<'a>> {
+        stdin.as_ref().map(|s| Overlay::new(tree, s.file.clone(), s.text.clone()))
+    }
     if !args.staged && args.rev.is_none() && args.changed_since.is_none() && args.trust.is_none() {
-        let root = find_root(&args.path)?;
-        let source = WorkTree::new(&root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;
-        let clock = clock::for_source(flag, &source)?;
+        let root = find_root(start_path)?;
+        let tree = WorkTree::new(&root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;
+        let replaced = overlay(&stdin, &tree);
+        let source: &dyn Source = match &replaced {
+            Some(o) => o,
+            None => &tree,
+        };
+        let clock = clock::for_source(flag, source)?;
         let checked = if args.history {
             let repo = Repo::discover(&root)?;
             let start = repo.relative_dir(&root)?;
-            with_history(&repo, &start, &source, &ctx(clock.today, false))?
+            with_history(&repo, &start, source, &ctx(clock.today, false))?
         } else {
-            check::check(&source, &ctx(clock.today, false))
+            check::check(source, &ctx(clock.today, false))
         };
         let diagnostics = checked.diagnostics();
         let code = output(args, &checked.loaded.files, diagnostics, path_prefix(&root), clock, notice)?;
@@ -112,8 +174,8 @@ pub fn run(args: &CheckArgs) -> Result<u8, String> {
         std::mem::forget(checked);
         return Ok(code);
     }
-    let repo = Repo::discover(&args.path)?;
-    let start = repo.relative_dir(&args.path)?;
+    let repo = Repo::discover(start_path)?;
+    let start = repo.relative_dir(start_path)?;
     let (checked, clock, root_rel, tip) = if args.staged {
         let snapshot = repo.index(&start)?;
         let clock = clock::for_source(flag, &snapshot)?;
@@ -137,14 +199,19 @@ pub fn run(args: &CheckArgs) -> Result<u8, String> {
                 repo.location().display()
             ));
         }
-        let root = find_root(&args.path)?;
+        let root = find_root(start_path)?;
         let root_rel = repo.relative_dir(&root.join(CONFIG_FILE))?;
-        let source = WorkTree::new(&root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;
-        let clock = clock::for_source(flag, &source)?;
+        let tree = WorkTree::new(&root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;
+        let replaced = overlay(&stdin, &tree);
+        let source: &dyn Source = match &replaced {
+            Some(o) => o,
+            None => &tree,
+        };
+        let clock = clock::for_source(flag, source)?;
         let checked = if args.history {
-            with_history(&repo, &start, &source, &ctx(clock.today, false))?
+            with_history(&repo, &start, source, &ctx(clock.today, false))?
         } else {
-            check::check(&source, &ctx(clock.today, false))
+            check::check(source, &ctx(clock.today, false))
         };
         (checked, clock, root_rel, repo.head())
     };
@@ -191,10 +258,10 @@ pub fn run(args: &CheckArgs) -> Result<u8, String> {
         diagnostics = kept;
         if hidden > 0 {
             let noun = if hidden == 1 { "finding" } else { "findings" };
-            eprintln!(
+            super::note(&format!(
                 "note: --changed-since {base}: {hidden} {noun} in files unchanged since {} not shown (run without --changed-since to see everything)",
                 repo.short(from)
-            );
+            ));
         }
         std::mem::forget(before);
     }
@@ -349,6 +416,10 @@ fn output(
         as_of_source: clock.source,
         files_checked: files.len(),
     };
+    let fail_on = match args.fail_on {
+        FailOn::Error => Severity::Error,
+        FailOn::Warning => Severity::Warning,
+    };
     match args.format {
         Format::Human => super::print_styled(&render::human::render(&report))?,
         Format::Json => super::print(&render::json::render(&report))?,
@@ -357,7 +428,16 @@ fn output(
             super::print(&render::github::render(&report))?;
             append_step_summary(&render::github::summary(&report))?;
         }
+        Format::Junit => super::print(&render::junit::render(&report, fail_on))?,
+        Format::Gitlab => super::print(&render::gitlab::render(&report))?,
     }
-    let errors = diagnostics.iter().any(|d| d.severity == Severity::Error && d.counts());
-    Ok(if errors { exit::FINDINGS } else { exit::CLEAN })
+    if args.exit_zero {
+        return Ok(exit::CLEAN);
+    }
+    Ok(if fails(diagnostics, fail_on) { exit::FINDINGS } else { exit::CLEAN })
+}
+
+/// Whether a finding that counts (not waived) is of `fail_on` or worse. Notes never fail.
+pub fn fails(diagnostics: &[Diagnostic], fail_on: Severity) -> bool {
+    diagnostics.iter().any(|d| d.counts() && d.severity != Severity::Note && d.severity >= fail_on)
 }

@@ -7,6 +7,13 @@ use crate::units::Duration;
 
 pub fn run(args: &DueArgs) -> Result<u8, String> {
     let within = Duration::parse(&args.within).map_err(|e| format!("invalid --within: {e}"))?;
+    let alarm = match &args.alarm {
+        Some(_) if args.format != DueFormat::Ics => {
+            return Err("--alarm adds reminders to the iCalendar feed: use it with --format ics".into())
+        }
+        Some(a) => Some(Duration::parse(a).and_then(crate::due::trigger).map_err(|e| format!("invalid --alarm: {e}"))?),
+        None => None,
+    };
     let (clock, checked) = super::report::load(&args.path, args.as_of.as_deref())?;
     let loaded = &checked.loaded;
     let items = crate::due::items(&loaded.model, &loaded.files, clock.today, within);
@@ -15,7 +22,7 @@ pub fn run(args: &DueArgs) -> Result<u8, String> {
         .map(|i| {
             vec![
                 i.date.to_string(),
-                if i.overdue { "overdue".into() } else { String::new() },
+                if i.overdue { "overdue".into() } else { "due".into() },
                 i.kind.to_string(),
                 i.title.clone(),
                 i.owners.join(", "),
@@ -50,13 +57,28 @@ pub fn run(args: &DueArgs) -> Result<u8, String> {
                     .join(" ");
             }
             // logins are meant as mentions in the owners column, and only there
-            let md = super::report::markdown_with_mentions(&header, &rows, Some(4));
-            format!("### Due by {} (as of {})\n\n{md}", clock.today.plus(within), clock.today)
+            if rows.is_empty() {
+                format!(
+                    "### Due by {} (as of {})\n\nNothing due within {within}.\n",
+                    clock.today.plus(within),
+                    clock.today
+                )
+            } else {
+                let md = super::report::markdown_with_mentions(&header, &rows, Some(4));
+                format!("### Due by {} (as of {})\n\n{md}", clock.today.plus(within), clock.today)
+            }
         }
         DueFormat::Ics => {
             let name = loaded.model.config.as_ref().and_then(|c| c.name.clone()).unwrap_or_else(|| "contingent".into());
-            crate::due::ics(&items, &format!("{name}: due"), clock.today)
+            let id = crate::due::repository_id(&loaded.model);
+            crate::due::ics(&items, &format!("{name}: due"), clock.today, &id, alarm.as_deref())
         }
+        DueFormat::Table if rows.is_empty() => format!(
+            "Nothing due within {within}: by {} (as of {}, {}).\n",
+            clock.today.plus(within),
+            clock.today,
+            clock.source
+        ),
         DueFormat::Table => format!(
             "Due by {} (as of {}, {}):\n\n{}",
             clock.today.plus(within),

@@ -36,12 +36,11 @@ pub fn explain(code: &str) -> Result<u8, String> {
 pub fn list(format: ListFormat) -> Result<u8, String> {
     let out = match format {
         ListFormat::Table => {
-            let mut out = String::new();
-            let _ = writeln!(out, "{:<8} {:<28} {:<8} summary", "code", "name", "default");
-            for r in RULES.iter() {
-                let _ = writeln!(out, "{:<8} {:<28} {:<8} {}", r.code, r.name, r.default_severity.as_str(), r.summary);
-            }
-            out
+            let rows: Vec<Vec<String>> = RULES
+                .iter()
+                .map(|r| vec![r.code.into(), r.name.into(), r.default_severity.as_str().into(), r.summary.into()])
+                .collect();
+            super::report::table(&["code", "name", "default", "summary"], &rows)
         }
         ListFormat::Json => {
             let v: Vec<_> = RULES

@@ -16,11 +16,13 @@ pub fn run(args: &HistoryArgs) -> Result<u8, String> {
         Some(v) => Some(Date::parse(v).map_err(|e| format!("invalid --as-of: {e}"))?),
         None => None,
     };
-    let repo = Repo::discover(&args.repo)?;
-    let start = repo.relative_dir(&args.repo)?;
+    let (plans, path, guessed) = split(args);
+    let repo = Repo::discover(&path)?;
+    let start = repo.relative_dir(&path)?;
     let (text, problems) = match date {
         Some(date) => {
-            let r = history::as_of(&repo, &start, &args.plans, date)?;
+            let r = history::as_of(&repo, &start, &plans, date)?;
+            ambiguous(guessed.as_deref(), &plans, r.plans.iter().map(|p| p.plan.as_str()))?;
             let text = match args.format {
                 TableFormat::Table => as_of_table(&r),
                 TableFormat::Markdown => as_of_markdown(&r),
@@ -29,7 +31,8 @@ pub fn run(args: &HistoryArgs) -> Result<u8, String> {
             (text, r.problems)
         }
         None => {
-            let h = history::history(&repo, &start, &args.plans)?;
+            let h = history::history(&repo, &start, &plans)?;
+            ambiguous(guessed.as_deref(), &plans, h.plans.iter().map(|p| p.plan.as_str()))?;
             let text = match args.format {
                 TableFormat::Table => history_table(&h),
                 TableFormat::Markdown => history_markdown(&h),
@@ -42,10 +45,44 @@ pub fn run(args: &HistoryArgs) -> Result<u8, String> {
     // The JSON document carries them; for people they go to stderr, like check's warnings.
     if args.format != TableFormat::Json {
         for p in &problems {
-            eprintln!("{}[{}]: {}", p.rule.default_severity.as_str(), p.rule.code, p.message);
+            super::note(&format!("{}[{}]: {}", p.rule.default_severity.as_str(), p.rule.code, p.message));
         }
     }
     Ok(crate::exit::CLEAN)
+}
+
+/// The plan ids and the folder: `-- PATH` (or the former `--repo PATH`) names the folder;
+/// otherwise the last argument is the folder when it is one on disk (returned as `guessed`, so
+/// that a plan of the same id makes it ambiguous), and everything else is a plan id.
+fn split(args: &HistoryArgs) -> (Vec<String>, std::path::PathBuf, Option<String>) {
+    let mut plans = args.plans.clone();
+    if args.path.is_some() || args.repo.is_some() {
+        return (plans, super::repo_path(&args.path, &args.repo), None);
+    }
+    match plans.last() {
+        Some(last) if std::path::Path::new(last).is_dir() => {
+            let last = plans.pop().expect("a last argument");
+            (plans, std::path::PathBuf::from(&last), Some(last))
+        }
+        _ => (plans, std::path::PathBuf::from("."), None),
+    }
+}
+
+/// A last argument taken for the folder is ambiguous when a plan has that id too.
+fn ambiguous<'a>(
+    guessed: Option<&str>,
+    plans: &[String],
+    mut ids: impl Iterator<Item = &'a str>,
+) -> Result<(), String> {
+    match guessed {
+        Some(name) if ids.any(|id| id == name) => {
+            let before: String = plans.iter().map(|p| format!("{p} ")).collect();
+            Err(format!(
+                "`{name}` is both a plan id and a folder: write `contingent history {before}-- {name}` for the folder, or `contingent history {before}{name} -- .` for the plan"
+            ))
+        }
+        _ => Ok(()),
+    }
 }
 
 fn json_text(v: &Value) -> String {

@@ -411,12 +411,11 @@ pub fn run(args: &InitArgs) -> Result<u8, String> {
          2. replace the example names, numbers and dates with real ones; `contingent fmt{arg}` lays the files out\n\
          3. add each approver's SSH public key (`key \"ssh-ed25519 ...\"` in contacts/client.kdl and contacts/provider.kdl)\n\
          4. both parties sign the plan:\n\
-         \x20     contingent sign {c}-app --party client --as {c}-lead --repo{arg_or_dot}\n\
-         \x20     contingent sign {c}-app --party provider --as {p}-lead --repo{arg_or_dot}\n\
+         \x20     contingent sign {c}-app --party client --as {c}-lead{arg}\n\
+         \x20     contingent sign {c}-app --party provider --as {p}-lead{arg}\n\
          \x20  then `contingent check{arg}` is clean without --allow-unsigned\n\
-         5. in a Git repository: `git init`, commit, and `contingent hook install --repo{arg_or_dot}` (the pre-commit hook);\n\
+         5. in a Git repository: `git init`, commit, and `contingent hook install{arg}` (the pre-commit hook);\n\
          \x20  for GitHub, copy .github/workflows/plan-repository.yml of contingent (README, \"Git\")\n",
-        arg_or_dot = if arg.is_empty() { " .".to_string() } else { arg.clone() },
     ));
     super::print(&out)?;
     Ok(crate::exit::CLEAN)

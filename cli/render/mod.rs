@@ -2,8 +2,10 @@
 //! is a finding.
 
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod junit;
 pub mod sarif;
 
 use crate::diagnostic::{Diagnostic, Location, Severity};
@@ -20,6 +22,10 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow annotations, plus a job summary when GITHUB_STEP_SUMMARY is set
     Github,
+    /// JUnit XML: a test suite per file, a failing test case per finding that fails the check
+    Junit,
+    /// GitLab code quality report (JSON), for `artifacts:reports:codequality`
+    Gitlab,
 }
 
 /// What a renderer needs: the findings, the files they point into, and how to name paths.

@@ -93,6 +93,27 @@ fn with_history(
     }
 }
 
+/// The check of one source, with the plans' changes of meaning from the Git history when
+/// `--history` gives the repository and the plan folder in it.
+fn run_check(
+    history: Option<(&Repo, &str)>,
+    source: &dyn Source,
+    ctx: &check::Context,
+) -> Result<check::Checked, String> {
+    match history {
+        Some((repo, start)) => with_history(repo, start, source, ctx),
+        None => Ok(check::check(source, ctx)),
+    }
+}
+
+/// The work tree, or the work tree with standard input in place of one file.
+fn either<'a>(replaced: &'a Option<Overlay<'a>>, tree: &'a WorkTree) -> &'a dyn Source {
+    match replaced {
+        Some(o) => o,
+        None => tree,
+    }
+}
+
 /// `check - --stdin-filename PATH`: the folder to start from, and the file standard input
 /// replaces (repository-relative) with its text.
 struct Stdin {
@@ -156,18 +177,16 @@ pub fn run(args: &CheckArgs) -> Result<u8, String> {
         let root = find_root(start_path)?;
         let tree = WorkTree::new(&root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;
         let replaced = overlay(&stdin, &tree);
-        let source: &dyn Source = match &replaced {
-            Some(o) => o,
-            None => &tree,
-        };
+        let source = either(&replaced, &tree);
         let clock = clock::for_source(flag, source)?;
-        let checked = if args.history {
+        let found = if args.history {
             let repo = Repo::discover(&root)?;
             let start = repo.relative_dir(&root)?;
-            with_history(&repo, &start, source, &ctx(clock.today, false))?
+            Some((repo, start))
         } else {
-            check::check(source, &ctx(clock.today, false))
+            None
         };
+        let checked = run_check(found.as_ref().map(|(r, s)| (r, s.as_str())), source, &ctx(clock.today, false))?;
         let diagnostics = checked.diagnostics();
         let code = output(args, &checked.loaded.files, diagnostics, path_prefix(&root), clock, notice)?;
         // The process ends next: freeing thousands of objects one by one would only delay the exit.
@@ -179,11 +198,8 @@ pub fn run(args: &CheckArgs) -> Result<u8, String> {
     let (checked, clock, root_rel, tip) = if args.staged {
         let snapshot = repo.index(&start)?;
         let clock = clock::for_source(flag, &snapshot)?;
-        let mut checked = if args.history {
-            with_history(&repo, &start, &snapshot, &ctx(clock.today, true))?
-        } else {
-            check::check(&snapshot, &ctx(clock.today, true))
-        };
+        let mut checked =
+            run_check(args.history.then_some((&repo, start.as_str())), &snapshot, &ctx(clock.today, true))?;
         add_conflicts(&mut checked, snapshot.conflicts());
         (checked, clock, snapshot.root().to_string(), repo.head())
     } else if let Some(rev) = &args.rev {
@@ -203,16 +219,9 @@ pub fn run(args: &CheckArgs) -> Result<u8, String> {
         let root_rel = repo.relative_dir(&root.join(CONFIG_FILE))?;
         let tree = WorkTree::new(&root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;
         let replaced = overlay(&stdin, &tree);
-        let source: &dyn Source = match &replaced {
-            Some(o) => o,
-            None => &tree,
-        };
+        let source = either(&replaced, &tree);
         let clock = clock::for_source(flag, source)?;
-        let checked = if args.history {
-            with_history(&repo, &start, source, &ctx(clock.today, false))?
-        } else {
-            check::check(source, &ctx(clock.today, false))
-        };
+        let checked = run_check(args.history.then_some((&repo, start.as_str())), source, &ctx(clock.today, false))?;
         (checked, clock, root_rel, repo.head())
     };
     let prefix = if repo.is_bare() {

@@ -538,9 +538,14 @@ impl<'r, 'e> Evaluator<'r, 'e> {
     }
 
     /// A commit's own approver rosters (client, provider), from its configuration and contacts.
-    fn own_roster(&mut self, commit: ObjectId) -> Result<Rc<[Vec<RosterKey>; 2]>, String> {
+    /// What a commit's rosters are read from: its configuration blob and contacts folder.
+    fn roster_key(&mut self, commit: ObjectId) -> Result<SignersKey, String> {
         let node = self.engine.node(commit)?;
-        let key = (self.engine.blob_at(node.tree, CONFIG_FILE)?, self.engine.folder_of(node.tree, Kind::Contact)?);
+        Ok((self.engine.blob_at(node.tree, CONFIG_FILE)?, self.engine.folder_of(node.tree, Kind::Contact)?))
+    }
+
+    /// A commit's own rosters, read from `key` ([`Self::roster_key`]).
+    fn own_roster(&mut self, commit: ObjectId, key: SignersKey) -> Result<Rc<[Vec<RosterKey>; 2]>, String> {
         if let Some(r) = self.own_rosters.get(&key) {
             return Ok(r.clone());
         }
@@ -610,14 +615,17 @@ impl<'r, 'e> Evaluator<'r, 'e> {
                 base = Some(t.clone());
                 break;
             }
-            chain.push(at);
+            // Keys are read newest first, in the order the walk read the commits (packs store
+            // older versions as deltas of newer ones).
+            let key = self.roster_key(at)?;
+            chain.push((at, key));
             match self.engine.node(at)?.parents.first() {
                 Some(p) => at = *p,
                 None => break,
             }
         }
-        for c in chain.into_iter().rev() {
-            let own = self.own_roster(c)?;
+        for (c, key) in chain.into_iter().rev() {
+            let own = self.own_roster(c, key)?;
             let next = match base.take() {
                 None => Rc::new(Trusted::new((*own).clone())),
                 Some(prev) if prev.keys == *own => prev,

@@ -157,4 +157,19 @@ mod tests {
         assert_eq!(out, "// header\n\n// keep me\nsignoff b { party provider }\n\nsignoff c {}\n");
         assert_eq!(replace("", &[], "x\n"), "x\n");
     }
+
+    #[test]
+    fn replace_takes_out_exactly_the_lines_of_a_record_between_others() {
+        let text = "// keep\nsignoff a { }\nsignoff b { }\n";
+        let start = text.find("signoff a").unwrap();
+        let end = start + "signoff a { }".len();
+        let out = replace(text, &[Span::new(start, end)], "signoff c { }\n");
+        assert_eq!(out, "// keep\nsignoff b { }\n\nsignoff c { }\n");
+        // a record sharing its line with other text keeps the line
+        let text = "x; signoff a { } // why\nsignoff b { }\n";
+        let start = text.find("signoff a").unwrap();
+        let end = start + "signoff a { }".len();
+        let out = replace(text, &[Span::new(start, end)], "signoff c { }\n");
+        assert_eq!(out, "x;  // why\nsignoff b { }\n\nsignoff c { }\n");
+    }
 }

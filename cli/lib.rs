@@ -32,6 +32,7 @@ pub mod rules;
 pub mod signoff;
 pub mod source;
 pub mod syntax;
+pub mod tempdir;
 pub mod units;
 pub mod validate;
 

@@ -889,10 +889,7 @@ pub fn build(checked: &Checked, clock: &Clock, provenance: Provenance, only: &[S
         // The last exercise that counts as held, as the rules judge it: not failed, not dated
         // after the handbook's date.
         let last = |kind: ExerciseKind| {
-            records
-                .iter()
-                .filter(|r| r.kind.value == kind && r.result.value != Outcome::Failed && r.date.value <= today)
-                .max_by_key(|r| r.date.value)
+            records.iter().filter(|r| r.kind.value == kind && r.counts_as_held(today)).max_by_key(|r| r.date.value)
         };
         let backup = p.backup.as_ref().map(|bk| BackupView {
             media: bk.media.as_ref().map(|m| match m.value {

@@ -51,32 +51,6 @@ fn is_root() -> bool {
     std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
 }
 
-/// A fresh private folder in the temporary directory, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> Result<TempDir, String> {
-        use std::os::unix::fs::DirBuilderExt;
-        let base = std::env::temp_dir();
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-        for n in 0..100u32 {
-            let dir = base.join(format!("contingent-chromium-{}-{nanos}-{n}", std::process::id()));
-            match std::fs::DirBuilder::new().mode(0o700).create(&dir) {
-                Ok(()) => return Ok(TempDir(dir)),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-                Err(e) => return Err(format!("cannot create a temporary folder in {}: {e}", base.display())),
-            }
-        }
-        Err(format!("cannot create a temporary folder in {}", base.display()))
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// The arguments for printing `page` (a `file://` URL) to `pdf`.
 pub fn arguments(profile: &Path, pdf: &Path, page: &str, root: bool) -> Vec<String> {
     let mut args: Vec<String> = [
@@ -119,9 +93,9 @@ pub fn file_url(path: &Path) -> String {
 
 /// Prints one HTML file of `dir` to PDF and returns the PDF's bytes.
 pub fn print(browser: &Path, html: &Path) -> Result<Vec<u8>, String> {
-    let tmp = TempDir::new()?;
-    let profile = tmp.0.join("profile");
-    let pdf = tmp.0.join("page.pdf");
+    let tmp = crate::tempdir::TempDir::new("chromium")?;
+    let profile = tmp.path().join("profile");
+    let pdf = tmp.path().join("page.pdf");
     let mut child = Command::new(browser)
         .args(arguments(&profile, &pdf, &file_url(html), is_root()))
         .stdin(Stdio::null())

@@ -621,6 +621,14 @@ pub struct ExerciseRecord {
     pub finding: Vec<Spanned<Finding>>,
 }
 
+impl ExerciseRecord {
+    /// Whether the record counts as the exercise held, on `as_of`: a failed exercise proves
+    /// nothing, and one dated later has not been held yet.
+    pub fn counts_as_held(&self, as_of: Date) -> bool {
+        self.result.value != Outcome::Failed && self.date.value <= as_of
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct Signoff {

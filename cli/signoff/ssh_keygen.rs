@@ -78,40 +78,12 @@ pub fn program(root: &Path) -> String {
     git_config(root, "gpg.ssh.program").unwrap_or_else(|| "ssh-keygen".to_string())
 }
 
-/// A private temporary folder, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> Result<TempDir, String> {
-        let base = std::env::temp_dir();
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-        for attempt in 0..100u32 {
-            let dir = base.join(format!("contingent-sign-{}-{nanos}-{attempt}", std::process::id()));
-            let mut builder = std::fs::DirBuilder::new();
-            #[cfg(unix)]
-            std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-            match builder.create(&dir) {
-                Ok(()) => return Ok(TempDir(dir)),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-                Err(e) => return Err(format!("cannot create a temporary folder in {}: {e}", base.display())),
-            }
-        }
-        Err(format!("cannot create a temporary folder in {}", base.display()))
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// Signs `message` under `namespace` with `ssh-keygen -Y sign` and returns the armoured
 /// signature. Like Git: the message goes in a temporary file, so a passphrase prompt can use
 /// the terminal; a public key line is written to a file and used with `-U` (key in ssh-agent).
 pub fn sign(program: &str, key: &SigningKey, namespace: &str, message: &[u8]) -> Result<String, String> {
-    let tmp = TempDir::new()?;
-    let msg = tmp.0.join("statement");
+    let tmp = crate::tempdir::TempDir::new("sign")?;
+    let msg = tmp.path().join("statement");
     std::fs::write(&msg, message).map_err(|e| format!("cannot write {}: {e}", msg.display()))?;
     let mut cmd = Command::new(program);
     cmd.args(["-Y", "sign", "-n", namespace, "-f"]);
@@ -120,7 +92,7 @@ pub fn sign(program: &str, key: &SigningKey, namespace: &str, message: &[u8]) ->
             cmd.arg(path);
         }
         SigningKey::Literal(line) => {
-            let key_file = tmp.0.join("key.pub");
+            let key_file = tmp.path().join("key.pub");
             std::fs::write(&key_file, format!("{line}\n"))
                 .map_err(|e| format!("cannot write {}: {e}", key_file.display()))?;
             cmd.arg(&key_file).arg("-U");

@@ -166,10 +166,7 @@ pub(crate) fn exercises(f: &Facts, p: &Located<Plan>, ctx: &Context, d: &mut Vec
     }
     // An exercise proves the plan as it was: a change of meaning after the last one is untested.
     if let Some(change) = f.model.meaning_changed.get(id) {
-        let last = records
-            .iter()
-            .filter(|r| r.result.value != Outcome::Failed && r.date.value <= ctx.as_of)
-            .max_by_key(|r| r.date.value);
+        let last = records.iter().filter(|r| r.counts_as_held(ctx.as_of)).max_by_key(|r| r.date.value);
         if let Some(last) = last.filter(|l| change.date > l.date.value) {
             let when = match &change.commit {
                 Some(c) => format!("on {} (commit {c})", change.date),
@@ -196,7 +193,7 @@ pub(crate) fn exercises(f: &Facts, p: &Located<Plan>, ctx: &Context, d: &mut Vec
     for s in &p.scenario {
         let last = records
             .iter()
-            .filter(|r| r.result.value != Outcome::Failed && r.date.value <= ctx.as_of)
+            .filter(|r| r.counts_as_held(ctx.as_of))
             .filter(|r| r.scenarios.iter().any(|x| x.value == s.id.value))
             .max_by_key(|r| r.date.value);
         let message = match last {

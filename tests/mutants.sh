@@ -10,7 +10,7 @@
 #                                                  # only the tests that matter, much faster
 #
 # Installs cargo-mutants (a pinned version, with `cargo install --locked`) when it is missing.
-# Slow: about 30-50 s per mutant on a 2-core machine, so it is not part of every CI run; the
+# Slow: about 10-20 s per mutant on a 2-core machine with a test selection, so it is not part of every CI run; the
 # "mutants" workflow runs it on demand. Results go to mutants.out/ (outcomes.json, caught.txt,
 # missed.txt, timeout.txt, unviable.txt); the script prints the totals and exits 1 if a mutant
 # was missed.
@@ -27,11 +27,13 @@ if [ "${#files[@]}" -eq 0 ]; then
 fi
 args=()
 for f in "${files[@]}"; do args+=(--file "$f"); done
+# The test selection goes to every cargo invocation, so that the build of each mutant also
+# builds only the selected test targets.
 test_args=()
-# shellcheck disable=SC2206 # word splitting of the test selection is intended
-[ -n "${TEST_ARGS:-}" ] && test_args=(-- ${TEST_ARGS})
+# shellcheck disable=SC2086 # word splitting of the test selection is intended
+for word in ${TEST_ARGS:-}; do test_args+=(--cargo-arg="$word"); done
 status=0
-cargo mutants --no-shuffle --jobs "${JOBS:-1}" "${args[@]}" "${test_args[@]}" || status=$?
+cargo mutants --no-shuffle --profile mutants --jobs "${JOBS:-1}" "${args[@]}" "${test_args[@]}" || status=$?
 for outcome in caught missed timeout unviable; do
     printf '%-9s %s\n' "$outcome" "$(wc -l <"mutants.out/$outcome.txt" 2>/dev/null || echo 0)"
 done

@@ -9,6 +9,8 @@
 #   TEST_ARGS="--lib --test policy --test time" tests/mutants.sh cli/rules/contacts.rs
 #                                                  # only the tests that matter, much faster
 #
+#   ITERATE=1 tests/mutants.sh cli/due.rs          # go on from mutants.out/: skip what was caught
+#
 # With TEST_ARGS, a mutant that the selected tests miss is tried again against the whole suite
 # (`cargo mutants --iterate`), so a selection that is too narrow costs time, never a false
 # "missed".
@@ -49,7 +51,9 @@ count() { cat "$@" 2>/dev/null | wc -l; }
 mutants=(cargo mutants --no-shuffle --profile mutants --jobs "${JOBS:-1}" --minimum-test-timeout 90
     "${args[@]}")
 status=0
-"${mutants[@]}" "${test_args[@]}" || status=$?
+first=("${mutants[@]}")
+[ -n "${ITERATE:-}" ] && first+=(--iterate)
+"${first[@]}" "${test_args[@]}" || status=$?
 if [ "${#test_args[@]}" -gt 0 ] && { [ "$status" -eq 2 ] || [ "$status" -eq 3 ]; }; then
     # --iterate skips what was caught or unviable, and keeps the caught in previously_caught.txt
     unviable=$(count mutants.out/unviable.txt)

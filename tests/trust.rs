@@ -194,6 +194,22 @@ impl W {
         format!("{file}:{}", text[..i].matches('\n').count() + 1)
     }
 
+    /// The related places of the first finding with `code`, as "file:line message".
+    fn related(&self, extra: &[&str], code: &str) -> Vec<String> {
+        let (_, v) = self.check(extra);
+        let root = format!("{}/", self.path().display());
+        let d = v["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == code).expect(code).clone();
+        d["related"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let file = r["file"].as_str().unwrap().trim_start_matches(&root);
+                format!("{file}:{} {}", r["start"]["line"], r["message"].as_str().unwrap())
+            })
+            .collect()
+    }
+
     fn signoffs(&self) -> Value {
         let out = self.run(&["signoffs", ".", "--format", "json", "--as-of", AS_OF]);
         assert_eq!(out.code, 0, "{}", out.stderr);
@@ -362,6 +378,14 @@ fn with_two_client_parties_no_signoff_counts_for_the_client() {
         "this client sign-off cannot be verified: contingent.kdl names 2 parties with role=client (bank, bank2): which one signs for the client is ambiguous; it does not count"
     );
     one(&f, "CFG001");
+    // it points at the two parties that make it ambiguous, and only at them
+    assert_eq!(
+        w.related(&[], "SIG014"),
+        [
+            format!("{} party bank has role=client", w.at("contingent.kdl", "party bank ")),
+            format!("{} party bank2 has role=client", w.at("contingent.kdl", "party bank2")),
+        ]
+    );
     let v = w.signoffs();
     assert_eq!(v["plans"][0]["approved"], false);
     assert_eq!(v["plans"][0]["client"]["state"], "invalid");

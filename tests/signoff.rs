@@ -590,6 +590,18 @@ fn a_record_edited_after_signing_is_rejected() {
 }
 
 #[test]
+fn a_statement_and_its_record_edited_differently_is_a_bad_signature_not_an_edited_statement() {
+    let t = T::new();
+    t.sign_both();
+    // the statement says 2026-10-25, the field 2026-10-24: neither is what was signed, so the
+    // signature verifies over neither, and "edited after signing" (SIG010) would claim too much
+    t.repo.edit(SIGNED, "        date 2026-10-20\n", "        date 2026-10-25\n");
+    t.repo.edit(SIGNED, "date \"2026-10-20\"", "date \"2026-10-24\"");
+    let codes: Vec<String> = t.sig().into_iter().map(|(c, _, _)| c).filter(|c| c != "SIG001").collect();
+    assert_eq!(codes, ["SIG003"], "{:?}", t.sig());
+}
+
+#[test]
 fn relabelling_an_old_signoff_with_the_new_digest_is_a_bad_signature() {
     let t = T::new();
     t.sign_both();

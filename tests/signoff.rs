@@ -419,6 +419,17 @@ fn a_signoff_copied_from_another_plan_is_rejected() {
 }
 
 #[test]
+fn the_same_record_twice_is_not_a_copied_signature() {
+    let t = T::new();
+    t.sign_both();
+    // the whole file again under another name: the same statement, the same signature
+    t.repo.write("signoffs/payroll-again.kdl", t.repo.read(SIGNED));
+    let codes: Vec<String> = t.sig().into_iter().map(|(c, _, _)| c).collect();
+    assert_eq!(codes, Vec::<String>::new(), "{:?}", t.sig());
+    assert_eq!(t.signoffs_json()["plans"][0]["approved"], true);
+}
+
+#[test]
 fn a_signature_copied_onto_another_plans_statement_is_rejected() {
     let t = T::new();
     with_second_plan(&t);
@@ -449,15 +460,11 @@ fn a_signoff_of_an_older_version_is_stale() {
     assert!(m.starts_with("plan `payroll` changed since it was signed by anna.schmidt (client) on 2026-10-20"), "{m}");
 }
 
-#[test]
-fn a_flipped_byte_in_the_signature_is_a_bad_signature() {
-    let t = T::new();
-    t.sign_both();
-    let text = t.repo.read(SIGNED);
-    let sig = SshSig::from_pem(armour_of(&text)).unwrap();
+fn flipped(armour: &str) -> String {
+    let sig = SshSig::from_pem(armour).unwrap();
     let mut bytes = sig.signature_bytes().to_vec();
     bytes[10] ^= 0x01;
-    let flipped = SshSig::new(
+    SshSig::new(
         sig.public_key().clone(),
         sig.namespace(),
         sig.hash_alg(),
@@ -465,16 +472,36 @@ fn a_flipped_byte_in_the_signature_is_a_bad_signature() {
     )
     .unwrap()
     .to_pem(LineEnding::LF)
-    .unwrap();
+    .unwrap()
+}
+
+#[test]
+fn a_flipped_byte_in_the_signature_is_a_bad_signature() {
+    let t = T::new();
+    t.sign_both();
+    let text = t.repo.read(SIGNED);
     let old_armour = armour_of(&text);
     let first_body_line = old_armour.lines().nth(1).unwrap();
     assert!(text.contains(first_body_line));
     // replace the client record's signature, keep its layout
-    let new_text = replace_armour(&text, &old_armour, &flipped);
+    let new_text = replace_armour(&text, &old_armour, &flipped(&old_armour));
     t.repo.write(SIGNED, new_text);
     let m = t.only_many("SIG003", SIGNED, "signature \"\"\"");
     assert!(m.starts_with("the signature does not verify over the statement with the key it names (SHA256:"), "{m}");
     assert!(m.ends_with("the signature or the statement was changed after signing"), "{m}");
+}
+
+#[test]
+fn a_flipped_byte_in_the_second_records_signature_is_a_bad_signature_not_a_copy() {
+    let t = T::new();
+    t.sign_both();
+    let text = t.repo.read(SIGNED);
+    // the provider's record, after the client's valid one: its signature is its own, not a copy
+    let old_armour = armour_of(&records(&text)[1]);
+    t.repo.write(SIGNED, replace_armour(&text, &old_armour, &flipped(&old_armour)));
+    let sig: Vec<(String, usize)> = t.sig().into_iter().filter(|f| f.0 != "SIG001").map(|f| (f.0, f.2)).collect();
+    let line = text[..text.rfind("signature \"\"\"").unwrap()].matches('\n').count() + 1;
+    assert_eq!(sig, [("SIG003".to_string(), line)]);
 }
 
 /// Replaces the armour lines of the first record (indented by 8) with `new`.

@@ -734,6 +734,29 @@ fn old_records_restored_beside_newer_ones_are_a_rollback_from_the_records() {
     assert_eq!(v["plans"][0]["approved"], false, "{v:#}");
 }
 
+#[test]
+fn versions_signed_on_the_same_day_are_not_called_a_rollback() {
+    // sign-off dates are days: v1 signed in the morning and v2 in the afternoon of 2026-10-10
+    // cannot be ordered by their dates, so neither is reported as rolled back against the other
+    let w = W::new();
+    w.git(&["init", "-q", "-b", "main"], "2026-10-10");
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-10");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-10");
+    let v1 = w.commit("payroll v1, signed", "2026-10-10");
+    let old = w.read(SIGNED);
+    w.edit(P, "within=\"1h\"", "within=\"45m\"");
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-10");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-10");
+    // the change that a pull request makes on the day v1 was approved: not a rollback of v1
+    let (code, f) = w.findings(&["--changed-since", &v1]);
+    assert_eq!((code, f.len()), (0, 0), "{f:#?}");
+    // v1's records kept beside v2's: v2 is still approved, v1's records are not later
+    w.write("signoffs/payroll-old.kdl", &old);
+    let (code, f) = w.findings(&[]);
+    assert_eq!((code, f.len()), (0, 0), "{f:#?}");
+    assert_eq!(w.signoffs()["plans"][0]["approved"], true);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Attack 1: a change approves itself (real Git repository)
 

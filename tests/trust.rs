@@ -735,6 +735,32 @@ fn old_records_restored_beside_newer_ones_are_a_rollback_from_the_records() {
 }
 
 #[test]
+fn a_context_change_is_reported_only_for_the_newest_signoff_of_the_current_content() {
+    let w = W::new();
+    let (v1, _) = two_signed_versions(&w);
+    // v1's records kept beside v2's, and v2's content current: v2 signed on 2026-10-10/11
+    let old = w.git(&["show", &format!("{v1}:{SIGNED}")], "2026-10-20");
+    w.write("signoffs/payroll-old.kdl", &old);
+    // then the level-1 desk's number changes: v2's sign-offs bind the old number
+    w.edit("contacts/dc.kdl", "+49 40 555 0299", "+49 40 555 0300");
+    let (code, f) = w.findings(&[]);
+    assert_eq!(code, 1, "{f:#?}");
+    let sig: Vec<(&str, &str)> = f.iter().map(|x| (x.0.as_str(), x.3.as_str())).collect();
+    assert_eq!(sig.iter().map(|x| x.0).collect::<Vec<_>>(), ["SIG019", "SIG019"], "{sig:#?}");
+    assert!(
+        sig[0].1.starts_with("plan `payroll` relies on objects that changed since anna.schmidt (client) signed it on 2026-10-10: "),
+        "{}",
+        sig[0].1
+    );
+    assert!(sig[1].1.contains("since jan.peters (provider) signed it on 2026-10-11: "), "{}", sig[1].1);
+    // the plan back at v1, whose records are older than v2's: stale, and not a context change of v1
+    w.git(&["checkout", "-q", &v1, "--", P], "2026-10-20");
+    let (_, f) = w.findings(&[]);
+    let codes: Vec<&str> = f.iter().map(|x| x.0.as_str()).collect();
+    assert!(!codes.contains(&"SIG019"), "{f:#?}");
+}
+
+#[test]
 fn versions_signed_on_the_same_day_are_not_called_a_rollback() {
     // sign-off dates are days: v1 signed in the morning and v2 in the afternoon of 2026-10-10
     // cannot be ordered by their dates, so neither is reported as rolled back against the other

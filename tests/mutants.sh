@@ -48,20 +48,23 @@ fi
 count() { cat "$@" 2>/dev/null | wc -l; }
 # A busy machine can slow a healthy mutant's tests past the timeout cargo-mutants derives from
 # the unmutated run; a floor keeps "timeout" meaning a hang.
+# The copy keeps .git: some tests read the checkout's own commit, as CI's checkout has one.
 mutants=(cargo mutants --no-shuffle --profile mutants --jobs "${JOBS:-1}" --minimum-test-timeout 90
-    "${args[@]}")
+    --copy-vcs true "${args[@]}")
 status=0
 first=("${mutants[@]}")
 [ -n "${ITERATE:-}" ] && first+=(--iterate)
 "${first[@]}" "${test_args[@]}" || status=$?
 if [ "${#test_args[@]}" -gt 0 ] && { [ "$status" -eq 2 ] || [ "$status" -eq 3 ]; }; then
-    # --iterate skips what was caught or unviable, and keeps the caught in previously_caught.txt
+    # --iterate skips what was caught or unviable, and lists both in previously_caught.txt
     unviable=$(count mutants.out/unviable.txt)
     echo "trying the mutants that the selected tests missed against the whole suite"
     status=0
     "${mutants[@]}" --iterate || status=$?
 fi
-printf '%-9s %s\n' caught "$(count mutants.out/caught.txt mutants.out/previously_caught.txt)" \
+caught=$(count mutants.out/caught.txt mutants.out/previously_caught.txt)
+[ -n "${unviable:-}" ] && caught=$((caught - unviable))
+printf '%-9s %s\n' caught "$caught" \
     missed "$(count mutants.out/missed.txt)" timeout "$(count mutants.out/timeout.txt)" \
     unviable "${unviable:-$(count mutants.out/unviable.txt)}"
 # cargo-mutants exits 2 when mutants were missed, 3 on timeouts, 4 when the tree fails unmutated.

@@ -478,3 +478,88 @@ fn a_contact_goes_stale_the_day_after_its_maximum_age() {
     assert_eq!(at("2027-01-31"), ["CNT002"]); // 30 days ahead: expiring
     assert!(at("2027-01-30").is_empty());
 }
+
+/// The findings with `code` that `check --as-of DATE` reports, as their messages.
+fn messages_at(repo: &Repo, date: &str, code: &str) -> Vec<String> {
+    let out = repo.check(&["--format", "json", "--as-of", date]);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", out.stderr));
+    v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == code)
+        .map(|d| d["message"].as_str().unwrap().to_string())
+        .collect()
+}
+
+const EX: &str = "exercises/2026-tabletop.kdl";
+
+#[test]
+fn an_exercise_is_due_through_the_last_day_of_its_interval() {
+    // the tabletop of 2026-05-01, every 12 months: due on 2027-05-01, late from the day after
+    let repo = Repo::minimal();
+    assert_eq!(messages_at(&repo, "2027-05-01", "EXR004"), Vec::<String>::new());
+    assert_eq!(
+        messages_at(&repo, "2027-05-02", "EXR004"),
+        ["the tabletop of plan `payroll` was due on 2027-05-01: last held 2026-05-01 (every 12mo)"]
+    );
+    // failed tabletops before it and on the same day do not make it "failed since"
+    for (id, date) in [("ex-fail-before", "2026-04-01"), ("ex-fail-same-day", "2026-05-01")] {
+        repo.write(
+            &format!("exercises/{id}.kdl"),
+            format!("exercise {id} {{\n    plan payroll\n    kind tabletop\n    date \"{date}\"\n    scenarios disk-full\n    participants anna.schmidt jan.peters\n    result failed\n    finding \"The runbook was missing\" owner=jan.peters due=\"2026-06-01\" status=done\n}}\n"),
+        );
+    }
+    assert_eq!(
+        messages_at(&repo, "2027-05-02", "EXR004"),
+        ["the tabletop of plan `payroll` was due on 2027-05-01: last held 2026-05-01 (every 12mo)"]
+    );
+}
+
+#[test]
+fn a_scenario_cycle_holds_through_its_last_day_in_every_unit() {
+    // disk-full was last exercised on 2026-05-01
+    let repo = Repo::minimal();
+    for (cycle, last_day) in [("24mo", "2028-05-01"), ("2y", "2028-05-01"), ("400d", "2027-06-05")] {
+        repo.write("contingent.kdl", format!("{}policy {{\n    scenario-cycle \"{cycle}\"\n}}\n", repo.read("contingent.kdl")));
+        assert_eq!(messages_at(&repo, last_day, "EXR007"), Vec::<String>::new(), "{cycle}");
+        let after = contingent::units::Date::parse(last_day).unwrap().add_days(1).to_string();
+        assert_eq!(
+            messages_at(&repo, &after, "EXR007"),
+            [format!("scenario `disk-full` of plan `payroll` was last exercised on 2026-05-01 (`ex-2026-tabletop`), longer than the cycle of {cycle} ago")],
+            "{cycle}"
+        );
+        repo.write("contingent.kdl", repo.read("contingent.kdl").split("policy {").next().unwrap().to_string());
+    }
+}
+
+#[test]
+fn exercise_and_finding_dates_are_judged_on_the_day_itself() {
+    let repo = Repo::minimal();
+    // an exercise held on the check date has been held
+    assert_eq!(messages_at(&repo, "2026-05-01", "EXR009"), Vec::<String>::new());
+    assert_eq!(
+        messages_at(&repo, "2026-04-30", "EXR009"),
+        ["exercise `ex-2026-tabletop` is dated 2026-05-01, after the check date 2026-04-30"]
+    );
+    // a finding due on the day of its exercise is not due before it; one due the day before is
+    repo.edit(EX, "    result passed\n", "    result partial\n    finding \"Volume alarm came late\" owner=jan.peters due=\"2026-05-01\" status=open\n");
+    assert_eq!(messages_at(&repo, "2026-05-01", "EXR010"), Vec::<String>::new());
+    // open on its due date is not yet past it
+    assert_eq!(messages_at(&repo, "2026-05-01", "EXR006"), Vec::<String>::new());
+    assert_eq!(
+        messages_at(&repo, "2026-05-02", "EXR006"),
+        ["finding of exercise `ex-2026-tabletop` is open past its due date 2026-05-01: Volume alarm came late"]
+    );
+    repo.edit(EX, "due=\"2026-05-01\"", "due=\"2026-04-30\"");
+    assert_eq!(
+        messages_at(&repo, "2026-05-01", "EXR010"),
+        ["a finding of exercise `ex-2026-tabletop` is due on 2026-04-30, before the exercise that found it (2026-05-01)"]
+    );
+    // a partly failed exercise without findings says so
+    repo.edit(EX, "    finding \"Volume alarm came late\" owner=jan.peters due=\"2026-04-30\" status=open\n", "");
+    assert_eq!(
+        messages_at(&repo, "2026-05-01", "EXR008"),
+        ["exercise `ex-2026-tabletop` partly failed, but records no finding"]
+    );
+}

@@ -884,8 +884,11 @@ fn a_plan_changed_in_meaning_after_its_last_exercise_is_reported_with_history() 
         check(&["--history"]),
         ["plan `payroll` changed in meaning in the checked content, not yet committed after its last exercise `ex-2026-tabletop` on 2026-05-01: escalation-time"]
     );
-    // exercised again after the change: nothing to say
+    // exercised on the day of the change: dates are days, the exercise counts for it
     repo.edit("plans/payroll.kdl", "within=\"2h\"", "within=\"1h\"");
-    repo.edit("exercises/2026-tabletop.kdl", "date \"2026-05-01\"", "date \"2026-08-01\"");
+    repo.edit("exercises/2026-tabletop.kdl", "date \"2026-05-01\"", "date \"2026-06-01\"");
+    assert!(check(&["--history"]).is_empty());
+    // exercised again after the change: nothing to say
+    repo.edit("exercises/2026-tabletop.kdl", "date \"2026-06-01\"", "date \"2026-08-01\"");
     assert!(check(&["--history"]).is_empty());
 }

@@ -563,3 +563,25 @@ fn exercise_and_finding_dates_are_judged_on_the_day_itself() {
         ["exercise `ex-2026-tabletop` partly failed, but records no finding"]
     );
 }
+
+#[test]
+fn a_deputy_chain_may_pass_through_a_contact_without_a_channel() {
+    // anna.schmidt's deputy has no channel of their own, but their deputy can be reached
+    let repo = Repo::minimal();
+    repo.edit("contacts/bank.kdl", "    deputy bernd.mueller\n", "    deputy bank-relay\n");
+    let relay = |id: &str, deputy: &str| {
+        format!("contact {id} {{\n    party bank\n    name \"Relay {id}\"\n    deputy {deputy}\n    verified \"2026-09-01\"\n}}\n")
+    };
+    repo.write("contacts/relay.kdl", relay("bank-relay", "bernd.mueller"));
+    let chain = |m: &String| m.starts_with("nobody in the deputy chain");
+    let found = messages_at(&repo, "2026-11-01", "ESC008");
+    assert!(!found.iter().any(chain), "{found:?}");
+    // two contacts without a channel, deputies of each other: nobody can be reached
+    repo.write("contacts/relay.kdl", relay("bank-relay", "bank-relay2") + &relay("bank-relay2", "bank-relay"));
+    let found = messages_at(&repo, "2026-11-01", "ESC008");
+    assert_eq!(
+        found.iter().filter(|m| chain(m)).collect::<Vec<_>>(),
+        ["nobody in the deputy chain of `anna.schmidt` can be reached"],
+        "{found:?}"
+    );
+}

@@ -585,3 +585,15 @@ fn a_deputy_chain_may_pass_through_a_contact_without_a_channel() {
         "{found:?}"
     );
 }
+
+#[test]
+fn inventory_findings_name_the_kind_of_object_at_its_head() {
+    let repo = Repo::minimal();
+    repo.edit(S, "    acknowledged by=jan.peters date=\"2026-01-15\"\n}", "}");
+    repo.edit(S, "confidentiality=high integrity=high", "confidentiality=high");
+    let (_, report) = repo.check_json();
+    let d = the(&report, "COV007");
+    assert_eq!(d["message"], "the provider has not acknowledged the protection needs of interface `wan-line`");
+    assert_eq!(d["location"]["start"]["line"], 14);
+    assert_eq!(the(&report, "COV005")["message"], "system `payroll-app` does not state its protection need for integrity");
+}

@@ -521,7 +521,10 @@ fn a_scenario_cycle_holds_through_its_last_day_in_every_unit() {
     // disk-full was last exercised on 2026-05-01
     let repo = Repo::minimal();
     for (cycle, last_day) in [("24mo", "2028-05-01"), ("2y", "2028-05-01"), ("400d", "2027-06-05")] {
-        repo.write("contingent.kdl", format!("{}policy {{\n    scenario-cycle \"{cycle}\"\n}}\n", repo.read("contingent.kdl")));
+        repo.write(
+            "contingent.kdl",
+            format!("{}policy {{\n    scenario-cycle \"{cycle}\"\n}}\n", repo.read("contingent.kdl")),
+        );
         assert_eq!(messages_at(&repo, last_day, "EXR007"), Vec::<String>::new(), "{cycle}");
         let after = contingent::units::Date::parse(last_day).unwrap().add_days(1).to_string();
         assert_eq!(
@@ -543,7 +546,11 @@ fn exercise_and_finding_dates_are_judged_on_the_day_itself() {
         ["exercise `ex-2026-tabletop` is dated 2026-05-01, after the check date 2026-04-30"]
     );
     // a finding due on the day of its exercise is not due before it; one due the day before is
-    repo.edit(EX, "    result passed\n", "    result partial\n    finding \"Volume alarm came late\" owner=jan.peters due=\"2026-05-01\" status=open\n");
+    repo.edit(
+        EX,
+        "    result passed\n",
+        "    result partial\n    finding \"Volume alarm came late\" owner=jan.peters due=\"2026-05-01\" status=open\n",
+    );
     assert_eq!(messages_at(&repo, "2026-05-01", "EXR010"), Vec::<String>::new());
     // open on its due date is not yet past it
     assert_eq!(messages_at(&repo, "2026-05-01", "EXR006"), Vec::<String>::new());
@@ -595,5 +602,8 @@ fn inventory_findings_name_the_kind_of_object_at_its_head() {
     let d = the(&report, "COV007");
     assert_eq!(d["message"], "the provider has not acknowledged the protection needs of interface `wan-line`");
     assert_eq!(d["location"]["start"]["line"], 14);
-    assert_eq!(the(&report, "COV005")["message"], "system `payroll-app` does not state its protection need for integrity");
+    assert_eq!(
+        the(&report, "COV005")["message"],
+        "system `payroll-app` does not state its protection need for integrity"
+    );
 }

@@ -748,7 +748,9 @@ fn a_context_change_is_reported_only_for_the_newest_signoff_of_the_current_conte
     let sig: Vec<(&str, &str)> = f.iter().map(|x| (x.0.as_str(), x.3.as_str())).collect();
     assert_eq!(sig.iter().map(|x| x.0).collect::<Vec<_>>(), ["SIG019", "SIG019"], "{sig:#?}");
     assert!(
-        sig[0].1.starts_with("plan `payroll` relies on objects that changed since anna.schmidt (client) signed it on 2026-10-10: "),
+        sig[0].1.starts_with(
+            "plan `payroll` relies on objects that changed since anna.schmidt (client) signed it on 2026-10-10: "
+        ),
         "{}",
         sig[0].1
     );

@@ -532,7 +532,7 @@ fn a_scenario_cycle_holds_through_its_last_day_in_every_unit() {
             [format!("scenario `disk-full` of plan `payroll` was last exercised on 2026-05-01 (`ex-2026-tabletop`), longer than the cycle of {cycle} ago")],
             "{cycle}"
         );
-        repo.write("contingent.kdl", repo.read("contingent.kdl").split("policy {").next().unwrap().to_string());
+        repo.write("contingent.kdl", repo.read("contingent.kdl").split("policy {").next().unwrap());
     }
 }
 

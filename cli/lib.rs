@@ -27,6 +27,7 @@ pub mod load;
 pub mod model;
 pub mod remind;
 pub mod render;
+pub mod replace;
 pub mod review;
 pub mod rules;
 pub mod signoff;

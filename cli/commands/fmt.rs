@@ -6,8 +6,7 @@
 //! repository. A file that does not parse is reported with its place and left as it is; the
 //! others are still formatted.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::cli::FmtArgs;
 use crate::fmt::{format, Formatted};
@@ -151,21 +150,5 @@ pub fn write_atomic(root: &Path, rel: &str, text: &str) -> Result<(), String> {
         return Err("its folder lies outside the repository (a symbolic link): not rewritten".into());
     }
     let name = path.file_name().and_then(|n| n.to_str()).ok_or("has no file name")?;
-    let temp: PathBuf = canonical_dir.join(format!(".{name}.fmt-{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temp)
-            .map_err(|e| format!("cannot create {}: {e}", temp.display()))?;
-        file.write_all(text.as_bytes()).and_then(|_| file.sync_all()).map_err(|e| format!("cannot write: {e}"))?;
-        if let Some(p) = permissions {
-            std::fs::set_permissions(&temp, p).map_err(|e| format!("cannot set permissions: {e}"))?;
-        }
-        std::fs::rename(&temp, canonical_dir.join(name)).map_err(|e| format!("cannot replace it: {e}"))
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    result
+    crate::replace::file(&canonical_dir, name, text.as_bytes(), permissions).map_err(|e| format!("cannot write: {e}"))
 }

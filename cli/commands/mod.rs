@@ -140,22 +140,11 @@ fn output_target(file: &Path) -> Result<PathBuf, String> {
     Ok(target)
 }
 
-/// Writes a temporary file beside `target` and renames it over `target`: a reader sees the old
-/// report or the new one, never half of one.
+/// Replaces `target` as a whole: a reader sees the old report or the new one, never half of one.
 fn write_atomically(target: &Path, bytes: &[u8]) -> Result<(), String> {
     let dir = target.parent().unwrap_or(Path::new("."));
     let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let written = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&temp)
-        .and_then(|mut f| f.write_all(bytes).and_then(|_| f.sync_all()));
-    if let Err(e) = written.and_then(|_| std::fs::rename(&temp, target)) {
-        let _ = std::fs::remove_file(&temp);
-        return Err(format!("cannot write {}: {e}", target.display()));
-    }
-    Ok(())
+    crate::replace::file(dir, &name, bytes, None).map_err(|e| format!("cannot write {}: {e}", target.display()))
 }
 
 fn dispatch(cli: Cli) -> Result<u8, String> {

@@ -271,12 +271,8 @@ pub fn sign(args: &SignArgs) -> Result<u8, String> {
         .map_err(|e| format!("cannot create the folder for {rel}: {e}"))?;
     // the folder just made (or found) must still be inside the repository
     let path = inside_root(&root, &rel)?;
-    let tmp = path.with_extension("kdl.tmp");
-    std::fs::write(&tmp, &new_text).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
-    std::fs::rename(&tmp, &path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        format!("cannot write {rel}: {e}")
-    })?;
+    let (dir, name) = (path.parent().unwrap_or(&root), path.file_name().unwrap_or_default().to_string_lossy());
+    crate::replace::file(dir, &name, new_text.as_bytes(), None).map_err(|e| format!("cannot write {rel}: {e}"))?;
 
     let mut out = format!(
         "signed plan `{}` ({}) for the {party} as {} on {date}\nwrote {}{rel}",

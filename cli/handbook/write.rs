@@ -1,7 +1,6 @@
 //! Writing the handbook's files into the output folder: never through a symbolic link, never
 //! into the plan repository's own folders, and replacing only pages this command wrote before.
 
-use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
 use super::html::GENERATOR;
@@ -92,26 +91,7 @@ pub fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), String> {
     if target.symlink_metadata().is_ok_and(|m| m.is_dir()) {
         return Err(format!("{} is a folder: remove it or choose another --out", target.display()));
     }
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    if tmp.symlink_metadata().is_ok() {
-        // a leftover of an interrupted run (removing a link removes the link, not its target)
-        let _ = std::fs::remove_file(&tmp);
-    }
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&tmp)
-        .map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
-    let written = f.write_all(bytes);
-    drop(f);
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(format!("cannot write {}: {e}", tmp.display()));
-    }
-    std::fs::rename(&tmp, &target).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        format!("cannot write {}: {e}", target.display())
-    })
+    crate::replace::file(dir, name, bytes, None).map_err(|e| format!("cannot write {}: {e}", target.display()))
 }
 
 /// Whether a file is a page an earlier run wrote (a regular file carrying the generator tag).

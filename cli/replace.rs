@@ -27,3 +27,48 @@ pub fn file(dir: &Path, name: &str, bytes: &[u8], permissions: Option<std::fs::P
     }
     result
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::file;
+    use std::os::unix::fs::{symlink, PermissionsExt};
+
+    #[test]
+    fn a_link_at_the_temporary_name_is_not_written_through() {
+        let d = tempfile::tempdir().unwrap();
+        let (inside, outside) = (d.path().join("repo"), d.path().join("outside"));
+        std::fs::create_dir(&inside).unwrap();
+        std::fs::write(&outside, "precious").unwrap();
+        symlink(&outside, inside.join(format!(".x.kdl.{}.tmp", std::process::id()))).unwrap();
+        file(&inside, "x.kdl", b"new", None).unwrap();
+        assert_eq!(std::fs::read_to_string(&outside).unwrap(), "precious");
+        assert_eq!(std::fs::read_to_string(inside.join("x.kdl")).unwrap(), "new");
+        assert_eq!(std::fs::read_dir(&inside).unwrap().count(), 1, "the temporary file is gone");
+    }
+
+    #[test]
+    fn a_link_at_the_name_is_replaced_not_written_through() {
+        let d = tempfile::tempdir().unwrap();
+        let (inside, outside) = (d.path().join("repo"), d.path().join("outside"));
+        std::fs::create_dir(&inside).unwrap();
+        std::fs::write(&outside, "precious").unwrap();
+        symlink(&outside, inside.join("x.kdl")).unwrap();
+        file(&inside, "x.kdl", b"new", Some(std::fs::Permissions::from_mode(0o640))).unwrap();
+        assert_eq!(std::fs::read_to_string(&outside).unwrap(), "precious");
+        let meta = std::fs::symlink_metadata(inside.join("x.kdl")).unwrap();
+        assert!(meta.file_type().is_file());
+        assert_eq!(meta.permissions().mode() & 0o777, 0o640);
+        assert_eq!(std::fs::read_to_string(inside.join("x.kdl")).unwrap(), "new");
+    }
+
+    #[test]
+    fn a_failed_replacement_leaves_the_old_content_and_no_temporary_file() {
+        let d = tempfile::tempdir().unwrap();
+        // a non-empty folder at the name: the rename fails
+        std::fs::create_dir_all(d.path().join("x.kdl").join("inner")).unwrap();
+        assert!(file(d.path(), "x.kdl", b"new", None).is_err());
+        let names: Vec<_> = std::fs::read_dir(d.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, ["x.kdl"]);
+        assert!(d.path().join("x.kdl").join("inner").is_dir());
+    }
+}

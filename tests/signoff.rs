@@ -978,6 +978,25 @@ fn sign_replaces_its_own_older_records_and_keeps_everything_else() {
     assert_eq!(t.repo.read(SIGNED).matches("signoff payroll {\n    party client").count(), 1);
 }
 
+#[cfg(unix)]
+#[test]
+fn sign_never_writes_through_a_link_planted_beside_the_record() {
+    use std::os::unix::fs::symlink;
+    let t = T::new();
+    let outside = tempfile::tempdir().unwrap();
+    let target = outside.path().join("authorized_keys");
+    std::fs::write(&target, "precious\n").unwrap();
+    std::fs::create_dir_all(t.path().join("signoffs")).unwrap();
+    // the temporary name older versions used, and the shape of the current one
+    for name in ["payroll.kdl.tmp", ".payroll.kdl.tmp", ".payroll.kdl.1.tmp"] {
+        symlink(&target, t.path().join("signoffs").join(name)).unwrap();
+    }
+    t.sign_both();
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "precious\n");
+    assert!(std::fs::symlink_metadata(t.path().join(SIGNED)).unwrap().file_type().is_file());
+    assert_eq!(t.repo.read(SIGNED).matches("signoff payroll {").count(), 2);
+}
+
 #[test]
 fn sign_uses_gits_signing_key_and_ssh_agent() {
     let t = T::new();

@@ -297,4 +297,95 @@ mod tests {
         assert_eq!(differences(&old, &old, 10), Vec::<String>::new());
         assert_eq!(differences(&old, &new, 2).len(), 2);
     }
+
+    #[test]
+    fn pretty_puts_one_object_per_line_in_a_fixed_form() {
+        let v = serde_json::json!({
+            "contacts": {"b": {"phone": "+49 2", "name": "B\u{202e}"}, "a": null},
+            "inventory": {},
+            "contract": {"id": "msa", "revision": {"number": 2, "sla": [], "x": [1, {"z": [], "y": "\u{2028}\u{feff}\u{1}\t\"\\"}]}},
+            "list": [[], 1, "s"]
+        });
+        let expected = concat!(
+            "{\n",
+            "  \"contacts\": {\n",
+            "    \"a\": null,\n",
+            "    \"b\": {\"name\":\"B\\u202e\",\"phone\":\"+49 2\"}\n",
+            "  },\n",
+            "  \"contract\": {\n",
+            "    \"id\": \"msa\",\n",
+            "    \"revision\": {\"number\":2,\"sla\":[],\"x\":[1,{\"y\":\"\\u2028\\ufeff\\u0001\\t\\\"\\\\\",\"z\":[]}]}\n",
+            "  },\n",
+            "  \"inventory\": {},\n",
+            "  \"list\": [\n",
+            "    [],\n",
+            "    1,\n",
+            "    \"s\"\n",
+            "  ]\n",
+            "}",
+        );
+        assert_eq!(pretty(&v), expected);
+        assert_eq!(pretty(&serde_json::json!({})), "{}");
+        assert_eq!(pretty(&serde_json::json!([])), "[]");
+        assert_eq!(pretty(&serde_json::json!("é\u{7f}")), "\"é\\u007f\"");
+    }
+
+    #[test]
+    fn differences_tell_appearing_disappearing_and_changed_objects_and_fields_apart() {
+        let old = serde_json::json!({
+            "contacts": {"kept": {"phone": "1", "old": "o"}, "deleted": {"phone": "1"}, "missing": null, "dropped": {}},
+            "inventory": {"same": {"a": 1}, "scalar": "s"},
+            "contract": {"id": "msa", "revision": null}
+        });
+        let new = serde_json::json!({
+            "contacts": {"kept": {"phone": "2", "new": "n"}, "deleted": null, "missing": {"phone": "1"}, "added": {}},
+            "inventory": {"same": {"a": 1}, "scalar": "t"},
+            "contract": {"id": "msa", "revision": {"number": 3}}
+        });
+        assert_eq!(
+            differences(&old, &new, 20),
+            [
+                "the plan now relies on contact `added`",
+                "contact `deleted` no longer exists",
+                "contact `kept`: `new` \"n\" was added",
+                "contact `kept`: `old` (\"o\") was removed",
+                "contact `kept`: `phone` was \"1\", is now \"2\"",
+                "contact `missing` exists now",
+                "the plan no longer relies on contact `dropped`",
+                "system or interface `scalar` was \"s\", is now \"t\"",
+                "the pinned contract was contract `msa`, is now contract `msa` revision 3",
+            ]
+        );
+        let none = serde_json::json!({"contacts": {}, "inventory": {}, "contract": null});
+        let pinned =
+            serde_json::json!({"contacts": {}, "inventory": {}, "contract": {"id": "msa", "revision": {"number": 1}}});
+        assert_eq!(
+            differences(&none, &pinned, 20),
+            ["the pinned contract was no contract, is now contract `msa` revision 1"]
+        );
+        // a difference outside the named parts is still reported
+        let other = serde_json::json!({"contacts": {}, "inventory": {}, "contract": null, "x": 1});
+        assert_eq!(differences(&none, &other, 20), ["the context differs"]);
+    }
+
+    #[test]
+    fn differences_beyond_the_limit_are_counted_in_the_last_line() {
+        let contacts = |n: usize, v: &str| serde_json::json!({"contacts": (0..n).map(|i| (format!("c{i}"), serde_json::json!({"phone": v}))).collect::<Map<String, Value>>()});
+        let lines = |n: usize, limit: usize| differences(&contacts(n, "1"), &contacts(n, "2"), limit);
+        assert_eq!(lines(8, 8).len(), 8);
+        assert!(lines(8, 8).iter().all(|l| l.contains("`phone` was")));
+        let cut = lines(11, 8);
+        assert_eq!(cut.len(), 8);
+        assert_eq!(cut[6], "contact `c5`: `phone` was \"1\", is now \"2\"");
+        assert_eq!(cut[7], "4 more differences");
+    }
+
+    #[test]
+    fn long_values_are_shortened_to_80_characters() {
+        let value = |n: usize| serde_json::json!({"contacts": {"c": {"note": "x".repeat(n)}}});
+        let line = |n: usize| differences(&value(n), &serde_json::json!({"contacts": {"c": {}}}), 8).remove(0);
+        // the quotes count: 78 characters and two quotes are 80
+        assert_eq!(line(78), format!("contact `c`: `note` (\"{}\") was removed", "x".repeat(78)));
+        assert_eq!(line(79), format!("contact `c`: `note` (\"{}…) was removed", "x".repeat(79)));
+    }
 }

@@ -604,3 +604,39 @@ fn inventory_findings_name_the_kind_of_object_at_its_head() {
         "system `payroll-app` does not state its protection need for integrity"
     );
 }
+
+#[test]
+fn scenario_findings_follow_the_scenarios_own_cause_resolver_and_forbidden_actions() {
+    const ON: &str = "2026-11-01";
+    let repo = Repo::minimal();
+    // the provider alone: the message names the condition that fails
+    repo.edit(P, "affects-others=#false resolver=provider", "affects-others=#true resolver=provider");
+    assert_eq!(
+        messages_at(&repo, ON, "SCN004"),
+        ["scenario `disk-full` lets the provider resolve it alone, but it may affect other applications"]
+    );
+    repo.edit(P, "cause=technical affects-others=#true", "cause=security affects-others=#false");
+    assert_eq!(
+        messages_at(&repo, ON, "SCN004"),
+        ["scenario `disk-full` lets the provider resolve it alone, but its cause is not technical"]
+    );
+    // an application cause is SCN010 only when classed technical *and* left to the provider
+    let title = "        title \"Payroll run stops on a wrong data record\"\n        fault-in provider\n";
+    repo.edit(P, "        fault-in provider\n", title);
+    for (from, to) in [
+        ("cause=security affects-others=#false resolver=provider", "cause=application affects-others=#false resolver=provider"),
+        ("cause=application affects-others=#false resolver=provider", "cause=technical affects-others=#false resolver=joint"),
+    ] {
+        repo.edit(P, from, to);
+        assert_eq!(messages_at(&repo, ON, "SCN010"), Vec::<String>::new(), "{to}");
+    }
+    // a scenario's own forbidden action is checked against its steps; one without words is not
+    repo.edit(P, title, "        fault-in provider\n        forbidden \"Delete the spool files\"\n");
+    repo.edit(P, "step \"Extend the volume\"", "step \"Delete the spool files of the run, then extend the volume\"");
+    assert_eq!(
+        messages_at(&repo, ON, "SCN008"),
+        ["a step of scenario `disk-full` does what the plan forbids: \"Delete the spool files\""]
+    );
+    repo.edit(P, "forbidden \"Delete the spool files\"", "forbidden \"--- ...\"");
+    assert_eq!(messages_at(&repo, ON, "SCN008"), Vec::<String>::new());
+}

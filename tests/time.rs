@@ -445,3 +445,110 @@ fn a_contact_needs_a_24x7_channel_only_for_limits_under_a_day() {
     assert!(!has_cnt006("1d"));
     assert!(!has_cnt006("2d"));
 }
+
+/// The messages of the findings with `code` that `check --as-of DATE` reports.
+fn messages_at(repo: &Repo, date: &str, code: &str) -> Vec<String> {
+    let out = repo.check(&["--format", "json", "--as-of", date]);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", out.stderr));
+    let all = v["diagnostics"].as_array().unwrap().iter();
+    all.filter(|d| d["code"] == code).map(|d| d["message"].as_str().unwrap().to_string()).collect()
+}
+
+/// The contract with revision 2 (effective 2026-01-01) and revision 3 (effective 2026-10-01).
+fn two_revisions(two: &str, three: &str) -> String {
+    format!("contract msa {{\n    title \"MSA\"\n    client bank\n    provider dc\n    revision 2 effective=\"2026-01-01\" {{\n{two}\n    }}\n    revision 3 effective=\"2026-10-01\" {{\n{three}\n    }}\n}}\n")
+}
+
+const TERMS: &str = "        category critical type=\"outage\" severity=\"high\" urgency=\"immediate\"; action \"Open an incident ticket\"; escalation \"Duty desk\"; cooperation \"Yes\"; client-participation \"Yes\"";
+const SLA: &str = "        sla payroll-app rto=\"8h\" rpo=\"4h\" redundant=#false { response critical within=\"30m\"; backup every=\"4h\" retention=\"30d\" offsite=#true restore-test=\"3mo\"; }";
+/// Every kind of term changed against TERMS and SLA.
+const CHANGED: &str = "        sla payroll-app rto=\"8h\" rpo=\"4h\" availability=\"99.9%\" redundant=#true { response critical within=\"30m\"; backup every=\"4h\" retention=\"60d\" offsite=#true restore-test=\"3mo\"; }\n        sla wan-line rto=\"4h\"\n        exercise tabletop every=\"12mo\"";
+
+/// The changed terms `contracts` lists for the plan, and the CON003 message.
+fn changed_terms(repo: &Repo) -> (serde_json::Value, String) {
+    let out = run_in(repo.path(), &["contracts", "--as-of", "2026-11-01", "--format", "json"], &[]);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", out.stderr));
+    let m = messages_at(repo, "2026-11-01", "CON003");
+    assert_eq!(m.len(), 1, "{m:?}");
+    (v["plans"][0]["changed_terms"].clone(), m[0].clone())
+}
+
+#[test]
+fn the_changed_terms_of_a_newer_revision_are_named_one_by_one() {
+    let repo = Repo::minimal();
+    repo.write(C, two_revisions(&format!("{TERMS}\n{SLA}"), &format!("{TERMS}\n{CHANGED}")));
+    let added = [
+        "payroll-app availability - → 99.9%",
+        "payroll-app must now be redundant",
+        "payroll-app backup terms changed",
+        "wan-line added",
+        "required exercises changed",
+    ];
+    let (terms, message) = changed_terms(&repo);
+    assert_eq!(terms, serde_json::json!(added));
+    assert!(message.ends_with(&format!("changed: {}", added.join(", "))), "{message}");
+    // the other way round
+    repo.write(C, two_revisions(&format!("{TERMS}\n{CHANGED}"), &format!("{TERMS}\n{SLA}")));
+    let removed = [
+        "payroll-app availability 99.9% → -",
+        "payroll-app no longer needs redundancy",
+        "payroll-app backup terms changed",
+        "wan-line removed",
+        "required exercises changed",
+    ];
+    let (terms, message) = changed_terms(&repo);
+    assert_eq!(terms, serde_json::json!(removed));
+    assert!(message.ends_with(&format!("changed: {}", removed.join(", "))), "{message}");
+    // only the response time
+    repo.write(C, two_revisions(&format!("{TERMS}\n{SLA}"), &format!("{TERMS}\n{}", SLA.replace("30m", "15m"))));
+    assert_eq!(changed_terms(&repo).0, serde_json::json!(["payroll-app response times changed"]));
+    // nothing but the number
+    repo.write(C, two_revisions(&format!("{TERMS}\n{SLA}"), &format!("{TERMS}\n{SLA}")));
+    let (terms, message) = changed_terms(&repo);
+    assert_eq!(terms, serde_json::json!([]));
+    assert!(message.ends_with("changed: no SLA terms of the systems it covers"), "{message}");
+}
+
+#[test]
+fn contract_dates_and_backup_terms_are_judged_on_the_boundary() {
+    let repo = Repo::minimal();
+    // a revision taking effect within the notice of 30 days is announced, naming the plans to review
+    for (on, expected) in [("2026-11-01", None), ("2026-12-01", Some("2026-12-01")), ("2026-12-02", None)] {
+        repo.write(C, two_revisions(&format!("{TERMS}\n{SLA}"), &format!("{TERMS}\n{SLA}")).replace("2026-10-01", on));
+        let m = messages_at(&repo, "2026-11-01", "CON004");
+        let expected: Vec<String> = expected
+            .map(|d| format!("revision 3 of contract `msa` takes effect on {d}; plans to review: payroll"))
+            .into_iter()
+            .collect();
+        assert_eq!(m, expected, "{on}");
+    }
+    // a plan may pin a revision from the day it takes effect
+    repo.edit(P, "revision=2", "revision=3");
+    for (on, found) in [("2026-11-01", 0), ("2026-11-02", 1)] {
+        repo.write(C, two_revisions(&format!("{TERMS}\n{SLA}"), &format!("{TERMS}\n{SLA}")).replace("2026-10-01", on));
+        assert_eq!(messages_at(&repo, "2026-11-01", "CON005").len(), found, "{on}");
+    }
+    // incident categories are complete only with type, severity and urgency
+    let lacks = |repo: &Repo| {
+        let m = messages_at(repo, "2026-11-01", "CON010");
+        m.iter().any(|m| m.contains("incident categories with type, severity and urgency"))
+    };
+    assert!(!lacks(&repo));
+    for categories in ["category critical type=\"outage\" urgency=\"immediate\"; ", ""] {
+        let terms = TERMS.replace("category critical type=\"outage\" severity=\"high\" urgency=\"immediate\"; ", categories);
+        repo.write(C, two_revisions(&format!("{TERMS}\n{SLA}"), &format!("{terms}\n{SLA}")));
+        assert!(lacks(&repo), "{categories:?}");
+    }
+    // the plan keeps backups 30 days and tests a restore every 3 months
+    let gaps = |retention: &str, restore: &str| {
+        let sla = SLA.replace("retention=\"30d\"", &format!("retention=\"{retention}\"")).replace("restore-test=\"3mo\"", &format!("restore-test=\"{restore}\""));
+        repo.write(C, two_revisions(&format!("{TERMS}\n{SLA}"), &format!("{TERMS}\n{sla}")));
+        messages_at(&repo, "2026-11-01", "CON008")
+    };
+    assert_eq!(gaps("30d", "3mo"), Vec::<String>::new());
+    assert_eq!(gaps("29d", "4mo"), Vec::<String>::new());
+    let m = gaps("31d", "2mo");
+    assert_eq!(m.len(), 1, "{m:?}");
+    assert!(m[0].contains("retention 30d (contract: at least 31d)"), "{m:?}");
+    assert!(m[0].contains("restore tests every 3mo (contract: at least every 2mo)"), "{m:?}");
+}

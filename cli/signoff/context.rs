@@ -304,7 +304,7 @@ mod tests {
             "contacts": {"b": {"phone": "+49 2", "name": "B\u{202e}"}, "a": null},
             "inventory": {},
             "contract": {"id": "msa", "revision": {"number": 2, "sla": [], "x": [1, {"z": [], "y": "\u{2028}\u{feff}\u{1}\t\"\\"}]}},
-            "list": [[], 1, "s"]
+            "list": [[], 1, "s", {"k": [2, {}]}]
         });
         let expected = concat!(
             "{\n",
@@ -320,7 +320,8 @@ mod tests {
             "  \"list\": [\n",
             "    [],\n",
             "    1,\n",
-            "    \"s\"\n",
+            "    \"s\",\n",
+            "    {\"k\":[2,{}]}\n",
             "  ]\n",
             "}",
         );
@@ -334,12 +335,12 @@ mod tests {
     fn differences_tell_appearing_disappearing_and_changed_objects_and_fields_apart() {
         let old = serde_json::json!({
             "contacts": {"kept": {"phone": "1", "old": "o"}, "deleted": {"phone": "1"}, "missing": null, "dropped": {}},
-            "inventory": {"same": {"a": 1}, "scalar": "s"},
+            "inventory": {"same": {"a": 1}, "scalar": "s", "still": "u"},
             "contract": {"id": "msa", "revision": null}
         });
         let new = serde_json::json!({
             "contacts": {"kept": {"phone": "2", "new": "n"}, "deleted": null, "missing": {"phone": "1"}, "added": {}},
-            "inventory": {"same": {"a": 1}, "scalar": "t"},
+            "inventory": {"same": {"a": 1}, "scalar": "t", "still": "u"},
             "contract": {"id": "msa", "revision": {"number": 3}}
         });
         assert_eq!(

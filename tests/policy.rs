@@ -624,8 +624,14 @@ fn scenario_findings_follow_the_scenarios_own_cause_resolver_and_forbidden_actio
     let title = "        title \"Payroll run stops on a wrong data record\"\n        fault-in provider\n";
     repo.edit(P, "        fault-in provider\n", title);
     for (from, to) in [
-        ("cause=security affects-others=#false resolver=provider", "cause=application affects-others=#false resolver=provider"),
-        ("cause=application affects-others=#false resolver=provider", "cause=technical affects-others=#false resolver=joint"),
+        (
+            "cause=security affects-others=#false resolver=provider",
+            "cause=application affects-others=#false resolver=provider",
+        ),
+        (
+            "cause=application affects-others=#false resolver=provider",
+            "cause=technical affects-others=#false resolver=joint",
+        ),
     ] {
         repo.edit(P, from, to);
         assert_eq!(messages_at(&repo, ON, "SCN010"), Vec::<String>::new(), "{to}");

@@ -535,13 +535,16 @@ fn contract_dates_and_backup_terms_are_judged_on_the_boundary() {
     };
     assert!(!lacks(&repo));
     for categories in ["category critical type=\"outage\" urgency=\"immediate\"; ", ""] {
-        let terms = TERMS.replace("category critical type=\"outage\" severity=\"high\" urgency=\"immediate\"; ", categories);
+        let terms =
+            TERMS.replace("category critical type=\"outage\" severity=\"high\" urgency=\"immediate\"; ", categories);
         repo.write(C, two_revisions(&format!("{TERMS}\n{SLA}"), &format!("{terms}\n{SLA}")));
         assert!(lacks(&repo), "{categories:?}");
     }
     // the plan keeps backups 30 days and tests a restore every 3 months
     let gaps = |retention: &str, restore: &str| {
-        let sla = SLA.replace("retention=\"30d\"", &format!("retention=\"{retention}\"")).replace("restore-test=\"3mo\"", &format!("restore-test=\"{restore}\""));
+        let sla = SLA
+            .replace("retention=\"30d\"", &format!("retention=\"{retention}\""))
+            .replace("restore-test=\"3mo\"", &format!("restore-test=\"{restore}\""));
         repo.write(C, two_revisions(&format!("{TERMS}\n{SLA}"), &format!("{TERMS}\n{sla}")));
         messages_at(&repo, "2026-11-01", "CON008")
     };

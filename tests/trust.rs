@@ -968,6 +968,42 @@ fn a_change_signed_by_the_base_rosters_approvers_passes_against_the_base() {
     assert_eq!((code, f.len()), (0, 0), "{f:#?}");
 }
 
+#[test]
+fn the_base_trusts_a_key_up_to_the_day_before_its_valid_before_date() {
+    let w = W::new();
+    let line = w.read("contacts/bank.kdl").lines().find(|l| l.contains("key \"ssh-ed25519")).unwrap().to_string();
+    w.edit("contacts/bank.kdl", &line, &format!("{line} valid-before=\"2026-10-20\""));
+    w.git(&["init", "-q", "-b", "main"], "2026-10-01");
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-01");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-02");
+    w.commit("payroll, signed", "2026-10-02");
+    w.git(&["checkout", "-q", "-b", "change"], "2026-10-05");
+    // the change extends the key's window in its own contacts, and is signed with that key
+    w.edit("contacts/bank.kdl", "valid-before=\"2026-10-20\"", "valid-before=\"2026-12-01\"");
+    w.edit(P, "within=\"1h\"", "within=\"45m\"");
+    for (on, untrusted) in [("2026-10-19", 0), ("2026-10-20", 1)] {
+        w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", on);
+        w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", on);
+        w.commit("payroll: level 1 in 45m; a longer key window", on);
+        let (code, f) = w.findings(&["--changed-since", "main"]);
+        assert_eq!(code, 1, "{f:#?}");
+        let sig018: Vec<&str> = f.iter().filter(|x| x.0 == "SIG018").map(|x| x.3.as_str()).collect();
+        assert_eq!(sig018.len(), 1, "{on}: {f:#?}");
+        // the changed entry is named on both sides, and nothing else
+        let entry = format!("anna.schmidt {}", &sig018[0][sig018[0].find("SHA256:").unwrap()..][..50]);
+        assert!(
+            sig018[0].contains(&format!("added or changed {entry}; removed or changed {entry}; sign-offs")),
+            "{}",
+            sig018[0]
+        );
+        let sig017: Vec<&str> = f.iter().filter(|x| x.0 == "SIG017").map(|x| x.3.as_str()).collect();
+        assert_eq!(sig017.len(), untrusted, "{on}: {f:#?}");
+        if untrusted == 1 {
+            assert!(sig017[0].contains("does not trust for anna.schmidt on 2026-10-20"), "{}", sig017[0]);
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Attack 7: committer dates that go backwards (real Git repository)
 

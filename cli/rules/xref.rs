@@ -607,3 +607,49 @@ fn loop_through(start: usize, edges: &[Vec<(usize, Span)>], members: &HashSet<us
     path.reverse();
     path
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Edges from (from, to) pairs; the span of each dependency is its position in the list.
+    fn graph(n: usize, pairs: &[(usize, usize)]) -> Vec<Vec<(usize, Span)>> {
+        let mut edges = vec![Vec::new(); n];
+        for (i, &(a, b)) in pairs.iter().enumerate() {
+            edges[a].push((b, Span { start: i as u32, end: i as u32 + 1 }));
+        }
+        edges
+    }
+
+    fn sorted(mut components: Vec<Vec<usize>>) -> Vec<Vec<usize>> {
+        components.iter_mut().for_each(|c| c.sort_unstable());
+        components.sort();
+        components
+    }
+
+    #[test]
+    fn strongly_connected_finds_each_loop_and_every_lone_member() {
+        // 0 → 1 → 2 → 0, 1 → 3 → 4 → 3, 5 → 5, 6 → 0, 7 alone
+        let edges = graph(8, &[(0, 1), (1, 2), (2, 0), (1, 3), (3, 4), (4, 3), (5, 5), (6, 0)]);
+        assert_eq!(sorted(strongly_connected(&edges)), [vec![0, 1, 2], vec![3, 4], vec![5], vec![6], vec![7]]);
+        // two loops joined at one member are one component
+        let edges = graph(5, &[(0, 1), (1, 0), (1, 2), (2, 3), (3, 1), (4, 2)]);
+        assert_eq!(sorted(strongly_connected(&edges)), [vec![0, 1, 2, 3], vec![4]]);
+        assert_eq!(strongly_connected(&[]), Vec::<Vec<usize>>::new());
+    }
+
+    #[test]
+    fn loop_through_takes_the_shortest_way_back_with_the_span_of_each_step() {
+        // 0 → 1 → 2 → 3 → 0, and the shortcut 1 → 3; 2 also depends on itself
+        let edges = graph(4, &[(0, 1), (1, 2), (2, 3), (3, 0), (1, 3), (2, 2)]);
+        let members: HashSet<usize> = [0, 1, 2, 3].into();
+        let path = loop_through(0, &edges, &members);
+        let steps: Vec<(usize, u32)> = path.iter().map(|&(n, s)| (n, s.start)).collect();
+        assert_eq!(steps, [(0, 0), (1, 4), (3, 3)]);
+        // from another start, only members are walked through
+        let edges = graph(4, &[(0, 1), (1, 0), (1, 2), (2, 0), (0, 3), (3, 0)]);
+        let members: HashSet<usize> = [0, 1, 2].into();
+        let steps: Vec<(usize, u32)> = loop_through(2, &edges, &members).iter().map(|&(n, s)| (n, s.start)).collect();
+        assert_eq!(steps, [(2, 3), (0, 0), (1, 2)]);
+    }
+}

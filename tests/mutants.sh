@@ -41,7 +41,9 @@ test_args=()
 # shellcheck disable=SC2086 # word splitting of the test selection is intended
 for word in ${TEST_ARGS:-}; do test_args+=(--cargo-arg="$word"); done
 # One mutant at a time builds in the repository's own target directory: the dependencies are
-# built once and kept, not built again in every scratch copy of every run.
+# built once and kept, not built again in every scratch copy of every run. The mutated crate
+# lands in target/mutants/ under the same names as the checkout's own: do not build or test with
+# `--profile mutants` in this checkout while a run goes on (the ordinary profiles are separate).
 if [ "${JOBS:-1}" -eq 1 ]; then
     export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 fi

@@ -651,5 +651,10 @@ mod tests {
         let members: HashSet<usize> = [0, 1, 2].into();
         let steps: Vec<(usize, u32)> = loop_through(2, &edges, &members).iter().map(|&(n, s)| (n, s.start)).collect();
         assert_eq!(steps, [(2, 3), (0, 0), (1, 2)]);
+        // a member that also depends on itself: the loop goes through the others
+        let edges = graph(2, &[(0, 0), (0, 1), (1, 0)]);
+        let steps: Vec<(usize, u32)> =
+            loop_through(0, &edges, &[0, 1].into()).iter().map(|&(n, s)| (n, s.start)).collect();
+        assert_eq!(steps, [(0, 1), (1, 2)]);
     }
 }

@@ -212,6 +212,67 @@ mod tests {
         assert!(parse_public_key(dss).unwrap_err().contains("not supported"), "{:?}", parse_public_key(dss));
     }
 
+    #[test]
+    fn key_errors_say_what_is_wrong() {
+        // two words that do not decode: unreadable, with the decoder's reason
+        let e = parse_public_key("ssh-ed25519 AAAA!!").unwrap_err();
+        assert!(e.starts_with("not a readable OpenSSH public key ("), "{e}");
+        assert!(e.len() > "not a readable OpenSSH public key ()".len() && !e.contains("xyzzy"), "{e}");
+        // an ECDSA curve other than P-256 is not supported (not "not an uncompressed point")
+        let p384 = "ecdsa-sha2-nistp384 AAAAE2VjZHNhLXNoYTItbmlzdHAzODQAAAAIbmlzdHAzODQAAABhBEydxud6ZH7iilPRVKoLbz3VvLreJkV+nYNQuj0L85mm+ycTczM0GpKwjWFkhskdQo3KEgcL1JAw+wUmCzg2FhvBu3YhZ49IjD/Rx1Jd15B5yZa7WuQLYViK2nD9hTW4pQ==";
+        assert_eq!(
+            parse_public_key(p384).unwrap_err(),
+            format!("ecdsa-sha2-nistp384 keys are not supported; use one of: {SUPPORTED}")
+        );
+    }
+
+    #[test]
+    fn a_line_that_is_not_base64_is_shown_up_to_40_characters() {
+        let with = |line: &str| {
+            parse_armour(&format!("-----BEGIN SSH SIGNATURE-----\n{line}\n-----END SSH SIGNATURE-----\n")).unwrap_err()
+        };
+        let forty = "!".repeat(40);
+        assert_eq!(with(&forty), format!("the armour holds a line that is not base64: `{forty}`"));
+        assert_eq!(with(&"!".repeat(41)), format!("the armour holds a line that is not base64: `{forty}…`"));
+    }
+
+    #[test]
+    fn a_signature_whose_algorithm_is_not_its_keys_is_refused() {
+        let public = key(4).public_key().key_data().clone();
+        let sk = ssh_key::Signature::new(Algorithm::SkEd25519, vec![0u8; 69]).unwrap();
+        let sig = SshSig::new(public, "n", HashAlg::Sha512, sk).unwrap();
+        assert_eq!(
+            parse_armour(&sig.to_pem(LineEnding::LF).unwrap()).unwrap_err(),
+            "the signature's algorithm sk-ssh-ed25519@openssh.com does not match its key's ssh-ed25519"
+        );
+    }
+
+    /// A security-key (sk-ssh-ed25519) signature over `message` with the given flags byte, made
+    /// as the authenticator makes it: over SHA-256(application), flags, counter, SHA-256(data).
+    fn security_key_signature(flags: u8, message: &[u8]) -> SshSig {
+        use sha2::Digest;
+        use signature::Signer;
+        let pair = ssh_key::private::Ed25519Keypair::from_seed(&[9; 32]);
+        let public = KeyData::SkEd25519(ssh_key::public::SkEd25519::new(pair.public, "ssh:"));
+        let data = SshSig::signed_data("n", HashAlg::Sha512, message).unwrap();
+        let trailer = [flags, 0, 0, 0, 7];
+        let signed: Vec<u8> = [&sha2::Sha256::digest("ssh:")[..], &trailer, &sha2::Sha256::digest(&data)[..]].concat();
+        let raw: ssh_key::Signature = pair.try_sign(&signed).unwrap();
+        let sk = ssh_key::Signature::new(Algorithm::SkEd25519, [raw.as_bytes(), &trailer[..]].concat()).unwrap();
+        let sig = SshSig::new(public, "n", HashAlg::Sha512, sk).unwrap();
+        parse_armour(&sig.to_pem(LineEnding::LF).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn a_security_key_signature_counts_only_when_the_user_was_present() {
+        // flags: 0x01 user present, 0x04 user verified
+        assert!(verifies(&security_key_signature(0x01, b"m"), b"m"));
+        assert!(verifies(&security_key_signature(0x05, b"m"), b"m"));
+        assert!(!verifies(&security_key_signature(0x01, b"m"), b"other"));
+        assert!(!verifies(&security_key_signature(0x00, b"m"), b"m"), "not touched");
+        assert!(!verifies(&security_key_signature(0x04, b"m"), b"m"), "verified, but not present");
+    }
+
     pub fn armour(blob: &[u8]) -> String {
         let b64 = base64_encode(blob);
         let mut s = String::from("-----BEGIN SSH SIGNATURE-----\n");

@@ -32,13 +32,20 @@ pub fn file(dir: &Path, name: &str, bytes: &[u8], permissions: Option<std::fs::P
 mod tests {
     use super::file;
     use std::os::unix::fs::{symlink, PermissionsExt};
+    use std::path::PathBuf;
 
-    #[test]
-    fn a_link_at_the_temporary_name_is_not_written_through() {
+    /// A temporary folder holding `repo/` and, beside it, a file `outside` reading "precious".
+    fn folder_and_file_outside() -> (tempfile::TempDir, PathBuf, PathBuf) {
         let d = tempfile::tempdir().unwrap();
         let (inside, outside) = (d.path().join("repo"), d.path().join("outside"));
         std::fs::create_dir(&inside).unwrap();
         std::fs::write(&outside, "precious").unwrap();
+        (d, inside, outside)
+    }
+
+    #[test]
+    fn a_link_at_the_temporary_name_is_not_written_through() {
+        let (_d, inside, outside) = folder_and_file_outside();
         symlink(&outside, inside.join(format!(".x.kdl.{}.tmp", std::process::id()))).unwrap();
         file(&inside, "x.kdl", b"new", None).unwrap();
         assert_eq!(std::fs::read_to_string(&outside).unwrap(), "precious");
@@ -48,10 +55,7 @@ mod tests {
 
     #[test]
     fn a_link_at_the_name_is_replaced_not_written_through() {
-        let d = tempfile::tempdir().unwrap();
-        let (inside, outside) = (d.path().join("repo"), d.path().join("outside"));
-        std::fs::create_dir(&inside).unwrap();
-        std::fs::write(&outside, "precious").unwrap();
+        let (_d, inside, outside) = folder_and_file_outside();
         symlink(&outside, inside.join("x.kdl")).unwrap();
         file(&inside, "x.kdl", b"new", Some(std::fs::Permissions::from_mode(0o640))).unwrap();
         assert_eq!(std::fs::read_to_string(&outside).unwrap(), "precious");

@@ -479,28 +479,15 @@ fn a_contact_goes_stale_the_day_after_its_maximum_age() {
     assert!(at("2027-01-30").is_empty());
 }
 
-/// The findings with `code` that `check --as-of DATE` reports, as their messages.
-fn messages_at(repo: &Repo, date: &str, code: &str) -> Vec<String> {
-    let out = repo.check(&["--format", "json", "--as-of", date]);
-    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", out.stderr));
-    v["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| d["code"] == code)
-        .map(|d| d["message"].as_str().unwrap().to_string())
-        .collect()
-}
-
 const EX: &str = "exercises/2026-tabletop.kdl";
 
 #[test]
 fn an_exercise_is_due_through_the_last_day_of_its_interval() {
     // the tabletop of 2026-05-01, every 12 months: due on 2027-05-01, late from the day after
     let repo = Repo::minimal();
-    assert_eq!(messages_at(&repo, "2027-05-01", "EXR004"), Vec::<String>::new());
+    assert_eq!(repo.messages_at("2027-05-01", "EXR004"), Vec::<String>::new());
     assert_eq!(
-        messages_at(&repo, "2027-05-02", "EXR004"),
+        repo.messages_at("2027-05-02", "EXR004"),
         ["the tabletop of plan `payroll` was due on 2027-05-01: last held 2026-05-01 (every 12mo)"]
     );
     // failed tabletops before it and on the same day do not make it "failed since"
@@ -511,7 +498,7 @@ fn an_exercise_is_due_through_the_last_day_of_its_interval() {
         );
     }
     assert_eq!(
-        messages_at(&repo, "2027-05-02", "EXR004"),
+        repo.messages_at("2027-05-02", "EXR004"),
         ["the tabletop of plan `payroll` was due on 2027-05-01: last held 2026-05-01 (every 12mo)"]
     );
 }
@@ -523,10 +510,10 @@ fn a_scenario_cycle_holds_through_its_last_day_in_every_unit() {
     let config = repo.read("contingent.kdl");
     for (cycle, last_day) in [("24mo", "2028-05-01"), ("2y", "2028-05-01"), ("400d", "2027-06-05")] {
         repo.write("contingent.kdl", format!("{config}policy {{\n    scenario-cycle \"{cycle}\"\n}}\n"));
-        assert_eq!(messages_at(&repo, last_day, "EXR007"), Vec::<String>::new(), "{cycle}");
+        assert_eq!(repo.messages_at(last_day, "EXR007"), Vec::<String>::new(), "{cycle}");
         let after = contingent::units::Date::parse(last_day).unwrap().add_days(1).to_string();
         assert_eq!(
-            messages_at(&repo, &after, "EXR007"),
+            repo.messages_at(&after, "EXR007"),
             [format!("scenario `disk-full` of plan `payroll` was last exercised on 2026-05-01 (`ex-2026-tabletop`), longer than the cycle of {cycle} ago")],
             "{cycle}"
         );
@@ -537,9 +524,9 @@ fn a_scenario_cycle_holds_through_its_last_day_in_every_unit() {
 fn exercise_and_finding_dates_are_judged_on_the_day_itself() {
     let repo = Repo::minimal();
     // an exercise held on the check date has been held
-    assert_eq!(messages_at(&repo, "2026-05-01", "EXR009"), Vec::<String>::new());
+    assert_eq!(repo.messages_at("2026-05-01", "EXR009"), Vec::<String>::new());
     assert_eq!(
-        messages_at(&repo, "2026-04-30", "EXR009"),
+        repo.messages_at("2026-04-30", "EXR009"),
         ["exercise `ex-2026-tabletop` is dated 2026-05-01, after the check date 2026-04-30"]
     );
     // a finding due on the day of its exercise is not due before it; one due the day before is
@@ -548,22 +535,22 @@ fn exercise_and_finding_dates_are_judged_on_the_day_itself() {
         "    result passed\n",
         "    result partial\n    finding \"Volume alarm came late\" owner=jan.peters due=\"2026-05-01\" status=open\n",
     );
-    assert_eq!(messages_at(&repo, "2026-05-01", "EXR010"), Vec::<String>::new());
+    assert_eq!(repo.messages_at("2026-05-01", "EXR010"), Vec::<String>::new());
     // open on its due date is not yet past it
-    assert_eq!(messages_at(&repo, "2026-05-01", "EXR006"), Vec::<String>::new());
+    assert_eq!(repo.messages_at("2026-05-01", "EXR006"), Vec::<String>::new());
     assert_eq!(
-        messages_at(&repo, "2026-05-02", "EXR006"),
+        repo.messages_at("2026-05-02", "EXR006"),
         ["finding of exercise `ex-2026-tabletop` is open past its due date 2026-05-01: Volume alarm came late"]
     );
     repo.edit(EX, "due=\"2026-05-01\"", "due=\"2026-04-30\"");
     assert_eq!(
-        messages_at(&repo, "2026-05-01", "EXR010"),
+        repo.messages_at("2026-05-01", "EXR010"),
         ["a finding of exercise `ex-2026-tabletop` is due on 2026-04-30, before the exercise that found it (2026-05-01)"]
     );
     // a partly failed exercise without findings says so
     repo.edit(EX, "    finding \"Volume alarm came late\" owner=jan.peters due=\"2026-04-30\" status=open\n", "");
     assert_eq!(
-        messages_at(&repo, "2026-05-01", "EXR008"),
+        repo.messages_at("2026-05-01", "EXR008"),
         ["exercise `ex-2026-tabletop` partly failed, but records no finding"]
     );
 }
@@ -578,11 +565,11 @@ fn a_deputy_chain_may_pass_through_a_contact_without_a_channel() {
     };
     repo.write("contacts/relay.kdl", relay("bank-relay", "bernd.mueller"));
     let chain = |m: &String| m.starts_with("nobody in the deputy chain");
-    let found = messages_at(&repo, "2026-11-01", "ESC008");
+    let found = repo.messages_at("2026-11-01", "ESC008");
     assert!(!found.iter().any(chain), "{found:?}");
     // two contacts without a channel, deputies of each other: nobody can be reached
     repo.write("contacts/relay.kdl", relay("bank-relay", "bank-relay2") + &relay("bank-relay2", "bank-relay"));
-    let found = messages_at(&repo, "2026-11-01", "ESC008");
+    let found = repo.messages_at("2026-11-01", "ESC008");
     assert_eq!(
         found.iter().filter(|m| chain(m)).collect::<Vec<_>>(),
         ["nobody in the deputy chain of `anna.schmidt` can be reached"],
@@ -612,12 +599,12 @@ fn scenario_findings_follow_the_scenarios_own_cause_resolver_and_forbidden_actio
     // the provider alone: the message names the condition that fails
     repo.edit(P, "affects-others=#false resolver=provider", "affects-others=#true resolver=provider");
     assert_eq!(
-        messages_at(&repo, ON, "SCN004"),
+        repo.messages_at(ON, "SCN004"),
         ["scenario `disk-full` lets the provider resolve it alone, but it may affect other applications"]
     );
     repo.edit(P, "cause=technical affects-others=#true", "cause=security affects-others=#false");
     assert_eq!(
-        messages_at(&repo, ON, "SCN004"),
+        repo.messages_at(ON, "SCN004"),
         ["scenario `disk-full` lets the provider resolve it alone, but its cause is not technical"]
     );
     // an application cause is SCN010 only when classed technical *and* left to the provider
@@ -634,15 +621,15 @@ fn scenario_findings_follow_the_scenarios_own_cause_resolver_and_forbidden_actio
         ),
     ] {
         repo.edit(P, from, to);
-        assert_eq!(messages_at(&repo, ON, "SCN010"), Vec::<String>::new(), "{to}");
+        assert_eq!(repo.messages_at(ON, "SCN010"), Vec::<String>::new(), "{to}");
     }
     // a scenario's own forbidden action is checked against its steps; one without words is not
     repo.edit(P, title, "        fault-in provider\n        forbidden \"Delete the spool files\"\n");
     repo.edit(P, "step \"Extend the volume\"", "step \"Delete the spool files of the run, then extend the volume\"");
     assert_eq!(
-        messages_at(&repo, ON, "SCN008"),
+        repo.messages_at(ON, "SCN008"),
         ["a step of scenario `disk-full` does what the plan forbids: \"Delete the spool files\""]
     );
     repo.edit(P, "forbidden \"Delete the spool files\"", "forbidden \"--- ...\"");
-    assert_eq!(messages_at(&repo, ON, "SCN008"), Vec::<String>::new());
+    assert_eq!(repo.messages_at(ON, "SCN008"), Vec::<String>::new());
 }

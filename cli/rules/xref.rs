@@ -640,21 +640,19 @@ mod tests {
 
     #[test]
     fn loop_through_takes_the_shortest_way_back_with_the_span_of_each_step() {
+        // each step as (member, position of the dependency that leads on)
+        let steps = |start: usize, edges: &[Vec<(usize, Span)>], members: &[usize]| -> Vec<(usize, u32)> {
+            let members: HashSet<usize> = members.iter().copied().collect();
+            loop_through(start, edges, &members).iter().map(|&(n, s)| (n, s.start)).collect()
+        };
         // 0 → 1 → 2 → 3 → 0, and the shortcut 1 → 3; 2 also depends on itself
         let edges = graph(4, &[(0, 1), (1, 2), (2, 3), (3, 0), (1, 3), (2, 2)]);
-        let members: HashSet<usize> = [0, 1, 2, 3].into();
-        let path = loop_through(0, &edges, &members);
-        let steps: Vec<(usize, u32)> = path.iter().map(|&(n, s)| (n, s.start)).collect();
-        assert_eq!(steps, [(0, 0), (1, 4), (3, 3)]);
+        assert_eq!(steps(0, &edges, &[0, 1, 2, 3]), [(0, 0), (1, 4), (3, 3)]);
         // from another start, only members are walked through
         let edges = graph(4, &[(0, 1), (1, 0), (1, 2), (2, 0), (0, 3), (3, 0)]);
-        let members: HashSet<usize> = [0, 1, 2].into();
-        let steps: Vec<(usize, u32)> = loop_through(2, &edges, &members).iter().map(|&(n, s)| (n, s.start)).collect();
-        assert_eq!(steps, [(2, 3), (0, 0), (1, 2)]);
+        assert_eq!(steps(2, &edges, &[0, 1, 2]), [(2, 3), (0, 0), (1, 2)]);
         // a member that also depends on itself: the loop goes through the others
         let edges = graph(2, &[(0, 0), (0, 1), (1, 0)]);
-        let steps: Vec<(usize, u32)> =
-            loop_through(0, &edges, &[0, 1].into()).iter().map(|&(n, s)| (n, s.start)).collect();
-        assert_eq!(steps, [(0, 1), (1, 2)]);
+        assert_eq!(steps(0, &edges, &[0, 1]), [(0, 1), (1, 2)]);
     }
 }

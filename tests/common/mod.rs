@@ -75,6 +75,14 @@ impl Repo {
             .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", out.stdout, out.stderr));
         (out.code, v)
     }
+
+    /// The messages of the findings with `code` that `check --as-of DATE` reports.
+    pub fn messages_at(&self, date: &str, code: &str) -> Vec<String> {
+        let out = self.check(&["--format", "json", "--as-of", date]);
+        let v: Value = serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", out.stderr));
+        let all = v["diagnostics"].as_array().unwrap().iter();
+        all.filter(|d| d["code"] == code).map(|d| d["message"].as_str().unwrap().to_string()).collect()
+    }
 }
 
 pub struct Output {

@@ -34,7 +34,25 @@ pub fn check_with(
     ctx: &Context,
     facts: impl FnOnce(&crate::model::Model) -> std::collections::HashMap<String, crate::model::MeaningChange>,
 ) -> Checked {
+    check_trusted(source, ctx, None, facts)
+}
+
+/// [`check_with`] against a trusted base (the tip of the protected branch): the sign-offs are
+/// judged as [`crate::signoff::evaluate_with`] says, so every command that checks a change
+/// against a base reaches the same verdict. `base.broken_plans` is filled here from the load.
+pub fn check_trusted(
+    source: &dyn Source,
+    ctx: &Context,
+    base: Option<&crate::signoff::Base>,
+    facts: impl FnOnce(&crate::model::Model) -> std::collections::HashMap<String, crate::model::MeaningChange>,
+) -> Checked {
     let mut loaded = load(source);
+    let base = base.map(|b| crate::signoff::Base {
+        model: b.model,
+        files: b.files,
+        name: b.name.clone(),
+        broken_plans: broken_plans(&loaded.broken),
+    });
     loaded.model.meaning_changed = facts(&loaded.model);
     let mut diags = std::mem::take(&mut loaded.diagnostics);
     // Cross-references, policy rules and sign-offs read the model only: they run side by side.
@@ -45,7 +63,7 @@ pub fn check_with(
             .spawn_scoped(scope, || {
                 let mut d = Vec::new();
                 crate::rules::policy::check(model, broken, ctx, &mut d);
-                crate::signoff::check(model, files, ctx, &mut d);
+                crate::signoff::check(model, files, ctx, base.as_ref(), &mut d);
                 d
             })
             .expect("a thread can be started");
@@ -65,6 +83,11 @@ pub fn check_with(
     });
     loaded.diagnostics = bound(files, diags);
     Checked { loaded }
+}
+
+/// The ids of plans in files that do not load (recovered from their text).
+pub fn broken_plans(broken: &std::collections::HashSet<(crate::format::Kind, String)>) -> std::collections::HashSet<String> {
+    broken.iter().filter(|(k, id)| *k == crate::format::Kind::Plan && !id.is_empty()).map(|(_, id)| id.clone()).collect()
 }
 
 /// A sign-off finding that follows from objects that do not load says so: a contact or system

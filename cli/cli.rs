@@ -353,6 +353,14 @@ pub struct SignArgs {
     /// the change signs the new one (docs/signoff.md, section 9).
     #[arg(long, value_enum, value_name = "PARTY", conflicts_with_all = ["path", "party"])]
     pub roster: Option<Party>,
+    /// Sign the plan's retirement instead of its content: the party approves removing the plan
+    /// (sign before deleting the plan's file; both parties sign; docs/signoff.md, section 2).
+    #[arg(long, conflicts_with = "roster")]
+    pub retire: bool,
+    /// With --roster: the commit whose roster the new one replaces (its version and digest are
+    /// signed with it); default HEAD.
+    #[arg(long, value_name = "REV", requires = "roster")]
+    pub base: Option<String>,
     /// Your contact id.
     #[arg(long = "as", value_name = "CONTACT")]
     pub signer: String,

@@ -767,6 +767,7 @@ fn signoff() -> Value {
         &["plan", "party", "signer", "date", "digest", "statement", "signature"],
         vec![
             ("plan", id("the plan signed")),
+            ("retire", boolean("a retirement: the party approves removing the plan whose last content has `digest` (docs/signoff.md, section 2)")),
             ("party", one_of("the side the signer signs for", &["client", "provider"])),
             ("signer", id("the contact who signed")),
             ("date", date("the signing date")),
@@ -804,7 +805,15 @@ fn roster() -> Value {
                 "roster",
                 json!({"type": "string", "pattern": "^sha256:[0-9a-f]{64}$", "description": "the digest of the approved roster, sha256:<hex> (docs/signoff.md, section 9)"}),
             ),
-            ("statement", text("the statement that was signed: five lines naming the party, the roster digest, the signer and the date (docs/signoff.md)")),
+            (
+                "version",
+                json!({"type": "integer", "minimum": 1, "description": "version 2 statements: the roster's version, one more than the roster it replaces"}),
+            ),
+            (
+                "previous",
+                json!({"type": "string", "pattern": "^sha256:[0-9a-f]{64}$", "description": "version 2 statements: the digest of the roster it replaces, sha256:<hex>"}),
+            ),
+            ("statement", text("the statement that was signed: the lines naming the party, (version 2) the version and the roster replaced, the roster digest, the signer and the date (docs/signoff.md)")),
             ("signature", text("the SSH signature over the statement (armoured SSHSIG block of `ssh-keygen -Y sign`)")),
         ],
     )

@@ -222,7 +222,7 @@ fn date(s: &str) -> Date {
 }
 
 fn statement(plan: &str, party: Side, signer: &str, on: &str, digest: &str) -> Statement {
-    Statement { plan: plan.into(), digest: digest.into(), party, signer: signer.into(), date: date(on), context: None }
+    Statement { plan: plan.into(), digest: digest.into(), party, signer: signer.into(), date: date(on), context: None, retire: false }
 }
 
 /// Asserts one finding with this code, and returns it.
@@ -407,8 +407,10 @@ fn a_second_definition_of_an_approvers_contact_id_makes_their_signoffs_invalid()
     w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-21");
     let (code, f) = w.findings(&[]);
     assert_eq!(code, 1);
-    let amb = one(&f, "SIG014");
-    assert_eq!(amb.2, w.at(SIGNED, "signer anna.schmidt"));
+    let at = w.at(SIGNED, "signer anna.schmidt");
+    let amb: Vec<_> = f.iter().filter(|x| x.0 == "SIG014" && x.2 == at).collect();
+    assert_eq!(amb.len(), 1, "{f:#?}");
+    let amb = amb[0];
     assert!(
         amb.3.contains("contact `anna.schmidt` is defined 2 times (contacts/bank.kdl:1, contacts/extra.kdl:1)"),
         "{}",
@@ -828,7 +830,7 @@ fn a_change_that_adds_approver_keys_and_signs_with_them_does_not_count_against_t
             untrusted[0].1
         );
         assert!(
-            untrusted[0].1.contains("does not trust for anna.schmidt on 2026-10-05: a change cannot approve itself"),
+            untrusted[0].1.contains("does not trust for anna.schmidt on 2026-11-01 (the check date: a sign-off the change adds is judged by the roster"),
             "{}",
             untrusted[0].1
         );
@@ -907,7 +909,11 @@ fn a_key_rotation_signed_with_the_key_the_base_trusts_passes() {
     let out = w.sign_roster("client", "anna.schmidt", "anna.schmidt", "2026-10-06");
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     assert!(out.stdout.starts_with("signed the client's approver roster (sha256:"), "{}", out.stdout);
-    assert!(w.read("signoffs/roster-client.kdl").contains("contingent-roster-v1\n        party client\n"));
+    assert!(
+        w.read("signoffs/roster-client.kdl").contains("contingent-roster-v2\n        party client\n        version 1\n"),
+        "{}",
+        w.read("signoffs/roster-client.kdl")
+    );
     w.commit("the client's new roster, signed", "2026-10-06");
     for extra in [&["--changed-since", "main"][..], &["--rev", "HEAD", "--trust", "main"]] {
         let (code, f) = w.findings(extra);
@@ -968,8 +974,11 @@ fn a_change_signed_by_the_base_rosters_approvers_passes_against_the_base() {
     assert_eq!((code, f.len()), (0, 0), "{f:#?}");
 }
 
+/// Time comes from the log, not from the signer: a record the change adds is judged by the
+/// base's roster on the check date, whatever date it claims. A key the base retires signs
+/// nothing new from its `valid-before` day on, however the record is dated.
 #[test]
-fn the_base_trusts_a_key_up_to_the_day_before_its_valid_before_date() {
+fn a_key_the_base_retired_signs_nothing_new_whatever_date_the_record_claims() {
     let w = W::new();
     let line = w.read("contacts/bank.kdl").lines().find(|l| l.contains("key \"ssh-ed25519")).unwrap().to_string();
     w.edit("contacts/bank.kdl", &line, &format!("{line} valid-before=\"2026-10-20\""));
@@ -978,30 +987,48 @@ fn the_base_trusts_a_key_up_to_the_day_before_its_valid_before_date() {
     w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-02");
     w.commit("payroll, signed", "2026-10-02");
     w.git(&["checkout", "-q", "-b", "change"], "2026-10-05");
-    // the change extends the key's window in its own contacts, and is signed with that key
-    w.edit("contacts/bank.kdl", "valid-before=\"2026-10-20\"", "valid-before=\"2026-12-01\"");
+    // the change is signed with the retiring key, the record dated (or backdated) 2026-10-19
     w.edit(P, "within=\"1h\"", "within=\"45m\"");
-    for (on, untrusted) in [("2026-10-19", 0), ("2026-10-20", 1)] {
-        w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", on);
-        w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", on);
-        w.commit("payroll: level 1 in 45m; a longer key window", on);
-        let (code, f) = w.findings(&["--changed-since", "main"]);
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-19");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-19");
+    w.commit("payroll: level 1 in 45m", "2026-10-19");
+    // checked on the last day of the key: it counts
+    let (code, f) = w.findings(&["--changed-since", "main", "--as-of", "2026-10-19"]);
+    assert_eq!((code, f.len()), (0, 0), "{f:#?}");
+    // checked from the day the key is retired: the same record, still dated 2026-10-19, does not
+    for day in ["2026-10-20", "2026-11-01"] {
+        let (code, f) = w.findings(&["--changed-since", "main", "--as-of", day]);
         assert_eq!(code, 1, "{f:#?}");
-        let sig018: Vec<&str> = f.iter().filter(|x| x.0 == "SIG018").map(|x| x.3.as_str()).collect();
-        assert_eq!(sig018.len(), 1, "{on}: {f:#?}");
-        // the changed entry is named on both sides, and nothing else
-        let entry = format!("anna.schmidt {}", &sig018[0][sig018[0].find("SHA256:").unwrap()..][..50]);
-        assert!(
-            sig018[0].contains(&format!("added or changed {entry}; removed or changed {entry}; sign-offs")),
-            "{}",
-            sig018[0]
-        );
         let sig017: Vec<&str> = f.iter().filter(|x| x.0 == "SIG017").map(|x| x.3.as_str()).collect();
-        assert_eq!(sig017.len(), untrusted, "{on}: {f:#?}");
-        if untrusted == 1 {
-            assert!(sig017[0].contains("does not trust for anna.schmidt on 2026-10-20"), "{}", sig017[0]);
-        }
+        assert_eq!(sig017.len(), 1, "{day}: {f:#?}");
+        assert!(
+            sig017[0].contains(&format!("does not trust for anna.schmidt on {day} (the check date: a sign-off the change adds is judged by the roster")),
+            "{}",
+            sig017[0]
+        );
+        assert!(f.iter().any(|x| x.0 == "SIG001"), "{f:#?}");
     }
+    // the base's own records, made before the key was retired, still count after it
+    w.git(&["checkout", "-q", "main"], "2026-11-01");
+    let (code, f) = w.findings(&["--rev", "HEAD", "--trust", "main", "--as-of", "2026-11-01"]);
+    assert_eq!((code, f.len()), (0, 0), "{f:#?}");
+    // the change extends the key's window in its own contacts: a roster change the base must
+    // approve, and still no new record by the retired key
+    w.git(&["checkout", "-q", "change"], "2026-11-01");
+    w.edit("contacts/bank.kdl", "valid-before=\"2026-10-20\"", "valid-before=\"2026-12-01\"");
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-19");
+    w.commit("a longer key window", "2026-11-01");
+    let (code, f) = w.findings(&["--changed-since", "main", "--as-of", "2026-11-01"]);
+    assert_eq!(code, 1, "{f:#?}");
+    let sig018: Vec<&str> = f.iter().filter(|x| x.0 == "SIG018").map(|x| x.3.as_str()).collect();
+    assert_eq!(sig018.len(), 1, "{f:#?}");
+    let entry = format!("anna.schmidt {}", &sig018[0][sig018[0].find("SHA256:").unwrap()..][..50]);
+    assert!(
+        sig018[0].contains(&format!("added or changed {entry}; removed or changed {entry}; sign-offs")),
+        "{}",
+        sig018[0]
+    );
+    assert_eq!(f.iter().filter(|x| x.0 == "SIG017").count(), 1, "{f:#?}");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1299,7 +1326,7 @@ fn a_roster_signoff_verifies_with_ssh_keygen_against_the_roster_before_it() {
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     assert!(out.stdout.contains("Good \"signoff@contingent.dev\" signature for anna.schmidt"), "{}", out.stdout);
     let statement = std::fs::read_to_string(dir.path().join("statement.txt")).unwrap();
-    assert!(statement.starts_with("contingent-roster-v1\nparty client\nroster sha256:"), "{statement}");
+    assert!(statement.starts_with("contingent-roster-v2\nparty client\nversion 1\nprevious sha256:"), "{statement}");
     // signed with the new key, the roster before it does not verify it
     let out = w.sign_roster("client", "anna.schmidt", "anna-2026", "2026-10-06");
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);

@@ -79,9 +79,10 @@ fn with_history(
     start: &str,
     source: &dyn crate::source::Source,
     ctx: &check::Context,
+    base: Option<&crate::signoff::Base>,
 ) -> Result<check::Checked, String> {
     let mut failed = None;
-    let checked = check::check_with(source, ctx, |model| {
+    let checked = check::check_trusted(source, ctx, base, |model| {
         crate::history::meaning_changes(repo, start, model, ctx.as_of).unwrap_or_else(|e| {
             failed = Some(e);
             Default::default()
@@ -100,9 +101,19 @@ fn run_check(
     source: &dyn Source,
     ctx: &check::Context,
 ) -> Result<check::Checked, String> {
+    run_trusted(history, source, ctx, None)
+}
+
+/// [`run_check`] against a trusted base.
+fn run_trusted(
+    history: Option<(&Repo, &str)>,
+    source: &dyn Source,
+    ctx: &check::Context,
+    base: Option<&crate::signoff::Base>,
+) -> Result<check::Checked, String> {
     match history {
-        Some((repo, start)) => with_history(repo, start, source, ctx),
-        None => Ok(check::check(source, ctx)),
+        Some((repo, start)) => with_history(repo, start, source, ctx, base),
+        None => Ok(check::check_trusted(source, ctx, base, |_| Default::default())),
     }
 }
 
@@ -195,19 +206,23 @@ pub fn run(args: &CheckArgs) -> Result<u8, String> {
     }
     let repo = Repo::discover(start_path)?;
     let start = repo.relative_dir(start_path)?;
-    let (checked, clock, root_rel, tip) = if args.staged {
+    // Where the plan root is in the checked version, and which commit it comes from.
+    enum Head<'a> {
+        Index(crate::source::git::Snapshot),
+        Rev(crate::source::git::Snapshot),
+        Tree(&'a dyn Source),
+    }
+    let tree;
+    let replaced;
+    let (head, root_rel, tip) = if args.staged {
         let snapshot = repo.index(&start)?;
-        let clock = clock::for_source(flag, &snapshot)?;
-        let mut checked =
-            run_check(args.history.then_some((&repo, start.as_str())), &snapshot, &ctx(clock.today, true))?;
-        add_conflicts(&mut checked, snapshot.conflicts());
-        (checked, clock, snapshot.root().to_string(), repo.head())
+        let root = snapshot.root().to_string();
+        (Head::Index(snapshot), root, repo.head())
     } else if let Some(rev) = &args.rev {
         let commit = repo.commit(rev)?;
         let snapshot = repo.tree(commit, &start, rev)?;
-        let clock = clock::for_source(flag, &snapshot)?;
-        let checked = check::check(&snapshot, &ctx(clock.today, false));
-        (checked, clock, snapshot.root().to_string(), Some(commit))
+        let root = snapshot.root().to_string();
+        (Head::Rev(snapshot), root, Some(commit))
     } else {
         if repo.is_bare() {
             return Err(format!(
@@ -217,12 +232,51 @@ pub fn run(args: &CheckArgs) -> Result<u8, String> {
         }
         let root = find_root(start_path)?;
         let root_rel = repo.relative_dir(&root.join(CONFIG_FILE))?;
-        let tree = WorkTree::new(&root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;
-        let replaced = overlay(&stdin, &tree);
-        let source = either(&replaced, &tree);
-        let clock = clock::for_source(flag, source)?;
-        let checked = run_check(args.history.then_some((&repo, start.as_str())), source, &ctx(clock.today, false))?;
-        (checked, clock, root_rel, repo.head())
+        tree = WorkTree::new(&root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;
+        replaced = overlay(&stdin, &tree);
+        (Head::Tree(either(&replaced, &tree)), root_rel, repo.head())
+    };
+    let source: &dyn Source = match &head {
+        Head::Index(s) | Head::Rev(s) => s,
+        Head::Tree(s) => *s,
+    };
+    // The trusted base: --trust REV, else the current tip of --changed-since BASE (never the merge
+    // base: a branch forked before a key was removed must not bring that key's trust). Its
+    // configuration's reference-date, not the change's, sets the clock.
+    let trust_rev = args.trust.as_ref().or(args.changed_since.as_ref());
+    let trusted = match trust_rev {
+        Some(rev) => {
+            let commit = repo.commit(rev)?;
+            let flag = if args.trust.is_some() { "--trust" } else { "--changed-since" };
+            let name = format!("commit {} ({flag} {rev})", repo.short(commit));
+            let snapshot = repo.tree_at_root(commit, &root_rel, &name)?;
+            Some((commit, name, snapshot))
+        }
+        None => None,
+    };
+    let clock = match &trusted {
+        Some((_, _, snapshot)) => clock::for_source(flag, snapshot)?,
+        None => clock::for_source(flag, source)?,
+    };
+    let base_checked = trusted.as_ref().map(|(_, _, snapshot)| check::check(snapshot, &ctx(clock.today, false)));
+    let base = match (&trusted, &base_checked) {
+        (Some((_, name, _)), Some(b)) => Some(crate::signoff::Base {
+            model: &b.loaded.model,
+            files: &b.loaded.files,
+            name: name.clone(),
+            broken_plans: Default::default(),
+        }),
+        _ => None,
+    };
+    let history = args.history.then_some((&repo, start.as_str()));
+    let checked = match &head {
+        Head::Index(snapshot) => {
+            let mut checked = run_trusted(history, snapshot, &ctx(clock.today, true), base.as_ref())?;
+            add_conflicts(&mut checked, snapshot.conflicts());
+            checked
+        }
+        Head::Rev(snapshot) => check::check_trusted(snapshot, &ctx(clock.today, false), base.as_ref(), |_| Default::default()),
+        Head::Tree(source) => run_trusted(history, *source, &ctx(clock.today, false), base.as_ref())?,
     };
     let prefix = if repo.is_bare() {
         if root_rel.is_empty() {
@@ -237,33 +291,18 @@ pub fn run(args: &CheckArgs) -> Result<u8, String> {
     };
     let mut diagnostics = checked.diagnostics().to_vec();
     if let Some(base) = &args.changed_since {
+        // what changed: against the merge base with the base's tip
         let base_commit = repo.commit(base)?;
         let from = tip.and_then(|t| repo.merge_base(base_commit, t)).unwrap_or(base_commit);
-        let what = format!("commit {} (--changed-since {base})", repo.short(from));
-        let base_snapshot = repo.tree_at_root(from, &root_rel, &what)?;
-        // The base is checked as of the same date, so only the change makes a difference.
-        let before = check::check(&base_snapshot, &ctx(clock.today, false));
-        // sign-offs the base holds that are newer than the current ones: a rollback
-        let earlier = crate::signoff::valid_signoffs(&before.loaded.model, &before.loaded.files);
-        let now =
-            crate::signoff::evaluate(&checked.loaded.model, &checked.loaded.files, &ctx(clock.today, args.staged));
-        diagnostics.extend(crate::signoff::rollbacks_since(
-            &now,
-            &checked.loaded.model,
-            &earlier,
-            &format!("commit {} (--changed-since {base})", repo.short(from)),
-        ));
-        if args.trust.is_none() {
-            let name = format!("commit {} (--changed-since {base})", repo.short(from));
-            diagnostics.extend(crate::signoff::against_base(
-                &checked.loaded.model,
-                &checked.loaded.files,
-                &before.loaded.model,
-                &name,
-                &ctx(clock.today, args.staged),
-            ));
-        }
-        let (kept, hidden) = changed_only(&checked, &before, diagnostics);
+        let what = format!("commit {} (merge base with {base})", repo.short(from));
+        let before = if Some(from) == trusted.as_ref().map(|t| t.0) && args.trust.is_none() {
+            None
+        } else {
+            let from_snapshot = repo.tree_at_root(from, &root_rel, &what)?;
+            Some(check::check(&from_snapshot, &ctx(clock.today, false)))
+        };
+        let before = before.as_ref().or(base_checked.as_ref()).expect("a base was checked");
+        let (kept, hidden) = changed_only(&checked, before, diagnostics);
         diagnostics = kept;
         if hidden > 0 {
             let noun = if hidden == 1 { "finding" } else { "findings" };
@@ -272,22 +311,9 @@ pub fn run(args: &CheckArgs) -> Result<u8, String> {
                 repo.short(from)
             ));
         }
-        std::mem::forget(before);
     }
-    if let Some(rev) = &args.trust {
-        let commit = repo.commit(rev)?;
-        let name = format!("commit {} (--trust {rev})", repo.short(commit));
-        let snapshot = repo.tree_at_root(commit, &root_rel, &name)?;
-        let trusted = check::check(&snapshot, &ctx(clock.today, false));
-        diagnostics.extend(crate::signoff::against_base(
-            &checked.loaded.model,
-            &checked.loaded.files,
-            &trusted.loaded.model,
-            &name,
-            &ctx(clock.today, args.staged),
-        ));
-        std::mem::forget(trusted);
-    }
+    std::mem::forget(base);
+    std::mem::forget(base_checked);
     let notice = notice.or(args.staged.then_some(STAGED_NOTICE));
     let code = output(args, &checked.loaded.files, &diagnostics, prefix, clock, notice)?;
     std::mem::forget(checked);

@@ -13,7 +13,7 @@ use crate::source::git::Repo;
 use crate::source::worktree::WorkTree;
 
 /// The branches tried, in order, as the default branch when no BASE is given.
-const DEFAULT_BRANCHES: [&str; 5] = ["origin/HEAD", "main", "master", "origin/main", "origin/master"];
+pub(crate) const DEFAULT_BRANCHES: [&str; 5] = ["origin/HEAD", "main", "master", "origin/main", "origin/master"];
 
 /// The positional arguments split like `git diff`'s: revisions, then at most one path. The last
 /// argument is the path when it exists on disk (and is not also a revision: that is ambiguous).

@@ -100,11 +100,18 @@ pub fn run(args: &ReviewArgs) -> Result<u8, String> {
     let clock = crate::clock::for_source(args.as_of.as_deref(), &base_snapshot)?;
     let ctx = Context::new(clock.today);
     let base_checked = check::check(&base_snapshot, &ctx);
-    let head_checked = check::check(&head_snapshot, &ctx);
+    let base_name = format!("commit {} (base)", git.short(base));
+    // the head judged against the base's current tip: its roster, its records, its clock
+    let trusted = signoff::Base {
+        model: &base_checked.loaded.model,
+        files: &base_checked.loaded.files,
+        name: base_name.clone(),
+        broken_plans: Default::default(),
+    };
+    let head_checked = check::check_trusted(&head_snapshot, &ctx, Some(&trusted), |_| Default::default());
     let from_checked = if from == base { None } else { Some(check::check(&from_snapshot, &ctx)) };
     let from_checked = from_checked.as_ref().unwrap_or(&base_checked);
 
-    let base_name = format!("commit {} (base)", git.short(base));
     let review = build(
         (&git.short(base), &git.short(head)),
         &root,
@@ -218,16 +225,8 @@ pub fn build(
     base_name: &str,
     today: crate::units::Date,
 ) -> Review {
-    // findings: the head's own plus the verification against the base's trust
-    let mut now: Vec<&Diagnostic> = head.diagnostics().iter().filter(|d| d.counts()).collect();
-    let trust = signoff::against_base(
-        &head.loaded.model,
-        &head.loaded.files,
-        &base.loaded.model,
-        base_name,
-        &Context::new(today),
-    );
-    now.extend(trust.iter());
+    // findings: the head's own, checked against the base (`check::check_trusted`)
+    let now: Vec<&Diagnostic> = head.diagnostics().iter().filter(|d| d.counts()).collect();
     let before: Vec<&Diagnostic> = from.diagnostics().iter().filter(|d| d.counts()).collect();
     let before_keys: HashSet<Key> = before.iter().map(|d| key(d, from)).collect();
     let now_keys: HashSet<Key> = now.iter().map(|d| key(d, head)).collect();
@@ -239,7 +238,14 @@ pub fn build(
     // plans: digest at the merge base against the head
     let old: HashMap<&str, &str> =
         from.loaded.model.plans.iter().map(|p| (p.id.value.as_str(), p.digest.as_str())).collect();
-    let eval = signoff::evaluate(&head.loaded.model, &head.loaded.files, &Context::new(today));
+    // the one verdict: the same function `check --changed-since` asks
+    let trusted = signoff::Base {
+        model: &base.loaded.model,
+        files: &base.loaded.files,
+        name: base_name.to_string(),
+        broken_plans: check::broken_plans(&head.loaded.broken),
+    };
+    let eval = signoff::evaluate_with(&head.loaded.model, &head.loaded.files, &Context::new(today), Some(&trusted));
     // plans approved at the merge base: one whose own file is unchanged still needs signing
     // again when what its approval binds changed (SIG019)
     let approved_before: HashSet<String> =
@@ -284,14 +290,12 @@ pub fn build(
             };
             (PartyReview { signed_by: names(&trusted), untrusted: names(&untrusted), approvers }, trusted)
         };
-        let (client, client_keys) = party(Side::Client);
-        let (provider, provider_keys) = party(Side::Provider);
-        // two different people with two different keys, each trusted by the base
-        let pair = client_keys.iter().any(|c| provider_keys.iter().any(|p| c.signer != p.signer && c.key != p.key));
+        let (client, _) = party(Side::Client);
+        let (provider, _) = party(Side::Provider);
         plans.push(PlanReview {
             plan: state.plan.clone(),
             change,
-            approved: state.approved && pair,
+            approved: state.approved,
             client,
             provider,
             problem: state.problem.clone(),

@@ -237,7 +237,9 @@ pub fn sign(args: &SignArgs) -> Result<u8, String> {
             if Some(s.file) != file_id || s.plan.value != plan.id.value || *s.party != side {
                 continue;
             }
-            if s.digest.value != plan.digest || s.signer.value == signer.id.value {
+            // a retirement supersedes every record of the party; an approval, those of other
+            // content and the signer's own
+            if args.retire || s.digest.value != plan.digest || s.signer.value == signer.id.value {
                 if let Some(n) = nodes.iter().find(|n| n.span.start <= s.head.start && s.head.start < n.span.end) {
                     remove.push(n.span);
                 }
@@ -258,10 +260,12 @@ pub fn sign(args: &SignArgs) -> Result<u8, String> {
         party: side,
         signer: signer.id.value.clone(),
         date,
-        context: Some(signoff::context::digest(&context)),
+        context: (!args.retire).then(|| signoff::context::digest(&context)),
+        retire: args.retire,
     };
     let armour = ssh_keygen::sign(&ssh_keygen::program(&root), &key, statement::NAMESPACE, &statement.message())?;
-    let text = record::render(&statement, Some(&signoff::context::pretty(&context)), &armour);
+    let pretty = signoff::context::pretty(&context);
+    let text = record::render(&statement, (!args.retire).then_some(pretty.as_str()), &armour);
 
     let new_text = record::replace(existing.as_deref().unwrap_or(&record::header(&plan.id.value)), &remove, &text);
     verify_new_record(&root, &rel, &new_text, date, &statement)?;
@@ -275,7 +279,8 @@ pub fn sign(args: &SignArgs) -> Result<u8, String> {
     crate::replace::file(dir, &name, new_text.as_bytes(), None).map_err(|e| format!("cannot write {rel}: {e}"))?;
 
     let mut out = format!(
-        "signed plan `{}` ({}) for the {party} as {} on {date}\nwrote {}{rel}",
+        "signed {}plan `{}` ({}) for the {party} as {} on {date}\nwrote {}{rel}",
+        if args.retire { "the retirement of " } else { "" },
         plan.id.value,
         plan.digest,
         signer.id.value,
@@ -294,6 +299,17 @@ pub fn sign(args: &SignArgs) -> Result<u8, String> {
         let _ = writeln!(out, "note: {p} also holds sign-offs of plan `{}`; it was not changed", plan.id.value);
     }
     let other = if side == Side::Client { Side::Provider } else { Side::Client };
+    if args.retire {
+        let _ = writeln!(
+            out,
+            "the plan is retired when the {} has signed its retirement too (`contingent sign {} --retire --party {} --as <contact>`) and its file is deleted in the same change",
+            party_word(other),
+            plan.id.value,
+            party_word(other)
+        );
+        super::print(&out)?;
+        return Ok(exit::CLEAN);
+    }
     let after = load(&root, date)?;
     let eval = signoff::evaluate(&after.loaded.model, &after.loaded.files, &Context::new(date));
     if let Some(state) = eval.plans.iter().find(|p| p.plan == plan.id.value) {
@@ -359,11 +375,22 @@ fn sign_roster(args: &SignArgs, root: &Path, side: Side, date: Date) -> Result<u
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(format!("cannot read {rel}: {e}")),
     }
+    let base = match &args.base {
+        Some(rev) => rev.clone(),
+        None => default_base(root)?,
+    };
+    let chain = replaced_roster(root, side, &base, date)?;
+    if chain.previous == signoff::roster::digest(&roster) {
+        return Err(format!(
+            "the {party}'s approver roster is the same as in {base}: there is no change to sign (name the commit the change will be checked against with --base REV)"
+        ));
+    }
     let statement = signoff::roster::RosterStatement {
         party: side,
         roster: signoff::roster::digest(&roster),
         signer: args.signer.clone(),
         date,
+        chain: Some(chain),
     };
     let key = ssh_keygen::signing_key(root, args.key.as_deref())?;
     if let ssh_keygen::SigningKey::File(p) = &key {
@@ -406,6 +433,39 @@ fn sign_roster(args: &SignArgs, root: &Path, side: Side, date: Date) -> Result<u
         args.signer
     ))?;
     Ok(exit::CLEAN)
+}
+
+/// The default branch, which pull requests are checked against: the first of
+/// `origin/HEAD`, `main`, `master`, `origin/main`, `origin/master` that exists.
+fn default_base(root: &Path) -> Result<String, String> {
+    let repo = crate::source::git::Repo::discover(root)
+        .map_err(|e| format!("{e}: signing a roster needs the Git history, to name the roster it replaces"))?;
+    super::diff::DEFAULT_BRANCHES.iter().find(|b| repo.commit(b).is_ok()).map(|b| b.to_string()).ok_or_else(|| {
+        format!(
+            "no default branch ({}) to take the replaced roster from: name the commit the change will be checked against with --base REV",
+            super::diff::DEFAULT_BRANCHES.join(", ")
+        )
+    })
+}
+
+/// Where the new roster stands in the party's chain: the digest of the roster at `rev` (the
+/// commit it replaces: the trusted base the change will be checked against) and one more than
+/// that roster's version there.
+fn replaced_roster(root: &Path, side: Side, rev: &str, date: Date) -> Result<signoff::roster::Chain, String> {
+    use crate::source::git::Repo;
+    let repo = Repo::discover(root).map_err(|e| {
+        format!("{e}: signing a roster needs the Git history, to name the roster it replaces (--base REV)")
+    })?;
+    let root_rel = repo.relative_dir(&root.join(crate::load::CONFIG_FILE))?;
+    let commit = repo.commit(rev)?;
+    let snapshot = repo.tree_at_root(commit, &root_rel, &format!("commit {} (--base {rev})", repo.short(commit)))?;
+    let base = check::check(&snapshot, &Context::new(date));
+    let before = signoff::roster(&base.loaded.model, side);
+    let valid = signoff::roster::verify_all(&base.loaded.model, None, &mut Vec::new());
+    Ok(signoff::roster::Chain {
+        version: signoff::roster::version_of(&before, side, &valid) + 1,
+        previous: signoff::roster::digest(&before),
+    })
 }
 
 /// `root/rel`, when it is inside the repository root: `rel` has no `..` and is not absolute, and

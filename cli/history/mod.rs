@@ -639,7 +639,7 @@ impl<'r, 'e> Evaluator<'r, 'e> {
                             keys[i] = own[i].clone();
                             continue;
                         }
-                        let (k, approval) = crate::signoff::rotate(&prev.keys[i], &own[i], side, &valid);
+                        let (k, approval) = crate::signoff::rotate(&prev.keys[i], &own[i], side, &valid, None);
                         if approval.is_none() && own[i] != prev.keys[i] {
                             self.unapproved_roster(c, side, &prev.keys[i], &own[i]);
                         }

@@ -645,6 +645,15 @@ pub struct Signoff {
     /// The signed statement, as stored (without its final line break).
     pub statement: Spanned<String>,
     pub signature: Spanned<String>,
+    /// A retirement (`contingent-retire-v1`): the party approves removing the plan.
+    #[serde(default)]
+    pub retire: Option<Spanned<bool>>,
+}
+
+impl Signoff {
+    pub fn is_retirement(&self) -> bool {
+        self.retire.as_ref().is_some_and(|r| r.value)
+    }
 }
 
 /// A roster sign-off: an approver of a party signs the digest of the party's approver roster.
@@ -655,6 +664,10 @@ pub struct RosterSignoff {
     pub signer: Id,
     pub date: Spanned<Date>,
     pub roster: Spanned<String>,
+    /// Version 2 statements: the roster's version (the one it replaces plus one).
+    pub version: Option<Spanned<u64>>,
+    /// Version 2 statements: the digest of the roster it replaces.
+    pub previous: Option<Spanned<String>>,
     pub statement: Spanned<String>,
     pub signature: Spanned<String>,
 }

@@ -232,7 +232,10 @@ pub fn check<'m>(model: &'m Model, broken: &HashSet<(Kind, String)>, diags: &mut
     }
     let d = diags;
     for s in &model.signoffs {
-        index.resolve(Ns::Plan, &s.plan, s.file, d);
+        // a retirement names a plan that is gone: that is what it approves
+        if !s.is_retirement() {
+            index.resolve(Ns::Plan, &s.plan, s.file, d);
+        }
         index.resolve(Ns::Contact, &s.signer, s.file, d);
     }
     for ns in Ns::ALL {

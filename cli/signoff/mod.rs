@@ -25,7 +25,7 @@ pub mod ssh_keygen;
 pub mod sshsig;
 pub mod statement;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::context::Context;
 use crate::diagnostic::{Diagnostic, FileId, Location, Severity, Span};
@@ -34,10 +34,95 @@ use crate::source::Files;
 use crate::units::Date;
 use statement::{party_word, Statement};
 
-/// Verifies every plan's sign-offs and reports what is missing, stale or invalid.
-pub fn check(model: &Model, files: &Files, ctx: &Context, diags: &mut Vec<Diagnostic>) {
-    diags.extend(evaluate(model, files, ctx).diagnostics);
+/// Verifies every plan's sign-offs and reports what is missing, stale or invalid; with a trusted
+/// base, also what the change adds that the base does not trust (the one verdict:
+/// [`evaluate_with`]).
+pub fn check(model: &Model, files: &Files, ctx: &Context, base: Option<&Base>, diags: &mut Vec<Diagnostic>) {
+    diags.extend(evaluate_with(model, files, ctx, base).diagnostics);
     roster::verify_all(model, Some(ctx.as_of), diags);
+}
+
+/// Every sign-off finding of `model` judged against a trusted base (what [`check`] adds with a
+/// base): for a caller that checked the change without one and replaces its `SIG` findings.
+pub fn against_base(model: &Model, files: &Files, base: &Base, ctx: &Context) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    check(model, files, ctx, Some(base), &mut out);
+    out
+}
+
+/// The trusted base of a check: the current tip of the protected branch (`check --changed-since
+/// BASE`, `--trust REV`, `review`, `signoffs --trust`, `handbook --trust`). What it holds decides
+/// which keys approve, which records a change adds, and which plans it removes; the check date
+/// is the base's too (the caller's clock, never the change's).
+pub struct Base<'b> {
+    pub model: &'b Model,
+    pub files: &'b Files,
+    /// How findings name it: "commit 1a2b3c4 (--changed-since main)".
+    pub name: String,
+    /// Plans the change leaves unreadable (ids recovered from files with errors): not removed,
+    /// reported where they break.
+    pub broken_plans: HashSet<String>,
+}
+
+/// What a check with a base trusts, computed once ([`Trust::new`]).
+struct Trust<'b> {
+    name: String,
+    base: &'b Model,
+    files: &'b Files,
+    broken_plans: &'b HashSet<String>,
+    /// Per party (client, provider): the base's roster, or the change's roster when a version 2
+    /// roster record signs it as the next version of the base's roster ([`rotate`]).
+    rosters: [Vec<RosterKey>; 2],
+    /// The roster record that made the change's roster trusted, per party.
+    rotations: [Option<roster::ValidRoster>; 2],
+    /// The base's own rosters and their versions (0: no roster record yet).
+    base_rosters: [Vec<RosterKey>; 2],
+    /// The base's sign-off records by identity (signature body, stored statement): a record of
+    /// the change that is not among them is new, and judged as new.
+    inherited: HashSet<(String, String)>,
+    /// The base's roster records by signature body.
+    inherited_rosters: HashSet<String>,
+    /// The base's valid sign-offs and retirements: later ones make a restored approval a rollback.
+    earlier: Vec<ValidSignoff>,
+    /// The check date: a record the change adds is judged by the trusted roster on this day,
+    /// whatever date it claims.
+    today: Date,
+}
+
+impl<'b> Trust<'b> {
+    fn new(model: &Model, base: &'b Base<'b>, today: Date) -> Trust<'b> {
+        let valid = roster::verify_all(model, Some(today), &mut Vec::new());
+        let base_valid = roster::verify_all(base.model, None, &mut Vec::new());
+        let sides = [Side::Client, Side::Provider];
+        let base_rosters = sides.map(|side| roster(base.model, side));
+        let mut rosters = base_rosters.clone();
+        let mut rotations = [None, None];
+        for (i, side) in sides.into_iter().enumerate() {
+            let version = roster::version_of(&base_rosters[i], side, &base_valid);
+            let (keys, approval) =
+                rotate(&base_rosters[i], &roster(model, side), side, &valid, Some((version, today)));
+            rosters[i] = keys;
+            rotations[i] = approval;
+        }
+        Trust {
+            name: base.name.clone(),
+            base: base.model,
+            files: base.files,
+            broken_plans: &base.broken_plans,
+            rosters,
+            rotations,
+            base_rosters,
+            inherited: base
+                .model
+                .signoffs
+                .iter()
+                .map(|r| (signature_body(&r.signature.value), r.statement.value.clone()))
+                .collect(),
+            inherited_rosters: base.model.rosters.iter().map(|r| signature_body(&r.signature.value)).collect(),
+            earlier: valid_signoffs(base.model, base.files),
+            today,
+        }
+    }
 }
 
 /// A party's state for one plan.
@@ -116,6 +201,7 @@ struct Valid<'m> {
     /// The signing key's fingerprint.
     key: String,
     /// Version 2: the context digest the statement binds, and the context the record holds.
+    /// With a base, a version 1 record the base holds binds the base's context of the plan.
     context: Option<(String, serde_json::Value)>,
 }
 
@@ -141,11 +227,22 @@ struct Ctx<'m> {
     as_of: Option<Date>,
     /// Contacts who may approve and have a key, of the client and of the provider.
     approvers: [Vec<&'m str>; 2],
+    /// Contact ids and system or interface ids that are defined more than once, also when they
+    /// differ only in case: what relies on them is ambiguous.
+    ambiguous_ids: HashMap<String, Vec<Location>>,
+    /// The trusted base, when the check has one.
+    trust: Option<Trust<'m>>,
 }
 
 impl<'m> Ctx<'m> {
     /// Parties, contacts and their keys; unusable keys are reported to `diags`.
-    fn new(model: &'m Model, files: &'m Files, as_of: Option<Date>, diags: &mut Vec<Diagnostic>) -> Ctx<'m> {
+    fn new(
+        model: &'m Model,
+        files: &'m Files,
+        as_of: Option<Date>,
+        base: Option<&'m Base<'m>>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Ctx<'m> {
         let role = |r: PartyRole| -> Result<&'m str, String> {
             let word = if r == PartyRole::Client { "client" } else { "provider" };
             let Some(config) = model.config.as_ref() else {
@@ -176,13 +273,37 @@ impl<'m> Ctx<'m> {
             by_signature: HashMap::new(),
             as_of,
             approvers: [Vec::new(), Vec::new()],
+            ambiguous_ids: HashMap::new(),
+            trust: None,
         };
+        if let (Some(base), Some(today)) = (base, as_of) {
+            c.trust = Some(Trust::new(model, base, today));
+        }
+        let mut folded: HashMap<String, Vec<Location>> = HashMap::new();
+        for (id, l) in model
+            .contacts
+            .iter()
+            .map(|c| (&c.id.value, Location { file: c.file, span: c.head }))
+            .chain(model.systems.iter().map(|s| (&s.id.value, Location { file: s.file, span: s.head })))
+            .chain(model.interfaces.iter().map(|i| (&i.id.value, Location { file: i.file, span: i.head })))
+        {
+            folded.entry(id.to_lowercase()).or_default().push(l);
+        }
+        folded.retain(|_, v| v.len() > 1);
+        c.ambiguous_ids = folded;
+        let mut by_folded: HashMap<String, Vec<&'m Located<Contact>>> = HashMap::new();
+        for contact in &model.contacts {
+            by_folded.entry(contact.id.value.to_lowercase()).or_default().push(contact);
+        }
         for contact in &model.contacts {
             let id = contact.id.value.as_str();
-            if let Some(first) = c.contacts.get(id) {
-                c.duplicates.entry(id).or_insert_with(|| vec![*first]).push(contact);
-            } else {
-                c.contacts.insert(id, contact);
+            c.contacts.entry(id).or_insert(contact);
+            // defined twice, or beside an id that differs only in case: ambiguous
+            match by_folded.get(&id.to_lowercase()) {
+                Some(all) if all.len() > 1 => {
+                    c.duplicates.insert(id, all.clone());
+                }
+                _ => {}
             }
             read_keys(contact, &mut c.keys, diags);
             if contact.may_approve && !contact.key.is_empty() {
@@ -269,6 +390,8 @@ pub struct ValidSignoff {
     pub context_holds: bool,
     /// Version 2: the digest of the context the statement binds.
     pub context: Option<String>,
+    /// A retirement (`contingent-retire-v1`), not an approval of content.
+    pub retire: bool,
 }
 
 /// Every sign-off record of the model that verifies, whatever version it signs, in model order.
@@ -276,7 +399,7 @@ pub struct ValidSignoff {
 /// approved when valid client and provider sign-offs of its digest exist by different signers
 /// with different keys.
 pub fn valid_signoffs(model: &Model, files: &Files) -> Vec<ValidSignoff> {
-    let c = Ctx::new(model, files, None, &mut Vec::new());
+    let c = Ctx::new(model, files, None, None, &mut Vec::new());
     let plans: HashMap<&str, &Located<Plan>> = model.plans.iter().map(|p| (p.id.value.as_str(), p)).collect();
     let mut contexts: HashMap<&str, String> = HashMap::new();
     let mut holds = |plan: &str, bound: &Option<(String, serde_json::Value)>| -> bool {
@@ -291,6 +414,7 @@ pub fn valid_signoffs(model: &Model, files: &Files) -> Vec<ValidSignoff> {
             Some(Ok(v)) => Some(ValidSignoff {
                 context_holds: holds(&r.plan.value, &v.context),
                 context: v.context.as_ref().map(|(d, _)| d.clone()),
+                retire: r.is_retirement(),
                 plan: r.plan.value.clone(),
                 party: *r.party,
                 signer: r.signer.value.clone(),
@@ -305,19 +429,46 @@ pub fn valid_signoffs(model: &Model, files: &Files) -> Vec<ValidSignoff> {
         .collect()
 }
 
-/// Every plan's approval state, and the findings.
+/// Every plan's approval state, and the findings, verified with the repository's own rosters
+/// (no trusted base: a change could approve itself; see [`evaluate_with`]).
 pub fn evaluate(model: &Model, files: &Files, ctx: &Context) -> Evaluation {
+    evaluate_with(model, files, ctx, None)
+}
+
+/// The one verdict on every plan: `check` (every source), `review`'s status, `signoffs`,
+/// `history`'s current state and the handbook call this, so they agree. With a trusted `base`:
+/// a record the change adds must be of the current statement version and is judged by the
+/// base's roster (or its signed successor) on the check date, whatever date it claims; a record
+/// the base holds is judged as the base judged it; later sign-offs and retirements in the base
+/// make restored approvals rollbacks; a plan the base has and the change removes needs a
+/// retirement signed by both parties; a changed roster needs a roster record of the next version.
+pub fn evaluate_with(model: &Model, files: &Files, ctx: &Context, base: Option<&Base>) -> Evaluation {
     let mut diags = Vec::new();
-    let c = Ctx::new(model, files, Some(ctx.as_of), &mut diags);
+    let c = Ctx::new(model, files, Some(ctx.as_of), base, &mut diags);
     let plans: HashMap<&str, &Located<Plan>> = model.plans.iter().map(|p| (p.id.value.as_str(), p)).collect();
     let mut valid: HashMap<&str, Vec<Valid>> = HashMap::new(); // by plan id
+    let mut retirements: Vec<Valid> = Vec::new();
     let mut invalid: HashMap<(&str, Side), Vec<String>> = HashMap::new();
     for record in &model.signoffs {
-        if !plans.contains_key(record.plan.value.as_str()) {
+        if !plans.contains_key(record.plan.value.as_str()) && !record.is_retirement() {
             continue; // an unknown or broken plan: reported by the reference check or the plan's own
         }
         match verify(&c, record) {
-            Some(Ok(v)) => valid.entry(record.plan.value.as_str()).or_default().push(v),
+            Some(Ok(v)) if record.is_retirement() => retirements.push(v),
+            Some(Ok(mut v)) => {
+                // with a base, a version 1 record (the base holds it: a change cannot add one)
+                // binds what the plan relied on in the base
+                if let (None, Some(t), Some(plan)) = (&v.context, &c.trust, plans.get(record.plan.value.as_str())) {
+                    let then = t
+                        .base
+                        .plans
+                        .iter()
+                        .find(|p| p.id.value == plan.id.value)
+                        .map_or(serde_json::Value::Null, |p| context::of_plan(t.base, p));
+                    v.context = Some((context::digest(&then), then));
+                }
+                valid.entry(record.plan.value.as_str()).or_default().push(v)
+            }
             Some(Err(d)) => {
                 invalid.entry((record.plan.value.as_str(), *record.party)).or_default().push(format!(
                     "{}: {} ({})",
@@ -337,6 +488,10 @@ pub fn evaluate(model: &Model, files: &Files, ctx: &Context) -> Evaluation {
         // same records: each is approved only on its own digest, so the original stays approved.
         let records = valid.get(plan.id.value.as_str()).map_or(&[][..], Vec::as_slice);
         states.push(plan_state(&c, ctx, plan, records, &mut invalid, &mut diags));
+    }
+    if let Some(t) = &c.trust {
+        removals(&c, t, &plans, &retirements, ctx, &mut diags);
+        roster_changes(&c, t, ctx, &mut diags);
     }
     Evaluation { plans: states, diagnostics: diags }
 }
@@ -438,13 +593,28 @@ fn verify<'m>(c: &Ctx<'m>, record: &'m Located<Signoff>) -> Option<Result<Valid<
         ));
     }
     if let Some(all) = c.duplicates.get(record.signer.value.as_str()) {
-        let places: Vec<String> = all.iter().map(|d| c.place(d.file, d.head)).collect();
+        let exact = all.iter().all(|d| d.id.value == record.signer.value);
+        let places: Vec<String> = all
+            .iter()
+            .map(|d| {
+                let at = c.place(d.file, d.head);
+                if exact {
+                    at
+                } else {
+                    format!("`{}` at {at}", d.id.value)
+                }
+            })
+            .collect();
+        let how = if exact {
+            format!("is defined {} times", all.len())
+        } else {
+            "shares its id with another contact apart from case".to_string()
+        };
         let mut d = Diagnostic::new(
             &codes::SIG_AMBIGUOUS,
             format!(
-                "this sign-off cannot be verified: contact `{}` is defined {} times ({}), so whose keys and party apply is ambiguous; it does not count",
+                "this sign-off cannot be verified: contact `{}` {how} ({}), so whose keys and party apply is ambiguous; it does not count",
                 record.signer.value,
-                all.len(),
                 places.join(", ")
             ),
         )
@@ -462,6 +632,7 @@ fn verify<'m>(c: &Ctx<'m>, record: &'m Located<Signoff>) -> Option<Result<Valid<
         signer: record.signer.value.clone(),
         date: record.date.value,
         context: record.context_digest.as_ref().map(|c| c.value.clone()),
+        retire: record.is_retirement(),
     };
 
     // 1. the armour
@@ -577,6 +748,11 @@ fn verify<'m>(c: &Ctx<'m>, record: &'m Located<Signoff>) -> Option<Result<Valid<
     }
     if signed.digest != record.digest.value {
         diffs.push(("digest", record.digest.value.clone(), signed.digest.clone(), record.digest.span));
+    }
+    if signed.retire != record.is_retirement() {
+        let word = |r: bool| if r { "a retirement" } else { "an approval" };
+        let span = record.retire.as_ref().map_or(record.head, |r| r.span);
+        diffs.push(("retire", word(record.is_retirement()).to_string(), word(signed.retire).to_string(), span));
     }
     let recorded_context = record.context_digest.as_ref().map(|c| c.value.clone());
     if signed.context != recorded_context {
@@ -732,12 +908,83 @@ fn verify<'m>(c: &Ctx<'m>, record: &'m Located<Signoff>) -> Option<Result<Valid<
             }
         }
     };
+    // 9. with a trusted base: a record the change adds is of the current version, and is judged
+    //    by the base's roster on the check date, whatever date it claims
+    if let Some(t) = &c.trust {
+        let added = !t.inherited.contains(&(signature_body(&record.signature.value), stored.clone()));
+        if added && signed.context.is_none() && !signed.retire {
+            return Some(Err(Diagnostic::new(
+                &codes::SIG_OUTDATED,
+                format!(
+                    "this {} sign-off is a `{}` statement that {} does not hold: a change can add only `{}` sign-offs (version 1 binds no context); it does not count",
+                    party_word(*record.party),
+                    statement::HEADER,
+                    t.name,
+                    statement::HEADER_V2
+                ),
+            )
+            .at(file, record.statement.span)
+            .label("an older statement version")
+            .help(format!("sign again, which writes the current version: `{resign}`"))));
+        }
+        let when = if added { t.today } else { date };
+        let roster = &t.rosters[usize::from(*record.party == Side::Provider)];
+        if !trusted_on(roster, &record.signer.value, &fingerprint, when) {
+            let approvers = roster_names(roster);
+            let why = if added && when != date {
+                format!(
+                    " (the check date: a sign-off the change adds is judged by the roster {} trusts today, whatever date it claims)",
+                    t.name
+                )
+            } else {
+                String::new()
+            };
+            return Some(Err(Diagnostic::new(
+                &codes::SIG_UNTRUSTED,
+                format!(
+                    "this {} sign-off by {} is made with key {fingerprint}, which {} does not trust for {} on {when}{why}: a change cannot approve itself with a key or approver it adds, or with a key the base retired or removed; it does not count",
+                    party_word(*record.party),
+                    record.signer.value,
+                    t.name,
+                    record.signer.value,
+                ),
+            )
+            .at(file, sig_span)
+            .label("not trusted by the base")
+            .help(if approvers.is_empty() {
+                format!("{} trusts no approver of the {}", t.name, party_word(*record.party))
+            } else {
+                format!(
+                    "a sign-off counts here when made by an approver {} lists, with a key valid today: {}",
+                    t.name,
+                    approvers.join(", ")
+                )
+            })));
+        }
+    }
     Some(Ok(Valid { record, key: fingerprint, context }))
+}
+
+/// Whether `roster` lists `signer` with the key `fingerprint`, valid on `day`.
+fn trusted_on(roster: &[RosterKey], signer: &str, fingerprint: &str, day: Date) -> bool {
+    roster.iter().any(|k| {
+        k.contact == signer
+            && k.fingerprint == fingerprint
+            && k.valid_after.is_none_or(|a| a <= day)
+            && k.valid_before.is_none_or(|b| day < b)
+    })
+}
+
+/// The approvers of a roster, each once, in roster order.
+fn roster_names(roster: &[RosterKey]) -> Vec<&str> {
+    let mut names: Vec<&str> = roster.iter().map(|k| k.contact.as_str()).collect();
+    names.dedup();
+    names
 }
 
 /// The base64 body of an armoured signature, blanks and line breaks removed: equal for two
 /// copies of one signature however they are laid out.
-fn signature_body(armour: &str) -> String {
+pub(crate) fn signature_body(armour: &str) -> String {
     armour.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with("-----")).collect::<Vec<_>>().concat()
 }
 
@@ -787,6 +1034,17 @@ fn plan_state<'m>(
     };
     let (mut cur_client, mut cur_provider) = (current(Side::Client), current(Side::Provider));
 
+    // What the approval binds must be unambiguous: a contact, system or interface the plan relies
+    // on that is defined twice (or beside an id that differs only in case) could be read one way
+    // by the context and another by the handbook.
+    let mut ambiguous = None;
+    if !cur_client.is_empty() || !cur_provider.is_empty() {
+        if let Some(d) = ambiguous_context(c, plan) {
+            ambiguous = Some(d.message.clone());
+            diags.push(d);
+        }
+    }
+
     // Rollback: a party's newest sign-off of the current content is older than its sign-off of
     // other content (`sign` replaces a party's records of other versions, so both are there only
     // when old records were restored). The current sign-offs then do not count.
@@ -817,18 +1075,53 @@ fn plan_state<'m>(
         }
     }
 
+    // Rollback against the trusted base: the base holds a later sign-off of other content, or a
+    // later retirement of the plan, by the same party.
+    if let Some(t) = &c.trust {
+        for (side, cur) in [(Side::Client, &mut cur_client), (Side::Provider, &mut cur_provider)] {
+            let Some(newest_current) = cur.iter().map(|v| v.record.date.value).max() else { continue };
+            let later = t
+                .earlier
+                .iter()
+                .filter(|e| e.plan == id && e.party == side && (e.digest != plan.digest || e.retire))
+                .filter(|e| e.date > newest_current)
+                .max_by_key(|e| e.date);
+            if let Some(e) = later {
+                let what = if e.retire {
+                    format!("{} signed its retirement for the {} on {} in {}", e.signer, party_word(side), e.date, t.name)
+                } else {
+                    format!(
+                        "{} signed other content ({}) for the {} on {} in {}",
+                        e.signer,
+                        short_digest(&e.digest),
+                        party_word(side),
+                        e.date,
+                        t.name
+                    )
+                };
+                diags.push(rollback(plan, side, newest_current, &what));
+                rolled_back.push(side);
+                cur.clear();
+            }
+        }
+    }
+
     // Approved: a pair of different people with different keys.
-    let pair = cur_client
-        .iter()
-        .flat_map(|a| cur_provider.iter().map(move |b| (*a, *b)))
-        .find(|(a, b)| a.record.signer.value != b.record.signer.value && a.key != b.key);
-    let mut problem = None;
-    if pair.is_none() && !cur_client.is_empty() && !cur_provider.is_empty() {
+    let pair = if ambiguous.is_some() { None } else { find_pair(c, &cur_client, &cur_provider) };
+    let mut problem = ambiguous;
+    if pair.is_none() && problem.is_none() && !cur_client.is_empty() && !cur_provider.is_empty() {
         let (a, b) = (cur_client[0], cur_provider[0]);
         let how = if a.key == b.key {
             format!("with the same key {}", a.key)
-        } else {
+        } else if a.record.signer.value == b.record.signer.value {
             format!("by the same contact {}", a.record.signer.value)
+        } else {
+            format!(
+                "by contacts {} and {} that {}",
+                a.record.signer.value,
+                b.record.signer.value,
+                same_person(c, &a.record.signer.value, &b.record.signer.value).unwrap_or_default()
+            )
         };
         let message = format!(
             "plan `{id}`: the client's sign-off ({}) and the provider's sign-off ({}) were made {how}: one person cannot approve for both parties",
@@ -1005,41 +1298,6 @@ fn rollback(plan: &Located<Plan>, side: Side, current: Date, later: &str) -> Dia
     .about("plan", id)
 }
 
-/// Rollback against an earlier, trusted state (`check --changed-since BASE`): for every plan that
-/// is approved now, a party's sign-off in `earlier` of other content, dated after the party's
-/// newest current sign-off, is `SIG016`.
-pub fn rollbacks_since(now: &Evaluation, model: &Model, earlier: &[ValidSignoff], base: &str) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for state in &now.plans {
-        let Some(plan) = model.plans.iter().find(|p| p.id.value == state.plan) else { continue };
-        for (side, party) in [(Side::Client, &state.client), (Side::Provider, &state.provider)] {
-            if party.state != State::Signed {
-                continue;
-            }
-            let Some(newest) = party.approvals.iter().map(|a| a.date).max() else { continue };
-            let later = earlier
-                .iter()
-                .filter(|e| e.plan == state.plan && e.party == side && e.digest != state.digest && e.date > newest)
-                .max_by_key(|e| e.date);
-            if let Some(e) = later {
-                out.push(rollback(
-                    plan,
-                    side,
-                    newest,
-                    &format!(
-                        "{} signed other content ({}) for the {} on {} in {base}",
-                        e.signer,
-                        short_digest(&e.digest),
-                        party_word(side),
-                        e.date
-                    ),
-                ));
-            }
-        }
-    }
-    out
-}
-
 /// One key a party trusts for approvals: the approver, the key's fingerprint and its validity.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RosterKey {
@@ -1092,42 +1350,50 @@ pub fn trusts(roster: &[RosterKey], v: &ValidSignoff) -> bool {
     })
 }
 
-/// The rosters a check with a trusted base trusts, per party (client, provider): the base's,
-/// or the roster of `model` when it differs from the base's and a roster sign-off of exactly it
-/// (its digest) is made by an approver of the base's roster with a key the base trusts on the
-/// signing date; then also that sign-off.
+/// The rosters a check with a trusted base trusts, per party (client, provider): the base's, or
+/// the roster of `model` when a roster record of the next version signs exactly it
+/// ([`rotate`]); then also that record. `base_rosters` are the base's valid roster records.
 pub fn trusted_rosters(model: &Model, base: &Model, as_of: Date) -> [(Vec<RosterKey>, Option<roster::ValidRoster>); 2] {
     let valid = roster::verify_all(model, Some(as_of), &mut Vec::new());
-    let before = [roster(base, Side::Client), roster(base, Side::Provider)];
-    let now = [roster(model, Side::Client), roster(model, Side::Provider)];
-    [0, 1].map(|i| rotate(&before[i], &now[i], if i == 0 { Side::Client } else { Side::Provider }, &valid))
+    let base_valid = roster::verify_all(base, None, &mut Vec::new());
+    [Side::Client, Side::Provider].map(|side| {
+        let before = roster(base, side);
+        let version = roster::version_of(&before, side, &base_valid);
+        rotate(&before, &roster(model, side), side, &valid, Some((version, as_of)))
+    })
 }
 
 /// One step of the chain of rosters: the roster trusted after a change from `before` (trusted) to
-/// `now`, for one party. `now` when it equals `before`, or when one of `valid` (roster sign-offs
-/// that verify) signs exactly it (its digest) for the party, made by an approver of `before`
-/// with a key `before` trusts on the signing date, which is returned beside it; else `before`.
+/// `now`, for one party. `now` when it equals `before`, or when one of `valid` (roster records
+/// that verify) is a version 2 record for the party that signs exactly `now` (its digest) as the
+/// successor of `before` (its `previous` digest), made by an approver of `before` with a key
+/// `before` trusts; that record is returned beside it. Else `before`.
+///
+/// `chain` is the trusted version of `before` and the check date (a check against a base: the
+/// record must be of the next version, and the key is judged on the check date, whatever date
+/// the record claims); `None` in history, which judges each record in the commit that adds it,
+/// by its date.
 pub fn rotate(
     before: &[RosterKey],
     now: &[RosterKey],
     side: Side,
     valid: &[roster::ValidRoster],
+    chain: Option<(u64, Date)>,
 ) -> (Vec<RosterKey>, Option<roster::ValidRoster>) {
     if now == before {
         return (before.to_vec(), None);
     }
     let digest = roster::digest(now);
+    let previous = roster::digest(before);
     let approval = valid
         .iter()
         .filter(|r| r.party == side && r.roster == digest)
-        .find(|r| {
-            before.iter().any(|k| {
-                k.contact == r.signer
-                    && k.fingerprint == r.key
-                    && k.valid_after.is_none_or(|a| a <= r.date)
-                    && k.valid_before.is_none_or(|b| r.date < b)
+        .filter(|r| {
+            r.chain.as_ref().is_some_and(|c| {
+                c.previous == previous && chain.is_none_or(|(version, _)| c.version == version + 1)
             })
         })
+        .find(|r| trusted_on(before, &r.signer, &r.key, chain.map_or(r.date, |(_, today)| today)))
         .cloned();
     match approval {
         Some(a) => (now.to_vec(), Some(a)),
@@ -1135,62 +1401,145 @@ pub fn rotate(
     }
 }
 
-/// Verification against a trusted base (`check --changed-since BASE`, `--trust REV`): every valid
-/// sign-off made with a key the trusted roster of that party does not trust for that signer on
-/// that date is `SIG017` (a change cannot approve itself with keys it adds), and every change of a
-/// party's roster that no approver of the base's roster signed (`sign --roster`) is `SIG018`,
-/// naming who must approve it. A roster change so approved is trusted ([`trusted_rosters`]).
-pub fn against_base(model: &Model, files: &Files, base: &Model, base_name: &str, ctx: &Context) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    let trusted = trusted_rosters(model, base, ctx.as_of);
-    let base_rosters = [roster(base, Side::Client), roster(base, Side::Provider)];
-    let rosters = [trusted[0].0.clone(), trusted[1].0.clone()];
-    for v in valid_signoffs(model, files) {
-        let trusted = &rosters[usize::from(v.party == Side::Provider)];
-        if trusts(trusted, &v) {
+/// `SIG021` for every plan the base has and the change removes without a retirement signed by
+/// both parties (two different people, two different keys, the base's trust, the base's digest).
+fn removals(
+    c: &Ctx,
+    t: &Trust,
+    plans: &HashMap<&str, &Located<Plan>>,
+    retirements: &[Valid],
+    ctx: &Context,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut seen = HashSet::new();
+    for p in &t.base.plans {
+        let id = p.id.value.as_str();
+        if plans.contains_key(id) || t.broken_plans.contains(id) || !seen.insert(id) {
             continue;
         }
-        let approvers: Vec<&str> = trusted.iter().map(|k| k.contact.as_str()).collect();
-        out.push(
-            Diagnostic::new(
-                &codes::SIG_UNTRUSTED,
-                format!(
-                    "this {} sign-off by {} is made with key {}, which {base_name} does not trust for {} on {}: a change cannot approve itself with a key or approver it adds; it does not count",
-                    party_word(v.party),
-                    v.signer,
-                    v.key,
-                    v.signer,
-                    v.date
-                ),
+        let of = |side: Side| -> Vec<&Valid> {
+            retirements
+                .iter()
+                .filter(|v| v.record.plan.value == id && *v.record.party == side && v.record.digest.value == p.digest)
+                .collect()
+        };
+        let (client, provider) = (of(Side::Client), of(Side::Provider));
+        if find_pair(c, &client, &provider).is_some() {
+            continue;
+        }
+        let missing: Vec<Side> =
+            [(Side::Client, &client), (Side::Provider, &provider)].into_iter().filter(|(_, v)| v.is_empty()).map(|(s, _)| s).collect();
+        let why = if missing.is_empty() {
+            "its retirement is signed by both parties, but by one person or with one key".to_string()
+        } else {
+            format!(
+                "its retirement is not signed by {}",
+                missing.iter().map(|s| c.party_label(*s)).collect::<Vec<_>>().join(" or by ")
             )
-            .at(v.signature.file, v.signature.span)
-            .label("not trusted by the base")
-            .help(if approvers.is_empty() {
-                format!("{base_name} trusts no approver of the {}", party_word(v.party))
-            } else {
-                let mut a = approvers.clone();
-                a.dedup();
-                format!("a sign-off counts here when made by an approver {base_name} lists: {}", a.join(", "))
+        };
+        let place = format!("{} in {}", t.base_path(p), t.name);
+        let commands: Vec<String> = [Side::Client, Side::Provider]
+            .into_iter()
+            .filter(|s| missing.is_empty() || missing.contains(s))
+            .map(|s| {
+                let who = c.approvers[usize::from(s == Side::Provider)].first().copied().unwrap_or("<contact>");
+                format!("`contingent sign {id} --retire --party {} --as {who}`", party_word(s))
             })
-            .about("plan", &v.plan),
-        );
+            .collect();
+        let mut d = Diagnostic::new(
+            &codes::SIG_REMOVED,
+            format!("plan `{id}` ({place}) is removed, but {why}: removing a plan needs the approval of both parties"),
+        )
+        .help(format!(
+            "restore the plan, or have both parties sign its retirement (of its content {} in the base) before it is deleted: {}",
+            short_digest(&p.digest),
+            commands.join("; ")
+        ))
+        .about("plan", id);
+        if let Some(config) = c.model.config.as_ref() {
+            d = d.at(config.file, Span::default());
+        }
+        diags.push(if ctx.staged || ctx.allow_unsigned { d.severity(Severity::Warning) } else { d });
     }
-    for side in [Side::Client, Side::Provider] {
-        let before = &base_rosters[usize::from(side == Side::Provider)];
-        let now = roster(model, side);
-        if now == *before || trusted[usize::from(side == Side::Provider)].1.is_some() {
-            continue; // unchanged, or approved by the roster before it
+}
+
+impl Trust<'_> {
+    fn base_path(&self, p: &Located<Plan>) -> String {
+        self.files.get(p.file).path.clone()
+    }
+}
+
+/// Roster findings against the base: each party whose roster differs from the base's without a
+/// roster record of the next version signed by the base's approvers (`SIG018`, saying why a
+/// record that is there does not count), and each version 1 roster record the change adds
+/// (`SIG020`).
+fn roster_changes(c: &Ctx, t: &Trust, ctx: &Context, diags: &mut Vec<Diagnostic>) {
+    let lenient = |d: Diagnostic| if ctx.staged || ctx.allow_unsigned { d.severity(Severity::Warning) } else { d };
+    let valid = roster::verify_all(c.model, Some(t.today), &mut Vec::new());
+    for r in &valid {
+        if r.chain.is_none() && !t.inherited_rosters.contains(&r.signature) {
+            diags.push(
+                Diagnostic::new(
+                    &codes::SIG_OUTDATED,
+                    format!(
+                        "this {} roster sign-off is a `{}` statement that {} does not hold: it binds no version and no previous roster, so a change can add only `{}` roster sign-offs; it does not count",
+                        party_word(r.party),
+                        roster::HEADER,
+                        t.name,
+                        roster::HEADER_V2
+                    ),
+                )
+                .at(r.location.file, r.location.span)
+                .label("an older statement version")
+                .help(format!("sign the roster again: `contingent sign --roster {} --as <approver>`", party_word(r.party))),
+            );
+        }
+    }
+    let base_valid = roster::verify_all(t.base, None, &mut Vec::new());
+    for (i, side) in [Side::Client, Side::Provider].into_iter().enumerate() {
+        let before = &t.base_rosters[i];
+        let now = roster(c.model, side);
+        if now == *before || t.rotations[i].is_some() {
+            continue; // unchanged, or approved as the next version by the roster before it
         }
         let added: Vec<String> =
             now.iter().filter(|k| !before.contains(k)).map(|k| format!("{} {}", k.contact, k.fingerprint)).collect();
         let removed: Vec<String> =
             before.iter().filter(|k| !now.contains(k)).map(|k| format!("{} {}", k.contact, k.fingerprint)).collect();
-        let mut who: Vec<&str> = before.iter().map(|k| k.contact.as_str()).collect();
-        who.dedup();
+        let who = roster_names(before);
+        // a record of this roster that is there but does not count: say why
+        let version = roster::version_of(before, side, &base_valid);
+        let digest = roster::digest(&now);
+        let previous = roster::digest(before);
+        let record = valid.iter().find(|r| r.party == side && r.roster == digest);
+        let why = match record {
+            None => String::new(),
+            Some(r) => match &r.chain {
+                None => " (its roster sign-off is of version 1, which a change cannot add)".to_string(),
+                Some(ch) if ch.previous != previous || ch.version != version + 1 => format!(
+                    " (its roster sign-off at {} signs it as version {} replacing {}, not as version {} replacing the roster {} trusts ({}): an old or forked roster record does not count)",
+                    c.place(r.location.file, r.location.span),
+                    ch.version,
+                    short_digest(&ch.previous),
+                    version + 1,
+                    t.name,
+                    short_digest(&previous)
+                ),
+                Some(_) => format!(
+                    " (its roster sign-off at {} is by {} with key {}, which {} does not trust for {} today)",
+                    c.place(r.location.file, r.location.span),
+                    r.signer,
+                    r.key,
+                    t.name,
+                    r.signer
+                ),
+            },
+        };
+        let base_name = &t.name;
         let mut d = Diagnostic::new(
             &codes::SIG_ROSTER_CHANGED,
             format!(
-                "the {}'s approver roster differs from {base_name}: {}{}{}; sign-offs with keys {base_name} does not trust do not count",
+                "the {}'s approver roster differs from {base_name}: {}{}{}{why}; sign-offs with keys {base_name} does not trust do not count",
                 party_word(side),
                 if added.is_empty() { String::new() } else { format!("added or changed {}", added.join(", ")) },
                 if added.is_empty() || removed.is_empty() { "" } else { "; " },
@@ -1207,15 +1556,83 @@ pub fn against_base(model: &Model, files: &Files, base: &Model, base_name: &str,
                 p = party_word(side),
             )
         });
-        if let Some(config) = model.config.as_ref() {
+        if let Some(config) = c.model.config.as_ref() {
             d = d.at(config.file, Span::default());
         }
-        if ctx.staged || ctx.allow_unsigned {
-            d = d.severity(Severity::Warning);
-        }
-        out.push(d);
+        diags.push(lenient(d));
     }
-    out
+}
+
+/// The client and provider sign-offs that approve together: two different contacts, two
+/// different keys, and not one person under two contacts (the same e-mail address or phone
+/// number).
+fn find_pair<'a, 'm>(c: &Ctx<'m>, client: &[&'a Valid<'m>], provider: &[&'a Valid<'m>]) -> Option<(&'a Valid<'m>, &'a Valid<'m>)> {
+    client.iter().flat_map(|a| provider.iter().map(move |b| (*a, *b))).find(|(a, b)| {
+        a.record.signer.value != b.record.signer.value
+            && a.key != b.key
+            && same_person(c, &a.record.signer.value, &b.record.signer.value).is_none()
+    })
+}
+
+/// Why two contacts look like one person: a shared e-mail address or phone number (compared
+/// without case, spaces and punctuation).
+fn same_person(c: &Ctx, a: &str, b: &str) -> Option<String> {
+    let (a, b) = (c.contacts.get(a)?, c.contacts.get(b)?);
+    let mail = |x: &Contact| -> Vec<String> { x.email.iter().map(|e| e.value.trim().to_lowercase()).collect() };
+    let phone = |x: &Contact| -> Vec<String> {
+        x.phone
+            .iter()
+            .chain(&x.mobile)
+            .map(|p| {
+                let digits: String = p.value.chars().filter(char::is_ascii_digit).collect();
+                // +49 30 … and 0049 30 … are one number
+                digits.strip_prefix("00").map(str::to_string).unwrap_or(digits)
+            })
+            .filter(|d| d.len() >= 5)
+            .collect()
+    };
+    if let Some(m) = mail(a).into_iter().find(|m| mail(b).contains(m)) {
+        return Some(format!("share the e-mail address {m}: one person cannot approve for both parties"));
+    }
+    let theirs = phone(b);
+    let shared = a.phone.iter().chain(&a.mobile).zip(phone(a)).find(|(_, d)| theirs.contains(d));
+    shared.map(|(p, _)| format!("share the phone number {}: one person cannot approve for both parties", p.value))
+}
+
+/// `SIG014` at the plan when an id it relies on (contacts and their deputies, covered systems and
+/// interfaces) is defined more than once, or beside an id that differs only in case.
+fn ambiguous_context(c: &Ctx, plan: &Located<Plan>) -> Option<Diagnostic> {
+    let mut ids: Vec<String> = context::contacts_named(c.model, plan).into_iter().collect();
+    ids.extend(plan.covers.iter().map(|x| x.value.clone()));
+    ids.extend(plan.objective.iter().map(|o| o.target.value.clone()));
+    let mut found: Vec<(&String, &Vec<Location>)> =
+        ids.iter().filter_map(|id| c.ambiguous_ids.get(&id.to_lowercase()).map(|l| (id, l))).collect();
+    found.sort();
+    found.dedup_by(|a, b| a.0.to_lowercase() == b.0.to_lowercase());
+    found.first()?;
+    let names: Vec<String> = found
+        .iter()
+        .map(|(id, places)| {
+            let at: Vec<String> = places.iter().map(|l| c.place(l.file, l.span)).collect();
+            format!("`{id}` ({})", at.join(", "))
+        })
+        .collect();
+    let id = &plan.id.value;
+    let mut d = Diagnostic::new(
+        &codes::SIG_AMBIGUOUS,
+        format!(
+            "plan `{id}` relies on {} defined more than once (or beside an id that differs only in case): which definition its approval binds, and which one the provider's staff read, is ambiguous; it is not approved",
+            names.join(", ")
+        ),
+    )
+    .at(plan.file, plan.head)
+    .label("relies on an ambiguous id");
+    for (_, places) in &found {
+        for l in places.iter() {
+            d = d.with_label(l.file, l.span, "defined here");
+        }
+    }
+    Some(d.help("define each contact, system and interface once, under an id of its own").about("plan", id))
 }
 
 /// `sha256:0123abcd…`, for labels.

@@ -46,8 +46,9 @@ fn raw_multi_line(text: &str, indent: usize) -> String {
 pub fn render(s: &Statement, context: Option<&str>, armour: &str) -> String {
     let armour: String = armour.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n");
     let mut out = format!(
-        "signoff {} {{\n    party {}\n    signer {}\n    date \"{}\"\n    digest \"{}\"\n",
+        "signoff {} {{\n{}    party {}\n    signer {}\n    date \"{}\"\n    digest \"{}\"\n",
         kdl_id(&s.plan),
+        if s.retire { "    retire #true\n" } else { "" },
         party_word(s.party),
         kdl_id(&s.signer),
         s.date,
@@ -128,6 +129,7 @@ mod tests {
             signer: "jan.peters".into(),
             date: Date::new(2026, 1, 2).unwrap(),
             context: Some(format!("sha256:{}", "1".repeat(64))),
+            retire: false,
         };
         let context = "{\n  \"a\": \"\\\"\"\"\"#\",\n  \"b\": []\n}";
         let text = render(&s, Some(context), "-----BEGIN SSH SIGNATURE-----\r\nAAAA\n-----END SSH SIGNATURE-----\n");

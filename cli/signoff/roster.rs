@@ -12,8 +12,12 @@ use crate::units::Date;
 use super::statement::{self, is_digest, party_word};
 use super::{sshsig, RosterKey};
 
-/// The first line of a roster statement.
+/// The first line of a version 1 roster statement (five lines: no version, no previous roster).
+/// Still verified where the trusted base holds it; a change cannot add one.
 pub const HEADER: &str = "contingent-roster-v1";
+/// The first line of a version 2 roster statement: seven lines, binding the roster's version and
+/// the digest of the roster it replaces, so that an old roster record cannot be replayed.
+pub const HEADER_V2: &str = "contingent-roster-v2";
 
 /// What a roster sign-off signs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,18 +26,40 @@ pub struct RosterStatement {
     pub roster: String,
     pub signer: String,
     pub date: Date,
+    /// Version 2: the roster's version and the digest of the roster it replaces.
+    pub chain: Option<Chain>,
+}
+
+/// Where a roster stands in its party's chain (version 2 statements).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chain {
+    /// One more than the version of the roster it replaces (the first roster is version 1).
+    pub version: u64,
+    /// The digest of the roster it replaces.
+    pub previous: String,
 }
 
 impl RosterStatement {
-    /// Five lines joined by LF, without a final LF.
+    /// The lines joined by LF, without a final LF: five (version 1) or seven (version 2).
     pub fn text(&self) -> String {
-        format!(
-            "{HEADER}\nparty {}\nroster {}\nsigner {}\ndate {}",
-            party_word(self.party),
-            self.roster,
-            self.signer,
-            self.date
-        )
+        match &self.chain {
+            None => format!(
+                "{HEADER}\nparty {}\nroster {}\nsigner {}\ndate {}",
+                party_word(self.party),
+                self.roster,
+                self.signer,
+                self.date
+            ),
+            Some(c) => format!(
+                "{HEADER_V2}\nparty {}\nversion {}\nprevious {}\nroster {}\nsigner {}\ndate {}",
+                party_word(self.party),
+                c.version,
+                c.previous,
+                self.roster,
+                self.signer,
+                self.date
+            ),
+        }
     }
 
     pub fn message(&self) -> Vec<u8> {
@@ -42,18 +68,47 @@ impl RosterStatement {
 
     pub fn parse(text: &str) -> Result<RosterStatement, String> {
         let lines: Vec<&str> = text.split('\n').collect();
-        if lines[0] != HEADER {
-            return Err(format!("line 1 is not `{HEADER}`"));
+        let v2 = match lines[0] {
+            HEADER => false,
+            HEADER_V2 => true,
+            _ => return Err(format!("line 1 is not `{HEADER_V2}` or `{HEADER}`")),
+        };
+        let expected = if v2 { 7 } else { 5 };
+        if lines.len() != expected {
+            return Err(format!("it has {} lines, a `{}` statement has {expected}", lines.len(), lines[0]));
         }
-        if lines.len() != 5 {
-            return Err(format!("it has {} lines, a roster statement has 5", lines.len()));
-        }
+        // version 2 has `version` and `previous` after `party`: read the rest as version 1 does
+        let (chain, lines) = if v2 {
+            let value = |n: usize, key: &str| -> Result<&str, String> {
+                lines[n]
+                    .strip_prefix(key)
+                    .and_then(|r| r.strip_prefix(' '))
+                    .filter(|v| !v.is_empty() && !v.contains([' ', '\t', '\r']))
+                    .ok_or_else(|| format!("line {} is not `{key} <value>`", n + 1))
+            };
+            let version = value(2, "version")?;
+            let version: u64 = version
+                .parse()
+                .ok()
+                .filter(|v| *v >= 1 && !version.starts_with('0'))
+                .ok_or("line 3: the version is not a whole number from 1")?;
+            let previous = value(3, "previous")?;
+            if !is_digest(previous) {
+                return Err("line 4: the previous roster's digest is not sha256: and 64 lowercase hex digits".into());
+            }
+            let mut rest = vec![lines[0], lines[1]];
+            rest.extend_from_slice(&lines[4..]);
+            (Some(Chain { version, previous: previous.into() }), rest)
+        } else {
+            (None, lines)
+        };
+        let shift = if v2 { 2 } else { 0 };
         let field = |n: usize, key: &str| -> Result<&str, String> {
             lines[n]
                 .strip_prefix(key)
                 .and_then(|r| r.strip_prefix(' '))
                 .filter(|v| !v.is_empty() && !v.contains([' ', '\t', '\r']))
-                .ok_or_else(|| format!("line {} is not `{key} <value>`", n + 1))
+                .ok_or_else(|| format!("line {} is not `{key} <value>`", if n >= 2 { n + 1 + shift } else { n + 1 }))
         };
         let party = match field(1, "party")? {
             "client" => Side::Client,
@@ -62,11 +117,11 @@ impl RosterStatement {
         };
         let roster = field(2, "roster")?;
         if !is_digest(roster) {
-            return Err("line 3: the roster digest is not sha256: and 64 lowercase hex digits".into());
+            return Err(format!("line {}: the roster digest is not sha256: and 64 lowercase hex digits", 3 + shift));
         }
         let signer = field(3, "signer")?;
-        let date = Date::parse(field(4, "date")?).map_err(|e| format!("line 5: {e}"))?;
-        Ok(RosterStatement { party, roster: roster.into(), signer: signer.into(), date })
+        let date = Date::parse(field(4, "date")?).map_err(|e| format!("line {}: {e}", 5 + shift))?;
+        Ok(RosterStatement { party, roster: roster.into(), signer: signer.into(), date, chain })
     }
 }
 
@@ -102,7 +157,25 @@ pub struct ValidRoster {
     /// The signing key's fingerprint (the key in the signature: it may be a key the new roster
     /// no longer lists, as in a rotation).
     pub key: String,
+    /// Version 2: the version and the roster it replaces; `None` for a version 1 record.
+    pub chain: Option<Chain>,
+    /// The base64 body of the signature: the record's identity (the same record in the trusted
+    /// base and in the change has the same one).
+    pub signature: String,
     pub location: Location,
+}
+
+/// The version of a party's roster `current` as its valid records `valid` (of the same
+/// repository) give it: the highest version of a record that signs exactly it (a version 1
+/// record counts as version 1); 0 when none does (the root, never rotated).
+pub fn version_of(current: &[RosterKey], side: Side, valid: &[ValidRoster]) -> u64 {
+    let digest = digest(current);
+    valid
+        .iter()
+        .filter(|r| r.party == side && r.roster == digest)
+        .map(|r| r.chain.as_ref().map_or(1, |c| c.version))
+        .max()
+        .unwrap_or(0)
 }
 
 /// Verifies every roster record of the model on its own; the invalid ones are reported.
@@ -173,6 +246,22 @@ fn verify(record: &Located<RosterSignoff>, as_of: Option<Date>) -> Result<ValidR
     if signed.roster != record.roster.value {
         diffs.push(format!("roster is {} in the record but {} in the statement", record.roster.value, signed.roster));
     }
+    let word = |v: Option<String>| v.unwrap_or_else(|| "absent".to_string());
+    let (version, previous) = (record.version.as_ref().map(|v| v.value), record.previous.as_ref().map(|p| &p.value));
+    if version != signed.chain.as_ref().map(|c| c.version) {
+        diffs.push(format!(
+            "version is {} in the record but {} in the statement",
+            word(version.map(|v| v.to_string())),
+            word(signed.chain.as_ref().map(|c| c.version.to_string()))
+        ));
+    }
+    if previous != signed.chain.as_ref().map(|c| &c.previous) {
+        diffs.push(format!(
+            "previous is {} in the record but {} in the statement",
+            word(previous.cloned()),
+            word(signed.chain.as_ref().map(|c| c.previous.clone()))
+        ));
+    }
     if !diffs.is_empty() {
         return Err(Box::new(
             Diagnostic::new(
@@ -207,6 +296,8 @@ fn verify(record: &Located<RosterSignoff>, as_of: Option<Date>) -> Result<ValidR
         date: signed.date,
         roster: signed.roster,
         key: sshsig::fingerprint(sig.public_key()),
+        chain: signed.chain,
+        signature: super::signature_body(&record.signature.value),
         location: Location { file, span: record.head },
     })
 }
@@ -224,8 +315,12 @@ pub fn render(s: &RosterStatement, armour: &str) -> String {
         out.push_str("        \"\"\"");
         out
     };
+    let chain = match &s.chain {
+        Some(c) => format!("    version {}\n    previous \"{}\"\n", c.version, c.previous),
+        None => String::new(),
+    };
     format!(
-        "roster {} {{\n    signer {}\n    date \"{}\"\n    roster \"{}\"\n    statement {}\n    signature {}\n}}\n",
+        "roster {} {{\n{chain}    signer {}\n    date \"{}\"\n    roster \"{}\"\n    statement {}\n    signature {}\n}}\n",
         party_word(s.party),
         s.signer,
         s.date,
@@ -246,6 +341,7 @@ mod tests {
             roster: format!("sha256:{}", "ab".repeat(32)),
             signer: "anna.schmidt".into(),
             date: Date::new(2026, 11, 2).unwrap(),
+            chain: None,
         };
         let text = s.text();
         assert_eq!(
@@ -319,8 +415,15 @@ mod tests {
             date,
             roster: digest(roster),
             key: key.into(),
+            chain: None,
+            signature: String::new(),
             location: Location { file: crate::diagnostic::FileId(0), span: Default::default() },
         }
+    }
+
+    /// The same record as the version-2 successor of `previous`.
+    fn next(r: ValidRoster, version: u64, previous: &[RosterKey]) -> ValidRoster {
+        ValidRoster { chain: Some(Chain { version, previous: digest(previous) }), ..r }
     }
 
     /// One step of the chain: who may approve a new roster, with which key, on which day.
@@ -329,30 +432,83 @@ mod tests {
         let d = |m: u8, day: u8| Date::new(2026, m, day).unwrap();
         let before = vec![key("anna", "SHA256:old", Some(d(1, 1)), Some(d(6, 1)))];
         let now = vec![key("anna", "SHA256:new", None, None)];
-        let rotate = |valid: &[ValidRoster]| super::super::rotate(&before, &now, Side::Client, valid);
+        // history: each record judged on its own date
+        let rotate = |valid: &[ValidRoster]| super::super::rotate(&before, &now, Side::Client, valid, None);
+        let rec = |party, signer, key, date, roster: &[RosterKey]| next(record(party, signer, key, date, roster), 1, &before);
         // unchanged: nothing to approve
-        assert_eq!(super::super::rotate(&before, &before, Side::Client, &[]), (before.clone(), None));
+        assert_eq!(super::super::rotate(&before, &before, Side::Client, &[], None), (before.clone(), None));
         // unsigned: the roster before stays
         assert_eq!(rotate(&[]), (before.clone(), None));
-        let good = record(Side::Client, "anna", "SHA256:old", d(3, 1), &now);
+        let good = rec(Side::Client, "anna", "SHA256:old", d(3, 1), &now);
         assert_eq!(rotate(std::slice::from_ref(&good)), (now.clone(), Some(good.clone())));
         // the first day of the old key's validity counts, the day it ends does not
-        let first = record(Side::Client, "anna", "SHA256:old", d(1, 1), &now);
+        let first = rec(Side::Client, "anna", "SHA256:old", d(1, 1), &now);
         assert_eq!(rotate(std::slice::from_ref(&first)).0, now);
-        let last = record(Side::Client, "anna", "SHA256:old", d(5, 31), &now);
+        let last = rec(Side::Client, "anna", "SHA256:old", d(5, 31), &now);
         assert_eq!(rotate(std::slice::from_ref(&last)).0, now);
         for bad in [
-            record(Side::Client, "anna", "SHA256:old", d(6, 1), &now), // the key expired that day
-            record(Side::Client, "anna", "SHA256:old", Date::new(2025, 12, 31).unwrap(), &now), // not yet valid
-            record(Side::Client, "anna", "SHA256:new", d(3, 1), &now), // the new key signs itself in
-            record(Side::Client, "bert", "SHA256:old", d(3, 1), &now), // not an approver before
-            record(Side::Provider, "anna", "SHA256:old", d(3, 1), &now), // for the other party
-            record(Side::Client, "anna", "SHA256:old", d(3, 1), &before), // another roster's digest
+            rec(Side::Client, "anna", "SHA256:old", d(6, 1), &now), // the key expired that day
+            rec(Side::Client, "anna", "SHA256:old", Date::new(2025, 12, 31).unwrap(), &now), // not yet valid
+            rec(Side::Client, "anna", "SHA256:new", d(3, 1), &now), // the new key signs itself in
+            rec(Side::Client, "bert", "SHA256:old", d(3, 1), &now), // not an approver before
+            rec(Side::Provider, "anna", "SHA256:old", d(3, 1), &now), // for the other party
+            rec(Side::Client, "anna", "SHA256:old", d(3, 1), &before), // another roster's digest
+            record(Side::Client, "anna", "SHA256:old", d(3, 1), &now), // version 1: no chain
+            next(record(Side::Client, "anna", "SHA256:old", d(3, 1), &now), 1, &now), // replaces another roster
         ] {
             assert_eq!(rotate(std::slice::from_ref(&bad)), (before.clone(), None), "{bad:?}");
         }
         // one good record among bad ones is enough
-        let bad = record(Side::Client, "bert", "SHA256:old", d(3, 1), &now);
-        assert_eq!(rotate(&[bad, good.clone()]), (now.clone(), Some(good)));
+        let bad = rec(Side::Client, "bert", "SHA256:old", d(3, 1), &now);
+        assert_eq!(rotate(&[bad, good.clone()]), (now.clone(), Some(good.clone())));
+
+        // against a base: the next version only, the key judged on the check date
+        let against = |valid: &[ValidRoster], version: u64, today: Date| {
+            super::super::rotate(&before, &now, Side::Client, valid, Some((version, today)))
+        };
+        assert_eq!(against(std::slice::from_ref(&good), 0, d(3, 2)).0, now);
+        // a record of version 1 when the base's roster is version 1 already: an old record
+        assert_eq!(against(std::slice::from_ref(&good), 1, d(3, 2)).0, before);
+        // backdated: the key the base retired on June 1st signs, dated March 1st, checked in July
+        assert_eq!(against(std::slice::from_ref(&good), 0, d(7, 1)).0, before);
+    }
+
+    #[test]
+    fn the_version_of_a_roster_is_that_of_the_newest_record_signing_it() {
+        let d = Date::new(2026, 3, 1).unwrap();
+        let a = vec![key("anna", "SHA256:a", None, None)];
+        let b = vec![key("anna", "SHA256:b", None, None)];
+        assert_eq!(version_of(&a, Side::Client, &[]), 0);
+        let v1 = record(Side::Client, "anna", "SHA256:a", d, &a);
+        assert_eq!(version_of(&a, Side::Client, std::slice::from_ref(&v1)), 1);
+        let v3 = next(record(Side::Client, "anna", "SHA256:a", d, &a), 3, &b);
+        assert_eq!(version_of(&a, Side::Client, &[v1.clone(), v3]), 3);
+        assert_eq!(version_of(&b, Side::Client, std::slice::from_ref(&v1)), 0);
+        assert_eq!(version_of(&a, Side::Provider, &[v1]), 0);
+    }
+
+    #[test]
+    fn a_version_2_statement_binds_the_version_and_the_previous_roster() {
+        let s = RosterStatement {
+            party: Side::Provider,
+            roster: format!("sha256:{}", "ab".repeat(32)),
+            signer: "jan".into(),
+            date: Date::new(2026, 11, 2).unwrap(),
+            chain: Some(Chain { version: 12, previous: format!("sha256:{}", "cd".repeat(32)) }),
+        };
+        let text = s.text();
+        assert!(text.starts_with("contingent-roster-v2\nparty provider\nversion 12\nprevious sha256:cdcd"), "{text}");
+        assert_eq!(RosterStatement::parse(&text), Ok(s.clone()));
+        for (from, to, why) in [
+            ("version 12", "version 0", "line 3"),
+            ("version 12", "version 012", "line 3"),
+            ("version 12", "version x", "line 3"),
+            ("previous sha256:cd", "previous sha256:CD", "line 4"),
+            ("signer jan", "signer  jan", "line 6"),
+            ("date 2026-11-02", "date 2026-11-31", "line 7"),
+        ] {
+            let e = RosterStatement::parse(&text.replace(from, to)).unwrap_err();
+            assert!(e.starts_with(why), "{to}: {e}");
+        }
     }
 }

@@ -13,6 +13,9 @@ pub const HEADER: &str = "contingent-signoff-v1";
 /// The first line of a version 2 statement: seven lines, the last binding the approval's context
 /// (`signoff::context`). `contingent sign` writes this version.
 pub const HEADER_V2: &str = "contingent-signoff-v2";
+/// The first line of a retirement: six lines like version 1, by which a party approves that the
+/// plan with this id and this last content is removed (`contingent sign PLAN --retire`).
+pub const HEADER_RETIRE: &str = "contingent-retire-v1";
 
 /// What a sign-off signs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +27,9 @@ pub struct Statement {
     pub date: Date,
     /// Version 2: the digest of the context the approval relies on; `None` in version 1.
     pub context: Option<String>,
+    /// A retirement (`contingent-retire-v1`): the party approves removing the plan whose last
+    /// content has `digest`. Never with a context.
+    pub retire: bool,
 }
 
 pub fn party_word(side: Side) -> &'static str {
@@ -36,7 +42,13 @@ pub fn party_word(side: Side) -> &'static str {
 impl Statement {
     /// The statement as stored in a record: its lines joined by LF, without a final LF.
     pub fn text(&self) -> String {
-        let header = if self.context.is_some() { HEADER_V2 } else { HEADER };
+        let header = if self.retire {
+            HEADER_RETIRE
+        } else if self.context.is_some() {
+            HEADER_V2
+        } else {
+            HEADER
+        };
         let mut text = format!(
             "{header}\nplan {}\ndigest {}\nparty {}\nsigner {}\ndate {}",
             self.plan,
@@ -45,7 +57,7 @@ impl Statement {
             self.signer,
             self.date
         );
-        if let Some(c) = &self.context {
+        if let Some(c) = self.context.as_ref().filter(|_| !self.retire) {
             text.push_str("\ncontext ");
             text.push_str(c);
         }
@@ -62,10 +74,13 @@ impl Statement {
     pub fn parse(text: &str) -> Result<Statement, String> {
         let lines: Vec<&str> = text.split('\n').collect();
         let expected = match lines[0] {
-            HEADER => 6,
+            HEADER | HEADER_RETIRE => 6,
             HEADER_V2 => 7,
             other => {
-                return Err(format!("line 1 is `{}`, expected `{HEADER_V2}` or `{HEADER}`", shorten(other)));
+                return Err(format!(
+                    "line 1 is `{}`, expected `{HEADER_V2}`, `{HEADER}` or `{HEADER_RETIRE}`",
+                    shorten(other)
+                ));
             }
         };
         if lines.len() != expected {
@@ -104,7 +119,15 @@ impl Statement {
         } else {
             None
         };
-        Ok(Statement { plan: plan.into(), digest: digest.into(), party, signer: signer.into(), date, context })
+        Ok(Statement {
+            plan: plan.into(),
+            digest: digest.into(),
+            party,
+            signer: signer.into(),
+            date,
+            context,
+            retire: lines[0] == HEADER_RETIRE,
+        })
     }
 }
 
@@ -141,7 +164,18 @@ mod tests {
             signer: "anna.schmidt".into(),
             date: Date::new(2026, 10, 20).unwrap(),
             context: None,
+            retire: false,
         }
+    }
+
+    #[test]
+    fn a_retirement_has_six_lines_and_no_context() {
+        let s = Statement { retire: true, ..sample() };
+        let text = s.text();
+        assert!(text.starts_with("contingent-retire-v1\nplan payroll\n"), "{text}");
+        assert_eq!(text.lines().count(), 6);
+        assert_eq!(Statement::parse(&text), Ok(s));
+        assert!(Statement::parse(&format!("{text}\ncontext sha256:{}", "cd".repeat(32))).is_err());
     }
 
     #[test]
@@ -207,7 +241,10 @@ mod tests {
         let e = Statement::parse(&long).unwrap_err();
         assert_eq!(
             e,
-            format!("line 1 is `{}…`, expected `contingent-signoff-v2` or `contingent-signoff-v1`", "x".repeat(60))
+            format!(
+                "line 1 is `{}…`, expected `contingent-signoff-v2`, `contingent-signoff-v1` or `contingent-retire-v1`",
+                "x".repeat(60)
+            )
         );
         let e = Statement::parse(&"y".repeat(60)).unwrap_err();
         assert!(e.starts_with(&format!("line 1 is `{}`,", "y".repeat(60))), "{e}");

@@ -86,8 +86,14 @@ pub fn check_trusted(
 }
 
 /// The ids of plans in files that do not load (recovered from their text).
-pub fn broken_plans(broken: &std::collections::HashSet<(crate::format::Kind, String)>) -> std::collections::HashSet<String> {
-    broken.iter().filter(|(k, id)| *k == crate::format::Kind::Plan && !id.is_empty()).map(|(_, id)| id.clone()).collect()
+pub fn broken_plans(
+    broken: &std::collections::HashSet<(crate::format::Kind, String)>,
+) -> std::collections::HashSet<String> {
+    broken
+        .iter()
+        .filter(|(k, id)| *k == crate::format::Kind::Plan && !id.is_empty())
+        .map(|(_, id)| id.clone())
+        .collect()
 }
 
 /// A sign-off finding that follows from objects that do not load says so: a contact or system

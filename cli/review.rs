@@ -24,6 +24,8 @@ pub enum Change {
     Context,
     /// The plan's file does not load at the head: its content cannot be judged.
     Broken,
+    /// The change removes the plan without a retirement signed by both parties (`SIG021`).
+    Removed,
 }
 
 impl Change {
@@ -33,6 +35,7 @@ impl Change {
             Change::Changed => "changed",
             Change::Context => "what it relies on changed",
             Change::Broken => "does not load",
+            Change::Removed => "removed: its retirement must be signed",
         }
     }
 }
@@ -83,7 +86,8 @@ pub struct Review {
     pub head: String,
     /// Plans the merge changes: digest differs from the merge base, new, or broken.
     pub plans: Vec<PlanReview>,
-    /// Plans the change removes (no sign-off needed).
+    /// Plans the change removes, with their retirement signed by both parties (removals without
+    /// one are in `plans`, as `Change::Removed`).
     pub removed: Vec<String>,
     /// Findings the change adds, and those it resolves (as `check --changed-since` compares).
     pub new: Vec<Finding>,

@@ -177,7 +177,15 @@ fn date(s: &str) -> Date {
 }
 
 fn statement(plan: &str, party: Side, signer: &str, on: &str, digest: &str) -> Statement {
-    Statement { plan: plan.into(), digest: digest.into(), party, signer: signer.into(), date: date(on), context: None, retire: false }
+    Statement {
+        plan: plan.into(),
+        digest: digest.into(),
+        party,
+        signer: signer.into(),
+        date: date(on),
+        context: None,
+        retire: false,
+    }
 }
 
 /// The records of a sign-off file, each from `signoff` to the line before the next one.

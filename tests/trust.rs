@@ -222,7 +222,15 @@ fn date(s: &str) -> Date {
 }
 
 fn statement(plan: &str, party: Side, signer: &str, on: &str, digest: &str) -> Statement {
-    Statement { plan: plan.into(), digest: digest.into(), party, signer: signer.into(), date: date(on), context: None, retire: false }
+    Statement {
+        plan: plan.into(),
+        digest: digest.into(),
+        party,
+        signer: signer.into(),
+        date: date(on),
+        context: None,
+        retire: false,
+    }
 }
 
 /// Asserts one finding with this code, and returns it.
@@ -910,7 +918,8 @@ fn a_key_rotation_signed_with_the_key_the_base_trusts_passes() {
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     assert!(out.stdout.starts_with("signed the client's approver roster (sha256:"), "{}", out.stdout);
     assert!(
-        w.read("signoffs/roster-client.kdl").contains("contingent-roster-v2\n        party client\n        version 1\n"),
+        w.read("signoffs/roster-client.kdl")
+            .contains("contingent-roster-v2\n        party client\n        version 1\n"),
         "{}",
         w.read("signoffs/roster-client.kdl")
     );
@@ -1332,4 +1341,448 @@ fn a_roster_signoff_verifies_with_ssh_keygen_against_the_roster_before_it() {
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     std::fs::write(dir.path().join("record.kdl"), w.read("signoffs/roster-client.kdl")).unwrap();
     assert_ne!(run("20261006", "anna.schmidt").code, 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The second review: attacks by someone who can push branches and open pull requests and has
+// read docs/signoff.md. Each builds the attack with real keys and a real Git repository and
+// checks it against the base's tip (`check --changed-since main`) and in the review's status.
+
+impl W {
+    /// `contingent review --dry-run` of `head` against `base`: the status line's state and text.
+    fn review_status(&self, base: &str, head: &str) -> (String, String) {
+        let out = self.run(&["review", ".", "--base", base, "--head", head, "--dry-run", "--as-of", AS_OF]);
+        assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+        let line = out.stdout.lines().find(|l| l.starts_with("status ")).unwrap_or_else(|| panic!("{}", out.stdout));
+        let state = line.split_whitespace().nth(1).unwrap().to_string();
+        (state, line.to_string())
+    }
+
+    fn sign_roster_against(&self, party: &str, who: &str, key: &str, date: &str, base: &str) -> Output {
+        let key = self.key(key);
+        let repo = self.path().to_str().unwrap().to_string();
+        self.run(&[
+            "sign",
+            "--roster",
+            party,
+            "--as",
+            who,
+            "--key",
+            key.to_str().unwrap(),
+            "--as-of",
+            date,
+            "--base",
+            base,
+            "--repo",
+            &repo,
+        ])
+    }
+}
+
+fn codes(f: &[(String, String, String, String)]) -> Vec<&str> {
+    f.iter().map(|x| x.0.as_str()).collect()
+}
+
+/// Critical 1: replacing a plan's version 2 records with older version 1 records of the same
+/// digest drops the context binding. A change can add only version 2 records.
+#[test]
+fn downgrading_the_records_to_version_1_does_not_approve_a_changed_context() {
+    let w = W::new();
+    w.git(&["init", "-q", "-b", "main"], "2026-10-01");
+    let digest = w.digest("payroll");
+    // a repository that signed before version 2: version 1 records, by the real keys
+    let v1 = format!(
+        "{}\n{}",
+        w.forge(&statement("payroll", Side::Client, "anna.schmidt", "2026-10-01", &digest), "anna.schmidt"),
+        w.forge(&statement("payroll", Side::Provider, "jan.peters", "2026-10-02", &digest), "jan.peters")
+    );
+    w.write(SIGNED, &v1);
+    let old = w.commit("payroll, signed (version 1)", "2026-10-02");
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-10");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-11");
+    w.commit("payroll, signed again (version 2)", "2026-10-11");
+    let (code, f) = w.findings(&["--rev", "HEAD"]);
+    assert_eq!((code, f.len()), (0, 0), "{f:#?}");
+
+    // the attack: a new duty desk number, and the old version 1 records back in place
+    w.git(&["checkout", "-q", "-b", "change"], "2026-10-12");
+    w.edit("contacts/dc.kdl", "+49 40 555 0299", "+49 40 555 0666");
+    let text = w.git(&["show", &format!("{old}:{SIGNED}")], "2026-10-12");
+    w.write(SIGNED, &text);
+    w.commit("duty desk: new number", "2026-10-12");
+    // without a base the repository approves itself: the limit docs/signoff.md names
+    let (code, _) = w.findings(&["--rev", "HEAD"]);
+    assert_eq!(code, 0);
+    for extra in [&["--changed-since", "main"][..], &["--rev", "HEAD", "--trust", "main"]] {
+        let (code, f) = w.findings(extra);
+        assert_eq!(code, 1, "{f:#?}");
+        let outdated: Vec<&(String, String, String, String)> = f.iter().filter(|x| x.0 == "SIG020").collect();
+        assert_eq!(outdated.len(), 2, "{f:#?}");
+        assert!(
+            outdated[0].3.starts_with("this client sign-off is a `contingent-signoff-v1` statement that commit "),
+            "{}",
+            outdated[0].3
+        );
+        assert!(outdated[0].3.ends_with("does not hold: a change can add only `contingent-signoff-v2` sign-offs (version 1 binds no context); it does not count"), "{}", outdated[0].3);
+        assert!(codes(&f).contains(&"SIG001"), "{f:#?}");
+    }
+    let (state, line) = w.review_status("main", "change");
+    assert_eq!(state, "failure", "{line}");
+
+    // a version 1 record the base holds binds what the plan relied on in the base
+    w.git(&["checkout", "-q", "-b", "legacy", &old], "2026-10-12");
+    w.edit("contacts/dc.kdl", "+49 40 555 0299", "+49 40 555 0666");
+    w.commit("duty desk: new number", "2026-10-12");
+    let (code, f) = w.findings(&["--changed-since", &old]);
+    assert_eq!(code, 1, "{f:#?}");
+    let changed: Vec<&str> = f.iter().filter(|x| x.0 == "SIG019").map(|x| x.3.as_str()).collect();
+    assert_eq!(changed.len(), 2, "{f:#?}");
+    assert!(changed[0].contains("contact `dc-duty`: `phone`"), "{}", changed[0]);
+    assert!(changed[0].contains("+49 40 555 0666"), "{}", changed[0]);
+    assert!(!codes(&f).contains(&"SIG020"), "{f:#?}");
+}
+
+/// Critical 2: a roster record names its version and the roster it replaces, so a record of an
+/// older roster cannot be replayed to re-admit a key the party removed.
+#[test]
+fn an_old_roster_record_cannot_re_admit_a_removed_key() {
+    let w = W::new();
+    w.git(&["init", "-q", "-b", "main"], "2026-10-01");
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-01");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-02");
+    w.commit("payroll, signed", "2026-10-02");
+    // version 1: anna adds a second key (later stolen)
+    w.git(&["checkout", "-q", "-b", "add-spare"], "2026-10-03");
+    let spare = w.keygen("spare", "ed25519");
+    w.add_key("contacts/bank.kdl", "anna.schmidt", &spare);
+    let out = w.sign_roster_against("client", "anna.schmidt", "anna.schmidt", "2026-10-03", "main");
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let added = w.commit("anna.schmidt: a spare key", "2026-10-03");
+    let (code, f) = w.findings(&["--changed-since", "main"]);
+    assert_eq!((code, f.len()), (0, 0), "{f:#?}");
+    w.git(&["checkout", "-q", "main"], "2026-10-03");
+    w.git(&["merge", "-q", "--ff-only", "add-spare"], "2026-10-03");
+    // version 2: the spare key was stolen; anna removes it
+    w.git(&["checkout", "-q", "-b", "remove-spare"], "2026-10-04");
+    w.edit("contacts/bank.kdl", &format!("    key \"{spare}\"\n"), "");
+    let out = w.sign_roster_against("client", "anna.schmidt", "anna.schmidt", "2026-10-04", "main");
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(w.read("signoffs/roster-client.kdl").contains("version 2\n"), "{}", w.read("signoffs/roster-client.kdl"));
+    w.commit("anna.schmidt: the spare key is gone", "2026-10-04");
+    let (code, f) = w.findings(&["--changed-since", "main"]);
+    assert_eq!((code, f.len()), (0, 0), "{f:#?}");
+    w.git(&["checkout", "-q", "main"], "2026-10-04");
+    w.git(&["merge", "-q", "--ff-only", "remove-spare"], "2026-10-04");
+
+    // the attack: the thief re-adds the key, restores the version 1 roster record, and signs
+    w.git(&["checkout", "-q", "-b", "change"], "2026-10-05");
+    w.add_key("contacts/bank.kdl", "anna.schmidt", &spare);
+    let record = w.git(&["show", &format!("{added}:signoffs/roster-client.kdl")], "2026-10-05");
+    w.write("signoffs/roster-client.kdl", &record);
+    w.edit(P, "within=\"1h\"", "within=\"45m\"");
+    w.sign_ok("payroll", "client", "anna.schmidt", "spare", "2026-10-05");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-05");
+    w.commit("payroll: level 2 in 45m", "2026-10-05");
+    let (code, f) = w.findings(&["--changed-since", "main"]);
+    assert_eq!(code, 1, "{f:#?}");
+    let roster: Vec<&str> = f.iter().filter(|x| x.0 == "SIG018").map(|x| x.3.as_str()).collect();
+    assert_eq!(roster.len(), 1, "{f:#?}");
+    assert!(roster[0].contains("signs it as version 1 replacing sha256:"), "{}", roster[0]);
+    assert!(roster[0].contains("not as version 3 replacing the roster commit "), "{}", roster[0]);
+    assert!(roster[0].contains("an old or forked roster record does not count"), "{}", roster[0]);
+    let untrusted: Vec<&str> = f.iter().filter(|x| x.0 == "SIG017").map(|x| x.3.as_str()).collect();
+    assert_eq!(untrusted.len(), 1, "{f:#?}");
+    assert!(
+        untrusted[0].starts_with("this client sign-off by anna.schmidt is made with key SHA256:"),
+        "{}",
+        untrusted[0]
+    );
+    let (state, line) = w.review_status("main", "change");
+    assert_eq!(state, "failure", "{line}");
+}
+
+/// Critical 3, for rosters: a key the base retired signs a roster that adds the thief's own
+/// approver, backdated to a day the key was valid. It is judged on the check date.
+#[test]
+fn a_retired_key_cannot_sign_a_backdated_roster() {
+    let w = W::new();
+    let line = w.read("contacts/bank.kdl").lines().find(|l| l.contains("key \"ssh-ed25519")).unwrap().to_string();
+    w.edit("contacts/bank.kdl", &line, &format!("{line} valid-before=\"2026-10-20\""));
+    let next = w.keygen("anna-next", "ed25519");
+    w.add_key("contacts/bank.kdl", "anna.schmidt", &next);
+    w.git(&["init", "-q", "-b", "main"], "2026-10-01");
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-01");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-02");
+    w.commit("payroll, signed", "2026-10-02");
+    w.git(&["checkout", "-q", "-b", "change"], "2026-10-25");
+    let mallory = w.keygen("mallory", "ed25519");
+    w.edit(
+        "contacts/bank.kdl",
+        "contact bernd.mueller {",
+        &format!("contact mallory {{\n    key \"{mallory}\"\n    party bank\n    name \"Mallory\"\n    mobile \"+49 171 555 0666\" available=\"24x7\"\n    deputy anna.schmidt\n    verified \"2026-10-01\"\n    may-approve #true\n}}\ncontact bernd.mueller {{"),
+    );
+    // signed with the retired key, dated while it was valid
+    let out = w.sign_roster_against("client", "anna.schmidt", "anna.schmidt", "2026-10-15", "main");
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    w.edit(P, "within=\"1h\"", "within=\"45m\"");
+    w.sign_ok("payroll", "client", "mallory", "mallory", "2026-10-25");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-25");
+    w.commit("mallory approves", "2026-10-25");
+    let (code, f) = w.findings(&["--changed-since", "main"]);
+    assert_eq!(code, 1, "{f:#?}");
+    let roster: Vec<&str> = f.iter().filter(|x| x.0 == "SIG018").map(|x| x.3.as_str()).collect();
+    assert_eq!(roster.len(), 1, "{f:#?}");
+    assert!(roster[0].contains("added or changed mallory SHA256:"), "{}", roster[0]);
+    assert!(roster[0].contains("does not trust for anna.schmidt today"), "{}", roster[0]);
+    assert!(f.iter().any(|x| x.0 == "SIG017" && x.3.contains("by mallory")), "{f:#?}");
+    // the same roster signed with the key the base trusts today passes
+    let out = w.sign_roster_against("client", "anna.schmidt", "anna-next", "2026-10-25", "main");
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    w.commit("the new roster, signed with the current key", "2026-10-25");
+    let (code, f) = w.findings(&["--changed-since", "main"]);
+    assert_eq!((code, f.len()), (0, 0), "{f:#?}");
+}
+
+/// High 4: the review's status is the verdict of `check --changed-since`: a rollback fails it.
+#[test]
+fn the_review_status_fails_a_rollback_as_check_does() {
+    let w = W::new();
+    let (v1, _) = two_signed_versions(&w);
+    w.git(&["checkout", "-q", "-b", "change"], "2026-10-12");
+    for file in [P, SIGNED] {
+        let text = w.git(&["show", &format!("{v1}:{file}")], "2026-10-12");
+        w.write(file, &text);
+    }
+    w.commit("back to v1, with its records", "2026-10-12");
+    let (code, f) = w.findings(&["--changed-since", "main"]);
+    assert_eq!(code, 1);
+    assert!(codes(&f).contains(&"SIG016"), "{f:#?}");
+    let (state, line) = w.review_status("main", "change");
+    assert_eq!(state, "failure", "{line}");
+}
+
+/// High 4: a change adding a second definition of a contact a plan relies on (the context binds
+/// one definition, the handbook may print the other) is not approved, in check and review.
+#[test]
+fn a_second_definition_of_a_contact_the_plan_relies_on_voids_its_approval() {
+    let w = W::new();
+    w.git(&["init", "-q", "-b", "main"], "2026-10-01");
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-01");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-02");
+    w.commit("payroll, signed", "2026-10-02");
+    w.git(&["checkout", "-q", "-b", "change"], "2026-10-05");
+    for id in ["dc-duty", "DC-Duty"] {
+        w.write(
+            "contacts/zz.kdl",
+            &format!("contact {id} {{\n    party dc\n    name \"Duty desk\"\n    phone \"+49 40 555 0666\" available=\"24x7\"\n    deputy jan.peters\n    verified \"2026-10-01\"\n}}\n"),
+        );
+        w.commit("another duty desk", "2026-10-05");
+        let (code, f) = w.findings(&["--changed-since", "main"]);
+        assert_eq!(code, 1, "{f:#?}");
+        let amb: Vec<&str> = f.iter().filter(|x| x.0 == "SIG014").map(|x| x.3.as_str()).collect();
+        assert_eq!(amb.len(), 1, "{id}: {f:#?}");
+        assert!(amb[0].starts_with("plan `payroll` relies on `dc-duty` (contacts/dc.kdl:"), "{}", amb[0]);
+        assert!(amb[0].ends_with("is ambiguous; it is not approved"), "{}", amb[0]);
+        let (state, line) = w.review_status("main", "change");
+        assert_eq!(state, "failure", "{id}: {line}");
+    }
+}
+
+/// High 5: removing a plan needs a retirement signed by both parties; a retired plan restored
+/// with its old records is a rollback.
+#[test]
+fn removing_a_plan_needs_a_retirement_signed_by_both_parties() {
+    let w = W::new();
+    w.git(&["init", "-q", "-b", "main"], "2026-10-01");
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-01");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-02");
+    let signed = w.commit("payroll, signed", "2026-10-02");
+    // the attack: the plan and its records deleted, nothing signed
+    w.git(&["checkout", "-q", "-b", "drop"], "2026-10-05");
+    w.git(&["rm", "-q", "-r", P, SIGNED, "exercises"], "2026-10-05");
+    w.commit("payroll is gone", "2026-10-05");
+    let (code, f) = w.findings(&["--changed-since", "main"]);
+    assert_eq!(code, 1, "{f:#?}");
+    let removed: Vec<&str> = f.iter().filter(|x| x.0 == "SIG021").map(|x| x.3.as_str()).collect();
+    assert_eq!(removed, vec![&format!("plan `payroll` (plans/payroll.kdl in commit {} (--changed-since main)) is removed, but its retirement is not signed by the client (bank) or by the provider (dc): removing a plan needs the approval of both parties", &signed[..7])], "{f:#?}");
+    let (state, line) = w.review_status("main", "drop");
+    assert_eq!(state, "failure", "{line}");
+
+    // the legitimate way: both parties sign the retirement, then the file is deleted
+    w.git(&["checkout", "-q", "main"], "2026-10-06");
+    w.git(&["checkout", "-q", "-b", "retire"], "2026-10-06");
+    for (party, who) in [("client", "anna.schmidt"), ("provider", "jan.peters")] {
+        let key = w.key(who);
+        let out = w.run(&[
+            "sign",
+            "payroll",
+            ".",
+            "--retire",
+            "--party",
+            party,
+            "--as",
+            who,
+            "--key",
+            key.to_str().unwrap(),
+            "--as-of",
+            "2026-10-06",
+        ]);
+        assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+        assert!(out.stdout.starts_with("signed the retirement of plan `payroll`"), "{}", out.stdout);
+    }
+    assert!(w.read(SIGNED).contains("retire #true"), "{}", w.read(SIGNED));
+    assert!(w.read(SIGNED).contains("contingent-retire-v1"), "{}", w.read(SIGNED));
+    // the systems it covered go with it
+    w.git(&["rm", "-q", "-r", P, "exercises", "inventory", "contracts"], "2026-10-06");
+    w.commit("payroll retired by both parties", "2026-10-06");
+    let (code, f) = w.findings(&["--changed-since", "main", "--as-of", "2026-10-06"]);
+    assert_eq!((code, f.len()), (0, 0), "{f:#?}");
+    let (state, line) = w.review_status("main", "retire");
+    assert_eq!(state, "success", "{line}");
+    // one party's retirement is not enough
+    let text = w.read(SIGNED);
+    let provider = text.find("signoff payroll {\n    retire #true\n    party provider").unwrap();
+    w.write(SIGNED, &text[..provider]);
+    let (code, f) = w.findings(&["--changed-since", "main", "--as-of", "2026-10-06"]);
+    assert_eq!(code, 1, "{f:#?}");
+    assert!(f.iter().any(|x| x.0 == "SIG021" && x.3.contains("is not signed by the provider (dc)")), "{f:#?}");
+    w.write(SIGNED, &text);
+    w.git(&["checkout", "-q", "main"], "2026-10-07");
+    w.git(&["merge", "-q", "--ff-only", "retire"], "2026-10-07");
+
+    // the plan restored with its old version and its old records: a rollback
+    w.git(&["checkout", "-q", "-b", "restore"], "2026-10-08");
+    for file in [P, SIGNED, "exercises/2026-tabletop.kdl", "inventory/systems.kdl", "contracts/msa.kdl"] {
+        let text = w.git(&["show", &format!("{signed}:{file}")], "2026-10-08");
+        w.write(file, &text);
+    }
+    w.commit("payroll is back", "2026-10-08");
+    let (code, f) = w.findings(&["--changed-since", "main"]);
+    assert_eq!(code, 1, "{f:#?}");
+    let back: Vec<&str> = f.iter().filter(|x| x.0 == "SIG016").map(|x| x.3.as_str()).collect();
+    assert_eq!(back.len(), 2, "{f:#?}");
+    assert!(
+        back[0].contains("but anna.schmidt signed its retirement for the client on 2026-10-06 in commit "),
+        "{}",
+        back[0]
+    );
+    let (state, line) = w.review_status("main", "restore");
+    assert_eq!(state, "failure", "{line}");
+}
+
+/// High 6: the trust root is the base's current tip, not the merge base: a branch forked before
+/// a key was removed does not bring that key's trust with it.
+#[test]
+fn a_branch_forked_before_a_key_was_removed_does_not_keep_its_trust() {
+    let w = W::new();
+    let spare = w.keygen("spare", "ed25519");
+    w.add_key("contacts/bank.kdl", "anna.schmidt", &spare);
+    w.git(&["init", "-q", "-b", "main"], "2026-10-01");
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-01");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-02");
+    w.commit("payroll, signed", "2026-10-02");
+    // the old branch, forked while the spare key was trusted
+    w.git(&["checkout", "-q", "-b", "old-branch"], "2026-10-03");
+    w.edit(P, "within=\"1h\"", "within=\"45m\"");
+    w.commit("payroll: level 2 in 45m", "2026-10-03");
+    // main removes the (stolen) spare key
+    w.git(&["checkout", "-q", "main"], "2026-10-04");
+    w.edit("contacts/bank.kdl", &format!("    key \"{spare}\"\n"), "");
+    let out = w.sign_roster_against("client", "anna.schmidt", "anna.schmidt", "2026-10-04", "main");
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    w.commit("the spare key is gone", "2026-10-04");
+    // the thief signs on the old branch
+    w.git(&["checkout", "-q", "old-branch"], "2026-10-05");
+    w.sign_ok("payroll", "client", "anna.schmidt", "spare", "2026-10-05");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-05");
+    w.commit("signed", "2026-10-05");
+    let (code, f) = w.findings(&["--changed-since", "main"]);
+    assert_eq!(code, 1, "{f:#?}");
+    let untrusted: Vec<&str> = f.iter().filter(|x| x.0 == "SIG017").map(|x| x.3.as_str()).collect();
+    assert_eq!(untrusted.len(), 1, "{f:#?}");
+    assert!(
+        untrusted[0].contains("(--changed-since main) does not trust for anna.schmidt on 2026-11-01"),
+        "{}",
+        untrusted[0]
+    );
+    let (state, line) = w.review_status("main", "old-branch");
+    assert_eq!(state, "failure", "{line}");
+}
+
+/// High 7: the change's own `reference-date` does not set the clock of a check against a base.
+#[test]
+fn the_changes_reference_date_does_not_move_the_clock_of_a_check_against_the_base() {
+    let w = W::new();
+    w.edit(
+        "contingent.kdl",
+        "name \"minimal test repository\"\n",
+        "name \"minimal test repository\"\nreference-date \"2026-11-01\"\n",
+    );
+    w.git(&["init", "-q", "-b", "main"], "2026-10-01");
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-01");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-02");
+    w.commit("payroll, signed", "2026-10-02");
+    w.git(&["checkout", "-q", "-b", "change"], "2026-10-05");
+    w.edit("contingent.kdl", "reference-date \"2026-11-01\"", "reference-date \"2027-06-01\"");
+    w.edit(P, "within=\"1h\"", "within=\"45m\"");
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2027-05-01");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2027-05-01");
+    w.commit("signed in the future", "2026-10-05");
+    let out = w.run(&["check", ".", "--format", "json", "--changed-since", "main"]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    let future: Vec<&Value> = v["diagnostics"].as_array().unwrap().iter().filter(|d| d["code"] == "SIG015").collect();
+    assert_eq!(future.len(), 2, "{v:#}");
+    assert!(future[0]["message"].as_str().unwrap().contains("after the check date 2026-11-01"), "{v:#}");
+}
+
+/// Medium 10: one person approving for both parties through a second contact (another key,
+/// the same e-mail address or phone number) is not a pair.
+#[test]
+fn one_person_under_two_contacts_does_not_approve_for_both_parties() {
+    let w = W::new();
+    w.edit(
+        "contacts/bank.kdl",
+        "    mobile \"+49 171 555 0101\" available=\"24x7\"\n",
+        "    mobile \"+49 (171) 555-0201\" available=\"24x7\"\n",
+    );
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-20");
+    // `sign` refuses to complete such a pair
+    let out = w.sign("payroll", "provider", "jan.peters", "jan.peters", "2026-10-21");
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("SIG011"), "{}", out.stderr);
+    // a record made by hand is judged the same way by `check`
+    let digest = w.digest("payroll");
+    w.append(
+        SIGNED,
+        &w.forge(&statement("payroll", Side::Provider, "jan.peters", "2026-10-21", &digest), "jan.peters"),
+    );
+    let (code, f) = w.findings(&[]);
+    assert_eq!(code, 1, "{f:#?}");
+    let same = one(&f, "SIG011");
+    assert!(
+        same.3.contains("were made by contacts anna.schmidt and jan.peters that share the phone number +49 (171) 555-0201: one person cannot approve for both parties"),
+        "{}",
+        same.3
+    );
+    assert_eq!(w.signoffs()["plans"][0]["approved"], Value::Bool(false));
+}
+
+/// Low 11: a signer whose id differs from another contact's only in case cannot be told apart.
+#[test]
+fn a_signer_beside_a_contact_id_that_differs_only_in_case_does_not_count() {
+    let w = W::new();
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-20");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-21");
+    let mallory = w.keygen("mallory", "ed25519");
+    w.write(
+        "contacts/extra.kdl",
+        &format!("contact Jan.Peters {{\n    key \"{mallory}\"\n    party dc\n    name \"J. Peters\"\n    mobile \"+49 171 555 0666\" available=\"24x7\"\n    deputy dc-duty\n    verified \"2026-09-01\"\n    may-approve #true\n}}\n"),
+    );
+    let (code, f) = w.findings(&[]);
+    assert_eq!(code, 1, "{f:#?}");
+    let at = w.at(SIGNED, "signer jan.peters");
+    let amb: Vec<&str> = f.iter().filter(|x| x.0 == "SIG014" && x.2 == at).map(|x| x.3.as_str()).collect();
+    assert_eq!(amb.len(), 1, "{f:#?}");
+    assert!(amb[0].contains("contact `jan.peters` shares its id with another contact apart from case (`jan.peters` at contacts/dc.kdl:1, `Jan.Peters` at contacts/extra.kdl:1)"), "{}", amb[0]);
 }

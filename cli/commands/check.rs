@@ -275,7 +275,9 @@ pub fn run(args: &CheckArgs) -> Result<u8, String> {
             add_conflicts(&mut checked, snapshot.conflicts());
             checked
         }
-        Head::Rev(snapshot) => check::check_trusted(snapshot, &ctx(clock.today, false), base.as_ref(), |_| Default::default()),
+        Head::Rev(snapshot) => {
+            check::check_trusted(snapshot, &ctx(clock.today, false), base.as_ref(), |_| Default::default())
+        }
         Head::Tree(source) => run_trusted(history, *source, &ctx(clock.today, false), base.as_ref())?,
     };
     let prefix = if repo.is_bare() {

@@ -75,21 +75,20 @@ pub fn compare(path: &Path, base: Option<&str>, head: &Head, as_of: Option<&str>
     let start = repo.relative_dir(path)?;
 
     // the head side first: it decides the plan root
-    let (head_checked, head_name, root_rel, clock, tip) = match head {
+    let (head_source, head_name, root_rel, clock, tip): (Box<dyn crate::source::Source>, _, _, _, _) = match head {
         Head::Revision(rev) => {
             let commit = repo.commit(rev)?;
             let snapshot = repo.tree(commit, &start, rev)?;
             let clock = clock::for_source(as_of, &snapshot)?;
-            let checked = check::check(&snapshot, &Context::new(clock.today));
             let name = format!("commit {} ({rev})", repo.short(commit));
-            (checked, name, snapshot.root().to_string(), clock, Some(commit))
+            let root = snapshot.root().to_string();
+            (Box::new(snapshot), name, root, clock, Some(commit))
         }
         Head::Index => {
             let snapshot = repo.index(&start)?;
             let clock = clock::for_source(as_of, &snapshot)?;
-            let ctx = Context { as_of: clock.today, staged: true, allow_unsigned: false };
-            let checked = check::check(&snapshot, &ctx);
-            (checked, "the index".to_string(), snapshot.root().to_string(), clock, repo.head())
+            let root = snapshot.root().to_string();
+            (Box::new(snapshot), "the index".to_string(), root, clock, repo.head())
         }
         Head::WorkTree => {
             if repo.is_bare() {
@@ -102,8 +101,7 @@ pub fn compare(path: &Path, base: Option<&str>, head: &Head, as_of: Option<&str>
             let root_rel = repo.relative_dir(&root.join(CONFIG_FILE))?;
             let source = WorkTree::new(&root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;
             let clock = clock::for_source(as_of, &source)?;
-            let checked = check::check(&source, &Context::new(clock.today));
-            (checked, "the work tree".to_string(), root_rel, clock, repo.head())
+            (Box::new(source), "the work tree".to_string(), root_rel, clock, repo.head())
         }
     };
 
@@ -142,6 +140,15 @@ pub fn compare(path: &Path, base: Option<&str>, head: &Head, as_of: Option<&str>
     // severities), so only the change makes a difference
     let staged = matches!(head, Head::Index);
     let base_checked = check::check(&base_snapshot, &Context { as_of: clock.today, staged, allow_unsigned: false });
+    // the head's sign-offs judged against the base, as `check --changed-since` judges them
+    let trusted = crate::signoff::Base {
+        model: &base_checked.loaded.model,
+        files: &base_checked.loaded.files,
+        name: base_name.clone(),
+        broken_plans: Default::default(),
+    };
+    let ctx = Context { as_of: clock.today, staged, allow_unsigned: false };
+    let head_checked = check::check_trusted(head_source.as_ref(), &ctx, Some(&trusted), |_| Default::default());
     Ok(Compared { base: base_checked, head: head_checked, sides: Sides { base: base_name, head: head_name }, clock })
 }
 

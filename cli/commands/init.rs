@@ -132,7 +132,7 @@ contact {id}-desk {{
     party {party}
     name {desk}
     role "24x7 IT emergency desk of the {side}"
-    phone "+00 0000 000000" available="24x7"
+    phone "+00 0000 {n}00000" available="24x7"
     deputy {id}-lead
     verified "{d}"
 }}
@@ -142,8 +142,8 @@ contact {id}-lead {{
     party {party}
     name {lead}
     role "Emergency manager ({side})"
-    phone "+00 0000 000001" available=business-hours
-    mobile "+00 0000 000002" available="24x7"
+    phone "+00 0000 {n}00001" available=business-hours
+    mobile "+00 0000 {n}00002" available="24x7"
     deputy {id}-desk
     verified "{d}"
     // An approver signs plans for the {side}: add the SSH public key they sign with, e.g.
@@ -155,6 +155,8 @@ contact {id}-lead {{
 "#,
             desk = q(format!("{name} IT emergency desk")),
             lead = q(format!("Emergency manager, {name}")),
+            // placeholder numbers of their own per party: two parties' approvers never share one
+            n = if side == "client" { 1 } else { 2 },
         )
     };
 

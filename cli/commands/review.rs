@@ -369,6 +369,32 @@ pub fn build(
                     with_root(root, path)
                 )),
             });
+        } else if let Some(d) = eval.diagnostics.iter().find(|d| {
+            d.rule.code == signoff::codes::SIG_REMOVED.code && d.subject.as_deref() == Some(&format!("plan:{id}"))
+        }) {
+            // removed without a retirement both parties signed: as unapproved as an unsigned change
+            let party = |side: Side| {
+                let roster = &rosters[usize::from(side == Side::Provider)];
+                let mut signed_by: Vec<String> = valid
+                    .iter()
+                    .filter(|v| v.retire && v.plan == id && v.party == side && v.digest == p.digest)
+                    .filter(|v| signoff::trusts(roster, v))
+                    .map(|v| display(&v.signer))
+                    .collect();
+                signed_by.sort();
+                signed_by.dedup();
+                let mut approvers: Vec<String> = roster.iter().map(|k| display(&k.contact)).collect();
+                approvers.dedup();
+                PartyReview { signed_by, untrusted: Vec::new(), approvers }
+            };
+            plans.push(PlanReview {
+                plan: id.to_string(),
+                change: Change::Removed,
+                approved: false,
+                client: party(Side::Client),
+                provider: party(Side::Provider),
+                problem: Some(d.message.clone()),
+            });
         } else {
             removed.push(id.to_string());
         }

@@ -214,17 +214,10 @@ pub fn diff(base: &Loaded, head: &Loaded, sides: Sides, as_of: Date) -> DiffRepo
     unreadable(base, head, &mut changes);
     // stable sort: objects in id order, the changes of one object in the order they were found
     changes.sort_by(|a, b| a.subject.cmp(&b.subject));
-    // the sign-offs as judged against the base (its roster, its records): the one verdict
-    let mut head_findings: Vec<Diagnostic> =
-        head.diagnostics.iter().filter(|d| d.rule.family != crate::rules::Family::Signoff).cloned().collect();
-    let trusted = signoff::Base {
-        model: &base.model,
-        files: &base.files,
-        name: sides.base.clone(),
-        broken_plans: crate::check::broken_plans(&head.broken),
-    };
-    head_findings.extend(signoff::against_base(&head.model, &head.files, &trusted, &crate::check::Context::new(as_of)));
-    let (new_findings, resolved_findings) = findings(&base.diagnostics, &base.files, &head_findings, &head.files);
+    // the head was checked against the base (`check::check_trusted`): its sign-off findings are
+    // the one verdict
+    let head_findings = &head.diagnostics;
+    let (new_findings, resolved_findings) = findings(&base.diagnostics, &base.files, head_findings, &head.files);
     let consequences = Consequences {
         approvals: approvals(base, head, as_of),
         new_findings,

@@ -384,7 +384,7 @@ mod tests {
         }
         assert_eq!(
             RosterStatement::parse("contingent-roster-v1\nparty client"),
-            Err("it has 2 lines, a roster statement has 5".into())
+            Err("it has 2 lines, a `contingent-roster-v1` statement has 5".into())
         );
     }
 
@@ -434,7 +434,8 @@ mod tests {
         let now = vec![key("anna", "SHA256:new", None, None)];
         // history: each record judged on its own date
         let rotate = |valid: &[ValidRoster]| super::super::rotate(&before, &now, Side::Client, valid, None);
-        let rec = |party, signer, key, date, roster: &[RosterKey]| next(record(party, signer, key, date, roster), 1, &before);
+        let rec =
+            |party, signer, key, date, roster: &[RosterKey]| next(record(party, signer, key, date, roster), 1, &before);
         // unchanged: nothing to approve
         assert_eq!(super::super::rotate(&before, &before, Side::Client, &[], None), (before.clone(), None));
         // unsigned: the roster before stays

@@ -307,7 +307,14 @@ fn load_config(source: &dyn Source, files: &mut Files, diags: &mut Vec<Diagnosti
         return None;
     }
     match de::from_json::<Config>(&json, &spans) {
-        Ok(value) => Some(Located { file, head: Span::default(), value }),
+        Ok(mut value) => {
+            for key in ["policy", "rule", "waiver"] {
+                if let Some(v) = json.get(key) {
+                    value.settings.insert(key.to_string(), v.clone());
+                }
+            }
+            Some(Located { file, head: Span::default(), value })
+        }
         Err(e) => {
             diags.push(Diagnostic::new(&schema::SCH_VALUE, format!("contingent.kdl: {e}")).in_file(file));
             None

@@ -1786,3 +1786,59 @@ fn a_signer_beside_a_contact_id_that_differs_only_in_case_does_not_count() {
     assert_eq!(amb.len(), 1, "{f:#?}");
     assert!(amb[0].contains("contact `jan.peters` shares its id with another contact apart from case (`jan.peters` at contacts/dc.kdl:1, `Jan.Peters` at contacts/extra.kdl:1)"), "{}", amb[0]);
 }
+
+/// Medium 9: what the provider's staff act on is in the context: the fallback named only in the
+/// `unreachable` prose (by name or number), the settings that judge the plan, the GitHub logins
+/// that `codeowners` makes required reviewers.
+#[test]
+fn the_context_binds_the_fallback_in_prose_the_settings_and_the_logins() {
+    let w = W::new();
+    w.append(
+        "contacts/bank.kdl",
+        "contact bank-desk {\n    party bank\n    name \"Bank IT Emergency Desk\"\n    phone \"+49 40 555 0100\" available=\"24x7\"\n    deputy anna.schmidt\n    verified \"2026-09-01\"\n}\n",
+    );
+    w.edit(P, "unreachable \"Call the deputy of the contact\"", "unreachable \"Call the deputy of the contact; if nobody answers, call the bank's emergency desk (040 555 0100)\"");
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-20");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-21");
+    let (code, f) = w.findings(&[]);
+    assert_eq!((code, f.len()), (0, 0), "{f:#?}");
+    let changed = |w: &W| -> String {
+        let (code, f) = w.findings(&[]);
+        assert_eq!(code, 1, "{f:#?}");
+        let c: Vec<&str> = f.iter().filter(|x| x.0 == "SIG019").map(|x| x.3.as_str()).collect();
+        assert_eq!(c.len(), 2, "{f:#?}");
+        c[0].to_string()
+    };
+    for (file, from, to, expected) in [
+        // the number in the prose is no longer the desk's: the prose is stale, and says so
+        ("contacts/bank.kdl", "+49 40 555 0100", "+49 40 555 0199", "the plan no longer relies on contact `bank-desk`"),
+        ("contacts/bank.kdl", "available=\"24x7\"\n    deputy anna.schmidt", "available=business-hours\n    deputy anna.schmidt", "contact `bank-desk`: `phone`"),
+        ("contacts/dc.kdl", "    may-approve #true\n", "    may-approve #true\n    github \"mallory\"\n", "contact `jan.peters`: `github` \"mallory\" was added"),
+        (
+            "contingent.kdl",
+            "party tel role=carrier name=\"Example Telecom GmbH\"\n",
+            "party tel role=carrier name=\"Example Telecom GmbH\"\nrule ESC005 severity=off\n",
+            "the settings of contingent.kdl that judge the plan: `rule`",
+        ),
+        (
+            "contingent.kdl",
+            "party tel role=carrier name=\"Example Telecom GmbH\"\n",
+            "party tel role=carrier name=\"Example Telecom GmbH\"\nwaiver BAK004 plan=payroll reason=\"later\" approved-by=anna.schmidt expires=\"2027-01-01\"\n",
+            "the settings of contingent.kdl that judge the plan: `waiver`",
+        ),
+    ] {
+        let before = w.read(file);
+        w.edit(file, from, to);
+        let m = changed(&w);
+        assert!(m.contains(expected), "{to}: {m}");
+        w.write(file, &before);
+    }
+    // a waiver of another plan's object is not this plan's context
+    w.edit(
+        "contingent.kdl",
+        "party tel role=carrier name=\"Example Telecom GmbH\"\n",
+        "party tel role=carrier name=\"Example Telecom GmbH\"\nwaiver CON003 contact=nobody.else reason=\"later\" approved-by=anna.schmidt expires=\"2027-01-01\"\n",
+    );
+    let (_, f) = w.findings(&[]);
+    assert!(!f.iter().any(|x| x.0 == "SIG019"), "{f:#?}");
+}

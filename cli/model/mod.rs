@@ -53,6 +53,10 @@ pub struct Config {
     pub rule: Vec<RuleSetting>,
     #[serde(default)]
     pub waiver: Vec<Spanned<Waiver>>,
+    /// The JSON mapping of the members that judge plans (`policy`, `rule`, `waiver`), as they
+    /// are written: part of the context an approval binds (`signoff::context`).
+    #[serde(skip)]
+    pub settings: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]

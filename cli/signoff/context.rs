@@ -11,8 +11,9 @@ use serde_json::{Map, Value};
 use crate::model::{Model, Plan};
 
 /// Members of a contact that are not part of the context: they do not change what anyone acts
-/// on (re-verifying a contact, rotating a key or a GitHub login must not void approvals).
-const CONTACT_ADMIN: &[&str] = &["verified", "key", "may-approve", "github"];
+/// on (re-verifying a contact or rotating a key must not void approvals; the approver roster has
+/// its own chain). The GitHub login is part of it: `codeowners` makes it a required reviewer.
+const CONTACT_ADMIN: &[&str] = &["verified", "key", "may-approve"];
 /// Members of a system or interface left out: the acknowledgement records who agreed, when.
 const INVENTORY_ADMIN: &[&str] = &["acknowledged"];
 /// Members of a contract revision left out: its summary describes, it does not oblige.
@@ -43,6 +44,11 @@ pub fn contacts_named(model: &Model, plan: &Plan) -> BTreeSet<String> {
     for s in &plan.scenario {
         ids.extend(s.contacts.iter().map(|c| c.value.clone()));
     }
+    // the fallback named only in prose ("call the HPB IT Emergency Desk (+49 40 555 1000)"): by
+    // its id, its name or one of its numbers
+    if let Some(text) = plan.escalation.as_ref().and_then(|e| e.unreachable.as_ref()) {
+        ids.extend(named_in(model, &text.value));
+    }
     let deputies: Vec<String> = ids
         .iter()
         .filter_map(|id| model.json.contacts.get(id))
@@ -52,12 +58,85 @@ pub fn contacts_named(model: &Model, plan: &Plan) -> BTreeSet<String> {
     ids
 }
 
+/// The contacts a text names: by id (a whole word), by name (at least two words or eight
+/// letters, without case), or by a phone or mobile number (its digits, at least six, in a run of
+/// the text's digits).
+fn named_in(model: &Model, text: &str) -> Vec<String> {
+    let lower = text.to_lowercase();
+    let words: BTreeSet<&str> = text
+        .split(|c: char| !(c.is_alphanumeric() || "._-".contains(c)))
+        .map(|w| w.trim_end_matches(['.', '-', '_']))
+        .filter(|w| !w.is_empty())
+        .collect();
+    // the numbers of the text: runs of digits, with the spaces, dashes, slashes, brackets and
+    // plus signs people write inside numbers
+    let runs: Vec<String> = text
+        .split(|c: char| !(c.is_ascii_digit() || " +-/()".contains(c)))
+        .map(|r| r.chars().filter(char::is_ascii_digit).collect::<String>())
+        .filter(|d| d.len() >= 6)
+        .collect();
+    let digits = |v: &str| -> String { v.chars().filter(char::is_ascii_digit).collect() };
+    // "+49 40 555 1000", "0049 40 555 1000" and "040 555 1000" are one number
+    let same = |a: &str, b: &str| a == b || (a.len() >= 9 && b.len() >= 9 && a[a.len() - 9..] == b[b.len() - 9..]);
+    let mut out = Vec::new();
+    for c in &model.contacts {
+        let name = c.name.trim().to_lowercase();
+        let by_id = words.contains(c.id.value.as_str());
+        let by_name = (name.contains(' ') || name.chars().count() >= 8) && lower.contains(&name);
+        let by_number = c
+            .phone
+            .iter()
+            .chain(&c.mobile)
+            .map(|p| digits(&p.value))
+            .filter(|d| d.len() >= 6)
+            .any(|d| runs.iter().any(|r| same(r, &d)));
+        if by_id || by_name || by_number {
+            out.push(c.id.value.clone());
+        }
+    }
+    out
+}
+
+/// The settings that judge a plan, as `contingent.kdl` writes them: `policy` and `rule`, and the
+/// waivers that name the plan or an object of its context. `None` when there are none.
+fn settings(model: &Model, plan: &Plan, contacts: &BTreeSet<String>, covered: &BTreeSet<&str>) -> Option<Value> {
+    let config = model.config.as_ref()?;
+    let mut out = Map::new();
+    for key in ["policy", "rule"] {
+        if let Some(v) = config.settings.get(key) {
+            out.insert(key.to_string(), v.clone());
+        }
+    }
+    let pinned = plan.contract.as_ref().map(|c| c.id.value.as_str());
+    let names = |w: &Value, key: &str, hit: &dyn Fn(&str) -> bool| w.get(key).and_then(Value::as_str).is_some_and(hit);
+    let waivers: Vec<Value> = config
+        .settings
+        .get("waiver")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|w| {
+            names(w, "plan", &|id| id == plan.id.value)
+                || names(w, "system", &|id| covered.contains(id))
+                || names(w, "contact", &|id| contacts.contains(id))
+                || names(w, "contract", &|id| pinned == Some(id))
+        })
+        .cloned()
+        .collect();
+    if !waivers.is_empty() {
+        out.insert("waiver".into(), Value::Array(waivers));
+    }
+    (!out.is_empty()).then_some(Value::Object(out))
+}
+
 /// The context of a plan as JSON: `contacts` and `inventory` map ids to the objects (or `null`
 /// for an id that names nothing), `contract` is the pinned revision with the service levels of the
 /// covered systems only (or `null`).
 pub fn of_plan(model: &Model, plan: &Plan) -> Value {
-    let contacts: Map<String, Value> = contacts_named(model, plan)
-        .into_iter()
+    let named = contacts_named(model, plan);
+    let contacts: Map<String, Value> = named
+        .iter()
+        .cloned()
         .map(|id| {
             let v = model.json.contacts.get(&id).map_or(Value::Null, |c| without(c, CONTACT_ADMIN));
             (id, v)
@@ -92,7 +171,11 @@ pub fn of_plan(model: &Model, plan: &Plan) -> Value {
             });
         serde_json::json!({ "id": c.id.value, "revision": revision })
     });
-    serde_json::json!({ "contacts": contacts, "inventory": inventory, "contract": contract })
+    let mut context = serde_json::json!({ "contacts": contacts, "inventory": inventory, "contract": contract });
+    if let Some(settings) = settings(model, plan, &named, &covered) {
+        context["settings"] = settings;
+    }
+    context
 }
 
 /// The context's digest: the canonical digest of its JSON, as for plans.
@@ -148,6 +231,12 @@ pub fn differences(old: &Value, new: &Value, limit: usize) -> Vec<String> {
                 &mut out,
             );
         }
+    }
+    let (os, ns) = (old.get("settings").unwrap_or(&Value::Null), new.get("settings").unwrap_or(&Value::Null));
+    if os != ns {
+        let none = Value::Object(Map::new());
+        let or_none = |v: &'_ Value| if v.is_null() { none.clone() } else { v.clone() };
+        fields("the settings of contingent.kdl that judge the plan", &or_none(os), &or_none(ns), &mut out);
     }
     if out.is_empty() && old != new {
         out.push("the context differs".to_string());

@@ -170,7 +170,10 @@ impl Repo {
         Ok(parts.join("/"))
     }
 
-    /// Resolves a commit, tag or branch (anything `git rev-parse` accepts) to a commit.
+    /// Resolves a commit, tag or branch (anything `git rev-parse` accepts) to a commit, never
+    /// guessing between refs: a full object id and a full ref name (`refs/remotes/origin/main`)
+    /// name one thing; a short name that more than one of Git's candidate refs matches is refused
+    /// with the full names to choose from ([`Repo::candidates`]).
     pub fn commit(&self, rev: &str) -> Result<ObjectId, String> {
         let unknown = |detail: String| {
             let mut msg = format!("unknown revision `{rev}`: {detail}");
@@ -179,13 +182,90 @@ impl Repo {
             }
             msg
         };
+        let spec = self.unambiguous(rev)?;
         let id = self
             .repo
-            .rev_parse_single(rev)
+            .rev_parse_single(spec.as_str())
             .map_err(|_| unknown(format!("no commit, tag or branch of that name in {}", self.location().display())))?;
         let object = id.object().map_err(|e| unknown(error_text(e)))?;
         let commit = object.peel_to_commit().map_err(|_| format!("`{rev}` names a Git object that is not a commit"))?;
         Ok(commit.id)
+    }
+
+    /// Whether `rev` names something, possibly ambiguously: for guessing whether an argument is
+    /// meant as a revision, where an ambiguous one must be reported rather than skipped.
+    pub fn names_something(&self, rev: &str) -> bool {
+        self.commit(rev).is_ok() || self.unambiguous(rev).is_err()
+    }
+
+    /// `rev` with its leading name replaced by the one full ref name it stands for; `rev` itself
+    /// when the name is a full object id or ref name, or matches no ref (an abbreviated id,
+    /// `@{-1}`, `:/text`). An error listing the full names when it matches more than one.
+    fn unambiguous(&self, rev: &str) -> Result<String, String> {
+        let end = ["~", "^", ":", "@{"].iter().filter_map(|m| rev.find(m)).min().unwrap_or(rev.len());
+        let (name, rest) = rev.split_at(end);
+        let name = if name == "@" { "HEAD" } else { name };
+        if name.is_empty() || name.starts_with("refs/") || is_object_id(name) {
+            return Ok(rev.to_string());
+        }
+        let mut found = self.candidates(name);
+        // An abbreviated object id that is also a ref name: Git would take the ref.
+        let hex = name.len() >= 4 && name.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase());
+        if hex && !found.is_empty() {
+            if let Ok(prefix) = gix::hash::Prefix::from_hex(name) {
+                if let Ok(Some(Ok(id))) = self.repo.objects.lookup_prefix(prefix, None) {
+                    found.push(id.to_string());
+                }
+            }
+        }
+        match found.len() {
+            0 => Ok(rev.to_string()),
+            1 => Ok(format!("{}{rest}", found[0])),
+            _ => {
+                let listed: Vec<String> = found
+                    .iter()
+                    .map(|full| match self.repo.rev_parse_single(full.as_str()).ok().and_then(|id| id.object().ok()) {
+                        Some(o) => match o.peel_to_commit() {
+                            Ok(_) if is_object_id(full) => format!("the object {full}"),
+                            Ok(c) => format!("{full} (commit {})", self.short(c.id)),
+                            Err(_) => format!("{full} (not a commit)"),
+                        },
+                        None => full.clone(),
+                    })
+                    .collect();
+                Err(format!(
+                    "the revision `{rev}` is ambiguous: `{name}` names {}; give the full name of the one you mean, e.g. `{}{rest}` (a full ref name or a full commit id is never ambiguous)",
+                    listed.join(" and "),
+                    found[0],
+                ))
+            }
+        }
+    }
+
+    /// The refs a short name can stand for, in Git's order of lookup (`git rev-parse`, which warns
+    /// "refname is ambiguous" when more than one exists): `NAME` in the Git directory (`HEAD`,
+    /// `FETCH_HEAD`, …), `refs/NAME`, `refs/tags/NAME`, `refs/heads/NAME`, `refs/remotes/NAME`,
+    /// `refs/remotes/NAME/HEAD`. Only those that exist.
+    pub fn candidates(&self, name: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let pseudo = !name.is_empty() && name.bytes().all(|b| b.is_ascii_uppercase() || b == b'_');
+        if pseudo
+            && (name == "HEAD"
+                || self.repo.git_dir().join(name).is_file()
+                || self.repo.common_dir().join(name).is_file())
+        {
+            out.push(name.to_string());
+        }
+        for pattern in ["refs/{}", "refs/tags/{}", "refs/heads/{}", "refs/remotes/{}", "refs/remotes/{}/HEAD"] {
+            let full = pattern.replace("{}", name);
+            let exists = gix::refs::FullName::try_from(full.as_str())
+                .ok()
+                .is_some_and(|n| matches!(self.repo.refs.try_find(n.as_ref()), Ok(Some(_))));
+            if exists {
+                out.push(full);
+            }
+        }
+        out
     }
 
     /// The commit `HEAD` points to; `None` before the first commit.
@@ -355,6 +435,11 @@ impl Repo {
         snapshot.resolve_links(&self.repo);
         Ok(snapshot)
     }
+}
+
+/// Whether `name` is a full object id (40 or 64 lowercase hex digits).
+fn is_object_id(name: &str) -> bool {
+    matches!(name.len(), 40 | 64) && name.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// The root tree of a commit.

@@ -1,0 +1,270 @@
+//! The Git side when the attacker can push branches and open pull requests: each test builds the
+//! attack with real repositories (the `git` command, keys made by `ssh-keygen`) in temporary
+//! folders and runs the real binary on it, with an isolated Git configuration and fixed dates.
+
+#![allow(dead_code)] // TEMP
+mod common;
+use common::{copy_dir, fixture, output, Output};
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+const AS_OF: &str = "2026-11-01";
+const P: &str = "plans/payroll.kdl";
+
+/// A copy of the minimal fixture at the root of a Git repository; `home` is the fixed `HOME`
+/// (and holds private keys).
+struct G {
+    dir: tempfile::TempDir,
+    home: tempfile::TempDir,
+}
+
+impl G {
+    /// The fixture, not yet a Git repository.
+    fn files() -> G {
+        let g = G { dir: tempfile::tempdir().unwrap(), home: tempfile::tempdir().unwrap() };
+        copy_dir(&fixture("minimal"), g.path());
+        g
+    }
+
+    /// The fixture committed on `main` on 2026-10-01.
+    fn new() -> G {
+        let g = G::files();
+        g.git(&["init", "-q", "-b", "main"], "2026-10-01");
+        g.commit("plan repository", "2026-10-01");
+        g
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn isolate<'c>(&self, cmd: &'c mut Command) -> &'c mut Command {
+        common::isolate(cmd)
+            .env("HOME", self.home.path())
+            .env("NO_COLOR", "1")
+            .env("CONTINGENT_ALLOW_UNSIGNED", "1")
+            .current_dir(self.path())
+    }
+
+    /// `git ARGS` with author and committer dated `date`; fails the test when git fails.
+    fn git(&self, args: &[&str], date: &str) -> String {
+        let out = self.git_out(args, date);
+        assert_eq!(out.code, 0, "git {args:?}: {}{}", out.stdout, out.stderr);
+        out.stdout.trim().to_string()
+    }
+
+    fn git_out(&self, args: &[&str], date: &str) -> Output {
+        let stamp = format!("{date}T10:00:00Z");
+        let mut cmd = Command::new("git");
+        self.isolate(&mut cmd)
+            .args(args)
+            .env("GIT_AUTHOR_NAME", "Anna Schmidt")
+            .env("GIT_AUTHOR_EMAIL", "anna.schmidt@bank.example")
+            .env("GIT_COMMITTER_NAME", "Anna Schmidt")
+            .env("GIT_COMMITTER_EMAIL", "anna.schmidt@bank.example")
+            .env("GIT_AUTHOR_DATE", &stamp)
+            .env("GIT_COMMITTER_DATE", &stamp);
+        output(cmd.output().expect("git is installed"))
+    }
+
+    /// Commits everything; returns the commit id.
+    fn commit(&self, message: &str, date: &str) -> String {
+        self.git(&["add", "-A"], date);
+        self.git(&["commit", "-q", "--allow-empty", "-m", message], date);
+        self.git(&["rev-parse", "HEAD"], date)
+    }
+
+    fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path().join(rel)).unwrap()
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        let p = self.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    fn edit(&self, rel: &str, from: &str, to: &str) {
+        let text = self.read(rel);
+        assert!(text.contains(from), "{rel} does not contain {from:?}");
+        self.write(rel, &text.replacen(from, to, 1));
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.run_env(args, &[])
+    }
+
+    fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_contingent"));
+        self.isolate(&mut cmd).args(args);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        output(cmd.output().expect("the binary runs"))
+    }
+
+    /// `check . --format json --as-of AS_OF EXTRA`: exit code and report.
+    fn check(&self, extra: &[&str]) -> (i32, Value) {
+        let mut args = vec!["check", ".", "--format", "json", "--as-of", AS_OF];
+        args.extend_from_slice(extra);
+        let out = self.run(&args);
+        let v = serde_json::from_str(&out.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}), exit {}: {}{}", out.code, out.stdout, out.stderr));
+        (out.code, v)
+    }
+
+    /// A command that cannot run: exit code 2, nothing on stdout; returns stderr.
+    fn refused(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert_eq!(out.code, 2, "{args:?}: {}{}", out.stdout, out.stderr);
+        assert!(out.stdout.is_empty(), "{args:?}: {}", out.stdout);
+        out.stderr
+    }
+
+    fn key(&self, name: &str) -> PathBuf {
+        self.home.path().join(name)
+    }
+
+    /// Makes an Ed25519 key pair with `ssh-keygen`; returns the public key line.
+    fn keygen(&self, name: &str) -> String {
+        let path = self.key(name);
+        let mut cmd = Command::new("ssh-keygen");
+        self.isolate(&mut cmd).args(["-q", "-t", "ed25519", "-N", "", "-C", name, "-f"]).arg(&path);
+        let out = output(cmd.output().expect("ssh-keygen is installed (Debian: openssh-client)"));
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        std::fs::read_to_string(format!("{}.pub", path.display())).unwrap().trim().to_string()
+    }
+
+    fn add_key(&self, file: &str, contact: &str, line: &str) {
+        let head = format!("contact {contact} {{\n");
+        self.edit(file, &head, &format!("{head}    key \"{line}\"\n"));
+    }
+
+    /// Keys for the approvers anna.schmidt (client) and jan.peters (provider).
+    fn with_keys(self) -> G {
+        for (file, who) in [("contacts/bank.kdl", "anna.schmidt"), ("contacts/dc.kdl", "jan.peters")] {
+            let line = self.keygen(who);
+            self.add_key(file, who, &line);
+        }
+        self
+    }
+
+    fn sign(&self, plan: &str, party: &str, who: &str, key: &str, date: &str) {
+        let key = self.key(key);
+        let out = self.run(&[
+            "sign",
+            plan,
+            "--party",
+            party,
+            "--as",
+            who,
+            "--key",
+            key.to_str().unwrap(),
+            "--as-of",
+            date,
+            ".",
+        ]);
+        assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    }
+}
+
+/// The codes and files (relative to the repository) of a JSON report, sorted.
+fn findings(report: &Value, g: &G) -> Vec<(String, String, String)> {
+    let root = format!("{}/", g.path().display());
+    let mut out: Vec<(String, String, String)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["location"]["file"].as_str().unwrap_or("").trim_start_matches(&root).to_string(),
+                d["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn codes(report: &Value) -> Vec<String> {
+    report["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap().to_string()).collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. A tag named like the remote-tracking branch must not stand in for it
+
+#[test]
+fn a_revision_that_names_a_tag_and_a_remote_branch_is_refused_with_both_full_names() {
+    let g = G::new();
+    let reviewed = g.git(&["rev-parse", "HEAD"], "2026-10-01");
+    g.edit(P, "notify=dc-duty", "notify=dc-dutty");
+    let broken = g.commit("a broken reference", "2026-10-02");
+    // origin/main is the reviewed commit; the attacker's tag `origin/main` names the broken one
+    g.git(&["update-ref", "refs/remotes/origin/main", &reviewed], "2026-10-02");
+    g.git(&["tag", "origin/main", &broken], "2026-10-02");
+    let (r, b) = (&reviewed[..7], &broken[..7]);
+    let expected = |rev: &str| {
+        let rest = rev.trim_start_matches("origin/main");
+        format!(
+            "the revision `{rev}` is ambiguous: `origin/main` names refs/tags/origin/main (commit {b}) and refs/remotes/origin/main (commit {r}); give the full name of the one you mean, e.g. `refs/tags/origin/main{rest}` (a full ref name or a full commit id is never ambiguous)"
+        )
+    };
+    let runs: [&[&str]; 7] = [
+        &["check", ".", "--rev", "origin/main"],
+        &["check", ".", "--changed-since", "origin/main"],
+        &["check", ".", "--rev", "HEAD", "--trust", "origin/main"],
+        &["check", ".", "--rev", "origin/main~0"],
+        &["diff", "origin/main", "HEAD", "."],
+        &["review", ".", "--dry-run", "--base", "origin/main", "--head", "HEAD"],
+        &["review", ".", "--dry-run", "--base", "HEAD", "--head", "origin/main"],
+    ];
+    for args in runs {
+        let stderr = g.refused(&[args, &["--as-of", AS_OF]].concat());
+        let rev = args.iter().find(|a| a.starts_with("origin/")).unwrap();
+        assert!(stderr.contains(&expected(rev)), "{args:?}: {stderr}");
+    }
+    // the full names and the full commit ids each name one commit
+    for (rev, clean) in [
+        ("refs/remotes/origin/main", true),
+        ("refs/tags/origin/main", false),
+        (reviewed.as_str(), true),
+        (broken.as_str(), false),
+    ] {
+        let (code, v) = g.check(&["--rev", rev]);
+        assert_eq!(code == 0, clean, "{rev}: {v}");
+        assert_eq!(codes(&v).contains(&"REF002".to_string()), !clean, "{rev}: {v}");
+    }
+    let (code, v) = g.check(&["--changed-since", "refs/remotes/origin/main"]);
+    assert_eq!(code, 1, "{v}");
+    assert!(codes(&v).contains(&"REF002".to_string()), "{v}");
+    // a short name that only one ref matches still works
+    let (code, _) = g.check(&["--rev", "main"]);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn a_branch_named_like_a_full_commit_id_does_not_replace_the_commit() {
+    let g = G::new();
+    let reviewed = g.git(&["rev-parse", "HEAD"], "2026-10-01");
+    g.edit(P, "notify=dc-duty", "notify=dc-dutty");
+    let broken = g.commit("a broken reference", "2026-10-02");
+    // Git itself would take the branch (with a warning); a full object id names the object
+    g.git(&["update-ref", &format!("refs/heads/{reviewed}"), &broken], "2026-10-02");
+    let (code, v) = g.check(&["--rev", &reviewed]);
+    assert_eq!(code, 0, "{v}");
+    // an abbreviated id that is also a branch name is ambiguous
+    let short = &reviewed[..12];
+    g.git(&["update-ref", &format!("refs/heads/{short}"), &broken], "2026-10-02");
+    let stderr = g.refused(&["check", ".", "--rev", short, "--as-of", AS_OF]);
+    assert!(
+        stderr.contains(&format!(
+            "the revision `{short}` is ambiguous: `{short}` names refs/heads/{short} (commit {}) and the object {reviewed};",
+            &broken[..7]
+        )),
+        "{stderr}"
+    );
+}

@@ -268,3 +268,73 @@ fn a_branch_named_like_a_full_commit_id_does_not_replace_the_commit() {
         "{stderr}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// 3. `sign --roster` never writes through a committed link
+
+#[test]
+fn sign_roster_does_not_write_through_a_link_at_any_temporary_name() {
+    use std::os::unix::fs::symlink;
+    let g = G::files().with_keys();
+    let precious = g.home.path().join("precious");
+    std::fs::write(&precious, "precious").unwrap();
+    std::fs::create_dir_all(g.path().join("signoffs")).unwrap();
+    // the name the write used before, and the names `replace` uses (`.NAME.PID.tmp`) for the
+    // process ids the next processes are likely to get (a leftover there is removed anyway)
+    let mut names = vec!["roster-client.kdl.tmp".to_string(), "roster-client.tmp".to_string()];
+    if let Ok(last) = std::fs::read_to_string("/proc/sys/kernel/ns_last_pid") {
+        let last: u32 = last.trim().parse().unwrap();
+        names.extend((last + 1..last + 400).map(|pid| format!(".roster-client.kdl.{pid}.tmp")));
+    }
+    for name in &names {
+        symlink(&precious, g.path().join("signoffs").join(name)).unwrap();
+    }
+    g.git(&["init", "-q", "-b", "main"], "2026-10-01");
+    g.commit("links at the temporary names", "2026-10-01");
+    let key = g.key("anna.schmidt");
+    let out = g.run(&[
+        "sign",
+        "--roster",
+        "client",
+        "--as",
+        "anna.schmidt",
+        "--key",
+        key.to_str().unwrap(),
+        "--as-of",
+        "2026-10-02",
+        ".",
+    ]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(std::fs::read_to_string(&precious).unwrap(), "precious", "written through a link");
+    let written = std::fs::symlink_metadata(g.path().join("signoffs/roster-client.kdl")).unwrap();
+    assert!(written.file_type().is_file());
+    assert!(g.read("signoffs/roster-client.kdl").contains("contingent-roster-v1\n        party client\n"));
+    // no temporary file is left behind, and the planted links were not followed
+    for e in std::fs::read_dir(g.path().join("signoffs")).unwrap() {
+        let e = e.unwrap();
+        let name = e.file_name().into_string().unwrap();
+        assert!(name == "roster-client.kdl" || e.file_type().unwrap().is_symlink(), "{name} left behind");
+    }
+    // a link at the roster's own name is refused, and nothing is written
+    std::fs::remove_file(g.path().join("signoffs/roster-client.kdl")).unwrap();
+    symlink(&precious, g.path().join("signoffs/roster-client.kdl")).unwrap();
+    let out = g.run(&[
+        "sign",
+        "--roster",
+        "client",
+        "--as",
+        "anna.schmidt",
+        "--key",
+        key.to_str().unwrap(),
+        "--as-of",
+        "2026-10-02",
+        ".",
+    ]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("the sign-off file signoffs/roster-client.kdl goes through the symbolic link signoffs/roster-client.kdl: `contingent sign` writes only inside the repository"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(std::fs::read_to_string(&precious).unwrap(), "precious");
+}

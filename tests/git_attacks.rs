@@ -338,3 +338,72 @@ fn sign_roster_does_not_write_through_a_link_at_any_temporary_name() {
     );
     assert_eq!(std::fs::read_to_string(&precious).unwrap(), "precious");
 }
+
+// ---------------------------------------------------------------------------------------------
+// 7. Ids that differ only in case
+
+#[test]
+fn ids_that_differ_only_in_case_are_an_error_at_both_definitions() {
+    let g = G::files();
+    g.edit(
+        "contacts/bank.kdl",
+        "contact bernd.mueller {",
+        "contact Anna.Schmidt {\n    party bank\n    name \"Anna Schmidt\"\n    email \"a.schmidt@bank.example\" available=business-hours\n    verified \"2026-09-01\"\n}\ncontact bernd.mueller {",
+    );
+    g.write("plans/Payroll.kdl", &g.read(P).replacen("plan payroll {", "plan Payroll {", 1));
+    g.edit(
+        "contingent.kdl",
+        "party tel role=carrier",
+        "party TEL role=carrier name=\"Example Telecom\"\nparty tel role=carrier",
+    );
+    let (code, v) = g.check(&[]);
+    assert_eq!(code, 1, "{v:#}");
+    let found: Vec<(String, String, String, String, String)> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "REF005")
+        .map(|d| {
+            let at = |l: &Value| format!("{}:{}", l["file"].as_str().unwrap(), l["start"]["line"]);
+            (
+                at(&d["location"]),
+                d["message"].as_str().unwrap().to_string(),
+                d["label"].as_str().unwrap().to_string(),
+                format!("{} {}", at(&d["related"][0]), d["related"][0]["message"].as_str().unwrap()),
+                d["help"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let help = "ids are compared exactly; give each its own name".to_string();
+    assert_eq!(
+        found,
+        [
+            (
+                "contacts/bank.kdl:11".to_string(),
+                "contact ids `Anna.Schmidt` and `anna.schmidt` differ only in case".to_string(),
+                "`Anna.Schmidt` is defined here".to_string(),
+                "contacts/bank.kdl:1 `anna.schmidt` is defined here".to_string(),
+                help.clone()
+            ),
+            (
+                "contingent.kdl:5".to_string(),
+                "party ids `tel` and `TEL` differ only in case".to_string(),
+                "`tel` is defined here".to_string(),
+                "contingent.kdl:4 `TEL` is defined here".to_string(),
+                help.clone()
+            ),
+            (
+                "plans/payroll.kdl:1".to_string(),
+                "plan ids `payroll` and `Payroll` differ only in case".to_string(),
+                "`payroll` is defined here".to_string(),
+                "plans/Payroll.kdl:1 `Payroll` is defined here".to_string(),
+                help
+            ),
+        ],
+        "{v:#}"
+    );
+    assert_eq!(
+        v["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "REF005").unwrap()["severity"],
+        "error"
+    );
+}

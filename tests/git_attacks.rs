@@ -407,3 +407,74 @@ fn ids_that_differ_only_in_case_are_an_error_at_both_definitions() {
         "error"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// 2. Chains of symbolic links: the work tree and Git read the same files
+
+#[test]
+fn chains_of_links_are_read_alike_from_the_work_tree_and_from_git() {
+    use std::os::unix::fs::symlink;
+    let g = G::files();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("x.kdl"), "contact evil { party bank; name \"x\"; verified \"2026-01-01\" }\n")
+        .unwrap();
+    // the plan file is a chain of two links to a version with a broken reference
+    let plan = g.read(P).replacen("covers payroll-app", "covers payroll-ap", 1);
+    g.write("shared/v2.kdl", &plan);
+    std::fs::remove_file(g.path().join(P)).unwrap();
+    symlink("../shared/current.kdl", g.path().join(P)).unwrap();
+    symlink("v2.kdl", g.path().join("shared/current.kdl")).unwrap();
+    // a link to a link that points out of the repository
+    let out = format!("{}/x.kdl", outside.path().display());
+    symlink(&out, g.path().join("shared/out.kdl")).unwrap();
+    symlink("../shared/out.kdl", g.path().join("contacts/extra.kdl")).unwrap();
+    symlink("../shared/up.kdl", g.path().join("contacts/up.kdl")).unwrap();
+    symlink("../../x.kdl", g.path().join("shared/up.kdl")).unwrap();
+    // a chain that ends nowhere, and a loop
+    symlink("../shared/gone.kdl", g.path().join("contacts/gone.kdl")).unwrap();
+    symlink("nothing.kdl", g.path().join("shared/gone.kdl")).unwrap();
+    symlink("loop-b.kdl", g.path().join("contacts/loop-a.kdl")).unwrap();
+    symlink("loop-a.kdl", g.path().join("contacts/loop-b.kdl")).unwrap();
+    g.git(&["init", "-q", "-b", "main"], "2026-10-01");
+    g.commit("plans behind links", "2026-10-01");
+
+    let (work_code, work) = g.check(&[]);
+    let expected = vec![
+        (
+            "FILE004".to_string(),
+            "contacts/extra.kdl".to_string(),
+            format!("contacts/extra.kdl is a symbolic link to {out}, outside the repository; not followed"),
+        ),
+        (
+            "FILE004".to_string(),
+            "contacts/up.kdl".to_string(),
+            "contacts/up.kdl is a symbolic link to ../../x.kdl, outside the repository; not followed".to_string(),
+        ),
+        (
+            "FILE006".to_string(),
+            "contacts/gone.kdl".to_string(),
+            "contacts/gone.kdl is not checked: it is a symbolic link to ../shared/gone.kdl, a chain of 2 links that ends at shared/nothing.kdl, which does not exist".to_string(),
+        ),
+        (
+            "FILE006".to_string(),
+            "contacts/loop-a.kdl".to_string(),
+            "contacts/loop-a.kdl is not checked: it is a symbolic link to loop-b.kdl in a loop of links (or a chain of more than 40)".to_string(),
+        ),
+        (
+            "FILE006".to_string(),
+            "contacts/loop-b.kdl".to_string(),
+            "contacts/loop-b.kdl is not checked: it is a symbolic link to loop-a.kdl in a loop of links (or a chain of more than 40)".to_string(),
+        ),
+        ("REF002".to_string(), P.to_string(), "no system or interface is named `payroll-ap`".to_string()),
+    ];
+    assert_eq!(work_code, 1);
+    for (source, extra) in [("work tree", &[][..]), ("HEAD", &["--rev", "HEAD"][..]), ("index", &["--staged"][..])] {
+        let (code, v) = g.check(extra);
+        assert_eq!(code, 1, "{source}: {v:#}");
+        let got: Vec<(String, String, String)> =
+            findings(&v, &g).into_iter().filter(|(c, _, _)| c.starts_with("FILE") || c == "REF002").collect();
+        assert_eq!(got, expected, "{source}");
+        // before, Git dropped the first link of a chain without a word, and the plan was missing
+        assert_eq!(findings(&v, &g), findings(&work, &g), "{source} differs from the work tree");
+    }
+}

@@ -478,3 +478,85 @@ fn chains_of_links_are_read_alike_from_the_work_tree_and_from_git() {
         assert_eq!(findings(&v, &g), findings(&work, &g), "{source} differs from the work tree");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// 6. The action checks a push against the previous tip
+
+/// The script of the action's `contingent check` step, as the runner would run it.
+fn action_check_script() -> String {
+    let action = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("action.yml")).unwrap();
+    let step = &action[action.find("      id: check\n").expect("the check step")..];
+    let run = &step[step.find("      run: |\n").expect("its script") + "      run: |\n".len()..];
+    let mut script = String::from("set -eo pipefail\n");
+    for line in run.lines() {
+        if !line.is_empty() && !line.starts_with("        ") {
+            break;
+        }
+        script.push_str(line.get(8..).unwrap_or(""));
+        script.push('\n');
+    }
+    script
+}
+
+impl G {
+    /// Runs the action's check step on a `push` event whose previous tip is `before`.
+    fn action_on_push(&self, before: &str) -> Output {
+        common::require("jq");
+        let runner = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(runner.path().join("contingent/bin")).unwrap();
+        std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_contingent"), runner.path().join("contingent/bin/contingent"))
+            .unwrap();
+        let mut cmd = Command::new("bash");
+        self.isolate(&mut cmd)
+            .arg("-c")
+            .arg(action_check_script())
+            .env("CONTINGENT_ALLOW_UNSIGNED", "0")
+            .env("RUNNER_TEMP", runner.path())
+            .env("GITHUB_OUTPUT", runner.path().join("output"))
+            .env("PLANS", ".")
+            .env("BASE", "")
+            .env("ALL", "false")
+            .env("AS_OF", AS_OF)
+            .env("FAIL_ON", "error")
+            .env("SARIF", "false")
+            .env("EVENT", "push")
+            .env("BEFORE", before);
+        output(cmd.output().expect("bash runs"))
+    }
+}
+
+#[test]
+fn the_action_checks_a_push_against_the_previous_tip_so_it_cannot_approve_itself() {
+    let g = G::files().with_keys();
+    g.git(&["init", "-q", "-b", "main"], "2026-10-01");
+    g.sign("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-01");
+    g.sign("payroll", "provider", "jan.peters", "jan.peters", "2026-10-01");
+    let before = g.commit("payroll, signed", "2026-10-01");
+    // the pushed change: the plan, a key of the attacker's for the client's approver, signed with it
+    g.edit(P, "within=\"1h\"", "within=\"45m\"");
+    let mallory = g.keygen("mallory");
+    g.add_key("contacts/bank.kdl", "anna.schmidt", &mallory);
+    g.sign("payroll", "client", "anna.schmidt", "mallory", "2026-10-05");
+    g.sign("payroll", "provider", "jan.peters", "jan.peters", "2026-10-05");
+    g.commit("payroll: level 2 in 45m", "2026-10-05");
+    // checked without a base, the change approves itself
+    let (code, v) = g.check(&["--rev", "HEAD"]);
+    assert_eq!((code, codes(&v)), (0, Vec::<String>::new()), "{v:#}");
+    for (before, log) in [
+        (before.clone(), format!("push: trusted base {before}, the previous tip of the branch (github.event.before)")),
+        (
+            "0".repeat(40),
+            format!("push: github.event.before is all zeros (a new branch)\npush: trusted base HEAD~1 ({before}), the first parent of the pushed commit"),
+        ),
+        (
+            "1".repeat(40),
+            format!("push: github.event.before {} is not in the clone (fetch-depth: 0 fetches it)\npush: trusted base HEAD~1 ({before})", "1".repeat(40)),
+        ),
+    ] {
+        let out = g.action_on_push(&before);
+        assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+        assert!(out.stdout.contains(&log), "{}", out.stdout);
+        assert!(out.stdout.contains("--changed-since"), "{}", out.stdout);
+        assert!(out.stdout.contains("SIG017") && out.stdout.contains("SIG018"), "{}", out.stdout);
+    }
+}

@@ -560,3 +560,66 @@ fn the_action_checks_a_push_against_the_previous_tip_so_it_cannot_approve_itself
         assert!(out.stdout.contains("SIG017") && out.stdout.contains("SIG018"), "{}", out.stdout);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// 4. A history of its own, merged in, does not bring its own trusted rosters
+
+#[test]
+fn history_does_not_trust_the_rosters_of_an_orphan_branch_merged_in() {
+    let g = G::files().with_keys();
+    g.git(&["init", "-q", "-b", "main"], "2026-10-01");
+    g.sign("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-01");
+    g.sign("payroll", "provider", "jan.peters", "jan.peters", "2026-10-01");
+    let root = g.commit("payroll, signed", "2026-10-01");
+    // the orphan branch: a client approver of the attacker's, and the changed plan signed by them
+    g.git(&["checkout", "-q", "--orphan", "evil"], "2026-10-05");
+    let mallory = g.keygen("mallory");
+    g.edit(
+        "contacts/bank.kdl",
+        "contact bernd.mueller {",
+        &format!("contact mallory {{\n    key \"{mallory}\"\n    party bank\n    name \"Mallory\"\n    deputy anna.schmidt\n    verified \"2026-10-01\"\n    may-approve #true\n}}\ncontact bernd.mueller {{"),
+    );
+    g.edit(P, "within=\"1h\"", "within=\"45m\"");
+    g.sign("payroll", "client", "mallory", "mallory", "2026-10-05");
+    g.sign("payroll", "provider", "jan.peters", "jan.peters", "2026-10-05");
+    let orphan = g.commit("payroll: level 2 in 45m", "2026-10-05");
+    // merged into main through a second parent, its content taken
+    g.git(&["checkout", "-q", "main"], "2026-10-06");
+    g.git(&["merge", "-q", "--allow-unrelated-histories", "--no-commit", "-s", "ours", "evil"], "2026-10-06");
+    g.git(&["checkout", "evil", "--", "."], "2026-10-06");
+    g.commit("merge evil", "2026-10-06");
+
+    let out = g.run(&["history", "payroll", "--format", "json", "--", "."]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    let versions = v["plans"][0]["versions"].as_array().unwrap();
+    assert_eq!(versions.len(), 2, "{v:#}");
+    let new = &versions[0];
+    assert_eq!(new["commit"]["id"], orphan.as_str(), "{v:#}");
+    for state in ["signed", "signed_until_replaced"] {
+        assert_eq!(new[state]["client"], false, "{state}: {v:#}");
+        assert_eq!(new[state]["provider"], true, "{state}: {v:#}");
+        assert_eq!(new[state]["signed_with_untrusted_key"], serde_json::json!(["client"]), "{state}: {v:#}");
+    }
+    assert_eq!(versions[1]["commit"]["id"], root.as_str());
+    assert_eq!(versions[1]["signed"]["client"], true);
+    let problems: Vec<&str> = v["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["code"] == "SIG018")
+        .map(|p| p["message"].as_str().unwrap())
+        .collect();
+    let (o, r) = (&orphan[..7], &root[..7]);
+    assert!(
+        problems.iter().any(|m| m.starts_with(&format!(
+            "contacts at {o}: commit {o} starts a history of its own (it has no parent, and HEAD's first-parent history starts at {r}; it came in through a merge); its client's approver roster differs from the one trusted from {r} (added or changed mallory SHA256:"
+        )) && m.contains("and no approver of that roster (anna.schmidt) signed it (`contingent sign --roster client`), so it is not trusted")),
+        "{problems:#?}"
+    );
+    // as of the day after the merge, the version in force is not approved by the client
+    let out = g.run(&["history", "payroll", "--as-of", "2026-10-07", "--format", "json", "--", "."]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["plans"][0]["both_signed"], false, "{v:#}");
+}

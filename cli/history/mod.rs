@@ -320,12 +320,15 @@ struct Trusted {
     keys: [Vec<RosterKey>; 2],
     /// Names this state in cache keys: the two rosters' digests.
     id: String,
+    /// Whether a party without approvers takes its first roster as its root: along the
+    /// first-parent history of the root only, never in a history merged in from elsewhere.
+    bootstrap: bool,
 }
 
 impl Trusted {
-    fn new(keys: [Vec<RosterKey>; 2]) -> Trusted {
+    fn new(keys: [Vec<RosterKey>; 2], bootstrap: bool) -> Trusted {
         let id = format!("{} {}", crate::signoff::roster::digest(&keys[0]), crate::signoff::roster::digest(&keys[1]));
-        Trusted { keys, id }
+        Trusted { keys, id, bootstrap }
     }
 }
 
@@ -403,6 +406,9 @@ struct Evaluator<'r, 'e> {
     roster_records: HashMap<Option<ObjectId>, Rc<Vec<ValidRoster>>>,
     /// Unapproved roster changes already reported: (party, roster digest).
     roster_reported: HashSet<(usize, String)>,
+    /// The root of the first-parent history the walk starts from: the only commit whose rosters
+    /// are trusted without a roster sign-off. `None` until [`Self::set_root`].
+    root: Option<ObjectId>,
     /// Configuration, contacts, inventory and contracts of a commit, loaded.
     context_models: walk::Recent<ContextKey, Rc<Model>>,
     /// The context digest of a plan (by its blob) at a [`ContextKey`].
@@ -426,6 +432,7 @@ impl<'r, 'e> Evaluator<'r, 'e> {
             own_rosters: HashMap::new(),
             roster_records: HashMap::new(),
             roster_reported: HashSet::new(),
+            root: None,
             context_models: walk::Recent::new(8),
             contexts: HashMap::new(),
             problems: Vec::new(),
@@ -601,14 +608,30 @@ impl<'r, 'e> Evaluator<'r, 'e> {
         Ok(valid)
     }
 
-    /// The rosters trusted at `commit`: those of the first commit of its first-parent chain (for a
-    /// party without approvers there, its first roster that lists one), then, commit by commit, a
-    /// party's new roster only when a roster sign-off in that commit by an
-    /// approver of the roster trusted before it signs it ([`crate::signoff::rotate`]). A change no
-    /// such approver signed is reported once, and the roster before it stays trusted.
+    /// The root of `start`'s first-parent history: the one commit whose rosters are trusted as
+    /// they are. Every other commit without parents (a history of its own, merged in through a
+    /// second parent) is a roster change from it.
+    fn set_root(&mut self, start: ObjectId) -> Result<(), String> {
+        let mut at = start;
+        while let Some(p) = self.engine.node(at)?.parents.first() {
+            at = *p;
+        }
+        self.root = Some(at);
+        Ok(())
+    }
+
+    /// The rosters trusted at `commit`: those of the root of the first-parent history the walk
+    /// starts from (for a party without approvers there, its first roster that lists one along
+    /// that history), then, commit by commit along `commit`'s first-parent chain, a party's new
+    /// roster only when a roster sign-off in that commit by an approver of the roster trusted
+    /// before it signs it ([`crate::signoff::rotate`]). A change no such approver signed is
+    /// reported once, and the roster before it stays trusted. A first-parent chain that ends in
+    /// another root (an unrelated history merged in) starts from the rosters trusted at the root:
+    /// its own root is a roster change like any other, and never a first roster.
     fn trusted(&mut self, commit: ObjectId) -> Result<Rc<Trusted>, String> {
         let mut chain = Vec::new();
         let mut base: Option<Rc<Trusted>> = None;
+        let mut foreign = None;
         let mut at = commit;
         loop {
             if let Some(t) = self.trusted.get(&at) {
@@ -621,34 +644,41 @@ impl<'r, 'e> Evaluator<'r, 'e> {
             chain.push((at, key));
             match self.engine.node(at)?.parents.first() {
                 Some(p) => at = *p,
-                None => break,
+                None => {
+                    if let Some(root) = self.root.filter(|r| *r != at) {
+                        let from = self.trusted(root)?;
+                        base = Some(Rc::new(Trusted::new(from.keys.clone(), false)));
+                        foreign = Some(at);
+                    }
+                    break;
+                }
             }
         }
         for (c, key) in chain.into_iter().rev() {
             let own = self.own_roster(c, key)?;
             let next = match base.take() {
-                None => Rc::new(Trusted::new((*own).clone())),
+                None => Rc::new(Trusted::new((*own).clone(), true)),
                 Some(prev) if prev.keys == *own => prev,
                 Some(prev) => {
                     let valid = self.roster_records(c)?;
                     let mut keys = prev.keys.clone();
                     for side in [Side::Client, Side::Provider] {
                         let i = side_index(side);
-                        if prev.keys[i].is_empty() {
+                        if prev.keys[i].is_empty() && prev.bootstrap {
                             // No approver yet: the party's first roster is its root.
                             keys[i] = own[i].clone();
                             continue;
                         }
                         let (k, approval) = crate::signoff::rotate(&prev.keys[i], &own[i], side, &valid);
                         if approval.is_none() && own[i] != prev.keys[i] {
-                            self.unapproved_roster(c, side, &prev.keys[i], &own[i]);
+                            self.unapproved_roster(c, side, &prev.keys[i], &own[i], foreign == Some(c));
                         }
                         keys[i] = k;
                     }
                     if keys == prev.keys {
                         prev
                     } else {
-                        Rc::new(Trusted::new(keys))
+                        Rc::new(Trusted::new(keys, prev.bootstrap))
                     }
                 }
             };
@@ -658,7 +688,14 @@ impl<'r, 'e> Evaluator<'r, 'e> {
         Ok(base.expect("the chain has at least the commit itself"))
     }
 
-    fn unapproved_roster(&mut self, commit: ObjectId, side: Side, before: &[RosterKey], now: &[RosterKey]) {
+    fn unapproved_roster(
+        &mut self,
+        commit: ObjectId,
+        side: Side,
+        before: &[RosterKey],
+        now: &[RosterKey],
+        foreign_root: bool,
+    ) {
         let digest = crate::signoff::roster::digest(now);
         if !self.roster_reported.insert((side_index(side), digest)) {
             return;
@@ -677,14 +714,26 @@ impl<'r, 'e> Evaluator<'r, 'e> {
         }
         let mut who: Vec<&str> = before.iter().map(|k| k.contact.as_str()).collect();
         who.dedup();
-        let message = format!(
-            "{} at {}: the {party}'s approver roster changed ({}) and no approver of the roster trusted before it ({}) signed the new roster (`contingent sign --roster {party}`); sign-offs made with keys the trusted roster does not list do not count from here on",
-            self.git_path(self.engine.contacts_dir()),
-            self.repo.short(commit),
-            what.join("; "),
-            if who.is_empty() { "none".to_string() } else { who.join(", ") },
-            party = side_word(side),
-        );
+        let who = if who.is_empty() { "none".to_string() } else { who.join(", ") };
+        let message = if foreign_root {
+            let root = self.root.map(|r| self.repo.short(r)).unwrap_or_default();
+            format!(
+                "{} at {}: commit {} starts a history of its own (it has no parent, and HEAD's first-parent history starts at {root}; it came in through a merge); its {party}'s approver roster differs from the one trusted from {root} ({}) and no approver of that roster ({who}) signed it (`contingent sign --roster {party}`), so it is not trusted: sign-offs made with keys the trusted roster does not list do not count in that history",
+                self.git_path(self.engine.contacts_dir()),
+                self.repo.short(commit),
+                self.repo.short(commit),
+                what.join("; "),
+                party = side_word(side),
+            )
+        } else {
+            format!(
+                "{} at {}: the {party}'s approver roster changed ({}) and no approver of the roster trusted before it ({who}) signed the new roster (`contingent sign --roster {party}`); sign-offs made with keys the trusted roster does not list do not count from here on",
+                self.git_path(self.engine.contacts_dir()),
+                self.repo.short(commit),
+                what.join("; "),
+                party = side_word(side),
+            )
+        };
         self.problems.push(Problem { rule: &rules::SIG_ROSTER_CHANGED, message });
     }
 
@@ -963,6 +1012,7 @@ pub fn history(repo: &Repo, start_dir: &str, wanted: &[String]) -> Result<Histor
     engine.signoff_filter = filter_for(&plans);
     let found = engine.follow(head, &plans, false)?;
     let mut eval = Evaluator::new(repo, &mut engine);
+    eval.set_root(head)?;
     let head_info = eval.commit(head)?;
     let mut out = Vec::new();
     for (plan, _) in &plans {
@@ -1042,6 +1092,7 @@ pub fn as_of(repo: &Repo, start_dir: &str, wanted: &[String], date: Date) -> Res
     engine.signoff_filter = filter_for(&plans);
     let found = engine.follow(at, &plans, true)?;
     let mut eval = Evaluator::new(repo, &mut engine);
+    eval.set_root(at)?;
     let commit = eval.commit(at)?;
     let mut rows = Vec::new();
     for (plan, path) in &plans {

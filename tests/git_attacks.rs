@@ -2,7 +2,6 @@
 //! attack with real repositories (the `git` command, keys made by `ssh-keygen`) in temporary
 //! folders and runs the real binary on it, with an isolated Git configuration and fixed dates.
 
-#![allow(dead_code)] // TEMP
 mod common;
 use common::{copy_dir, fixture, output, Output};
 
@@ -622,4 +621,64 @@ fn history_does_not_trust_the_rosters_of_an_orphan_branch_merged_in() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     let v: Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(v["plans"][0]["both_signed"], false, "{v:#}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. One implausible committer date refuses `history --as-of` only where it changes the answer
+
+#[test]
+fn a_commit_dated_2099_refuses_history_as_of_only_where_it_changes_the_answer() {
+    let g = G::files();
+    g.git(&["init", "-q", "-b", "main"], "2026-01-10");
+    let c1 = g.commit("payroll v1", "2026-01-10");
+    let c2 = g.commit("a commit from a machine with a wrong clock", "2099-01-01");
+    let c3 = g.commit("an unrelated change", "2026-03-01");
+    let short = |c: &str| c[..7].to_string();
+    let backwards = format!(
+        "committer dates go backwards along HEAD's first-parent history: commit {} is dated 2026-03-01, but commit {} it builds on is dated 2099-01-01",
+        short(&c3),
+        short(&c2)
+    );
+    let same = |g: &G| {
+        let out = g.run(&["history", "payroll", "--as-of", "2026-04-01", "--format", "json", "--", "."]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let v: Value = serde_json::from_str(&out.stdout).unwrap();
+        assert_eq!(v["commit"]["id"], c3.as_str(), "{v:#}");
+        assert_eq!(v["plans"][0]["version"]["commit"]["id"], c1.as_str(), "{v:#}");
+        assert_eq!(
+            v["notes"],
+            serde_json::json!([format!(
+                "{backwards}: one of these dates is wrong, so the state of 2026-04-01 could be commit {}, commit {}; the answer is the same for each",
+                short(&c1),
+                short(&c3)
+            )]),
+            "{v:#}"
+        );
+        // in a table, the note goes to stderr
+        let out = g.run(&["history", "payroll", "--as-of", "2026-04-01", "--", "."]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert!(out.stderr.starts_with(&format!("note: {backwards}: one of these dates is wrong")), "{}", out.stderr);
+    };
+    // payroll is the same whichever date is right: answered, with a note
+    same(&g);
+    // a new version after the implausible date: on a date after it, the answer depends on
+    // which date is right
+    g.edit(P, "within=\"1h\"", "within=\"45m\"");
+    let c4 = g.commit("payroll v2", "2026-05-01");
+    let out = g.run(&["history", "payroll", "--as-of", "2026-06-01", "--", "."]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    assert!(
+        out.stderr.contains(&format!(
+            "history --as-of 2026-06-01 cannot be answered: {backwards} (plan `payroll`: version {}, not signed by both as of commit {}, version {}, not signed by both as of commit {}); which version was in force on 2026-06-01 cannot be told from these dates, so none is reported rather than a possibly wrong one",
+            short(&c1),
+            short(&c1),
+            short(&c4),
+            short(&c4)
+        )),
+        "{}",
+        out.stderr
+    );
+    // before the new version, the answer still holds
+    same(&g);
 }

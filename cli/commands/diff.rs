@@ -26,7 +26,7 @@ fn split(args: &DiffArgs) -> Result<(Vec<String>, Option<PathBuf>), String> {
                 path = Some(PathBuf::from(last));
                 revs.pop();
                 let repo = Repo::discover(path.as_deref().unwrap_or(Path::new(".")))?;
-                if repo.commit(args.args.last().expect("one argument")).is_ok() {
+                if repo.names_something(args.args.last().expect("one argument")) {
                     return Err(format!(
                         "`{}` is both a revision and a folder: write `contingent diff {} -- {}` for the folder, or `{}` alone for the revision",
                         args.args.last().expect("one argument"),
@@ -120,7 +120,7 @@ pub fn compare(path: &Path, base: Option<&str>, head: &Head, as_of: Option<&str>
             }
         }
         None => {
-            let Some(branch) = DEFAULT_BRANCHES.iter().find(|b| repo.commit(b).is_ok()) else {
+            let Some(branch) = DEFAULT_BRANCHES.iter().find(|b| repo.names_something(b)) else {
                 return Err(format!(
                     "no default branch to compare with ({} do not exist): name the base, e.g. `contingent diff main`",
                     DEFAULT_BRANCHES.join(", ")

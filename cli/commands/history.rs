@@ -19,9 +19,11 @@ pub fn run(args: &HistoryArgs) -> Result<u8, String> {
     let (plans, path, guessed) = split(args);
     let repo = Repo::discover(&path)?;
     let start = repo.relative_dir(&path)?;
+    let mut notes = Vec::new();
     let (text, problems) = match date {
         Some(date) => {
             let r = history::as_of(&repo, &start, &plans, date)?;
+            notes.clone_from(&r.notes);
             ambiguous(guessed.as_deref(), &plans, r.plans.iter().map(|p| p.plan.as_str()))?;
             let text = match args.format {
                 TableFormat::Table => as_of_table(&r),
@@ -46,6 +48,9 @@ pub fn run(args: &HistoryArgs) -> Result<u8, String> {
     if args.format != TableFormat::Json {
         for p in &problems {
             super::note(&format!("{}[{}]: {}", p.rule.default_severity.as_str(), p.rule.code, p.message));
+        }
+        for n in &notes {
+            super::note(&format!("note: {n}"));
         }
     }
     Ok(crate::exit::CLEAN)
@@ -403,5 +408,6 @@ fn as_of_json(r: &AsOf) -> Value {
             }),
         }).collect::<Vec<_>>(),
         "problems": problems_json(&r.problems),
+        "notes": r.notes,
     })
 }

@@ -413,13 +413,11 @@ fn sign_roster(args: &SignArgs, root: &Path, side: Side, date: Date) -> Result<u
     }
     std::fs::create_dir_all(path.parent().unwrap_or(root))
         .map_err(|e| format!("cannot create the folder for {rel}: {e}"))?;
+    // the folder just made (or found) must still be inside the repository; the file is written
+    // as a new temporary file renamed over the name, so no link at either name is written through
     let path = inside_root(root, &rel)?;
-    let tmp = path.with_extension("kdl.tmp");
-    std::fs::write(&tmp, &text).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
-    std::fs::rename(&tmp, &path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        format!("cannot write {rel}: {e}")
-    })?;
+    let (dir, name) = (path.parent().unwrap_or(root), path.file_name().unwrap_or_default().to_string_lossy());
+    crate::replace::file(dir, &name, text.as_bytes(), None).map_err(|e| format!("cannot write {rel}: {e}"))?;
     let mut approvers: Vec<&str> = roster.iter().map(|k| k.contact.as_str()).collect();
     approvers.dedup();
     super::print(&format!(

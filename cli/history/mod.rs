@@ -162,6 +162,9 @@ pub struct AsOf {
     pub commit: Rc<CommitInfo>,
     pub plans: Vec<InForce>,
     pub problems: Vec<Problem>,
+    /// What the reader should know about the answer: committer dates that go backwards without
+    /// changing it.
+    pub notes: Vec<String>,
 }
 
 /// Reads just the configuration blob.
@@ -320,12 +323,15 @@ struct Trusted {
     keys: [Vec<RosterKey>; 2],
     /// Names this state in cache keys: the two rosters' digests.
     id: String,
+    /// Whether a party without approvers takes its first roster as its root: along the
+    /// first-parent history of the root only, never in a history merged in from elsewhere.
+    bootstrap: bool,
 }
 
 impl Trusted {
-    fn new(keys: [Vec<RosterKey>; 2]) -> Trusted {
+    fn new(keys: [Vec<RosterKey>; 2], bootstrap: bool) -> Trusted {
         let id = format!("{} {}", crate::signoff::roster::digest(&keys[0]), crate::signoff::roster::digest(&keys[1]));
-        Trusted { keys, id }
+        Trusted { keys, id, bootstrap }
     }
 }
 
@@ -403,6 +409,9 @@ struct Evaluator<'r, 'e> {
     roster_records: HashMap<Option<ObjectId>, Rc<Vec<ValidRoster>>>,
     /// Unapproved roster changes already reported: (party, roster digest).
     roster_reported: HashSet<(usize, String)>,
+    /// The root of the first-parent history the walk starts from: the only commit whose rosters
+    /// are trusted without a roster sign-off. `None` until [`Self::set_root`].
+    root: Option<ObjectId>,
     /// Configuration, contacts, inventory and contracts of a commit, loaded.
     context_models: walk::Recent<ContextKey, Rc<Model>>,
     /// The context digest of a plan (by its blob) at a [`ContextKey`].
@@ -426,6 +435,7 @@ impl<'r, 'e> Evaluator<'r, 'e> {
             own_rosters: HashMap::new(),
             roster_records: HashMap::new(),
             roster_reported: HashSet::new(),
+            root: None,
             context_models: walk::Recent::new(8),
             contexts: HashMap::new(),
             problems: Vec::new(),
@@ -601,14 +611,30 @@ impl<'r, 'e> Evaluator<'r, 'e> {
         Ok(valid)
     }
 
-    /// The rosters trusted at `commit`: those of the first commit of its first-parent chain (for a
-    /// party without approvers there, its first roster that lists one), then, commit by commit, a
-    /// party's new roster only when a roster sign-off in that commit by an
-    /// approver of the roster trusted before it signs it ([`crate::signoff::rotate`]). A change no
-    /// such approver signed is reported once, and the roster before it stays trusted.
+    /// The root of `start`'s first-parent history: the one commit whose rosters are trusted as
+    /// they are. Every other commit without parents (a history of its own, merged in through a
+    /// second parent) is a roster change from it.
+    fn set_root(&mut self, start: ObjectId) -> Result<(), String> {
+        let mut at = start;
+        while let Some(p) = self.engine.node(at)?.parents.first() {
+            at = *p;
+        }
+        self.root = Some(at);
+        Ok(())
+    }
+
+    /// The rosters trusted at `commit`: those of the root of the first-parent history the walk
+    /// starts from (for a party without approvers there, its first roster that lists one along
+    /// that history), then, commit by commit along `commit`'s first-parent chain, a party's new
+    /// roster only when a roster sign-off in that commit by an approver of the roster trusted
+    /// before it signs it ([`crate::signoff::rotate`]). A change no such approver signed is
+    /// reported once, and the roster before it stays trusted. A first-parent chain that ends in
+    /// another root (an unrelated history merged in) starts from the rosters trusted at the root:
+    /// its own root is a roster change like any other, and never a first roster.
     fn trusted(&mut self, commit: ObjectId) -> Result<Rc<Trusted>, String> {
         let mut chain = Vec::new();
         let mut base: Option<Rc<Trusted>> = None;
+        let mut foreign = None;
         let mut at = commit;
         loop {
             if let Some(t) = self.trusted.get(&at) {
@@ -621,34 +647,41 @@ impl<'r, 'e> Evaluator<'r, 'e> {
             chain.push((at, key));
             match self.engine.node(at)?.parents.first() {
                 Some(p) => at = *p,
-                None => break,
+                None => {
+                    if let Some(root) = self.root.filter(|r| *r != at) {
+                        let from = self.trusted(root)?;
+                        base = Some(Rc::new(Trusted::new(from.keys.clone(), false)));
+                        foreign = Some(at);
+                    }
+                    break;
+                }
             }
         }
         for (c, key) in chain.into_iter().rev() {
             let own = self.own_roster(c, key)?;
             let next = match base.take() {
-                None => Rc::new(Trusted::new((*own).clone())),
+                None => Rc::new(Trusted::new((*own).clone(), true)),
                 Some(prev) if prev.keys == *own => prev,
                 Some(prev) => {
                     let valid = self.roster_records(c)?;
                     let mut keys = prev.keys.clone();
                     for side in [Side::Client, Side::Provider] {
                         let i = side_index(side);
-                        if prev.keys[i].is_empty() {
+                        if prev.keys[i].is_empty() && prev.bootstrap {
                             // No approver yet: the party's first roster is its root.
                             keys[i] = own[i].clone();
                             continue;
                         }
                         let (k, approval) = crate::signoff::rotate(&prev.keys[i], &own[i], side, &valid, None);
                         if approval.is_none() && own[i] != prev.keys[i] {
-                            self.unapproved_roster(c, side, &prev.keys[i], &own[i]);
+                            self.unapproved_roster(c, side, &prev.keys[i], &own[i], foreign == Some(c));
                         }
                         keys[i] = k;
                     }
                     if keys == prev.keys {
                         prev
                     } else {
-                        Rc::new(Trusted::new(keys))
+                        Rc::new(Trusted::new(keys, prev.bootstrap))
                     }
                 }
             };
@@ -658,7 +691,14 @@ impl<'r, 'e> Evaluator<'r, 'e> {
         Ok(base.expect("the chain has at least the commit itself"))
     }
 
-    fn unapproved_roster(&mut self, commit: ObjectId, side: Side, before: &[RosterKey], now: &[RosterKey]) {
+    fn unapproved_roster(
+        &mut self,
+        commit: ObjectId,
+        side: Side,
+        before: &[RosterKey],
+        now: &[RosterKey],
+        foreign_root: bool,
+    ) {
         let digest = crate::signoff::roster::digest(now);
         if !self.roster_reported.insert((side_index(side), digest)) {
             return;
@@ -677,14 +717,26 @@ impl<'r, 'e> Evaluator<'r, 'e> {
         }
         let mut who: Vec<&str> = before.iter().map(|k| k.contact.as_str()).collect();
         who.dedup();
-        let message = format!(
-            "{} at {}: the {party}'s approver roster changed ({}) and no approver of the roster trusted before it ({}) signed the new roster (`contingent sign --roster {party}`); sign-offs made with keys the trusted roster does not list do not count from here on",
-            self.git_path(self.engine.contacts_dir()),
-            self.repo.short(commit),
-            what.join("; "),
-            if who.is_empty() { "none".to_string() } else { who.join(", ") },
-            party = side_word(side),
-        );
+        let who = if who.is_empty() { "none".to_string() } else { who.join(", ") };
+        let message = if foreign_root {
+            let root = self.root.map(|r| self.repo.short(r)).unwrap_or_default();
+            format!(
+                "{} at {}: commit {} starts a history of its own (it has no parent, and HEAD's first-parent history starts at {root}; it came in through a merge); its {party}'s approver roster differs from the one trusted from {root} ({}) and no approver of that roster ({who}) signed it (`contingent sign --roster {party}`), so it is not trusted: sign-offs made with keys the trusted roster does not list do not count in that history",
+                self.git_path(self.engine.contacts_dir()),
+                self.repo.short(commit),
+                self.repo.short(commit),
+                what.join("; "),
+                party = side_word(side),
+            )
+        } else {
+            format!(
+                "{} at {}: the {party}'s approver roster changed ({}) and no approver of the roster trusted before it ({who}) signed the new roster (`contingent sign --roster {party}`); sign-offs made with keys the trusted roster does not list do not count from here on",
+                self.git_path(self.engine.contacts_dir()),
+                self.repo.short(commit),
+                what.join("; "),
+                party = side_word(side),
+            )
+        };
         self.problems.push(Problem { rule: &rules::SIG_ROSTER_CHANGED, message });
     }
 
@@ -963,6 +1015,7 @@ pub fn history(repo: &Repo, start_dir: &str, wanted: &[String]) -> Result<Histor
     engine.signoff_filter = filter_for(&plans);
     let found = engine.follow(head, &plans, false)?;
     let mut eval = Evaluator::new(repo, &mut engine);
+    eval.set_root(head)?;
     let head_info = eval.commit(head)?;
     let mut out = Vec::new();
     for (plan, _) in &plans {
@@ -986,53 +1039,199 @@ pub fn history(repo: &Repo, start_dir: &str, wanted: &[String]) -> Result<Histor
 
 /// The version of each plan (all plans of that day when none are given) in force on `date`:
 /// the state of the newest commit of HEAD's first-parent history dated on or before it.
+///
+/// Committer dates are claims. Where they go backwards (a commit dated earlier than one it builds
+/// on), one of the two is wrong, and the commit that was current on `date` is one of the
+/// candidates of two readings: trusting the earlier commits' dates (a commit dated before its
+/// ancestor was made after it, at an unknown time) and trusting the later ones (a commit dated
+/// after its descendant was made before it). When every candidate gives the same answer, it is
+/// given with a note naming the dates; otherwise none is.
 pub fn as_of(repo: &Repo, start_dir: &str, wanted: &[String], date: Date) -> Result<AsOf, String> {
     let (head, root) = start(repo, start_dir)?;
     let head_config = config_at(repo, git::commit_tree(repo.gix(), head)?, &root);
-    let mut at = head;
+    // HEAD's first-parent history, oldest first, with committer dates
+    let mut chain: Vec<(ObjectId, Date)> = Vec::new();
     {
         let mut scout = Engine::new(repo.gix(), &root, &head_config);
-        loop {
-            let node = scout.node(at)?;
-            if node.date() <= date {
-                break;
-            }
-            match node.parents.first() {
-                Some(p) => at = *p,
-                None => {
-                    return Err(format!(
-                        "the history of HEAD starts on {} ({}): no commit is dated on or before {date}",
-                        node.date(),
-                        repo.short(node.id)
-                    ))
-                }
-            }
-        }
-        // With committer dates in order, every commit before `at` is dated on or before `date`
-        // too. One dated after it means the dates go backwards (a commit dated back, or a wrong
-        // clock): then which commit was current on `date` cannot be told from the dates.
-        let found = scout.node(at)?;
-        let (found_id, found_date) = (found.id, found.date());
-        let mut next = found.parents.first().copied();
-        while let Some(id) = next {
+        let mut at = Some(head);
+        while let Some(id) = at {
             let node = scout.node(id)?;
-            if node.date() > found_date {
-                return Err(format!(
-                    "history --as-of {date} cannot be answered: committer dates go backwards along HEAD's first-parent history: commit {} is dated {found_date}, but commit {} it builds on is dated {}; which version was in force on {date} cannot be told from these dates, so none is reported rather than a possibly wrong one",
-                    repo.short(found_id),
-                    repo.short(node.id),
-                    node.date()
-                ));
-            }
-            next = node.parents.first().copied();
+            chain.push((id, node.date()));
+            at = node.parents.first().copied();
         }
     }
-    let config = config_at(repo, git::commit_tree(repo.gix(), at)?, &root);
-    let mut engine = Engine::new(repo.gix(), &root, &config);
+    chain.reverse();
+    let dates: Vec<Date> = chain.iter().map(|(_, d)| *d).collect();
+    let Some(newest) = dates.iter().rposition(|d| *d <= date) else {
+        let (id, first) = chain[0];
+        return Err(format!(
+            "the history of HEAD starts on {first} ({}): no commit is dated on or before {date}",
+            repo.short(id)
+        ));
+    };
+    let candidates = candidates(&dates, date);
+    let answer = |at: ObjectId| as_of_commit(repo, &root, head, &head_config, wanted, date, at);
+    if candidates == [newest] {
+        return answer(chain[newest].0);
+    }
+    // the inversion to name: the first commit, from the oldest candidate on, dated before a
+    // commit it builds on
+    let (lo, hi) = (candidates[0], candidates[candidates.len() - 1]);
+    let end = (hi + 1).min(dates.len() - 1);
+    let mut pair = (lo, hi);
+    for y in lo + 1..=end {
+        let (x, latest) =
+            dates[..y].iter().enumerate().max_by_key(|(i, d)| (**d, std::cmp::Reverse(*i))).expect("y > 0");
+        if *latest > dates[y] {
+            pair = (x, y);
+            break;
+        }
+    }
+    let (x, y) = pair;
+    let backwards = format!(
+        "committer dates go backwards along HEAD's first-parent history: commit {} is dated {}, but commit {} it builds on is dated {}",
+        repo.short(chain[y].0),
+        dates[y],
+        repo.short(chain[x].0),
+        dates[x]
+    );
+    let refuse = |detail: String| {
+        format!(
+            "history --as-of {date} cannot be answered: {backwards}{detail}; which version was in force on {date} cannot be told from these dates, so none is reported rather than a possibly wrong one"
+        )
+    };
+    const MAX_CANDIDATES: usize = 16;
+    if candidates.len() > MAX_CANDIDATES {
+        return Err(refuse(format!(" (and {} commits could have been the state of that day)", candidates.len())));
+    }
+    let mut answers = Vec::new();
+    for &i in &candidates {
+        answers.push((i, answer(chain[i].0)?));
+    }
+    let key = |a: &AsOf| -> Vec<(String, Option<Answer>)> {
+        a.plans
+            .iter()
+            .map(|p| {
+                let v = p.version.as_ref().map(|v| {
+                    (
+                        v.commit.id.clone(),
+                        v.digest().map(str::to_string),
+                        v.path.clone(),
+                        v.signed.client,
+                        v.signed.provider,
+                        v.in_effect,
+                    )
+                });
+                (p.plan.clone(), v)
+            })
+            .collect()
+    };
+    let first = key(&answers[0].1);
+    if let Some((i, other)) = answers.iter().find(|(_, a)| key(a) != first) {
+        // name the first plan whose answer differs
+        let differs = first
+            .iter()
+            .zip(key(other))
+            .find(|(a, b)| **a != *b)
+            .map(|(a, b)| {
+                let describe = |v: &Option<Answer>| match v {
+                    None => "did not exist".to_string(),
+                    Some((id, _, _, c, pr, _)) => format!(
+                        "version {}{}",
+                        &id[..7.min(id.len())],
+                        if *c && *pr { ", signed by both" } else { ", not signed by both" }
+                    ),
+                };
+                format!(
+                    " (plan `{}`: {} as of commit {}, {} as of commit {})",
+                    a.0,
+                    describe(&a.1),
+                    repo.short(chain[answers[0].0].0),
+                    describe(&b.1),
+                    repo.short(chain[*i].0)
+                )
+            })
+            .unwrap_or_else(|| " (the plans in force differ between these commits)".to_string());
+        return Err(refuse(differs));
+    }
+    let mut out = answers.into_iter().find(|(i, _)| *i == newest).map(|(_, a)| a).expect("the newest is a candidate");
+    let shorts: Vec<String> = candidates.iter().map(|&i| repo.short(chain[i].0)).collect();
+    out.notes.push(format!(
+        "{backwards}: one of these dates is wrong, so the state of {date} could be commit {}; the answer is the same for each",
+        shorts.join(", commit ")
+    ));
+    Ok(out)
+}
+
+/// What `history --as-of` says of one plan's version, for comparing the answers of candidate
+/// commits: the version's commit, digest, the file then, signed by client and provider, the
+/// revision in effect.
+type Answer = (String, Option<String>, String, bool, bool, Option<u32>);
+
+/// The positions of the commits (oldest first, by committer date) that may have been the newest
+/// on `date`: under the reading that trusts earlier commits' dates (a commit dated before one it
+/// builds on was made at an unknown time after it) and under the one that trusts later commits'
+/// dates (a commit dated after one that builds on it was made at an unknown time before that).
+/// One position when the dates go forward. Sorted.
+fn candidates(dates: &[Date], date: Date) -> Vec<usize> {
+    let n = dates.len();
+    let mut out = std::collections::BTreeSet::new();
+    // trusting the earlier dates: a commit's date holds when no earlier commit is dated later
+    let mut latest: Option<Date> = None;
+    let early: Vec<bool> = dates
+        .iter()
+        .map(|d| {
+            let holds = latest.is_none_or(|l| *d >= l);
+            latest = Some(latest.map_or(*d, |l| l.max(*d)));
+            holds
+        })
+        .collect();
+    // trusting the later dates: a commit's date holds when no later commit is dated earlier
+    let mut earliest: Option<Date> = None;
+    let mut late = vec![false; n];
+    for i in (0..n).rev() {
+        late[i] = earliest.is_none_or(|e| dates[i] <= e);
+        earliest = Some(earliest.map_or(dates[i], |e| e.min(dates[i])));
+    }
+    for holds in [&early, &late] {
+        // the newest commit whose date holds and is on or before `date`, and every commit after
+        // it up to the next whose date holds (the ones in between have unknown times)
+        match (0..n).rev().find(|&i| holds[i] && dates[i] <= date) {
+            Some(p) => {
+                out.insert(p);
+                for (i, h) in holds.iter().enumerate().skip(p + 1) {
+                    if *h {
+                        break;
+                    }
+                    out.insert(i);
+                }
+            }
+            None => {
+                // under this reading nothing existed yet: the oldest commit stands for it, so
+                // that the answers differ unless nothing changes
+                out.insert(0);
+            }
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// [`as_of`] for one commit of HEAD's first-parent history taken as the state of `date`.
+fn as_of_commit(
+    repo: &Repo,
+    root: &str,
+    head: ObjectId,
+    head_config: &Config,
+    wanted: &[String],
+    date: Date,
+    at: ObjectId,
+) -> Result<AsOf, String> {
+    let config = config_at(repo, git::commit_tree(repo.gix(), at)?, root);
+    let mut engine = Engine::new(repo.gix(), root, &config);
     let (plans, missing) = locate(&mut engine, at, wanted)?;
     if !missing.is_empty() {
         // A plan created later is simply not in force yet; a name that never existed is a mistake.
-        let mut head_engine = Engine::new(repo.gix(), &root, &head_config);
+        let mut head_engine = Engine::new(repo.gix(), root, head_config);
         let (_, unknown) = locate(&mut head_engine, head, &missing)?;
         if !unknown.is_empty() {
             let what = format!("HEAD nor in {}", repo.short(at));
@@ -1042,6 +1241,7 @@ pub fn as_of(repo: &Repo, start_dir: &str, wanted: &[String], date: Date) -> Res
     engine.signoff_filter = filter_for(&plans);
     let found = engine.follow(at, &plans, true)?;
     let mut eval = Evaluator::new(repo, &mut engine);
+    eval.set_root(at)?;
     let commit = eval.commit(at)?;
     let mut rows = Vec::new();
     for (plan, path) in &plans {
@@ -1063,7 +1263,7 @@ pub fn as_of(repo: &Repo, start_dir: &str, wanted: &[String], date: Date) -> Res
         rows.sort_by_key(|r| wanted.iter().position(|w| *w == r.plan));
     }
     let problems = std::mem::take(&mut eval.problems);
-    Ok(AsOf { date, commit, plans: rows, problems })
+    Ok(AsOf { date, commit, plans: rows, problems, notes: Vec::new() })
 }
 
 /// Whether a kind of change (`docs/diff.md`) changes what an exercise of the plan proved: who is

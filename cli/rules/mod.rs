@@ -20,7 +20,7 @@ pub use crate::signoff::codes::*;
 pub use crate::source::codes::*;
 pub use crate::syntax::codes::*;
 pub use crate::validate::codes::*;
-pub use xref::{REF_CYCLE, REF_DUPLICATE, REF_UNRESOLVED, REF_WRONG_KIND};
+pub use xref::{REF_CASE, REF_CYCLE, REF_DUPLICATE, REF_UNRESOLVED, REF_WRONG_KIND};
 
 /// Every rule, in code order.
 pub static RULES: std::sync::LazyLock<Vec<&'static Rule>> = std::sync::LazyLock::new(|| {

@@ -21,6 +21,9 @@ rules! {
     REF_CYCLE = "REF004" "dependency-cycle" Reference Error
         "a system or interface depends on itself, directly or through others"
         "## What it does\nReports a system or interface whose `depends-on` names itself, or a loop of dependencies (`a` depends on `b`, `b` on `c`, `c` on `a`), with the whole loop.\n\n## Why\nDependencies say what must run before a system can be restored; the restart order of an emergency follows them. A loop has no first step, so the order cannot be followed.\n\n## Example\n```kdl\nsystem payroll-db { depends-on payroll-db san }\n```\n```kdl\nsystem payroll-db { depends-on san }\n```";
+    REF_CASE = "REF005" "ids-differ-only-in-case" Reference Error
+        "two ids of the same kind differ only in upper and lower case"
+        "## What it does\nReports two ids of the same kind (two parties, contacts, systems or interfaces, contracts, plans or exercise records) that are equal when upper and lower case are ignored, such as `contact Anna.Schmidt` and `contact anna.schmidt`, or plans `Payroll` and `payroll`, and points at both definitions.\n\n## Why\nIds are compared exactly, so both are valid and references resolve to one or the other by a single letter's case. People read them as one name, and so do file systems that ignore case: the handbook's pages of plans `Payroll` and `payroll` would share a file name. In an emergency, someone calls the wrong `Anna.Schmidt`, or reads the wrong plan.\n\n## Example\n```kdl\ncontact anna.schmidt { party bank; name \"Anna Schmidt\" }\ncontact Anna.Schmidt { party bank; name \"Anna Schmidt (new)\" }\n```\nRename one (`anna.schmidt-2`), or merge the two if they are the same person.";
 }
 
 /// The namespaces ids live in. Systems and interfaces share one: a plan's `covers` names either.
@@ -217,8 +220,34 @@ pub fn index<'m>(model: &'m Model, broken: &HashSet<(Kind, String)>, diags: &mut
             def(Ns::Exercise, "exercise record", &e.id, e.file);
         }
     }
+    differ_only_in_case(&defs, diags);
     let broken = broken.iter().filter_map(|(k, id)| Ns::of_kind(*k).map(|ns| (ns, id.clone()))).collect();
     Index { defs, broken, unchecked: Default::default() }
+}
+
+/// Reports ids of one namespace that are equal ignoring case (REF005): each at its definition,
+/// against the first of them (in file and position order).
+fn differ_only_in_case(defs: &HashMap<(Ns, &str), Location>, diags: &mut Vec<Diagnostic>) {
+    let mut folded: HashMap<(Ns, String), Vec<(Location, &str)>> = HashMap::new();
+    for ((ns, id), loc) in defs {
+        folded.entry((*ns, id.to_lowercase())).or_default().push((*loc, id));
+    }
+    for ((ns, _), mut group) in folded {
+        if group.len() < 2 {
+            continue;
+        }
+        group.sort_by_key(|(loc, id)| (loc.file, loc.span.start, *id));
+        let (first, first_id) = group[0];
+        for (loc, id) in &group[1..] {
+            diags.push(
+                Diagnostic::new(&REF_CASE, format!("{} ids `{id}` and `{first_id}` differ only in case", ns.words()))
+                    .at(loc.file, loc.span)
+                    .label(format!("`{id}` is defined here"))
+                    .with_label(first.file, first.span, format!("`{first_id}` is defined here"))
+                    .help("ids are compared exactly; give each its own name"),
+            );
+        }
+    }
 }
 
 /// Checks ids and references of the whole model.

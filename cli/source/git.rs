@@ -12,6 +12,7 @@ use std::sync::Mutex;
 
 use gix::ObjectId;
 
+use super::links::{self, Child, Entry, Tree};
 use super::CONFIG_FILE;
 use super::{Listed, Read, Source};
 
@@ -170,7 +171,10 @@ impl Repo {
         Ok(parts.join("/"))
     }
 
-    /// Resolves a commit, tag or branch (anything `git rev-parse` accepts) to a commit.
+    /// Resolves a commit, tag or branch (anything `git rev-parse` accepts) to a commit, never
+    /// guessing between refs: a full object id and a full ref name (`refs/remotes/origin/main`)
+    /// name one thing; a short name that more than one of Git's candidate refs matches is refused
+    /// with the full names to choose from ([`Repo::candidates`]).
     pub fn commit(&self, rev: &str) -> Result<ObjectId, String> {
         let unknown = |detail: String| {
             let mut msg = format!("unknown revision `{rev}`: {detail}");
@@ -179,13 +183,90 @@ impl Repo {
             }
             msg
         };
+        let spec = self.unambiguous(rev)?;
         let id = self
             .repo
-            .rev_parse_single(rev)
+            .rev_parse_single(spec.as_str())
             .map_err(|_| unknown(format!("no commit, tag or branch of that name in {}", self.location().display())))?;
         let object = id.object().map_err(|e| unknown(error_text(e)))?;
         let commit = object.peel_to_commit().map_err(|_| format!("`{rev}` names a Git object that is not a commit"))?;
         Ok(commit.id)
+    }
+
+    /// Whether `rev` names something, possibly ambiguously: for guessing whether an argument is
+    /// meant as a revision, where an ambiguous one must be reported rather than skipped.
+    pub fn names_something(&self, rev: &str) -> bool {
+        self.commit(rev).is_ok() || self.unambiguous(rev).is_err()
+    }
+
+    /// `rev` with its leading name replaced by the one full ref name it stands for; `rev` itself
+    /// when the name is a full object id or ref name, or matches no ref (an abbreviated id,
+    /// `@{-1}`, `:/text`). An error listing the full names when it matches more than one.
+    fn unambiguous(&self, rev: &str) -> Result<String, String> {
+        let end = ["~", "^", ":", "@{"].iter().filter_map(|m| rev.find(m)).min().unwrap_or(rev.len());
+        let (name, rest) = rev.split_at(end);
+        let name = if name == "@" { "HEAD" } else { name };
+        if name.is_empty() || name.starts_with("refs/") || is_object_id(name) {
+            return Ok(rev.to_string());
+        }
+        let mut found = self.candidates(name);
+        // An abbreviated object id that is also a ref name: Git would take the ref.
+        let hex = name.len() >= 4 && name.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase());
+        if hex && !found.is_empty() {
+            if let Ok(prefix) = gix::hash::Prefix::from_hex(name) {
+                if let Ok(Some(Ok(id))) = self.repo.objects.lookup_prefix(prefix, None) {
+                    found.push(id.to_string());
+                }
+            }
+        }
+        match found.len() {
+            0 => Ok(rev.to_string()),
+            1 => Ok(format!("{}{rest}", found[0])),
+            _ => {
+                let listed: Vec<String> = found
+                    .iter()
+                    .map(|full| match self.repo.rev_parse_single(full.as_str()).ok().and_then(|id| id.object().ok()) {
+                        Some(o) => match o.peel_to_commit() {
+                            Ok(_) if is_object_id(full) => format!("the object {full}"),
+                            Ok(c) => format!("{full} (commit {})", self.short(c.id)),
+                            Err(_) => format!("{full} (not a commit)"),
+                        },
+                        None => full.clone(),
+                    })
+                    .collect();
+                Err(format!(
+                    "the revision `{rev}` is ambiguous: `{name}` names {}; give the full name of the one you mean, e.g. `{}{rest}` (a full ref name or a full commit id is never ambiguous)",
+                    listed.join(" and "),
+                    found[0],
+                ))
+            }
+        }
+    }
+
+    /// The refs a short name can stand for, in Git's order of lookup (`git rev-parse`, which warns
+    /// "refname is ambiguous" when more than one exists): `NAME` in the Git directory (`HEAD`,
+    /// `FETCH_HEAD`, …), `refs/NAME`, `refs/tags/NAME`, `refs/heads/NAME`, `refs/remotes/NAME`,
+    /// `refs/remotes/NAME/HEAD`. Only those that exist.
+    pub fn candidates(&self, name: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let pseudo = !name.is_empty() && name.bytes().all(|b| b.is_ascii_uppercase() || b == b'_');
+        if pseudo
+            && (name == "HEAD"
+                || self.repo.git_dir().join(name).is_file()
+                || self.repo.common_dir().join(name).is_file())
+        {
+            out.push(name.to_string());
+        }
+        for pattern in ["refs/{}", "refs/tags/{}", "refs/heads/{}", "refs/remotes/{}", "refs/remotes/{}/HEAD"] {
+            let full = pattern.replace("{}", name);
+            let exists = gix::refs::FullName::try_from(full.as_str())
+                .ok()
+                .is_some_and(|n| matches!(self.repo.refs.try_find(n.as_ref()), Ok(Some(_))));
+            if exists {
+                out.push(full);
+            }
+        }
+        out
     }
 
     /// The commit `HEAD` points to; `None` before the first commit.
@@ -271,13 +352,15 @@ impl Repo {
             let path = entry.path(state);
             let Ok(path) = std::str::from_utf8(path) else { continue };
             let Some(rel) = path.strip_prefix(prefix.as_str()) else { continue };
-            if rel.split('/').any(|c| c.starts_with('.')) {
-                continue;
-            }
+            // hidden entries are never listed, but a link may lead into them
+            let hidden = rel.split('/').any(|c| c.starts_with('.'));
             if entry.flags.contains(gix::index::entry::Flags::INTENT_TO_ADD) {
                 continue;
             }
             let stage = entry.stage_raw();
+            if stage != 0 && hidden {
+                continue;
+            }
             if stage != 0 {
                 let c = conflicts.entry(rel.to_string()).or_insert_with(|| Conflict {
                     path: rel.to_string(),
@@ -304,7 +387,7 @@ impl Repo {
                 // A sparse index keeps whole folders as one entry: list the folder's tree.
                 snapshot.add_tree(&self.repo, entry.id, rel)?;
             } else if mode == Mode::SYMLINK {
-                snapshot.links.push((rel.to_string(), entry.id));
+                snapshot.link_blobs.push((rel.to_string(), entry.id));
             } else {
                 let size = (entry.stat.size > 0).then_some(u64::from(entry.stat.size));
                 snapshot.files.insert(rel.to_string(), Item { id: entry.id, size_hint: size });
@@ -355,6 +438,11 @@ impl Repo {
         snapshot.resolve_links(&self.repo);
         Ok(snapshot)
     }
+}
+
+/// Whether `name` is a full object id (40 or 64 lowercase hex digits).
+fn is_object_id(name: &str) -> bool {
+    matches!(name.len(), 40 | 64) && name.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// The root tree of a commit.
@@ -445,12 +533,14 @@ struct Item {
 /// The files of the index or of a commit below the plan root.
 pub struct Snapshot {
     pool: Pool,
-    /// Plan-repository-relative path → blob, sorted.
+    /// Plan-repository-relative path → blob, sorted: the regular files, hidden ones included.
     files: BTreeMap<String, Item>,
-    /// Symbolic links (path, blob holding the target) until resolved.
-    links: Vec<(String, ObjectId)>,
-    /// Symbolic links pointing out of the plan repository: path, target.
-    outside: Vec<(String, String)>,
+    /// Symbolic links (path, blob holding the target) until their targets are read.
+    link_blobs: Vec<(String, ObjectId)>,
+    /// Symbolic links: path → target.
+    links: BTreeMap<String, String>,
+    /// Every folder holding an entry (`""` for the root).
+    dirs: std::collections::BTreeSet<String>,
     root: String,
     what: String,
     conflicts: Vec<Conflict>,
@@ -461,8 +551,9 @@ impl Snapshot {
         Snapshot {
             pool,
             files: BTreeMap::new(),
-            links: Vec::new(),
-            outside: Vec::new(),
+            link_blobs: Vec::new(),
+            links: BTreeMap::new(),
+            dirs: std::collections::BTreeSet::new(),
             root,
             what,
             conflicts: Vec::new(),
@@ -491,14 +582,11 @@ impl Snapshot {
 
     fn add_tree(&mut self, repo: &gix::Repository, tree: ObjectId, dir: &str) -> Result<(), String> {
         for (name, mode, id) in tree_entries(repo, tree)? {
-            if name.starts_with('.') {
-                continue;
-            }
             let path = join(dir, &name);
             if mode.is_tree() {
                 self.add_tree(repo, id, &path)?;
             } else if mode.is_link() {
-                self.links.push((path, id));
+                self.link_blobs.push((path, id));
             } else if mode.is_blob() {
                 self.files.insert(path, Item { id, size_hint: None });
             }
@@ -506,51 +594,70 @@ impl Snapshot {
         Ok(())
     }
 
-    /// Resolves symbolic links like the work tree does: a link to a file or folder inside the
-    /// plan repository reads as that file or folder; a link out of it is listed, never followed.
+    /// Reads the targets of the symbolic links and notes every folder, so that links resolve
+    /// by the rule the work tree follows ([`links`]).
     fn resolve_links(&mut self, repo: &gix::Repository) {
-        for (path, blob) in std::mem::take(&mut self.links) {
-            let Ok(object) = repo.find_object(blob) else { continue };
-            let Ok(target) = std::str::from_utf8(&object.data) else { continue };
-            let target = target.to_string();
-            let base = path.rfind('/').map(|i| &path[..i]).unwrap_or("");
-            let mut parts: Vec<&str> = if target.starts_with('/') {
-                self.outside.push((path, target));
-                continue;
-            } else {
-                base.split('/').filter(|p| !p.is_empty()).collect()
+        for (path, blob) in std::mem::take(&mut self.link_blobs) {
+            let target = match repo.find_object(blob) {
+                Ok(object) => String::from_utf8_lossy(&object.data).into_owned(),
+                Err(_) => String::new(),
             };
-            let mut escapes = false;
-            for part in target.split('/') {
-                match part {
-                    "" | "." => {}
-                    ".." => {
-                        if parts.pop().is_none() {
-                            escapes = true;
-                            break;
-                        }
-                    }
-                    other => parts.push(other),
+            self.links.insert(path, target);
+        }
+        let mut dirs = std::collections::BTreeSet::from([String::new()]);
+        for path in self.files.keys().chain(self.links.keys()) {
+            let mut at = path.as_str();
+            while let Some(i) = at.rfind('/') {
+                at = &at[..i];
+                if !dirs.insert(at.to_string()) {
+                    break;
                 }
             }
-            if escapes {
-                self.outside.push((path, target));
-                continue;
-            }
-            let resolved = parts.join("/");
-            if let Some(item) = self.files.get(&resolved).copied() {
-                self.files.insert(path, item);
-                continue;
-            }
-            let dir_prefix = format!("{resolved}/");
-            let below: Vec<(String, Item)> = self
-                .files
-                .range(dir_prefix.clone()..)
-                .take_while(|(p, _)| p.starts_with(&dir_prefix))
-                .map(|(p, i)| (format!("{path}/{}", &p[dir_prefix.len()..]), *i))
-                .collect();
-            self.files.extend(below);
         }
+        self.dirs = dirs;
+    }
+
+    /// The entries directly below `dir` (`""` for the root): name and entry, sorted by name.
+    fn entries_below(&self, dir: &str) -> BTreeMap<String, Entry> {
+        let prefix = if dir.is_empty() { String::new() } else { format!("{dir}/") };
+        let mut out = BTreeMap::new();
+        let direct = |p: &str| p.strip_prefix(prefix.as_str()).filter(|rest| !rest.contains('/')).map(str::to_string);
+        for p in self.files.range(prefix.clone()..).map(|(p, _)| p).take_while(|p| p.starts_with(&prefix)) {
+            if let Some(name) = direct(p) {
+                out.insert(name, Entry::File);
+            }
+        }
+        for (p, target) in self.links.range(prefix.clone()..).take_while(|(p, _)| p.starts_with(&prefix)) {
+            if let Some(name) = direct(p) {
+                out.insert(name, Entry::Link(target.clone()));
+            }
+        }
+        for p in self.dirs.range(prefix.clone()..).take_while(|p| p.starts_with(&prefix)) {
+            if let Some(name) = direct(p).filter(|n| !n.is_empty()) {
+                out.insert(name, Entry::Dir);
+            }
+        }
+        out
+    }
+}
+
+/// The entries of the index or commit, for [`links`]: the same rule of links as the work tree.
+/// An absolute target is always outside: where the repository is checked out is not known.
+impl Tree for Snapshot {
+    fn entry(&self, path: &str) -> Option<Entry> {
+        if self.files.contains_key(path) {
+            Some(Entry::File)
+        } else if let Some(target) = self.links.get(path) {
+            Some(Entry::Link(target.clone()))
+        } else if self.dirs.contains(path) {
+            Some(Entry::Dir)
+        } else {
+            None
+        }
+    }
+
+    fn children(&self, path: &str) -> Result<Vec<Child>, String> {
+        Ok(self.entries_below(path).into_iter().map(|(name, e)| (Ok(name), e)).collect())
     }
 }
 
@@ -593,30 +700,25 @@ fn read_loose(objects: &Path, id: ObjectId, limit: u64) -> Option<Read> {
 
 impl Source for Snapshot {
     fn list(&self, dir: &str) -> Vec<Listed> {
-        let mut out = Vec::new();
         let dir = super::normalise_dir(dir);
-        let prefix = if dir == "." { String::new() } else { format!("{dir}/") };
-        for (path, target) in &self.outside {
-            if *path == dir {
-                return vec![Listed::SymlinkOutside { path: path.clone(), target: target.clone() }];
-            }
-            let name = path.rsplit('/').next().unwrap_or(path);
-            if path.starts_with(&prefix) && (name.ends_with(".kdl") || !name.contains('.')) {
-                out.push((path.clone(), Listed::SymlinkOutside { path: path.clone(), target: target.clone() }));
-            }
-        }
-        for (path, _) in self.files.range(prefix.clone()..).take_while(|(p, _)| p.starts_with(&prefix)) {
-            if path.ends_with(".kdl") {
-                out.push((path.clone(), Listed::File(path.clone())));
-            }
-        }
-        out.sort_by(|a, b| a.0.cmp(&b.0));
-        out.into_iter().map(|(_, l)| l).collect()
+        let mut out = links::list(self, &dir);
+        let path = |l: &Listed| match l {
+            Listed::File(p) | Listed::SymlinkOutside { path: p, .. } | Listed::Skipped { path: p, .. } => p.clone(),
+        };
+        out.sort_by_key(path);
+        out
     }
 
     fn read(&self, path: &str, limit: u64) -> Read {
-        let Some(item) = self.files.get(path).copied() else {
-            return Read::NotFound;
+        let item = match self.files.get(path) {
+            Some(item) => *item,
+            None => match links::file(self, path) {
+                Ok(real) => match self.files.get(&real) {
+                    Some(item) => *item,
+                    None => return Read::NotFound,
+                },
+                Err(read) => return read,
+            },
         };
         // What `git add` just wrote is a loose object: read it with one plain read (gix maps
         // each loose object into memory, and unmapping costs every thread a TLB flush).

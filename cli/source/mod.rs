@@ -3,6 +3,7 @@
 //! runs the same way whatever the files come from.
 
 pub mod git;
+pub mod links;
 pub mod overlay;
 pub mod worktree;
 

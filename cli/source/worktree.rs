@@ -1,9 +1,9 @@
 //! Files from the work tree, confined to the repository root.
 
-use std::collections::HashSet;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
+use super::links::{self, Child, Entry, Tree};
 use super::{Listed, Read, Source};
 
 pub struct WorkTree {
@@ -17,83 +17,73 @@ impl WorkTree {
         Ok(WorkTree { root: root.to_path_buf(), canonical_root })
     }
 
-    fn walk(&self, dir: &Path, rel: &str, seen: &mut HashSet<PathBuf>, out: &mut Vec<Listed>) {
-        let entries = match std::fs::read_dir(dir) {
+    fn full(&self, path: &str) -> PathBuf {
+        if path.is_empty() {
+            self.root.clone()
+        } else {
+            self.root.join(path)
+        }
+    }
+}
+
+/// The file system below the root, for [`links`]: the same rule of links as the Git sources.
+impl Tree for WorkTree {
+    fn entry(&self, path: &str) -> Option<Entry> {
+        if path.is_empty() {
+            return Some(Entry::Dir);
+        }
+        let full = self.full(path);
+        let meta = std::fs::symlink_metadata(&full).ok()?;
+        Some(entry_of(&full, meta.file_type()))
+    }
+
+    fn children(&self, path: &str) -> Result<Vec<Child>, String> {
+        let dir = self.full(path);
+        let entries = match std::fs::read_dir(&dir) {
             Ok(e) => e,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return,
-            Err(e) => {
-                out.push(Listed::Skipped { path: rel.to_string(), why: format!("the folder cannot be read: {e}") });
-                return;
-            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(e.to_string()),
         };
         let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
         entries.sort_by_key(|e| e.file_name());
-        for entry in entries {
-            let name = entry.file_name();
-            let Some(name) = name.to_str() else {
-                let shown = name.to_string_lossy();
-                if !shown.starts_with('.') {
-                    let path = if rel == "." { shown.to_string() } else { format!("{rel}/{shown}") };
-                    out.push(Listed::Skipped {
-                        path,
-                        why: "its name is not valid UTF-8 (shown with U+FFFD); rename it".into(),
-                    });
-                }
-                continue;
-            };
-            if name.starts_with('.') {
-                continue;
-            }
-            let rel_path = if rel == "." { name.to_string() } else { format!("{rel}/{name}") };
-            let path = entry.path();
+        let mut out = Vec::with_capacity(entries.len());
+        for e in entries {
             // the directory entry's own type: no extra system call per file
-            let Ok(file_type) = entry.file_type() else {
+            let Ok(file_type) = e.file_type() else { continue };
+            let name = e.file_name();
+            let name = match name.to_str() {
+                Some(n) => Ok(n.to_string()),
+                None => Err(name.to_string_lossy().into_owned()),
+            };
+            if name.as_ref().is_ok_and(|n| n.starts_with('.')) {
+                out.push((name, Entry::Other("a hidden entry")));
                 continue;
-            };
-            let kdl = name.ends_with(".kdl");
-            let (is_dir, is_file) = if file_type.is_symlink() {
-                let target = match path.canonicalize() {
-                    Ok(t) => t,
-                    Err(e) => {
-                        if kdl {
-                            let why = match std::fs::read_link(&path) {
-                                Ok(t) if e.raw_os_error() == Some(40) => {
-                                    format!("it is a symbolic link to {} in a loop of links", t.display())
-                                }
-                                Ok(t) => format!("it is a symbolic link to {}, which does not exist", t.display()),
-                                Err(_) => format!("it is a symbolic link that cannot be followed: {e}"),
-                            };
-                            out.push(Listed::Skipped { path: rel_path, why });
-                        }
-                        continue;
-                    }
-                };
-                if !target.starts_with(&self.canonical_root) {
-                    if name.ends_with(".kdl") || target.is_dir() {
-                        out.push(Listed::SymlinkOutside { path: rel_path, target: target.display().to_string() });
-                    }
-                    continue;
-                }
-                (target.is_dir(), target.is_file())
-            } else {
-                (file_type.is_dir(), file_type.is_file())
-            };
-            if is_dir {
-                let Ok(canonical) = path.canonicalize() else {
-                    continue;
-                };
-                if seen.insert(canonical) {
-                    self.walk(&path, &rel_path, seen, out);
-                }
-            } else if is_file && kdl {
-                out.push(Listed::File(rel_path));
-            } else if kdl {
-                out.push(Listed::Skipped {
-                    path: rel_path,
-                    why: format!("it is {}, not a regular file", special(&path)),
-                });
             }
+            out.push((name, entry_of(&e.path(), file_type)));
         }
+        Ok(out)
+    }
+
+    fn inside(&self, target: &str) -> Option<String> {
+        let target = Path::new(target);
+        let rel = target.strip_prefix(&self.canonical_root).or_else(|_| target.strip_prefix(&self.root)).ok()?;
+        rel.to_str().map(str::to_string)
+    }
+}
+
+/// The entry at `path`, of type `file_type` (not following a link).
+fn entry_of(path: &Path, file_type: std::fs::FileType) -> Entry {
+    if file_type.is_symlink() {
+        match std::fs::read_link(path) {
+            Ok(t) => Entry::Link(t.to_string_lossy().into_owned()),
+            Err(_) => Entry::Other("a symbolic link that cannot be read"),
+        }
+    } else if file_type.is_dir() {
+        Entry::Dir
+    } else if file_type.is_file() {
+        Entry::File
+    } else {
+        Entry::Other(special(path))
     }
 }
 
@@ -110,34 +100,16 @@ fn special(path: &Path) -> &'static str {
 
 impl Source for WorkTree {
     fn list(&self, dir: &str) -> Vec<Listed> {
-        let mut out = Vec::new();
-        let mut seen = HashSet::new();
-        let path = if dir == "." { self.root.clone() } else { self.root.join(dir) };
-        if let Ok(c) = path.canonicalize() {
-            if !c.starts_with(&self.canonical_root) {
-                return vec![Listed::SymlinkOutside { path: dir.to_string(), target: c.display().to_string() }];
-            }
-            seen.insert(c);
-        }
-        self.walk(&path, dir, &mut seen, &mut out);
-        out
+        links::list(self, dir)
     }
 
     fn read(&self, path: &str, limit: u64) -> Read {
-        let full = self.root.join(path);
         // never open what is not a regular file inside the repository: a named pipe would block,
-        // a link could lead anywhere
-        match full.canonicalize() {
-            Ok(c) if !c.starts_with(&self.canonical_root) => return Read::Outside(c.display().to_string()),
-            Ok(c) => match std::fs::metadata(&c) {
-                Ok(m) if !m.is_file() => return Read::Failed(format!("it is {}, not a regular file", special(&c))),
-                _ => {}
-            },
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && full.symlink_metadata().is_ok() => {
-                return Read::Failed(format!("it is a symbolic link to a missing target: {e}"))
-            }
-            Err(_) => {}
-        }
+        // a link could lead anywhere; links are followed by the same rule as in Git
+        let full = match links::file(self, path) {
+            Ok(real) => self.full(&real),
+            Err(read) => return read,
+        };
         let mut file = match std::fs::File::open(&full) {
             Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Read::NotFound,

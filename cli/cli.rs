@@ -386,6 +386,10 @@ pub struct SignoffsArgs {
     /// Check as of this date (YYYY-MM-DD) instead of CONTINGENT_AS_OF, the reference-date or today.
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
+    /// Judge the sign-offs against this trusted revision (the protected branch), as
+    /// `check --trust` does: its approvers and keys, its records, its clock.
+    #[arg(long, value_name = "REV")]
+    pub trust: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -467,6 +471,10 @@ pub struct HandbookArgs {
     /// CONTINGENT_AS_OF, the reference-date or today.
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
+    /// Judge the sign-offs against this trusted revision (the protected branch), as
+    /// `check --trust` does; without it the handbook says that its approvals are self-certified.
+    #[arg(long, value_name = "REV")]
+    pub trust: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

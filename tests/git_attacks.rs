@@ -290,6 +290,9 @@ fn sign_roster_does_not_write_through_a_link_at_any_temporary_name() {
     }
     g.git(&["init", "-q", "-b", "main"], "2026-10-01");
     g.commit("links at the temporary names", "2026-10-01");
+    // a roster change to sign: a second key for the approver
+    let spare = g.keygen("spare");
+    g.add_key("contacts/bank.kdl", "anna.schmidt", &spare);
     let key = g.key("anna.schmidt");
     let out = g.run(&[
         "sign",
@@ -307,7 +310,7 @@ fn sign_roster_does_not_write_through_a_link_at_any_temporary_name() {
     assert_eq!(std::fs::read_to_string(&precious).unwrap(), "precious", "written through a link");
     let written = std::fs::symlink_metadata(g.path().join("signoffs/roster-client.kdl")).unwrap();
     assert!(written.file_type().is_file());
-    assert!(g.read("signoffs/roster-client.kdl").contains("contingent-roster-v1\n        party client\n"));
+    assert!(g.read("signoffs/roster-client.kdl").contains("contingent-roster-v2\n        party client\n"));
     // no temporary file is left behind, and the planted links were not followed
     for e in std::fs::read_dir(g.path().join("signoffs")).unwrap() {
         let e = e.unwrap();

@@ -1078,7 +1078,8 @@ fn signoffs_shows_each_plans_state_in_every_format() {
         out.stdout,
         "plan          approved  client                          provider\n\
          payroll       yes       signed anna.schmidt 2026-10-20  signed jan.peters 2026-10-21\n\
-         payroll-copy  no        signed anna.schmidt 2026-10-20  missing\n"
+         payroll-copy  no        signed anna.schmidt 2026-10-20  missing\n\n\
+         no trusted base: approvals are verified with the approvers and keys of the checked files themselves, so a change could approve itself: give --trust REV (the protected branch) to judge them against it\n"
     );
     let out = run(&["signoffs", path, "--as-of", AS_OF, "--format", "markdown"]);
     assert!(out.stdout.starts_with("| plan | approved | client | provider |\n|---|---|---|---|\n| `payroll` | yes | signed anna.schmidt 2026-10-20 | signed jan.peters 2026-10-21 |\n| `payroll-copy` | **no** | signed anna.schmidt 2026-10-20 | missing |\n"), "{}", out.stdout);
@@ -1093,6 +1094,7 @@ fn signoffs_shows_each_plans_state_in_every_format() {
     );
     let v = t.signoffs_json();
     assert_eq!(v["version"], 1);
+    assert_eq!(v["trusted_base"], Value::Null);
     assert_eq!(v["plans"][1]["client"]["state"], "invalid");
     assert!(v["plans"][1]["client"]["problems"][0].as_str().unwrap().starts_with("SIG010: "));
     assert_eq!(v["plans"][1]["provider"]["state"], "missing");

@@ -600,7 +600,7 @@ fn signoffs_lists_a_plan_with_errors_as_not_approved() {
     let out = w.run(&["signoffs", ".", "--as-of", AS_OF]);
     assert_eq!(
         out.stdout,
-        "plan     approved  client  provider\npayroll  no        broken  broken\n\npayroll: the plan has errors, so its content and sign-offs cannot be judged: run `contingent check` and fix them\n"
+        "plan     approved  client  provider\npayroll  no        broken  broken\n\npayroll: the plan has errors, so its content and sign-offs cannot be judged: run `contingent check` and fix them\n\nno trusted base: approvals are verified with the approvers and keys of the checked files themselves, so a change could approve itself: give --trust REV (the protected branch) to judge them against it\n"
     );
 }
 
@@ -1841,4 +1841,117 @@ fn the_context_binds_the_fallback_in_prose_the_settings_and_the_logins() {
     );
     let (_, f) = w.findings(&[]);
     assert!(!f.iter().any(|x| x.0 == "SIG019"), "{f:#?}");
+}
+
+impl W {
+    fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_contingent"));
+        isolate(&mut cmd, self.home.path()).args(args).envs(env.iter().copied()).current_dir(self.path());
+        output(cmd.output().expect("the binary runs"))
+    }
+}
+
+/// High 6: on a pull request the review trusts the base branch's current tip (not the base
+/// commit the event recorded when the pull request was opened), judges GitHub's test merge when
+/// it was fetched, and sets the status on the head.
+#[test]
+fn the_review_trusts_the_base_branchs_tip_and_judges_the_test_merge() {
+    let w = W::new();
+    let spare = w.keygen("spare", "ed25519");
+    w.add_key("contacts/bank.kdl", "anna.schmidt", &spare);
+    w.git(&["init", "-q", "-b", "main"], "2026-10-01");
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-01");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-02");
+    let opened = w.commit("payroll, signed", "2026-10-02");
+    w.git(&["checkout", "-q", "-b", "change"], "2026-10-03");
+    w.edit(P, "within=\"1h\"", "within=\"45m\"");
+    w.sign_ok("payroll", "client", "anna.schmidt", "spare", "2026-10-03");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-03");
+    let head = w.commit("payroll: level 2 in 45m", "2026-10-03");
+    // after the pull request was opened, main removes the spare key
+    w.git(&["checkout", "-q", "main"], "2026-10-04");
+    w.edit("contacts/bank.kdl", &format!("    key \"{spare}\"\n"), "");
+    let out = w.sign_roster_against("client", "anna.schmidt", "anna.schmidt", "2026-10-04", "main");
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    w.commit("the spare key is gone", "2026-10-04");
+    // GitHub's test merge of the head into main
+    w.git(&["checkout", "-q", "--detach", "main"], "2026-10-05");
+    w.git(&["merge", "-q", "--no-ff", "-m", "test merge", "change"], "2026-10-05");
+    let merge = w.git(&["rev-parse", "HEAD"], "2026-10-05");
+    w.git(&["checkout", "-q", "main"], "2026-10-05");
+    let event = w.path().join("event.json");
+    let review = |with_ref: bool| -> String {
+        let base = if with_ref { r#","ref":"main""# } else { "" };
+        std::fs::write(
+            &event,
+            format!(r#"{{"pull_request":{{"number":5,"head":{{"sha":"{head}"}},"base":{{"sha":"{opened}"{base}}},"merge_commit_sha":"{merge}"}}}}"#),
+        )
+        .unwrap();
+        let out = w.run_env(
+            &["review", ".", "--dry-run", "--as-of", AS_OF],
+            &[("GITHUB_EVENT_NAME", "pull_request_target"), ("GITHUB_EVENT_PATH", event.to_str().unwrap())],
+        );
+        assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+        out.stdout
+    };
+    // the base branch's tip no longer trusts the spare key
+    let now = review(true);
+    let status = now.lines().find(|l| l.starts_with("status ")).unwrap();
+    assert!(status.starts_with("status failure"), "{now}");
+    assert!(status.contains(&format!("on {head}")), "{status}");
+    // the merge is what was judged
+    assert!(now.contains(&format!("head `{}`", &merge[..7])), "{now}");
+}
+
+/// Low 11: `signoffs` and `handbook` judge against a trusted base when asked (`--trust REV`), and
+/// say so when they do not: a change that approves itself is not printed as approved.
+#[test]
+fn signoffs_and_the_handbook_judge_against_a_trusted_base_and_say_when_they_do_not() {
+    let w = W::new();
+    w.git(&["init", "-q", "-b", "main"], "2026-10-01");
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-01");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-02");
+    w.commit("payroll, signed", "2026-10-02");
+    w.git(&["checkout", "-q", "-b", "change"], "2026-10-05");
+    let mallory = w.keygen("mallory", "ed25519");
+    w.add_key("contacts/bank.kdl", "anna.schmidt", &mallory);
+    w.edit(P, "within=\"1h\"", "within=\"45m\"");
+    w.sign_ok("payroll", "client", "anna.schmidt", "mallory", "2026-10-05");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-05");
+    w.commit("self-approved", "2026-10-05");
+
+    let out = w.run(&["signoffs", ".", "--as-of", AS_OF]);
+    assert!(out.stdout.contains("payroll  yes"), "{}", out.stdout);
+    assert!(out.stdout.ends_with("no trusted base: approvals are verified with the approvers and keys of the checked files themselves, so a change could approve itself: give --trust REV (the protected branch) to judge them against it\n"), "{}", out.stdout);
+    let out = w.run(&["signoffs", ".", "--as-of", AS_OF, "--trust", "main"]);
+    assert!(out.stdout.contains("payroll  no        invalid"), "{}", out.stdout);
+    assert!(out.stdout.contains("SIG017: this client sign-off by anna.schmidt"), "{}", out.stdout);
+    assert!(out.stdout.contains("judged against commit "), "{}", out.stdout);
+    let out = w.run(&["signoffs", ".", "--as-of", AS_OF, "--trust", "main", "--format", "json"]);
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert!(v["trusted_base"].as_str().unwrap().ends_with("(--trust main)"), "{v:#}");
+    assert_eq!(v["plans"][0]["approved"], Value::Bool(false));
+
+    let book = tempfile::tempdir().unwrap();
+    let page = |trust: Option<&str>| -> String {
+        let out_dir = book.path().to_str().unwrap();
+        let mut args = vec!["handbook", ".", "--out", out_dir, "--as-of", AS_OF];
+        if let Some(t) = trust {
+            args.extend(["--trust", t]);
+        }
+        let out = w.run(&args);
+        assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+        let name = std::fs::read_dir(book.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .find(|n| n.contains("payroll") && n.ends_with(".html"))
+            .unwrap();
+        std::fs::read_to_string(book.path().join(name)).unwrap()
+    };
+    let own = page(None);
+    assert!(own.contains("approved by client and provider"), "not approved without a base");
+    assert!(own.contains("no trusted base: the approvers and keys of these files themselves"), "{own}");
+    let trusted = page(Some("main"));
+    assert!(trusted.contains("NOT APPROVED"), "{trusted}");
+    assert!(trusted.contains("(--trust main): its approvers and keys, its records"), "{trusted}");
 }

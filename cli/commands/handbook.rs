@@ -26,13 +26,18 @@ pub fn run(args: &HandbookArgs) -> Result<u8, String> {
         HandbookFormat::Pdf => Some(pdf::find(args.chromium.as_deref())?),
         HandbookFormat::Html => None,
     };
-    let (clock, checked) = super::report::load(&path, args.as_of.as_deref())?;
+    let (clock, checked, trusted) = super::report::load_trusted(&path, args.as_of.as_deref(), args.trust.as_deref())?;
+    let base = trusted.as_ref().map(|t| {
+        let mut b = t.base();
+        b.broken_plans = crate::check::broken_plans(&checked.loaded.broken);
+        b
+    });
     let root = super::check::find_root(&path)?;
     let model = &checked.loaded.model;
     let paths = model.config.as_ref().map(|c| c.paths.clone()).unwrap_or_default();
     let limit = model.config.as_ref().map_or(crate::model::Limits::default().max_file_size, |c| c.limits.max_file_size);
     let out = write::check_out_dir(&args.out, &root, &paths.all())?;
-    let book = page::build(&checked, &clock, handbook::provenance(&root, limit), &plans)?;
+    let book = page::build(&checked, &clock, handbook::provenance(&root, limit), &plans, base.as_ref())?;
     let pages = html::render(&book);
     write::create_dir(&out)?;
     let mut written = Vec::new();

@@ -15,6 +15,58 @@ pub fn load(path: &Path, as_of: Option<&str>) -> Result<(Clock, Checked), String
     Ok((clock, checked))
 }
 
+/// The work tree checked as [`load`] does, but against a trusted base when `trust` names one (a
+/// revision of the protected branch): sign-offs are then judged as `check --trust REV` judges
+/// them, and the base's `reference-date` sets the clock. Returns the base (its name and its
+/// check) beside it; [`Trusted::base`] gives it to the sign-off verdict.
+pub fn load_trusted(
+    path: &Path,
+    as_of: Option<&str>,
+    trust: Option<&str>,
+) -> Result<(Clock, Checked, Option<Trusted>), String> {
+    let Some(rev) = trust else {
+        let (clock, checked) = load(path, as_of)?;
+        return Ok((clock, checked, None));
+    };
+    let root = super::check::find_root(path)?;
+    let repo = crate::source::git::Repo::discover(&root)?;
+    let root_rel = repo.relative_dir(&root.join(crate::load::CONFIG_FILE))?;
+    let commit = repo.commit(rev)?;
+    let name = format!("commit {} (--trust {rev})", repo.short(commit));
+    let snapshot = repo.tree_at_root(commit, &root_rel, &name)?;
+    let clock = clock::for_source(as_of, &snapshot)?;
+    let base = check::check(&snapshot, &Context::new(clock.today));
+    let trusted = crate::signoff::Base {
+        model: &base.loaded.model,
+        files: &base.loaded.files,
+        name: name.clone(),
+        broken_plans: Default::default(),
+    };
+    let source = WorkTree::new(&root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;
+    let checked = check::check_trusted(&source, &Context::new(clock.today), Some(&trusted), |_| Default::default());
+    Ok((clock, checked, Some(Trusted { name, checked: base })))
+}
+
+/// A trusted base as the report commands load it.
+pub struct Trusted {
+    pub name: String,
+    pub checked: Checked,
+}
+
+impl Trusted {
+    pub fn base(&self) -> crate::signoff::Base<'_> {
+        crate::signoff::Base {
+            model: &self.checked.loaded.model,
+            files: &self.checked.loaded.files,
+            name: self.name.clone(),
+            broken_plans: Default::default(),
+        }
+    }
+}
+
+/// Said by every output that shows approvals judged without a trusted base.
+pub const NO_BASE: &str = "approvals are verified with the approvers and keys of the checked files themselves, so a change could approve itself: give --trust REV (the protected branch) to judge them against it";
+
 /// A plain text table with a header row; columns padded to their widest cell.
 pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();

@@ -87,10 +87,27 @@ pub fn run(args: &ReviewArgs) -> Result<u8, String> {
 
     let git = Repo::discover(&args.path)?;
     let start = git.relative_dir(&args.path)?;
-    let base = git.commit(&base_rev)?;
-    let head = git.commit(&head_rev).map_err(|e| {
+    // The trusted base is the base branch's current tip (the event's base commit is the tip when
+    // the pull request was last updated), unless --base names one.
+    let base = match (&args.base, &event.base_ref) {
+        (None, Some(branch)) => [format!("refs/remotes/origin/{branch}"), format!("refs/heads/{branch}")]
+            .iter()
+            .find_map(|r| git.commit(r).ok())
+            .map_or_else(|| git.commit(&base_rev), Ok)?,
+        _ => git.commit(&base_rev)?,
+    };
+    let status_commit = git.commit(&head_rev).map_err(|e| {
         format!("{e} (fetch the pull request's head as objects first, e.g. `git fetch origin refs/pull/N/head`)")
     })?;
+    // What merging would produce, when GitHub's test merge of this head was fetched: the status
+    // stays on the head, the judgement is of the merge.
+    let head = match (&args.head, &event.merge) {
+        (None, Some(m)) => match git.commit(m) {
+            Ok(merge) if git.parents(merge).get(1) == Some(&status_commit) => merge,
+            _ => status_commit,
+        },
+        _ => status_commit,
+    };
     let from = git.merge_base(base, head).unwrap_or(base);
     // The plan root, the date and the trust come from the base, never from the change.
     let base_snapshot = git.tree(base, &start, &base_rev)?;
@@ -125,7 +142,7 @@ pub fn run(args: &ReviewArgs) -> Result<u8, String> {
     let details = domain_diff_markdown(&git, (from, head), (from_checked, &head_checked), clock.today);
     let body = review::review_body(&marker, &review, details.as_deref());
     let (state, description) = review::status(&review);
-    let head_sha = head.to_string();
+    let head_sha = status_commit.to_string();
 
     let (Some(client), Some(repo), Some(pr)) = (client, repo_name, pr) else {
         super::print(&body)?;

@@ -574,10 +574,20 @@ fn verify_new_record(root: &Path, rel: &str, text: &str, date: Date, statement: 
 /// `contingent signoffs`: each plan's state for client and provider.
 pub fn signoffs(args: &SignoffsArgs) -> Result<u8, String> {
     let root = find_root(&args.path)?;
-    let clock = crate::clock::resolve(args.as_of.as_deref(), &root)?;
-    let checked = load(&root, clock.today)?;
+    let (clock, checked, trusted) =
+        super::report::load_trusted(&args.path, args.as_of.as_deref(), args.trust.as_deref())?;
     let files = &checked.loaded.files;
-    let mut eval = signoff::evaluate(&checked.loaded.model, files, &Context::new(clock.today));
+    let base = trusted.as_ref().map(|t| {
+        let mut b = t.base();
+        b.broken_plans = check::broken_plans(&checked.loaded.broken);
+        b
+    });
+    let mut eval = signoff::evaluate_with(&checked.loaded.model, files, &Context::new(clock.today), base.as_ref());
+    // what a reader must know about the verdict: which base it was judged against, if any
+    let judged = match &trusted {
+        Some(t) => format!("judged against {}: its approvers and keys, its records", t.name),
+        None => format!("no trusted base: {}", super::report::NO_BASE),
+    };
     eval.plans.sort_by(|a, b| a.plan.cmp(&b.plan));
     // plans that failed to load are not approved: listed, never left out
     let mut broken: Vec<&str> = checked
@@ -651,6 +661,7 @@ pub fn signoffs(args: &SignoffsArgs) -> Result<u8, String> {
                 "as_of": clock.today.to_string(),
                 "as_of_source": clock.source,
                 "namespace": statement::NAMESPACE,
+                "trusted_base": trusted.as_ref().map(|t| t.name.clone()),
                 "plans": plans,
             });
             let mut s = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?;
@@ -676,6 +687,7 @@ pub fn signoffs(args: &SignoffsArgs) -> Result<u8, String> {
             for id in &broken {
                 let _ = writeln!(s, "\n{id}: {broken_problem}");
             }
+            let _ = writeln!(s, "\n{judged}");
             s
         }
         TableFormat::Table => {
@@ -706,6 +718,7 @@ pub fn signoffs(args: &SignoffsArgs) -> Result<u8, String> {
             for id in &broken {
                 let _ = writeln!(s, "\n{id}: {broken_problem}");
             }
+            let _ = writeln!(s, "\n{judged}");
             s
         }
     };

@@ -12,6 +12,25 @@ pub struct Event {
     /// `workflow_run.head_sha`.
     pub head: Option<String>,
     pub base: Option<String>,
+    /// The base branch's name (`pull_request.base.ref`): its current tip is what the review
+    /// trusts, not the base commit the event recorded when the pull request was opened.
+    pub base_ref: Option<String>,
+    /// The test merge GitHub computed (`pull_request.merge_commit_sha`): what merging would
+    /// produce, judged when it was fetched.
+    pub merge: Option<String>,
+}
+
+/// A branch name as Git allows it, and nothing that could read as an option or a range.
+fn branch(v: &Value) -> Option<String> {
+    v.as_str()
+        .filter(|s| {
+            !s.is_empty()
+                && s.len() <= 255
+                && !s.starts_with(['-', '/', '.'])
+                && !s.contains("..")
+                && s.chars().all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c))
+        })
+        .map(str::to_string)
 }
 
 fn sha(v: &Value) -> Option<String> {
@@ -28,6 +47,8 @@ pub fn parse(name: &str, text: &str) -> Result<Event, String> {
             event.pr = pr["number"].as_u64().or(v["number"].as_u64());
             event.head = sha(&pr["head"]["sha"]);
             event.base = sha(&pr["base"]["sha"]);
+            event.base_ref = branch(&pr["base"]["ref"]);
+            event.merge = sha(&pr["merge_commit_sha"]);
         }
         "workflow_run" => {
             let run = &v["workflow_run"];
@@ -65,5 +86,19 @@ mod tests {
         assert_eq!((fork.pr, fork.head.as_deref(), fork.base), (None, Some("ccccccc3"), None));
         let bad = parse("pull_request", r#"{"pull_request":{"head":{"sha":"; rm -rf /"}}}"#).unwrap();
         assert_eq!(bad.head, None);
+        let target = parse(
+            "pull_request_target",
+            r#"{"pull_request":{"number":8,"head":{"sha":"aaaaaaa1"},"base":{"sha":"bbbbbbb2","ref":"main"},"merge_commit_sha":"ddddddd4"}}"#,
+        )
+        .unwrap();
+        assert_eq!((target.base_ref.as_deref(), target.merge.as_deref()), (Some("main"), Some("ddddddd4")));
+        for hostile in ["--upload-pack=x", "a..b", "", "main branch", "/etc", ".hidden"] {
+            let e = parse(
+                "pull_request",
+                &format!(r#"{{"pull_request":{{"base":{{"ref":{}}}}}}}"#, serde_json::json!(hostile)),
+            )
+            .unwrap();
+            assert_eq!(e.base_ref, None, "{hostile}");
+        }
     }
 }

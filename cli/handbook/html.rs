@@ -388,6 +388,7 @@ fn plan_page(book: &Handbook, p: &PlanPage) -> Markup {
             dt { "As of" } dd { (book.as_of.to_string()) " (" (book.as_of_source) ")" }
             dt { "Source file" } dd { code { (p.source) } }
             dt { "Sign-off" } dd { @if p.approved { "approved by client and provider (manifest at the end)" } @else { strong { "NOT APPROVED" } " (manifest at the end)" } }
+            dt { "Judged against" } dd { (book.judged_against) }
         }
         nav aria-label="Contents" {
             ol.toc {
@@ -741,6 +742,7 @@ fn index_page(book: &Handbook) -> Markup {
                 dt { "Uncommitted" } dd.stale { @for (i, m) in book.provenance.modified.iter().enumerate() { @if i > 0 { ", " } code { (m) } } }
             }
             dt { "As of" } dd { (book.as_of.to_string()) " (" (book.as_of_source) ")" }
+            dt { "Sign-offs judged against" } dd { (book.judged_against) }
             dt { "Generator" } dd { "contingent " (book.version) }
         }
         @if book.plans.iter().any(|p| !p.banners.is_empty()) || !book.broken_plans.is_empty() || !book.repository_errors.is_empty() {

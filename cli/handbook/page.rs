@@ -63,6 +63,9 @@ pub struct Handbook {
     pub parties: Vec<PartyDirectory>,
     /// Errors of the check that concern no single plan (broken files, configuration).
     pub repository_errors: Vec<Txt>,
+    /// What the approvals were judged against: the trusted base (`handbook --trust REV`), or a
+    /// sentence saying there was none.
+    pub judged_against: Txt,
 }
 
 #[derive(Clone, Debug)]
@@ -522,7 +525,13 @@ pub fn file_names<'a>(ids: impl Iterator<Item = &'a str>) -> Vec<String> {
 }
 
 /// Builds the handbook of the plans named (all when `only` is empty) from a checked repository.
-pub fn build(checked: &Checked, clock: &Clock, provenance: Provenance, only: &[String]) -> Result<Handbook, String> {
+pub fn build(
+    checked: &Checked,
+    clock: &Clock,
+    provenance: Provenance,
+    only: &[String],
+    trust: Option<&signoff::Base>,
+) -> Result<Handbook, String> {
     let model = &checked.loaded.model;
     let files = &checked.loaded.files;
     let today = clock.today;
@@ -558,7 +567,7 @@ pub fn build(checked: &Checked, clock: &Clock, provenance: Provenance, only: &[S
         }
     }
     let wanted = |id: &str| only.is_empty() || only.iter().any(|o| o == id);
-    let eval = signoff::evaluate(model, files, &crate::check::Context::new(today));
+    let eval = signoff::evaluate_with(model, files, &crate::check::Context::new(today), trust);
     let states: HashMap<&str, &signoff::PlanState> = eval.plans.iter().map(|p| (p.plan.as_str(), p)).collect();
     let place = |l: &crate::diagnostic::Location| {
         let f = files.get(l.file);
@@ -1058,6 +1067,10 @@ pub fn build(checked: &Checked, clock: &Clock, provenance: Provenance, only: &[S
         broken_plans: broken.iter().filter(|id| wanted(id)).map(|id| Txt::new(*id)).collect(),
         parties,
         repository_errors,
+        judged_against: Txt::new(match trust {
+            Some(b) => format!("{}: its approvers and keys, its records", b.name),
+            None => "no trusted base: the approvers and keys of these files themselves (a change could approve itself; generate with --trust REV, the protected branch)".to_string(),
+        }),
     })
 }
 

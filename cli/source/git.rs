@@ -279,6 +279,11 @@ impl Repo {
         self.repo.merge_base(one, two).ok().flatten().map(|id| id.detach())
     }
 
+    /// The parents of a commit, first parent first; empty when it is not a readable commit.
+    pub fn parents(&self, commit: ObjectId) -> Vec<ObjectId> {
+        self.repo.find_commit(commit).ok().map(|c| c.parent_ids().map(|p| p.detach()).collect()).unwrap_or_default()
+    }
+
     /// The abbreviated id of an object (7 hex digits, more when ambiguous).
     pub fn short(&self, id: ObjectId) -> String {
         use gix::prelude::ObjectIdExt;

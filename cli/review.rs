@@ -45,8 +45,9 @@ impl Change {
 pub struct PartyReview {
     /// Contacts whose valid sign-off of the head's content the base trusts ("Name (id)").
     pub signed_by: Vec<String>,
-    /// Contacts who signed the head's content with a key or as an approver the base does not
-    /// trust: their sign-offs do not count.
+    /// Contacts whose sign-off of the head's content verifies on its own but does not count
+    /// against the base (a key or approver it does not trust, an older statement version, a
+    /// rollback: the findings say which).
     pub untrusted: Vec<String>,
     /// Who may sign for the party, by the base's approver roster ("Name (id)").
     pub approvers: Vec<String>,
@@ -182,7 +183,7 @@ fn party_cell(p: &PartyReview) -> String {
         format!("❌ missing: one of {}", list(&p.approvers))
     };
     if !p.untrusted.is_empty() {
-        let _ = write!(cell, "; not counted (key or approver not trusted by the base): {}", list(&p.untrusted));
+        let _ = write!(cell, "; not counted against the base (a key or approver it does not trust, an older statement version or a rollback: see the findings): {}", list(&p.untrusted));
     }
     cell
 }

@@ -926,7 +926,7 @@ fn the_status_is_failure_when_the_pull_request_adds_its_own_approver_key_and_sig
     );
     let body = &fake.bodies()[0];
     assert!(
-        body.contains("not counted (key or approver not trusted by the base): Katharina Vogel (katharina.vogel)"),
+        body.contains("not counted against the base (a key or approver it does not trust, an older statement version or a rollback: see the findings): Katharina Vogel (katharina.vogel)"),
         "{body}"
     );
     assert!(body.contains("SIG017") && body.contains("SIG018"), "{body}");

@@ -290,22 +290,30 @@ pub fn build(
             Some(_) if !state.approved && approved_before.contains(&state.plan) => Change::Context,
             Some(_) => continue,
         };
+        // who signed, as the verdict counts them: the valid sign-offs of the current content that
+        // the evaluation against the base kept; the others of the current content did not count
         let party = |side: Side| {
             let roster = &rosters[usize::from(side == Side::Provider)];
-            let mine: Vec<&signoff::ValidSignoff> = valid
+            let judged = if side == Side::Client { &state.client } else { &state.provider };
+            let mut signed_by: Vec<String> = if judged.state == signoff::State::Signed {
+                judged.approvals.iter().map(|a| display(&a.signer)).collect()
+            } else {
+                Vec::new()
+            };
+            signed_by.sort();
+            signed_by.dedup();
+            let mut untrusted: Vec<String> = valid
                 .iter()
                 .filter(|v| v.plan == state.plan && v.party == side && v.digest == state.digest && v.context_holds)
+                .filter(|v| !v.retire)
+                .map(|v| display(&v.signer))
+                .filter(|n| !signed_by.contains(n))
                 .collect();
-            let (trusted, untrusted): (Vec<_>, Vec<_>) = mine.into_iter().partition(|v| signoff::trusts(roster, v));
+            untrusted.sort();
+            untrusted.dedup();
             let mut approvers: Vec<String> = roster.iter().map(|k| display(&k.contact)).collect();
             approvers.dedup();
-            let names = |list: &[&signoff::ValidSignoff]| {
-                let mut n: Vec<String> = list.iter().map(|v| display(&v.signer)).collect();
-                n.sort();
-                n.dedup();
-                n
-            };
-            (PartyReview { signed_by: names(&trusted), untrusted: names(&untrusted), approvers }, trusted)
+            (PartyReview { signed_by, untrusted, approvers }, ())
         };
         let (client, _) = party(Side::Client);
         let (provider, _) = party(Side::Provider);

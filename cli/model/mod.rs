@@ -698,6 +698,20 @@ pub struct Model {
     /// Facts from outside the files: for each plan, its last change of meaning in the Git
     /// history (`history::meaning_changes`, computed only when asked for: `check --history`).
     pub meaning_changed: std::collections::HashMap<String, MeaningChange>,
+    /// How prose names contacts (by id, name or number), built once on first use by
+    /// `signoff::context` for every plan's `unreachable` text.
+    pub contact_mentions: std::sync::OnceLock<ContactMentions>,
+}
+
+/// Lookups from the words and numbers of a text to the contacts it names.
+#[derive(Debug, Default)]
+pub struct ContactMentions {
+    /// Contact ids.
+    pub ids: std::collections::HashSet<String>,
+    /// By the first word of a name (lowercase): the whole name (lowercase) and the contact id.
+    pub names: std::collections::HashMap<String, Vec<(String, String)>>,
+    /// By a number's digits (its last nine when it has more): the contact ids.
+    pub numbers: std::collections::HashMap<String, Vec<String>>,
 }
 
 /// The last change of a plan's meaning (escalation, steps, contacts, objectives, ...): when,

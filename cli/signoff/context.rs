@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
-use crate::model::{Model, Plan};
+use crate::model::{ContactMentions, Model, Plan};
 
 /// Members of a contact that are not part of the context: they do not change what anyone acts
 /// on (re-verifying a contact or rotating a key must not void approvals; the approver roster has
@@ -58,42 +58,69 @@ pub fn contacts_named(model: &Model, plan: &Plan) -> BTreeSet<String> {
     ids
 }
 
-/// The contacts a text names: by id (a whole word), by name (at least two words or eight
-/// letters, without case), or by a phone or mobile number (its digits, at least six, in a run of
-/// the text's digits).
-fn named_in(model: &Model, text: &str) -> Vec<String> {
-    let lower = text.to_lowercase();
-    let words: BTreeSet<&str> = text
-        .split(|c: char| !(c.is_alphanumeric() || "._-".contains(c)))
-        .map(|w| w.trim_end_matches(['.', '-', '_']))
-        .filter(|w| !w.is_empty())
-        .collect();
-    // the numbers of the text: runs of digits, with the spaces, dashes, slashes, brackets and
-    // plus signs people write inside numbers
-    let runs: Vec<String> = text
-        .split(|c: char| !(c.is_ascii_digit() || " +-/()".contains(c)))
-        .map(|r| r.chars().filter(char::is_ascii_digit).collect::<String>())
-        .filter(|d| d.len() >= 6)
-        .collect();
-    let digits = |v: &str| -> String { v.chars().filter(char::is_ascii_digit).collect() };
-    // "+49 40 555 1000", "0049 40 555 1000" and "040 555 1000" are one number
-    let same = |a: &str, b: &str| a == b || (a.len() >= 9 && b.len() >= 9 && a[a.len() - 9..] == b[b.len() - 9..]);
-    let mut out = Vec::new();
+/// The digits of a phone number as mentions are compared: the last nine when there are more
+/// ("+49 40 555 1000", "0049 40 555 1000" and "040 555 1000" are one number), `None` under six.
+fn number_key(text: &str) -> Option<String> {
+    let d: String = text.chars().filter(char::is_ascii_digit).collect();
+    match d.len() {
+        0..=5 => None,
+        6..=9 => Some(d),
+        n => Some(d[n - 9..].to_string()),
+    }
+}
+
+fn mentions(model: &Model) -> ContactMentions {
+    let mut m = ContactMentions::default();
     for c in &model.contacts {
-        let name = c.name.trim().to_lowercase();
-        let by_id = words.contains(c.id.value.as_str());
-        let by_name = (name.contains(' ') || name.chars().count() >= 8) && lower.contains(&name);
-        let by_number = c
-            .phone
-            .iter()
-            .chain(&c.mobile)
-            .map(|p| digits(&p.value))
-            .filter(|d| d.len() >= 6)
-            .any(|d| runs.iter().any(|r| same(r, &d)));
-        if by_id || by_name || by_number {
-            out.push(c.id.value.clone());
+        let id = c.id.value.clone();
+        m.ids.insert(id.clone());
+        let name = c.name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+        if name.contains(' ') || name.chars().count() >= 8 {
+            let first = name.split(' ').next().unwrap_or_default().to_string();
+            m.names.entry(first).or_default().push((name, id.clone()));
+        }
+        for p in c.phone.iter().chain(&c.mobile) {
+            if let Some(k) = number_key(&p.value) {
+                m.numbers.entry(k).or_default().push(id.clone());
+            }
         }
     }
+    m
+}
+
+/// The contacts a text names: by id (a whole word), by name (at least two words or eight
+/// letters, without case, spaces collapsed), or by a phone or mobile number (at least six digits;
+/// with more than nine, the last nine), through an index built once per model.
+fn named_in(model: &Model, text: &str) -> Vec<String> {
+    let m = model.contact_mentions.get_or_init(|| mentions(model));
+    let mut out = Vec::new();
+    for w in text.split(|c: char| !(c.is_alphanumeric() || "._-".contains(c))) {
+        let w = w.trim_end_matches(['.', '-', '_']);
+        if m.ids.contains(w) {
+            out.push(w.to_string());
+        }
+    }
+    let lower = text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let mut seen = std::collections::HashSet::new();
+    for w in lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        if !seen.insert(w) {
+            continue;
+        }
+        for (name, id) in m.names.get(w).into_iter().flatten() {
+            if lower.contains(name.as_str()) {
+                out.push(id.clone());
+            }
+        }
+    }
+    // the numbers of the text: runs of digits with the spaces, dashes, slashes, brackets and
+    // plus signs people write inside numbers
+    for run in text.split(|c: char| !(c.is_ascii_digit() || " +-/()".contains(c))) {
+        if let Some(ids) = number_key(run).and_then(|k| m.numbers.get(&k)) {
+            out.extend(ids.iter().cloned());
+        }
+    }
+    out.sort();
+    out.dedup();
     out
 }
 

@@ -227,6 +227,12 @@ pub struct ReviewArgs {
     /// Check as of this date (YYYY-MM-DD) instead of CONTINGENT_AS_OF, the base's reference-date or today.
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
+    /// A base branch whose pull requests set the status `contingent/sign-off` (repeatable;
+    /// default: the repository's default branch, from the event). A pull request into any other
+    /// branch gets `contingent/sign-off (into BRANCH)`, so a second pull request with the same
+    /// head into a branch the author controls never sets the status a protected branch requires.
+    #[arg(long, value_name = "BRANCH")]
+    pub protected: Vec<String>,
 }
 
 #[derive(Debug, clap::Args)]

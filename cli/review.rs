@@ -100,6 +100,20 @@ pub struct Review {
     /// Files the change leaves unreadable (new syntax, schema or file errors): they could hold a
     /// plan, so they fail the status.
     pub unloadable: Vec<String>,
+    /// The status context: [`CONTEXT`] (when empty), or `contingent/sign-off (into BRANCH)` for a
+    /// pull request into a branch that is not protected ([`context_for`]).
+    pub context: String,
+}
+
+/// The status context of a pull request into `base_ref`: [`CONTEXT`] when the base is one of the
+/// `protected` branches (or either is unknown), else `contingent/sign-off (into BRANCH)`, so that
+/// a second pull request with the same head into another branch never sets the status branch
+/// protection reads.
+pub fn context_for(base_ref: Option<&str>, protected: &[String]) -> String {
+    match base_ref {
+        Some(b) if !protected.is_empty() && !protected.iter().any(|p| p == b) => format!("{CONTEXT} (into {b})"),
+        _ => CONTEXT.to_string(),
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -427,7 +441,8 @@ pub fn full_report(r: &Review, extra: Option<&str>) -> String {
         s.push('\n');
     }
     let (state, description) = status(r);
-    let _ = writeln!(s, "Status `{CONTEXT}`: **{state}**, {}\n", text(&description));
+    let context = if r.context.is_empty() { CONTEXT } else { r.context.as_str() };
+    let _ = writeln!(s, "Status `{}`: **{state}**, {}\n", text(context), text(&description));
     s
 }
 

@@ -1955,3 +1955,151 @@ fn signoffs_and_the_handbook_judge_against_a_trusted_base_and_say_when_they_do_n
     assert!(trusted.contains("NOT APPROVED"), "{trusted}");
     assert!(trusted.contains("(--trust main): its approvers and keys, its records"), "{trusted}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Found by an attack round working from the documentation alone.
+
+/// A second pull request with the same head into a branch the author controls does not set the
+/// status that protects the default branch.
+#[test]
+fn a_pull_request_into_an_unprotected_branch_sets_a_status_of_its_own() {
+    let w = W::new();
+    w.git(&["init", "-q", "-b", "main"], "2026-10-01");
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-01");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-02");
+    w.commit("payroll, signed", "2026-10-02");
+    // the attacker's branch trusts the attacker's provider key
+    w.git(&["checkout", "-q", "-b", "evil"], "2026-10-03");
+    let evil = w.keygen("evil", "ed25519");
+    w.add_key("contacts/dc.kdl", "jan.peters", &evil);
+    w.commit("an extra provider key", "2026-10-03");
+    w.git(&["checkout", "-q", "-b", "pr"], "2026-10-04");
+    w.edit(P, "within=\"1h\"", "within=\"45m\"");
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-04");
+    w.sign_ok("payroll", "provider", "jan.peters", "evil", "2026-10-04");
+    let head = w.commit("payroll: level 2 in 45m", "2026-10-04");
+    let event = w.path().join("event.json");
+    let status = |base: &str| -> String {
+        let sha = w.git(&["rev-parse", base], "2026-10-05");
+        std::fs::write(
+            &event,
+            format!(r#"{{"pull_request":{{"number":8,"head":{{"sha":"{head}"}},"base":{{"sha":"{sha}","ref":"{base}"}}}},"repository":{{"default_branch":"main"}}}}"#),
+        )
+        .unwrap();
+        w.git(&["checkout", "-q", base], "2026-10-05");
+        let out = w.run_env(
+            &["review", ".", "--dry-run", "--as-of", AS_OF],
+            &[("GITHUB_EVENT_NAME", "pull_request_target"), ("GITHUB_EVENT_PATH", event.to_str().unwrap())],
+        );
+        assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+        out.stdout.lines().find(|l| l.starts_with("status ")).unwrap().to_string()
+    };
+    assert!(status("main").starts_with("status failure `contingent/sign-off` on "), "{}", status("main"));
+    let into_evil = status("evil");
+    assert!(into_evil.starts_with("status success `contingent/sign-off (into evil)` on "), "{into_evil}");
+    // --protected names the branches that set the protected context
+    w.git(&["checkout", "-q", "evil"], "2026-10-05");
+    let out = w.run_env(
+        &["review", ".", "--dry-run", "--as-of", AS_OF, "--protected", "main", "--protected", "evil"],
+        &[("GITHUB_EVENT_NAME", "pull_request_target"), ("GITHUB_EVENT_PATH", event.to_str().unwrap())],
+    );
+    assert!(out.stdout.contains("status success `contingent/sign-off` on "), "{}", out.stdout);
+}
+
+/// A retirement kept in the sign-offs folder does not retire a plan that was restored and
+/// approved again since: a removal needs a retirement the change adds.
+#[test]
+fn an_old_retirement_does_not_remove_a_plan_approved_again_since() {
+    let w = W::new();
+    w.git(&["init", "-q", "-b", "main"], "2026-10-01");
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-01");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-02");
+    w.commit("payroll, signed", "2026-10-02");
+    for (party, who) in [("client", "anna.schmidt"), ("provider", "jan.peters")] {
+        let key = w.key(who);
+        let out = w.run(&[
+            "sign", "payroll", ".", "--retire", "--party", party, "--as", who, "--key", key.to_str().unwrap(),
+            "--as-of", "2026-10-06",
+        ]);
+        assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    }
+    let retired = w.read(SIGNED);
+    // approved again by both, the retirements kept beside the new approvals
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-08");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-08");
+    assert!(!w.read(SIGNED).contains("retire #true"), "an approval supersedes the party's retirement");
+    let approvals = w.read(SIGNED);
+    w.write(SIGNED, &format!("{approvals}\n{}", &retired[retired.find("signoff payroll").unwrap()..]));
+    w.commit("payroll approved again", "2026-10-08");
+    let (code, f) = w.findings(&["--rev", "HEAD"]);
+    assert_eq!((code, f.len()), (0, 0), "{f:#?}");
+    // the attack: the plan removed, only the old retirements kept, no key needed
+    w.git(&["checkout", "-q", "-b", "drop"], "2026-10-09");
+    w.git(&["rm", "-q", "-r", P, "exercises", "inventory", "contracts"], "2026-10-09");
+    w.write(SIGNED, &retired);
+    w.commit("payroll is gone again", "2026-10-09");
+    let (code, f) = w.findings(&["--changed-since", "main"]);
+    assert_eq!(code, 1, "{f:#?}");
+    assert!(f.iter().any(|x| x.0 == "SIG021"), "{f:#?}");
+    let (state, line) = w.review_status("main", "drop");
+    assert_eq!(state, "failure", "{line}");
+}
+
+/// `sign --roster` refuses a signer who is not an approver of that party in the base.
+#[test]
+fn a_roster_is_signed_only_by_an_approver_of_the_party_it_belongs_to() {
+    let w = W::new();
+    w.git(&["init", "-q", "-b", "main"], "2026-10-01");
+    w.commit("the approvers", "2026-10-01");
+    let spare = w.keygen("spare", "ed25519");
+    w.add_key("contacts/dc.kdl", "jan.peters", &spare);
+    let out = w.sign_roster_against("provider", "anna.schmidt", "anna.schmidt", "2026-10-02", "main");
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("anna.schmidt is not an approver of the provider in main (its approvers: jan.peters)"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// History: a branch merged in through a second parent cannot bootstrap a roster the first-parent
+/// history has not (a repository started before its approvers listed keys).
+#[test]
+fn history_does_not_let_a_merged_branch_bootstrap_a_roster() {
+    let w = W::new();
+    let bank = w.read("contacts/bank.kdl");
+    let dc = w.read("contacts/dc.kdl");
+    w.edit("contacts/bank.kdl", "    may-approve #true\n", "");
+    w.edit("contacts/dc.kdl", "    may-approve #true\n", "");
+    w.git(&["init", "-q", "-b", "main"], "2026-10-01");
+    let root = w.commit("set up, no approvers yet", "2026-10-01");
+    // main: the approvers listed and the plan signed (a reviewed bootstrap)
+    w.write("contacts/bank.kdl", &bank);
+    w.write("contacts/dc.kdl", &dc);
+    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-02");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-02");
+    w.commit("approvers listed, payroll signed", "2026-10-02");
+    // the attacker's branch from the root: their own keys, version X signed with them
+    w.git(&["checkout", "-q", "-b", "side", &root], "2026-10-03");
+    let (mc, mp) = (w.keygen("mc", "ed25519"), w.keygen("mp", "ed25519"));
+    let key_line = |text: &str| text.lines().find(|l| l.contains("key \"ssh-ed25519")).unwrap().to_string();
+    w.write("contacts/bank.kdl", &bank.replace(&key_line(&bank), &format!("    key \"{mc}\"")));
+    w.write("contacts/dc.kdl", &dc.replace(&key_line(&dc), &format!("    key \"{mp}\"")));
+    w.edit(P, "within=\"15m\"", "within=\"59m\"");
+    w.sign_ok("payroll", "client", "anna.schmidt", "mc", "2026-10-03");
+    w.sign_ok("payroll", "provider", "jan.peters", "mp", "2026-10-03");
+    let x_commit = w.commit("version X", "2026-10-03");
+    // back to main's tree, then merged into main
+    w.git(&["read-tree", "-u", "--reset", "main"], "2026-10-04");
+    w.commit("as main", "2026-10-04");
+    w.git(&["checkout", "-q", "main"], "2026-10-05");
+    w.git(&["merge", "-q", "--no-ff", "-m", "merge side", "side"], "2026-10-05");
+    let h = w.history();
+    let versions = h["plans"][0]["versions"].as_array().unwrap();
+    // version X is in the history, and it is not approved: the branch could not bootstrap
+    let x = versions.iter().find(|v| v["commit"]["id"] == x_commit.as_str()).unwrap_or_else(|| panic!("{h:#}"));
+    assert_eq!((x["signed"]["client"].clone(), x["signed"]["provider"].clone()), (false.into(), false.into()), "{h:#}");
+    let problems: Vec<&str> =
+        h["problems"].as_array().unwrap().iter().filter(|p| p["code"] == "SIG018").map(|p| p["message"].as_str().unwrap()).collect();
+    assert!(!problems.is_empty(), "{h:#}");
+}

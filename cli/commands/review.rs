@@ -138,6 +138,16 @@ pub fn run(args: &ReviewArgs) -> Result<u8, String> {
         &base_name,
         clock.today,
     );
+    // The status branch protection reads is set only for a pull request into a protected branch
+    // (the default branch unless --protected says otherwise).
+    let protected: Vec<String> = if args.protected.is_empty() {
+        event.default_branch.iter().cloned().collect()
+    } else {
+        args.protected.clone()
+    };
+    let mut review = review;
+    review.context = review::context_for(event.base_ref.as_deref(), &protected);
+    let context = review.context.clone();
     let marker = marker(&root);
     let details = domain_diff_markdown(&git, (from, head), (from_checked, &head_checked), clock.today);
     let body = review::review_body(&marker, &review, details.as_deref());
@@ -146,7 +156,7 @@ pub fn run(args: &ReviewArgs) -> Result<u8, String> {
 
     let (Some(client), Some(repo), Some(pr)) = (client, repo_name, pr) else {
         super::print(&body)?;
-        super::print(&format!("\n---\nstatus {state} `{}` on {head_sha}: {description}\n", review::CONTEXT))?;
+        super::print(&format!("\n---\nstatus {state} `{context}` on {head_sha}: {description}\n"))?;
         return Ok(crate::exit::CLEAN);
     };
     super::check::append_step_summary(&review::full_report(&review, details.as_deref()))?;
@@ -158,10 +168,10 @@ pub fn run(args: &ReviewArgs) -> Result<u8, String> {
     };
     let status = github::Status {
         state: state.to_string(),
-        context: review::CONTEXT.to_string(),
+        context: context.clone(),
         description: description.clone(),
     };
-    let current = client.statuses(&repo, &head_sha)?.into_iter().find(|s| s.context == review::CONTEXT);
+    let current = client.statuses(&repo, &head_sha)?.into_iter().find(|s| s.context == context);
     let status_said = if current.as_ref() == Some(&status) {
         "unchanged"
     } else {
@@ -176,8 +186,7 @@ pub fn run(args: &ReviewArgs) -> Result<u8, String> {
     };
     let dups = if deleted > 0 { format!(", {deleted} duplicate(s) deleted") } else { String::new() };
     super::print(&format!(
-        "{repo}#{pr}: {said}{dups}; status {state} `{}` {status_said} on {head_sha}: {description}\n",
-        review::CONTEXT
+        "{repo}#{pr}: {said}{dups}; status {state} `{context}` {status_said} on {head_sha}: {description}\n"
     ))?;
     Ok(crate::exit::CLEAN)
 }
@@ -447,6 +456,7 @@ pub fn build(
         resolved,
         roster_changes,
         unloadable,
+        context: String::new(),
     }
 }
 

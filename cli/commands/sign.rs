@@ -239,7 +239,7 @@ pub fn sign(args: &SignArgs) -> Result<u8, String> {
             }
             // a retirement supersedes every record of the party; an approval, those of other
             // content and the signer's own
-            if args.retire || s.digest.value != plan.digest || s.signer.value == signer.id.value {
+            if args.retire || s.is_retirement() || s.digest.value != plan.digest || s.signer.value == signer.id.value {
                 if let Some(n) = nodes.iter().find(|n| n.span.start <= s.head.start && s.head.start < n.span.end) {
                     remove.push(n.span);
                 }
@@ -379,7 +379,14 @@ fn sign_roster(args: &SignArgs, root: &Path, side: Side, date: Date) -> Result<u
         Some(rev) => rev.clone(),
         None => default_base(root)?,
     };
-    let chain = replaced_roster(root, side, &base, date)?;
+    let (chain, approvers) = replaced_roster(root, side, &base, date)?;
+    if !approvers.iter().any(|a| *a == args.signer) {
+        return Err(format!(
+            "{} is not an approver of the {party} in {base} ({}): a roster is signed by an approver of the roster it replaces, with a key that roster lists",
+            args.signer,
+            if approvers.is_empty() { "it has none".to_string() } else { format!("its approvers: {}", approvers.join(", ")) }
+        ));
+    }
     if chain.previous == signoff::roster::digest(&roster) {
         return Err(format!(
             "the {party}'s approver roster is the same as in {base}: there is no change to sign (name the commit the change will be checked against with --base REV)"
@@ -449,7 +456,12 @@ fn default_base(root: &Path) -> Result<String, String> {
 /// Where the new roster stands in the party's chain: the digest of the roster at `rev` (the
 /// commit it replaces: the trusted base the change will be checked against) and one more than
 /// that roster's version there.
-fn replaced_roster(root: &Path, side: Side, rev: &str, date: Date) -> Result<signoff::roster::Chain, String> {
+fn replaced_roster(
+    root: &Path,
+    side: Side,
+    rev: &str,
+    date: Date,
+) -> Result<(signoff::roster::Chain, Vec<String>), String> {
     use crate::source::git::Repo;
     let repo = Repo::discover(root).map_err(|e| {
         format!("{e}: signing a roster needs the Git history, to name the roster it replaces (--base REV)")
@@ -460,10 +472,15 @@ fn replaced_roster(root: &Path, side: Side, rev: &str, date: Date) -> Result<sig
     let base = check::check(&snapshot, &Context::new(date));
     let before = signoff::roster(&base.loaded.model, side);
     let valid = signoff::roster::verify_all(&base.loaded.model, None, &mut Vec::new());
-    Ok(signoff::roster::Chain {
-        version: signoff::roster::version_of(&before, side, &valid) + 1,
-        previous: signoff::roster::digest(&before),
-    })
+    let mut approvers: Vec<String> = before.iter().map(|k| k.contact.clone()).collect();
+    approvers.dedup();
+    Ok((
+        signoff::roster::Chain {
+            version: signoff::roster::version_of(&before, side, &valid) + 1,
+            previous: signoff::roster::digest(&before),
+        },
+        approvers,
+    ))
 }
 
 /// `root/rel`, when it is inside the repository root: `rel` has no `..` and is not absolute, and
@@ -737,7 +754,7 @@ fn notes(eval: &signoff::Evaluation, place: &dyn Fn(&crate::diagnostic::Location
             for problem in &st.problems {
                 let _ = writeln!(s, "\n{} ({}): invalid sign-off: {problem}", p.plan, party_word(side));
             }
-            if st.state == State::Stale {
+            if st.state == State::Stale && st.approvals[0].digest != p.digest {
                 let (file, line) = place(&p.location);
                 let _ = writeln!(
                     s,
@@ -749,6 +766,12 @@ fn notes(eval: &signoff::Evaluation, place: &dyn Fn(&crate::diagnostic::Location
                 );
             }
         }
+    }
+    // why a sign-off of the current content does not count (what it relies on changed, a
+    // rollback), and what a trusted base finds (removals, roster changes): the findings themselves
+    for d in eval.diagnostics.iter().filter(|d| matches!(d.rule.code, "SIG016" | "SIG018" | "SIG019" | "SIG021")) {
+        let about = d.subject.as_deref().and_then(|x| x.strip_prefix("plan:")).map(|p| format!("{p}: ")).unwrap_or_default();
+        let _ = writeln!(s, "\n{about}{}: {}", d.rule.code, d.message);
     }
     s
 }

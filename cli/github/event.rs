@@ -18,6 +18,8 @@ pub struct Event {
     /// The test merge GitHub computed (`pull_request.merge_commit_sha`): what merging would
     /// produce, judged when it was fetched.
     pub merge: Option<String>,
+    /// The repository's default branch (`repository.default_branch`).
+    pub default_branch: Option<String>,
 }
 
 /// A branch name as Git allows it, and nothing that could read as an option or a range.
@@ -41,6 +43,7 @@ fn sha(v: &Value) -> Option<String> {
 pub fn parse(name: &str, text: &str) -> Result<Event, String> {
     let v: Value = serde_json::from_str(text).map_err(|e| format!("the event file is not JSON: {e}"))?;
     let mut event = Event { name: name.to_string(), ..Event::default() };
+    event.default_branch = branch(&v["repository"]["default_branch"]);
     match name {
         "pull_request" | "pull_request_target" => {
             let pr = &v["pull_request"];

@@ -586,6 +586,8 @@ pub fn build(
     for d in checked.diagnostics().iter().filter(|d| d.counts() && d.severity >= Severity::Warning) {
         let about = d.subject.as_deref().and_then(|s| s.strip_prefix("plan:"));
         let in_file = d.location.and_then(|l| plan_files.get(&l.file)).filter(|v| v.len() == 1).map(|v| v[0]);
+        // a finding about a plan that has no page (removed: SIG021) concerns the repository
+        let about = about.filter(|p| states.contains_key(p));
         match about.or(in_file) {
             Some(p) => findings.entry(p).or_default().push(d),
             None if d.severity == Severity::Error && d.rule.code != "CNT001" => {

@@ -412,6 +412,9 @@ struct Evaluator<'r, 'e> {
     /// The root of the first-parent history the walk starts from: the only commit whose rosters
     /// are trusted without a roster sign-off. `None` until [`Self::set_root`].
     root: Option<ObjectId>,
+    /// The first-parent history the walk starts from (the mainline): only along it does a party
+    /// without approvers take its first roster as its root; a branch merged in cannot bootstrap.
+    mainline: HashSet<ObjectId>,
     /// Configuration, contacts, inventory and contracts of a commit, loaded.
     context_models: walk::Recent<ContextKey, Rc<Model>>,
     /// The context digest of a plan (by its blob) at a [`ContextKey`].
@@ -436,6 +439,7 @@ impl<'r, 'e> Evaluator<'r, 'e> {
             roster_records: HashMap::new(),
             roster_reported: HashSet::new(),
             root: None,
+            mainline: HashSet::new(),
             context_models: walk::Recent::new(8),
             contexts: HashMap::new(),
             problems: Vec::new(),
@@ -616,8 +620,10 @@ impl<'r, 'e> Evaluator<'r, 'e> {
     /// second parent) is a roster change from it.
     fn set_root(&mut self, start: ObjectId) -> Result<(), String> {
         let mut at = start;
+        self.mainline.insert(at);
         while let Some(p) = self.engine.node(at)?.parents.first() {
             at = *p;
+            self.mainline.insert(at);
         }
         self.root = Some(at);
         Ok(())
@@ -667,7 +673,7 @@ impl<'r, 'e> Evaluator<'r, 'e> {
                     let mut keys = prev.keys.clone();
                     for side in [Side::Client, Side::Provider] {
                         let i = side_index(side);
-                        if prev.keys[i].is_empty() && prev.bootstrap {
+                        if prev.keys[i].is_empty() && prev.bootstrap && self.mainline.contains(&c) {
                             // No approver yet: the party's first roster is its root.
                             keys[i] = own[i].clone();
                             continue;

@@ -1422,10 +1422,18 @@ fn removals(
         if plans.contains_key(id) || t.broken_plans.contains(id) || !seen.insert(id) {
             continue;
         }
+        // A retirement counts when the change adds it, and is not older than the party's newest
+        // approval of the plan in the base: an old retirement kept in the folder, of a plan
+        // restored and approved again since, does not retire it again.
+        let newest_approval = |side: Side| {
+            t.earlier.iter().filter(|e| e.plan == id && e.party == side && !e.retire).map(|e| e.date).max()
+        };
         let of = |side: Side| -> Vec<&Valid> {
             retirements
                 .iter()
                 .filter(|v| v.record.plan.value == id && *v.record.party == side && v.record.digest.value == p.digest)
+                .filter(|v| !t.inherited.contains(&(signature_body(&v.record.signature.value), v.record.statement.value.clone())))
+                .filter(|v| newest_approval(side).is_none_or(|d| v.record.date.value >= d))
                 .collect()
         };
         let (client, provider) = (of(Side::Client), of(Side::Provider));

@@ -2018,8 +2018,18 @@ fn an_old_retirement_does_not_remove_a_plan_approved_again_since() {
     for (party, who) in [("client", "anna.schmidt"), ("provider", "jan.peters")] {
         let key = w.key(who);
         let out = w.run(&[
-            "sign", "payroll", ".", "--retire", "--party", party, "--as", who, "--key", key.to_str().unwrap(),
-            "--as-of", "2026-10-06",
+            "sign",
+            "payroll",
+            ".",
+            "--retire",
+            "--party",
+            party,
+            "--as",
+            who,
+            "--key",
+            key.to_str().unwrap(),
+            "--as-of",
+            "2026-10-06",
         ]);
         assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     }
@@ -2099,7 +2109,12 @@ fn history_does_not_let_a_merged_branch_bootstrap_a_roster() {
     // version X is in the history, and it is not approved: the branch could not bootstrap
     let x = versions.iter().find(|v| v["commit"]["id"] == x_commit.as_str()).unwrap_or_else(|| panic!("{h:#}"));
     assert_eq!((x["signed"]["client"].clone(), x["signed"]["provider"].clone()), (false.into(), false.into()), "{h:#}");
-    let problems: Vec<&str> =
-        h["problems"].as_array().unwrap().iter().filter(|p| p["code"] == "SIG018").map(|p| p["message"].as_str().unwrap()).collect();
+    let problems: Vec<&str> = h["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["code"] == "SIG018")
+        .map(|p| p["message"].as_str().unwrap())
+        .collect();
     assert!(!problems.is_empty(), "{h:#}");
 }

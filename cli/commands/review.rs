@@ -140,11 +140,8 @@ pub fn run(args: &ReviewArgs) -> Result<u8, String> {
     );
     // The status branch protection reads is set only for a pull request into a protected branch
     // (the default branch unless --protected says otherwise).
-    let protected: Vec<String> = if args.protected.is_empty() {
-        event.default_branch.iter().cloned().collect()
-    } else {
-        args.protected.clone()
-    };
+    let protected: Vec<String> =
+        if args.protected.is_empty() { event.default_branch.iter().cloned().collect() } else { args.protected.clone() };
     let mut review = review;
     review.context = review::context_for(event.base_ref.as_deref(), &protected);
     let context = review.context.clone();
@@ -166,11 +163,8 @@ pub fn run(args: &ReviewArgs) -> Result<u8, String> {
         github::sticky::Outcome::Updated(id) => format!("comment {id} updated"),
         github::sticky::Outcome::Unchanged(id) => format!("comment {id} unchanged"),
     };
-    let status = github::Status {
-        state: state.to_string(),
-        context: context.clone(),
-        description: description.clone(),
-    };
+    let status =
+        github::Status { state: state.to_string(), context: context.clone(), description: description.clone() };
     let current = client.statuses(&repo, &head_sha)?.into_iter().find(|s| s.context == context);
     let status_said = if current.as_ref() == Some(&status) {
         "unchanged"

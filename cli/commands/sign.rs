@@ -770,7 +770,8 @@ fn notes(eval: &signoff::Evaluation, place: &dyn Fn(&crate::diagnostic::Location
     // why a sign-off of the current content does not count (what it relies on changed, a
     // rollback), and what a trusted base finds (removals, roster changes): the findings themselves
     for d in eval.diagnostics.iter().filter(|d| matches!(d.rule.code, "SIG016" | "SIG018" | "SIG019" | "SIG021")) {
-        let about = d.subject.as_deref().and_then(|x| x.strip_prefix("plan:")).map(|p| format!("{p}: ")).unwrap_or_default();
+        let about =
+            d.subject.as_deref().and_then(|x| x.strip_prefix("plan:")).map(|p| format!("{p}: ")).unwrap_or_default();
         let _ = writeln!(s, "\n{about}{}: {}", d.rule.code, d.message);
     }
     s

@@ -1432,7 +1432,10 @@ fn removals(
             retirements
                 .iter()
                 .filter(|v| v.record.plan.value == id && *v.record.party == side && v.record.digest.value == p.digest)
-                .filter(|v| !t.inherited.contains(&(signature_body(&v.record.signature.value), v.record.statement.value.clone())))
+                .filter(|v| {
+                    !t.inherited
+                        .contains(&(signature_body(&v.record.signature.value), v.record.statement.value.clone()))
+                })
                 .filter(|v| newest_approval(side).is_none_or(|d| v.record.date.value >= d))
                 .collect()
         };

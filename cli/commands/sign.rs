@@ -380,7 +380,7 @@ fn sign_roster(args: &SignArgs, root: &Path, side: Side, date: Date) -> Result<u
         None => default_base(root)?,
     };
     let (chain, approvers) = replaced_roster(root, side, &base, date)?;
-    if !approvers.iter().any(|a| *a == args.signer) {
+    if !approvers.contains(&args.signer) {
         return Err(format!(
             "{} is not an approver of the {party} in {base} ({}): a roster is signed by an approver of the roster it replaces, with a key that roster lists",
             args.signer,

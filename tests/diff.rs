@@ -2,6 +2,7 @@
 //! `git` command in temporary folders.
 
 mod common;
+use common::Tree;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -21,6 +22,12 @@ fn example() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("plans")
 }
 
+impl Tree for GitRepo {
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
 impl GitRepo {
     fn of(plans: &Path) -> GitRepo {
         let dir = tempfile::tempdir().unwrap();
@@ -33,9 +40,6 @@ impl GitRepo {
     }
     fn minimal() -> GitRepo {
         GitRepo::of(&common::fixture("minimal"))
-    }
-    fn path(&self) -> &Path {
-        self.dir.path()
     }
     fn cmd(&self, program: &str) -> Command {
         let mut cmd = Command::new(program);
@@ -55,19 +59,6 @@ impl GitRepo {
         let out = self.cmd("git").args(args).output().expect("git runs");
         assert!(out.status.success(), "git {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-    fn read(&self, rel: &str) -> String {
-        std::fs::read_to_string(self.path().join(rel)).unwrap()
-    }
-    fn write(&self, rel: &str, text: &str) {
-        let p = self.path().join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-    fn edit(&self, rel: &str, from: &str, to: &str) {
-        let text = self.read(rel);
-        assert!(text.contains(from), "{rel} does not contain {from:?}");
-        self.write(rel, &text.replacen(from, to, 1));
     }
     /// Runs `contingent diff` with the arguments.
     fn diff(&self, args: &[&str]) -> common::Output {

@@ -3,7 +3,7 @@
 //! folders and runs the real binary on it, with an isolated Git configuration and fixed dates.
 
 mod common;
-use common::{copy_dir, fixture, output, Output};
+use common::{copy_dir, fixture, output, Output, Tree};
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -20,6 +20,12 @@ struct G {
     home: tempfile::TempDir,
 }
 
+impl Tree for G {
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
 impl G {
     /// The fixture, not yet a Git repository.
     fn files() -> G {
@@ -34,10 +40,6 @@ impl G {
         g.git(&["init", "-q", "-b", "main"], "2026-10-01");
         g.commit("plan repository", "2026-10-01");
         g
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
     }
 
     fn isolate<'c>(&self, cmd: &'c mut Command) -> &'c mut Command {
@@ -74,22 +76,6 @@ impl G {
         self.git(&["add", "-A"], date);
         self.git(&["commit", "-q", "--allow-empty", "-m", message], date);
         self.git(&["rev-parse", "HEAD"], date)
-    }
-
-    fn read(&self, rel: &str) -> String {
-        std::fs::read_to_string(self.path().join(rel)).unwrap()
-    }
-
-    fn write(&self, rel: &str, text: &str) {
-        let p = self.path().join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-
-    fn edit(&self, rel: &str, from: &str, to: &str) {
-        let text = self.read(rel);
-        assert!(text.contains(from), "{rel} does not contain {from:?}");
-        self.write(rel, &text.replacen(from, to, 1));
     }
 
     fn run(&self, args: &[&str]) -> Output {

@@ -7,7 +7,7 @@
 //! example; sign-offs are made with `contingent sign` and `ssh-keygen`.
 
 mod common;
-use common::{copy_dir, output, Output};
+use common::{copy_dir, output, Output, Tree};
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -300,6 +300,12 @@ fn isolate<'c>(cmd: &'c mut Command, home: &Path) -> &'c mut Command {
     cmd
 }
 
+impl Tree for Work {
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
 impl Work {
     fn new() -> Work {
         common::require("git");
@@ -310,10 +316,6 @@ impl Work {
         w.commit("the bundled example");
         w.git(&["checkout", "-q", "-b", "change"]);
         w
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
     }
 
     fn git(&self, args: &[&str]) -> String {
@@ -340,19 +342,6 @@ impl Work {
 
     fn sha(&self, rev: &str) -> String {
         self.git(&["rev-parse", rev])
-    }
-
-    fn edit(&self, rel: &str, from: &str, to: &str) {
-        let p = self.path().join(rel);
-        let text = std::fs::read_to_string(&p).unwrap();
-        assert!(text.contains(from), "{rel} does not contain {from:?}");
-        std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
-    }
-
-    fn write(&self, rel: &str, text: &str) {
-        let p = self.path().join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
     }
 
     /// The pull request raises the payroll batch's RTO.

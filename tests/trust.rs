@@ -6,7 +6,7 @@
 //! process runs with an isolated Git configuration and a fixed `HOME`; every check has a fixed date.
 
 mod common;
-use common::{copy_dir, fixture, output, Output};
+use common::{copy_dir, fixture, output, Output, Tree};
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -35,7 +35,22 @@ struct W {
     home: tempfile::TempDir,
 }
 
+impl Tree for W {
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
 impl W {
+    /// A Git repository on `main` whose payroll plan anna.schmidt (client) signed on 2026-10-01
+    /// and jan.peters (provider) on 2026-10-02, committed; returns the commit.
+    fn signed_main(&self) -> String {
+        self.git(&["init", "-q", "-b", "main"], "2026-10-01");
+        self.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-01");
+        self.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-02");
+        self.commit("payroll, signed", "2026-10-02")
+    }
+
     fn new() -> W {
         let w = W { dir: tempfile::tempdir().unwrap(), home: tempfile::tempdir().unwrap() };
         copy_dir(&fixture("minimal"), w.path());
@@ -44,26 +59,6 @@ impl W {
             w.add_key(file, who, &line);
         }
         w
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn read(&self, rel: &str) -> String {
-        std::fs::read_to_string(self.path().join(rel)).unwrap()
-    }
-
-    fn write(&self, rel: &str, text: &str) {
-        let p = self.path().join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-
-    fn edit(&self, rel: &str, from: &str, to: &str) {
-        let text = self.read(rel);
-        assert!(text.contains(from), "{rel} does not contain {from:?}");
-        self.write(rel, &text.replacen(from, to, 1));
     }
 
     fn key(&self, name: &str) -> PathBuf {
@@ -801,10 +796,7 @@ fn versions_signed_on_the_same_day_are_not_called_a_rollback() {
 #[test]
 fn a_change_that_adds_approver_keys_and_signs_with_them_does_not_count_against_the_trusted_base() {
     let w = W::new();
-    w.git(&["init", "-q", "-b", "main"], "2026-10-01");
-    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-01");
-    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-02");
-    w.commit("payroll, signed", "2026-10-02");
+    w.signed_main();
     w.git(&["checkout", "-q", "-b", "change"], "2026-10-05");
     // the change: the plan, one extra key line on the client's approver, a new provider approver
     w.edit(P, "within=\"1h\"", "within=\"45m\"");
@@ -889,10 +881,7 @@ impl W {
 /// main: payroll signed by anna.schmidt (client) and jan.peters (provider). Branch `change`:
 /// anna.schmidt's key is replaced by a new one, and the changed plan is signed with it.
 fn rotated(w: &W) -> String {
-    w.git(&["init", "-q", "-b", "main"], "2026-10-01");
-    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-01");
-    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-02");
-    w.commit("payroll, signed", "2026-10-02");
+    w.signed_main();
     w.git(&["checkout", "-q", "-b", "change"], "2026-10-05");
     let old = std::fs::read_to_string(format!("{}.pub", w.key("anna.schmidt").display())).unwrap();
     let new = w.keygen("anna-2026", "ed25519");
@@ -968,10 +957,7 @@ fn a_roster_signed_by_someone_the_base_does_not_trust_or_a_different_roster_does
 #[test]
 fn a_change_signed_by_the_base_rosters_approvers_passes_against_the_base() {
     let w = W::new();
-    w.git(&["init", "-q", "-b", "main"], "2026-10-01");
-    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-01");
-    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-02");
-    w.commit("payroll, signed", "2026-10-02");
+    w.signed_main();
     w.git(&["checkout", "-q", "-b", "change"], "2026-10-05");
     w.edit(P, "within=\"1h\"", "within=\"45m\"");
     w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-05");
@@ -991,10 +977,7 @@ fn a_key_the_base_retired_signs_nothing_new_whatever_date_the_record_claims() {
     let w = W::new();
     let line = w.read("contacts/bank.kdl").lines().find(|l| l.contains("key \"ssh-ed25519")).unwrap().to_string();
     w.edit("contacts/bank.kdl", &line, &format!("{line} valid-before=\"2026-10-20\""));
-    w.git(&["init", "-q", "-b", "main"], "2026-10-01");
-    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-01");
-    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-02");
-    w.commit("payroll, signed", "2026-10-02");
+    w.signed_main();
     w.git(&["checkout", "-q", "-b", "change"], "2026-10-05");
     // the change is signed with the retiring key, the record dated (or backdated) 2026-10-19
     w.edit(P, "within=\"1h\"", "within=\"45m\"");
@@ -1138,10 +1121,7 @@ fn newest(h: &Value) -> (Value, Vec<(String, String)>) {
 #[test]
 fn history_does_not_count_a_change_that_approved_itself_with_keys_it_added() {
     let w = W::new();
-    w.git(&["init", "-q", "-b", "main"], "2026-10-01");
-    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-01");
-    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-02");
-    let root = w.commit("payroll, signed", "2026-10-02");
+    let root = w.signed_main();
     // committed on main itself: an extra client key and signatures made with new keys only
     w.edit(P, "within=\"1h\"", "within=\"45m\"");
     let mallory = w.keygen("mallory", "ed25519");
@@ -1277,10 +1257,7 @@ fn history_reports_a_rollback_to_an_older_version_with_its_old_records() {
 #[test]
 fn history_judges_a_version_2_signoff_by_its_context() {
     let w = W::new();
-    w.git(&["init", "-q", "-b", "main"], "2026-10-01");
-    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-01");
-    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-02");
-    w.commit("payroll, signed", "2026-10-02");
+    w.signed_main();
     let h = w.history();
     let (state, _) = newest(&h);
     assert_eq!((state["client"].clone(), state["provider"].clone()), (true.into(), true.into()), "{h:#}");
@@ -1447,10 +1424,7 @@ fn downgrading_the_records_to_version_1_does_not_approve_a_changed_context() {
 #[test]
 fn an_old_roster_record_cannot_re_admit_a_removed_key() {
     let w = W::new();
-    w.git(&["init", "-q", "-b", "main"], "2026-10-01");
-    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-01");
-    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-02");
-    w.commit("payroll, signed", "2026-10-02");
+    w.signed_main();
     // version 1: anna adds a second key (later stolen)
     w.git(&["checkout", "-q", "-b", "add-spare"], "2026-10-03");
     let spare = w.keygen("spare", "ed25519");
@@ -1510,10 +1484,7 @@ fn a_retired_key_cannot_sign_a_backdated_roster() {
     w.edit("contacts/bank.kdl", &line, &format!("{line} valid-before=\"2026-10-20\""));
     let next = w.keygen("anna-next", "ed25519");
     w.add_key("contacts/bank.kdl", "anna.schmidt", &next);
-    w.git(&["init", "-q", "-b", "main"], "2026-10-01");
-    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-01");
-    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-02");
-    w.commit("payroll, signed", "2026-10-02");
+    w.signed_main();
     w.git(&["checkout", "-q", "-b", "change"], "2026-10-25");
     let mallory = w.keygen("mallory", "ed25519");
     w.edit(
@@ -1566,10 +1537,7 @@ fn the_review_status_fails_a_rollback_as_check_does() {
 #[test]
 fn a_second_definition_of_a_contact_the_plan_relies_on_voids_its_approval() {
     let w = W::new();
-    w.git(&["init", "-q", "-b", "main"], "2026-10-01");
-    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-01");
-    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-02");
-    w.commit("payroll, signed", "2026-10-02");
+    w.signed_main();
     w.git(&["checkout", "-q", "-b", "change"], "2026-10-05");
     for id in ["dc-duty", "DC-Duty"] {
         w.write(
@@ -1593,10 +1561,7 @@ fn a_second_definition_of_a_contact_the_plan_relies_on_voids_its_approval() {
 #[test]
 fn removing_a_plan_needs_a_retirement_signed_by_both_parties() {
     let w = W::new();
-    w.git(&["init", "-q", "-b", "main"], "2026-10-01");
-    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-01");
-    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-02");
-    let signed = w.commit("payroll, signed", "2026-10-02");
+    let signed = w.signed_main();
     // the attack: the plan and its records deleted, nothing signed
     w.git(&["checkout", "-q", "-b", "drop"], "2026-10-05");
     w.git(&["rm", "-q", "-r", P, SIGNED, "exercises"], "2026-10-05");
@@ -1677,10 +1642,7 @@ fn a_branch_forked_before_a_key_was_removed_does_not_keep_its_trust() {
     let w = W::new();
     let spare = w.keygen("spare", "ed25519");
     w.add_key("contacts/bank.kdl", "anna.schmidt", &spare);
-    w.git(&["init", "-q", "-b", "main"], "2026-10-01");
-    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-01");
-    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-02");
-    w.commit("payroll, signed", "2026-10-02");
+    w.signed_main();
     // the old branch, forked while the spare key was trusted
     w.git(&["checkout", "-q", "-b", "old-branch"], "2026-10-03");
     w.edit(P, "within=\"1h\"", "within=\"45m\"");
@@ -1718,10 +1680,7 @@ fn the_changes_reference_date_does_not_move_the_clock_of_a_check_against_the_bas
         "name \"minimal test repository\"\n",
         "name \"minimal test repository\"\nreference-date \"2026-11-01\"\n",
     );
-    w.git(&["init", "-q", "-b", "main"], "2026-10-01");
-    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-01");
-    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-02");
-    w.commit("payroll, signed", "2026-10-02");
+    w.signed_main();
     w.git(&["checkout", "-q", "-b", "change"], "2026-10-05");
     w.edit("contingent.kdl", "reference-date \"2026-11-01\"", "reference-date \"2027-06-01\"");
     w.edit(P, "within=\"1h\"", "within=\"45m\"");
@@ -1859,10 +1818,7 @@ fn the_review_trusts_the_base_branchs_tip_and_judges_the_test_merge() {
     let w = W::new();
     let spare = w.keygen("spare", "ed25519");
     w.add_key("contacts/bank.kdl", "anna.schmidt", &spare);
-    w.git(&["init", "-q", "-b", "main"], "2026-10-01");
-    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-01");
-    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-02");
-    let opened = w.commit("payroll, signed", "2026-10-02");
+    let opened = w.signed_main();
     w.git(&["checkout", "-q", "-b", "change"], "2026-10-03");
     w.edit(P, "within=\"1h\"", "within=\"45m\"");
     w.sign_ok("payroll", "client", "anna.schmidt", "spare", "2026-10-03");
@@ -1908,10 +1864,7 @@ fn the_review_trusts_the_base_branchs_tip_and_judges_the_test_merge() {
 #[test]
 fn signoffs_and_the_handbook_judge_against_a_trusted_base_and_say_when_they_do_not() {
     let w = W::new();
-    w.git(&["init", "-q", "-b", "main"], "2026-10-01");
-    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-01");
-    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-02");
-    w.commit("payroll, signed", "2026-10-02");
+    w.signed_main();
     w.git(&["checkout", "-q", "-b", "change"], "2026-10-05");
     let mallory = w.keygen("mallory", "ed25519");
     w.add_key("contacts/bank.kdl", "anna.schmidt", &mallory);
@@ -1964,10 +1917,7 @@ fn signoffs_and_the_handbook_judge_against_a_trusted_base_and_say_when_they_do_n
 #[test]
 fn a_pull_request_into_an_unprotected_branch_sets_a_status_of_its_own() {
     let w = W::new();
-    w.git(&["init", "-q", "-b", "main"], "2026-10-01");
-    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-01");
-    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-02");
-    w.commit("payroll, signed", "2026-10-02");
+    w.signed_main();
     // the attacker's branch trusts the attacker's provider key
     w.git(&["checkout", "-q", "-b", "evil"], "2026-10-03");
     let evil = w.keygen("evil", "ed25519");
@@ -2011,10 +1961,7 @@ fn a_pull_request_into_an_unprotected_branch_sets_a_status_of_its_own() {
 #[test]
 fn an_old_retirement_does_not_remove_a_plan_approved_again_since() {
     let w = W::new();
-    w.git(&["init", "-q", "-b", "main"], "2026-10-01");
-    w.sign_ok("payroll", "client", "anna.schmidt", "anna.schmidt", "2026-10-01");
-    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-02");
-    w.commit("payroll, signed", "2026-10-02");
+    w.signed_main();
     for (party, who) in [("client", "anna.schmidt"), ("provider", "jan.peters")] {
         let key = w.key(who);
         let out = w.run(&[

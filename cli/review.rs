@@ -100,6 +100,10 @@ pub struct Review {
     /// Files the change leaves unreadable (new syntax, schema or file errors): they could hold a
     /// plan, so they fail the status.
     pub unloadable: Vec<String>,
+    /// Errors the change adds in the sign-offs folder (invalid or untrusted records, records that
+    /// name no plan), whatever plan they are about: `check --changed-since` fails on them, so
+    /// the status does too, and a record nobody may add never reaches the base.
+    pub record_errors: Vec<Finding>,
     /// The status context: [`CONTEXT`] (when empty), or `contingent/sign-off (into BRANCH)` for a
     /// pull request into a branch that is not protected ([`context_for`]).
     pub context: String,
@@ -128,7 +132,10 @@ impl Review {
     /// Every changed plan approved, every file loads, and no approver roster changes without a
     /// roster sign-off by an approver of the base (`roster_changes` holds only those).
     pub fn approved(&self) -> bool {
-        self.plans.iter().all(|p| p.approved) && self.unloadable.is_empty() && self.roster_changes.is_empty()
+        self.plans.iter().all(|p| p.approved)
+            && self.unloadable.is_empty()
+            && self.roster_changes.is_empty()
+            && self.record_errors.is_empty()
     }
 }
 
@@ -256,6 +263,15 @@ pub fn status(r: &Review) -> (&'static str, String) {
         let who: Vec<&str> = c.reviewers.iter().map(|a| contact_id(a)).collect();
         m.push(format!("{} roster unsigned: sign --roster as {}", c.party, who.join("/")));
     }
+    if let Some(f) = r.record_errors.first() {
+        m.push(format!(
+            "{} sign-off error{} the change adds ({} at {})",
+            r.record_errors.len(),
+            if r.record_errors.len() == 1 { "" } else { "s" },
+            f.code,
+            f.place
+        ));
+    }
     let d = if m.is_empty() {
         format!("does not load: {}", r.unloadable.join(", "))
     } else if r.plans.iter().any(|p| !p.approved && p.change != Change::Broken) {
@@ -330,6 +346,14 @@ fn summary(r: &Review, limit: usize) -> String {
             s,
             "❌ **Files that do not load** (they could hold a plan, so the sign-off cannot be judged): {}\n",
             list_within(&r.unloadable, room)
+        );
+    }
+    if !r.record_errors.is_empty() {
+        let list: Vec<String> = r.record_errors.iter().map(|f| format!("{} at {}", f.code, f.place)).collect();
+        let _ = writeln!(
+            s,
+            "❌ **The change adds sign-off errors** (records that are invalid or that the base does not trust; `check` fails on them too, see the findings): {}\n",
+            list_within(&list, room)
         );
     }
     for c in &r.roster_changes {

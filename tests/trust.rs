@@ -2065,3 +2065,78 @@ fn history_does_not_let_a_merged_branch_bootstrap_a_roster() {
         .collect();
     assert!(!problems.is_empty(), "{h:#}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Found by a second attack round working from the documentation alone.
+
+/// A record for content to come, signed with a key the base retired and dated before, smuggled
+/// in by a pull request that changes no plan, neither passes the review nor approves that content
+/// later: a record the base holds counts as the base judged it only for the base's own content.
+#[test]
+fn a_record_for_content_to_come_neither_passes_the_review_nor_approves_it_later() {
+    let w = W::new();
+    let line = w.read("contacts/bank.kdl").lines().find(|l| l.contains("key \"ssh-ed25519")).unwrap().to_string();
+    w.edit("contacts/bank.kdl", &line, &format!("{line} valid-before=\"2026-10-20\""));
+    let next = w.keygen("anna-next", "ed25519");
+    w.add_key("contacts/bank.kdl", "anna.schmidt", &next);
+    w.signed_main();
+    // the content to come, and a client record of it with the retired key, dated before
+    let base_plan = w.read(P);
+    w.edit(P, "within=\"1h\"", "within=\"4h\"");
+    let digest = w.digest("payroll");
+    w.write(P, &base_plan);
+    let record = w.forge(&statement("payroll", Side::Client, "anna.schmidt", "2026-10-19", &digest), "anna.schmidt");
+    w.git(&["checkout", "-q", "-b", "smuggle"], "2026-10-25");
+    w.write("signoffs/notes.kdl", &record);
+    w.commit("notes", "2026-10-25");
+    let (code, f) = w.findings(&["--changed-since", "main"]);
+    assert_eq!(code, 1, "{f:#?}");
+    assert!(f.iter().any(|x| x.0 == "SIG020" || x.0 == "SIG017"), "{f:#?}");
+    let (state, line) = w.review_status("main", "smuggle");
+    assert_eq!(state, "failure", "{line}");
+    assert!(line.contains("sign-off error the change adds"), "{line}");
+    // merged all the same (say, by an administrator): the content it names is still not approved
+    w.git(&["checkout", "-q", "main"], "2026-10-26");
+    w.git(&["merge", "-q", "--ff-only", "smuggle"], "2026-10-26");
+    w.git(&["checkout", "-q", "-b", "change"], "2026-10-27");
+    w.edit(P, "within=\"1h\"", "within=\"4h\"");
+    w.sign_ok("payroll", "provider", "jan.peters", "jan.peters", "2026-10-27");
+    w.commit("payroll: level 2 in 4h", "2026-10-27");
+    let (code, f) = w.findings(&["--changed-since", "main"]);
+    assert_eq!(code, 1, "{f:#?}");
+    // the smuggled record is judged as one the change adds (the base's plan never had that
+    // content), so the client has not signed it
+    assert!(f.iter().any(|x| x.0 == "SIG020" && x.2 == "signoffs/notes.kdl:6"), "{f:#?}");
+    assert!(f.iter().any(|x| x.0 == "SIG002" && x.3.ends_with("needs re-approval by the client")), "{f:#?}");
+    let (state, line) = w.review_status("main", "change");
+    assert_eq!(state, "failure", "{line}");
+}
+
+/// A pull request whose head has an orphan history as its first parent (the base merged in as
+/// the second) would replace the root `history` trusts if the base were fast-forwarded to it.
+#[test]
+fn a_commit_whose_first_parents_lead_to_another_root_is_refused() {
+    let w = W::new();
+    let main = w.signed_main();
+    w.git(&["checkout", "-q", "--orphan", "orphan"], "2026-06-01");
+    w.commit("a history of its own", "2026-06-01");
+    w.git(&["merge", "-q", "--allow-unrelated-histories", "-s", "ours", "-m", "main merged in", "main"], "2026-10-05");
+    w.git(&["read-tree", "-u", "--reset", "main"], "2026-10-05");
+    w.git(&["commit", "-q", "--amend", "--no-edit"], "2026-10-05");
+    assert_eq!(w.git(&["diff", "main", "HEAD", "--stat"], "2026-10-05"), "");
+    let (code, f) = w.findings(&["--changed-since", "main"]);
+    assert_eq!(code, 1, "{f:#?}");
+    let root = one(&f, "GIT004");
+    assert!(
+        root.3.contains("(--changed-since main) along first parents: its first parents end at root commit "),
+        "{}",
+        root.3
+    );
+    assert!(root.3.ends_with(&format!("not at {}, the base's root", &main[..7])), "{}", root.3);
+    // the ordinary merge of main into a branch is fine
+    w.git(&["checkout", "-q", "-b", "ordinary", &main], "2026-10-06");
+    w.write("NOTES.txt", "not a plan file\n");
+    w.commit("notes", "2026-10-06");
+    let (code, f) = w.findings(&["--changed-since", "main"]);
+    assert_eq!((code, f.len()), (0, 0), "{f:#?}");
+}

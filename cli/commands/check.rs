@@ -292,6 +292,29 @@ pub fn run(args: &CheckArgs) -> Result<u8, String> {
         path_prefix(&if root_rel.is_empty() { location } else { location.join(&root_rel) })
     };
     let mut diagnostics = checked.diagnostics().to_vec();
+    // the checked commit must descend from the base along first parents: a fast-forward to it
+    // must not replace the root whose rosters `history` trusts
+    let mut root_problem = None;
+    if let (Some((base_commit, name, _)), Some(tip)) = (&trusted, tip) {
+        let (root, _) = repo.first_parent_root(tip, *base_commit);
+        let (base_root, _) = repo.first_parent_root(*base_commit, *base_commit);
+        if root != base_root {
+            let mut d = crate::diagnostic::Diagnostic::new(
+                &crate::rules::GIT_ROOT_REPLACED,
+                format!(
+                    "commit {} does not descend from {name} along first parents: its first parents end at root commit {}, not at {}, the base's root",
+                    repo.short(tip),
+                    repo.short(root),
+                    repo.short(base_root)
+                ),
+            )
+            .help("merge the base into the branch with the base as the first parent, or rebase the branch onto it: a fast-forward to this commit would replace the history's root of trust");
+            if let Some(config) = checked.loaded.model.config.as_ref() {
+                d = d.at(config.file, crate::diagnostic::Span::default());
+            }
+            root_problem = Some(d);
+        }
+    }
     if let Some(base) = &args.changed_since {
         // what changed: against the merge base with the base's tip
         let base_commit = repo.commit(base)?;
@@ -314,6 +337,8 @@ pub fn run(args: &CheckArgs) -> Result<u8, String> {
             ));
         }
     }
+    // shown whatever changed: it is about the history, not a file
+    diagnostics.extend(root_problem);
     std::mem::forget(base);
     std::mem::forget(base_checked);
     let notice = notice.or(args.staged.then_some(STAGED_NOTICE));

@@ -254,6 +254,22 @@ pub fn build(
         now.iter().filter(|d| !before_keys.contains(&key(d, head))).map(|d| finding(d, head, root)).collect();
     let resolved: Vec<Finding> =
         before.iter().filter(|d| !now_keys.contains(&key(d, from))).map(|d| finding(d, from, root)).collect();
+    // errors the change adds in the sign-offs folder, about any plan (a record for content to
+    // come, an untrusted or invalid record, a record naming no plan)
+    let folder = head
+        .loaded
+        .model
+        .config
+        .as_ref()
+        .map_or("signoffs".to_string(), |c| crate::source::normalise_dir(&c.paths.signoffs));
+    let in_folder = with_root(root, &format!("{folder}/"));
+    let record_errors: Vec<Finding> = new
+        .iter()
+        // the records' own findings are at the records; a plan's approval findings (SIG001,
+        // SIG002, SIG019, …) are at the plan and already in `plans`
+        .filter(|f| f.severity == "error" && f.place.starts_with(&in_folder))
+        .cloned()
+        .collect();
 
     // plans: digest at the merge base against the head
     let old: HashMap<&str, &str> =
@@ -314,7 +330,11 @@ pub fn build(
                 .collect();
             untrusted.sort();
             untrusted.dedup();
-            let mut approvers: Vec<String> = roster.iter().map(|k| display(&k.contact)).collect();
+            let mut approvers: Vec<String> = roster
+                .iter()
+                .filter(|k| k.valid_after.is_none_or(|a| a <= today) && k.valid_before.is_none_or(|b| today < b))
+                .map(|k| display(&k.contact))
+                .collect();
             approvers.dedup();
             (PartyReview { signed_by, untrusted, approvers }, ())
         };
@@ -411,7 +431,11 @@ pub fn build(
                     .collect();
                 signed_by.sort();
                 signed_by.dedup();
-                let mut approvers: Vec<String> = roster.iter().map(|k| display(&k.contact)).collect();
+                let mut approvers: Vec<String> = roster
+                    .iter()
+                    .filter(|k| k.valid_after.is_none_or(|a| a <= today) && k.valid_before.is_none_or(|b| today < b))
+                    .map(|k| display(&k.contact))
+                    .collect();
                 approvers.dedup();
                 PartyReview { signed_by, untrusted: Vec::new(), approvers }
             };
@@ -450,6 +474,7 @@ pub fn build(
         resolved,
         roster_changes,
         unloadable,
+        record_errors,
         context: String::new(),
     }
 }

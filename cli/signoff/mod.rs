@@ -82,6 +82,8 @@ struct Trust<'b> {
     inherited: HashSet<(String, String)>,
     /// The base's roster records by signature body.
     inherited_rosters: HashSet<String>,
+    /// The base's plans: (id, digest).
+    contents: HashSet<(&'b str, &'b str)>,
     /// The base's valid sign-offs and retirements: later ones make a restored approval a rollback.
     earlier: Vec<ValidSignoff>,
     /// The check date: a record the change adds is judged by the trusted roster on this day,
@@ -118,6 +120,7 @@ impl<'b> Trust<'b> {
                 .map(|r| (signature_body(&r.signature.value), r.statement.value.clone()))
                 .collect(),
             inherited_rosters: base.model.rosters.iter().map(|r| signature_body(&r.signature.value)).collect(),
+            contents: base.model.plans.iter().map(|p| (p.id.value.as_str(), p.digest.as_str())).collect(),
             earlier: valid_signoffs(base.model, base.files),
             today,
         }
@@ -910,7 +913,12 @@ fn verify<'m>(c: &Ctx<'m>, record: &'m Located<Signoff>) -> Option<Result<Valid<
     // 9. with a trusted base: a record the change adds is of the current version, and is judged
     //    by the base's roster on the check date, whatever date it claims
     if let Some(t) = &c.trust {
-        let added = !t.inherited.contains(&(signature_body(&record.signature.value), stored.clone()));
+        // A record the base holds counts as the base judged it only for content the base's plan
+        // has: a record of other content (a future version, a plan the base does not have) is
+        // judged as one the change adds, since approvals arrive with the change they approve.
+        let base_content = t.contents.contains(&(record.plan.value.as_str(), record.digest.value.as_str()));
+        let added = !(base_content || signed.retire)
+            || !t.inherited.contains(&(signature_body(&record.signature.value), stored.clone()));
         if added && signed.context.is_none() && !signed.retire {
             return Some(Err(Diagnostic::new(
                 &codes::SIG_OUTDATED,

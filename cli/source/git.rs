@@ -284,6 +284,17 @@ impl Repo {
         self.repo.find_commit(commit).ok().map(|c| c.parent_ids().map(|p| p.detach()).collect()).unwrap_or_default()
     }
 
+    /// The root commit of `commit`'s first-parent history (the commit itself when it has none),
+    /// and whether `ancestor` is on that chain.
+    pub fn first_parent_root(&self, commit: ObjectId, ancestor: ObjectId) -> (ObjectId, bool) {
+        let (mut at, mut found) = (commit, commit == ancestor);
+        while let Some(p) = self.parents(at).first() {
+            at = *p;
+            found |= at == ancestor;
+        }
+        (at, found)
+    }
+
     /// The abbreviated id of an object (7 hex digits, more when ambiguous).
     pub fn short(&self, id: ObjectId) -> String {
         use gix::prelude::ObjectIdExt;

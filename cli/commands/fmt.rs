@@ -106,7 +106,14 @@ pub fn run(args: &FmtArgs) -> Result<u8, String> {
         if args.check {
             let diff = similar::TextDiff::from_lines(&text, &new);
             diffs.push_str(
-                &diff.unified_diff().context_radius(3).header(&format!("a/{shown}"), &format!("b/{shown}")).to_string(),
+                &diff
+                    .unified_diff()
+                    .context_radius(3)
+                    .header(
+                        &format!("a/{}", crate::escape::line(&shown)),
+                        &format!("b/{}", crate::escape::line(&shown)),
+                    )
+                    .to_string(),
             );
         } else {
             write_atomic(&root, &rel, &new).map_err(|e| format!("{shown}: {e}; the file is unchanged"))?;
@@ -114,7 +121,7 @@ pub fn run(args: &FmtArgs) -> Result<u8, String> {
     }
     super::print(&diffs)?;
     for p in &problems {
-        eprintln!("{}", crate::escape::terminal(&format!("error: {p}")));
+        super::error_line(&format!("error: {p}"));
     }
     let files = |n: usize| format!("{n} file{}", if n == 1 { "" } else { "s" });
     let summary = if args.check {

@@ -67,6 +67,63 @@ pub fn terminal(s: &str) -> Cow<'_, str> {
     escape_with(s, crlf, visible)
 }
 
+/// For repository text inside one line of plain or styled output (a file name, a message, a
+/// table cell, a header): as [`terminal`], and every line break too (`\n`, `\r`, CRLF; NEL, VT,
+/// FF, LS and PS are unsafe anyway) becomes a visible escape, so the text never starts a line
+/// of its own: on GitHub Actions a line starting with `::` is a workflow command. The output's
+/// own layout newlines are added around such text, never inside it.
+pub fn line(s: &str) -> Cow<'_, str> {
+    if !may_need(s) && !s.contains('\n') {
+        return Cow::Borrowed(s);
+    }
+    if !s.chars().any(|c| c == '\n' || is_unsafe(c)) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if is_unsafe(c) => visible(c, &mut out),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// For a whole text a command prints that is not a workflow-command format: a line that starts
+/// with `::` (which GitHub Actions would read as a workflow command: an annotation, `add-mask`,
+/// `stop-commands`) gets its first colon as a visible `\u{3a}`. Repository text is escaped with
+/// [`line`] where it is placed, so this is the backstop of the output sinks, not the escaping.
+pub fn no_workflow_commands(s: Cow<'_, str>) -> Cow<'_, str> {
+    // styled text: a colour sequence before the colons is gone once colour is stripped
+    if !s.contains("::") || !(s.starts_with("::") || s.contains("\n::") || s.contains("\r::") || s.contains("m::")) {
+        return s;
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut at_start = true;
+    let mut rest: &str = &s;
+    while !rest.is_empty() {
+        if at_start {
+            let n = sgr(rest, 0);
+            if n > 0 && rest.as_bytes()[0] == 0x1b {
+                out.push_str(&rest[..n]);
+                rest = &rest[n..];
+                continue;
+            }
+            if rest.starts_with("::") {
+                out.push_str("\\u{3a}");
+                rest = &rest[1..];
+            }
+        }
+        let c = rest.chars().next().expect("not empty");
+        out.push(c);
+        at_start = c == '\n' || c == '\r';
+        rest = &rest[c.len_utf8()..];
+    }
+    Cow::Owned(out)
+}
+
 /// Length of an SGR sequence (`ESC [ digits and ; m`: colour and weight only) at `i`, else 0.
 fn sgr(s: &str, i: usize) -> usize {
     let b = s.as_bytes();
@@ -213,6 +270,18 @@ mod tests {
         let v: serde_json::Value = serde_json::from_str(&json("\"a\u{202e}\"")).unwrap();
         assert_eq!(v, "a\u{202e}");
         assert_eq!(markup("x\u{202e}y\u{0}"), "xU+202EyU+0000");
+    }
+
+    #[test]
+    fn line_breaks_never_start_a_line_of_their_own() {
+        assert!(matches!(line("Müller\tx –"), Cow::Borrowed(_)));
+        assert_eq!(
+            line("a\r\n::b\r::c\n::d\u{85}::e\u{b}::f\u{c}::g\u{2028}::h\u{2029}::i\u{1b}"),
+            "a\\r\\n::b\\r::c\\n::d\\u{85}::e\\u{b}::f\\u{c}::g\\u{2028}::h\\u{2029}::i\\u{1b}"
+        );
+        assert_eq!(no_workflow_commands("::x\nok ::y\n::z\r\n".into()), "\\u{3a}:x\nok ::y\n\\u{3a}:z\r\n");
+        assert!(matches!(no_workflow_commands("a ::b\n".into()), Cow::Borrowed(_)));
+        assert_eq!(no_workflow_commands("\u{1b}[1m::x\u{1b}[0m\n".into()), "\u{1b}[1m\\u{3a}:x\u{1b}[0m\n");
     }
 
     #[test]

@@ -15,7 +15,7 @@ fn main() -> ExitCode {
     match commands::run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
-            eprintln!("error: {message}");
+            commands::error_line(&format!("error: {message}"));
             ExitCode::from(exit::FAILURE)
         }
     }

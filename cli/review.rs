@@ -256,7 +256,7 @@ pub fn status(r: &Review) -> (&'static str, String) {
             1 => "the changed plan is approved by client and provider".to_string(),
             n => format!("all {n} changed plans are approved by client and provider"),
         };
-        return ("success", cut(&crate::escape::markup(&d), DESCRIPTION_MAX));
+        return ("success", cut(&one_line(&d), DESCRIPTION_MAX));
     }
     let mut m = missing(r);
     for c in &r.roster_changes {
@@ -279,7 +279,12 @@ pub fn status(r: &Review) -> (&'static str, String) {
     } else {
         m.join("; ")
     };
-    ("failure", cut(&crate::escape::markup(&d), DESCRIPTION_MAX))
+    ("failure", cut(&one_line(&d), DESCRIPTION_MAX))
+}
+
+/// A status description is one line: unsafe characters and line feeds as visible `U+000A` text.
+fn one_line(d: &str) -> String {
+    crate::escape::markup(d).replace('\n', "U+000A")
 }
 
 /// At most `max` characters, ending in `…` when cut.

@@ -195,6 +195,43 @@ fn broken_files_are_reported_and_left_alone_and_links_are_not_followed() {
     assert!(repo.read("plans/big.kdl").contains("plan   big"));
 }
 
+#[test]
+fn a_link_inside_the_repository_is_skipped_with_a_note_and_the_rest_is_formatted() {
+    let repo = Repo::minimal();
+    // `a-link.kdl` sorts before the files it would stop: a link to a file that needs formatting
+    repo.write("plans/messy.kdl", "// keep\nplan   messy\n");
+    repo.write("plans/zz-messy.kdl", "plan   zz\n");
+    std::os::unix::fs::symlink("messy.kdl", repo.path().join("plans/a-link.kdl")).unwrap();
+    let dir = repo.path().to_str().unwrap();
+
+    let out = run(&["fmt", dir, "--check"]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains(&format!(
+            "note: {dir}/plans/a-link.kdl is a symbolic link; fmt formats its target where the target is listed itself"
+        )),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("2 files would be reformatted"), "{}", out.stderr);
+    assert!(!out.stdout.contains("a-link.kdl"), "{}", out.stdout);
+    assert!(!out.stderr.contains("error"), "{}", out.stderr);
+
+    let out = run(&["fmt", dir]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("a-link.kdl is a symbolic link"), "{}", out.stderr);
+    assert!(out.stderr.contains("formatted 2 files"), "{}", out.stderr);
+    assert_eq!(repo.read("plans/messy.kdl"), "// keep\nplan messy\n");
+    assert_eq!(repo.read("plans/zz-messy.kdl"), "plan zz\n");
+    let link = repo.path().join("plans/a-link.kdl").symlink_metadata().unwrap();
+    assert!(link.file_type().is_symlink(), "the link stays a link");
+
+    let out = run(&["fmt", dir, "--check"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let out = run(&["--quiet", "fmt", dir, "--check"]);
+    assert!(!out.stderr.contains("note:"), "{}", out.stderr);
+}
+
 /// Inserts KDL's whitespace, comments, slashdashes, continuations and terminators at random
 /// places of valid files: whatever still parses, the formatter lays out (never refuses its own
 /// proof) and a second run leaves as it is.

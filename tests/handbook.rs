@@ -440,6 +440,46 @@ fn writing_never_follows_links_nor_enters_the_plan_files() {
 }
 
 #[test]
+fn a_link_anywhere_on_the_output_path_is_refused() {
+    let repo = Repo::copy_of(&example());
+    let outside = tempfile::tempdir().unwrap();
+    // a page of an earlier run there: a run through the link would remove it as stale
+    let tagged = "<!DOCTYPE html><html><head><meta name=\"generator\" content=\"contingent handbook\"></head></html>";
+    std::fs::write(outside.path().join("plan-gone.html"), tagged).unwrap();
+    std::fs::create_dir(outside.path().join("handbook")).unwrap();
+    std::fs::write(outside.path().join("handbook/plan-gone.html"), tagged).unwrap();
+    std::os::unix::fs::symlink(outside.path(), repo.path().join("site")).unwrap();
+    let before = |dir: &Path| {
+        let mut names: Vec<String> =
+            std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        names.sort();
+        names
+    };
+    let (top, inner) = (before(outside.path()), before(&outside.path().join("handbook")));
+    // the link itself, with a trailing slash, with `/.`, and as a folder on the way
+    for out in ["site", "site/", "site/.", "./site/", "site/handbook", "site/handbook/", "site/new/deeper"] {
+        let r = handbook(repo.path(), &[".", "--out", out]);
+        assert_eq!(r.code, 2, "{out}: {}", r.stdout);
+        assert!(r.stderr.contains("is a symbolic link"), "{out}: {}", r.stderr);
+        assert!(r.stderr.contains("name a folder with no link on the way"), "{out}: {}", r.stderr);
+        assert!(r.stdout.is_empty(), "{out}: {}", r.stdout);
+    }
+    assert_eq!(before(outside.path()), top);
+    assert_eq!(before(&outside.path().join("handbook")), inner);
+    assert!(!outside.path().join("new").exists());
+    // an absolute path through the link too
+    let absolute = repo.path().join("site/handbook");
+    let r = handbook(repo.path(), &[".", "--out", absolute.to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(r.stderr.contains("is a symbolic link"), "{}", r.stderr);
+    assert_eq!(before(&outside.path().join("handbook")), inner);
+    // a real folder with a trailing slash is fine
+    let r = handbook(repo.path(), &[".", "--out", "real/"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(repo.path().join("real/index.html").is_file());
+}
+
+#[test]
 fn plans_that_do_not_load_are_listed_not_left_out() {
     let repo = Repo::copy_of(&example());
     // valid KDL that fails its schema (no title), and a file that is not KDL at all

@@ -294,7 +294,7 @@ fn repository_text_reaches_no_terminal_or_comment_raw() {
         assert_inert(&out.stderr);
     }
     let out = run_bounded(&["contacts", dir, "--as-of", "2026-11-01"], &[], LIMIT);
-    assert!(out.stdout.contains("Jan\\u{1b}[2A\\u{1b}[2K approved\\u{202e}sretep\\u{9b}\\u{d}"), "{}", out.stdout);
+    assert!(out.stdout.contains("Jan\\u{1b}[2A\\u{1b}[2K approved\\u{202e}sretep\\u{9b}\\r"), "{}", out.stdout);
     let out = run_bounded(&["check", dir, "--as-of", "2026-11-01"], &[], LIMIT);
     assert!(out.stdout.contains("\\u{1b}]0;x\\u{7}\\u{2066}"), "{}", out.stdout);
     // JSON and SARIF keep the exact text, as JSON escapes

@@ -1107,3 +1107,53 @@ fn a_changed_contact_the_plans_rely_on_fails_the_status() {
         out.stdout
     );
 }
+
+/// `review` reads `GITHUB_EVENT_PATH` before anything else: a device (`/dev/zero` would give
+/// gigabytes in seconds), a named pipe (which would block) or a file over the limit is refused
+/// at once with the limit named, never read without bound.
+#[test]
+fn the_event_file_is_read_within_a_limit() {
+    common::require("mkfifo");
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.json");
+    let f = std::fs::File::create(&big).unwrap();
+    f.set_len(30 << 20).unwrap();
+    let fifo = dir.path().join("fifo.json");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let link = dir.path().join("zero.json");
+    std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
+    for (path, why) in [
+        (Path::new("/dev/zero"), "is not a regular file"),
+        (link.as_path(), "is not a regular file"),
+        (fifo.as_path(), "is not a regular file"),
+        (big.as_path(), "has 31457280 bytes"),
+    ] {
+        let start = std::time::Instant::now();
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_contingent"));
+        isolate(&mut cmd, dir.path());
+        let mut child = cmd
+            .args(["review", ".", "--dry-run"])
+            .current_dir(dir.path())
+            .env("GITHUB_EVENT_NAME", "pull_request")
+            .env("GITHUB_EVENT_PATH", path)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let status = loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                break s;
+            }
+            if start.elapsed() > std::time::Duration::from_secs(10) {
+                let _ = child.kill();
+                panic!("{}: no answer within 10 s", path.display());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        };
+        let out = output(child.wait_with_output().unwrap());
+        assert_eq!(status.code(), Some(2), "{}: {}", path.display(), out.stderr);
+        assert!(out.stderr.contains(why), "{}: {}", path.display(), out.stderr);
+        assert!(out.stderr.contains("at most 25 MiB"), "{}: {}", path.display(), out.stderr);
+    }
+}

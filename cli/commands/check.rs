@@ -487,7 +487,7 @@ fn output(
         Format::Json => super::print(&render::json::render(&report))?,
         Format::Sarif => super::print(&render::sarif::render(&report))?,
         Format::Github => {
-            super::print(&render::github::render(&report))?;
+            super::print_workflow_commands(&render::github::render(&report))?;
             append_step_summary(&render::github::summary(&report))?;
         }
         Format::Junit => super::print(&render::junit::render(&report, fail_on))?,

@@ -194,7 +194,7 @@ pub fn run(args: &CodeownersArgs) -> Result<u8, String> {
     };
     let (text, warnings) = generate(&loaded, &prefix);
     for w in &warnings {
-        eprintln!("{}", crate::escape::terminal(&format!("warning: {w}")));
+        super::error_line(&format!("warning: {w}"));
     }
     let Some(git_root) = git_root.filter(|_| args.write || args.check) else {
         super::print(&text)?;

@@ -62,7 +62,7 @@ pub fn run(args: &ExportArgs) -> Result<u8, String> {
             }
             None => String::new(),
         };
-        eprintln!("{}", crate::escape::terminal(&format!("error[{}]: {place}{}", d.rule.code, d.message)));
+        super::error_line(&format!("error[{}]: {place}{}", d.rule.code, d.message));
     }
     eprintln!(
         "{} error{} in the repository: what they concern is not exported (`\"complete\": false`); `contingent check` shows them",

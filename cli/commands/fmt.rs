@@ -3,7 +3,8 @@
 //!
 //! Files are written atomically (a new temporary file in the same folder, then a rename over the
 //! old one, keeping its permissions), never through a symbolic link and never outside the
-//! repository. A file that does not parse is reported with its place and left as it is; the
+//! repository. A `.kdl` name that is a symbolic link is skipped with a note:
+//! its target is formatted where it is listed itself, and `--check` does not count it. A file that does not parse is reported with its place and left as it is; the
 //! others are still formatted.
 
 use std::path::Path;
@@ -46,6 +47,14 @@ pub fn run(args: &FmtArgs) -> Result<u8, String> {
             }
         };
         let shown = format!("{prefix}{rel}");
+        // a link is never rewritten: its target is formatted where it is listed itself (a file
+        // below a folder link is its folder's own, listed under the first name that reaches it)
+        if root.join(&rel).symlink_metadata().is_ok_and(|m| m.file_type().is_symlink()) {
+            super::note(&format!(
+                "note: {shown} is a symbolic link; fmt formats its target where the target is listed itself"
+            ));
+            continue;
+        }
         let text = match source.read(&rel, limit) {
             Read::Bytes(b) => match String::from_utf8(b) {
                 Ok(t) => t,
@@ -106,7 +115,14 @@ pub fn run(args: &FmtArgs) -> Result<u8, String> {
         if args.check {
             let diff = similar::TextDiff::from_lines(&text, &new);
             diffs.push_str(
-                &diff.unified_diff().context_radius(3).header(&format!("a/{shown}"), &format!("b/{shown}")).to_string(),
+                &diff
+                    .unified_diff()
+                    .context_radius(3)
+                    .header(
+                        &format!("a/{}", crate::escape::line(&shown)),
+                        &format!("b/{}", crate::escape::line(&shown)),
+                    )
+                    .to_string(),
             );
         } else {
             write_atomic(&root, &rel, &new).map_err(|e| format!("{shown}: {e}; the file is unchanged"))?;
@@ -114,7 +130,7 @@ pub fn run(args: &FmtArgs) -> Result<u8, String> {
     }
     super::print(&diffs)?;
     for p in &problems {
-        eprintln!("{}", crate::escape::terminal(&format!("error: {p}")));
+        super::error_line(&format!("error: {p}"));
     }
     let files = |n: usize| format!("{n} file{}", if n == 1 { "" } else { "s" });
     let summary = if args.check {

@@ -60,23 +60,33 @@ pub fn run(args: &HandbookArgs) -> Result<u8, String> {
         if book.plans.len() == 1 { "" } else { "s" },
         book.as_of,
         book.as_of_source,
-        book.provenance.summary
+        crate::escape::line(&book.provenance.summary)
     );
-    msg.push_str(&format!("wrote {} files to {}:\n", written.len(), args.out.display()));
+    msg.push_str(&format!(
+        "wrote {} files to {}:\n",
+        written.len(),
+        crate::escape::line(&args.out.display().to_string())
+    ));
     for name in &written {
-        msg.push_str(&format!("  {}\n", args.out.join(name).display()));
+        msg.push_str(&format!("  {}\n", crate::escape::line(&args.out.join(name).display().to_string())));
     }
     for name in &removed {
-        msg.push_str(&format!("removed the page of an earlier run: {}\n", args.out.join(name).display()));
+        msg.push_str(&format!(
+            "removed the page of an earlier run: {}\n",
+            crate::escape::line(&args.out.join(name).display().to_string())
+        ));
     }
     for p in &book.plans {
         if !p.banners.is_empty() {
             let words: Vec<&str> = p.banners.iter().map(|b| b.word).collect();
-            msg.push_str(&format!("warning: plan {}: {}\n", p.id.raw(), words.join(", ")));
+            msg.push_str(&format!("warning: plan {}: {}\n", crate::escape::line(p.id.raw()), words.join(", ")));
         }
     }
     for id in &book.broken_plans {
-        msg.push_str(&format!("warning: plan {} cannot be loaded and has no page: run `contingent check`\n", id.raw()));
+        msg.push_str(&format!(
+            "warning: plan {} cannot be loaded and has no page: run `contingent check`\n",
+            crate::escape::line(id.raw())
+        ));
     }
     if !book.repository_errors.is_empty() {
         msg.push_str(&format!(
@@ -84,7 +94,10 @@ pub fn run(args: &HandbookArgs) -> Result<u8, String> {
             book.repository_errors.len()
         ));
     }
-    msg.push_str(&format!("open {} in a browser, or print it\n", args.out.join("index.html").display()));
+    msg.push_str(&format!(
+        "open {} in a browser, or print it\n",
+        crate::escape::line(&args.out.join("index.html").display().to_string())
+    ));
     super::print(&msg)?;
     Ok(crate::exit::CLEAN)
 }

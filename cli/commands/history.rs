@@ -154,8 +154,12 @@ fn in_effect_text(v: &Version) -> String {
     }
 }
 
-/// Aligned columns; the last column is not padded.
+/// Aligned columns; the last column is not padded. Cells are repository text (file names, authors)
+/// inside a line: escaped with `escape::line` before they are measured.
 fn table(header: &[&str], rows: &[Vec<String>], indent: &str) -> String {
+    let rows: Vec<Vec<String>> =
+        rows.iter().map(|r| r.iter().map(|c| crate::escape::line(c).into_owned()).collect()).collect();
+    let rows = &rows;
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for r in rows {
         for (i, c) in r.iter().enumerate() {
@@ -182,7 +186,7 @@ fn table(header: &[&str], rows: &[Vec<String>], indent: &str) -> String {
 }
 
 fn md_escape(s: &str) -> String {
-    s.replace('|', "\\|")
+    crate::escape::line(s).replace('|', "\\|")
 }
 
 fn md_table(header: &[&str], rows: &[Vec<String>]) -> String {
@@ -232,7 +236,7 @@ fn history_table(h: &History) -> String {
     let plans = if h.plans.len() == 1 { "1 plan".to_string() } else { format!("{} plans", h.plans.len()) };
     let mut out = format!("history from commit {} ({}), {plans}\n", h.head.short, h.head.date);
     for p in &h.plans {
-        let _ = writeln!(out, "\n{} — {}", p.plan, versions_word(p.versions.len()));
+        let _ = writeln!(out, "\n{} — {}", crate::escape::line(&p.plan), versions_word(p.versions.len()));
         let rows: Vec<Vec<String>> = p.versions.iter().map(history_row).collect();
         out.push_str(&table(&HISTORY_HEADER, &rows, "  "));
     }

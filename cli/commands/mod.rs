@@ -37,10 +37,18 @@ pub fn quiet() -> bool {
 }
 
 /// A note or warning for people on stderr (not an error: errors are returned), unless `--quiet`.
+/// One line: every line break in it is shown escaped (`escape::line`), so repository text in a
+/// note never starts a line of its own.
 pub fn note(text: &str) {
     if !quiet() {
-        eprintln!("{}", crate::escape::terminal(text));
+        eprintln!("{}", crate::escape::line(text));
     }
+}
+
+/// An error line on stderr (even with `--quiet`), escaped as [`note`] is: `main` prints the
+/// error a command returns through it, and commands that go on after an error report it here.
+pub fn error_line(text: &str) {
+    eprintln!("{}", crate::escape::line(text));
 }
 
 /// The plan repository a command is pointed at: PATH, else the former `--repo PATH`, else `.`.
@@ -62,9 +70,20 @@ fn to_output(bytes: &[u8]) -> bool {
     }
 }
 
-/// Writes to stdout; a closed pipe (`contingent check | head`) is not an error.
+/// Writes to stdout; a closed pipe (`contingent check | head`) is not an error. Repository text
+/// in it has been escaped where it was placed (`escape::line`); as a backstop, no line of it
+/// starts with `::`, a GitHub Actions workflow command (`escape::no_workflow_commands`).
 pub fn print(text: &str) -> Result<(), String> {
-    let text = crate::escape::terminal(text);
+    write_plain(crate::escape::no_workflow_commands(crate::escape::terminal(text)))
+}
+
+/// Writes GitHub Actions workflow commands (`check --format github`) to stdout: the only output
+/// whose lines may start with `::`, each made by the renderer with its data escaped (`%0A`).
+pub fn print_workflow_commands(text: &str) -> Result<(), String> {
+    write_plain(crate::escape::terminal(text))
+}
+
+fn write_plain(text: std::borrow::Cow<'_, str>) -> Result<(), String> {
     if to_output(text.as_bytes()) || quiet() {
         return Ok(());
     }
@@ -78,7 +97,7 @@ pub fn print(text: &str) -> Result<(), String> {
 /// Writes text with ANSI styles to stdout, stripping them unless stdout is a terminal that
 /// wants colour (NO_COLOR and CLICOLOR_FORCE are respected).
 pub fn print_styled(text: &str) -> Result<(), String> {
-    let text = crate::escape::terminal_styled(text);
+    let text = crate::escape::no_workflow_commands(crate::escape::terminal_styled(text));
     if OUTPUT.lock().is_ok_and(|g| g.is_some()) {
         // a file is no terminal: styles only with --color always (or CLICOLOR_FORCE)
         let mut styled = anstream::AutoStream::auto(Vec::new());

@@ -67,8 +67,13 @@ impl Trusted {
 /// Said by every output that shows approvals judged without a trusted base.
 pub const NO_BASE: &str = "approvals are verified with the approvers and keys of the checked files themselves, so a change could approve itself: give --trust REV (the protected branch) to judge them against it";
 
-/// A plain text table with a header row; columns padded to their widest cell.
+/// A plain text table with a header row; columns padded to their widest cell. Each cell is
+/// repository text inside a line, escaped with `escape::line` (a line break in a name or a title
+/// is shown as `\n`, never starts a row of its own) before it is measured.
 pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let rows: Vec<Vec<String>> =
+        rows.iter().map(|r| r.iter().map(|c| crate::escape::line(c).into_owned()).collect()).collect();
+    let rows = &rows;
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for r in rows {
         for (i, c) in r.iter().enumerate() {

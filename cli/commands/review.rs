@@ -33,7 +33,7 @@ fn env(name: &str) -> Option<String> {
 
 fn read_event() -> Result<Option<Event>, String> {
     let (Some(name), Some(path)) = (env("GITHUB_EVENT_NAME"), env("GITHUB_EVENT_PATH")) else { return Ok(None) };
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read the event file {path}: {e}"))?;
+    let text = github::event::read_file(&path)?;
     github::event::parse(&name, &text).map(Some)
 }
 

@@ -107,7 +107,7 @@ fn party_sentence(p: &PartySignoff) -> String {
 
 /// One line of repository text for the terminal: line breaks shown as `\n`.
 fn line(s: &str) -> String {
-    escape::terminal(s).replace('\n', "\\n").replace('\t', " ")
+    escape::line(s).replace('\t', " ")
 }
 
 fn human_value(c: &Change) -> Option<String> {

@@ -39,6 +39,39 @@ fn sha(v: &Value) -> Option<String> {
     v.as_str().filter(|s| s.len() >= 7 && s.bytes().all(|b| b.is_ascii_hexdigit())).map(str::to_string)
 }
 
+/// The largest event file read: GitHub's webhook payloads are capped at 25 MB, and an event file
+/// is one such payload.
+pub const MAX_EVENT_BYTES: u64 = 25 << 20;
+
+/// Reads the event file (`GITHUB_EVENT_PATH`): only a regular file (a device such as
+/// `/dev/zero`, a pipe or a folder is refused before it is opened, and again by the opened
+/// file's own metadata), and at most [`MAX_EVENT_BYTES`] (read with `Read::take`, so a file
+/// growing after the check cannot make the read unbounded).
+pub fn read_file(path: &str) -> Result<String, String> {
+    use std::io::Read as _;
+    let limit = MAX_EVENT_BYTES;
+    let refuse = |what: String| {
+        format!("the event file {path} {what}: an event file is a regular file of at most {} MiB", limit >> 20)
+    };
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read the event file {path}: {e}"))?;
+    if !meta.is_file() {
+        return Err(refuse("is not a regular file".into()));
+    }
+    if meta.len() > limit {
+        return Err(refuse(format!("has {} bytes", meta.len())));
+    }
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read the event file {path}: {e}"))?;
+    if !file.metadata().is_ok_and(|m| m.is_file()) {
+        return Err(refuse("is not a regular file".into()));
+    }
+    let mut bytes = Vec::new();
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(|e| format!("cannot read the event file {path}: {e}"))?;
+    if bytes.len() as u64 > limit {
+        return Err(refuse(format!("has more than {limit} bytes")));
+    }
+    String::from_utf8(bytes).map_err(|e| format!("the event file {path} is not UTF-8: {e}"))
+}
+
 /// Reads an event of `name` (`GITHUB_EVENT_NAME`) from its JSON text.
 pub fn parse(name: &str, text: &str) -> Result<Event, String> {
     let v: Value = serde_json::from_str(text).map_err(|e| format!("the event file is not JSON: {e}"))?;

@@ -38,16 +38,45 @@ fn resolve(path: &Path) -> Result<PathBuf, String> {
     Ok(out)
 }
 
+/// Refuses an output path with a symbolic link anywhere on it: every component, from the current
+/// folder for a relative path (`site`, `site/`, `site/handbook`) or from `/` for an absolute one,
+/// is looked at without following it, up to the first that does not exist yet (which
+/// `create_dir` makes as a real folder). A trailing slash does not hide a link, since the
+/// components are looked at, not the path as the system resolves it.
+fn no_link_on_the_way(out: &Path) -> Result<(), String> {
+    let mut at = if out.is_absolute() {
+        PathBuf::new()
+    } else {
+        std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?
+    };
+    let mut shown = PathBuf::new();
+    for part in out.components() {
+        at.push(part);
+        shown.push(part);
+        if matches!(part, Component::RootDir | Component::Prefix(_) | Component::CurDir) {
+            continue;
+        }
+        match at.symlink_metadata() {
+            Ok(m) if m.file_type().is_symlink() => {
+                return Err(format!(
+                    "--out {}: {} is a symbolic link: the handbook is never written through a link; name a folder with no link on the way",
+                    out.display(),
+                    shown.display()
+                ));
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => break,
+            Err(e) => return Err(format!("cannot read {}: {e}", at.display())),
+        }
+    }
+    Ok(())
+}
+
 /// Refuses an output folder that is the plan repository's root, one of its configured folders
 /// (or inside one), or inside a `.git` folder; returns the resolved folder.
 pub fn check_out_dir(out: &Path, root: &Path, data_dirs: &[&str]) -> Result<PathBuf, String> {
+    no_link_on_the_way(out)?;
     if let Ok(m) = out.symlink_metadata() {
-        if m.file_type().is_symlink() {
-            return Err(format!(
-                "{} is a symbolic link: the handbook is never written through a link; name the folder itself",
-                out.display()
-            ));
-        }
         if !m.is_dir() {
             return Err(format!("{} exists and is not a folder: choose another --out", out.display()));
         }

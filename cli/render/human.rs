@@ -6,7 +6,7 @@ use anstyle::{AnsiColor, Style};
 
 use super::Report;
 use crate::diagnostic::{Diagnostic, Location, Severity};
-use crate::escape::terminal as esc;
+use crate::escape::line as esc;
 
 fn sev_style(s: Severity) -> Style {
     let color = match s {

@@ -702,9 +702,9 @@ pub fn signoffs(args: &SignoffsArgs) -> Result<u8, String> {
             }
             s.push_str(&notes(&eval, &place));
             for id in &broken {
-                let _ = writeln!(s, "\n{id}: {broken_problem}");
+                let _ = writeln!(s, "\n{}: {broken_problem}", crate::escape::line(id));
             }
-            let _ = writeln!(s, "\n{judged}");
+            let _ = writeln!(s, "\n{}", crate::escape::line(&judged));
             s
         }
         TableFormat::Table => {
@@ -733,9 +733,9 @@ pub fn signoffs(args: &SignoffsArgs) -> Result<u8, String> {
             }
             s.push_str(&notes(&eval, &place));
             for id in &broken {
-                let _ = writeln!(s, "\n{id}: {broken_problem}");
+                let _ = writeln!(s, "\n{}: {broken_problem}", crate::escape::line(id));
             }
-            let _ = writeln!(s, "\n{judged}");
+            let _ = writeln!(s, "\n{}", crate::escape::line(&judged));
             s
         }
     };
@@ -746,24 +746,28 @@ pub fn signoffs(args: &SignoffsArgs) -> Result<u8, String> {
 /// Lines under a table: what is wrong with invalid sign-offs and unapproved plans.
 fn notes(eval: &signoff::Evaluation, place: &dyn Fn(&crate::diagnostic::Location) -> (String, usize)) -> String {
     let mut s = String::new();
+    // each note on a line of its own: repository text inside it is escaped (`escape::line`), so
+    // a line break in a file name or a message never starts a line
+    let mut note = |text: String| {
+        let _ = writeln!(s, "\n{}", crate::escape::line(&text));
+    };
     for p in &eval.plans {
         if let Some(problem) = &p.problem {
-            let _ = writeln!(s, "\n{}: {problem}", p.plan);
+            note(format!("{}: {problem}", p.plan));
         }
         for (side, st) in [(Side::Client, &p.client), (Side::Provider, &p.provider)] {
             for problem in &st.problems {
-                let _ = writeln!(s, "\n{} ({}): invalid sign-off: {problem}", p.plan, party_word(side));
+                note(format!("{} ({}): invalid sign-off: {problem}", p.plan, party_word(side)));
             }
             if st.state == State::Stale && st.approvals[0].digest != p.digest {
                 let (file, line) = place(&p.location);
-                let _ = writeln!(
-                    s,
-                    "\n{} ({}): changed since signed ({file}:{line} is now {}, the sign-off is for {})",
+                note(format!(
+                    "{} ({}): changed since signed ({file}:{line} is now {}, the sign-off is for {})",
                     p.plan,
                     party_word(side),
                     signoff::short_digest(&p.digest),
                     signoff::short_digest(&st.approvals[0].digest)
-                );
+                ));
             }
         }
     }
@@ -772,7 +776,7 @@ fn notes(eval: &signoff::Evaluation, place: &dyn Fn(&crate::diagnostic::Location
     for d in eval.diagnostics.iter().filter(|d| matches!(d.rule.code, "SIG016" | "SIG018" | "SIG019" | "SIG021")) {
         let about =
             d.subject.as_deref().and_then(|x| x.strip_prefix("plan:")).map(|p| format!("{p}: ")).unwrap_or_default();
-        let _ = writeln!(s, "\n{about}{}: {}", d.rule.code, d.message);
+        note(format!("{about}{}: {}", d.rule.code, d.message));
     }
     s
 }

@@ -2140,3 +2140,28 @@ fn a_commit_whose_first_parents_lead_to_another_root_is_refused() {
     let (code, f) = w.findings(&["--changed-since", "main"]);
     assert_eq!((code, f.len()), (0, 0), "{f:#?}");
 }
+
+/// A merge queue's entry (`merge_group`) is judged against the base like a pull request: the
+/// status on its head, no comment.
+#[test]
+fn a_merge_queue_entry_gets_the_status_on_its_head() {
+    let w = W::new();
+    let main = w.signed_main();
+    w.git(&["checkout", "-q", "-b", "gh-readonly-queue/main/pr-8"], "2026-10-05");
+    w.edit(P, "within=\"1h\"", "within=\"45m\"");
+    let head = w.commit("payroll: level 2 in 45m (unsigned)", "2026-10-05");
+    let event = w.path().join("event.json");
+    std::fs::write(
+        &event,
+        format!(r#"{{"merge_group":{{"head_sha":"{head}","base_sha":"{main}","base_ref":"refs/heads/main","head_ref":"refs/heads/gh-readonly-queue/main/pr-8"}},"repository":{{"default_branch":"main"}}}}"#),
+    )
+    .unwrap();
+    let out = w.run_env(
+        &["review", ".", "--dry-run", "--as-of", AS_OF],
+        &[("GITHUB_EVENT_NAME", "merge_group"), ("GITHUB_EVENT_PATH", event.to_str().unwrap())],
+    );
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(!out.stdout.contains("contingent:review"), "no comment for a queue entry: {}", out.stdout);
+    let status = out.stdout.lines().find(|l| l.starts_with("status ")).unwrap();
+    assert!(status.starts_with(&format!("status failure `contingent/sign-off` on {head}: ")), "{status}");
+}

@@ -55,8 +55,10 @@ pub fn run(args: &ReviewArgs) -> Result<u8, String> {
     let head_rev = args.head.clone().or(event.head.clone()).unwrap_or_else(|| "HEAD".to_string());
     let mut pr = args.pr.or(event.pr);
     let mut base_rev = args.base.clone().or(event.base.clone());
+    // a merge queue's entry has no pull request: the status is set on its head, no comment
+    let queue = event.name == "merge_group" && pr.is_none();
     if let (Some(client), Some(repo)) = (&client, &repo_name) {
-        if pr.is_none() {
+        if pr.is_none() && !queue {
             // a workflow_run for a pull request from a fork lists no pull request: find it by
             // its head commit
             let sha = event.head.clone().unwrap_or_else(|| head_rev.clone());
@@ -79,7 +81,7 @@ pub fn run(args: &ReviewArgs) -> Result<u8, String> {
     }
     let base_rev =
         base_rev.ok_or("which base? give --base REV (on pull_request events it is read from GITHUB_EVENT_PATH)")?;
-    let pr = match (pr, args.dry_run) {
+    let pr = match (pr, args.dry_run || queue) {
         (Some(n), _) => Some(n),
         (None, true) => None,
         (None, false) => return Err("which pull request? give --pr N".into()),
@@ -151,17 +153,25 @@ pub fn run(args: &ReviewArgs) -> Result<u8, String> {
     let (state, description) = review::status(&review);
     let head_sha = status_commit.to_string();
 
-    let (Some(client), Some(repo), Some(pr)) = (client, repo_name, pr) else {
-        super::print(&body)?;
+    let (Some(client), Some(repo)) = (client, repo_name) else {
+        if !queue {
+            super::print(&body)?;
+        }
         super::print(&format!("\n---\nstatus {state} `{context}` on {head_sha}: {description}\n"))?;
         return Ok(crate::exit::CLEAN);
     };
     super::check::append_step_summary(&review::full_report(&review, details.as_deref()))?;
-    let (outcome, deleted) = github::sticky::sync(&client, &repo, pr, &marker, &body)?;
-    let said = match outcome {
-        github::sticky::Outcome::Created(id) => format!("comment {id} created"),
-        github::sticky::Outcome::Updated(id) => format!("comment {id} updated"),
-        github::sticky::Outcome::Unchanged(id) => format!("comment {id} unchanged"),
+    let (said, deleted) = match pr {
+        Some(pr) => {
+            let (outcome, deleted) = github::sticky::sync(&client, &repo, pr, &marker, &body)?;
+            let said = match outcome {
+                github::sticky::Outcome::Created(id) => format!("#{pr}: comment {id} created"),
+                github::sticky::Outcome::Updated(id) => format!("#{pr}: comment {id} updated"),
+                github::sticky::Outcome::Unchanged(id) => format!("#{pr}: comment {id} unchanged"),
+            };
+            (said, deleted)
+        }
+        None => (": a merge queue entry, no comment".to_string(), 0),
     };
     let status =
         github::Status { state: state.to_string(), context: context.clone(), description: description.clone() };
@@ -180,7 +190,7 @@ pub fn run(args: &ReviewArgs) -> Result<u8, String> {
     };
     let dups = if deleted > 0 { format!(", {deleted} duplicate(s) deleted") } else { String::new() };
     super::print(&format!(
-        "{repo}#{pr}: {said}{dups}; status {state} `{context}` {status_said} on {head_sha}: {description}\n"
+        "{repo}{said}{dups}; status {state} `{context}` {status_said} on {head_sha}: {description}\n"
     ))?;
     Ok(crate::exit::CLEAN)
 }

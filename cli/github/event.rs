@@ -86,6 +86,17 @@ pub fn parse(name: &str, text: &str) -> Result<Event, String> {
             event.base_ref = branch(&pr["base"]["ref"]);
             event.merge = sha(&pr["merge_commit_sha"]);
         }
+        "merge_group" => {
+            // a merge queue's entry: its head is the merge of the queued pull requests into the
+            // base; no pull request of its own
+            let group = &v["merge_group"];
+            event.head = sha(&group["head_sha"]);
+            event.base = sha(&group["base_sha"]);
+            event.base_ref = group["base_ref"]
+                .as_str()
+                .and_then(|r| r.strip_prefix("refs/heads/"))
+                .and_then(|r| branch(&Value::from(r)));
+        }
         "workflow_run" => {
             let run = &v["workflow_run"];
             event.head = sha(&run["head_sha"]);
@@ -128,6 +139,15 @@ mod tests {
         )
         .unwrap();
         assert_eq!((target.base_ref.as_deref(), target.merge.as_deref()), (Some("main"), Some("ddddddd4")));
+        let queue = parse(
+            "merge_group",
+            r#"{"merge_group":{"head_sha":"eeeeeee5","base_sha":"bbbbbbb2","base_ref":"refs/heads/main","head_ref":"refs/heads/gh-readonly-queue/main/pr-8-bbbbbbb2"},"repository":{"default_branch":"main"}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (queue.pr, queue.head.as_deref(), queue.base.as_deref(), queue.base_ref.as_deref()),
+            (None, Some("eeeeeee5"), Some("bbbbbbb2"), Some("main"))
+        );
         for hostile in ["--upload-pack=x", "a..b", "", "main branch", "/etc", ".hidden"] {
             let e = parse(
                 "pull_request",

@@ -311,6 +311,16 @@ pub fn build(
         Some(name) => format!("{name} ({id})"),
         None => id.to_string(),
     };
+    // who can still sign for a party: the roster's approvers with a key valid today
+    let approvers_today = |roster: &[signoff::RosterKey]| -> Vec<String> {
+        let mut a: Vec<String> = roster
+            .iter()
+            .filter(|k| k.valid_after.is_none_or(|a| a <= today) && k.valid_before.is_none_or(|b| today < b))
+            .map(|k| display(&k.contact))
+            .collect();
+        a.dedup();
+        a
+    };
     let mut plans = Vec::new();
     for state in &eval.plans {
         let change = match old.get(state.plan.as_str()) {
@@ -340,12 +350,7 @@ pub fn build(
                 .collect();
             untrusted.sort();
             untrusted.dedup();
-            let mut approvers: Vec<String> = roster
-                .iter()
-                .filter(|k| k.valid_after.is_none_or(|a| a <= today) && k.valid_before.is_none_or(|b| today < b))
-                .map(|k| display(&k.contact))
-                .collect();
-            approvers.dedup();
+            let approvers = approvers_today(roster);
             (PartyReview { signed_by, untrusted, approvers }, ())
         };
         let (client, _) = party(Side::Client);
@@ -441,12 +446,7 @@ pub fn build(
                     .collect();
                 signed_by.sort();
                 signed_by.dedup();
-                let mut approvers: Vec<String> = roster
-                    .iter()
-                    .filter(|k| k.valid_after.is_none_or(|a| a <= today) && k.valid_before.is_none_or(|b| today < b))
-                    .map(|k| display(&k.contact))
-                    .collect();
-                approvers.dedup();
+                let approvers = approvers_today(roster);
                 PartyReview { signed_by, untrusted: Vec::new(), approvers }
             };
             plans.push(PlanReview {

@@ -313,11 +313,7 @@ pub fn build(
     };
     // who can still sign for a party: the roster's approvers with a key valid today
     let approvers_today = |roster: &[signoff::RosterKey]| -> Vec<String> {
-        let mut a: Vec<String> = roster
-            .iter()
-            .filter(|k| k.valid_after.is_none_or(|a| a <= today) && k.valid_before.is_none_or(|b| today < b))
-            .map(|k| display(&k.contact))
-            .collect();
+        let mut a: Vec<String> = roster.iter().filter(|k| k.valid_on(today)).map(|k| display(&k.contact)).collect();
         a.dedup();
         a
     };

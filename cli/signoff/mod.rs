@@ -75,8 +75,8 @@ struct Trust<'b> {
     rosters: [Vec<RosterKey>; 2],
     /// The roster record that made the change's roster trusted, per party.
     rotations: [Option<roster::ValidRoster>; 2],
-    /// The base's own rosters and their versions (0: no roster record yet).
-    base_rosters: [Vec<RosterKey>; 2],
+    /// The rosters of the base and of the change, their records and versions.
+    chain: RosterChain,
     /// The base's sign-off records by identity (signature body, stored statement): a record of
     /// the change that is not among them is new, and judged as new.
     inherited: HashSet<(String, String)>,
@@ -93,26 +93,16 @@ struct Trust<'b> {
 
 impl<'b> Trust<'b> {
     fn new(model: &Model, base: &'b Base<'b>, today: Date) -> Trust<'b> {
-        let valid = roster::verify_all(model, Some(today), &mut Vec::new());
-        let base_valid = roster::verify_all(base.model, None, &mut Vec::new());
-        let sides = [Side::Client, Side::Provider];
-        let base_rosters = sides.map(|side| roster(base.model, side));
-        let mut rosters = base_rosters.clone();
-        let mut rotations = [None, None];
-        for (i, side) in sides.into_iter().enumerate() {
-            let version = roster::version_of(&base_rosters[i], side, &base_valid);
-            let (keys, approval) = rotate(&base_rosters[i], &roster(model, side), side, &valid, Some((version, today)));
-            rosters[i] = keys;
-            rotations[i] = approval;
-        }
+        let chain = RosterChain::new(model, base.model, today);
+        let [(client, client_record), (provider, provider_record)] = chain.trusted.clone();
         Trust {
             name: base.name.clone(),
             base: base.model,
             files: base.files,
             broken_plans: &base.broken_plans,
-            rosters,
-            rotations,
-            base_rosters,
+            rosters: [client, provider],
+            rotations: [client_record, provider_record],
+            chain,
             inherited: base
                 .model
                 .signoffs
@@ -974,12 +964,7 @@ fn verify<'m>(c: &Ctx<'m>, record: &'m Located<Signoff>) -> Option<Result<Valid<
 
 /// Whether `roster` lists `signer` with the key `fingerprint`, valid on `day`.
 fn trusted_on(roster: &[RosterKey], signer: &str, fingerprint: &str, day: Date) -> bool {
-    roster.iter().any(|k| {
-        k.contact == signer
-            && k.fingerprint == fingerprint
-            && k.valid_after.is_none_or(|a| a <= day)
-            && k.valid_before.is_none_or(|b| day < b)
-    })
+    roster.iter().any(|k| k.contact == signer && k.fingerprint == fingerprint && k.valid_on(day))
 }
 
 /// The approvers of a roster, each once, in roster order.
@@ -1320,6 +1305,14 @@ pub struct RosterKey {
     pub valid_before: Option<Date>,
 }
 
+impl RosterKey {
+    /// Like Git's allowed-signers: valid from `valid-after` (inclusive) until `valid-before`
+    /// (exclusive).
+    pub fn valid_on(&self, day: Date) -> bool {
+        self.valid_after.is_none_or(|a| a <= day) && self.valid_before.is_none_or(|b| day < b)
+    }
+}
+
 /// A party's approver roster: its contacts with `may-approve #true`, their readable keys and the
 /// keys' validity, sorted. Empty when the party cannot be told (none or several with the role):
 /// then nothing is trusted.
@@ -1355,25 +1348,40 @@ pub fn roster(model: &Model, side: Side) -> Vec<RosterKey> {
 /// Whether a roster trusts a valid sign-off: its signer is on it with the signing key, valid on
 /// the signing date.
 pub fn trusts(roster: &[RosterKey], v: &ValidSignoff) -> bool {
-    roster.iter().any(|k| {
-        k.contact == v.signer
-            && k.fingerprint == v.key
-            && k.valid_after.is_none_or(|a| a <= v.date)
-            && k.valid_before.is_none_or(|b| v.date < b)
-    })
+    trusted_on(roster, &v.signer, &v.key, v.date)
 }
 
 /// The rosters a check with a trusted base trusts, per party (client, provider): the base's, or
 /// the roster of `model` when a roster record of the next version signs exactly it
 /// ([`rotate`]); then also that record. `base_rosters` are the base's valid roster records.
 pub fn trusted_rosters(model: &Model, base: &Model, as_of: Date) -> [(Vec<RosterKey>, Option<roster::ValidRoster>); 2] {
-    let valid = roster::verify_all(model, Some(as_of), &mut Vec::new());
-    let base_valid = roster::verify_all(base, None, &mut Vec::new());
-    [Side::Client, Side::Provider].map(|side| {
-        let before = roster(base, side);
-        let version = roster::version_of(&before, side, &base_valid);
-        rotate(&before, &roster(model, side), side, &valid, Some((version, as_of)))
-    })
+    RosterChain::new(model, base, as_of).trusted
+}
+
+/// One step of the roster chain against a base, per party (client, provider), computed once: the
+/// base's rosters and versions, the change's rosters and valid roster records, and what is trusted.
+struct RosterChain {
+    base: [Vec<RosterKey>; 2],
+    /// The version of each base roster (0: no roster record yet).
+    versions: [u64; 2],
+    now: [Vec<RosterKey>; 2],
+    /// The change's roster records that verify (dated no later than the check date).
+    valid: Vec<roster::ValidRoster>,
+    /// The roster trusted for the change, and the record that rotated to it.
+    trusted: [(Vec<RosterKey>, Option<roster::ValidRoster>); 2],
+}
+
+impl RosterChain {
+    fn new(model: &Model, base: &Model, today: Date) -> RosterChain {
+        let valid = roster::verify_all(model, Some(today), &mut Vec::new());
+        let base_valid = roster::verify_all(base, None, &mut Vec::new());
+        let sides = [Side::Client, Side::Provider];
+        let before = sides.map(|side| roster(base, side));
+        let now = sides.map(|side| roster(model, side));
+        let versions = [0, 1].map(|i| roster::version_of(&before[i], sides[i], &base_valid));
+        let trusted = [0, 1].map(|i| rotate(&before[i], &now[i], sides[i], &valid, Some((versions[i], today))));
+        RosterChain { base: before, versions, now, valid, trusted }
+    }
 }
 
 /// One step of the chain of rosters: the roster trusted after a change from `before` (trusted) to
@@ -1502,8 +1510,8 @@ impl Trust<'_> {
 /// (`SIG020`).
 fn roster_changes(c: &Ctx, t: &Trust, ctx: &Context, diags: &mut Vec<Diagnostic>) {
     let lenient = |d: Diagnostic| if ctx.staged || ctx.allow_unsigned { d.severity(Severity::Warning) } else { d };
-    let valid = roster::verify_all(c.model, Some(t.today), &mut Vec::new());
-    for r in &valid {
+    let valid = &t.chain.valid;
+    for r in valid {
         if r.chain.is_none() && !t.inherited_rosters.contains(&r.signature) {
             diags.push(
                 Diagnostic::new(
@@ -1522,11 +1530,9 @@ fn roster_changes(c: &Ctx, t: &Trust, ctx: &Context, diags: &mut Vec<Diagnostic>
             );
         }
     }
-    let base_valid = roster::verify_all(t.base, None, &mut Vec::new());
     for (i, side) in [Side::Client, Side::Provider].into_iter().enumerate() {
-        let before = &t.base_rosters[i];
-        let now = roster(c.model, side);
-        if now == *before || t.rotations[i].is_some() {
+        let (before, now) = (&t.chain.base[i], &t.chain.now[i]);
+        if now == before || t.rotations[i].is_some() {
             continue; // unchanged, or approved as the next version by the roster before it
         }
         let added: Vec<String> =
@@ -1535,8 +1541,8 @@ fn roster_changes(c: &Ctx, t: &Trust, ctx: &Context, diags: &mut Vec<Diagnostic>
             before.iter().filter(|k| !now.contains(k)).map(|k| format!("{} {}", k.contact, k.fingerprint)).collect();
         let who = roster_names(before);
         // a record of this roster that is there but does not count: say why
-        let version = roster::version_of(before, side, &base_valid);
-        let digest = roster::digest(&now);
+        let version = t.chain.versions[i];
+        let digest = roster::digest(now);
         let previous = roster::digest(before);
         let record = valid.iter().find(|r| r.party == side && r.roster == digest);
         let why = match record {

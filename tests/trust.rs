@@ -2165,3 +2165,21 @@ fn a_merge_queue_entry_gets_the_status_on_its_head() {
     let status = out.stdout.lines().find(|l| l.starts_with("status ")).unwrap();
     assert!(status.starts_with(&format!("status failure `contingent/sign-off` on {head}: ")), "{status}");
 }
+
+/// `--trust` with a revision that does not exist stops with the revision named, before anything is
+/// written.
+#[test]
+fn a_trust_revision_that_does_not_exist_is_refused() {
+    let w = W::new();
+    w.signed_main();
+    let book = tempfile::tempdir().unwrap();
+    for args in [
+        vec!["signoffs", ".", "--trust", "no-such-branch"],
+        vec!["handbook", ".", "--out", book.path().to_str().unwrap(), "--trust", "no-such-branch"],
+    ] {
+        let out = w.run(&args);
+        assert_eq!(out.code, 2, "{args:?}: {}{}", out.stdout, out.stderr);
+        assert!(out.stderr.contains("no-such-branch"), "{args:?}: {}", out.stderr);
+    }
+    assert_eq!(std::fs::read_dir(book.path()).unwrap().count(), 0, "nothing written");
+}

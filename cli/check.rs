@@ -74,6 +74,7 @@ pub fn check_trusted(
     for d in diags.iter_mut().filter(|d| d.rule.family == crate::rules::Family::Signoff) {
         unread_context(broken, d);
     }
+    withhold_dependent(broken, &mut diags);
     second_definitions(&mut diags);
     crate::rules::settings::apply(&loaded.model, &loaded.files, &index, ctx, &mut diags);
     let files = &loaded.files;
@@ -127,10 +128,47 @@ fn unread_context(broken: &std::collections::HashSet<(crate::format::Kind, Strin
         out.push_str(rest);
         d.message = out;
     }
+    const UNREAD: &str = "cannot be read (its file has errors, reported there)";
+    const AGAIN: &str = "; needs re-approval by the client and the provider";
+    if let Some((head, reasons)) = d.message.split_once(": ") {
+        if let Some(reasons) = reasons.strip_suffix(AGAIN) {
+            if reasons.split("; ").all(|r| r.ends_with(UNREAD)) {
+                d.message = format!("{head}: {reasons}; the approval is judged again once those errors are fixed");
+                d.help = Some("fix the errors reported in the files of the objects named above; whether the plan must be signed again is known once they can be read".into());
+            }
+        }
+    }
     let contacts_unread = broken.iter().any(|(k, _)| *k == Kind::Contact);
     if contacts_unread && d.rule.code == "SIG001" && !d.message.contains("cannot be read") {
         d.message.push_str(" (some contacts cannot be read: a contacts file has errors, reported there; signers' keys may be among them)");
     }
+}
+
+/// A policy finding that names an object whose file has errors waits for them to be fixed: it was
+/// judged without that object (a system whose `rto` did not parse has no RTO), so what it says
+/// and the fix it names may be wrong. The errors themselves are reported where they are.
+fn withhold_dependent(broken: &std::collections::HashSet<(crate::format::Kind, String)>, diags: &mut Vec<Diagnostic>) {
+    use crate::rules::Family;
+    let ids: std::collections::HashSet<&str> =
+        broken.iter().map(|(_, id)| id.as_str()).filter(|id| !id.is_empty()).collect();
+    if ids.is_empty() {
+        return;
+    }
+    let names_unread = |m: &str| m.split('`').skip(1).step_by(2).any(|id| ids.contains(id));
+    diags.retain(|d| {
+        let policy = matches!(
+            d.rule.family,
+            Family::Coverage
+                | Family::Escalation
+                | Family::Scenarios
+                | Family::Backup
+                | Family::Objectives
+                | Family::Exercises
+                | Family::Contracts
+                | Family::Contacts
+        );
+        !(policy && names_unread(&d.message))
+    });
 }
 
 /// The approval findings of a plan defined a second time (`REF001` in its file) say so: the

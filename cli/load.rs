@@ -137,7 +137,7 @@ fn process_file(
 ) -> (Vec<Object>, Vec<(Kind, String)>) {
     let mut objects = Vec::new();
     let mut broken = Vec::new();
-    let Some(doc) = crate::syntax::parse(file, text, diags) else {
+    let Some((doc, repaired)) = crate::syntax::parse_salvaging(file, text, diags) else {
         broken.extend(allowed.iter().map(|&k| (k, String::new())));
         broken.extend(scan_ids(text, allowed));
         return (objects, broken);
@@ -185,7 +185,10 @@ fn process_file(
         let errors = validate::validate(kind, &json, &spans, file, &label, diags);
         let id = json.get("id").or_else(|| json.get("plan")).and_then(Value::as_str).map(str::to_string);
         let head = spans.key;
-        if has_errors(diags, start) {
+        // An object the parser read past a syntax error in has errors too: what it holds is what
+        // its author evidently meant, but not what is written.
+        let misread = repaired.iter().any(|r| r.start < node.span.end && r.end > node.span.start);
+        if has_errors(diags, start) || misread {
             if let Some(id) = &id {
                 broken.push((kind, id.clone()));
             }

@@ -259,8 +259,13 @@ pub struct Contact {
 
 impl Contact {
     /// Whether the contact is a former one on a date (`former #true`, or `left` on or before it).
+    /// Whether the contact had left on `on`: from its `left` date when it has one (`former #true`
+    /// beside it says no more), else always when it is marked `former`.
     pub fn is_former_on(&self, on: Date) -> bool {
-        self.former || self.left.as_ref().is_some_and(|l| l.value <= on)
+        match &self.left {
+            Some(l) => l.value <= on,
+            None => self.former,
+        }
     }
 }
 

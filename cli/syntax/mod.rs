@@ -31,9 +31,31 @@ pub fn parse_reference(src: &str) -> Option<Vec<Node>> {
 
 /// Parses KDL v2. Returns `None` when the file does not parse; the reasons are in `diags`.
 pub fn parse(file: FileId, src: &str, diags: &mut Vec<Diagnostic>) -> Option<Vec<Node>> {
+    let mut repaired = Vec::new();
+    let nodes = parse_characters(file, src, diags, &mut repaired)?;
+    repaired.is_empty().then_some(nodes)
+}
+
+/// [`parse`], reading past the mistakes whose intent is certain, so the rest of the file is still
+/// checked: a bare value starting with a digit (`rto 4h`) is read as the string it was meant to
+/// be, and KDL v1's bare `true`, `false` and `null` as `#true`, `#false` and `#null`. The mistakes
+/// are reported all the same; the spans returned are where the text was read other than written,
+/// so the objects there can be treated as having errors.
+pub fn parse_salvaging(file: FileId, src: &str, diags: &mut Vec<Diagnostic>) -> Option<(Vec<Node>, Vec<Span>)> {
+    let mut repaired = Vec::new();
+    let nodes = parse_characters(file, src, diags, &mut repaired)?;
+    Some((nodes, repaired))
+}
+
+fn parse_characters(
+    file: FileId,
+    src: &str,
+    diags: &mut Vec<Diagnostic>,
+    repaired: &mut Vec<Span>,
+) -> Option<Vec<Node>> {
     let found = disallowed(src);
     if found.is_empty() {
-        return parse_allowed(file, src, diags);
+        return parse_allowed(file, src, diags, repaired, 0);
     }
     for &(at, c) in found.iter().take(MAX_CHARACTER_FINDINGS) {
         diags.push(
@@ -67,7 +89,7 @@ pub fn parse(file: FileId, src: &str, diags: &mut Vec<Diagnostic>) -> Option<Vec
         last = at + c.len_utf8();
     }
     cleaned.push_str(&src[last..]);
-    parse_allowed(file, &cleaned, diags)
+    parse_allowed(file, &cleaned, diags, repaired, 0)
 }
 
 /// Characters reported one by one in a file; the rest are counted.
@@ -113,7 +135,16 @@ fn character_name(c: char) -> String {
     format!("{name} (U+{:04X})", c as u32)
 }
 
-fn parse_allowed(file: FileId, src: &str, diags: &mut Vec<Diagnostic>) -> Option<Vec<Node>> {
+/// How many times a text is repaired and parsed again: each round can uncover the next mistake.
+const MAX_REPAIRS: usize = 3;
+
+fn parse_allowed(
+    file: FileId,
+    src: &str,
+    diags: &mut Vec<Diagnostic>,
+    repaired: &mut Vec<Span>,
+    round: usize,
+) -> Option<Vec<Node>> {
     if let Some(refusal) = guard::too_deep(src) {
         diags.push(refused(file, src, refusal));
         return None;
@@ -132,40 +163,43 @@ fn parse_allowed(file: FileId, src: &str, diags: &mut Vec<Diagnostic>) -> Option
         Ok(nodes) => return Some(nodes),
         Err(errors) => errors,
     };
-    if let Some((span, what, fix)) = v1_syntax(src) {
+    let v1 = v1_syntax(src);
+    let mut edits: Vec<(Span, String)> = Vec::new();
+    if let Some(&(span, what, fix)) = v1.first() {
+        let more = match v1.len() {
+            1 => String::new(),
+            n => format!(" and {} more", n - 1),
+        };
         diags.push(
-            Diagnostic::new(&codes::KDL_V1, format!("this file is KDL v1 ({what}); contingent reads KDL v2"))
+            Diagnostic::new(&codes::KDL_V1, format!("this file is KDL v1 ({what}{more}); contingent reads KDL v2"))
                 .at(file, span)
                 .label(format!("KDL v1: {what}"))
                 .help(format!(
                     "convert the file to KDL v2: {fix}; in v2, #true, #false and #null replace true, false and null, and raw strings are written #\"...\"#"
                 )),
         );
-        return None;
+        if v1.iter().any(|(_, what, _)| what.starts_with("a raw string")) {
+            return None;
+        }
+        edits.extend(v1.iter().map(|(span, _, _)| (*span, format!("#{}", &src[span.range()]))));
     }
     // A bare value starting with a digit (`15m`, `2026-01-01`) derails the parser into
     // several follow-on errors; the token itself is the one worth reporting.
-    let mut tokens = Vec::new();
-    for d in &errors {
-        if let Some(t) = bare_digit_token(src, clamp(d.span, src)) {
-            if !tokens.contains(&t) {
-                tokens.push(t);
-            }
-        }
+    let tokens = bare_digit_tokens(src);
+    for (span, token) in tokens {
+        diags.push(
+            Diagnostic::new(
+                &codes::KDL_SYNTAX,
+                format!("`{token}` is not a KDL value: a bare value cannot start with a digit"),
+            )
+            .at(file, span)
+            .label("put this in quotes")
+            .help(format!("dates, durations and values such as 24x7 are strings: write \"{token}\"")),
+        );
+        edits.push((span, format!("\"{token}\"")));
     }
-    if !tokens.is_empty() {
-        for (span, token) in tokens {
-            diags.push(
-                Diagnostic::new(
-                    &codes::KDL_SYNTAX,
-                    format!("`{token}` is not a KDL value: a bare value cannot start with a digit"),
-                )
-                .at(file, span)
-                .label("put this in quotes")
-                .help(format!("dates, durations and values such as 24x7 are strings: write \"{token}\"")),
-            );
-        }
-        return None;
+    if !edits.is_empty() {
+        return (round < MAX_REPAIRS).then(|| reparse(file, src, edits, diags, repaired, round)).flatten();
     }
     let mut seen = std::collections::HashSet::new();
     for d in errors {
@@ -184,6 +218,66 @@ fn parse_allowed(file: FileId, src: &str, diags: &mut Vec<Diagnostic>) -> Option
         diags.push(diag);
     }
     None
+}
+
+/// Parses `src` again with `edits` applied (each a span and what to read there instead), and maps
+/// the tree and the further findings back onto `src`.
+fn reparse(
+    file: FileId,
+    src: &str,
+    mut edits: Vec<(Span, String)>,
+    diags: &mut Vec<Diagnostic>,
+    repaired: &mut Vec<Span>,
+    round: usize,
+) -> Option<Vec<Node>> {
+    edits.sort_by_key(|(span, _)| span.start);
+    edits.dedup_by_key(|(span, _)| span.start);
+    // (start and end in `src`, start and end in the repaired text)
+    let mut map: Vec<(u32, u32, u32, u32)> = Vec::with_capacity(edits.len());
+    let mut fixed = String::with_capacity(src.len() + 2 * edits.len());
+    let mut last = 0usize;
+    for (span, with) in &edits {
+        let (start, end) = (span.start as usize, span.end as usize);
+        if start < last || end > src.len() {
+            continue;
+        }
+        fixed.push_str(&src[last..start]);
+        let new_start = fixed.len() as u32;
+        fixed.push_str(with);
+        map.push((span.start, span.end, new_start, fixed.len() as u32));
+        last = end;
+    }
+    fixed.push_str(&src[last..]);
+    let back = |p: u32| -> u32 {
+        let mut shifted = i64::from(p);
+        for &(start, end, new_start, new_end) in &map {
+            if p < new_start {
+                break;
+            }
+            if p < new_end {
+                return start + (p - new_start).min(end - start);
+            }
+            shifted = i64::from(p) + i64::from(end) - i64::from(new_end);
+        }
+        shifted.clamp(0, src.len() as i64) as u32
+    };
+    let mut found = Vec::new();
+    let mut again = Vec::new();
+    let nodes = parse_allowed(file, &fixed, &mut found, &mut again, round + 1);
+    for mut d in found {
+        if let Some(l) = &mut d.location {
+            l.span = Span { start: back(l.span.start), end: back(l.span.end).max(back(l.span.start)) };
+        }
+        for l in &mut d.labels {
+            l.location.span = Span { start: back(l.location.span.start), end: back(l.location.span.end) };
+        }
+        diags.push(d);
+    }
+    repaired.extend(map.iter().map(|&(start, end, _, _)| Span { start, end }));
+    repaired.extend(again.into_iter().map(|s| Span { start: back(s.start), end: back(s.end) }));
+    let mut nodes = nodes?;
+    tree::remap(&mut nodes, &back);
+    Some(nodes)
 }
 
 /// The diagnostic for text the guard does not give to a parser.
@@ -404,13 +498,72 @@ fn skip_string(b: &[u8], i: usize, hashes: usize) -> usize {
     b.len()
 }
 
+/// Every bare value that starts with a digit but is not a number (`4h`, `2026-01-01`, `24x7`),
+/// outside strings and comments: KDL v2 has no such value, and the author meant a string.
+fn bare_digit_tokens(src: &str) -> Vec<(Span, String)> {
+    let b = src.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => i = skip_string(b, i, 0),
+            b'#' if matches!(b.get(i + 1), Some(b'"' | b'#')) => {
+                let hashes = b[i..].iter().take_while(|&&c| c == b'#').count();
+                i = if b.get(i + hashes) == Some(&b'"') { skip_string(b, i + hashes, hashes) } else { i + hashes };
+            }
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                let mut depth = 0usize;
+                while i < b.len() {
+                    if b[i..].starts_with(b"/*") {
+                        depth += 1;
+                        i += 2;
+                    } else if b[i..].starts_with(b"*/") {
+                        depth = depth.saturating_sub(1);
+                        i += 2;
+                        if depth == 0 {
+                            break;
+                        }
+                    } else {
+                        i += 1;
+                    }
+                }
+            }
+            c if c.is_ascii_digit() && i > 0 && matches!(b[i - 1], b' ' | b'\t' | b'=') => {
+                let len = b[i..]
+                    .iter()
+                    .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b':' | b'.' | b'_' | b'+' | b'%'))
+                    .count();
+                let token = &src[i..i + len];
+                if parser::number(token).is_none() && is_value_end(b.get(i + len)) {
+                    out.push((Span::new(i, i + len), token.to_string()));
+                }
+                i += len.max(1);
+            }
+            c if c.is_ascii_alphanumeric() || c == b'_' || c == b'-' || c == b'.' => {
+                // the rest of a word: a digit inside it does not start a value
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || matches!(b[i], b'_' | b'-' | b'.')) {
+                    i += 1;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
 fn is_value_end(c: Option<&u8>) -> bool {
     matches!(c, None | Some(b' ' | b'\t' | b'\r' | b'\n' | b';' | b'}'))
 }
 
 /// Finds KDL v1 syntax that v2 rejects: bare `true`/`false`/`null` values and `r"..."` raw strings.
-fn v1_syntax(src: &str) -> Option<(Span, &'static str, &'static str)> {
+fn v1_syntax(src: &str) -> Vec<(Span, &'static str, &'static str)> {
     let b = src.as_bytes();
+    let mut found = Vec::new();
     let mut i = 0;
     while i < b.len() {
         match b[i] {
@@ -434,12 +587,12 @@ fn v1_syntax(src: &str) -> Option<(Span, &'static str, &'static str)> {
                 ("null", "bare `null`", "write #null"),
             ] {
                 if b[i..].starts_with(word.as_bytes()) && is_value_end(b.get(i + word.len())) {
-                    return Some((Span::new(i, i + word.len()), what, fix));
+                    found.push((Span::new(i, i + word.len()), what, fix));
                 }
             }
             if b[i] == b'r' && matches!(b.get(i + 1), Some(b'"' | b'#')) {
                 let end = src[i..].find(|c: char| c.is_whitespace()).map_or(src.len(), |e| i + e);
-                return Some((
+                found.push((
                     Span::new(i, end),
                     "a raw string r\"...\"",
                     "write #\"...\"# instead of r\"...\" or r#\"...\"#",
@@ -448,30 +601,7 @@ fn v1_syntax(src: &str) -> Option<(Span, &'static str, &'static str)> {
         }
         i += 1;
     }
-    None
-}
-
-/// A bare token such as `15m` or `2026-01-01` inside (or starting at) an error span.
-fn bare_digit_token(src: &str, span: Span) -> Option<(Span, String)> {
-    let b = src.as_bytes();
-    let start = (span.start as usize).min(b.len());
-    let end = (span.end as usize).min(b.len());
-    let mut i = start;
-    while i < end.max(start + 1).min(b.len()) {
-        let at_token_start = i == 0 || matches!(b[i - 1], b' ' | b'\t' | b'=' | b'\n');
-        if at_token_start && b[i].is_ascii_digit() {
-            let len = b[i..]
-                .iter()
-                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b':' | b'.' | b'_'))
-                .count();
-            let token = &src[i..i + len];
-            if token.bytes().any(|c| c.is_ascii_alphabetic() || c == b':') || token.matches('-').count() == 2 {
-                return Some((Span::new(i, i + len), token.to_string()));
-            }
-        }
-        i += 1;
-    }
-    None
+    found
 }
 
 #[cfg(test)]

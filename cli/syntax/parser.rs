@@ -592,7 +592,7 @@ fn dedent(body: &str, escapes: bool) -> Option<String> {
 }
 
 /// Parses a number token; `None` if it is not a valid KDL number.
-fn number(tok: &str) -> Option<Value> {
+pub(crate) fn number(tok: &str) -> Option<Value> {
     let (neg, body) = match tok.as_bytes()[0] {
         b'-' => (true, &tok[1..]),
         b'+' => (false, &tok[1..]),

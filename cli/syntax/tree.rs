@@ -62,9 +62,14 @@ impl Node {
 
 /// Moves every span of a tree by `delta` bytes (for a piece of a text parsed on its own).
 pub fn shift(nodes: &mut [Node], delta: u32) {
+    remap(nodes, &|p| p + delta);
+}
+
+/// Maps every offset of a tree through `f` (from a repaired text back to the original).
+pub fn remap(nodes: &mut [Node], f: &dyn Fn(u32) -> u32) {
     let mv = |s: &mut Span| {
-        s.start += delta;
-        s.end += delta;
+        s.start = f(s.start);
+        s.end = f(s.end).max(s.start);
     };
     for n in nodes {
         mv(&mut n.span);
@@ -82,7 +87,7 @@ pub fn shift(nodes: &mut [Node], delta: u32) {
             }
         }
         if let Some(c) = &mut n.children {
-            shift(c, delta);
+            remap(c, f);
         }
     }
 }

@@ -39,7 +39,7 @@ policy_rules! {
         "## What it does\nReports a covered system or interface without `acknowledged by=<provider contact> date=\"...\"`, or acknowledged by someone not of the provider. A system whose `operator` is the client party is not asked for: the client operates it itself.\n\n## Why\nThe requirement says the provider must be told the protection needs; the acknowledgement is the evidence.\n\n## Example\nPasses:\n```kdl\nacknowledged by=michael.wagner date=\"2026-02-01\"\n```";
 }
 
-pub(crate) fn coverage(f: &Facts, plans_broken: bool, d: &mut Vec<Diagnostic>) {
+pub(crate) fn coverage(f: &Facts, plans_broken: bool, as_of: crate::units::Date, d: &mut Vec<Diagnostic>) {
     let mut covered: HashSet<&str> = HashSet::new();
     for p in &f.model.plans {
         covered.extend(p.covers.iter().map(|c| c.value.as_str()));
@@ -110,7 +110,7 @@ pub(crate) fn coverage(f: &Facts, plans_broken: bool, d: &mut Vec<Diagnostic>) {
         // operates itself needs no acknowledgement by the provider.
         let client_operated =
             matches!(inv, Inventory::System(s) if f.roles.get(s.operator.value.as_str()) == Some(&PartyRole::Client));
-        match inv.acknowledged().filter(|_| !client_operated) {
+        match inv.acknowledged() {
             None if client_operated => {}
             None => d.push(
                 Diagnostic::new(
@@ -121,6 +121,8 @@ pub(crate) fn coverage(f: &Facts, plans_broken: bool, d: &mut Vec<Diagnostic>) {
                 .help("add `acknowledged by=<provider contact> date=\"YYYY-MM-DD\"` once the provider has been told")
                 .about("system", id),
             ),
+            // An acknowledgement, where given, is the provider's and lies in the past, whoever
+            // operates the system.
             Some(a) => {
                 if let Some(role) = f.role_of(&a.by.value).filter(|r| *r != PartyRole::Provider) {
                     d.push(
@@ -135,6 +137,21 @@ pub(crate) fn coverage(f: &Facts, plans_broken: bool, d: &mut Vec<Diagnostic>) {
                         .at(inv.file(), a.by.span)
                         .label("not a provider contact")
                         .help("the provider must acknowledge: name a provider contact")
+                        .about("system", id),
+                    );
+                }
+                if a.date.value > as_of {
+                    d.push(
+                        Diagnostic::new(
+                            &COV007,
+                            format!(
+                                "the protection needs of `{id}` are acknowledged on {}, after the check date {as_of}: they are not acknowledged yet",
+                                a.date.value
+                            ),
+                        )
+                        .at(inv.file(), a.date.span)
+                        .label("in the future")
+                        .help("write the day the provider acknowledged the protection needs; if it has not yet, it must before the plan counts")
                         .about("system", id),
                     );
                 }

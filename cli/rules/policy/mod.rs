@@ -39,7 +39,7 @@ pub fn check(model: &Model, broken: &HashSet<(Kind, String)>, ctx: &Context, dia
     let facts = Facts::new(model);
     let plans_broken = broken.iter().any(|(k, _)| *k == Kind::Plan);
     let contacts_broken = broken.iter().any(|(k, _)| *k == Kind::Contact);
-    coverage::coverage(&facts, plans_broken, diags);
+    coverage::coverage(&facts, plans_broken, ctx.as_of, diags);
     escalation::contacts(&facts, ctx.as_of, diags);
     let relied: HashSet<&str> =
         escalation::relied_contacts(&facts, ctx.as_of).into_iter().map(|(id, _, _)| id).collect();

@@ -189,7 +189,7 @@ pub(crate) fn scenarios(p: &Located<Plan>, f: &Facts, d: &mut Vec<Diagnostic>) {
             s.forbidden.iter().map(|f| (words::action(&f.value), f)).collect();
         for step in &s.step {
             let text = normalise(&step.value);
-            if let Some((_, f)) = plan_forbidden.iter().chain(&own).find(|(n, _)| text.contains(n.as_str())) {
+            if let Some((_, f)) = plan_forbidden.iter().chain(&own).find(|(n, _)| words::contains_unnegated(&text, n)) {
                 d.push(
                     Diagnostic::new(
                         &SCN008,
@@ -198,6 +198,7 @@ pub(crate) fn scenarios(p: &Located<Plan>, f: &Facts, d: &mut Vec<Diagnostic>) {
                     .at(p.file, step.span)
                     .label("contradicts a forbidden action")
                     .with_label(p.file, f.span, "forbidden here")
+                    .help("rewrite the step so that it does not do what is forbidden, or name in the forbidden action the condition under which it is allowed (\"without the approval of ...\")")
                     .about("plan", id),
                 );
                 continue;

@@ -250,6 +250,26 @@ pub fn negates(text: &str) -> bool {
     normalise(text).split(' ').any(|w| NEGATION.contains(&w))
 }
 
+/// Whether normalised `text` contains the normalised `phrase` as whole words at least once
+/// without a negation word among the three words before it ("do not reboot the server" does not
+/// reboot it).
+pub fn contains_unnegated(text: &str, phrase: &str) -> bool {
+    if phrase.is_empty() {
+        return false;
+    }
+    let padded = format!(" {text} ");
+    let needle = format!(" {phrase} ");
+    let mut from = 0;
+    while let Some(at) = padded[from..].find(&needle).map(|i| i + from) {
+        let before: Vec<&str> = padded[..at].split(' ').filter(|w| !w.is_empty()).collect();
+        if !before.iter().rev().take(3).any(|w| NEGATION.contains(w)) {
+            return true;
+        }
+        from = at + 1;
+    }
+    false
+}
+
 /// Wordings that leave the reader to guess (English and German), normalised.
 const VAGUE: &[&str] = &[
     "as needed",
@@ -396,6 +416,10 @@ mod tests {
         assert!(likely_does(&stems("Restart node 2 of the cluster"), &g));
         assert!(!likely_does(&stems("Restart node 2 of the cluster after the approval of the owner"), &g));
         assert!(negates("Do not restart node 2 of the cluster") && negates("Don't restart it"));
+        assert!(contains_unnegated("reboot the server now", "reboot the server"));
+        assert!(!contains_unnegated("wait and do not reboot the server", "reboot the server"));
+        assert!(contains_unnegated("do not wait longer than ten minutes then reboot the server", "reboot the server"));
+        assert!(!contains_unnegated("rebooting the servers", "reboot the server"));
         // the words after the head must be there in good part: "older" segments are not "current" ones
         let h = action("Compress or move journal segments of the current business day");
         assert!(!likely_does(&stems("Run the archiving job; it moves closed journal segments older than 7 days"), &h));

@@ -260,36 +260,101 @@ pub struct Rule {
     pub default_severity: Severity,
     /// One line: what the rule reports.
     pub summary: &'static str,
-    /// Markdown with the sections `What it does`, `Why`, `Example`.
+    /// Markdown with the sections `What it does`, `Why`, `Example`: the rule's doc comment.
     pub doc: &'static str,
     /// The sentence of the requirement text (M 6.83) or the product brief the rule enforces;
     /// empty for structural rules.
     pub requirement: &'static str,
 }
 
-/// Defines rules as statics plus a list of them named `$list`.
+/// Defines rules as statics plus a list of them named `$list`. Each rule's documentation is its
+/// doc comment (Markdown with the sections `What it does`, `Why`, `Example`), written above it as
+/// on any item: the macro keeps it on the static and joins its lines into `Rule::doc`.
 macro_rules! rules {
-    ($list:ident; $( $ident:ident = $code:literal $name:literal $family:ident $sev:ident $summary:literal $doc:literal; )*) => {
-        $( pub static $ident: $crate::diagnostic::Rule = $crate::diagnostic::Rule {
+    ($list:ident; $( $(#[doc = $doc:literal])* $ident:ident = $code:literal $name:literal $family:ident
+        $sev:ident $summary:literal; )*) => {
+        $( $(#[doc = $doc])*
+        pub static $ident: $crate::diagnostic::Rule = $crate::diagnostic::Rule {
             code: $code, name: $name, family: $crate::diagnostic::Family::$family,
-            default_severity: $crate::diagnostic::Severity::$sev, summary: $summary, doc: $doc,
-            requirement: "",
+            default_severity: $crate::diagnostic::Severity::$sev, summary: $summary,
+            doc: doc_comment!($($doc),*), requirement: "",
         }; )*
         /// The rules of this file.
         pub static $list: &[&$crate::diagnostic::Rule] = &[$( &$ident ),*];
     };
 }
 
-/// Defines policy rules, each traced to the sentence of the requirement it enforces.
+/// Defines policy rules, each traced to the sentence of the requirement it enforces; the
+/// documentation is the doc comment, as for `rules!`.
 macro_rules! policy_rules {
-    ($list:ident; $( $ident:ident = $code:literal $name:literal $family:ident $sev:ident $summary:literal
-        requirement: $req:literal $doc:literal; )*) => {
-        $( pub static $ident: $crate::diagnostic::Rule = $crate::diagnostic::Rule {
+    ($list:ident; $( $(#[doc = $doc:literal])* $ident:ident = $code:literal $name:literal $family:ident
+        $sev:ident $summary:literal requirement: $req:literal; )*) => {
+        $( $(#[doc = $doc])*
+        pub static $ident: $crate::diagnostic::Rule = $crate::diagnostic::Rule {
             code: $code, name: $name, family: $crate::diagnostic::Family::$family,
-            default_severity: $crate::diagnostic::Severity::$sev, summary: $summary, doc: $doc,
-            requirement: $req,
+            default_severity: $crate::diagnostic::Severity::$sev, summary: $summary,
+            doc: doc_comment!($($doc),*), requirement: $req,
         }; )*
         /// The rules of this file.
         pub static $list: &[&$crate::diagnostic::Rule] = &[$( &$ident ),*];
     };
+}
+
+/// The lines of a doc comment (`///` gives each line with the space after the slashes) as one
+/// `&'static str`, joined with newlines at compile time: what rustdoc shows is what `explain`
+/// prints.
+macro_rules! doc_comment {
+    ($($line:literal),*) => {{
+        const LINES: &[&str] = &[$($line),*];
+        const BYTES: [u8; $crate::diagnostic::doc_len(LINES)] = $crate::diagnostic::doc_bytes(LINES);
+        $crate::diagnostic::doc_str(&BYTES)
+    }};
+}
+
+/// A doc comment's line without the one space `///` puts before the text.
+const fn doc_line(line: &str) -> &[u8] {
+    match line.as_bytes() {
+        [b' ', rest @ ..] => rest,
+        bytes => bytes,
+    }
+}
+
+/// The length of a doc comment's lines joined by newlines.
+pub const fn doc_len(lines: &[&str]) -> usize {
+    let mut n = lines.len().saturating_sub(1);
+    let mut i = 0;
+    while i < lines.len() {
+        n += doc_line(lines[i]).len();
+        i += 1;
+    }
+    n
+}
+
+/// A doc comment's lines joined by newlines; `N` is `doc_len(lines)`.
+pub const fn doc_bytes<const N: usize>(lines: &[&str]) -> [u8; N] {
+    let mut out = [0u8; N];
+    let (mut at, mut i) = (0, 0);
+    while i < lines.len() {
+        if i > 0 {
+            out[at] = b'\n';
+            at += 1;
+        }
+        let line = doc_line(lines[i]);
+        let mut j = 0;
+        while j < line.len() {
+            out[at] = line[j];
+            at += 1;
+            j += 1;
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The joined lines as text (whole lines of UTF-8, so always text).
+pub const fn doc_str(bytes: &'static [u8]) -> &'static str {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(_) => panic!("a doc comment is UTF-8"),
+    }
 }

@@ -10,42 +10,114 @@ use crate::units::{Date, Duration, Unit};
 
 policy_rules! {
     CONTACTS;
+    /// ## What it does
+    /// Reports a contact whose `verified` date is older than `policy contact-max-age` (default 6mo).
+    ///
+    /// ## Why
+    /// Contact lists rot: people change roles, numbers change. An unverified list is found wrong in the emergency.
+    ///
+    /// ## Example
+    /// Fails on 2026-11-01: `verified "2026-03-01"` with the default maximum age.
     CNT001 = "CNT001" "contact-stale" Contacts Error
         "a contact was last verified longer ago than the policy allows"
-        requirement: "Responsibilities, contact persons and processes must be clearly regulated and fully documented."
-        "## What it does\nReports a contact whose `verified` date is older than `policy contact-max-age` (default 6mo).\n\n## Why\nContact lists rot: people change roles, numbers change. An unverified list is found wrong in the emergency.\n\n## Example\nFails on 2026-11-01: `verified \"2026-03-01\"` with the default maximum age.";
+        requirement: "Responsibilities, contact persons and processes must be clearly regulated and fully documented.";
+    /// ## What it does
+    /// Warns when a contact becomes stale within `policy contact-warning` (default 30d).
+    ///
+    /// ## Why
+    /// Verifying before the deadline keeps the list current without a rush.
+    ///
+    /// ## Example
+    /// On 2026-11-01, `verified "2026-05-15"` expires on 2026-11-15.
     CNT002 = "CNT002" "contact-verification-expiring" Contacts Warning
         "a contact's verification expires soon"
-        requirement: "Responsibilities, contact persons and processes must be clearly regulated and fully documented."
-        "## What it does\nWarns when a contact becomes stale within `policy contact-warning` (default 30d).\n\n## Why\nVerifying before the deadline keeps the list current without a rush.\n\n## Example\nOn 2026-11-01, `verified \"2026-05-15\"` expires on 2026-11-15.";
+        requirement: "Responsibilities, contact persons and processes must be clearly regulated and fully documented.";
+    /// ## What it does
+    /// Reports a `verified` date after the check date.
+    ///
+    /// ## Why
+    /// A future date is a typo that would keep the contact from ever looking stale.
+    ///
+    /// ## Example
+    /// `verified "2027-09-01"` checked on 2026-11-01.
     CNT003 = "CNT003" "verified-in-the-future" Contacts Error
         "a contact's verification date lies in the future"
-        requirement: "Responsibilities, contact persons and processes must be clearly regulated and fully documented."
-        "## What it does\nReports a `verified` date after the check date.\n\n## Why\nA future date is a typo that would keep the contact from ever looking stale.\n\n## Example\n`verified \"2027-09-01\"` checked on 2026-11-01.";
+        requirement: "Responsibilities, contact persons and processes must be clearly regulated and fully documented.";
+    /// ## What it does
+    /// Warns about a contact whose deputy's verification is older than the maximum age.
+    ///
+    /// ## Why
+    /// A substitution rule is only as good as the substitute's details.
+    ///
+    /// ## Example
+    /// Verify the deputy's contact details.
     CNT004 = "CNT004" "deputy-stale" Contacts Warning
         "a contact's deputy is itself stale"
-        requirement: "Detailed regulations for data backup are to be created (eg separate backup media for each client, availability, substitution rules, escalation strategies, antivirus protection)."
-        "## What it does\nWarns about a contact whose deputy's verification is older than the maximum age.\n\n## Why\nA substitution rule is only as good as the substitute's details.\n\n## Example\nVerify the deputy's contact details.";
+        requirement: "Detailed regulations for data backup are to be created (eg separate backup media for each client, availability, substitution rules, escalation strategies, antivirus protection).";
+    /// ## What it does
+    /// Warns about a contact without `deputy` that no plan relies on yet (contacts plans rely on are reported by ESC005).
+    ///
+    /// ## Why
+    /// Substitution rules belong to every contact on an emergency list.
+    ///
+    /// ## Example
+    /// `deputy bernd.mueller`
     CNT005 = "CNT005" "contact-without-deputy" Contacts Warning
         "a contact has no deputy"
-        requirement: "Detailed regulations for data backup are to be created (eg separate backup media for each client, availability, substitution rules, escalation strategies, antivirus protection)."
-        "## What it does\nWarns about a contact without `deputy` that no plan relies on yet (contacts plans rely on are reported by ESC005).\n\n## Why\nSubstitution rules belong to every contact on an emergency list.\n\n## Example\n`deputy bernd.mueller`";
+        requirement: "Detailed regulations for data backup are to be created (eg separate backup media for each client, availability, substitution rules, escalation strategies, antivirus protection).";
+    /// ## What it does
+    /// For plans covering a system with a high or very high availability need, every escalation level that allows less than a day must reach its contact around the clock: the contact needs a channel with `available="24x7"`. Also reports a 24x7 need met only by business-hours channels.
+    ///
+    /// ## Why
+    /// An emergency at night cannot wait for office hours when the allowed time is shorter than a day.
+    ///
+    /// ## Example
+    /// ```kdl
+    /// mobile "+49 171 555 0101" available="24x7"
+    /// ```
     CNT006 = "CNT006" "contact-not-reachable-around-the-clock" Contacts Error
         "a contact that must be reachable around the clock has no 24x7 channel"
-        requirement: "Responsibilities, contact persons and processes must be clearly regulated and fully documented."
-        "## What it does\nFor plans covering a system with a high or very high availability need, every escalation level that allows less than a day must reach its contact around the clock: the contact needs a channel with `available=\"24x7\"`. Also reports a 24x7 need met only by business-hours channels.\n\n## Why\nAn emergency at night cannot wait for office hours when the allowed time is shorter than a day.\n\n## Example\n```kdl\nmobile \"+49 171 555 0101\" available=\"24x7\"\n```";
+        requirement: "Responsibilities, contact persons and processes must be clearly regulated and fully documented.";
+    /// ## What it does
+    /// Reports the client or provider party when none of its contacts has a channel with `available="24x7"`.
+    ///
+    /// ## Why
+    /// Each party needs an emergency contact that answers at any time (a duty desk, an on-call phone).
+    ///
+    /// ## Example
+    /// ```kdl
+    /// contact rzn-duty-desk { party rzn; phone "+49 40 555 2000" available="24x7"; ... }
+    /// ```
     CNT007 = "CNT007" "party-without-emergency-contact" Contacts Error
         "the client or the provider has no contact reachable around the clock"
-        requirement: "Responsibilities, contact persons and processes must be clearly regulated and fully documented."
-        "## What it does\nReports the client or provider party when none of its contacts has a channel with `available=\"24x7\"`.\n\n## Why\nEach party needs an emergency contact that answers at any time (a duty desk, an on-call phone).\n\n## Example\n```kdl\ncontact rzn-duty-desk { party rzn; phone \"+49 40 555 2000\" available=\"24x7\"; ... }\n```";
+        requirement: "Responsibilities, contact persons and processes must be clearly regulated and fully documented.";
+    /// ## What it does
+    /// A contact with `former #true`, or with `left "YYYY-MM-DD"` on or before the check date, is kept for the history: past exercise records may name it as a participant (held before it left) and an acknowledgement stays valid. Reports every place that relies on it now: a plan's `responsible`, escalation levels, backup deputy and `on-failure`, scenario contacts, a system's `owner`, an interface's contacts, another contact's `deputy`, an exercise record dated after it left, and an open finding it owns. Former contacts are not asked to be verified, to have a deputy or to be reachable.
+    ///
+    /// ## Why
+    /// A person who left cannot be called; removing the contact would break the records of the exercises they took part in.
+    ///
+    /// ## Example
+    /// ```kdl
+    /// contact dirk.hansen { party rzn; name "Dirk Hansen"; verified "2026-01-10"; left "2026-10-31" }
+    /// ```
+    /// Fails: `level 2 notify=dirk.hansen` after 2026-10-31.
     CNT008 = "CNT008" "former-contact-relied-on" Contacts Error
         "a former contact is relied on in a current plan, escalation, inventory or deputy chain"
-        requirement: "Responsibilities, contact persons and processes must be clearly regulated and fully documented."
-        "## What it does\nA contact with `former #true`, or with `left \"YYYY-MM-DD\"` on or before the check date, is kept for the history: past exercise records may name it as a participant (held before it left) and an acknowledgement stays valid. Reports every place that relies on it now: a plan's `responsible`, escalation levels, backup deputy and `on-failure`, scenario contacts, a system's `owner`, an interface's contacts, another contact's `deputy`, an exercise record dated after it left, and an open finding it owns. Former contacts are not asked to be verified, to have a deputy or to be reachable.\n\n## Why\nA person who left cannot be called; removing the contact would break the records of the exercises they took part in.\n\n## Example\n```kdl\ncontact dirk.hansen { party rzn; name \"Dirk Hansen\"; verified \"2026-01-10\"; left \"2026-10-31\" }\n```\nFails: `level 2 notify=dirk.hansen` after 2026-10-31.";
+        requirement: "Responsibilities, contact persons and processes must be clearly regulated and fully documented.";
+    /// ## What it does
+    /// Reports an escalation level that allows less than an hour for a contact with no phone or mobile number, and, for plans covering a system with a high or very high availability need, a level that allows less than a day for a contact whose only channel `available="24x7"` is e-mail.
+    ///
+    /// ## Why
+    /// An e-mail reaches a mailbox, not a person: nobody has to read it within the time the level allows, least of all at night.
+    ///
+    /// ## Example
+    /// Fails: `level 1 notify=rzn-mailbox within="15m"` where the contact has only `email`.
+    ///
+    /// Passes: `phone "+49 40 555 2000" available="24x7"`.
     CNT009 = "CNT009" "reachable-only-by-email" Contacts Error
         "a contact an escalation level must reach quickly can be reached only by e-mail"
-        requirement: "Responsibilities, contact persons and processes must be clearly regulated and fully documented."
-        "## What it does\nReports an escalation level that allows less than an hour for a contact with no phone or mobile number, and, for plans covering a system with a high or very high availability need, a level that allows less than a day for a contact whose only channel `available=\"24x7\"` is e-mail.\n\n## Why\nAn e-mail reaches a mailbox, not a person: nobody has to read it within the time the level allows, least of all at night.\n\n## Example\nFails: `level 1 notify=rzn-mailbox within=\"15m\"` where the contact has only `email`.\n\nPasses: `phone \"+49 40 555 2000\" available=\"24x7\"`.";
+        requirement: "Responsibilities, contact persons and processes must be clearly regulated and fully documented.";
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]

@@ -10,46 +10,121 @@ use crate::units::{Date, Duration};
 
 policy_rules! {
     CONTRACTS;
+    /// ## What it does
+    /// Reports a revision whose number or effective date is not greater than the previous revision's.
+    ///
+    /// ## Why
+    /// Plans pin revisions by number, and the revision in effect is found by date; both must increase together.
+    ///
+    /// ## Example
+    /// Fails: `revision 2 effective="2025-04-01"` followed by `revision 3 effective="2025-01-01"`.
     CON001 = "CON001" "revisions-out-of-order" Contracts Error
         "contract revisions are not numbered and dated in increasing order"
-        requirement: "In M 2.253 contract design with the outsourcing service provider, there are some indications as to which aspects should already be regulated in the service level agreement."
-        "## What it does\nReports a revision whose number or effective date is not greater than the previous revision's.\n\n## Why\nPlans pin revisions by number, and the revision in effect is found by date; both must increase together.\n\n## Example\nFails: `revision 2 effective=\"2025-04-01\"` followed by `revision 3 effective=\"2025-01-01\"`.";
+        requirement: "In M 2.253 contract design with the outsourcing service provider, there are some indications as to which aspects should already be regulated in the service level agreement.";
+    /// ## What it does
+    /// Reports a plan without `contract <id> revision=<n>`.
+    ///
+    /// ## Why
+    /// A plan implements the SLA of one contract revision; without the pin nobody can tell whether it is current.
+    ///
+    /// ## Example
+    /// ```kdl
+    /// contract msa revision=3
+    /// ```
     CON002 = "CON002" "contract-not-pinned" Contracts Error
         "a plan does not say which contract revision it implements"
-        requirement: "In the emergency preparedness concept, these specifications must be precisely specified and described in detail."
-        "## What it does\nReports a plan without `contract <id> revision=<n>`.\n\n## Why\nA plan implements the SLA of one contract revision; without the pin nobody can tell whether it is current.\n\n## Example\n```kdl\ncontract msa revision=3\n```";
+        requirement: "In the emergency preparedness concept, these specifications must be precisely specified and described in detail.";
+    /// ## What it does
+    /// Reports a plan pinned to an older revision than the one in effect on the check date. During the grace period (`policy review-grace`, default 60d, after the new revision took effect) it is a warning, afterwards an error. The message names both revisions, the date the new one took effect and the SLA terms that changed between them.
+    ///
+    /// ## Why
+    /// A new revision changes what the plan must deliver.
+    ///
+    /// ## Example
+    /// Fails: `contract msa revision=2` while revision 3 took effect 90 days ago.
     CON003 = "CON003" "plan-review-due" Contracts Error
         "a newer contract revision is in effect than the one the plan implements"
-        requirement: "In the emergency preparedness concept, these specifications must be precisely specified and described in detail."
-        "## What it does\nReports a plan pinned to an older revision than the one in effect on the check date. During the grace period (`policy review-grace`, default 60d, after the new revision took effect) it is a warning, afterwards an error. The message names both revisions, the date the new one took effect and the SLA terms that changed between them.\n\n## Why\nA new revision changes what the plan must deliver.\n\n## Example\nFails: `contract msa revision=2` while revision 3 took effect 90 days ago.";
+        requirement: "In the emergency preparedness concept, these specifications must be precisely specified and described in detail.";
+    /// ## What it does
+    /// Notes a revision that takes effect within `policy revision-notice` (default 30d), naming the plans that will need review.
+    ///
+    /// ## Why
+    /// Reviews are easier before the revision applies than after.
+    ///
+    /// ## Example
+    /// A `revision 4 effective="2026-12-01"` checked on 2026-11-15.
     CON004 = "CON004" "revision-taking-effect" Contracts Note
         "a contract revision takes effect soon"
-        requirement: "In the emergency preparedness concept, these specifications must be precisely specified and described in detail."
-        "## What it does\nNotes a revision that takes effect within `policy revision-notice` (default 30d), naming the plans that will need review.\n\n## Why\nReviews are easier before the revision applies than after.\n\n## Example\nA `revision 4 effective=\"2026-12-01\"` checked on 2026-11-15.";
+        requirement: "In the emergency preparedness concept, these specifications must be precisely specified and described in detail.";
+    /// ## What it does
+    /// Warns about a plan pinned to a revision whose effective date is after the check date.
+    ///
+    /// ## Why
+    /// Until then, the revision in effect is the older one, which the plan no longer claims to implement.
+    ///
+    /// ## Example
+    /// `contract msa revision=4` on 2026-11-15, with revision 4 effective 2026-12-01.
     CON005 = "CON005" "pinned-revision-not-in-effect" Contracts Warning
         "a plan pins a revision that has not taken effect yet"
-        requirement: "In the emergency preparedness concept, these specifications must be precisely specified and described in detail."
-        "## What it does\nWarns about a plan pinned to a revision whose effective date is after the check date.\n\n## Why\nUntil then, the revision in effect is the older one, which the plan no longer claims to implement.\n\n## Example\n`contract msa revision=4` on 2026-11-15, with revision 4 effective 2026-12-01.";
+        requirement: "In the emergency preparedness concept, these specifications must be precisely specified and described in detail.";
+    /// ## What it does
+    /// Compares, for each covered system with SLA terms in the pinned revision, the plan's RTO and RPO (its `objective`, else the system's own) with the contract's.
+    ///
+    /// ## Why
+    /// The plan must deliver what the contract promises.
+    ///
+    /// ## Example
+    /// Fails: SLA `rto="2h"` and `objective payment-hub rto="4h"`.
     CON006 = "CON006" "objective-weaker-than-sla" Contracts Error
         "a plan's RTO or RPO for a system is weaker than the contract's"
-        requirement: "In the emergency preparedness concept, these specifications must be precisely specified and described in detail."
-        "## What it does\nCompares, for each covered system with SLA terms in the pinned revision, the plan's RTO and RPO (its `objective`, else the system's own) with the contract's.\n\n## Why\nThe plan must deliver what the contract promises.\n\n## Example\nFails: SLA `rto=\"2h\"` and `objective payment-hub rto=\"4h\"`.";
+        requirement: "In the emergency preparedness concept, these specifications must be precisely specified and described in detail.";
+    /// ## What it does
+    /// Reports each exercise the pinned revision requires that the plan lacks, holds less often, or holds without the client although the contract requires the client's participation (`joint=#true`).
+    ///
+    /// ## Why
+    /// The contract fixes the exercises; the plan must at least match them.
+    ///
+    /// ## Example
+    /// Fails: contract `exercise alarm-test every="6mo"` and no `exercise alarm-test` in the plan.
     CON007 = "CON007" "exercises-below-contract" Contracts Error
         "a plan's exercise concept does not meet the contract's exercise terms"
-        requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed."
-        "## What it does\nReports each exercise the pinned revision requires that the plan lacks, holds less often, or holds without the client although the contract requires the client's participation (`joint=#true`).\n\n## Why\nThe contract fixes the exercises; the plan must at least match them.\n\n## Example\nFails: contract `exercise alarm-test every=\"6mo\"` and no `exercise alarm-test` in the plan.";
+        requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed.";
+    /// ## What it does
+    /// Compares the plan's `backup` with the backup terms of the SLA of each covered system: interval, retention, off-site copy and restore-test interval.
+    ///
+    /// ## Why
+    /// The client's backup requirements are part of the contract (M 2.253).
+    ///
+    /// ## Example
+    /// Fails: SLA `backup every="15m"` and plan `schedule every="1h"`.
     CON008 = "CON008" "backup-below-contract" Contracts Error
         "a plan's backup regulation does not meet the contract's backup terms"
-        requirement: "Detailed regulations for data backup are to be created (eg separate backup media for each client, availability, substitution rules, escalation strategies, antivirus protection)."
-        "## What it does\nCompares the plan's `backup` with the backup terms of the SLA of each covered system: interval, retention, off-site copy and restore-test interval.\n\n## Why\nThe client's backup requirements are part of the contract (M 2.253).\n\n## Example\nFails: SLA `backup every=\"15m\"` and plan `schedule every=\"1h\"`.";
+        requirement: "Detailed regulations for data backup are to be created (eg separate backup media for each client, availability, substitution rules, escalation strategies, antivirus protection).";
+    /// ## What it does
+    /// Reports an SLA target marked `redundant=#true` in the pinned revision when the plan covering it has no scenario with `failover #true`.
+    ///
+    /// ## Why
+    /// Redundancy helps only when staff know how to switch over.
+    ///
+    /// ## Example
+    /// Add `scenario hub-node-failover ... failover=#true { ... }`.
     CON009 = "CON009" "redundant-without-failover" Contracts Error
         "the contract requires a system to be redundant but no plan covering it has a failover scenario"
-        requirement: "Detailed work instructions with specific arrangements for specific error situations are to be created."
-        "## What it does\nReports an SLA target marked `redundant=#true` in the pinned revision when the plan covering it has no scenario with `failover #true`.\n\n## Why\nRedundancy helps only when staff know how to switch over.\n\n## Example\nAdd `scenario hub-node-failover ... failover=#true { ... }`.";
+        requirement: "Detailed work instructions with specific arrangements for specific error situations are to be created.";
+    /// ## What it does
+    /// Lists what a revision lacks of: incident categories by type, severity and urgency; required actions; response times; escalation levels; the provider's duty to cooperate; the client's participation in exercises; the client's backup requirements; which systems must be redundant.
+    ///
+    /// ## Why
+    /// Contract design for outsourcing (M 2.253) puts these in the contract so the emergency plans can rely on them.
+    ///
+    /// ## Example
+    /// ```kdl
+    /// escalation "Level 1: RZN shift lead" "Level 2: account manager"
+    /// cooperation "RZN cooperates in every emergency ..."
+    /// ```
     CON010 = "CON010" "emergency-terms-missing" Contracts Warning
         "a contract revision lacks emergency terms that M 2.253 asks for"
-        requirement: "In M 2.253 contract design with the outsourcing service provider, there are some indications as to which aspects should already be regulated in the service level agreement."
-        "## What it does\nLists what a revision lacks of: incident categories by type, severity and urgency; required actions; response times; escalation levels; the provider's duty to cooperate; the client's participation in exercises; the client's backup requirements; which systems must be redundant.\n\n## Why\nContract design for outsourcing (M 2.253) puts these in the contract so the emergency plans can rely on them.\n\n## Example\n```kdl\nescalation \"Level 1: RZN shift lead\" \"Level 2: account manager\"\ncooperation \"RZN cooperates in every emergency ...\"\n```";
+        requirement: "In M 2.253 contract design with the outsourcing service provider, there are some indications as to which aspects should already be regulated in the service level agreement.";
 }
 
 fn sla_map(r: &Revision) -> HashMap<&str, &Sla> {

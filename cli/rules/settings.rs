@@ -13,22 +13,54 @@ use crate::source::Files;
 
 policy_rules! {
     SETTINGS;
+    /// ## What it does
+    /// Reports a `rule` or `waiver` in `contingent.kdl` whose code is unknown, or names a structural rule (FILE, KDL, SCH, REF, CFG, GIT) that cannot be configured.
+    ///
+    /// ## Why
+    /// A misspelt code would silently configure nothing.
+    ///
+    /// ## Example
+    /// ```kdl
+    /// rule ESC005 severity=warning
+    /// ```
     CFG002 = "CFG002" "unknown-rule-in-config" Config Error
         "the configuration names a rule that does not exist or cannot be configured"
-        requirement: ""
-        "## What it does\nReports a `rule` or `waiver` in `contingent.kdl` whose code is unknown, or names a structural rule (FILE, KDL, SCH, REF, CFG, GIT) that cannot be configured.\n\n## Why\nA misspelt code would silently configure nothing.\n\n## Example\n```kdl\nrule ESC005 severity=warning\n```";
+        requirement: "";
+    /// ## What it does
+    /// Reports a waiver whose `expires` date has passed; the findings it waived are reported again.
+    ///
+    /// ## Why
+    /// Exemptions are temporary by design; an expired one must be renewed or removed.
+    ///
+    /// ## Example
+    /// `expires "2026-06-30"` checked on 2026-07-01.
     CFG003 = "CFG003" "waiver-expired" Config Warning
         "a waiver has expired and no longer applies"
-        requirement: ""
-        "## What it does\nReports a waiver whose `expires` date has passed; the findings it waived are reported again.\n\n## Why\nExemptions are temporary by design; an expired one must be renewed or removed.\n\n## Example\n`expires \"2026-06-30\"` checked on 2026-07-01.";
+        requirement: "";
+    /// ## What it does
+    /// Reports a waiver that matched no finding in this check.
+    ///
+    /// ## Why
+    /// An unused waiver is stale and could hide a future problem unnoticed.
+    ///
+    /// ## Example
+    /// Remove the waiver once the problem is fixed.
     CFG004 = "CFG004" "waiver-unused" Config Warning
         "a waiver matches no finding"
-        requirement: ""
-        "## What it does\nReports a waiver that matched no finding in this check.\n\n## Why\nAn unused waiver is stale and could hide a future problem unnoticed.\n\n## Example\nRemove the waiver once the problem is fixed.";
+        requirement: "";
+    /// ## What it does
+    /// Reports a waiver with none or more than one of `file`, `plan`, `system`, `contact`, `contract`.
+    ///
+    /// ## Why
+    /// A waiver must exempt exactly one thing, or it exempts everything.
+    ///
+    /// ## Example
+    /// ```kdl
+    /// waiver EXR004 plan=payroll reason="..." approved-by=katharina.vogel expires="2027-01-31"
+    /// ```
     CFG005 = "CFG005" "waiver-without-target" Config Error
         "a waiver does not name what it exempts"
-        requirement: ""
-        "## What it does\nReports a waiver with none or more than one of `file`, `plan`, `system`, `contact`, `contract`.\n\n## Why\nA waiver must exempt exactly one thing, or it exempts everything.\n\n## Example\n```kdl\nwaiver EXR004 plan=payroll reason=\"...\" approved-by=katharina.vogel expires=\"2027-01-31\"\n```";
+        requirement: "";
 }
 
 fn severity(s: SeveritySetting) -> Option<Severity> {

@@ -9,21 +9,72 @@ use crate::model::{Id, Model};
 
 rules! {
     REFERENCES;
+    /// ## What it does
+    /// Reports an id used twice for the same kind (two contacts, two plans, two scenarios of one plan, two revisions of one contract), in one file or across files, and points at both.
+    ///
+    /// ## Why
+    /// References must name exactly one object; with two, a plan could point at the wrong person in an emergency.
+    ///
+    /// ## Example
+    /// Two files both define `contact anna.schmidt`. Rename or merge one.
     REF_DUPLICATE = "REF001" "duplicate-id" Reference Error
-        "two objects of the same kind share an id"
-        "## What it does\nReports an id used twice for the same kind (two contacts, two plans, two scenarios of one plan, two revisions of one contract), in one file or across files, and points at both.\n\n## Why\nReferences must name exactly one object; with two, a plan could point at the wrong person in an emergency.\n\n## Example\nTwo files both define `contact anna.schmidt`. Rename or merge one.";
+        "two objects of the same kind share an id";
+    /// ## What it does
+    /// Reports a reference to a contact, party, system, interface, contract, revision, plan or scenario that does not exist, with a suggestion when a similar id exists.
+    ///
+    /// ## Why
+    /// M 6.83: responsibilities, contact persons and processes must be clearly regulated and fully documented. A reference to nobody is a gap that is found only in the emergency.
+    ///
+    /// ## Example
+    /// ```kdl
+    /// responsible client=anna.schmid provider=jan.peters
+    /// ```
+    /// ```kdl
+    /// responsible client=anna.schmidt provider=jan.peters
+    /// ```
     REF_UNRESOLVED = "REF002" "unresolved-reference" Reference Error
-        "a reference names nothing that exists"
-        "## What it does\nReports a reference to a contact, party, system, interface, contract, revision, plan or scenario that does not exist, with a suggestion when a similar id exists.\n\n## Why\nM 6.83: responsibilities, contact persons and processes must be clearly regulated and fully documented. A reference to nobody is a gap that is found only in the emergency.\n\n## Example\n```kdl\nresponsible client=anna.schmid provider=jan.peters\n```\n```kdl\nresponsible client=anna.schmidt provider=jan.peters\n```";
+        "a reference names nothing that exists";
+    /// ## What it does
+    /// Reports a reference that names an existing object of another kind than the place requires, such as a contact where a system is expected.
+    ///
+    /// ## Why
+    /// Ids are unique per kind only; the same word may name a contact and a system. The reference must resolve to the right one.
+    ///
+    /// ## Example
+    /// ```kdl
+    /// covers anna.schmidt   // a contact, not a system
+    /// ```
     REF_WRONG_KIND = "REF003" "wrong-kind-reference" Reference Error
-        "a reference names an object of the wrong kind"
-        "## What it does\nReports a reference that names an existing object of another kind than the place requires, such as a contact where a system is expected.\n\n## Why\nIds are unique per kind only; the same word may name a contact and a system. The reference must resolve to the right one.\n\n## Example\n```kdl\ncovers anna.schmidt   // a contact, not a system\n```";
+        "a reference names an object of the wrong kind";
+    /// ## What it does
+    /// Reports a system or interface whose `depends-on` names itself, or a loop of dependencies (`a` depends on `b`, `b` on `c`, `c` on `a`), with the whole loop.
+    ///
+    /// ## Why
+    /// Dependencies say what must run before a system can be restored; the restart order of an emergency follows them. A loop has no first step, so the order cannot be followed.
+    ///
+    /// ## Example
+    /// ```kdl
+    /// system payroll-db { depends-on payroll-db san }
+    /// ```
+    /// ```kdl
+    /// system payroll-db { depends-on san }
+    /// ```
     REF_CYCLE = "REF004" "dependency-cycle" Reference Error
-        "a system or interface depends on itself, directly or through others"
-        "## What it does\nReports a system or interface whose `depends-on` names itself, or a loop of dependencies (`a` depends on `b`, `b` on `c`, `c` on `a`), with the whole loop.\n\n## Why\nDependencies say what must run before a system can be restored; the restart order of an emergency follows them. A loop has no first step, so the order cannot be followed.\n\n## Example\n```kdl\nsystem payroll-db { depends-on payroll-db san }\n```\n```kdl\nsystem payroll-db { depends-on san }\n```";
+        "a system or interface depends on itself, directly or through others";
+    /// ## What it does
+    /// Reports two ids of the same kind (two parties, contacts, systems or interfaces, contracts, plans or exercise records) that are equal when upper and lower case are ignored, such as `contact Anna.Schmidt` and `contact anna.schmidt`, or plans `Payroll` and `payroll`, and points at both definitions.
+    ///
+    /// ## Why
+    /// Ids are compared exactly, so both are valid and references resolve to one or the other by a single letter's case. People read them as one name, and so do file systems that ignore case: the handbook's pages of plans `Payroll` and `payroll` would share a file name. In an emergency, someone calls the wrong `Anna.Schmidt`, or reads the wrong plan.
+    ///
+    /// ## Example
+    /// ```kdl
+    /// contact anna.schmidt { party bank; name "Anna Schmidt" }
+    /// contact Anna.Schmidt { party bank; name "Anna Schmidt (new)" }
+    /// ```
+    /// Rename one (`anna.schmidt-2`), or merge the two if they are the same person.
     REF_CASE = "REF005" "ids-differ-only-in-case" Reference Error
-        "two ids of the same kind differ only in upper and lower case"
-        "## What it does\nReports two ids of the same kind (two parties, contacts, systems or interfaces, contracts, plans or exercise records) that are equal when upper and lower case are ignored, such as `contact Anna.Schmidt` and `contact anna.schmidt`, or plans `Payroll` and `payroll`, and points at both definitions.\n\n## Why\nIds are compared exactly, so both are valid and references resolve to one or the other by a single letter's case. People read them as one name, and so do file systems that ignore case: the handbook's pages of plans `Payroll` and `payroll` would share a file name. In an emergency, someone calls the wrong `Anna.Schmidt`, or reads the wrong plan.\n\n## Example\n```kdl\ncontact anna.schmidt { party bank; name \"Anna Schmidt\" }\ncontact Anna.Schmidt { party bank; name \"Anna Schmidt (new)\" }\n```\nRename one (`anna.schmidt-2`), or merge the two if they are the same person.";
+        "two ids of the same kind differ only in upper and lower case";
 }
 
 /// The namespaces ids live in. Systems and interfaces share one: a plan's `covers` names either.

@@ -7,26 +7,61 @@ use crate::model::{Infrastructure, Located, Media, Plan};
 
 policy_rules! {
     BACKUP;
+    /// ## What it does
+    /// Reports a plan that covers a system with `holds-data #true` but has no `backup` block.
+    ///
+    /// ## Why
+    /// M 6.83 asks for detailed backup regulations in the emergency concept.
+    ///
+    /// ## Example
+    /// Passes: a `backup { ... }` block with media, schedule, retention, off-site, antivirus, restore test, deputy and on-failure.
     BAK001 = "BAK001" "backup-regulation-missing" Backup Error
         "a plan covering a system that holds data has no backup regulation"
-        requirement: "Detailed regulations for data backup are to be created (eg separate backup media for each client, availability, substitution rules, escalation strategies, antivirus protection)."
-        "## What it does\nReports a plan that covers a system with `holds-data #true` but has no `backup` block.\n\n## Why\nM 6.83 asks for detailed backup regulations in the emergency concept.\n\n## Example\nPasses: a `backup { ... }` block with media, schedule, retention, off-site, antivirus, restore test, deputy and on-failure.";
+        requirement: "Detailed regulations for data backup are to be created (eg separate backup media for each client, availability, substitution rules, escalation strategies, antivirus protection).";
+    /// ## What it does
+    /// Reports a `backup` block that lacks any of: `media`, `schedule`, `retention`, `offsite`, `antivirus`, `restore-test`, `deputy`, `on-failure`; the message lists what is missing.
+    ///
+    /// ## Why
+    /// Each item is named in M 6.83 or follows from it (availability via off-site copies and restore tests, substitution rules, escalation strategies, antivirus protection).
+    ///
+    /// ## Example
+    /// See the bundled example's `plans/plans/payroll.kdl`.
     BAK002 = "BAK002" "backup-regulation-incomplete" Backup Error
         "a backup regulation lacks one of the required items"
-        requirement: "Detailed regulations for data backup are to be created (eg separate backup media for each client, availability, substitution rules, escalation strategies, antivirus protection)."
-        "## What it does\nReports a `backup` block that lacks any of: `media`, `schedule`, `retention`, `offsite`, `antivirus`, `restore-test`, `deputy`, `on-failure`; the message lists what is missing.\n\n## Why\nEach item is named in M 6.83 or follows from it (availability via off-site copies and restore tests, substitution rules, escalation strategies, antivirus protection).\n\n## Example\nSee the bundled example's `plans/plans/payroll.kdl`.";
+        requirement: "Detailed regulations for data backup are to be created (eg separate backup media for each client, availability, substitution rules, escalation strategies, antivirus protection).";
+    /// ## What it does
+    /// Reports a plan whose backup uses `media shared` while it covers a data-holding system on `infrastructure shared`.
+    ///
+    /// ## Why
+    /// On multi-client infrastructure, separate backup media per client keep one client's restore from exposing or overwriting another's data.
+    ///
+    /// ## Example
+    /// Passes: `media dedicated`.
     BAK003 = "BAK003" "backup-media-shared" Backup Error
         "a system on shared infrastructure is backed up to shared media"
-        requirement: "Detailed regulations for data backup are to be created (eg separate backup media for each client, availability, substitution rules, escalation strategies, antivirus protection)."
-        "## What it does\nReports a plan whose backup uses `media shared` while it covers a data-holding system on `infrastructure shared`.\n\n## Why\nOn multi-client infrastructure, separate backup media per client keep one client's restore from exposing or overwriting another's data.\n\n## Example\nPasses: `media dedicated`.";
+        requirement: "Detailed regulations for data backup are to be created (eg separate backup media for each client, availability, substitution rules, escalation strategies, antivirus protection).";
+    /// ## What it does
+    /// Reports a backup schedule whose interval is longer than the smallest RPO of the covered data-holding systems (and of the plan's own objectives).
+    ///
+    /// ## Why
+    /// With a 4h RPO, a daily backup loses up to 24h of data.
+    ///
+    /// ## Example
+    /// Fails: `rpo "4h"` and `schedule every="24h"`.
     BAK004 = "BAK004" "backup-less-frequent-than-rpo" Backup Error
         "backups run less often than the recovery point objective allows"
-        requirement: "Detailed regulations for data backup are to be created (eg separate backup media for each client, availability, substitution rules, escalation strategies, antivirus protection)."
-        "## What it does\nReports a backup schedule whose interval is longer than the smallest RPO of the covered data-holding systems (and of the plan's own objectives).\n\n## Why\nWith a 4h RPO, a daily backup loses up to 24h of data.\n\n## Example\nFails: `rpo \"4h\"` and `schedule every=\"24h\"`.";
+        requirement: "Detailed regulations for data backup are to be created (eg separate backup media for each client, availability, substitution rules, escalation strategies, antivirus protection).";
+    /// ## What it does
+    /// Warns about `offsite #false`.
+    ///
+    /// ## Why
+    /// Backups in the same place as the systems share their fate in a site-wide emergency.
+    ///
+    /// ## Example
+    /// Passes: `offsite #true`.
     BAK005 = "BAK005" "no-offsite-copy" Backup Warning
         "a backup regulation keeps no off-site copy"
-        requirement: "Detailed regulations for data backup are to be created (eg separate backup media for each client, availability, substitution rules, escalation strategies, antivirus protection)."
-        "## What it does\nWarns about `offsite #false`.\n\n## Why\nBackups in the same place as the systems share their fate in a site-wide emergency.\n\n## Example\nPasses: `offsite #true`.";
+        requirement: "Detailed regulations for data backup are to be created (eg separate backup media for each client, availability, substitution rules, escalation strategies, antivirus protection).";
 }
 
 pub(crate) fn backup(f: &Facts, p: &Located<Plan>, d: &mut Vec<Diagnostic>) {

@@ -9,34 +9,109 @@ use crate::model::{Level, PartyRole};
 
 policy_rules! {
     COVERAGE;
+    /// ## What it does
+    /// Reports every system (client or provider side) and every interface that no plan lists in `covers`.
+    ///
+    /// ## Why
+    /// M 6.83 requires contingency plans for the systems at both parties *and* for the interfaces between them; an uncovered line or router is where outsourcing emergencies typically start.
+    ///
+    /// ## Example
+    /// Fails: `interface mpls-line { ... }` and no plan with `covers mpls-line`.
+    ///
+    /// Passes:
+    /// ```kdl
+    /// plan wan { covers mpls-line vpn-router }
+    /// ```
     COV001 = "COV001" "system-not-covered" Coverage Error
         "a system or interface is not covered by any plan"
-        requirement: "In general, contingency plans must exist for the systems at the client, at the outsourcing service provider and for the interfaces between the client and the service provider (eg network connection, router, telecommunications provider)."
-        "## What it does\nReports every system (client or provider side) and every interface that no plan lists in `covers`.\n\n## Why\nM 6.83 requires contingency plans for the systems at both parties *and* for the interfaces between them; an uncovered line or router is where outsourcing emergencies typically start.\n\n## Example\nFails: `interface mpls-line { ... }` and no plan with `covers mpls-line`.\n\nPasses:\n```kdl\nplan wan { covers mpls-line vpn-router }\n```";
+        requirement: "In general, contingency plans must exist for the systems at the client, at the outsourcing service provider and for the interfaces between the client and the service provider (eg network connection, router, telecommunications provider).";
+    /// ## What it does
+    /// Reports a plan whose `responsible` node lacks the client or the provider contact, or names a contact of the wrong party.
+    ///
+    /// ## Why
+    /// Emergency preparedness is divided between the parties; each must have one person answerable for the plan.
+    ///
+    /// ## Example
+    /// Fails: `responsible client=anna.schmidt` (no provider).
+    ///
+    /// Passes:
+    /// ```kdl
+    /// responsible client=anna.schmidt provider=dirk.hansen
+    /// ```
     COV002 = "COV002" "responsible-contact-missing" Coverage Error
         "a plan does not name a responsible contact of both client and provider"
-        requirement: "Responsibilities, contact persons and processes must be clearly regulated and fully documented."
-        "## What it does\nReports a plan whose `responsible` node lacks the client or the provider contact, or names a contact of the wrong party.\n\n## Why\nEmergency preparedness is divided between the parties; each must have one person answerable for the plan.\n\n## Example\nFails: `responsible client=anna.schmidt` (no provider).\n\nPasses:\n```kdl\nresponsible client=anna.schmidt provider=dirk.hansen\n```";
+        requirement: "Responsibilities, contact persons and processes must be clearly regulated and fully documented.";
+    /// ## What it does
+    /// Reports a system whose `owner` is a contact of a party other than the client.
+    ///
+    /// ## Why
+    /// The application remains the client's responsibility even when the provider operates it.
+    ///
+    /// ## Example
+    /// Fails: `owner dirk.hansen` where dirk.hansen belongs to the provider.
+    ///
+    /// Passes: `owner anna.schmidt` (a client contact).
     COV003 = "COV003" "owner-not-client-contact" Coverage Error
         "the application owner of a system is not a client contact"
-        requirement: "Nevertheless, the responsibility for the application lies exclusively with the client."
-        "## What it does\nReports a system whose `owner` is a contact of a party other than the client.\n\n## Why\nThe application remains the client's responsibility even when the provider operates it.\n\n## Example\nFails: `owner dirk.hansen` where dirk.hansen belongs to the provider.\n\nPasses: `owner anna.schmidt` (a client contact).";
+        requirement: "Nevertheless, the responsibility for the application lies exclusively with the client.";
+    /// ## What it does
+    /// Reports an interface without `contacts client=... provider=...`, or whose contacts belong to the wrong party.
+    ///
+    /// ## Why
+    /// A failed line is diagnosed from both ends; each side needs someone to call.
+    ///
+    /// ## Example
+    /// Passes:
+    /// ```kdl
+    /// interface mpls-line { contacts client=ole.carstens provider=frank.meyer }
+    /// ```
     COV004 = "COV004" "interface-contact-missing" Coverage Error
         "an interface lacks a named contact on the client or the provider side"
-        requirement: "Responsibilities, contact persons and processes must be clearly regulated and fully documented."
-        "## What it does\nReports an interface without `contacts client=... provider=...`, or whose contacts belong to the wrong party.\n\n## Why\nA failed line is diagnosed from both ends; each side needs someone to call.\n\n## Example\nPasses:\n```kdl\ninterface mpls-line { contacts client=ole.carstens provider=frank.meyer }\n```";
+        requirement: "Responsibilities, contact persons and processes must be clearly regulated and fully documented.";
+    /// ## What it does
+    /// Reports a system or interface covered by a plan whose `protection` lacks confidentiality, integrity or availability.
+    ///
+    /// ## Why
+    /// The provider can take reasonable care only when told the protection needs.
+    ///
+    /// ## Example
+    /// Passes:
+    /// ```kdl
+    /// protection confidentiality=high integrity=high availability=very-high
+    /// ```
     COV005 = "COV005" "protection-needs-missing" Coverage Error
         "a covered system does not state its protection needs for confidentiality, integrity and availability"
-        requirement: "In this case, it is also important to provide the service provider with information regarding the protection needs of the data and systems concerned so that reasonable care can be taken."
-        "## What it does\nReports a system or interface covered by a plan whose `protection` lacks confidentiality, integrity or availability.\n\n## Why\nThe provider can take reasonable care only when told the protection needs.\n\n## Example\nPasses:\n```kdl\nprotection confidentiality=high integrity=high availability=very-high\n```";
+        requirement: "In this case, it is also important to provide the service provider with information regarding the protection needs of the data and systems concerned so that reasonable care can be taken.";
+    /// ## What it does
+    /// Reports a system or interface with `availability=high` or `very-high` that does not set `mtpd`, `rto` and `rpo`.
+    ///
+    /// ## Why
+    /// A high availability need is only actionable with explicit recovery objectives.
+    ///
+    /// ## Example
+    /// Passes:
+    /// ```kdl
+    /// mtpd "24h"
+    /// rto "4h"
+    /// rpo "1h"
+    /// ```
     COV006 = "COV006" "recovery-objectives-missing" Coverage Error
         "a system with high or very high availability need lacks MTPD, RTO or RPO"
-        requirement: "In this case, it is also important to provide the service provider with information regarding the protection needs of the data and systems concerned so that reasonable care can be taken."
-        "## What it does\nReports a system or interface with `availability=high` or `very-high` that does not set `mtpd`, `rto` and `rpo`.\n\n## Why\nA high availability need is only actionable with explicit recovery objectives.\n\n## Example\nPasses:\n```kdl\nmtpd \"24h\"\nrto \"4h\"\nrpo \"1h\"\n```";
+        requirement: "In this case, it is also important to provide the service provider with information regarding the protection needs of the data and systems concerned so that reasonable care can be taken.";
+    /// ## What it does
+    /// Reports a covered system or interface without `acknowledged by=<provider contact> date="..."`, or acknowledged by someone not of the provider. A system whose `operator` is the client party is not asked for: the client operates it itself.
+    ///
+    /// ## Why
+    /// The requirement says the provider must be told the protection needs; the acknowledgement is the evidence.
+    ///
+    /// ## Example
+    /// Passes:
+    /// ```kdl
+    /// acknowledged by=michael.wagner date="2026-02-01"
+    /// ```
     COV007 = "COV007" "protection-needs-not-acknowledged" Coverage Error
         "the provider has not acknowledged a covered system's protection needs"
-        requirement: "In this case, it is also important to provide the service provider with information regarding the protection needs of the data and systems concerned so that reasonable care can be taken."
-        "## What it does\nReports a covered system or interface without `acknowledged by=<provider contact> date=\"...\"`, or acknowledged by someone not of the provider. A system whose `operator` is the client party is not asked for: the client operates it itself.\n\n## Why\nThe requirement says the provider must be told the protection needs; the acknowledgement is the evidence.\n\n## Example\nPasses:\n```kdl\nacknowledged by=michael.wagner date=\"2026-02-01\"\n```";
+        requirement: "In this case, it is also important to provide the service provider with information regarding the protection needs of the data and systems concerned so that reasonable care can be taken.";
 }
 
 pub(crate) fn coverage(f: &Facts, plans_broken: bool, as_of: crate::units::Date, d: &mut Vec<Diagnostic>) {

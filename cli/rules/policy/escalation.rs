@@ -10,42 +10,114 @@ use crate::model::{Located, PartyRole, Plan, Spanned};
 
 policy_rules! {
     ESCALATION;
+    /// ## What it does
+    /// Reports a plan without an `escalation` block with at least one `level`.
+    ///
+    /// ## Why
+    /// Without an escalation chain, nobody knows whom to call next when the first contact does not resolve the emergency.
+    ///
+    /// ## Example
+    /// Passes:
+    /// ```kdl
+    /// escalation {
+    ///     level 1 notify=rzn-duty-desk within="15m"
+    ///     level 2 notify=anna.schmidt within="1h"
+    ///     unreachable "Call the deputy"
+    /// }
+    /// ```
     ESC001 = "ESC001" "escalation-missing" Escalation Error
         "a plan has no escalation chain"
-        requirement: "Responsibilities, contact persons and processes must be clearly regulated and fully documented."
-        "## What it does\nReports a plan without an `escalation` block with at least one `level`.\n\n## Why\nWithout an escalation chain, nobody knows whom to call next when the first contact does not resolve the emergency.\n\n## Example\nPasses:\n```kdl\nescalation {\n    level 1 notify=rzn-duty-desk within=\"15m\"\n    level 2 notify=anna.schmidt within=\"1h\"\n    unreachable \"Call the deputy\"\n}\n```";
+        requirement: "Responsibilities, contact persons and processes must be clearly regulated and fully documented.";
+    /// ## What it does
+    /// Reports levels that are not numbered consecutively from 1 in order, or whose `within` does not grow from level to level.
+    ///
+    /// ## Why
+    /// Staff follow the chain under stress; a later level that is due earlier than the one before is a contradiction.
+    ///
+    /// ## Example
+    /// Fails: `level 1 ... within="1h"` then `level 2 ... within="30m"`.
     ESC002 = "ESC002" "escalation-out-of-order" Escalation Error
         "escalation levels are not numbered 1, 2, 3, ... with increasing time limits"
-        requirement: "Responsibilities, contact persons and processes must be clearly regulated and fully documented."
-        "## What it does\nReports levels that are not numbered consecutively from 1 in order, or whose `within` does not grow from level to level.\n\n## Why\nStaff follow the chain under stress; a later level that is due earlier than the one before is a contradiction.\n\n## Example\nFails: `level 1 ... within=\"1h\"` then `level 2 ... within=\"30m\"`.";
+        requirement: "Responsibilities, contact persons and processes must be clearly regulated and fully documented.";
+    /// ## What it does
+    /// Reports an escalation chain whose levels notify contacts of only one party.
+    ///
+    /// ## Why
+    /// Most emergencies need both parties; a chain that never reaches the client (or the provider) cannot get that cooperation.
+    ///
+    /// ## Example
+    /// Passes: level 1 notifies the provider's duty desk, level 2 the client's application owner.
     ESC003 = "ESC003" "escalation-one-sided" Escalation Error
         "an escalation chain does not name contacts of both client and provider"
-        requirement: "In most cases, however, cooperation with the client is necessary to prevent unwanted side effects at the application level."
-        "## What it does\nReports an escalation chain whose levels notify contacts of only one party.\n\n## Why\nMost emergencies need both parties; a chain that never reaches the client (or the provider) cannot get that cooperation.\n\n## Example\nPasses: level 1 notifies the provider's duty desk, level 2 the client's application owner.";
+        requirement: "In most cases, however, cooperation with the client is necessary to prevent unwanted side effects at the application level.";
+    /// ## What it does
+    /// Reports an `escalation` block without `unreachable "..."`.
+    ///
+    /// ## Why
+    /// The chain must work at night and during holidays; the fallback is part of the process.
+    ///
+    /// ## Example
+    /// ```kdl
+    /// unreachable "Call the contact's deputy, then the client's 24x7 desk"
+    /// ```
     ESC004 = "ESC004" "no-fallback-when-unreachable" Escalation Error
         "an escalation chain does not say what happens when nobody answers"
-        requirement: "Responsibilities, contact persons and processes must be clearly regulated and fully documented."
-        "## What it does\nReports an `escalation` block without `unreachable \"...\"`.\n\n## Why\nThe chain must work at night and during holidays; the fallback is part of the process.\n\n## Example\n```kdl\nunreachable \"Call the contact's deputy, then the client's 24x7 desk\"\n```";
+        requirement: "Responsibilities, contact persons and processes must be clearly regulated and fully documented.";
+    /// ## What it does
+    /// Reports each contact a plan relies on (responsible, escalation, backup, scenario contacts) that has no `deputy`.
+    ///
+    /// ## Why
+    /// Substitution rules are part of the regulations M 6.83 asks for; a single person is a single point of failure.
+    ///
+    /// ## Example
+    /// Passes: `deputy bernd.mueller` in the contact.
     ESC005 = "ESC005" "deputy-missing" Escalation Error
         "a contact a plan relies on has no deputy"
-        requirement: "Detailed regulations for data backup are to be created (eg separate backup media for each client, availability, substitution rules, escalation strategies, antivirus protection)."
-        "## What it does\nReports each contact a plan relies on (responsible, escalation, backup, scenario contacts) that has no `deputy`.\n\n## Why\nSubstitution rules are part of the regulations M 6.83 asks for; a single person is a single point of failure.\n\n## Example\nPasses: `deputy bernd.mueller` in the contact.";
+        requirement: "Detailed regulations for data backup are to be created (eg separate backup media for each client, availability, substitution rules, escalation strategies, antivirus protection).";
+    /// ## What it does
+    /// Reports a contact whose deputy is a contact of a different party.
+    ///
+    /// ## Why
+    /// A deputy stands in with the same authority and knowledge; the provider cannot deputise for the client's application owner.
+    ///
+    /// ## Example
+    /// Fails: client contact `anna.schmidt` with `deputy rzn-duty-desk`.
     ESC006 = "ESC006" "deputy-of-other-party" Escalation Error
         "a contact's deputy belongs to another party"
-        requirement: "Responsibilities, contact persons and processes must be clearly regulated and fully documented."
-        "## What it does\nReports a contact whose deputy is a contact of a different party.\n\n## Why\nA deputy stands in with the same authority and knowledge; the provider cannot deputise for the client's application owner.\n\n## Example\nFails: client contact `anna.schmidt` with `deputy rzn-duty-desk`.";
+        requirement: "Responsibilities, contact persons and processes must be clearly regulated and fully documented.";
+    /// ## What it does
+    /// Reports `deputy` naming the contact itself.
+    ///
+    /// ## Why
+    /// A self-deputy hides the fact that there is no substitute.
+    ///
+    /// ## Example
+    /// Fails: `contact anna.schmidt { deputy anna.schmidt }`.
     ESC007 = "ESC007" "own-deputy" Escalation Error
         "a contact is named as its own deputy"
-        requirement: "Responsibilities, contact persons and processes must be clearly regulated and fully documented."
-        "## What it does\nReports `deputy` naming the contact itself.\n\n## Why\nA self-deputy hides the fact that there is no substitute.\n\n## Example\nFails: `contact anna.schmidt { deputy anna.schmidt }`.";
+        requirement: "Responsibilities, contact persons and processes must be clearly regulated and fully documented.";
+    /// ## What it does
+    /// Reports a relied-upon contact, or the deputy it falls back to, that has no channel at all. Mutual deputies are fine: the chain only has to end at someone reachable.
+    ///
+    /// ## Why
+    /// A contact list is useful only if the people on it can be reached.
+    ///
+    /// ## Example
+    /// Passes: `mobile "+49 171 555 0101" available="24x7"`.
     ESC008 = "ESC008" "contact-unreachable" Escalation Error
         "a contact a plan relies on, or its deputy, has no phone, mobile or e-mail"
-        requirement: "Responsibilities, contact persons and processes must be clearly regulated and fully documented."
-        "## What it does\nReports a relied-upon contact, or the deputy it falls back to, that has no channel at all. Mutual deputies are fine: the chain only has to end at someone reachable.\n\n## Why\nA contact list is useful only if the people on it can be reached.\n\n## Example\nPasses: `mobile \"+49 171 555 0101\" available=\"24x7\"`.";
+        requirement: "Responsibilities, contact persons and processes must be clearly regulated and fully documented.";
+    /// ## What it does
+    /// Reports a level whose `notify` is a contact of an earlier level.
+    ///
+    /// ## Why
+    /// Escalating means bringing in new help; calling the same person again wastes the time the level allows.
+    ///
+    /// ## Example
+    /// Fails: level 1 and level 3 both notify `dirk.hansen`.
     ESC009 = "ESC009" "escalation-repeats-contact" Escalation Error
         "an escalation level notifies a contact already notified at an earlier level"
-        requirement: "Responsibilities, contact persons and processes must be clearly regulated and fully documented."
-        "## What it does\nReports a level whose `notify` is a contact of an earlier level.\n\n## Why\nEscalating means bringing in new help; calling the same person again wastes the time the level allows.\n\n## Example\nFails: level 1 and level 3 both notify `dirk.hansen`.";
+        requirement: "Responsibilities, contact persons and processes must be clearly regulated and fully documented.";
 }
 
 /// Contacts the plans rely on, with the first place each is relied on.

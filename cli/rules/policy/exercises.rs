@@ -11,50 +11,135 @@ use crate::units::Duration;
 
 policy_rules! {
     EXERCISES;
+    /// ## What it does
+    /// Reports a plan without `exercise` entries.
+    ///
+    /// ## Why
+    /// M 6.83 requires a concept for emergency exercises carried out regularly.
+    ///
+    /// ## Example
+    /// ```kdl
+    /// exercise tabletop every="12mo" joint=#true
+    /// ```
     EXR001 = "EXR001" "exercise-concept-missing" Exercises Error
         "a plan has no exercise concept"
-        requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed."
-        "## What it does\nReports a plan without `exercise` entries.\n\n## Why\nM 6.83 requires a concept for emergency exercises carried out regularly.\n\n## Example\n```kdl\nexercise tabletop every=\"12mo\" joint=#true\n```";
+        requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed.";
+    /// ## What it does
+    /// Reports an exercise whose `every` is longer than `policy exercise-interval` allows for the highest availability need of the covered systems (defaults: normal 24mo, high 12mo, very-high 6mo).
+    ///
+    /// ## Why
+    /// "Regularly" is an organisation-set parameter; a higher availability need calls for more frequent exercises.
+    ///
+    /// ## Example
+    /// Fails: a very-high system and `exercise tabletop every="12mo"` with the defaults.
     EXR002 = "EXR002" "exercise-interval-too-long" Exercises Error
         "an exercise interval exceeds the policy's maximum for the protection need"
-        requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed."
-        "## What it does\nReports an exercise whose `every` is longer than `policy exercise-interval` allows for the highest availability need of the covered systems (defaults: normal 24mo, high 12mo, very-high 6mo).\n\n## Why\n\"Regularly\" is an organisation-set parameter; a higher availability need calls for more frequent exercises.\n\n## Example\nFails: a very-high system and `exercise tabletop every=\"12mo\"` with the defaults.";
+        requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed.";
+    /// ## What it does
+    /// Reports an exercise record of a kind the plan marks `joint=#true` whose participants do not include both a client and a provider contact.
+    ///
+    /// ## Why
+    /// A joint exercise tests the cooperation between the parties; it needs both.
+    ///
+    /// ## Example
+    /// Passes: `participants anna.schmidt dirk.hansen`.
     EXR003 = "EXR003" "joint-exercise-one-sided" Exercises Error
         "a joint exercise was held without participants of both parties"
-        requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed."
-        "## What it does\nReports an exercise record of a kind the plan marks `joint=#true` whose participants do not include both a client and a provider contact.\n\n## Why\nA joint exercise tests the cooperation between the parties; it needs both.\n\n## Example\nPasses: `participants anna.schmidt dirk.hansen`.";
+        requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed.";
+    /// ## What it does
+    /// Reports each planned exercise whose last record (of that plan and kind) that did not fail is older than its interval as of the check date; a later failed attempt is named but does not count.
+    ///
+    /// ## Why
+    /// Planned but not held exercises give false confidence.
+    ///
+    /// ## Example
+    /// Fails: `exercise restore-test every="3mo"` and the last restore test on record 5 months ago.
     EXR004 = "EXR004" "exercise-overdue" Exercises Error
         "a planned exercise has not been held within its interval"
-        requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed."
-        "## What it does\nReports each planned exercise whose last record (of that plan and kind) that did not fail is older than its interval as of the check date; a later failed attempt is named but does not count.\n\n## Why\nPlanned but not held exercises give false confidence.\n\n## Example\nFails: `exercise restore-test every=\"3mo\"` and the last restore test on record 5 months ago.";
+        requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed.";
+    /// ## What it does
+    /// Reports a planned exercise kind with no exercise record for the plan, or only records with `result failed` (a failed exercise does not count as held).
+    ///
+    /// ## Why
+    /// An exercise never held is at least as serious as one held late (EXR004): deleting the only record must not make the check look better.
+    ///
+    /// ## Example
+    /// Add an `exercise` record in the exercises folder after the first successful exercise.
     EXR005 = "EXR005" "exercise-never-held" Exercises Error
         "a planned exercise has never been held (or only failed)"
-        requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed."
-        "## What it does\nReports a planned exercise kind with no exercise record for the plan, or only records with `result failed` (a failed exercise does not count as held).\n\n## Why\nAn exercise never held is at least as serious as one held late (EXR004): deleting the only record must not make the check look better.\n\n## Example\nAdd an `exercise` record in the exercises folder after the first successful exercise.";
+        requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed.";
+    /// ## What it does
+    /// Reports each `finding` with `status=open` whose `due` date has passed.
+    ///
+    /// ## Why
+    /// Exercises only improve preparedness when their findings are resolved.
+    ///
+    /// ## Example
+    /// Fails as of 2026-12-01: `finding "Restore took 5h" owner=dirk.hansen due="2026-11-15" status=open`.
     EXR006 = "EXR006" "finding-overdue" Exercises Error
         "an open exercise finding is past its due date"
-        requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed."
-        "## What it does\nReports each `finding` with `status=open` whose `due` date has passed.\n\n## Why\nExercises only improve preparedness when their findings are resolved.\n\n## Example\nFails as of 2026-12-01: `finding \"Restore took 5h\" owner=dirk.hansen due=\"2026-11-15\" status=open`.";
+        requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed.";
+    /// ## What it does
+    /// Warns about a scenario that no exercise record within `policy scenario-cycle` (default 24mo) lists in `scenarios` (failed exercises do not count), saying when it was last exercised or that it never was.
+    ///
+    /// ## Why
+    /// Over a cycle, every error situation should have been practised at least once.
+    ///
+    /// ## Example
+    /// Add the scenario to the `scenarios` of an exercise record.
     EXR007 = "EXR007" "scenario-never-exercised" Exercises Warning
         "a scenario was not exercised within the exercise cycle"
-        requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed."
-        "## What it does\nWarns about a scenario that no exercise record within `policy scenario-cycle` (default 24mo) lists in `scenarios` (failed exercises do not count), saying when it was last exercised or that it never was.\n\n## Why\nOver a cycle, every error situation should have been practised at least once.\n\n## Example\nAdd the scenario to the `scenarios` of an exercise record.";
+        requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed.";
+    /// ## What it does
+    /// Reports an exercise record whose `result` is `failed`, `partial` or `passed-with-findings` but that has no `finding`.
+    ///
+    /// ## Why
+    /// An exercise improves preparedness only through what is put right after it; a failure without findings leaves nothing to follow up, and a failed exercise does not count as held (EXR004, EXR005).
+    ///
+    /// ## Example
+    /// Fails: `result failed` and no finding.
+    ///
+    /// Passes:
+    /// ```kdl
+    /// result failed
+    /// finding "Standby could not be opened: password of the broker expired" owner=dirk.hansen due="2026-12-01" status=open
+    /// ```
     EXR008 = "EXR008" "exercise-result-without-findings" Exercises Error
         "a failed or partly failed exercise records no findings"
-        requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed."
-        "## What it does\nReports an exercise record whose `result` is `failed`, `partial` or `passed-with-findings` but that has no `finding`.\n\n## Why\nAn exercise improves preparedness only through what is put right after it; a failure without findings leaves nothing to follow up, and a failed exercise does not count as held (EXR004, EXR005).\n\n## Example\nFails: `result failed` and no finding.\n\nPasses:\n```kdl\nresult failed\nfinding \"Standby could not be opened: password of the broker expired\" owner=dirk.hansen due=\"2026-12-01\" status=open\n```";
+        requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed.";
+    /// ## What it does
+    /// Reports an exercise record whose `date` lies after the check date. Such a record does not count as held (EXR004, EXR005, EXR007).
+    ///
+    /// ## Why
+    /// A record proves that an exercise was held; one dated in the future is a typo or a plan written as a record.
+    ///
+    /// ## Example
+    /// Fails as of 2026-11-26: `date "2027-06-09"`.
     EXR009 = "EXR009" "exercise-dated-in-the-future" Exercises Error
         "an exercise record is dated after the check date"
-        requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed."
-        "## What it does\nReports an exercise record whose `date` lies after the check date. Such a record does not count as held (EXR004, EXR005, EXR007).\n\n## Why\nA record proves that an exercise was held; one dated in the future is a typo or a plan written as a record.\n\n## Example\nFails as of 2026-11-26: `date \"2027-06-09\"`.";
+        requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed.";
+    /// ## What it does
+    /// Reports a `finding` whose `due` date lies before the `date` of its exercise.
+    ///
+    /// ## Why
+    /// A finding cannot be due before it was found: one of the dates is wrong, and the follow-up is planned on a wrong date.
+    ///
+    /// ## Example
+    /// Fails: `date "2026-09-16"` and `finding "..." due="2026-08-18"`.
     EXR010 = "EXR010" "finding-due-before-exercise" Exercises Error
         "a finding of an exercise is due before the exercise was held"
-        requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed."
-        "## What it does\nReports a `finding` whose `due` date lies before the `date` of its exercise.\n\n## Why\nA finding cannot be due before it was found: one of the dates is wrong, and the follow-up is planned on a wrong date.\n\n## Example\nFails: `date \"2026-09-16\"` and `finding \"...\" due=\"2026-08-18\"`.";
+        requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed.";
+    /// ## What it does
+    /// With `check --history`, reads the plans' versions from the Git history and finds each plan's last change of meaning: of its escalation chain, responsible contacts, covered systems, objectives, backup regulation, forbidden actions, or its scenarios' steps, detection, contacts, cause or resolver (the change kinds of `contingent diff`; a new title or contract pin does not count). When that change is dated after the plan's last exercise that did not fail (a change on the day of the exercise counts as exercised: dates are days), it warns with the date, the commit and the kinds of change. Content not yet committed that differs from the last commit counts as changed on the check date.
+    ///
+    /// ## Why
+    /// An exercise proves the plan as it was. After a new escalation level or reworded steps, nobody has tried the plan that is now in force.
+    ///
+    /// ## Example
+    /// Warns: the tabletop of plan `payroll` was held on 2026-10-06 and commit 1a2b3c4 of 2026-11-12 added a step.
     EXR011 = "EXR011" "plan-changed-since-exercised" Exercises Warning
         "a plan changed in meaning after its last exercise"
-        requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed."
-        "## What it does\nWith `check --history`, reads the plans' versions from the Git history and finds each plan's last change of meaning: of its escalation chain, responsible contacts, covered systems, objectives, backup regulation, forbidden actions, or its scenarios' steps, detection, contacts, cause or resolver (the change kinds of `contingent diff`; a new title or contract pin does not count). When that change is dated after the plan's last exercise that did not fail (a change on the day of the exercise counts as exercised: dates are days), it warns with the date, the commit and the kinds of change. Content not yet committed that differs from the last commit counts as changed on the check date.\n\n## Why\nAn exercise proves the plan as it was. After a new escalation level or reworded steps, nobody has tried the plan that is now in force.\n\n## Example\nWarns: the tabletop of plan `payroll` was held on 2026-10-06 and commit 1a2b3c4 of 2026-11-12 added a step.";
+        requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed.";
 }
 
 pub(crate) fn exercises(f: &Facts, p: &Located<Plan>, ctx: &Context, d: &mut Vec<Diagnostic>) {

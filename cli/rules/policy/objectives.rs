@@ -7,18 +7,39 @@ use crate::model::{Located, Plan};
 
 policy_rules! {
     OBJECTIVES;
+    /// ## What it does
+    /// Reports a system or interface, or a plan objective, whose `rto` is not shorter than the system's `mtpd`.
+    ///
+    /// ## Why
+    /// Recovery must finish before the disruption becomes intolerable.
+    ///
+    /// ## Example
+    /// Fails: `mtpd "8h"` and `rto "8h"`.
     OBJ001 = "OBJ001" "rto-not-below-mtpd" Objectives Error
         "a recovery time objective is not below the maximum tolerable period of disruption"
-        requirement: "recovery time objective (RTO) must be below the maximum tolerable downtime (MTPD)"
-        "## What it does\nReports a system or interface, or a plan objective, whose `rto` is not shorter than the system's `mtpd`.\n\n## Why\nRecovery must finish before the disruption becomes intolerable.\n\n## Example\nFails: `mtpd \"8h\"` and `rto \"8h\"`.";
+        requirement: "recovery time objective (RTO) must be below the maximum tolerable downtime (MTPD)";
+    /// ## What it does
+    /// Reports a plan `objective` whose `rto` or `rpo` is longer than the covered system's own.
+    ///
+    /// ## Why
+    /// The plan must be able to meet what the system needs.
+    ///
+    /// ## Example
+    /// Fails: system `rto "4h"`, plan `objective payroll-db rto="8h"`.
     OBJ002 = "OBJ002" "plan-objective-weaker-than-system" Objectives Error
         "a plan commits to a weaker RTO or RPO than the system it covers requires"
-        requirement: "In the emergency preparedness concept, these specifications must be precisely specified and described in detail."
-        "## What it does\nReports a plan `objective` whose `rto` or `rpo` is longer than the covered system's own.\n\n## Why\nThe plan must be able to meet what the system needs.\n\n## Example\nFails: system `rto \"4h\"`, plan `objective payroll-db rto=\"8h\"`.";
+        requirement: "In the emergency preparedness concept, these specifications must be precisely specified and described in detail.";
+    /// ## What it does
+    /// Reports an `objective` whose target is not in the plan's `covers`.
+    ///
+    /// ## Why
+    /// Objectives for systems outside the plan suggest a mistaken target.
+    ///
+    /// ## Example
+    /// Fails: `covers payroll-app` and `objective payroll-db ...`.
     OBJ003 = "OBJ003" "objective-for-uncovered-system" Objectives Error
         "a plan states objectives for a system it does not cover"
-        requirement: "In the emergency preparedness concept, these specifications must be precisely specified and described in detail."
-        "## What it does\nReports an `objective` whose target is not in the plan's `covers`.\n\n## Why\nObjectives for systems outside the plan suggest a mistaken target.\n\n## Example\nFails: `covers payroll-app` and `objective payroll-db ...`.";
+        requirement: "In the emergency preparedness concept, these specifications must be precisely specified and described in detail.";
 }
 
 pub(crate) fn inventory_objectives(f: &Facts, d: &mut Vec<Diagnostic>) {

@@ -8,54 +8,158 @@ use crate::model::{Cause, Located, PartyRole, Plan, Resolver, Spanned};
 
 policy_rules! {
     SCENARIOS;
+    /// ## What it does
+    /// Reports a scenario without `cause=technical|application|interface|security|external`.
+    ///
+    /// ## Why
+    /// The cause class decides who may act: the provider alone, or only together with the client.
+    ///
+    /// ## Example
+    /// ```kdl
+    /// scenario disk-full cause=technical affects-others=#false resolver=provider { ... }
+    /// ```
     SCN001 = "SCN001" "cause-class-missing" Scenarios Error
         "a scenario does not state its cause class"
-        requirement: "A malfunction of an application may have technical causes (eg data carrier full, network problems) or application-specific (eg processing of a wrong data record, program error, incorrect parameter setting)."
-        "## What it does\nReports a scenario without `cause=technical|application|interface|security|external`.\n\n## Why\nThe cause class decides who may act: the provider alone, or only together with the client.\n\n## Example\n```kdl\nscenario disk-full cause=technical affects-others=#false resolver=provider { ... }\n```";
+        requirement: "A malfunction of an application may have technical causes (eg data carrier full, network problems) or application-specific (eg processing of a wrong data record, program error, incorrect parameter setting).";
+    /// ## What it does
+    /// Reports a scenario without `step` nodes.
+    ///
+    /// ## Why
+    /// Provider staff often lack knowledge of the application; precise instructions are what keeps them from guessing.
+    ///
+    /// ## Example
+    /// ```kdl
+    /// step "Extend the volume by 20% following runbook RB-12"
+    /// ```
     SCN002 = "SCN002" "work-instructions-missing" Scenarios Error
         "a scenario has no step-by-step work instructions"
-        requirement: "Detailed work instructions with specific arrangements for specific error situations are to be created."
-        "## What it does\nReports a scenario without `step` nodes.\n\n## Why\nProvider staff often lack knowledge of the application; precise instructions are what keeps them from guessing.\n\n## Example\n```kdl\nstep \"Extend the volume by 20% following runbook RB-12\"\n```";
+        requirement: "Detailed work instructions with specific arrangements for specific error situations are to be created.";
+    /// ## What it does
+    /// Reports a scenario without `fault-in client|provider|interface`.
+    ///
+    /// ## Why
+    /// A failed line and a failed provider system can look the same; staff must locate the fault before acting.
+    ///
+    /// ## Example
+    /// ```kdl
+    /// fault-in provider interface
+    /// ```
     SCN003 = "SCN003" "fault-location-missing" Scenarios Error
         "a scenario does not say where the fault may lie"
-        requirement: "In general, contingency plans must exist for the systems at the client, at the outsourcing service provider and for the interfaces between the client and the service provider (eg network connection, router, telecommunications provider)."
-        "## What it does\nReports a scenario without `fault-in client|provider|interface`.\n\n## Why\nA failed line and a failed provider system can look the same; staff must locate the fault before acting.\n\n## Example\n```kdl\nfault-in provider interface\n```";
+        requirement: "In general, contingency plans must exist for the systems at the client, at the outsourcing service provider and for the interfaces between the client and the service provider (eg network connection, router, telecommunications provider).";
+    /// ## What it does
+    /// Reports `resolver=provider` on a scenario whose cause is not technical, or that affects other applications (or does not say).
+    ///
+    /// ## Why
+    /// Only technical errors without impact on other applications may be fixed by the provider alone.
+    ///
+    /// ## Example
+    /// Fails: `scenario wrong-record cause=application resolver=provider`.
+    ///
+    /// Passes: `resolver=joint`.
     SCN004 = "SCN004" "provider-alone-not-allowed" Scenarios Error
         "a scenario lets the provider resolve alone what needs the client"
-        requirement: "In the case of technical errors without any impact on other applications, the outsourcing service provider will be able to correct the error itself. In most cases, however, cooperation with the client is necessary to prevent unwanted side effects at the application level."
-        "## What it does\nReports `resolver=provider` on a scenario whose cause is not technical, or that affects other applications (or does not say).\n\n## Why\nOnly technical errors without impact on other applications may be fixed by the provider alone.\n\n## Example\nFails: `scenario wrong-record cause=application resolver=provider`.\n\nPasses: `resolver=joint`.";
+        requirement: "In the case of technical errors without any impact on other applications, the outsourcing service provider will be able to correct the error itself. In most cases, however, cooperation with the client is necessary to prevent unwanted side effects at the application level.";
+    /// ## What it does
+    /// Reports a scenario without `resolver=provider|joint|client`.
+    ///
+    /// ## Why
+    /// Who may act must be decided before the emergency, not during it.
+    ///
+    /// ## Example
+    /// `resolver=joint`
     SCN005 = "SCN005" "resolver-missing" Scenarios Error
         "a scenario does not say who may resolve it"
-        requirement: "In most cases, however, cooperation with the client is necessary to prevent unwanted side effects at the application level."
-        "## What it does\nReports a scenario without `resolver=provider|joint|client`.\n\n## Why\nWho may act must be decided before the emergency, not during it.\n\n## Example\n`resolver=joint`";
+        requirement: "In most cases, however, cooperation with the client is necessary to prevent unwanted side effects at the application level.";
+    /// ## What it does
+    /// Reports a scenario with `cause=application` whose `contacts` are missing or include no client contact.
+    ///
+    /// ## Why
+    /// Application knowledge is only available at the client.
+    ///
+    /// ## Example
+    /// ```kdl
+    /// contacts anna.schmidt bernd.mueller
+    /// ```
     SCN006 = "SCN006" "client-contacts-missing" Scenarios Error
         "an application-specific scenario names no client contact"
-        requirement: "If there are application-specific problems, the outsourcing service provider needs detailed and comprehensive instructions as well as lists of contact persons on the side of the client so that he can react correctly."
-        "## What it does\nReports a scenario with `cause=application` whose `contacts` are missing or include no client contact.\n\n## Why\nApplication knowledge is only available at the client.\n\n## Example\n```kdl\ncontacts anna.schmidt bernd.mueller\n```";
+        requirement: "If there are application-specific problems, the outsourcing service provider needs detailed and comprehensive instructions as well as lists of contact persons on the side of the client so that he can react correctly.";
+    /// ## What it does
+    /// Reports a plan without `forbidden` and without `no-forbidden-actions "reason"`.
+    ///
+    /// ## Why
+    /// What staff must not do is as important as what they must do; an explicit empty statement shows it was considered.
+    ///
+    /// ## Example
+    /// ```kdl
+    /// forbidden "Reboot the batch server while a payroll run is active"
+    /// ```
     SCN007 = "SCN007" "forbidden-actions-missing" Scenarios Error
         "a plan neither states forbidden actions nor says explicitly that there are none"
-        requirement: "It may also make sense to define actions that are explicitly forbidden (eg reboot a machine)."
-        "## What it does\nReports a plan without `forbidden` and without `no-forbidden-actions \"reason\"`.\n\n## Why\nWhat staff must not do is as important as what they must do; an explicit empty statement shows it was considered.\n\n## Example\n```kdl\nforbidden \"Reboot the batch server while a payroll run is active\"\n```";
+        requirement: "It may also make sense to define actions that are explicitly forbidden (eg reboot a machine).";
+    /// ## What it does
+    /// Reports a step whose text contains the text of a forbidden action of its plan or scenario (compared without case, punctuation and repeated spaces). The same action in other words is SCN011.
+    ///
+    /// ## Why
+    /// Contradicting instructions are worse than none.
+    ///
+    /// ## Example
+    /// Fails: `forbidden "Reboot the batch server"` and `step "Reboot the batch server and restart the run"`.
     SCN008 = "SCN008" "step-contradicts-forbidden-action" Scenarios Error
         "a work instruction step does what the plan forbids"
-        requirement: "It may also make sense to define actions that are explicitly forbidden (eg reboot a machine)."
-        "## What it does\nReports a step whose text contains the text of a forbidden action of its plan or scenario (compared without case, punctuation and repeated spaces). The same action in other words is SCN011.\n\n## Why\nContradicting instructions are worse than none.\n\n## Example\nFails: `forbidden \"Reboot the batch server\"` and `step \"Reboot the batch server and restart the run\"`.";
+        requirement: "It may also make sense to define actions that are explicitly forbidden (eg reboot a machine).";
+    /// ## What it does
+    /// Reports a scenario resolved jointly (`resolver=joint`) or by the client, or one that may affect other applications (`affects-others=#true`), whose `contacts` name no contact of the client. The message names the contacts it lists and their party. (Application-specific scenarios are SCN006.)
+    ///
+    /// ## Why
+    /// Whenever the client must act or decide, the provider's staff need to know whom to call at the client; a list of provider contacts does not help them.
+    ///
+    /// ## Example
+    /// Fails: `scenario line-down cause=interface resolver=joint { contacts frank.meyer }` with frank.meyer a provider contact.
+    ///
+    /// Passes: `contacts ole.carstens frank.meyer` (ole.carstens of the client).
     SCN009 = "SCN009" "client-cooperation-contacts-missing" Scenarios Error
         "a scenario that needs the client names no client contact"
-        requirement: "If there are application-specific problems, the outsourcing service provider needs detailed and comprehensive instructions as well as lists of contact persons on the side of the client so that he can react correctly."
-        "## What it does\nReports a scenario resolved jointly (`resolver=joint`) or by the client, or one that may affect other applications (`affects-others=#true`), whose `contacts` name no contact of the client. The message names the contacts it lists and their party. (Application-specific scenarios are SCN006.)\n\n## Why\nWhenever the client must act or decide, the provider's staff need to know whom to call at the client; a list of provider contacts does not help them.\n\n## Example\nFails: `scenario line-down cause=interface resolver=joint { contacts frank.meyer }` with frank.meyer a provider contact.\n\nPasses: `contacts ole.carstens frank.meyer` (ole.carstens of the client).";
+        requirement: "If there are application-specific problems, the outsourcing service provider needs detailed and comprehensive instructions as well as lists of contact persons on the side of the client so that he can react correctly.";
+    /// ## What it does
+    /// Reports a scenario with `cause=technical resolver=provider` whose `title` or `detect` text describes an application cause: a wrong or faulty data record, a program error, a wrong parameter setting (recognised in English and German wording, e.g. "wrong data record", "Programmfehler", "falsche Parametrierung").
+    ///
+    /// ## Why
+    /// The cause class decides who may act alone. An application cause classed technical lets the provider repair what only the client understands.
+    ///
+    /// ## Example
+    /// Fails: `scenario bad-record cause=technical affects-others=#false resolver=provider { title "Run stops on a wrong data record" }`.
+    ///
+    /// Passes: `cause=application resolver=joint` with client contacts.
     SCN010 = "SCN010" "application-cause-classed-technical" Scenarios Error
         "a scenario describing an application cause is classed technical and left to the provider"
-        requirement: "A malfunction of an application may have technical causes (eg data carrier full, network problems) or application-specific (eg processing of a wrong data record, program error, incorrect parameter setting)."
-        "## What it does\nReports a scenario with `cause=technical resolver=provider` whose `title` or `detect` text describes an application cause: a wrong or faulty data record, a program error, a wrong parameter setting (recognised in English and German wording, e.g. \"wrong data record\", \"Programmfehler\", \"falsche Parametrierung\").\n\n## Why\nThe cause class decides who may act alone. An application cause classed technical lets the provider repair what only the client understands.\n\n## Example\nFails: `scenario bad-record cause=technical affects-others=#false resolver=provider { title \"Run stops on a wrong data record\" }`.\n\nPasses: `cause=application resolver=joint` with client contacts.";
+        requirement: "A malfunction of an application may have technical causes (eg data carrier full, network problems) or application-specific (eg processing of a wrong data record, program error, incorrect parameter setting).";
+    /// ## What it does
+    /// Compares each step with the forbidden actions of its plan and scenario by their words: lower case, stop words (English and German) dropped, each word reduced to a simple stem. A forbidden action is split into alternatives at "or"/"and" ("oder"/"und"); the first word is its verb, the first two words of each alternative its object. A step that has the verb and the whole object of one alternative, and does not mention the condition that would allow it (the words after "without", "unless", "before", "ohne"), is reported for review with both texts. A step containing the whole forbidden text is SCN008, an error.
+    ///
+    /// ## Why
+    /// Real plans say the same thing in other words; a contradiction between a step and a forbidden action is worse than either alone.
+    ///
+    /// ## Example
+    /// Warns: `forbidden "Delete archive logs or backup pieces by hand"` and `step "Delete the oldest archive logs by hand"`.
+    ///
+    /// Passes: `step "Check the archive logs in the RMAN catalogue"`.
     SCN011 = "SCN011" "step-may-contradict-forbidden-action" Scenarios Warning
         "a work instruction step says in other words what the plan forbids"
-        requirement: "It may also make sense to define actions that are explicitly forbidden (eg reboot a machine)."
-        "## What it does\nCompares each step with the forbidden actions of its plan and scenario by their words: lower case, stop words (English and German) dropped, each word reduced to a simple stem. A forbidden action is split into alternatives at \"or\"/\"and\" (\"oder\"/\"und\"); the first word is its verb, the first two words of each alternative its object. A step that has the verb and the whole object of one alternative, and does not mention the condition that would allow it (the words after \"without\", \"unless\", \"before\", \"ohne\"), is reported for review with both texts. A step containing the whole forbidden text is SCN008, an error.\n\n## Why\nReal plans say the same thing in other words; a contradiction between a step and a forbidden action is worse than either alone.\n\n## Example\nWarns: `forbidden \"Delete archive logs or backup pieces by hand\"` and `step \"Delete the oldest archive logs by hand\"`.\n\nPasses: `step \"Check the archive logs in the RMAN catalogue\"`.";
+        requirement: "It may also make sense to define actions that are explicitly forbidden (eg reboot a machine).";
+    /// ## What it does
+    /// Warns about a step of fewer than two meaningful words (stop words of English and German not counted), or with a wording that leaves the decision to the reader: "if necessary", "as usual", "fix the problem", "etc", "bei Bedarf", "wie üblich" and the like.
+    ///
+    /// ## Why
+    /// The requirement asks for detailed instructions for specific error situations; provider staff often lack knowledge of the application and cannot fill the gaps.
+    ///
+    /// ## Example
+    /// Warns: `step "Fix the problem"`, `step "Restart the service if necessary"`.
+    ///
+    /// Passes: `step "Extend the logical volume of /data/hpb by 20% following runbook RB-12"`.
     SCN012 = "SCN012" "work-instruction-vague" Scenarios Warning
         "a work instruction step is too vague to follow"
-        requirement: "Detailed work instructions with specific arrangements for specific error situations are to be created."
-        "## What it does\nWarns about a step of fewer than two meaningful words (stop words of English and German not counted), or with a wording that leaves the decision to the reader: \"if necessary\", \"as usual\", \"fix the problem\", \"etc\", \"bei Bedarf\", \"wie üblich\" and the like.\n\n## Why\nThe requirement asks for detailed instructions for specific error situations; provider staff often lack knowledge of the application and cannot fill the gaps.\n\n## Example\nWarns: `step \"Fix the problem\"`, `step \"Restart the service if necessary\"`.\n\nPasses: `step \"Extend the logical volume of /data/hpb by 20% following runbook RB-12\"`.";
+        requirement: "Detailed work instructions with specific arrangements for specific error situations are to be created.";
 }
 
 pub(crate) fn scenarios(p: &Located<Plan>, f: &Facts, d: &mut Vec<Diagnostic>) {

@@ -29,6 +29,11 @@ pub fn explain(code: &str) -> Result<u8, String> {
         let _ = writeln!(out, "Requirement: \"{}\"\n", rule.requirement);
     }
     let _ = writeln!(out, "{}", rule.doc);
+    let cells = rules::matrix::answers(rule.code);
+    if !cells.is_empty() {
+        let list: Vec<String> = cells.iter().map(|(field, question)| format!("`{field}` ({question})")).collect();
+        let _ = writeln!(out, "\nIn the audit matrix (docs/audit-matrix.md), it answers: {}.", list.join(", "));
+    }
     super::print(&out)?;
     Ok(crate::exit::CLEAN)
 }

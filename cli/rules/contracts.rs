@@ -125,6 +125,39 @@ policy_rules! {
     CON010 = "CON010" "emergency-terms-missing" Contracts Warning
         "a contract revision lacks emergency terms that M 2.253 asks for"
         requirement: "In M 2.253 contract design with the outsourcing service provider, there are some indications as to which aspects should already be regulated in the service level agreement.";
+    /// ## What it does
+    /// Reports a contract whose `client` is not the party with `role=client` in `contingent.kdl`, or whose `provider` is not a party with `role=provider`.
+    ///
+    /// ## Why
+    /// The contract's duties (who cooperates, who answers within the response time) follow from the roles; a contract with the parties swapped obliges the wrong side.
+    ///
+    /// ## Example
+    /// Fails: `client rzn` and `provider hpb` where `party hpb role=client` and `party rzn role=provider`.
+    CON011 = "CON011" "contract-party-in-wrong-role" Contracts Error
+        "a contract names a party in a role the configuration does not give it"
+        requirement: "In M 2.253 contract design with the outsourcing service provider, there are some indications as to which aspects should already be regulated in the service level agreement.";
+    /// ## What it does
+    /// Reports SLA terms of one revision that contradict each other or the system they are for: a backup interval (`backup every=`) longer than the `rpo`, or an `rto` not below the target system's `mtpd`.
+    ///
+    /// ## Why
+    /// A plan that implements contradictory terms cannot meet them all; the contract must be precise before the plan can be.
+    ///
+    /// ## Example
+    /// Fails: `sla core-banking-db rpo="15m" { backup every="1h" }`.
+    CON012 = "CON012" "sla-terms-inconsistent" Contracts Error
+        "the SLA terms of a revision contradict each other or the system they are for"
+        requirement: "In the emergency preparedness concept, these specifications must be precisely specified and described in detail.";
+    /// ## What it does
+    /// Reports a plan whose first escalation level allows more time than the shortest response time the pinned revision promises for a system the plan covers.
+    ///
+    /// ## Why
+    /// The response time is the contract's promise for the first reaction; an escalation chain that starts later breaks it in every emergency.
+    ///
+    /// ## Example
+    /// Fails: `level 1 notify=rzn-duty-desk within="20m"` with `response p1 within="15m"`.
+    CON013 = "CON013" "escalation-slower-than-response-time" Contracts Error
+        "a plan's first escalation level is slower than the contract's response time"
+        requirement: "In the emergency preparedness concept, these specifications must be precisely specified and described in detail.";
 }
 
 fn sla_map(r: &Revision) -> HashMap<&str, &Sla> {
@@ -221,6 +254,7 @@ pub fn check(f: &Facts, ctx: &Context, d: &mut Vec<Diagnostic>) {
                 );
             }
         }
+        parties_and_terms(f, c, ctx.as_of, d);
         for r in &c.revision {
             completeness(c, r, d);
             let notice_end = ctx.as_of.plus(policy.revision_notice);
@@ -307,6 +341,116 @@ pub fn check(f: &Facts, ctx: &Context, d: &mut Vec<Diagnostic>) {
             );
         }
         conformance(f, p, contract, pinned, d);
+        first_response(p, contract, pinned, d);
+    }
+}
+
+/// The contract's parties against the configured roles (CON011), and each SLA's terms against
+/// each other and against the system they are for (CON012).
+fn parties_and_terms(f: &Facts, c: &Located<crate::model::Contract>, as_of: Date, d: &mut Vec<Diagnostic>) {
+    use crate::model::PartyRole;
+    use crate::rules::policy::facts::role_word;
+    for (field, party, want) in [("client", &c.client, PartyRole::Client), ("provider", &c.provider, PartyRole::Provider)]
+    {
+        let Some(&role) = f.roles.get(party.value.as_str()) else { continue }; // REF002
+        if role != want {
+            d.push(
+                Diagnostic::new(
+                    &CON011,
+                    format!(
+                        "contract `{}` names `{}` as its {field}, but contingent.kdl gives it the role {}",
+                        c.id.value,
+                        party.value,
+                        role_word(role)
+                    ),
+                )
+                .at(c.file, party.span)
+                .label(format!("not the {field}"))
+                .help(format!("name the party with `role={field}` here (are client and provider swapped?)"))
+                .about("contract", &c.id.value),
+            );
+        }
+    }
+    // superseded revisions are history: the terms in effect and those to come must hold
+    let current = in_effect(c, as_of).map_or(0, |r| r.number.value);
+    for r in c.revision.iter().filter(|r| r.number.value >= current) {
+        for sla in &r.sla {
+            let target = sla.target.value.as_str();
+            let mut push = |span, message: String, help: &str| {
+                d.push(
+                    Diagnostic::new(&CON012, format!("revision {} of `{}`: {message}", r.number.value, c.id.value))
+                        .at(c.file, span)
+                        .help(help.to_string())
+                        .about("contract", &c.id.value),
+                );
+            };
+            if let (Some(every), Some(rpo)) = (sla.backup.as_ref().and_then(|b| b.every.as_ref()), &sla.rpo) {
+                if every.value > rpo.value {
+                    push(
+                        every.span,
+                        format!("backups every {} cannot keep the RPO of {} it promises for `{target}`", every.value, rpo.value),
+                        "back up at least as often as the RPO, or agree on the RPO the backups can keep",
+                    );
+                }
+            }
+            let own = f.inventory.get(target);
+            for (what, term, need) in [("RTO", &sla.rto, own.and_then(|i| i.rto())), ("RPO", &sla.rpo, own.and_then(|i| i.rpo()))] {
+                if let (Some(term), Some(need)) = (term, need) {
+                    if term.value.minutes() > need.value.minutes() {
+                        push(
+                            term.span,
+                            format!("the {what} of {} for `{target}` is weaker than the system's own {what} of {}", term.value, need.value),
+                            "agree on terms that meet the system's objectives, or correct the system's objective if it is wrong",
+                        );
+                    }
+                }
+            }
+            let mtpd = own.and_then(|i| i.mtpd());
+            if let (Some(rto), Some(mtpd)) = (&sla.rto, mtpd) {
+                if rto.value >= mtpd.value {
+                    push(
+                        rto.span,
+                        format!("the RTO of {} for `{target}` is not below its MTPD of {}", rto.value, mtpd.value),
+                        "agree on an RTO below the system's maximum tolerable period of disruption",
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The plan's first escalation level against the shortest response time the revision promises
+/// for what the plan covers (CON013).
+fn first_response(p: &Located<Plan>, c: &Located<crate::model::Contract>, r: &Revision, d: &mut Vec<Diagnostic>) {
+    let Some(first) = p.escalation.as_ref().and_then(|e| e.level.iter().min_by_key(|l| l.level.value)) else { return };
+    let fastest = r
+        .sla
+        .iter()
+        .filter(|s| p.covers.iter().any(|c| c.value == s.target.value))
+        .flat_map(|s| s.response.iter().map(move |x| (s, x)))
+        .min_by_key(|(_, x)| x.within.value.minutes());
+    let Some((sla, response)) = fastest else { return };
+    if first.within.value.minutes() > response.within.value.minutes() {
+        d.push(
+            Diagnostic::new(
+                &CON013,
+                format!(
+                    "level {} of plan `{}` allows {}, but revision {} of `{}` promises a response within {} for `{}` ({})",
+                    first.level.value,
+                    p.id.value,
+                    first.within.value,
+                    r.number.value,
+                    c.id.value,
+                    response.within.value,
+                    sla.target.value,
+                    response.category.value
+                ),
+            )
+            .at(p.file, first.within.span)
+            .with_label(c.file, response.within.span, "the promised response time")
+            .help(format!("let the first level react within {} at most", response.within.value))
+            .about("plan", &p.id.value),
+        );
     }
 }
 
@@ -380,6 +524,13 @@ fn conformance(
                     )
                     .at(p.file, objective.map_or(cov.span, |_| pv.span))
                     .with_label(c.file, cv.span, "the contract's term")
+                    .help(format!(
+                        "plan for the contract's {what} of {} at most: `objective {} {}=\"{}\"` (and the system's own, if the plan has none)",
+                        cv.value,
+                        cov.value,
+                        what.to_lowercase(),
+                        cv.value
+                    ))
                     .about("plan", id),
                 ),
                 None => d.push(

@@ -9,6 +9,7 @@ pub use crate::diagnostic::{Family, Rule};
 
 pub mod contacts;
 pub mod contracts;
+pub mod matrix;
 pub mod policy;
 pub mod settings;
 pub mod xref;

@@ -838,6 +838,21 @@ fn verify<'m>(c: &Ctx<'m>, record: &'m Located<Signoff>) -> Option<Result<Valid<
                 c.party_label(*record.party)
             ))));
     }
+    // 6b. nor could a contact who had left by the signing date
+    if signer.is_former_on(date) {
+        let since = signer.left.as_ref().map_or("is a former contact".to_string(), |l| format!("left on {}", l.value));
+        return Some(Err(Diagnostic::new(
+            &codes::SIG_NOT_AUTHORISED,
+            format!("{} {since} and could not approve on {date}", signer.id.value),
+        )
+        .at(file, record.signer.span)
+        .label("a former contact")
+        .with_label(signer.file, signer.left.as_ref().map_or(signer.head, |l| l.span), "left here")
+        .help(format!(
+            "a sign-off counts when a current contact of {} marked `may-approve #true` signs it",
+            c.party_label(*record.party)
+        ))));
+    }
     // 7. a sign-off cannot be dated after the check date
     if let Some(today) = c.as_of {
         if date > today {

@@ -62,6 +62,28 @@ policy_rules! {
     BAK005 = "BAK005" "no-offsite-copy" Backup Warning
         "a backup regulation keeps no off-site copy"
         requirement: "Detailed regulations for data backup are to be created (eg separate backup media for each client, availability, substitution rules, escalation strategies, antivirus protection).";
+    /// ## What it does
+    /// Reports a backup `deputy` who belongs to none of the parties that operate the systems holding data that the plan covers.
+    ///
+    /// ## Why
+    /// The deputy stands in for whoever runs the backups; a contact of another party has neither the access nor the duty to do it.
+    ///
+    /// ## Example
+    /// Fails: `deputy sabine.krueger` (a client contact) in a plan whose only data-holding system the provider operates.
+    BAK006 = "BAK006" "backup-deputy-of-other-party" Backup Error
+        "a backup deputy belongs to none of the parties that operate the backed-up systems"
+        requirement: "Detailed regulations for data backup are to be created (eg separate backup media for each client, availability, substitution rules, escalation strategies, antivirus protection).";
+    /// ## What it does
+    /// Reports an `on-failure` escalation that allows more time than the backup interval (at least one hour): a failed backup must reach someone before the next one fails as well.
+    ///
+    /// ## Why
+    /// Every interval a failure goes unreported is data the RPO promised to keep; the escalation strategy must act within the schedule.
+    ///
+    /// ## Example
+    /// Fails: `schedule every="15m"` and `on-failure escalate-to=oliver.neumann within="2d"`.
+    BAK007 = "BAK007" "backup-failure-escalated-late" Backup Error
+        "a failed backup is escalated later than the next backup is due"
+        requirement: "Detailed regulations for data backup are to be created (eg separate backup media for each client, availability, substitution rules, escalation strategies, antivirus protection).";
 }
 
 pub(crate) fn backup(f: &Facts, p: &Located<Plan>, d: &mut Vec<Diagnostic>) {
@@ -126,7 +148,7 @@ pub(crate) fn backup(f: &Facts, p: &Located<Plan>, d: &mut Vec<Diagnostic>) {
                         format!("backups every {} cannot meet the RPO of {rpo} for `{of}`", s.every.value),
                     )
                     .at(p.file, s.every.span)
-                    .help(format!("back up at least every {rpo}, or use continuous replication and say so"))
+                    .help(format!("back up at least every {rpo}, or agree on the RPO this schedule can keep and state it in the inventory and the objectives"))
                     .about("plan", id),
                 );
             }
@@ -136,7 +158,64 @@ pub(crate) fn backup(f: &Facts, p: &Located<Plan>, d: &mut Vec<Diagnostic>) {
         d.push(
             Diagnostic::new(&BAK005, format!("plan `{id}` keeps no off-site copy of its backups"))
                 .at(p.file, o.span)
+                .help("keep a copy at another site (`offsite #true`) so that losing the site does not lose the backups")
                 .about("plan", id),
         );
+    }
+    deputy_and_failure(f, p, b, &data, d);
+}
+
+/// Who stands in for the backups (BAK006), and how soon a failure reaches someone (BAK007).
+fn deputy_and_failure(f: &Facts, p: &Located<Plan>, b: &crate::model::Backup, data: &[Inventory], d: &mut Vec<Diagnostic>) {
+    let id = p.id.value.as_str();
+    let operators: std::collections::BTreeSet<&str> = data
+        .iter()
+        .filter_map(|i| match i {
+            Inventory::System(s) => Some(s.operator.value.as_str()),
+            Inventory::Interface(_) => None,
+        })
+        .collect();
+    if let Some(deputy) = &b.deputy {
+        if let Some(c) = f.contacts.get(deputy.value.as_str()) {
+            if !operators.is_empty() && !operators.contains(c.party.value.as_str()) {
+                let list: Vec<String> = operators.iter().map(|o| format!("`{o}`")).collect();
+                d.push(
+                    Diagnostic::new(
+                        &BAK006,
+                        format!(
+                            "the backup deputy `{}` of plan `{id}` belongs to `{}`, but the backed-up systems are operated by {}",
+                            deputy.value,
+                            c.party.value,
+                            list.join(", ")
+                        ),
+                    )
+                    .at(p.file, deputy.span)
+                    .label("of another party")
+                    .help(format!("name a contact of {} who can run the backups", list.join(" or ")))
+                    .about("plan", id),
+                );
+            }
+        }
+    }
+    if let (Some(of), Some(s)) = (&b.on_failure, &b.schedule) {
+        let limit = s.every.value.minutes().max(60);
+        if of.within.value.minutes() > limit {
+            d.push(
+                Diagnostic::new(
+                    &BAK007,
+                    format!(
+                        "plan `{id}` escalates a failed backup within {}, but backups run every {}",
+                        of.within.value, s.every.value
+                    ),
+                )
+                .at(p.file, of.within.span)
+                .with_label(p.file, s.every.span, "the backup interval")
+                .help(format!(
+                    "escalate within {} at most, so that someone acts before the next backup fails as well",
+                    if s.every.value.minutes() >= 60 { s.every.value.to_string() } else { "1h".to_string() }
+                ))
+                .about("plan", id),
+            );
+        }
     }
 }

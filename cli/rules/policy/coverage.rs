@@ -112,6 +112,17 @@ policy_rules! {
     COV007 = "COV007" "protection-needs-not-acknowledged" Coverage Error
         "the provider has not acknowledged a covered system's protection needs"
         requirement: "In this case, it is also important to provide the service provider with information regarding the protection needs of the data and systems concerned so that reasonable care can be taken.";
+    /// ## What it does
+    /// Reports an interface whose `carrier` is not a party with `role=carrier` (or `sub-provider`) in `contingent.kdl`, or whose `contacts carrier=` contact belongs to another party than the interface's carrier.
+    ///
+    /// ## Why
+    /// In an outage of the line, staff call the carrier named here; naming the client or the provider as carrier, or another carrier's contact, sends them to the wrong desk.
+    ///
+    /// ## Example
+    /// Fails: `carrier rzn` where `party rzn role=provider`.
+    COV008 = "COV008" "carrier-not-a-carrier" Coverage Error
+        "an interface's carrier is not a carrier party, or its carrier contact belongs to another party"
+        requirement: "In general, contingency plans must exist for the systems at the client, at the outsourcing service provider and for the interfaces between the client and the service provider (eg network connection, router, telecommunications provider).";
 }
 
 pub(crate) fn coverage(f: &Facts, plans_broken: bool, as_of: crate::units::Date, d: &mut Vec<Diagnostic>) {
@@ -278,11 +289,52 @@ pub(crate) fn coverage(f: &Facts, plans_broken: bool, as_of: crate::units::Date,
                             )
                             .at(i.file, c.span)
                             .label(format!("not a {side} contact"))
+                            .help(format!("name a contact of the {side} party"))
                             .about("system", &i.id.value),
                         );
                     }
                 }
             }
+        }
+        carrier(f, i, d);
+    }
+}
+
+/// The carrier of an interface is a carrier, and its carrier contact is the carrier's (COV008).
+fn carrier(f: &Facts, i: &crate::model::Located<crate::model::Interface>, d: &mut Vec<Diagnostic>) {
+    let id = i.id.value.as_str();
+    if let Some(c) = &i.carrier {
+        if let Some(&role) = f.roles.get(c.value.as_str()) {
+            if !matches!(role, PartyRole::Carrier | PartyRole::SubProvider) {
+                d.push(
+                    Diagnostic::new(
+                        &COV008,
+                        format!("the carrier of interface `{id}` is `{}`, the {}", c.value, role_word(role)),
+                    )
+                    .at(i.file, c.span)
+                    .label("not a carrier")
+                    .help("name the party that carries the line (a party with `role=carrier` in contingent.kdl)")
+                    .about("system", id),
+                );
+            }
+        }
+    }
+    let contact = i.contacts.as_ref().and_then(|cs| cs.carrier.as_ref());
+    if let (Some(c), Some(carrier)) = (contact, &i.carrier) {
+        if let Some(x) = f.contacts.get(c.value.as_str()).filter(|x| x.party.value != carrier.value) {
+            d.push(
+                Diagnostic::new(
+                    &COV008,
+                    format!(
+                        "the carrier contact `{}` of interface `{id}` belongs to `{}`, not to its carrier `{}`",
+                        c.value, x.party.value, carrier.value
+                    ),
+                )
+                .at(i.file, c.span)
+                .with_label(i.file, carrier.span, "the carrier")
+                .help(format!("name a contact of `{}`", carrier.value))
+                .about("system", id),
+            );
         }
     }
 }

@@ -118,6 +118,30 @@ policy_rules! {
     ESC009 = "ESC009" "escalation-repeats-contact" Escalation Error
         "an escalation level notifies a contact already notified at an earlier level"
         requirement: "Responsibilities, contact persons and processes must be clearly regulated and fully documented.";
+    /// ## What it does
+    /// Reports an `unreachable` rule that names nobody to turn to: no contact of the repository, no party, no deputy, desk, duty or on-call service, no phone number.
+    ///
+    /// ## Why
+    /// When nobody answers, the person on duty must know whom to call next; "try again later" is no escalation strategy.
+    ///
+    /// ## Example
+    /// Fails: `unreachable "Try again later."`.
+    ///
+    /// Passes: `unreachable "Call the contact's deputy; after 30 minutes call the HPB IT emergency desk"`.
+    ESC010 = "ESC010" "fallback-names-no-one" Escalation Error
+        "the rule for when nobody answers names no one to turn to"
+        requirement: "Responsibilities, contact persons and processes must be clearly regulated and fully documented.";
+    /// ## What it does
+    /// Reports an escalation level whose time limit is longer than the maximum tolerable period of disruption (`mtpd`) of a system or interface the plan covers.
+    ///
+    /// ## Why
+    /// A level reached only after the disruption has become intolerable comes too late to do anything about it.
+    ///
+    /// ## Example
+    /// Fails: `level 3 notify=anna.schmidt within="30d"` for a system with `mtpd "1d"`.
+    ESC011 = "ESC011" "escalation-after-mtpd" Escalation Error
+        "an escalation level is reached only after the maximum tolerable period of disruption"
+        requirement: "Responsibilities, contact persons and processes must be clearly regulated and fully documented.";
 }
 
 /// Contacts the plans rely on, with the first place each is relied on.
@@ -257,6 +281,7 @@ pub(crate) fn escalation(f: &Facts, p: &Located<Plan>, d: &mut Vec<Diagnostic>) 
                             )
                             .at(p.file, c.span)
                             .label(format!("not a {side} contact"))
+                            .help(format!("name a contact of the {side} party here"))
                             .about("plan", id),
                         );
                     }
@@ -307,6 +332,7 @@ pub(crate) fn escalation(f: &Facts, p: &Located<Plan>, d: &mut Vec<Diagnostic>) 
                     )
                     .at(p.file, l.within.span)
                     .with_label(p.file, prev.within.span, "the previous level's limit")
+                    .help("give each level more time than the one before it")
                     .about("plan", id),
                 );
             }
@@ -352,6 +378,76 @@ pub(crate) fn escalation(f: &Facts, p: &Located<Plan>, d: &mut Vec<Diagnostic>) 
             )
             .at(p.file, e.span)
             .help("add `unreachable \"...\"` inside `escalation`")
+            .about("plan", id),
+        );
+    }
+    fallback_and_timing(f, p, e, d);
+}
+
+/// Words that name someone to turn to in a fallback rule, in English and German (normalised).
+const SOMEONE: &[&str] = &[
+    "deputy", "deputies", "substitute", "stand", "desk", "duty", "call", "hotline", "oncall", "on", "noc", "soc",
+    "leitstand", "manager", "management", "head", "ciso", "cio", "supervisor", "vertretung", "vertreter",
+    "vertreterin", "stellvertreter", "stellvertreterin", "bereitschaft", "rufbereitschaft", "leitung", "notfall",
+    "hotline", "servicedesk", "service",
+];
+
+/// Whether a fallback text names someone: a contact or party of the repository, a phone number,
+/// or a word for a deputy, desk or duty service.
+fn names_someone(f: &Facts, text: &str) -> bool {
+    let lower = text.to_lowercase();
+    let norm = super::words::normalise(text);
+    let words: Vec<&str> = norm.split(' ').collect();
+    let phone = text.chars().filter(char::is_ascii_digit).count() >= 6;
+    let contact = f.contacts.keys().any(|id| lower.contains(&id.to_lowercase()));
+    let party = f.model.config.as_ref().is_some_and(|c| {
+        c.party.iter().any(|p| {
+            words.contains(&p.id.value.to_lowercase().as_str())
+                || (!p.name.is_empty() && lower.contains(&p.name.to_lowercase()))
+        })
+    });
+    let role = words.iter().any(|w| SOMEONE.contains(w) && *w != "call" && *w != "on" && *w != "stand")
+        || norm.contains("on call")
+        || norm.contains("stand by")
+        || norm.contains("standby");
+    phone || contact || party || role
+}
+
+/// The fallback when nobody answers names someone (ESC010); no level comes after the disruption
+/// has become intolerable (ESC011).
+fn fallback_and_timing(f: &Facts, p: &Located<Plan>, e: &crate::model::Escalation, d: &mut Vec<Diagnostic>) {
+    let id = p.id.value.as_str();
+    if let Some(u) = &e.unreachable {
+        if !names_someone(f, &u.value) {
+            d.push(
+                Diagnostic::new(
+                    &ESC010,
+                    format!("the rule of plan `{id}` for when nobody answers names no one to turn to: \"{}\"", u.value),
+                )
+                .at(p.file, u.span)
+                .label("whom to call next?")
+                .help("name whom to call and when: the contact's deputy, a 24x7 desk or duty service, or a contact by id")
+                .about("plan", id),
+            );
+        }
+    }
+    let tightest = f
+        .covered(&p.value)
+        .into_iter()
+        .filter_map(|i| i.mtpd().map(|m| (m.value, i.id().value.clone())))
+        .min_by_key(|(m, _)| m.minutes());
+    let Some((mtpd, of)) = tightest else { return };
+    if let Some(l) = e.level.iter().find(|l| l.within.value.minutes() > mtpd.minutes()) {
+        d.push(
+            Diagnostic::new(
+                &ESC011,
+                format!(
+                    "level {} of plan `{id}` is reached only after {}, longer than the MTPD of `{of}` ({mtpd})",
+                    l.level.value, l.within.value
+                ),
+            )
+            .at(p.file, l.within.span)
+            .help(format!("reach this level within {mtpd} at most: after that the disruption is no longer tolerable"))
             .about("plan", id),
         );
     }

@@ -40,12 +40,24 @@ policy_rules! {
     OBJ003 = "OBJ003" "objective-for-uncovered-system" Objectives Error
         "a plan states objectives for a system it does not cover"
         requirement: "In the emergency preparedness concept, these specifications must be precisely specified and described in detail.";
+    /// ## What it does
+    /// Reports a system or interface that depends on (`depends-on`) another whose RTO is longer than its own.
+    ///
+    /// ## Why
+    /// A system cannot be back before what it needs is back: its RTO is a promise the dependency cannot keep.
+    ///
+    /// ## Example
+    /// Fails: `system payroll-batch { rto "4h"; depends-on san }` with `system san { rto "1d" }`.
+    OBJ004 = "OBJ004" "dependency-recovers-later" Objectives Error
+        "a system depends on something that recovers later than its own RTO"
+        requirement: "In the emergency preparedness concept, these specifications must be precisely specified and described in detail.";
 }
 
 pub(crate) fn inventory_objectives(f: &Facts, d: &mut Vec<Diagnostic>) {
     let mut inventory: Vec<&Inventory> = f.inventory.values().collect();
     inventory.sort_by_key(|i| (i.file(), i.head()));
     for inv in inventory {
+        dependencies(f, inv, d);
         if let (Some(rto), Some(mtpd)) = (inv.rto(), inv.mtpd()) {
             if rto.value >= mtpd.value {
                 d.push(
@@ -97,6 +109,7 @@ pub(crate) fn objectives(f: &Facts, p: &Located<Plan>, d: &mut Vec<Diagnostic>) 
                         )
                         .at(p.file, pv.span)
                         .with_label(inv.file(), sv.span, format!("the system's {what}"))
+                        .help(format!("commit to the system's {what} of {} at most, or change the system's objective if it is wrong", sv.value))
                         .about("plan", id),
                     );
                 }
@@ -118,5 +131,34 @@ pub(crate) fn objectives(f: &Facts, p: &Located<Plan>, d: &mut Vec<Diagnostic>) 
                 );
             }
         }
+    }
+}
+
+/// What a system depends on recovers no later than the system itself must (OBJ004).
+fn dependencies(f: &Facts, inv: &Inventory, d: &mut Vec<Diagnostic>) {
+    let Some(rto) = inv.rto() else { return };
+    let depends_on = match inv {
+        Inventory::System(s) => &s.depends_on,
+        Inventory::Interface(i) => &i.depends_on,
+    };
+    for dep in depends_on {
+        let Some(other) = f.inventory.get(dep.value.as_str()) else { continue };
+        let Some(later) = other.rto().filter(|r| r.value.minutes() > rto.value.minutes()) else { continue };
+        d.push(
+            Diagnostic::new(
+                &OBJ004,
+                format!(
+                    "`{}` must recover within {}, but depends on `{}`, whose RTO is {}",
+                    inv.id().value,
+                    rto.value,
+                    dep.value,
+                    later.value
+                ),
+            )
+            .at(inv.file(), dep.span)
+            .with_label(other.file(), later.span, "the dependency's RTO")
+            .help(format!("shorten the RTO of `{}` to {} at most, or agree on the RTO `{}` can really keep", dep.value, rto.value, inv.id().value))
+            .about("system", &inv.id().value),
+        );
     }
 }

@@ -4,7 +4,7 @@
 use super::facts::{role_word, Facts};
 use super::words::{self, normalise};
 use crate::diagnostic::Diagnostic;
-use crate::model::{Cause, Located, PartyRole, Plan, Resolver, Spanned};
+use crate::model::{Cause, Located, PartyRole, Place, Plan, Resolver, Spanned};
 
 policy_rules! {
     SCENARIOS;
@@ -160,6 +160,61 @@ policy_rules! {
     SCN012 = "SCN012" "work-instruction-vague" Scenarios Warning
         "a work instruction step is too vague to follow"
         requirement: "Detailed work instructions with specific arrangements for specific error situations are to be created.";
+    /// ## What it does
+    /// Reports a scenario whose `fault-in` places the fault at the client only, but whose `resolver=provider` lets the provider resolve it alone.
+    ///
+    /// ## Why
+    /// The provider cannot repair what lies at the client; either the place or the resolver is wrong, and staff would act on the wrong side.
+    ///
+    /// ## Example
+    /// Fails: `resolver=provider` with `fault-in client` as the only place.
+    SCN013 = "SCN013" "fault-place-contradicts-resolver" Scenarios Error
+        "a scenario places the fault at the client but lets the provider resolve it alone"
+        requirement: "Detailed work instructions with specific arrangements for specific error situations are to be created.";
+    /// ## What it does
+    /// Reports a step, detection text, forbidden action or fallback rule that refers to a scenario, plan, system, interface or contact by an id (`scenario database-site-loss`, `plan wan-recovery`) that the repository does not define.
+    ///
+    /// ## Why
+    /// Work instructions must be precise: a reference to something that does not exist sends staff looking for it in an emergency.
+    ///
+    /// ## Example
+    /// Warns: `step "If the VPN is down, continue with plan wan-recovery"` when no plan `wan-recovery` exists.
+    SCN014 = "SCN014" "text-names-unknown-object" Scenarios Warning
+        "a work instruction refers to a scenario, plan, system or contact that does not exist"
+        requirement: "Detailed work instructions with specific arrangements for specific error situations are to be created.";
+    /// ## What it does
+    /// Reports a scenario with `affects-others=#false` whose title or detection text says that other clients or applications are affected.
+    ///
+    /// ## Why
+    /// Whether other applications are affected decides whether the provider may act alone; the structured field must agree with the description staff read.
+    ///
+    /// ## Example
+    /// Warns: `affects-others=#false` with `detect "Backup jobs of several clients wait for media"`.
+    SCN015 = "SCN015" "affects-others-contradicts-text" Scenarios Warning
+        "a scenario says it affects no other application but its description says otherwise"
+        requirement: "Detailed work instructions with specific arrangements for specific error situations are to be created.";
+    /// ## What it does
+    /// Reports a plan that covers systems or interfaces but describes no error situation (`scenario`).
+    ///
+    /// ## Why
+    /// The requirement asks for detailed work instructions for specific error situations; a plan without any has none to give.
+    ///
+    /// ## Example
+    /// Fails: `plan payroll { covers payroll-batch ... }` without a `scenario`.
+    SCN016 = "SCN016" "no-error-situations" Scenarios Error
+        "a plan describes no error situation"
+        requirement: "Detailed work instructions with specific arrangements for specific error situations are to be created.";
+    /// ## What it does
+    /// Reports a plan that lists `forbidden` actions and also says `no-forbidden-actions`.
+    ///
+    /// ## Why
+    /// Staff must know whether anything is forbidden; two answers at once leave them to pick one.
+    ///
+    /// ## Example
+    /// Fails: `forbidden "Reboot the batch server"` beside `no-forbidden-actions "nothing is forbidden"`.
+    SCN017 = "SCN017" "forbidden-actions-contradicted" Scenarios Error
+        "a plan lists forbidden actions and says there are none"
+        requirement: "It may also make sense to define actions that are explicitly forbidden (eg reboot a machine).";
 }
 
 pub(crate) fn scenarios(p: &Located<Plan>, f: &Facts, d: &mut Vec<Diagnostic>) {
@@ -174,6 +229,16 @@ pub(crate) fn scenarios(p: &Located<Plan>, f: &Facts, d: &mut Vec<Diagnostic>) {
                 .about("plan", id),
         );
     }
+    if let (Some(none), Some(first)) = (&p.no_forbidden_actions, p.forbidden.first()) {
+        d.push(
+            Diagnostic::new(&SCN017, format!("plan `{id}` lists forbidden actions and says there are none"))
+                .at(p.file, none.span)
+                .with_label(p.file, first.span, "a forbidden action")
+                .help("remove `no-forbidden-actions`, or the forbidden actions if there really are none")
+                .about("plan", id),
+        );
+    }
+    consistency(p, f, d);
     // The plan's forbidden actions, normalised once for all its scenarios.
     let plan_forbidden: Vec<(String, &Spanned<String>)> =
         p.forbidden.iter().map(|f| (normalise(&f.value), f)).filter(|(n, _)| !n.is_empty()).collect();
@@ -333,6 +398,155 @@ pub(crate) fn scenarios(p: &Located<Plan>, f: &Facts, d: &mut Vec<Diagnostic>) {
                     .label("in other words, a forbidden action?")
                     .with_label(p.file, f.span, "forbidden here")
                     .help("if the step does what is forbidden, rewrite it; if not, word it so it cannot be read that way (or waive the finding with the reason)")
+                    .about("plan", id),
+                );
+            }
+        }
+    }
+}
+
+/// Words that introduce a reference to an object of the repository in free text, with the kind
+/// of object they name.
+const REFERRING: &[(&str, Kind)] = &[
+    ("scenario", Kind::Scenario),
+    ("szenario", Kind::Scenario),
+    ("plan", Kind::Plan),
+    ("notfallplan", Kind::Plan),
+    ("system", Kind::System),
+    ("interface", Kind::System),
+    ("schnittstelle", Kind::System),
+    ("contact", Kind::Contact),
+    ("kontakt", Kind::Contact),
+];
+
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Scenario,
+    Plan,
+    System,
+    Contact,
+}
+
+/// Phrases (normalised) that say other clients or applications are affected.
+const OTHERS: &[&str] = &[
+    "other clients",
+    "several clients",
+    "all clients",
+    "multiple clients",
+    "other customers",
+    "several customers",
+    "all customers",
+    "other applications",
+    "several applications",
+    "all applications",
+    "andere mandanten",
+    "mehrere mandanten",
+    "alle mandanten",
+    "andere anwendungen",
+    "mehrere anwendungen",
+    "alle anwendungen",
+];
+
+/// The references in `text` to ids the repository does not define: `(word, id)`.
+fn unknown_references<'t>(text: &'t str, known: &dyn Fn(Kind, &str) -> bool) -> Vec<(&'t str, &'t str)> {
+    let mut out = Vec::new();
+    let tokens: Vec<&str> = text.split_whitespace().collect();
+    for pair in tokens.windows(2) {
+        let word = pair[0].trim_matches(|c: char| !c.is_alphanumeric());
+        let Some(&(_, kind)) = REFERRING.iter().find(|(w, _)| word.eq_ignore_ascii_case(w)) else { continue };
+        let id = pair[1].trim_matches(|c: char| !(c.is_alphanumeric() || c == '_'));
+        // an id, not a word: lower case letters and digits joined by `-`, `_` or `.`
+        let id_like = id.len() >= 3
+            && id.contains(['-', '_', '.'])
+            && id.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+            && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'));
+        if id_like && !known(kind, id) {
+            out.push((word, id));
+        }
+    }
+    out
+}
+
+/// Whether a phrase of [`OTHERS`] stands in `text` without a negation near it.
+fn says_others_affected(text: &str) -> Option<&'static str> {
+    let norm = normalise(text);
+    let words: Vec<&str> = norm.split(' ').collect();
+    OTHERS.iter().copied().find(|phrase| {
+        let n = phrase.split(' ').count();
+        words.windows(n).enumerate().any(|(i, w)| {
+            w.join(" ") == *phrase && {
+                let near = words[i.saturating_sub(3)..i].iter().chain(words.iter().skip(i + n).take(3));
+                !near.into_iter().any(|w| words::NEGATION.contains(w))
+            }
+        })
+    })
+}
+
+/// Structured fields against each other and against the plan's texts: the place of the fault
+/// and the resolver (SCN013), references in free text (SCN014), `affects-others` and the
+/// description (SCN015), and whether there are error situations at all (SCN016).
+fn consistency(p: &Located<Plan>, f: &Facts, d: &mut Vec<Diagnostic>) {
+    let id = p.id.value.as_str();
+    if p.scenario.is_empty() && !p.covers.is_empty() {
+        d.push(
+            Diagnostic::new(&SCN016, format!("plan `{id}` describes no error situation"))
+                .at(p.file, p.head)
+                .help("add a `scenario <id> cause=... resolver=... { detect ...; step ... }` for each error situation staff must handle")
+                .about("plan", id),
+        );
+    }
+    let model = f.model;
+    let known = |kind: Kind, x: &str| match kind {
+        Kind::Scenario => model.plans.iter().any(|p| p.scenario.iter().any(|s| s.id.value == x)),
+        Kind::Plan => model.plans.iter().any(|p| p.id.value == x),
+        Kind::System => f.inventory.contains_key(x),
+        Kind::Contact => f.contacts.contains_key(x),
+    };
+    let mut texts: Vec<&Spanned<String>> = p.forbidden.iter().collect();
+    texts.extend(p.escalation.as_ref().and_then(|e| e.unreachable.as_ref()));
+    for s in &p.scenario {
+        texts.extend(s.step.iter().chain(&s.forbidden));
+    }
+    for t in texts {
+        for (word, unknown) in unknown_references(&t.value, &known) {
+            d.push(
+                Diagnostic::new(
+                    &SCN014,
+                    format!("plan `{id}` refers to {word} `{unknown}`, which the repository does not define: \"{}\"", t.value),
+                )
+                .at(p.file, t.span)
+                .label("no such object")
+                .help("refer to the object by the id it is defined with, or define it")
+                .about("plan", id),
+            );
+        }
+    }
+    for s in &p.scenario {
+        let sid = s.id.value.as_str();
+        let only_client = !s.fault_in.is_empty() && s.fault_in.iter().all(|x| x.value == Place::Client);
+        if let Some(r) = s.resolver.as_ref().filter(|r| r.value == Resolver::Provider && only_client) {
+            d.push(
+                Diagnostic::new(
+                    &SCN013,
+                    format!("scenario `{sid}` places the fault at the client only, but lets the provider resolve it alone"),
+                )
+                .at(p.file, r.span)
+                .with_label(p.file, s.fault_in[0].span, "the fault lies at the client")
+                .help("correct the place of the fault (`fault-in provider`), or resolve it jointly with the client (`resolver=joint`)")
+                .about("plan", id),
+            );
+        }
+        if let Some(a) = s.affects_others.as_ref().filter(|a| !a.value) {
+            let described = s.title.iter().chain(&s.detect).find_map(|t| says_others_affected(t).map(|ph| (t, ph)));
+            if let Some((text, phrase)) = described {
+                d.push(
+                    Diagnostic::new(
+                        &SCN015,
+                        format!("scenario `{sid}` says it affects no other application, but its description says \"{phrase}\": \"{text}\""),
+                    )
+                    .at(p.file, a.span)
+                    .label("affects-others=#false")
+                    .help("if other clients or applications are affected, set `affects-others=#true` (the provider then may not act alone); otherwise reword the description")
                     .about("plan", id),
                 );
             }

@@ -162,6 +162,7 @@ policy_rules! {
         requirement: "Detailed work instructions with specific arrangements for specific error situations are to be created.";
 }
 
+#[allow(clippy::too_many_lines)] // longer than a screen: to be split into named steps
 pub(crate) fn scenarios(p: &Located<Plan>, f: &Facts, d: &mut Vec<Diagnostic>) {
     let id = p.id.value.as_str();
     if p.forbidden.is_empty() && p.no_forbidden_actions.is_none() {

@@ -5,6 +5,9 @@
 //! [`rules`] checks cross-references, and [`render`] prints [`diagnostic::Diagnostic`]s.
 //! See ARCHITECTURE.md.
 
+// A function that does not fit on a screen is split into named steps (clippy.toml sets the limit).
+#![warn(clippy::too_many_lines)]
+
 // The diagnostic type and the `Rule` type with the macros that define codes come first: every
 // layer defines its own codes with them, and the rule catalogue (`rules`) gathers them all.
 #[macro_use]

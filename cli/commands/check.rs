@@ -175,6 +175,7 @@ fn stdin_buffer(args: &CheckArgs) -> Result<Option<Stdin>, String> {
     Ok(Some(Stdin { start, file: rel, text }))
 }
 
+#[allow(clippy::too_many_lines)] // longer than a screen: to be split into named steps
 pub fn run(args: &CheckArgs) -> Result<u8, String> {
     let flag = args.as_of.as_deref();
     let (allow_unsigned, notice) = tolerance(args)?;

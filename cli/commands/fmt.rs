@@ -14,6 +14,7 @@ use crate::fmt::{format, Formatted};
 use crate::source::worktree::WorkTree;
 use crate::source::{Listed, Read, Source, SourceFile};
 
+#[allow(clippy::too_many_lines)] // longer than a screen: to be split into named steps
 pub fn run(args: &FmtArgs) -> Result<u8, String> {
     let root = super::check::find_root(&args.path)?;
     let source = WorkTree::new(&root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;

@@ -1,11 +1,17 @@
 //! The rules of the diff: which change of which field is weaker, stronger or neutral, and how it
 //! is explained. Pure functions of two models.
+//!
+//! Each object is walked through serde's data model (`serde_json::to_value` of the typed model,
+//! so the members are the format's names) by the table of `fields.rs`: a row says how its field
+//! compares, and a member no row claims is compared as neutral and listed (`field-changed`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Display;
 
+use serde_json::Value;
 use similar::{Algorithm, DiffOp};
 
+use super::fields::ROWS;
 use super::{by_id, Change, Class, Op, Words};
 use crate::model::*;
 use crate::units::Duration;
@@ -15,62 +21,874 @@ use Class::{Neutral, Stronger, Weaker};
 /// Every change from `base` to `head`.
 pub fn changes(base: &Model, head: &Model) -> Vec<Change> {
     let mut out = Out::default();
-    config(base, head, &mut out);
-    plans(base, head, &mut out);
-    contacts(base, head, &mut out);
-    systems(base, head, &mut out);
-    interfaces(base, head, &mut out);
-    contracts(base, head, &mut out);
-    exercises(base, head, &mut out);
+    if let (Some(o), Some(n)) = (base.config.as_ref(), head.config.as_ref()) {
+        let at = At { path: vec!["configuration".into()], subject: "config".into() };
+        compare("config", &at, "", Some(&json(&o.value)), Some(&json(&n.value)), &mut out);
+    }
+    let plan_removed = Say::F(|p: Option<&Value>| {
+        let covers = ids(member(p, "covers"))?;
+        let verb = if member(p, "covers").and_then(Value::as_array).map_or(0, Vec::len) == 1 { "is" } else { "are" };
+        Some(format!("the plan is removed: {covers} {verb} no longer covered by it"))
+    });
+    objects(
+        "plan",
+        (&base.plans, &head.plans),
+        |p| (&p.id.value, Some(&p.digest)),
+        [
+            Event::new(
+                Stronger,
+                "plan-added",
+                Say::T("{title}"),
+                Say::T("a new plan: what it covers is now prepared for"),
+            ),
+            Event::new(Weaker, "plan-removed", Say::T("{title}"), plan_removed),
+        ],
+        &mut out,
+    );
+    objects(
+        "contact",
+        (&base.contacts, &head.contacts),
+        |c| (&c.id.value, None),
+        [
+            Event::new(Neutral, "contact-added", Say::T("{name}"), Say::T("a new contact of {party}")),
+            Event::new(
+                Neutral,
+                "contact-removed",
+                Say::T("{name}"),
+                Say::T("the contact of {party} is removed: plans naming it lose the contact"),
+            ),
+        ],
+        &mut out,
+    );
+    let inventory = |[added, removed]: [&'static str; 2], [new, gone]: [&'static str; 2]| {
+        [
+            Event::new(Neutral, added, Say::T("{name}"), Say::T(new)),
+            Event::new(Neutral, removed, Say::T("{name}"), Say::T(gone)),
+        ]
+    };
+    let system = inventory(
+        ["system-added", "system-removed"],
+        ["a new system in the inventory", "the system is removed from the inventory"],
+    );
+    objects("system", (&base.systems, &head.systems), |s| (&s.id.value, None), system, &mut out);
+    let interface = inventory(
+        ["interface-added", "interface-removed"],
+        ["a new interface in the inventory", "the interface is removed from the inventory"],
+    );
+    objects("interface", (&base.interfaces, &head.interfaces), |i| (&i.id.value, None), interface, &mut out);
+    objects(
+        "contract",
+        (&base.contracts, &head.contracts),
+        |c| (&c.id.value, None),
+        [
+            Event::new(Neutral, "contract-added", Say::T("{title}"), Say::T("a new contract")),
+            Event::new(Neutral, "contract-removed", Say::T("{title}"), Say::T("the contract is removed")),
+        ],
+        &mut out,
+    );
+    objects(
+        "exercise",
+        (&base.exercises, &head.exercises),
+        |e| (&e.id.value, None),
+        [
+            Event::new(Neutral, "record-added", Say::T("{kind} of {plan} on {date}"), Say::T("a new exercise record")),
+            Event::new(
+                Neutral,
+                "record-removed",
+                Say::T("{kind} of {plan} on {date}"),
+                Say::T("the exercise record is removed: the plan counts as exercised less"),
+            ),
+        ],
+        &mut out,
+    );
     signoffs(base, head, &mut out);
     duplicates(base, head, &mut out);
     out.changes
 }
 
+/// The kinds of change the table and the walk report (docs/diff.md lists them).
+pub fn kinds() -> BTreeSet<&'static str> {
+    let mut k = BTreeSet::from(["field-changed", "plan-changed"]);
+    for row in ROWS {
+        if !row.kind.is_empty() {
+            k.insert(row.kind);
+        }
+        match &row.how {
+            How::Presence { removed, added, .. } | How::Set { removed, added } => {
+                k.extend([removed.kind, added.kind]);
+            }
+            How::Keyed { added, removed, .. } => k.extend(added.iter().chain(removed).map(|e| e.kind)),
+            How::List { kinds, numbered, .. } => {
+                k.extend(kinds.iter().copied().filter(|k| *numbered || !k.ends_with("-moved")))
+            }
+            How::Level => k.extend(["protection-lowered", "protection-raised"]),
+            _ => {}
+        }
+    }
+    k
+}
+
+fn json<T: serde::Serialize>(v: &T) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+/// Compares the top-level objects of one kind by id: added and removed ones are `events`, the
+/// others are walked (a plan only when its digest differs; one whose digest differs always
+/// yields a change).
+fn objects<T: serde::Serialize>(
+    kind: &str,
+    (old, new): (&[Located<T>], &[Located<T>]),
+    id: impl Fn(&T) -> (&String, Option<&String>),
+    [added, removed]: [Event; 2],
+    out: &mut Out,
+) {
+    let (old, new) = (by_id(old, |o| id(o).0.as_str()), by_id(new, |o| id(o).0.as_str()));
+    let keys: BTreeSet<&str> = old.keys().chain(new.keys()).copied().collect();
+    for k in keys {
+        let at = At::top(kind, k);
+        match (old.get(k), new.get(k)) {
+            (Some(o), Some(n)) => {
+                let (digest_o, digest_n) = (id(o).1, id(n).1);
+                if digest_o.is_some() && digest_o == digest_n {
+                    continue; // the digest covers the plan's whole content: equal digests, equal plans
+                }
+                let before = out.changes.len();
+                compare(kind, &at, k, Some(&json(*o)), Some(&json(*n)), out);
+                if let (Some(a), Some(b), true) = (digest_o, digest_n, out.changes.len() == before) {
+                    // the digest differs but no row saw a difference: say so rather than nothing
+                    let expl = "the plan's content changed (its digest differs)";
+                    out.push(&at, Neutral, "plan-changed", Some(a.clone()), Some(b.clone()), expl);
+                }
+            }
+            (None, Some(n)) => added.push(&at, k, None, Some(&json(*n)), out),
+            (Some(o), None) => removed.push(&at, k, Some(&json(*o)), None, out),
+            (None, None) => {}
+        }
+    }
+}
+
+// ---- the table's vocabulary ----
+
+/// How a row shows a value (a member of the object, or the field's own value).
+pub type Shown = fn(Option<&Value>) -> Option<String>;
+
+/// One row of the table (`fields.rs`).
+pub struct Row {
+    /// The schema path, `plan/backup/retention`; the last part may name several members
+    /// (`contact/phone|mobile|email`) that one custom comparison takes together.
+    pub path: &'static str,
+    /// The segments the field adds to a change's path (`/` between them, `{key}` the item's key);
+    /// empty adds none.
+    pub seg: &'static str,
+    /// The change kind.
+    pub kind: &'static str,
+    /// What the field is, in words.
+    pub what: &'static str,
+    pub how: How,
+    /// How a value is shown, when not as it is.
+    pub show: Option<Shown>,
+    /// For a keyed list: only these children (the others are compared by another row).
+    pub only: &'static str,
+    /// For a keyed list: items present on one side only are not compared.
+    pub both: bool,
+    /// For a keyed list: in the old version's order, not the keys' order.
+    pub source_order: bool,
+}
+
+/// How a field's two values compare.
+pub enum How {
+    /// Free text: neutral, reworded (word diff), added or removed.
+    Text,
+    /// Any other value: neutral (changed, set, removed).
+    Value,
+    /// A duration where longer is weaker: what a longer and a shorter one mean.
+    Longer { slower: &'static str, faster: &'static str },
+    /// A duration where longer is stronger (a retention): shorter, longer, removed, added.
+    Retention([&'static str; 4]),
+    /// A yes/no safeguard (absent is no): dropping it is weaker.
+    Safeguard,
+    /// Two words, the stronger first: the move to the other is weaker, and back stronger.
+    Ranked { words: [&'static str; 2], weaker: &'static str, stronger: &'static str },
+    /// A protection level (normal < high < very-high): lowering it is weaker.
+    Level,
+    /// Whether the field is there first (`removed` and `added`), then compared as `then`.
+    Presence { then: &'static How, removed: Event, added: Event },
+    /// A set of ids: each removed and each added one is an event.
+    Set { removed: Event, added: Event },
+    /// A list of texts without identities, aligned by a sequence diff (`Out::list`); unless
+    /// numbered, a set whose order means nothing. Removing is weaker.
+    List { noun: &'static str, numbered: bool, kinds: [&'static str; 4], meaning: [&'static str; 2] },
+    /// A neutral change when the shown values differ, with its own explanation.
+    Summary(&'static str),
+    /// A list of items matched by the member `key`, each compared by the rows below it; items on
+    /// one side only are the events (or, without them, compared against nothing).
+    Keyed { key: &'static str, added: Option<Event>, removed: Option<Event> },
+    /// An object whose members are compared by the rows below it.
+    Object,
+    /// A comparison of its own, given the two parent objects.
+    Custom(fn(&At, Option<&Value>, Option<&Value>, &mut Out)),
+}
+
+/// What a row says when something is added or removed.
+pub struct Event {
+    pub class: Class,
+    pub kind: &'static str,
+    /// The value shown (of the item, or of the field).
+    pub value: Say,
+    pub explanation: Say,
+    /// Segments added to the path, as `Row::seg`.
+    pub seg: &'static str,
+}
+
+/// Words: the value as it is, a template (`{key}`, `{old}`, `{new}`, `{member}`), or a function
+/// of the value.
+#[derive(Clone, Copy)]
+pub enum Say {
+    Plain,
+    T(&'static str),
+    F(fn(Option<&Value>) -> Option<String>),
+}
+
+impl Event {
+    pub const fn new(class: Class, kind: &'static str, value: Say, explanation: Say) -> Event {
+        Event { class, kind, value, explanation, seg: "" }
+    }
+    pub const fn at(mut self, seg: &'static str) -> Event {
+        self.seg = seg;
+        self
+    }
+    /// Reports the event for an item (or a value) `old` or `new`, with its key.
+    fn push(&self, at: &At, key: &str, old: Option<&Value>, new: Option<&Value>, out: &mut Out) {
+        let at = at.under(self.seg, key);
+        let item = old.or(new);
+        let value = self.value.say(key, item, old, new);
+        let explanation = self.explanation.say(key, item, old, new).unwrap_or_default();
+        let (o, n) = if old.is_some() { (value, None) } else { (None, value) };
+        out.push(&at, self.class, self.kind, o, n, explanation);
+    }
+}
+
+impl Say {
+    fn say(self, key: &str, item: Option<&Value>, old: Option<&Value>, new: Option<&Value>) -> Option<String> {
+        match self {
+            Say::Plain => item.and_then(plain),
+            Say::F(f) => f(item),
+            Say::T(t) => fill(t, key, item, old.and_then(plain).as_deref(), new.and_then(plain).as_deref()),
+        }
+    }
+}
+
+/// A template with its placeholders filled; `None` when a member it names is missing.
+fn fill(t: &str, key: &str, item: Option<&Value>, old: Option<&str>, new: Option<&str>) -> Option<String> {
+    let mut out = String::new();
+    let mut rest = t;
+    while let Some(start) = rest.find('{') {
+        let end = start + rest[start..].find('}')?;
+        out.push_str(&rest[..start]);
+        let name = &rest[start + 1..end];
+        let v = match name {
+            "key" => Some(key.to_string()),
+            "old" => old.map(str::to_string),
+            "new" => new.map(str::to_string),
+            _ => member(item, name).and_then(plain),
+        };
+        out.push_str(&v?);
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+/// A member of an object; `null` counts as absent.
+fn member<'v>(v: Option<&'v Value>, name: &str) -> Option<&'v Value> {
+    v?.get(name).filter(|v| !v.is_null())
+}
+
+/// A value as shown: text as it is, a list of scalars joined by spaces.
+fn plain(v: &Value) -> Option<String> {
+    match v {
+        Value::Null => None,
+        Value::String(s) => Some(s.clone()),
+        Value::Array(items) => Some(items.iter().filter_map(plain).collect::<Vec<_>>().join(" ")),
+        other => Some(other.to_string()),
+    }
+}
+
+fn duration(v: Option<&Value>) -> Option<Duration> {
+    v?.as_str().and_then(|s| Duration::parse(s).ok())
+}
+
+// row constructors: one per way of comparing
+
+const fn row(path: &'static str, seg: &'static str, kind: &'static str, what: &'static str, how: How) -> Row {
+    Row { path, seg, kind, what, how, show: None, only: "", both: false, source_order: false }
+}
+pub const fn text(path: &'static str, seg: &'static str, kind: &'static str, what: &'static str) -> Row {
+    row(path, seg, kind, what, How::Text)
+}
+pub const fn value(path: &'static str, seg: &'static str, kind: &'static str, what: &'static str) -> Row {
+    row(path, seg, kind, what, How::Value)
+}
+pub const fn longer(
+    path: &'static str,
+    seg: &'static str,
+    kind: &'static str,
+    what: &'static str,
+    slower: &'static str,
+    faster: &'static str,
+) -> Row {
+    row(path, seg, kind, what, How::Longer { slower, faster })
+}
+pub const fn retention(path: &'static str, seg: &'static str, kind: &'static str, words: [&'static str; 4]) -> Row {
+    row(path, seg, kind, "", How::Retention(words))
+}
+pub const fn safeguard(path: &'static str, seg: &'static str, kind: &'static str, what: &'static str) -> Row {
+    row(path, seg, kind, what, How::Safeguard)
+}
+pub const fn ranked(
+    path: &'static str,
+    seg: &'static str,
+    kind: &'static str,
+    what: &'static str,
+    words: [&'static str; 2],
+    weaker: &'static str,
+    stronger: &'static str,
+) -> Row {
+    row(path, seg, kind, what, How::Ranked { words, weaker, stronger })
+}
+pub const fn level(path: &'static str, seg: &'static str, name: &'static str) -> Row {
+    row(path, seg, "", name, How::Level)
+}
+#[allow(clippy::too_many_arguments)]
+pub const fn presence(
+    path: &'static str,
+    seg: &'static str,
+    kind: &'static str,
+    what: &'static str,
+    then: &'static How,
+    removed: Event,
+    added: Event,
+) -> Row {
+    row(path, seg, kind, what, How::Presence { then, removed, added })
+}
+pub const fn set(path: &'static str, seg: &'static str, removed: Event, added: Event) -> Row {
+    row(path, seg, "", "", How::Set { removed, added })
+}
+pub const fn list(
+    path: &'static str,
+    noun: &'static str,
+    numbered: bool,
+    kinds: [&'static str; 4],
+    meaning: [&'static str; 2],
+) -> Row {
+    row(path, "", "", "", How::List { noun, numbered, kinds, meaning })
+}
+pub const fn summary(
+    path: &'static str,
+    seg: &'static str,
+    kind: &'static str,
+    show: fn(Option<&Value>) -> Option<String>,
+    explanation: &'static str,
+) -> Row {
+    row(path, seg, kind, "", How::Summary(explanation)).show(show)
+}
+pub const fn keyed(
+    path: &'static str,
+    key: &'static str,
+    seg: &'static str,
+    added: Option<Event>,
+    removed: Option<Event>,
+) -> Row {
+    row(path, seg, "", "", How::Keyed { key, added, removed })
+}
+pub const fn object(path: &'static str, seg: &'static str) -> Row {
+    row(path, seg, "", "", How::Object)
+}
+pub const fn custom(path: &'static str, f: fn(&At, Option<&Value>, Option<&Value>, &mut Out)) -> Row {
+    row(path, "", "", "", How::Custom(f))
+}
+
+impl Row {
+    pub const fn show(mut self, f: fn(Option<&Value>) -> Option<String>) -> Row {
+        self.show = Some(f);
+        self
+    }
+    pub const fn only(mut self, child: &'static str) -> Row {
+        self.only = child;
+        self
+    }
+    pub const fn both(mut self) -> Row {
+        self.both = true;
+        self
+    }
+    pub const fn source_order(mut self) -> Row {
+        self.source_order = true;
+        self
+    }
+    /// The object path the row's field belongs to, and the members it takes.
+    pub fn split(&self) -> (&'static str, impl Iterator<Item = &'static str>) {
+        let (parent, names) = self.path.rsplit_once('/').unwrap_or(("", self.path));
+        (parent, names.split('|'))
+    }
+    fn shown(&self, v: Option<&Value>) -> Option<String> {
+        match self.show {
+            Some(f) => f(v),
+            None => v.and_then(plain),
+        }
+    }
+}
+
+// ---- the walk ----
+
+/// Compares two objects at `prefix` (a schema path) by the rows below it, in table order; then
+/// lists every member no row takes that differs.
+fn compare(prefix: &str, at: &At, key: &str, o: Option<&Value>, n: Option<&Value>, out: &mut Out) {
+    compare_only(prefix, "", at, key, o, n, out);
+}
+
+fn compare_only(prefix: &str, only: &str, at: &At, key: &str, o: Option<&Value>, n: Option<&Value>, out: &mut Out) {
+    let mut taken: BTreeSet<&str> = BTreeSet::new();
+    for r in ROWS {
+        let (parent, names) = r.split();
+        if parent != prefix {
+            continue;
+        }
+        let names: Vec<&str> = names.collect();
+        taken.extend(&names);
+        if only.is_empty() || names.contains(&only) {
+            apply(r, names[0], at, key, o, n, out);
+        }
+    }
+    if !only.is_empty() {
+        return;
+    }
+    let members: BTreeSet<&String> =
+        [o, n].into_iter().flatten().filter_map(Value::as_object).flat_map(|m| m.keys()).collect();
+    for name in members {
+        let (a, b) = (member(o, name), member(n, name));
+        if !taken.contains(name.as_str()) && a != b {
+            let show = |v: Option<&Value>| v.and_then(plain);
+            out.value(&at.with(name.as_str()), "field-changed", &format!("`{name}`"), show(a), show(b));
+        }
+    }
+}
+
+fn apply(r: &Row, name: &str, at: &At, key: &str, o: Option<&Value>, n: Option<&Value>, out: &mut Out) {
+    if let How::Custom(f) = r.how {
+        return f(at, o, n, out);
+    }
+    let (ov, nv) = (member(o, name), member(n, name));
+    if let How::List { .. } | How::Keyed { .. } = r.how {
+        return compare_value(r, &r.how, at, key, ov, nv, out);
+    }
+    compare_value(r, &r.how, &at.under(r.seg, key), key, ov, nv, out);
+}
+
+/// Compares a field's two values as `how` says, at `at` (the field's own path; for lists and
+/// keyed lists, the parent's).
+#[allow(clippy::too_many_arguments)]
+fn compare_value(r: &Row, how: &How, at: &At, key: &str, ov: Option<&Value>, nv: Option<&Value>, out: &mut Out) {
+    let what = fill(r.what, key, None, None, None).unwrap_or_default();
+    let at = at.clone();
+    match how {
+        How::Text => out.text(&at, r.kind, &what, r.shown(ov).as_deref(), r.shown(nv).as_deref()),
+        How::Value => out.value(&at, r.kind, &what, r.shown(ov), r.shown(nv)),
+        How::Longer { slower, faster } => {
+            out.longer_is_weaker(&at, r.kind, &what, duration(ov), duration(nv), slower, faster)
+        }
+        How::Retention(words) => out.retention(&at, r.kind, words, duration(ov), duration(nv)),
+        How::Safeguard => {
+            let yes = |v: Option<&Value>| v == Some(&Value::Bool(true));
+            out.safeguard(&at, r.kind, &what, yes(ov), yes(nv))
+        }
+        How::Ranked { words, weaker, stronger } => match (ov.and_then(Value::as_str), nv.and_then(Value::as_str)) {
+            (Some(a), Some(b)) if a == words[0] && b == words[1] => {
+                out.push(&at, Weaker, r.kind, Some(a.into()), Some(b.into()), *weaker)
+            }
+            (Some(a), Some(b)) if a == words[1] && b == words[0] => {
+                out.push(&at, Stronger, r.kind, Some(a.into()), Some(b.into()), *stronger)
+            }
+            _ => out.value(&at, r.kind, &what, r.shown(ov), r.shown(nv)),
+        },
+        How::Level => out.level(&at, &what, ov.and_then(Value::as_str), nv.and_then(Value::as_str)),
+        How::Presence { then, removed, added } => match (ov, nv) {
+            (Some(_), None) => removed.push(&at, key, ov, None, out),
+            (None, Some(_)) => added.push(&at, key, None, nv, out),
+            _ => compare_value(r, then, &at, key, ov, nv, out),
+        },
+        How::Set { removed, added } => {
+            let set = |v: Option<&Value>| -> BTreeSet<String> {
+                v.and_then(Value::as_array).into_iter().flatten().filter_map(plain).collect()
+            };
+            let (a, b) = (set(ov), set(nv));
+            for s in a.difference(&b) {
+                removed.push(&at, key, Some(&Value::String(s.clone())), None, out);
+            }
+            for s in b.difference(&a) {
+                added.push(&at, key, None, Some(&Value::String(s.clone())), out);
+            }
+        }
+        How::List { noun, numbered, kinds, meaning } => {
+            let texts = |v: Option<&Value>| -> Vec<String> {
+                v.and_then(Value::as_array).into_iter().flatten().filter_map(plain).collect()
+            };
+            let (a, b) = (texts(ov), texts(nv));
+            let (a, b): (Vec<&str>, Vec<&str>) =
+                (a.iter().map(String::as_str).collect(), b.iter().map(String::as_str).collect());
+            if !numbered {
+                // a set: its order means nothing
+                let (mut x, mut y) = (a.clone(), b.clone());
+                x.sort_unstable();
+                y.sort_unstable();
+                if x == y {
+                    return;
+                }
+            }
+            out.list(&at, noun, *numbered, &a, &b, *kinds, Weaker, *meaning);
+        }
+        How::Summary(explanation) => {
+            let (a, b) = (r.shown(ov), r.shown(nv));
+            if a != b {
+                let expl = fill(explanation, key, None, a.as_deref(), b.as_deref()).unwrap_or_default();
+                out.push(&at, Neutral, r.kind, a, b, expl);
+            }
+        }
+        How::Keyed { key: member_key, added, removed } => items(r, member_key, (added, removed), &at, ov, nv, out),
+        How::Object => compare(r.path, &at, key, ov, nv, out),
+        How::Custom(_) => {}
+    }
+}
+
+/// The items of a keyed list, matched by their key.
+fn items(
+    r: &Row,
+    member_key: &str,
+    (added, removed): (&Option<Event>, &Option<Event>),
+    at: &At,
+    ov: Option<&Value>,
+    nv: Option<&Value>,
+    out: &mut Out,
+) {
+    let ((old, old_order), (new, _)) = (by_key(ov, member_key), by_key(nv, member_key));
+    let keys: Vec<&Key> = if r.source_order {
+        old_order.iter().collect()
+    } else {
+        old.keys().chain(new.keys()).collect::<BTreeSet<_>>().into_iter().collect()
+    };
+    for k in keys {
+        let text = k.to_string();
+        let (a, b) = (old.get(k).copied(), new.get(k).copied());
+        let item_at = at.under(r.seg, &text);
+        match (a, b, added, removed) {
+            (None, Some(_), Some(e), _) => e.push(&item_at, &text, None, b, out),
+            (Some(_), None, _, Some(e)) => e.push(&item_at, &text, a, None, out),
+            (Some(_), Some(_), ..) => compare_only(r.path, r.only, &item_at, &text, a, b, out),
+            _ if !r.both => compare_only(r.path, r.only, &item_at, &text, a, b, out),
+            _ => {}
+        }
+    }
+}
+
+/// The items of a list by their key (the first of a repeated key), and the keys in list order.
+fn by_key<'v>(v: Option<&'v Value>, member_key: &str) -> (BTreeMap<Key, &'v Value>, Vec<Key>) {
+    let mut m: BTreeMap<Key, &Value> = BTreeMap::new();
+    let mut order = Vec::new();
+    for item in v.and_then(Value::as_array).into_iter().flatten() {
+        let k = Key::of(member(Some(item), member_key));
+        if let std::collections::btree_map::Entry::Vacant(e) = m.entry(k.clone()) {
+            order.push(k);
+            e.insert(item);
+        }
+    }
+    (m, order)
+}
+
+/// An item's key: numbers in their order, before texts.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Key {
+    Number(u64),
+    Text(String),
+}
+
+impl Key {
+    fn of(v: Option<&Value>) -> Key {
+        match v {
+            Some(Value::Number(n)) if n.as_u64().is_some() => Key::Number(n.as_u64().unwrap_or_default()),
+            other => Key::Text(other.and_then(plain).unwrap_or_default()),
+        }
+    }
+}
+
+impl Display for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Key::Number(n) => write!(f, "{n}"),
+            Key::Text(s) => f.write_str(s),
+        }
+    }
+}
+
+// ---- how values are shown (the table's `show`) ----
+
+/// Ids (or other scalars) joined by spaces; an absent list is empty.
+pub fn ids(v: Option<&Value>) -> Option<String> {
+    Some(v.and_then(plain).unwrap_or_default())
+}
+
+/// The `id`s of a list of items, joined by spaces.
+pub fn ids_of_items(v: Option<&Value>) -> Option<String> {
+    let items = v.and_then(Value::as_array).into_iter().flatten();
+    Some(items.filter_map(|i| member(Some(i), "id").and_then(plain)).collect::<Vec<_>>().join(" "))
+}
+
+/// Texts joined by line breaks; an absent list is empty text.
+pub fn joined_text(v: Option<&Value>) -> Option<String> {
+    Some(v.and_then(Value::as_array).into_iter().flatten().filter_map(plain).collect::<Vec<_>>().join("\n"))
+}
+
+/// Texts joined by `; `.
+pub fn joined_lines(v: Option<&Value>) -> Option<String> {
+    Some(v.and_then(Value::as_array).into_iter().flatten().filter_map(plain).collect::<Vec<_>>().join("; "))
+}
+
+pub fn contract_pin(v: Option<&Value>) -> Option<String> {
+    fill("{id} revision {revision}", "", v, None, None)
+}
+
+pub fn objective_text(v: Option<&Value>) -> Option<String> {
+    let parts: Vec<String> =
+        ["rto", "rpo"].iter().filter_map(|m| member(v, m).and_then(plain).map(|x| format!("{m}={x}"))).collect();
+    Some(parts.join(" "))
+}
+
+pub fn acknowledgement(v: Option<&Value>) -> Option<String> {
+    fill("{by} {date}", "", v, None, None)
+}
+
+pub fn interface_contacts(v: Option<&Value>) -> Option<String> {
+    v?;
+    let parts: Vec<String> = ["client", "provider", "carrier"]
+        .iter()
+        .filter_map(|k| member(v, k).and_then(plain).map(|x| format!("{k}={x}")))
+        .collect();
+    Some(parts.join(" "))
+}
+
+pub fn findings(v: Option<&Value>) -> Option<String> {
+    let items = v.and_then(Value::as_array).into_iter().flatten();
+    let each = items.filter_map(|f| fill("{text} ({status}, {due} by {owner})", "", Some(f), None, None));
+    Some(each.collect::<Vec<_>>().join("; "))
+}
+
+// ---- comparisons of their own (the table's `custom`) ----
+
+pub fn config_parties(at: &At, o: Option<&Value>, n: Option<&Value>, out: &mut Out) {
+    let parties = |c: Option<&Value>| -> Vec<String> {
+        let items = member(c, "party").and_then(Value::as_array).into_iter().flatten();
+        items
+            .map(|p| {
+                let name = member(Some(p), "name").and_then(plain).unwrap_or_default();
+                let head = fill("{id} role={role}", "", Some(p), None, None).unwrap_or_default();
+                format!("{head} name={name:?}")
+            })
+            .collect()
+    };
+    let (po, pn) = (parties(o), parties(n));
+    if po != pn {
+        let expl = "the parties changed: who signs for the client and the provider follows from them";
+        out.push(&at.with("parties"), Neutral, "config-parties", Some(po.join("; ")), Some(pn.join("; ")), expl);
+    }
+}
+
+/// Rule severities, by code: lowered below the rule's default (or the old setting) is weaker.
+pub fn rule_severities(at: &At, o: Option<&Value>, n: Option<&Value>, out: &mut Out) {
+    type Settings = BTreeMap<String, (Option<String>, Option<String>)>;
+    let settings = |c: Option<&Value>| -> Settings {
+        let items = member(c, "rule").and_then(Value::as_array).into_iter().flatten();
+        let get = |r: &Value, m: &str| member(Some(r), m).and_then(plain);
+        items.map(|r| (get(r, "code").unwrap_or_default(), (get(r, "severity"), get(r, "staged")))).collect()
+    };
+    let rank = |s: &str| match s {
+        "error" => 2,
+        "warning" => 1,
+        _ => 0,
+    };
+    let (so, sn) = (settings(o), settings(n));
+    for code in so.keys().chain(sn.keys()).collect::<BTreeSet<_>>() {
+        let (a, b) = (so.get(code).and_then(|s| s.0.clone()), sn.get(code).and_then(|s| s.0.clone()));
+        // unset: the rule's default severity (an unknown code: reported by `check`, neutral here)
+        let default = crate::rules::find(code).map(|r| match r.default_severity {
+            crate::diagnostic::Severity::Error => 2,
+            crate::diagnostic::Severity::Warning => 1,
+            crate::diagnostic::Severity::Note => 0,
+        });
+        let word = |s: &Option<String>| s.clone().unwrap_or_else(|| "its default".to_string());
+        let rat = at.with(format!("rule {code}"));
+        if a != b {
+            let (ra, rb) = (a.as_deref().map(rank).or(default), b.as_deref().map(rank).or(default));
+            let class = match (ra, rb) {
+                (Some(x), Some(y)) if y < x => Weaker,
+                (Some(x), Some(y)) if y > x => Stronger,
+                _ => Neutral,
+            };
+            let expl = match class {
+                Weaker => format!("findings of {code} count less: {} instead of {}", word(&b), word(&a)),
+                Stronger => format!("findings of {code} count more: {} instead of {}", word(&b), word(&a)),
+                Neutral => format!("the severity of {code} is now {} (was {})", word(&b), word(&a)),
+            };
+            out.push(&rat, class, "rule-severity", Some(word(&a)), Some(word(&b)), expl);
+        }
+        let (a, b) = (so.get(code).and_then(|s| s.1.clone()), sn.get(code).and_then(|s| s.1.clone()));
+        if a != b {
+            let word = |s: Option<String>| s.unwrap_or_else(|| "not set".to_string());
+            let expl = format!("the severity of {code} for `check --staged` changed");
+            out.push(&rat.with("staged"), Neutral, "rule-severity", Some(word(a)), Some(word(b)), expl);
+        }
+    }
+}
+
+/// Waivers, by rule and target: a waiver added or extended is weaker.
+pub fn waivers(at: &At, o: Option<&Value>, n: Option<&Value>, out: &mut Out) {
+    fn map(c: Option<&Value>) -> BTreeMap<String, &Value> {
+        let items = member(c, "waiver").and_then(Value::as_array).into_iter().flatten();
+        items.map(|w| (format!("{} {}", text_of(w, "rule"), waiver_targets(w).join(" ")), w)).collect()
+    }
+    let (wo, wn) = (map(o), map(n));
+    for k in wo.keys().chain(wn.keys()).collect::<BTreeSet<_>>() {
+        let wat = at.with(format!("waiver {k}"));
+        let until = |w: &Value| format!("until {}: {}", text_of(w, "expires"), text_of(w, "reason"));
+        match (wo.get(k), wn.get(k)) {
+            (None, Some(w)) => {
+                let expl = fill(
+                    "findings of {rule} are waived until {expires}, approved by {approved-by}",
+                    "",
+                    Some(w),
+                    None,
+                    None,
+                );
+                out.push(&wat, Weaker, "waiver-added", None, Some(until(w)), expl.unwrap_or_default());
+            }
+            (Some(w), None) => {
+                let expl = format!("findings of {} count again", text_of(w, "rule"));
+                out.push(&wat, Stronger, "waiver-removed", Some(until(w)), None, expl);
+            }
+            (Some(a), Some(b)) => {
+                let expires = |w: &Value| crate::units::Date::parse(&text_of(w, "expires")).ok();
+                let (x, y) = (text_of(a, "expires"), text_of(b, "expires"));
+                match expires(b).cmp(&expires(a)) {
+                    std::cmp::Ordering::Greater => out.push(
+                        &wat.with("expires"),
+                        Weaker,
+                        "waiver-extended",
+                        Some(x),
+                        Some(y),
+                        "the waiver is extended: the findings stay waived longer",
+                    ),
+                    std::cmp::Ordering::Less => out.push(
+                        &wat.with("expires"),
+                        Stronger,
+                        "waiver-shortened",
+                        Some(x),
+                        Some(y),
+                        "the waiver ends sooner",
+                    ),
+                    std::cmp::Ordering::Equal => {}
+                }
+                let (ra, rb) = (text_of(a, "reason"), text_of(b, "reason"));
+                out.text(&wat.with("reason"), "waiver-changed", "the waiver's reason", Some(&ra), Some(&rb));
+                let (pa, pb) = (text_of(a, "approved-by"), text_of(b, "approved-by"));
+                out.value(&wat.with("approved-by"), "waiver-changed", "who approved the waiver", Some(pa), Some(pb));
+            }
+            (None, None) => {}
+        }
+    }
+}
+
+fn kebab<T: serde::Serialize>(v: &T) -> String {
+    plain(&json(v)).unwrap_or_default()
+}
+
+fn text_of(v: &Value, name: &str) -> String {
+    member(Some(v), name).and_then(plain).unwrap_or_default()
+}
+
+/// The objects a waiver names, as `Waiver::targets` gives them.
+fn waiver_targets(w: &Value) -> Vec<String> {
+    let file = member(Some(w), "file").and_then(plain).map(|f| format!("file:{}", crate::source::normalise_dir(&f)));
+    let others = "plan system contact contract"
+        .split(' ')
+        .filter_map(|k| member(Some(w), k).and_then(plain).map(|id| format!("{k}:{id}")));
+    file.into_iter().chain(others).collect()
+}
+
+/// A contact's channels: losing the last 24x7 one is weaker.
+pub fn channels(at: &At, o: Option<&Value>, n: Option<&Value>, out: &mut Out) {
+    let list = |c: Option<&Value>| -> Vec<(String, bool)> {
+        let mut v = Vec::new();
+        for kind in ["phone", "mobile", "email"] {
+            for ch in member(c, kind).and_then(Value::as_array).into_iter().flatten() {
+                let available = text_of(ch, "available");
+                v.push((format!("{kind} {} ({available})", text_of(ch, "value")), available == "24x7"));
+            }
+        }
+        v
+    };
+    let (a, b) = (list(o), list(n));
+    let shown = |l: &[(String, bool)]| l.iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>().join("; ");
+    let always = |l: &[(String, bool)]| l.iter().any(|(_, x)| *x);
+    let (class, kind, expl) = match (always(&a), always(&b)) {
+        (true, false) => (
+            Weaker,
+            "contact-24x7-lost",
+            "the contact loses its 24x7 channel: outside business hours it cannot be reached",
+        ),
+        (false, true) => (Stronger, "contact-24x7-gained", "the contact can now be reached 24x7"),
+        _ if a != b => (Neutral, "contact-channels", "the contact's phone numbers or addresses changed"),
+        _ => return,
+    };
+    out.push(&at.with("channels"), class, kind, Some(shown(&a)), Some(shown(&b)), expl);
+}
+
+/// A contact's signing keys: any change of a key or its validity.
+pub fn contact_keys(at: &At, o: Option<&Value>, n: Option<&Value>, out: &mut Out) {
+    let keys = |c: Option<&Value>| member(c, "key").and_then(Value::as_array).cloned().unwrap_or_default();
+    let (a, b) = (keys(o), keys(n));
+    let texts = |l: &[Value]| l.iter().map(|k| text_of(k, "key")).collect::<Vec<_>>().join("; ");
+    let validity = |k: &Value| (member(Some(k), "valid-after").cloned(), member(Some(k), "valid-before").cloned());
+    if texts(&a) != texts(&b) || a.iter().zip(&b).any(|(x, y)| validity(x) != validity(y)) {
+        out.push(
+            &at.with("key"),
+            Neutral,
+            "contact-keys",
+            Some(format!("{} key(s)", a.len())),
+            Some(format!("{} key(s)", b.len())),
+            "the contact's signing keys changed: who can approve plans changes (see `check --changed-since`)",
+        );
+    }
+}
+
 /// An id defined more often in the new version than in the old, and more than once: only its
 /// first definition is compared, so the others could say anything (a weaker copy of a plan).
 fn duplicates(base: &Model, head: &Model, out: &mut Out) {
-    fn counts<'m>(ids: impl Iterator<Item = &'m str>) -> BTreeMap<&'m str, usize> {
-        let mut m = BTreeMap::new();
-        for id in ids {
-            *m.entry(id).or_default() += 1;
-        }
-        m
+    fn counts<'m>(m: &'m Model) -> [(&'static str, BTreeMap<&'m str, usize>); 6] {
+        let ids = |v: Vec<&'m str>| {
+            let mut c = BTreeMap::new();
+            for id in v {
+                *c.entry(id).or_default() += 1;
+            }
+            c
+        };
+        let of = |l: &'m [Located<Plan>]| l.iter().map(|p| p.id.value.as_str()).collect::<Vec<_>>();
+        [
+            ("plan", ids(of(&m.plans))),
+            ("contact", ids(m.contacts.iter().map(|c| c.id.value.as_str()).collect())),
+            ("system", ids(m.systems.iter().map(|s| s.id.value.as_str()).collect())),
+            ("interface", ids(m.interfaces.iter().map(|i| i.id.value.as_str()).collect())),
+            ("contract", ids(m.contracts.iter().map(|c| c.id.value.as_str()).collect())),
+            ("exercise", ids(m.exercises.iter().map(|e| e.id.value.as_str()).collect())),
+        ]
     }
-    type Counts<'m> = BTreeMap<&'m str, usize>;
-    let kinds: [(&str, Counts, Counts); 6] = [
-        (
-            "plan",
-            counts(base.plans.iter().map(|p| p.id.value.as_str())),
-            counts(head.plans.iter().map(|p| p.id.value.as_str())),
-        ),
-        (
-            "contact",
-            counts(base.contacts.iter().map(|p| p.id.value.as_str())),
-            counts(head.contacts.iter().map(|p| p.id.value.as_str())),
-        ),
-        (
-            "system",
-            counts(base.systems.iter().map(|p| p.id.value.as_str())),
-            counts(head.systems.iter().map(|p| p.id.value.as_str())),
-        ),
-        (
-            "interface",
-            counts(base.interfaces.iter().map(|p| p.id.value.as_str())),
-            counts(head.interfaces.iter().map(|p| p.id.value.as_str())),
-        ),
-        (
-            "contract",
-            counts(base.contracts.iter().map(|p| p.id.value.as_str())),
-            counts(head.contracts.iter().map(|p| p.id.value.as_str())),
-        ),
-        (
-            "exercise",
-            counts(base.exercises.iter().map(|p| p.id.value.as_str())),
-            counts(head.exercises.iter().map(|p| p.id.value.as_str())),
-        ),
-    ];
-    for (kind, old, new) in kinds {
+    for ((kind, old), (_, new)) in counts(base).into_iter().zip(counts(head)) {
         for (id, n) in new {
             let o = old.get(id).copied().unwrap_or(0);
             if n > 1 && n > o {
@@ -90,13 +908,13 @@ fn duplicates(base: &Model, head: &Model, out: &mut Out) {
 }
 
 #[derive(Default)]
-struct Out {
+pub struct Out {
     changes: Vec<Change>,
 }
 
 /// Where changes are being collected: the path so far and the subject.
 #[derive(Clone)]
-struct At {
+pub struct At {
     path: Vec<String>,
     subject: String,
 }
@@ -108,6 +926,14 @@ impl At {
     fn with(&self, segment: impl Into<String>) -> At {
         let mut a = self.clone();
         a.path.push(segment.into());
+        a
+    }
+    /// With a row's segments (`/` between them, `{key}` the item's key); empty adds none.
+    fn under(&self, seg: &str, key: &str) -> At {
+        let mut a = self.clone();
+        if !seg.is_empty() {
+            a.path.extend(seg.replace("{key}", key).split('/').map(str::to_string));
+        }
         a
     }
 }
@@ -228,6 +1054,42 @@ impl Out {
             }
             (None, None) => {}
         }
+    }
+
+    /// A duration where longer is stronger (how long backups are kept): `words` for shorter,
+    /// longer, removed and added, with `{old}` and `{new}`.
+    fn retention(
+        &mut self,
+        at: &At,
+        kind: &'static str,
+        words: &[&str; 4],
+        old: Option<Duration>,
+        new: Option<Duration>,
+    ) {
+        let (class, i) = match (old, new) {
+            (Some(a), Some(b)) if b < a => (Weaker, 0),
+            (Some(a), Some(b)) if b > a => (Stronger, 1),
+            (Some(_), None) => (Weaker, 2),
+            (None, Some(_)) => (Stronger, 3),
+            _ => return,
+        };
+        let (o, n) = (old.map(|d| d.to_string()), new.map(|d| d.to_string()));
+        let expl = fill(words[i], "", None, o.as_deref(), n.as_deref()).unwrap_or_default();
+        self.push(at, class, kind, o, n, expl);
+    }
+
+    /// A protection level (`normal` < `high` < `very-high`): lowered or no longer stated is weaker.
+    fn level(&mut self, at: &At, name: &str, old: Option<&str>, new: Option<&str>) {
+        let rank = |l: &str| ["normal", "high", "very-high"].iter().position(|x| *x == l);
+        let (class, kind, expl) = match (old.map(rank), new.map(rank)) {
+            (Some(a), Some(b)) if b < a => (Weaker, "protection-lowered", "is lowered: less is required"),
+            (Some(a), Some(b)) if b > a => (Stronger, "protection-raised", "is raised"),
+            (Some(_), None) => (Weaker, "protection-lowered", "is no longer stated"),
+            (None, Some(_)) => (Stronger, "protection-raised", "is stated"),
+            _ => return,
+        };
+        let expl = format!("the protection need for {name} {expl}");
+        self.push(at, class, kind, old.map(str::to_string), new.map(str::to_string), expl);
     }
 
     /// A yes/no safeguard: dropping it is weaker.
@@ -407,1690 +1269,6 @@ pub fn words(old: &str, new: &str) -> Vec<Words> {
     out
 }
 
-fn d(s: &Option<Spanned<Duration>>) -> Option<Duration> {
-    s.as_ref().map(|x| x.value)
-}
-
-fn ids(v: &[Id]) -> String {
-    v.iter().map(|i| i.value.as_str()).collect::<Vec<_>>().join(" ")
-}
-
-/// Compares two keyed collections: `added`, `removed` and `both` are called in key order.
-fn keyed<'a, T>(
-    old: &BTreeMap<&'a str, &'a T>,
-    new: &BTreeMap<&'a str, &'a T>,
-    out: &mut Out,
-    both: impl Fn(&mut Out, &'a str, &'a T, &'a T),
-    added: impl Fn(&mut Out, &'a str, &'a T),
-    removed: impl Fn(&mut Out, &'a str, &'a T),
-) {
-    let keys: BTreeSet<&str> = old.keys().chain(new.keys()).copied().collect();
-    for k in keys {
-        match (old.get(k), new.get(k)) {
-            (Some(o), Some(n)) => both(out, k, o, n),
-            (None, Some(n)) => added(out, k, n),
-            (Some(o), None) => removed(out, k, o),
-            (None, None) => {}
-        }
-    }
-}
-
-fn level_word(l: Level) -> &'static str {
-    match l {
-        Level::Normal => "normal",
-        Level::High => "high",
-        Level::VeryHigh => "very-high",
-    }
-}
-
-fn kebab<T: serde::Serialize>(v: &T) -> String {
-    match serde_json::to_value(v) {
-        Ok(serde_json::Value::String(s)) => s,
-        Ok(other) => other.to_string(),
-        Err(_) => String::new(),
-    }
-}
-
-// ---- configuration ----
-
-fn config(base: &Model, head: &Model, out: &mut Out) {
-    let (Some(o), Some(n)) = (base.config.as_ref(), head.config.as_ref()) else { return };
-    let at = At { path: vec!["configuration".into()], subject: "config".into() };
-    out.text(&at.with("name"), "config-name", "the repository's name", o.name.as_deref(), n.name.as_deref());
-    out.value(
-        &at.with("reference-date"),
-        "config-reference-date",
-        "the reference date",
-        o.reference_date.as_ref().map(|d| d.value),
-        n.reference_date.as_ref().map(|d| d.value),
-    );
-    let parties = |c: &Config| {
-        c.party
-            .iter()
-            .map(|p| format!("{} role={} name={:?}", p.id.value, kebab(&p.role.value), p.name))
-            .collect::<Vec<_>>()
-    };
-    let (po, pn) = (parties(o), parties(n));
-    if po != pn {
-        out.push(
-            &at.with("parties"),
-            Neutral,
-            "config-parties",
-            Some(po.join("; ")),
-            Some(pn.join("; ")),
-            "the parties changed: who signs for the client and the provider follows from them",
-        );
-    }
-    let (p, q) = (&o.policy, &n.policy);
-    let pat = at.with("policy");
-    for (name, a, b) in [
-        ("normal", p.exercise_interval.normal, q.exercise_interval.normal),
-        ("high", p.exercise_interval.high, q.exercise_interval.high),
-        ("very-high", p.exercise_interval.very_high, q.exercise_interval.very_high),
-    ] {
-        out.longer_is_weaker(
-            &pat.with(format!("exercise-interval {name}")),
-            "policy-exercise-interval",
-            &format!("the required exercise interval for {name} availability"),
-            Some(a),
-            Some(b),
-            "plans are exercised less often",
-            "plans are exercised more often",
-        );
-    }
-    out.longer_is_weaker(
-        &pat.with("scenario-cycle"),
-        "policy-scenario-cycle",
-        "the scenario cycle",
-        Some(p.scenario_cycle),
-        Some(q.scenario_cycle),
-        "every scenario needs to be exercised less often",
-        "every scenario is exercised more often",
-    );
-    out.longer_is_weaker(
-        &pat.with("contact-max-age"),
-        "policy-contact-max-age",
-        "the maximum age of a contact's verification",
-        Some(p.contact_max_age),
-        Some(q.contact_max_age),
-        "contact data may be older",
-        "contact data is verified more often",
-    );
-    out.longer_is_weaker(
-        &pat.with("review-grace"),
-        "policy-review-grace",
-        "the grace period for reviews after a contract revision",
-        Some(p.review_grace),
-        Some(q.review_grace),
-        "plans may lag behind the contract longer",
-        "plans follow the contract sooner",
-    );
-    out.value(
-        &pat.with("contact-warning"),
-        "policy-changed",
-        "the warning period before a contact's verification expires",
-        Some(p.contact_warning),
-        Some(q.contact_warning),
-    );
-    out.value(
-        &pat.with("revision-notice"),
-        "policy-changed",
-        "the notice period for contract revisions",
-        Some(p.revision_notice),
-        Some(q.revision_notice),
-    );
-    // rule severities, by code
-    let rank = |s: SeveritySetting| match s {
-        SeveritySetting::Error => 2,
-        SeveritySetting::Warning => 1,
-        SeveritySetting::Off => 0,
-    };
-    let settings = |c: &Config| {
-        c.rule
-            .iter()
-            .map(|r| (r.code.value.clone(), (r.severity.as_ref().map(|s| s.value), r.staged.as_ref().map(|s| s.value))))
-            .collect::<BTreeMap<String, _>>()
-    };
-    let (so, sn) = (settings(o), settings(n));
-    let codes: BTreeSet<&String> = so.keys().chain(sn.keys()).collect();
-    for code in codes {
-        let (a, b) = (so.get(code).and_then(|s| s.0), sn.get(code).and_then(|s| s.0));
-        // unset: the rule's default severity (an unknown code: reported by `check`, neutral here)
-        let default = crate::rules::find(code).map(|r| match r.default_severity {
-            crate::diagnostic::Severity::Error => 2,
-            crate::diagnostic::Severity::Warning => 1,
-            crate::diagnostic::Severity::Note => 0,
-        });
-        let word = |s: Option<SeveritySetting>| s.map_or("its default".to_string(), |x| kebab(&x));
-        let rat = at.with(format!("rule {code}"));
-        if a != b {
-            let (ra, rb) = (a.map(rank).or(default), b.map(rank).or(default));
-            let class = if ra.is_none() || rb.is_none() || ra == rb {
-                Neutral
-            } else if rb < ra {
-                Weaker
-            } else {
-                Stronger
-            };
-            let expl = match class {
-                Weaker => format!("findings of {code} count less: {} instead of {}", word(b), word(a)),
-                Stronger => format!("findings of {code} count more: {} instead of {}", word(b), word(a)),
-                Neutral => format!("the severity of {code} is now {} (was {})", word(b), word(a)),
-            };
-            out.push(&rat, class, "rule-severity", Some(word(a)), Some(word(b)), expl);
-        }
-        let (a, b) = (so.get(code).and_then(|s| s.1), sn.get(code).and_then(|s| s.1));
-        if a != b {
-            let word = |s: Option<SeveritySetting>| s.map_or("not set".to_string(), |x| kebab(&x));
-            out.push(
-                &rat.with("staged"),
-                Neutral,
-                "rule-severity",
-                Some(word(a)),
-                Some(word(b)),
-                format!("the severity of {code} for `check --staged` changed"),
-            );
-        }
-    }
-    // waivers, by rule and target
-    let (wo, wn) = (waiver_map(o), waiver_map(n));
-    let keys: BTreeSet<&String> = wo.keys().chain(wn.keys()).collect();
-    for k in keys {
-        let wat = at.with(format!("waiver {k}"));
-        match (wo.get(k), wn.get(k)) {
-            (None, Some(w)) => out.push(
-                &wat,
-                Weaker,
-                "waiver-added",
-                None,
-                Some(format!("until {}: {}", w.expires.value, w.reason)),
-                format!(
-                    "findings of {} are waived until {}, approved by {}",
-                    w.rule.value, w.expires.value, w.approved_by.value
-                ),
-            ),
-            (Some(w), None) => out.push(
-                &wat,
-                Stronger,
-                "waiver-removed",
-                Some(format!("until {}: {}", w.expires.value, w.reason)),
-                None,
-                format!("findings of {} count again", w.rule.value),
-            ),
-            (Some(a), Some(b)) => {
-                match b.expires.value.cmp(&a.expires.value) {
-                    std::cmp::Ordering::Greater => out.push(
-                        &wat.with("expires"),
-                        Weaker,
-                        "waiver-extended",
-                        Some(a.expires.value.to_string()),
-                        Some(b.expires.value.to_string()),
-                        "the waiver is extended: the findings stay waived longer",
-                    ),
-                    std::cmp::Ordering::Less => out.push(
-                        &wat.with("expires"),
-                        Stronger,
-                        "waiver-shortened",
-                        Some(a.expires.value.to_string()),
-                        Some(b.expires.value.to_string()),
-                        "the waiver ends sooner",
-                    ),
-                    std::cmp::Ordering::Equal => {}
-                }
-                out.text(
-                    &wat.with("reason"),
-                    "waiver-changed",
-                    "the waiver's reason",
-                    Some(&a.reason),
-                    Some(&b.reason),
-                );
-                out.value(
-                    &wat.with("approved-by"),
-                    "waiver-changed",
-                    "who approved the waiver",
-                    Some(&a.approved_by.value),
-                    Some(&b.approved_by.value),
-                );
-            }
-            (None, None) => {}
-        }
-    }
-}
-
-// ---- plans ----
-
-fn plans(base: &Model, head: &Model, out: &mut Out) {
-    let old = by_id(&base.plans, |p: &Plan| &p.id.value);
-    let new = by_id(&head.plans, |p: &Plan| &p.id.value);
-    keyed(
-        &old,
-        &new,
-        out,
-        |out, id, o, n| {
-            // the digest covers the plan's whole content: equal digests, equal plans
-            if o.digest != n.digest {
-                plan(&At::top("plan", id), o, n, out);
-            }
-        },
-        |out, id, n| {
-            out.push(
-                &At::top("plan", id),
-                Stronger,
-                "plan-added",
-                None,
-                Some(n.title.clone()),
-                "a new plan: what it covers is now prepared for",
-            )
-        },
-        |out, id, o| {
-            out.push(
-                &At::top("plan", id),
-                Weaker,
-                "plan-removed",
-                Some(o.title.clone()),
-                None,
-                format!(
-                    "the plan is removed: {} {} no longer covered by it",
-                    ids(&o.covers),
-                    if o.covers.len() == 1 { "is" } else { "are" }
-                ),
-            )
-        },
-    );
-}
-
-fn plan(at: &At, o: &Plan, n: &Plan, out: &mut Out) {
-    let before = out.changes.len();
-    out.text(&at.with("title"), "plan-title", "the title", Some(&o.title), Some(&n.title));
-    let (co, cn): (BTreeSet<&str>, BTreeSet<&str>) =
-        (o.covers.iter().map(|i| i.value.as_str()).collect(), n.covers.iter().map(|i| i.value.as_str()).collect());
-    for s in co.difference(&cn) {
-        out.push(
-            &at.with("covers"),
-            Weaker,
-            "covers-removed",
-            Some(s.to_string()),
-            None,
-            format!("{s} is no longer covered by this plan"),
-        );
-    }
-    for s in cn.difference(&co) {
-        out.push(
-            &at.with("covers"),
-            Stronger,
-            "covers-added",
-            None,
-            Some(s.to_string()),
-            format!("{s} is now covered by this plan"),
-        );
-    }
-    let pin = |p: &Plan| p.contract.as_ref().map(|c| format!("{} revision {}", c.id.value, c.revision.value));
-    if pin(o) != pin(n) {
-        out.push(
-            &at.with("contract"),
-            Neutral,
-            "contract-pin",
-            pin(o),
-            pin(n),
-            "the plan pins another contract revision: it must conform to that revision's terms",
-        );
-    }
-    let resp = |p: &Plan, s: Side| {
-        p.responsible
-            .as_ref()
-            .and_then(|r| if s == Side::Client { r.client.as_ref() } else { r.provider.as_ref() })
-            .map(|i| i.value.clone())
-    };
-    for s in [Side::Client, Side::Provider] {
-        let word = kebab(&s);
-        out.value(
-            &at.with(format!("responsible {word}")),
-            "responsible",
-            &format!("the {word}'s responsible person"),
-            resp(o, s),
-            resp(n, s),
-        );
-    }
-    // objectives, by target
-    keyed(
-        &objectives(o),
-        &objectives(n),
-        out,
-        |out, t, a, b| {
-            let oat = at.with(format!("objective {t}"));
-            out.longer_is_weaker(
-                &oat.with("rto"),
-                "rto",
-                &format!("the recovery time objective (RTO) of {t}"),
-                d(&a.rto),
-                d(&b.rto),
-                "recovery may take longer",
-                "recovery must be faster",
-            );
-            out.longer_is_weaker(
-                &oat.with("rpo"),
-                "rpo",
-                &format!("the recovery point objective (RPO) of {t}"),
-                d(&a.rpo),
-                d(&b.rpo),
-                "more data may be lost",
-                "less data may be lost",
-            );
-        },
-        |out, t, b| {
-            out.push(
-                &at.with(format!("objective {t}")),
-                Stronger,
-                "objective-added",
-                None,
-                Some(objective_text(b)),
-                format!("recovery objectives for {t} are set"),
-            )
-        },
-        |out, t, a| {
-            out.push(
-                &at.with(format!("objective {t}")),
-                Weaker,
-                "objective-removed",
-                Some(objective_text(a)),
-                None,
-                format!("the recovery objectives for {t} are removed: no recovery time or data loss is promised"),
-            )
-        },
-    );
-    escalation(at, o.escalation.as_ref().map(|e| &e.value), n.escalation.as_ref().map(|e| &e.value), out);
-    backup(at, o.backup.as_ref().map(|b| &b.value), n.backup.as_ref().map(|b| &b.value), out);
-    forbidden(at, &texts(&o.forbidden), &texts(&n.forbidden), out);
-    out.text(
-        &at.with("no-forbidden-actions"),
-        "no-forbidden-actions",
-        "the reason the plan forbids nothing",
-        o.no_forbidden_actions.as_ref().map(|s| s.value.as_str()),
-        n.no_forbidden_actions.as_ref().map(|s| s.value.as_str()),
-    );
-    // scenarios, by id
-    let (so, sn) = (scenario_map(o), scenario_map(n));
-    keyed(
-        &so,
-        &sn,
-        out,
-        |out, id, a, b| scenario(&at.with(format!("scenario {id}")), a, b, out),
-        |out, id, b| {
-            out.push(
-                &at.with(format!("scenario {id}")),
-                Stronger,
-                "scenario-added",
-                None,
-                b.title.clone(),
-                "a new scenario: this kind of emergency is now prepared for",
-            )
-        },
-        |out, id, a| {
-            out.push(
-                &at.with(format!("scenario {id}")),
-                Weaker,
-                "scenario-removed",
-                a.title.clone(),
-                None,
-                "the scenario is removed: its steps, contacts and forbidden actions no longer apply",
-            )
-        },
-    );
-    // planned exercises, by kind
-    keyed(
-        &planned(o),
-        &planned(n),
-        out,
-        |out, k, a, b| {
-            let eat = at.with(format!("exercise {k}"));
-            out.longer_is_weaker(
-                &eat.with("every"),
-                "exercise-interval",
-                &format!("the {k} interval"),
-                Some(a.every.value),
-                Some(b.every.value),
-                "the plan is exercised less often",
-                "the plan is exercised more often",
-            );
-            out.safeguard(
-                &eat.with("joint"),
-                "exercise-joint",
-                &format!("joint participation of both parties in the {k}"),
-                a.joint,
-                b.joint,
-            );
-        },
-        |out, k, b| {
-            out.push(
-                &at.with(format!("exercise {k}")),
-                Stronger,
-                "exercise-added",
-                None,
-                Some(format!("every {}", b.every.value)),
-                format!("a {k} is planned every {}", b.every.value),
-            )
-        },
-        |out, k, a| {
-            out.push(
-                &at.with(format!("exercise {k}")),
-                Weaker,
-                "exercise-removed",
-                Some(format!("every {}", a.every.value)),
-                None,
-                format!("the {k} is no longer planned"),
-            )
-        },
-    );
-    if out.changes.len() == before {
-        // the digest differs but no field rule saw a difference: say so rather than nothing
-        out.push(
-            at,
-            Neutral,
-            "plan-changed",
-            Some(o.digest.clone()),
-            Some(n.digest.clone()),
-            "the plan's content changed (its digest differs)",
-        );
-    }
-}
-
-fn objectives(p: &Plan) -> BTreeMap<&str, &Objective> {
-    let mut m = BTreeMap::new();
-    for x in &p.objective {
-        m.entry(x.target.value.as_str()).or_insert(&x.value);
-    }
-    m
-}
-
-fn planned(p: &Plan) -> BTreeMap<&'static str, &PlannedExercise> {
-    let mut m = BTreeMap::new();
-    for e in &p.exercise {
-        m.entry(exercise_kind(e.kind.value)).or_insert(&e.value);
-    }
-    m
-}
-
-fn texts(v: &[Spanned<String>]) -> Vec<&str> {
-    v.iter().map(|s| s.value.as_str()).collect()
-}
-
-fn strs(v: &[String]) -> Vec<&str> {
-    v.iter().map(String::as_str).collect()
-}
-
-fn objective_text(o: &Objective) -> String {
-    let mut parts = Vec::new();
-    if let Some(r) = &o.rto {
-        parts.push(format!("rto={}", r.value));
-    }
-    if let Some(r) = &o.rpo {
-        parts.push(format!("rpo={}", r.value));
-    }
-    parts.join(" ")
-}
-
-fn exercise_kind(k: ExerciseKind) -> &'static str {
-    match k {
-        ExerciseKind::PlanReview => "plan-review",
-        ExerciseKind::Walkthrough => "walkthrough",
-        ExerciseKind::Tabletop => "tabletop",
-        ExerciseKind::AlarmTest => "alarm-test",
-        ExerciseKind::RestoreTest => "restore-test",
-        ExerciseKind::FunctionalTest => "functional-test",
-        ExerciseKind::FullExercise => "full-exercise",
-    }
-}
-
-fn scenario_map(p: &Plan) -> BTreeMap<&str, &Scenario> {
-    let mut m = BTreeMap::new();
-    for s in &p.scenario {
-        m.entry(s.id.value.as_str()).or_insert(&s.value);
-    }
-    m
-}
-
-fn forbidden(at: &At, old: &[&str], new: &[&str], out: &mut Out) {
-    // a set: its order means nothing
-    let (mut a, mut b) = (old.to_vec(), new.to_vec());
-    a.sort_unstable();
-    b.sort_unstable();
-    if a == b {
-        return;
-    }
-    out.list(
-        at,
-        "forbidden action",
-        false,
-        old,
-        new,
-        ["forbidden-removed", "forbidden-added", "forbidden-reworded", "forbidden-moved"],
-        Weaker,
-        ["it is no longer forbidden", "it is now forbidden"],
-    );
-}
-
-fn escalation(at: &At, o: Option<&Escalation>, n: Option<&Escalation>, out: &mut Out) {
-    let empty = Escalation::default();
-    let (o, n) = (o.unwrap_or(&empty), n.unwrap_or(&empty));
-    let (lo, ln) = (levels(o), levels(n));
-    let keys: BTreeSet<u32> = lo.keys().chain(ln.keys()).copied().collect();
-    let eat = at.with("escalation");
-    for k in keys {
-        let lat = eat.with(format!("level {k}"));
-        match (lo.get(&k), ln.get(&k)) {
-            (Some(a), Some(b)) => {
-                if a.notify.value != b.notify.value {
-                    out.push(
-                        &lat.with("notify"),
-                        Neutral,
-                        "escalation-contact",
-                        Some(a.notify.value.clone()),
-                        Some(b.notify.value.clone()),
-                        format!("level {k} now notifies {} instead of {}", b.notify.value, a.notify.value),
-                    );
-                }
-                out.longer_is_weaker(
-                    &lat.with("within"),
-                    "escalation-time",
-                    &format!("the time limit of escalation level {k}"),
-                    Some(a.within.value),
-                    Some(b.within.value),
-                    "the escalation is slower",
-                    "the escalation is faster",
-                );
-            }
-            (None, Some(b)) => out.push(
-                &lat,
-                Stronger,
-                "escalation-level-added",
-                None,
-                Some(format!("notify {} within {}", b.notify.value, b.within.value)),
-                format!("escalation level {k} is added: {} is notified within {}", b.notify.value, b.within.value),
-            ),
-            (Some(a), None) => out.push(
-                &lat,
-                Weaker,
-                "escalation-level-removed",
-                Some(format!("notify {} within {}", a.notify.value, a.within.value)),
-                None,
-                format!("escalation level {k} is dropped: {} is no longer notified", a.notify.value),
-            ),
-            (None, None) => {}
-        }
-    }
-    let (uo, un) = (o.unreachable.as_ref().map(|s| s.value.as_str()), n.unreachable.as_ref().map(|s| s.value.as_str()));
-    match (uo, un) {
-        (Some(a), None) => out.push(
-            &eat.with("unreachable"),
-            Weaker,
-            "unreachable-removed",
-            Some(a.into()),
-            None,
-            "what to do when no one can be reached is no longer said",
-        ),
-        (None, Some(b)) => out.push(
-            &eat.with("unreachable"),
-            Stronger,
-            "unreachable-added",
-            None,
-            Some(b.into()),
-            "what to do when no one can be reached is now said",
-        ),
-        _ => {
-            out.text(&eat.with("unreachable"), "unreachable-reworded", "what to do when no one can be reached", uo, un)
-        }
-    }
-}
-
-fn backup(at: &At, o: Option<&Backup>, n: Option<&Backup>, out: &mut Out) {
-    let bat = at.with("backup");
-    let (o, n) = match (o, n) {
-        (None, None) => return,
-        (Some(_), None) => return out.push(&bat, Weaker, "backup-removed", Some("backup".into()), None, "the plan's backup section is removed: schedule, retention, off-site copy and restore tests are no longer part of it"),
-        (None, Some(_)) => return out.push(&bat, Stronger, "backup-added", None, Some("backup".into()), "the plan now has a backup section"),
-        (Some(o), Some(n)) => (o, n),
-    };
-    let media = |b: &Backup| b.media.as_ref().map(|m| m.value);
-    match (media(o), media(n)) {
-        (Some(Media::Dedicated), Some(Media::Shared)) => out.push(
-            &bat.with("media"),
-            Weaker,
-            "backup-media",
-            Some("dedicated".into()),
-            Some("shared".into()),
-            "backups go to media shared with other clients",
-        ),
-        (Some(Media::Shared), Some(Media::Dedicated)) => out.push(
-            &bat.with("media"),
-            Stronger,
-            "backup-media",
-            Some("shared".into()),
-            Some("dedicated".into()),
-            "backups go to dedicated media",
-        ),
-        (a, b) => out.value(
-            &bat.with("media"),
-            "backup-media",
-            "the backup media",
-            a.map(|m| kebab(&m)),
-            b.map(|m| kebab(&m)),
-        ),
-    }
-    let every = |b: &Backup| b.schedule.as_ref().map(|s| s.every.value);
-    out.longer_is_weaker(
-        &bat.with("schedule"),
-        "backup-interval",
-        "the backup interval",
-        every(o),
-        every(n),
-        "backups are made less often, so more data can be lost",
-        "backups are made more often",
-    );
-    out.value(
-        &bat.with("schedule at"),
-        "backup-time",
-        "the backup time",
-        o.schedule.as_ref().and_then(|s| s.at.clone()),
-        n.schedule.as_ref().and_then(|s| s.at.clone()),
-    );
-    // retention: shorter is weaker
-    match (d(&o.retention), d(&n.retention)) {
-        (Some(a), Some(b)) if b < a => out.push(
-            &bat.with("retention"),
-            Weaker,
-            "backup-retention",
-            Some(a.to_string()),
-            Some(b.to_string()),
-            format!("backups are kept shorter ({b} instead of {a}): older states cannot be restored"),
-        ),
-        (Some(a), Some(b)) if b > a => out.push(
-            &bat.with("retention"),
-            Stronger,
-            "backup-retention",
-            Some(a.to_string()),
-            Some(b.to_string()),
-            format!("backups are kept longer ({b} instead of {a})"),
-        ),
-        (Some(a), None) => out.push(
-            &bat.with("retention"),
-            Weaker,
-            "backup-retention",
-            Some(a.to_string()),
-            None,
-            "the retention of backups is no longer said",
-        ),
-        (None, Some(b)) => out.push(
-            &bat.with("retention"),
-            Stronger,
-            "backup-retention",
-            None,
-            Some(b.to_string()),
-            format!("backups are kept {b}"),
-        ),
-        _ => {}
-    }
-    let flag = |b: &Backup| b.offsite.as_ref().is_some_and(|f| f.value);
-    out.safeguard(&bat.with("offsite"), "backup-offsite", "the off-site copy of backups", flag(o), flag(n));
-    match (antivirus(o), antivirus(n)) {
-        (Some(a), None) => out.push(
-            &bat.with("antivirus"),
-            Weaker,
-            "backup-antivirus",
-            Some(a.into()),
-            None,
-            "the malware scan of backups and restores is dropped",
-        ),
-        (None, Some(b)) => out.push(
-            &bat.with("antivirus"),
-            Stronger,
-            "backup-antivirus",
-            None,
-            Some(b.into()),
-            "backups and restores are now scanned for malware",
-        ),
-        (a, b) => out.text(&bat.with("antivirus"), "backup-antivirus-reworded", "the malware scan", a, b),
-    }
-    let rt = |b: &Backup| b.restore_test.as_ref().map(|r| r.every.value);
-    out.longer_is_weaker(
-        &bat.with("restore-test"),
-        "restore-test-interval",
-        "the restore test interval",
-        rt(o),
-        rt(n),
-        "restores are tested less often",
-        "restores are tested more often",
-    );
-    let deputy = |b: &Backup| b.deputy.as_ref().map(|i| i.value.clone());
-    match (deputy(o), deputy(n)) {
-        (Some(a), None) => {
-            out.push(&bat.with("deputy"), Weaker, "backup-deputy", Some(a), None, "the backup has no deputy any more")
-        }
-        (None, Some(b)) => {
-            out.push(&bat.with("deputy"), Stronger, "backup-deputy", None, Some(b), "the backup now has a deputy")
-        }
-        (a, b) => out.value(&bat.with("deputy"), "backup-deputy", "the backup's deputy", a, b),
-    }
-    let of = |b: &Backup| b.on_failure.as_ref().map(|f| (f.escalate_to.value.clone(), f.within.value));
-    match (of(o), of(n)) {
-        (Some((a, _)), None) => out.push(
-            &bat.with("on-failure"),
-            Weaker,
-            "backup-on-failure",
-            Some(a),
-            None,
-            "a failed backup is no longer escalated",
-        ),
-        (None, Some((b, w))) => out.push(
-            &bat.with("on-failure"),
-            Stronger,
-            "backup-on-failure",
-            None,
-            Some(format!("{b} within {w}")),
-            "a failed backup is now escalated",
-        ),
-        (Some((a, wa)), Some((b, wb))) => {
-            out.value(
-                &bat.with("on-failure escalate-to"),
-                "backup-on-failure",
-                "who a failed backup is escalated to",
-                Some(a),
-                Some(b),
-            );
-            out.longer_is_weaker(
-                &bat.with("on-failure within"),
-                "backup-on-failure-time",
-                "the time limit for escalating a failed backup",
-                Some(wa),
-                Some(wb),
-                "a failed backup is escalated later",
-                "a failed backup is escalated sooner",
-            );
-        }
-        (None, None) => {}
-    }
-}
-
-fn scenario(at: &At, o: &Scenario, n: &Scenario, out: &mut Out) {
-    out.text(&at.with("title"), "scenario-title", "the scenario's title", o.title.as_deref(), n.title.as_deref());
-    out.value(
-        &at.with("cause"),
-        "scenario-cause",
-        "the cause",
-        o.cause.as_ref().map(|c| kebab(&c.value)),
-        n.cause.as_ref().map(|c| kebab(&c.value)),
-    );
-    out.value(
-        &at.with("resolver"),
-        "scenario-resolver",
-        "who resolves the scenario",
-        o.resolver.as_ref().map(|c| kebab(&c.value)),
-        n.resolver.as_ref().map(|c| kebab(&c.value)),
-    );
-    out.value(
-        &at.with("affects-others"),
-        "scenario-affects-others",
-        "whether other clients are affected",
-        o.affects_others.as_ref().map(|c| c.value),
-        n.affects_others.as_ref().map(|c| c.value),
-    );
-    let places = |s: &Scenario| s.fault_in.iter().map(|p| kebab(&p.value)).collect::<Vec<_>>().join(" ");
-    let (po, pn) = (places(o), places(n));
-    if po != pn {
-        out.push(
-            &at.with("fault-in"),
-            Neutral,
-            "scenario-fault-in",
-            Some(po),
-            Some(pn),
-            "where the fault lies changed",
-        );
-    }
-    let (mut da, mut db) = (strs(&o.detect), strs(&n.detect));
-    da.sort_unstable();
-    db.sort_unstable();
-    if da != db {
-        out.list(
-            at,
-            "detection",
-            false,
-            &strs(&o.detect),
-            &strs(&n.detect),
-            ["detect-removed", "detect-added", "detect-reworded", "detect-moved"],
-            Weaker,
-            ["the emergency may be noticed later", "the emergency may be noticed sooner"],
-        );
-    }
-    let (ca, cb): (BTreeSet<&str>, BTreeSet<&str>) =
-        (o.contacts.iter().map(|i| i.value.as_str()).collect(), n.contacts.iter().map(|i| i.value.as_str()).collect());
-    for c in ca.difference(&cb) {
-        out.push(
-            &at.with("contacts"),
-            Neutral,
-            "scenario-contact-removed",
-            Some(c.to_string()),
-            None,
-            format!("{c} is no longer a contact of this scenario"),
-        );
-    }
-    for c in cb.difference(&ca) {
-        out.push(
-            &at.with("contacts"),
-            Neutral,
-            "scenario-contact-added",
-            None,
-            Some(c.to_string()),
-            format!("{c} is now a contact of this scenario"),
-        );
-    }
-    out.list(
-        at,
-        "step",
-        true,
-        &texts(&o.step),
-        &texts(&n.step),
-        ["step-removed", "step-added", "step-reworded", "step-moved"],
-        Weaker,
-        ["the work it described is no longer part of the plan", "the plan describes more of the work"],
-    );
-    forbidden(at, &texts(&o.forbidden), &texts(&n.forbidden), out);
-    out.safeguard(&at.with("failover"), "scenario-failover", "the failover", o.failover, n.failover);
-}
-
-// ---- contacts ----
-
-fn has_24x7(c: &Contact) -> bool {
-    c.phone.iter().chain(&c.mobile).chain(&c.email).any(|ch| ch.available == Availability::Always)
-}
-
-fn channels(c: &Contact) -> Vec<String> {
-    let mut v = Vec::new();
-    for (kind, list) in [("phone", &c.phone), ("mobile", &c.mobile), ("email", &c.email)] {
-        for ch in list {
-            v.push(format!("{kind} {} ({})", ch.value, kebab(&ch.available)));
-        }
-    }
-    v
-}
-
-fn contacts(base: &Model, head: &Model, out: &mut Out) {
-    let old = by_id(&base.contacts, |c: &Contact| &c.id.value);
-    let new = by_id(&head.contacts, |c: &Contact| &c.id.value);
-    keyed(
-        &old,
-        &new,
-        out,
-        |out, id, o, n| contact(&At::top("contact", id), o, n, out),
-        |out, id, n| {
-            out.push(
-                &At::top("contact", id),
-                Neutral,
-                "contact-added",
-                None,
-                Some(n.name.clone()),
-                format!("a new contact of {}", n.party.value),
-            )
-        },
-        |out, id, o| {
-            out.push(
-                &At::top("contact", id),
-                Neutral,
-                "contact-removed",
-                Some(o.name.clone()),
-                None,
-                format!("the contact of {} is removed: plans naming it lose the contact", o.party.value),
-            )
-        },
-    );
-}
-
-fn contact(at: &At, o: &Contact, n: &Contact, out: &mut Out) {
-    out.value(&at.with("party"), "contact-party", "the contact's party", Some(&o.party.value), Some(&n.party.value));
-    out.text(&at.with("name"), "contact-name", "the name", Some(&o.name), Some(&n.name));
-    if o.role != n.role {
-        out.push(
-            &at.with("role"),
-            Neutral,
-            "contact-role",
-            Some(o.role.join("; ")),
-            Some(n.role.join("; ")),
-            "the contact's roles changed",
-        );
-    }
-    match (has_24x7(o), has_24x7(n)) {
-        (true, false) => out.push(
-            &at.with("channels"),
-            Weaker,
-            "contact-24x7-lost",
-            Some(channels(o).join("; ")),
-            Some(channels(n).join("; ")),
-            "the contact loses its 24x7 channel: outside business hours it cannot be reached",
-        ),
-        (false, true) => out.push(
-            &at.with("channels"),
-            Stronger,
-            "contact-24x7-gained",
-            Some(channels(o).join("; ")),
-            Some(channels(n).join("; ")),
-            "the contact can now be reached 24x7",
-        ),
-        _ => {
-            let (a, b) = (channels(o), channels(n));
-            if a != b {
-                out.push(
-                    &at.with("channels"),
-                    Neutral,
-                    "contact-channels",
-                    Some(a.join("; ")),
-                    Some(b.join("; ")),
-                    "the contact's phone numbers or addresses changed",
-                );
-            }
-        }
-    }
-    let dep = |c: &Contact| c.deputy.as_ref().map(|i| i.value.clone());
-    match (dep(o), dep(n)) {
-        (Some(a), None) => {
-            out.push(&at.with("deputy"), Weaker, "contact-deputy", Some(a), None, "the contact has no deputy any more")
-        }
-        (None, Some(b)) => {
-            out.push(&at.with("deputy"), Stronger, "contact-deputy", None, Some(b), "the contact now has a deputy")
-        }
-        (a, b) => out.value(&at.with("deputy"), "contact-deputy", "the deputy", a, b),
-    }
-    out.value(
-        &at.with("verified"),
-        "contact-verified",
-        "the date the contact data was verified",
-        Some(o.verified.value),
-        Some(n.verified.value),
-    );
-    out.value(
-        &at.with("may-approve"),
-        "contact-may-approve",
-        "whether the contact may approve plans",
-        Some(o.may_approve),
-        Some(n.may_approve),
-    );
-    let keys = |c: &Contact| c.key.iter().map(|k| k.key.value.clone()).collect::<Vec<_>>().join("; ");
-    if keys(o) != keys(n)
-        || o.key.iter().zip(&n.key).any(|(a, b)| {
-            a.valid_after.as_ref().map(|x| x.value) != b.valid_after.as_ref().map(|x| x.value)
-                || a.valid_before.as_ref().map(|x| x.value) != b.valid_before.as_ref().map(|x| x.value)
-        })
-    {
-        out.push(
-            &at.with("key"),
-            Neutral,
-            "contact-keys",
-            Some(format!("{} key(s)", o.key.len())),
-            Some(format!("{} key(s)", n.key.len())),
-            "the contact's signing keys changed: who can approve plans changes (see `check --changed-since`)",
-        );
-    }
-    out.value(&at.with("github"), "contact-github", "the GitHub login", o.github.clone(), n.github.clone());
-}
-
-// ---- systems and interfaces ----
-
-fn protection(at: &At, o: Option<&Protection>, n: Option<&Protection>, out: &mut Out) {
-    let get = |p: Option<&Protection>, i: usize| {
-        p.and_then(|p| [&p.confidentiality, &p.integrity, &p.availability][i].as_ref().map(|l| l.value))
-    };
-    for (i, name) in ["confidentiality", "integrity", "availability"].into_iter().enumerate() {
-        let pat = at.with(format!("protection {name}"));
-        match (get(o, i), get(n, i)) {
-            (Some(a), Some(b)) if b < a => out.push(
-                &pat,
-                Weaker,
-                "protection-lowered",
-                Some(level_word(a).into()),
-                Some(level_word(b).into()),
-                format!("the protection need for {name} is lowered: less is required"),
-            ),
-            (Some(a), Some(b)) if b > a => out.push(
-                &pat,
-                Stronger,
-                "protection-raised",
-                Some(level_word(a).into()),
-                Some(level_word(b).into()),
-                format!("the protection need for {name} is raised"),
-            ),
-            (Some(a), None) => out.push(
-                &pat,
-                Weaker,
-                "protection-lowered",
-                Some(level_word(a).into()),
-                None,
-                format!("the protection need for {name} is no longer stated"),
-            ),
-            (None, Some(b)) => out.push(
-                &pat,
-                Stronger,
-                "protection-raised",
-                None,
-                Some(level_word(b).into()),
-                format!("the protection need for {name} is stated"),
-            ),
-            _ => {}
-        }
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn targets(
-    at: &At,
-    what: &str,
-    po: Option<&Protection>,
-    pn: Option<&Protection>,
-    times: [(Option<Duration>, Option<Duration>); 3],
-    deps: (&[Id], &[Id]),
-    desc: (Option<&str>, Option<&str>),
-    out: &mut Out,
-) {
-    protection(at, po, pn, out);
-    let [mtpd, rto, rpo] = times;
-    out.longer_is_weaker(
-        &at.with("mtpd"),
-        "mtpd",
-        &format!("the maximum tolerable period of disruption of the {what}"),
-        mtpd.0,
-        mtpd.1,
-        "a longer outage is tolerated",
-        "a shorter outage is tolerated",
-    );
-    out.longer_is_weaker(
-        &at.with("rto"),
-        "rto",
-        &format!("the {what}'s recovery time objective (RTO)"),
-        rto.0,
-        rto.1,
-        "recovery may take longer",
-        "recovery must be faster",
-    );
-    out.longer_is_weaker(
-        &at.with("rpo"),
-        "rpo",
-        &format!("the {what}'s recovery point objective (RPO)"),
-        rpo.0,
-        rpo.1,
-        "more data may be lost",
-        "less data may be lost",
-    );
-    let (a, b) = (ids(deps.0), ids(deps.1));
-    if a != b {
-        out.push(
-            &at.with("depends-on"),
-            Neutral,
-            "depends-on",
-            Some(a),
-            Some(b),
-            format!("what the {what} depends on changed"),
-        );
-    }
-    out.text(&at.with("description"), "description", "the description", desc.0, desc.1);
-}
-
-fn systems(base: &Model, head: &Model, out: &mut Out) {
-    let old = by_id(&base.systems, |s: &System| &s.id.value);
-    let new = by_id(&head.systems, |s: &System| &s.id.value);
-    keyed(
-        &old,
-        &new,
-        out,
-        |out, id, o, n| {
-            let at = At::top("system", id);
-            out.text(&at.with("name"), "system-name", "the name", Some(&o.name), Some(&n.name));
-            out.value(
-                &at.with("side"),
-                "system-side",
-                "the side the system runs on",
-                Some(kebab(&o.side.value)),
-                Some(kebab(&n.side.value)),
-            );
-            out.value(
-                &at.with("operator"),
-                "system-operator",
-                "the operator",
-                Some(&o.operator.value),
-                Some(&n.operator.value),
-            );
-            out.value(&at.with("owner"), "system-owner", "the owner", Some(&o.owner.value), Some(&n.owner.value));
-            targets(
-                &at,
-                "system",
-                o.protection.as_ref().map(|p| &p.value),
-                n.protection.as_ref().map(|p| &p.value),
-                [(d(&o.mtpd), d(&n.mtpd)), (d(&o.rto), d(&n.rto)), (d(&o.rpo), d(&n.rpo))],
-                (&o.depends_on, &n.depends_on),
-                (o.description.as_deref(), n.description.as_deref()),
-                out,
-            );
-            match (o.infrastructure.as_ref().map(|i| i.value), n.infrastructure.as_ref().map(|i| i.value)) {
-                (Some(Infrastructure::Dedicated), Some(Infrastructure::Shared)) => out.push(
-                    &at.with("infrastructure"),
-                    Weaker,
-                    "infrastructure",
-                    Some("dedicated".into()),
-                    Some("shared".into()),
-                    "the system now runs on infrastructure shared with other clients",
-                ),
-                (Some(Infrastructure::Shared), Some(Infrastructure::Dedicated)) => out.push(
-                    &at.with("infrastructure"),
-                    Stronger,
-                    "infrastructure",
-                    Some("shared".into()),
-                    Some("dedicated".into()),
-                    "the system now runs on dedicated infrastructure",
-                ),
-                (a, b) => out.value(
-                    &at.with("infrastructure"),
-                    "infrastructure",
-                    "the infrastructure",
-                    a.map(|x| kebab(&x)),
-                    b.map(|x| kebab(&x)),
-                ),
-            }
-            out.value(
-                &at.with("holds-data"),
-                "holds-data",
-                "whether the system holds data",
-                o.holds_data,
-                n.holds_data,
-            );
-            out.value(
-                &at.with("acknowledged"),
-                "acknowledged",
-                "the acknowledgement of the protection needs",
-                o.acknowledged.as_ref().map(|a| format!("{} {}", a.by.value, a.date.value)),
-                n.acknowledged.as_ref().map(|a| format!("{} {}", a.by.value, a.date.value)),
-            );
-        },
-        |out, id, n| {
-            out.push(
-                &At::top("system", id),
-                Neutral,
-                "system-added",
-                None,
-                Some(n.name.clone()),
-                "a new system in the inventory",
-            )
-        },
-        |out, id, o| {
-            out.push(
-                &At::top("system", id),
-                Neutral,
-                "system-removed",
-                Some(o.name.clone()),
-                None,
-                "the system is removed from the inventory",
-            )
-        },
-    );
-}
-
-fn interfaces(base: &Model, head: &Model, out: &mut Out) {
-    let old = by_id(&base.interfaces, |s: &Interface| &s.id.value);
-    let new = by_id(&head.interfaces, |s: &Interface| &s.id.value);
-    keyed(
-        &old,
-        &new,
-        out,
-        |out, id, o, n| {
-            let at = At::top("interface", id);
-            out.text(&at.with("name"), "interface-name", "the name", Some(&o.name), Some(&n.name));
-            out.value(&at.with("type"), "interface-type", "the interface type", Some(&o.kind), Some(&n.kind));
-            out.value(
-                &at.with("carrier"),
-                "interface-carrier",
-                "the carrier",
-                o.carrier.as_ref().map(|c| &c.value),
-                n.carrier.as_ref().map(|c| &c.value),
-            );
-            let contacts = |i: &Interface| {
-                i.contacts.as_ref().map(|c| {
-                    [("client", &c.client), ("provider", &c.provider), ("carrier", &c.carrier)]
-                        .iter()
-                        .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={}", v.value)))
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                })
-            };
-            out.value(&at.with("contacts"), "interface-contacts", "the interface's contacts", contacts(o), contacts(n));
-            targets(
-                &at,
-                "interface",
-                o.protection.as_ref().map(|p| &p.value),
-                n.protection.as_ref().map(|p| &p.value),
-                [(d(&o.mtpd), d(&n.mtpd)), (d(&o.rto), d(&n.rto)), (d(&o.rpo), d(&n.rpo))],
-                (&o.depends_on, &n.depends_on),
-                (o.description.as_deref(), n.description.as_deref()),
-                out,
-            );
-            out.value(
-                &at.with("acknowledged"),
-                "acknowledged",
-                "the acknowledgement of the protection needs",
-                o.acknowledged.as_ref().map(|a| format!("{} {}", a.by.value, a.date.value)),
-                n.acknowledged.as_ref().map(|a| format!("{} {}", a.by.value, a.date.value)),
-            );
-        },
-        |out, id, n| {
-            out.push(
-                &At::top("interface", id),
-                Neutral,
-                "interface-added",
-                None,
-                Some(n.name.clone()),
-                "a new interface in the inventory",
-            )
-        },
-        |out, id, o| {
-            out.push(
-                &At::top("interface", id),
-                Neutral,
-                "interface-removed",
-                Some(o.name.clone()),
-                None,
-                "the interface is removed from the inventory",
-            )
-        },
-    );
-}
-
-// ---- contracts ----
-
-fn contracts(base: &Model, head: &Model, out: &mut Out) {
-    let old = by_id(&base.contracts, |c: &Contract| &c.id.value);
-    let new = by_id(&head.contracts, |c: &Contract| &c.id.value);
-    keyed(
-        &old,
-        &new,
-        out,
-        |out, id, o, n| {
-            let at = At::top("contract", id);
-            out.text(&at.with("title"), "contract-title", "the title", Some(&o.title), Some(&n.title));
-            out.value(
-                &at.with("client"),
-                "contract-parties",
-                "the client",
-                Some(&o.client.value),
-                Some(&n.client.value),
-            );
-            out.value(
-                &at.with("provider"),
-                "contract-parties",
-                "the provider",
-                Some(&o.provider.value),
-                Some(&n.provider.value),
-            );
-            let (ro, rn) = (revisions(o), revisions(n));
-            let keys: BTreeSet<u32> = ro.keys().chain(rn.keys()).copied().collect();
-            for k in keys {
-                let rat = at.with(format!("revision {k}"));
-                match (ro.get(&k), rn.get(&k)) {
-                    (Some(a), Some(b)) => revision(&rat, a, b, out),
-                    (None, Some(b)) => out.push(&rat, Neutral, "revision-added", None, Some(format!("effective {}", b.effective.value)), format!("contract revision {k} is added, effective {}: plans pinning an older revision are reviewed against it", b.effective.value)),
-                    (Some(a), None) => out.push(&rat, Neutral, "revision-removed", Some(format!("effective {}", a.effective.value)), None, format!("contract revision {k} is removed")),
-                    (None, None) => {}
-                }
-            }
-        },
-        |out, id, n| {
-            out.push(&At::top("contract", id), Neutral, "contract-added", None, Some(n.title.clone()), "a new contract")
-        },
-        |out, id, o| {
-            out.push(
-                &At::top("contract", id),
-                Neutral,
-                "contract-removed",
-                Some(o.title.clone()),
-                None,
-                "the contract is removed",
-            )
-        },
-    );
-}
-
-fn revision(at: &At, o: &Revision, n: &Revision, out: &mut Out) {
-    out.value(
-        &at.with("effective"),
-        "revision-effective",
-        "the date the revision takes effect",
-        Some(o.effective.value),
-        Some(n.effective.value),
-    );
-    out.text(&at.with("summary"), "revision-text", "the summary", o.summary.as_deref(), n.summary.as_deref());
-    keyed(
-        &slas(o),
-        &slas(n),
-        out,
-        |out, t, a, b| {
-            let sat = at.with(format!("sla {t}"));
-            out.longer_is_weaker(
-                &sat.with("rto"),
-                "sla-rto",
-                &format!("the contracted RTO of {t}"),
-                d(&a.rto),
-                d(&b.rto),
-                "the provider promises a slower recovery",
-                "the provider promises a faster recovery",
-            );
-            out.longer_is_weaker(
-                &sat.with("rpo"),
-                "sla-rpo",
-                &format!("the contracted RPO of {t}"),
-                d(&a.rpo),
-                d(&b.rpo),
-                "the provider promises less data safety",
-                "the provider promises more data safety",
-            );
-            out.value(
-                &sat.with("availability"),
-                "sla-availability",
-                "the contracted availability",
-                a.availability.clone(),
-                b.availability.clone(),
-            );
-            out.safeguard(
-                &sat.with("redundant"),
-                "sla-redundant",
-                "contracted redundancy",
-                a.redundant == Some(true),
-                b.redundant == Some(true),
-            );
-            let (xa, xb) = (responses(a), responses(b));
-            let cats: BTreeSet<&str> = xa.keys().chain(xb.keys()).copied().collect();
-            for c in cats {
-                out.longer_is_weaker(
-                    &sat.with(format!("response {c}")),
-                    "sla-response",
-                    &format!("the contracted response time for {c}"),
-                    xa.get(c).copied(),
-                    xb.get(c).copied(),
-                    "the provider responds later",
-                    "the provider responds sooner",
-                );
-            }
-            let terms = |s: &Sla| s.backup.as_ref().map(|b| b.value.clone()).unwrap_or_default();
-            let (ba, bb) = (terms(a), terms(b));
-            let bat = sat.with("backup");
-            out.longer_is_weaker(
-                &bat.with("every"),
-                "sla-backup-interval",
-                "the contracted backup interval",
-                d(&ba.every),
-                d(&bb.every),
-                "backups are made less often",
-                "backups are made more often",
-            );
-            match (d(&ba.retention), d(&bb.retention)) {
-                (Some(x), Some(y)) if y < x => out.push(
-                    &bat.with("retention"),
-                    Weaker,
-                    "sla-backup-retention",
-                    Some(x.to_string()),
-                    Some(y.to_string()),
-                    "the contract keeps backups shorter",
-                ),
-                (Some(x), Some(y)) if y > x => out.push(
-                    &bat.with("retention"),
-                    Stronger,
-                    "sla-backup-retention",
-                    Some(x.to_string()),
-                    Some(y.to_string()),
-                    "the contract keeps backups longer",
-                ),
-                (Some(x), None) => out.push(
-                    &bat.with("retention"),
-                    Weaker,
-                    "sla-backup-retention",
-                    Some(x.to_string()),
-                    None,
-                    "the contract no longer sets how long backups are kept",
-                ),
-                (None, Some(y)) => out.push(
-                    &bat.with("retention"),
-                    Stronger,
-                    "sla-backup-retention",
-                    None,
-                    Some(y.to_string()),
-                    "the contract now sets how long backups are kept",
-                ),
-                _ => {}
-            }
-            out.safeguard(
-                &bat.with("offsite"),
-                "sla-backup-offsite",
-                "the contracted off-site copy",
-                ba.offsite == Some(true),
-                bb.offsite == Some(true),
-            );
-            out.longer_is_weaker(
-                &bat.with("restore-test"),
-                "sla-restore-test",
-                "the contracted restore test interval",
-                d(&ba.restore_test),
-                d(&bb.restore_test),
-                "restores are tested less often",
-                "restores are tested more often",
-            );
-        },
-        |out, t, _| {
-            out.push(
-                &at.with(format!("sla {t}")),
-                Stronger,
-                "sla-added",
-                None,
-                Some(t.to_string()),
-                format!("the contract now has service levels for {t}"),
-            )
-        },
-        |out, t, _| {
-            out.push(
-                &at.with(format!("sla {t}")),
-                Weaker,
-                "sla-removed",
-                Some(t.to_string()),
-                None,
-                format!("the contract no longer has service levels for {t}"),
-            )
-        },
-    );
-    let ex = |r: &'_ Revision| {
-        r.exercise.iter().map(|e| (exercise_kind(e.kind.value), e.every.value)).collect::<BTreeMap<_, _>>()
-    };
-    let (ea, eb) = (ex(o), ex(n));
-    let kinds: BTreeSet<&str> = ea.keys().chain(eb.keys()).copied().collect();
-    for k in kinds {
-        out.longer_is_weaker(
-            &at.with(format!("exercise {k}")),
-            "sla-exercise",
-            &format!("the contracted {k} interval"),
-            ea.get(k).copied(),
-            eb.get(k).copied(),
-            "the contract requires exercises less often",
-            "the contract requires exercises more often",
-        );
-    }
-    let joint = |r: &'_ Revision| {
-        r.exercise.iter().map(|e| (exercise_kind(e.kind.value), e.client_participates)).collect::<BTreeMap<_, _>>()
-    };
-    let (ja, jb) = (joint(o), joint(n));
-    for (k, was) in &ja {
-        if let Some(now) = jb.get(k) {
-            out.safeguard(
-                &at.with(format!("exercise {k}")).with("client-participates"),
-                "sla-exercise-joint",
-                &format!("the client's contracted participation in the {k}"),
-                *was,
-                *now,
-            );
-        }
-    }
-    let cats = |r: &Revision| r.category.iter().map(|c| c.id.value.clone()).collect::<Vec<_>>().join(" ");
-    out.value(&at.with("categories"), "revision-text", "the incident categories", Some(cats(o)), Some(cats(n)));
-    // a category kept by id, with other terms: each term with its old and new value
-    for a in &o.category {
-        let Some(b) = n.category.iter().find(|c| c.id.value == a.id.value) else { continue };
-        let cat = at.with(format!("category {}", a.id.value));
-        for (member, x, y) in
-            [("type", &a.kind, &b.kind), ("severity", &a.severity, &b.severity), ("urgency", &a.urgency, &b.urgency)]
-        {
-            out.value(&cat.with(member), "category-term", &format!("the category's {member}"), x.clone(), y.clone());
-        }
-        out.text(
-            &cat.with("description"),
-            "category-term",
-            "the category's description",
-            a.description.as_deref(),
-            b.description.as_deref(),
-        );
-    }
-    let (a, b) = (o.escalation.join("\n"), n.escalation.join("\n"));
-    out.text(&at.with("escalation"), "revision-text", "the contract's escalation terms", Some(&a), Some(&b));
-    out.text(
-        &at.with("cooperation"),
-        "revision-text",
-        "the cooperation terms",
-        o.cooperation.as_deref(),
-        n.cooperation.as_deref(),
-    );
-    out.text(
-        &at.with("client-participation"),
-        "revision-text",
-        "the client's participation",
-        o.client_participation.as_deref(),
-        n.client_participation.as_deref(),
-    );
-    let (a, b) = (o.action.join("\n"), n.action.join("\n"));
-    out.text(&at.with("action"), "revision-text", "the contract's actions", Some(&a), Some(&b));
-}
-
-// ---- exercise records ----
-
-fn exercises(base: &Model, head: &Model, out: &mut Out) {
-    let old = by_id(&base.exercises, |e: &ExerciseRecord| &e.id.value);
-    let new = by_id(&head.exercises, |e: &ExerciseRecord| &e.id.value);
-    keyed(
-        &old,
-        &new,
-        out,
-        |out, id, o, n| {
-            let at = At::top("exercise", id);
-            out.value(
-                &at.with("plan"),
-                "record-changed",
-                "the exercised plan",
-                Some(&o.plan.value),
-                Some(&n.plan.value),
-            );
-            out.value(
-                &at.with("kind"),
-                "record-changed",
-                "the kind of exercise",
-                Some(exercise_kind(o.kind.value)),
-                Some(exercise_kind(n.kind.value)),
-            );
-            out.value(&at.with("date"), "record-changed", "the exercise date", Some(o.date.value), Some(n.date.value));
-            out.value(
-                &at.with("result"),
-                "record-changed",
-                "the result",
-                Some(kebab(&o.result.value)),
-                Some(kebab(&n.result.value)),
-            );
-            out.value(
-                &at.with("scenarios"),
-                "record-changed",
-                "the exercised scenarios",
-                Some(ids(&o.scenarios)),
-                Some(ids(&n.scenarios)),
-            );
-            out.value(
-                &at.with("participants"),
-                "record-changed",
-                "the participants",
-                Some(ids(&o.participants)),
-                Some(ids(&n.participants)),
-            );
-            out.text(&at.with("summary"), "record-changed", "the summary", o.summary.as_deref(), n.summary.as_deref());
-            let f = |e: &ExerciseRecord| {
-                e.finding
-                    .iter()
-                    .map(|f| format!("{} ({}, {} by {})", f.text, kebab(&f.status), f.due.value, f.owner.value))
-                    .collect::<Vec<_>>()
-            };
-            let (fa, fb) = (f(o), f(n));
-            if fa != fb {
-                out.push(
-                    &at.with("findings"),
-                    Neutral,
-                    "record-findings",
-                    Some(fa.join("; ")),
-                    Some(fb.join("; ")),
-                    "the exercise's findings changed",
-                );
-            }
-        },
-        |out, id, n| {
-            out.push(
-                &At::top("exercise", id),
-                Neutral,
-                "record-added",
-                None,
-                Some(format!("{} of {} on {}", exercise_kind(n.kind.value), n.plan.value, n.date.value)),
-                "a new exercise record",
-            )
-        },
-        |out, id, o| {
-            out.push(
-                &At::top("exercise", id),
-                Neutral,
-                "record-removed",
-                Some(format!("{} of {} on {}", exercise_kind(o.kind.value), o.plan.value, o.date.value)),
-                None,
-                "the exercise record is removed: the plan counts as exercised less",
-            )
-        },
-    );
-}
-
-fn waiver_map(c: &Config) -> BTreeMap<String, &Waiver> {
-    c.waiver.iter().map(|w| (format!("{} {}", w.rule.value, w.targets().join(" ")), &w.value)).collect()
-}
-
-fn levels(e: &Escalation) -> BTreeMap<u32, &EscalationLevel> {
-    let mut m = BTreeMap::new();
-    for l in &e.level {
-        m.entry(l.level.value).or_insert(&l.value);
-    }
-    m
-}
-
-fn antivirus(b: &Backup) -> Option<&str> {
-    b.antivirus.as_ref().map(|s| s.value.as_str())
-}
-
-fn revisions(c: &Contract) -> BTreeMap<u32, &Revision> {
-    let mut m = BTreeMap::new();
-    for r in &c.revision {
-        m.entry(r.number.value).or_insert(&r.value);
-    }
-    m
-}
-
-fn slas(r: &Revision) -> BTreeMap<&str, &Sla> {
-    let mut m = BTreeMap::new();
-    for s in &r.sla {
-        m.entry(s.target.value.as_str()).or_insert(s);
-    }
-    m
-}
-
-fn responses(s: &Sla) -> BTreeMap<&str, Duration> {
-    s.response.iter().map(|r| (r.category.value.as_str(), r.within.value)).collect()
-}
-
 // ---- sign-off records ----
 
 /// Sign-off records by plan, party, signer and the digest they sign: added or removed records are
@@ -2139,6 +1317,101 @@ mod tests {
 
     const KINDS: [&str; 4] = ["step-removed", "step-added", "step-reworded", "step-moved"];
 
+    /// Every member path of a schema (`plan/backup/retention`), following `$ref`s.
+    fn schema_paths(kind: crate::format::Kind) -> BTreeSet<String> {
+        fn walk(s: &Value, path: &str, defs: &Value, depth: usize, out: &mut BTreeSet<String>) {
+            if depth > 16 {
+                return;
+            }
+            if let Some(r) = s.get("$ref").and_then(Value::as_str) {
+                let name = r.rsplit('/').next().unwrap_or_default();
+                return walk(&defs[name], path, defs, depth + 1, out);
+            }
+            if let Some(items) = s.get("items") {
+                walk(items, path, defs, depth + 1, out);
+            }
+            for (k, v) in s.get("properties").and_then(Value::as_object).into_iter().flatten() {
+                let p = format!("{path}/{k}");
+                out.insert(p.clone());
+                walk(v, &p, defs, depth + 1, out);
+            }
+            for key in ["oneOf", "anyOf", "allOf"] {
+                for x in s.get(key).and_then(Value::as_array).into_iter().flatten() {
+                    walk(x, path, defs, depth + 1, out);
+                }
+            }
+        }
+        let schema = kind.schema();
+        let mut out = BTreeSet::new();
+        walk(&schema, kind.name(), &schema["$defs"], 0, &mut out);
+        out
+    }
+
+    /// Whether a schema path has a row, lies inside a row that compares its whole value, is the
+    /// key of a keyed list or an object's id, or is declared neutral or compared elsewhere.
+    fn covered(path: &str) -> bool {
+        use super::super::fields::{ELSEWHERE, NEUTRAL};
+        let within = |p: &str| path == p || path.starts_with(&format!("{p}/"));
+        if NEUTRAL.iter().any(|p| within(p)) || ELSEWHERE.iter().any(|(p, _)| within(p)) {
+            return true;
+        }
+        if path.matches('/').count() == 1 && path.ends_with("/id") {
+            return true; // the identity of a top-level object
+        }
+        ROWS.iter().any(|r| {
+            let (parent, names) = r.split();
+            let whole = names.map(|n| format!("{parent}/{n}")).any(|p| within(&p));
+            let key = matches!(r.how, How::Keyed { key, .. } if path == format!("{}/{key}", r.path));
+            let opaque = !matches!(r.how, How::Keyed { .. } | How::Object | How::Presence { then: How::Object, .. });
+            key || (whole && (opaque || r.split().1.any(|n| path == format!("{parent}/{n}"))))
+        })
+    }
+
+    #[test]
+    fn every_schema_field_has_a_row_or_is_declared_neutral() {
+        let missing: Vec<String> =
+            crate::format::Kind::ALL.into_iter().flat_map(schema_paths).filter(|p| !covered(p)).collect();
+        assert!(
+            missing.is_empty(),
+            "fields without a row in diff/fields.rs (add one, or list them in NEUTRAL): {missing:?}"
+        );
+    }
+
+    #[test]
+    fn every_row_names_a_schema_field() {
+        let all: BTreeSet<String> = crate::format::Kind::ALL.into_iter().flat_map(schema_paths).collect();
+        let neutral = super::super::fields::NEUTRAL.iter().map(|p| p.to_string());
+        for path in ROWS
+            .iter()
+            .flat_map(|r| {
+                let (parent, names) = r.split();
+                names.map(move |n| format!("{parent}/{n}"))
+            })
+            .chain(neutral)
+        {
+            assert!(all.contains(&path), "{path} is not a field of the format");
+        }
+    }
+
+    #[test]
+    fn a_field_without_a_row_is_listed_as_neutral() {
+        let mut out = Out::default();
+        let at = At::top("contact", "c");
+        let (o, n) = (serde_json::json!({"former": false, "new-member": "a"}), serde_json::json!({"former": true}));
+        compare("contact", &at, "c", Some(&o), Some(&n), &mut out);
+        type Seen<'c> = (Class, &'c str, String, Option<String>, Option<String>);
+        let got: Vec<Seen> =
+            out.changes.iter().map(|c| (c.class, c.kind, c.path_text(), c.old.clone(), c.new.clone())).collect();
+        assert_eq!(
+            got,
+            [
+                (Neutral, "field-changed", "contact c › former".to_string(), Some("false".into()), Some("true".into())),
+                (Neutral, "field-changed", "contact c › new-member".to_string(), Some("a".into()), None),
+            ]
+        );
+        assert_eq!(out.changes[0].explanation, "`former` changed");
+    }
+
     #[test]
     fn word_diff_keeps_the_unchanged_words() {
         let w = words("call the duty desk at once", "call the duty desk immediately");
@@ -2176,10 +1449,12 @@ mod tests {
 
     #[test]
     fn a_set_ignores_order() {
+        let row = ROWS.iter().find(|r| r.path == "plan/forbidden").unwrap();
+        let plan = |v: &[&str]| serde_json::json!({ "forbidden": v });
         let mut out = Out::default();
-        forbidden(&at(), &["a", "b"], &["b", "a"], &mut out);
+        apply(row, "forbidden", &at(), "p", Some(&plan(&["a", "b"])), Some(&plan(&["b", "a"])), &mut out);
         assert!(out.changes.is_empty());
-        forbidden(&at(), &["a", "b", "c"], &["c", "a"], &mut out);
+        apply(row, "forbidden", &at(), "p", Some(&plan(&["a", "b", "c"])), Some(&plan(&["c", "a"])), &mut out);
         assert_eq!(kinds(&out), [(Weaker, "forbidden-removed", "plan p › forbidden action".to_string())]);
     }
 

@@ -12,6 +12,7 @@
 //! [`render`] turns it into text. No file, process or network is touched.
 
 pub mod classify;
+pub mod fields;
 pub mod render;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};

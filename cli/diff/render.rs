@@ -111,25 +111,28 @@ fn line(s: &str) -> String {
 }
 
 fn human_value(c: &Change) -> Option<String> {
+    value(c, line, ["[-", "-]", "{+", "+}"])
+}
+
+/// A change's value: its word diff (deleted and inserted runs between `marks`), else the old and
+/// the new value; every text through `esc`.
+fn value(c: &Change, esc: fn(&str) -> String, marks: [&str; 4]) -> Option<String> {
     if let Some(words) = &c.words {
         let mut s = String::new();
         for w in words {
-            match w.op {
-                Op::Equal => s.push_str(&line(&w.text)),
-                Op::Delete => {
-                    let _ = write!(s, "[-{}-]", line(&w.text));
-                }
-                Op::Insert => {
-                    let _ = write!(s, "{{+{}+}}", line(&w.text));
-                }
-            }
+            let (open, close) = match w.op {
+                Op::Equal => ("", ""),
+                Op::Delete => (marks[0], marks[1]),
+                Op::Insert => (marks[2], marks[3]),
+            };
+            let _ = write!(s, "{open}{}{close}", esc(&w.text));
         }
         return Some(s);
     }
     match (&c.old, &c.new) {
-        (Some(o), Some(n)) => Some(format!("{} → {}", line(o), line(n))),
-        (Some(o), None) => Some(format!("was: {}", line(o))),
-        (None, Some(n)) => Some(format!("now: {}", line(n))),
+        (Some(o), Some(n)) => Some(format!("{} → {}", esc(o), esc(n))),
+        (Some(o), None) => Some(format!("was: {}", esc(o))),
+        (None, Some(n)) => Some(format!("now: {}", esc(n))),
         (None, None) => None,
     }
 }
@@ -224,27 +227,7 @@ fn md(s: &str) -> String {
 }
 
 fn md_value(c: &Change) -> Option<String> {
-    if let Some(words) = &c.words {
-        let mut s = String::new();
-        for w in words {
-            match w.op {
-                Op::Equal => s.push_str(&md(&w.text)),
-                Op::Delete => {
-                    let _ = write!(s, "<del>{}</del>", md(&w.text));
-                }
-                Op::Insert => {
-                    let _ = write!(s, "<ins>{}</ins>", md(&w.text));
-                }
-            }
-        }
-        return Some(s);
-    }
-    match (&c.old, &c.new) {
-        (Some(o), Some(n)) => Some(format!("{} → {}", md(o), md(n))),
-        (Some(o), None) => Some(format!("was: {}", md(o))),
-        (None, Some(n)) => Some(format!("now: {}", md(n))),
-        (None, None) => None,
-    }
+    value(c, md, ["<del>", "</del>", "<ins>", "</ins>"])
 }
 
 fn md_change(c: &Change, out: &mut String) {

@@ -722,6 +722,7 @@ impl Engine {
     ///
     /// With `newest_only`, each plan is followed only along the parents it is unchanged in, and
     /// only its newest version is found: the version in force at `start`.
+    #[allow(clippy::too_many_lines)] // longer than a screen: to be split into named steps
     pub fn follow(
         &mut self,
         start: ObjectId,

@@ -34,6 +34,14 @@ impl<T: fmt::Display> fmt::Display for Spanned<T> {
     }
 }
 
+/// A spanned value serialises as its value alone (the domain diff walks the model this way):
+/// where it was written is not what it says.
+impl<T: serde::Serialize> serde::Serialize for Spanned<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(s)
+    }
+}
+
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V<T>(PhantomData<T>);

@@ -36,7 +36,7 @@ pub enum PartyRole {
     Carrier,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct Config {
     pub name: Option<String>,
@@ -67,14 +67,14 @@ pub enum SeveritySetting {
     Off,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 pub struct RuleSetting {
     pub code: Spanned<String>,
     pub severity: Option<Spanned<SeveritySetting>>,
     pub staged: Option<Spanned<SeveritySetting>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct Waiver {
     pub rule: Spanned<String>,
@@ -105,7 +105,7 @@ impl Waiver {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(default, rename_all = "kebab-case")]
 pub struct ExerciseIntervals {
     pub normal: Duration,
@@ -133,7 +133,7 @@ impl ExerciseIntervals {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(default, rename_all = "kebab-case")]
 pub struct Policy {
     pub exercise_interval: ExerciseIntervals,
@@ -158,14 +158,14 @@ impl Default for Policy {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 pub struct Party {
     pub id: Id,
     pub role: Spanned<PartyRole>,
     pub name: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(default)]
 pub struct Paths {
     pub contacts: String,
@@ -195,7 +195,7 @@ impl Default for Paths {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(default, rename_all = "kebab-case")]
 pub struct Limits {
     pub max_file_size: u64,
@@ -215,13 +215,13 @@ pub enum Availability {
     BusinessHours,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 pub struct Channel {
     pub value: String,
     pub available: Availability,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct SigningKey {
     pub key: Spanned<String>,
@@ -229,7 +229,7 @@ pub struct SigningKey {
     pub valid_before: Option<Spanned<Date>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct Contact {
     pub id: Id,
@@ -277,14 +277,14 @@ pub enum Level {
     VeryHigh,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
 pub struct Protection {
     pub confidentiality: Option<Spanned<Level>>,
     pub integrity: Option<Spanned<Level>>,
     pub availability: Option<Spanned<Level>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 pub struct Acknowledgement {
     pub by: Id,
     pub date: Spanned<Date>,
@@ -304,7 +304,7 @@ pub enum Infrastructure {
     Dedicated,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct System {
     pub id: Id,
@@ -324,14 +324,14 @@ pub struct System {
     pub description: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
 pub struct InterfaceContacts {
     pub client: Option<Id>,
     pub provider: Option<Id>,
     pub carrier: Option<Id>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct Interface {
     pub id: Id,
@@ -350,13 +350,13 @@ pub struct Interface {
     pub description: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 pub struct Response {
     pub category: Id,
     pub within: Spanned<Duration>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct BackupTerms {
     pub every: Option<Spanned<Duration>>,
@@ -365,7 +365,7 @@ pub struct BackupTerms {
     pub restore_test: Option<Spanned<Duration>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 pub struct Sla {
     pub target: Id,
     pub rto: Option<Spanned<Duration>>,
@@ -390,7 +390,7 @@ pub enum ExerciseKind {
     FullExercise,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct RequiredExercise {
     pub kind: Spanned<ExerciseKind>,
@@ -399,7 +399,7 @@ pub struct RequiredExercise {
     pub client_participates: bool,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 pub struct Category {
     pub id: Id,
     #[serde(rename = "type")]
@@ -409,7 +409,7 @@ pub struct Category {
     pub description: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct Revision {
     pub number: Spanned<u32>,
@@ -429,7 +429,7 @@ pub struct Revision {
     pub action: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 pub struct Contract {
     pub id: Id,
     pub title: String,
@@ -438,33 +438,33 @@ pub struct Contract {
     pub revision: Vec<Spanned<Revision>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 pub struct ContractRef {
     pub id: Id,
     pub revision: Spanned<u32>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
 pub struct Responsible {
     pub client: Option<Id>,
     pub provider: Option<Id>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 pub struct Objective {
     pub target: Id,
     pub rto: Option<Spanned<Duration>>,
     pub rpo: Option<Spanned<Duration>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 pub struct EscalationLevel {
     pub level: Spanned<u32>,
     pub notify: Id,
     pub within: Spanned<Duration>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
 pub struct Escalation {
     #[serde(default)]
     pub level: Vec<Spanned<EscalationLevel>>,
@@ -478,25 +478,25 @@ pub enum Media {
     Shared,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 pub struct Schedule {
     pub every: Spanned<Duration>,
     pub at: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 pub struct Every {
     pub every: Spanned<Duration>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct OnFailure {
     pub escalate_to: Id,
     pub within: Spanned<Duration>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct Backup {
     pub media: Option<Spanned<Media>>,
@@ -535,7 +535,7 @@ pub enum Place {
     Interface,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct Scenario {
     pub id: Id,
@@ -557,7 +557,7 @@ pub struct Scenario {
     pub failover: bool,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 pub struct PlannedExercise {
     pub kind: Spanned<ExerciseKind>,
     pub every: Spanned<Duration>,
@@ -565,7 +565,7 @@ pub struct PlannedExercise {
     pub joint: bool,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct Plan {
     pub id: Id,
@@ -606,7 +606,7 @@ pub enum FindingStatus {
     Closed,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 pub struct Finding {
     pub text: String,
     pub owner: Id,
@@ -614,7 +614,7 @@ pub struct Finding {
     pub status: FindingStatus,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 pub struct ExerciseRecord {
     pub id: Id,
     pub plan: Id,
@@ -638,7 +638,7 @@ impl ExerciseRecord {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct Signoff {
     pub plan: Id,
@@ -666,7 +666,7 @@ impl Signoff {
 }
 
 /// A roster sign-off: an approver of a party signs the digest of the party's approver roster.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct RosterSignoff {
     pub party: Spanned<Side>,

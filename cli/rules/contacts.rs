@@ -273,6 +273,7 @@ fn former(f: &Facts, ctx: &Context, d: &mut Vec<Diagnostic>) {
     }
 }
 
+#[allow(clippy::too_many_lines)] // longer than a screen: to be split into named steps
 pub fn check(f: &Facts, relied: &HashSet<&str>, contacts_broken: bool, ctx: &Context, d: &mut Vec<Diagnostic>) {
     let model: &Model = f.model;
     let policy = &f.policy;

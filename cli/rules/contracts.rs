@@ -495,6 +495,7 @@ fn completeness(c: &Located<crate::model::Contract>, r: &Spanned<Revision>, d: &
     }
 }
 
+#[allow(clippy::too_many_lines)] // longer than a screen: to be split into named steps
 fn conformance(
     f: &Facts,
     p: &Located<Plan>,

@@ -355,6 +355,7 @@ pub fn check<'m>(model: &'m Model, broken: &HashSet<(Kind, String)>, diags: &mut
 
 /// Resolves the references of the objects of `model`; `whole` is the loaded model (contracts and
 /// plans looked into for revisions and scenarios).
+#[allow(clippy::too_many_lines)] // longer than a screen: to be split into named steps
 fn references(index: &Index, model: &Model, whole: &Model, d: &mut Vec<Diagnostic>) {
     for c in &model.contacts {
         index.resolve(Ns::Party, &c.party, c.file, d);

@@ -555,6 +555,7 @@ fn read_keys<'m>(contact: &'m Located<Contact>, keys: &mut Vec<Key<'m>>, diags: 
 
 /// Why a record is invalid, or the valid record. `None` when the record cannot be judged
 /// (its signer does not exist: reported by the reference check).
+#[allow(clippy::too_many_lines)] // longer than a screen: to be split into named steps
 fn verify<'m>(c: &Ctx<'m>, record: &'m Located<Signoff>) -> Option<Result<Valid<'m>, Diagnostic>> {
     let signer = *c.contacts.get(record.signer.value.as_str())?;
     let file = record.file;
@@ -1010,6 +1011,7 @@ fn first_difference(stored: &str, expected: &str) -> String {
     String::new()
 }
 
+#[allow(clippy::too_many_lines)] // longer than a screen: to be split into named steps
 fn plan_state<'m>(
     c: &Ctx<'m>,
     ctx: &Context,

@@ -234,6 +234,7 @@ impl Mapper<'_> {
     }
 
     /// Maps a list of nodes as the members of one object (a node's children, or a whole document).
+    #[allow(clippy::too_many_lines)] // longer than a screen: to be split into named steps
     pub fn children(
         &mut self,
         nodes: &[Node],

@@ -103,6 +103,7 @@ fn show(v: &Value) -> String {
 /// Validates one mapped object against its kind's schema; errors become diagnostics at spans.
 /// `what` names the object in messages ("plan `payroll`").
 /// Returns the JSON pointers of the locations it found errors at.
+#[allow(clippy::too_many_lines)] // longer than a screen: to be split into named steps
 pub fn validate(
     kind: Kind,
     json: &Value,

@@ -125,6 +125,7 @@ policy_rules! {
         requirement: "In general, contingency plans must exist for the systems at the client, at the outsourcing service provider and for the interfaces between the client and the service provider (eg network connection, router, telecommunications provider).";
 }
 
+#[allow(clippy::too_many_lines)] // longer than a screen: to be split into named steps
 pub(crate) fn coverage(f: &Facts, plans_broken: bool, as_of: crate::units::Date, d: &mut Vec<Diagnostic>) {
     let mut covered: HashSet<&str> = HashSet::new();
     for p in &f.model.plans {

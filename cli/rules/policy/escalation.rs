@@ -256,6 +256,7 @@ pub(crate) fn contacts(f: &Facts, as_of: crate::units::Date, d: &mut Vec<Diagnos
     }
 }
 
+#[allow(clippy::too_many_lines)] // longer than a screen: to be split into named steps
 pub(crate) fn escalation(f: &Facts, p: &Located<Plan>, d: &mut Vec<Diagnostic>) {
     let id = p.id.value.as_str();
     if let Some(r) = &p.responsible {

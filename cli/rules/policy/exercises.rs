@@ -142,6 +142,7 @@ policy_rules! {
         requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed.";
 }
 
+#[allow(clippy::too_many_lines)] // longer than a screen: to be split into named steps
 pub(crate) fn exercises(f: &Facts, p: &Located<Plan>, ctx: &Context, d: &mut Vec<Diagnostic>) {
     let id = p.id.value.as_str();
     if p.exercise.is_empty() {

@@ -217,6 +217,7 @@ policy_rules! {
         requirement: "It may also make sense to define actions that are explicitly forbidden (eg reboot a machine).";
 }
 
+#[allow(clippy::too_many_lines)] // longer than a screen: to be split into named steps
 pub(crate) fn scenarios(p: &Located<Plan>, f: &Facts, d: &mut Vec<Diagnostic>) {
     let id = p.id.value.as_str();
     if p.forbidden.is_empty() && p.no_forbidden_actions.is_none() {

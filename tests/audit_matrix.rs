@@ -89,12 +89,14 @@ fn linked(cell: &str) -> Vec<String> {
 fn every_schema_field_has_exactly_one_row_in_its_section() {
     let m = matrix();
     for (schema, wanted) in schema_fields() {
-        let have: BTreeSet<String> =
-            m.rows.get(&schema).map(|r| r.keys().cloned().collect()).unwrap_or_default();
+        let have: BTreeSet<String> = m.rows.get(&schema).map(|r| r.keys().cloned().collect()).unwrap_or_default();
         let missing: Vec<&String> = wanted.difference(&have).collect();
         let extra: Vec<&String> = have.difference(&wanted).collect();
         assert!(missing.is_empty(), "docs/audit-matrix.md, section {schema}: no row for {missing:?}");
-        assert!(extra.is_empty(), "docs/audit-matrix.md, section {schema}: rows for fields the schema lacks: {extra:?}");
+        assert!(
+            extra.is_empty(),
+            "docs/audit-matrix.md, section {schema}: rows for fields the schema lacks: {extra:?}"
+        );
     }
     let sections: BTreeSet<&String> = m.rows.keys().collect();
     let schemas = schema_fields();
@@ -112,11 +114,17 @@ fn every_cell_answers_its_question_with_rules_or_a_reason() {
                 let at = format!("`{field}` in section {schema}: {cell:?}");
                 let links = linked(cell);
                 let reason = cell == "n/a" || cell.starts_with("no rule: ") || cell.starts_with("gap: ");
-                assert!(!links.is_empty() || reason, "a cell must name rules, `n/a`, `no rule: why` or `gap: what`: {at}");
+                assert!(
+                    !links.is_empty() || reason,
+                    "a cell must name rules, `n/a`, `no rule: why` or `gap: what`: {at}"
+                );
                 assert!(cell.starts_with('[') || reason, "a cell with rules starts with them: {at}");
                 for code in links {
                     assert!(codes.contains(&code), "{code} is not a rule: {at}");
-                    assert!(cell.contains(&format!("[{code}](rules.md#{})", code.to_lowercase())), "{code} links to its own entry: {at}");
+                    assert!(
+                        cell.contains(&format!("[{code}](rules.md#{})", code.to_lowercase())),
+                        "{code} links to its own entry: {at}"
+                    );
                 }
                 if cell.starts_with("gap: ") {
                     gap_cells += 1;
@@ -135,8 +143,7 @@ fn every_cell_answers_its_question_with_rules_or_a_reason() {
 #[test]
 fn every_policy_rule_answers_a_question_and_explain_says_which() {
     let m = matrix();
-    let named: BTreeSet<String> =
-        m.rows.values().flat_map(|r| r.values()).flatten().flat_map(|c| linked(c)).collect();
+    let named: BTreeSet<String> = m.rows.values().flat_map(|r| r.values()).flatten().flat_map(|c| linked(c)).collect();
     for r in contingent::rules::RULES.iter() {
         let policy = !matches!(
             r.family,
@@ -149,7 +156,8 @@ fn every_policy_rule_answers_a_question_and_explain_says_which() {
             assert!(named.contains(r.code), "{} answers no question of the audit matrix", r.code);
         }
     }
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_contingent")).args(["explain", "ESC002"]).output().unwrap();
+    let out =
+        std::process::Command::new(env!("CARGO_BIN_EXE_contingent")).args(["explain", "ESC002"]).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
         text.contains("In the audit matrix (docs/audit-matrix.md), it answers:")

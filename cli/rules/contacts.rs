@@ -118,6 +118,17 @@ policy_rules! {
     CNT009 = "CNT009" "reachable-only-by-email" Contacts Error
         "a contact an escalation level must reach quickly can be reached only by e-mail"
         requirement: "Responsibilities, contact persons and processes must be clearly regulated and fully documented.";
+    /// ## What it does
+    /// Reports a current contact with no phone, mobile or e-mail at all. (A contact a plan relies on is reported by ESC008 instead.)
+    ///
+    /// ## Why
+    /// A contact list is kept to reach people; an entry without a channel is a name, and anyone who relies on it later (as a deputy, in an interface) cannot call.
+    ///
+    /// ## Example
+    /// Fails: `contact sven.jacobsen { party nordnetz; name "Sven Jacobsen"; verified "2026-10-01" }`.
+    CNT010 = "CNT010" "contact-without-channel" Contacts Error
+        "a contact has no phone, mobile or e-mail"
+        requirement: "Responsibilities, contact persons and processes must be clearly regulated and fully documented.";
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -278,8 +289,17 @@ pub fn check(f: &Facts, relied: &HashSet<&str>, contacts_broken: bool, ctx: &Con
     let model: &Model = f.model;
     let policy = &f.policy;
     former(f, ctx, d);
+    carrier_contacts(f, d);
     for c in model.contacts.iter().filter(|c| !c.is_former_on(ctx.as_of)) {
         let id = c.id.value.as_str();
+        if !crate::rules::policy::facts::has_channel(c) && !relied.contains(id) {
+            d.push(
+                Diagnostic::new(&CNT010, format!("`{id}` has no phone, mobile or e-mail"))
+                    .at(c.file, c.head)
+                    .help("add the channels the person can be reached on (`phone \"+49 ...\" available=\"24x7\"`), or remove the contact if nobody relies on it")
+                    .about("contact", id),
+            );
+        }
         let (st, expires) = status(c, policy, ctx.as_of);
         match st {
             Status::Stale => d.push(
@@ -395,6 +415,42 @@ pub fn check(f: &Facts, relied: &HashSet<&str>, contacts_broken: bool, ctx: &Con
                     .help("add a duty desk or on-call contact with a channel `available=\"24x7\"`"),
                 );
             }
+        }
+    }
+}
+
+/// The carrier contact of an interface with a high or very high availability need can take a
+/// fault report at any hour (CNT006): a line fails at night too.
+fn carrier_contacts(f: &Facts, d: &mut Vec<Diagnostic>) {
+    use crate::model::{Availability, Level};
+    for i in &f.model.interfaces {
+        let need = i.protection.as_ref().and_then(|p| p.availability.as_ref()).map(|a| a.value);
+        if !matches!(need, Some(Level::High | Level::VeryHigh)) {
+            continue;
+        }
+        let Some(c) = i.contacts.as_ref().and_then(|cs| cs.carrier.as_ref()) else { continue };
+        let Some(contact) = f.contacts.get(c.value.as_str()) else { continue };
+        let always = contact
+            .phone
+            .iter()
+            .chain(&contact.mobile)
+            .chain(&contact.email)
+            .any(|ch| ch.available == Availability::Always);
+        if !always && crate::rules::policy::facts::has_channel(contact) {
+            d.push(
+                Diagnostic::new(
+                    &CNT006,
+                    format!(
+                        "the carrier contact `{}` of interface `{}` (availability need {}) has no 24x7 channel: a fault of the line at night cannot be reported",
+                        c.value,
+                        i.id.value,
+                        if need == Some(Level::VeryHigh) { "very high" } else { "high" }
+                    ),
+                )
+                .at(i.file, c.span)
+                .help("name the carrier's 24x7 fault desk (NOC) here, or give this contact a channel with `available=\"24x7\"`")
+                .about("system", &i.id.value),
+            );
         }
     }
 }

@@ -340,7 +340,7 @@ pub fn check(f: &Facts, ctx: &Context, d: &mut Vec<Diagnostic>) {
                 .about("plan", &p.id.value),
             );
         }
-        conformance(f, p, contract, pinned, d);
+        conformance(p, contract, pinned, d);
         first_response(p, contract, pinned, d);
     }
 }
@@ -350,7 +350,8 @@ pub fn check(f: &Facts, ctx: &Context, d: &mut Vec<Diagnostic>) {
 fn parties_and_terms(f: &Facts, c: &Located<crate::model::Contract>, as_of: Date, d: &mut Vec<Diagnostic>) {
     use crate::model::PartyRole;
     use crate::rules::policy::facts::role_word;
-    for (field, party, want) in [("client", &c.client, PartyRole::Client), ("provider", &c.provider, PartyRole::Provider)]
+    for (field, party, want) in
+        [("client", &c.client, PartyRole::Client), ("provider", &c.provider, PartyRole::Provider)]
     {
         let Some(&role) = f.roles.get(party.value.as_str()) else { continue }; // REF002
         if role != want {
@@ -388,13 +389,52 @@ fn parties_and_terms(f: &Facts, c: &Located<crate::model::Contract>, as_of: Date
                 if every.value > rpo.value {
                     push(
                         every.span,
-                        format!("backups every {} cannot keep the RPO of {} it promises for `{target}`", every.value, rpo.value),
+                        format!(
+                            "backups every {} cannot keep the RPO of {} it promises for `{target}`",
+                            every.value, rpo.value
+                        ),
                         "back up at least as often as the RPO, or agree on the RPO the backups can keep",
                     );
                 }
             }
+            if let Some(a) = &sla.availability {
+                let number = a.trim().trim_end_matches('%').trim().replace(',', ".");
+                if number.parse::<f64>().is_ok_and(|x| !(0.0..=100.0).contains(&x)) {
+                    push(
+                        sla.target.span,
+                        format!("the availability of `{target}` is {a}, which no service can have"),
+                        "write the agreed availability as a percentage of at most 100 %",
+                    );
+                }
+            }
+            let rank = |category: &str| {
+                let severity =
+                    r.category.iter().find(|c| c.id.value == category).and_then(|c| c.severity.as_deref())?;
+                ["low", "niedrig", "medium", "mittel", "high", "hoch", "critical", "kritisch"]
+                    .iter()
+                    .position(|w| severity.eq_ignore_ascii_case(w))
+                    .map(|i| i / 2)
+            };
+            for a in &sla.response {
+                for b in &sla.response {
+                    if let (Some(ra), Some(rb)) = (rank(&a.category.value), rank(&b.category.value)) {
+                        if ra > rb && a.within.value.minutes() > b.within.value.minutes() {
+                            push(
+                                a.within.span,
+                                format!(
+                                    "`{target}` gets a response within {} for the more severe category `{}`, but within {} for `{}`",
+                                    a.within.value, a.category.value, b.within.value, b.category.value
+                                ),
+                                "answer the more severe category at least as fast as the less severe one",
+                            );
+                        }
+                    }
+                }
+            }
             let own = f.inventory.get(target);
-            for (what, term, need) in [("RTO", &sla.rto, own.and_then(|i| i.rto())), ("RPO", &sla.rpo, own.and_then(|i| i.rpo()))] {
+            for (what, term, need) in
+                [("RTO", &sla.rto, own.and_then(|i| i.rto())), ("RPO", &sla.rpo, own.and_then(|i| i.rpo()))]
+            {
                 if let (Some(term), Some(need)) = (term, need) {
                     if term.value.minutes() > need.value.minutes() {
                         push(
@@ -496,22 +536,15 @@ fn completeness(c: &Located<crate::model::Contract>, r: &Spanned<Revision>, d: &
 }
 
 #[allow(clippy::too_many_lines)] // longer than a screen: to be split into named steps
-fn conformance(
-    f: &Facts,
-    p: &Located<Plan>,
-    c: &Located<crate::model::Contract>,
-    r: &Revision,
-    d: &mut Vec<Diagnostic>,
-) {
+fn conformance(p: &Located<Plan>, c: &Located<crate::model::Contract>, r: &Revision, d: &mut Vec<Diagnostic>) {
     let id = p.id.value.as_str();
     let slas = sla_map(r);
     for cov in &p.covers {
         let Some(sla) = slas.get(cov.value.as_str()) else { continue };
         let objective = p.objective.iter().find(|o| o.target.value == cov.value);
-        let inv = f.inventory.get(cov.value.as_str());
         for (what, contract_value, plan_value) in [
-            ("RTO", &sla.rto, objective.and_then(|o| o.rto.as_ref()).or_else(|| inv.and_then(|i| i.rto()))),
-            ("RPO", &sla.rpo, objective.and_then(|o| o.rpo.as_ref()).or_else(|| inv.and_then(|i| i.rpo()))),
+            ("RTO", &sla.rto, objective.and_then(|o| o.rto.as_ref())),
+            ("RPO", &sla.rpo, objective.and_then(|o| o.rpo.as_ref())),
         ] {
             let Some(cv) = contract_value else { continue };
             match plan_value {

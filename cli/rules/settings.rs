@@ -61,6 +61,17 @@ policy_rules! {
     CFG005 = "CFG005" "waiver-without-target" Config Error
         "a waiver does not name what it exempts"
         requirement: "";
+    /// ## What it does
+    /// Reports a `policy exercise-interval` whose maxima do not shrink as the availability need rises: `high` longer than `normal`, or `very-high` longer than `high`.
+    ///
+    /// ## Why
+    /// The more a system is needed, the more often its emergency must be practised; an inverted policy lets the most critical plans be exercised least.
+    ///
+    /// ## Example
+    /// Fails: `exercise-interval normal="12mo" high="12mo" very-high="24mo"`.
+    CFG008 = "CFG008" "exercise-intervals-inverted" Config Error
+        "the policy allows longer exercise intervals for a higher availability need"
+        requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed.";
 }
 
 fn severity(s: SeveritySetting) -> Option<Severity> {
@@ -110,6 +121,23 @@ pub fn apply(model: &Model, files: &Files, index: &Index<'_>, ctx: &Context, dia
     let Some(config) = &model.config else { return };
     let file = config.file;
     let mut found = Vec::new();
+    let intervals = &config.policy.exercise_interval;
+    for (lower, longer, higher, shorter) in [
+        ("normal", intervals.normal, "high", intervals.high),
+        ("high", intervals.high, "very-high", intervals.very_high),
+    ] {
+        if shorter.minutes() > longer.minutes() {
+            found.push(
+                Diagnostic::new(
+                    &CFG008,
+                    format!("the policy allows exercises every {shorter} for a {higher} availability need, but every {longer} for {lower}"),
+                )
+                .in_file(file)
+                .help(format!("set `exercise-interval {higher}=` to {longer} or less: the higher the need, the more often to exercise"))
+                .about("config", "policy"),
+            );
+        }
+    }
 
     // severities
     let mut overrides: HashMap<&'static str, Option<Severity>> = HashMap::new();

@@ -705,6 +705,110 @@ fn loop_through(start: usize, edges: &[Vec<(usize, Span)>], members: &HashSet<us
     path
 }
 
+/// Reports the second of two equal items of one list (REF006).
+fn twice<S: AsRef<str>>(
+    items: impl IntoIterator<Item = (S, crate::diagnostic::Span)>,
+    what: &str,
+    of: &str,
+    file: FileId,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut seen: HashMap<String, crate::diagnostic::Span> = HashMap::new();
+    for (item, span) in items {
+        let item = item.as_ref();
+        if let Some(first) = seen.get(item) {
+            let mut diag = Diagnostic::new(&REF_LIST_DUPLICATE, format!("{of} names {what} `{item}` twice"))
+                .at(file, span)
+                .label("again")
+                .with_label(file, *first, "first here")
+                .help("remove the second entry; if the two were meant to differ, say so in one");
+            if let (Some(kind), Some(id)) = (of.split(' ').next(), of.split('`').nth(1)) {
+                diag = diag.about(kind, id);
+            }
+            diags.push(diag);
+        } else {
+            seen.insert(item.to_string(), span);
+        }
+    }
+}
+
+/// The lists of the format whose items must differ (REF006).
+fn duplicate_items(m: &Model, d: &mut Vec<Diagnostic>) {
+    fn ids(v: &[crate::model::Spanned<String>]) -> impl Iterator<Item = (&str, crate::diagnostic::Span)> {
+        v.iter().map(|x| (x.value.as_str(), x.span))
+    }
+    let texts = ids;
+    for p in &m.plans {
+        let of = format!("plan `{}`", p.id.value);
+        twice(ids(&p.covers), "system or interface", &of, p.file, d);
+        twice(p.objective.iter().map(|o| (o.target.value.as_str(), o.target.span)), "an objective for", &of, p.file, d);
+        twice(
+            p.exercise.iter().map(|e| (crate::rules::contracts::kind_word(e.kind.value), e.kind.span)),
+            "the planned exercise",
+            &of,
+            p.file,
+            d,
+        );
+        twice(texts(&p.forbidden), "the forbidden action", &of, p.file, d);
+        for s in &p.scenario {
+            let of = format!("plan `{}` (scenario `{}`)", p.id.value, s.id.value);
+            twice(ids(&s.contacts), "the contact", &of, p.file, d);
+            let place = |x: &crate::model::Place| match x {
+                crate::model::Place::Client => "client",
+                crate::model::Place::Provider => "provider",
+                crate::model::Place::Interface => "interface",
+            };
+            twice(s.fault_in.iter().map(|x| (place(&x.value), x.span)), "the place", &of, p.file, d);
+            twice(texts(&s.step), "the step", &of, p.file, d);
+            twice(texts(&s.forbidden), "the forbidden action", &of, p.file, d);
+        }
+    }
+    if let Some(c) = &m.config {
+        twice(
+            c.rule.iter().map(|r| (r.code.value.to_ascii_uppercase(), r.code.span)),
+            "a setting for rule",
+            "contingent.kdl",
+            c.file,
+            d,
+        );
+    }
+    for e in &m.exercises {
+        let of = format!("exercise `{}`", e.id.value);
+        twice(ids(&e.participants), "the participant", &of, e.file, d);
+        twice(ids(&e.scenarios), "the scenario", &of, e.file, d);
+    }
+    for s in &m.systems {
+        twice(ids(&s.depends_on), "the dependency", &format!("system `{}`", s.id.value), s.file, d);
+    }
+    for i in &m.interfaces {
+        twice(ids(&i.depends_on), "the dependency", &format!("system `{}`", i.id.value), i.file, d);
+    }
+    for c in &m.contracts {
+        for r in &c.revision {
+            let of = format!("contract `{}` (revision {})", c.id.value, r.number.value);
+            twice(r.sla.iter().map(|s| (s.target.value.as_str(), s.target.span)), "an SLA for", &of, c.file, d);
+            twice(
+                r.exercise.iter().map(|e| (crate::rules::contracts::kind_word(e.kind.value), e.kind.span)),
+                "the required exercise",
+                &of,
+                c.file,
+                d,
+            );
+            twice(
+                ids(&r.category.iter().map(|x| x.id.clone()).collect::<Vec<_>>()).map(|(a, s)| (a.to_string(), s)),
+                "the incident category",
+                &of,
+                c.file,
+                d,
+            );
+            for s in &r.sla {
+                let responses = s.response.iter().map(|x| (x.category.value.as_str(), x.category.span));
+                twice(responses, &format!("for `{}` the response category", s.target.value), &of, c.file, d);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -751,85 +855,5 @@ mod tests {
         // a member that also depends on itself: the loop goes through the others
         let edges = graph(2, &[(0, 0), (0, 1), (1, 0)]);
         assert_eq!(steps(0, &edges, &[0, 1]), [(0, 1), (1, 2)]);
-    }
-}
-
-/// Reports the second of two equal items of one list (REF006).
-fn twice<S: AsRef<str>>(
-    items: impl IntoIterator<Item = (S, crate::diagnostic::Span)>,
-    what: &str,
-    of: &str,
-    file: FileId,
-    diags: &mut Vec<Diagnostic>,
-) {
-    let mut seen: HashMap<String, crate::diagnostic::Span> = HashMap::new();
-    for (item, span) in items {
-        let item = item.as_ref();
-        if let Some(first) = seen.get(item) {
-            let mut diag = Diagnostic::new(&REF_LIST_DUPLICATE, format!("{of} names {what} `{item}` twice"))
-                .at(file, span)
-                .label("again")
-                .with_label(file, *first, "first here")
-                .help("remove the second entry; if the two were meant to differ, say so in one");
-            if let (Some(kind), Some(id)) = (of.split(' ').next(), of.split('`').nth(1)) {
-                diag = diag.about(kind, id);
-            }
-            diags.push(diag);
-        } else {
-            seen.insert(item.to_string(), span);
-        }
-    }
-}
-
-/// The lists of the format whose items must differ (REF006).
-fn duplicate_items(m: &Model, d: &mut Vec<Diagnostic>) {
-    fn ids(v: &[crate::model::Spanned<String>]) -> impl Iterator<Item = (&str, crate::diagnostic::Span)> {
-        v.iter().map(|x| (x.value.as_str(), x.span))
-    }
-    let texts = ids;
-    for p in &m.plans {
-        let of = format!("plan `{}`", p.id.value);
-        twice(ids(&p.covers), "system or interface", &of, p.file, d);
-        twice(p.objective.iter().map(|o| (o.target.value.as_str(), o.target.span)), "an objective for", &of, p.file, d);
-        twice(p.exercise.iter().map(|e| (crate::rules::contracts::kind_word(e.kind.value), e.kind.span)), "the planned exercise", &of, p.file, d);
-        twice(texts(&p.forbidden), "the forbidden action", &of, p.file, d);
-        for s in &p.scenario {
-            let of = format!("plan `{}` (scenario `{}`)", p.id.value, s.id.value);
-            twice(ids(&s.contacts), "the contact", &of, p.file, d);
-            let place = |x: &crate::model::Place| match x {
-                crate::model::Place::Client => "client",
-                crate::model::Place::Provider => "provider",
-                crate::model::Place::Interface => "interface",
-            };
-            twice(s.fault_in.iter().map(|x| (place(&x.value), x.span)), "the place", &of, p.file, d);
-            twice(texts(&s.step), "the step", &of, p.file, d);
-            twice(texts(&s.forbidden), "the forbidden action", &of, p.file, d);
-        }
-    }
-    if let Some(c) = &m.config {
-        twice(c.rule.iter().map(|r| (r.code.value.to_ascii_uppercase(), r.code.span)), "a setting for rule", "contingent.kdl", c.file, d);
-    }
-    for e in &m.exercises {
-        let of = format!("exercise `{}`", e.id.value);
-        twice(ids(&e.participants), "the participant", &of, e.file, d);
-        twice(ids(&e.scenarios), "the scenario", &of, e.file, d);
-    }
-    for s in &m.systems {
-        twice(ids(&s.depends_on), "the dependency", &format!("system `{}`", s.id.value), s.file, d);
-    }
-    for i in &m.interfaces {
-        twice(ids(&i.depends_on), "the dependency", &format!("system `{}`", i.id.value), i.file, d);
-    }
-    for c in &m.contracts {
-        for r in &c.revision {
-            let of = format!("contract `{}` (revision {})", c.id.value, r.number.value);
-            twice(r.sla.iter().map(|s| (s.target.value.as_str(), s.target.span)), "an SLA for", &of, c.file, d);
-            twice(r.exercise.iter().map(|e| (crate::rules::contracts::kind_word(e.kind.value), e.kind.span)), "the required exercise", &of, c.file, d);
-            twice(ids(&r.category.iter().map(|x| x.id.clone()).collect::<Vec<_>>()).map(|(a, s)| (a.to_string(), s)), "the incident category", &of, c.file, d);
-            for s in &r.sla {
-                let responses = s.response.iter().map(|x| (x.category.value.as_str(), x.category.span));
-                twice(responses, &format!("for `{}` the response category", s.target.value), &of, c.file, d);
-            }
-        }
     }
 }

@@ -109,7 +109,7 @@ pub(crate) fn backup(f: &Facts, p: &Located<Plan>, d: &mut Vec<Diagnostic>) {
         ("schedule", b.schedule.is_none()),
         ("retention", b.retention.is_none()),
         ("offsite", b.offsite.is_none()),
-        ("antivirus", b.antivirus.is_none()),
+        ("antivirus", b.antivirus.as_ref().is_none_or(|a| says_none(&a.value))),
         ("restore-test", b.restore_test.is_none()),
         ("deputy", b.deputy.is_none()),
         ("on-failure", b.on_failure.is_none()),
@@ -165,16 +165,77 @@ pub(crate) fn backup(f: &Facts, p: &Located<Plan>, d: &mut Vec<Diagnostic>) {
     deputy_and_failure(f, p, b, &data, d);
 }
 
+/// Whether a regulation's text says there is none ("No malware scan", "none", "keine").
+fn says_none(text: &str) -> bool {
+    let norm = super::words::normalise(text);
+    let first = norm.split(' ').next().unwrap_or_default();
+    norm.is_empty()
+        || matches!(
+            first,
+            "no" | "none"
+                | "not"
+                | "never"
+                | "n"
+                | "na"
+                | "without"
+                | "keine"
+                | "kein"
+                | "keiner"
+                | "nicht"
+                | "ohne"
+                | "entfällt"
+        )
+}
+
 /// Who stands in for the backups (BAK006), and how soon a failure reaches someone (BAK007).
-fn deputy_and_failure(f: &Facts, p: &Located<Plan>, b: &crate::model::Backup, data: &[Inventory], d: &mut Vec<Diagnostic>) {
+fn deputy_and_failure(
+    f: &Facts,
+    p: &Located<Plan>,
+    b: &crate::model::Backup,
+    data: &[Inventory],
+    d: &mut Vec<Diagnostic>,
+) {
     let id = p.id.value.as_str();
-    let operators: std::collections::BTreeSet<&str> = data
+    let mut operators: std::collections::BTreeSet<&str> = data
         .iter()
         .filter_map(|i| match i {
             Inventory::System(s) => Some(s.operator.value.as_str()),
             Inventory::Interface(_) => None,
         })
         .collect();
+    // The backups of what the provider (or a sub-provider) operates are theirs to run: the client
+    // stands in only where it operates everything backed up itself.
+    let client = |o: &&str| f.roles.get(o) == Some(&crate::model::PartyRole::Client);
+    if operators.iter().any(|o| !client(o)) {
+        operators.retain(|o| !client(o));
+    }
+    if let (Some(deputy), Some(of)) = (&b.deputy, &b.on_failure) {
+        if deputy.value == of.escalate_to.value {
+            d.push(
+                Diagnostic::new(
+                    &BAK006,
+                    format!("the backup deputy of plan `{id}` is `{}`, the person failed backups escalate to: nobody stands in for them", deputy.value),
+                )
+                .at(p.file, deputy.span)
+                .with_label(p.file, of.escalate_to.span, "failures go here")
+                .help("name as deputy someone else who can run the backups when the person failures escalate to is away")
+                .about("plan", id),
+            );
+        }
+    }
+    if let Some(a) = &b.antivirus {
+        if let Some(why) = super::words::vague(&a.value) {
+            d.push(
+                Diagnostic::new(
+                    &super::scenarios::SCN012,
+                    format!("the antivirus rule of plan `{id}` is too vague to follow: {why}"),
+                )
+                .at(p.file, a.span)
+                .help("say what is scanned, when, with what, and what happens on a finding")
+                .about("plan", id),
+            );
+        }
+    }
     if let Some(deputy) = &b.deputy {
         if let Some(c) = f.contacts.get(deputy.value.as_str()) {
             if !operators.is_empty() && !operators.contains(c.party.value.as_str()) {

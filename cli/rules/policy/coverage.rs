@@ -321,6 +321,17 @@ fn carrier(f: &Facts, i: &crate::model::Located<crate::model::Interface>, d: &mu
         }
     }
     let contact = i.contacts.as_ref().and_then(|cs| cs.carrier.as_ref());
+    if let (None, Some(carrier)) = (contact, &i.carrier) {
+        d.push(
+            Diagnostic::new(
+                &COV004,
+                format!("interface `{id}` is carried by `{}` but names no carrier contact", carrier.value),
+            )
+            .at(i.file, carrier.span)
+            .help("add `carrier=<contact>` to `contacts`: the carrier's fault desk that takes the report")
+            .about("system", id),
+        );
+    }
     if let (Some(c), Some(carrier)) = (contact, &i.carrier) {
         if let Some(x) = f.contacts.get(c.value.as_str()).filter(|x| x.party.value != carrier.value) {
             d.push(

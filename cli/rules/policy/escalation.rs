@@ -387,10 +387,37 @@ pub(crate) fn escalation(f: &Facts, p: &Located<Plan>, d: &mut Vec<Diagnostic>) 
 
 /// Words that name someone to turn to in a fallback rule, in English and German (normalised).
 const SOMEONE: &[&str] = &[
-    "deputy", "deputies", "substitute", "stand", "desk", "duty", "call", "hotline", "oncall", "on", "noc", "soc",
-    "leitstand", "manager", "management", "head", "ciso", "cio", "supervisor", "vertretung", "vertreter",
-    "vertreterin", "stellvertreter", "stellvertreterin", "bereitschaft", "rufbereitschaft", "leitung", "notfall",
-    "hotline", "servicedesk", "service",
+    "deputy",
+    "deputies",
+    "substitute",
+    "stand",
+    "desk",
+    "duty",
+    "call",
+    "hotline",
+    "oncall",
+    "on",
+    "noc",
+    "soc",
+    "leitstand",
+    "manager",
+    "management",
+    "head",
+    "ciso",
+    "cio",
+    "supervisor",
+    "vertretung",
+    "vertreter",
+    "vertreterin",
+    "stellvertreter",
+    "stellvertreterin",
+    "bereitschaft",
+    "rufbereitschaft",
+    "leitung",
+    "notfall",
+    "hotline",
+    "servicedesk",
+    "service",
 ];
 
 /// Whether a fallback text names someone: a contact or party of the repository, a phone number,
@@ -427,7 +454,9 @@ fn fallback_and_timing(f: &Facts, p: &Located<Plan>, e: &crate::model::Escalatio
                 )
                 .at(p.file, u.span)
                 .label("whom to call next?")
-                .help("name whom to call and when: the contact's deputy, a 24x7 desk or duty service, or a contact by id")
+                .help(
+                    "name whom to call and when: the contact's deputy, a 24x7 desk or duty service, or a contact by id",
+                )
                 .about("plan", id),
             );
         }

@@ -140,6 +140,17 @@ policy_rules! {
     EXR011 = "EXR011" "plan-changed-since-exercised" Exercises Warning
         "a plan changed in meaning after its last exercise"
         requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed.";
+    /// ## What it does
+    /// Reports an exercise record with `result passed` that records findings.
+    ///
+    /// ## Why
+    /// A finding is something to put right; a record that says both "passed" and what went wrong contradicts itself. `passed-with-findings` says what happened.
+    ///
+    /// ## Example
+    /// Fails: `result passed` with `finding "Call tree out of date" owner=anna.schmidt due="2026-12-31" status=open`.
+    EXR012 = "EXR012" "passed-with-recorded-findings" Exercises Error
+        "an exercise recorded as passed records findings"
+        requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed.";
 }
 
 #[allow(clippy::too_many_lines)] // longer than a screen: to be split into named steps
@@ -339,6 +350,18 @@ pub(crate) fn findings(model: &Model, ctx: &Context, d: &mut Vec<Diagnostic>) {
                 .at(e.file, finding.due.span)
                 .with_label(e.file, e.date.span, "held on")
                 .help("check both dates: a finding is due after the exercise")
+                .about("plan", &e.plan.value),
+            );
+        }
+        if let Some(first) = e.finding.first().filter(|_| e.result.value == Outcome::Passed) {
+            d.push(
+                Diagnostic::new(
+                    &EXR012,
+                    format!("exercise `{}` passed, but records {} finding(s)", e.id.value, e.finding.len()),
+                )
+                .at(e.file, e.result.span)
+                .with_label(e.file, first.span, "a finding")
+                .help("write `result passed-with-findings` (or `partial`, `failed`), or remove findings that are not")
                 .about("plan", &e.plan.value),
             );
         }

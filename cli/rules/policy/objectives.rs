@@ -157,7 +157,12 @@ fn dependencies(f: &Facts, inv: &Inventory, d: &mut Vec<Diagnostic>) {
             )
             .at(inv.file(), dep.span)
             .with_label(other.file(), later.span, "the dependency's RTO")
-            .help(format!("shorten the RTO of `{}` to {} at most, or agree on the RTO `{}` can really keep", dep.value, rto.value, inv.id().value))
+            .help(format!(
+                "shorten the RTO of `{}` to {} at most, or agree on the RTO `{}` can really keep",
+                dep.value,
+                rto.value,
+                inv.id().value
+            ))
             .about("system", &inv.id().value),
         );
     }

@@ -1,6 +1,8 @@
 //! Scenarios and work instructions (`SCN`): cause class, fault location, steps, who may resolve,
 //! client contacts, forbidden actions and steps that contradict them.
 
+use std::collections::HashSet;
+
 use super::facts::{role_word, Facts};
 use super::words::{self, normalise};
 use crate::diagnostic::Diagnostic;
@@ -215,6 +217,17 @@ policy_rules! {
     SCN017 = "SCN017" "forbidden-actions-contradicted" Scenarios Error
         "a plan lists forbidden actions and says there are none"
         requirement: "It may also make sense to define actions that are explicitly forbidden (eg reboot a machine).";
+    /// ## What it does
+    /// Reports a scenario without `detect`: nothing says how staff recognise the error situation.
+    ///
+    /// ## Why
+    /// Work instructions for a specific error situation are of use only if staff can tell that it is this situation; without the signs they follow the wrong scenario or none.
+    ///
+    /// ## Example
+    /// Fails: `scenario spool-disk-full ... { fault-in provider; step "..." }` without `detect "..."`.
+    SCN018 = "SCN018" "detection-missing" Scenarios Error
+        "a scenario does not say how the error situation is recognised"
+        requirement: "Detailed work instructions with specific arrangements for specific error situations are to be created.";
 }
 
 #[allow(clippy::too_many_lines)] // longer than a screen: to be split into named steps
@@ -319,6 +332,14 @@ pub(crate) fn scenarios(p: &Located<Plan>, f: &Facts, d: &mut Vec<Diagnostic>) {
                 Diagnostic::new(&SCN002, format!("scenario `{sid}` has no work instructions"))
                     .at(p.file, at)
                     .help("add `step \"...\"` nodes, one per step, in order")
+                    .about("plan", id),
+            );
+        }
+        if s.detect.is_empty() {
+            d.push(
+                Diagnostic::new(&SCN018, format!("scenario `{sid}` does not say how it is recognised"))
+                    .at(p.file, at)
+                    .help("add `detect \"...\"` with the alert, message or symptom that shows this situation")
                     .about("plan", id),
             );
         }
@@ -468,6 +489,68 @@ fn unknown_references<'t>(text: &'t str, known: &dyn Fn(Kind, &str) -> bool) -> 
     out
 }
 
+/// A contact id shaped like a person's name: `first.last` in lower case, parts of letters and
+/// hyphens, the last not a file extension or top-level domain.
+fn person_shaped(token: &str) -> bool {
+    const NOT_NAMES: &[&str] = &[
+        "example", "com", "de", "net", "org", "eu", "io", "int", "local", "lan", "corp", "intern", "kdl", "log", "txt",
+        "sh", "csv", "pdf", "conf", "cfg", "xml", "json", "yml", "yaml", "html", "sql", "bak", "tar", "gz", "zip",
+    ];
+    let Some((a, b)) = token.split_once('.') else { return false };
+    let part = |p: &str| p.len() >= 2 && p.chars().all(|c| c.is_ascii_lowercase() || c == '-') && !p.starts_with('-');
+    part(a) && part(b) && !NOT_NAMES.contains(&b)
+}
+
+/// A person's name (two capitalised words) right after a verb of calling ("Call Peter Brandt").
+fn person_named(tokens: &[&str], i: usize, before: Option<&str>) -> Option<String> {
+    const CALL: &[&str] = &[
+        "call",
+        "phone",
+        "inform",
+        "notify",
+        "contact",
+        "ask",
+        "alert",
+        "rufe",
+        "informiere",
+        "anrufen",
+        "benachrichtige",
+    ];
+    if !before.is_some_and(|b| CALL.contains(&b)) {
+        return None;
+    }
+    let word = |t: &str| {
+        let t = t.trim_end_matches(|c: char| !c.is_alphabetic());
+        let mut cs = t.chars();
+        (cs.next().is_some_and(char::is_uppercase) && t.chars().count() >= 2 && cs.all(char::is_lowercase))
+            .then(|| t.to_string())
+    };
+    let first = word(tokens.get(i)?)?;
+    let last = word(tokens.get(i + 1)?)?;
+    Some(format!("{first} {last}"))
+}
+
+/// Phone numbers written in international form (`+49 40 555 1000`) in a text.
+fn phone_numbers(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find('+') {
+        let tail = &rest[at..];
+        let len = tail
+            .char_indices()
+            .skip(1)
+            .take_while(|(_, c)| c.is_ascii_digit() || matches!(c, ' ' | '-' | '/' | '(' | ')'))
+            .last()
+            .map_or(1, |(i, c)| i + c.len_utf8());
+        let number = tail[..len].trim_end_matches(|c: char| !c.is_ascii_digit());
+        if number.chars().filter(char::is_ascii_digit).count() >= 7 {
+            out.push(number.to_string());
+        }
+        rest = &tail[len.max(1)..];
+    }
+    out
+}
+
 /// Whether a phrase of [`OTHERS`] stands in `text` without a negation near it.
 fn says_others_affected(text: &str) -> Option<&'static str> {
     let norm = normalise(text);
@@ -508,12 +591,70 @@ fn consistency(p: &Located<Plan>, f: &Facts, d: &mut Vec<Diagnostic>) {
     for s in &p.scenario {
         texts.extend(s.step.iter().chain(&s.forbidden));
     }
+    let numbers: HashSet<String> = model
+        .contacts
+        .iter()
+        .flat_map(|c| c.phone.iter().chain(&c.mobile))
+        .map(|ch| ch.value.chars().filter(char::is_ascii_digit).collect())
+        .collect();
+    let categories: HashSet<&str> = model
+        .contracts
+        .iter()
+        .flat_map(|c| c.revision.iter().flat_map(|r| r.category.iter().map(|x| x.id.value.as_str())))
+        .collect();
+    let person_ids = model.contacts.iter().filter(|c| person_shaped(&c.id.value)).count();
+    let ids_are_names = !model.contacts.is_empty() && 2 * person_ids >= model.contacts.len();
+    for t in &texts {
+        let mut unknown: Vec<String> = phone_numbers(&t.value)
+            .into_iter()
+            .filter(|n| !numbers.contains(&n.chars().filter(char::is_ascii_digit).collect::<String>()))
+            .map(|n| format!("the number {n}, which no contact has"))
+            .collect();
+        let tokens: Vec<&str> = t.value.split_whitespace().collect();
+        for (i, raw) in tokens.iter().enumerate() {
+            let token = raw.trim_matches(|c: char| !(c.is_alphanumeric() || c == '_'));
+            if ids_are_names && person_shaped(token) && !f.contacts.contains_key(token) {
+                unknown.push(format!("`{token}`, which is no contact"));
+            }
+            let before =
+                i.checked_sub(1).map(|j| tokens[j].trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase());
+            if let Some(name) = person_named(&tokens, i, before.as_deref()) {
+                if !model.contacts.iter().any(|c| c.name.eq_ignore_ascii_case(&name)) {
+                    unknown.push(format!("{name}, who is no contact"));
+                }
+            }
+            let after = tokens.get(i + 1).map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase());
+            let names_category = matches!(before.as_deref(), Some("category" | "priority" | "kategorie" | "priorität"))
+                || matches!(after.as_deref(), Some("ticket" | "tickets" | "incident" | "incidents" | "störung"));
+            let category_shaped = token.len() >= 2
+                && token.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+                && token.chars().any(|c| c.is_ascii_digit())
+                && token.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+            if names_category && category_shaped && !categories.is_empty() && !categories.contains(token) {
+                unknown.push(format!("incident category `{token}`, which no contract revision defines"));
+            }
+        }
+        unknown.sort();
+        unknown.dedup();
+        for what in unknown {
+            d.push(
+                Diagnostic::new(&SCN014, format!("plan `{id}` names {what}: \"{}\"", t.value))
+                    .at(p.file, t.span)
+                    .label("not in the repository")
+                    .help("name what the repository defines (a contact's id or number, a category of the contract); if it is missing, add it there")
+                    .about("plan", id),
+            );
+        }
+    }
     for t in texts {
         for (word, unknown) in unknown_references(&t.value, &known) {
             d.push(
                 Diagnostic::new(
                     &SCN014,
-                    format!("plan `{id}` refers to {word} `{unknown}`, which the repository does not define: \"{}\"", t.value),
+                    format!(
+                        "plan `{id}` refers to {word} `{unknown}`, which the repository does not define: \"{}\"",
+                        t.value
+                    ),
                 )
                 .at(p.file, t.span)
                 .label("no such object")

@@ -243,7 +243,8 @@ pub fn likely_does(step: &[String], forbidden: &Action) -> bool {
 }
 
 /// Words that turn a step into a warning not to do something ("do not restart jobs").
-pub const NEGATION: &[&str] = &["not", "no", "never", "don", "dont", "nicht", "kein", "keine", "keinen", "niemals", "nie"];
+pub const NEGATION: &[&str] =
+    &["not", "no", "never", "don", "dont", "nicht", "kein", "keine", "keinen", "niemals", "nie"];
 
 /// Whether a step says what not to do. Takes the step's text, not its stems.
 pub fn negates(text: &str) -> bool {

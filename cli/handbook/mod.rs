@@ -10,6 +10,7 @@
 pub mod html;
 pub mod page;
 pub mod pdf;
+mod sections;
 pub mod write;
 
 use std::collections::BTreeMap;

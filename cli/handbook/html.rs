@@ -88,7 +88,11 @@ table.chain thead th:nth-child(3) { width: 30%; }
 table.chain ul.channels .hours, table.chain ul.channels .kind { min-width: 0; }
 table.chain ul.channels .value, table.people ul.channels .value { white-space: nowrap; }
 table.chain p { margin: 0; }
+table.people { table-layout: fixed; }
 table.people td, table.people th { font-size: .95em; }
+table.people thead th:nth-child(1) { width: 26%; }
+table.people thead th:nth-child(2) { width: 22%; }
+table.people thead th:nth-child(3) { width: 30%; }
 table.people ul.channels .hours { min-width: 6.5rem; }
 .party { margin-top: .6rem; }
 tr.level.first th, tr.level.first td { border-width: 3px; }
@@ -743,8 +747,8 @@ fn people(party: &PlanParty) -> Markup {
                         td {
                             @match &c.deputy {
                                 Some(d) => {
-                                    span.name { (d.name) } " (" (d.id) ")"
-                                    @for ch in now(d) { br; (ch.hours()) " " (ch.kind) " " (channel_value(ch)) }
+                                    span.name { (d.name) } " " span.small.nowrap { "(" (d.id) ")" }
+                                    @for ch in now(d) { br; (ch.hours()) " " (ch.kind) " " span.nowrap { (channel_value(ch)) } }
                                     @if d.stale { br; span.stale { "⚠ STALE CONTACT" } }
                                 }
                                 None => "—",
@@ -969,20 +973,9 @@ fn manifest_section(p: &PlanPage) -> Markup {
     }
 }
 
-fn index_page(book: &Handbook) -> Markup {
-    let body = html! {
-        h1 { "Emergency handbook" }
-        p.subtitle { (book.title) }
-        dl.proof {
-            dt { "Generated from" } dd { (book.provenance.summary) }
-            @if let Some(c) = &book.provenance.commit { dt { "Commit" } dd { span.digest { (c) } } }
-            @if !book.provenance.modified.is_empty() {
-                dt { "Uncommitted" } dd.stale { @for (i, m) in book.provenance.modified.iter().enumerate() { @if i > 0 { ", " } code { (m) } } }
-            }
-            dt { "As of" } dd { (book.as_of.to_string()) " (" (book.as_of_source) ")" }
-            dt { "Sign-offs judged against" } dd { (book.judged_against) }
-            dt { "Generator" } dd { "contingent " (book.version) }
-        }
+/// The index's warning: every plan with a banner, the plans that do not load, the errors.
+fn attention(book: &Handbook) -> Markup {
+    html! {
         @if book.plans.iter().any(|p| !p.banners.is_empty()) || !book.broken_plans.is_empty() || !book.repository_errors.is_empty() {
             div.banner role="alert" {
                 p { span.icon aria-hidden="true" { "⚠ " } span.word { "ATTENTION" } }
@@ -997,6 +990,12 @@ fn index_page(book: &Handbook) -> Markup {
                 }
             }
         }
+    }
+}
+
+/// The index's table: every plan with its state, digest, sign-offs and scenarios.
+fn plans_table(book: &Handbook) -> Markup {
+    html! {
         h2 { "Plans" }
         table {
             thead {
@@ -1038,6 +1037,25 @@ fn index_page(book: &Handbook) -> Markup {
                 }
             }
         }
+    }
+}
+
+fn index_page(book: &Handbook) -> Markup {
+    let body = html! {
+        h1 { "Emergency handbook" }
+        p.subtitle { (book.title) }
+        dl.proof {
+            dt { "Generated from" } dd { (book.provenance.summary) }
+            @if let Some(c) = &book.provenance.commit { dt { "Commit" } dd { span.digest { (c) } } }
+            @if !book.provenance.modified.is_empty() {
+                dt { "Uncommitted" } dd.stale { @for (i, m) in book.provenance.modified.iter().enumerate() { @if i > 0 { ", " } code { (m) } } }
+            }
+            dt { "As of" } dd { (book.as_of.to_string()) " (" (book.as_of_source) ")" }
+            dt { "Sign-offs judged against" } dd { (book.judged_against) }
+            dt { "Generator" } dd { "contingent " (book.version) }
+        }
+        (attention(book))
+        (plans_table(book))
         @if !book.repository_errors.is_empty() {
             h2 { "Errors in the repository" }
             ul { @for e in &book.repository_errors { li { (e) } } }

@@ -7,6 +7,9 @@
 //! symbolic links; `pdf.rs` prints them with headless Chromium, the one process this module
 //! starts.
 
+// a page is its sections: every function here fits on a screen
+#![warn(clippy::too_many_lines)]
+
 pub mod html;
 pub mod page;
 pub mod pdf;

@@ -647,6 +647,20 @@ mod tests {
     }
 
     #[test]
+    fn diagnostics_become_sentences() {
+        let same = "plan `payroll`: the client's sign-off (a.b) and the provider's sign-off (c.d) were made by the same contact a.b: one person cannot approve for both parties";
+        assert_eq!(
+            sentence(same, "payroll", &[]),
+            "The client's sign-off (a.b) and the provider's sign-off (c.d) were made by the same contact a.b: one person cannot approve for both parties."
+        );
+        // another plan's prefix is kept, backticks go, notes come last
+        assert_eq!(sentence("plan `other`: x `y` z.", "payroll", &["SIG001"]), "Plan other: x y z (SIG001).");
+        assert_eq!(sentence("", "p", &[]), ".");
+        assert_eq!(sentence("überprüft", "p", &[]), "Überprüft.");
+        assert!(is_code("SIG003") && !is_code("SIG03") && !is_code("sig003") && !is_code("SIGOO3"));
+    }
+
+    #[test]
     fn durations_in_words() {
         assert_eq!(duration_words(Duration { count: 1, unit: Unit::Days }), "1 day");
         assert_eq!(duration_words(Duration { count: 15, unit: Unit::Minutes }), "15 minutes");

@@ -409,10 +409,10 @@ impl<'m> Builder<'m> {
         for (id, roles) in named {
             let Some(c) = self.facts.contacts.get(id.as_str()) else { continue };
             does.entry(self.party_rank(&c.party.value)).or_default();
-            by_party.entry(self.party_rank(&c.party.value)).or_default().push(PlanContact {
-                contact: self.contact_of(c, true),
-                named_as: roles.into_iter().map(Txt::new).collect(),
-            });
+            by_party
+                .entry(self.party_rank(&c.party.value))
+                .or_default()
+                .push(PlanContact { contact: self.contact_of(c, true), named_as: named_lines(roles) });
         }
         does.into_iter()
             .map(|((_, party), what)| {
@@ -431,29 +431,31 @@ impl<'m> Builder<'m> {
     /// The contacts a plan names, with what each is named as, in the order of the page:
     /// responsible, escalation, scenarios, backup, the inventory it covers, and last those the
     /// instruction for when nobody answers names.
-    fn named_in_plan(&self, p: &'m Plan) -> Vec<(String, Vec<String>)> {
-        let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    fn named_in_plan(&self, p: &'m Plan) -> Named {
+        let mut out: Named = Vec::new();
         for (side, c) in self.responsible_ids(p) {
-            add_named(&mut out, c, format!("responsible for this plan ({side})"));
+            add_named(&mut out, c, ("responsible for this plan", "responsible for this plan"), side);
         }
         for l in p.escalation.iter().flat_map(|e| e.level.iter()) {
-            add_named(&mut out, &l.notify.value, format!("escalation level {}", l.level.value));
+            add_named(&mut out, &l.notify.value, ("escalation level", "escalation levels"), &l.level.value.to_string());
         }
         for s in &p.scenario {
             for c in &s.contacts {
-                add_named(&mut out, &c.value, format!("to call in scenario {}", s.id.value));
+                add_named(&mut out, &c.value, ("to call in scenario", "to call in scenarios"), &s.id.value);
             }
         }
         if let Some(b) = &p.backup {
-            b.deputy.iter().for_each(|d| add_named(&mut out, &d.value, "backup deputy".into()));
-            b.on_failure.iter().for_each(|o| add_named(&mut out, &o.escalate_to.value, "when a backup fails".into()));
+            b.deputy.iter().for_each(|d| add_named(&mut out, &d.value, ("backup deputy", "backup deputy"), ""));
+            b.on_failure.iter().for_each(|o| {
+                add_named(&mut out, &o.escalate_to.value, ("when a backup fails", "when a backup fails"), "")
+            });
         }
         for inv in self.facts.covered(p) {
             match inv {
-                Inventory::System(s) => add_named(&mut out, &s.owner.value, format!("owner of {}", s.id.value)),
+                Inventory::System(s) => add_named(&mut out, &s.owner.value, ("owner of", "owner of"), &s.id.value),
                 Inventory::Interface(i) => {
                     for (side, c) in interface_contacts(i) {
-                        add_named(&mut out, c, format!("{side} contact of {}", i.id.value));
+                        add_named(&mut out, c, interface_role(side), &i.id.value);
                     }
                 }
             }
@@ -466,7 +468,7 @@ impl<'m> Builder<'m> {
             .collect();
         for id in signoff::context::contacts_named(self.model, p) {
             if !deputies.contains(&id) && !out.iter().any(|(c, _)| *c == id) {
-                add_named(&mut out, &id, "named in the instruction for when nobody answers".into());
+                add_named(&mut out, &id, ("named in the instruction for when nobody answers", ""), "");
             }
         }
         out
@@ -814,12 +816,51 @@ fn category_words(c: &crate::model::Category) -> Txt {
     Txt::new(d)
 }
 
-/// Adds what a contact is named as, keeping the order of first mention.
-fn add_named(out: &mut Vec<(String, Vec<String>)>, id: &str, what: String) {
-    match out.iter_mut().find(|(c, _)| c == id) {
-        Some((_, list)) if !list.contains(&what) => list.push(what),
-        Some(_) => {}
-        None => out.push((id.to_string(), vec![what])),
+/// What a contact is named as in a plan: a phrase (singular and plural) and the items it names
+/// (`to call in scenarios` `a, b`).
+type Named = Vec<(String, Vec<((&'static str, &'static str), Vec<String>)>)>;
+
+/// Adds what a contact is named as, keeping the order of first mention and gathering the items
+/// of one phrase.
+fn add_named(out: &mut Named, id: &str, phrase: (&'static str, &'static str), item: &str) {
+    let at = match out.iter().position(|(c, _)| c == id) {
+        Some(i) => i,
+        None => {
+            out.push((id.to_string(), Vec::new()));
+            out.len() - 1
+        }
+    };
+    let phrases = &mut out[at].1;
+    let items = match phrases.iter().position(|(p, _)| *p == phrase) {
+        Some(i) => &mut phrases[i].1,
+        None => {
+            phrases.push((phrase, Vec::new()));
+            &mut phrases.last_mut().expect("just pushed").1
+        }
+    };
+    if !item.is_empty() && !items.iter().any(|i| i == item) {
+        items.push(item.to_string());
+    }
+}
+
+/// The phrases as lines: `to call in scenarios a, b`, `responsible for this plan (client)`.
+fn named_lines(phrases: Vec<((&'static str, &'static str), Vec<String>)>) -> Vec<Txt> {
+    phrases
+        .into_iter()
+        .map(|((one, many), items)| match items.len() {
+            0 => Txt::new(one),
+            1 if one == "responsible for this plan" => Txt::new(format!("{one} ({})", items[0])),
+            1 => Txt::new(format!("{one} {}", items[0])),
+            _ => Txt::new(format!("{many} {}", items.join(", "))),
+        })
+        .collect()
+}
+
+fn interface_role(side: &str) -> (&'static str, &'static str) {
+    match side {
+        "client" => ("client contact of", "client contact of"),
+        "provider" => ("provider contact of", "provider contact of"),
+        _ => ("carrier contact of", "carrier contact of"),
     }
 }
 
@@ -829,5 +870,21 @@ fn role_word(r: crate::model::PartyRole) -> &'static str {
         crate::model::PartyRole::Provider => "provider",
         crate::model::PartyRole::SubProvider => "sub-provider",
         crate::model::PartyRole::Carrier => "carrier",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sign_off_problems_become_sentences() {
+        assert_eq!(
+            problem_sentence("SIG003: the signature does not verify (signoffs/payroll.kdl:4)", "payroll"),
+            "The signature does not verify (the record in signoffs/payroll.kdl, line 4, SIG003)."
+        );
+        // without a code or a place, the text alone; a parenthesis that is not a place stays
+        assert_eq!(problem_sentence("the key (SHA256:abc) expired", "payroll"), "The key (SHA256:abc) expired.");
+        assert_eq!(problem_sentence("XYZ: `odd` text", "payroll"), "XYZ: odd text.");
     }
 }

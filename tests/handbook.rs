@@ -828,4 +828,12 @@ fn without_out_the_handbook_stays_out_of_git_status() {
     let out = handbook(tmp.path(), &["ops/plans", "--out", "site"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(!tmp.path().join("site/.gitignore").exists());
+    // a repository whose handbook/ is a link out of it: refused, nothing written through it
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::remove_dir_all(tmp.path().join("ops/plans/handbook")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), tmp.path().join("ops/plans/handbook")).unwrap();
+    let out = handbook(tmp.path(), &["ops/plans"]);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(out.stderr.contains("is a symbolic link"), "{}", out.stderr);
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
 }

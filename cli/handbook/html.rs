@@ -54,6 +54,7 @@ nav.top a { margin-right: .8rem; }
 .banner { border: 4px double var(--warn); background: var(--warnbg); padding: .5rem .7rem; margin: .6rem 0; }
 .banner .word { font-weight: bold; font-size: 1.15rem; letter-spacing: .04em; }
 .banner ul { margin: .2rem 0 0 1.1rem; padding: 0; }
+.banner li, table.manifest td, table.people td { overflow-wrap: anywhere; }
 .ok { border: 2px solid #2e6b2e; background: var(--okbg); padding: .35rem .6rem; margin: .6rem 0; }
 .forbidden { border: 4px solid var(--ink); padding: .5rem .8rem; margin: .6rem 0 1rem; background: repeating-linear-gradient(135deg, #fff, #fff 10px, #f2f2f2 10px, #f2f2f2 20px); }
 .forbidden h2 { border: 0; margin-top: .2rem; }

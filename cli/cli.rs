@@ -464,8 +464,10 @@ pub struct HandbookArgs {
     #[arg(long, hide = true, value_name = "DIR")]
     pub repo: Option<PathBuf>,
     /// The folder to write the pages to (created if needed; not inside the plan files).
-    #[arg(long, short = 'o', value_name = "DIR", default_value = "handbook")]
-    pub out: PathBuf,
+    /// Default: `handbook` at the plan repository's root, which holds a `.gitignore` of its own
+    /// so that Git does not show the pages.
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub out: Option<PathBuf>,
     /// html: the pages; pdf: the pages and a PDF of each, printed by headless Chromium.
     #[arg(long, value_enum, default_value_t = HandbookFormat::Html)]
     pub format: HandbookFormat,

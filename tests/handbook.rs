@@ -200,15 +200,16 @@ fn the_example_handbook_holds_every_forbidden_action_step_and_contact() {
         }
         assert_eq!(doc.select(&sel("article.scenario")).count(), expected.scenarios.len());
         // the escalation chain in order, each contact with every 24x7 channel
-        let levels: Vec<ElementRef> = doc.select(&sel("section#escalation li.level")).collect();
+        let levels: Vec<ElementRef> = doc.select(&sel("section#escalation tr.level")).collect();
         assert_eq!(levels.len(), expected.levels.len(), "{id}");
-        for (i, (li, contact)) in levels.iter().zip(&expected.levels).enumerate() {
-            let t = text(*li);
-            assert!(t.starts_with(&format!("Level {}: notify within", i + 1)), "{id}: {t}");
-            let card = li.select(&sel(".card")).next().unwrap();
-            assert!(text(card).contains(&format!("({contact})")), "{id}: level {} is {contact}: {t}", i + 1);
-            let own: Vec<String> = card
-                .select(&sel(":scope > ul.channels li"))
+        for (i, (tr, contact)) in levels.iter().zip(&expected.levels).enumerate() {
+            let t = text(*tr);
+            assert_eq!(text(tr.select(&sel("th strong")).next().unwrap()), format!("Level {}", i + 1), "{id}: {t}");
+            let whom = tr.select(&sel("td")).next().unwrap();
+            assert!(text(whom).contains(&format!("({contact})")), "{id}: level {} is {contact}: {t}", i + 1);
+            let numbers = tr.select(&sel("td")).nth(1).unwrap();
+            let own: Vec<String> = numbers
+                .select(&sel("ul.channels li"))
                 .filter(|l| l.select(&sel(".h24")).next().is_some())
                 .map(text)
                 .collect();
@@ -295,8 +296,11 @@ fn a_plan_changed_after_signing_and_a_stale_contact_get_banners() {
         manifest.iter().all(|r| r.contains("STALE: signed an older version") && r.contains("not the current digest")),
         "{manifest:#?}"
     );
-    let cards: Vec<String> = all(&doc, ".card");
-    assert!(cards.iter().any(|c| c.contains("(dirk.hansen)") && c.contains("STALE CONTACT")), "the card says it too");
+    // the escalation row and the contact's row under its party say it too
+    for rows in ["section#escalation tr.level", "section#parties tbody tr"] {
+        let rows = all(&doc, rows);
+        assert!(rows.iter().any(|c| c.contains("dirk.hansen") && c.contains("STALE CONTACT")), "{rows:#?}");
+    }
     // the index names the state of every plan
     let index = page(&out_dir, "index.html");
     let rows = all(&index, "table tbody tr");
@@ -328,7 +332,8 @@ fn a_year_later_contacts_and_exercises_are_stale() {
     let words = all(&doc, ".banner .word");
     assert_eq!(words, ["STALE", "STALE CONTACT"]);
     let stale = text(doc.select(&sel(".banner")).next().unwrap());
-    assert!(stale.contains("the alarm-test of plan `core-banking` was due on 2027-03-22"), "{stale}");
+    assert!(stale.contains("The alarm-test of plan core-banking was due on 2027-03-22"), "{stale}");
+    assert!(!stale.contains('`'), "a banner speaks in sentences: {stale}");
     assert!(all(&doc, "section#exercises td").iter().any(|t| t.starts_with("OVERDUE since")));
     let unknown =
         handbook(Path::new(env!("CARGO_MANIFEST_DIR")), &["plans", "payrol", "--out", out_dir.to_str().unwrap()]);
@@ -546,4 +551,289 @@ fn the_stamp_names_the_commit_and_uncommitted_changes() {
     assert!(stamp("contacts.html").contains("with uncommitted changes (1 file)"));
     let index = page(&tmp.path().join("hb"), "index.html");
     assert!(all(&index, "dl.proof dd").iter().any(|d| d == "contacts/extra.kdl"), "{:?}", all(&index, "dl.proof dd"));
+}
+
+/// A contact of the example as its file says it: name, deputy and 24x7 channel values.
+struct ContactText {
+    name: String,
+    deputy: Option<String>,
+    always: Vec<String>,
+}
+
+fn example_contacts() -> std::collections::HashMap<String, ContactText> {
+    let mut out = std::collections::HashMap::new();
+    let channels = always_channels();
+    for f in std::fs::read_dir(example().join("contacts")).unwrap() {
+        let text = std::fs::read_to_string(f.unwrap().path()).unwrap();
+        let mut current = String::new();
+        for line in text.lines().map(str::trim) {
+            if let Some(rest) = line.strip_prefix("contact ") {
+                current = rest.trim_end_matches('{').trim().to_string();
+                let always = channels[&current].clone();
+                out.insert(current.clone(), ContactText { name: String::new(), deputy: None, always });
+            } else if let Some(rest) = line.strip_prefix("name ") {
+                out.get_mut(&current).unwrap().name = literal(rest);
+            } else if let Some(rest) = line.strip_prefix("deputy ") {
+                out.get_mut(&current).unwrap().deputy = Some(rest.trim().to_string());
+            }
+        }
+    }
+    out
+}
+
+/// The names of the elements of `main` up to the reference part, as `tag#id.class`.
+fn first_part(doc: &Html) -> Vec<String> {
+    let main = doc.select(&sel("main")).next().unwrap();
+    main.children()
+        .filter_map(ElementRef::wrap)
+        .take_while(|e| !e.value().classes().any(|c| c == "reference"))
+        .map(|e| {
+            let v = e.value();
+            let id = v.id().map(|i| format!("#{i}")).unwrap_or_default();
+            let class = v.classes().next().map(|c| format!(".{c}")).unwrap_or_default();
+            format!("{}{id}{class}", v.name())
+        })
+        .collect()
+}
+
+#[test]
+fn the_first_page_is_what_the_first_minutes_need_and_the_reference_follows() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out_dir = tmp.path().join("hb");
+    let out = handbook(Path::new(env!("CARGO_MANIFEST_DIR")), &["plans", "--out", out_dir.to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let contacts = example_contacts();
+    for id in plan_ids() {
+        let raw = std::fs::read_to_string(out_dir.join(format!("plan-{id}.html"))).unwrap();
+        let doc = Html::parse_document(&raw);
+        // what comes first: the title, the state, the forbidden actions, whom to call and when
+        // to escalate (with when nobody answers); then, on a page of its own when printed, the
+        // reference
+        assert_eq!(
+            first_part(&doc),
+            ["h1", "p.subtitle", "div.ok", "section#forbidden.forbidden", "section#escalation"],
+            "{id}"
+        );
+        let reference = doc.select(&sel("main > div.reference")).next().unwrap();
+        assert!(reference.value().classes().any(|c| c == "page-break"), "{id}");
+        assert!(raw.contains(".page-break { break-before: page; }"), "{id}: the print style sheet breaks the page");
+        let parts: Vec<String> = reference
+            .children()
+            .filter_map(ElementRef::wrap)
+            .map(|e| e.value().id().map(str::to_string).unwrap_or_else(|| e.value().name().to_string()))
+            .collect();
+        assert_eq!(parts, ["dl", "nav", "scope", "parties", "scenarios", "backup", "exercises", "manifest"], "{id}");
+        assert!(doc.select(&sel("section#escalation section#nobody")).next().is_some(), "{id}");
+        // level 1 is marked as the first call; every level has its contact's 24x7 numbers and
+        // the deputy with theirs
+        let expected = plan_text(&example().join(format!("plans/{id}.kdl")));
+        let rows: Vec<ElementRef> = doc.select(&sel("section#escalation table.chain tbody tr")).collect();
+        assert_eq!(rows.len(), expected.levels.len(), "{id}");
+        for (i, (row, contact)) in rows.iter().zip(&expected.levels).enumerate() {
+            let cells: Vec<String> = row.select(&sel("th, td")).map(text).collect();
+            assert_eq!(cells[0].contains("call first"), i == 0, "{id}: {cells:?}");
+            let c = &contacts[contact];
+            assert!(cells[1].starts_with(&c.name), "{id}: {cells:?}");
+            for number in &c.always {
+                assert!(cells[2].contains(number.as_str()), "{id}: {number}: {cells:?}");
+            }
+            let deputy = &contacts[c.deputy.as_ref().expect("every escalation contact of the example has a deputy")];
+            assert!(cells[3].starts_with(&deputy.name), "{id}: {cells:?}");
+            for number in &deputy.always {
+                assert!(cells[3].contains(number.as_str()), "{id}: the deputy's {number}: {cells:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn every_party_of_a_plan_is_under_its_own_heading_with_its_numbers() {
+    let repo = Repo::copy_of(&example());
+    // the carrier's NOC among a scenario's contacts; a sub-provider that operates a covered
+    // system and whose contacts the plan does not name
+    repo.edit(
+        "plans/wan-connectivity.kdl",
+        "contacts ole.carstens lars.petersen\n",
+        "contacts ole.carstens lars.petersen nordnetz-noc\n",
+    )
+    .edit(
+        "contingent.kdl",
+        "party nordnetz role=carrier",
+        "party tapevault role=sub-provider name=\"TapeVault Archivdienste GmbH\"\nparty nordnetz role=carrier",
+    )
+    .edit(
+        "inventory/provider.kdl",
+        "    operator rzn\n    owner katharina.vogel",
+        "    operator tapevault\n    owner katharina.vogel",
+    )
+    .write(
+        "contacts/tapevault.kdl",
+        r#"contact tapevault-desk {
+    party tapevault
+    name "TapeVault 24h service desk"
+    phone "+49 40 555 7000" available="24x7"
+    verified "2026-10-01"
+}
+
+contact tapevault-sales {
+    party tapevault
+    name "TapeVault account manager"
+    phone "+49 40 555 7010" available=business-hours
+    verified "2026-10-01"
+}
+"#,
+    );
+    let out = handbook(repo.path(), &[".", "--out", "out"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let doc = page(&repo.path().join("out"), "plan-wan-connectivity.html");
+    // the scenario's contacts under their parties' headings, the NOC under the carrier's
+    let article = doc.select(&sel("article#s-mpls-primary-down")).next().unwrap();
+    let headings: Vec<String> = article.select(&sel("h4")).map(text).filter(|h| h.starts_with("Whom")).collect();
+    assert_eq!(
+        headings,
+        [
+            "Whom to call at the client: Hanseatische Privatbank AG (hpb)",
+            "Whom to call at the carrier: NordNetz Telekom GmbH (nordnetz)"
+        ]
+    );
+    let groups: Vec<String> = article.select(&sel("div.cards")).map(text).collect();
+    assert!(!groups[0].contains("nordnetz-noc"), "{groups:?}");
+    assert!(groups[1].contains("(nordnetz-noc)") && groups[1].contains("+49 40 555 3000"), "{groups:?}");
+    // every party of the plan in the order of contingent.kdl, with what it does in the plan
+    let parties = |doc: &Html| -> Vec<(String, String)> {
+        doc.select(&sel("section#parties div.party"))
+            .map(|p| (text(p.select(&sel("h3")).next().unwrap()), text(p)))
+            .collect()
+    };
+    let wan = parties(&doc);
+    let names: Vec<&str> = wan.iter().map(|(h, _)| h.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "Hanseatische Privatbank AG (client, hpb)",
+            "Rechenzentrum Nord GmbH (provider, rzn)",
+            "NordNetz Telekom GmbH (carrier, nordnetz)"
+        ]
+    );
+    let carrier = &wan[2].1;
+    assert!(carrier.contains("In this plan: carries MPLS line HPB headquarters"), "{carrier}");
+    assert!(carrier.contains("(mpls-line)"), "{carrier}");
+    assert!(
+        carrier.contains("NordNetz Network Operations Centre") && carrier.contains("+49 40 555 3000"),
+        "the NOC and its number: {carrier}"
+    );
+    assert!(carrier.contains("carrier contact of mpls-line") && carrier.contains("escalation level 2"), "{carrier}");
+    assert!(carrier.contains("Petra Lorenz") && carrier.contains("+49 40 555 3910"), "the NOC's deputy: {carrier}");
+    // the sub-provider operates a covered system; its 24x7 desk comes from the directory
+    let doc = page(&repo.path().join("out"), "plan-backup-restore.html");
+    let backup = parties(&doc);
+    let sub = backup.iter().find(|(h, _)| h == "TapeVault Archivdienste GmbH (sub-provider, tapevault)");
+    let sub = &sub.unwrap_or_else(|| panic!("{backup:#?}")).1;
+    assert!(sub.contains("In this plan: operates Backup platform"), "{sub}");
+    assert!(sub.contains("names no contact of this party"), "{sub}");
+    assert!(sub.contains("TapeVault 24h service desk") && sub.contains("+49 40 555 7000"), "{sub}");
+    assert!(!sub.contains("TapeVault account manager"), "only the contacts reachable at any hour: {sub}");
+    let client = &backup.iter().find(|(h, _)| h.starts_with("Hanseatische")).unwrap().1;
+    assert!(client.contains("owns Backup platform"), "the owner's party owns the system: {client}");
+}
+
+#[test]
+fn the_not_approved_banner_speaks_in_sentences() {
+    let repo = Repo::copy_of(&example());
+    // a signature changed after signing, and a contact the plan relies on defined twice
+    let signoffs = repo.read("signoffs/core-banking.kdl");
+    let line = signoffs.lines().find(|l| l.trim_start().starts_with("WMG")).unwrap().trim().to_string();
+    let mut broken = line.clone();
+    let last = broken.pop().unwrap();
+    broken.push(if last == 'A' { 'B' } else { 'A' });
+    repo.edit("signoffs/core-banking.kdl", &line, &broken);
+    let out = handbook(repo.path(), &[".", "core-banking", "--out", "out"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let doc = page(&repo.path().join("out"), "plan-core-banking.html");
+    let banner = doc.select(&sel(".banner")).next().unwrap();
+    assert_eq!(text(banner.select(&sel(".word")).next().unwrap()), "NOT APPROVED");
+    let lines = all(&doc, ".banner li");
+    assert!(
+        lines.contains(
+            &"The client Hanseatische Privatbank AG (hpb) has sign-off records, but none verifies.".to_string()
+        ),
+        "{lines:#?}"
+    );
+    let why =
+        lines.iter().find(|l| l.starts_with("The signature does not verify")).unwrap_or_else(|| panic!("{lines:#?}"));
+    assert!(why.ends_with("(the record in signoffs/core-banking.kdl, line 4, SIG003)."), "{why}");
+    for l in &lines {
+        assert!(!l.contains('`'), "no backticks: {l}");
+        assert!(
+            !l.split_whitespace().next().is_some_and(|w| w.len() == 7 && w.ends_with(':')),
+            "no code in front: {l}"
+        );
+        assert!(l.ends_with('.'), "a sentence: {l}");
+    }
+
+    // the same person signing for both parties cannot be made without keys here; a contact
+    // the plan relies on defined twice makes the approval ambiguous, said as a sentence
+    let repo = Repo::copy_of(&example());
+    let rzn = repo.read("contacts/rzn.kdl");
+    let desk = &rzn[rzn.find("contact rzn-duty-desk").unwrap()..];
+    let desk = &desk[..desk.find("\n}\n").unwrap() + 3];
+    repo.write("contacts/again.kdl", desk);
+    let out = handbook(repo.path(), &[".", "core-banking", "--out", "out"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let lines = all(&page(&repo.path().join("out"), "plan-core-banking.html"), ".banner li");
+    let ambiguous =
+        lines.iter().find(|l| l.starts_with("Plan core-banking relies on")).unwrap_or_else(|| panic!("{lines:#?}"));
+    assert!(ambiguous.contains("rzn-duty-desk") && !ambiguous.contains('`') && ambiguous.ends_with('.'), "{ambiguous}");
+}
+
+#[test]
+fn without_out_the_handbook_stays_out_of_git_status() {
+    require("git");
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("plans");
+    copy_dir(&example(), &root);
+    git(&root, &["init", "-q"]);
+    git(&root, &["add", "."]);
+    git(&root, &["commit", "-q", "--no-gpg-sign", "-m", "plans"]);
+    // from a folder inside the repository: the pages go to handbook/ at its root
+    let out = handbook(&root.join("contacts"), &[]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("wrote 7 files to ../handbook:\n"), "{}", out.stdout);
+    assert!(out.stdout.contains("../handbook/.gitignore (Git does not show the handbook's files)"), "{}", out.stdout);
+    assert!(root.join("handbook/plan-payroll.html").is_file());
+    let ignore = std::fs::read_to_string(root.join("handbook/.gitignore")).unwrap();
+    assert!(ignore.lines().any(|l| l == "*"), "{ignore}");
+    assert_eq!(git(&root, &["status", "--porcelain", "--untracked-files=all"]), "", "the repository has no .gitignore");
+    // a second run keeps a .gitignore the user changed, and does not list it again
+    std::fs::write(root.join("handbook/.gitignore"), "*\n!keep.txt\n").unwrap();
+    let out = handbook(&root, &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("wrote 7 files to handbook:\n") && !out.stdout.contains(".gitignore"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(std::fs::read_to_string(root.join("handbook/.gitignore")).unwrap(), "*\n!keep.txt\n");
+    // a plan repository in a folder of a larger Git repository: the same
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&example(), &tmp.path().join("ops/plans"));
+    git(tmp.path(), &["init", "-q"]);
+    git(tmp.path(), &["add", "."]);
+    git(tmp.path(), &["commit", "-q", "--no-gpg-sign", "-m", "plans"]);
+    let out = handbook(tmp.path(), &["ops/plans", "payroll"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("wrote 3 files to ops/plans/handbook:\n"), "{}", out.stdout);
+    assert_eq!(git(tmp.path(), &["status", "--porcelain", "--untracked-files=all"]), "");
+    // --out names the folder as before, and gets no .gitignore: it is the user's choice
+    let out = handbook(tmp.path(), &["ops/plans", "--out", "site"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(!tmp.path().join("site/.gitignore").exists());
+    // a repository whose handbook/ is a link out of it: refused, nothing written through it
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::remove_dir_all(tmp.path().join("ops/plans/handbook")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), tmp.path().join("ops/plans/handbook")).unwrap();
+    let out = handbook(tmp.path(), &["ops/plans"]);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(out.stderr.contains("is a symbolic link"), "{}", out.stderr);
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
 }

@@ -234,3 +234,49 @@ fn following_the_next_steps_gives_a_clean_signed_repository() {
     assert_eq!((out.code, out.stdout.as_str()), (0, ""), "{}", out.stderr);
     assert!(out.stderr.contains("8 files formatted already"), "{}", out.stderr);
 }
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let mut cmd = std::process::Command::new("git");
+    isolate(&mut cmd);
+    let out = cmd
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "Anna Schmidt")
+        .env("GIT_AUTHOR_EMAIL", "anna.schmidt@bank.example")
+        .env("GIT_COMMITTER_NAME", "Anna Schmidt")
+        .env("GIT_COMMITTER_EMAIL", "anna.schmidt@bank.example")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The repository `init` writes ignores the handbook's default folder; a `.gitignore` already
+/// in the folder is the user's, kept as it is and no reason to stop.
+#[test]
+fn the_handbook_never_shows_in_git_status_and_a_gitignore_there_is_kept() {
+    require("git");
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("plans");
+    let out = init(&dir, "Bank", "DC");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("  .gitignore\n"), "{}", out.stdout);
+    let ignore = std::fs::read_to_string(dir.join(".gitignore")).unwrap();
+    assert!(ignore.lines().any(|l| l == "/handbook/"), "{ignore}");
+    git(&dir, &["init", "-q"]);
+    git(&dir, &["add", "."]);
+    git(&dir, &["commit", "-q", "--no-gpg-sign", "-m", "plans"]);
+    let out = run_in(&dir, &["handbook", "--as-of", AS_OF], &[]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(dir.join("handbook/index.html").is_file());
+    assert_eq!(git(&dir, &["status", "--porcelain", "--untracked-files=all"]), "");
+
+    let dir = tmp.path().join("existing");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join(".gitignore"), "target/\n").unwrap();
+    let out = init(&dir, "Bank", "DC");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("the .gitignore there was kept as it was"), "{}", out.stdout);
+    assert_eq!(std::fs::read_to_string(dir.join(".gitignore")).unwrap(), "target/\n");
+    assert!(dir.join("contingent.kdl").is_file());
+}

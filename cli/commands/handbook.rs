@@ -1,5 +1,6 @@
 //! `contingent handbook`: the emergency handbook as static HTML (and PDF) pages.
 
+
 use std::path::{Path, PathBuf};
 
 use crate::cli::{HandbookArgs, HandbookFormat};
@@ -19,6 +20,11 @@ fn split(args: &HandbookArgs) -> (PathBuf, Vec<String>) {
     (PathBuf::from("."), plans)
 }
 
+/// Where the handbook goes without `--out`: this folder at the plan repository's root, which
+/// holds a `.gitignore` of its own, so the pages never show in `git status` (`init` lists it in
+/// the repository's `.gitignore` too).
+pub const DEFAULT_OUT: &str = "handbook";
+
 pub fn run(args: &HandbookArgs) -> Result<u8, String> {
     let (path, plans) = split(args);
     // the browser is looked for first: a missing one costs nothing written
@@ -36,45 +42,75 @@ pub fn run(args: &HandbookArgs) -> Result<u8, String> {
     let model = &checked.loaded.model;
     let paths = model.config.as_ref().map(|c| c.paths.clone()).unwrap_or_default();
     let limit = model.config.as_ref().map_or(crate::model::Limits::default().max_file_size, |c| c.limits.max_file_size);
-    let out = write::check_out_dir(&args.out, &root, &paths.all())?;
+    let shown = match &args.out {
+        Some(out) => out.clone(),
+        None => shown_from_here(&root).join(DEFAULT_OUT),
+    };
+    let out = write::check_out_dir(&shown, &root, &paths.all())?;
     let book = page::build(&checked, &clock, handbook::provenance(&root, limit), &plans, base.as_ref())?;
-    let pages = html::render(&book);
     write::create_dir(&out)?;
+    // the default folder keeps itself out of Git, in repositories with a .gitignore or without
+    let ignored = args.out.is_none() && write::ignore_in_git(&out)?;
+    let written = write_pages(&out, &book, browser.as_ref())?;
+    let removed = write::remove_stale(&out, &written)?;
+    super::print(&summary(&book, &shown, &written, &removed, ignored))?;
+    Ok(crate::exit::CLEAN)
+}
+
+/// The plan repository's root as the user can type it: relative to the current folder when one
+/// is inside the other (`plans`, `..`), else absolute.
+fn shown_from_here(root: &Path) -> PathBuf {
+    let Ok(here) = std::env::current_dir().and_then(|d| d.canonicalize()) else { return root.to_path_buf() };
+    if let Ok(below) = root.strip_prefix(&here) {
+        return below.to_path_buf();
+    }
+    match here.strip_prefix(root) {
+        Ok(above) => above.components().map(|_| Path::new("..")).collect(),
+        Err(_) => root.to_path_buf(),
+    }
+}
+
+/// Writes every page, and with a browser the PDF of each; returns the names written.
+fn write_pages(out: &Path, book: &page::Handbook, browser: Option<&PathBuf>) -> Result<Vec<String>, String> {
+    let pages = html::render(book);
     let mut written = Vec::new();
     for (name, text) in &pages {
-        write::write_file(&out, name, text.as_bytes())?;
+        write::write_file(out, name, text.as_bytes())?;
         written.push(name.clone());
     }
-    if let Some(browser) = &browser {
+    if let Some(browser) = browser {
         for (name, _) in &pages {
             let bytes = pdf::print(browser, &out.join(name))?;
             let pdf_name = format!("{}.pdf", name.trim_end_matches(".html"));
-            write::write_file(&out, &pdf_name, &bytes)?;
+            write::write_file(out, &pdf_name, &bytes)?;
             written.push(pdf_name);
         }
     }
-    let removed = write::remove_stale(&out, &written)?;
+    Ok(written)
+}
+
+/// What the command prints: the source, every file written or removed, a warning per plan with
+/// a banner, and where to open the handbook.
+fn summary(book: &page::Handbook, out: &Path, written: &[String], removed: &[String], ignored: bool) -> String {
+    let path = |name: &str| crate::escape::line(&out.join(name).display().to_string()).into_owned();
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
     let mut msg = format!(
         "contingent handbook: {} plan{} as of {} ({}), from {}\n",
         book.plans.len(),
-        if book.plans.len() == 1 { "" } else { "s" },
+        plural(book.plans.len()),
         book.as_of,
         book.as_of_source,
         crate::escape::line(&book.provenance.summary)
     );
-    msg.push_str(&format!(
-        "wrote {} files to {}:\n",
-        written.len(),
-        crate::escape::line(&args.out.display().to_string())
-    ));
-    for name in &written {
-        msg.push_str(&format!("  {}\n", crate::escape::line(&args.out.join(name).display().to_string())));
+    msg.push_str(&format!("wrote {} files to {}:\n", written.len(), crate::escape::line(&out.display().to_string())));
+    for name in written {
+        msg.push_str(&format!("  {}\n", path(name)));
     }
-    for name in &removed {
-        msg.push_str(&format!(
-            "removed the page of an earlier run: {}\n",
-            crate::escape::line(&args.out.join(name).display().to_string())
-        ));
+    if ignored {
+        msg.push_str(&format!("  {} (Git does not show the handbook's files)\n", path(".gitignore")));
+    }
+    for name in removed {
+        msg.push_str(&format!("removed the page of an earlier run: {}\n", path(name)));
     }
     for p in &book.plans {
         if !p.banners.is_empty() {
@@ -94,10 +130,6 @@ pub fn run(args: &HandbookArgs) -> Result<u8, String> {
             book.repository_errors.len()
         ));
     }
-    msg.push_str(&format!(
-        "open {} in a browser, or print it\n",
-        crate::escape::line(&args.out.join("index.html").display().to_string())
-    ));
-    super::print(&msg)?;
-    Ok(crate::exit::CLEAN)
+    msg.push_str(&format!("open {} in a browser, or print it\n", path("index.html")));
+    msg
 }

@@ -300,8 +300,12 @@ exercise {c}-app-restore-1 {{
         ("contracts/contract.kdl", contract),
         ("plans/app.kdl", plan),
         ("exercises/app.kdl", exercises),
+        (".gitignore", GITIGNORE.to_string()),
     ]
 }
+
+/// The repository's `.gitignore`: the handbook's default folder, which is generated.
+const GITIGNORE: &str = "# Generated from the plan files, not part of them: the emergency handbook\n# (`contingent handbook` writes it here unless --out says otherwise).\n/handbook/\n";
 
 /// `s` as one shell word: unchanged when it holds only safe characters, else single-quoted.
 fn shell_word(s: &str) -> String {
@@ -322,8 +326,14 @@ pub fn run(args: &InitArgs) -> Result<u8, String> {
         Some(c) => c.today,
         None => Date::today_utc(),
     };
-    let files = files(&args.client, &args.provider, today);
+    let mut files = files(&args.client, &args.provider, today);
     let dir = &args.folder;
+    // a .gitignore already there is the user's: kept as it is, and no reason to stop (the
+    // handbook's default folder ignores itself anyway)
+    let kept_ignore = dir.join(".gitignore").symlink_metadata().is_ok();
+    if kept_ignore {
+        files.retain(|(rel, _)| *rel != ".gitignore");
+    }
     // Everything is checked before anything is written.
     if let Ok(meta) = dir.symlink_metadata() {
         if !meta.is_dir() {
@@ -406,6 +416,9 @@ pub fn run(args: &InitArgs) -> Result<u8, String> {
     let mut out = format!("wrote a plan repository in {shown}:\n");
     for (rel, _) in &files {
         out.push_str(&format!("  {rel}\n"));
+    }
+    if kept_ignore {
+        out.push_str("  (the .gitignore there was kept as it was)\n");
     }
     out.push_str(&format!(
         "\nnext steps:\n\

@@ -6,7 +6,8 @@
 use maud::{html, Markup, PreEscaped, Render, DOCTYPE};
 
 use super::page::{
-    duration_words, resolver_words, Banner, ChannelView, ContactView, Handbook, PartyManifest, PlanPage, Txt,
+    duration_words, resolver_words, Banner, ChannelView, ContactView, ContractView, Handbook, LevelView, PartyHead,
+    PartyManifest, PlanPage, PlanParty, ScenarioView, Txt,
 };
 use crate::signoff::State;
 use crate::units::Duration;
@@ -53,6 +54,7 @@ nav.top a { margin-right: .8rem; }
 .banner { border: 4px double var(--warn); background: var(--warnbg); padding: .5rem .7rem; margin: .6rem 0; }
 .banner .word { font-weight: bold; font-size: 1.15rem; letter-spacing: .04em; }
 .banner ul { margin: .2rem 0 0 1.1rem; padding: 0; }
+.banner li, table.manifest td, table.people td { overflow-wrap: anywhere; }
 .ok { border: 2px solid #2e6b2e; background: var(--okbg); padding: .35rem .6rem; margin: .6rem 0; }
 .forbidden { border: 4px solid var(--ink); padding: .5rem .8rem; margin: .6rem 0 1rem; background: repeating-linear-gradient(135deg, #fff, #fff 10px, #f2f2f2 10px, #f2f2f2 20px); }
 .forbidden h2 { border: 0; margin-top: .2rem; }
@@ -64,10 +66,9 @@ nav.top a { margin-right: .8rem; }
 .noentry { display: inline-block; width: 1em; height: 1em; border-radius: 50%; background: #111; position: relative; vertical-align: -.12em; margin-right: .35em; print-color-adjust: exact; -webkit-print-color-adjust: exact; }
 .noentry::after { content: ""; position: absolute; left: .17em; right: .17em; top: .42em; height: .17em; background: #fff; }
 .banner, .ok, thead th { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
-.nobody { border: 3px solid var(--ink); padding: .5rem .8rem; margin: .6rem 0; font-size: 1.05rem; }
-ol.tree { list-style: none; padding: 0; margin: 0; }
-.level { border-left: 6px solid var(--ink); padding: .2rem 0 .2rem .6rem; margin: .5rem 0; }
-.level .when { font-weight: bold; }
+.nobody { border: 3px solid var(--ink); padding: .3rem .8rem; margin: .6rem 0; font-size: 1.05rem; }
+.nobody h3 { margin: 0 0 .2rem; }
+.nobody p { margin: 0; }
 .card { border: 1px solid var(--line); padding: .35rem .5rem; margin: .3rem 0; }
 .card .name { font-weight: bold; }
 .card p { margin: .1rem 0; }
@@ -81,6 +82,21 @@ ul.channels .h24 { font-weight: bold; }
 ul.channels .kind { display: inline-block; min-width: 3.6rem; color: var(--muted); }
 ul.channels .value { font-weight: bold; }
 .stale { font-weight: bold; color: var(--warn); }
+table.chain { font-size: .93em; table-layout: fixed; }
+table.chain thead th:nth-child(1) { width: 11%; }
+table.chain thead th:nth-child(2) { width: 29%; }
+table.chain thead th:nth-child(3) { width: 30%; }
+table.chain ul.channels .hours, table.chain ul.channels .kind { min-width: 0; }
+table.chain ul.channels .value, table.people ul.channels .value { white-space: nowrap; }
+table.chain p { margin: 0; }
+table.people { table-layout: fixed; }
+table.people td, table.people th { font-size: .95em; }
+table.people thead th:nth-child(1) { width: 26%; }
+table.people thead th:nth-child(2) { width: 22%; }
+table.people thead th:nth-child(3) { width: 30%; }
+table.people ul.channels .hours { min-width: 6.5rem; }
+.party { margin-top: .6rem; }
+tr.level.first th, tr.level.first td { border-width: 3px; }
 .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(24rem, 1fr)); gap: .4rem; }
 .scenario { border-top: 2px solid var(--ink); margin-top: 1.2rem; }
 .scenario-facts dt { font-weight: bold; float: left; clear: left; width: 11rem; }
@@ -92,6 +108,7 @@ table.steps td.time { width: 6rem; }
 .blank { display: inline-block; width: 4.5rem; border-bottom: 1px solid var(--ink); height: 1rem; }
 .overdue { font-weight: bold; color: var(--warn); }
 .small { font-size: .88rem; color: var(--muted); }
+.nowrap { white-space: nowrap; }
 .toc { font-size: .92rem; margin: .2rem 0; }
 .toc ol { margin: 0; }
 footer.stamp { font-size: 7.5pt; color: var(--muted); border-top: 1px solid var(--line); margin-top: 2rem; padding-top: .25rem; }
@@ -106,6 +123,8 @@ footer.stamp .digest { font-size: 7.5pt; }
   a[href^="tel:"]::after, a[href^="mailto:"]::after { content: ""; }
   footer.stamp { break-inside: avoid; }
   .page-break { break-before: page; }
+  h2 { margin: .9rem 0 .4rem; }
+  .forbidden h2 { margin-top: 0; }
   .cards { display: block; }
   .forbidden { background: none; }
 }
@@ -374,7 +393,6 @@ fn plan_stamp(book: &Handbook, p: &PlanPage) -> Markup {
     }
 }
 
-#[allow(clippy::too_many_lines)] // longer than a screen: to be split into named steps
 fn plan_page(book: &Handbook, p: &PlanPage) -> Markup {
     let body = html! {
         h1 { "Emergency plan: " (p.title) }
@@ -383,6 +401,151 @@ fn plan_page(book: &Handbook, p: &PlanPage) -> Markup {
             div.ok { "✓ Approved by both parties; no stale contact, no overdue review or exercise as of " (book.as_of.to_string()) "." }
         }
         (banners(&p.banners))
+        (forbidden_section(p))
+        (escalation_section(p))
+        div.reference.page-break {
+            (proof(book, p))
+            (contents(p))
+            (scope_section(p))
+            (parties_section(p))
+            (scenarios_section(p))
+            (backup_section(p))
+            (exercises_section(p))
+            (manifest_section(p))
+        }
+    };
+    layout(book, &format!("Plan {}", p.id.raw()), body, plan_stamp(book, p), &plan_stamp_text(book, p))
+}
+
+/// Section 1, first on the first page: every forbidden action, plan-wide and of each scenario.
+fn forbidden_section(p: &PlanPage) -> Markup {
+    html! {
+        section.forbidden #forbidden aria-labelledby="forbidden-h" {
+            h2 #forbidden-h { span.noentry aria-hidden="true" {} "1. FORBIDDEN: never do this" }
+            @if p.forbidden.is_empty() {
+                p { "No forbidden actions are stated."
+                    @if let Some(r) = &p.no_forbidden_reason { " Reason given: " (r) } }
+            } @else {
+                ol {
+                    @for f in &p.forbidden {
+                        li {
+                            "FORBIDDEN: " (f.text)
+                            @if let Some((_, title)) = &f.scenario {
+                                " " span.where { "(in scenario " (title) ")" }
+                            } @else {
+                                " " span.where { "(always)" }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Section 2, on the first page: whom to call first and when to escalate, one row a level with
+/// the time, the numbers to use at any hour and the deputy with theirs (every detail of each
+/// contact is in section 4).
+fn escalation_section(p: &PlanPage) -> Markup {
+    html! {
+        section #escalation {
+            h2 { "2. Whom to call first, and when to escalate" }
+            p { "Call level 1 first. Notify each level within its time after the incident is detected; when a contact does not answer, call their deputy, then the next level." }
+            @if p.levels.is_empty() {
+                p.stale { "⚠ This plan has no escalation chain: call the duty desks of both parties (contact directory)." }
+            } @else {
+                table.chain {
+                    thead {
+                        tr {
+                            th scope="col" { "Level, within" }
+                            th scope="col" { "Whom" }
+                            th scope="col" { "Numbers at any hour" }
+                            th scope="col" { "If there is no answer, the deputy" }
+                        }
+                    }
+                    tbody { @for (i, l) in p.levels.iter().enumerate() { (level_row(l, i == 0)) } }
+                }
+            }
+            (nobody(p))
+        }
+    }
+}
+
+fn level_row(l: &LevelView, first: bool) -> Markup {
+    let c = &l.contact;
+    html! {
+        tr.level.first[first] {
+            th scope="row" {
+                strong { "Level " (l.level) } br; span.nowrap { (dur(l.within)) }
+                @if first { br; strong { "call first" } }
+            }
+            td {
+                span.name { (c.name) } " " span.small { "(" (c.id) ")" } br; span.small { (c.party) }
+                @if c.stale { br; span.stale { "⚠ STALE CONTACT: the details may be wrong" } }
+                @if !c.known { br; span.stale { "⚠ not unique or not defined: check with `contingent check`" } }
+            }
+            td { (channels_now(c)) }
+            td {
+                @match &c.deputy {
+                    Some(d) => {
+                        span.name { (d.name) } " " span.small.nowrap { "(" (d.id) ")" }
+                        (channels_now(d))
+                        @if d.stale { span.stale { "⚠ STALE CONTACT" } }
+                    }
+                    None => "none recorded: go on to the next level",
+                }
+            }
+        }
+    }
+}
+
+/// The channels to use at any hour: the 24x7 ones, or every one when none is.
+fn now(c: &ContactView) -> Vec<&ChannelView> {
+    let always: Vec<&ChannelView> = c.channels.iter().filter(|ch| ch.always).collect();
+    if always.is_empty() {
+        c.channels.iter().collect()
+    } else {
+        always
+    }
+}
+
+fn channels_now(c: &ContactView) -> Markup {
+    html! {
+        @if c.channels.is_empty() {
+            p.stale { "No phone, mobile or e-mail recorded." }
+        } @else {
+            ul.channels {
+                @for ch in now(c) {
+                    li {
+                        span.hours.h24[ch.always] { (ch.hours()) } " "
+                        span.kind { (ch.kind) } " "
+                        span.value { (channel_value(ch)) }
+                    }
+                }
+            }
+            @if !c.reachable_always() {
+                p.stale { "⚠ Not reachable around the clock: outside business hours go to the deputy or the next level." }
+            }
+        }
+    }
+}
+
+/// The end of section 2: the plan's instruction for when nobody answers.
+fn nobody(p: &PlanPage) -> Markup {
+    html! {
+        section.nobody #nobody {
+            h3 { "When nobody answers" }
+            @match &p.unreachable {
+                Some(u) => p { strong { (u) } },
+                None => p.stale { "⚠ The plan does not say what to do when nobody answers: call the duty desks of both parties." },
+            }
+        }
+    }
+}
+
+/// The proof of what the page is: digest, source, date, sign-off state.
+fn proof(book: &Handbook, p: &PlanPage) -> Markup {
+    html! {
         dl.proof {
             dt { "Plan digest" } dd { span.digest { (p.digest) } }
             dt { "Generated from" } dd { (book.provenance.summary) }
@@ -391,21 +554,32 @@ fn plan_page(book: &Handbook, p: &PlanPage) -> Markup {
             dt { "Sign-off" } dd { @if p.approved { "approved by client and provider (manifest at the end)" } @else { strong { "NOT APPROVED" } " (manifest at the end)" } }
             dt { "Judged against" } dd { (book.judged_against) }
         }
+    }
+}
+
+fn contents(p: &PlanPage) -> Markup {
+    html! {
         nav aria-label="Contents" {
             ol.toc {
-                li { a href="#scope" { "What this plan covers" } }
                 li { a href="#forbidden" { "Forbidden actions" } }
-                li { a href="#escalation" { "Who to call: escalation" } }
-                li { a href="#nobody" { "When nobody answers" } }
+                li { a href="#escalation" { "Whom to call first, and when to escalate" } ol { li { a href="#nobody" { "When nobody answers" } } } }
+                li { a href="#scope" { "What this plan covers" } }
+                li { a href="#parties" { "The parties and their people" } }
                 li { a href="#scenarios" { "Scenarios" } ol { @for s in &p.scenarios { li { a href={ "#" (s.anchor) } { (s.title) } } } } }
                 li { a href="#backup" { "Backup and restore" } }
                 li { a href="#exercises" { "Exercises" } }
                 li { a href="#manifest" { "Sign-off manifest" } }
             }
         }
+    }
+}
 
+/// Section 3, where the reference begins: the systems and interfaces, who is responsible, the
+/// contract.
+fn scope_section(p: &PlanPage) -> Markup {
+    html! {
         section #scope {
-            h2 { "1. What this plan covers" }
+            h2 { "3. What this plan covers" }
             table {
                 thead {
                     tr {
@@ -447,174 +621,235 @@ fn plan_page(book: &Handbook, p: &PlanPage) -> Markup {
                     }
                 }
             }
-            @if !p.responsible.is_empty() {
-                h3 { "Responsible for this plan" }
-                ul {
-                    @for (side, c) in &p.responsible {
-                        li {
-                            strong { (side) ": " (c.name) } " (" (c.id) ")"
-                            @for r in c.roles.iter().take(1) { ", " (r) }
-                            @for ch in c.channels.iter().filter(|ch| ch.always).take(1) { " · 24x7 " (ch.kind) " " (channel_value(ch)) }
-                            @if c.stale { " " span.stale { "⚠ STALE CONTACT" } }
+            (responsible(p))
+            @if let Some(c) = &p.contract { (contract_part(c)) }
+        }
+    }
+}
+
+fn responsible(p: &PlanPage) -> Markup {
+    html! {
+        @if !p.responsible.is_empty() {
+            h3 { "Responsible for this plan" }
+            ul {
+                @for (side, c) in &p.responsible {
+                    li {
+                        strong { (side) ": " (c.name) } " (" (c.id) ")"
+                        @for r in c.roles.iter().take(1) { ", " (r) }
+                        @for ch in c.channels.iter().filter(|ch| ch.always).take(1) { " · 24x7 " (ch.kind) " " (channel_value(ch)) }
+                        @if c.stale { " " span.stale { "⚠ STALE CONTACT" } }
+                    }
+                }
+            }
+            p.small { "Their full details, with deputies, are in section 4 and in the " a href="contacts.html" { "contact directory" } "." }
+        }
+    }
+}
+
+/// The pinned contract revision with its SLA terms for the covered systems and the incident
+/// categories.
+fn contract_part(c: &ContractView) -> Markup {
+    html! {
+        h3 { "Contract: " (c.title) }
+        p {
+            "Contract " code { (c.id) } ", revision " (c.revision)
+            @if let Some(e) = c.effective { " (effective " (e.to_string()) ")" }
+            @if let Some(s) = &c.summary { ": " (s) }
+        }
+        @if let Some(n) = c.newer_in_force {
+            p.stale { "⚠ Revision " (n) " of the contract is in force: this plan still implements revision " (c.revision) " and is due for review." }
+        }
+        @if !c.sla.is_empty() {
+            table {
+                thead {
+                    tr {
+                        th scope="col" { "SLA for" }
+                        th scope="col" { "RTO" }
+                        th scope="col" { "RPO" }
+                        th scope="col" { "Availability" }
+                        th scope="col" { "Redundant" }
+                        th scope="col" { "Response times" }
+                        th scope="col" { "Backup" }
+                    }
+                }
+                tbody {
+                    @for s in &c.sla {
+                        tr {
+                            th scope="row" { code { (s.target) } }
+                            td { (s.rto.map(dur).unwrap_or_else(|| "—".into())) }
+                            td { (s.rpo.map(dur).unwrap_or_else(|| "—".into())) }
+                            td { @match &s.availability { Some(a) => (a), None => "—" } }
+                            td { @match s.redundant { Some(r) => (yes_no(r)), None => "not stated" } }
+                            td { @for (cat, w) in &s.responses { (cat) ": " (dur(*w)) br; } }
+                            td { @match &s.backup { Some(b) => (b), None => "—" } }
                         }
                     }
                 }
-                p.small { "Their full details, with deputies, are in the " a href="contacts.html" { "contact directory" } "." }
             }
-            @if let Some(c) = &p.contract {
-                h3 { "Contract: " (c.title) }
-                p {
-                    "Contract " code { (c.id) } ", revision " (c.revision)
-                    @if let Some(e) = c.effective { " (effective " (e.to_string()) ")" }
-                    @if let Some(s) = &c.summary { ": " (s) }
-                }
-                @if let Some(n) = c.newer_in_force {
-                    p.stale { "⚠ Revision " (n) " of the contract is in force: this plan still implements revision " (c.revision) " and is due for review." }
-                }
-                @if !c.sla.is_empty() {
-                    table {
-                        thead {
-                            tr {
-                                th scope="col" { "SLA for" }
-                                th scope="col" { "RTO" }
-                                th scope="col" { "RPO" }
-                                th scope="col" { "Availability" }
-                                th scope="col" { "Redundant" }
-                                th scope="col" { "Response times" }
-                                th scope="col" { "Backup" }
-                            }
+        }
+        @if !c.categories.is_empty() {
+            table {
+                thead { tr { th scope="col" { "Category" } th scope="col" { "Meaning" } } }
+                tbody { @for (id, d) in &c.categories { tr { th scope="row" { code { (id) } } td { (d) } } } }
+            }
+        }
+    }
+}
+
+/// Section 4: every party that operates, carries or owns something in the plan, under its own
+/// heading, with what it does in the plan and its people with their numbers.
+fn parties_section(p: &PlanPage) -> Markup {
+    html! {
+        section #parties {
+            h2 { "4. The parties and their people" }
+            p { "Every party that operates, carries or owns something in this plan, with the people this plan names and how to reach them." }
+            @for party in &p.parties {
+                div.party {
+                    h3 { (party.head.name) " " span.small { "(" (party.head.role) @if !party.head.id.is_empty() { ", " code { (party.head.id) } } ")" } }
+                    @if !party.does.is_empty() {
+                        p { "In this plan: " @for (i, d) in party.does.iter().enumerate() { @if i > 0 { "; " } (d) } "." }
+                    }
+                    @if party.contacts.is_empty() {
+                        p.stale { "⚠ No contact of this party is recorded: ask the emergency managers of client and provider how to reach it." }
+                    } @else {
+                        @if party.from_directory {
+                            p.stale { "⚠ This plan names no contact of this party: these are its contacts from the contact directory." }
                         }
-                        tbody {
-                            @for s in &c.sla {
-                                tr {
-                                    th scope="row" { code { (s.target) } }
-                                    td { (s.rto.map(dur).unwrap_or_else(|| "—".into())) }
-                                    td { (s.rpo.map(dur).unwrap_or_else(|| "—".into())) }
-                                    td { @match &s.availability { Some(a) => (a), None => "—" } }
-                                    td { @match s.redundant { Some(r) => (yes_no(r)), None => "not stated" } }
-                                    td { @for (cat, w) in &s.responses { (cat) ": " (dur(*w)) br; } }
-                                    td { @match &s.backup { Some(b) => (b), None => "—" } }
+                        (people(party))
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn people(party: &PlanParty) -> Markup {
+    html! {
+        table.people {
+            thead {
+                tr {
+                    th scope="col" { "Contact" }
+                    th scope="col" { "In this plan" }
+                    th scope="col" { "How to reach" }
+                    th scope="col" { "Deputy if there is no answer" }
+                }
+            }
+            tbody {
+                @for pc in &party.contacts {
+                    @let c = &pc.contact;
+                    tr {
+                        th scope="row" {
+                            span.name { (c.name) } br; code { (c.id) }
+                            @for r in c.roles.iter().take(1) { br; span.small { (r) } }
+                            @if c.stale { br; span.stale { "⚠ STALE CONTACT" } }
+                        }
+                        td { @for (i, n) in pc.named_as.iter().enumerate() { @if i > 0 { br; } (n) } }
+                        td { (channels(c)) }
+                        td {
+                            @match &c.deputy {
+                                Some(d) => {
+                                    span.name { (d.name) } " " span.small.nowrap { "(" (d.id) ")" }
+                                    @for ch in now(d) { br; (ch.hours()) " " (ch.kind) " " span.nowrap { (channel_value(ch)) } }
+                                    @if d.stale { br; span.stale { "⚠ STALE CONTACT" } }
                                 }
-                            }
-                        }
-                    }
-                }
-                @if !c.categories.is_empty() {
-                    table {
-                        thead { tr { th scope="col" { "Category" } th scope="col" { "Meaning" } } }
-                        tbody { @for (id, d) in &c.categories { tr { th scope="row" { code { (id) } } td { (d) } } } }
-                    }
-                }
-            }
-        }
-
-        section.forbidden #forbidden aria-labelledby="forbidden-h" {
-            h2 #forbidden-h { span.noentry aria-hidden="true" {} "2. FORBIDDEN: never do this" }
-            @if p.forbidden.is_empty() {
-                p { "No forbidden actions are stated."
-                    @if let Some(r) = &p.no_forbidden_reason { " Reason given: " (r) } }
-            } @else {
-                ol {
-                    @for f in &p.forbidden {
-                        li {
-                            "FORBIDDEN: " (f.text)
-                            @if let Some((id, title)) = &f.scenario {
-                                " " span.where { "(in scenario " (title) ", " code { (id) } ")" }
-                            } @else {
-                                " " span.where { "(always, in every scenario)" }
+                                None => "—",
                             }
                         }
                     }
                 }
             }
         }
+    }
+}
 
-        section #escalation {
-            h2 { "3. Who to call: escalation" }
-            p { "Call level by level. Each level must be notified within the time shown after the incident is detected; if a contact does not answer, call their deputy, then go on to the next level." }
-            ol.tree {
-                @for l in &p.levels {
-                    li.level {
-                        p.when { "Level " (l.level) ": notify within " (dur(l.within)) }
-                        (card(&l.contact, 3))
-                    }
-                }
-            }
-            @if p.levels.is_empty() { p.stale { "⚠ This plan has no escalation chain." } }
+/// The heading over a scenario's contacts of one party: `Whom to call at the carrier: NordNetz
+/// Telekom GmbH (nordnetz)`.
+fn whom_heading(head: &PartyHead) -> Markup {
+    html! {
+        @if head.role == "unknown" {
+            "Whom to call: " (head.name)
+        } @else {
+            "Whom to call at the " (head.role) ": " (head.name) " (" (head.id) ")"
         }
+    }
+}
 
-        section.nobody #nobody {
-            h2 { "4. When nobody answers" }
-            @match &p.unreachable {
-                Some(u) => p { strong { (u) } },
-                None => p.stale { "⚠ The plan does not say what to do when nobody answers: call the duty desks of both parties." },
-            }
-        }
-
+fn scenarios_section(p: &PlanPage) -> Markup {
+    html! {
         section #scenarios {
             h2 { "5. Scenarios" }
-            @for (n, s) in p.scenarios.iter().enumerate() {
-                article.scenario id=(s.anchor) {
-                    h3 { "5." (n + 1) " " (s.title) " " span.small { "(" code { (s.id) } ")" } }
-                    dl.scenario-facts {
-                        dt { "Who may resolve it" }
-                        dd {
-                            @match s.resolver {
-                                Some(r) => { strong { (resolver_words(r).0) } ": " (resolver_words(r).1) }
-                                None => span.stale { "not stated: treat as joint, decide nothing alone" },
-                            }
-                        }
-                        dt { "Cause" } dd { (s.cause.unwrap_or("not classified")) }
-                        dt { "Fault lies with" } dd { @if s.fault_in.is_empty() { "not stated" } @else { (s.fault_in.join(", ")) } }
-                        dt { "Affects others" } dd { @match s.affects_others { Some(a) => (if a { "yes: other applications or clients are affected" } else { "no" }), None => "not stated" } }
-                        @if s.failover { dt { "Failover" } dd { strong { "yes: this scenario switches to the standby" } } }
-                    }
-                    h4 { "How it is detected" }
-                    ul { @for d in &s.detect { li { (d) } } }
-                    @if s.detect.is_empty() { p { "No detection signal stated." } }
-                    @if !s.contacts.is_empty() {
-                        h4 { "Whom at the client to call" }
-                        div.cards {
-                            @for c in &s.contacts {
-                                // a deputy who is on the list anyway is named in one line
-                                @let listed = c.deputy.as_ref().is_some_and(|d| s.contacts.iter().any(|o| o.id == d.id));
-                                (card_with(c, 0, !listed))
-                            }
-                        }
-                    }
-                    @if !s.forbidden.is_empty() {
-                        div.forbidden-scenario {
-                            p { span.noentry aria-hidden="true" {} strong { "FORBIDDEN in this scenario" } }
-                            ul { @for f in &s.forbidden { li { "FORBIDDEN: " (f) } } }
-                        }
-                    }
-                    h4 { "Steps" }
-                    table.steps {
-                        thead {
-                            tr {
-                                th scope="col" { "#" }
-                                th scope="col" { "Step" }
-                                th scope="col" { "Done" }
-                                th scope="col" { "Time" }
-                            }
-                        }
-                        tbody {
-                            @for (i, step) in s.steps.iter().enumerate() {
-                                tr.step {
-                                    td.n { (i + 1) }
-                                    td { (step) }
-                                    td.tick { span.box role="img" aria-label="tick when done" {} }
-                                    td.time { span.blank {} }
-                                }
-                            }
-                        }
-                    }
-                    @if s.steps.is_empty() { p.stale { "⚠ No steps are written for this scenario." } }
-                }
-            }
+            @for (n, s) in p.scenarios.iter().enumerate() { (scenario_article(s, n + 1)) }
             @if p.scenarios.is_empty() { p.stale { "⚠ This plan has no scenarios." } }
         }
+    }
+}
 
+/// One scenario: who may resolve it, the facts, how it is detected, whom to call at each
+/// party, its forbidden actions and its steps as a checklist.
+fn scenario_article(s: &ScenarioView, n: usize) -> Markup {
+    html! {
+        article.scenario id=(s.anchor) {
+            h3 { "5." (n) " " (s.title) " " span.small { "(" code { (s.id) } ")" } }
+            dl.scenario-facts {
+                dt { "Who may resolve it" }
+                dd {
+                    @match s.resolver {
+                        Some(r) => { strong { (resolver_words(r).0) } ": " (resolver_words(r).1) }
+                        None => span.stale { "not stated: treat as joint, decide nothing alone" },
+                    }
+                }
+                dt { "Cause" } dd { (s.cause.unwrap_or("not classified")) }
+                dt { "Fault lies with" } dd { @if s.fault_in.is_empty() { "not stated" } @else { (s.fault_in.join(", ")) } }
+                dt { "Affects others" } dd { @match s.affects_others { Some(a) => (if a { "yes: other applications or clients are affected" } else { "no" }), None => "not stated" } }
+                @if s.failover { dt { "Failover" } dd { strong { "yes: this scenario switches to the standby" } } }
+            }
+            h4 { "How it is detected" }
+            ul { @for d in &s.detect { li { (d) } } }
+            @if s.detect.is_empty() { p { "No detection signal stated." } }
+            @for (head, list) in &s.contacts {
+                h4 { (whom_heading(head)) }
+                div.cards {
+                    @for c in list {
+                        // a deputy who is on the list anyway is named in one line
+                        @let listed = c.deputy.as_ref().is_some_and(|d| s.contacts.iter().flat_map(|(_, l)| l).any(|o| o.id == d.id));
+                        (card_with(c, 0, !listed))
+                    }
+                }
+            }
+            @if !s.forbidden.is_empty() {
+                div.forbidden-scenario {
+                    p { span.noentry aria-hidden="true" {} strong { "FORBIDDEN in this scenario" } }
+                    ul { @for f in &s.forbidden { li { "FORBIDDEN: " (f) } } }
+                }
+            }
+            h4 { "Steps" }
+            table.steps {
+                thead {
+                    tr {
+                        th scope="col" { "#" }
+                        th scope="col" { "Step" }
+                        th scope="col" { "Done" }
+                        th scope="col" { "Time" }
+                    }
+                }
+                tbody {
+                    @for (i, step) in s.steps.iter().enumerate() {
+                        tr.step {
+                            td.n { (i + 1) }
+                            td { (step) }
+                            td.tick { span.box role="img" aria-label="tick when done" {} }
+                            td.time { span.blank {} }
+                        }
+                    }
+                }
+            }
+            @if s.steps.is_empty() { p.stale { "⚠ No steps are written for this scenario." } }
+        }
+    }
+}
+
+fn backup_section(p: &PlanPage) -> Markup {
+    html! {
         section #backup {
             h2 { "6. Backup and restore" }
             @match &p.backup {
@@ -640,7 +875,7 @@ fn plan_page(book: &Handbook, p: &PlanPage) -> Markup {
                     }
                     h3 { "Requesting a restore" }
                     @if b.restore_scenarios.is_empty() {
-                        p { "No scenario of this plan describes a restore: agree the restore point and the target with the system's owner (section 1) and the backup deputy below, and record both in the ticket." }
+                        p { "No scenario of this plan describes a restore: agree the restore point and the target with the system's owner (section 3) and the backup deputy below, and record both in the ticket." }
                     } @else {
                         p { "A restore is requested and carried out as described in:" }
                         ul { @for (id, a, t) in &b.restore_scenarios { li { a href={ "#" (a) } { (t) } " (" code { (id) } ")" } } }
@@ -656,7 +891,11 @@ fn plan_page(book: &Handbook, p: &PlanPage) -> Markup {
                 }
             }
         }
+    }
+}
 
+fn exercises_section(p: &PlanPage) -> Markup {
+    html! {
         section #exercises {
             h2 { "7. Exercises" }
             @if p.exercises.is_empty() { p.stale { "⚠ No exercises are planned." } } @else {
@@ -716,7 +955,11 @@ fn plan_page(book: &Handbook, p: &PlanPage) -> Markup {
                 }
             }
         }
+    }
+}
 
+fn manifest_section(p: &PlanPage) -> Markup {
+    html! {
         section #manifest {
             h2 { "8. Sign-off manifest" }
             p {
@@ -728,24 +971,12 @@ fn plan_page(book: &Handbook, p: &PlanPage) -> Markup {
             (manifest_table(&p.manifest, &p.digest))
             p.small { "Verify by hand: " code { "contingent digest " (p.id) } " prints the digest; " code { "contingent signoffs" } " the state of every plan." }
         }
-    };
-    layout(book, &format!("Plan {}", p.id.raw()), body, plan_stamp(book, p), &plan_stamp_text(book, p))
+    }
 }
 
-fn index_page(book: &Handbook) -> Markup {
-    let body = html! {
-        h1 { "Emergency handbook" }
-        p.subtitle { (book.title) }
-        dl.proof {
-            dt { "Generated from" } dd { (book.provenance.summary) }
-            @if let Some(c) = &book.provenance.commit { dt { "Commit" } dd { span.digest { (c) } } }
-            @if !book.provenance.modified.is_empty() {
-                dt { "Uncommitted" } dd.stale { @for (i, m) in book.provenance.modified.iter().enumerate() { @if i > 0 { ", " } code { (m) } } }
-            }
-            dt { "As of" } dd { (book.as_of.to_string()) " (" (book.as_of_source) ")" }
-            dt { "Sign-offs judged against" } dd { (book.judged_against) }
-            dt { "Generator" } dd { "contingent " (book.version) }
-        }
+/// The index's warning: every plan with a banner, the plans that do not load, the errors.
+fn attention(book: &Handbook) -> Markup {
+    html! {
         @if book.plans.iter().any(|p| !p.banners.is_empty()) || !book.broken_plans.is_empty() || !book.repository_errors.is_empty() {
             div.banner role="alert" {
                 p { span.icon aria-hidden="true" { "⚠ " } span.word { "ATTENTION" } }
@@ -760,6 +991,12 @@ fn index_page(book: &Handbook) -> Markup {
                 }
             }
         }
+    }
+}
+
+/// The index's table: every plan with its state, digest, sign-offs and scenarios.
+fn plans_table(book: &Handbook) -> Markup {
+    html! {
         h2 { "Plans" }
         table {
             thead {
@@ -801,6 +1038,25 @@ fn index_page(book: &Handbook) -> Markup {
                 }
             }
         }
+    }
+}
+
+fn index_page(book: &Handbook) -> Markup {
+    let body = html! {
+        h1 { "Emergency handbook" }
+        p.subtitle { (book.title) }
+        dl.proof {
+            dt { "Generated from" } dd { (book.provenance.summary) }
+            @if let Some(c) = &book.provenance.commit { dt { "Commit" } dd { span.digest { (c) } } }
+            @if !book.provenance.modified.is_empty() {
+                dt { "Uncommitted" } dd.stale { @for (i, m) in book.provenance.modified.iter().enumerate() { @if i > 0 { ", " } code { (m) } } }
+            }
+            dt { "As of" } dd { (book.as_of.to_string()) " (" (book.as_of_source) ")" }
+            dt { "Sign-offs judged against" } dd { (book.judged_against) }
+            dt { "Generator" } dd { "contingent " (book.version) }
+        }
+        (attention(book))
+        (plans_table(book))
         @if !book.repository_errors.is_empty() {
             h2 { "Errors in the repository" }
             ul { @for e in &book.repository_errors { li { (e) } } }

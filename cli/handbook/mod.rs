@@ -7,9 +7,12 @@
 //! symbolic links; `pdf.rs` prints them with headless Chromium, the one process this module
 //! starts.
 
+// a page is its sections: every function here fits on a screen
+
 pub mod html;
 pub mod page;
 pub mod pdf;
+mod sections;
 pub mod write;
 
 use std::collections::BTreeMap;

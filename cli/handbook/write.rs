@@ -123,6 +123,22 @@ pub fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), String> {
     crate::replace::file(dir, name, bytes, None).map_err(|e| format!("cannot write {}: {e}", target.display()))
 }
 
+/// What the default output folder's `.gitignore` says: ignore everything here, this file too.
+pub const GITIGNORE: &str = "# Written by `contingent handbook`: the handbook is generated from the plan files, so Git\n# ignores this folder. To keep a handbook in Git, write it elsewhere with --out DIR.\n*\n";
+
+/// Keeps the folder out of Git with a `.gitignore` of its own (as Python's venv and pytest's
+/// cache do), so the pages stay out of `git status` whether or not the repository ignores the
+/// folder. A `.gitignore` already there (anything at the name, even a link) is left alone.
+/// Returns whether it was written.
+pub fn ignore_in_git(dir: &Path) -> Result<bool, String> {
+    if dir.join(".gitignore").symlink_metadata().is_ok() {
+        return Ok(false);
+    }
+    crate::replace::file(dir, ".gitignore", GITIGNORE.as_bytes(), None)
+        .map_err(|e| format!("cannot write {}: {e}", dir.join(".gitignore").display()))?;
+    Ok(true)
+}
+
 /// Whether a file is a page an earlier run wrote (a regular file carrying the generator tag).
 fn ours(path: &Path) -> bool {
     let Ok(m) = path.symlink_metadata() else { return false };

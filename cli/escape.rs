@@ -351,7 +351,7 @@ mod tests {
         // addresses are code spans: inert, and copied without an invisible character
         assert_eq!(
             markdown("see https://evil.example/x, or WWW.evil.example. Mail anna.schmidt@hpb.example!"),
-            "see `https://evil.example/x`, or `WWW.evil.example`. Mail `anna.schmidt@hpb.example`!"
+            "see `https://evil.example/x`, or `WWW.evil.example`. Mail `anna.schmidt@hpb.example`\\!"
         );
         // what a code span cannot hold stays escaped text
         assert_eq!(markdown("https://a.example/`x`|y"), "https:\u{200b}//a.example/\\`x\\`\\|y");

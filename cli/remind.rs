@@ -849,6 +849,7 @@ mod tests {
                 id: id.into(),
                 name: format!("Name of {id}"),
                 login: login.map(str::to_string),
+                party: "p".into(),
                 stand_in: stand_in.map(|s| (s.to_string(), "Boss".to_string())),
             },
         )
@@ -859,7 +860,7 @@ mod tests {
         let s = State {
             as_of: Some(Date::parse("2026-11-01").unwrap()),
             announced: ["0a0b0c0d".to_string(), "ffffffff".to_string()].into(),
-            before: None,
+            ..State::default()
         };
         let body = format!("x\n{}\n", s.render());
         assert_eq!(State::parse(&body), s);
@@ -870,8 +871,12 @@ mod tests {
     #[test]
     fn announces_once_overdue_first_with_stand_ins() {
         let as_of = Date::parse("2026-11-01").unwrap();
-        let people: HashMap<String, Person> =
-            [person("a", Some("alice"), None), person("b", None, Some("boss")), person("c", None, None)].into();
+        let people: People = HashMap::from([
+            person("a", Some("alice"), None),
+            person("b", None, Some("boss")),
+            person("c", None, None),
+        ])
+        .into();
         let rows = rows(
             vec![
                 item("one", "exercise", "2026-11-20", false, &["a"]),
@@ -910,13 +915,14 @@ mod tests {
             })
             .collect();
         let rows = rows(items, "", None);
-        let people: HashMap<String, Person> = [person("a", Some("alice"), None)].into();
+        let people: People = HashMap::from([person("a", Some("alice"), None)]).into();
         let a = announce(&rows, &State::default(), &people, as_of);
         assert!(a.state.render().len() <= STATE_BUDGET);
         let b = body("<!-- m -->", &rows, &people, &a.state, as_of, Duration::parse("30d").unwrap());
         assert!(b.len() <= BODY_BUDGET, "{}", b.len());
         assert!(b.contains("more not shown here"));
         assert!(b.lines().filter(|l| l.starts_with("| 2026")).all(|l| l.ends_with('|')));
+        assert!(b.contains("1500 exercises, 1500 open findings"), "{}", &b[..600]);
         assert_eq!(State::parse(&b), a.state);
     }
 
@@ -946,5 +952,40 @@ mod tests {
             }
         }
         assert!(rows.iter().filter(|r| told(r)).all(|r| s.has(r)) || s.announced.len() == (STATE_BUDGET - 200) / 8);
+    }
+
+    #[test]
+    fn a_tick_counts_only_by_the_contacts_own_login_on_the_day_of_the_edit() {
+        let people: People = HashMap::from([person("anna", Some("anna-gh"), None), person("bob", Some("bob-gh"), None)]).into();
+        let edit = |editor: &str, at: &str, body: &str| crate::github::Edit { editor: editor.into(), at: at.into(), body: body.into() };
+        let open = "- [ ] <!-- contingent:verify anna -->\n- [ ] <!-- contingent:verify bob -->";
+        let edits = [
+            edit("bot", "2026-12-01T06:00:00Z", open),
+            edit("Anna-GH", "2026-12-03T09:00:00Z", &open.replacen("[ ]", "[x]", 1)),
+            edit("mallory", "2026-12-04T09:00:00Z", "- [x] <!-- contingent:verify anna -->\n- [X] <!-- contingent:verify bob -->"),
+        ];
+        let (counted, ignored) = ticks(&edits, None, &people);
+        assert_eq!(counted, [Confirmation { contact: "anna".into(), date: Date::parse("2026-12-03").unwrap(), by: "Anna-GH".into() }]);
+        assert_eq!(ignored, [Confirmation { contact: "bob".into(), date: Date::parse("2026-12-04").unwrap(), by: "mallory".into() }]);
+        // edits already read are not read again
+        assert_eq!(ticks(&edits, Some("2026-12-04T09:00:00Z"), &people), (vec![], vec![]));
+        assert_eq!(told_keys("<!-- contingent:remind-told v1 0a0b0c0dffffffff -->\nhi").len(), 2);
+        assert!(told_keys("> <!-- contingent:remind-told v1 0a0b0c0d -->").is_empty());
+    }
+
+    #[test]
+    fn the_comment_says_what_is_new_and_what_escalated() {
+        let people: People = HashMap::from([person("a", Some("alice"), None)]).into();
+        let soon = rows(vec![item("x", "exercise", "2026-11-20", false, &["a"])], "", None);
+        let first = announce(&soon, &State::default(), &people, Date::parse("2026-11-01").unwrap());
+        let later = rows(
+            vec![item("x", "exercise", "2026-11-20", true, &["a"]), item("y", "waiver", "2026-12-20", false, &["a"])],
+            "",
+            None,
+        );
+        let second = announce(&later, &first.state, &people, Date::parse("2026-12-01").unwrap());
+        let c = second.comment.unwrap();
+        assert!(c.contains("1 item newly due, 1 item overdue now (announced before as due soon) since the last run (2026-11-01)"), "{c}");
+        assert_eq!(told_keys(&c).len(), 2);
     }
 }

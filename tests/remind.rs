@@ -11,279 +11,27 @@ use common::{copy_dir, output, Output};
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
-use std::sync::{Arc, Mutex};
 
 use serde_json::{json, Value};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
-const TOKEN: &str = "ghs_TESTtoken0123456789abcdefSECRET";
-const REPO: &str = "octo-org/plans";
+#[path = "common/github.rs"]
+mod github;
+use github::{fixture, Fake, REPO, TOKEN};
+
 const MARKER: &str = "<!-- contingent:remind v1 plans -->";
 /// GitHub's limit on an issue or comment body, in characters.
 const GITHUB_LIMIT: usize = 65_536;
 
-fn fixture(name: &str) -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/github").join(name);
-    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap_or_else(|e| panic!("{name}: {e}"))
+/// The dashboard as the tests look at it.
+trait Dashboard {
+    fn dashboards(&self) -> Vec<Value>;
+    fn dashboard(&self) -> Value;
+    fn body(&self) -> String;
+    fn comments(&self) -> Vec<String>;
+    fn last_comment(&self) -> String;
 }
 
-// ---------------------------------------------------------------------------------------------
-// The fake GitHub API: issues and their comments
-
-#[derive(Default)]
-struct State {
-    /// The answer to `GET /user`; `None`: 403, as for an Actions token.
-    me: Option<Value>,
-    /// Issues (and pull requests, which GitHub's issue listing includes), oldest first.
-    issues: Vec<Value>,
-    /// Comments: (issue number, comment).
-    comments: Vec<(u64, Value)>,
-    next_number: u64,
-    next_comment: u64,
-    minute: u64,
-    /// The next this many comment POSTs fail with 500 (after doing nothing).
-    fail_comment_posts: usize,
-    /// The next this many issue listings are refused with 403 and `retry-after: 1`.
-    rate_limited: usize,
-}
-
-#[derive(Clone)]
-struct Api {
-    state: Arc<Mutex<State>>,
-    origin: String,
-}
-
-fn json_response(status: u16, body: Value) -> ResponseTemplate {
-    ResponseTemplate::new(status)
-        .insert_header("content-type", "application/json; charset=utf-8")
-        .insert_header("x-github-api-version-selected", "2022-11-28")
-        .set_body_string(body.to_string())
-}
-
-fn not_found() -> ResponseTemplate {
-    json_response(
-        404,
-        json!({"message": "Not Found", "documentation_url": "https://docs.github.com/rest", "status": "404"}),
-    )
-}
-
-fn label(name: &str) -> Value {
-    let mut l = fixture("label.json");
-    l["name"] = name.into();
-    l["url"] = format!("https://api.github.com/repos/{REPO}/labels/{name}").into();
-    l
-}
-
-fn user(login: &str) -> Value {
-    let mut u = fixture("someone.json");
-    u["login"] = login.into();
-    u["url"] = format!("https://api.github.com/users/{login}").into();
-    u["html_url"] = format!("https://github.com/{login}").into();
-    u
-}
-
-impl State {
-    fn at(&mut self) -> String {
-        self.minute += 1;
-        format!("2026-11-01T{:02}:{:02}:00Z", 10 + self.minute / 60, self.minute % 60)
-    }
-
-    fn issue(&mut self, title: &str, body: &str, author: Value) -> Value {
-        self.next_number += 1;
-        let n = self.next_number;
-        let mut i = fixture("issue.json");
-        i["number"] = n.into();
-        i["id"] = (2601234500 + n).into();
-        for (k, tail) in [
-            ("url", ""),
-            ("labels_url", "/labels{/name}"),
-            ("comments_url", "/comments"),
-            ("events_url", "/events"),
-            ("timeline_url", "/timeline"),
-        ] {
-            i[k] = format!("https://api.github.com/repos/{REPO}/issues/{n}{tail}").into();
-        }
-        i["reactions"]["url"] = format!("https://api.github.com/repos/{REPO}/issues/{n}/reactions").into();
-        i["html_url"] = format!("https://github.com/{REPO}/issues/{n}").into();
-        i["title"] = title.into();
-        i["body"] = body.into();
-        i["user"] = author;
-        let at = self.at();
-        i["created_at"] = at.clone().into();
-        i["updated_at"] = at.into();
-        i
-    }
-
-    fn issue_mut(&mut self, n: &str) -> Option<&mut Value> {
-        self.issues.iter_mut().find(|i| i["number"].as_u64().map(|x| x.to_string()).as_deref() == Some(n))
-    }
-
-    fn me_or_bot(&self) -> Value {
-        self.me.clone().unwrap_or_else(|| fixture("github-actions.json"))
-    }
-}
-
-impl Respond for Api {
-    fn respond(&self, req: &Request) -> ResponseTemplate {
-        let mut s = self.state.lock().unwrap();
-        let auth = req.headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("");
-        if auth != format!("Bearer {TOKEN}") {
-            return json_response(401, json!({"message": "Requires authentication", "status": "401"}));
-        }
-        let path = req.url.path().to_string();
-        let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-        let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
-        let repo: Vec<&str> = REPO.split('/').collect();
-        let query: std::collections::HashMap<String, String> = req.url.query_pairs().into_owned().collect();
-        match (req.method.as_str(), parts.as_slice()) {
-            ("GET", ["user"]) => match &s.me {
-                Some(me) => json_response(200, me.clone()),
-                None => json_response(403, fixture("error-user.json")),
-            },
-            (m, ["repos", o, r, rest @ ..]) if *o == repo[0] && *r == repo[1] => match (m, rest) {
-                ("GET", ["issues"]) => {
-                    if s.rate_limited > 0 {
-                        s.rate_limited -= 1;
-                        return json_response(403, fixture("error-forbidden.json")).insert_header("retry-after", "1");
-                    }
-                    assert_eq!(query.get("state").map(String::as_str), Some("all"), "closed issues are listed too");
-                    let creator = query.get("creator");
-                    let list: Vec<Value> = s
-                        .issues
-                        .iter()
-                        .filter(|i| creator.is_none_or(|c| i["user"]["login"].as_str() == Some(c)))
-                        .cloned()
-                        .collect();
-                    let per_page: usize = query.get("per_page").and_then(|v| v.parse().ok()).unwrap_or(30);
-                    let page: usize = query.get("page").and_then(|v| v.parse().ok()).unwrap_or(1);
-                    let pages = list.len().div_ceil(per_page).max(1);
-                    let slice: Vec<Value> = list.into_iter().skip((page - 1) * per_page).take(per_page).collect();
-                    let mut response = json_response(200, Value::Array(slice));
-                    if page < pages {
-                        let mut q: Vec<(String, String)> =
-                            query.iter().filter(|(k, _)| *k != "page").map(|(k, v)| (k.clone(), v.clone())).collect();
-                        q.sort();
-                        let q: Vec<String> = q.iter().map(|(k, v)| format!("{k}={v}")).collect();
-                        let link = |n: usize| format!("<{}{path}?{}&page={n}>", self.origin, q.join("&"));
-                        response = response.insert_header(
-                            "link",
-                            format!("{}; rel=\"next\", {}; rel=\"last\"", link(page + 1), link(pages)).as_str(),
-                        );
-                    }
-                    response
-                }
-                ("POST", ["issues"]) => {
-                    let me = s.me_or_bot();
-                    let mut i = s.issue(body["title"].as_str().unwrap(), body["body"].as_str().unwrap(), me);
-                    if let Some(ls) = body["labels"].as_array() {
-                        i["labels"] = ls.iter().map(|l| label(l.as_str().unwrap())).collect();
-                    }
-                    if let Some(us) = body["assignees"].as_array() {
-                        i["assignees"] = us.iter().map(|u| user(u.as_str().unwrap())).collect();
-                        i["assignee"] = i["assignees"][0].clone();
-                    }
-                    s.issues.push(i.clone());
-                    json_response(201, i)
-                }
-                ("PATCH", ["issues", n]) => {
-                    let at = s.at();
-                    let me = s.me_or_bot();
-                    let Some(i) = s.issue_mut(n) else { return not_found() };
-                    if let Some(b) = body["body"].as_str() {
-                        i["body"] = b.into();
-                    }
-                    match body["state"].as_str() {
-                        Some("closed") => {
-                            i["state"] = "closed".into();
-                            i["state_reason"] = body["state_reason"].clone();
-                            i["closed_at"] = at.clone().into();
-                            i["closed_by"] = me;
-                        }
-                        Some("open") => {
-                            i["state"] = "open".into();
-                            i["state_reason"] = "reopened".into();
-                            i["closed_at"] = Value::Null;
-                            i["closed_by"] = Value::Null;
-                        }
-                        _ => {}
-                    }
-                    i["updated_at"] = at.into();
-                    json_response(200, i.clone())
-                }
-                ("POST", ["issues", n, "comments"]) => {
-                    if s.fail_comment_posts > 0 {
-                        s.fail_comment_posts -= 1;
-                        return json_response(500, fixture("error-server.json"));
-                    }
-                    let number: u64 = n.parse().unwrap();
-                    if s.issue_mut(n).is_none() {
-                        return not_found();
-                    }
-                    s.next_comment += 1;
-                    let id = 2456789000 + s.next_comment;
-                    let mut c = fixture("issue-comment.json");
-                    c["id"] = id.into();
-                    c["url"] = format!("https://api.github.com/repos/{REPO}/issues/comments/{id}").into();
-                    c["html_url"] = format!("https://github.com/{REPO}/issues/{number}#issuecomment-{id}").into();
-                    c["issue_url"] = format!("https://api.github.com/repos/{REPO}/issues/{number}").into();
-                    c["reactions"]["url"] =
-                        format!("https://api.github.com/repos/{REPO}/issues/comments/{id}/reactions").into();
-                    c["user"] = s.me_or_bot();
-                    c["body"] = body["body"].clone();
-                    let at = s.at();
-                    c["created_at"] = at.clone().into();
-                    c["updated_at"] = at.into();
-                    if let Some(i) = s.issue_mut(n) {
-                        i["comments"] = (i["comments"].as_u64().unwrap_or(0) + 1).into();
-                    }
-                    s.comments.push((number, c.clone()));
-                    json_response(201, c)
-                }
-                _ => not_found(),
-            },
-            _ => not_found(),
-        }
-    }
-}
-
-struct Fake {
-    rt: tokio::runtime::Runtime,
-    server: MockServer,
-    state: Arc<Mutex<State>>,
-    seen: usize,
-}
-
-impl Fake {
-    fn start() -> Fake {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        let server = rt.block_on(MockServer::start());
-        let state = Arc::new(Mutex::new(State { me: Some(fixture("user.json")), ..State::default() }));
-        rt.block_on(
-            Mock::given(wiremock::matchers::any())
-                .respond_with(Api { state: state.clone(), origin: server.uri() })
-                .mount(&server),
-        );
-        Fake { rt, server, state, seen: 0 }
-    }
-
-    /// The requests since the last call, as `METHOD path` (query left out).
-    fn requests(&mut self) -> Vec<String> {
-        let all = self.rt.block_on(self.server.received_requests()).unwrap();
-        let new: Vec<String> = all[self.seen..].iter().map(|r| format!("{} {}", r.method, r.url.path())).collect();
-        self.seen = all.len();
-        new
-    }
-
-    /// The query of every request since the start, by path.
-    fn queries(&self) -> Vec<String> {
-        let all = self.rt.block_on(self.server.received_requests()).unwrap();
-        all.iter().map(|r| format!("{} {}", r.url.path(), r.url.query().unwrap_or(""))).collect()
-    }
-
-    fn state(&self) -> std::sync::MutexGuard<'_, State> {
-        self.state.lock().unwrap()
-    }
-
+impl Dashboard for Fake {
     /// Our dashboard issues.
     fn dashboards(&self) -> Vec<Value> {
         self.state()
@@ -305,7 +53,7 @@ impl Fake {
     }
 
     fn comments(&self) -> Vec<String> {
-        self.state().comments.iter().map(|(_, c)| c["body"].as_str().unwrap().to_string()).collect()
+        self.state().comments.iter().map(|c| c["body"].as_str().unwrap().to_string()).collect()
     }
 
     fn last_comment(&self) -> String {
@@ -405,7 +153,7 @@ impl Work {
 
     /// `contingent remind plans --as-of DATE` as the scheduled job runs it.
     fn remind(&self, fake: &Fake, as_of: &str, extra: &[&str]) -> Output {
-        let uri = fake.server.uri();
+        let uri = fake.url();
         let mut args = vec!["remind", "plans", "--as-of", as_of];
         args.extend_from_slice(extra);
         self.run(&args, &[("GITHUB_API_URL", &uri), ("GITHUB_TOKEN", TOKEN), ("GITHUB_REPOSITORY", REPO)])
@@ -444,7 +192,7 @@ fn first_run_mentions_every_owner_once_rerun_writes_nothing_a_week_later_only_th
     // Katharina Vogel's contact details were last verified over a year ago
     w.edit("plans/contacts/hpb.kdl", "verified \"2026-09-14\"", "verified \"2026-05-20\"");
     let sha = w.commit("a stale contact");
-    let mut fake = Fake::start();
+    let mut fake = Fake::start("");
 
     let first = w.remind(&fake, "2026-12-01", &["--label", "emergency-plans", "--assignee", "kvogel-hpb"]);
     ok(&first);
@@ -555,7 +303,7 @@ fn first_run_mentions_every_owner_once_rerun_writes_nothing_a_week_later_only_th
 #[test]
 fn nothing_due_closes_the_dashboard_something_due_reopens_it_and_a_deleted_one_is_recreated() {
     let w = Work::new();
-    let mut fake = Fake::start();
+    let mut fake = Fake::start("");
     ok(&w.remind(&fake, "2026-11-01", &[]));
     assert_eq!(fake.requests().len(), 5);
     assert_eq!(
@@ -617,7 +365,7 @@ fn nothing_due_closes_the_dashboard_something_due_reopens_it_and_a_deleted_one_i
 #[test]
 fn with_an_actions_token_only_bot_issues_count_and_others_marked_issues_or_pull_requests_do_not() {
     let w = Work::new();
-    let mut fake = Fake::start();
+    let mut fake = Fake::start("");
     {
         let mut s = fake.state();
         s.me = None; // GET /user is refused, as for GITHUB_TOKEN
@@ -661,8 +409,8 @@ fn with_an_actions_token_only_bot_issues_count_and_others_marked_issues_or_pull_
 #[test]
 fn a_comment_answered_with_500_is_not_sent_again_and_the_next_run_mentions_them() {
     let w = Work::new();
-    let mut fake = Fake::start();
-    fake.state().fail_comment_posts = 1;
+    let mut fake = Fake::start("");
+    fake.state().fail_posts = 1;
     let failed = w.remind(&fake, "2026-11-01", &[]);
     assert_eq!(failed.code, 2, "{}{}", failed.stdout, failed.stderr);
     assert!(failed.stderr.contains("not sent again"), "{}", failed.stderr);
@@ -709,7 +457,7 @@ fn on_a_generated_repository_the_body_is_summarised_within_githubs_limit_never_c
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
     let w = Work::from(&gen.path().join("plans"));
-    let mut fake = Fake::start();
+    let mut fake = Fake::start("");
     ok(&w.remind(&fake, "2028-06-01", &[]));
     assert_eq!(fake.requests().len(), 5);
     let body = fake.body();
@@ -815,7 +563,7 @@ fn refused_without_a_repository_or_a_token_and_bad_arguments() {
 #[test]
 fn a_rate_limit_is_waited_out_and_of_two_open_dashboards_the_older_is_kept_and_the_other_closed() {
     let w = Work::new();
-    let mut fake = Fake::start();
+    let mut fake = Fake::start("");
     ok(&w.remind(&fake, "2026-11-01", &[]));
     fake.requests();
     {

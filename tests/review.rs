@@ -11,268 +11,18 @@ use common::{copy_dir, output, Output, Tree};
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::{Arc, Mutex};
 
 use serde_json::{json, Value};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
-const TOKEN: &str = "ghs_TESTtoken0123456789abcdefSECRET";
-const REPO: &str = "octo-org/plans";
-const PR: u64 = 7;
+#[path = "common/github.rs"]
+mod github;
+use github::{fixture, Fake, PR, REPO, TOKEN};
+
 const MARKER: &str = "<!-- contingent:review v1 plans -->";
 
-fn fixture(name: &str) -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/github").join(name);
-    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
-
-// ---------------------------------------------------------------------------------------------
-// The fake GitHub API
-
-#[derive(Default)]
-struct State {
-    /// The answer to `GET /user`; `None`: 403, as for an Actions token.
-    me: Option<Value>,
-    comments: Vec<Value>,
-    /// Statuses by commit, newest first.
-    statuses: Vec<(String, Value)>,
-    /// The answer to `GET /repos/{o}/{r}/commits/{sha}/pulls`.
-    pulls: Vec<Value>,
-    /// The answer to `GET /search/issues`, and the pull requests by number.
-    search: Option<Value>,
-    pull_requests: Vec<Value>,
-    next_id: u64,
-    minute: u64,
-    /// The next this many comment POSTs fail with 500 (after doing nothing).
-    fail_posts: usize,
-    /// The next this many comment listings are refused with 403 and `retry-after: 1`.
-    rate_limited: usize,
-    /// The next this many comment listings answer 502.
-    bad_gateway_reads: usize,
-    /// The next this many status POSTs answer 502.
-    bad_gateway_writes: usize,
-    /// The next this many comment listings are refused with 403, `x-ratelimit-remaining: 0`
-    /// and a reset this many seconds ahead (the primary rate limit).
-    primary_limited: usize,
-    /// The next comment listing is refused with 401 and a message quoting the token.
-    echo_token: bool,
-    /// Whether each request carried the token.
-    authorised: Vec<bool>,
-}
-
-#[derive(Clone)]
-struct Api {
-    state: Arc<Mutex<State>>,
-    prefix: &'static str,
-    /// `http://127.0.0.1:PORT`, for the absolute links of paginated answers.
-    origin: String,
-}
-
-fn json_response(status: u16, body: Value) -> ResponseTemplate {
-    ResponseTemplate::new(status)
-        .insert_header("content-type", "application/json; charset=utf-8")
-        .insert_header("x-github-api-version-selected", "2022-11-28")
-        .set_body_string(body.to_string())
-}
-
-fn not_found() -> ResponseTemplate {
-    json_response(
-        404,
-        json!({"message": "Not Found", "documentation_url": "https://docs.github.com/rest", "status": "404"}),
-    )
-}
-
-impl State {
-    fn comment(&mut self, body: &str, user: Value) -> Value {
-        self.next_id += 1;
-        self.minute += 1;
-        let id = 2456789000 + self.next_id;
-        let mut c = fixture("issue-comment.json");
-        c["id"] = id.into();
-        c["url"] = format!("https://api.github.com/repos/{REPO}/issues/comments/{id}").into();
-        c["html_url"] = format!("https://github.com/{REPO}/pull/{PR}#issuecomment-{id}").into();
-        c["reactions"]["url"] = format!("https://api.github.com/repos/{REPO}/issues/comments/{id}/reactions").into();
-        c["user"] = user;
-        c["body"] = body.into();
-        let at = format!("2026-11-01T{:02}:{:02}:00Z", 10 + self.minute / 60, self.minute % 60);
-        c["created_at"] = at.clone().into();
-        c["updated_at"] = at.into();
-        c
-    }
-}
-
-impl Respond for Api {
-    fn respond(&self, req: &Request) -> ResponseTemplate {
-        let mut s = self.state.lock().unwrap();
-        let auth = req.headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("");
-        s.authorised.push(auth == format!("Bearer {TOKEN}"));
-        let Some(path) = req.url.path().strip_prefix(self.prefix) else { return not_found() };
-        let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-        let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
-        let repo: Vec<&str> = REPO.split('/').collect();
-        match (req.method.as_str(), parts.as_slice()) {
-            ("GET", ["user"]) => match &s.me {
-                Some(me) => json_response(200, me.clone()),
-                None => json_response(403, fixture("error-user.json")),
-            },
-            ("GET", ["search", "issues"]) => match &s.search {
-                Some(v) => json_response(200, v.clone()),
-                None => json_response(200, json!({"total_count": 0, "incomplete_results": false, "items": []})),
-            },
-            (m, ["repos", o, r, rest @ ..]) if *o == repo[0] && *r == repo[1] => match (m, rest) {
-                ("GET", ["issues", n, "comments"]) if *n == PR.to_string() => {
-                    if std::mem::take(&mut s.echo_token) {
-                        return json_response(
-                            401,
-                            json!({"message": format!("Bad credentials: {auth}"), "documentation_url": "https://docs.github.com/rest", "status": "401"}),
-                        );
-                    }
-                    if s.bad_gateway_reads > 0 {
-                        s.bad_gateway_reads -= 1;
-                        return json_response(502, json!({"message": "Server Error"}));
-                    }
-                    if s.primary_limited > 0 {
-                        s.primary_limited -= 1;
-                        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
-                        return json_response(
-                            403,
-                            json!({"message": "API rate limit exceeded for installation ID 4242.", "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api", "status": "403"}),
-                        )
-                        .insert_header("x-ratelimit-limit", "1000")
-                        .insert_header("x-ratelimit-remaining", "0")
-                        .insert_header("x-ratelimit-used", "1000")
-                        .insert_header("x-ratelimit-resource", "core")
-                        .insert_header("x-ratelimit-reset", (now + 2).to_string().as_str());
-                    }
-                    if s.rate_limited > 0 {
-                        s.rate_limited -= 1;
-                        return json_response(403, fixture("error-forbidden.json")).insert_header("retry-after", "1");
-                    }
-                    // GitHub's pagination: `per_page` (default 30), `page`, and a `Link` header
-                    let query: std::collections::HashMap<String, String> = req.url.query_pairs().into_owned().collect();
-                    let per_page: usize = query.get("per_page").and_then(|v| v.parse().ok()).unwrap_or(30);
-                    let page: usize = query.get("page").and_then(|v| v.parse().ok()).unwrap_or(1);
-                    let pages = s.comments.len().div_ceil(per_page).max(1);
-                    let list: Vec<Value> =
-                        s.comments.iter().skip((page - 1) * per_page).take(per_page).cloned().collect();
-                    let mut response = json_response(200, Value::Array(list));
-                    if page < pages {
-                        let link =
-                            |n: usize| format!("<{}{}{}?per_page={per_page}&page={n}>", self.origin, self.prefix, path);
-                        response = response.insert_header(
-                            "link",
-                            format!("{}; rel=\"next\", {}; rel=\"last\"", link(page + 1), link(pages)).as_str(),
-                        );
-                    }
-                    response
-                }
-                ("POST", ["issues", n, "comments"]) if *n == PR.to_string() => {
-                    if s.fail_posts > 0 {
-                        s.fail_posts -= 1;
-                        return json_response(500, fixture("error-server.json"));
-                    }
-                    let me = s.me.clone().unwrap_or_else(|| fixture("github-actions.json"));
-                    let c = s.comment(body["body"].as_str().unwrap(), me);
-                    s.comments.push(c.clone());
-                    json_response(201, c)
-                }
-                ("PATCH", ["issues", "comments", id]) => {
-                    let Some(c) =
-                        s.comments.iter_mut().find(|c| c["id"].as_u64().map(|n| n.to_string()).as_deref() == Some(*id))
-                    else {
-                        return not_found();
-                    };
-                    c["body"] = body["body"].clone();
-                    c["updated_at"] = "2026-11-01T11:00:00Z".into();
-                    json_response(200, c.clone())
-                }
-                ("DELETE", ["issues", "comments", id]) => {
-                    let before = s.comments.len();
-                    s.comments.retain(|c| c["id"].as_u64().map(|n| n.to_string()).as_deref() != Some(*id));
-                    if s.comments.len() == before {
-                        return not_found();
-                    }
-                    ResponseTemplate::new(204)
-                }
-                ("GET", ["commits", sha, "statuses"]) => {
-                    let list: Vec<Value> =
-                        s.statuses.iter().filter(|(c, _)| c == sha).map(|(_, v)| v.clone()).collect();
-                    json_response(200, Value::Array(list))
-                }
-                ("POST", ["statuses", sha]) => {
-                    if s.bad_gateway_writes > 0 {
-                        s.bad_gateway_writes -= 1;
-                        return json_response(502, json!({"message": "Server Error"}));
-                    }
-                    let mut st = fixture("status.json");
-                    for k in ["state", "description", "context", "target_url"] {
-                        if !body[k].is_null() {
-                            st[k] = body[k].clone();
-                        }
-                    }
-                    st["url"] = format!("https://api.github.com/repos/{REPO}/statuses/{sha}").into();
-                    st["creator"] = s.me.clone().unwrap_or_else(|| fixture("github-actions.json"));
-                    s.statuses.insert(0, (sha.to_string(), st.clone()));
-                    json_response(201, st)
-                }
-                ("GET", ["commits", _sha, "pulls"]) => json_response(200, Value::Array(s.pulls.clone())),
-                ("GET", ["pulls", n]) => match s
-                    .pull_requests
-                    .iter()
-                    .find(|p| p["number"].as_u64().map(|x| x.to_string()).as_deref() == Some(*n))
-                {
-                    Some(p) => json_response(200, p.clone()),
-                    None => not_found(),
-                },
-                _ => not_found(),
-            },
-            _ => not_found(),
-        }
-    }
-}
-
-/// The fake API and the runtime its client side (`received_requests`) runs on.
-struct Fake {
-    rt: tokio::runtime::Runtime,
-    server: MockServer,
-    state: Arc<Mutex<State>>,
-    prefix: &'static str,
-    seen: usize,
-}
-
-impl Fake {
-    fn start(prefix: &'static str) -> Fake {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        let server = rt.block_on(MockServer::start());
-        let state = Arc::new(Mutex::new(State { me: Some(fixture("user.json")), ..State::default() }));
-        rt.block_on(
-            Mock::given(wiremock::matchers::any())
-                .respond_with(Api { state: state.clone(), prefix, origin: server.uri() })
-                .mount(&server),
-        );
-        Fake { rt, server, state, prefix, seen: 0 }
-    }
-
-    fn url(&self) -> String {
-        format!("{}{}", self.server.uri(), self.prefix)
-    }
-
-    /// The requests since the last call, as `METHOD path` (query left out).
-    fn requests(&mut self) -> Vec<String> {
-        let all = self.rt.block_on(self.server.received_requests()).unwrap();
-        let new: Vec<String> = all[self.seen..].iter().map(|r| format!("{} {}", r.method, r.url.path())).collect();
-        self.seen = all.len();
-        new
-    }
-
-    fn state(&self) -> std::sync::MutexGuard<'_, State> {
-        self.state.lock().unwrap()
-    }
-
-    /// The bodies of our comments now on the pull request.
-    fn bodies(&self) -> Vec<String> {
-        self.state().comments.iter().map(|c| c["body"].as_str().unwrap().to_string()).collect()
-    }
+/// The bodies of the comments now on the pull request.
+fn pr_bodies(fake: &Fake) -> Vec<String> {
+    fake.comments_of(PR)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -499,7 +249,7 @@ fn first_run_creates_rerun_writes_nothing_a_change_edits_and_a_deleted_comment_i
         ]
     );
     assert!(fake.state().authorised.iter().all(|a| *a), "every request carries the token");
-    let bodies = fake.bodies();
+    let bodies = pr_bodies(&fake);
     assert_eq!(bodies.len(), 1);
     assert!(bodies[0].starts_with(&format!("{MARKER}\n### contingent review: ❌ sign-off missing")), "{}", bodies[0]);
     assert!(bodies[0].contains("| payroll | changed |"), "{}", bodies[0]);
@@ -538,8 +288,8 @@ fn first_run_creates_rerun_writes_nothing_a_change_edits_and_a_deleted_comment_i
             format!("POST /repos/{REPO}/statuses/{head2}"),
         ]
     );
-    assert_eq!(fake.bodies().len(), 1);
-    assert_ne!(fake.bodies()[0], bodies[0]);
+    assert_eq!(pr_bodies(&fake).len(), 1);
+    assert_ne!(pr_bodies(&fake)[0], bodies[0]);
 
     // someone deleted the comment: it is made again
     fake.state().comments.clear();
@@ -553,7 +303,7 @@ fn first_run_creates_rerun_writes_nothing_a_change_edits_and_a_deleted_comment_i
             format!("GET /repos/{REPO}/commits/{head2}/statuses"),
         ]
     );
-    assert_eq!(fake.bodies().len(), 1);
+    assert_eq!(pr_bodies(&fake).len(), 1);
 }
 
 #[test]
@@ -610,7 +360,7 @@ fn without_a_login_the_marked_bot_comment_is_ours() {
             format!("PATCH /repos/{REPO}/issues/comments/{id}"),
         ]
     );
-    assert_eq!(fake.bodies()[0], format!("{MARKER}\nforged"));
+    assert_eq!(pr_bodies(&fake)[0], format!("{MARKER}\nforged"));
 }
 
 #[test]
@@ -626,7 +376,7 @@ fn an_oversized_report_is_cut_below_the_limit_and_the_summary_has_everything() {
     let mut fake = Fake::start("");
     ok(&w.review(&fake));
     fake.requests();
-    let body = &fake.bodies()[0];
+    let body = &pr_bodies(&fake)[0];
     assert!(body.len() < 60_000, "{} bytes", body.len());
     assert!(body.starts_with(&format!("{MARKER}\n### contingent review")), "{}", &body[..200]);
     assert!(body.contains("| payroll | changed |"), "the summary is never cut");
@@ -663,7 +413,7 @@ fn every_page_of_comments_is_read_also_under_api_v3() {
             format!("PATCH /api/v3/repos/{REPO}/issues/comments/{id}"),
         ]
     );
-    assert_eq!(fake.bodies().len(), 151);
+    assert_eq!(pr_bodies(&fake).len(), 151);
 }
 
 #[test]
@@ -682,10 +432,10 @@ fn writes_are_capped_per_run() {
     let requests = fake.requests();
     let writes = requests.iter().filter(|r| !r.starts_with("GET")).count();
     assert_eq!(writes, 20, "{requests:?}");
-    assert_eq!(fake.bodies().len(), 11);
+    assert_eq!(pr_bodies(&fake).len(), 11);
     // the next run goes on where it stopped
     ok(&w.review(&fake));
-    assert_eq!(fake.bodies().len(), 1);
+    assert_eq!(pr_bodies(&fake).len(), 1);
 }
 
 #[test]
@@ -706,7 +456,7 @@ fn a_5xx_on_post_is_not_sent_again() {
     assert_eq!(requests.last().unwrap(), &format!("POST {}", comments_path()), "nothing after the failed write");
     // the next run makes the one comment
     ok(&w.review(&fake));
-    assert_eq!(fake.bodies().len(), 1);
+    assert_eq!(pr_bodies(&fake).len(), 1);
 }
 
 #[test]
@@ -881,7 +631,7 @@ fn the_status_is_success_when_both_parties_sign_with_keys_the_base_trusts() {
         the_status(&fake, &head),
         ("success".into(), "the changed plan is approved by client and provider".into())
     );
-    assert!(fake.bodies()[0].contains("✅ signed by Katharina Vogel (katharina.vogel)"), "{}", fake.bodies()[0]);
+    assert!(pr_bodies(&fake)[0].contains("✅ signed by Katharina Vogel (katharina.vogel)"), "{}", pr_bodies(&fake)[0]);
 }
 
 #[test]
@@ -913,7 +663,7 @@ fn the_status_is_failure_when_the_pull_request_adds_its_own_approver_key_and_sig
         description,
         "to sign: payroll: client jens.hoffmann/katharina.vogel/thomas.klein; client roster unsigned: sign --roster as jens.hoffmann/katharina.vogel…"
     );
-    let body = &fake.bodies()[0];
+    let body = &pr_bodies(&fake)[0];
     assert!(
         body.contains("not counted against the base (a key or approver it does not trust, an older statement version or a rollback: see the findings): Katharina Vogel (katharina.vogel)"),
         "{body}"
@@ -941,7 +691,7 @@ fn a_roster_change_fails_the_status_until_an_approver_of_the_base_signs_the_new_
             "client roster unsigned: sign --roster as jens.hoffmann/katharina.vogel/thomas.klein".into()
         )
     );
-    assert!(fake.bodies()[0].contains("After review, an approver of the client in the base signs it (`contingent sign --roster client`): Jens Hoffmann (jens.hoffmann), Katharina Vogel (katharina.vogel), Thomas Klein (thomas.klein)."), "{}", fake.bodies()[0]);
+    assert!(pr_bodies(&fake)[0].contains("After review, an approver of the client in the base signs it (`contingent sign --roster client`): Jens Hoffmann (jens.hoffmann), Katharina Vogel (katharina.vogel), Thomas Klein (thomas.klein)."), "{}", pr_bodies(&fake)[0]);
     // katharina.vogel signs the new roster with the key the base trusts
     let key = w.example_key("katharina.vogel");
     let out = w.run(

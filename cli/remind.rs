@@ -871,12 +871,9 @@ mod tests {
     #[test]
     fn announces_once_overdue_first_with_stand_ins() {
         let as_of = Date::parse("2026-11-01").unwrap();
-        let people: People = HashMap::from([
-            person("a", Some("alice"), None),
-            person("b", None, Some("boss")),
-            person("c", None, None),
-        ])
-        .into();
+        let people: People =
+            HashMap::from([person("a", Some("alice"), None), person("b", None, Some("boss")), person("c", None, None)])
+                .into();
         let rows = rows(
             vec![
                 item("one", "exercise", "2026-11-20", false, &["a"]),
@@ -956,17 +953,32 @@ mod tests {
 
     #[test]
     fn a_tick_counts_only_by_the_contacts_own_login_on_the_day_of_the_edit() {
-        let people: People = HashMap::from([person("anna", Some("anna-gh"), None), person("bob", Some("bob-gh"), None)]).into();
-        let edit = |editor: &str, at: &str, body: &str| crate::github::Edit { editor: editor.into(), at: at.into(), body: body.into() };
+        let people: People =
+            HashMap::from([person("anna", Some("anna-gh"), None), person("bob", Some("bob-gh"), None)]).into();
+        let edit = |editor: &str, at: &str, body: &str| crate::github::Edit {
+            editor: editor.into(),
+            at: at.into(),
+            body: body.into(),
+        };
         let open = "- [ ] <!-- contingent:verify anna -->\n- [ ] <!-- contingent:verify bob -->";
         let edits = [
             edit("bot", "2026-12-01T06:00:00Z", open),
             edit("Anna-GH", "2026-12-03T09:00:00Z", &open.replacen("[ ]", "[x]", 1)),
-            edit("mallory", "2026-12-04T09:00:00Z", "- [x] <!-- contingent:verify anna -->\n- [X] <!-- contingent:verify bob -->"),
+            edit(
+                "mallory",
+                "2026-12-04T09:00:00Z",
+                "- [x] <!-- contingent:verify anna -->\n- [X] <!-- contingent:verify bob -->",
+            ),
         ];
         let (counted, ignored) = ticks(&edits, None, &people);
-        assert_eq!(counted, [Confirmation { contact: "anna".into(), date: Date::parse("2026-12-03").unwrap(), by: "Anna-GH".into() }]);
-        assert_eq!(ignored, [Confirmation { contact: "bob".into(), date: Date::parse("2026-12-04").unwrap(), by: "mallory".into() }]);
+        assert_eq!(
+            counted,
+            [Confirmation { contact: "anna".into(), date: Date::parse("2026-12-03").unwrap(), by: "Anna-GH".into() }]
+        );
+        assert_eq!(
+            ignored,
+            [Confirmation { contact: "bob".into(), date: Date::parse("2026-12-04").unwrap(), by: "mallory".into() }]
+        );
         // edits already read are not read again
         assert_eq!(ticks(&edits, Some("2026-12-04T09:00:00Z"), &people), (vec![], vec![]));
         assert_eq!(told_keys("<!-- contingent:remind-told v1 0a0b0c0dffffffff -->\nhi").len(), 2);
@@ -985,7 +997,12 @@ mod tests {
         );
         let second = announce(&later, &first.state, &people, Date::parse("2026-12-01").unwrap());
         let c = second.comment.unwrap();
-        assert!(c.contains("1 item newly due, 1 item overdue now (announced before as due soon) since the last run (2026-11-01)"), "{c}");
+        assert!(
+            c.contains(
+                "1 item newly due, 1 item overdue now (announced before as due soon) since the last run (2026-11-01)"
+            ),
+            "{c}"
+        );
         assert_eq!(told_keys(&c).len(), 2);
     }
 }

@@ -31,9 +31,12 @@ pub fn body(marker: &str, r: &Review, diff: Option<&DiffReport>, budget: usize) 
         let weaker = changes(d, Class::Weaker, room(&out).saturating_sub(RESERVE), false);
         out.push_str(&weaker);
     }
+    // the plans table is laid out first, so that the errors before it leave it its room
+    let table = plans_table(r, (room(&out) / 2).min(RESERVE * 2));
     let errors: Vec<&Finding> = r.new.iter().filter(|f| f.severity == "error" && !per_plan(f)).collect();
-    out.push_str(&findings_list("Errors the change adds", &errors, room(&out).saturating_sub(RESERVE / 2), false));
-    out.push_str(&plans_table(r, room(&out) / 2));
+    let room_for_errors = room(&out).saturating_sub(table.len()) / 2;
+    out.push_str(&findings_list("Errors the change adds", &errors, room_for_errors, false));
+    out.push_str(&table);
     if let Some(d) = diff {
         for class in [Class::Stronger, Class::Neutral] {
             let part = changes(d, class, room(&out) / 2, true);
@@ -420,7 +423,7 @@ fn plans_table(r: &Review, room: usize) -> String {
         rows.push(format!(
             "| {} new plans: {} | new |  | {client} | {provider} |\n",
             list.len(),
-            names_within(&ids, 2_000)
+            names_within(&ids, 1_200)
         ));
     }
     for (i, row) in rows.iter().enumerate() {

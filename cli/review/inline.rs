@@ -94,7 +94,15 @@ fn plain(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
         Value::Array(a) => a.iter().map(plain).collect::<Vec<_>>().join(", "),
-        Value::Object(o) => o.iter().map(|(k, v)| format!("{k}: {}", plain(v))).collect::<Vec<_>>().join(", "),
+        Value::Object(o) => {
+            let rest: Vec<String> =
+                o.iter().filter(|(k, _)| *k != "value").map(|(k, v)| format!("{k} {}", plain(v))).collect();
+            match (o.get("value"), rest.is_empty()) {
+                (Some(v), true) => plain(v),
+                (Some(v), false) => format!("{} ({})", plain(v), rest.join(", ")),
+                (None, _) => rest.join(", "),
+            }
+        }
         Value::Null => "nothing".to_string(),
         other => other.to_string(),
     }
@@ -119,6 +127,7 @@ fn changed_values(old: &Value, new: &Value) -> String {
             ([], []) => format!("reordered{kept}"),
             (g, []) => format!("removed {}{kept}", md(&g.join(", "))),
             ([], c) => format!("added {}{kept}", md(&c.join(", "))),
+            ([g], [c]) => format!("changed: {}{kept}", changed_text(g, c)),
             (g, c) => format!("changed: **{} → {}**{kept}", md(&g.join(", ")), md(&c.join(", "))),
         };
     }
@@ -129,7 +138,7 @@ fn changed_values(old: &Value, new: &Value) -> String {
 /// little unchanged text around them (`…+49 30 **2000 → 2099** 24x7…`).
 pub fn changed_text(old: &str, new: &str) -> String {
     if old.chars().count() + new.chars().count() <= LONG {
-        return format!("{} → {}", md(old), md(new));
+        return format!("**{} → {}**", md(old), md(new));
     }
     let diff = similar::TextDiff::from_words(old, new);
     // runs of equal text, and changes as (removed, added)
@@ -153,17 +162,14 @@ pub fn changed_text(old: &str, new: &str) -> String {
             continue;
         }
         let (a, b) = (a.trim(), b.trim());
-        let lead = if out.is_empty() || out.ends_with(' ') { "" } else { " " };
         let shown = match (a.is_empty(), b.is_empty()) {
             (false, false) => format!("**{} → {}**", md(a), md(b)),
             (true, _) => format!("**added {}**", md(b)),
             (_, true) => format!("**removed {}**", md(a)),
         };
-        out.push_str(lead);
         out.push_str(&shown);
-        out.push(' ');
     }
-    out.trim_end().to_string()
+    out.trim().to_string()
 }
 
 /// Unchanged text between changes, shortened to its ends beside them.
@@ -203,6 +209,6 @@ mod tests {
         let shown = changed_text(old, new);
         assert!(shown.contains("**2000 → 2099**"), "{shown}");
         assert!(shown.len() < old.len(), "{shown}");
-        assert_eq!(changed_text("1h", "2h"), "1h → 2h");
+        assert_eq!(changed_text("1h", "2h"), "**1h → 2h**");
     }
 }

@@ -177,7 +177,11 @@ impl State {
 
     fn sha(&mut self, what: &str) -> String {
         self.next_id += 1;
-        format!("{what:0<8}{:032x}", self.next_id).chars().take(40).collect::<String>().replace(|c: char| !c.is_ascii_hexdigit(), "a")
+        format!("{what:0<8}{:032x}", self.next_id)
+            .chars()
+            .take(40)
+            .collect::<String>()
+            .replace(|c: char| !c.is_ascii_hexdigit(), "a")
     }
 }
 
@@ -205,8 +209,7 @@ fn page(list: Vec<Value>, query: &HashMap<String, String>, origin_path: &str) ->
         let mut q: Vec<(String, String)> =
             query.iter().filter(|(k, _)| *k != "page").map(|(k, v)| (k.clone(), v.clone())).collect();
         q.sort();
-        let q: Vec<String> =
-            q.iter().map(|(k, v)| format!("{k}={}", url_escape(v))).collect();
+        let q: Vec<String> = q.iter().map(|(k, v)| format!("{k}={}", url_escape(v))).collect();
         let link = |n: usize| format!("<{origin_path}?{}&page={n}>", q.join("&"));
         response = response
             .insert_header("link", format!("{}; rel=\"next\", {}; rel=\"last\"", link(page + 1), link(pages)).as_str());
@@ -216,7 +219,13 @@ fn page(list: Vec<Value>, query: &HashMap<String, String>, origin_path: &str) ->
 
 fn url_escape(s: &str) -> String {
     s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }
 
@@ -295,7 +304,8 @@ fn search(s: &mut State, query: &HashMap<String, String>) -> ResponseTemplate {
             who.eq_ignore_ascii_case(&author)
         })
         .filter(|i| {
-            let title: String = i["title"].as_str().unwrap_or("").chars().filter(|c| c.is_alphanumeric() || *c == ' ').collect();
+            let title: String =
+                i["title"].as_str().unwrap_or("").chars().filter(|c| c.is_alphanumeric() || *c == ' ').collect();
             title.to_lowercase().contains(&words)
         })
         .cloned()
@@ -316,9 +326,7 @@ fn graphql(s: &State, body: &Value) -> ResponseTemplate {
         .into_iter()
         .flatten()
         .rev()
-        .map(|(login, at, text)| {
-            json!({"editedAt": at, "editor": {"login": login}, "diff": text})
-        })
+        .map(|(login, at, text)| json!({"editedAt": at, "editor": {"login": login}, "diff": text}))
         .collect();
     json_response(200, json!({"data": {"repository": {"issue": {"userContentEdits": {"nodes": nodes}}}}}))
 }
@@ -444,7 +452,8 @@ fn issues(s: &mut State, (m, rest): (&str, &[&str]), (body, query, origin_path, 
             json_response(201, c)
         }
         ("PATCH", ["issues", "comments", id]) => {
-            let Some(c) = s.comments.iter_mut().find(|c| c["id"].as_u64().map(|n| n.to_string()).as_deref() == Some(*id))
+            let Some(c) =
+                s.comments.iter_mut().find(|c| c["id"].as_u64().map(|n| n.to_string()).as_deref() == Some(*id))
             else {
                 return not_found();
             };
@@ -464,7 +473,12 @@ fn issues(s: &mut State, (m, rest): (&str, &[&str]), (body, query, origin_path, 
     }
 }
 
-fn comments(s: &mut State, n: &str, query: &HashMap<String, String>, (origin_path, auth): (&str, &str)) -> ResponseTemplate {
+fn comments(
+    s: &mut State,
+    n: &str,
+    query: &HashMap<String, String>,
+    (origin_path, auth): (&str, &str),
+) -> ResponseTemplate {
     if std::mem::take(&mut s.echo_token) {
         return json_response(
             401,
@@ -561,7 +575,11 @@ fn pulls(s: &mut State, (m, rest): (&str, &[&str]), (body, query, ..): Call) -> 
                 .pull_requests
                 .iter()
                 .filter(|p| p["state"] == "open")
-                .filter(|p| head.is_empty() || format!("{}:{}", REPO.split('/').next().unwrap(), p["head"]["ref"].as_str().unwrap_or("")) == head)
+                .filter(|p| {
+                    head.is_empty()
+                        || format!("{}:{}", REPO.split('/').next().unwrap(), p["head"]["ref"].as_str().unwrap_or(""))
+                            == head
+                })
                 .cloned()
                 .collect();
             json_response(200, Value::Array(list))
@@ -576,7 +594,11 @@ fn pulls(s: &mut State, (m, rest): (&str, &[&str]), (body, query, ..): Call) -> 
             p["body"] = body["body"].clone();
             p["state"] = "open".into();
             let branch = body["head"].as_str().unwrap();
-            let sha = s.refs.get(&format!("refs/heads/{branch}")).cloned().expect("the branch exists before its pull request");
+            let sha = s
+                .refs
+                .get(&format!("refs/heads/{branch}"))
+                .cloned()
+                .expect("the branch exists before its pull request");
             p["head"]["ref"] = branch.into();
             p["head"]["sha"] = sha.into();
             p["base"]["ref"] = body["base"].clone();
@@ -585,7 +607,8 @@ fn pulls(s: &mut State, (m, rest): (&str, &[&str]), (body, query, ..): Call) -> 
             json_response(201, p)
         }
         ("PATCH", ["pulls", n]) => {
-            let Some(p) = s.pull_requests.iter_mut().find(|p| p["number"].as_u64().map(|x| x.to_string()).as_deref() == Some(*n))
+            let Some(p) =
+                s.pull_requests.iter_mut().find(|p| p["number"].as_u64().map(|x| x.to_string()).as_deref() == Some(*n))
             else {
                 return not_found();
             };
@@ -596,10 +619,12 @@ fn pulls(s: &mut State, (m, rest): (&str, &[&str]), (body, query, ..): Call) -> 
             }
             json_response(200, p.clone())
         }
-        ("GET", ["pulls", n]) => match s.pull_requests.iter().find(|p| p["number"].as_u64().map(|x| x.to_string()).as_deref() == Some(*n)) {
-            Some(p) => json_response(200, p.clone()),
-            None => not_found(),
-        },
+        ("GET", ["pulls", n]) => {
+            match s.pull_requests.iter().find(|p| p["number"].as_u64().map(|x| x.to_string()).as_deref() == Some(*n)) {
+                Some(p) => json_response(200, p.clone()),
+                None => not_found(),
+            }
+        }
         _ => not_found(),
     }
 }

@@ -156,8 +156,8 @@ pub struct Person {
     pub login: Option<String>,
     /// The contact's party.
     pub party: String,
-    /// Who is mentioned instead when there is no login: the contact's deputy, when the deputy has
-    /// a login (login, name).
+    /// Who is mentioned instead when there is no login: the contact's deputy (or, when the
+    /// deputy has no login either, the deputy's deputy, up to four steps), as (login, name).
     pub stand_in: Option<(String, String)>,
 }
 
@@ -211,16 +211,28 @@ fn login_of(g: &Option<String>) -> Option<String> {
 
 /// The people of a repository.
 pub fn people(model: &Model) -> People {
-    let logins: HashMap<&str, (Option<String>, &str)> =
-        model.contacts.iter().map(|c| (c.id.value.as_str(), (login_of(&c.github), c.name.as_str()))).collect();
+    let contacts: HashMap<&str, &crate::model::Contact> =
+        model.contacts.iter().map(|c| (c.id.value.as_str(), &c.value)).collect();
+    // the deputy, or the deputy's deputy when the deputy has no login (a duty desk), and so on
+    let deputy_with_login = |c: &crate::model::Contact| {
+        let mut next = c.deputy.as_ref().map(|d| d.value.as_str());
+        for _ in 0..4 {
+            let d = contacts.get(next?)?;
+            if d.id.value == c.id.value {
+                return None;
+            }
+            if let Some(l) = login_of(&d.github) {
+                return Some((l, d.name.clone()));
+            }
+            next = d.deputy.as_ref().map(|x| x.value.as_str());
+        }
+        None
+    };
     let by_id = model
         .contacts
         .iter()
         .map(|c| {
-            let stand_in = c.deputy.as_ref().and_then(|d| match logins.get(d.value.as_str()) {
-                Some((Some(l), n)) => Some((l.clone(), n.to_string())),
-                _ => None,
-            });
+            let stand_in = deputy_with_login(c);
             let person = Person {
                 id: c.id.value.clone(),
                 name: c.name.clone(),
@@ -648,6 +660,9 @@ fn bounded_state(rows: &[Row], told: &dyn Fn(&Row) -> bool, as_of: Date) -> Stat
 /// What the dashboard says about closing it.
 const OPT_OUT: &str = "Not wanted? Close this issue as **not planned**: `contingent remind` then leaves it closed, and mentions nobody, until something new falls due (with `--keep-closed`, for good).";
 
+/// The most bytes of checkboxes in the dashboard (the most overdue contacts first).
+const CHECKBOX_BUDGET: usize = 12_000;
+
 /// The marker of a contact's checkbox.
 fn checkbox_marker(contact: &str) -> String {
     format!("<!-- contingent:verify {} -->", contact_key(contact))
@@ -718,13 +733,17 @@ fn checkboxes(rows: &[Row], people: &People, state: &State) -> String {
             (Some(c), None) => ("x", format!(" — confirmed by `{}` on {}", c.by, c.date)),
             (None, _) => (" ", String::new()),
         };
-        let _ = writeln!(
-            out,
-            "- [{mark}] {} **{}**: my contact details in {} are correct (only `{login}` can tick this){note}",
+        let line = format!(
+            "- [{mark}] {} **{}**: my contact details in {} are correct (only `{login}` can tick this){note}\n",
             checkbox_marker(&p.id),
             md(&p.name),
             place(r)
         );
+        if out.len() + line.len() > CHECKBOX_BUDGET {
+            let _ = writeln!(out, "- … more contacts get their box as these are confirmed");
+            break;
+        }
+        out.push_str(&line);
     }
     for i in &state.ignored {
         let whose = people.get(&i.contact).map_or_else(|| md(&i.contact), |p| md(&p.name));

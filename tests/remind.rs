@@ -180,6 +180,11 @@ fn set(v: &[&str]) -> BTreeSet<String> {
     v.iter().map(|s| s.to_string()).collect()
 }
 
+/// The dashboard's comments, read before a run mentions anyone (what the last run told).
+fn comments_read(n: u64) -> String {
+    format!("GET /repos/{REPO}/issues/{n}/comments")
+}
+
 fn issues_path() -> String {
     format!("/repos/{REPO}/issues")
 }
@@ -200,14 +205,14 @@ fn first_run_mentions_every_owner_once_rerun_writes_nothing_a_week_later_only_th
         fake.requests(),
         [
             "GET /user".to_string(),
-            format!("GET {}", issues_path()),
+            "GET /search/issues".to_string(),
             format!("POST {}", issues_path()),
             format!("POST {}/1/comments", issues_path()),
             format!("PATCH {}/1", issues_path()),
         ]
     );
     assert!(
-        fake.queries().iter().any(|q| q.starts_with(&format!("{} ", issues_path())) && q.contains("creator=plans-bot")),
+        fake.queries().iter().any(|q| q.starts_with("/search/issues ") && q.contains("author%3Aplans-bot")),
         "{:?}",
         fake.queries()
     );
@@ -218,46 +223,67 @@ fn first_run_mentions_every_owner_once_rerun_writes_nothing_a_week_later_only_th
     let body = fake.body();
     assert!(body.starts_with(&format!("{MARKER}\n## What falls due: by 2026-12-31 (as of 2026-12-01)")), "{body}");
     assert_eq!(mentions(&body), Vec::<String>::new(), "the dashboard names owners, it mentions nobody: {body}");
-    // contact verifications first, then exercises, restore tests, findings
-    let order: Vec<usize> = [
-        "### Contact verifications (1, 1 overdue)",
-        "### Exercises (2)",
-        "### Restore tests (3)",
-        "### Open findings (2)",
-    ]
-    .iter()
-    .map(|h| body.find(h).unwrap_or_else(|| panic!("{h} in {body}")))
-    .collect();
-    assert!(order.windows(2).all(|p| p[0] < p[1]), "{body}");
+    assert!(body.contains("**8 items** due within 30d or overdue (1 overdue): 1 contact verification, 2 exercises, 3 restore tests, 2 open findings."), "{body}");
+    // one table by urgency across kinds: the most overdue first, then by due date
+    let dates: Vec<&str> = body.lines().filter(|l| l.starts_with("| 20")).map(|l| &l[2..12]).collect();
+    assert_eq!(dates.len(), 8, "{body}");
+    assert!(dates.windows(2).all(|d| d[0] <= d[1]), "{dates:?}");
     assert!(
         body.contains(&format!(
-            "| 2026-11-20 | ⚠️ overdue by 11 days | verify the contact details of Katharina Vogel (katharina.vogel) | Katharina Vogel | [plans/contacts/hpb.kdl:25](https://github.com/{REPO}/blob/{sha}/plans/contacts/hpb.kdl#L25) |"
+            "| 2026-11-20 | ⚠️ overdue by 11 days | contact verification | verify the contact details of Katharina Vogel (katharina.vogel) | Katharina Vogel | [plans/contacts/hpb.kdl:25](https://github.com/{REPO}/blob/{sha}/plans/contacts/hpb.kdl#L25) |"
         )),
+        "{body}"
+    );
+    // how to opt out, and the box only Katharina Vogel's own login can tick
+    assert!(body.contains("Close this issue as **not planned**"), "{body}");
+    assert!(
+        body.contains("- [ ] <!-- contingent:verify katharina.vogel --> **Katharina Vogel**: my contact details in "),
         "{body}"
     );
     let comments = fake.comments();
     assert_eq!(comments.len(), 1);
     let c = &comments[0];
     let m = mentions(c);
-    assert_eq!(m.len(), 6, "everyone once: {c}");
+    assert_eq!(m.len(), 8, "everyone once: {c}");
     assert_eq!(
         m.iter().cloned().collect::<BTreeSet<_>>(),
-        set(&["kvogel-hpb", "skrueger-hpb", "clange-rzn", "jhoffmann-hpb", "oneumann-rzn", "aschmidt-hpb"])
+        set(&[
+            "kvogel-hpb",
+            "skrueger-hpb",
+            "clange-rzn",
+            "srichter-rzn",
+            "jhoffmann-hpb",
+            "oneumann-rzn",
+            "aschmidt-hpb",
+            "mwagner-rzn"
+        ])
     );
+    // an owner without a login: their deputy is mentioned for them, not the first approver
+    assert!(
+        c.contains(
+            "@srichter-rzn (Stefan Richter)\n- due today (2026-12-01): hold the restore test of plan payment-orders"
+        ),
+        "{c}"
+    );
+    assert!(c.contains("8 items newly due;"), "{c}");
     // overdue first, with how long, and what to do
     assert_eq!(m[0], "kvogel-hpb", "{c}");
     assert!(
         c.contains(&format!("@kvogel-hpb (Katharina Vogel)\n- ⚠️ **overdue by 11 days** (due 2026-11-20): verify your contact details and update `verified` in [plans/contacts/hpb.kdl:25](https://github.com/{REPO}/blob/{sha}/plans/contacts/hpb.kdl#L25)")),
         "{c}"
     );
-    // owners without a login: their party's responsible contact is mentioned for them
+    // Dirk Hansen's deputy (the duty desk) has no login: the desk's deputy stands in
+    assert!(
+        c.contains("@mwagner-rzn (Michael Wagner)\n- due in 8 days (2026-12-09): hold the alarm-test of plan payroll"),
+        "{c}"
+    );
     assert!(c.contains("— for Dirk Hansen, who has no GitHub login"), "{c}");
     assert!(first.stdout.contains("issue created") && first.stdout.contains("comment mentioning"), "{}", first.stdout);
 
     // the same run again: reads only
     let again = w.remind(&fake, "2026-12-01", &[]);
     ok(&again);
-    assert_eq!(fake.requests(), ["GET /user".to_string(), format!("GET {}", issues_path())]);
+    assert_eq!(fake.requests(), ["GET /user".to_string(), "GET /search/issues".to_string()]);
     assert!(again.stdout.contains("issue unchanged; nobody newly due"), "{}", again.stdout);
     assert_eq!(fake.comments().len(), 1);
 
@@ -268,7 +294,8 @@ fn first_run_mentions_every_owner_once_rerun_writes_nothing_a_week_later_only_th
         fake.requests(),
         [
             "GET /user".to_string(),
-            format!("GET {}", issues_path()),
+            "GET /search/issues".to_string(),
+            comments_read(1),
             format!("POST {}/1/comments", issues_path()),
             format!("PATCH {}/1", issues_path()),
         ]
@@ -276,15 +303,21 @@ fn first_run_mentions_every_owner_once_rerun_writes_nothing_a_week_later_only_th
     let c = fake.last_comment();
     assert_eq!(
         mentions(&c).into_iter().collect::<BTreeSet<_>>(),
-        set(&["skrueger-hpb", "clange-rzn", "lpetersen-hpb", "fmeyer-rzn"]),
+        set(&["skrueger-hpb", "clange-rzn", "srichter-rzn", "lpetersen-hpb", "fmeyer-rzn"]),
         "{c}"
     );
-    assert!(c.contains("2 items became due since the last run (2026-12-01)"), "{c}");
+    // what is new and what escalated, told apart
+    assert!(
+        c.contains(
+            "1 item newly due, 1 item overdue now (announced before as due soon) since the last run (2026-12-01)"
+        ),
+        "{c}"
+    );
     assert!(c.find("overdue by 7 days").unwrap() < c.find("due in 30 days").unwrap(), "overdue first: {c}");
     assert!(fake.body().contains("as of 2026-12-08"));
     // and the same day again: nobody twice
     ok(&w.remind(&fake, "2026-12-08", &[]));
-    assert_eq!(fake.requests(), ["GET /user".to_string(), format!("GET {}", issues_path())]);
+    assert_eq!(fake.requests(), ["GET /user".to_string(), "GET /search/issues".to_string()]);
 
     // Katharina Vogel verifies her details: her row goes, nobody is mentioned
     w.edit("plans/contacts/hpb.kdl", "verified \"2026-05-20\"", "verified \"2026-12-08\"");
@@ -292,7 +325,7 @@ fn first_run_mentions_every_owner_once_rerun_writes_nothing_a_week_later_only_th
     ok(&w.remind(&fake, "2026-12-08", &[]));
     assert_eq!(
         fake.requests(),
-        ["GET /user".to_string(), format!("GET {}", issues_path()), format!("PATCH {}/1", issues_path())]
+        ["GET /user".to_string(), "GET /search/issues".to_string(), format!("PATCH {}/1", issues_path())]
     );
     let body = fake.body();
     assert!(!body.contains("Katharina Vogel") && !body.contains("Contact verifications"), "{body}");
@@ -308,7 +341,7 @@ fn nothing_due_closes_the_dashboard_something_due_reopens_it_and_a_deleted_one_i
     assert_eq!(fake.requests().len(), 5);
     assert_eq!(
         mentions(&fake.last_comment()).into_iter().collect::<BTreeSet<_>>(),
-        set(&["skrueger-hpb", "clange-rzn"])
+        set(&["skrueger-hpb", "clange-rzn", "srichter-rzn"])
     );
 
     // the restore test of payment-orders is held: nothing is due, the issue says so and closes
@@ -318,7 +351,7 @@ fn nothing_due_closes_the_dashboard_something_due_reopens_it_and_a_deleted_one_i
     ok(&closed);
     assert_eq!(
         fake.requests(),
-        ["GET /user".to_string(), format!("GET {}", issues_path()), format!("PATCH {}/1", issues_path())]
+        ["GET /user".to_string(), "GET /search/issues".to_string(), format!("PATCH {}/1", issues_path())]
     );
     let issue = fake.dashboard();
     assert_eq!((issue["state"].as_str(), issue["state_reason"].as_str()), (Some("closed"), Some("completed")));
@@ -326,7 +359,7 @@ fn nothing_due_closes_the_dashboard_something_due_reopens_it_and_a_deleted_one_i
     assert!(closed.stdout.contains("issue closed: nothing due"), "{}", closed.stdout);
     // closed and still nothing due: reads only
     ok(&w.remind(&fake, "2026-11-01", &[]));
-    assert_eq!(fake.requests(), ["GET /user".to_string(), format!("GET {}", issues_path())]);
+    assert_eq!(fake.requests(), ["GET /user".to_string(), "GET /search/issues".to_string()]);
 
     // a month later things fall due again: the same issue is reopened, the owners mentioned
     let reopened = w.remind(&fake, "2026-12-01", &[]);
@@ -335,7 +368,8 @@ fn nothing_due_closes_the_dashboard_something_due_reopens_it_and_a_deleted_one_i
         fake.requests(),
         [
             "GET /user".to_string(),
-            format!("GET {}", issues_path()),
+            "GET /search/issues".to_string(),
+            comments_read(1),
             format!("POST {}/1/comments", issues_path()),
             format!("PATCH {}/1", issues_path()),
         ]
@@ -343,7 +377,10 @@ fn nothing_due_closes_the_dashboard_something_due_reopens_it_and_a_deleted_one_i
     assert_eq!(fake.dashboard()["state"], "open");
     assert!(reopened.stdout.contains("issue reopened"), "{}", reopened.stdout);
     let told = mentions(&fake.last_comment()).into_iter().collect::<BTreeSet<_>>();
-    assert_eq!(told, set(&["skrueger-hpb", "clange-rzn", "jhoffmann-hpb", "oneumann-rzn", "aschmidt-hpb"]));
+    assert_eq!(
+        told,
+        set(&["skrueger-hpb", "srichter-rzn", "jhoffmann-hpb", "oneumann-rzn", "aschmidt-hpb", "mwagner-rzn"])
+    );
 
     // someone deleted the dashboard: it is made again, and its first comment tells everyone
     fake.state().issues.clear();
@@ -352,7 +389,7 @@ fn nothing_due_closes_the_dashboard_something_due_reopens_it_and_a_deleted_one_i
         fake.requests(),
         [
             "GET /user".to_string(),
-            format!("GET {}", issues_path()),
+            "GET /search/issues".to_string(),
             format!("POST {}", issues_path()),
             format!("POST {}/2/comments", issues_path()),
             format!("PATCH {}/2", issues_path()),
@@ -389,8 +426,7 @@ fn with_an_actions_token_only_bot_issues_count_and_others_marked_issues_or_pull_
         requests,
         [
             "GET /user".to_string(),
-            format!("GET {}", issues_path()),
-            format!("GET {}", issues_path()),
+            "GET /search/issues".to_string(),
             format!("POST {}", issues_path()),
             format!("POST {}/153/comments", issues_path()),
             format!("PATCH {}/153", issues_path()),
@@ -399,11 +435,13 @@ fn with_an_actions_token_only_bot_issues_count_and_others_marked_issues_or_pull_
     assert_eq!(fake.state().issues[152]["user"]["login"], "github-actions[bot]");
     // found again as the bot's
     ok(&w.remind(&fake, "2026-11-01", &[]));
-    assert_eq!(
-        fake.requests(),
-        ["GET /user".to_string(), format!("GET {}", issues_path()), format!("GET {}", issues_path())]
-    );
+    assert_eq!(fake.requests(), ["GET /user".to_string(), "GET /search/issues".to_string()]);
     assert_eq!(fake.comments().len(), 1);
+    let q = fake.queries();
+    assert!(
+        q.iter().any(|q| q.contains("author%3Aapp%2Fgithub-actions")),
+        "the bot is searched as app/github-actions: {q:?}"
+    );
 }
 
 #[test]
@@ -418,7 +456,7 @@ fn a_comment_answered_with_500_is_not_sent_again_and_the_next_run_mentions_them(
         fake.requests(),
         [
             "GET /user".to_string(),
-            format!("GET {}", issues_path()),
+            "GET /search/issues".to_string(),
             format!("POST {}", issues_path()),
             format!("POST {}/1/comments", issues_path()),
         ]
@@ -429,14 +467,15 @@ fn a_comment_answered_with_500_is_not_sent_again_and_the_next_run_mentions_them(
         fake.requests(),
         [
             "GET /user".to_string(),
-            format!("GET {}", issues_path()),
+            "GET /search/issues".to_string(),
+            comments_read(1),
             format!("POST {}/1/comments", issues_path()),
             format!("PATCH {}/1", issues_path()),
         ]
     );
     assert_eq!(
         mentions(&fake.last_comment()).into_iter().collect::<BTreeSet<_>>(),
-        set(&["skrueger-hpb", "clange-rzn"])
+        set(&["skrueger-hpb", "clange-rzn", "srichter-rzn"])
     );
 }
 
@@ -465,21 +504,20 @@ fn on_a_generated_repository_the_body_is_summarised_within_githubs_limit_never_c
     assert!(body.contains("more not shown here"), "summarised");
     let rows: Vec<&str> = body.lines().filter(|l| l.starts_with("| 20")).collect();
     assert!(rows.len() > 50, "{} rows shown", rows.len());
-    assert!(rows.iter().all(|r| r.ends_with(" |") && r.matches(" | ").count() == 4), "whole rows only");
-    for h in [
-        "### Contact verifications (1500, 1500 overdue)",
-        "### Exercises (2000, 2000 overdue)",
-        "### Restore tests (1000)",
-    ] {
+    assert!(rows.iter().all(|r| r.ends_with(" |") && r.matches(" | ").count() == 5), "whole rows only");
+    for h in ["1500 contact verifications", "2000 exercises", "1000 restore tests"] {
         assert!(body.contains(h), "{h}");
     }
+    // by urgency across kinds: the shown rows are the most overdue
+    let dates: Vec<&str> = rows.iter().map(|l| &l[2..12]).collect();
+    assert!(dates.windows(2).all(|d| d[0] <= d[1]), "{dates:?}");
     let c = fake.last_comment();
     let first: Vec<String> = mentions(&c);
     assert!(c.len() <= 60_000 && first.len() <= 50, "{} bytes, {} mentions", c.len(), first.len());
     assert!(c.contains("more to tell: the next run mentions their owners"), "{c}");
     // the next run tells the next ones, no line twice
     ok(&w.remind(&fake, "2028-06-01", &[]));
-    assert_eq!(fake.requests().len(), 4);
+    assert_eq!(fake.requests().len(), 5, "with the read of the dashboard's comments");
     let c2 = fake.last_comment();
     let second = mentions(&c2);
     assert!(second.iter().any(|l| !first.contains(l)), "{first:?} {second:?}");
@@ -507,10 +545,15 @@ fn dry_run_on_the_bundled_example_a_month_apart_mentions_exactly_the_right_peopl
     let nov = w.run(&["remind", "plans", "--dry-run", "--as-of", "2026-11-01", "--repo", REPO], &env);
     ok(&nov);
     let (body, comment) = nov.stdout.split_once("\n---\n").expect("body, then the comment");
-    assert!(body.starts_with(MARKER) && body.contains("### Restore tests (1)"), "{body}");
+    assert!(body.starts_with(MARKER) && body.contains("1 restore test."), "{body}");
     assert_eq!(mentions(body), Vec::<String>::new());
-    assert_eq!(mentions(comment.split_once("\n\n").unwrap().1), ["skrueger-hpb", "clange-rzn"], "{comment}");
-    assert!(comment.contains("also for Nina Schulz, who has no GitHub login"), "{comment}");
+    assert_eq!(
+        mentions(comment.split_once("\n\n").unwrap().1),
+        ["skrueger-hpb", "clange-rzn", "srichter-rzn"],
+        "{comment}"
+    );
+    assert!(comment.contains("@srichter-rzn (Stefan Richter)\n- due in 30 days (2026-12-01): hold the restore test of plan payment-orders"), "{comment}");
+    assert!(comment.contains("— for Nina Schulz, who has no GitHub login"), "{comment}");
 
     let dec = w.run(&["remind", "plans", "--dry-run", "--as-of", "2026-12-01"], &env);
     ok(&dec);
@@ -519,11 +562,11 @@ fn dry_run_on_the_bundled_example_a_month_apart_mentions_exactly_the_right_peopl
     assert!(body.contains("`plans/contacts/") || body.contains("`plans/plans/"), "no repository: places, no links");
     assert_eq!(
         mentions(comment.split_once("\n\n").unwrap().1),
-        ["skrueger-hpb", "clange-rzn", "jhoffmann-hpb", "oneumann-rzn", "aschmidt-hpb"],
+        ["skrueger-hpb", "clange-rzn", "srichter-rzn", "jhoffmann-hpb", "oneumann-rzn", "aschmidt-hpb", "mwagner-rzn"],
         "{comment}"
     );
-    // an owner without a login: named, their party's first approver with a login mentioned
-    assert!(comment.contains("for Katrin Wolf, who has no GitHub login"), "{comment}");
+    // an owner without a login: named, their deputy (Oliver Neumann for Katrin Wolf) mentioned
+    assert!(comment.contains("also for Katrin Wolf, who has no GitHub login"), "{comment}");
 }
 
 #[test]
@@ -581,8 +624,8 @@ fn a_rate_limit_is_waited_out_and_of_two_open_dashboards_the_older_is_kept_and_t
         fake.requests(),
         [
             "GET /user".to_string(),
-            format!("GET {}", issues_path()),
-            format!("GET {}", issues_path()),
+            "GET /search/issues".to_string(),
+            "GET /search/issues".to_string(),
             format!("PATCH {}/2", issues_path()),
         ]
     );

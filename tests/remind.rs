@@ -634,3 +634,176 @@ fn a_rate_limit_is_waited_out_and_of_two_open_dashboards_the_older_is_kept_and_t
     assert!(out.stdout.contains("duplicate #2 closed"), "{}", out.stdout);
     assert_eq!(s.comments.len(), 1, "nobody mentioned again");
 }
+
+/// The checkbox loop: Katharina Vogel is due for verification; her own login ticks her box,
+/// mallory ticks it too and another's: the next run opens one pull request that sets her
+/// `verified` date to the day she ticked it, naming who confirmed, and says the other tick was
+/// ignored. A run with nothing new writes nothing more to the pull request.
+#[test]
+fn a_tick_by_the_contacts_own_login_opens_the_pull_request_that_sets_the_verified_date() {
+    let w = Work::new();
+    w.edit("plans/contacts/hpb.kdl", "verified \"2026-09-14\"", "verified \"2026-05-20\"");
+    let sha = w.commit("a stale contact");
+    let mut fake = Fake::start("");
+    let env = |fake: &Fake| {
+        vec![
+            ("GITHUB_API_URL", fake.url()),
+            ("GITHUB_TOKEN", TOKEN.to_string()),
+            ("GITHUB_REPOSITORY", REPO.to_string()),
+            ("GITHUB_REF_NAME", "main".to_string()),
+        ]
+    };
+    let run = |fake: &Fake| {
+        let e = env(fake);
+        let e: Vec<(&str, &str)> = e.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        w.run(&["remind", "plans", "--as-of", "2026-12-05"], &e)
+    };
+    ok(&run(&fake));
+    fake.requests();
+    let body = fake.body();
+    let ticked = body.replace(
+        "- [ ] <!-- contingent:verify katharina.vogel -->",
+        "- [x] <!-- contingent:verify katharina.vogel -->",
+    );
+    assert_ne!(ticked, body, "her box: {body}");
+    fake.state().edit_body(1, "kvogel-hpb", "2026-12-03T09:15:00Z", &ticked);
+    // someone else ticks the box of another contact (made due here by hand)
+    let forged = format!("{ticked}\n- [x] <!-- contingent:verify claudia.lange -->\n");
+    fake.state().edit_body(1, "mallory", "2026-12-04T10:00:00Z", &forged);
+
+    let out = run(&fake);
+    ok(&out);
+    let requests = fake.requests();
+    assert_eq!(
+        requests,
+        [
+            "GET /user".to_string(),
+            "GET /search/issues".to_string(),
+            "POST /graphql".to_string(),
+            format!("POST /repos/{REPO}/git/trees"),
+            format!("POST /repos/{REPO}/git/commits"),
+            "GET /repos/octo-org/plans/git/ref/heads/contingent-verified-contacts-plans".to_string(),
+            format!("POST /repos/{REPO}/git/refs"),
+            format!("GET /repos/{REPO}/pulls"),
+            format!("POST /repos/{REPO}/pulls"),
+            format!("PATCH {}/1", issues_path()),
+        ]
+    );
+    assert!(out.stdout.contains("katharina.vogel confirmed by kvogel-hpb on 2026-12-03"), "{}", out.stdout);
+    let s = fake.state();
+    // the tree: hpb.kdl with her verified date set to the day of the tick, on top of the commit
+    let tree = s.trees.values().next().unwrap().clone();
+    assert_eq!(tree["base_tree"].as_str().unwrap().len(), 40);
+    let entry = &tree["tree"][0];
+    assert_eq!(entry["path"], "plans/contacts/hpb.kdl");
+    let text = entry["content"].as_str().unwrap();
+    assert_eq!(
+        text,
+        std::fs::read_to_string(w.path().join("plans/contacts/hpb.kdl")).unwrap().replacen(
+            "verified \"2026-05-20\"",
+            "verified \"2026-12-03\"",
+            1
+        )
+    );
+    let commit = s.commits.values().next().unwrap();
+    assert_eq!(commit["parents"][0]["sha"], sha.as_str());
+    let pull = &s.pull_requests[0];
+    assert_eq!(
+        (pull["head"]["ref"].as_str(), pull["base"]["ref"].as_str()),
+        (Some("contingent-verified-contacts-plans"), Some("main"))
+    );
+    let pr_body = pull["body"].as_str().unwrap();
+    assert!(
+        pr_body.contains(
+            "Katharina Vogel (katharina.vogel): `verified \"2026-12-03\"`, confirmed on the dashboard by `kvogel-hpb`"
+        ),
+        "{pr_body}"
+    );
+    assert_eq!(mentions(pr_body), Vec::<String>::new(), "{pr_body}");
+    // the dashboard: her box stays ticked, naming who and the pull request; mallory's tick ignored
+    let dash = s.issues[0]["body"].as_str().unwrap().to_string();
+    drop(s);
+    assert!(dash.contains("- [x] <!-- contingent:verify katharina.vogel --> **Katharina Vogel**"), "{dash}");
+    assert!(dash.contains("confirmed by `kvogel-hpb` on 2026-12-03: pull request 100"), "{dash}");
+    assert!(dash.contains("- ignored: a tick by `mallory` on 2026-12-04 for Claudia Lange: only the contact's own GitHub login confirms their details"), "{dash}");
+    assert!(out.stdout.contains("a tick by mallory for claudia.lange ignored"), "{}", out.stdout);
+
+    // again: nothing new, nothing written to the pull request
+    ok(&run(&fake));
+    let again = fake.requests();
+    assert!(again.iter().all(|r| !r.contains("/git/") && !r.contains("/pulls") && r != "POST /graphql"), "{again:?}");
+}
+
+/// A 500 after GitHub made the mention comment: the next run reads the hidden keys of that
+/// comment and mentions nobody again.
+#[test]
+fn a_mention_comment_made_despite_a_500_is_not_posted_again() {
+    let w = Work::new();
+    let mut fake = Fake::start("");
+    ok(&w.remind(&fake, "2026-11-01", &[]));
+    fake.requests();
+    // a month later: new items; the comment is made, but GitHub answers 500
+    fake.state().fail_posts_after = 1;
+    let failed = w.remind(&fake, "2026-12-01", &[]);
+    assert_eq!(failed.code, 2, "{}{}", failed.stdout, failed.stderr);
+    assert_eq!(fake.comments().len(), 2);
+    fake.requests();
+    let next = w.remind(&fake, "2026-12-01", &[]);
+    ok(&next);
+    assert_eq!(
+        fake.requests(),
+        [
+            "GET /user".to_string(),
+            "GET /search/issues".to_string(),
+            comments_read(1),
+            format!("PATCH {}/1", issues_path())
+        ]
+    );
+    assert_eq!(fake.comments().len(), 2, "nobody mentioned twice");
+    assert!(next.stdout.contains("nobody newly due"), "{}", next.stdout);
+}
+
+/// A person closes the dashboard as not planned: the next runs leave it closed and mention
+/// nobody until something new falls due; with --keep-closed, for good.
+#[test]
+fn a_dashboard_closed_as_not_planned_is_heard_until_something_new_falls_due() {
+    let w = Work::new();
+    let mut fake = Fake::start("");
+    ok(&w.remind(&fake, "2026-11-01", &[]));
+    {
+        let mut s = fake.state();
+        s.issues[0]["state"] = "closed".into();
+        s.issues[0]["state_reason"] = "not_planned".into();
+    }
+    fake.requests();
+    let quiet = w.remind(&fake, "2026-11-02", &[]);
+    ok(&quiet);
+    assert_eq!(fake.requests(), ["GET /user".to_string(), "GET /search/issues".to_string()]);
+    assert!(quiet.stdout.contains("closed as not planned, left closed"), "{}", quiet.stdout);
+    // with --keep-closed, even new items leave it closed
+    ok(&w.remind(&fake, "2026-12-01", &["--keep-closed"]));
+    assert_eq!(fake.requests(), ["GET /user".to_string(), "GET /search/issues".to_string()]);
+    // something new falls due: reopened, its owners mentioned
+    let reopened = w.remind(&fake, "2026-12-01", &[]);
+    ok(&reopened);
+    assert!(reopened.stdout.contains("issue reopened"), "{}", reopened.stdout);
+    assert_eq!(fake.dashboard()["state"], "open");
+}
+
+/// An assignee GitHub refuses: the error names the field, and the dashboard is made without it.
+/// A failed `GET /user` fails the run before anything is written.
+#[test]
+fn a_refused_assignee_is_named_and_a_failed_identity_stops_the_run() {
+    let w = Work::new();
+    let mut fake = Fake::start("");
+    let out = w.remind(&fake, "2026-11-01", &["--assignee", "nobody-here"]);
+    ok(&out);
+    assert!(out.stderr.contains("the field `assignees` `nobody-here` is invalid"), "{}", out.stderr);
+    assert_eq!(fake.dashboard()["assignees"].as_array().map(Vec::len), Some(0));
+    fake.requests();
+    fake.state().user_fails = true;
+    let failed = w.remind(&fake, "2026-12-01", &[]);
+    assert_eq!(failed.code, 2, "{}{}", failed.stdout, failed.stderr);
+    assert!(failed.stderr.contains("cannot tell which account the token writes as"), "{}", failed.stderr);
+    assert!(fake.requests().iter().all(|r| r.starts_with("GET ")), "nothing written");
+}

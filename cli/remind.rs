@@ -327,7 +327,7 @@ pub fn rows(items: Vec<Item>, root: &str, blob: Option<&str>) -> Vec<Row> {
             Row { key: key(&item), place: format!("{path}:{}", item.line), link, item }
         })
         .collect();
-    rows.sort_by(|a, b| (a.item.date, rank(a.item.kind)).cmp(&(b.item.date, rank(b.item.kind))));
+    rows.sort_by_key(|r| (r.item.date, rank(r.item.kind)));
     rows
 }
 

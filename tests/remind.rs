@@ -807,3 +807,44 @@ fn a_refused_assignee_is_named_and_a_failed_identity_stops_the_run() {
     assert!(failed.stderr.contains("cannot tell which account the token writes as"), "{}", failed.stderr);
     assert!(fake.requests().iter().all(|r| r.starts_with("GET ")), "nothing written");
 }
+
+/// The action's remind step passes labels and assignees with quotes through unharmed (it trims
+/// with the shell, not with `xargs`, which strips quotes or stops at one).
+#[test]
+fn the_actions_remind_step_passes_labels_with_quotes_unharmed() {
+    common::require("bash");
+    let action = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("action.yml")).unwrap();
+    let step = &action[action.find("- name: contingent remind").expect("the remind step")..];
+    let run = &step[step.find("      run: |\n").unwrap() + "      run: |\n".len()..];
+    let script: String = run
+        .lines()
+        .take_while(|l| l.starts_with("        ") || l.is_empty())
+        .map(|l| format!("{}\n", l.get(8..).unwrap_or("")))
+        .collect();
+    let temp = tempfile::tempdir().unwrap();
+    let bin = temp.path().join("contingent/bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::fs::write(bin.join("contingent"), "#!/bin/sh\nfor a in \"$@\"; do printf '<%s>\\n' \"$a\"; done\n").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(bin.join("contingent"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = output(
+        Command::new("bash")
+            .arg("-c")
+            .arg(&script)
+            .env("RUNNER_TEMP", temp.path())
+            .env("PLANS", "plans")
+            .env("WITHIN", "30d")
+            .env("LABELS", " it's \"urgent\" , plain ,")
+            .env("ASSIGNEES", " kvogel-hpb ")
+            .env("DRY_RUN", "false")
+            .env("AS_OF", "")
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("<--label>\n<it's \"urgent\">\n<--label>\n<plain>\n<--assignee>\n<kvogel-hpb>\n"),
+        "{}",
+        out.stdout
+    );
+}

@@ -43,7 +43,7 @@ pub fn body(marker: &str, r: &Review, diff: Option<&DiffReport>, budget: usize) 
             out.push_str(&part);
         }
     }
-    let rest: Vec<&Finding> = r.new.iter().filter(|f| !(f.severity == "error" && !per_plan(f))).collect();
+    let rest: Vec<&Finding> = r.new.iter().filter(|f| f.severity != "error" || per_plan(f)).collect();
     out.push_str(&findings_list("Other new findings", &rest, room(&out) * 2 / 3, true));
     let resolved: Vec<&Finding> = r.resolved.iter().collect();
     out.push_str(&findings_list("Resolved findings", &resolved, room(&out), true));

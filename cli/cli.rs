@@ -287,6 +287,10 @@ pub struct RemindArgs {
     /// A GitHub login to assign the dashboard issue to when it is made (repeat for several).
     #[arg(long = "assignee", value_name = "LOGIN")]
     pub assignees: Vec<String>,
+    /// Leave a dashboard that someone closed as not planned closed for good (by default it is
+    /// reopened when something new falls due).
+    #[arg(long)]
+    pub keep_closed: bool,
     /// Print the issue body and the comment instead of sending them; nothing goes over the network.
     #[arg(long)]
     pub dry_run: bool,

@@ -170,22 +170,50 @@ pub fn markup(s: &str) -> Cow<'_, str> {
     )
 }
 
-/// For plain text placed inside Markdown (a pull-request comment, a job summary, a table cell):
-/// the text reads as it is and is never markup. On top of [`markup`]: `&`, `<` and `>` become
-/// entities (no HTML), ASCII punctuation that Markdown gives a meaning is backslash-escaped (no
-/// emphasis, links, code, tables or headings), a line break becomes a space, and `@` and `#` are
-/// followed by a zero-width space, so `@someone` mentions no one and `#123` links no issue. For
-/// text inside a line (after a list marker, in a cell): at the start of a line, `-`, `+`, `=` and
-/// `1.` would still begin a block.
+/// For plain text placed inside Markdown (a pull-request comment, an issue, a job summary, a
+/// table cell): the text reads as it is and is never markup. This is the one Markdown escaper:
+/// on top of [`markup`], `&`, `<` and `>` become entities (no HTML), ASCII punctuation that
+/// Markdown gives a meaning is backslash-escaped (no emphasis, links, code, tables or headings),
+/// a line break or tab becomes a space, and `@` and `#` are followed by a zero-width space, so
+/// `@someone` mentions no one and `#123` links no issue. An e-mail address or a URL (`http://`,
+/// `https://`, `mailto:`, `www.`) becomes a code span instead: inert (no link, no mention) and
+/// copied exactly, with no invisible character inside. For text inside a line (after a list
+/// marker, in a cell): at the start of a line, `-`, `+`, `=` and `1.` would still begin a block.
 pub fn markdown(s: &str) -> String {
     let s = markup(s);
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut rest: &str = &s;
+    while !rest.is_empty() {
+        let ws = rest.find(|c: char| !c.is_whitespace()).unwrap_or(rest.len());
+        for c in rest[..ws].chars() {
+            out.push(if matches!(c, '\n' | '\r' | '\t') { ' ' } else { c });
+        }
+        rest = &rest[ws..];
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let token = &rest[..end];
+        rest = &rest[end..];
+        let core = token.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '\'', '"']);
+        if is_address(core) {
+            out.push('`');
+            out.push_str(core);
+            out.push('`');
+            out.push_str(&markdown_plain(&token[core.len()..]));
+        } else {
+            out.push_str(&markdown_plain(token));
+        }
+    }
+    out
+}
+
+/// One word of [`markdown`] that is not an address, escaped character by character.
+fn markdown_plain(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '\n' | '\r' => out.push(' '),
+            '\n' | '\r' | '\t' => out.push(' '),
             '@' | '#' => {
                 out.push(c);
                 out.push('\u{200b}');
@@ -198,6 +226,29 @@ pub fn markdown(s: &str) -> String {
         }
     }
     no_autolinks(out)
+}
+
+/// Whether a word is an e-mail address or a URL that a code span can hold as it is: only the
+/// characters of addresses (no backtick, no `|` that would split a table cell, no `<`, `>`).
+fn is_address(w: &str) -> bool {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-._~:/?#[]@!$&'()*+,;=%".contains(c);
+    if w.len() < 4 || !w.chars().all(plain) {
+        return false;
+    }
+    let lower = w.to_ascii_lowercase();
+    let url = ["http://", "https://", "mailto:", "www."].iter().any(|p| lower.starts_with(p) && w.len() > p.len());
+    let email = match w.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && local.chars().all(|c| c.is_ascii_alphanumeric() || "._%+-".contains(c))
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && domain.chars().all(|c| c.is_ascii_alphanumeric() || ".-".contains(c))
+        }
+        None => false,
+    };
+    url || email
 }
 
 /// For XML 1.0 text and attribute values (JUnit reports): `&`, `<`, `>`, `"` and `'` become
@@ -297,9 +348,14 @@ mod tests {
         assert_eq!(markdown("Call @ops-team about #123"), "Call @\u{200b}ops-team about #\u{200b}123");
         assert_eq!(markdown("<img src=x> **b** [l](u) a|b\nc"), "&lt;img src=x&gt; \\*\\*b\\*\\* \\[l\\](u) a\\|b c");
         assert_eq!(markdown("x\u{202e}"), "xU+202E");
+        // addresses are code spans: inert, and copied without an invisible character
         assert_eq!(
-            markdown("see https://evil.example/x or WWW.evil.example"),
-            "see https:\u{200b}//evil.example/x or WWW\u{200b}.evil.example"
+            markdown("see https://evil.example/x, or WWW.evil.example. Mail anna.schmidt@hpb.example!"),
+            "see `https://evil.example/x`, or `WWW.evil.example`. Mail `anna.schmidt@hpb.example`\\!"
         );
+        // what a code span cannot hold stays escaped text
+        assert_eq!(markdown("https://a.example/`x`|y"), "https:\u{200b}//a.example/\\`x\\`\\|y");
+        assert_eq!(markdown("@team\tsee #12 ~x~ {y}"), "@\u{200b}team see #\u{200b}12 \\~x\\~ \\{y\\}");
+        assert_eq!(markdown("a@b"), "a@\u{200b}b");
     }
 }

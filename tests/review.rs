@@ -11,268 +11,18 @@ use common::{copy_dir, output, Output, Tree};
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::{Arc, Mutex};
 
 use serde_json::{json, Value};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
-const TOKEN: &str = "ghs_TESTtoken0123456789abcdefSECRET";
-const REPO: &str = "octo-org/plans";
-const PR: u64 = 7;
+#[path = "common/github.rs"]
+mod github;
+use github::{fixture, Fake, PR, REPO, TOKEN};
+
 const MARKER: &str = "<!-- contingent:review v1 plans -->";
 
-fn fixture(name: &str) -> Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/github").join(name);
-    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
-
-// ---------------------------------------------------------------------------------------------
-// The fake GitHub API
-
-#[derive(Default)]
-struct State {
-    /// The answer to `GET /user`; `None`: 403, as for an Actions token.
-    me: Option<Value>,
-    comments: Vec<Value>,
-    /// Statuses by commit, newest first.
-    statuses: Vec<(String, Value)>,
-    /// The answer to `GET /repos/{o}/{r}/commits/{sha}/pulls`.
-    pulls: Vec<Value>,
-    /// The answer to `GET /search/issues`, and the pull requests by number.
-    search: Option<Value>,
-    pull_requests: Vec<Value>,
-    next_id: u64,
-    minute: u64,
-    /// The next this many comment POSTs fail with 500 (after doing nothing).
-    fail_posts: usize,
-    /// The next this many comment listings are refused with 403 and `retry-after: 1`.
-    rate_limited: usize,
-    /// The next this many comment listings answer 502.
-    bad_gateway_reads: usize,
-    /// The next this many status POSTs answer 502.
-    bad_gateway_writes: usize,
-    /// The next this many comment listings are refused with 403, `x-ratelimit-remaining: 0`
-    /// and a reset this many seconds ahead (the primary rate limit).
-    primary_limited: usize,
-    /// The next comment listing is refused with 401 and a message quoting the token.
-    echo_token: bool,
-    /// Whether each request carried the token.
-    authorised: Vec<bool>,
-}
-
-#[derive(Clone)]
-struct Api {
-    state: Arc<Mutex<State>>,
-    prefix: &'static str,
-    /// `http://127.0.0.1:PORT`, for the absolute links of paginated answers.
-    origin: String,
-}
-
-fn json_response(status: u16, body: Value) -> ResponseTemplate {
-    ResponseTemplate::new(status)
-        .insert_header("content-type", "application/json; charset=utf-8")
-        .insert_header("x-github-api-version-selected", "2022-11-28")
-        .set_body_string(body.to_string())
-}
-
-fn not_found() -> ResponseTemplate {
-    json_response(
-        404,
-        json!({"message": "Not Found", "documentation_url": "https://docs.github.com/rest", "status": "404"}),
-    )
-}
-
-impl State {
-    fn comment(&mut self, body: &str, user: Value) -> Value {
-        self.next_id += 1;
-        self.minute += 1;
-        let id = 2456789000 + self.next_id;
-        let mut c = fixture("issue-comment.json");
-        c["id"] = id.into();
-        c["url"] = format!("https://api.github.com/repos/{REPO}/issues/comments/{id}").into();
-        c["html_url"] = format!("https://github.com/{REPO}/pull/{PR}#issuecomment-{id}").into();
-        c["reactions"]["url"] = format!("https://api.github.com/repos/{REPO}/issues/comments/{id}/reactions").into();
-        c["user"] = user;
-        c["body"] = body.into();
-        let at = format!("2026-11-01T{:02}:{:02}:00Z", 10 + self.minute / 60, self.minute % 60);
-        c["created_at"] = at.clone().into();
-        c["updated_at"] = at.into();
-        c
-    }
-}
-
-impl Respond for Api {
-    fn respond(&self, req: &Request) -> ResponseTemplate {
-        let mut s = self.state.lock().unwrap();
-        let auth = req.headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("");
-        s.authorised.push(auth == format!("Bearer {TOKEN}"));
-        let Some(path) = req.url.path().strip_prefix(self.prefix) else { return not_found() };
-        let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-        let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
-        let repo: Vec<&str> = REPO.split('/').collect();
-        match (req.method.as_str(), parts.as_slice()) {
-            ("GET", ["user"]) => match &s.me {
-                Some(me) => json_response(200, me.clone()),
-                None => json_response(403, fixture("error-user.json")),
-            },
-            ("GET", ["search", "issues"]) => match &s.search {
-                Some(v) => json_response(200, v.clone()),
-                None => json_response(200, json!({"total_count": 0, "incomplete_results": false, "items": []})),
-            },
-            (m, ["repos", o, r, rest @ ..]) if *o == repo[0] && *r == repo[1] => match (m, rest) {
-                ("GET", ["issues", n, "comments"]) if *n == PR.to_string() => {
-                    if std::mem::take(&mut s.echo_token) {
-                        return json_response(
-                            401,
-                            json!({"message": format!("Bad credentials: {auth}"), "documentation_url": "https://docs.github.com/rest", "status": "401"}),
-                        );
-                    }
-                    if s.bad_gateway_reads > 0 {
-                        s.bad_gateway_reads -= 1;
-                        return json_response(502, json!({"message": "Server Error"}));
-                    }
-                    if s.primary_limited > 0 {
-                        s.primary_limited -= 1;
-                        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
-                        return json_response(
-                            403,
-                            json!({"message": "API rate limit exceeded for installation ID 4242.", "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api", "status": "403"}),
-                        )
-                        .insert_header("x-ratelimit-limit", "1000")
-                        .insert_header("x-ratelimit-remaining", "0")
-                        .insert_header("x-ratelimit-used", "1000")
-                        .insert_header("x-ratelimit-resource", "core")
-                        .insert_header("x-ratelimit-reset", (now + 2).to_string().as_str());
-                    }
-                    if s.rate_limited > 0 {
-                        s.rate_limited -= 1;
-                        return json_response(403, fixture("error-forbidden.json")).insert_header("retry-after", "1");
-                    }
-                    // GitHub's pagination: `per_page` (default 30), `page`, and a `Link` header
-                    let query: std::collections::HashMap<String, String> = req.url.query_pairs().into_owned().collect();
-                    let per_page: usize = query.get("per_page").and_then(|v| v.parse().ok()).unwrap_or(30);
-                    let page: usize = query.get("page").and_then(|v| v.parse().ok()).unwrap_or(1);
-                    let pages = s.comments.len().div_ceil(per_page).max(1);
-                    let list: Vec<Value> =
-                        s.comments.iter().skip((page - 1) * per_page).take(per_page).cloned().collect();
-                    let mut response = json_response(200, Value::Array(list));
-                    if page < pages {
-                        let link =
-                            |n: usize| format!("<{}{}{}?per_page={per_page}&page={n}>", self.origin, self.prefix, path);
-                        response = response.insert_header(
-                            "link",
-                            format!("{}; rel=\"next\", {}; rel=\"last\"", link(page + 1), link(pages)).as_str(),
-                        );
-                    }
-                    response
-                }
-                ("POST", ["issues", n, "comments"]) if *n == PR.to_string() => {
-                    if s.fail_posts > 0 {
-                        s.fail_posts -= 1;
-                        return json_response(500, fixture("error-server.json"));
-                    }
-                    let me = s.me.clone().unwrap_or_else(|| fixture("github-actions.json"));
-                    let c = s.comment(body["body"].as_str().unwrap(), me);
-                    s.comments.push(c.clone());
-                    json_response(201, c)
-                }
-                ("PATCH", ["issues", "comments", id]) => {
-                    let Some(c) =
-                        s.comments.iter_mut().find(|c| c["id"].as_u64().map(|n| n.to_string()).as_deref() == Some(*id))
-                    else {
-                        return not_found();
-                    };
-                    c["body"] = body["body"].clone();
-                    c["updated_at"] = "2026-11-01T11:00:00Z".into();
-                    json_response(200, c.clone())
-                }
-                ("DELETE", ["issues", "comments", id]) => {
-                    let before = s.comments.len();
-                    s.comments.retain(|c| c["id"].as_u64().map(|n| n.to_string()).as_deref() != Some(*id));
-                    if s.comments.len() == before {
-                        return not_found();
-                    }
-                    ResponseTemplate::new(204)
-                }
-                ("GET", ["commits", sha, "statuses"]) => {
-                    let list: Vec<Value> =
-                        s.statuses.iter().filter(|(c, _)| c == sha).map(|(_, v)| v.clone()).collect();
-                    json_response(200, Value::Array(list))
-                }
-                ("POST", ["statuses", sha]) => {
-                    if s.bad_gateway_writes > 0 {
-                        s.bad_gateway_writes -= 1;
-                        return json_response(502, json!({"message": "Server Error"}));
-                    }
-                    let mut st = fixture("status.json");
-                    for k in ["state", "description", "context", "target_url"] {
-                        if !body[k].is_null() {
-                            st[k] = body[k].clone();
-                        }
-                    }
-                    st["url"] = format!("https://api.github.com/repos/{REPO}/statuses/{sha}").into();
-                    st["creator"] = s.me.clone().unwrap_or_else(|| fixture("github-actions.json"));
-                    s.statuses.insert(0, (sha.to_string(), st.clone()));
-                    json_response(201, st)
-                }
-                ("GET", ["commits", _sha, "pulls"]) => json_response(200, Value::Array(s.pulls.clone())),
-                ("GET", ["pulls", n]) => match s
-                    .pull_requests
-                    .iter()
-                    .find(|p| p["number"].as_u64().map(|x| x.to_string()).as_deref() == Some(*n))
-                {
-                    Some(p) => json_response(200, p.clone()),
-                    None => not_found(),
-                },
-                _ => not_found(),
-            },
-            _ => not_found(),
-        }
-    }
-}
-
-/// The fake API and the runtime its client side (`received_requests`) runs on.
-struct Fake {
-    rt: tokio::runtime::Runtime,
-    server: MockServer,
-    state: Arc<Mutex<State>>,
-    prefix: &'static str,
-    seen: usize,
-}
-
-impl Fake {
-    fn start(prefix: &'static str) -> Fake {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        let server = rt.block_on(MockServer::start());
-        let state = Arc::new(Mutex::new(State { me: Some(fixture("user.json")), ..State::default() }));
-        rt.block_on(
-            Mock::given(wiremock::matchers::any())
-                .respond_with(Api { state: state.clone(), prefix, origin: server.uri() })
-                .mount(&server),
-        );
-        Fake { rt, server, state, prefix, seen: 0 }
-    }
-
-    fn url(&self) -> String {
-        format!("{}{}", self.server.uri(), self.prefix)
-    }
-
-    /// The requests since the last call, as `METHOD path` (query left out).
-    fn requests(&mut self) -> Vec<String> {
-        let all = self.rt.block_on(self.server.received_requests()).unwrap();
-        let new: Vec<String> = all[self.seen..].iter().map(|r| format!("{} {}", r.method, r.url.path())).collect();
-        self.seen = all.len();
-        new
-    }
-
-    fn state(&self) -> std::sync::MutexGuard<'_, State> {
-        self.state.lock().unwrap()
-    }
-
-    /// The bodies of our comments now on the pull request.
-    fn bodies(&self) -> Vec<String> {
-        self.state().comments.iter().map(|c| c["body"].as_str().unwrap().to_string()).collect()
-    }
+/// The bodies of the comments now on the pull request.
+fn pr_bodies(fake: &Fake) -> Vec<String> {
+    fake.comments_of(PR)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -465,8 +215,14 @@ impl Work {
     }
 }
 
+/// The run did its job, and its exit code says what it found: 1 when the sign-off is missing
+/// (the job is red), 0 when it is complete.
 fn ok(out: &Output) {
-    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let missing = out.stdout.contains("status failure");
+    assert!(missing || out.stdout.contains("status success"), "{}{}", out.stdout, out.stderr);
+    // a dry run previews: it exits 0 whatever it found
+    let dry = out.stdout.contains("\n---\nstatus ");
+    assert_eq!(out.code, i32::from(missing && !dry), "{}{}", out.stdout, out.stderr);
 }
 
 fn the_status(fake: &Fake, sha: &str) -> (String, String) {
@@ -499,9 +255,9 @@ fn first_run_creates_rerun_writes_nothing_a_change_edits_and_a_deleted_comment_i
         ]
     );
     assert!(fake.state().authorised.iter().all(|a| *a), "every request carries the token");
-    let bodies = fake.bodies();
+    let bodies = pr_bodies(&fake);
     assert_eq!(bodies.len(), 1);
-    assert!(bodies[0].starts_with(&format!("{MARKER}\n### contingent review: ❌ sign-off missing")), "{}", bodies[0]);
+    assert!(bodies[0].starts_with(&format!("{MARKER}\n### ❌ Not ready to merge")), "{}", bodies[0]);
     assert!(bodies[0].contains("| payroll | changed |"), "{}", bodies[0]);
     let (state, description) = the_status(&fake, &head);
     assert_eq!(state, "failure");
@@ -538,8 +294,8 @@ fn first_run_creates_rerun_writes_nothing_a_change_edits_and_a_deleted_comment_i
             format!("POST /repos/{REPO}/statuses/{head2}"),
         ]
     );
-    assert_eq!(fake.bodies().len(), 1);
-    assert_ne!(fake.bodies()[0], bodies[0]);
+    assert_eq!(pr_bodies(&fake).len(), 1);
+    assert_ne!(pr_bodies(&fake)[0], bodies[0]);
 
     // someone deleted the comment: it is made again
     fake.state().comments.clear();
@@ -553,7 +309,7 @@ fn first_run_creates_rerun_writes_nothing_a_change_edits_and_a_deleted_comment_i
             format!("GET /repos/{REPO}/commits/{head2}/statuses"),
         ]
     );
-    assert_eq!(fake.bodies().len(), 1);
+    assert_eq!(pr_bodies(&fake).len(), 1);
 }
 
 #[test]
@@ -598,9 +354,13 @@ fn without_a_login_the_marked_bot_comment_is_ours() {
         s.me = None;
         let mine = s.comment(&format!("{MARKER}\nold"), fixture("github-actions.json"));
         let theirs = s.comment(&format!("{MARKER}\nforged"), fixture("someone.json"));
-        s.comments = vec![theirs, mine];
+        // another app's bot is not us: only github-actions[bot] is, with an Actions token
+        let mut other = fixture("github-actions.json");
+        other["login"] = "renovate[bot]".into();
+        let app = s.comment(&format!("{MARKER}\nanother app"), other);
+        s.comments = vec![theirs, app, mine];
     }
-    let id = fake.state().comments[1]["id"].clone();
+    let id = fake.state().comments[2]["id"].clone();
     ok(&w.review(&fake));
     assert_eq!(
         fake.requests()[..3],
@@ -610,7 +370,7 @@ fn without_a_login_the_marked_bot_comment_is_ours() {
             format!("PATCH /repos/{REPO}/issues/comments/{id}"),
         ]
     );
-    assert_eq!(fake.bodies()[0], format!("{MARKER}\nforged"));
+    assert_eq!(pr_bodies(&fake)[..2], [format!("{MARKER}\nforged"), format!("{MARKER}\nanother app")]);
 }
 
 #[test]
@@ -626,9 +386,9 @@ fn an_oversized_report_is_cut_below_the_limit_and_the_summary_has_everything() {
     let mut fake = Fake::start("");
     ok(&w.review(&fake));
     fake.requests();
-    let body = &fake.bodies()[0];
+    let body = &pr_bodies(&fake)[0];
     assert!(body.len() < 60_000, "{} bytes", body.len());
-    assert!(body.starts_with(&format!("{MARKER}\n### contingent review")), "{}", &body[..200]);
+    assert!(body.starts_with(&format!("{MARKER}\n### ❌ Not ready to merge")), "{}", &body[..200]);
     assert!(body.contains("| payroll | changed |"), "the summary is never cut");
     assert!(body.contains("more: see the job summary"), "{}", &body[body.len() - 500..]);
     assert!(
@@ -663,7 +423,7 @@ fn every_page_of_comments_is_read_also_under_api_v3() {
             format!("PATCH /api/v3/repos/{REPO}/issues/comments/{id}"),
         ]
     );
-    assert_eq!(fake.bodies().len(), 151);
+    assert_eq!(pr_bodies(&fake).len(), 151);
 }
 
 #[test]
@@ -682,10 +442,10 @@ fn writes_are_capped_per_run() {
     let requests = fake.requests();
     let writes = requests.iter().filter(|r| !r.starts_with("GET")).count();
     assert_eq!(writes, 20, "{requests:?}");
-    assert_eq!(fake.bodies().len(), 11);
+    assert_eq!(pr_bodies(&fake).len(), 11);
     // the next run goes on where it stopped
     ok(&w.review(&fake));
-    assert_eq!(fake.bodies().len(), 1);
+    assert_eq!(pr_bodies(&fake).len(), 1);
 }
 
 #[test]
@@ -703,10 +463,11 @@ fn a_5xx_on_post_is_not_sent_again() {
         1,
         "{requests:?}"
     );
-    assert_eq!(requests.last().unwrap(), &format!("POST {}", comments_path()), "nothing after the failed write");
+    // the status is independent of the comment: it is still set
+    assert!(requests.last().unwrap().starts_with(&format!("POST /repos/{REPO}/statuses/")), "{requests:?}");
     // the next run makes the one comment
     ok(&w.review(&fake));
-    assert_eq!(fake.bodies().len(), 1);
+    assert_eq!(pr_bodies(&fake).len(), 1);
 }
 
 #[test]
@@ -881,7 +642,8 @@ fn the_status_is_success_when_both_parties_sign_with_keys_the_base_trusts() {
         the_status(&fake, &head),
         ("success".into(), "the changed plan is approved by client and provider".into())
     );
-    assert!(fake.bodies()[0].contains("✅ signed by Katharina Vogel (katharina.vogel)"), "{}", fake.bodies()[0]);
+    assert!(pr_bodies(&fake)[0].contains("✅ Katharina Vogel (katharina.vogel)"), "{}", pr_bodies(&fake)[0]);
+    assert!(pr_bodies(&fake)[0].starts_with(&format!("{MARKER}\n### ✅ Ready to merge")), "{}", pr_bodies(&fake)[0]);
 }
 
 #[test]
@@ -900,7 +662,7 @@ fn the_status_is_failure_when_the_pull_request_adds_its_own_approver_key_and_sig
     let head = w.commit("payroll: RTO 2d, signed with a new key");
     // on its own terms the head is approved ...
     let own = w.run(&["signoffs", "plans", "--format", "json"], &[]);
-    ok(&own);
+    assert_eq!(own.code, 0, "{}", own.stderr);
     let own: Value = serde_json::from_str(&own.stdout).unwrap();
     let payroll = own["plans"].as_array().unwrap().iter().find(|p| p["plan"] == "payroll").unwrap().clone();
     assert_eq!(payroll["approved"], true, "{payroll}");
@@ -913,9 +675,9 @@ fn the_status_is_failure_when_the_pull_request_adds_its_own_approver_key_and_sig
         description,
         "to sign: payroll: client jens.hoffmann/katharina.vogel/thomas.klein; client roster unsigned: sign --roster as jens.hoffmann/katharina.vogel…"
     );
-    let body = &fake.bodies()[0];
+    let body = &pr_bodies(&fake)[0];
     assert!(
-        body.contains("not counted against the base (a key or approver it does not trust, an older statement version or a rollback: see the findings): Katharina Vogel (katharina.vogel)"),
+        body.contains("❌ to sign (not counted against the base: Katharina Vogel (katharina.vogel); see the findings)"),
         "{body}"
     );
     assert!(body.contains("SIG017") && body.contains("SIG018"), "{body}");
@@ -941,7 +703,7 @@ fn a_roster_change_fails_the_status_until_an_approver_of_the_base_signs_the_new_
             "client roster unsigned: sign --roster as jens.hoffmann/katharina.vogel/thomas.klein".into()
         )
     );
-    assert!(fake.bodies()[0].contains("After review, an approver of the client in the base signs it (`contingent sign --roster client`): Jens Hoffmann (jens.hoffmann), Katharina Vogel (katharina.vogel), Thomas Klein (thomas.klein)."), "{}", fake.bodies()[0]);
+    assert!(pr_bodies(&fake)[0].contains("After review, an approver of the client in the base signs it (`contingent sign --roster client`): Jens Hoffmann (jens.hoffmann), Katharina Vogel (katharina.vogel), Thomas Klein (thomas.klein)."), "{}", pr_bodies(&fake)[0]);
     // katharina.vogel signs the new roster with the key the base trusts
     let key = w.example_key("katharina.vogel");
     let out = w.run(
@@ -976,7 +738,7 @@ fn a_plan_the_change_breaks_fails_the_status() {
     ok(&out);
     assert!(
         out.stdout
-            .contains("| payroll | does not load | cannot be judged | cannot be judged | no: plans/plans/payroll.kdl does not load"),
+            .contains("| payroll | does not load | plans/plans/payroll.kdl does not load, so the plan's content and sign-offs cannot be judged | cannot be judged | cannot be judged |"),
         "{}",
         out.stdout
     );
@@ -1004,25 +766,35 @@ fn dry_run_on_the_bundled_example_prints_the_comment_and_a_failure_status() {
         &[("GITHUB_API_URL", "http://127.0.0.1:9"), ("GITHUB_TOKEN", TOKEN)],
     );
     ok(&out);
-    assert!(out.stdout.starts_with(&format!("{MARKER}\n### contingent review: ❌ sign-off missing")), "{}", out.stdout);
-    assert!(out.stdout.contains("| payroll | changed | ❌ missing: one of Jens Hoffmann (jens.hoffmann), Katharina Vogel (katharina.vogel), "), "{}", out.stdout);
-    // the domain diff names the three changes with their classes, and whose sign-off is void
-    assert!(out.stdout.contains("**3 changes: 2 weaker, 0 stronger, 1 neutral**"), "{}", out.stdout);
-    assert!(out.stdout.contains("- **plan payroll › objective payroll-batch › rto**: the recovery time objective (RTO) of payroll-batch is raised from 1d to 3d"), "{}", out.stdout);
-    assert!(out.stdout.contains("- **plan payroll › forbidden action**: forbidden action removed: it is no longer forbidden<br>was: Reboot the batch server while a payroll run is active"), "{}", out.stdout);
+    let c = &out.stdout;
+    // what blocks, first; then who must act, each approver once with the exact command
     assert!(
-        out.stdout
-            .contains("<del>Inform</del><ins>Tell</ins> the HPB payroll application owner within one business day"),
-        "{}",
-        out.stdout
+        c.starts_with(&format!(
+            "{MARKER}\n### ❌ Not ready to merge\n\n**Blocks the merge:** 1 plan without the sign-off of both parties."
+        )),
+        "{c}"
     );
+    assert!(c.contains("**The client must sign 1 plan** — one of: Jens Hoffmann (jens.hoffmann), Katharina Vogel (katharina.vogel), Thomas Klein (thomas.klein)."), "{c}");
+    assert!(c.contains("contingent sign payroll plans --party client --as katharina.vogel\n"), "{c}");
+    assert!(c.contains("contingent sign payroll plans --party provider --as claudia.lange\n"), "{c}");
+    assert_eq!(c.matches("Katharina Vogel").count(), 1, "the approvers once per party: {c}");
+    // the weaker changes next, whole, before the plans
+    let weaker = c.find("#### ⚠️ Weaker (2)").expect("weaker changes");
+    assert!(weaker < c.find("#### Plans (1)").unwrap(), "{c}");
+    assert!(c.contains("- **plan payroll › objective payroll-batch › rto**: the recovery time objective (RTO) of payroll-batch is raised from 1d to 3d"), "{c}");
+    assert!(c.contains("- **plan payroll › forbidden action**: forbidden action removed: it is no longer forbidden: was Reboot the batch server while a payroll run is active"), "{c}");
+    assert!(c.contains("**Inform → Tell** the HPB payroll"), "{c}");
+    assert!(c.contains("| payroll | changed |  | ❌ to sign | ❌ to sign |"), "{c}");
+    // findings read as on the terminal: code spans, no backslashed backticks; the contract
+    // breach open, the per-plan sign-off finding one line
     assert!(
-        out.stdout.contains("| payroll | client (hpb) | katharina.vogel | **must sign again** |"),
-        "{}",
-        out.stdout
+        c.contains(
+            "- **error** CON006 `plans/plans/payroll.kdl:11`: plan `payroll` allows an RTO of 3d for `payroll-batch`"
+        ),
+        "{c}"
     );
-    // findings once, in the review's own list
-    assert!(!out.stdout.contains("### Findings of check"), "{}", out.stdout);
+    assert!(!c.contains("\\`"), "{c}");
+    assert!(c.contains("- SIG002 on 1 place: shown per plan above"), "{c}");
     assert!(
         out.stdout.contains(&format!(
             "status failure `contingent/sign-off` on {head}: to sign: payroll: client jens.hoffmann/katharina.vogel/thomas.klein, provider claudia.lange/michael.wagner\n"
@@ -1042,7 +814,7 @@ fn the_token_is_never_printed_even_when_github_quotes_it() {
     let out = w.review(&fake);
     assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
     assert!(out.stderr.contains("401") && out.stderr.contains("Bad credentials: Bearer ***"), "{}", out.stderr);
-    assert_eq!(fake.requests(), ["GET /user".to_string(), format!("GET {}", comments_path())]);
+    assert_eq!(fake.requests()[..2], ["GET /user".to_string(), format!("GET {}", comments_path())]);
 }
 
 /// `review` runs no program (no `git`, no `ssh-keygen`: Git objects and signatures are read
@@ -1099,8 +871,9 @@ fn a_changed_contact_the_plans_rely_on_fails_the_status() {
     let head = w.commit("the duty desk has a new number");
     let out = w.run(&["review", "plans", "--base", "main", "--head", "change", "--dry-run"], &[]);
     ok(&out);
-    assert!(out.stdout.contains("| payroll | what it relies on changed | ❌ missing"), "{}", out.stdout);
-    assert!(out.stdout.contains("the approval of sha256:52c49505… is void: the plan is unchanged, but what its sign-offs bind (contacts, systems, contract terms) changed"), "{}", out.stdout);
+    // the cause beside the plan nobody edited, and what changed in the long value
+    assert!(out.stdout.contains("| payroll | what it relies on changed | contact `rzn-duty-desk`: `phone` changed: +49 40 555 **2000 → 2999** (available 24x7)"), "{}", out.stdout);
+    assert!(!out.stdout.contains("[\""), "no raw JSON: {}", out.stdout);
     assert!(
         out.stdout.contains(&format!("status failure `contingent/sign-off` on {head}: to sign: ")),
         "{}",
@@ -1156,4 +929,140 @@ fn the_event_file_is_read_within_a_limit() {
         assert!(out.stderr.contains(why), "{}: {}", path.display(), out.stderr);
         assert!(out.stderr.contains("at most 25 MiB"), "{}: {}", path.display(), out.stderr);
     }
+}
+
+/// 250 new plans and every forbidden action of the five plans of the example removed: the
+/// comment shows every weaker change, whole, before the plans; the new plans are one row.
+#[test]
+fn the_comment_of_a_250_plan_pull_request_shows_every_weaker_change() {
+    let w = Work::new();
+    let payroll = w.read("plans/plans/payroll.kdl");
+    for i in 0..250 {
+        w.write(
+            &format!("plans/plans/gen-{i:03}.kdl"),
+            &payroll.replacen("plan payroll {", &format!("plan gen-{i:03} {{"), 1),
+        );
+    }
+    for plan in ["backup-restore", "core-banking", "payment-orders", "payroll", "wan-connectivity"] {
+        let path = format!("plans/plans/{plan}.kdl");
+        let text: String = w
+            .read(&path)
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("forbidden "))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        w.write(&path, &text);
+    }
+    w.commit("250 plans, the forbidden actions gone");
+    let diff = w.run(&["diff", "main", "change", "--format", "json", "--", "plans"], &[]);
+    assert!(diff.code <= 1, "{}", diff.stderr);
+    let diff: Value = serde_json::from_str(&diff.stdout).unwrap();
+    let weaker: Vec<String> = diff["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["class"] == "weaker")
+        .map(|c| c["path"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect::<Vec<_>>().join(" › "))
+        .collect();
+    assert!(weaker.len() >= 30, "{weaker:?}");
+    let mut fake = Fake::start("");
+    ok(&w.review(&fake));
+    fake.requests();
+    let body = &pr_bodies(&fake)[0];
+    assert!(body.len() <= 60_000, "{}", body.len());
+    let section = &body[body.find(&format!("#### ⚠️ Weaker ({})", weaker.len())).expect("the weaker changes")..];
+    let section = &section[..section.find("\n#### ").unwrap_or(section.len())];
+    assert!(!section.contains("more: see the job summary"), "none cut: {section}");
+    for path in &weaker {
+        let shown = format!("- **{}**: ", path.replace('_', "\\_"));
+        assert_eq!(
+            section.matches(&shown).count(),
+            weaker.iter().filter(|p| *p == path).count(),
+            "{path} in {section}"
+        );
+    }
+    assert!(body.find("#### ⚠️ Weaker").unwrap() < body.find("#### Plans").unwrap(), "weaker first");
+    let plans = &body[body.find("#### Plans").unwrap()..];
+    assert!(plans.contains("| 250 new plans: gen-000, gen-001, "), "the new plans in one row: {plans}");
+    assert!(!body.contains("| gen-100 | new |"), "{body}");
+    // the command signs every waiting plan in one line per approver
+    assert!(body.contains("for plan in "), "{body}");
+}
+
+/// An identity that cannot be known fails the run before anything is written: a guess could
+/// post a second comment.
+#[test]
+fn a_failed_get_user_fails_the_run_without_writing() {
+    let w = Work::new();
+    w.raise_rto();
+    let mut fake = Fake::start("");
+    fake.state().user_fails = true;
+    let out = w.review(&fake);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("cannot tell which account the token writes as"), "{}", out.stderr);
+    assert!(fake.requests().iter().all(|r| r.starts_with("GET ")), "nothing written");
+}
+
+/// A read-only token (a fork's `pull_request`): the job summary is written, both writes are
+/// tried and refused, the job says what the review found (red: the sign-off is missing), and the
+/// log says the writes were refused.
+#[test]
+fn a_read_only_token_writes_the_summary_and_tries_both_writes() {
+    let w = Work::new();
+    let head = w.raise_rto();
+    let mut fake = Fake::start("");
+    fake.state().read_only = true;
+    let out = w.review(&fake);
+    assert_eq!(out.code, 1, "the sign-off is missing: {}{}", out.stdout, out.stderr);
+    assert_eq!(
+        fake.requests(),
+        [
+            "GET /user".to_string(),
+            format!("GET {}", comments_path()),
+            format!("POST {}", comments_path()),
+            format!("GET /repos/{REPO}/commits/{head}/statuses"),
+            format!("POST /repos/{REPO}/statuses/{head}"),
+        ]
+    );
+    assert!(
+        out.stderr.contains("warning: the comment:") && out.stderr.contains("warning: the status:"),
+        "{}",
+        out.stderr
+    );
+    let summary = std::fs::read_to_string(w.summary_file()).unwrap();
+    assert!(summary.contains("| payroll | changed |") && summary.contains("refused by GitHub"), "{summary}");
+}
+
+/// A pull request that changes no plan file gets no comment; one that had a comment from an
+/// earlier push gets it cut to one line. The status is success.
+#[test]
+fn a_pull_request_of_documentation_only_gets_no_comment_or_one_line() {
+    let w = Work::new();
+    w.write("README.md", "# The plans\n");
+    let head = w.commit("docs only");
+    let mut fake = Fake::start("");
+    ok(&w.review(&fake));
+    assert_eq!(
+        fake.requests(),
+        [
+            "GET /user".to_string(),
+            format!("GET {}", comments_path()),
+            format!("GET /repos/{REPO}/commits/{head}/statuses"),
+            format!("POST /repos/{REPO}/statuses/{head}"),
+        ]
+    );
+    assert!(pr_bodies(&fake).is_empty());
+    assert_eq!(the_status(&fake, &head).0, "success");
+    // an earlier push changed a plan: its comment becomes one line
+    {
+        let mut s = fake.state();
+        let me = fixture("user.json");
+        let old = s.comment(&format!("{MARKER}\nan earlier push"), me);
+        s.comments.push(old);
+    }
+    ok(&w.review(&fake));
+    let bodies = pr_bodies(&fake);
+    assert_eq!(bodies.len(), 1);
+    assert_eq!(bodies[0].lines().count(), 2, "{}", bodies[0]);
+    assert!(bodies[0].contains("changes no plan and nothing a plan relies on: nothing to sign"), "{}", bodies[0]);
 }

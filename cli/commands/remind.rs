@@ -6,7 +6,7 @@
 //! run needs no cache and no permission beyond `issues: write`.
 
 use crate::cli::RemindArgs;
-use crate::github::{self, sticky::is_ours_by, Identity, RepoName};
+use crate::github::{self, sticky::is_ours_by, RepoName};
 use crate::remind::{self, State};
 use crate::source::git::Repo;
 use crate::units::Duration;
@@ -75,26 +75,69 @@ pub fn run(args: &RemindArgs) -> Result<u8, String> {
         return Ok(crate::exit::CLEAN);
     };
 
-    let me = client.identity();
-    let creator = match &me {
-        Identity::Login(l) => Some(l.as_str()),
-        Identity::AnyBot => None,
-    };
-    let issues = client.issues(&repo, creator)?;
-    let mut ours: Vec<&github::Issue> =
-        issues.iter().filter(|i| is_ours_by(&i.body, &i.login, &i.user_type, &marker, &me)).collect();
+    let ctx = Ctx { client: &client, repo: &repo, args, marker: &marker, root: &root, rev: rev.as_deref() };
+    let me = client.identity(env("CONTINGENT_BOT_LOGIN").as_deref())?;
+    let issues = client.find_issues(&repo, &me.0, remind::TITLE)?;
+    let mut ours: Vec<&github::Issue> = issues.iter().filter(|i| is_ours_by(&i.body, &i.login, &marker, &me)).collect();
     ours.sort_by(|a, b| (&a.created_at, a.number).cmp(&(&b.created_at, b.number)));
     // the dashboard: the oldest open one of ours, else the newest closed one
-    let open: Vec<&&github::Issue> = ours.iter().filter(|i| i.state == "open").collect();
-    let dashboard = open.first().map(|i| **i).or_else(|| ours.last().copied());
-    let old = dashboard.map(|i| State::parse(&i.body)).unwrap_or_default();
-    let ann = remind::announce(&rows, &old, &people, today);
-    let body = remind::body(&marker, &rows, &people, &ann.state, today, within);
-    let due = !rows.is_empty();
+    let open: Vec<&github::Issue> = ours.iter().filter(|i| i.state == "open").copied().collect();
+    let dashboard = open.first().copied().or_else(|| ours.last().copied());
+    let mut old = dashboard.map(|i| State::parse(&i.body)).unwrap_or_default();
+    if let Some(d) = dashboard.filter(|d| d.state == "closed" && d.state_reason == "not_planned") {
+        // a person closed it as not planned: heard until something new falls due
+        let news = rows.iter().any(|r| !old.has(r));
+        if args.keep_closed || !news {
+            let why = if args.keep_closed { "--keep-closed" } else { "nothing new falls due" };
+            super::print(&format!("{repo}#{}: closed as not planned, left closed ({why})\n", d.number))?;
+            return Ok(crate::exit::CLEAN);
+        }
+    }
     let mut said = Vec::new();
-    // Mentions go into a new comment (an edited one notifies nobody), and the state that records
-    // them is written after it: should the comment fail, the next run mentions them again rather
-    // than never. A new dashboard is made with the state as it was before this run.
+    if let Some(d) = dashboard {
+        said.extend(confirmations(&ctx, d, &mut old, (&checked, &rows, &people))?);
+    }
+    let mut ann = remind::announce(&rows, &old, &people, today);
+    if let (Some(_), Some(d)) = (&ann.comment, dashboard) {
+        // a run that failed after GitHub made its comment: what that comment told is told
+        let told: std::collections::BTreeSet<String> = client
+            .recent_comments(&repo, d.number)?
+            .iter()
+            .filter(|c| c.login.eq_ignore_ascii_case(&me.0))
+            .flat_map(|c| remind::told_keys(&c.body))
+            .collect();
+        if !told.is_empty() {
+            old.announced.extend(told);
+            ann = remind::announce(&rows, &old, &people, today);
+        }
+    }
+    write(&ctx, (dashboard, &open), (&rows, &people, &old, &ann), (today, said))
+}
+
+/// What the network part needs.
+struct Ctx<'a> {
+    client: &'a github::Client,
+    repo: &'a RepoName,
+    args: &'a RemindArgs,
+    marker: &'a str,
+    root: &'a str,
+    /// The branch the run is on (the links, the pull request's base).
+    rev: Option<&'a str>,
+}
+
+/// Mentions go into a new comment (an edited one notifies nobody), and the state that records
+/// them is written after it: should the comment fail, the next run sees what it told (its hidden
+/// keys) or tells it again, never nothing. A new dashboard is made with the state as it was.
+fn write(
+    c: &Ctx,
+    (dashboard, open): (Option<&github::Issue>, &[&github::Issue]),
+    (rows, people, old, ann): (&[remind::Row], &remind::People, &State, &remind::Announcement),
+    (today, mut said): (crate::units::Date, Vec<String>),
+) -> Result<u8, String> {
+    let (client, repo) = (c.client, c.repo);
+    let within = Duration::parse(&c.args.within).map_err(|e| format!("invalid --within: {e}"))?;
+    let body = remind::body(c.marker, rows, people, &ann.state, today, within);
+    let due = !rows.is_empty();
     let (number, current) = match dashboard {
         None if !due => {
             super::print(&format!("{repo}: nothing due within {within} as of {today}; no dashboard issue needed\n"))?;
@@ -102,24 +145,24 @@ pub fn run(args: &RemindArgs) -> Result<u8, String> {
         }
         None => {
             let first = match &ann.comment {
-                Some(_) => remind::body(&marker, &rows, &people, &old, today, within),
+                Some(_) => remind::body(c.marker, rows, people, old, today, within),
                 None => body.clone(),
             };
-            let n = client.create_issue(&repo, &remind::title(&root), &first, &args.labels, &args.assignees)?;
+            let n = create_issue(c, &first)?;
             said.push("issue created".to_string());
             (n, (first, "open".to_string()))
         }
         Some(issue) => (issue.number, (issue.body.clone(), issue.state.clone())),
     };
-    if let Some(c) = &ann.comment {
-        client.create_comment(&repo, number, c)?;
+    if let Some(text) = &ann.comment {
+        client.create_comment(repo, number, text)?;
         said.push(format!("comment mentioning {}", ann.mentioned.join(", ")));
     }
     let want = if due { "open" } else { "closed" };
     let body_changed = !remind::same(&current.0, &body);
     let state_changed = current.1 != want;
     if body_changed || state_changed {
-        client.update_issue(&repo, number, body_changed.then_some(body.as_str()), state_changed.then_some(want))?;
+        client.update_issue(repo, number, body_changed.then_some(body.as_str()), state_changed.then_some(want))?;
     }
     if dashboard.is_some() {
         said.push(
@@ -134,7 +177,7 @@ pub fn run(args: &RemindArgs) -> Result<u8, String> {
     }
     // Duplicates (two runs raced): closed, the dashboard kept.
     for dup in open.iter().filter(|i| i.number != number) {
-        client.update_issue(&repo, dup.number, None, Some("closed"))?;
+        client.update_issue(repo, dup.number, None, Some("closed"))?;
         said.push(format!("duplicate #{} closed", dup.number));
     }
     if ann.comment.is_none() {
@@ -142,4 +185,82 @@ pub fn run(args: &RemindArgs) -> Result<u8, String> {
     }
     super::print(&format!("{repo}#{number}: {} ({} writes)\n", said.join("; "), client.writes()))?;
     Ok(crate::exit::CLEAN)
+}
+
+/// Opens the dashboard with the labels and assignees; an assignee GitHub refuses (`422` naming
+/// the field) is left out with a warning, so that the dashboard is still made.
+fn create_issue(c: &Ctx, body: &str) -> Result<u64, String> {
+    let title = remind::title(c.root);
+    match c.client.create_issue(c.repo, &title, body, &c.args.labels, &c.args.assignees) {
+        Err(e) if !c.args.assignees.is_empty() && e.contains("GitHub answered 422") && e.contains("`assignees`") => {
+            super::note(&format!("warning: {e}: the dashboard is made without assignees"));
+            c.client.create_issue(c.repo, &title, body, &c.args.labels, &[])
+        }
+        other => other,
+    }
+}
+
+/// The checkbox loop: reads who ticked which box since the last run (the body's edit history),
+/// keeps the ticks of the contacts themselves, and opens or updates the one pull request that
+/// sets their `verified` dates. Returns what it did, for the log.
+fn confirmations(
+    c: &Ctx,
+    dashboard: &github::Issue,
+    state: &mut State,
+    (checked, rows, people): (&crate::check::Checked, &[remind::Row], &remind::People),
+) -> Result<Vec<String>, String> {
+    let due: std::collections::BTreeSet<&str> = rows
+        .iter()
+        .filter(|r| r.item.kind == "contact-verification")
+        .filter_map(|r| r.item.subject.strip_prefix("contact:"))
+        .collect();
+    // confirmations that are recorded now (the pull request was merged) are done
+    state.confirmed.retain(|k| due.contains(k.contact.as_str()));
+    let mut said = Vec::new();
+    let known: std::collections::BTreeSet<String> = state.confirmed.iter().map(|k| k.contact.clone()).collect();
+    if remind::ticked(&dashboard.body).difference(&known).next().is_some() {
+        let edits = c.client.body_edits(c.repo, dashboard.number)?;
+        let (counted, ignored) = remind::ticks(&edits, state.edits_seen.as_deref(), people);
+        for k in counted.into_iter().filter(|k| due.contains(k.contact.as_str())) {
+            said.push(format!("{} confirmed by {} on {}", k.contact, k.by, k.date));
+            state.confirmed.retain(|o| o.contact != k.contact);
+            state.confirmed.push(k);
+        }
+        for i in &ignored {
+            said.push(format!("a tick by {} for {} ignored: not that contact's login", i.by, i.contact));
+        }
+        state.ignored = ignored;
+        state.edits_seen = edits.last().map(|e| e.at.clone()).or(state.edits_seen.take());
+    }
+    if state.confirmed.is_empty() {
+        state.pull = None;
+        return Ok(said);
+    }
+    said.extend(pull_request(c, state, checked)?);
+    Ok(said)
+}
+
+/// The pull request that sets the confirmed contacts' `verified` dates, made from the checked
+/// out commit: written only when the commit or the confirmations changed.
+fn pull_request(c: &Ctx, state: &mut State, checked: &crate::check::Checked) -> Result<Vec<String>, String> {
+    let Some(base) = c.rev.filter(|r| !r.is_empty() && !r.bytes().all(|b| b.is_ascii_hexdigit())) else {
+        super::note("note: confirmed contacts wait: the run is on no branch (GITHUB_REF_NAME) for their pull request");
+        return Ok(Vec::new());
+    };
+    let root_dir = super::check::find_root(&c.args.path)?;
+    let git = Repo::discover(&root_dir)?;
+    let parent = git.head().ok_or("the plan repository has no commit to base the pull request on")?;
+    let tree = crate::source::git::commit_tree(git.gix(), parent)?;
+    let files = remind::verified_edits(&checked.loaded.model, &checked.loaded.files, &state.confirmed, c.root);
+    let digest = remind::confirmations_digest(&state.confirmed);
+    let made_from = format!("{parent}:{digest}");
+    if state.pull.as_ref().is_some_and(|p| p.made_from == made_from) {
+        return Ok(Vec::new());
+    }
+    let branch = remind::branch(c.root);
+    let (title, message, body) = remind::pull_texts(&state.confirmed, &checked.loaded.model);
+    c.client.commit_files(c.repo, (&parent.to_string(), &tree.to_string()), &branch, &message, &files)?;
+    let number = c.client.upsert_pull(c.repo, (&branch, base), &title, &body)?;
+    state.pull = Some(remind::Pull { number, made_from });
+    Ok(vec![format!("pull request #{number} sets the verified dates")])
 }

@@ -57,16 +57,12 @@ impl std::fmt::Display for RepoName {
     }
 }
 
-/// Whose comments are ours.
+/// The login that writes with an Actions token (`GITHUB_TOKEN`), whose `GET /user` is refused.
+pub const ACTIONS_BOT: &str = "github-actions[bot]";
+
+/// Whose comments and issues are ours: one login, matched exactly (another app's bot is not us).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Identity {
-    /// The token's own login (`GET /user`).
-    Login(String),
-    /// `GET /user` is refused for app and Actions tokens: then a comment is ours when it carries
-    /// the marker and was written by a bot account (`type: Bot`, such as `github-actions[bot]`),
-    /// which no person can write as.
-    AnyBot,
-}
+pub struct Identity(pub String);
 
 /// A comment as listed.
 #[derive(Clone, Debug)]
@@ -87,7 +83,25 @@ pub struct Issue {
     pub user_type: String,
     /// `open` or `closed`.
     pub state: String,
+    /// Why it was closed: `completed`, `not_planned`, `reopened`, or empty.
+    pub state_reason: String,
     pub created_at: String,
+}
+
+/// One edit of an issue's body (GraphQL `userContentEdits`): who, when, and the body after it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    pub editor: String,
+    /// `2026-12-03T09:12:44Z`
+    pub at: String,
+    pub body: String,
+}
+
+/// A file for [`Client::commit_files`]: its repository path and new text.
+#[derive(Clone, Debug)]
+pub struct FileEdit {
+    pub path: String,
+    pub text: String,
 }
 
 /// A commit status as listed (newest first).
@@ -116,9 +130,13 @@ pub struct CommitRef {
 pub struct Client {
     octo: octocrab::Octocrab,
     runtime: tokio::runtime::Runtime,
+    /// `GITHUB_GRAPHQL_URL`, or derived from the REST URL.
+    graphql: String,
     token: String,
     writes: std::cell::Cell<usize>,
     waited: std::cell::Cell<Duration>,
+    /// The HTTP status of the last answer (0 before any).
+    last_status: std::cell::Cell<u16>,
     /// Rate-limit waits and such, for the log (never the token).
     pub log: Box<dyn Fn(&str)>,
 }
@@ -154,14 +172,32 @@ impl Client {
                 .build()
                 .map_err(|e| format!("cannot set up the GitHub client: {}", scrub(&e.to_string(), token)))?
         };
+        let graphql = match std::env::var("GITHUB_GRAPHQL_URL").ok().filter(|u| !u.trim().is_empty()) {
+            Some(u) => u,
+            None => {
+                let base = api_url.trim_end_matches('/');
+                match base.strip_suffix("/api/v3") {
+                    Some(host) => format!("{host}/api/graphql"),
+                    None => format!("{base}/graphql"),
+                }
+            }
+        };
         Ok(Client {
             octo,
             runtime,
+            graphql,
             token: token.to_string(),
             writes: Default::default(),
             waited: Default::default(),
+            last_status: Default::default(),
             log: Box::new(|m| eprintln!("{m}")),
         })
+    }
+
+    /// Whether the last request was refused for lack of permission (`403` that is no rate limit,
+    /// such as "Resource not accessible by integration" for a read-only token on a fork).
+    pub fn refused(&self) -> bool {
+        self.last_status.get() == 403
     }
 
     /// How many writes this run made.
@@ -175,7 +211,13 @@ impl Client {
 
     /// Sends one request; waits out rate limits; any answer but 2xx is an error.
     fn send(&self, method: Method, path: &str, body: Option<&Value>) -> Result<Reply, String> {
-        if method != Method::GET {
+        self.send_as(method, path, body, false)
+    }
+
+    /// [`Client::send`]; `read` marks a POST that changes nothing (a GraphQL query): it is not
+    /// counted as a write.
+    fn send_as(&self, method: Method, path: &str, body: Option<&Value>, read: bool) -> Result<Reply, String> {
+        if method != Method::GET && !read {
             if self.writes.get() >= MAX_WRITES {
                 return Err(format!(
                     "not sending {method} {path}: this run already made {MAX_WRITES} writes to GitHub, the most it makes"
@@ -232,11 +274,9 @@ impl Client {
                 self.runtime.block_on(async { tokio::time::sleep(Duration::from_secs(gateway_retries)).await });
                 continue;
             }
+            self.last_status.set(reply.status.as_u16());
             if !reply.status.is_success() {
-                let message = serde_json::from_str::<Value>(&reply.text)
-                    .ok()
-                    .and_then(|v| v["message"].as_str().map(str::to_string))
-                    .unwrap_or_else(|| reply.text.chars().take(200).collect());
+                let message = refusal(&reply.text);
                 let hint = if reply.status == StatusCode::FORBIDDEN || reply.status == StatusCode::NOT_FOUND {
                     " (does the token have the permissions: `pull-requests: write` and `statuses: write` for the review, `issues: write` for the reminders? Pull requests from forks get a read-only token on `pull_request`: see docs/github.md)"
                 } else if method == Method::POST && reply.status.is_server_error() {
@@ -278,39 +318,192 @@ impl Client {
         Ok(out)
     }
 
-    /// Who the token is: its login, or [`Identity::AnyBot`] when `GET /user` is refused (app and
-    /// Actions tokens).
-    pub fn identity(&self) -> Identity {
-        match self.get_json("/user").ok().map(serde_json::from_value::<octocrab::models::Author>) {
-            Some(Ok(me)) => Identity::Login(me.login),
-            _ => Identity::AnyBot,
+    /// Who the token is: its login (`GET /user`). An Actions or app token is refused that
+    /// request (`403`): it is then `bot` (`CONTINGENT_BOT_LOGIN` for another app's token), else
+    /// [`ACTIONS_BOT`]. Any other failure is an error: guessing would make a run take someone
+    /// else's comment for its own, or miss its own and post a second.
+    pub fn identity(&self, bot: Option<&str>) -> Result<Identity, String> {
+        match self.get_json("/user") {
+            Ok(v) => serde_json::from_value::<octocrab::models::Author>(v)
+                .map(|me| Identity(me.login))
+                .map_err(|e| format!("GET /user: unexpected answer from GitHub: {e}")),
+            Err(_) if self.refused() => Ok(Identity(bot.unwrap_or(ACTIONS_BOT).to_string())),
+            Err(e) => Err(format!(
+                "cannot tell which account the token writes as ({e}): not guessing, since a wrong guess could post a second comment or take another's for ours"
+            )),
         }
     }
 
     pub fn comments(&self, repo: &RepoName, pr: u64) -> Result<Vec<Comment>, String> {
         let list: Vec<octocrab::models::issues::Comment> =
             self.get_all(&format!("/repos/{repo}/issues/{pr}/comments?per_page=100"))?;
-        Ok(list
-            .into_iter()
-            .map(|c| Comment {
-                id: c.id.into_inner(),
-                body: c.body.unwrap_or_default(),
-                login: c.user.login,
-                user_type: c.user.r#type,
-                created_at: c.created_at.to_rfc3339(),
-            })
-            .collect())
+        Ok(list.into_iter().map(comment).collect())
     }
 
     /// The repository's issues, open and closed, oldest first; `creator` narrows the listing to
     /// one author's.
     pub fn issues(&self, repo: &RepoName, creator: Option<&str>) -> Result<Vec<Issue>, String> {
         let mut path = format!("/repos/{repo}/issues?state=all&sort=created&direction=asc&per_page=100");
-        if let Some(login) = creator.filter(|l| l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')) {
-            path.push_str(&format!("&creator={login}"));
+        if let Some(login) = creator {
+            path.push_str(&format!("&creator={}", encode(login)));
         }
         let list: Vec<octocrab::models::issues::Issue> = self.get_all(&path)?;
         Ok(list.into_iter().filter(|i| i.pull_request.is_none()).map(issue).collect())
+    }
+
+    /// Our issues whose title holds `title`, open and closed, oldest first, found with the
+    /// search API (`author:` the login, `app/NAME` for a bot), so that a repository with
+    /// thousands of issues is not listed; where the search is refused (`403`, `404`, `422`), the
+    /// listing of the author's issues instead.
+    pub fn find_issues(&self, repo: &RepoName, author: &str, title: &str) -> Result<Vec<Issue>, String> {
+        let who = match author.strip_suffix("[bot]") {
+            Some(app) => format!("app/{app}"),
+            None => author.to_string(),
+        };
+        let words: String = title.chars().filter(|c| c.is_alphanumeric() || *c == ' ').collect();
+        let q = format!("repo:{repo} is:issue author:{who} in:title \"{}\"", words.trim());
+        let path = format!("/search/issues?q={}&sort=created&order=asc&per_page=100", encode(&q));
+        match self.get_json(&path) {
+            Ok(v) => {
+                let items: Vec<octocrab::models::issues::Issue> = serde_json::from_value(v["items"].clone())
+                    .map_err(|e| format!("GET /search/issues: unexpected answer: {e}"))?;
+                Ok(items.into_iter().filter(|i| i.pull_request.is_none()).map(issue).collect())
+            }
+            Err(_) if matches!(self.last_status.get(), 403 | 404 | 422) => {
+                (self.log)("note: the issue search is refused here: listing the issues instead");
+                self.issues(repo, Some(author))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The comments of an issue that a run needs to see what the last runs did: the first page
+    /// and, when there are more, the last (100 each).
+    pub fn recent_comments(&self, repo: &RepoName, number: u64) -> Result<Vec<Comment>, String> {
+        let first = format!("/repos/{repo}/issues/{number}/comments?per_page=100");
+        let r = self.send(Method::GET, &first, None)?;
+        let mut list: Vec<octocrab::models::issues::Comment> =
+            serde_json::from_str(&r.text).map_err(|e| format!("GET {first}: unexpected answer from GitHub: {e}"))?;
+        let last = r.headers.get(http::header::LINK).and_then(|v| v.to_str().ok()).and_then(|l| link(l, "last"));
+        if let Some(url) = last {
+            let r = self.send(Method::GET, &url, None)?;
+            let more: Vec<octocrab::models::issues::Comment> =
+                serde_json::from_str(&r.text).map_err(|e| format!("GET {url}: unexpected answer from GitHub: {e}"))?;
+            list.extend(more);
+        }
+        Ok(list.into_iter().map(comment).collect())
+    }
+
+    /// The edits of an issue's body, oldest first (GraphQL `userContentEdits`, the newest 100):
+    /// the REST API says who created an issue, never who edited its body.
+    pub fn body_edits(&self, repo: &RepoName, number: u64) -> Result<Vec<Edit>, String> {
+        const QUERY: &str = "query($owner:String!,$name:String!,$number:Int!){repository(owner:$owner,name:$name){issue(number:$number){userContentEdits(last:100){nodes{editedAt editor{login} diff}}}}}";
+        let request = serde_json::json!({
+            "query": QUERY,
+            "variables": {"owner": repo.owner, "name": repo.name, "number": number},
+        });
+        let r = self.send_as(Method::POST, &self.graphql.clone(), Some(&request), true)?;
+        let v: Value =
+            serde_json::from_str(&r.text).map_err(|e| format!("GraphQL: GitHub's answer is not JSON: {e}"))?;
+        if let Some(errors) = v["errors"].as_array().filter(|e| !e.is_empty()) {
+            let m = errors[0]["message"].as_str().unwrap_or("an error");
+            return Err(format!("GraphQL userContentEdits of #{number}: {}", crate::escape::terminal(m)));
+        }
+        let nodes =
+            v["data"]["repository"]["issue"]["userContentEdits"]["nodes"].as_array().cloned().unwrap_or_default();
+        let mut edits: Vec<Edit> = nodes
+            .iter()
+            .filter_map(|n| {
+                Some(Edit {
+                    editor: n["editor"]["login"].as_str()?.to_string(),
+                    at: n["editedAt"].as_str()?.to_string(),
+                    body: n["diff"].as_str()?.to_string(),
+                })
+            })
+            .collect();
+        edits.sort_by(|a, b| a.at.cmp(&b.at));
+        Ok(edits)
+    }
+
+    /// Commits `files` on top of `parent` (whose tree is `base_tree`) to the branch `branch`
+    /// (made, or moved there: the branch is the bot's own), through the Git data API: a tree, a
+    /// commit, the ref. Returns the new commit's id.
+    pub fn commit_files(
+        &self,
+        repo: &RepoName,
+        (parent, base_tree): (&str, &str),
+        branch: &str,
+        message: &str,
+        files: &[FileEdit],
+    ) -> Result<String, String> {
+        let entries: Vec<Value> = files
+            .iter()
+            .map(|f| serde_json::json!({"path": f.path, "mode": "100644", "type": "blob", "content": f.text}))
+            .collect();
+        let tree = self.send(
+            Method::POST,
+            &format!("/repos/{repo}/git/trees"),
+            Some(&serde_json::json!({"base_tree": base_tree, "tree": entries})),
+        )?;
+        let tree: Value = serde_json::from_str(&tree.text).map_err(|e| format!("the new tree: {e}"))?;
+        let tree = tree["sha"].as_str().ok_or("the new tree: no sha in GitHub's answer")?;
+        let commit = self.send(
+            Method::POST,
+            &format!("/repos/{repo}/git/commits"),
+            Some(&serde_json::json!({"message": message, "tree": tree, "parents": [parent]})),
+        )?;
+        let commit: Value = serde_json::from_str(&commit.text).map_err(|e| format!("the new commit: {e}"))?;
+        let sha = commit["sha"].as_str().ok_or("the new commit: no sha in GitHub's answer")?.to_string();
+        let exists = self.send(Method::GET, &format!("/repos/{repo}/git/ref/heads/{branch}"), None);
+        match exists {
+            Ok(_) => self.send(
+                Method::PATCH,
+                &format!("/repos/{repo}/git/refs/heads/{branch}"),
+                Some(&serde_json::json!({"sha": sha, "force": true})),
+            )?,
+            Err(_) if self.last_status.get() == 404 => self.send(
+                Method::POST,
+                &format!("/repos/{repo}/git/refs"),
+                Some(&serde_json::json!({"ref": format!("refs/heads/{branch}"), "sha": sha})),
+            )?,
+            Err(e) => return Err(e),
+        };
+        Ok(sha)
+    }
+
+    /// Opens the pull request of `branch` into `base`, or edits the open one's title and body;
+    /// its number.
+    pub fn upsert_pull(
+        &self,
+        repo: &RepoName,
+        (branch, base): (&str, &str),
+        title: &str,
+        body: &str,
+    ) -> Result<u64, String> {
+        let open = self.get_json(&format!(
+            "/repos/{repo}/pulls?state=open&head={}:{}&per_page=10",
+            repo.owner,
+            encode(branch)
+        ))?;
+        let found = open.as_array().and_then(|a| a.iter().find(|p| p["head"]["ref"] == branch));
+        if let Some(p) = found {
+            let n = p["number"].as_u64().ok_or("a pull request without a number")?;
+            if p["body"].as_str() != Some(body) || p["title"].as_str() != Some(title) {
+                self.send(
+                    Method::PATCH,
+                    &format!("/repos/{repo}/pulls/{n}"),
+                    Some(&serde_json::json!({"title": title, "body": body})),
+                )?;
+            }
+            return Ok(n);
+        }
+        let r = self.send(
+            Method::POST,
+            &format!("/repos/{repo}/pulls"),
+            Some(&serde_json::json!({"title": title, "head": branch, "base": base, "body": body})),
+        )?;
+        let v: Value = serde_json::from_str(&r.text).map_err(|e| format!("the new pull request: {e}"))?;
+        v["number"].as_u64().ok_or_else(|| "the new pull request: no number in GitHub's answer".to_string())
     }
 
     /// Opens an issue; its number.
@@ -444,9 +637,35 @@ impl Client {
     }
 }
 
+fn comment(c: octocrab::models::issues::Comment) -> Comment {
+    Comment {
+        id: c.id.into_inner(),
+        body: c.body.unwrap_or_default(),
+        login: c.user.login,
+        user_type: c.user.r#type,
+        created_at: c.created_at.to_rfc3339(),
+    }
+}
+
+/// Percent-encodes a query value (letters, digits and `-._~` kept).
+fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 2);
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 fn issue(i: octocrab::models::issues::Issue) -> Issue {
-    let state = serde_json::to_value(&i.state).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    let word = |v: Option<Value>| v.and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    let state = word(serde_json::to_value(&i.state).ok());
+    let state_reason = word(i.state_reason.as_ref().and_then(|r| serde_json::to_value(r).ok()));
     Issue {
+        state_reason,
         number: i.number,
         body: i.body.unwrap_or_default(),
         login: i.user.login,
@@ -454,6 +673,34 @@ fn issue(i: octocrab::models::issues::Issue) -> Issue {
         state,
         created_at: i.created_at.to_rfc3339(),
     }
+}
+
+/// GitHub's message of a refused request, with the fields a `422` names
+/// (`{"errors": [{"field": "assignees", "code": "invalid", "value": "x"}]}`).
+fn refusal(text: &str) -> String {
+    let Ok(v) = serde_json::from_str::<Value>(text) else { return text.chars().take(200).collect() };
+    let mut message = v["message"].as_str().unwrap_or("").to_string();
+    let fields: Vec<String> = v["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| match (e["field"].as_str(), e["code"].as_str(), e["message"].as_str()) {
+            (Some(field), code, _) => {
+                let value = match &e["value"] {
+                    Value::Null => String::new(),
+                    Value::String(s) => format!(" `{}`", s.chars().take(100).collect::<String>()),
+                    other => format!(" `{}`", other.to_string().chars().take(100).collect::<String>()),
+                };
+                format!("the field `{field}`{value} is {}", code.unwrap_or("refused").replace('_', " "))
+            }
+            (None, _, Some(m)) => m.chars().take(200).collect(),
+            _ => e.to_string().chars().take(200).collect(),
+        })
+        .collect();
+    if !fields.is_empty() {
+        message = format!("{message}: {}", fields.join("; "));
+    }
+    message
 }
 
 /// The message of an error and its sources.
@@ -505,10 +752,16 @@ pub fn rate_limit_wait(status: StatusCode, headers: &http::HeaderMap, now: u64) 
 }
 
 /// The `rel="next"` target of a `Link` header.
-fn next_link(link: &str) -> Option<String> {
-    link.split(',').find_map(|part| {
+fn next_link(header: &str) -> Option<String> {
+    link(header, "next")
+}
+
+/// The target of a `Link` header with the relation `rel`.
+fn link(header: &str, rel: &str) -> Option<String> {
+    let want = format!("rel=\"{rel}\"");
+    header.split(',').find_map(|part| {
         let (url, params) = part.split_once(';')?;
-        params.split(';').any(|p| p.trim() == "rel=\"next\"").then(|| url.trim().trim_matches(['<', '>']).to_string())
+        params.split(';').any(|p| p.trim() == want).then(|| url.trim().trim_matches(['<', '>']).to_string())
     })
 }
 
@@ -541,5 +794,11 @@ mod tests {
             RepoName::parse("a/b/c").is_err() && RepoName::parse("/b").is_err() && RepoName::parse("a/..").is_err()
         );
         assert_eq!(scrub("Bearer ghp_secret123 failed", "ghp_secret123"), "Bearer *** failed");
+        assert_eq!(
+            refusal(
+                r#"{"message":"Validation Failed","errors":[{"value":"nobody-here","resource":"Issue","field":"assignees","code":"invalid"}],"documentation_url":"https://docs.github.com/rest/issues/issues#create-an-issue","status":"422"}"#
+            ),
+            "Validation Failed: the field `assignees` `nobody-here` is invalid"
+        );
     }
 }

@@ -14,18 +14,14 @@ pub enum Action {
 /// Whether a comment is one of ours: it carries the marker on its first line and its author is
 /// us (see [`Identity`]).
 pub fn is_ours(c: &Comment, marker: &str, me: &Identity) -> bool {
-    is_ours_by(&c.body, &c.login, &c.user_type, marker, me)
+    is_ours_by(&c.body, &c.login, marker, me)
 }
 
 /// Whether a text (a comment's or an issue's body) by an author is ours: the marker on its first
-/// line, and the author us.
-pub fn is_ours_by(body: &str, login: &str, user_type: &str, marker: &str, me: &Identity) -> bool {
+/// line, and the author exactly our login (GitHub's logins are case-insensitive).
+pub fn is_ours_by(body: &str, login: &str, marker: &str, me: &Identity) -> bool {
     let marked = body.lines().next().is_some_and(|l| l.trim() == marker);
-    marked
-        && match me {
-            Identity::Login(me) => login.eq_ignore_ascii_case(me),
-            Identity::AnyBot => user_type == "Bot",
-        }
+    marked && login.eq_ignore_ascii_case(&me.0)
 }
 
 fn same(a: &str, b: &str) -> bool {
@@ -55,11 +51,22 @@ pub enum Outcome {
     Unchanged(u64),
 }
 
-/// Makes the pull request hold exactly one comment of ours with `body`.
-pub fn sync(client: &Client, repo: &RepoName, pr: u64, marker: &str, body: &str) -> Result<(Outcome, usize), String> {
-    let me = client.identity();
+/// Makes the pull request hold exactly one comment of ours with `body`; with `create` false, an
+/// existing one is edited but none is made (a pull request with nothing to review).
+pub fn sync(
+    client: &Client,
+    repo: &RepoName,
+    pr: u64,
+    (marker, me): (&str, &Identity),
+    body: &str,
+    create: bool,
+) -> Result<(Option<Outcome>, usize), String> {
     let existing = client.comments(repo, pr)?;
-    let actions = plan(&existing, marker, &me, body);
+    let mut actions = plan(&existing, marker, me, body);
+    if !create && actions == [Action::Create] {
+        actions.clear();
+        return Ok((None, 0));
+    }
     let mut outcome = None;
     let mut deleted = 0;
     for action in &actions {
@@ -76,10 +83,10 @@ pub fn sync(client: &Client, repo: &RepoName, pr: u64, marker: &str, body: &str)
         }
     }
     let outcome = outcome.unwrap_or_else(|| {
-        let kept = existing.iter().filter(|c| is_ours(c, marker, &me)).map(|c| (&c.created_at, c.id)).min();
+        let kept = existing.iter().filter(|c| is_ours(c, marker, me)).map(|c| (&c.created_at, c.id)).min();
         Outcome::Unchanged(kept.map(|k| k.1).unwrap_or_default())
     });
-    Ok((outcome, deleted))
+    Ok((Some(outcome), deleted))
 }
 
 #[cfg(test)]
@@ -94,7 +101,7 @@ mod tests {
 
     #[test]
     fn one_comment_kept() {
-        let me = Identity::Login("bot".into());
+        let me = Identity("bot".into());
         let body = format!("{M}\nhello");
         assert_eq!(plan(&[], M, &me, &body), [Action::Create]);
         let theirs = c(1, &body, "mallory", "User", "2026-01-01T00:00:00Z");
@@ -107,8 +114,11 @@ mod tests {
         // the marker must open the comment: quoting it does not make a comment ours
         let quoted = c(4, &format!("> {M}\n"), "bot", "User", "2026-01-00T00:00:00Z");
         assert_eq!(plan(&[quoted, mine], M, &me, &body), []);
-        // without a login, only bots count
+        // an Actions token is github-actions[bot], exactly: another app's bot is not us
+        let actions = Identity(crate::github::ACTIONS_BOT.into());
         let bot = c(5, &body, "github-actions[bot]", "Bot", "2026-01-04T00:00:00Z");
-        assert_eq!(plan(&[theirs, bot], M, &Identity::AnyBot, &body), []);
+        assert_eq!(plan(&[theirs.clone(), bot], M, &actions, &body), []);
+        let other = c(6, &body, "renovate[bot]", "Bot", "2026-01-04T00:00:00Z");
+        assert_eq!(plan(&[theirs, other], M, &actions, &body), [Action::Create]);
     }
 }

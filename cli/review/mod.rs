@@ -1,8 +1,15 @@
 //! What a pull request does to the plans' sign-off, as the review comment and the commit status
 //! say it. Pure: [`review_body`] and [`status`] read a [`Review`] that `commands::review` builds
-//! from Git objects; nothing here reads files or the network.
+//! from Git objects; nothing here reads files or the network. `comment.rs` lays the comment out,
+//! `inline.rs` turns contingent's messages into inert Markdown.
+
+mod comment;
+pub mod inline;
 
 use std::fmt::Write as _;
+
+use crate::diff::DiffReport;
+use crate::escape::markdown as md;
 
 /// The commit status context: a repository makes it a required check.
 pub const CONTEXT: &str = "contingent/sign-off";
@@ -68,6 +75,9 @@ pub struct PlanReview {
     pub provider: PartyReview,
     /// Why a plan both parties signed is still not approved.
     pub problem: Option<String>,
+    /// For a plan whose file is unchanged ([`Change::Context`]): what changed that its approval
+    /// relies on (a contact's phone, a system, the contract's terms), in contingent's words.
+    pub cause: Option<String>,
 }
 
 /// A finding for the comment.
@@ -107,6 +117,10 @@ pub struct Review {
     /// The status context: [`CONTEXT`] (when empty), or `contingent/sign-off (into BRANCH)` for a
     /// pull request into a branch that is not protected ([`context_for`]).
     pub context: String,
+    /// The plan root inside the Git repository (for the `contingent sign` commands).
+    pub root: String,
+    /// The Actions run that made the review, for the comment's link.
+    pub run_url: Option<String>,
 }
 
 /// The status context of a pull request into `base_ref`: [`CONTEXT`] when the base is one of the
@@ -137,76 +151,18 @@ impl Review {
             && self.roster_changes.is_empty()
             && self.record_errors.is_empty()
     }
-}
 
-/// Repository text as inert Markdown on one line: control and bidi characters shown as
-/// `U+XXXX`, HTML and Markdown punctuation escaped, and `@name` and `#123` broken by a
-/// zero-width space so that nobody is mentioned and nothing is linked.
-pub fn text(s: &str) -> String {
-    let s = crate::escape::markup(s);
-    let mut out = String::with_capacity(s.len() + 8);
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\n' | '\t' => out.push(' '),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '@' => out.push_str("@\u{200b}"),
-            '#' => {
-                out.push_str("\\#");
-                if chars.peek().is_some_and(|n| n.is_ascii_alphanumeric()) {
-                    out.push('\u{200b}');
-                }
-            }
-            '\\' | '`' | '*' | '_' | '[' | ']' | '!' | '|' | '~' | '$' => {
-                out.push('\\');
-                out.push(c);
-            }
-            c => out.push(c),
-        }
+    /// Nothing to review: no plan changed, nothing removed, no finding added or resolved, no
+    /// file broken, no roster or record touched (a pull request of documentation only).
+    pub fn is_empty(&self) -> bool {
+        self.plans.is_empty()
+            && self.removed.is_empty()
+            && self.new.is_empty()
+            && self.resolved.is_empty()
+            && self.roster_changes.is_empty()
+            && self.unloadable.is_empty()
+            && self.record_errors.is_empty()
     }
-    crate::escape::no_autolinks(out)
-}
-
-fn list(names: &[String]) -> String {
-    names.iter().map(|n| text(n)).collect::<Vec<_>>().join(", ")
-}
-
-/// [`list`] in at most `room` bytes: the names that fit, then how many more the job summary has.
-fn list_within(names: &[String], room: usize) -> String {
-    let mut out = String::new();
-    for (i, n) in names.iter().enumerate() {
-        let item = text(n);
-        if out.len() + item.len() + 60 > room {
-            let _ = write!(
-                out,
-                "{}and {} more (see the job summary)",
-                if out.is_empty() { "" } else { ", " },
-                names.len() - i
-            );
-            return out;
-        }
-        if !out.is_empty() {
-            out.push_str(", ");
-        }
-        out.push_str(&item);
-    }
-    out
-}
-
-fn party_cell(p: &PartyReview) -> String {
-    let mut cell = if p.signed() {
-        format!("✅ signed by {}", list(&p.signed_by))
-    } else if p.approvers.is_empty() {
-        "❌ missing: the base lists no approver".to_string()
-    } else {
-        format!("❌ missing: one of {}", list(&p.approvers))
-    };
-    if !p.untrusted.is_empty() {
-        let _ = write!(cell, "; not counted against the base (a key or approver it does not trust, an older statement version or a rollback: see the findings): {}", list(&p.untrusted));
-    }
-    cell
 }
 
 /// Who still has to sign, per plan and party, in plain words (for the status description).
@@ -218,9 +174,18 @@ fn missing(r: &Review) -> Vec<String> {
             p.approvers.iter().map(|a| contact_id(a)).collect::<Vec<_>>().join("/")
         }
     };
-    r.plans
-        .iter()
-        .filter(|p| !p.approved)
+    // the plans whose content changed first: they are what the pull request is about
+    let rank = |c: Change| match c {
+        Change::Changed => 0,
+        Change::New => 1,
+        Change::Removed => 2,
+        Change::Broken => 3,
+        Change::Context => 4,
+    };
+    let mut waiting: Vec<&PlanReview> = r.plans.iter().filter(|p| !p.approved).collect();
+    waiting.sort_by_key(|p| rank(p.change));
+    waiting
+        .into_iter()
         .map(|p| {
             let mut parts = Vec::new();
             if p.change == Change::Broken {
@@ -241,7 +206,7 @@ fn missing(r: &Review) -> Vec<String> {
 }
 
 /// `anna.schmidt` of `Anna Schmidt (anna.schmidt)`.
-fn contact_id(display: &str) -> &str {
+pub(crate) fn contact_id(display: &str) -> &str {
     display.rsplit_once(" (").and_then(|(_, id)| id.strip_suffix(')')).unwrap_or(display)
 }
 
@@ -297,145 +262,20 @@ pub fn cut(s: &str, max: usize) -> String {
     out
 }
 
-/// The summary: never cut from the comment.
-fn summary(r: &Review, limit: usize) -> String {
-    let mut s = String::new();
-    let (state, _) = status(r);
-    let headline = if state == "success" { "✅ sign-off complete" } else { "❌ sign-off missing" };
-    let _ = writeln!(s, "### contingent review: {headline}\n");
-    let _ = writeln!(
-        s,
-        "Base `{}` → head `{}`: {} changed {}, {} removed, {} new {}, {} resolved (sign-offs judged with the base's approvers and keys).\n",
-        r.base,
-        r.head,
-        r.plans.len(),
-        if r.plans.len() == 1 { "plan" } else { "plans" },
-        r.removed.len(),
-        r.new.len(),
-        if r.new.len() == 1 { "finding" } else { "findings" },
-        r.resolved.len(),
-    );
-    if !r.plans.is_empty() {
-        s.push_str("| Plan | Change | Client | Provider | Approved |\n|---|---|---|---|---|\n");
-        for (i, p) in r.plans.iter().enumerate() {
-            let row = format!(
-                "| {} | {} | {} | {} | {} |\n",
-                text(&p.plan),
-                p.change.word(),
-                if p.change == Change::Broken { "cannot be judged".to_string() } else { party_cell(&p.client) },
-                if p.change == Change::Broken { "cannot be judged".to_string() } else { party_cell(&p.provider) },
-                if p.approved {
-                    "yes".to_string()
-                } else {
-                    match &p.problem {
-                        Some(problem) => format!("no: {}", text(problem)),
-                        None => "no".to_string(),
-                    }
-                }
-            );
-            if s.len() + row.len() > limit {
-                let _ = writeln!(s, "\n{} more changed plans: see the job summary.", r.plans.len() - i);
-                break;
-            }
-            s.push_str(&row);
-        }
-        s.push('\n');
-    }
-    // the lists share what is left of the room, so the summary stays within it
-    let room = limit.saturating_sub(s.len()) / 3;
-    if !r.removed.is_empty() {
-        let _ = writeln!(s, "Removed: {}\n", list_within(&r.removed, room));
-    }
-    if !r.unloadable.is_empty() {
-        let _ = writeln!(
-            s,
-            "❌ **Files that do not load** (they could hold a plan, so the sign-off cannot be judged): {}\n",
-            list_within(&r.unloadable, room)
-        );
-    }
-    if !r.record_errors.is_empty() {
-        let list: Vec<String> = r.record_errors.iter().map(|f| format!("{} at {}", f.code, f.place)).collect();
-        let _ = writeln!(
-            s,
-            "❌ **The change adds sign-off errors** (records that are invalid or that the base does not trust; `check` fails on them too, see the findings): {}\n",
-            list_within(&list, room)
-        );
-    }
-    for c in &r.roster_changes {
-        let _ = writeln!(
-            s,
-            "❌ **The {}'s approver roster changes** (keys or approvers added or removed) and no approver of the base signed the new roster: sign-offs with what it adds do not count. After review, an approver of the {} in the base signs it (`contingent sign --roster {}`): {}.\n",
-            c.party,
-            c.party,
-            c.party,
-            if c.reviewers.is_empty() { "the base has none".to_string() } else { list(&c.reviewers) }
-        );
-    }
-    s
-}
-
-fn finding_line(f: &Finding) -> String {
-    format!("- **{}** {} {}: {}\n", f.severity, f.code, text(&f.place), text(&f.message))
-}
-
-/// A folded section of findings holding as many lines as `room` bytes allow.
-fn details(title: &str, findings: &[Finding], room: usize) -> String {
-    if findings.is_empty() {
-        return String::new();
-    }
-    let head = format!("<details><summary>{title} ({})</summary>\n\n", findings.len());
-    let tail = "\n</details>\n\n";
-    let reserve = head.len() + tail.len() + 100;
-    if room < reserve {
-        return format!("{title}: {} (not shown here: see the job summary)\n\n", findings.len());
-    }
-    let mut body = String::new();
-    for (i, f) in findings.iter().enumerate() {
-        let line = finding_line(f);
-        if body.len() + line.len() + reserve > room {
-            let _ = writeln!(body, "- … {} more: see the job summary", findings.len() - i);
-            break;
-        }
-        body.push_str(&line);
-    }
-    format!("{head}{body}{tail}")
-}
-
-/// The comment body: the marker, the summary (never cut), then `extra` (the seam for the domain
-/// diff's Markdown, `contingent diff --format markdown`: given as it is, cut as a whole when it
-/// does not fit), then the findings folded in `<details>`, cut first, so that the whole stays
-/// within [`BODY_BUDGET`] bytes.
-pub fn review_body(marker: &str, r: &Review, extra: Option<&str>) -> String {
-    review_body_within(marker, r, extra, BODY_BUDGET)
+/// The comment body: the marker, then [`comment::body`] within [`BODY_BUDGET`] bytes; the domain
+/// diff (when given) supplies the weaker, stronger and neutral changes.
+pub fn review_body(marker: &str, r: &Review, diff: Option<&DiffReport>) -> String {
+    comment::body(marker, r, diff, BODY_BUDGET)
 }
 
 /// [`review_body`] within `budget` bytes.
-pub fn review_body_within(marker: &str, r: &Review, extra: Option<&str>, budget: usize) -> String {
-    const FOOTER: &str = "<sub>The full report is in the job summary. Plan text is shown as data: mentions, references and markup are neutralised.</sub>\n";
-    let mut out = format!("{marker}\n");
-    // the summary may use most of the room, never all of it
-    out.push_str(&summary(r, budget * 2 / 3));
-    let mut room = budget.saturating_sub(out.len() + FOOTER.len() + 200);
-    if let Some(extra) = extra.filter(|e| !e.trim().is_empty()) {
-        if extra.len() + 2 <= room {
-            out.push_str(extra.trim_end());
-            out.push_str("\n\n");
-        } else {
-            out.push_str("The change details are too long for a comment: see the job summary.\n\n");
-        }
-        room = budget.saturating_sub(out.len() + FOOTER.len() + 200);
-    }
-    let new = details("New findings", &r.new, room);
-    out.push_str(&new);
-    room = room.saturating_sub(new.len());
-    out.push_str(&details("Resolved findings", &r.resolved, room));
-    out.push_str(FOOTER);
-    out
+pub fn review_body_within(marker: &str, r: &Review, diff: Option<&DiffReport>, budget: usize) -> String {
+    comment::body(marker, r, diff, budget)
 }
 
 /// The full report for the job summary: everything, uncut (up to [`SUMMARY_BUDGET`]).
 pub fn full_report(r: &Review, extra: Option<&str>) -> String {
-    let mut s = summary(r, SUMMARY_BUDGET / 2);
+    let mut s = comment::overview(r, SUMMARY_BUDGET / 2);
     if let Some(extra) = extra {
         // cut at a line, leaving room for the findings and the status
         let room = (SUMMARY_BUDGET * 3 / 4).saturating_sub(s.len());
@@ -460,7 +300,7 @@ pub fn full_report(r: &Review, extra: Option<&str>) -> String {
         }
         let _ = writeln!(s, "#### {title} ({})\n", list.len());
         for (i, f) in list.iter().enumerate() {
-            let line = finding_line(f);
+            let line = comment::finding_line(f);
             if s.len() + line.len() > SUMMARY_BUDGET {
                 let _ = writeln!(s, "- … {} more", list.len() - i);
                 break;
@@ -471,7 +311,7 @@ pub fn full_report(r: &Review, extra: Option<&str>) -> String {
     }
     let (state, description) = status(r);
     let context = if r.context.is_empty() { CONTEXT } else { r.context.as_str() };
-    let _ = writeln!(s, "Status `{}`: **{state}**, {}\n", text(context), text(&description));
+    let _ = writeln!(s, "Status `{}`: **{state}**, {}\n", md(context), md(&description));
     s
 }
 
@@ -507,6 +347,7 @@ mod tests {
                 client: party(&["Anna Schmidt (anna.schmidt)"], &["Anna Schmidt (anna.schmidt)"]),
                 provider: party(&[], &["Jan Peters (jan.peters)"]),
                 problem: None,
+                cause: None,
             }],
             ..Review::default()
         }
@@ -531,14 +372,6 @@ mod tests {
     }
 
     #[test]
-    fn neutralised() {
-        assert_eq!(
-            text("@team see #12 <img src=x> **b** [l](u)\u{202e}"),
-            "@\u{200b}team see \\#\u{200b}12 &lt;img src=x&gt; \\*\\*b\\*\\* \\[l\\](u)U+202E"
-        );
-    }
-
-    #[test]
     fn status_names_who_signs() {
         let r = review();
         assert_eq!(status(&r), ("failure", "to sign: payroll: provider jan.peters".to_string()));
@@ -548,6 +381,16 @@ mod tests {
         assert_eq!(d.chars().count(), DESCRIPTION_MAX);
         assert!(d.ends_with('…'));
         assert_eq!(status(&Review::default()).0, "success");
+        // the plan whose content changed is named first, not the alphabetically first
+        let mut context = r.plans[0].clone();
+        (context.plan, context.change) = ("aaa-relies-on-a-phone".into(), Change::Context);
+        let mut both = r.clone();
+        both.plans.insert(0, context);
+        assert!(
+            status(&both).1.starts_with("to sign: payroll: provider jan.peters; aaa-relies"),
+            "{:?}",
+            status(&both)
+        );
     }
 
     #[test]
@@ -555,16 +398,17 @@ mod tests {
         let mut r = review();
         r.new = (0..5000)
             .map(|i| Finding {
-                severity: "error".into(),
+                severity: if i % 2 == 0 { "error" } else { "warning" }.into(),
                 code: "POL001".into(),
                 place: format!("plans/p{i}.kdl:1"),
                 message: "é".repeat(40),
             })
             .collect();
-        let body = review_body("<!-- m -->", &r, Some("## What changed\n\nRTO raised"));
+        let body = review_body("<!-- m -->", &r, None);
         assert!(body.len() < BODY_BUDGET, "{}", body.len());
-        assert!(body.starts_with("<!-- m -->\n### contingent review: ❌ sign-off missing"));
-        assert!(body.contains("| payroll | changed |") && body.contains("RTO raised"));
+        assert!(body.starts_with("<!-- m -->\n### ❌ Not ready to merge"), "{body}");
+        assert!(body.contains("| payroll | changed |"));
+        assert!(body.contains("contingent sign payroll --party provider --as jan.peters"), "{body}");
         assert!(body.contains("more: see the job summary"));
         assert!(body.contains("</details>"));
     }

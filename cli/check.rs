@@ -154,7 +154,12 @@ fn withhold_dependent(broken: &std::collections::HashSet<(crate::format::Kind, S
     if ids.is_empty() {
         return;
     }
-    let names_unread = |m: &str| m.split('`').skip(1).step_by(2).any(|id| ids.contains(id));
+    // the object the finding is about is judged on what could be read of it (a plan with
+    // errors, `Model::salvaged`); another object that could not be read makes the finding wait
+    let names_unread = |d: &Diagnostic| {
+        let own = d.subject.as_deref().and_then(|s| s.split_once(':')).map(|(_, id)| id);
+        d.message.split('`').skip(1).step_by(2).any(|id| ids.contains(id) && Some(id) != own)
+    };
     diags.retain(|d| {
         let policy = matches!(
             d.rule.family,
@@ -167,7 +172,7 @@ fn withhold_dependent(broken: &std::collections::HashSet<(crate::format::Kind, S
                 | Family::Contracts
                 | Family::Contacts
         );
-        !(policy && names_unread(&d.message))
+        !(policy && names_unread(d))
     });
 }
 

@@ -196,7 +196,14 @@ fn process_file(
             // references, and for an exercise record the fact that it was held.
             let salvageable = !matches!(kind, Kind::Signoff | Kind::Roster);
             if salvageable && validate::salvage(kind, &mut json, &mut spans, &errors) {
-                if let Ok(o) = build(kind, file, head, &json, &spans) {
+                if let Ok(mut o) = build(kind, file, head, &json, &spans) {
+                    if let Object::Plan(p) = &mut o {
+                        p.value.cut = errors
+                            .iter()
+                            .filter_map(|e| e.trim_start_matches('/').split('/').next())
+                            .map(str::to_string)
+                            .collect();
+                    }
                     objects.push(Object::Salvaged(Box::new(o)));
                 }
             }

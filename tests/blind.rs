@@ -2,7 +2,7 @@
 //! auditors who had not seen the rules (`tests/fixtures/blind/round*.json`): each case is a small
 //! edit of the bundled example. They stay as regressions: a defect must still raise the codes it
 //! raised when it was scored, a clean variant nothing beyond the sign-off findings any edit of
-//! signed content brings, and a case without a finding says why: `accepted` by design, or
+//! signed content brings, every finding a help line, and a case without a finding says why: `accepted` by design, or
 //! `missed`, a gap the audit matrix lists.
 
 mod common;
@@ -20,6 +20,16 @@ fn codes_after(case: &Value) -> Vec<String> {
     }
     let out = repo.check(&["--format", "json", "--as-of", "2026-11-26"]);
     let v: Value = serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", out.stderr));
+    // every finding says how to fix it
+    for d in v["diagnostics"].as_array().unwrap() {
+        assert!(
+            d["help"].as_str().is_some_and(|h| !h.is_empty()),
+            "{}: {} {} has no help line",
+            case["name"],
+            d["code"],
+            d["message"]
+        );
+    }
     let mut codes: Vec<String> = v["diagnostics"]
         .as_array()
         .unwrap()

@@ -1,6 +1,5 @@
 //! `contingent handbook`: the emergency handbook as static HTML (and PDF) pages.
 
-
 use std::path::{Path, PathBuf};
 
 use crate::cli::{HandbookArgs, HandbookFormat};

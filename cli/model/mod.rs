@@ -587,6 +587,10 @@ pub struct Plan {
     /// The canonical digest of the plan's content (set by the loader; see `signoff::digest`).
     #[serde(skip)]
     pub digest: String,
+    /// For a plan with errors (`Model::salvaged`): the top-level fields left out because they
+    /// hold the errors. The rules that read them wait; the others judge the rest.
+    #[serde(skip)]
+    pub cut: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]

@@ -351,6 +351,10 @@ pub fn check(f: &Facts, relied: &HashSet<&str>, contacts_broken: bool, ctx: &Con
                             )
                             .at(c.file, dep.span)
                             .with_label(deputy.file, deputy.verified.span, "last verified")
+                            .help(format!(
+                                "verify the details of `{}` and update its `verified`, or name a current deputy",
+                                dep.value
+                            ))
                             .about("contact", id),
                         );
                     }

@@ -250,6 +250,7 @@ pub fn check(f: &Facts, ctx: &Context, d: &mut Vec<Diagnostic>) {
                     Diagnostic::new(&CON001, format!("revision {} (effective {}) follows revision {} (effective {}): numbers and dates must both increase", b.number.value, b.effective.value, a.number.value, a.effective.value))
                         .at(c.file, b.effective.span)
                         .with_label(c.file, a.effective.span, "the previous revision")
+                        .help("number the revisions 1, 2, 3, ... in the order they take effect, each with a later date")
                         .about("contract", &c.id.value),
                 );
             }
@@ -618,6 +619,7 @@ fn conformance(p: &Located<Plan>, c: &Located<crate::model::Contract>, r: &Revis
                     )
                     .at(p.file, b.span)
                     .with_label(c.file, terms.span, "the contract's backup terms")
+                    .help("plan the backup to meet every term of the contract: schedule, retention, off-site copy and restore tests")
                     .about("plan", id),
                 );
             }
@@ -673,6 +675,7 @@ fn conformance(p: &Located<Plan>, c: &Located<crate::model::Contract>, r: &Revis
                         )
                         .at(p.file, e.every.span)
                         .with_label(c.file, req.every.span, "the contract's term")
+                        .help(format!("hold the {word} every {} at most", req.every.value))
                         .about("plan", id),
                     );
                 }

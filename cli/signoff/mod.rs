@@ -441,8 +441,17 @@ pub fn evaluate_with(model: &Model, files: &Files, ctx: &Context, base: Option<&
     let mut valid: HashMap<&str, Vec<Valid>> = HashMap::new(); // by plan id
     let mut retirements: Vec<Valid> = Vec::new();
     let mut invalid: HashMap<(&str, Side), Vec<String>> = HashMap::new();
+    // plans with errors: their records are still verified (a forged signature is reported now,
+    // not after the plan is fixed), but approve nothing
+    let with_errors: HashSet<&str> =
+        model.salvaged.as_deref().map_or(HashSet::new(), |m| m.plans.iter().map(|p| p.id.value.as_str()).collect());
     for record in &model.signoffs {
         if !plans.contains_key(record.plan.value.as_str()) && !record.is_retirement() {
+            if with_errors.contains(record.plan.value.as_str()) {
+                if let Some(Err(d)) = verify(&c, record) {
+                    diags.push(d.about("plan", &record.plan.value));
+                }
+            }
             continue; // an unknown or broken plan: reported by the reference check or the plan's own
         }
         match verify(&c, record) {

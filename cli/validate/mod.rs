@@ -153,9 +153,15 @@ pub fn validate(
                     continue;
                 }
                 let desc = match shape {
-                    Some(Shape::Object(o)) | Some(Shape::ObjectList(o)) => {
-                        o.prop(prop).map(|s| s.description().to_string())
-                    }
+                    Some(Shape::Object(o)) | Some(Shape::ObjectList(o)) => o.prop(prop).map(|s| {
+                        let allowed = match s {
+                            Shape::Scalar(l) | Shape::ScalarList(l) if !l.allowed.is_empty() => {
+                                format!(" (one of: {})", l.allowed.join(", "))
+                            }
+                            _ => String::new(),
+                        };
+                        format!("{}{allowed}", s.description())
+                    }),
                     _ => None,
                 };
                 Diagnostic::new(&codes::SCH_MISSING, format!("{owner} is missing `{prop}`"))
@@ -244,18 +250,24 @@ pub fn validate(
                     .help("an id starts with a letter, then letters, digits, '.', '_' or '-', at most 64 characters"),
                     _ => Diagnostic::new(&codes::SCH_VALUE, format!("{name}: {} is not {desc}", show(instance)))
                         .at(file, value_span)
-                        .label("wrong form"),
+                        .label("wrong form")
+                        .help(format!("write {desc}")),
                 }
             }
             ValidationErrorKind::Minimum { limit } => {
                 Diagnostic::new(&codes::SCH_VALUE, format!("{name} must be at least {limit}, found {}", show(instance)))
                     .at(file, value_span)
+                    .help(format!("write a value of {limit} or more"))
             }
             ValidationErrorKind::MinLength { .. } => {
-                Diagnostic::new(&codes::SCH_VALUE, format!("{name} must not be empty")).at(file, value_span)
+                Diagnostic::new(&codes::SCH_VALUE, format!("{name} must not be empty"))
+                    .at(file, value_span)
+                    .help("write the value, or leave the entry out if it is optional")
             }
             ValidationErrorKind::MinItems { .. } => {
-                Diagnostic::new(&codes::SCH_VALUE, format!("{name} needs at least one entry")).at(file, node.key)
+                Diagnostic::new(&codes::SCH_VALUE, format!("{name} needs at least one entry"))
+                    .at(file, node.key)
+                    .help("add an entry, or leave the node out if it is optional")
             }
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 Diagnostic::new(&codes::SCH_UNKNOWN, format!("unknown `{}` in {owner}", unexpected.join("`, `")))

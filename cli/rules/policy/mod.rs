@@ -60,6 +60,32 @@ pub fn check(model: &Model, broken: &HashSet<(Kind, String)>, ctx: &Context, dia
     }) {
         diags.extend(found);
     }
+    // A plan with errors is judged on what could be read: the families of rules that read a
+    // part left out wait until it is fixed (their findings would say what is not so).
+    for plan in model.salvaged.as_deref().map_or(&[][..], |m| m.plans.as_slice()) {
+        let mut d = Vec::new();
+        escalation::escalation(&facts, plan, &mut d);
+        scenarios::scenarios(plan, &facts, &mut d);
+        backup::backup(&facts, plan, &mut d);
+        objectives::objectives(&facts, plan, &mut d);
+        exercises::exercises(&facts, plan, ctx, &mut d);
+        d.retain(|x| !reads_cut_part(x.rule.family, &plan.cut));
+        diags.extend(d);
+    }
     objectives::inventory_objectives(&facts, diags);
     exercises::findings(model, ctx, diags);
+}
+
+/// Whether rules of `family` read one of the top-level plan fields in `cut`.
+fn reads_cut_part(family: crate::diagnostic::Family, cut: &[String]) -> bool {
+    use crate::diagnostic::Family;
+    let reads: &[&str] = match family {
+        Family::Coverage | Family::Escalation | Family::Contacts => &["escalation", "responsible", "covers"],
+        Family::Scenarios => &["scenario", "forbidden", "no-forbidden-actions", "covers"],
+        Family::Backup => &["backup", "covers", "objective"],
+        Family::Objectives => &["objective", "covers"],
+        Family::Exercises => &["exercise", "scenario", "covers", "id"],
+        _ => return !cut.is_empty(),
+    };
+    cut.iter().any(|c| c.is_empty() || c == "id" || reads.contains(&c.as_str()))
 }

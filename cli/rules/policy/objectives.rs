@@ -127,6 +127,10 @@ pub(crate) fn objectives(f: &Facts, p: &Located<Plan>, d: &mut Vec<Diagnostic>) 
                     )
                     .at(p.file, rto.span)
                     .with_label(inv.file(), mtpd.span, "MTPD")
+                    .help(format!(
+                        "commit to an RTO below {}: recovery must finish before the disruption becomes intolerable",
+                        mtpd.value
+                    ))
                     .about("plan", id),
                 );
             }

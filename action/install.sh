@@ -187,7 +187,9 @@ else
     tar -xzf "$work/$archive" -C "$work/unpacked"
 fi
 binary="$work/unpacked/contingent-$tag-$target/$exe"
-[ -f "$binary" ] && [ ! -L "$binary" ] || fail "$archive holds no contingent-$tag-$target/$exe"
+if [ ! -f "$binary" ] || [ -L "$binary" ]; then
+    fail "$archive holds no contingent-$tag-$target/$exe"
+fi
 cp "$binary" "$dest/bin/$exe"
 chmod +x "$dest/bin/$exe"
 said=$("$dest/bin/$exe" --version) || fail "the binary of $tag does not run"

@@ -1,27 +1,24 @@
 #!/usr/bin/env bash
-# The wheel as a user gets it: builds the contingent wheel with maturin (unless one of this
-# version is already in the wheel folder), installs it into a fresh virtual environment from that
-# folder alone (no index), and checks the bundled example with the installed `contingent`; the
-# installation is timed.
+# The wheel as a user gets it: builds the contingent wheel with maturin, installs it into a fresh
+# virtual environment from the wheel folder alone (no index), and checks the bundled example with
+# the installed `contingent`; the installation is timed.
 #
 #   python/test-wheel.sh [WHEEL_DIR]      # default target/wheels; needs maturin (pip install maturin)
 #
-# The wheel is built with the release profile in this checkout's target folder, so after
-# `cargo build --release` only the binary is linked again. hooks/test-pre-commit.sh then installs
-# the pre-commit hook from the same folder.
+# maturin builds with the release profile in this checkout's target folder: after `cargo build
+# --release` it only packs the binary, and `cargo build --release` after it has nothing to do.
+# hooks/test-pre-commit.sh then installs the pre-commit hook from the same folder.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 wheels="$(realpath -m "${1:-$here/target/wheels}")"
 version=$(sed -n '/^\[package\]/,/^\[/s/^version = "\(.*\)"$/\1/p' "$here/Cargo.toml")
+command -v maturin >/dev/null || { echo "maturin is not installed: python3 -m pip install maturin" >&2; exit 2; }
+rm -f "$wheels"/contingent-"$version"-*.whl
+start=$SECONDS
+maturin build --release --locked -m "$here/python/pyproject.toml" --out "$wheels"
+echo "maturin build --release: $((SECONDS - start)) s"
 shopt -s nullglob
 built=("$wheels"/contingent-"$version"-*.whl)
-if [ "${#built[@]}" -eq 0 ]; then
-    command -v maturin >/dev/null || { echo "maturin is not installed: python3 -m pip install maturin" >&2; exit 2; }
-    start=$SECONDS
-    maturin build --release --locked -m "$here/python/pyproject.toml" --out "$wheels"
-    echo "wheel built in $((SECONDS - start)) s"
-    built=("$wheels"/contingent-"$version"-*.whl)
-fi
 [ "${#built[@]}" -eq 1 ] || { echo "expected one contingent $version wheel in $wheels, found ${#built[@]}" >&2; exit 1; }
 wheel="${built[0]}"
 echo "wheel: $(basename "$wheel") ($(wc -c < "$wheel") bytes)"

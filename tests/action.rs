@@ -110,11 +110,14 @@ impl Respond for Api {
                             return not_found();
                         };
                         if accept == "application/octet-stream" {
-                            ResponseTemplate::new(302).insert_header("location", format!("{}/download/{id}", self.origin))
+                            ResponseTemplate::new(302)
+                                .insert_header("location", format!("{}/download/{id}", self.origin))
                         } else {
-                            let asset = s.releases.values().flat_map(|r| r["assets"].as_array().unwrap().iter()).find(
-                                |a| a["id"].as_u64() == Some(id),
-                            );
+                            let asset = s
+                                .releases
+                                .values()
+                                .flat_map(|r| r["assets"].as_array().unwrap().iter())
+                                .find(|a| a["id"].as_u64() == Some(id));
                             json_response(200, asset.cloned().unwrap())
                         }
                     }
@@ -218,8 +221,11 @@ impl Runner {
         let root = dir.path();
         // the action as GitHub checks it out: its script and a Cargo.toml of version VERSION
         std::fs::create_dir_all(root.join("action/action")).unwrap();
-        std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("action/install.sh"), root.join("action/action/install.sh"))
-            .unwrap();
+        std::fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("action/install.sh"),
+            root.join("action/action/install.sh"),
+        )
+        .unwrap();
         std::fs::write(
             root.join("action/Cargo.toml"),
             format!("[package]\nname = \"contingent\"\nversion = \"{VERSION}\"\nedition = \"2021\"\n\n[dependencies]\nserde = {{ version = \"1\" }}\n"),
@@ -315,7 +321,8 @@ chmod +x "$root/bin/contingent"
     fn publish(&self) -> Vec<u8> {
         let archive = self.archive(LINUX_X64, &format!("contingent {VERSION}"));
         let name = format!("contingent-{TAG}-{LINUX_X64}.tar.gz");
-        let sums = format!("{}  {name}\n{}  contingent-{TAG}-aarch64-apple-darwin.tar.gz\n", sha256(&archive), "1".repeat(64));
+        let sums =
+            format!("{}  {name}\n{}  contingent-{TAG}-aarch64-apple-darwin.tar.gz\n", sha256(&archive), "1".repeat(64));
         self.fake.release(TAG, &[(&name, archive.clone()), ("SHA256SUMS", sums.into_bytes())]);
         self.attest(&archive, None);
         self.attest(&archive, Some(TAG_COMMIT));
@@ -513,7 +520,11 @@ fn a_binary_of_another_version_is_refused() {
 fn no_release_for_the_tag_builds_from_source() {
     let r = Runner::new();
     let run = r.run(TAG, &[]);
-    assert_built_from_source(&r, &run, &format!("{REPO} has no release {TAG}: building contingent from the action's source"));
+    assert_built_from_source(
+        &r,
+        &run,
+        &format!("{REPO} has no release {TAG}: building contingent from the action's source"),
+    );
 }
 
 #[test]
@@ -537,7 +548,11 @@ fn a_commit_sha_of_the_tag_gets_the_release_binary_bound_to_that_commit() {
     assert!(run.status.success(), "{}", run.stdout);
     assert!(run.stdout.contains(&format!("the action's ref {TAG_COMMIT} is the commit of {TAG}")), "{}", run.stdout);
     assert!(run.outputs.starts_with("source=release\n"), "{}", run.outputs);
-    assert!(r.log("gh").ends_with(&format!("--source-ref refs/tags/{TAG} --source-digest {TAG_COMMIT}\n")), "{}", r.log("gh"));
+    assert!(
+        r.log("gh").ends_with(&format!("--source-ref refs/tags/{TAG} --source-digest {TAG_COMMIT}\n")),
+        "{}",
+        r.log("gh")
+    );
     let requests = r.fake.requests();
     assert_eq!(requests[0], format!("/repos/{REPO}/commits/{TAG_COMMIT}"));
     assert_eq!(requests[1], format!("/repos/{REPO}/commits/{TAG}"));

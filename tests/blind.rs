@@ -101,3 +101,8 @@ fn blind_round_two_is_still_caught_without_false_alarms() {
 fn blind_round_three_is_still_caught_without_false_alarms() {
     run("round3");
 }
+
+#[test]
+fn blind_round_four_is_still_caught_without_false_alarms() {
+    run("round4");
+}

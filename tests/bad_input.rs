@@ -211,7 +211,7 @@ fn unparseable_dates_and_durations() {
     assert!(f.contains(&("SCH005".into(), "contacts/bank.kdl".into(), 8)), "{f:?}");
     assert!(f.contains(&("SCH005".into(), "contacts/dc.kdl".into(), 6)), "{f:?}");
     assert!(f.contains(&("SCH006".into(), "inventory/systems.kdl".into(), 9)), "{f:?}");
-    assert!(f.contains(&("SCH006".into(), "plans/payroll.kdl".into(), 17)), "{f:?}");
+    assert!(f.contains(&("SCH006".into(), "plans/payroll.kdl".into(), 18)), "{f:?}");
     let feb = report["diagnostics"]
         .as_array()
         .unwrap()

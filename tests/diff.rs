@@ -154,7 +154,7 @@ fn each_kind_of_change_is_classified() {
         (PLAN, "        step \"Extend the volume\"\n        step \"Inform the application owner\"\n",
             "        step \"Inform the application owner\"\n        step \"Extend the volume\"\n",
             &[("neutral", "step-moved", "plan payroll › scenario disk-full › step 1")]),
-        (PLAN, "    scenario disk-full cause=technical affects-others=#false resolver=provider {\n        fault-in provider\n        step \"Extend the volume\"\n        step \"Inform the application owner\"\n    }\n", "",
+        (PLAN, "    scenario disk-full cause=technical affects-others=#false resolver=provider {\n        fault-in provider\n        step \"Extend the volume\"\n        step \"Inform the application owner\"\n        detect \"Monitoring alert: the payroll volume is more than 90% full\"\n    }\n", "",
             &[("weaker", "scenario-removed", "plan payroll › scenario disk-full")]),
         (PLAN, "    covers payroll-app wan-line\n", "    covers payroll-app wan-line\n    objective payroll-app rto=\"8h\" rpo=\"4h\"\n",
             &[("stronger", "objective-added", "plan payroll › objective payroll-app")]),
@@ -240,6 +240,7 @@ plan payroll {
     fault-in provider
     step "Extend the volume"
     step "Inform the application owner"
+    detect "Monitoring alert: the payroll volume is more than 90% full"
   }
   exercise tabletop every="12mo" joint=#true
   backup {

@@ -341,7 +341,7 @@ pub fn check(f: &Facts, ctx: &Context, d: &mut Vec<Diagnostic>) {
                 .about("plan", &p.id.value),
             );
         }
-        conformance(p, contract, pinned, d);
+        conformance(f, p, contract, pinned, d);
         first_response(p, contract, pinned, d);
     }
 }
@@ -537,15 +537,23 @@ fn completeness(c: &Located<crate::model::Contract>, r: &Spanned<Revision>, d: &
 }
 
 #[allow(clippy::too_many_lines)] // longer than a screen: to be split into named steps
-fn conformance(p: &Located<Plan>, c: &Located<crate::model::Contract>, r: &Revision, d: &mut Vec<Diagnostic>) {
+fn conformance(
+    f: &Facts,
+    p: &Located<Plan>,
+    c: &Located<crate::model::Contract>,
+    r: &Revision,
+    d: &mut Vec<Diagnostic>,
+) {
     let id = p.id.value.as_str();
     let slas = sla_map(r);
     for cov in &p.covers {
         let Some(sla) = slas.get(cov.value.as_str()) else { continue };
         let objective = p.objective.iter().find(|o| o.target.value == cov.value);
+        // without an objective of its own, the plan commits to the system's
+        let inv = f.inventory.get(cov.value.as_str());
         for (what, contract_value, plan_value) in [
-            ("RTO", &sla.rto, objective.and_then(|o| o.rto.as_ref())),
-            ("RPO", &sla.rpo, objective.and_then(|o| o.rpo.as_ref())),
+            ("RTO", &sla.rto, objective.and_then(|o| o.rto.as_ref()).or_else(|| inv.and_then(|i| i.rto()))),
+            ("RPO", &sla.rpo, objective.and_then(|o| o.rpo.as_ref()).or_else(|| inv.and_then(|i| i.rpo()))),
         ] {
             let Some(cv) = contract_value else { continue };
             match plan_value {

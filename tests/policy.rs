@@ -102,16 +102,17 @@ const CASES: &[Case] = &[
     Case { code: "SCN011", edits: &[(P, "step \"Extend the volume\"", "step \"Reboot the payroll server now\"")], file: P, line: 14, also: &[] },
     Case { code: "SCN012", edits: &[(P, "step \"Extend the volume\"", "step \"Extend the volume if necessary\"")], file: P, line: 14, also: &[] },
     Case { code: "BAK001", edits: &[(P, "    backup {", "    /-backup {")], file: P, line: 1, also: &[] },
-    Case { code: "BAK002", edits: &[(P, "        antivirus \"Scanned before each backup\"\n", "")], file: P, line: 18, also: &[] },
-    Case { code: "BAK003", edits: &[(P, "media dedicated", "media shared")], file: P, line: 19, also: &[] },
-    Case { code: "BAK004", edits: &[(P, "schedule every=\"4h\"", "schedule every=\"24h\"")], file: P, line: 20, also: &["CON008"] },
-    Case { code: "BAK005", edits: &[(P, "offsite #true", "offsite #false")], file: P, line: 22, also: &["CON008"] },
+    Case { code: "BAK002", edits: &[(P, "        antivirus \"Scanned before each backup\"\n", "")], file: P, line: 19, also: &[] },
+    Case { code: "BAK003", edits: &[(P, "media dedicated", "media shared")], file: P, line: 20, also: &[] },
+    Case { code: "BAK004", edits: &[(P, "schedule every=\"4h\"", "schedule every=\"24h\"")], file: P, line: 21, also: &["CON008"] },
+    Case { code: "BAK005", edits: &[(P, "offsite #true", "offsite #false")], file: P, line: 23, also: &["CON008"] },
     Case { code: "OBJ001", edits: &[(S, "rto \"8h\"", "rto \"48h\"")], file: S, line: 9, also: &["CON006"] },
     Case { code: "OBJ001", edits: &[(P, "covers payroll-app wan-line", "covers payroll-app wan-line; objective wan-line rto=\"1d\"")], file: P, line: 3, also: &["OBJ002"] },
     Case { code: "OBJ002", edits: &[(P, "covers payroll-app wan-line", "covers payroll-app wan-line; objective payroll-app rto=\"12h\"")], file: P, line: 3, also: &["CON006"] },
     Case { code: "OBJ003", edits: &[(P, "covers payroll-app wan-line", "covers payroll-app; objective wan-line rto=\"2h\"")], file: P, line: 3, also: &["COV001"] },
     Case { code: "EXR001", edits: &[(P, "    exercise tabletop every=\"12mo\" joint=#true\n", "")], file: P, line: 1, also: &[] },
-    Case { code: "EXR002", edits: &[(P, "every=\"12mo\"", "every=\"36mo\"")], file: P, line: 17, also: &[] },
+    Case { code: "SCN017", edits: &[(P, "    forbidden \"Reboot", "    no-forbidden-actions \"none\"\n    forbidden \"Reboot")], file: P, line: 11, also: &[] },
+    Case { code: "EXR002", edits: &[(P, "every=\"12mo\"", "every=\"36mo\"")], file: P, line: 18, also: &[] },
     Case {
         code: "EXR003",
         edits: &[("exercises/2026-tabletop.kdl", "participants anna.schmidt jan.peters", "participants jan.peters dc-duty")],
@@ -119,8 +120,8 @@ const CASES: &[Case] = &[
         line: 1,
         also: &[],
     },
-    Case { code: "EXR004", edits: &[("exercises/2026-tabletop.kdl", "date \"2026-05-01\"", "date \"2025-05-01\"")], file: P, line: 17, also: &[] },
-    Case { code: "EXR005", edits: &[("exercises/2026-tabletop.kdl", "kind tabletop", "kind walkthrough")], file: P, line: 17, also: &[] },
+    Case { code: "EXR004", edits: &[("exercises/2026-tabletop.kdl", "date \"2026-05-01\"", "date \"2025-05-01\"")], file: P, line: 18, also: &[] },
+    Case { code: "EXR005", edits: &[("exercises/2026-tabletop.kdl", "kind tabletop", "kind walkthrough")], file: P, line: 18, also: &[] },
     Case {
         code: "EXR006",
         edits: &[(
@@ -151,8 +152,34 @@ const CASES: &[Case] = &[
 ];
 
 /// Rules that need more than a fixture, with the test that triggers them.
-const ELSEWHERE: &[(&str, &str, &str)] =
-    &[("EXR011", "tests/git.rs", "a_plan_changed_in_meaning_after_its_last_exercise_is_reported_with_history")];
+const ELSEWHERE: &[(&str, &str, &str)] = &[
+    ("EXR011", "tests/git.rs", "a_plan_changed_in_meaning_after_its_last_exercise_is_reported_with_history"),
+    // rules from the audit matrix, triggered by the seeded defects of the blind rounds
+    ("BAK006", "tests/blind.rs", "blind_round_one_is_still_caught_without_false_alarms"),
+    ("BAK007", "tests/blind.rs", "blind_round_one_is_still_caught_without_false_alarms"),
+    ("ESC010", "tests/blind.rs", "blind_round_one_is_still_caught_without_false_alarms"),
+    ("ESC011", "tests/blind.rs", "blind_round_one_is_still_caught_without_false_alarms"),
+    ("OBJ004", "tests/blind.rs", "blind_round_two_is_still_caught_without_false_alarms"),
+    ("SCN013", "tests/blind.rs", "blind_round_one_is_still_caught_without_false_alarms"),
+    ("SCN014", "tests/blind.rs", "blind_round_one_is_still_caught_without_false_alarms"),
+    ("SCN015", "tests/blind.rs", "blind_round_one_is_still_caught_without_false_alarms"),
+    ("SCN018", "tests/blind.rs", "blind_round_three_is_still_caught_without_false_alarms"),
+    ("COV008", "tests/blind.rs", "blind_round_one_is_still_caught_without_false_alarms"),
+    ("SCN016", "tests/policy.rs", "a_plan_without_error_situations_is_reported"),
+    ("EXR012", "tests/blind.rs", "blind_round_two_is_still_caught_without_false_alarms"),
+];
+
+#[test]
+fn a_plan_without_error_situations_is_reported() {
+    let repo = Repo::minimal();
+    let text = repo.read(P);
+    let start = text.find("    scenario disk-full").unwrap();
+    let end = start + text[start..].find("\n    }\n").unwrap() + "\n    }\n".len();
+    repo.write(P, format!("{}{}", &text[..start], &text[end..]));
+    let (_, report) = repo.check_json();
+    let d = report["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "SCN016").expect("SCN016");
+    assert_eq!(d["location"]["start"]["line"], 1, "{d:#}");
+}
 
 fn apply(repo: &Repo, edits: &[(&str, &str, &str)]) {
     for (file, from, to) in edits {

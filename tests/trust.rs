@@ -2042,7 +2042,7 @@ fn history_does_not_let_a_merged_branch_bootstrap_a_roster() {
     let key_line = |text: &str| text.lines().find(|l| l.contains("key \"ssh-ed25519")).unwrap().to_string();
     w.write("contacts/bank.kdl", &bank.replace(&key_line(&bank), &format!("    key \"{mc}\"")));
     w.write("contacts/dc.kdl", &dc.replace(&key_line(&dc), &format!("    key \"{mp}\"")));
-    w.edit(P, "within=\"15m\"", "within=\"59m\"");
+    w.edit(P, "within=\"15m\"", "within=\"25m\"");
     w.sign_ok("payroll", "client", "anna.schmidt", "mc", "2026-10-03");
     w.sign_ok("payroll", "provider", "jan.peters", "mp", "2026-10-03");
     let x_commit = w.commit("version X", "2026-10-03");

@@ -196,7 +196,8 @@ impl Index<'_> {
                         loc.file,
                         loc.span,
                         format!("`{}` is defined here as {} {}", id.value, other.article(), other.words()),
-                    ),
+                    )
+                    .help(format!("name {} {} here", ns.article(), ns.words())),
                 );
                 return false;
             }

@@ -509,7 +509,14 @@ fn bare_digit_tokens(src: &str) -> Vec<(Span, String)> {
             b'"' => i = skip_string(b, i, 0),
             b'#' if matches!(b.get(i + 1), Some(b'"' | b'#')) => {
                 let hashes = b[i..].iter().take_while(|&&c| c == b'#').count();
-                i = if b.get(i + hashes) == Some(&b'"') { skip_string(b, i + hashes, hashes) } else { i + hashes };
+                i = if b.get(i + hashes) == Some(&b'"') {
+                    // the closing quote and as many hashes, found in linear time whatever the runs
+                    let close = format!("\"{}", "#".repeat(hashes));
+                    let from = i + hashes + 1;
+                    src[from..].find(&close).map_or(b.len(), |k| from + k + close.len())
+                } else {
+                    i + hashes
+                };
             }
             b'/' if b.get(i + 1) == Some(&b'/') => {
                 while i < b.len() && b[i] != b'\n' {

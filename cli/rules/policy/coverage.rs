@@ -321,7 +321,13 @@ fn carrier(f: &Facts, i: &crate::model::Located<crate::model::Interface>, d: &mu
         }
     }
     let contact = i.contacts.as_ref().and_then(|cs| cs.carrier.as_ref());
-    if let (None, Some(carrier)) = (contact, &i.carrier) {
+    // a line the client needs highly available must be reportable to its carrier at once
+    let needed = i
+        .protection
+        .as_ref()
+        .and_then(|p| p.availability.as_ref())
+        .is_some_and(|a| matches!(a.value, crate::model::Level::High | crate::model::Level::VeryHigh));
+    if let (None, Some(carrier), true) = (contact, &i.carrier, needed) {
         d.push(
             Diagnostic::new(
                 &COV004,

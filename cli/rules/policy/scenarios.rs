@@ -579,6 +579,44 @@ fn consistency(p: &Located<Plan>, f: &Facts, d: &mut Vec<Diagnostic>) {
                 .about("plan", id),
         );
     }
+    text_references(p, f, d);
+    for s in &p.scenario {
+        let sid = s.id.value.as_str();
+        let only_client = !s.fault_in.is_empty() && s.fault_in.iter().all(|x| x.value == Place::Client);
+        if let Some(r) = s.resolver.as_ref().filter(|r| r.value == Resolver::Provider && only_client) {
+            d.push(
+                Diagnostic::new(
+                    &SCN013,
+                    format!("scenario `{sid}` places the fault at the client only, but lets the provider resolve it alone"),
+                )
+                .at(p.file, r.span)
+                .with_label(p.file, s.fault_in[0].span, "the fault lies at the client")
+                .help("correct the place of the fault (`fault-in provider`), or resolve it jointly with the client (`resolver=joint`)")
+                .about("plan", id),
+            );
+        }
+        if let Some(a) = s.affects_others.as_ref().filter(|a| !a.value) {
+            let described = s.title.iter().chain(&s.detect).find_map(|t| says_others_affected(t).map(|ph| (t, ph)));
+            if let Some((text, phrase)) = described {
+                d.push(
+                    Diagnostic::new(
+                        &SCN015,
+                        format!("scenario `{sid}` says it affects no other application, but its description says \"{phrase}\": \"{text}\""),
+                    )
+                    .at(p.file, a.span)
+                    .label("affects-others=#false")
+                    .help("if other clients or applications are affected, set `affects-others=#true` (the provider then may not act alone); otherwise reword the description")
+                    .about("plan", id),
+                );
+            }
+        }
+    }
+}
+
+/// What the plan's texts name exists: ids after a referring word, phone numbers, people and
+/// incident categories (SCN014).
+fn text_references(p: &Located<Plan>, f: &Facts, d: &mut Vec<Diagnostic>) {
+    let id = p.id.value.as_str();
     let model = f.model;
     let known = |kind: Kind, x: &str| match kind {
         Kind::Scenario => model.plans.iter().any(|p| p.scenario.iter().any(|s| s.id.value == x)),
@@ -661,37 +699,6 @@ fn consistency(p: &Located<Plan>, f: &Facts, d: &mut Vec<Diagnostic>) {
                 .help("refer to the object by the id it is defined with, or define it")
                 .about("plan", id),
             );
-        }
-    }
-    for s in &p.scenario {
-        let sid = s.id.value.as_str();
-        let only_client = !s.fault_in.is_empty() && s.fault_in.iter().all(|x| x.value == Place::Client);
-        if let Some(r) = s.resolver.as_ref().filter(|r| r.value == Resolver::Provider && only_client) {
-            d.push(
-                Diagnostic::new(
-                    &SCN013,
-                    format!("scenario `{sid}` places the fault at the client only, but lets the provider resolve it alone"),
-                )
-                .at(p.file, r.span)
-                .with_label(p.file, s.fault_in[0].span, "the fault lies at the client")
-                .help("correct the place of the fault (`fault-in provider`), or resolve it jointly with the client (`resolver=joint`)")
-                .about("plan", id),
-            );
-        }
-        if let Some(a) = s.affects_others.as_ref().filter(|a| !a.value) {
-            let described = s.title.iter().chain(&s.detect).find_map(|t| says_others_affected(t).map(|ph| (t, ph)));
-            if let Some((text, phrase)) = described {
-                d.push(
-                    Diagnostic::new(
-                        &SCN015,
-                        format!("scenario `{sid}` says it affects no other application, but its description says \"{phrase}\": \"{text}\""),
-                    )
-                    .at(p.file, a.span)
-                    .label("affects-others=#false")
-                    .help("if other clients or applications are affected, set `affects-others=#true` (the provider then may not act alone); otherwise reword the description")
-                    .about("plan", id),
-                );
-            }
         }
     }
 }

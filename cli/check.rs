@@ -148,7 +148,6 @@ fn unread_context(broken: &std::collections::HashSet<(crate::format::Kind, Strin
 /// judged without that object (a system whose `rto` did not parse has no RTO), so what it says
 /// and the fix it names may be wrong. The errors themselves are reported where they are.
 fn withhold_dependent(broken: &std::collections::HashSet<(crate::format::Kind, String)>, diags: &mut Vec<Diagnostic>) {
-    use crate::rules::Family;
     let ids: std::collections::HashSet<&str> =
         broken.iter().map(|(_, id)| id.as_str()).filter(|id| !id.is_empty()).collect();
     if ids.is_empty() {
@@ -161,17 +160,9 @@ fn withhold_dependent(broken: &std::collections::HashSet<(crate::format::Kind, S
         d.message.split('`').skip(1).step_by(2).any(|id| ids.contains(id) && Some(id) != own)
     };
     diags.retain(|d| {
-        let policy = matches!(
-            d.rule.family,
-            Family::Coverage
-                | Family::Escalation
-                | Family::Scenarios
-                | Family::Backup
-                | Family::Objectives
-                | Family::Exercises
-                | Family::Contracts
-                | Family::Contacts
-        );
+        // the policy families (those a configuration may tune): structural and sign-off
+        // findings are never held back
+        let policy = d.rule.family.configurable();
         !(policy && names_unread(d))
     });
 }

@@ -94,6 +94,17 @@ pub struct Facts<'m> {
     /// Exercise records with errors in some of their parts (`Model::salvaged`): they count as
     /// held, but what they say is not judged.
     pub partial: HashSet<&'m str>,
+    /// What plan texts may name, gathered once on first use (see [`Facts::named`]).
+    named: std::sync::OnceLock<Named>,
+}
+
+/// What a plan's free text may name: every contact's phone and mobile numbers (digits only),
+/// every incident category of every contract revision, and whether contact ids are written as
+/// people's names (`first.last`), so that such a word in a text is taken for a contact.
+pub struct Named {
+    pub numbers: HashSet<String>,
+    pub categories: HashSet<String>,
+    pub ids_are_names: bool,
 }
 
 impl<'m> Facts<'m> {
@@ -123,7 +134,31 @@ impl<'m> Facts<'m> {
             partial.insert(e.id.value.as_str());
         }
         let policy = model.config.as_ref().map(|c| c.policy.clone()).unwrap_or_default();
-        Facts { model, roles, contacts, inventory, policy, exercises, partial }
+        Facts { model, roles, contacts, inventory, policy, exercises, partial, named: std::sync::OnceLock::new() }
+    }
+
+    /// What plan texts may name, computed once for all plans.
+    pub fn named(&self) -> &Named {
+        self.named.get_or_init(|| {
+            let model = self.model;
+            let numbers = model
+                .contacts
+                .iter()
+                .flat_map(|c| c.phone.iter().chain(&c.mobile))
+                .map(|ch| ch.value.chars().filter(char::is_ascii_digit).collect())
+                .collect();
+            let categories = model
+                .contracts
+                .iter()
+                .flat_map(|c| c.revision.iter().flat_map(|r| r.category.iter().map(|x| x.id.value.clone())))
+                .collect();
+            let people = model.contacts.iter().filter(|c| super::scenarios::person_shaped(&c.id.value)).count();
+            Named {
+                numbers,
+                categories,
+                ids_are_names: !model.contacts.is_empty() && 2 * people >= model.contacts.len(),
+            }
+        })
     }
 
     /// The role of the party a contact belongs to.

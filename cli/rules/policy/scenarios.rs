@@ -1,8 +1,6 @@
 //! Scenarios and work instructions (`SCN`): cause class, fault location, steps, who may resolve,
 //! client contacts, forbidden actions and steps that contradict them.
 
-use std::collections::HashSet;
-
 use super::facts::{role_word, Facts};
 use super::words::{self, normalise};
 use crate::diagnostic::Diagnostic;
@@ -491,7 +489,7 @@ fn unknown_references<'t>(text: &'t str, known: &dyn Fn(Kind, &str) -> bool) -> 
 
 /// A contact id shaped like a person's name: `first.last` in lower case, parts of letters and
 /// hyphens, the last not a file extension or top-level domain.
-fn person_shaped(token: &str) -> bool {
+pub(crate) fn person_shaped(token: &str) -> bool {
     const NOT_NAMES: &[&str] = &[
         "example", "com", "de", "net", "org", "eu", "io", "int", "local", "lan", "corp", "intern", "kdl", "log", "txt",
         "sh", "csv", "pdf", "conf", "cfg", "xml", "json", "yml", "yaml", "html", "sql", "bak", "tar", "gz", "zip",
@@ -629,19 +627,8 @@ fn text_references(p: &Located<Plan>, f: &Facts, d: &mut Vec<Diagnostic>) {
     for s in &p.scenario {
         texts.extend(s.step.iter().chain(&s.forbidden));
     }
-    let numbers: HashSet<String> = model
-        .contacts
-        .iter()
-        .flat_map(|c| c.phone.iter().chain(&c.mobile))
-        .map(|ch| ch.value.chars().filter(char::is_ascii_digit).collect())
-        .collect();
-    let categories: HashSet<&str> = model
-        .contracts
-        .iter()
-        .flat_map(|c| c.revision.iter().flat_map(|r| r.category.iter().map(|x| x.id.value.as_str())))
-        .collect();
-    let person_ids = model.contacts.iter().filter(|c| person_shaped(&c.id.value)).count();
-    let ids_are_names = !model.contacts.is_empty() && 2 * person_ids >= model.contacts.len();
+    let named = f.named();
+    let (numbers, categories, ids_are_names) = (&named.numbers, &named.categories, named.ids_are_names);
     for t in &texts {
         let mut unknown: Vec<String> = phone_numbers(&t.value)
             .into_iter()

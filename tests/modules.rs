@@ -155,9 +155,10 @@ fn the_files_of_the_rule_catalogue_have_no_import_cycle() {
             }
         }
         let is_mod = f.file_name().is_some_and(|n| n == "mod.rs");
-        let parent: Vec<String> = if is_mod { module.clone() } else { module[..module.len() - 1].to_vec() };
+        // `super` is the parent module, for `a/b/mod.rs` (module a::b) and `a/b.rs` alike
+        let parent: Vec<String> = module[..module.len() - 1].to_vec();
         for p in paths(&text, "super::") {
-            let mut full = parent[..parent.len() - 1].to_vec();
+            let mut full = parent.clone();
             full.extend(p);
             targets.extend(resolve(&full));
         }

@@ -152,7 +152,7 @@ impl<'m> Facts<'m> {
                 .iter()
                 .flat_map(|c| c.revision.iter().flat_map(|r| r.category.iter().map(|x| x.id.value.clone())))
                 .collect();
-            let people = model.contacts.iter().filter(|c| super::scenarios::person_shaped(&c.id.value)).count();
+            let people = model.contacts.iter().filter(|c| super::words::person_shaped(&c.id.value)).count();
             Named {
                 numbers,
                 categories,

@@ -487,18 +487,6 @@ fn unknown_references<'t>(text: &'t str, known: &dyn Fn(Kind, &str) -> bool) -> 
     out
 }
 
-/// A contact id shaped like a person's name: `first.last` in lower case, parts of letters and
-/// hyphens, the last not a file extension or top-level domain.
-pub(crate) fn person_shaped(token: &str) -> bool {
-    const NOT_NAMES: &[&str] = &[
-        "example", "com", "de", "net", "org", "eu", "io", "int", "local", "lan", "corp", "intern", "kdl", "log", "txt",
-        "sh", "csv", "pdf", "conf", "cfg", "xml", "json", "yml", "yaml", "html", "sql", "bak", "tar", "gz", "zip",
-    ];
-    let Some((a, b)) = token.split_once('.') else { return false };
-    let part = |p: &str| p.len() >= 2 && p.chars().all(|c| c.is_ascii_lowercase() || c == '-') && !p.starts_with('-');
-    part(a) && part(b) && !NOT_NAMES.contains(&b)
-}
-
 /// A person's name (two capitalised words) right after a verb of calling ("Call Peter Brandt").
 fn person_named(tokens: &[&str], i: usize, before: Option<&str>) -> Option<String> {
     const CALL: &[&str] = &[
@@ -638,7 +626,7 @@ fn text_references(p: &Located<Plan>, f: &Facts, d: &mut Vec<Diagnostic>) {
         let tokens: Vec<&str> = t.value.split_whitespace().collect();
         for (i, raw) in tokens.iter().enumerate() {
             let token = raw.trim_matches(|c: char| !(c.is_alphanumeric() || c == '_'));
-            if ids_are_names && person_shaped(token) && !f.contacts.contains_key(token) {
+            if ids_are_names && super::words::person_shaped(token) && !f.contacts.contains_key(token) {
                 unknown.push(format!("`{token}`, which is no contact"));
             }
             let before =

@@ -372,6 +372,18 @@ pub fn application_cause(text: &str) -> Option<&'static str> {
     APPLICATION_CAUSES.iter().copied().find(|p| norm.contains(&format!(" {p} ")))
 }
 
+/// A contact id shaped like a person's name: `first.last` in lower case, parts of letters and
+/// hyphens, the last not a file extension or top-level domain.
+pub(crate) fn person_shaped(token: &str) -> bool {
+    const NOT_NAMES: &[&str] = &[
+        "example", "com", "de", "net", "org", "eu", "io", "int", "local", "lan", "corp", "intern", "kdl", "log", "txt",
+        "sh", "csv", "pdf", "conf", "cfg", "xml", "json", "yml", "yaml", "html", "sql", "bak", "tar", "gz", "zip",
+    ];
+    let Some((a, b)) = token.split_once('.') else { return false };
+    let part = |p: &str| p.len() >= 2 && p.chars().all(|c| c.is_ascii_lowercase() || c == '-') && !p.starts_with('-');
+    part(a) && part(b) && !NOT_NAMES.contains(&b)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

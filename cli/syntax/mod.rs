@@ -12,7 +12,7 @@ pub mod tree;
 use kdl::KdlDocument;
 pub use tree::{Entry, Ident, Node, Value};
 
-use crate::diagnostic::{Diagnostic, FileId, Span};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, FileId, Fix, Span};
 use guard::Refusal;
 
 pub use guard::MAX_DEPTH;
@@ -132,22 +132,27 @@ fn parse_allowed(file: FileId, src: &str, diags: &mut Vec<Diagnostic>) -> Option
         Ok(nodes) => return Some(nodes),
         Err(errors) => errors,
     };
-    if let Some((span, what, fix)) = v1_syntax(src) {
-        diags.push(
-            Diagnostic::new(&codes::KDL_V1, format!("this file is KDL v1 ({what}); contingent reads KDL v2"))
-                .at(file, span)
-                .label(format!("KDL v1: {what}"))
-                .help(format!(
-                    "convert the file to KDL v2: {fix}; in v2, #true, #false and #null replace true, false and null, and raw strings are written #\"...\"#"
-                )),
-        );
+    let v1 = v1_places(src);
+    if let Some((span, what, fix, _)) = v1.first() {
+        let edits: Vec<Edit> = v1.iter().flat_map(|(_, _, _, e)| e.iter().cloned()).collect();
+        let mut d = Diagnostic::new(&codes::KDL_V1, format!("this file is KDL v1 ({what}); contingent reads KDL v2"))
+            .at(file, *span)
+            .label(format!("KDL v1: {what}"))
+            .help(format!(
+                "convert the file to KDL v2: {fix}; in v2, #true, #false and #null replace true, false and null, and raw strings are written #\"...\"#"
+            ));
+        if !edits.is_empty() && v1.iter().all(|(_, _, _, e)| !e.is_empty()) {
+            // the same values written as v2: the file means what its author wrote
+            d = d.fix(Fix { title: "convert to KDL v2 (#true, #false, #null, #\"...\"#)".into(), applicability: Applicability::Safe, edits });
+        }
+        diags.push(d);
         return None;
     }
     // A bare value starting with a digit (`15m`, `2026-01-01`) derails the parser into
     // several follow-on errors; the token itself is the one worth reporting.
     let mut tokens = Vec::new();
     for d in &errors {
-        if let Some(t) = bare_digit_token(src, clamp(d.span, src)) {
+        if let Some(t) = bare_digit_token(src, clamp(d.span, src)).filter(|(span, _)| in_code(src, span.start as usize)) {
             if !tokens.contains(&t) {
                 tokens.push(t);
             }
@@ -162,7 +167,8 @@ fn parse_allowed(file: FileId, src: &str, diags: &mut Vec<Diagnostic>) -> Option
                 )
                 .at(file, span)
                 .label("put this in quotes")
-                .help(format!("dates, durations and values such as 24x7 are strings: write \"{token}\"")),
+                .help(format!("dates, durations and values such as 24x7 are strings: write \"{token}\""))
+                .fix(Fix::replace(Applicability::Safe, format!("quote `{token}`"), span, format!("\"{token}\""))),
             );
         }
         return None;
@@ -408,9 +414,10 @@ fn is_value_end(c: Option<&u8>) -> bool {
     matches!(c, None | Some(b' ' | b'\t' | b'\r' | b'\n' | b';' | b'}'))
 }
 
-/// Finds KDL v1 syntax that v2 rejects: bare `true`/`false`/`null` values and `r"..."` raw strings.
-fn v1_syntax(src: &str) -> Option<(Span, &'static str, &'static str)> {
+/// Every place of KDL v1 syntax, with the edits that write it as KDL v2 (the same value).
+fn v1_places(src: &str) -> Vec<(Span, &'static str, &'static str, Vec<Edit>)> {
     let b = src.as_bytes();
+    let mut out = Vec::new();
     let mut i = 0;
     while i < b.len() {
         match b[i] {
@@ -428,27 +435,107 @@ fn v1_syntax(src: &str) -> Option<(Span, &'static str, &'static str)> {
         }
         let after_sep = i > 0 && matches!(b[i - 1], b' ' | b'\t' | b'=');
         if after_sep {
+            let mut found = false;
             for (word, what, fix) in [
                 ("true", "bare `true`", "write #true"),
                 ("false", "bare `false`", "write #false"),
                 ("null", "bare `null`", "write #null"),
             ] {
                 if b[i..].starts_with(word.as_bytes()) && is_value_end(b.get(i + word.len())) {
-                    return Some((Span::new(i, i + word.len()), what, fix));
+                    let span = Span::new(i, i + word.len());
+                    out.push((span, what, fix, vec![Edit { span, text: format!("#{word}") }]));
+                    i += word.len();
+                    found = true;
+                    break;
                 }
             }
+            if found {
+                continue;
+            }
             if b[i] == b'r' && matches!(b.get(i + 1), Some(b'"' | b'#')) {
-                let end = src[i..].find(|c: char| c.is_whitespace()).map_or(src.len(), |e| i + e);
-                return Some((
-                    Span::new(i, end),
-                    "a raw string r\"...\"",
-                    "write #\"...\"# instead of r\"...\" or r#\"...\"#",
-                ));
+                let hashes = b[i + 1..].iter().take_while(|&&c| c == b'#').count();
+                if b.get(i + 1 + hashes) == Some(&b'"') {
+                    let end = skip_raw(b, i + 1 + hashes, hashes);
+                    let span = Span::new(i, end);
+                    // `r#"x"#` is `#"x"#` in v2; `r"x"` (no hashes) needs one: `#"x"#`
+                    let mut edits = vec![Edit { span: Span::new(i, i + 1), text: if hashes == 0 { "#".into() } else { String::new() } }];
+                    if hashes == 0 && end > i + 2 && b[end - 1] == b'"' {
+                        edits.push(Edit { span: Span::new(end, end), text: "#".into() });
+                    }
+                    let complete = hashes > 0 || edits.len() == 2;
+                    out.push((
+                        span,
+                        "a raw string r\"...\"",
+                        "write #\"...\"# instead of r\"...\" or r#\"...\"#",
+                        if complete { edits } else { Vec::new() },
+                    ));
+                    i = end.max(i + 1);
+                    continue;
+                }
             }
         }
         i += 1;
     }
-    None
+    out
+}
+
+/// Whether byte `at` lies outside comments and strings (scanned as [`v1_places`] does: `//`
+/// to the end of the line, nested `/* */`, quoted and raw strings).
+fn in_code(src: &str, at: usize) -> bool {
+    let b = src.as_bytes();
+    let mut i = 0;
+    while i < b.len() && i <= at {
+        let start = i;
+        i = match b[i] {
+            b'"' => skip_string(b, i, 0),
+            b'#' if b.get(i + 1).is_some_and(|c| *c == b'"' || *c == b'#') => {
+                let hashes = b[i..].iter().take_while(|&&c| c == b'#').count();
+                if b.get(i + hashes) == Some(&b'"') {
+                    skip_raw(b, i + hashes, hashes)
+                } else {
+                    i + 1
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'/') => b[i..].iter().position(|&c| c == b'\n').map_or(b.len(), |p| i + p),
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                let mut depth = 0usize;
+                let mut j = i;
+                while j < b.len() {
+                    if b[j..].starts_with(b"/*") {
+                        depth += 1;
+                        j += 2;
+                    } else if b[j..].starts_with(b"*/") {
+                        depth -= 1;
+                        j += 2;
+                        if depth == 0 {
+                            break;
+                        }
+                    } else {
+                        j += 1;
+                    }
+                }
+                j
+            }
+            _ => i + 1,
+        };
+        if i > start + 1 && at >= start && at < i {
+            return false;
+        }
+    }
+    true
+}
+
+/// The end of a raw string whose opening quote is at `i`, with `hashes` hashes (the text's end
+/// when it is not closed).
+fn skip_raw(b: &[u8], i: usize, hashes: usize) -> usize {
+    let mut j = i + 1;
+    while j < b.len() {
+        if b[j] == b'"' && b[j + 1..].iter().take(hashes).filter(|&&c| c == b'#').count() == hashes {
+            return j + 1 + hashes;
+        }
+        j += 1;
+    }
+    b.len()
 }
 
 /// A bare token such as `15m` or `2026-01-01` inside (or starting at) an error span.

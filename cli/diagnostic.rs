@@ -162,7 +162,9 @@ pub fn kdl_quoted(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if c.is_control() || crate::escape::is_unsafe(c) || c == '\u{feff}' => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c if c.is_control() || crate::escape::is_unsafe(c) || c == '\u{feff}' => {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32))
+            }
             c => out.push(c),
         }
     }

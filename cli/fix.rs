@@ -149,7 +149,9 @@ mod tests {
     use crate::diagnostic::{Fix, Span};
 
     fn diag(file: u32, fix: Fix) -> Diagnostic {
-        Diagnostic::new(&crate::syntax::codes::KDL_SYNTAX, "x").at(crate::diagnostic::FileId(file), Span::new(0, 0)).fix(fix)
+        Diagnostic::new(&crate::syntax::codes::KDL_SYNTAX, "x")
+            .at(crate::diagnostic::FileId(file), Span::new(0, 0))
+            .fix(fix)
     }
 
     #[test]

@@ -200,7 +200,9 @@ fn canonical(k: Tok, t: &str) -> std::borrow::Cow<'_, str> {
     use std::borrow::Cow;
     match k {
         Tok::Str => match string_value(t) {
-            Some(v) if !v.contains(['"', '\\']) && !v.chars().any(|c| c.is_control() || crate::escape::is_unsafe(c)) => {
+            Some(v)
+                if !v.contains(['"', '\\']) && !v.chars().any(|c| c.is_control() || crate::escape::is_unsafe(c)) =>
+            {
                 Cow::Owned(kdl_word(v))
             }
             _ => Cow::Borrowed(t),
@@ -209,7 +211,8 @@ fn canonical(k: Tok, t: &str) -> std::borrow::Cow<'_, str> {
             let first = t.chars().next().unwrap_or('0');
             let number_or_keyword = first.is_ascii_digit()
                 || matches!(first, '#' | '\u{feff}')
-                || ((first == '-' || first == '+' || first == '.') && t[1..].starts_with(|c: char| c.is_ascii_digit() || c == '.'));
+                || ((first == '-' || first == '+' || first == '.')
+                    && t[1..].starts_with(|c: char| c.is_ascii_digit() || c == '.'));
             if number_or_keyword || is_plain_word(t) || matches!(t, "-" | "+") {
                 Cow::Borrowed(t)
             } else {
@@ -226,7 +229,10 @@ fn string_value(t: &str) -> Option<&str> {
     let hashes = t.bytes().take_while(|&b| b == b'#').count();
     let inner = t.get(hashes..t.len().checked_sub(hashes)?)?;
     let v = inner.strip_prefix('"')?.strip_suffix('"')?;
-    if v.starts_with("\"\"") || (hashes == 0 && v.contains('\\')) || v.contains(|c: char| newline_at(&c.to_string(), 0) > 0) {
+    if v.starts_with("\"\"")
+        || (hashes == 0 && v.contains('\\'))
+        || v.contains(|c: char| newline_at(&c.to_string(), 0) > 0)
+    {
         return None;
     }
     Some(v)
@@ -267,7 +273,8 @@ fn one_node_per_line<'a>(toks: Vec<(Tok, &'a str)>) -> Vec<(Tok, &'a str)> {
 
 /// The canonical layout of `src`, without the proof (see [`format`]).
 pub fn layout(src: &str) -> String {
-    let canon: Vec<(Tok, std::borrow::Cow<'_, str>)> = tokens(src).into_iter().map(|(k, t)| (k, canonical(k, t))).collect();
+    let canon: Vec<(Tok, std::borrow::Cow<'_, str>)> =
+        tokens(src).into_iter().map(|(k, t)| (k, canonical(k, t))).collect();
     let toks: Vec<(Tok, &str)> = one_node_per_line(canon.iter().map(|(k, t)| (*k, t.as_ref())).collect());
     let mut lines: Vec<Line> = Vec::new();
     let mut depth: usize = 0;
@@ -462,7 +469,15 @@ mod tests {
     #[test]
     fn layout_is_canonical_and_keeps_comments() {
         let src = "\n\n// head\n\n\n\nplan  x   a = 1  {  // open\n\n  title \"t  t\"   // c\n\t\tstep  \"s\"\n\n\n  /- old  \"x\" {\n  inner\n  }\n\n}\n\n\n(t)n  (u)\"v\" ;  m\n";
-        let want = "// head\n\nplan x a=1 { // open\n    title \"t  t\" // c\n    step \"s\"\n\n    /- old \"x\" {\n        inner\n    }\n}\n\n(t)n (u)\"v\"; m\n";
+        let want = "// head\n\nplan x a=1 { // open\n    title \"t  t\" // c\n    step s\n\n    /- old x {\n        inner\n    }\n}\n\n(t)n (u)v\nm\n";
+        assert_eq!(fmt(src), want);
+        assert_eq!(fmt(want), want);
+    }
+
+    #[test]
+    fn a_node_per_line_and_one_quoting_style() {
+        let src = "contact a { party \"hpb\"; name \"Anna Schmidt\"; verified \"2026-01-01\"; }\nb #\"raw\"# #\"x \\ y\"# M\u{fc}ller \"a\\tb\" \"\"\nc {}\nd { e 1 }\n";
+        let want = "contact a {\n    party hpb\n    name \"Anna Schmidt\"\n    verified \"2026-01-01\"\n}\nb raw #\"x \\ y\"# \"M\u{fc}ller\" \"a\\tb\" \"\"\nc {}\nd {\n    e 1\n}\n";
         assert_eq!(fmt(src), want);
         assert_eq!(fmt(want), want);
     }

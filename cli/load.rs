@@ -616,7 +616,8 @@ impl Live {
     /// entry that was skipped): then only a new [`Live::new`] is right.
     pub fn update(&mut self, path: &str, text: String) -> bool {
         let Some(file) = self.file_id(path) else { return false };
-        let limit = self.model.config.as_ref().map_or(Config::default().limits.max_file_size, |c| c.limits.max_file_size);
+        let limit =
+            self.model.config.as_ref().map_or(Config::default().limits.max_file_size, |c| c.limits.max_file_size);
         let Some(pf) = self.per_file[file.0 as usize].as_mut() else { return false };
         let mut diags = Vec::new();
         let (objects, broken) = if text.len() as u64 > limit {

@@ -134,7 +134,10 @@ impl Client {
     fn open(&mut self, repo: &Repo, rel: &str) -> String {
         let text = repo.read(rel);
         let uri = self.uri(rel);
-        self.notify("textDocument/didOpen", json!({"textDocument": {"uri": uri, "languageId": "kdl", "version": 1, "text": text}}));
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "kdl", "version": 1, "text": text}}),
+        );
         text
     }
 
@@ -272,7 +275,10 @@ fn an_editor_session_on_the_example() {
     // formatting goes through `fmt`
     let messy = text.replacen("    title ", "        title   ", 1);
     c.change(plan, 8, &messy);
-    let edits = c.request("textDocument/formatting", json!({"textDocument": {"uri": payroll}, "options": {"tabSize": 4, "insertSpaces": true}}));
+    let edits = c.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": payroll}, "options": {"tabSize": 4, "insertSpaces": true}}),
+    );
     assert_eq!(edits[0]["newText"].as_str().unwrap(), text, "{edits}");
     c.change(plan, 9, &text);
 
@@ -286,14 +292,24 @@ fn an_editor_session_on_the_example() {
     c.diagnostics(plan, |d| !codes(d).contains(&"REF002".to_string()));
 
     // crafted input: a URI outside the repository, a URI that is no URI, a huge buffer
-    c.notify("textDocument/didOpen", json!({"textDocument": {"uri": "file:///etc/passwd.kdl", "languageId": "kdl", "version": 1, "text": "x"}}));
-    let r = c.call("textDocument/hover", json!({"textDocument": {"uri": "::not a uri::"}, "position": {"line": 0, "character": 0}}));
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": "file:///etc/passwd.kdl", "languageId": "kdl", "version": 1, "text": "x"}}),
+    );
+    let r = c.call(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": "::not a uri::"}, "position": {"line": 0, "character": 0}}),
+    );
     assert!(r.get("error").is_some(), "{r}");
-    let r = c.request("textDocument/definition", json!({"textDocument": {"uri": "file:///etc/passwd.kdl"}, "position": {"line": 0, "character": 0}}));
+    let r = c.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": "file:///etc/passwd.kdl"}, "position": {"line": 0, "character": 0}}),
+    );
     assert_eq!(r, Value::Null);
     let huge = format!("{text}\n// {}\n", "x".repeat(3 << 20));
     c.change(plan, 10, &huge);
-    let d = c.diagnostics(plan, |d| codes(d).contains(&"FILE003".to_string()) || codes(d).contains(&"FILE002".to_string()));
+    let d =
+        c.diagnostics(plan, |d| codes(d).contains(&"FILE003".to_string()) || codes(d).contains(&"FILE002".to_string()));
     assert!(!d.is_empty());
     c.change(plan, 11, &text);
     c.diagnostics(plan, |d| d.is_empty());

@@ -275,7 +275,10 @@ pub fn field<'a>(parent: &'a ObjShape, slot: &'a Slot) -> Option<(String, Vec<St
         Slot::Arg { node, index } => match parent.prop(node) {
             Some(s @ (Shape::Scalar(_) | Shape::ScalarList(_))) => Some((node.clone(), Vec::new(), Some(s))),
             Some(Shape::Object(o)) | Some(Shape::ObjectList(o)) => {
-                let arg = o.args.get(*index).or_else(|| o.args.last().filter(|a| matches!(o.prop(a), Some(Shape::ScalarList(_)))))?;
+                let arg = o
+                    .args
+                    .get(*index)
+                    .or_else(|| o.args.last().filter(|a| matches!(o.prop(a), Some(Shape::ScalarList(_)))))?;
                 Some((arg.clone(), vec![node.clone()], o.prop(arg)))
             }
             None => None,

@@ -177,7 +177,8 @@ struct Server {
 
 impl Server {
     fn new(conn: Connection, root: PathBuf, enc: Encoding, as_of: Option<String>) -> Result<Server, String> {
-        let tree = crate::source::worktree::WorkTree::new(&root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;
+        let tree = crate::source::worktree::WorkTree::new(&root)
+            .map_err(|e| format!("cannot read {}: {e}", root.display()))?;
         let clock = crate::clock::for_source(as_of.as_deref(), &tree)?;
         let live = Live::new(&crate::fix::Patched::new(&tree, &BTreeMap::new()));
         Ok(Server {
@@ -683,7 +684,12 @@ impl Server {
                     }
                 } else if let Some(Shape::Scalar(leaf) | Shape::ScalarList(leaf)) = shape {
                     for v in &leaf.allowed {
-                        item(v.clone(), lt::CompletionItemKind::ENUM_MEMBER, leaf.description.clone(), crate::diagnostic::kdl_word(v));
+                        item(
+                            v.clone(),
+                            lt::CompletionItemKind::ENUM_MEMBER,
+                            leaf.description.clone(),
+                            crate::diagnostic::kdl_word(v),
+                        );
                     }
                     if leaf.ty == crate::validate::shape::LeafType::Boolean {
                         for v in ["#true", "#false"] {
@@ -729,11 +735,9 @@ impl Server {
                 .collect(),
             Ns::Contract => model.contracts.iter().map(|c| (c.id.value.clone(), c.title.clone())).collect(),
             Ns::Plan => model.plans.iter().map(|p| (p.id.value.clone(), p.title.clone())).collect(),
-            Ns::Party => model
-                .config
-                .iter()
-                .flat_map(|c| c.party.iter().map(|p| (p.id.value.clone(), p.name.clone())))
-                .collect(),
+            Ns::Party => {
+                model.config.iter().flat_map(|c| c.party.iter().map(|p| (p.id.value.clone(), p.name.clone()))).collect()
+            }
             _ => Vec::new(),
         };
         out.sort();
@@ -863,12 +867,13 @@ mod hover {
                 };
                 out.push_str(&format!("**{name}**\n\n"));
                 if let Some(p) = protection {
-                    let level = |l: &Option<crate::model::Spanned<crate::model::Level>>| match l.as_ref().map(|l| l.value) {
-                        Some(crate::model::Level::Normal) => "normal",
-                        Some(crate::model::Level::High) => "high",
-                        Some(crate::model::Level::VeryHigh) => "very high",
-                        None => "—",
-                    };
+                    let level =
+                        |l: &Option<crate::model::Spanned<crate::model::Level>>| match l.as_ref().map(|l| l.value) {
+                            Some(crate::model::Level::Normal) => "normal",
+                            Some(crate::model::Level::High) => "high",
+                            Some(crate::model::Level::VeryHigh) => "very high",
+                            None => "—",
+                        };
                     out.push_str(&format!(
                         "- protection needs: confidentiality {}, integrity {}, availability {}\n",
                         level(&p.confidentiality),
@@ -906,7 +911,8 @@ mod hover {
                     return Some(out);
                 };
                 out.push_str(&format!("revision {n}, effective {}\n\n", r.effective.value));
-                let covers: Vec<&str> = plan.map(|p| p.covers.iter().map(|c| c.value.as_str()).collect()).unwrap_or_default();
+                let covers: Vec<&str> =
+                    plan.map(|p| p.covers.iter().map(|c| c.value.as_str()).collect()).unwrap_or_default();
                 for sla in r.sla.iter().filter(|s| covers.is_empty() || covers.contains(&s.target.value.as_str())) {
                     out.push_str(&format!("- SLA `{}`:", t(&sla.target.value)));
                     if let Some(x) = &sla.rto {
@@ -918,8 +924,11 @@ mod hover {
                     if let Some(x) = &sla.availability {
                         out.push_str(&format!(", availability {}", t(x)));
                     }
-                    let responses: Vec<String> =
-                        sla.response.iter().map(|r| format!("{} within {}", t(&r.category.value), r.within.value)).collect();
+                    let responses: Vec<String> = sla
+                        .response
+                        .iter()
+                        .map(|r| format!("{} within {}", t(&r.category.value), r.within.value))
+                        .collect();
                     if !responses.is_empty() {
                         out.push_str(&format!("; response {}", responses.join(", ")));
                     }
@@ -935,7 +944,8 @@ mod hover {
             Ns::Party => {
                 let c = model.config.as_ref()?;
                 let p = c.party.iter().find(|p| p.id.value == id)?;
-                let role = serde_json::to_value(*p.role).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+                let role =
+                    serde_json::to_value(*p.role).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
                 out.push_str(&format!("**party `{}`** ({role}): {}\n", t(id), t(&p.name)));
             }
             Ns::Exercise | Ns::Scenario(_) => return None,

@@ -152,7 +152,10 @@ pub fn render(report: &Report<'_>) -> String {
                     edits: f
                         .edits
                         .iter()
-                        .map(|e| EditOut { place: place(report, &Location { file: l.file, span: e.span }), text: e.text.clone() })
+                        .map(|e| EditOut {
+                            place: place(report, &Location { file: l.file, span: e.span }),
+                            text: e.text.clone(),
+                        })
                         .collect(),
                 }),
             })

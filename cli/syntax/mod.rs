@@ -143,7 +143,11 @@ fn parse_allowed(file: FileId, src: &str, diags: &mut Vec<Diagnostic>) -> Option
             ));
         if !edits.is_empty() && v1.iter().all(|(_, _, _, e)| !e.is_empty()) {
             // the same values written as v2: the file means what its author wrote
-            d = d.fix(Fix { title: "convert to KDL v2 (#true, #false, #null, #\"...\"#)".into(), applicability: Applicability::Safe, edits });
+            d = d.fix(Fix {
+                title: "convert to KDL v2 (#true, #false, #null, #\"...\"#)".into(),
+                applicability: Applicability::Safe,
+                edits,
+            });
         }
         diags.push(d);
         return None;
@@ -151,8 +155,9 @@ fn parse_allowed(file: FileId, src: &str, diags: &mut Vec<Diagnostic>) -> Option
     // A bare value starting with a digit (`15m`, `2026-01-01`) derails the parser into
     // several follow-on errors; the token itself is the one worth reporting.
     let mut tokens = Vec::new();
+    let mut not_code: Option<Vec<(usize, usize)>> = None;
     for d in &errors {
-        if let Some(t) = bare_digit_token(src, clamp(d.span, src)).filter(|(span, _)| in_code(src, span.start as usize)) {
+        if let Some(t) = bare_digit_token(src, clamp(d.span, src), &mut |at| in_code(&mut not_code, src, at)) {
             if !tokens.contains(&t) {
                 tokens.push(t);
             }
@@ -168,7 +173,12 @@ fn parse_allowed(file: FileId, src: &str, diags: &mut Vec<Diagnostic>) -> Option
                 .at(file, span)
                 .label("put this in quotes")
                 .help(format!("dates, durations and values such as 24x7 are strings: write \"{token}\""))
-                .fix(Fix::replace(Applicability::Safe, format!("quote `{token}`"), span, format!("\"{token}\""))),
+                .fix(Fix::replace(
+                    Applicability::Safe,
+                    format!("quote `{token}`"),
+                    span,
+                    format!("\"{token}\""),
+                )),
             );
         }
         return None;
@@ -458,7 +468,10 @@ fn v1_places(src: &str) -> Vec<(Span, &'static str, &'static str, Vec<Edit>)> {
                     let end = skip_raw(b, i + 1 + hashes, hashes);
                     let span = Span::new(i, end);
                     // `r#"x"#` is `#"x"#` in v2; `r"x"` (no hashes) needs one: `#"x"#`
-                    let mut edits = vec![Edit { span: Span::new(i, i + 1), text: if hashes == 0 { "#".into() } else { String::new() } }];
+                    let mut edits = vec![Edit {
+                        span: Span::new(i, i + 1),
+                        text: if hashes == 0 { "#".into() } else { String::new() },
+                    }];
                     if hashes == 0 && end > i + 2 && b[end - 1] == b'"' {
                         edits.push(Edit { span: Span::new(end, end), text: "#".into() });
                     }
@@ -479,12 +492,20 @@ fn v1_places(src: &str) -> Vec<(Span, &'static str, &'static str, Vec<Edit>)> {
     out
 }
 
-/// Whether byte `at` lies outside comments and strings (scanned as [`v1_places`] does: `//`
-/// to the end of the line, nested `/* */`, quoted and raw strings).
-fn in_code(src: &str, at: usize) -> bool {
+/// Whether byte `at` lies outside comments and strings; the ranges of those are found once
+/// per text (scanned as [`v1_places`] does: `//` to the end of the line, nested `/* */`, quoted
+/// and raw strings).
+fn in_code(ranges: &mut Option<Vec<(usize, usize)>>, src: &str, at: usize) -> bool {
+    let ranges = ranges.get_or_insert_with(|| not_code(src));
+    let i = ranges.partition_point(|&(start, _)| start <= at);
+    i == 0 || ranges[i - 1].1 <= at
+}
+
+fn not_code(src: &str) -> Vec<(usize, usize)> {
     let b = src.as_bytes();
+    let mut out = Vec::new();
     let mut i = 0;
-    while i < b.len() && i <= at {
+    while i < b.len() {
         let start = i;
         i = match b[i] {
             b'"' => skip_string(b, i, 0),
@@ -517,12 +538,13 @@ fn in_code(src: &str, at: usize) -> bool {
                 j
             }
             _ => i + 1,
-        };
-        if i > start + 1 && at >= start && at < i {
-            return false;
+        }
+        .max(i + 1);
+        if i > start + 1 {
+            out.push((start, i));
         }
     }
-    true
+    out
 }
 
 /// The end of a raw string whose opening quote is at `i`, with `hashes` hashes (the text's end
@@ -539,7 +561,7 @@ fn skip_raw(b: &[u8], i: usize, hashes: usize) -> usize {
 }
 
 /// A bare token such as `15m` or `2026-01-01` inside (or starting at) an error span.
-fn bare_digit_token(src: &str, span: Span) -> Option<(Span, String)> {
+fn bare_digit_token(src: &str, span: Span, in_code: &mut dyn FnMut(usize) -> bool) -> Option<(Span, String)> {
     let b = src.as_bytes();
     let start = (span.start as usize).min(b.len());
     let end = (span.end as usize).min(b.len());
@@ -552,7 +574,9 @@ fn bare_digit_token(src: &str, span: Span) -> Option<(Span, String)> {
                 .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b':' | b'.' | b'_'))
                 .count();
             let token = &src[i..i + len];
-            if token.bytes().any(|c| c.is_ascii_alphabetic() || c == b':') || token.matches('-').count() == 2 {
+            let looks_like =
+                token.bytes().any(|c| c.is_ascii_alphabetic() || c == b':') || token.matches('-').count() == 2;
+            if looks_like && in_code(i) {
                 return Some((Span::new(i, i + len), token.to_string()));
             }
         }

@@ -133,7 +133,10 @@ fn placeholder(
         let brace = r.end - 1;
         let brace_line = src[..brace].rfind('\n').map_or(0, |i| i + 1);
         if src[brace_line..brace].trim().is_empty() {
-            return Some(Edit { span: Span::new(brace_line, brace_line), text: format!("{indent}    {name} {value}\n") });
+            return Some(Edit {
+                span: Span::new(brace_line, brace_line),
+                text: format!("{indent}    {name} {value}\n"),
+            });
         }
         return Some(Edit { span: Span::new(brace, brace), text: format!("\n{indent}    {name} {value}\n{indent}") });
     }

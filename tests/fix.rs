@@ -45,7 +45,7 @@ fn safe_fixes_keep_digests_and_unsafe_fixes_repair_the_rest() {
     let at = wan.find("notify=x").unwrap() + "notify=x".len();
     let id: String = wan[at..].chars().take_while(|c| !c.is_whitespace()).collect();
     let typo = format!("notify={}", &id[..id.len() - 1]);
-    repo.write("plans/wan-connectivity.kdl", &wan.replacen(&format!("notify=x{id}"), &typo, 1));
+    repo.write("plans/wan-connectivity.kdl", wan.replacen(&format!("notify=x{id}"), &typo, 1));
     repo.edit("plans/backup-restore.kdl", "    title ", "    titel ");
 
     // --diff shows and writes nothing
@@ -96,7 +96,7 @@ fn a_missing_member_gets_a_placeholder_only_as_an_unsafe_fix() {
     let repo = example();
     let text = repo.read("contacts/hpb.kdl");
     let verified = text.lines().find(|l| l.trim_start().starts_with("verified ")).unwrap().to_string();
-    repo.write("contacts/hpb.kdl", &text.replacen(&format!("{verified}\n"), "", 1));
+    repo.write("contacts/hpb.kdl", text.replacen(&format!("{verified}\n"), "", 1));
     let out = run_in(repo.path(), &["check", "--fix"], &[]);
     assert!(out.stderr.contains("applied 0 fixes"), "{}", out.stderr);
     let out = run_in(repo.path(), &["check", "--unsafe-fixes", "--diff"], &[]);

@@ -403,11 +403,10 @@ impl Server {
             defined.iter().filter(|(ns, _)| *ns != Ns::Plan).map(|(ns, id)| (ns, id.as_str())).collect();
         if !named.is_empty() {
             for syms in self.symbols.values() {
-                let Some(plan) = syms.iter().find(|s| s.def && s.ns == Ns::Plan) else { continue };
-                if syms.iter().any(|s| !s.def && named.contains(&(&s.ns, s.id.as_str()))) {
+                let defines_plans = syms.iter().any(|s| s.def && s.ns == Ns::Plan);
+                if defines_plans && syms.iter().any(|s| !s.def && named.contains(&(&s.ns, s.id.as_str()))) {
                     // every plan of that file
                     plans.extend(syms.iter().filter(|s| s.def && s.ns == Ns::Plan).map(|s| s.id.clone()));
-                    let _ = plan;
                 }
             }
         }
@@ -492,7 +491,13 @@ impl Server {
                 let Some(rel) = self.relative(p.text_document.uri.as_str()) else { return };
                 if self.buffers.remove(&rel).is_some() {
                     // the file is what is on disk again (or gone)
-                    let on_disk = match self.tree.read(&rel, u64::MAX >> 1) {
+                    let limit = self
+                        .live
+                        .model
+                        .config
+                        .as_ref()
+                        .map_or(crate::model::Limits::default().max_file_size, |c| c.limits.max_file_size);
+                    let on_disk = match self.tree.read(&rel, limit) {
                         Read::Bytes(b) => String::from_utf8(b).ok(),
                         _ => None,
                     };
@@ -506,12 +511,8 @@ impl Server {
                     }
                 }
             }
-            "textDocument/didSave" | "workspace/didChangeWatchedFiles" => {
-                // files changed on disk that have no buffer (a `git checkout`, a save elsewhere)
-                if n.method != "textDocument/didSave" {
-                    self.full_reload();
-                }
-            }
+            // files changed on disk that have no buffer (a `git checkout`, a save elsewhere)
+            "workspace/didChangeWatchedFiles" => self.full_reload(),
             _ => {}
         }
     }

@@ -95,6 +95,14 @@ fn workspace_folder(init: &lt::InitializeParams) -> Option<PathBuf> {
     text::uri_path(&uri)
 }
 
+/// With `CONTINGENT_LSP_TRACE` set, what each change cost, on standard error (which editors
+/// show as the server's log).
+fn trace(what: impl FnOnce() -> String) {
+    if std::env::var_os("CONTINGENT_LSP_TRACE").is_some() {
+        eprintln!("contingent lsp: {}", what());
+    }
+}
+
 fn show(conn: &Connection, typ: lt::MessageType, message: &str) {
     let params = lt::ShowMessageParams { typ, message: message.to_string() };
     let _ = conn.sender.send(Message::Notification(Notification::new("window/showMessage".into(), params)));
@@ -378,16 +386,19 @@ impl Server {
             .and_then(|f| self.symbols.get(&f))
             .map(|syms| syms.iter().filter(|s| s.def).map(|s| (s.ns.clone(), s.id.clone())).collect())
             .unwrap_or_default();
+        let started = std::time::Instant::now();
         if rel == crate::load::CONFIG_FILE || !self.live.update(rel, text) {
             self.full_reload();
             return;
         }
+        trace(|| format!("{rel}: loaded again in {:?}", started.elapsed()));
         let file = self.live.file_id(rel).expect("updated files are listed");
         let new = symbols::collect(&self.live.model, Some(file)).remove(&file).unwrap_or_default();
         let mut defined: HashSet<(Ns, String)> = old.into_iter().collect();
         defined.extend(new.iter().filter(|s| s.def).map(|s| (s.ns.clone(), s.id.clone())));
         self.symbols.insert(file, new);
         self.check_focused(file, &defined);
+        trace(|| format!("{rel}: checked and published in {:?}", started.elapsed()));
         self.stale = true;
     }
 
@@ -429,6 +440,22 @@ impl Server {
             all_signoffs.into_iter().partition(|s| plans.contains(&s.plan.value) || s.file == file);
         let mut files: HashSet<FileId> = focus.iter().map(|p| p.file).collect();
         files.insert(file);
+        // the inventory and contracts the focused plans name, with what those depend on: the
+        // rules judge every system and contract they are given (a system no plan covers is a
+        // finding), and the findings of the others are not published from this run
+        let (contracts, systems, interfaces) = related(model, &focus);
+        let all_contracts = std::mem::take(&mut model.contracts);
+        let all_systems = std::mem::take(&mut model.systems);
+        let all_interfaces = std::mem::take(&mut model.interfaces);
+        let (c_in, rest_c): (Vec<_>, Vec<_>) =
+            all_contracts.into_iter().partition(|c| contracts.contains(&c.id.value) || c.file == file);
+        let (s_in, rest_s): (Vec<_>, Vec<_>) =
+            all_systems.into_iter().partition(|x| systems.contains(&x.id.value) || x.file == file);
+        let (i_in, rest_i): (Vec<_>, Vec<_>) =
+            all_interfaces.into_iter().partition(|x| interfaces.contains(&x.id.value) || x.file == file);
+        model.contracts = c_in;
+        model.systems = s_in;
+        model.interfaces = i_in;
         model.plans = focus;
         model.exercises = ex;
         model.signoffs = so;
@@ -438,8 +465,13 @@ impl Server {
             .into_iter()
             .chain(self.live.global_diagnostics().iter().cloned())
             .collect();
+        let started = std::time::Instant::now();
         let diags = crate::check::rules(&self.live.model, &self.live.broken, &self.live.files, loaded, &self.ctx, None);
+        trace(|| format!("rules on {} plans: {} findings in {:?}", plans.len(), diags.len(), started.elapsed()));
         let model = &mut self.live.model;
+        model.contracts.extend(rest_c);
+        model.systems.extend(rest_s);
+        model.interfaces.extend(rest_i);
         model.plans.extend(rest_plans);
         model.exercises.extend(rest_ex);
         model.signoffs.extend(rest_so);
@@ -812,6 +844,72 @@ impl Server {
             _ => Value::Null,
         }
     }
+}
+
+/// The contracts, systems and interfaces a set of plans names (covered, objectives, pinned
+/// contracts and their SLA targets, ids a reference names in the wrong place), closed over
+/// `depends-on`; and for an id that names nothing, the one a did-you-mean would suggest, so
+/// that the suggestion is the one the whole repository gives.
+fn related(
+    model: &crate::model::Model,
+    plans: &[crate::model::Located<crate::model::Plan>],
+) -> (HashSet<String>, HashSet<String>, HashSet<String>) {
+    let mut contracts: HashSet<String> = HashSet::new();
+    // (id, whether it is written where a system or interface belongs)
+    let mut wanted: Vec<(String, bool)> = Vec::new();
+    for p in plans {
+        wanted.extend(p.covers.iter().map(|c| (c.value.clone(), true)));
+        wanted.extend(p.objective.iter().map(|o| (o.target.value.clone(), true)));
+        if let Some(cr) = &p.contract {
+            contracts.insert(cr.id.value.clone());
+        }
+        // a contact reference may name a system in the wrong place (REF003)
+        if let Some(r) = &p.responsible {
+            wanted.extend([&r.client, &r.provider].into_iter().flatten().map(|c| (c.value.clone(), false)));
+        }
+        if let Some(e) = &p.escalation {
+            wanted.extend(e.level.iter().map(|l| (l.notify.value.clone(), false)));
+        }
+        for sc in &p.scenario {
+            wanted.extend(sc.contacts.iter().map(|c| (c.value.clone(), false)));
+        }
+    }
+    for c in model.contracts.iter().filter(|c| contracts.contains(&c.id.value)) {
+        for r in &c.revision {
+            wanted.extend(r.sla.iter().map(|s| (s.target.value.clone(), true)));
+        }
+    }
+    let mut by_id: HashMap<&str, (bool, &[crate::model::Id])> = HashMap::new();
+    for s in &model.systems {
+        by_id.entry(s.id.value.as_str()).or_insert((true, &s.depends_on));
+    }
+    for i in &model.interfaces {
+        by_id.entry(i.id.value.as_str()).or_insert((false, &i.depends_on));
+    }
+    let (mut systems, mut interfaces) = (HashSet::new(), HashSet::new());
+    let mut seen: HashSet<String> = HashSet::new();
+    while let Some((id, inventory)) = wanted.pop() {
+        if !seen.insert(id.clone()) {
+            continue;
+        }
+        match by_id.get(id.as_str()) {
+            Some((is_system, deps)) => {
+                if *is_system {
+                    systems.insert(id);
+                } else {
+                    interfaces.insert(id);
+                }
+                wanted.extend(deps.iter().map(|d| (d.value.clone(), true)));
+            }
+            None if inventory => {
+                if let Some(near) = crate::diagnostic::did_you_mean(&id, by_id.keys().copied()) {
+                    wanted.push((near.to_string(), true));
+                }
+            }
+            None => {}
+        }
+    }
+    (contracts, systems, interfaces)
 }
 
 mod hover {

@@ -181,6 +181,8 @@ struct Server {
     sent: HashMap<String, Vec<lt::Diagnostic>>,
     /// a change happened since the whole repository was last checked
     stale: bool,
+    /// where each file's LSP lines start, computed on first use after a change
+    starts: std::cell::RefCell<HashMap<FileId, std::rc::Rc<Vec<usize>>>>,
 }
 
 impl Server {
@@ -202,6 +204,7 @@ impl Server {
             published: HashMap::new(),
             sent: HashMap::new(),
             stale: false,
+            starts: Default::default(),
         })
     }
 
@@ -271,6 +274,7 @@ impl Server {
             self.ctx.as_of = clock.today;
         }
         self.live = Live::new(&patched);
+        self.starts.borrow_mut().clear();
         self.symbols = symbols::collect(&self.live.model, None);
         self.check_everything();
     }
@@ -330,7 +334,7 @@ impl Server {
 
     fn range(&self, file: FileId, span: Span) -> lt::Range {
         let f = self.live.files.get(file);
-        let starts = text::line_starts(&f.text);
+        let starts = self.starts.borrow_mut().entry(file).or_insert_with(|| text::line_starts(&f.text).into()).clone();
         text::range(&f.text, &starts, span, self.enc)
     }
 
@@ -393,6 +397,7 @@ impl Server {
         }
         trace(|| format!("{rel}: loaded again in {:?}", started.elapsed()));
         let file = self.live.file_id(rel).expect("updated files are listed");
+        self.starts.borrow_mut().remove(&file);
         let new = symbols::collect(&self.live.model, Some(file)).remove(&file).unwrap_or_default();
         let mut defined: HashSet<(Ns, String)> = old.into_iter().collect();
         defined.extend(new.iter().filter(|s| s.def).map(|s| (s.ns.clone(), s.id.clone())));

@@ -532,6 +532,8 @@ pub struct Live {
     per_file: Vec<Option<PerFile>>,
     /// Ids whose objects failed validation, from `unread` and every file (kept in step).
     pub broken: HashSet<(Kind, String)>,
+    /// The listed files by path.
+    by_path: std::collections::HashMap<String, FileId>,
 }
 
 impl Live {
@@ -611,14 +613,17 @@ impl Live {
             }
             per_file[file.0 as usize] = Some(PerFile { dir, kinds, diags: out.diags, broken: out.broken });
         }
-        Live { files, model, global: diagnostics, unread, per_file, broken }
+        let by_path = (0..files.len())
+            .map(|i| FileId(i as u32))
+            .filter(|f| per_file[f.0 as usize].is_some())
+            .map(|f| (files.get(f).path.clone(), f))
+            .collect();
+        Live { files, model, global: diagnostics, unread, per_file, broken, by_path }
     }
 
     /// The file a repository-relative path names, if it was listed and read as a plan file.
     pub fn file_id(&self, path: &str) -> Option<FileId> {
-        (0..self.files.len())
-            .map(|i| FileId(i as u32))
-            .find(|&f| self.files.get(f).path == path && self.per_file[f.0 as usize].is_some())
+        self.by_path.get(path).copied()
     }
 
     /// Loads one listed file again from `text`: its objects, findings and broken ids replace the
@@ -705,6 +710,7 @@ fn remove_file(model: &mut Model, file: FileId) {
         };
         map.remove(&id);
     }
+    let had_contacts = model.contacts.iter().any(|o| o.file == file);
     model.contacts.retain(|o| o.file != file);
     model.systems.retain(|o| o.file != file);
     model.interfaces.retain(|o| o.file != file);
@@ -716,7 +722,10 @@ fn remove_file(model: &mut Model, file: FileId) {
     if let Some(s) = model.salvaged.as_deref_mut() {
         remove_file(s, file);
     }
-    model.contact_mentions = Default::default();
+    if had_contacts {
+        // built from the contacts on first use: only a change of contacts makes it stale
+        model.contact_mentions = Default::default();
+    }
 }
 
 /// Objects in file and position order, as [`load`] adds them.

@@ -33,13 +33,24 @@ use text::Encoding;
 /// How long the editor must be quiet before every rule runs on the whole repository.
 const IDLE: Duration = Duration::from_millis(400);
 
-pub fn run(args: &crate::cli::LspArgs) -> Result<u8, String> {
+/// The folder holding `contingent.kdl`: `start` or the nearest folder above it.
+fn find_root(start: &std::path::Path) -> Option<PathBuf> {
+    let start = start.canonicalize().ok()?;
+    start
+        .ancestors()
+        .find(|d| d.join(crate::load::CONFIG_FILE).symlink_metadata().is_ok_and(|m| !m.is_dir()))
+        .map(std::path::Path::to_path_buf)
+}
+
+/// Runs the server until the editor ends it. `path`: a folder inside the plan repository (else
+/// the editor's workspace folder); `as_of`: the check date given on the command line.
+pub fn run(path: Option<PathBuf>, as_of: Option<String>) -> Result<u8, String> {
     let (connection, io) = Connection::stdio();
     let (id, params) = connection.initialize_start().map_err(|e| format!("the editor did not initialise: {e}"))?;
     let init: lt::InitializeParams = serde_json::from_value(params).unwrap_or_default();
     let enc = encoding(&init);
-    let folder = args.path.clone().or_else(|| workspace_folder(&init));
-    let root = folder.as_deref().and_then(|f| crate::commands::check::find_root(f).ok());
+    let folder = path.or_else(|| workspace_folder(&init));
+    let root = folder.as_deref().and_then(find_root);
     let capabilities = json!({
         "positionEncoding": if enc == Encoding::Utf8 { "utf-8" } else { "utf-16" },
         "textDocumentSync": {"openClose": true, "change": 2, "save": {"includeText": false}},
@@ -66,7 +77,6 @@ pub fn run(args: &crate::cli::LspArgs) -> Result<u8, String> {
         let _ = io.join();
         return Ok(crate::exit::CLEAN);
     };
-    let as_of = args.as_of.clone();
     let mut server = Server::new(connection, root, enc, as_of)?;
     server.full_reload();
     let outcome = server.main_loop();
@@ -181,6 +191,8 @@ struct Server {
     sent: HashMap<String, Vec<lt::Diagnostic>>,
     /// a change happened since the whole repository was last checked
     stale: bool,
+    /// where each file's LSP lines start, computed on first use after a change
+    starts: std::cell::RefCell<HashMap<FileId, std::rc::Rc<Vec<usize>>>>,
 }
 
 impl Server {
@@ -202,6 +214,7 @@ impl Server {
             published: HashMap::new(),
             sent: HashMap::new(),
             stale: false,
+            starts: Default::default(),
         })
     }
 
@@ -271,6 +284,7 @@ impl Server {
             self.ctx.as_of = clock.today;
         }
         self.live = Live::new(&patched);
+        self.starts.borrow_mut().clear();
         self.symbols = symbols::collect(&self.live.model, None);
         self.check_everything();
     }
@@ -330,7 +344,7 @@ impl Server {
 
     fn range(&self, file: FileId, span: Span) -> lt::Range {
         let f = self.live.files.get(file);
-        let starts = text::line_starts(&f.text);
+        let starts = self.starts.borrow_mut().entry(file).or_insert_with(|| text::line_starts(&f.text).into()).clone();
         text::range(&f.text, &starts, span, self.enc)
     }
 
@@ -393,6 +407,7 @@ impl Server {
         }
         trace(|| format!("{rel}: loaded again in {:?}", started.elapsed()));
         let file = self.live.file_id(rel).expect("updated files are listed");
+        self.starts.borrow_mut().remove(&file);
         let new = symbols::collect(&self.live.model, Some(file)).remove(&file).unwrap_or_default();
         let mut defined: HashSet<(Ns, String)> = old.into_iter().collect();
         defined.extend(new.iter().filter(|s| s.def).map(|s| (s.ns.clone(), s.id.clone())));

@@ -47,16 +47,30 @@ pub fn check_trusted(
     facts: impl FnOnce(&crate::model::Model) -> std::collections::HashMap<String, crate::model::MeaningChange>,
 ) -> Checked {
     let mut loaded = load(source);
+    loaded.model.meaning_changed = facts(&loaded.model);
+    let load_diags = std::mem::take(&mut loaded.diagnostics);
+    loaded.diagnostics = rules(&loaded.model, &loaded.broken, &loaded.files, load_diags, ctx, base);
+    Checked { loaded }
+}
+
+/// Every rule on a loaded model, after the loader's findings `diags`: cross-references, policy
+/// and sign-offs side by side, then settings; sorted and bounded. The language server runs it on
+/// the part of the model an edit can change.
+pub fn rules(
+    model: &crate::model::Model,
+    broken: &std::collections::HashSet<(crate::format::Kind, String)>,
+    files: &crate::source::Files,
+    mut diags: Vec<Diagnostic>,
+    ctx: &Context,
+    base: Option<&crate::signoff::Base>,
+) -> Vec<Diagnostic> {
     let base = base.map(|b| crate::signoff::Base {
         model: b.model,
         files: b.files,
         name: b.name.clone(),
-        broken_plans: broken_plans(&loaded.broken),
+        broken_plans: broken_plans(broken),
     });
-    loaded.model.meaning_changed = facts(&loaded.model);
-    let mut diags = std::mem::take(&mut loaded.diagnostics);
     // Cross-references, policy rules and sign-offs read the model only: they run side by side.
-    let (model, broken, files) = (&loaded.model, &loaded.broken, &loaded.files);
     let (index, rest) = std::thread::scope(|scope| {
         let policy = std::thread::Builder::new()
             .stack_size(16 << 20)
@@ -76,14 +90,12 @@ pub fn check_trusted(
     }
     withhold_dependent(broken, &mut diags);
     second_definitions(&mut diags);
-    crate::rules::settings::apply(&loaded.model, &loaded.files, &index, ctx, &mut diags);
-    let files = &loaded.files;
+    crate::rules::settings::apply(model, files, &index, ctx, &mut diags);
     diags.sort_by(|a, b| {
         let key = |d: &Diagnostic| d.location.map(|l| (files.get(l.file).path.clone(), l.span.start, l.span.end));
         key(a).cmp(&key(b)).then_with(|| a.rule.code.cmp(b.rule.code)).then_with(|| a.message.cmp(&b.message))
     });
-    loaded.diagnostics = bound(files, diags);
-    Checked { loaded }
+    bound(files, diags)
 }
 
 /// The ids of plans in files that do not load (recovered from their text).

@@ -119,6 +119,10 @@ pub enum Command {
     /// Lay out every KDL file of the repository in one canonical way (comments kept; a plan's
     /// digest never changes). Exit codes with `--check`: 0 formatted, 1 a file would change.
     Fmt(FmtArgs),
+    /// Run the language server over standard input and output (for editors: diagnostics as you
+    /// type, go to definition, references, completion, hover, fixes and formatting; see the
+    /// README's "In your editor").
+    Lsp(LspArgs),
     /// Export the repository as JSON: one document per object, as the schemas validate it, with
     /// its file and kind (docs/export.md), for jq, OPA/conftest and other tools.
     Export(ExportArgs),
@@ -192,6 +196,19 @@ pub struct CheckArgs {
     /// steps, contacts, objectives) after its last exercise. Needs the full history (no shallow clone).
     #[arg(long, conflicts_with_all = ["rev"])]
     pub history: bool,
+    /// Apply the safe fixes (those that keep what was written: a bare `15m` quoted, KDL v1's
+    /// `true` written `#true`), then report what is left. Never rewrites a file that changed
+    /// since it was read.
+    #[arg(long, conflicts_with_all = ["staged", "rev", "changed_since", "trust", "stdin_filename"])]
+    pub fix: bool,
+    /// Apply the unsafe fixes too: a unique did-you-mean for a misspelled name or id, a missing
+    /// member added with the placeholder "TODO". Read the result before committing it.
+    #[arg(long, conflicts_with_all = ["staged", "rev", "changed_since", "trust", "stdin_filename"])]
+    pub unsafe_fixes: bool,
+    /// Show the fixes (safe ones, or all with --unsafe-fixes) as a unified diff instead of
+    /// writing them; exit 1 when there is one.
+    #[arg(long, conflicts_with_all = ["staged", "rev", "changed_since", "trust", "stdin_filename"])]
+    pub diff: bool,
 }
 
 /// The least severity that fails a check.
@@ -581,6 +598,20 @@ pub struct FmtArgs {
     /// Change nothing: show the diff of what would change and exit 1 if any file would.
     #[arg(long)]
     pub check: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct LspArgs {
+    /// A folder inside the plan repository (default: the editor's workspace folder); its root
+    /// is found by walking up to `contingent.kdl`.
+    pub path: Option<PathBuf>,
+    /// Check as of this date (YYYY-MM-DD) instead of CONTINGENT_AS_OF, the reference-date or today.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Accepted for editors that pass it (VS Code's language client does); the server always
+    /// speaks over standard input and output.
+    #[arg(long, hide = true)]
+    pub stdio: bool,
 }
 
 #[derive(Debug, clap::Args)]

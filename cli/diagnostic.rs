@@ -72,6 +72,113 @@ pub struct Diagnostic {
     /// Set when a waiver in the configuration exempts this finding: it is listed, but does not
     /// count.
     pub waived: Option<Waived>,
+    /// Edits that repair the finding, when the repair is certain (`check --fix`, the editor's
+    /// code actions). They apply to the file of `location`.
+    pub fix: Option<Fix>,
+}
+
+/// Whether a fix may be applied without a person looking at it. Nothing that changes the
+/// meaning of a plan that loads is ever safe: only a repair of text that did not parse (its
+/// meaning is the one its author wrote) is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    /// Keeps what the author wrote (quoting a bare `15m`, KDL v1 `true` as `#true`).
+    Safe,
+    /// A guess or a placeholder: a did-you-mean, a missing member filled with `"TODO"`.
+    Unsafe,
+}
+
+/// One replacement in a file: the bytes of `span` become `text` (an insertion when the span is
+/// empty).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Edit {
+    pub span: Span,
+    pub text: String,
+}
+
+/// A machine-applicable repair of a finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    /// What the fix does, for people ("quote `15m`").
+    pub title: String,
+    pub applicability: Applicability,
+    /// Edits of the finding's file, not overlapping, in any order.
+    pub edits: Vec<Edit>,
+}
+
+impl Fix {
+    pub fn safe(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
+        Fix { title: title.into(), applicability: Applicability::Safe, edits }
+    }
+    pub fn unsafe_(title: impl Into<String>, edits: Vec<Edit>) -> Fix {
+        Fix { title: title.into(), applicability: Applicability::Unsafe, edits }
+    }
+    /// A replacement of one span.
+    pub fn replace(applicability: Applicability, title: impl Into<String>, span: Span, text: impl Into<String>) -> Fix {
+        Fix { title: title.into(), applicability, edits: vec![Edit { span, text: text.into() }] }
+    }
+}
+
+/// Applies non-overlapping edits to a text; `None` when two overlap or one lies outside the
+/// text or inside a character.
+pub fn apply_edits(text: &str, edits: &[Edit]) -> Option<String> {
+    let mut edits: Vec<&Edit> = edits.iter().collect();
+    edits.sort_by_key(|e| (e.span.start, e.span.end));
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut at = 0usize;
+    for e in edits {
+        let r = e.span.range();
+        if r.start < at || r.end > text.len() || !text.is_char_boundary(r.start) || !text.is_char_boundary(r.end) {
+            return None;
+        }
+        out.push_str(&text[at..r.start]);
+        out.push_str(&e.text);
+        at = r.end;
+    }
+    out.push_str(&text[at..]);
+    Some(out)
+}
+
+/// How to write a name or value in KDL: bare when it is a plain ASCII word that KDL reads as a
+/// string (`anna.schmidt`, `business-hours`), quoted otherwise (`"24x7"`, `"a b"`). The one
+/// quoting style of `fmt` and of every fix.
+pub fn kdl_word(s: &str) -> String {
+    if is_plain_word(s) {
+        s.to_string()
+    } else {
+        kdl_quoted(s)
+    }
+}
+
+/// A quoted KDL string with the escapes it needs.
+pub fn kdl_quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() || crate::escape::is_unsafe(c) || c == '\u{feff}' => {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// An ASCII word KDL v2 reads as a bare string: a letter or `_` first, then letters, digits,
+/// `_`, `.` or `-`, and not a keyword.
+pub fn is_plain_word(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+        && !matches!(s, "true" | "false" | "null" | "inf" | "nan")
 }
 
 /// The waiver that exempts a finding.
@@ -96,6 +203,7 @@ impl Diagnostic {
             help: None,
             subject: None,
             waived: None,
+            fix: None,
         }
     }
     pub fn about(mut self, kind: &str, id: &str) -> Self {
@@ -134,6 +242,10 @@ impl Diagnostic {
     }
     pub fn severity(mut self, severity: Severity) -> Self {
         self.severity = severity;
+        self
+    }
+    pub fn fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
         self
     }
 }

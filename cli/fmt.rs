@@ -190,9 +190,92 @@ fn align_comments(lines: &mut [Line]) {
     }
 }
 
+/// The canonical spelling of a string or word token: a quoted string without escapes whose
+/// text is a plain word is written bare, a single-line raw string that needs no escape is
+/// quoted (or bare), a bare word that is not a plain ASCII word is quoted: one quoting style
+/// ([`crate::diagnostic::kdl_word`]). Multi-line strings, strings with escapes and numbers and
+/// keywords stay as they are.
+fn canonical(k: Tok, t: &str) -> std::borrow::Cow<'_, str> {
+    use crate::diagnostic::{is_plain_word, kdl_word};
+    use std::borrow::Cow;
+    match k {
+        Tok::Str => match string_value(t) {
+            Some(v)
+                if !v.contains(['"', '\\']) && !v.chars().any(|c| c.is_control() || crate::escape::is_unsafe(c)) =>
+            {
+                Cow::Owned(kdl_word(v))
+            }
+            _ => Cow::Borrowed(t),
+        },
+        Tok::Word => {
+            let first = t.chars().next().unwrap_or('0');
+            let number_or_keyword = first.is_ascii_digit()
+                || matches!(first, '#' | '\u{feff}')
+                || ((first == '-' || first == '+' || first == '.')
+                    && t[1..].starts_with(|c: char| c.is_ascii_digit() || c == '.'));
+            if number_or_keyword || is_plain_word(t) || matches!(t, "-" | "+") {
+                Cow::Borrowed(t)
+            } else {
+                Cow::Owned(crate::diagnostic::kdl_quoted(t))
+            }
+        }
+        _ => Cow::Borrowed(t),
+    }
+}
+
+/// The text of a single-line string token without escapes: `"abc"` and `#"abc"#` give `abc`;
+/// `None` for a multi-line string or one with a backslash escape.
+fn string_value(t: &str) -> Option<&str> {
+    let hashes = t.bytes().take_while(|&b| b == b'#').count();
+    let inner = t.get(hashes..t.len().checked_sub(hashes)?)?;
+    let v = inner.strip_prefix('"')?.strip_suffix('"')?;
+    if v.starts_with("\"\"")
+        || (hashes == 0 && v.contains('\\'))
+        || v.contains(|c: char| newline_at(&c.to_string(), 0) > 0)
+    {
+        return None;
+    }
+    Some(v)
+}
+
+/// One node per line: a `;` between nodes becomes a line break (a trailing one goes), and a
+/// block written on one line (`a { b; c }`) gets its children on lines of their own.
+fn one_node_per_line<'a>(toks: Vec<(Tok, &'a str)>) -> Vec<(Tok, &'a str)> {
+    let mut out: Vec<(Tok, &'a str)> = Vec::with_capacity(toks.len());
+    let significant = |t: &(Tok, &str)| !matches!(t.0, Tok::Space);
+    for (i, &(k, t)) in toks.iter().enumerate() {
+        let next = toks[i + 1..].iter().find(|t| significant(t)).map(|t| t.0);
+        let line_ends_next = matches!(next, None | Some(Tok::Newline | Tok::LineComment));
+        match k {
+            Tok::Semi => {
+                if !line_ends_next && next != Some(Tok::Close) {
+                    out.push((Tok::Newline, "\n"));
+                }
+            }
+            Tok::Open => {
+                out.push((k, t));
+                if !line_ends_next && next != Some(Tok::Close) {
+                    out.push((Tok::Newline, "\n"));
+                }
+            }
+            Tok::Close => {
+                let prev = out.iter().rev().find(|t| significant(t)).map(|t| t.0);
+                if !matches!(prev, None | Some(Tok::Newline | Tok::Open)) {
+                    out.push((Tok::Newline, "\n"));
+                }
+                out.push((k, t));
+            }
+            _ => out.push((k, t)),
+        }
+    }
+    out
+}
+
 /// The canonical layout of `src`, without the proof (see [`format`]).
 pub fn layout(src: &str) -> String {
-    let toks = tokens(src);
+    let canon: Vec<(Tok, std::borrow::Cow<'_, str>)> =
+        tokens(src).into_iter().map(|(k, t)| (k, canonical(k, t))).collect();
+    let toks: Vec<(Tok, &str)> = one_node_per_line(canon.iter().map(|(k, t)| (*k, t.as_ref())).collect());
     let mut lines: Vec<Line> = Vec::new();
     let mut depth: usize = 0;
     let mut continuation = false;
@@ -319,11 +402,26 @@ pub fn format(src: &str) -> Formatted {
     if shape(&before) != shape(&after) {
         return Formatted::Unsafe("the formatted text would mean something else");
     }
-    let bare = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
-    if bare(src) != bare(&out) {
+    if meaning(src) != meaning(&out) {
         return Formatted::Unsafe("the formatted text would lose a comment or change a literal");
     }
     Formatted::Text(out)
+}
+
+/// The tokens that carry meaning, each as what it means: strings by their text (however
+/// quoted), comments and everything else by their bytes; whitespace and `;` left out. Equal for
+/// two layouts of one document, slashdashed parts and comments included.
+fn meaning(src: &str) -> Vec<String> {
+    tokens(src)
+        .into_iter()
+        .filter(|(k, _)| !matches!(k, Tok::Space | Tok::Newline | Tok::Semi))
+        .map(|(k, t)| match k {
+            Tok::Str => format!("s{}", string_value(t).unwrap_or(t)),
+            Tok::Word => format!("s{t}"),
+            Tok::LineComment => format!("c{}", t.trim_end()),
+            _ => format!("t{t}"),
+        })
+        .collect()
 }
 
 /// The document without spans, as text: what two layouts of one document share.
@@ -371,7 +469,15 @@ mod tests {
     #[test]
     fn layout_is_canonical_and_keeps_comments() {
         let src = "\n\n// head\n\n\n\nplan  x   a = 1  {  // open\n\n  title \"t  t\"   // c\n\t\tstep  \"s\"\n\n\n  /- old  \"x\" {\n  inner\n  }\n\n}\n\n\n(t)n  (u)\"v\" ;  m\n";
-        let want = "// head\n\nplan x a=1 { // open\n    title \"t  t\" // c\n    step \"s\"\n\n    /- old \"x\" {\n        inner\n    }\n}\n\n(t)n (u)\"v\"; m\n";
+        let want = "// head\n\nplan x a=1 { // open\n    title \"t  t\" // c\n    step s\n\n    /- old x {\n        inner\n    }\n}\n\n(t)n (u)v\nm\n";
+        assert_eq!(fmt(src), want);
+        assert_eq!(fmt(want), want);
+    }
+
+    #[test]
+    fn a_node_per_line_and_one_quoting_style() {
+        let src = "contact a { party \"hpb\"; name \"Anna Schmidt\"; verified \"2026-01-01\"; }\nb #\"raw\"# #\"x \\ y\"# M\u{fc}ller \"a\\tb\" \"\"\nc {}\nd { e 1 }\n";
+        let want = "contact a {\n    party hpb\n    name \"Anna Schmidt\"\n    verified \"2026-01-01\"\n}\nb raw #\"x \\ y\"# \"M\u{fc}ller\" \"a\\tb\" \"\"\nc {}\nd {\n    e 1\n}\n";
         assert_eq!(fmt(src), want);
         assert_eq!(fmt(want), want);
     }

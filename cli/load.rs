@@ -182,7 +182,7 @@ fn process_file(
         let compiled = validate::compiled(kind);
         let validate::shape::Shape::Object(shape) = &compiled.shape else { unreachable!("kinds are objects") };
         let (mut json, mut spans) = Mapper { file, src: text, diags }.object_node(node, shape);
-        let errors = validate::validate(kind, &json, &spans, file, &label, diags);
+        let errors = validate::validate(kind, &json, &spans, file, &label, text, diags);
         let id = json.get("id").or_else(|| json.get("plan")).and_then(Value::as_str).map(str::to_string);
         let head = spans.key;
         // An object the parser read past a syntax error in has errors too: what it holds is what
@@ -312,7 +312,7 @@ fn load_config(source: &dyn Source, files: &mut Files, diags: &mut Vec<Diagnosti
     Mapper { file, src: text, diags }.children(&doc, shape, "contingent.kdl", &mut obj, &mut spans);
     let json = Value::Object(obj);
     let spans = SpanNode { span: Span::new(0, text.len()), key: Span::new(0, 0), kids: Kids::Object(spans) };
-    let _ = validate::validate(Kind::Config, &json, &spans, file, "contingent.kdl", diags);
+    let _ = validate::validate(Kind::Config, &json, &spans, file, "contingent.kdl", text, diags);
     if has_errors(diags, start) {
         return None;
     }
@@ -506,80 +506,244 @@ pub fn read_and_parse_only(source: &dyn Source) -> (usize, usize) {
 /// Loads and checks the files of a repository (schema and syntax; cross-references follow in
 /// [`crate::rules::xref`]).
 pub fn load(source: &dyn Source) -> Loaded {
-    let mut files = Files::default();
-    let mut diagnostics = Vec::new();
-    let config = load_config(source, &mut files, &mut diagnostics);
-    if let Some(c) = &config {
-        check_parties(c, &mut diagnostics);
-        check_paths(source, &files, c, &mut diagnostics);
-    }
-    let defaults = Config::default();
-    let cfg = config.as_ref().map(|c| &c.value).unwrap_or(&defaults);
-    let limit = cfg.limits.max_file_size;
+    Live::new(source).into_loaded()
+}
 
-    let (listed, mut outside, mut skipped) = list_files(source, cfg);
-    outside.sort();
-    outside.dedup();
-    skipped.sort();
-    skipped.dedup();
-    // What an entry that is not read could hold may be missing: references to it are not judged.
-    let mut unread: HashSet<(Kind, String)> = HashSet::new();
-    for (_, _, kinds) in skipped.iter().chain(&outside) {
-        unread.extend(kinds.iter().map(|&k| (k, String::new())));
-    }
-    for (path, why, _) in skipped {
-        let file = files.add(path.clone(), String::new());
-        diagnostics.push(
-            Diagnostic::new(&file::FILE_SKIPPED, format!("{path} is not checked: {why}"))
+/// What one listed file contributed to a load, kept so that the file can be loaded again alone.
+struct PerFile {
+    dir: String,
+    kinds: Vec<Kind>,
+    diags: Vec<Diagnostic>,
+    broken: Vec<(Kind, String)>,
+}
+
+/// A loaded repository that takes a new text for one file without loading the others again:
+/// the language server's model, kept up to date keystroke by keystroke. [`load`] is
+/// `Live::new(source).into_loaded()`.
+pub struct Live {
+    pub files: Files,
+    pub model: Model,
+    /// Findings about the repository as a whole (configuration, folders, skipped entries).
+    global: Vec<Diagnostic>,
+    /// Kinds whose content is unknown because an entry was not read.
+    unread: HashSet<(Kind, String)>,
+    /// By file id: the listed files' own contributions (`None` for the configuration and
+    /// entries that were not read).
+    per_file: Vec<Option<PerFile>>,
+    /// Ids whose objects failed validation, from `unread` and every file (kept in step).
+    pub broken: HashSet<(Kind, String)>,
+    /// The listed files by path.
+    by_path: std::collections::HashMap<String, FileId>,
+}
+
+impl Live {
+    pub fn new(source: &dyn Source) -> Live {
+        let mut files = Files::default();
+        let mut diagnostics = Vec::new();
+        let config = load_config(source, &mut files, &mut diagnostics);
+        if let Some(c) = &config {
+            check_parties(c, &mut diagnostics);
+            check_paths(source, &files, c, &mut diagnostics);
+        }
+        let defaults = Config::default();
+        let cfg = config.as_ref().map(|c| &c.value).unwrap_or(&defaults);
+        let limit = cfg.limits.max_file_size;
+
+        let (listed, mut outside, mut skipped) = list_files(source, cfg);
+        outside.sort();
+        outside.dedup();
+        skipped.sort();
+        skipped.dedup();
+        // What an entry that is not read could hold may be missing: references to it are not judged.
+        let mut unread: HashSet<(Kind, String)> = HashSet::new();
+        for (_, _, kinds) in skipped.iter().chain(&outside) {
+            unread.extend(kinds.iter().map(|&k| (k, String::new())));
+        }
+        for (path, why, _) in skipped {
+            let file = files.add(path.clone(), String::new());
+            diagnostics.push(
+                Diagnostic::new(&file::FILE_SKIPPED, format!("{path} is not checked: {why}"))
+                    .in_file(file)
+                    .help("a plan folder holds regular `.kdl` files and folders of them; replace or remove this entry"),
+            );
+        }
+        for (path, target, _) in outside {
+            let file = files.add(path.clone(), String::new());
+            diagnostics.push(
+                Diagnostic::new(
+                    &file::FILE_SYMLINK_OUTSIDE,
+                    format!("{path} is a symbolic link to {target}, outside the repository; not followed"),
+                )
                 .in_file(file)
-                .help("a plan folder holds regular `.kdl` files and folders of them; replace or remove this entry"),
-        );
-    }
-    for (path, target, _) in outside {
-        let file = files.add(path.clone(), String::new());
-        diagnostics.push(
-            Diagnostic::new(
-                &file::FILE_SYMLINK_OUTSIDE,
-                format!("{path} is a symbolic link to {target}, outside the repository; not followed"),
-            )
-            .in_file(file)
-            .help("copy the file into the repository, or remove the link"),
-        );
-    }
+                .help("copy the file into the repository, or remove the link"),
+            );
+        }
 
-    let jobs: Vec<(String, String, Vec<Kind>, FileId)> = listed
-        .into_iter()
-        .map(|(path, (dir, kinds))| {
-            let id = files.add(path.clone(), String::new());
-            (path, dir, kinds, id)
-        })
-        .collect();
-    let outs = parallel(&jobs, |(path, dir, kinds, file)| {
-        let mut diags = Vec::new();
-        let (text, objects, broken) = match read_text(source, path, *file, limit, &mut diags) {
-            Ok(text) => {
-                let (o, b) = process_file(*file, path, kinds, dir, &text, &mut diags);
-                (text, o, b)
+        let jobs: Vec<(String, String, Vec<Kind>, FileId)> = listed
+            .into_iter()
+            .map(|(path, (dir, kinds))| {
+                let id = files.add(path.clone(), String::new());
+                (path, dir, kinds, id)
+            })
+            .collect();
+        let outs = parallel(&jobs, |(path, dir, kinds, file)| {
+            let mut diags = Vec::new();
+            let (text, objects, broken) = match read_text(source, path, *file, limit, &mut diags) {
+                Ok(text) => {
+                    let (o, b) = process_file(*file, path, kinds, dir, &text, &mut diags);
+                    (text, o, b)
+                }
+                Err(shown) => {
+                    (shown.unwrap_or_default(), Vec::new(), kinds.iter().map(|&k| (k, String::new())).collect())
+                }
+            };
+            FileOut { text, objects, broken, diags }
+        });
+
+        let mut model = Model { config, ..Model::default() };
+        let mut broken = unread.clone();
+        let mut per_file: Vec<Option<PerFile>> = (0..files.len()).map(|_| None).collect();
+        for ((_, dir, kinds, file), out) in jobs.into_iter().zip(outs) {
+            if !out.text.is_empty() {
+                files.set_text(file, out.text);
             }
-            Err(shown) => (shown.unwrap_or_default(), Vec::new(), kinds.iter().map(|&k| (k, String::new())).collect()),
-        };
-        FileOut { text, objects, broken, diags }
-    });
-
-    let mut model = Model { config, ..Model::default() };
-    let mut broken = unread;
-    for ((_, _, _, file), out) in jobs.iter().zip(outs) {
-        let file = *file;
-        if !out.text.is_empty() {
-            files.set_text(file, out.text);
+            broken.extend(out.broken.iter().cloned());
+            for o in out.objects {
+                add(&mut model, o);
+            }
+            per_file[file.0 as usize] = Some(PerFile { dir, kinds, diags: out.diags, broken: out.broken });
         }
-        diagnostics.extend(out.diags);
-        broken.extend(out.broken);
-        for o in out.objects {
-            add(&mut model, o);
-        }
+        let by_path = (0..files.len())
+            .map(|i| FileId(i as u32))
+            .filter(|f| per_file[f.0 as usize].is_some())
+            .map(|f| (files.get(f).path.clone(), f))
+            .collect();
+        Live { files, model, global: diagnostics, unread, per_file, broken, by_path }
     }
-    Loaded { files, model, diagnostics, broken }
+
+    /// The file a repository-relative path names, if it was listed and read as a plan file.
+    pub fn file_id(&self, path: &str) -> Option<FileId> {
+        self.by_path.get(path).copied()
+    }
+
+    /// Loads one listed file again from `text`: its objects, findings and broken ids replace the
+    /// old ones. `false` when the path is not a listed file (the configuration, a new file, an
+    /// entry that was skipped): then only a new [`Live::new`] is right.
+    pub fn update(&mut self, path: &str, text: String) -> bool {
+        let Some(file) = self.file_id(path) else { return false };
+        let limit =
+            self.model.config.as_ref().map_or(Config::default().limits.max_file_size, |c| c.limits.max_file_size);
+        let Some(pf) = self.per_file[file.0 as usize].as_mut() else { return false };
+        let mut diags = Vec::new();
+        let (objects, broken) = if text.len() as u64 > limit {
+            diags.push(
+                Diagnostic::new(
+                    &file::FILE_TOO_LARGE,
+                    format!("file is {} bytes, more than the limit of {limit} bytes; it is not read", text.len()),
+                )
+                .in_file(file)
+                .help("split the file, or raise `limits max-file-size=...` in contingent.kdl"),
+            );
+            (Vec::new(), pf.kinds.iter().map(|&k| (k, String::new())).collect())
+        } else {
+            process_file(file, path, &pf.kinds, &pf.dir, &text, &mut diags)
+        };
+        remove_file(&mut self.model, file);
+        for o in objects {
+            add(&mut self.model, o);
+        }
+        sort_model(&mut self.model);
+        pf.diags = diags;
+        pf.broken = broken;
+        self.files.set_text(file, text);
+        self.broken = self.unread.clone();
+        for pf in self.per_file.iter().flatten() {
+            self.broken.extend(pf.broken.iter().cloned());
+        }
+        true
+    }
+
+    /// The loader's findings: the repository's, then each file's in file order.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        let mut out = self.global.clone();
+        for pf in self.per_file.iter().flatten() {
+            out.extend(pf.diags.iter().cloned());
+        }
+        out
+    }
+
+    /// The loader's findings of some files.
+    pub fn diagnostics_of(&self, files: &[FileId]) -> Vec<Diagnostic> {
+        files
+            .iter()
+            .filter_map(|f| self.per_file.get(f.0 as usize).and_then(Option::as_ref))
+            .flat_map(|pf| pf.diags.iter().cloned())
+            .collect()
+    }
+
+    /// The loader's findings about the repository as a whole.
+    pub fn global_diagnostics(&self) -> &[Diagnostic] {
+        &self.global
+    }
+
+    pub fn into_loaded(self) -> Loaded {
+        let mut diagnostics = self.global;
+        for pf in self.per_file.into_iter().flatten() {
+            diagnostics.extend(pf.diags);
+        }
+        Loaded { files: self.files, model: self.model, diagnostics, broken: self.broken }
+    }
+}
+
+/// Removes every object a file defined from a model (and its salvaged part).
+fn remove_file(model: &mut Model, file: FileId) {
+    let mut gone: Vec<(Kind, String)> = Vec::new();
+    gone.extend(model.contacts.iter().filter(|o| o.file == file).map(|o| (Kind::Contact, o.id.value.clone())));
+    gone.extend(model.systems.iter().filter(|o| o.file == file).map(|o| (Kind::System, o.id.value.clone())));
+    gone.extend(model.interfaces.iter().filter(|o| o.file == file).map(|o| (Kind::Interface, o.id.value.clone())));
+    gone.extend(model.contracts.iter().filter(|o| o.file == file).map(|o| (Kind::Contract, o.id.value.clone())));
+    for (kind, id) in gone {
+        let map = match kind {
+            Kind::Contact => &mut model.json.contacts,
+            Kind::Contract => &mut model.json.contracts,
+            _ => &mut model.json.inventory,
+        };
+        map.remove(&id);
+    }
+    let had_contacts = model.contacts.iter().any(|o| o.file == file);
+    model.contacts.retain(|o| o.file != file);
+    model.systems.retain(|o| o.file != file);
+    model.interfaces.retain(|o| o.file != file);
+    model.contracts.retain(|o| o.file != file);
+    model.plans.retain(|o| o.file != file);
+    model.exercises.retain(|o| o.file != file);
+    model.signoffs.retain(|o| o.file != file);
+    model.rosters.retain(|o| o.file != file);
+    if let Some(s) = model.salvaged.as_deref_mut() {
+        remove_file(s, file);
+    }
+    if had_contacts {
+        // built from the contacts on first use: only a change of contacts makes it stale
+        model.contact_mentions = Default::default();
+    }
+}
+
+/// Objects in file and position order, as [`load`] adds them.
+pub fn sort_model(model: &mut Model) {
+    fn by<T>(v: &mut [Located<T>]) {
+        v.sort_by_key(|o| (o.file, o.head.start));
+    }
+    by(&mut model.contacts);
+    by(&mut model.systems);
+    by(&mut model.interfaces);
+    by(&mut model.contracts);
+    by(&mut model.plans);
+    by(&mut model.exercises);
+    by(&mut model.signoffs);
+    by(&mut model.rosters);
+    if let Some(s) = model.salvaged.as_deref_mut() {
+        sort_model(s);
+    }
 }
 
 /// One file through the loader's steps (syntax, KDL to JSON, schema, model) on its own, as [`load`]
@@ -652,7 +816,7 @@ pub fn export(source: &dyn Source) -> Vec<Exported> {
             let validate::shape::Shape::Object(shape) = &compiled.shape else { unreachable!("kinds are objects") };
             let start = diags.len();
             let (json, spans) = Mapper { file, src: &text, diags: &mut diags }.object_node(node, shape);
-            validate::validate(kind, &json, &spans, file, &what(kind.name(), node), &mut diags);
+            validate::validate(kind, &json, &spans, file, &what(kind.name(), node), &text, &mut diags);
             if has_errors(&diags, start) {
                 continue;
             }

@@ -128,17 +128,18 @@ fn check_shows_a_unified_diff_and_fmt_writes_atomically() {
     let out = run(&["fmt", dir, "--check"]);
     assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
     let shown = format!("{dir}/plans/payroll.kdl");
-    assert!(out.stdout.starts_with(&format!("--- a/{shown}\n+++ b/{shown}\n@@ -1,")), "{}", out.stdout);
-    assert!(out.stdout.contains("-plan payroll   {\n-  title \"Payroll\"   // shown in reports\n+plan payroll {\n+    title \"Payroll\" // shown in reports\n"), "{}", out.stdout);
-    assert!(out.stderr.contains("1 file would be reformatted"), "{}", out.stderr);
+    assert!(out.stdout.contains(&format!("--- a/{shown}\n+++ b/{shown}\n@@ -1,")), "{}", out.stdout);
+    assert!(out.stdout.contains("-plan payroll   {\n-  title \"Payroll\"   // shown in reports\n+plan payroll {\n+    title Payroll // shown in reports\n"), "{}", out.stdout);
+    // and the fixture's contract, whose `;`-joined nodes get a line each
+    assert!(out.stderr.contains("2 files would be reformatted"), "{}", out.stderr);
     assert_eq!(repo.read("plans/payroll.kdl"), text, "--check writes nothing");
 
     let out = run(&["fmt", dir]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(out.stderr.contains("formatted 1 file, 6 unchanged"), "{}", out.stderr);
+    assert!(out.stderr.contains("formatted 2 files, 5 unchanged"), "{}", out.stderr);
     let after = repo.read("plans/payroll.kdl");
     assert!(
-        after.starts_with("// the payroll plan\nplan payroll {\n    title \"Payroll\" // shown in reports\n"),
+        after.starts_with("// the payroll plan\nplan payroll {\n    title Payroll // shown in reports\n"),
         "{after}"
     );
     // no temporary file is left behind
@@ -213,14 +214,16 @@ fn a_link_inside_the_repository_is_skipped_with_a_note_and_the_rest_is_formatted
         "{}",
         out.stderr
     );
-    assert!(out.stderr.contains("2 files would be reformatted"), "{}", out.stderr);
+    // the two messy files, and the fixture's contract and contact file (a `;`-joined line and
+    // quoted plain words, laid out one node per line and unquoted)
+    assert!(out.stderr.contains("4 files would be reformatted"), "{}", out.stderr);
     assert!(!out.stdout.contains("a-link.kdl"), "{}", out.stdout);
     assert!(!out.stderr.contains("error"), "{}", out.stderr);
 
     let out = run(&["fmt", dir]);
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     assert!(out.stderr.contains("a-link.kdl is a symbolic link"), "{}", out.stderr);
-    assert!(out.stderr.contains("formatted 2 files"), "{}", out.stderr);
+    assert!(out.stderr.contains("formatted 4 files"), "{}", out.stderr);
     assert_eq!(repo.read("plans/messy.kdl"), "// keep\nplan messy\n");
     assert_eq!(repo.read("plans/zz-messy.kdl"), "plan zz\n");
     let link = repo.path().join("plans/a-link.kdl").symlink_metadata().unwrap();

@@ -12,7 +12,7 @@ use crate::rules;
 use crate::source::git::{Conflict, Repo};
 use crate::source::overlay::Overlay;
 use crate::source::worktree::WorkTree;
-use crate::source::Source;
+use crate::source::{Read, Source};
 use crate::{check, exit};
 
 /// Walks up from `start` to the folder holding `contingent.kdl`.
@@ -117,6 +117,75 @@ fn run_trusted(
     }
 }
 
+/// `check --fix`, `--unsafe-fixes`, `--diff`: fixes in rounds (`crate::fix`), then the written
+/// files (or the diff) and the report of what is left.
+fn fix(
+    args: &CheckArgs,
+    root: &Path,
+    tree: &WorkTree,
+    ctx: &check::Context,
+    clock: Clock,
+    notice: Option<&'static str>,
+) -> Result<u8, String> {
+    let mode = if args.unsafe_fixes { crate::fix::Mode::Unsafe } else { crate::fix::Mode::Safe };
+    let outcome = crate::fix::fix(tree, ctx, mode);
+    let prefix = path_prefix(root);
+    if args.diff {
+        let mut diffs = String::new();
+        for (path, (before, after)) in &outcome.changed {
+            let shown = crate::escape::line(&format!("{prefix}{path}")).into_owned();
+            let diff = similar::TextDiff::from_lines(before, after);
+            diffs.push_str(
+                &diff.unified_diff().context_radius(3).header(&format!("a/{shown}"), &format!("b/{shown}")).to_string(),
+            );
+        }
+        super::print(&diffs)?;
+        let n = outcome.changed.len();
+        super::note(&format!(
+            "{} fix{} in {n} file{} would be applied",
+            outcome.applied,
+            if outcome.applied == 1 { "" } else { "es" },
+            if n == 1 { "" } else { "s" }
+        ));
+        return Ok(if n == 0 { exit::CLEAN } else { exit::FINDINGS });
+    }
+    let limit = crate::load::read_config(tree).unwrap_or_default().limits.max_file_size;
+    let mut written = 0;
+    let mut refused = false;
+    for (path, (before, after)) in &outcome.changed {
+        let shown = format!("{prefix}{path}");
+        // never over a file that changed since the check read it
+        let now = match tree.read(path, limit) {
+            Read::Bytes(b) => b,
+            _ => Vec::new(),
+        };
+        if now != before.as_bytes() {
+            super::error_line(&format!("error: {shown}: changed since it was read; not fixed"));
+            refused = true;
+            continue;
+        }
+        match crate::commands::fmt::write_atomic(root, path, after) {
+            Ok(()) => written += 1,
+            Err(e) => {
+                super::error_line(&format!("error: {shown}: {e}; not fixed"));
+                refused = true;
+            }
+        }
+    }
+    super::note(&format!(
+        "applied {} fix{} in {written} file{}",
+        outcome.applied,
+        if outcome.applied == 1 { "" } else { "es" },
+        if written == 1 { "" } else { "s" }
+    ));
+    // what is left: the check of the fixed texts, or of the files as they are now when one
+    // could not be written
+    let checked = if refused { check::check(tree, ctx) } else { outcome.checked };
+    let code = output(args, &checked.loaded.files, checked.diagnostics(), prefix, clock, notice)?;
+    std::mem::forget(checked);
+    Ok(if refused { exit::FINDINGS.max(code) } else { code })
+}
+
 /// The work tree, or the work tree with standard input in place of one file.
 fn either<'a>(replaced: &'a Option<Overlay<'a>>, tree: &'a WorkTree) -> &'a dyn Source {
     match replaced {
@@ -191,6 +260,9 @@ pub fn run(args: &CheckArgs) -> Result<u8, String> {
         let replaced = overlay(&stdin, &tree);
         let source = either(&replaced, &tree);
         let clock = clock::for_source(flag, source)?;
+        if args.fix || args.unsafe_fixes || args.diff {
+            return fix(args, &root, &tree, &ctx(clock.today, false), clock, notice);
+        }
         let found = if args.history {
             let repo = Repo::discover(&root)?;
             let start = repo.relative_dir(&root)?;

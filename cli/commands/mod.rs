@@ -186,6 +186,7 @@ fn dispatch(cli: Cli) -> Result<u8, String> {
         Command::Rules { format } => explain::list(format),
         Command::Init(args) => init::run(&args),
         Command::Fmt(args) => fmt::run(&args),
+        Command::Lsp(args) => crate::lsp::run(args.path, args.as_of),
         Command::Export(args) => export::run(&args),
         Command::Codeowners(args) => codeowners::run(&args),
         Command::Completions { shell } => {

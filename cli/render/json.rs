@@ -80,6 +80,24 @@ struct Diag {
     related: Vec<Related>,
     #[serde(skip_serializing_if = "Option::is_none")]
     waived: Option<WaivedBy>,
+    /// A repair `check --fix` can apply (`safe`) or `--unsafe-fixes` (`unsafe`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<FixOut>,
+}
+
+#[derive(Serialize)]
+struct FixOut {
+    title: String,
+    applicability: crate::diagnostic::Applicability,
+    edits: Vec<EditOut>,
+}
+
+#[derive(Serialize)]
+struct EditOut {
+    #[serde(flatten)]
+    place: Place,
+    /// The text that replaces the range (an insertion when the range is empty).
+    text: String,
 }
 
 fn place(report: &Report<'_>, loc: &Location) -> Place {
@@ -127,6 +145,18 @@ pub fn render(report: &Report<'_>) -> String {
                     approved_by: w.approved_by.clone(),
                     expires: w.expires.to_string(),
                     waiver: place(report, &w.location),
+                }),
+                fix: d.fix.as_ref().zip(d.location.as_ref()).map(|(f, l)| FixOut {
+                    title: f.title.clone(),
+                    applicability: f.applicability,
+                    edits: f
+                        .edits
+                        .iter()
+                        .map(|e| EditOut {
+                            place: place(report, &Location { file: l.file, span: e.span }),
+                            text: e.text.clone(),
+                        })
+                        .collect(),
                 }),
             })
             .collect(),

@@ -72,6 +72,27 @@ pub fn render(report: &Report<'_>) -> String {
                     "location": location(report, &w.location, None),
                 }]);
             }
+            if let (Some(fix), Some(loc)) = (&d.fix, &d.location) {
+                // SARIF `fixes`: one artifact change with a replacement per edit (the deleted
+                // region in line and column, the inserted text); whether the fix is safe is a
+                // property, as SARIF has no word for it
+                let replacements: Vec<Value> = fix
+                    .edits
+                    .iter()
+                    .map(|e| {
+                        let p = report.position(&Location { file: loc.file, span: e.span });
+                        json!({
+                            "deletedRegion": {"startLine": p.line, "startColumn": p.column, "endLine": p.end_line, "endColumn": p.end_column},
+                            "insertedContent": {"text": e.text},
+                        })
+                    })
+                    .collect();
+                r["fixes"] = json!([{
+                    "description": {"text": fix.title},
+                    "artifactChanges": [{"artifactLocation": {"uri": report.path(loc)}, "replacements": replacements}],
+                    "properties": {"applicability": fix.applicability},
+                }]);
+            }
             if !d.labels.is_empty() {
                 r["relatedLocations"] = Value::Array(
                     d.labels

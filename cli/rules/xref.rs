@@ -209,7 +209,15 @@ impl Index<'_> {
         d = match did_you_mean(&id.value, candidates.iter().copied()) {
             Some(s) => {
                 let loc = self.get(ns, s).expect("a candidate is defined");
-                d.help(format!("did you mean `{s}`?")).with_label(loc.file, loc.span, format!("`{s}` is defined here"))
+                d.help(format!("did you mean `{s}`?"))
+                    .with_label(loc.file, loc.span, format!("`{s}` is defined here"))
+                    // the only near id, but which one the author meant is a guess
+                    .fix(crate::diagnostic::Fix::replace(
+                        crate::diagnostic::Applicability::Unsafe,
+                        format!("write `{s}`"),
+                        id.span,
+                        crate::diagnostic::kdl_word(s),
+                    ))
             }
             None if candidates.is_empty() => d.help(format!("define the {} first", ns.words())),
             None => d.help(format!(

@@ -12,7 +12,7 @@ pub mod tree;
 use kdl::KdlDocument;
 pub use tree::{Entry, Ident, Node, Value};
 
-use crate::diagnostic::{Diagnostic, FileId, Span};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, FileId, Fix, Span};
 use guard::Refusal;
 
 pub use guard::MAX_DEPTH;
@@ -163,25 +163,34 @@ fn parse_allowed(
         Ok(nodes) => return Some(nodes),
         Err(errors) => errors,
     };
-    let v1 = v1_syntax(src);
+    let v1 = v1_places(src);
     let mut edits: Vec<(Span, String)> = Vec::new();
-    if let Some(&(span, what, fix)) = v1.first() {
+    if let Some((span, what, fix, _)) = v1.first() {
         let more = match v1.len() {
             1 => String::new(),
             n => format!(" and {} more", n - 1),
         };
-        diags.push(
-            Diagnostic::new(&codes::KDL_V1, format!("this file is KDL v1 ({what}{more}); contingent reads KDL v2"))
-                .at(file, span)
-                .label(format!("KDL v1: {what}"))
-                .help(format!(
-                    "convert the file to KDL v2: {fix}; in v2, #true, #false and #null replace true, false and null, and raw strings are written #\"...\"#"
-                )),
-        );
-        if v1.iter().any(|(_, what, _)| what.starts_with("a raw string")) {
+        let mut d = Diagnostic::new(&codes::KDL_V1, format!("this file is KDL v1 ({what}{more}); contingent reads KDL v2"))
+            .at(file, *span)
+            .label(format!("KDL v1: {what}"))
+            .help(format!(
+                "convert the file to KDL v2: {fix}; in v2, #true, #false and #null replace true, false and null, and raw strings are written #\"...\"#"
+            ));
+        let complete = v1.iter().all(|(_, _, _, e)| !e.is_empty());
+        let all: Vec<Edit> = v1.iter().flat_map(|(_, _, _, e)| e.iter().cloned()).collect();
+        if complete {
+            // the same values written as v2: the file means what its author wrote
+            d = d.fix(Fix {
+                title: "convert to KDL v2 (#true, #false, #null, #\"...\"#)".into(),
+                applicability: Applicability::Safe,
+                edits: all.clone(),
+            });
+        }
+        diags.push(d);
+        if !complete {
             return None;
         }
-        edits.extend(v1.iter().map(|(span, _, _)| (*span, format!("#{}", &src[span.range()]))));
+        edits.extend(all.into_iter().map(|e| (e.span, e.text)));
     }
     // A bare value starting with a digit (`15m`, `2026-01-01`) derails the parser into
     // several follow-on errors; the token itself is the one worth reporting.
@@ -194,7 +203,8 @@ fn parse_allowed(
             )
             .at(file, span)
             .label("put this in quotes")
-            .help(format!("dates, durations and values such as 24x7 are strings: write \"{token}\"")),
+            .help(format!("dates, durations and values such as 24x7 are strings: write \"{token}\""))
+            .fix(Fix::replace(Applicability::Safe, format!("quote `{token}`"), span, format!("\"{token}\""))),
         );
         edits.push((span, format!("\"{token}\"")));
     }
@@ -567,10 +577,10 @@ fn is_value_end(c: Option<&u8>) -> bool {
     matches!(c, None | Some(b' ' | b'\t' | b'\r' | b'\n' | b';' | b'}'))
 }
 
-/// Finds KDL v1 syntax that v2 rejects: bare `true`/`false`/`null` values and `r"..."` raw strings.
-fn v1_syntax(src: &str) -> Vec<(Span, &'static str, &'static str)> {
+/// Every place of KDL v1 syntax, with the edits that write it as KDL v2 (the same value).
+fn v1_places(src: &str) -> Vec<(Span, &'static str, &'static str, Vec<Edit>)> {
     let b = src.as_bytes();
-    let mut found = Vec::new();
+    let mut out = Vec::new();
     let mut i = 0;
     while i < b.len() {
         match b[i] {
@@ -588,27 +598,64 @@ fn v1_syntax(src: &str) -> Vec<(Span, &'static str, &'static str)> {
         }
         let after_sep = i > 0 && matches!(b[i - 1], b' ' | b'\t' | b'=');
         if after_sep {
+            let mut found = false;
             for (word, what, fix) in [
                 ("true", "bare `true`", "write #true"),
                 ("false", "bare `false`", "write #false"),
                 ("null", "bare `null`", "write #null"),
             ] {
                 if b[i..].starts_with(word.as_bytes()) && is_value_end(b.get(i + word.len())) {
-                    found.push((Span::new(i, i + word.len()), what, fix));
+                    let span = Span::new(i, i + word.len());
+                    out.push((span, what, fix, vec![Edit { span, text: format!("#{word}") }]));
+                    i += word.len();
+                    found = true;
+                    break;
                 }
             }
+            if found {
+                continue;
+            }
             if b[i] == b'r' && matches!(b.get(i + 1), Some(b'"' | b'#')) {
-                let end = src[i..].find(|c: char| c.is_whitespace()).map_or(src.len(), |e| i + e);
-                found.push((
-                    Span::new(i, end),
-                    "a raw string r\"...\"",
-                    "write #\"...\"# instead of r\"...\" or r#\"...\"#",
-                ));
+                let hashes = b[i + 1..].iter().take_while(|&&c| c == b'#').count();
+                if b.get(i + 1 + hashes) == Some(&b'"') {
+                    let end = skip_raw(b, i + 1 + hashes, hashes);
+                    let span = Span::new(i, end);
+                    // `r#"x"#` is `#"x"#` in v2; `r"x"` (no hashes) needs one: `#"x"#`
+                    let mut edits = vec![Edit {
+                        span: Span::new(i, i + 1),
+                        text: if hashes == 0 { "#".into() } else { String::new() },
+                    }];
+                    if hashes == 0 && end > i + 2 && b[end - 1] == b'"' {
+                        edits.push(Edit { span: Span::new(end, end), text: "#".into() });
+                    }
+                    let complete = hashes > 0 || edits.len() == 2;
+                    out.push((
+                        span,
+                        "a raw string r\"...\"",
+                        "write #\"...\"# instead of r\"...\" or r#\"...\"#",
+                        if complete { edits } else { Vec::new() },
+                    ));
+                    i = end.max(i + 1);
+                    continue;
+                }
             }
         }
         i += 1;
     }
-    found
+    out
+}
+
+/// The end of a raw string whose opening quote is at `i`, with `hashes` hashes (the text's end
+/// when it is not closed).
+fn skip_raw(b: &[u8], i: usize, hashes: usize) -> usize {
+    let mut j = i + 1;
+    while j < b.len() {
+        if b[j] == b'"' && b[j + 1..].iter().take(hashes).filter(|&&c| c == b'#').count() == hashes {
+            return j + 1 + hashes;
+        }
+        j += 1;
+    }
+    b.len()
 }
 
 #[cfg(test)]

@@ -396,6 +396,15 @@ impl Mapper<'_> {
         let d = self.err(&codes::SCH_UNKNOWN, span, format!("unknown {what} `{name}` in {context}"));
         d.help = Some(help);
         d.label = Some(format!("not part of {context}"));
+        if let Some(s) = suggestion {
+            // a guess: the name the author meant is likely, not certain
+            d.fix = Some(crate::diagnostic::Fix::replace(
+                crate::diagnostic::Applicability::Unsafe,
+                format!("rename `{name}` to `{s}`"),
+                span,
+                crate::diagnostic::kdl_word(s),
+            ));
+        }
     }
 }
 

@@ -100,6 +100,49 @@ fn show(v: &Value) -> String {
     }
 }
 
+/// The edit that adds a missing member `prop` to the object written at `span` as a child node
+/// with a placeholder (`prop "TODO"`, or `prop {}` for an object): inside its block, before the
+/// closing brace, or in a new block. `None` for a positional argument, which has no name to
+/// write, and for an object that takes arguments.
+fn placeholder(
+    src: &str,
+    span: crate::diagnostic::Span,
+    whole_file: bool,
+    owner: &crate::validate::shape::ObjShape,
+    prop: &str,
+) -> Option<crate::diagnostic::Edit> {
+    use crate::diagnostic::{kdl_word, Edit, Span};
+    if owner.args.iter().any(|a| a == prop) {
+        return None;
+    }
+    let value = match owner.prop(prop)? {
+        Shape::Scalar(_) | Shape::ScalarList(_) => "\"TODO\"".to_string(),
+        Shape::Object(o) | Shape::ObjectList(o) if o.args.is_empty() => "{\n}".to_string(),
+        _ => return None,
+    };
+    let name = kdl_word(prop);
+    if whole_file {
+        let sep = if src.is_empty() || src.ends_with('\n') { "" } else { "\n" };
+        return Some(Edit { span: Span::new(src.len(), src.len()), text: format!("{sep}{name} {value}\n") });
+    }
+    let r = span.range();
+    let text = src.get(r.clone())?;
+    let line_start = src[..r.start].rfind('\n').map_or(0, |i| i + 1);
+    let indent: String = src[line_start..r.start].chars().take_while(|c| *c == ' ' || *c == '\t').collect();
+    if text.ends_with('}') {
+        let brace = r.end - 1;
+        let brace_line = src[..brace].rfind('\n').map_or(0, |i| i + 1);
+        if src[brace_line..brace].trim().is_empty() {
+            return Some(Edit {
+                span: Span::new(brace_line, brace_line),
+                text: format!("{indent}    {name} {value}\n"),
+            });
+        }
+        return Some(Edit { span: Span::new(brace, brace), text: format!("\n{indent}    {name} {value}\n{indent}") });
+    }
+    Some(Edit { span: Span::new(r.end, r.end), text: format!(" {{\n{indent}    {name} {value}\n{indent}}}") })
+}
+
 /// Validates one mapped object against its kind's schema; errors become diagnostics at spans.
 /// `what` names the object in messages ("plan `payroll`").
 /// Returns the JSON pointers of the locations it found errors at.
@@ -110,6 +153,7 @@ pub fn validate(
     spans: &SpanNode,
     file: FileId,
     what: &str,
+    src: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<String> {
     let compiled = compiled(kind);
@@ -164,10 +208,23 @@ pub fn validate(
                     }),
                     _ => None,
                 };
-                Diagnostic::new(&codes::SCH_MISSING, format!("{owner} is missing `{prop}`"))
+                let d = Diagnostic::new(&codes::SCH_MISSING, format!("{owner} is missing `{prop}`"))
                     .at(file, node.key)
                     .label(format!("`{prop}` is required here"))
-                    .maybe_help(desc.map(|d| format!("add `{prop}`: {d}")))
+                    .maybe_help(desc.map(|d| format!("add `{prop}`: {d}")));
+                let owner_shape = match shape {
+                    Some(Shape::Object(o)) | Some(Shape::ObjectList(o)) => Some(o),
+                    _ => None,
+                };
+                let whole_file = kind == Kind::Config && segs.is_empty();
+                match owner_shape.and_then(|o| placeholder(src, node.span, whole_file, o, prop)) {
+                    Some(edit) => d.fix(crate::diagnostic::Fix {
+                        title: format!("add `{prop}` with a placeholder"),
+                        applicability: crate::diagnostic::Applicability::Unsafe,
+                        edits: vec![edit],
+                    }),
+                    None => d,
+                }
             }
             ValidationErrorKind::Type { kind } => {
                 let expected = match kind {
@@ -216,10 +273,19 @@ pub fn validate(
                     help.push_str(&format!("did you mean `{s}`? "));
                 }
                 help.push_str(&format!("allowed: {}", allowed.join(", ")));
-                Diagnostic::new(&codes::SCH_VALUE, format!("{name} cannot be {}", show(instance)))
+                let d = Diagnostic::new(&codes::SCH_VALUE, format!("{name} cannot be {}", show(instance)))
                     .at(file, value_span)
                     .label("not an allowed value")
-                    .help(help)
+                    .help(help);
+                match suggestion {
+                    Some(s) if exact => d.fix(crate::diagnostic::Fix::replace(
+                        crate::diagnostic::Applicability::Unsafe,
+                        format!("write `{s}`"),
+                        value_span,
+                        crate::diagnostic::kdl_word(s),
+                    )),
+                    _ => d,
+                }
             }
             ValidationErrorKind::Pattern { .. } | ValidationErrorKind::Format { .. } => {
                 let def = leaf.as_ref().and_then(|l| l.def.clone());

@@ -1,0 +1,317 @@
+//! `contingent lsp` driven over its standard input and output as an editor does: JSON-RPC
+//! messages with `Content-Length` headers, on a copy of the example repository.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{channel, Receiver};
+use std::time::{Duration, Instant};
+
+use common::{isolate, Repo};
+use serde_json::{json, Value};
+
+/// A deadline against a hung server; never a measure of speed.
+const HANG: Duration = Duration::from_secs(60);
+
+struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    messages: Receiver<Value>,
+    next: i64,
+    /// notifications received while waiting for something else
+    pending: Vec<Value>,
+    root: String,
+}
+
+impl Client {
+    fn start(repo: &Repo) -> Client {
+        let mut child = isolate(&mut Command::new(env!("CARGO_BIN_EXE_contingent")))
+            .args(["lsp", "--as-of", "2026-11-01"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take().unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let (tx, rx) = channel();
+        std::thread::spawn(move || loop {
+            let mut length = 0usize;
+            loop {
+                let mut line = String::new();
+                if stdout.read_line(&mut line).unwrap_or(0) == 0 {
+                    return;
+                }
+                let line = line.trim_end();
+                if line.is_empty() {
+                    break;
+                }
+                if let Some(n) = line.strip_prefix("Content-Length: ") {
+                    length = n.parse().unwrap();
+                }
+            }
+            let mut body = vec![0; length];
+            if stdout.read_exact(&mut body).is_err() {
+                return;
+            }
+            if tx.send(serde_json::from_slice(&body).unwrap()).is_err() {
+                return;
+            }
+        });
+        let root = format!("file://{}", repo.path().canonicalize().unwrap().display());
+        let mut c = Client { child, stdin, messages: rx, next: 1, pending: Vec::new(), root };
+        let init = c.request(
+            "initialize",
+            json!({"processId": null, "rootUri": c.root, "capabilities": {}, "workspaceFolders": [{"uri": c.root, "name": "plans"}]}),
+        );
+        assert_eq!(init["capabilities"]["definitionProvider"], true, "{init}");
+        c.notify("initialized", json!({}));
+        c
+    }
+
+    fn uri(&self, rel: &str) -> String {
+        format!("{}/{rel}", self.root)
+    }
+
+    fn send(&mut self, msg: Value) {
+        let body = msg.to_string();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    fn recv(&mut self) -> Value {
+        self.messages.recv_timeout(HANG).expect("the server answers")
+    }
+
+    /// The whole response to a request (result or error).
+    fn call(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next;
+        self.next += 1;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        loop {
+            let m = self.recv();
+            if m["id"] == json!(id) {
+                return m;
+            }
+            self.pending.push(m);
+        }
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let r = self.call(method, params);
+        assert!(r.get("error").is_none(), "{method}: {r}");
+        r["result"].clone()
+    }
+
+    /// Waits for diagnostics of a file that satisfy `want`; returns them.
+    fn diagnostics(&mut self, rel: &str, want: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+        let uri = self.uri(rel);
+        let start = Instant::now();
+        let mut i = 0;
+        loop {
+            while i < self.pending.len() {
+                let m = &self.pending[i];
+                i += 1;
+                if m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == json!(uri) {
+                    let d = m["params"]["diagnostics"].as_array().unwrap().clone();
+                    if want(&d) {
+                        self.pending.drain(..i);
+                        return d;
+                    }
+                }
+            }
+            assert!(start.elapsed() < HANG, "no diagnostics as wanted for {rel}: {:?}", self.pending);
+            let m = self.recv();
+            self.pending.push(m);
+        }
+    }
+
+    fn open(&mut self, repo: &Repo, rel: &str) -> String {
+        let text = repo.read(rel);
+        let uri = self.uri(rel);
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "kdl", "version": 1, "text": text}}),
+        );
+        text
+    }
+
+    fn change(&mut self, rel: &str, version: i64, text: &str) {
+        let uri = self.uri(rel);
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
+        );
+    }
+
+    fn finish(mut self) {
+        self.request("shutdown", Value::Null);
+        self.notify("exit", Value::Null);
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                assert!(status.success(), "{status}");
+                return;
+            }
+            assert!(start.elapsed() < HANG, "the server did not exit");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+/// The LSP position (UTF-16) of the first `needle` in `text`, plus `plus` characters.
+fn pos(text: &str, needle: &str, plus: usize) -> Value {
+    let at = text.find(needle).unwrap_or_else(|| panic!("{needle:?} not in the text"));
+    let line = text[..at].matches('\n').count();
+    let col = text[..at].rsplit('\n').next().unwrap().encode_utf16().count() + plus;
+    json!({"line": line, "character": col})
+}
+
+fn codes(d: &[Value]) -> Vec<String> {
+    d.iter().map(|d| d["code"].as_str().unwrap_or_default().to_string()).collect()
+}
+
+#[test]
+fn an_editor_session_on_the_example() {
+    let repo = Repo::copy_of(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("plans"));
+    let mut c = Client::start(&repo);
+    let plan = "plans/payroll.kdl";
+    let text = c.open(&repo, plan);
+    let payroll = c.uri(plan);
+
+    // diagnostics as you type, with the fix the finding names
+    let typo = text.replacen("notify=dirk.hansen", "notify=dirk.hanse", 1);
+    c.change(plan, 2, &typo);
+    let d = c.diagnostics(plan, |d| codes(d).contains(&"REF002".to_string()));
+    let finding = d.iter().find(|d| d["code"] == "REF002").unwrap();
+    assert!(finding["message"].as_str().unwrap().contains("dirk.hanse"), "{finding}");
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": payroll}, "range": finding["range"], "context": {"diagnostics": [finding]}}),
+    );
+    let quick = actions.as_array().unwrap().iter().find(|a| a["kind"] == "quickfix").expect("a quick fix");
+    let edit = &quick["edit"]["changes"][&payroll][0];
+    assert_eq!(edit["newText"], "dirk.hansen", "{quick}");
+    assert_eq!(edit["range"], finding["range"]);
+
+    // the buffer fixed again: the finding goes
+    c.change(plan, 3, &text);
+    c.diagnostics(plan, |d| !codes(d).contains(&"REF002".to_string()));
+
+    // go to definition and find references of a contact
+    let def = c.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": payroll}, "position": pos(&text, "client=anna.schmidt", 8)}),
+    );
+    assert_eq!(def[0]["uri"], c.uri("contacts/hpb.kdl"), "{def}");
+    let refs = c.request(
+        "textDocument/references",
+        json!({"textDocument": {"uri": payroll}, "position": pos(&text, "client=anna.schmidt", 8), "context": {"includeDeclaration": true}}),
+    );
+    let uris: Vec<&str> = refs.as_array().unwrap().iter().map(|r| r["uri"].as_str().unwrap()).collect();
+    assert!(uris.contains(&c.uri("contacts/hpb.kdl").as_str()) && uris.len() > 3, "{refs}");
+    // and of the pinned contract revision
+    let def = c.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": payroll}, "position": pos(&text, "revision=3", 9)}),
+    );
+    assert_eq!(def[0]["uri"], c.uri("contracts/msa.kdl"), "{def}");
+
+    // hover: the contact's card and the SLA terms of the pinned revision
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": payroll}, "position": pos(&text, "notify=dirk.hansen", 8)}),
+    );
+    let card = hover["contents"]["value"].as_str().unwrap();
+    assert!(card.contains("Dirk Hansen") && card.contains("verified"), "{card}");
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": payroll}, "position": pos(&text, "contract msa", 10)}),
+    );
+    let terms = hover["contents"]["value"].as_str().unwrap();
+    assert!(terms.contains("revision 3") && terms.contains("SLA `payroll-batch`"), "{terms}");
+
+    // completion: client contacts only where the client's contact is asked for
+    let partial = text.replacen("responsible client=anna.schmidt", "responsible client=an", 1);
+    c.change(plan, 4, &partial);
+    let items = c.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": payroll}, "position": pos(&partial, "client=an", 9)}),
+    );
+    let labels: Vec<&str> = items["items"].as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
+    assert!(labels.contains(&"anna.schmidt"), "{labels:?}");
+    assert!(labels.iter().all(|l| l.starts_with("an")), "{labels:?}");
+    let provider = text.replacen("provider=dirk.hansen", "provider=", 1);
+    c.change(plan, 5, &provider);
+    let items = c.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": payroll}, "position": pos(&provider, "provider=", 9)}),
+    );
+    let labels: Vec<&str> = items["items"].as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
+    assert!(labels.contains(&"dirk.hansen") && !labels.contains(&"anna.schmidt"), "{labels:?}");
+    // node names and enumerated values from the schema
+    let inside = text.replacen("    forbidden \"Reboot", "    sc\n    forbidden \"Reboot", 1);
+    c.change(plan, 6, &inside);
+    let items = c.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": payroll}, "position": pos(&inside, "    sc\n", 6)}),
+    );
+    let labels: Vec<&str> = items["items"].as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
+    assert_eq!(labels, ["scenario"], "{items}");
+    let cause = text.replacen("cause=technical", "cause=", 1);
+    c.change(plan, 7, &cause);
+    let items = c.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": payroll}, "position": pos(&cause, "cause=", 6)}),
+    );
+    let labels: Vec<&str> = items["items"].as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
+    assert!(labels.contains(&"technical") && labels.contains(&"application"), "{labels:?}");
+
+    // formatting goes through `fmt`
+    let messy = text.replacen("    title ", "        title   ", 1);
+    c.change(plan, 8, &messy);
+    let edits = c.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": payroll}, "options": {"tabSize": 4, "insertSpaces": true}}),
+    );
+    assert_eq!(edits[0]["newText"].as_str().unwrap(), text, "{edits}");
+    c.change(plan, 9, &text);
+
+    // editing a contact updates the plans that rely on it
+    let contacts = "contacts/hpb.kdl";
+    let ctext = c.open(&repo, contacts);
+    c.change(contacts, 2, &ctext.replacen("contact anna.schmidt {", "contact anna.schmitt {", 1));
+    let d = c.diagnostics(plan, |d| d.iter().any(|d| d["message"].as_str().unwrap().contains("`anna.schmidt`")));
+    assert!(codes(&d).contains(&"REF002".to_string()), "{d:?}");
+    c.change(contacts, 3, &ctext);
+    c.diagnostics(plan, |d| !codes(d).contains(&"REF002".to_string()));
+
+    // crafted input: a URI outside the repository, a URI that is no URI, a huge buffer
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": "file:///etc/passwd.kdl", "languageId": "kdl", "version": 1, "text": "x"}}),
+    );
+    let r = c.call(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": "::not a uri::"}, "position": {"line": 0, "character": 0}}),
+    );
+    assert!(r.get("error").is_some(), "{r}");
+    let r = c.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": "file:///etc/passwd.kdl"}, "position": {"line": 0, "character": 0}}),
+    );
+    assert_eq!(r, Value::Null);
+    let huge = format!("{text}\n// {}\n", "x".repeat(3 << 20));
+    c.change(plan, 10, &huge);
+    let d =
+        c.diagnostics(plan, |d| codes(d).contains(&"FILE003".to_string()) || codes(d).contains(&"FILE002".to_string()));
+    assert!(!d.is_empty());
+    c.change(plan, 11, &text);
+    c.diagnostics(plan, |d| d.is_empty());
+    c.finish();
+}

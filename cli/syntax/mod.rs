@@ -204,7 +204,12 @@ fn parse_allowed(
             .at(file, span)
             .label("put this in quotes")
             .help(format!("dates, durations and values such as 24x7 are strings: write \"{token}\""))
-            .fix(Fix::replace(Applicability::Safe, format!("quote `{token}`"), span, format!("\"{token}\""))),
+            .fix(Fix::replace(
+                Applicability::Safe,
+                format!("quote `{token}`"),
+                span,
+                format!("\"{token}\""),
+            )),
         );
         edits.push((span, format!("\"{token}\"")));
     }

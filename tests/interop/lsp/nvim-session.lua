@@ -77,13 +77,17 @@ local ok, err = xpcall(function()
     end
     return finding ~= nil
   end)
-  if finding.lnum ~= line or finding.col ~= col or finding.end_lnum ~= line or finding.end_col ~= col + #"dirk.hanse" then
+  local stop = col + #"dirk.hanse"
+  if finding.lnum ~= line or finding.col ~= col or finding.end_lnum ~= line or finding.end_col ~= stop then
     fail(string.format("REF002 at %d:%d-%d:%d, expected %d:%d-%d:%d", finding.lnum, finding.col,
-      finding.end_lnum, finding.end_col, line, col, line, col + #"dirk.hanse"))
+      finding.end_lnum, finding.end_col, line, col, line, stop))
   end
   if finding.severity ~= vim.diagnostic.severity.ERROR then fail("REF002 severity " .. finding.severity) end
-  if not finding.message:find("no contact is named `dirk.hanse`", 1, true) then fail("REF002 says " .. finding.message) end
-  report(string.format("diagnostic: REF002 at %d:%d: %s", finding.lnum + 1, finding.col + 1, finding.message:match("[^\n]*")))
+  if not finding.message:find("no contact is named `dirk.hanse`", 1, true) then
+    fail("REF002 says " .. finding.message)
+  end
+  report(string.format("diagnostic: REF002 at %d:%d: %s", finding.lnum + 1, finding.col + 1,
+    finding.message:match("[^\n]*")))
 
   -- undone: the buffer is the signed plan again, and has no findings
   vim.cmd("undo")

@@ -13,8 +13,9 @@ from pytest_lsp import LanguageClient
 PLAN = "plans/payroll.kdl"
 
 
-def where(client: LanguageClient, rel: str, pos_: types.Position) -> types.TextDocumentPositionParams:
-    return types.TextDocumentPositionParams(text_document=types.TextDocumentIdentifier(uri=uri(client, rel)), position=pos_)
+def at(client: LanguageClient, rel: str, position: types.Position) -> dict:
+    """The fields of a request about a position in a document."""
+    return {"text_document": types.TextDocumentIdentifier(uri=uri(client, rel)), "position": position}
 
 
 async def test_initialize_announces_what_the_server_answers(client: LanguageClient):
@@ -38,7 +39,11 @@ async def test_a_typo_in_a_contact_id_is_reported_as_you_type_and_goes_when_fixe
     typo = edit(client, PLAN, 2, text, "level 2 notify=dirk.hansen", "level 2 notify=dirk.hanse")
 
     d = await diagnostics(client, PLAN, lambda d: "REF002" in codes(d), "with REF002")
-    [finding] = [x for x in d if x.code == "REF002"]
+    # the plan no longer reads as it was signed (SIG002, on the plan's head), and the typo
+    assert codes(d) == ["SIG002", "REF002"], d
+    [signed, finding] = d
+    assert signed.range == span(typo, "plan payroll {", "plan payroll"), signed
+    assert signed.message.startswith("plan `payroll` changed since it was signed by katharina.vogel (client)"), signed
     assert finding.range == span(typo, "level 2 notify=dirk.hanse", "dirk.hanse"), finding
     assert finding.severity == types.DiagnosticSeverity.Error
     assert finding.source == "contingent"
@@ -99,18 +104,20 @@ async def test_definition_of_a_contact_id(client: LanguageClient):
     text = open_file(client, PLAN)
     contacts = (client.root / "contacts/hpb.kdl").read_text()
     result = await client.text_document_definition_async(
-        types.DefinitionParams(**vars_of(where(client, PLAN, pos(text, "client=anna.schmidt", 9))))
+        types.DefinitionParams(**at(client, PLAN, pos(text, "client=anna.schmidt", 9)))
     )
     assert result == [
-        types.Location(uri=uri(client, "contacts/hpb.kdl"), range=span(contacts, "contact anna.schmidt {", "anna.schmidt"))
+        types.Location(
+            uri=uri(client, "contacts/hpb.kdl"), range=span(contacts, "contact anna.schmidt {", "anna.schmidt")
+        )
     ], result
 
 
 async def test_references_of_a_contact_id(client: LanguageClient):
     text = open_file(client, PLAN)
-    params = where(client, PLAN, pos(text, "notify=anna.schmidt", 10))
+    params = at(client, PLAN, pos(text, "notify=anna.schmidt", 10))
     result = await client.text_document_references_async(
-        types.ReferenceParams(**vars_of(params), context=types.ReferenceContext(include_declaration=True))
+        types.ReferenceParams(**params, context=types.ReferenceContext(include_declaration=True))
     )
     got = sorted((r.uri, r.range.start.line, r.range.start.character, r.range.end.character) for r in result)
     # every place the id is written as an id: not in a string, an e-mail address or a sign-off's
@@ -129,11 +136,16 @@ async def test_references_of_a_contact_id(client: LanguageClient):
     assert got == sorted(expected), got
     # without the declaration: the same less the definition in contacts/hpb.kdl
     result = await client.text_document_references_async(
-        types.ReferenceParams(**vars_of(params), context=types.ReferenceContext(include_declaration=False))
+        types.ReferenceParams(**params, context=types.ReferenceContext(include_declaration=False))
     )
     contacts = (client.root / "contacts/hpb.kdl").read_text()
     declaration = span(contacts, "contact anna.schmidt {", "anna.schmidt")
-    decl = (uri(client, "contacts/hpb.kdl"), declaration.start.line, declaration.start.character, declaration.end.character)
+    decl = (
+        uri(client, "contacts/hpb.kdl"),
+        declaration.start.line,
+        declaration.start.character,
+        declaration.end.character,
+    )
     assert sorted((r.uri, r.range.start.line, r.range.start.character, r.range.end.character) for r in result) == [
         e for e in sorted(expected) if e != decl
     ]
@@ -147,33 +159,29 @@ async def test_completion_offers_the_contacts_of_the_right_party(client: Languag
 
     # the provider's contact: every contact of the provider, and no other
     empty = edit(client, PLAN, 2, text, "provider=dirk.hansen", "provider=")
-    at = pos(empty, "provider=", 9)
-    result = await client.text_document_completion_async(
-        types.CompletionParams(**vars_of(where(client, PLAN, at)))
-    )
+    cursor = pos(empty, "provider=", 9)
+    result = await client.text_document_completion_async(types.CompletionParams(**at(client, PLAN, cursor)))
     items = result.items if isinstance(result, types.CompletionList) else result
     assert sorted(i.label for i in items) == sorted(rzn), [i.label for i in items]
     for i in items:
         assert i.kind == types.CompletionItemKind.Reference, i
-        assert i.text_edit.range == types.Range(start=at, end=at) and i.text_edit.new_text == i.label, i
+        assert i.text_edit.range == types.Range(start=cursor, end=cursor) and i.text_edit.new_text == i.label, i
     [dirk] = [i for i in items if i.label == "dirk.hansen"]
     assert dirk.detail == "Dirk Hansen (rzn)", dirk
 
     # the client's contact, two letters typed: the client's contacts starting with them
     typed = edit(client, PLAN, 3, empty, "client=anna.schmidt", "client=an")
-    at = pos(typed, "client=an", 9)
-    result = await client.text_document_completion_async(
-        types.CompletionParams(**vars_of(where(client, PLAN, at)))
-    )
+    cursor = pos(typed, "client=an", 9)
+    result = await client.text_document_completion_async(types.CompletionParams(**at(client, PLAN, cursor)))
     items = result.items if isinstance(result, types.CompletionList) else result
     assert [i.label for i in items] == sorted(c for c in hpb if c.startswith("an")), [i.label for i in items]
-    assert items[0].text_edit.range == types.Range(start=pos(typed, "client=an", 7), end=at)
+    assert items[0].text_edit.range == types.Range(start=pos(typed, "client=an", 7), end=cursor)
 
 
 async def test_hover_on_a_contact_id_shows_its_card(client: LanguageClient):
     text = open_file(client, PLAN)
     hover = await client.text_document_hover_async(
-        types.HoverParams(**vars_of(where(client, PLAN, pos(text, "level 2 notify=dirk.hansen", 18))))
+        types.HoverParams(**at(client, PLAN, pos(text, "level 2 notify=dirk.hansen", 18)))
     )
     assert hover.range == span(text, "level 2 notify=dirk.hansen", "dirk.hansen"), hover
     assert hover.contents.kind == types.MarkupKind.Markdown
@@ -196,8 +204,8 @@ async def test_a_kdl_v1_keyword_is_fixed_by_its_code_action(client: LanguageClie
 
     d = await diagnostics(client, PLAN, lambda d: "KDL002" in codes(d), "with KDL002")
     [finding] = [x for x in d if x.code == "KDL002"]
-    where_ = span(v1, "offsite true", "true")
-    assert finding.range == where_, finding
+    place = span(v1, "offsite true", "true")
+    assert finding.range == place, finding
     assert finding.severity == types.DiagnosticSeverity.Error
     assert finding.message.startswith("this file is KDL v1 (bare `true`); contingent reads KDL v2"), finding.message
     assert finding.message.endswith(
@@ -216,7 +224,7 @@ async def test_a_kdl_v1_keyword_is_fixed_by_its_code_action(client: LanguageClie
     assert quick.title == 'convert to KDL v2 (#true, #false, #null, #"..."#)' and quick.is_preferred, quick
     assert [x.code for x in quick.diagnostics] == ["KDL002"]
     edits = quick.edit.changes[uri(client, PLAN)]
-    assert [(e.range, e.new_text) for e in edits] == [(where_, "#true")], edits
+    assert [(e.range, e.new_text) for e in edits] == [(place, "#true")], edits
     fixed = apply(v1, edits)
     assert fixed == text
     # every safe fix of the file at once
@@ -233,20 +241,22 @@ async def test_a_bare_duration_is_quoted_by_its_code_action(client: LanguageClie
 
     d = await diagnostics(client, PLAN, lambda d: "KDL001" in codes(d), "with KDL001")
     [finding] = [x for x in d if x.code == "KDL001"]
-    where_ = span(bare, "within=15m", "15m")
-    assert finding.range == where_, finding
+    place = span(bare, "within=15m", "15m")
+    assert finding.range == place, finding
     assert finding.message.startswith("`15m` is not a KDL value: a bare value cannot start with a digit"), finding
-    assert finding.message.endswith('\nhelp: dates, durations and values such as 24x7 are strings: write "15m"'), finding
+    assert finding.message.endswith('\nhelp: dates, durations and values such as 24x7 are strings: write "15m"'), (
+        finding
+    )
     actions = await client.text_document_code_action_async(
         types.CodeActionParams(
             text_document=types.TextDocumentIdentifier(uri=uri(client, PLAN)),
-            range=types.Range(start=where_.start, end=where_.start),
+            range=types.Range(start=place.start, end=place.start),
             context=types.CodeActionContext(diagnostics=[finding]),
         )
     )
     [quick] = [a for a in actions if a.kind == types.CodeActionKind.QuickFix]
     assert quick.title == "quote `15m`", quick
-    assert [(e.range, e.new_text) for e in quick.edit.changes[uri(client, PLAN)]] == [(where_, '"15m"')]
+    assert [(e.range, e.new_text) for e in quick.edit.changes[uri(client, PLAN)]] == [(place, '"15m"')]
     edit(client, PLAN, 3, bare, "within=15m", 'within="15m"')
     await diagnostics(client, PLAN, lambda d: len(d) == 0, "cleared")
 
@@ -266,7 +276,3 @@ async def test_formatting_goes_through_fmt(client: LanguageClient):
     # a buffer that does not parse is not formatted
     edit(client, PLAN, 4, messy, "    covers ", "    covers {{ ")
     assert await client.text_document_formatting_async(params) is None
-
-
-def vars_of(p: types.TextDocumentPositionParams) -> dict:
-    return {"text_document": p.text_document, "position": p.position}

@@ -64,9 +64,9 @@ const CASES: &[Case] = &[
     case("a relied-on contact without any channel", &[(HPB, "    phone \"+49 40 555 1050\" available=business-hours\n    mobile \"+49 40 555 1950\" available=\"24x7\"\n    email \"anna.schmidt@hpb.example\" available=business-hours\n", "")], &["ESC008"]),
     case("a level of a high plan reaches a contact without 24x7 channel", &[(HPB, "    mobile \"+49 40 555 1950\" available=\"24x7\"\n", "")], &["CNT006"]),
     case("a 15-minute level reaches a mailbox", &[(NN, "    phone \"+49 40 555 3000\" available=\"24x7\"\n", ""), (WAN, "level 2 notify=nordnetz-noc within=\"30m\"", "level 2 notify=nordnetz-noc within=\"20m\"")], &["CNT009"]),
-    case("a former contact still in the escalation", &[(HPB, "    verified \"2026-07-28\"\n    github \"aschmidt-hpb\"", "    verified \"2026-07-28\"\n    left \"2026-10-31\"\n    github \"aschmidt-hpb\"")], &["CNT008"]),
-    case("a contact verified after the check date", &[(HPB, "    verified \"2026-10-12\"\n    github \"lpetersen-hpb\"", "    verified \"2027-01-12\"\n    github \"lpetersen-hpb\"")], &["CNT003"]),
-    case("a contact verified long ago", &[(HPB, "    verified \"2026-10-12\"\n    github \"lpetersen-hpb\"", "    verified \"2024-10-12\"\n    github \"lpetersen-hpb\"")], &["CNT001"]),
+    case("a former contact still in the escalation", &[(HPB, "    verified \"2026-07-28\"\n    github aschmidt-hpb", "    verified \"2026-07-28\"\n    left \"2026-10-31\"\n    github aschmidt-hpb")], &["CNT008"]),
+    case("a contact verified after the check date", &[(HPB, "    verified \"2026-10-12\"\n    github lpetersen-hpb", "    verified \"2027-01-12\"\n    github lpetersen-hpb")], &["CNT003"]),
+    case("a contact verified long ago", &[(HPB, "    verified \"2026-10-12\"\n    github lpetersen-hpb", "    verified \"2024-10-12\"\n    github lpetersen-hpb")], &["CNT001"]),
     // --- scenarios and work instructions
     case("a scenario without cause class", &[(PR, "scenario mft-transfer-failure cause=interface ", "scenario mft-transfer-failure ")], &["SCN001"]),
     case("a scenario without steps", &[

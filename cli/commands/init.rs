@@ -327,6 +327,12 @@ pub fn run(args: &InitArgs) -> Result<u8, String> {
         None => Date::today_utc(),
     };
     let mut files = files(&args.client, &args.provider, today);
+    // in the layout `fmt` keeps, so a new repository passes `fmt --check` (the `fmt` hook)
+    for (rel, text) in &mut files {
+        if let (true, crate::fmt::Formatted::Text(canonical)) = (rel.ends_with(".kdl"), crate::fmt::format(text)) {
+            *text = canonical;
+        }
+    }
     let dir = &args.folder;
     // a .gitignore already there is the user's: kept as it is, and no reason to stop (the
     // handbook's default folder ignores itself anyway)

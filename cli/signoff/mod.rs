@@ -32,6 +32,7 @@ use crate::diagnostic::{Diagnostic, FileId, Location, Severity, Span};
 use crate::model::{Contact, Located, Model, PartyRole, Plan, Side, SigningKey, Signoff};
 use crate::source::Files;
 use crate::units::Date;
+use ssh_key::SshSig;
 use statement::{party_word, Statement};
 
 /// Verifies every plan's sign-offs and reports what is missing, stale or invalid; with a trusted
@@ -564,427 +565,546 @@ fn read_keys<'m>(contact: &'m Located<Contact>, keys: &mut Vec<Key<'m>>, diags: 
 
 /// Why a record is invalid, or the valid record. `None` when the record cannot be judged
 /// (its signer does not exist: reported by the reference check).
-#[allow(clippy::too_many_lines)] // longer than a screen: to be split into named steps
 fn verify<'m>(c: &Ctx<'m>, record: &'m Located<Signoff>) -> Option<Result<Valid<'m>, Diagnostic>> {
     let signer = *c.contacts.get(record.signer.value.as_str())?;
-    let file = record.file;
-    let sig_span = record.signature.span;
-    let resign = format!("contingent sign {} --party {} --as <contact>", record.plan.value, party_word(*record.party));
+    let check = Check {
+        c,
+        record,
+        signer,
+        file: record.file,
+        sig_span: record.signature.span,
+        resign: format!("contingent sign {} --party {} --as <contact>", record.plan.value, party_word(*record.party)),
+    };
+    Some(check.verified().map_err(|d| *d))
+}
 
-    // 0. what the verification depends on must be unambiguous
-    if let Some(problem) = &c.party_problem[usize::from(*record.party == Side::Provider)] {
-        let config = c.model.config.as_ref();
-        let mut d = Diagnostic::new(
-            &codes::SIG_AMBIGUOUS,
-            format!("this {} sign-off cannot be verified: {problem}; it does not count", party_word(*record.party)),
-        )
-        .at(file, record.party.span)
-        .label("for which party?");
-        if let Some(config) = config {
-            let role = if *record.party == Side::Client { PartyRole::Client } else { PartyRole::Provider };
-            for p in config.party.iter().filter(|p| *p.role == role) {
-                d = d.with_label(
-                    config.file,
-                    p.id.span,
-                    format!("party {} has role={}", p.id.value, party_word(*record.party)),
-                );
-            }
-        }
-        return Some(Err(
-            d.help("name exactly one party with role=client and one with role=provider in contingent.kdl")
-        ));
+/// A step of [`Check::verified`]: what it finds, or the record's problem (boxed: a diagnostic
+/// is large beside what the steps return).
+type Step<T> = Result<T, Box<Diagnostic>>;
+
+/// The verification of one sign-off record by an existing contact.
+struct Check<'c, 'm> {
+    c: &'c Ctx<'m>,
+    record: &'m Located<Signoff>,
+    signer: &'m Located<Contact>,
+    file: FileId,
+    sig_span: Span,
+    /// the command that signs the plan again, for the help texts
+    resign: String,
+}
+
+impl<'m> Check<'_, 'm> {
+    /// The checks in order: the first that fails is the record's problem.
+    fn verified(&self) -> Step<Valid<'m>> {
+        self.unambiguous()?;
+        let sig = self.armour()?;
+        self.namespace(&sig)?;
+        self.signature_over_statement(&sig)?;
+        let signed = self.statement_matches_record()?;
+        let fingerprint = self.signers_key(&sig)?;
+        self.authorised()?;
+        self.not_in_future()?;
+        let context = self.context(&signed)?;
+        self.trusted_by_base(&signed, &fingerprint)?;
+        Ok(Valid { record: self.record, key: fingerprint, context })
     }
-    if let Some(all) = c.duplicates.get(record.signer.value.as_str()) {
-        let exact = all.iter().all(|d| d.id.value == record.signer.value);
-        let places: Vec<String> = all
-            .iter()
-            .map(|d| {
-                let at = c.place(d.file, d.head);
-                if exact {
-                    at
-                } else {
-                    format!("`{}` at {at}", d.id.value)
+
+    /// The statement the record's fields give.
+    fn fields(&self) -> Statement {
+        let record = self.record;
+        Statement {
+            plan: record.plan.value.clone(),
+            digest: record.digest.value.clone(),
+            party: *record.party,
+            signer: record.signer.value.clone(),
+            date: record.date.value,
+            context: record.context_digest.as_ref().map(|c| c.value.clone()),
+            retire: record.is_retirement(),
+        }
+    }
+
+    /// What the verification depends on must be unambiguous: the party, and the signer.
+    fn unambiguous(&self) -> Step<()> {
+        let Check { c, record, file, .. } = *self;
+        if let Some(problem) = &c.party_problem[usize::from(*record.party == Side::Provider)] {
+            let config = c.model.config.as_ref();
+            let mut d = Diagnostic::new(
+                &codes::SIG_AMBIGUOUS,
+                format!("this {} sign-off cannot be verified: {problem}; it does not count", party_word(*record.party)),
+            )
+            .at(file, record.party.span)
+            .label("for which party?");
+            if let Some(config) = config {
+                let role = if *record.party == Side::Client { PartyRole::Client } else { PartyRole::Provider };
+                for p in config.party.iter().filter(|p| *p.role == role) {
+                    d = d.with_label(
+                        config.file,
+                        p.id.span,
+                        format!("party {} has role={}", p.id.value, party_word(*record.party)),
+                    );
                 }
-            })
-            .collect();
-        let how = if exact {
-            format!("is defined {} times", all.len())
-        } else {
-            "shares its id with another contact apart from case".to_string()
-        };
-        let mut d = Diagnostic::new(
-            &codes::SIG_AMBIGUOUS,
-            format!(
-                "this sign-off cannot be verified: contact `{}` {how} ({}), so whose keys and party apply is ambiguous; it does not count",
-                record.signer.value,
-                places.join(", ")
-            ),
-        )
-        .at(file, record.signer.span)
-        .label("which contact?");
-        for def in all {
-            d = d.with_label(def.file, def.head, format!("{} is defined here", def.id.value));
+            }
+            return Err(d
+                .help("name exactly one party with role=client and one with role=provider in contingent.kdl")
+                .into());
         }
-        return Some(Err(d.help("define each contact once")));
-    }
-    let fields = Statement {
-        plan: record.plan.value.clone(),
-        digest: record.digest.value.clone(),
-        party: *record.party,
-        signer: record.signer.value.clone(),
-        date: record.date.value,
-        context: record.context_digest.as_ref().map(|c| c.value.clone()),
-        retire: record.is_retirement(),
-    };
-
-    // 1. the armour
-    let sig = match sshsig::parse_armour(&record.signature.value) {
-        Ok(s) => s,
-        Err(e) => {
-            return Some(Err(Diagnostic::new(&codes::SIG_MALFORMED, format!("the signature cannot be read: {e}"))
-                .at(file, sig_span)
-                .label("not a valid SSH signature")
-                .help(format!("delete this record and sign again: `{resign}`"))));
-        }
-    };
-    // 2. the namespace
-    if sig.namespace() != statement::NAMESPACE {
-        return Some(Err(Diagnostic::new(
-            &codes::SIG_NAMESPACE,
-            format!(
-                "the signature was made in the SSH signature namespace `{}`, not `{}`: it was not made as a sign-off",
-                sig.namespace(),
-                statement::NAMESPACE
-            ),
-        )
-        .at(file, sig_span)
-        .label(format!("namespace `{}`", sig.namespace()))
-        .help(format!("sign with `{resign}`, which signs in the namespace `{}`", statement::NAMESPACE))));
-    }
-    // 3. the signature over the stored statement
-    let stored = &record.statement.value;
-    if !sshsig::verifies(&sig, &statement::message(stored)) {
-        let from_fields = fields.text();
-        if *stored != from_fields && sshsig::verifies(&sig, &fields.message()) {
-            return Some(Err(Diagnostic::new(
-                &codes::SIG_STATEMENT_EDITED,
+        if let Some(all) = c.duplicates.get(record.signer.value.as_str()) {
+            let exact = all.iter().all(|d| d.id.value == record.signer.value);
+            let places: Vec<String> = all
+                .iter()
+                .map(|d| {
+                    let at = c.place(d.file, d.head);
+                    if exact {
+                        at
+                    } else {
+                        format!("`{}` at {at}", d.id.value)
+                    }
+                })
+                .collect();
+            let how = if exact {
+                format!("is defined {} times", all.len())
+            } else {
+                "shares its id with another contact apart from case".to_string()
+            };
+            let mut d = Diagnostic::new(
+                &codes::SIG_AMBIGUOUS,
                 format!(
-                    "the statement was edited after signing: the signature verifies over the statement the record's fields give, not over the stored one{}",
-                    first_difference(stored, &from_fields)
+                    "this sign-off cannot be verified: contact `{}` {how} ({}), so whose keys and party apply is ambiguous; it does not count",
+                    record.signer.value,
+                    places.join(", ")
                 ),
             )
-            .at(file, record.statement.span)
-            .label("not the signed statement")
-            .help("restore the statement (it must say what the record's fields say), or sign again")));
+            .at(file, record.signer.span)
+            .label("which contact?");
+            for def in all {
+                d = d.with_label(def.file, def.head, format!("{} is defined here", def.id.value));
+            }
+            return Err(d.help("define each contact once").into());
         }
-        // the records whose statement this very signature was made for (indexed, verified once)
-        let made_for = c.by_signature.get(&signature_body(&record.signature.value)).map(Vec::as_slice).unwrap_or(&[]);
-        if let Some(other) = made_for.iter().find(|o| !std::ptr::eq(**o, record) && o.statement.value != *stored) {
-            return Some(Err(Diagnostic::new(
-                    &codes::SIG_COPIED,
+        Ok(())
+    }
+
+    /// The armour.
+    fn armour(&self) -> Step<SshSig> {
+        let Check { record, file, sig_span, .. } = *self;
+        let resign = self.resign.as_str();
+        match sshsig::parse_armour(&record.signature.value) {
+            Ok(s) => Ok(s),
+            Err(e) => Err(Diagnostic::new(&codes::SIG_MALFORMED, format!("the signature cannot be read: {e}"))
+                .at(file, sig_span)
+                .label("not a valid SSH signature")
+                .help(format!("delete this record and sign again: `{resign}`"))
+                .into()),
+        }
+    }
+
+    /// The namespace.
+    fn namespace(&self, sig: &SshSig) -> Step<()> {
+        let Check { file, sig_span, .. } = *self;
+        let resign = self.resign.as_str();
+        if sig.namespace() != statement::NAMESPACE {
+            return Err(Diagnostic::new(
+                &codes::SIG_NAMESPACE,
+                format!(
+                    "the signature was made in the SSH signature namespace `{}`, not `{}`: it was not made as a sign-off",
+                    sig.namespace(),
+                    statement::NAMESPACE
+                ),
+            )
+            .at(file, sig_span)
+            .label(format!("namespace `{}`", sig.namespace()))
+            .help(format!("sign with `{resign}`, which signs in the namespace `{}`", statement::NAMESPACE)).into());
+        }
+        Ok(())
+    }
+
+    /// The signature over the stored statement.
+    fn signature_over_statement(&self, sig: &SshSig) -> Step<()> {
+        let Check { c, record, file, sig_span, .. } = *self;
+        let resign = self.resign.as_str();
+        let stored = &record.statement.value;
+        if !sshsig::verifies(sig, &statement::message(stored)) {
+            let fields = self.fields();
+            let from_fields = fields.text();
+            if *stored != from_fields && sshsig::verifies(sig, &fields.message()) {
+                return Err(Diagnostic::new(
+                    &codes::SIG_STATEMENT_EDITED,
                     format!(
-                        "this signature was made for another sign-off's statement (plan `{}`, {} {} on {}), not for this one: it was copied",
-                        other.plan.value,
-                        party_word(*other.party),
-                        other.signer.value,
-                        other.date.value
+                        "the statement was edited after signing: the signature verifies over the statement the record's fields give, not over the stored one{}",
+                        first_difference(stored, &from_fields)
+                    ),
+                )
+                .at(file, record.statement.span)
+                .label("not the signed statement")
+                .help("restore the statement (it must say what the record's fields say), or sign again").into());
+            }
+            // the records whose statement this very signature was made for (indexed, verified once)
+            let made_for =
+                c.by_signature.get(&signature_body(&record.signature.value)).map(Vec::as_slice).unwrap_or(&[]);
+            if let Some(other) = made_for.iter().find(|o| !std::ptr::eq(**o, record) && o.statement.value != *stored) {
+                return Err(Diagnostic::new(
+                        &codes::SIG_COPIED,
+                        format!(
+                            "this signature was made for another sign-off's statement (plan `{}`, {} {} on {}), not for this one: it was copied",
+                            other.plan.value,
+                            party_word(*other.party),
+                            other.signer.value,
+                            other.date.value
+                        ),
+                    )
+                    .at(file, sig_span)
+                    .label("copied signature")
+                    .with_label(other.file, other.signature.span, "the signature was made for this record")
+                    .help(format!("a signature approves one statement only; sign this plan with `{resign}`")).into());
+            }
+            return Err(Diagnostic::new(
+                &codes::SIG_BAD_SIGNATURE,
+                format!(
+                    "the signature does not verify over the statement with the key it names ({}): the signature or the statement was changed after signing",
+                    sshsig::fingerprint(sig.public_key())
+                ),
+            )
+            .at(file, sig_span)
+            .label("bad signature")
+            .with_label(file, record.statement.span, "the statement")
+            .help(format!("delete this record and sign again: `{resign}`")).into());
+        }
+        Ok(())
+    }
+
+    /// The statement says what the record says; the signed statement.
+    fn statement_matches_record(&self) -> Step<Statement> {
+        let Check { record, file, .. } = *self;
+        let resign = self.resign.as_str();
+        let signed = match Statement::parse(&record.statement.value) {
+            Ok(s) => s,
+            Err(e) => {
+                return Err(Diagnostic::new(
+                    &codes::SIG_STATEMENT_EDITED,
+                    format!("the signed statement is not a sign-off statement: {e}"),
+                )
+                .at(file, record.statement.span)
+                .label("not a sign-off statement")
+                .help(format!("sign with `{resign}`, which writes the statement"))
+                .into());
+            }
+        };
+        if signed.plan != record.plan.value {
+            return Err(Diagnostic::new(
+                &codes::SIG_COPIED,
+                format!(
+                    "this signature approves plan `{}`, not `{}`: it was copied from another plan's sign-off",
+                    signed.plan, record.plan.value
+                ),
+            )
+            .at(file, record.plan.span)
+            .label(format!("the signed statement names plan `{}`", signed.plan))
+            .with_label(file, record.statement.span, "the signed statement")
+            .help(format!("a signature approves one plan version only; sign this plan with `{resign}`"))
+            .into());
+        }
+        let mut diffs = Vec::new();
+        if signed.party != *record.party {
+            diffs.push((
+                "party",
+                party_word(*record.party).to_string(),
+                party_word(signed.party).to_string(),
+                record.party.span,
+            ));
+        }
+        if signed.signer != record.signer.value {
+            diffs.push(("signer", record.signer.value.clone(), signed.signer.clone(), record.signer.span));
+        }
+        if signed.date != record.date.value {
+            diffs.push(("date", record.date.value.to_string(), signed.date.to_string(), record.date.span));
+        }
+        if signed.digest != record.digest.value {
+            diffs.push(("digest", record.digest.value.clone(), signed.digest.clone(), record.digest.span));
+        }
+        if signed.retire != record.is_retirement() {
+            let word = |r: bool| if r { "a retirement" } else { "an approval" };
+            let span = record.retire.as_ref().map_or(record.head, |r| r.span);
+            diffs.push(("retire", word(record.is_retirement()).to_string(), word(signed.retire).to_string(), span));
+        }
+        let recorded_context = record.context_digest.as_ref().map(|c| c.value.clone());
+        if signed.context != recorded_context {
+            let word = |c: &Option<String>| c.clone().unwrap_or_else(|| "absent".to_string());
+            let span = record.context_digest.as_ref().map_or(record.head, |c| c.span);
+            diffs.push(("context-digest", word(&recorded_context), word(&signed.context), span));
+        }
+        if let Some((_, _, _, span)) = diffs.first() {
+            let what: Vec<String> = diffs
+                .iter()
+                .map(|(k, rec, st, _)| format!("{k} is {rec} in the record but {st} in the statement"))
+                .collect();
+            return Err(Diagnostic::new(
+                &codes::SIG_MISMATCH,
+                format!("this sign-off was edited after signing: {}", what.join("; ")),
+            )
+            .at(file, *span)
+            .label("not what was signed")
+            .with_label(file, record.statement.span, "the signed statement")
+            .help("restore the record's fields from the statement, or sign again")
+            .into());
+        }
+        Ok(signed)
+    }
+
+    /// Whose key: one listed for the signer, valid on the signing date; its fingerprint.
+    fn signers_key(&self, sig: &SshSig) -> Step<String> {
+        let Check { c, record, signer, file, sig_span, .. } = *self;
+        let resign = self.resign.as_str();
+        let key = sig.public_key();
+        let fingerprint = sshsig::fingerprint(key);
+        let owners: Vec<&Key> = c.by_fingerprint.get(&fingerprint).into_iter().flatten().map(|&i| &c.keys[i]).collect();
+        let own: Vec<&Key> = owners.iter().copied().filter(|k| std::ptr::eq(k.contact, signer)).collect();
+        if own.is_empty() {
+            let mut d = match owners.first() {
+                Some(k) => Diagnostic::new(
+                    &codes::SIG_UNLISTED_KEY,
+                    format!(
+                        "signed with a key of {} ({}), not with a key listed for {}",
+                        k.contact.id.value, k.contact.party.value, signer.id.value
+                    ),
+                )
+                .with_label(
+                    k.contact.file,
+                    k.entry.key.span,
+                    format!("the key of {}", k.contact.id.value),
+                ),
+                None => Diagnostic::new(
+                    &codes::SIG_UNLISTED_KEY,
+                    format!(
+                        "signed with key {}, which is not listed for {}",
+                        sshsig::fingerprint(key),
+                        signer.id.value
+                    ),
+                ),
+            };
+            d = d
+                .at(file, sig_span)
+                .label(format!("key {}", sshsig::fingerprint(key)))
+                .with_label(signer.file, signer.head, format!("the keys of {} are listed here", signer.id.value))
+                .help(if owners.is_empty() {
+                    format!(
+                        "if this is {}'s key, add it to the contact: key \"{}\"",
+                        signer.id.value,
+                        sshsig::openssh(key)
+                    )
+                } else {
+                    format!("each signer signs with their own key: `{resign}`")
+                });
+            return Err(d.into());
+        }
+        let date = record.date.value;
+        if !own.iter().any(|k| valid_on(k.entry, date)) {
+            let k = own[0];
+            let (why, span) = match (&k.entry.valid_after, &k.entry.valid_before) {
+                (Some(a), _) if date < a.value => (format!("is valid only from {}", a.value), a.span),
+                (_, Some(b)) => (format!("is no longer valid from {}", b.value), b.span),
+                _ => ("is not valid".to_string(), k.entry.key.span),
+            };
+            return Err(Diagnostic::new(
+                &codes::SIG_KEY_NOT_VALID,
+                format!("signed on {date} with a key of {} ({}) that {why}", signer.id.value, sshsig::fingerprint(key)),
+            )
+            .at(file, record.date.span)
+            .label("outside the key's validity")
+            .with_label(k.contact.file, span, "the key's validity")
+            .help(format!("sign again with a key of {} that is valid today", signer.id.value))
+            .into());
+        }
+        Ok(fingerprint)
+    }
+
+    /// May the signer approve for this party? Nor could a contact who had left by the
+    /// signing date.
+    fn authorised(&self) -> Step<()> {
+        let Check { c, record, signer, file, .. } = *self;
+        let date = record.date.value;
+        let wanted = c.party_id(*record.party);
+        let wrong_party = wanted.is_some_and(|p| signer.party.value != p);
+        if wrong_party || !signer.may_approve {
+            let message = if wrong_party {
+                format!(
+                    "{} is a contact of {}, not of {}: they cannot sign for the {}",
+                    signer.id.value,
+                    signer.party.value,
+                    c.party_label(*record.party),
+                    party_word(*record.party)
+                )
+            } else {
+                format!("{} may not approve plans: the contact is not marked `may-approve #true`", signer.id.value)
+            };
+            return Err(Diagnostic::new(&codes::SIG_NOT_AUTHORISED, message)
+                .at(file, record.signer.span)
+                .label("not authorised")
+                .with_label(signer.file, signer.head, format!("{} is defined here", signer.id.value))
+                .help(format!(
+                    "a sign-off counts when a contact of {} marked `may-approve #true` signs it",
+                    c.party_label(*record.party)
+                ))
+                .into());
+        }
+        // 6b. nor could a contact who had left by the signing date
+        if signer.is_former_on(date) {
+            let since =
+                signer.left.as_ref().map_or("is a former contact".to_string(), |l| format!("left on {}", l.value));
+            return Err(Diagnostic::new(
+                &codes::SIG_NOT_AUTHORISED,
+                format!("{} {since} and could not approve on {date}", signer.id.value),
+            )
+            .at(file, record.signer.span)
+            .label("a former contact")
+            .with_label(signer.file, signer.left.as_ref().map_or(signer.head, |l| l.span), "left here")
+            .help(format!(
+                "a sign-off counts when a current contact of {} marked `may-approve #true` signs it",
+                c.party_label(*record.party)
+            ))
+            .into());
+        }
+        Ok(())
+    }
+
+    /// A sign-off cannot be dated after the check date.
+    fn not_in_future(&self) -> Step<()> {
+        let Check { c, record, file, .. } = *self;
+        let resign = self.resign.as_str();
+        let date = record.date.value;
+        if let Some(today) = c.as_of {
+            if date > today {
+                return Err(Diagnostic::new(
+                    &codes::SIG_FUTURE,
+                    format!("this sign-off is dated {date}, after the check date {today}: a sign-off from the future does not count"),
+                )
+                .at(file, record.date.span)
+                .label("in the future")
+                .help(format!("sign with today's date: `{resign}`; if the check date is wrong, set it with --as-of")).into());
+            }
+        }
+        Ok(())
+    }
+
+    /// Version 2: the stored context is the one signed; the bound digest and the context.
+    fn context(&self, signed: &Statement) -> Step<Option<(String, serde_json::Value)>> {
+        let Check { record, file, .. } = *self;
+        let resign = self.resign.as_str();
+        match (&signed.context, &record.context) {
+            (None, None) => Ok(None),
+            (None, Some(ctx)) => {
+                Err(Diagnostic::new(
+                    &codes::SIG_MISMATCH,
+                    "this sign-off holds a context, but its statement (version 1) binds none: the context was added after signing",
+                )
+                .at(file, ctx.span)
+                .label("not signed")
+                .help(format!("remove the context, or sign again: `{resign}`")).into())
+            }
+            (Some(_), None) => {
+                Err(Diagnostic::new(
+                    &codes::SIG_MISMATCH,
+                    "this sign-off's statement binds a context, but the record does not hold it: it was removed after signing",
+                )
+                .at(file, record.statement.span)
+                .label("the context is missing")
+                .help(format!("restore the record's `context`, or sign again: `{resign}`")).into())
+            }
+            (Some(bound), Some(ctx)) => {
+                let parsed: Result<serde_json::Value, String> = serde_json::from_str(&ctx.value).map_err(|e| e.to_string());
+                match parsed {
+                    Ok(v) if context::digest(&v) == *bound => Ok(Some((bound.clone(), v))),
+                    Ok(v) => {
+                        Err(Diagnostic::new(
+                            &codes::SIG_MISMATCH,
+                            format!(
+                                "this sign-off's context was edited after signing: its digest is {}, the statement binds {}",
+                                short_digest(&context::digest(&v)),
+                                short_digest(bound)
+                            ),
+                        )
+                        .at(file, ctx.span)
+                        .label("not the signed context")
+                        .help(format!("restore the context, or sign again: `{resign}`")).into())
+                    }
+                    Err(e) => {
+                        Err(Diagnostic::new(
+                            &codes::SIG_MISMATCH,
+                            format!("this sign-off's context is not JSON ({e}): it was edited after signing"),
+                        )
+                        .at(file, ctx.span)
+                        .label("not the signed context")
+                        .help(format!("restore the context, or sign again: `{resign}`")).into())
+                    }
+                }
+            }
+        }
+    }
+
+    /// With a trusted base: a record the change adds is of the current version, and is judged
+    /// by the base's roster on the check date, whatever date it claims.
+    fn trusted_by_base(&self, signed: &Statement, fingerprint: &str) -> Step<()> {
+        let Check { c, record, file, sig_span, .. } = *self;
+        let resign = self.resign.as_str();
+        let date = record.date.value;
+        if let Some(t) = &c.trust {
+            // A record the base holds counts as the base judged it only for content the base's plan
+            // has: a record of other content (a future version, a plan the base does not have) is
+            // judged as one the change adds, since approvals arrive with the change they approve.
+            let base_content = t.contents.contains(&(record.plan.value.as_str(), record.digest.value.as_str()));
+            let added = !(base_content || signed.retire)
+                || !t.inherited.contains(&(signature_body(&record.signature.value), record.statement.value.clone()));
+            if added && signed.context.is_none() && !signed.retire {
+                return Err(Diagnostic::new(
+                    &codes::SIG_OUTDATED,
+                    format!(
+                        "this {} sign-off is a `{}` statement that {} does not hold: a change can add only `{}` sign-offs (version 1 binds no context); it does not count",
+                        party_word(*record.party),
+                        statement::HEADER,
+                        t.name,
+                        statement::HEADER_V2
+                    ),
+                )
+                .at(file, record.statement.span)
+                .label("an older statement version")
+                .help(format!("sign again, which writes the current version: `{resign}`")).into());
+            }
+            let when = if added { t.today } else { date };
+            let roster = &t.rosters[usize::from(*record.party == Side::Provider)];
+            if !trusted_on(roster, &record.signer.value, fingerprint, when) {
+                let approvers = roster_names(roster);
+                let why = if added && when != date {
+                    format!(
+                        " (the check date: a sign-off the change adds is judged by the roster {} trusts today, whatever date it claims)",
+                        t.name
+                    )
+                } else {
+                    String::new()
+                };
+                return Err(Diagnostic::new(
+                    &codes::SIG_UNTRUSTED,
+                    format!(
+                        "this {} sign-off by {} is made with key {fingerprint}, which {} does not trust for {} on {when}{why}: a change cannot approve itself with a key or approver it adds, or with a key the base retired or removed; it does not count",
+                        party_word(*record.party),
+                        record.signer.value,
+                        t.name,
+                        record.signer.value,
                     ),
                 )
                 .at(file, sig_span)
-                .label("copied signature")
-                .with_label(other.file, other.signature.span, "the signature was made for this record")
-                .help(format!("a signature approves one statement only; sign this plan with `{resign}`"))));
-        }
-        return Some(Err(Diagnostic::new(
-            &codes::SIG_BAD_SIGNATURE,
-            format!(
-                "the signature does not verify over the statement with the key it names ({}): the signature or the statement was changed after signing",
-                sshsig::fingerprint(sig.public_key())
-            ),
-        )
-        .at(file, sig_span)
-        .label("bad signature")
-        .with_label(file, record.statement.span, "the statement")
-        .help(format!("delete this record and sign again: `{resign}`"))));
-    }
-    // 4. the statement says what the record says
-    let signed = match Statement::parse(stored) {
-        Ok(s) => s,
-        Err(e) => {
-            return Some(Err(Diagnostic::new(
-                &codes::SIG_STATEMENT_EDITED,
-                format!("the signed statement is not a sign-off statement: {e}"),
-            )
-            .at(file, record.statement.span)
-            .label("not a sign-off statement")
-            .help(format!("sign with `{resign}`, which writes the statement"))));
-        }
-    };
-    if signed.plan != record.plan.value {
-        return Some(Err(Diagnostic::new(
-            &codes::SIG_COPIED,
-            format!(
-                "this signature approves plan `{}`, not `{}`: it was copied from another plan's sign-off",
-                signed.plan, record.plan.value
-            ),
-        )
-        .at(file, record.plan.span)
-        .label(format!("the signed statement names plan `{}`", signed.plan))
-        .with_label(file, record.statement.span, "the signed statement")
-        .help(format!("a signature approves one plan version only; sign this plan with `{resign}`"))));
-    }
-    let mut diffs = Vec::new();
-    if signed.party != *record.party {
-        diffs.push((
-            "party",
-            party_word(*record.party).to_string(),
-            party_word(signed.party).to_string(),
-            record.party.span,
-        ));
-    }
-    if signed.signer != record.signer.value {
-        diffs.push(("signer", record.signer.value.clone(), signed.signer.clone(), record.signer.span));
-    }
-    if signed.date != record.date.value {
-        diffs.push(("date", record.date.value.to_string(), signed.date.to_string(), record.date.span));
-    }
-    if signed.digest != record.digest.value {
-        diffs.push(("digest", record.digest.value.clone(), signed.digest.clone(), record.digest.span));
-    }
-    if signed.retire != record.is_retirement() {
-        let word = |r: bool| if r { "a retirement" } else { "an approval" };
-        let span = record.retire.as_ref().map_or(record.head, |r| r.span);
-        diffs.push(("retire", word(record.is_retirement()).to_string(), word(signed.retire).to_string(), span));
-    }
-    let recorded_context = record.context_digest.as_ref().map(|c| c.value.clone());
-    if signed.context != recorded_context {
-        let word = |c: &Option<String>| c.clone().unwrap_or_else(|| "absent".to_string());
-        let span = record.context_digest.as_ref().map_or(record.head, |c| c.span);
-        diffs.push(("context-digest", word(&recorded_context), word(&signed.context), span));
-    }
-    if let Some((_, _, _, span)) = diffs.first() {
-        let what: Vec<String> = diffs
-            .iter()
-            .map(|(k, rec, st, _)| format!("{k} is {rec} in the record but {st} in the statement"))
-            .collect();
-        return Some(Err(Diagnostic::new(
-            &codes::SIG_MISMATCH,
-            format!("this sign-off was edited after signing: {}", what.join("; ")),
-        )
-        .at(file, *span)
-        .label("not what was signed")
-        .with_label(file, record.statement.span, "the signed statement")
-        .help("restore the record's fields from the statement, or sign again")));
-    }
-    // 5. whose key
-    let key = sig.public_key();
-    let fingerprint = sshsig::fingerprint(key);
-    let owners: Vec<&Key> = c.by_fingerprint.get(&fingerprint).into_iter().flatten().map(|&i| &c.keys[i]).collect();
-    let own: Vec<&Key> = owners.iter().copied().filter(|k| std::ptr::eq(k.contact, signer)).collect();
-    if own.is_empty() {
-        let mut d = match owners.first() {
-            Some(k) => Diagnostic::new(
-                &codes::SIG_UNLISTED_KEY,
-                format!(
-                    "signed with a key of {} ({}), not with a key listed for {}",
-                    k.contact.id.value, k.contact.party.value, signer.id.value
-                ),
-            )
-            .with_label(k.contact.file, k.entry.key.span, format!("the key of {}", k.contact.id.value)),
-            None => Diagnostic::new(
-                &codes::SIG_UNLISTED_KEY,
-                format!("signed with key {}, which is not listed for {}", sshsig::fingerprint(key), signer.id.value),
-            ),
-        };
-        d = d
-            .at(file, sig_span)
-            .label(format!("key {}", sshsig::fingerprint(key)))
-            .with_label(signer.file, signer.head, format!("the keys of {} are listed here", signer.id.value))
-            .help(if owners.is_empty() {
-                format!("if this is {}'s key, add it to the contact: key \"{}\"", signer.id.value, sshsig::openssh(key))
-            } else {
-                format!("each signer signs with their own key: `{resign}`")
-            });
-        return Some(Err(d));
-    }
-    let date = record.date.value;
-    if !own.iter().any(|k| valid_on(k.entry, date)) {
-        let k = own[0];
-        let (why, span) = match (&k.entry.valid_after, &k.entry.valid_before) {
-            (Some(a), _) if date < a.value => (format!("is valid only from {}", a.value), a.span),
-            (_, Some(b)) => (format!("is no longer valid from {}", b.value), b.span),
-            _ => ("is not valid".to_string(), k.entry.key.span),
-        };
-        return Some(Err(Diagnostic::new(
-            &codes::SIG_KEY_NOT_VALID,
-            format!("signed on {date} with a key of {} ({}) that {why}", signer.id.value, sshsig::fingerprint(key)),
-        )
-        .at(file, record.date.span)
-        .label("outside the key's validity")
-        .with_label(k.contact.file, span, "the key's validity")
-        .help(format!("sign again with a key of {} that is valid today", signer.id.value))));
-    }
-    // 6. may the signer approve for this party?
-    let wanted = c.party_id(*record.party);
-    let wrong_party = wanted.is_some_and(|p| signer.party.value != p);
-    if wrong_party || !signer.may_approve {
-        let message = if wrong_party {
-            format!(
-                "{} is a contact of {}, not of {}: they cannot sign for the {}",
-                signer.id.value,
-                signer.party.value,
-                c.party_label(*record.party),
-                party_word(*record.party)
-            )
-        } else {
-            format!("{} may not approve plans: the contact is not marked `may-approve #true`", signer.id.value)
-        };
-        return Some(Err(Diagnostic::new(&codes::SIG_NOT_AUTHORISED, message)
-            .at(file, record.signer.span)
-            .label("not authorised")
-            .with_label(signer.file, signer.head, format!("{} is defined here", signer.id.value))
-            .help(format!(
-                "a sign-off counts when a contact of {} marked `may-approve #true` signs it",
-                c.party_label(*record.party)
-            ))));
-    }
-    // 6b. nor could a contact who had left by the signing date
-    if signer.is_former_on(date) {
-        let since = signer.left.as_ref().map_or("is a former contact".to_string(), |l| format!("left on {}", l.value));
-        return Some(Err(Diagnostic::new(
-            &codes::SIG_NOT_AUTHORISED,
-            format!("{} {since} and could not approve on {date}", signer.id.value),
-        )
-        .at(file, record.signer.span)
-        .label("a former contact")
-        .with_label(signer.file, signer.left.as_ref().map_or(signer.head, |l| l.span), "left here")
-        .help(format!(
-            "a sign-off counts when a current contact of {} marked `may-approve #true` signs it",
-            c.party_label(*record.party)
-        ))));
-    }
-    // 7. a sign-off cannot be dated after the check date
-    if let Some(today) = c.as_of {
-        if date > today {
-            return Some(Err(Diagnostic::new(
-                &codes::SIG_FUTURE,
-                format!("this sign-off is dated {date}, after the check date {today}: a sign-off from the future does not count"),
-            )
-            .at(file, record.date.span)
-            .label("in the future")
-            .help(format!("sign with today's date: `{resign}`; if the check date is wrong, set it with --as-of"))));
-        }
-    }
-    // 8. version 2: the stored context is the one signed
-    let context = match (&signed.context, &record.context) {
-        (None, None) => None,
-        (None, Some(ctx)) => {
-            return Some(Err(Diagnostic::new(
-                &codes::SIG_MISMATCH,
-                "this sign-off holds a context, but its statement (version 1) binds none: the context was added after signing",
-            )
-            .at(file, ctx.span)
-            .label("not signed")
-            .help(format!("remove the context, or sign again: `{resign}`"))));
-        }
-        (Some(_), None) => {
-            return Some(Err(Diagnostic::new(
-                &codes::SIG_MISMATCH,
-                "this sign-off's statement binds a context, but the record does not hold it: it was removed after signing",
-            )
-            .at(file, record.statement.span)
-            .label("the context is missing")
-            .help(format!("restore the record's `context`, or sign again: `{resign}`"))));
-        }
-        (Some(bound), Some(ctx)) => {
-            let parsed: Result<serde_json::Value, String> = serde_json::from_str(&ctx.value).map_err(|e| e.to_string());
-            match parsed {
-                Ok(v) if context::digest(&v) == *bound => Some((bound.clone(), v)),
-                Ok(v) => {
-                    return Some(Err(Diagnostic::new(
-                        &codes::SIG_MISMATCH,
-                        format!(
-                            "this sign-off's context was edited after signing: its digest is {}, the statement binds {}",
-                            short_digest(&context::digest(&v)),
-                            short_digest(bound)
-                        ),
+                .label("not trusted by the base")
+                .help(if approvers.is_empty() {
+                    format!("{} trusts no approver of the {}", t.name, party_word(*record.party))
+                } else {
+                    format!(
+                        "a sign-off counts here when made by an approver {} lists, with a key valid today: {}",
+                        t.name,
+                        approvers.join(", ")
                     )
-                    .at(file, ctx.span)
-                    .label("not the signed context")
-                    .help(format!("restore the context, or sign again: `{resign}`"))));
-                }
-                Err(e) => {
-                    return Some(Err(Diagnostic::new(
-                        &codes::SIG_MISMATCH,
-                        format!("this sign-off's context is not JSON ({e}): it was edited after signing"),
-                    )
-                    .at(file, ctx.span)
-                    .label("not the signed context")
-                    .help(format!("restore the context, or sign again: `{resign}`"))));
-                }
+                }).into());
             }
         }
-    };
-    // 9. with a trusted base: a record the change adds is of the current version, and is judged
-    //    by the base's roster on the check date, whatever date it claims
-    if let Some(t) = &c.trust {
-        // A record the base holds counts as the base judged it only for content the base's plan
-        // has: a record of other content (a future version, a plan the base does not have) is
-        // judged as one the change adds, since approvals arrive with the change they approve.
-        let base_content = t.contents.contains(&(record.plan.value.as_str(), record.digest.value.as_str()));
-        let added = !(base_content || signed.retire)
-            || !t.inherited.contains(&(signature_body(&record.signature.value), stored.clone()));
-        if added && signed.context.is_none() && !signed.retire {
-            return Some(Err(Diagnostic::new(
-                &codes::SIG_OUTDATED,
-                format!(
-                    "this {} sign-off is a `{}` statement that {} does not hold: a change can add only `{}` sign-offs (version 1 binds no context); it does not count",
-                    party_word(*record.party),
-                    statement::HEADER,
-                    t.name,
-                    statement::HEADER_V2
-                ),
-            )
-            .at(file, record.statement.span)
-            .label("an older statement version")
-            .help(format!("sign again, which writes the current version: `{resign}`"))));
-        }
-        let when = if added { t.today } else { date };
-        let roster = &t.rosters[usize::from(*record.party == Side::Provider)];
-        if !trusted_on(roster, &record.signer.value, &fingerprint, when) {
-            let approvers = roster_names(roster);
-            let why = if added && when != date {
-                format!(
-                    " (the check date: a sign-off the change adds is judged by the roster {} trusts today, whatever date it claims)",
-                    t.name
-                )
-            } else {
-                String::new()
-            };
-            return Some(Err(Diagnostic::new(
-                &codes::SIG_UNTRUSTED,
-                format!(
-                    "this {} sign-off by {} is made with key {fingerprint}, which {} does not trust for {} on {when}{why}: a change cannot approve itself with a key or approver it adds, or with a key the base retired or removed; it does not count",
-                    party_word(*record.party),
-                    record.signer.value,
-                    t.name,
-                    record.signer.value,
-                ),
-            )
-            .at(file, sig_span)
-            .label("not trusted by the base")
-            .help(if approvers.is_empty() {
-                format!("{} trusts no approver of the {}", t.name, party_word(*record.party))
-            } else {
-                format!(
-                    "a sign-off counts here when made by an approver {} lists, with a key valid today: {}",
-                    t.name,
-                    approvers.join(", ")
-                )
-            })));
-        }
+        Ok(())
     }
-    Some(Ok(Valid { record, key: fingerprint, context }))
 }
 
 /// Whether `roster` lists `signer` with the key `fingerprint`, valid on `day`.

@@ -1140,7 +1140,6 @@ fn first_difference(stored: &str, expected: &str) -> String {
     String::new()
 }
 
-#[allow(clippy::too_many_lines)] // longer than a screen: to be split into named steps
 fn plan_state<'m>(
     c: &Ctx<'m>,
     ctx: &Context,
@@ -1149,112 +1148,177 @@ fn plan_state<'m>(
     invalid: &mut HashMap<(&'m str, Side), Vec<String>>,
     diags: &mut Vec<Diagnostic>,
 ) -> PlanState {
-    let id = plan.id.value.as_str();
-    let location = Location { file: plan.file, span: plan.head };
-    let approval = |v: &Valid| Approval {
+    let p = PlanCheck::new(c, ctx, plan, records);
+    let mut current = [p.current(Side::Client), p.current(Side::Provider)];
+    let ambiguous = p.ambiguous(&current, diags);
+    let rolled_back = p.roll_back(&mut current, diags);
+    let [cur_client, cur_provider] = current;
+    // Approved: a pair of different people with different keys.
+    let pair = if ambiguous.is_some() { None } else { find_pair(c, &cur_client, &cur_provider) };
+    let problem = match ambiguous {
+        None if pair.is_none() && !cur_client.is_empty() && !cur_provider.is_empty() => {
+            Some(p.one_person_for_both(cur_client[0], cur_provider[0], diags))
+        }
+        problem => problem,
+    };
+    let client = p.party_state(Side::Client, &cur_client, invalid);
+    let provider = p.party_state(Side::Provider, &cur_provider, invalid);
+    let context_changed = p.context_changed(&client, &provider, &rolled_back, diags);
+    p.stale(&client, &provider, &rolled_back, &context_changed, diags);
+    p.missing(&client, &provider, diags);
+    let (id, location) = (plan.id.value.to_string(), Location { file: plan.file, span: plan.head });
+    PlanState { plan: id, location, digest: plan.digest.clone(), approved: pair.is_some(), client, provider, problem }
+}
+
+/// The judgement of one plan's sign-offs: the valid records of the plan, and the context the
+/// plan has now.
+struct PlanCheck<'a, 'm> {
+    c: &'a Ctx<'m>,
+    plan: &'m Located<Plan>,
+    records: &'a [Valid<'m>],
+    /// Version 2 sign-offs bind the context too: computed only when one is there.
+    now: Option<(String, serde_json::Value)>,
+    /// Findings of missing approvals are warnings (`check --staged`, `--allow-unsigned`).
+    lenient: bool,
+}
+
+/// The parties that have not signed the current content.
+fn needs(client: &PartyState, provider: &PartyState) -> Vec<&'static str> {
+    [(Side::Client, client), (Side::Provider, provider)]
+        .into_iter()
+        .filter(|(_, p)| p.state != State::Signed)
+        .map(|(s, _)| party_word(s))
+        .collect()
+}
+
+fn approval(v: &Valid) -> Approval {
+    Approval {
         signer: v.record.signer.value.clone(),
         date: v.record.date.value,
         digest: v.record.digest.value.clone(),
         location: Location { file: v.record.file, span: v.record.head },
-    };
-    // Version 2 sign-offs bind the context too: computed only when one is there.
-    let now = records.iter().any(|v| v.context.is_some()).then(|| {
-        let v = context::of_plan(c.model, plan);
-        (context::digest(&v), v)
-    });
-    let context_holds =
-        |v: &Valid| v.context.as_ref().is_none_or(|(d, _)| now.as_ref().is_some_and(|(current, _)| current == d));
-    let current = |side: Side| -> Vec<&Valid> {
-        records
+    }
+}
+
+impl<'a, 'm> PlanCheck<'a, 'm> {
+    fn new(c: &'a Ctx<'m>, ctx: &Context, plan: &'m Located<Plan>, records: &'a [Valid<'m>]) -> Self {
+        let now = records.iter().any(|v| v.context.is_some()).then(|| {
+            let v = context::of_plan(c.model, plan);
+            (context::digest(&v), v)
+        });
+        PlanCheck { c, plan, records, now, lenient: ctx.staged || ctx.allow_unsigned }
+    }
+
+    fn lenient(&self, d: Diagnostic) -> Diagnostic {
+        if self.lenient {
+            d.severity(Severity::Warning)
+        } else {
+            d
+        }
+    }
+
+    /// Whether the context a record binds (if any) is the plan's current one.
+    fn context_holds(&self, v: &Valid) -> bool {
+        v.context.as_ref().is_none_or(|(d, _)| self.now.as_ref().is_some_and(|(current, _)| current == d))
+    }
+
+    /// The side's valid sign-offs of the current content and context.
+    fn current(&self, side: Side) -> Vec<&'a Valid<'m>> {
+        self.records
             .iter()
-            .filter(|v| *v.record.party == side && v.record.digest.value == plan.digest && context_holds(v))
+            .filter(|v| *v.record.party == side && v.record.digest.value == self.plan.digest && self.context_holds(v))
             .collect()
-    };
-    let (mut cur_client, mut cur_provider) = (current(Side::Client), current(Side::Provider));
-
-    // What the approval binds must be unambiguous: a contact, system or interface the plan relies
-    // on that is defined twice (or beside an id that differs only in case) could be read one way
-    // by the context and another by the handbook.
-    let mut ambiguous = None;
-    if !cur_client.is_empty() || !cur_provider.is_empty() {
-        if let Some(d) = ambiguous_context(c, plan) {
-            ambiguous = Some(d.message.clone());
-            diags.push(d);
-        }
     }
 
-    // Rollback: a party's newest sign-off of the current content is older than its sign-off of
-    // other content (`sign` replaces a party's records of other versions, so both are there only
-    // when old records were restored). The current sign-offs then do not count.
-    let mut rolled_back = Vec::new();
-    for (side, cur) in [(Side::Client, &mut cur_client), (Side::Provider, &mut cur_provider)] {
-        let Some(newest_current) = cur.iter().map(|v| v.record.date.value).max() else { continue };
-        let later = records
-            .iter()
-            .filter(|v| *v.record.party == side && v.record.digest.value != plan.digest)
-            .filter(|v| v.record.date.value > newest_current)
-            .max_by_key(|v| v.record.date.value);
-        if let Some(later) = later {
-            diags.push(rollback(
-                plan,
-                side,
-                newest_current,
-                &format!(
-                    "{} signed other content ({}) for the {} on {} ({})",
-                    later.record.signer.value,
-                    short_digest(&later.record.digest.value),
-                    party_word(side),
-                    later.record.date.value,
-                    c.place(later.record.file, later.record.head)
-                ),
-            ));
-            rolled_back.push(side);
-            cur.clear();
-        }
+    /// The commands that sign the plan for the parties named.
+    fn sign_hints(&self, who: &[&str]) -> Vec<String> {
+        [Side::Client, Side::Provider]
+            .into_iter()
+            .filter(|s| who.contains(&party_word(*s)))
+            .map(|s| self.c.sign_hint(&self.plan.id.value, s))
+            .collect()
     }
 
-    // Rollback against the trusted base: the base holds a later sign-off of other content, or a
-    // later retirement of the plan, by the same party.
-    if let Some(t) = &c.trust {
-        for (side, cur) in [(Side::Client, &mut cur_client), (Side::Provider, &mut cur_provider)] {
-            let Some(newest_current) = cur.iter().map(|v| v.record.date.value).max() else { continue };
-            let later = t
-                .earlier
-                .iter()
-                .filter(|e| e.plan == id && e.party == side && (e.digest != plan.digest || e.retire))
-                .filter(|e| e.date > newest_current)
-                .max_by_key(|e| e.date);
-            if let Some(e) = later {
-                let what = if e.retire {
-                    format!(
-                        "{} signed its retirement for the {} on {} in {}",
-                        e.signer,
-                        party_word(side),
-                        e.date,
-                        t.name
-                    )
-                } else {
-                    format!(
-                        "{} signed other content ({}) for the {} on {} in {}",
-                        e.signer,
-                        short_digest(&e.digest),
-                        party_word(side),
-                        e.date,
-                        t.name
-                    )
-                };
-                diags.push(rollback(plan, side, newest_current, &what));
-                rolled_back.push(side);
-                cur.clear();
+    /// What the approval binds must be unambiguous: a contact, system or interface the plan relies
+    /// on that is defined twice (or beside an id that differs only in case) could be read one way
+    /// by the context and another by the handbook.
+    fn ambiguous(&self, current: &[Vec<&Valid>; 2], diags: &mut Vec<Diagnostic>) -> Option<String> {
+        if current.iter().all(Vec::is_empty) {
+            return None;
+        }
+        let d = ambiguous_context(self.c, self.plan)?;
+        let message = d.message.clone();
+        diags.push(d);
+        Some(message)
+    }
+
+    /// Rollback: a party's newest sign-off of the current content is older than its sign-off of
+    /// other content in the records (`sign` replaces a party's records of other versions, so both
+    /// are there only when old records were restored), then older than one the trusted base holds.
+    /// The current sign-offs then do not count. Returns the parties rolled back.
+    fn roll_back(&self, current: &mut [Vec<&Valid>; 2], diags: &mut Vec<Diagnostic>) -> Vec<Side> {
+        let mut rolled_back = Vec::new();
+        let in_records = |side, newest| self.later_in_records(side, newest);
+        let in_base = |side, newest| self.later_in_base(side, newest);
+        for later in [&in_records as &dyn Fn(Side, Date) -> Option<String>, &in_base] {
+            for (side, cur) in [Side::Client, Side::Provider].into_iter().zip(current.iter_mut()) {
+                let Some(newest_current) = cur.iter().map(|v| v.record.date.value).max() else { continue };
+                if let Some(what) = later(side, newest_current) {
+                    diags.push(rollback(self.plan, side, newest_current, &what));
+                    rolled_back.push(side);
+                    cur.clear();
+                }
             }
         }
+        rolled_back
     }
 
-    // Approved: a pair of different people with different keys.
-    let pair = if ambiguous.is_some() { None } else { find_pair(c, &cur_client, &cur_provider) };
-    let mut problem = ambiguous;
-    if pair.is_none() && problem.is_none() && !cur_client.is_empty() && !cur_provider.is_empty() {
-        let (a, b) = (cur_client[0], cur_provider[0]);
+    /// A later sign-off of other content by the side, among the records.
+    fn later_in_records(&self, side: Side, newest_current: Date) -> Option<String> {
+        let later = self
+            .records
+            .iter()
+            .filter(|v| *v.record.party == side && v.record.digest.value != self.plan.digest)
+            .filter(|v| v.record.date.value > newest_current)
+            .max_by_key(|v| v.record.date.value)?;
+        Some(format!(
+            "{} signed other content ({}) for the {} on {} ({})",
+            later.record.signer.value,
+            short_digest(&later.record.digest.value),
+            party_word(side),
+            later.record.date.value,
+            self.c.place(later.record.file, later.record.head)
+        ))
+    }
+
+    /// A later sign-off of other content, or a later retirement of the plan, by the side in the
+    /// trusted base.
+    fn later_in_base(&self, side: Side, newest_current: Date) -> Option<String> {
+        let t = self.c.trust.as_ref()?;
+        let e = t
+            .earlier
+            .iter()
+            .filter(|e| e.plan == self.plan.id.value && e.party == side && (e.digest != self.plan.digest || e.retire))
+            .filter(|e| e.date > newest_current)
+            .max_by_key(|e| e.date)?;
+        Some(if e.retire {
+            format!("{} signed its retirement for the {} on {} in {}", e.signer, party_word(side), e.date, t.name)
+        } else {
+            format!(
+                "{} signed other content ({}) for the {} on {} in {}",
+                e.signer,
+                short_digest(&e.digest),
+                party_word(side),
+                e.date,
+                t.name
+            )
+        })
+    }
+
+    /// The client's and the provider's current sign-offs were made by one person (SIG011):
+    /// the problem, reported.
+    fn one_person_for_both(&self, a: &Valid, b: &Valid, diags: &mut Vec<Diagnostic>) -> String {
+        let (c, id) = (self.c, self.plan.id.value.as_str());
         let how = if a.key == b.key {
             format!("with the same key {}", a.key)
         } else if a.record.signer.value == b.record.signer.value {
@@ -1271,156 +1335,173 @@ fn plan_state<'m>(
             "plan `{id}`: the client's sign-off ({}) and the provider's sign-off ({}) were made {how}: one person cannot approve for both parties",
             a.record.signer.value, b.record.signer.value
         );
-        problem = Some(message.clone());
         diags.push(
-            Diagnostic::new(&codes::SIG_SAME_PERSON, message)
+            Diagnostic::new(&codes::SIG_SAME_PERSON, message.clone())
                 .at(b.record.file, b.record.signer.span)
                 .label("the same person as the client's signer")
                 .with_label(a.record.file, a.record.signer.span, "the client's signer")
                 .help("the plan needs sign-offs by two different people, one of each party, each with their own key")
                 .about("plan", id),
         );
+        message
     }
 
-    let mut party = |side: Side| -> PartyState {
-        let cur = if side == Side::Client { &cur_client } else { &cur_provider };
-        let problems = invalid.remove(&(id, side)).unwrap_or_default();
+    /// A party's state: signed (current sign-offs), stale (older ones, newest first), invalid or
+    /// missing.
+    fn party_state(
+        &self,
+        side: Side,
+        cur: &[&Valid],
+        invalid: &mut HashMap<(&'m str, Side), Vec<String>>,
+    ) -> PartyState {
+        let problems = invalid.remove(&(self.plan.id.value.as_str(), side)).unwrap_or_default();
         if !cur.is_empty() {
             return PartyState { state: State::Signed, approvals: cur.iter().map(|v| approval(v)).collect(), problems };
         }
-        let mut old: Vec<&Valid> = records.iter().filter(|v| *v.record.party == side).collect();
+        let mut old: Vec<&Valid> = self.records.iter().filter(|v| *v.record.party == side).collect();
         old.sort_by_key(|v| std::cmp::Reverse(v.record.date.value));
         if !old.is_empty() {
             return PartyState { state: State::Stale, approvals: old.iter().map(|v| approval(v)).collect(), problems };
         }
         let state = if problems.is_empty() { State::Missing } else { State::Invalid };
         PartyState { state, approvals: Vec::new(), problems }
-    };
-    let client = party(Side::Client);
-    let provider = party(Side::Provider);
-    let approved = pair.is_some();
+    }
 
-    let lenient = |d: Diagnostic| if ctx.staged || ctx.allow_unsigned { d.severity(Severity::Warning) } else { d };
-    // context changed: parties whose newest valid sign-off is of the current content, but binds a
-    // context that is no longer current
-    let needs = |client: &PartyState, provider: &PartyState| -> Vec<&'static str> {
-        [(Side::Client, client), (Side::Provider, provider)]
-            .into_iter()
-            .filter(|(_, p)| p.state != State::Signed)
-            .map(|(s, _)| party_word(s))
-            .collect()
-    };
-    let mut context_changed = Vec::new();
-    for (side, p) in [(Side::Client, &client), (Side::Provider, &provider)] {
-        if p.state != State::Stale || rolled_back.contains(&side) || p.approvals[0].digest != plan.digest {
-            continue;
+    /// Context changed (SIG019): parties whose newest valid sign-off is of the current content,
+    /// but binds a context that is no longer current. Returns those parties.
+    fn context_changed(
+        &self,
+        client: &PartyState,
+        provider: &PartyState,
+        rolled_back: &[Side],
+        diags: &mut Vec<Diagnostic>,
+    ) -> Vec<Side> {
+        let (plan, records, id) = (self.plan, self.records, self.plan.id.value.as_str());
+        let mut context_changed = Vec::new();
+        for (side, p) in [(Side::Client, client), (Side::Provider, provider)] {
+            if p.state != State::Stale || rolled_back.contains(&side) || p.approvals[0].digest != plan.digest {
+                continue;
+            }
+            let newest = records
+                .iter()
+                .filter(|v| *v.record.party == side && v.record.digest.value == plan.digest && !self.context_holds(v))
+                .max_by_key(|v| v.record.date.value);
+            let (Some(v), Some((_, current))) = (newest, self.now.as_ref()) else { continue };
+            let Some((_, approved)) = &v.context else { continue };
+            context_changed.push(side);
+            let changes = context::differences(approved, current, 8);
+            let who = needs(client, provider);
+            let commands = self.sign_hints(&who);
+            diags.push(self.lenient(
+                Diagnostic::new(
+                    &codes::SIG_CONTEXT_CHANGED,
+                    format!(
+                        "plan `{id}` relies on objects that changed since {} ({}) signed it on {}: {}; needs re-approval by the {}",
+                        v.record.signer.value,
+                        party_word(side),
+                        v.record.date.value,
+                        changes.join("; "),
+                        who.join(" and the ")
+                    ),
+                )
+                .at(plan.file, plan.head)
+                .label("what it relies on changed")
+                .with_label(
+                    v.record.file,
+                    v.record.context.as_ref().map_or(v.record.head, |c| c.span),
+                    format!("the context {} approved", v.record.signer.value),
+                )
+                .help(format!(
+                    "review what changed (the objects named above), then sign the plan again: {}",
+                    commands.join("; ")
+                ))
+                .about("plan", id),
+            ));
         }
-        let newest = records
-            .iter()
-            .filter(|v| *v.record.party == side && v.record.digest.value == plan.digest && !context_holds(v))
-            .max_by_key(|v| v.record.date.value);
-        let (Some(v), Some((_, current))) = (newest, now.as_ref()) else { continue };
-        let Some((_, approved)) = &v.context else { continue };
-        context_changed.push(side);
-        let changes = context::differences(approved, current, 8);
-        let who = needs(&client, &provider);
-        let commands: Vec<String> = [Side::Client, Side::Provider]
+        context_changed
+    }
+
+    /// Stale (SIG002): parties whose newest valid sign-off is of older content.
+    fn stale(
+        &self,
+        client: &PartyState,
+        provider: &PartyState,
+        rolled_back: &[Side],
+        context_changed: &[Side],
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        let (plan, id) = (self.plan, self.plan.id.value.as_str());
+        let stale: Vec<(Side, &Approval)> = [(Side::Client, client), (Side::Provider, provider)]
             .into_iter()
-            .filter(|s| who.contains(&party_word(*s)))
-            .map(|s| c.sign_hint(id, s))
+            .filter(|(s, p)| p.state == State::Stale && !rolled_back.contains(s) && !context_changed.contains(s))
+            .map(|(s, p)| (s, &p.approvals[0]))
             .collect();
-        diags.push(lenient(
-            Diagnostic::new(
-                &codes::SIG_CONTEXT_CHANGED,
+        if !stale.is_empty() {
+            let by: Vec<String> =
+                stale.iter().map(|(s, a)| format!("{} ({}) on {}", a.signer, party_word(*s), a.date)).collect();
+            let needs = needs(client, provider);
+            let mut d = Diagnostic::new(
+                &codes::SIG_STALE,
                 format!(
-                    "plan `{id}` relies on objects that changed since {} ({}) signed it on {}: {}; needs re-approval by the {}",
-                    v.record.signer.value,
-                    party_word(side),
-                    v.record.date.value,
-                    changes.join("; "),
-                    who.join(" and the ")
+                    "plan `{id}` changed since it was signed by {}: needs re-approval by the {}",
+                    by.join(" and "),
+                    needs.join(" and the ")
                 ),
             )
             .at(plan.file, plan.head)
-            .label("what it relies on changed")
-            .with_label(
-                v.record.file,
-                v.record.context.as_ref().map_or(v.record.head, |c| c.span),
-                format!("the context {} approved", v.record.signer.value),
-            )
-            .help(format!(
-                "review what changed (the objects named above), then sign the plan again: {}",
-                commands.join("; ")
-            ))
-            .about("plan", id),
-        ));
-    }
-    // stale: parties whose newest valid sign-off is of older content
-    let stale: Vec<(Side, &Approval)> = [(Side::Client, &client), (Side::Provider, &provider)]
-        .into_iter()
-        .filter(|(s, p)| p.state == State::Stale && !rolled_back.contains(s) && !context_changed.contains(s))
-        .map(|(s, p)| (s, &p.approvals[0]))
-        .collect();
-    if !stale.is_empty() {
-        let by: Vec<String> =
-            stale.iter().map(|(s, a)| format!("{} ({}) on {}", a.signer, party_word(*s), a.date)).collect();
-        let needs: Vec<&str> = [(Side::Client, &client), (Side::Provider, &provider)]
-            .into_iter()
-            .filter(|(_, p)| p.state != State::Signed)
-            .map(|(s, _)| party_word(s))
-            .collect();
-        let mut d = Diagnostic::new(
-            &codes::SIG_STALE,
-            format!(
-                "plan `{id}` changed since it was signed by {}: needs re-approval by the {}",
-                by.join(" and "),
-                needs.join(" and the ")
-            ),
-        )
-        .at(plan.file, plan.head)
-        .label(format!("now {}", short_digest(&plan.digest)));
-        for (s, a) in &stale {
-            d = d.with_label(
-                a.location.file,
-                a.location.span,
-                format!("signed by {} for the {} ({})", a.signer, party_word(*s), short_digest(&a.digest)),
+            .label(format!("now {}", short_digest(&plan.digest)));
+            for (s, a) in &stale {
+                d = d.with_label(
+                    a.location.file,
+                    a.location.span,
+                    format!("signed by {} for the {} ({})", a.signer, party_word(*s), short_digest(&a.digest)),
+                );
+            }
+            let commands = self.sign_hints(&needs);
+            diags.push(
+                self.lenient(
+                    d.help(format!(
+                        "review the change (`git diff`), then sign the new version: {}",
+                        commands.join("; ")
+                    ))
+                    .about("plan", id),
+                ),
             );
         }
-        let commands: Vec<String> = [Side::Client, Side::Provider]
+    }
+
+    /// Missing (SIG001): parties without any valid sign-off.
+    fn missing(&self, client: &PartyState, provider: &PartyState, diags: &mut Vec<Diagnostic>) {
+        let (c, plan, id) = (self.c, self.plan, self.plan.id.value.as_str());
+        let missing: Vec<(Side, &PartyState)> = [(Side::Client, client), (Side::Provider, provider)]
             .into_iter()
-            .filter(|s| needs.contains(&party_word(*s)))
-            .map(|s| c.sign_hint(id, s))
+            .filter(|(_, p)| matches!(p.state, State::Missing | State::Invalid))
             .collect();
-        diags.push(lenient(
-            d.help(format!("review the change (`git diff`), then sign the new version: {}", commands.join("; ")))
-                .about("plan", id),
-        ));
+        if !missing.is_empty() {
+            let who: Vec<String> = missing.iter().map(|(s, _)| c.party_label(*s)).collect();
+            let invalid_note = if missing.iter().any(|(_, p)| p.state == State::Invalid) {
+                " (its sign-off records are invalid, reported on their own)"
+            } else {
+                ""
+            };
+            let approvers: Vec<String> = missing.iter().map(|(s, _)| c.sign_hint(id, *s)).collect();
+            diags.push(
+                self.lenient(
+                    Diagnostic::new(
+                        &codes::SIG_MISSING,
+                        format!(
+                            "plan `{id}` is not approved: no valid sign-off by {}{invalid_note}",
+                            who.join(" or by ")
+                        ),
+                    )
+                    .at(plan.file, plan.head)
+                    .label("not approved")
+                    .help(format!("after review, sign it: {}", approvers.join("; ")))
+                    .about("plan", id),
+                ),
+            );
+        }
     }
-    // missing: parties without any valid sign-off
-    let missing: Vec<(Side, &PartyState)> = [(Side::Client, &client), (Side::Provider, &provider)]
-        .into_iter()
-        .filter(|(_, p)| matches!(p.state, State::Missing | State::Invalid))
-        .collect();
-    if !missing.is_empty() {
-        let who: Vec<String> = missing.iter().map(|(s, _)| c.party_label(*s)).collect();
-        let invalid_note = if missing.iter().any(|(_, p)| p.state == State::Invalid) {
-            " (its sign-off records are invalid, reported on their own)"
-        } else {
-            ""
-        };
-        let approvers: Vec<String> = missing.iter().map(|(s, _)| c.sign_hint(id, *s)).collect();
-        diags.push(lenient(
-            Diagnostic::new(
-                &codes::SIG_MISSING,
-                format!("plan `{id}` is not approved: no valid sign-off by {}{invalid_note}", who.join(" or by ")),
-            )
-            .at(plan.file, plan.head)
-            .label("not approved")
-            .help(format!("after review, sign it: {}", approvers.join("; ")))
-            .about("plan", id),
-        ));
-    }
-    PlanState { plan: id.to_string(), location, digest: plan.digest.clone(), approved, client, provider, problem }
 }
 
 /// `SIG016` at the plan: the party's current sign-off (dated `current`) is older than `later`.

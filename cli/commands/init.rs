@@ -163,28 +163,28 @@ fn contacts_file(names: &Names, id: &str, name: &str, side: &str) -> String {
 
 // The 24x7 desk: reachable around the clock, the first level of the escalation.
 contact {id}-desk {{
-party {party}
-name {desk}
-role "24x7 IT emergency desk of the {side}"
-phone "+00 0000 {n}00000" available="24x7"
-deputy {id}-lead
-verified "{d}"
+    party {party}
+    name {desk}
+    role "24x7 IT emergency desk of the {side}"
+    phone "+00 0000 {n}00000" available="24x7"
+    deputy {id}-lead
+    verified "{d}"
 }}
 
 // The person responsible for the plan on the {side}'s side, who also signs it off.
 contact {id}-lead {{
-party {party}
-name {lead}
-role "Emergency manager ({side})"
-phone "+00 0000 {n}00001" available=business-hours
-mobile "+00 0000 {n}00002" available="24x7"
-deputy {id}-desk
-verified "{d}"
-// An approver signs plans for the {side}: add the SSH public key they sign with, e.g.
-// key "ssh-ed25519 AAAA... name@example" valid-after="{d}"
-may-approve #true
-// The GitHub login, for `contingent codeowners` and reminders:
-// github "login"
+    party {party}
+    name {lead}
+    role "Emergency manager ({side})"
+    phone "+00 0000 {n}00001" available=business-hours
+    mobile "+00 0000 {n}00002" available="24x7"
+    deputy {id}-desk
+    verified "{d}"
+    // An approver signs plans for the {side}: add the SSH public key they sign with, e.g.
+    // key "ssh-ed25519 AAAA... name@example" valid-after="{d}"
+    may-approve #true
+    // The GitHub login, for `contingent codeowners` and reminders:
+    // github "login"
 }}
 "#,
         desk = q(format!("{name} IT emergency desk")),

@@ -252,7 +252,7 @@ contract {contract_id} {{
         sla {c}-link rto="4h" redundant=#false {{
             response critical within="30m"
         }}
-        category critical type="outage" severity="high" urgency="immediate"
+        category critical type=outage severity=high urgency=immediate
         action "Open an incident ticket and call the provider's 24x7 desk"
         escalation "24x7 desk" "Emergency manager"
         cooperation "The provider cooperates with the client in every emergency"

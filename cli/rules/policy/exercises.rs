@@ -177,8 +177,10 @@ pub(crate) fn exercises(f: &Facts, p: &Located<Plan>, ctx: &Context, d: &mut Vec
             joint_participation(f, p, ex, &of_kind, d);
         }
     }
-    exercised_since_change(f, p, records, ctx, d);
-    scenarios_in_cycle(f, p, records, ctx, d);
+    // the exercises that count as held by the check date
+    let held: Vec<&Located<ExerciseRecord>> = records.iter().copied().filter(|r| r.counts_as_held(ctx.as_of)).collect();
+    exercised_since_change(f, p, &held, d);
+    scenarios_in_cycle(f, p, &held, back(ctx.as_of, f.policy.scenario_cycle), d);
 }
 
 /// An exercise is held at least as often as the policy asks for the availability need of what
@@ -301,16 +303,10 @@ fn joint_participation(
 
 /// An exercise proves the plan as it was: a change of meaning after the last one is untested
 /// (EXR011).
-fn exercised_since_change(
-    f: &Facts,
-    p: &Located<Plan>,
-    records: &[&Located<ExerciseRecord>],
-    ctx: &Context,
-    d: &mut Vec<Diagnostic>,
-) {
+fn exercised_since_change(f: &Facts, p: &Located<Plan>, held: &[&Located<ExerciseRecord>], d: &mut Vec<Diagnostic>) {
     let id = p.id.value.as_str();
     if let Some(change) = f.model.meaning_changed.get(id) {
-        let last = records.iter().filter(|r| r.counts_as_held(ctx.as_of)).max_by_key(|r| r.date.value);
+        let last = held.iter().max_by_key(|r| r.date.value);
         if let Some(last) = last.filter(|l| change.date > l.date.value) {
             let when = match &change.commit {
                 Some(c) => format!("on {} (commit {c})", change.date),
@@ -335,23 +331,20 @@ fn exercised_since_change(
     }
 }
 
-/// Every scenario of the plan has been exercised within the policy's scenario cycle (EXR007).
+/// Every scenario of the plan has been exercised within the policy's scenario cycle, that is
+/// `since` (EXR007).
 fn scenarios_in_cycle(
     f: &Facts,
     p: &Located<Plan>,
-    records: &[&Located<ExerciseRecord>],
-    ctx: &Context,
+    held: &[&Located<ExerciseRecord>],
+    since: crate::units::Date,
     d: &mut Vec<Diagnostic>,
 ) {
     let id = p.id.value.as_str();
     let policy = &f.policy;
-    let since = back(ctx.as_of, policy.scenario_cycle);
     for s in &p.scenario {
-        let last = records
-            .iter()
-            .filter(|r| r.counts_as_held(ctx.as_of))
-            .filter(|r| r.scenarios.iter().any(|x| x.value == s.id.value))
-            .max_by_key(|r| r.date.value);
+        let last =
+            held.iter().filter(|r| r.scenarios.iter().any(|x| x.value == s.id.value)).max_by_key(|r| r.date.value);
         let message = match last {
             Some(r) if r.date.value >= since => continue,
             Some(r) => format!(

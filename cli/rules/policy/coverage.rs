@@ -158,6 +158,11 @@ pub(crate) fn coverage(f: &Facts, plans_broken: bool, as_of: crate::units::Date,
     }
 }
 
+/// The names of the parts that are missing, in the order given.
+pub(super) fn lacking<const N: usize>(parts: [(&'static str, bool); N]) -> Vec<&'static str> {
+    parts.into_iter().filter(|(_, missing)| *missing).map(|(name, _)| name).collect()
+}
+
 /// A covered system or interface states its protection need in all three respects (COV005).
 fn protection_stated(inv: &Inventory, d: &mut Vec<Diagnostic>) {
     let id = &inv.id().value;
@@ -192,12 +197,8 @@ fn objectives_for_high_availability(inv: &Inventory, d: &mut Vec<Diagnostic>) {
     let protection = inv.protection();
     let availability = protection.and_then(|p| p.availability.as_ref()).map(|a| a.value);
     if matches!(availability, Some(Level::High | Level::VeryHigh)) {
-        let missing: Vec<&str> =
-            [("mtpd", inv.mtpd().is_none()), ("rto", inv.rto().is_none()), ("rpo", inv.rpo().is_none())]
-                .into_iter()
-                .filter(|(_, m)| *m)
-                .map(|(n, _)| n)
-                .collect();
+        let missing =
+            lacking([("mtpd", inv.mtpd().is_none()), ("rto", inv.rto().is_none()), ("rpo", inv.rpo().is_none())]);
         if !missing.is_empty() {
             d.push(
                 Diagnostic::new(

@@ -120,13 +120,25 @@ struct Names<'a> {
 }
 
 fn q(s: String) -> String {
-    kdl_string(&s)
+    kdl_name(&s)
+}
+
+/// A name as `fmt` lays it out: bare when it is a plain word, else the quoted string of
+/// [`kdl_string`].
+fn kdl_name(s: &str) -> String {
+    let quoted = kdl_string(s);
+    let verbatim = !quoted.contains('\\') && !s.chars().any(|c| c.is_control() || crate::escape::is_unsafe(c));
+    if verbatim {
+        crate::diagnostic::kdl_word(s)
+    } else {
+        quoted
+    }
 }
 
 /// `contingent.kdl`: the parties and the policy parameters.
 fn config_file(n: &Names) -> String {
     let Names { client, provider, c, p, .. } = n;
-    let (cn, pn) = (kdl_string(client), kdl_string(provider));
+    let (cn, pn) = (kdl_name(client), kdl_name(provider));
     format!(
         r#"// The plan repository for the emergency preparedness (IT-Grundschutz M 6.83) of outsourced IT
 // operations: the client `{c}` and the provider `{p}`. Written by `contingent init`.

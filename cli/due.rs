@@ -4,7 +4,8 @@ use serde::Serialize;
 
 use std::collections::HashMap;
 
-use crate::model::{Contract, ExerciseKind, ExerciseRecord, FindingStatus, Located, Model};
+use crate::diagnostic::{FileId, Span};
+use crate::model::{ExerciseKind, ExerciseRecord, FindingStatus, Located, Model, Plan};
 use crate::rules::contacts::status;
 use crate::rules::contracts::{in_effect, kind_word};
 use crate::rules::policy::Facts;
@@ -32,194 +33,19 @@ pub struct Item {
 }
 
 /// Everything due on or before `as_of + within` (overdue items included), sorted by date.
-#[allow(clippy::too_many_lines)] // longer than a screen: to be split into named steps
 pub fn items(model: &Model, files: &Files, as_of: Date, within: Duration) -> Vec<Item> {
-    let horizon = as_of.plus(within);
     let facts = Facts::new(model);
-    let policy = &facts.policy;
-    let contact = |id: &str| facts.contacts.get(id).copied();
-    let contracts: HashMap<&str, &Located<Contract>> =
-        model.contracts.iter().map(|c| (c.id.value.as_str(), c)).collect();
-    let github = |owners: &[String]| -> Vec<String> {
-        owners.iter().filter_map(|o| contact(o).and_then(|c| c.github.clone())).collect()
-    };
-    let line = |file, span: crate::diagnostic::Span| files.get(file).line_col(span.start).0;
-    let path = |file| files.get(file).path.clone();
-    let mut out = Vec::new();
-    let mut push = |date: Date,
-                    kind: &'static str,
-                    subject: String,
-                    title: String,
-                    file,
-                    span,
-                    owners: Vec<String>,
-                    key: String| {
-        if date <= horizon {
-            let gh = github(&owners);
-            out.push(Item {
-                date,
-                kind,
-                subject,
-                title,
-                overdue: date < as_of,
-                file: path(file),
-                line: line(file, span),
-                owners,
-                github: gh,
-                uid: format!("{kind}.{key}@contingent"),
-            });
-        }
-    };
-    for c in &model.contacts {
-        let (_, expires) = status(c, policy, as_of);
-        push(
-            expires,
-            "contact-verification",
-            format!("contact:{}", c.id.value),
-            format!("verify the contact details of {} ({})", c.name, c.id.value),
-            c.file,
-            c.verified.span,
-            vec![c.id.value.clone()],
-            c.id.value.clone(),
-        );
-    }
+    let mut due = Due { facts: &facts, files, as_of, horizon: as_of.plus(within), items: Vec::new() };
+    due.contact_verifications();
     for p in &model.plans {
-        let responsible: Vec<String> = p
-            .responsible
-            .as_ref()
-            .map(|r| r.client.iter().chain(r.provider.iter()).map(|c| c.value.clone()).collect())
-            .unwrap_or_default();
-        let records: &[&Located<ExerciseRecord>] = facts.exercises.get(p.id.value.as_str()).map_or(&[], Vec::as_slice);
-        let last = |kind: ExerciseKind| records.iter().filter(|r| r.kind.value == kind).map(|r| r.date.value).max();
-        let restore_in_backup = p.backup.as_ref().and_then(|b| b.restore_test.as_ref());
-        for e in &p.exercise {
-            if e.kind.value == ExerciseKind::RestoreTest && restore_in_backup.is_some() {
-                continue; // listed once, as the backup regulation's restore test
-            }
-            let word = kind_word(e.kind.value);
-            let (date, title) = match last(e.kind.value) {
-                Some(d) => (
-                    d.plus(e.every.value),
-                    format!("{word} of plan {} (every {}, last {d})", p.id.value, e.every.value),
-                ),
-                None => (as_of, format!("{word} of plan {} (every {}, never held)", p.id.value, e.every.value)),
-            };
-            push(
-                date,
-                "exercise",
-                format!("plan:{}", p.id.value),
-                title,
-                p.file,
-                e.kind.span,
-                responsible.clone(),
-                format!("{}.{word}", p.id.value),
-            );
-        }
-        if let Some(rt) = restore_in_backup {
-            let (date, title) = match last(ExerciseKind::RestoreTest) {
-                Some(d) => (
-                    d.plus(rt.every.value),
-                    format!("restore test of plan {} (every {}, last {d})", p.id.value, rt.every.value),
-                ),
-                None => (as_of, format!("restore test of plan {} (every {}, never held)", p.id.value, rt.every.value)),
-            };
-            let mut owners = responsible.clone();
-            if let Some(dep) = p.backup.as_ref().and_then(|b| b.deputy.as_ref()) {
-                owners.push(dep.value.clone());
-            }
-            push(
-                date,
-                "restore-test",
-                format!("plan:{}", p.id.value),
-                title,
-                p.file,
-                rt.span,
-                owners,
-                p.id.value.clone(),
-            );
-        }
-        if let Some(pin) = &p.contract {
-            if let Some(contract) = contracts.get(pin.id.value.as_str()) {
-                if let Some(current) = in_effect(contract, as_of).filter(|r| r.number.value > pin.revision.value) {
-                    let end = current.effective.value.plus(policy.review_grace);
-                    push(
-                        end,
-                        "plan-review",
-                        format!("plan:{}", p.id.value),
-                        format!(
-                            "review plan {} against revision {} of {} (pinned: {})",
-                            p.id.value, current.number.value, contract.id.value, pin.revision.value
-                        ),
-                        p.file,
-                        pin.revision.span,
-                        responsible.clone(),
-                        format!("{}.{}.{}", p.id.value, contract.id.value, current.number.value),
-                    );
-                }
-            }
-        }
+        due.exercises(p);
+        due.restore_test(p);
+        due.plan_review(p);
     }
-    for e in &model.exercises {
-        for (i, f) in e.finding.iter().enumerate() {
-            if f.status == FindingStatus::Open {
-                push(
-                    f.due.value,
-                    "finding",
-                    format!("plan:{}", e.plan.value),
-                    format!("finding of {}: {}", e.id.value, f.text),
-                    e.file,
-                    f.due.span,
-                    vec![f.owner.value.clone()],
-                    format!("{}.{}", e.id.value, i + 1),
-                );
-            }
-        }
-    }
-    for c in &model.contracts {
-        for r in c.revision.iter().filter(|r| r.effective.value > as_of) {
-            let plans: Vec<String> = model
-                .plans
-                .iter()
-                .filter(|p| p.contract.as_ref().is_some_and(|x| x.id.value == c.id.value))
-                .flat_map(|p| {
-                    p.responsible
-                        .as_ref()
-                        .map(|r| r.client.iter().chain(r.provider.iter()).map(|c| c.value.clone()).collect::<Vec<_>>())
-                        .unwrap_or_default()
-                })
-                .collect();
-            let mut owners = plans;
-            owners.sort();
-            owners.dedup();
-            push(
-                r.effective.value,
-                "contract-revision",
-                format!("contract:{}", c.id.value),
-                format!("revision {} of contract {} takes effect", r.number.value, c.id.value),
-                c.file,
-                r.effective.span,
-                owners,
-                format!("{}.{}", c.id.value, r.number.value),
-            );
-        }
-    }
-    if let Some(config) = &model.config {
-        for w in &config.waiver {
-            // The waiver's target is part of its identity: two waivers of one rule for different
-            // objects may expire on the same day.
-            let target = w.targets().join("+").replace(':', "-");
-            push(
-                w.expires.value,
-                "waiver",
-                format!("rule:{}", w.rule.value),
-                format!("waiver for {} expires: {}", w.rule.value, w.reason),
-                config.file,
-                w.expires.span,
-                vec![w.approved_by.value.clone()],
-                format!("{}.{}.{}", w.rule.value, uid_part(&target), w.expires.value),
-            );
-        }
-    }
+    due.open_findings();
+    due.contract_revisions();
+    due.waivers();
+    let mut out = due.items;
     out.sort_by(|a, b| {
         a.date
             .cmp(&b.date)
@@ -230,6 +56,224 @@ pub fn items(model: &Model, files: &Files, as_of: Date, within: Duration) -> Vec
     });
     unique_uids(&mut out);
     out
+}
+
+/// One thing with a deadline, before it is placed in its file and given its owners' logins.
+struct Entry {
+    date: Date,
+    kind: &'static str,
+    subject: String,
+    title: String,
+    file: FileId,
+    span: Span,
+    owners: Vec<String>,
+    /// what makes the UID unique within `kind`
+    key: String,
+}
+
+/// The list being gathered: what falls due by `horizon`, each kind of deadline from its own step.
+struct Due<'a> {
+    facts: &'a Facts<'a>,
+    files: &'a Files,
+    as_of: Date,
+    horizon: Date,
+    items: Vec<Item>,
+}
+
+impl Due<'_> {
+    /// Adds an entry that falls due by the horizon.
+    fn push(&mut self, e: Entry) {
+        if e.date > self.horizon {
+            return;
+        }
+        let github = e
+            .owners
+            .iter()
+            .filter_map(|o| self.facts.contacts.get(o.as_str()).and_then(|c| c.github.clone()))
+            .collect();
+        let file = self.files.get(e.file);
+        self.items.push(Item {
+            date: e.date,
+            kind: e.kind,
+            subject: e.subject,
+            title: e.title,
+            overdue: e.date < self.as_of,
+            file: file.path.clone(),
+            line: file.line_col(e.span.start).0,
+            owners: e.owners,
+            github,
+            uid: format!("{}.{}@contingent", e.kind, e.key),
+        });
+    }
+
+    /// Each contact's details, when their verification expires.
+    fn contact_verifications(&mut self) {
+        for c in &self.facts.model.contacts {
+            let (_, expires) = status(c, &self.facts.policy, self.as_of);
+            self.push(Entry {
+                date: expires,
+                kind: "contact-verification",
+                subject: format!("contact:{}", c.id.value),
+                title: format!("verify the contact details of {} ({})", c.name, c.id.value),
+                file: c.file,
+                span: c.verified.span,
+                owners: vec![c.id.value.clone()],
+                key: c.id.value.clone(),
+            });
+        }
+    }
+
+    /// The date the next exercise of `kind` falls due, and its title: `every` after the last
+    /// one held, or today when none has been.
+    fn next_exercise(&self, p: &Located<Plan>, kind: ExerciseKind, word: &str, every: Duration) -> (Date, String) {
+        let records: &[&Located<ExerciseRecord>] =
+            self.facts.exercises.get(p.id.value.as_str()).map_or(&[], Vec::as_slice);
+        match records.iter().filter(|r| r.kind.value == kind).map(|r| r.date.value).max() {
+            Some(d) => (d.plus(every), format!("{word} of plan {} (every {every}, last {d})", p.id.value)),
+            None => (self.as_of, format!("{word} of plan {} (every {every}, never held)", p.id.value)),
+        }
+    }
+
+    /// The exercises a plan schedules (a restore test the backup regulation schedules is listed
+    /// once, by [`Due::restore_test`]).
+    fn exercises(&mut self, p: &Located<Plan>) {
+        let restore_in_backup = p.backup.as_ref().is_some_and(|b| b.restore_test.is_some());
+        for e in &p.exercise {
+            if e.kind.value == ExerciseKind::RestoreTest && restore_in_backup {
+                continue; // listed once, as the backup regulation's restore test
+            }
+            let word = kind_word(e.kind.value);
+            let (date, title) = self.next_exercise(p, e.kind.value, &word, e.every.value);
+            self.push(Entry {
+                date,
+                kind: "exercise",
+                subject: format!("plan:{}", p.id.value),
+                title,
+                file: p.file,
+                span: e.kind.span,
+                owners: responsible(p),
+                key: format!("{}.{word}", p.id.value),
+            });
+        }
+    }
+
+    /// The restore test of a plan's backup regulation, for its responsible parties and the
+    /// backup deputy.
+    fn restore_test(&mut self, p: &Located<Plan>) {
+        let Some(rt) = p.backup.as_ref().and_then(|b| b.restore_test.as_ref()) else { return };
+        let (date, title) = self.next_exercise(p, ExerciseKind::RestoreTest, "restore test", rt.every.value);
+        let mut owners = responsible(p);
+        if let Some(dep) = p.backup.as_ref().and_then(|b| b.deputy.as_ref()) {
+            owners.push(dep.value.clone());
+        }
+        self.push(Entry {
+            date,
+            kind: "restore-test",
+            subject: format!("plan:{}", p.id.value),
+            title,
+            file: p.file,
+            span: rt.span,
+            owners,
+            key: p.id.value.clone(),
+        });
+    }
+
+    /// A plan pinned to an older revision of its contract than the one in effect: reviewed
+    /// within the grace period after the new revision took effect.
+    fn plan_review(&mut self, p: &Located<Plan>) {
+        let Some(pin) = &p.contract else { return };
+        let Some(contract) = self.facts.model.contracts.iter().rfind(|c| c.id.value == pin.id.value) else { return };
+        let Some(current) = in_effect(contract, self.as_of).filter(|r| r.number.value > pin.revision.value) else {
+            return;
+        };
+        self.push(Entry {
+            date: current.effective.value.plus(self.facts.policy.review_grace),
+            kind: "plan-review",
+            subject: format!("plan:{}", p.id.value),
+            title: format!(
+                "review plan {} against revision {} of {} (pinned: {})",
+                p.id.value, current.number.value, contract.id.value, pin.revision.value
+            ),
+            file: p.file,
+            span: pin.revision.span,
+            owners: responsible(p),
+            key: format!("{}.{}.{}", p.id.value, contract.id.value, current.number.value),
+        });
+    }
+
+    /// The open findings of exercise records, by their due dates.
+    fn open_findings(&mut self) {
+        for e in &self.facts.model.exercises {
+            for (i, f) in e.finding.iter().enumerate().filter(|(_, f)| f.status == FindingStatus::Open) {
+                self.push(Entry {
+                    date: f.due.value,
+                    kind: "finding",
+                    subject: format!("plan:{}", e.plan.value),
+                    title: format!("finding of {}: {}", e.id.value, f.text),
+                    file: e.file,
+                    span: f.due.span,
+                    owners: vec![f.owner.value.clone()],
+                    key: format!("{}.{}", e.id.value, i + 1),
+                });
+            }
+        }
+    }
+
+    /// Contract revisions yet to take effect, for the parties responsible for the plans pinned
+    /// to the contract.
+    fn contract_revisions(&mut self) {
+        let (model, as_of) = (self.facts.model, self.as_of);
+        for c in &model.contracts {
+            for r in c.revision.iter().filter(|r| r.effective.value > as_of) {
+                let mut owners: Vec<String> = model
+                    .plans
+                    .iter()
+                    .filter(|p| p.contract.as_ref().is_some_and(|x| x.id.value == c.id.value))
+                    .flat_map(|p| responsible(p))
+                    .collect();
+                owners.sort();
+                owners.dedup();
+                self.push(Entry {
+                    date: r.effective.value,
+                    kind: "contract-revision",
+                    subject: format!("contract:{}", c.id.value),
+                    title: format!("revision {} of contract {} takes effect", r.number.value, c.id.value),
+                    file: c.file,
+                    span: r.effective.span,
+                    owners,
+                    key: format!("{}.{}", c.id.value, r.number.value),
+                });
+            }
+        }
+    }
+
+    /// Waivers, when they expire.
+    fn waivers(&mut self) {
+        let Some(config) = &self.facts.model.config else { return };
+        for w in &config.waiver {
+            // The waiver's target is part of its identity: two waivers of one rule for different
+            // objects may expire on the same day.
+            let target = w.targets().join("+").replace(':', "-");
+            self.push(Entry {
+                date: w.expires.value,
+                kind: "waiver",
+                subject: format!("rule:{}", w.rule.value),
+                title: format!("waiver for {} expires: {}", w.rule.value, w.reason),
+                file: config.file,
+                span: w.expires.span,
+                owners: vec![w.approved_by.value.clone()],
+                key: format!("{}.{}.{}", w.rule.value, uid_part(&target), w.expires.value),
+            });
+        }
+    }
+}
+
+/// The parties responsible for a plan: its client's contacts, then its provider's.
+fn responsible(p: &Plan) -> Vec<String> {
+    p.responsible
+        .as_ref()
+        .map(|r| r.client.iter().chain(r.provider.iter()).map(|c| c.value.clone()).collect())
+        .unwrap_or_default()
 }
 
 /// Text of a UID part: letters, digits, `.`, `-` and `_` kept, anything else as `_`.

@@ -570,81 +570,7 @@ fn contract() -> Value {
     )
 }
 
-#[allow(clippy::too_many_lines)] // longer than a screen: to be split into named steps
 fn plan() -> Value {
-    let level = object(
-        "one escalation level",
-        &["level"],
-        &["level", "notify", "within"],
-        vec![
-            ("level", integer("the level's number, from 1", 1)),
-            ("notify", id("the contact notified at this level")),
-            ("within", duration("time allowed before escalating further")),
-        ],
-    );
-    let scenario = object(
-        "an error situation with its work instructions",
-        &["id"],
-        &["id"],
-        vec![
-            ("id", id("the scenario's id, unique within the plan")),
-            ("title", text("a short title")),
-            ("cause", one_of("the class of cause", &["technical", "application", "interface", "security", "external"])),
-            ("affects-others", boolean("whether other applications are affected")),
-            ("resolver", one_of("who may resolve it", &["provider", "joint", "client"])),
-            ("fault-in", list("where the fault may lie", one_of("a place", &["client", "provider", "interface"]))),
-            ("detect", texts("how the situation is detected")),
-            ("contacts", ids("client contacts for this scenario")),
-            ("step", texts("the work instructions, step by step")),
-            ("forbidden", texts("actions forbidden in this scenario")),
-            ("failover", boolean("whether the scenario switches to a redundant system")),
-        ],
-    );
-    let backup = object(
-        "the backup regulation",
-        &[],
-        &[],
-        vec![
-            ("media", one_of("separate backup media for this client (dedicated) or shared", &["dedicated", "shared"])),
-            (
-                "schedule",
-                object(
-                    "how often backups run",
-                    &[],
-                    &["every"],
-                    vec![
-                        ("every", duration("interval between backups")),
-                        (
-                            "at",
-                            json!({"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "description": "time of day, HH:MM"}),
-                        ),
-                    ],
-                ),
-            ),
-            ("retention", duration("how long backups are kept")),
-            ("offsite", boolean("whether a copy is kept off-site")),
-            ("antivirus", text("how backups are scanned for malware")),
-            (
-                "restore-test",
-                object(
-                    "how often restores are tested",
-                    &[],
-                    &["every"],
-                    vec![("every", duration("interval between restore tests"))],
-                ),
-            ),
-            ("deputy", id("who runs backups when the responsible person is absent")),
-            (
-                "on-failure",
-                object(
-                    "escalation when a backup fails",
-                    &[],
-                    &["escalate-to", "within"],
-                    vec![("escalate-to", id("the contact to escalate to")), ("within", duration("how soon"))],
-                ),
-            ),
-        ],
-    );
     object(
         "an emergency plan for systems and interfaces",
         &["id"],
@@ -697,31 +623,115 @@ fn plan() -> Value {
                     &[],
                     &[],
                     vec![
-                        ("level", list("the levels, in order", level)),
+                        ("level", list("the levels, in order", plan_level())),
                         ("unreachable", text("what happens when nobody answers")),
                     ],
                 ),
             ),
-            ("backup", backup),
+            ("backup", plan_backup()),
             ("forbidden", texts("actions that are explicitly forbidden")),
             ("no-forbidden-actions", text("an explicit statement that nothing is forbidden, with the reason")),
-            ("scenario", list("the error situations", scenario)),
+            ("scenario", list("the error situations", plan_scenario())),
+            ("exercise", list("the exercise concept", plan_exercise())),
+        ],
+    )
+}
+
+/// One level of the plan's escalation chain.
+fn plan_level() -> Value {
+    object(
+        "one escalation level",
+        &["level"],
+        &["level", "notify", "within"],
+        vec![
+            ("level", integer("the level's number, from 1", 1)),
+            ("notify", id("the contact notified at this level")),
+            ("within", duration("time allowed before escalating further")),
+        ],
+    )
+}
+
+/// A scenario of the plan.
+fn plan_scenario() -> Value {
+    object(
+        "an error situation with its work instructions",
+        &["id"],
+        &["id"],
+        vec![
+            ("id", id("the scenario's id, unique within the plan")),
+            ("title", text("a short title")),
+            ("cause", one_of("the class of cause", &["technical", "application", "interface", "security", "external"])),
+            ("affects-others", boolean("whether other applications are affected")),
+            ("resolver", one_of("who may resolve it", &["provider", "joint", "client"])),
+            ("fault-in", list("where the fault may lie", one_of("a place", &["client", "provider", "interface"]))),
+            ("detect", texts("how the situation is detected")),
+            ("contacts", ids("client contacts for this scenario")),
+            ("step", texts("the work instructions, step by step")),
+            ("forbidden", texts("actions forbidden in this scenario")),
+            ("failover", boolean("whether the scenario switches to a redundant system")),
+        ],
+    )
+}
+
+/// The plan's backup regulation.
+fn plan_backup() -> Value {
+    object(
+        "the backup regulation",
+        &[],
+        &[],
+        vec![
+            ("media", one_of("separate backup media for this client (dedicated) or shared", &["dedicated", "shared"])),
             (
-                "exercise",
-                list(
-                    "the exercise concept",
-                    object(
-                        "a kind of exercise and how often it is held",
-                        &["kind"],
-                        &["kind", "every"],
-                        vec![
-                            ("kind", one_of("the kind of exercise", EXERCISE_KINDS)),
-                            ("every", duration("interval between exercises")),
-                            ("joint", boolean("whether both parties take part")),
-                        ],
-                    ),
+                "schedule",
+                object(
+                    "how often backups run",
+                    &[],
+                    &["every"],
+                    vec![
+                        ("every", duration("interval between backups")),
+                        (
+                            "at",
+                            json!({"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "description": "time of day, HH:MM"}),
+                        ),
+                    ],
                 ),
             ),
+            ("retention", duration("how long backups are kept")),
+            ("offsite", boolean("whether a copy is kept off-site")),
+            ("antivirus", text("how backups are scanned for malware")),
+            (
+                "restore-test",
+                object(
+                    "how often restores are tested",
+                    &[],
+                    &["every"],
+                    vec![("every", duration("interval between restore tests"))],
+                ),
+            ),
+            ("deputy", id("who runs backups when the responsible person is absent")),
+            (
+                "on-failure",
+                object(
+                    "escalation when a backup fails",
+                    &[],
+                    &["escalate-to", "within"],
+                    vec![("escalate-to", id("the contact to escalate to")), ("within", duration("how soon"))],
+                ),
+            ),
+        ],
+    )
+}
+
+/// A kind of exercise in the plan's exercise concept.
+fn plan_exercise() -> Value {
+    object(
+        "a kind of exercise and how often it is held",
+        &["kind"],
+        &["kind", "every"],
+        vec![
+            ("kind", one_of("the kind of exercise", EXERCISE_KINDS)),
+            ("every", duration("interval between exercises")),
+            ("joint", boolean("whether both parties take part")),
         ],
     )
 }

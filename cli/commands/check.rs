@@ -9,11 +9,13 @@ use crate::diagnostic::{Diagnostic, FileId, Severity};
 use crate::load::CONFIG_FILE;
 use crate::render::{self, Format, Report};
 use crate::rules;
-use crate::source::git::{Conflict, Repo};
+use crate::source::git::{Conflict, Repo, Snapshot};
 use crate::source::overlay::Overlay;
 use crate::source::worktree::WorkTree;
 use crate::source::{Read, Source};
+use crate::units::Date;
 use crate::{check, exit};
+use gix::ObjectId;
 
 /// Walks up from `start` to the folder holding `contingent.kdl`.
 pub fn find_root(start: &Path) -> Result<PathBuf, String> {
@@ -244,24 +246,73 @@ fn stdin_buffer(args: &CheckArgs) -> Result<Option<Stdin>, String> {
     Ok(Some(Stdin { start, file: rel, text }))
 }
 
-#[allow(clippy::too_many_lines)] // longer than a screen: to be split into named steps
 pub fn run(args: &CheckArgs) -> Result<u8, String> {
-    let flag = args.as_of.as_deref();
     let (allow_unsigned, notice) = tolerance(args)?;
-    let ctx = |as_of, staged| check::Context { as_of, staged, allow_unsigned };
-    let stdin = stdin_buffer(args)?;
-    let start_path = stdin.as_ref().map_or(args.path.as_path(), |s| s.start.as_path());
-    fn overlay<'a>(stdin: &Option<Stdin>, tree: &'a WorkTree) -> Option<Overlay<'a>> {
-        stdin.as_ref().map(|s| Overlay::new(tree, s.file.clone(), s.text.clone()))
-    }
+    let run = Run { args, allow_unsigned, notice, stdin: stdin_buffer(args)? };
     if !args.staged && args.rev.is_none() && args.changed_since.is_none() && args.trust.is_none() {
-        let root = find_root(start_path)?;
+        run.work_tree()
+    } else {
+        run.git()
+    }
+}
+
+/// What a `check` runs with: its arguments, whether missing sign-offs are tolerated, the notice
+/// above the report, and the file standard input replaces (`check -`).
+struct Run<'a> {
+    args: &'a CheckArgs,
+    allow_unsigned: bool,
+    notice: Option<&'static str>,
+    stdin: Option<Stdin>,
+}
+
+/// The version `check` reads from Git, or the work tree under the plan root it names.
+enum Head {
+    Index(Snapshot),
+    Rev(Snapshot),
+    Tree(PathBuf),
+}
+
+/// The checked version: where its plan root is in the repository, and which commit it comes from.
+struct Version {
+    head: Head,
+    root_rel: String,
+    tip: Option<ObjectId>,
+}
+
+/// The trusted base (`--trust REV`, else the tip of `--changed-since BASE`): its commit, how
+/// findings name it, and its files.
+struct Trusted {
+    commit: ObjectId,
+    name: String,
+    snapshot: Snapshot,
+}
+
+impl Run<'_> {
+    fn ctx(&self, as_of: Date, staged: bool) -> check::Context {
+        check::Context { as_of, staged, allow_unsigned: self.allow_unsigned }
+    }
+
+    /// Where the plan root is looked for: PATH, or the folder of `--stdin-filename`.
+    fn start_path(&self) -> &Path {
+        self.stdin.as_ref().map_or(self.args.path.as_path(), |s| s.start.as_path())
+    }
+
+    /// Standard input over the file it replaces, when `check -` reads one.
+    fn overlay<'t>(&self, tree: &'t WorkTree) -> Option<Overlay<'t>> {
+        self.stdin.as_ref().map(|s| Overlay::new(tree, s.file.clone(), s.text.clone()))
+    }
+
+    /// The work tree as it is (`--fix` and `--diff` fix it), with the history of its
+    /// repository for `--history`.
+    fn work_tree(&self) -> Result<u8, String> {
+        let args = self.args;
+        let root = find_root(self.start_path())?;
         let tree = WorkTree::new(&root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;
-        let replaced = overlay(&stdin, &tree);
+        let replaced = self.overlay(&tree);
         let source = either(&replaced, &tree);
-        let clock = clock::for_source(flag, source)?;
+        let clock = clock::for_source(args.as_of.as_deref(), source)?;
         if args.fix || args.unsafe_fixes || args.diff {
-            return fix(args, &root, &tree, &ctx(clock.today, false), clock, notice);
+            return fix(args, &root, &tree, &self.ctx(clock.today, false), clock, self.notice);
         }
         let found = if args.history {
             let repo = Repo::discover(&root)?;
@@ -270,90 +321,137 @@ pub fn run(args: &CheckArgs) -> Result<u8, String> {
         } else {
             None
         };
-        let checked = run_check(found.as_ref().map(|(r, s)| (r, s.as_str())), source, &ctx(clock.today, false))?;
+        let checked = run_check(found.as_ref().map(|(r, s)| (r, s.as_str())), source, &self.ctx(clock.today, false))?;
         let diagnostics = checked.diagnostics();
-        let code = output(args, &checked.loaded.files, diagnostics, path_prefix(&root), clock, notice)?;
+        let code = output(args, &checked.loaded.files, diagnostics, path_prefix(&root), clock, self.notice)?;
         // The process ends next: freeing thousands of objects one by one would only delay the exit.
         std::mem::forget(checked);
-        return Ok(code);
+        Ok(code)
     }
-    let repo = Repo::discover(start_path)?;
-    let start = repo.relative_dir(start_path)?;
-    // Where the plan root is in the checked version, and which commit it comes from.
-    enum Head<'a> {
-        Index(crate::source::git::Snapshot),
-        Rev(crate::source::git::Snapshot),
-        Tree(&'a dyn Source),
+
+    /// A version from Git (`--staged`, `--rev`) or the work tree, checked against a trusted base
+    /// (`--trust`, `--changed-since`); with `--changed-since`, only what the change touched.
+    fn git(&self) -> Result<u8, String> {
+        let args = self.args;
+        let repo = Repo::discover(self.start_path())?;
+        let start = repo.relative_dir(self.start_path())?;
+        let version = self.version(&repo, &start)?;
+        let tree;
+        let replaced;
+        let source: &dyn Source = match &version.head {
+            Head::Index(s) | Head::Rev(s) => s,
+            Head::Tree(root) => {
+                tree = WorkTree::new(root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;
+                replaced = self.overlay(&tree);
+                either(&replaced, &tree)
+            }
+        };
+        let trusted = trusted_base(args, &repo, &version.root_rel)?;
+        // the base's configuration's reference-date, not the change's, sets the clock
+        let clock = match &trusted {
+            Some(t) => clock::for_source(args.as_of.as_deref(), &t.snapshot)?,
+            None => clock::for_source(args.as_of.as_deref(), source)?,
+        };
+        let base_checked = trusted.as_ref().map(|t| check::check(&t.snapshot, &self.ctx(clock.today, false)));
+        let base = trusted.as_ref().zip(base_checked.as_ref()).map(|(t, b)| crate::signoff::Base {
+            model: &b.loaded.model,
+            files: &b.loaded.files,
+            name: t.name.clone(),
+            broken_plans: Default::default(),
+        });
+        let history = args.history.then_some((&repo, start.as_str()));
+        let checked = match &version.head {
+            Head::Index(snapshot) => {
+                let mut checked = run_trusted(history, snapshot, &self.ctx(clock.today, true), base.as_ref())?;
+                add_conflicts(&mut checked, snapshot.conflicts());
+                checked
+            }
+            Head::Rev(snapshot) => {
+                check::check_trusted(snapshot, &self.ctx(clock.today, false), base.as_ref(), |_| Default::default())
+            }
+            Head::Tree(_) => run_trusted(history, source, &self.ctx(clock.today, false), base.as_ref())?,
+        };
+        let prefix = repo_prefix(&repo, &version.root_rel);
+        let mut diagnostics = checked.diagnostics().to_vec();
+        let root_problem = match (&trusted, version.tip) {
+            (Some(t), Some(tip)) => root_replaced(&repo, t, tip, &checked),
+            _ => None,
+        };
+        if let Some(base) = &args.changed_since {
+            let (from, before) = self.merge_base_check(&repo, &version, base, trusted.as_ref(), clock.today)?;
+            let before = before.as_ref().or(base_checked.as_ref()).expect("a base was checked");
+            diagnostics = hide_unchanged(&repo, base, from, &checked, before, diagnostics);
+        }
+        // shown whatever changed: it is about the history, not a file
+        diagnostics.extend(root_problem);
+        std::mem::forget(base);
+        std::mem::forget(base_checked);
+        let notice = self.notice.or(args.staged.then_some(STAGED_NOTICE));
+        let code = output(args, &checked.loaded.files, &diagnostics, prefix, clock, notice)?;
+        std::mem::forget(checked);
+        Ok(code)
     }
-    let tree;
-    let replaced;
-    let (head, root_rel, tip) = if args.staged {
-        let snapshot = repo.index(&start)?;
-        let root = snapshot.root().to_string();
-        (Head::Index(snapshot), root, repo.head())
-    } else if let Some(rev) = &args.rev {
-        let commit = repo.commit(rev)?;
-        let snapshot = repo.tree(commit, &start, rev)?;
-        let root = snapshot.root().to_string();
-        (Head::Rev(snapshot), root, Some(commit))
-    } else {
+
+    /// Which version is checked: the index (`--staged`), a commit (`--rev`) or the work tree.
+    fn version(&self, repo: &Repo, start: &str) -> Result<Version, String> {
+        if self.args.staged {
+            let snapshot = repo.index(start)?;
+            let root_rel = snapshot.root().to_string();
+            return Ok(Version { head: Head::Index(snapshot), root_rel, tip: repo.head() });
+        }
+        if let Some(rev) = &self.args.rev {
+            let commit = repo.commit(rev)?;
+            let snapshot = repo.tree(commit, start, rev)?;
+            let root_rel = snapshot.root().to_string();
+            return Ok(Version { head: Head::Rev(snapshot), root_rel, tip: Some(commit) });
+        }
         if repo.is_bare() {
             return Err(format!(
                 "{} is a bare repository: it has no work tree to check; use --rev to check a commit",
                 repo.location().display()
             ));
         }
-        let root = find_root(start_path)?;
+        let root = find_root(self.start_path())?;
         let root_rel = repo.relative_dir(&root.join(CONFIG_FILE))?;
-        tree = WorkTree::new(&root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;
-        replaced = overlay(&stdin, &tree);
-        (Head::Tree(either(&replaced, &tree)), root_rel, repo.head())
-    };
-    let source: &dyn Source = match &head {
-        Head::Index(s) | Head::Rev(s) => s,
-        Head::Tree(s) => *s,
-    };
-    // The trusted base: --trust REV, else the current tip of --changed-since BASE (never the merge
-    // base: a branch forked before a key was removed must not bring that key's trust). Its
-    // configuration's reference-date, not the change's, sets the clock.
-    let trust_rev = args.trust.as_ref().or(args.changed_since.as_ref());
-    let trusted = match trust_rev {
-        Some(rev) => {
-            let commit = repo.commit(rev)?;
-            let flag = if args.trust.is_some() { "--trust" } else { "--changed-since" };
-            let name = format!("commit {} ({flag} {rev})", repo.short(commit));
-            let snapshot = repo.tree_at_root(commit, &root_rel, &name)?;
-            Some((commit, name, snapshot))
+        Ok(Version { head: Head::Tree(root), root_rel, tip: repo.head() })
+    }
+
+    /// `--changed-since BASE`: the merge base of the checked commit with BASE's tip, and its
+    /// check (`None` when it is the trusted base, already checked).
+    fn merge_base_check(
+        &self,
+        repo: &Repo,
+        version: &Version,
+        base: &str,
+        trusted: Option<&Trusted>,
+        today: Date,
+    ) -> Result<(ObjectId, Option<check::Checked>), String> {
+        let base_commit = repo.commit(base)?;
+        let from = version.tip.and_then(|t| repo.merge_base(base_commit, t)).unwrap_or(base_commit);
+        let what = format!("commit {} (merge base with {base})", repo.short(from));
+        if Some(from) == trusted.map(|t| t.commit) && self.args.trust.is_none() {
+            return Ok((from, None));
         }
-        None => None,
-    };
-    let clock = match &trusted {
-        Some((_, _, snapshot)) => clock::for_source(flag, snapshot)?,
-        None => clock::for_source(flag, source)?,
-    };
-    let base_checked = trusted.as_ref().map(|(_, _, snapshot)| check::check(snapshot, &ctx(clock.today, false)));
-    let base = match (&trusted, &base_checked) {
-        (Some((_, name, _)), Some(b)) => Some(crate::signoff::Base {
-            model: &b.loaded.model,
-            files: &b.loaded.files,
-            name: name.clone(),
-            broken_plans: Default::default(),
-        }),
-        _ => None,
-    };
-    let history = args.history.then_some((&repo, start.as_str()));
-    let checked = match &head {
-        Head::Index(snapshot) => {
-            let mut checked = run_trusted(history, snapshot, &ctx(clock.today, true), base.as_ref())?;
-            add_conflicts(&mut checked, snapshot.conflicts());
-            checked
-        }
-        Head::Rev(snapshot) => {
-            check::check_trusted(snapshot, &ctx(clock.today, false), base.as_ref(), |_| Default::default())
-        }
-        Head::Tree(source) => run_trusted(history, *source, &ctx(clock.today, false), base.as_ref())?,
-    };
-    let prefix = if repo.is_bare() {
+        let from_snapshot = repo.tree_at_root(from, &version.root_rel, &what)?;
+        Ok((from, Some(check::check(&from_snapshot, &self.ctx(today, false)))))
+    }
+}
+
+/// The trusted base: --trust REV, else the current tip of --changed-since BASE (never the merge
+/// base: a branch forked before a key was removed must not bring that key's trust).
+fn trusted_base(args: &CheckArgs, repo: &Repo, root_rel: &str) -> Result<Option<Trusted>, String> {
+    let Some(rev) = args.trust.as_ref().or(args.changed_since.as_ref()) else { return Ok(None) };
+    let commit = repo.commit(rev)?;
+    let flag = if args.trust.is_some() { "--trust" } else { "--changed-since" };
+    let name = format!("commit {} ({flag} {rev})", repo.short(commit));
+    let snapshot = repo.tree_at_root(commit, root_rel, &name)?;
+    Ok(Some(Trusted { commit, name, snapshot }))
+}
+
+/// How paths are shown for a version from Git: relative to the plan root in a bare repository,
+/// else as [`path_prefix`] of the plan root in the work tree.
+fn repo_prefix(repo: &Repo, root_rel: &str) -> String {
+    if repo.is_bare() {
         if root_rel.is_empty() {
             String::new()
         } else {
@@ -362,62 +460,54 @@ pub fn run(args: &CheckArgs) -> Result<u8, String> {
     } else {
         let location = repo.location();
         let location = location.canonicalize().unwrap_or(location);
-        path_prefix(&if root_rel.is_empty() { location } else { location.join(&root_rel) })
-    };
-    let mut diagnostics = checked.diagnostics().to_vec();
-    // the checked commit must descend from the base along first parents: a fast-forward to it
-    // must not replace the root whose rosters `history` trusts
-    let mut root_problem = None;
-    if let (Some((base_commit, name, _)), Some(tip)) = (&trusted, tip) {
-        let (root, _) = repo.first_parent_root(tip, *base_commit);
-        let (base_root, _) = repo.first_parent_root(*base_commit, *base_commit);
-        if root != base_root {
-            let mut d = crate::diagnostic::Diagnostic::new(
-                &crate::rules::GIT_ROOT_REPLACED,
-                format!(
-                    "commit {} does not descend from {name} along first parents: its first parents end at root commit {}, not at {}, the base's root",
-                    repo.short(tip),
-                    repo.short(root),
-                    repo.short(base_root)
-                ),
-            )
-            .help("merge the base into the branch with the base as the first parent, or rebase the branch onto it: a fast-forward to this commit would replace the history's root of trust");
-            if let Some(config) = checked.loaded.model.config.as_ref() {
-                d = d.at(config.file, crate::diagnostic::Span::default());
-            }
-            root_problem = Some(d);
-        }
+        path_prefix(&if root_rel.is_empty() { location } else { location.join(root_rel) })
     }
-    if let Some(base) = &args.changed_since {
-        // what changed: against the merge base with the base's tip
-        let base_commit = repo.commit(base)?;
-        let from = tip.and_then(|t| repo.merge_base(base_commit, t)).unwrap_or(base_commit);
-        let what = format!("commit {} (merge base with {base})", repo.short(from));
-        let before = if Some(from) == trusted.as_ref().map(|t| t.0) && args.trust.is_none() {
-            None
-        } else {
-            let from_snapshot = repo.tree_at_root(from, &root_rel, &what)?;
-            Some(check::check(&from_snapshot, &ctx(clock.today, false)))
-        };
-        let before = before.as_ref().or(base_checked.as_ref()).expect("a base was checked");
-        let (kept, hidden) = changed_only(&checked, before, diagnostics);
-        diagnostics = kept;
-        if hidden > 0 {
-            let noun = if hidden == 1 { "finding" } else { "findings" };
-            super::note(&format!(
-                "note: --changed-since {base}: {hidden} {noun} in files unchanged since {} not shown (run without --changed-since to see everything)",
-                repo.short(from)
-            ));
-        }
+}
+
+/// The checked commit must descend from the base along first parents: a fast-forward to it
+/// must not replace the root whose rosters `history` trusts.
+fn root_replaced(repo: &Repo, trusted: &Trusted, tip: ObjectId, checked: &check::Checked) -> Option<Diagnostic> {
+    let (root, _) = repo.first_parent_root(tip, trusted.commit);
+    let (base_root, _) = repo.first_parent_root(trusted.commit, trusted.commit);
+    if root == base_root {
+        return None;
     }
-    // shown whatever changed: it is about the history, not a file
-    diagnostics.extend(root_problem);
-    std::mem::forget(base);
-    std::mem::forget(base_checked);
-    let notice = notice.or(args.staged.then_some(STAGED_NOTICE));
-    let code = output(args, &checked.loaded.files, &diagnostics, prefix, clock, notice)?;
-    std::mem::forget(checked);
-    Ok(code)
+    let mut d = Diagnostic::new(
+        &crate::rules::GIT_ROOT_REPLACED,
+        format!(
+            "commit {} does not descend from {} along first parents: its first parents end at root commit {}, not at {}, the base's root",
+            repo.short(tip),
+            trusted.name,
+            repo.short(root),
+            repo.short(base_root)
+        ),
+    )
+    .help("merge the base into the branch with the base as the first parent, or rebase the branch onto it: a fast-forward to this commit would replace the history's root of trust");
+    if let Some(config) = checked.loaded.model.config.as_ref() {
+        d = d.at(config.file, crate::diagnostic::Span::default());
+    }
+    Some(d)
+}
+
+/// `--changed-since BASE`: the findings of the files the change touched and those it caused,
+/// with a note of how many others are not shown.
+fn hide_unchanged(
+    repo: &Repo,
+    base: &str,
+    from: ObjectId,
+    checked: &check::Checked,
+    before: &check::Checked,
+    diagnostics: Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
+    let (kept, hidden) = changed_only(checked, before, diagnostics);
+    if hidden > 0 {
+        let noun = if hidden == 1 { "finding" } else { "findings" };
+        super::note(&format!(
+            "note: --changed-since {base}: {hidden} {noun} in files unchanged since {} not shown (run without --changed-since to see everything)",
+            repo.short(from)
+        ));
+    }
+    kept
 }
 
 const STAGED_NOTICE: &str =

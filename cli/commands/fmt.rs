@@ -14,39 +14,16 @@ use crate::fmt::{format, Formatted};
 use crate::source::worktree::WorkTree;
 use crate::source::{Listed, Read, Source, SourceFile};
 
-#[allow(clippy::too_many_lines)] // longer than a screen: to be split into named steps
 pub fn run(args: &FmtArgs) -> Result<u8, String> {
     let root = super::check::find_root(&args.path)?;
     let source = WorkTree::new(&root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;
     let prefix = super::check::path_prefix(&root);
     // files over the repository's size limit are not read, as `check` does not read them
     let limit = crate::load::read_config(&source).unwrap_or_default().limits.max_file_size;
-    // Only the files at or below PATH (the whole repository when PATH is its root).
-    let below = std::fs::canonicalize(&args.path)
-        .ok()
-        .and_then(|p| p.strip_prefix(&root).ok().map(|r| r.to_string_lossy().replace('\\', "/")))
-        .unwrap_or_default();
-    let wanted = |rel: &str| below.is_empty() || rel == below || rel.starts_with(&format!("{below}/"));
-    let mut problems = Vec::new();
-    let mut diffs = String::new();
-    let (mut changed, mut unchanged) = (0usize, 0usize);
-    let listing = source.list(".");
-    let in_scope = |l: &Listed| match l {
-        Listed::File(p) | Listed::SymlinkOutside { path: p, .. } | Listed::Skipped { path: p, .. } => wanted(p),
-    };
-    for listed in listing.into_iter().filter(in_scope) {
-        let rel = match listed {
-            Listed::File(rel) => rel,
-            Listed::SymlinkOutside { path, target } => {
-                problems
-                    .push(format!("{prefix}{path}: a symbolic link out of the repository (to {target}): not followed"));
-                continue;
-            }
-            Listed::Skipped { path, why } => {
-                problems.push(format!("{prefix}{path}: not formatted: {why}"));
-                continue;
-            }
-        };
+    let below = below_root(&args.path, &root);
+    let mut tally = Tally::default();
+    for listed in source.list(".").into_iter().filter(|l| in_scope(l, &below)) {
+        let Some(rel) = listed_file(listed, &prefix, &mut tally.problems) else { continue };
         let shown = format!("{prefix}{rel}");
         // a link is never rewritten: its target is formatted where it is listed itself (a file
         // below a folder link is its folder's own, listed under the first name that reaches it)
@@ -56,95 +33,150 @@ pub fn run(args: &FmtArgs) -> Result<u8, String> {
             ));
             continue;
         }
-        let text = match source.read(&rel, limit) {
-            Read::Bytes(b) => match String::from_utf8(b) {
-                Ok(t) => t,
-                Err(e) => {
-                    let at = e.utf8_error().valid_up_to();
-                    let (line, col) = SourceFile::new(rel.clone(), String::from_utf8_lossy(&e.as_bytes()[..at]).into())
-                        .line_col(at as u32);
-                    problems.push(format!("{shown}:{line}:{col}: not UTF-8 (byte {at}): not formatted"));
-                    continue;
-                }
-            },
-            Read::TooLarge(n) => {
-                problems.push(format!(
-                    "{shown}: {n} bytes, more than the limit of {limit} (`limits max-file-size` in contingent.kdl): not formatted"
-                ));
-                continue;
-            }
-            Read::Outside(target) => {
-                problems.push(format!("{shown}: a symbolic link out of the repository (to {target}): not followed"));
-                continue;
-            }
-            Read::NotFound => continue,
-            Read::Failed(e) => {
-                problems.push(format!("{shown}: cannot read: {e}"));
+        let text = match read_text(&source, &rel, &shown, limit) {
+            Ok(Some(text)) => text,
+            Ok(None) => continue,
+            Err(problem) => {
+                tally.problems.push(problem);
                 continue;
             }
         };
-        let new = match format(&text) {
-            Formatted::Text(t) => t,
-            Formatted::Invalid(diags) => {
-                let file = SourceFile::new(rel.clone(), text.clone());
-                let mut first = true;
-                for d in diags.iter().filter(|d| d.severity == crate::diagnostic::Severity::Error).take(3) {
-                    let (line, col) = d.location.as_ref().map_or((1, 1), |l| file.line_col(l.span.start));
-                    problems.push(format!(
-                        "{shown}:{line}:{col}: {}{}: {}",
-                        if first { "does not parse, not formatted: " } else { "" },
-                        d.rule.code,
-                        d.message
-                    ));
-                    first = false;
-                }
-                if first {
-                    problems.push(format!("{shown}: does not parse, not formatted (see `contingent check`)"));
-                }
-                continue;
-            }
-            Formatted::Unsafe(why) => {
-                problems.push(format!("{shown}: not formatted: {why}"));
+        let new = match reformat(&text, &rel, &shown) {
+            Ok(new) => new,
+            Err(problems) => {
+                tally.problems.extend(problems);
                 continue;
             }
         };
         if new == text {
-            unchanged += 1;
+            tally.unchanged += 1;
             continue;
         }
-        changed += 1;
+        tally.changed += 1;
         if args.check {
-            let diff = similar::TextDiff::from_lines(&text, &new);
-            diffs.push_str(
-                &diff
-                    .unified_diff()
-                    .context_radius(3)
-                    .header(
-                        &format!("a/{}", crate::escape::line(&shown)),
-                        &format!("b/{}", crate::escape::line(&shown)),
-                    )
-                    .to_string(),
-            );
+            tally.diffs.push_str(&unified_diff(&text, &new, &shown));
         } else {
             write_atomic(&root, &rel, &new).map_err(|e| format!("{shown}: {e}; the file is unchanged"))?;
         }
     }
-    super::print(&diffs)?;
-    for p in &problems {
+    report(args, &tally)
+}
+
+/// What one run of `fmt` found: the files it would change or changed, the ones already in the
+/// layout, the diffs `--check` prints and the files it could not format.
+#[derive(Default)]
+struct Tally {
+    problems: Vec<String>,
+    diffs: String,
+    changed: usize,
+    unchanged: usize,
+}
+
+/// PATH relative to the repository root (empty when PATH is the root or cannot be resolved).
+fn below_root(path: &Path, root: &Path) -> String {
+    std::fs::canonicalize(path)
+        .ok()
+        .and_then(|p| p.strip_prefix(root).ok().map(|r| r.to_string_lossy().replace('\\', "/")))
+        .unwrap_or_default()
+}
+
+/// Only the files at or below PATH (the whole repository when PATH is its root).
+fn in_scope(listed: &Listed, below: &str) -> bool {
+    let (Listed::File(rel) | Listed::SymlinkOutside { path: rel, .. } | Listed::Skipped { path: rel, .. }) = listed;
+    below.is_empty() || rel == below || rel.starts_with(&format!("{below}/"))
+}
+
+/// The path of a listed file, or `None` after noting why a listed name is not one to format.
+fn listed_file(listed: Listed, prefix: &str, problems: &mut Vec<String>) -> Option<String> {
+    match listed {
+        Listed::File(rel) => Some(rel),
+        Listed::SymlinkOutside { path, target } => {
+            problems.push(format!("{prefix}{path}: a symbolic link out of the repository (to {target}): not followed"));
+            None
+        }
+        Listed::Skipped { path, why } => {
+            problems.push(format!("{prefix}{path}: not formatted: {why}"));
+            None
+        }
+    }
+}
+
+/// The text of a file: `Ok(None)` when it has gone, `Err` with the problem when it cannot be
+/// read as UTF-8 within the size limit.
+fn read_text(source: &WorkTree, rel: &str, shown: &str, limit: u64) -> Result<Option<String>, String> {
+    match source.read(rel, limit) {
+        Read::Bytes(b) => match String::from_utf8(b) {
+            Ok(t) => Ok(Some(t)),
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                let (line, col) = SourceFile::new(rel.to_string(), String::from_utf8_lossy(&e.as_bytes()[..at]).into())
+                    .line_col(at as u32);
+                Err(format!("{shown}:{line}:{col}: not UTF-8 (byte {at}): not formatted"))
+            }
+        },
+        Read::TooLarge(n) => Err(format!(
+            "{shown}: {n} bytes, more than the limit of {limit} (`limits max-file-size` in contingent.kdl): not formatted"
+        )),
+        Read::Outside(target) => Err(format!("{shown}: a symbolic link out of the repository (to {target}): not followed")),
+        Read::NotFound => Ok(None),
+        Read::Failed(e) => Err(format!("{shown}: cannot read: {e}")),
+    }
+}
+
+/// The text in the canonical layout, or the problems that keep the file as it is (the first
+/// three parse errors, with their places).
+fn reformat(text: &str, rel: &str, shown: &str) -> Result<String, Vec<String>> {
+    match format(text) {
+        Formatted::Text(t) => Ok(t),
+        Formatted::Invalid(diags) => {
+            let file = SourceFile::new(rel.to_string(), text.to_string());
+            let mut problems = Vec::new();
+            for d in diags.iter().filter(|d| d.severity == crate::diagnostic::Severity::Error).take(3) {
+                let (line, col) = d.location.as_ref().map_or((1, 1), |l| file.line_col(l.span.start));
+                problems.push(format!(
+                    "{shown}:{line}:{col}: {}{}: {}",
+                    if problems.is_empty() { "does not parse, not formatted: " } else { "" },
+                    d.rule.code,
+                    d.message
+                ));
+            }
+            if problems.is_empty() {
+                problems.push(format!("{shown}: does not parse, not formatted (see `contingent check`)"));
+            }
+            Err(problems)
+        }
+        Formatted::Unsafe(why) => Err(vec![format!("{shown}: not formatted: {why}")]),
+    }
+}
+
+/// The unified diff `--check` prints for one file.
+fn unified_diff(old: &str, new: &str, shown: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{}", crate::escape::line(shown)), &format!("b/{}", crate::escape::line(shown)))
+        .to_string()
+}
+
+/// Prints the diffs, the problems and the summary line; the exit code.
+fn report(args: &FmtArgs, tally: &Tally) -> Result<u8, String> {
+    let Tally { problems, diffs, changed, unchanged } = tally;
+    super::print(diffs)?;
+    for p in problems {
         super::error_line(&format!("error: {p}"));
     }
     let files = |n: usize| format!("{n} file{}", if n == 1 { "" } else { "s" });
     let summary = if args.check {
         match changed {
-            0 => format!("{} formatted already", files(unchanged)),
-            n => format!("{} would be reformatted, {unchanged} formatted already", files(n)),
+            0 => format!("{} formatted already", files(*unchanged)),
+            n => format!("{} would be reformatted, {unchanged} formatted already", files(*n)),
         }
     } else {
-        format!("formatted {}, {unchanged} unchanged", files(changed))
+        format!("formatted {}, {unchanged} unchanged", files(*changed))
     };
     let trouble = if problems.is_empty() { String::new() } else { format!("; {} not formatted", problems.len()) };
     eprintln!("{summary}{trouble}");
-    Ok(if problems.is_empty() && !(args.check && changed > 0) { crate::exit::CLEAN } else { crate::exit::FINDINGS })
+    Ok(if problems.is_empty() && !(args.check && *changed > 0) { crate::exit::CLEAN } else { crate::exit::FINDINGS })
 }
 
 /// Replaces (or creates) `root/rel` with `text`: a temporary file next to it, made with

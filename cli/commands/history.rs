@@ -154,37 +154,6 @@ fn in_effect_text(v: &Version) -> String {
     }
 }
 
-/// Aligned columns; the last column is not padded. Cells are repository text (file names, authors)
-/// inside a line: escaped with `escape::line` before they are measured.
-fn table(header: &[&str], rows: &[Vec<String>], indent: &str) -> String {
-    let rows: Vec<Vec<String>> =
-        rows.iter().map(|r| r.iter().map(|c| crate::escape::line(c).into_owned()).collect()).collect();
-    let rows = &rows;
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for r in rows {
-        for (i, c) in r.iter().enumerate() {
-            widths[i] = widths[i].max(c.chars().count());
-        }
-    }
-    let mut out = String::new();
-    let line = |cells: Vec<&str>, out: &mut String| {
-        out.push_str(indent);
-        for (i, c) in cells.iter().enumerate() {
-            if i + 1 == cells.len() {
-                out.push_str(c);
-            } else {
-                let _ = write!(out, "{c:<w$}  ", w = widths[i]);
-            }
-        }
-        out.push('\n');
-    };
-    line(header.to_vec(), &mut out);
-    for r in rows {
-        line(r.iter().map(String::as_str).collect(), &mut out);
-    }
-    out
-}
-
 fn md_escape(s: &str) -> String {
     crate::escape::line(s).replace('|', "\\|")
 }
@@ -238,7 +207,7 @@ fn history_table(h: &History) -> String {
     for p in &h.plans {
         let _ = writeln!(out, "\n{} — {}", crate::escape::line(&p.plan), versions_word(p.versions.len()));
         let rows: Vec<Vec<String>> = p.versions.iter().map(history_row).collect();
-        out.push_str(&table(&HISTORY_HEADER, &rows, "  "));
+        out.push_str(&super::report::indented_table(&HISTORY_HEADER, &rows, "  "));
     }
     out
 }
@@ -371,7 +340,7 @@ fn as_of_table(r: &AsOf) -> String {
         r.date, r.commit.short, r.commit.date
     );
     let rows: Vec<Vec<String>> = r.plans.iter().map(|p| as_of_row(&p.plan, p.version.as_ref())).collect();
-    out.push_str(&table(&AS_OF_HEADER, &rows, ""));
+    out.push_str(&super::report::table(&AS_OF_HEADER, &rows));
     out
 }
 

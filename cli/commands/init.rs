@@ -85,20 +85,61 @@ pub fn slug(name: &str, fallback: &str) -> String {
 }
 
 /// The files of the new repository, relative to its folder, in the order they are written.
-#[allow(clippy::too_many_lines)] // longer than a screen: to be split into named steps
 pub fn files(client: &str, provider: &str, today: Date) -> Vec<(&'static str, String)> {
+    let (c, p) = ids(client, provider);
+    let n = Names { client, provider, c: &c, p: &p, d: today.to_string() };
+    vec![
+        ("contingent.kdl", config_file(&n)),
+        ("contacts/client.kdl", contacts_file(&n, &c, client, "client")),
+        ("contacts/provider.kdl", contacts_file(&n, &p, provider, "provider")),
+        ("inventory/systems.kdl", inventory_file(&n)),
+        ("contracts/contract.kdl", contract_file(&n)),
+        ("plans/app.kdl", plan_file(&n)),
+        ("exercises/app.kdl", exercises_file(&n)),
+        (".gitignore", GITIGNORE.to_string()),
+    ]
+}
+
+/// The ids of the two parties, slugs of their names; the provider's differs from the client's.
+fn ids(client: &str, provider: &str) -> (String, String) {
     let c = slug(client, "client");
     let mut p = slug(provider, "provider");
     if p == c {
         p = format!("{c}-provider");
     }
-    let cn = kdl_string(client);
-    let pn = kdl_string(provider);
-    let q = |s: String| kdl_string(&s);
-    let d = today.to_string();
-    let contract_id = format!("{c}-{p}");
+    (c, p)
+}
 
-    let config = format!(
+/// What the files are written from: the parties' names and ids, and today's date.
+struct Names<'a> {
+    client: &'a str,
+    provider: &'a str,
+    c: &'a str,
+    p: &'a str,
+    d: String,
+}
+
+fn q(s: String) -> String {
+    kdl_name(&s)
+}
+
+/// A name as `fmt` lays it out: bare when it is a plain word, else the quoted string of
+/// [`kdl_string`].
+fn kdl_name(s: &str) -> String {
+    let quoted = kdl_string(s);
+    let verbatim = !quoted.contains('\\') && !s.chars().any(|c| c.is_control() || crate::escape::is_unsafe(c));
+    if verbatim {
+        crate::diagnostic::kdl_word(s)
+    } else {
+        quoted
+    }
+}
+
+/// `contingent.kdl`: the parties and the policy parameters.
+fn config_file(n: &Names) -> String {
+    let Names { client, provider, c, p, .. } = n;
+    let (cn, pn) = (kdl_name(client), kdl_name(provider));
+    format!(
         r#"// The plan repository for the emergency preparedness (IT-Grundschutz M 6.83) of outsourced IT
 // operations: the client `{c}` and the provider `{p}`. Written by `contingent init`.
 //
@@ -121,11 +162,15 @@ policy {{
 }}
 "#,
         name = q(format!("{client} / {provider}: emergency preparedness")),
-    );
+    )
+}
 
-    let contacts = |id: &str, party: &str, name: &str, side: &str| {
-        format!(
-            r#"// Contacts of the {side}. Replace the names and numbers with real ones, and set `verified` to
+/// The contacts of one side: its 24x7 desk and the emergency manager who signs its plans.
+fn contacts_file(names: &Names, id: &str, name: &str, side: &str) -> String {
+    let d = &names.d;
+    let party = id;
+    format!(
+        r#"// Contacts of the {side}. Replace the names and numbers with real ones, and set `verified` to
 // the day they were last checked (a verification older than six months is stale).
 
 // The 24x7 desk: reachable around the clock, the first level of the escalation.
@@ -154,14 +199,17 @@ contact {id}-lead {{
     // github "login"
 }}
 "#,
-            desk = q(format!("{name} IT emergency desk")),
-            lead = q(format!("Emergency manager, {name}")),
-            // placeholder numbers of their own per party: two parties' approvers never share one
-            n = if side == "client" { 1 } else { 2 },
-        )
-    };
+        desk = q(format!("{name} IT emergency desk")),
+        lead = q(format!("Emergency manager, {name}")),
+        // placeholder numbers of their own per party: two parties' approvers never share one
+        n = if side == "client" { 1 } else { 2 },
+    )
+}
 
-    let inventory = format!(
+/// `inventory/systems.kdl`: the application and the link it is reached through.
+fn inventory_file(n: &Names) -> String {
+    let Names { client, provider, c, p, d } = n;
+    format!(
         r#"// Systems and interfaces covered by the plans. Protection needs are the client's to state and
 // the provider's to acknowledge (`acknowledged`).
 
@@ -192,9 +240,14 @@ interface {c}-link {{
 "#,
         app = q(format!("Core application of {client}")),
         link = q(format!("Network link between {client} and {provider}")),
-    );
+    )
+}
 
-    let contract = format!(
+/// `contracts/contract.kdl`: the contract with its first revision.
+fn contract_file(n: &Names) -> String {
+    let Names { c, p, d, .. } = n;
+    let contract_id = format!("{c}-{p}");
+    format!(
         r#"// The contract and its revisions. A plan pins the revision it implements; a newer revision in
 // effect makes it due for review. The emergency terms (categories, actions, escalation,
 // cooperation, client participation) are those IT-Grundschutz M 2.253 asks for.
@@ -211,7 +264,7 @@ contract {contract_id} {{
         sla {c}-link rto="4h" redundant=#false {{
             response critical within="30m"
         }}
-        category critical type="outage" severity="high" urgency="immediate"
+        category critical type=outage severity=high urgency=immediate
         action "Open an incident ticket and call the provider's 24x7 desk"
         escalation "24x7 desk" "Emergency manager"
         cooperation "The provider cooperates with the client in every emergency"
@@ -219,9 +272,14 @@ contract {contract_id} {{
     }}
 }}
 "#
-    );
+    )
+}
 
-    let plan = format!(
+/// `plans/app.kdl`: the plan for the application.
+fn plan_file(n: &Names) -> String {
+    let Names { client, provider, c, p, .. } = n;
+    let contract_id = format!("{c}-{p}");
+    format!(
         r#"// The contingency plan for the core application and the link it is reached through.
 
 plan {c}-app {{
@@ -266,9 +324,13 @@ plan {c}-app {{
 }}
 "#,
         title = q(format!("Core application of {client}, operated by {provider}")),
-    );
+    )
+}
 
-    let exercises = format!(
+/// `exercises/app.kdl`: the records of the exercises that put the plan in force.
+fn exercises_file(n: &Names) -> String {
+    let Names { c, p, d, .. } = n;
+    format!(
         r#"// Exercise records of plan {c}-app: one per exercise held. These two stand for the exercises
 // that put the plan in force; replace them with your own (date, participants, result, findings).
 
@@ -290,18 +352,7 @@ exercise {c}-app-restore-1 {{
     result passed
 }}
 "#
-    );
-
-    vec![
-        ("contingent.kdl", config),
-        ("contacts/client.kdl", contacts(&c, &c, client, "client")),
-        ("contacts/provider.kdl", contacts(&p, &p, provider, "provider")),
-        ("inventory/systems.kdl", inventory),
-        ("contracts/contract.kdl", contract),
-        ("plans/app.kdl", plan),
-        ("exercises/app.kdl", exercises),
-        (".gitignore", GITIGNORE.to_string()),
-    ]
+    )
 }
 
 /// The repository's `.gitignore`: the handbook's default folder, which is generated.
@@ -414,11 +465,7 @@ pub fn run(args: &InitArgs) -> Result<u8, String> {
     }
     let shown = dir.display().to_string();
     let arg = if shown == "." { String::new() } else { format!(" {}", shell_word(&shown)) };
-    let c = slug(&args.client, "client");
-    let mut p = slug(&args.provider, "provider");
-    if p == c {
-        p = format!("{c}-provider");
-    }
+    let (c, p) = ids(&args.client, &args.provider);
     let mut out = format!("wrote a plan repository in {shown}:\n");
     for (rel, _) in &files {
         out.push_str(&format!("  {rel}\n"));

@@ -71,6 +71,11 @@ pub const NO_BASE: &str = "approvals are verified with the approvers and keys of
 /// repository text inside a line, escaped with `escape::line` (a line break in a name or a title
 /// is shown as `\n`, never starts a row of its own) before it is measured.
 pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    indented_table(header, rows, "")
+}
+
+/// [`table`] with every line indented by `indent`.
+pub fn indented_table(header: &[&str], rows: &[Vec<String>], indent: &str) -> String {
     let rows: Vec<Vec<String>> =
         rows.iter().map(|r| r.iter().map(|c| crate::escape::line(c).into_owned()).collect()).collect();
     let rows = &rows;
@@ -82,6 +87,7 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     }
     let mut out = String::new();
     let line = |cells: &[String], out: &mut String| {
+        out.push_str(indent);
         let last = cells.len() - 1;
         for (i, c) in cells.iter().enumerate() {
             out.push_str(c);

@@ -9,7 +9,7 @@ use crate::commands::check::{find_root, path_prefix};
 use crate::diagnostic::{did_you_mean, Diagnostic, Severity};
 use crate::exit;
 use crate::format::Kind;
-use crate::model::{Located, Model, PartyRole, Plan, Side};
+use crate::model::{Contact, Located, Model, PartyRole, Plan, Side};
 use crate::render::{self, Report};
 use crate::rules::Family;
 use crate::signoff::statement::{self, party_word, Statement};
@@ -69,7 +69,6 @@ fn side_of(p: Party) -> Side {
 }
 
 /// `contingent sign PLAN --party P --as CONTACT [--key PATH]`, or `sign --roster P --as CONTACT`.
-#[allow(clippy::too_many_lines)] // longer than a screen: to be split into named steps
 pub fn sign(args: &SignArgs) -> Result<u8, String> {
     let date = match crate::clock::explicit(args.as_of.as_deref())? {
         Some(c) => c.today,
@@ -89,15 +88,47 @@ pub fn sign(args: &SignArgs) -> Result<u8, String> {
         return Err("name the plan and the party (`contingent sign PLAN --party client|provider --as CONTACT`), or sign a roster with --roster".into());
     };
     let checked = load(&root, date)?;
-    let model = &checked.loaded.model;
-    let files = &checked.loaded.files;
     let plan = find_plan(&checked, plan_id)?;
     let side = side_of(party);
-    let party = party_word(side);
+    refuse_plan_errors(&checked, plan, &root, date)?;
+    let signer = signer_for(&checked.loaded.model, side, &args.signer)?;
+    let key = key_to_sign_with(&root, args.key.as_deref())?;
+    listed_key(&key, signer, date)?;
+    let rel = signoffs_file(&checked.loaded.model, &format!("{}.kdl", plan.id.value));
+    if rel == crate::load::CONFIG_FILE {
+        return Err(format!(
+            "the sign-off file of plan `{}` would be {rel}: set another `paths signoffs=...`",
+            plan.id.value
+        ));
+    }
+    let existing = read_existing(&inside_root(&root, &rel)?, &rel)?;
+    let signing = Signing { args, root: &root, checked: &checked, plan, signer, side, rel, date };
+    let remove = signing.superseded(existing.as_deref())?;
+    let new_text = signing.signed_record(&key, existing.as_deref(), &remove)?;
+    write_record(&root, &signing.rel, &new_text)?;
+    let out = signing.report(remove.len())?;
+    super::print(&out)?;
+    Ok(exit::CLEAN)
+}
 
-    // 1. the plan must be free of errors (sign-off findings aside: they are what signing fixes;
-    // and whether its exercises were held is a fact of the records, not of the content signed:
-    // a new plan is exercised after it is approved)
+/// A sign-off of a plan being made: by whom, for which party, into which file.
+struct Signing<'a> {
+    args: &'a SignArgs,
+    root: &'a Path,
+    checked: &'a Checked,
+    plan: &'a Located<Plan>,
+    signer: &'a Located<Contact>,
+    side: Side,
+    /// the sign-off file, relative to the root
+    rel: String,
+    date: Date,
+}
+
+/// The plan must be free of errors (sign-off findings aside: they are what signing fixes;
+/// and whether its exercises were held is a fact of the records, not of the content signed:
+/// a new plan is exercised after it is approved). Prints them when it is not.
+fn refuse_plan_errors(checked: &Checked, plan: &Located<Plan>, root: &Path, date: Date) -> Result<(), String> {
+    let files = &checked.loaded.files;
     let subject = format!("plan:{}", plan.id.value);
     let records_only = |d: &Diagnostic| matches!(d.rule.code, "EXR004" | "EXR005" | "EXR009");
     let errors: Vec<Diagnostic> = checked
@@ -108,36 +139,50 @@ pub fn sign(args: &SignArgs) -> Result<u8, String> {
         .filter(|d| d.location.is_some_and(|l| l.file == plan.file) || d.subject.as_deref() == Some(subject.as_str()))
         .cloned()
         .collect();
-    if !errors.is_empty() {
-        let report = Report {
-            files,
-            diagnostics: &errors,
-            path_prefix: path_prefix(&root),
-            as_of: date,
-            as_of_source: "the signing date",
-            notice: None,
-            files_checked: files.len(),
-        };
-        super::print_styled(&render::human::render(&report))?;
-        return Err(format!(
-            "refusing to sign plan `{}`: it has {} error{} (above); fix {} and sign again",
-            plan.id.value,
-            errors.len(),
-            if errors.len() == 1 { "" } else { "s" },
-            if errors.len() == 1 { "it" } else { "them" }
-        ));
+    if errors.is_empty() {
+        return Ok(());
     }
-
-    // 2. the signer must be able to sign for the party
-    let Some(party_id) = party_id(model, side) else {
-        return Err(format!("contingent.kdl names no single party with role={party}: fix the configuration first"));
+    let report = Report {
+        files,
+        diagnostics: &errors,
+        path_prefix: path_prefix(root),
+        as_of: date,
+        as_of_source: "the signing date",
+        notice: None,
+        files_checked: files.len(),
     };
-    let Some(signer) = model.contacts.iter().find(|c| c.id.value == args.signer) else {
-        let hint = did_you_mean(&args.signer, model.contacts.iter().map(|c| c.id.value.as_str()))
+    super::print_styled(&render::human::render(&report))?;
+    Err(format!(
+        "refusing to sign plan `{}`: it has {} error{} (above); fix {} and sign again",
+        plan.id.value,
+        errors.len(),
+        if errors.len() == 1 { "" } else { "s" },
+        if errors.len() == 1 { "it" } else { "them" }
+    ))
+}
+
+/// The id of the single party with the side's role, or why the configuration lacks one.
+fn single_party(model: &Model, side: Side) -> Result<String, String> {
+    party_id(model, side).ok_or_else(|| {
+        format!("contingent.kdl names no single party with role={}: fix the configuration first", party_word(side))
+    })
+}
+
+/// The contact with this id, or why there is none.
+fn known_contact<'m>(model: &'m Model, id: &str) -> Result<&'m Located<Contact>, String> {
+    model.contacts.iter().find(|c| c.id.value == id).ok_or_else(|| {
+        let hint = did_you_mean(id, model.contacts.iter().map(|c| c.id.value.as_str()))
             .map(|s| format!(": did you mean `{s}`?"))
             .unwrap_or_default();
-        return Err(format!("no contact is named `{}`{hint}", args.signer));
-    };
+        format!("no contact is named `{id}`{hint}")
+    })
+}
+
+/// The signer must be able to sign for the party: a contact of it, an approver, with a key.
+fn signer_for<'m>(model: &'m Model, side: Side, id: &str) -> Result<&'m Located<Contact>, String> {
+    let party = party_word(side);
+    let party_id = single_party(model, side)?;
+    let signer = known_contact(model, id)?;
     if signer.party.value != party_id {
         return Err(format!(
             "{} is a contact of {}, not of the {party} ({party_id}): they cannot sign for the {party}",
@@ -156,63 +201,76 @@ pub fn sign(args: &SignArgs) -> Result<u8, String> {
             signer.id.value
         ));
     }
+    Ok(signer)
+}
 
-    // 3. the key
-    let key = ssh_keygen::signing_key(&root, args.key.as_deref())?;
+/// The key `--key` names (or Git's signing key), when its file is there.
+fn key_to_sign_with(root: &Path, flag: Option<&Path>) -> Result<ssh_keygen::SigningKey, String> {
+    let key = ssh_keygen::signing_key(root, flag)?;
     if let ssh_keygen::SigningKey::File(path) = &key {
         if !path.is_file() {
             return Err(format!("no key file at {}", path.display()));
         }
     }
-    if let Some(public) = ssh_keygen::public_key(&key) {
-        let listed = signer.key.iter().find(|k| sshsig::parse_public_key(&k.key.value).ok().as_ref() == Some(&public));
-        match listed {
-            None => {
-                return Err(format!(
-                    "the key {} is not listed for {}: add it to the contact (`key \"{}\"`) or sign with a listed key (--key PATH)",
-                    sshsig::fingerprint(&public),
-                    signer.id.value,
-                    sshsig::openssh(&public)
-                ));
-            }
-            Some(k) => {
-                let after = k.valid_after.as_ref().is_none_or(|a| a.value <= date);
-                let before = k.valid_before.as_ref().is_none_or(|b| date < b.value);
-                if !(after && before) {
-                    return Err(format!(
-                        "the key {} of {} is not valid on {date} (see its valid-after and valid-before)",
-                        sshsig::fingerprint(&public),
-                        signer.id.value
-                    ));
-                }
-            }
-        }
-    }
+    Ok(key)
+}
 
-    // 4. where the record goes, and which records it supersedes
-    let config = model.config.as_ref().map(|c| c.paths.signoffs.clone()).unwrap_or_else(|| "signoffs".into());
-    let folder = crate::source::normalise_dir(&config);
-    let rel = if folder == "." { format!("{}.kdl", plan.id.value) } else { format!("{folder}/{}.kdl", plan.id.value) };
-    if rel == crate::load::CONFIG_FILE {
+/// The key, where its public half is known, must be one the signer lists, valid on the date.
+fn listed_key(key: &ssh_keygen::SigningKey, signer: &Located<Contact>, date: Date) -> Result<(), String> {
+    let Some(public) = ssh_keygen::public_key(key) else { return Ok(()) };
+    let listed = signer.key.iter().find(|k| sshsig::parse_public_key(&k.key.value).ok().as_ref() == Some(&public));
+    let Some(k) = listed else {
         return Err(format!(
-            "the sign-off file of plan `{}` would be {rel}: set another `paths signoffs=...`",
-            plan.id.value
+            "the key {} is not listed for {}: add it to the contact (`key \"{}\"`) or sign with a listed key (--key PATH)",
+            sshsig::fingerprint(&public),
+            signer.id.value,
+            sshsig::openssh(&public)
+        ));
+    };
+    let after = k.valid_after.as_ref().is_none_or(|a| a.value <= date);
+    let before = k.valid_before.as_ref().is_none_or(|b| date < b.value);
+    if !(after && before) {
+        return Err(format!(
+            "the key {} of {} is not valid on {date} (see its valid-after and valid-before)",
+            sshsig::fingerprint(&public),
+            signer.id.value
         ));
     }
-    let path = inside_root(&root, &rel)?;
-    let existing = match std::fs::symlink_metadata(&path) {
+    Ok(())
+}
+
+/// Where a sign-off file goes: `name` in the configuration's sign-off folder.
+fn signoffs_file(model: &Model, name: &str) -> String {
+    let config = model.config.as_ref().map(|c| c.paths.signoffs.clone()).unwrap_or_else(|| "signoffs".into());
+    let folder = crate::source::normalise_dir(&config);
+    if folder == "." {
+        name.to_string()
+    } else {
+        format!("{folder}/{name}")
+    }
+}
+
+/// The text of the file at `path` when there is one; never one behind a link.
+fn read_existing(path: &Path, rel: &str) -> Result<Option<String>, String> {
+    match std::fs::symlink_metadata(path) {
         Ok(m) if m.file_type().is_symlink() || !m.is_file() => {
-            return Err(format!("{rel} is not a regular file: refusing to write it"));
+            Err(format!("{rel} is not a regular file: refusing to write it"))
         }
-        Ok(_) => Some(std::fs::read_to_string(&path).map_err(|e| format!("cannot read {rel}: {e}"))?),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(format!("cannot read {rel}: {e}")),
-    };
-    // records this one supersedes: same plan and party in this file, of another version or by
-    // the same signer
-    let mut remove = Vec::new();
-    let mut others_elsewhere = Vec::new();
-    if let Some(text) = &existing {
+        Ok(_) => Ok(Some(std::fs::read_to_string(path).map_err(|e| format!("cannot read {rel}: {e}"))?)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(format!("cannot read {rel}: {e}")),
+    }
+}
+
+impl Signing<'_> {
+    /// The records the new one supersedes: the same plan and party in this file, of another version
+    /// or by the same signer (a retirement supersedes every record of the party). The file must be
+    /// one `check` reads, without errors.
+    fn superseded(&self, existing: Option<&str>) -> Result<Vec<crate::diagnostic::Span>, String> {
+        let Some(text) = existing else { return Ok(Vec::new()) };
+        let Signing { args, checked, plan, signer, side, .. } = *self;
+        let rel = self.rel.as_str();
+        let (model, files) = (&checked.loaded.model, &checked.loaded.files);
         let file_id = (0..files.len() as u32)
             .map(crate::diagnostic::FileId)
             .find(|&f| files.get(f).path == rel && files.get(f).text == *text);
@@ -234,6 +292,7 @@ pub fn sign(args: &SignArgs) -> Result<u8, String> {
         let mut diags = Vec::new();
         let nodes = crate::syntax::parse(crate::diagnostic::FileId(0), text, &mut diags)
             .ok_or_else(|| format!("{rel} does not parse: run `contingent check`"))?;
+        let mut remove = Vec::new();
         for s in &model.signoffs {
             if Some(s.file) != file_id || s.plan.value != plan.id.value || *s.party != side {
                 continue;
@@ -246,89 +305,114 @@ pub fn sign(args: &SignArgs) -> Result<u8, String> {
                 }
             }
         }
+        Ok(remove)
     }
-    for s in &model.signoffs {
-        let p = &files.get(s.file).path;
-        if s.plan.value == plan.id.value && *p != rel && !others_elsewhere.contains(p) {
-            others_elsewhere.push(p.clone());
-        }
-    }
-    // 5. sign, and verify what was made exactly as `check` will
-    let context = signoff::context::of_plan(model, plan);
-    let statement = Statement {
-        plan: plan.id.value.clone(),
-        digest: plan.digest.clone(),
-        party: side,
-        signer: signer.id.value.clone(),
-        date,
-        context: (!args.retire).then(|| signoff::context::digest(&context)),
-        retire: args.retire,
-    };
-    let armour = ssh_keygen::sign(&ssh_keygen::program(&root), &key, statement::NAMESPACE, &statement.message())?;
-    let pretty = signoff::context::pretty(&context);
-    let text = record::render(&statement, (!args.retire).then_some(pretty.as_str()), &armour);
 
-    let new_text = record::replace(existing.as_deref().unwrap_or(&record::header(&plan.id.value)), &remove, &text);
-    verify_new_record(&root, &rel, &new_text, date, &statement)?;
-
-    // 6. write: a temporary file next to the target, then rename
-    std::fs::create_dir_all(path.parent().unwrap_or(&root))
-        .map_err(|e| format!("cannot create the folder for {rel}: {e}"))?;
-    // the folder just made (or found) must still be inside the repository
-    let path = inside_root(&root, &rel)?;
-    let (dir, name) = (path.parent().unwrap_or(&root), path.file_name().unwrap_or_default().to_string_lossy());
-    crate::replace::file(dir, &name, new_text.as_bytes(), None).map_err(|e| format!("cannot write {rel}: {e}"))?;
-
-    let mut out = format!(
-        "signed {}plan `{}` ({}) for the {party} as {} on {date}\nwrote {}{rel}",
-        if args.retire { "the retirement of " } else { "" },
-        plan.id.value,
-        plan.digest,
-        signer.id.value,
-        path_prefix(&root)
-    );
-    if !remove.is_empty() {
-        let _ = write!(
-            out,
-            " (replacing {} earlier sign-off{} of the {party})",
-            remove.len(),
-            if remove.len() == 1 { "" } else { "s" }
-        );
+    /// Signs the statement (with the plan's context unless it retires the plan) and returns the
+    /// file's new text, verified exactly as `check` will read it.
+    fn signed_record(
+        &self,
+        key: &ssh_keygen::SigningKey,
+        existing: Option<&str>,
+        remove: &[crate::diagnostic::Span],
+    ) -> Result<String, String> {
+        let Signing { args, root, plan, .. } = *self;
+        let context = signoff::context::of_plan(&self.checked.loaded.model, plan);
+        let statement = Statement {
+            plan: plan.id.value.clone(),
+            digest: plan.digest.clone(),
+            party: self.side,
+            signer: self.signer.id.value.clone(),
+            date: self.date,
+            context: (!args.retire).then(|| signoff::context::digest(&context)),
+            retire: args.retire,
+        };
+        let armour = ssh_keygen::sign(&ssh_keygen::program(root), key, statement::NAMESPACE, &statement.message())?;
+        let pretty = signoff::context::pretty(&context);
+        let text = record::render(&statement, (!args.retire).then_some(pretty.as_str()), &armour);
+        let new_text = record::replace(existing.unwrap_or(&record::header(&plan.id.value)), remove, &text);
+        verify_new_record(root, &self.rel, &new_text, self.date, &statement)?;
+        Ok(new_text)
     }
-    out.push('\n');
-    for p in others_elsewhere {
-        let _ = writeln!(out, "note: {p} also holds sign-offs of plan `{}`; it was not changed", plan.id.value);
-    }
-    let other = if side == Side::Client { Side::Provider } else { Side::Client };
-    if args.retire {
-        let _ = writeln!(
-            out,
-            "the plan is retired when the {} has signed its retirement too (`contingent sign {} --retire --party {} --as <contact>`) and its file is deleted in the same change",
-            party_word(other),
+
+    /// What `sign` reports: the record written and what it replaced, other files with sign-offs of
+    /// the plan, and what the plan still needs.
+    fn report(&self, replaced: usize) -> Result<String, String> {
+        let Signing { args, root, checked, plan, signer, side, date, .. } = *self;
+        let rel = self.rel.as_str();
+        let party = party_word(side);
+        let mut out = format!(
+            "signed {}plan `{}` ({}) for the {party} as {} on {date}\nwrote {}{rel}",
+            if args.retire { "the retirement of " } else { "" },
             plan.id.value,
-            party_word(other)
+            plan.digest,
+            signer.id.value,
+            path_prefix(root)
         );
-        super::print(&out)?;
-        return Ok(exit::CLEAN);
-    }
-    let after = load(&root, date)?;
-    let eval = signoff::evaluate(&after.loaded.model, &after.loaded.files, &Context::new(date));
-    if let Some(state) = eval.plans.iter().find(|p| p.plan == plan.id.value) {
-        let o = if other == Side::Client { &state.client } else { &state.provider };
-        if state.approved {
-            let _ = writeln!(out, "plan `{}` is approved by the client and the provider", plan.id.value);
-        } else if o.state != State::Signed {
+        if replaced > 0 {
+            let _ = write!(
+                out,
+                " (replacing {replaced} earlier sign-off{} of the {party})",
+                if replaced == 1 { "" } else { "s" }
+            );
+        }
+        out.push('\n');
+        for p in others_elsewhere(checked, plan, rel) {
+            let _ = writeln!(out, "note: {p} also holds sign-offs of plan `{}`; it was not changed", plan.id.value);
+        }
+        let other = if side == Side::Client { Side::Provider } else { Side::Client };
+        if args.retire {
             let _ = writeln!(
                 out,
-                "the {} still has to sign: contingent sign {} --party {} --as <contact>",
+                "the plan is retired when the {} has signed its retirement too (`contingent sign {} --retire --party {} --as <contact>`) and its file is deleted in the same change",
                 party_word(other),
                 plan.id.value,
                 party_word(other)
             );
+            return Ok(out);
+        }
+        let after = load(root, date)?;
+        let eval = signoff::evaluate(&after.loaded.model, &after.loaded.files, &Context::new(date));
+        if let Some(state) = eval.plans.iter().find(|p| p.plan == plan.id.value) {
+            let o = if other == Side::Client { &state.client } else { &state.provider };
+            if state.approved {
+                let _ = writeln!(out, "plan `{}` is approved by the client and the provider", plan.id.value);
+            } else if o.state != State::Signed {
+                let _ = writeln!(
+                    out,
+                    "the {} still has to sign: contingent sign {} --party {} --as <contact>",
+                    party_word(other),
+                    plan.id.value,
+                    party_word(other)
+                );
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Writes a sign-off file: a temporary file next to the target, then a rename over it, in a
+/// folder that is (still) inside the repository, so no link at either name is written through.
+fn write_record(root: &Path, rel: &str, text: &str) -> Result<(), String> {
+    let path = inside_root(root, rel)?;
+    std::fs::create_dir_all(path.parent().unwrap_or(root))
+        .map_err(|e| format!("cannot create the folder for {rel}: {e}"))?;
+    // the folder just made (or found) must still be inside the repository
+    let path = inside_root(root, rel)?;
+    let (dir, name) = (path.parent().unwrap_or(root), path.file_name().unwrap_or_default().to_string_lossy());
+    crate::replace::file(dir, &name, text.as_bytes(), None).map_err(|e| format!("cannot write {rel}: {e}"))
+}
+
+/// The other files that hold sign-offs of the plan (as `check` read them before signing).
+fn others_elsewhere(checked: &Checked, plan: &Located<Plan>, rel: &str) -> Vec<String> {
+    let mut others: Vec<String> = Vec::new();
+    for s in &checked.loaded.model.signoffs {
+        let p = &checked.loaded.files.get(s.file).path;
+        if s.plan.value == plan.id.value && *p != rel && !others.contains(p) {
+            others.push(p.clone());
         }
     }
-    super::print(&out)?;
-    Ok(exit::CLEAN)
+    others
 }
 
 /// `contingent sign --roster P --as CONTACT`: signs the digest of the party's approver roster as
@@ -339,42 +423,23 @@ fn sign_roster(args: &SignArgs, root: &Path, side: Side, date: Date) -> Result<u
     let checked = load(root, date)?;
     let model = &checked.loaded.model;
     let party = party_word(side);
-    if party_id(model, side).is_none() {
-        return Err(format!("contingent.kdl names no single party with role={party}: fix the configuration first"));
-    }
-    if !model.contacts.iter().any(|c| c.id.value == args.signer) {
-        let hint = did_you_mean(&args.signer, model.contacts.iter().map(|c| c.id.value.as_str()))
-            .map(|s| format!(": did you mean `{s}`?"))
-            .unwrap_or_default();
-        return Err(format!("no contact is named `{}`{hint}", args.signer));
-    }
+    single_party(model, side)?;
+    known_contact(model, &args.signer)?;
     let roster = signoff::roster(model, side);
     if roster.is_empty() {
         return Err(format!("the {party} has no approver with a key: there is no roster to sign"));
     }
-    let config = model.config.as_ref().map(|c| c.paths.signoffs.clone()).unwrap_or_else(|| "signoffs".into());
-    let folder = crate::source::normalise_dir(&config);
-    let name = format!("roster-{party}.kdl");
-    let rel = if folder == "." { name } else { format!("{folder}/{name}") };
-    let path = inside_root(root, &rel)?;
-    match std::fs::symlink_metadata(&path) {
-        Ok(m) if m.file_type().is_symlink() || !m.is_file() => {
-            return Err(format!("{rel} is not a regular file: refusing to write it"));
+    let rel = signoffs_file(model, &format!("roster-{party}.kdl"));
+    if let Some(text) = read_existing(&inside_root(root, &rel)?, &rel)? {
+        let nodes = crate::syntax::parse(crate::diagnostic::FileId(0), &text, &mut Vec::new())
+            .ok_or_else(|| format!("{rel} does not parse: run `contingent check`"))?;
+        let ours = nodes.iter().all(|n| {
+            n.name.value == "roster"
+                && n.entries.first().is_some_and(|e| e.value == crate::syntax::Value::String(party.into()))
+        });
+        if !ours {
+            return Err(format!("{rel} holds more than roster sign-offs of the {party}: refusing to rewrite it"));
         }
-        Ok(_) => {
-            let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {rel}: {e}"))?;
-            let nodes = crate::syntax::parse(crate::diagnostic::FileId(0), &text, &mut Vec::new())
-                .ok_or_else(|| format!("{rel} does not parse: run `contingent check`"))?;
-            let ours = nodes.iter().all(|n| {
-                n.name.value == "roster"
-                    && n.entries.first().is_some_and(|e| e.value == crate::syntax::Value::String(party.into()))
-            });
-            if !ours {
-                return Err(format!("{rel} holds more than roster sign-offs of the {party}: refusing to rewrite it"));
-            }
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(format!("cannot read {rel}: {e}")),
     }
     let base = match &args.base {
         Some(rev) => rev.clone(),
@@ -400,12 +465,7 @@ fn sign_roster(args: &SignArgs, root: &Path, side: Side, date: Date) -> Result<u
         date,
         chain: Some(chain),
     };
-    let key = ssh_keygen::signing_key(root, args.key.as_deref())?;
-    if let ssh_keygen::SigningKey::File(p) = &key {
-        if !p.is_file() {
-            return Err(format!("no key file at {}", p.display()));
-        }
-    }
+    let key = key_to_sign_with(root, args.key.as_deref())?;
     let armour = ssh_keygen::sign(&ssh_keygen::program(root), &key, statement::NAMESPACE, &statement.message())?;
     let text = format!(
         "// The approver roster of the {party}, signed by an approver of the roster before the change.\n// Written by `contingent sign --roster`; docs/signoff.md, section 9.\n\n{}",
@@ -419,13 +479,7 @@ fn sign_roster(args: &SignArgs, root: &Path, side: Side, date: Date) -> Result<u
         let why: Vec<String> = problems.iter().map(|d| format!("{}: {}", d.rule.code, d.message)).collect();
         return Err(format!("the new roster sign-off does not verify, so it was not written: {}", why.join("; ")));
     }
-    std::fs::create_dir_all(path.parent().unwrap_or(root))
-        .map_err(|e| format!("cannot create the folder for {rel}: {e}"))?;
-    // the folder just made (or found) must still be inside the repository; the file is written
-    // as a new temporary file renamed over the name, so no link at either name is written through
-    let path = inside_root(root, &rel)?;
-    let (dir, name) = (path.parent().unwrap_or(root), path.file_name().unwrap_or_default().to_string_lossy());
-    crate::replace::file(dir, &name, text.as_bytes(), None).map_err(|e| format!("cannot write {rel}: {e}"))?;
+    write_record(root, &rel, &text)?;
     let mut approvers: Vec<&str> = roster.iter().map(|k| k.contact.as_str()).collect();
     approvers.dedup();
     super::print(&format!(
@@ -590,7 +644,6 @@ fn verify_new_record(root: &Path, rel: &str, text: &str, date: Date, statement: 
 }
 
 /// `contingent signoffs`: each plan's state for client and provider.
-#[allow(clippy::too_many_lines)] // longer than a screen: to be split into named steps
 pub fn signoffs(args: &SignoffsArgs) -> Result<u8, String> {
     let root = find_root(&args.path)?;
     let (clock, checked, trusted) =
@@ -602,13 +655,30 @@ pub fn signoffs(args: &SignoffsArgs) -> Result<u8, String> {
         b
     });
     let mut eval = signoff::evaluate_with(&checked.loaded.model, files, &Context::new(clock.today), base.as_ref());
-    // what a reader must know about the verdict: which base it was judged against, if any
-    let judged = match &trusted {
-        Some(t) => format!("judged against {}: its approvers and keys, its records", t.name),
-        None => format!("no trusted base: {}", super::report::NO_BASE),
-    };
     eval.plans.sort_by(|a, b| a.plan.cmp(&b.plan));
-    // plans that failed to load are not approved: listed, never left out
+    let broken = broken_plans(&checked, &eval);
+    let listing = Listing {
+        eval: &eval,
+        broken,
+        // what a reader must know about the verdict: which base it was judged against, if any
+        judged: match &trusted {
+            Some(t) => format!("judged against {}: its approvers and keys, its records", t.name),
+            None => format!("no trusted base: {}", super::report::NO_BASE),
+        },
+        prefix: path_prefix(&root),
+        files,
+    };
+    let out = match args.format {
+        TableFormat::Json => listing.json(&clock, trusted.as_ref().map(|t| t.name.clone()))?,
+        TableFormat::Markdown => listing.markdown(),
+        TableFormat::Table => listing.table(),
+    };
+    super::print(&out)?;
+    Ok(exit::CLEAN)
+}
+
+/// Plans that failed to load are not approved: listed, never left out.
+fn broken_plans<'c>(checked: &'c Checked, eval: &signoff::Evaluation) -> Vec<&'c str> {
     let mut broken: Vec<&str> = checked
         .loaded
         .broken
@@ -618,131 +688,152 @@ pub fn signoffs(args: &SignoffsArgs) -> Result<u8, String> {
         .collect();
     broken.sort_unstable();
     broken.dedup();
-    let broken_problem =
-        "the plan has errors, so its content and sign-offs cannot be judged: run `contingent check` and fix them";
-    let prefix = path_prefix(&root);
-    let place = |l: &crate::diagnostic::Location| {
-        let f = files.get(l.file);
-        (format!("{prefix}{}", f.path), f.line_col(l.span.start).0)
-    };
-    let cell = |p: &signoff::PartyState| -> String {
-        match p.approvals.first() {
-            Some(a) if p.approvals.len() > 1 && p.state == State::Signed => {
-                let names: Vec<&str> = p.approvals.iter().map(|a| a.signer.as_str()).collect();
-                format!("{} {} {}", p.state.word(), names.join(", "), a.date)
-            }
-            Some(a) => format!("{} {} {}", p.state.word(), a.signer, a.date),
-            None => p.state.word().to_string(),
+    broken
+}
+
+const BROKEN_PROBLEM: &str =
+    "the plan has errors, so its content and sign-offs cannot be judged: run `contingent check` and fix them";
+
+/// What `signoffs` lists: each plan's state, the plans that did not load, and which base the
+/// verdict was judged against.
+struct Listing<'a> {
+    eval: &'a signoff::Evaluation,
+    broken: Vec<&'a str>,
+    judged: String,
+    prefix: String,
+    files: &'a crate::source::Files,
+}
+
+/// A party's cell in a table: its state, and who signed on which day.
+fn cell(p: &signoff::PartyState) -> String {
+    match p.approvals.first() {
+        Some(a) if p.approvals.len() > 1 && p.state == State::Signed => {
+            let names: Vec<&str> = p.approvals.iter().map(|a| a.signer.as_str()).collect();
+            format!("{} {} {}", p.state.word(), names.join(", "), a.date)
         }
-    };
-    let out = match args.format {
-        TableFormat::Json => {
-            let party = |p: &signoff::PartyState| {
+        Some(a) => format!("{} {} {}", p.state.word(), a.signer, a.date),
+        None => p.state.word().to_string(),
+    }
+}
+
+impl Listing<'_> {
+    /// A place as the listing shows it: the file (with the path prefix) and the line.
+    fn place(&self, l: &crate::diagnostic::Location) -> (String, usize) {
+        let f = self.files.get(l.file);
+        (format!("{}{}", self.prefix, f.path), f.line_col(l.span.start).0)
+    }
+
+    /// `--format json`.
+    fn json(&self, clock: &crate::clock::Clock, trusted_base: Option<String>) -> Result<String, String> {
+        let party = |p: &signoff::PartyState| {
+            serde_json::json!({
+                "state": p.state,
+                "signoffs": p.approvals.iter().map(|a| {
+                    let (file, line) = self.place(&a.location);
+                    serde_json::json!({"signer": a.signer, "date": a.date.to_string(), "digest": a.digest, "file": file, "line": line})
+                }).collect::<Vec<_>>(),
+                "problems": p.problems,
+            })
+        };
+        let plans: Vec<serde_json::Value> = self
+            .eval
+            .plans
+            .iter()
+            .map(|p| {
+                let (file, line) = self.place(&p.location);
                 serde_json::json!({
-                    "state": p.state,
-                    "signoffs": p.approvals.iter().map(|a| {
-                        let (file, line) = place(&a.location);
-                        serde_json::json!({"signer": a.signer, "date": a.date.to_string(), "digest": a.digest, "file": file, "line": line})
-                    }).collect::<Vec<_>>(),
-                    "problems": p.problems,
+                    "plan": p.plan,
+                    "file": file,
+                    "line": line,
+                    "digest": p.digest,
+                    "approved": p.approved,
+                    "problem": p.problem,
+                    "client": party(&p.client),
+                    "provider": party(&p.provider),
                 })
-            };
-            let plans: Vec<serde_json::Value> = eval
-                .plans
-                .iter()
-                .map(|p| {
-                    let (file, line) = place(&p.location);
-                    serde_json::json!({
-                        "plan": p.plan,
-                        "file": file,
-                        "line": line,
-                        "digest": p.digest,
-                        "approved": p.approved,
-                        "problem": p.problem,
-                        "client": party(&p.client),
-                        "provider": party(&p.provider),
-                    })
+            })
+            .chain(self.broken.iter().map(|id| {
+                let party = serde_json::json!({"state": "broken", "signoffs": [], "problems": []});
+                serde_json::json!({
+                    "plan": id,
+                    "broken": true,
+                    "approved": false,
+                    "problem": BROKEN_PROBLEM,
+                    "client": party,
+                    "provider": party,
                 })
-                .chain(broken.iter().map(|id| {
-                    let party = serde_json::json!({"state": "broken", "signoffs": [], "problems": []});
-                    serde_json::json!({
-                        "plan": id,
-                        "broken": true,
-                        "approved": false,
-                        "problem": broken_problem,
-                        "client": party,
-                        "provider": party,
-                    })
-                }))
-                .collect();
-            let doc = serde_json::json!({
-                "version": 1,
-                "as_of": clock.today.to_string(),
-                "as_of_source": clock.source,
-                "namespace": statement::NAMESPACE,
-                "trusted_base": trusted.as_ref().map(|t| t.name.clone()),
-                "plans": plans,
-            });
-            let mut s = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?;
-            s.push('\n');
-            s
+            }))
+            .collect();
+        let doc = serde_json::json!({
+            "version": 1,
+            "as_of": clock.today.to_string(),
+            "as_of_source": clock.source,
+            "namespace": statement::NAMESPACE,
+            "trusted_base": trusted_base,
+            "plans": plans,
+        });
+        let mut s = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?;
+        s.push('\n');
+        Ok(s)
+    }
+
+    /// `--format markdown`.
+    fn markdown(&self) -> String {
+        let mut s = String::from("| plan | approved | client | provider |\n|---|---|---|---|\n");
+        for p in &self.eval.plans {
+            let _ = writeln!(
+                s,
+                "| `{}` | {} | {} | {} |",
+                p.plan,
+                if p.approved { "yes" } else { "**no**" },
+                cell(&p.client),
+                cell(&p.provider)
+            );
         }
-        TableFormat::Markdown => {
-            let mut s = String::from("| plan | approved | client | provider |\n|---|---|---|---|\n");
-            for p in &eval.plans {
-                let _ = writeln!(
-                    s,
-                    "| `{}` | {} | {} | {} |",
-                    p.plan,
-                    if p.approved { "yes" } else { "**no**" },
-                    cell(&p.client),
-                    cell(&p.provider)
-                );
-            }
-            for id in &broken {
-                let _ = writeln!(s, "| `{id}` | **no** | broken | broken |");
-            }
-            s.push_str(&notes(&eval, &place));
-            for id in &broken {
-                let _ = writeln!(s, "\n{}: {broken_problem}", crate::escape::line(id));
-            }
-            let _ = writeln!(s, "\n{}", crate::escape::line(&judged));
-            s
+        for id in &self.broken {
+            let _ = writeln!(s, "| `{id}` | **no** | broken | broken |");
         }
-        TableFormat::Table => {
-            let rows: Vec<[String; 4]> = eval
-                .plans
-                .iter()
-                .map(|p| {
-                    [p.plan.clone(), if p.approved { "yes" } else { "no" }.into(), cell(&p.client), cell(&p.provider)]
-                })
-                .chain(broken.iter().map(|id| [id.to_string(), "no".into(), "broken".into(), "broken".into()]))
-                .collect();
-            let header = ["plan".to_string(), "approved".into(), "client".into(), "provider".into()];
-            let mut widths = [0usize; 4];
-            for r in std::iter::once(&header).chain(&rows) {
-                for (w, c) in widths.iter_mut().zip(r) {
-                    *w = (*w).max(c.chars().count());
-                }
+        s.push_str(&self.footer());
+        s
+    }
+
+    /// The plain table, columns padded to their widest cell.
+    fn table(&self) -> String {
+        let rows: Vec<[String; 4]> = self
+            .eval
+            .plans
+            .iter()
+            .map(|p| [p.plan.clone(), if p.approved { "yes" } else { "no" }.into(), cell(&p.client), cell(&p.provider)])
+            .chain(self.broken.iter().map(|id| [id.to_string(), "no".into(), "broken".into(), "broken".into()]))
+            .collect();
+        let header = ["plan".to_string(), "approved".into(), "client".into(), "provider".into()];
+        let mut widths = [0usize; 4];
+        for r in std::iter::once(&header).chain(&rows) {
+            for (w, c) in widths.iter_mut().zip(r) {
+                *w = (*w).max(c.chars().count());
             }
-            let mut s = String::new();
-            for r in std::iter::once(&header).chain(&rows) {
-                let line: Vec<String> = r.iter().zip(widths).map(|(c, w)| format!("{c:<w$}")).collect();
-                let _ = writeln!(s, "{}", line.join("  ").trim_end());
-            }
-            if rows.is_empty() {
-                s.push_str("(no plans)\n");
-            }
-            s.push_str(&notes(&eval, &place));
-            for id in &broken {
-                let _ = writeln!(s, "\n{}: {broken_problem}", crate::escape::line(id));
-            }
-            let _ = writeln!(s, "\n{}", crate::escape::line(&judged));
-            s
         }
-    };
-    super::print(&out)?;
-    Ok(exit::CLEAN)
+        let mut s = String::new();
+        for r in std::iter::once(&header).chain(&rows) {
+            let line: Vec<String> = r.iter().zip(widths).map(|(c, w)| format!("{c:<w$}")).collect();
+            let _ = writeln!(s, "{}", line.join("  ").trim_end());
+        }
+        if rows.is_empty() {
+            s.push_str("(no plans)\n");
+        }
+        s.push_str(&self.footer());
+        s
+    }
+
+    /// The lines under a table: the notes, the plans that did not load, and the base.
+    fn footer(&self) -> String {
+        let mut s = notes(self.eval, &|l| self.place(l));
+        for id in &self.broken {
+            let _ = writeln!(s, "\n{}: {BROKEN_PROBLEM}", crate::escape::line(id));
+        }
+        let _ = writeln!(s, "\n{}", crate::escape::line(&self.judged));
+        s
+    }
 }
 
 /// Lines under a table: what is wrong with invalid sign-offs and unapproved plans.

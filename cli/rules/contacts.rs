@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use crate::context::Context;
 use crate::diagnostic::Diagnostic;
-use crate::model::{Availability, Contact, Level, Model, PartyRole, Policy};
+use crate::model::{Availability, Contact, Level, Located, Model, PartyRole, Policy};
 use crate::rules::policy::facts::Facts;
 use crate::units::{Date, Duration, Unit};
 
@@ -284,105 +284,141 @@ fn former(f: &Facts, ctx: &Context, d: &mut Vec<Diagnostic>) {
     }
 }
 
-#[allow(clippy::too_many_lines)] // longer than a screen: to be split into named steps
 pub fn check(f: &Facts, relied: &HashSet<&str>, contacts_broken: bool, ctx: &Context, d: &mut Vec<Diagnostic>) {
-    let model: &Model = f.model;
-    let policy = &f.policy;
     former(f, ctx, d);
     carrier_contacts(f, d);
-    for c in model.contacts.iter().filter(|c| !c.is_former_on(ctx.as_of)) {
-        let id = c.id.value.as_str();
-        if !crate::rules::policy::facts::has_channel(c) && !relied.contains(id) {
-            d.push(
-                Diagnostic::new(&CNT010, format!("`{id}` has no phone, mobile or e-mail"))
-                    .at(c.file, c.head)
-                    .help("add the channels the person can be reached on (`phone \"+49 ...\" available=\"24x7\"`), or remove the contact if nobody relies on it")
-                    .about("contact", id),
-            );
+    for c in f.model.contacts.iter().filter(|c| !c.is_former_on(ctx.as_of)) {
+        let relied_on = relied.contains(c.id.value.as_str());
+        if !relied_on {
+            reachable_at_all(c, d);
         }
-        let (st, expires) = status(c, policy, ctx.as_of);
-        match st {
-            Status::Stale => d.push(
-                Diagnostic::new(
-                    &CNT001,
-                    format!(
-                        "`{id}` was last verified on {}, longer than {} ago (stale since {expires})",
-                        c.verified.value, policy.contact_max_age
-                    ),
-                )
-                .at(c.file, c.verified.span)
-                .help("check the details with the person, then set `verified` to the date you did")
+        let stale = verification(f, c, ctx, d);
+        deputy(f, c, stale, relied_on, ctx, d);
+    }
+    reachable_in_time(f, ctx, d);
+    if !contacts_broken {
+        parties_reachable_always(f, ctx, d);
+    }
+}
+
+/// A contact nobody relies on has a phone, mobile or e-mail (CNT010).
+fn reachable_at_all(c: &Located<Contact>, d: &mut Vec<Diagnostic>) {
+    let id = c.id.value.as_str();
+    if !crate::rules::policy::facts::has_channel(c) {
+        d.push(
+            Diagnostic::new(&CNT010, format!("`{id}` has no phone, mobile or e-mail"))
+                .at(c.file, c.head)
+                .help("add the channels the person can be reached on (`phone \"+49 ...\" available=\"24x7\"`), or remove the contact if nobody relies on it")
                 .about("contact", id),
-            ),
-            Status::Expiring => d.push(
-                Diagnostic::new(&CNT002, format!("the verification of `{id}` expires on {expires}"))
-                    .at(c.file, c.verified.span)
-                    .help("verify the details before then and update `verified`")
-                    .about("contact", id),
-            ),
-            Status::Future => d.push(
-                Diagnostic::new(
-                    &CNT003,
-                    format!("`{id}` is verified on {}, after the check date {}", c.verified.value, ctx.as_of),
-                )
+        );
+    }
+}
+
+/// A contact's details were verified within the policy's maximum age (CNT001, CNT002), not after
+/// the check date (CNT003). Returns whether they are stale.
+fn verification(f: &Facts, c: &Located<Contact>, ctx: &Context, d: &mut Vec<Diagnostic>) -> bool {
+    let id = c.id.value.as_str();
+    let policy = &f.policy;
+    let (st, expires) = status(c, policy, ctx.as_of);
+    match st {
+        Status::Stale => d.push(
+            Diagnostic::new(
+                &CNT001,
+                format!(
+                    "`{id}` was last verified on {}, longer than {} ago (stale since {expires})",
+                    c.verified.value, policy.contact_max_age
+                ),
+            )
+            .at(c.file, c.verified.span)
+            .help("check the details with the person, then set `verified` to the date you did")
+            .about("contact", id),
+        ),
+        Status::Expiring => d.push(
+            Diagnostic::new(&CNT002, format!("the verification of `{id}` expires on {expires}"))
                 .at(c.file, c.verified.span)
-                .help("write the date the details were actually verified")
+                .help("verify the details before then and update `verified`")
                 .about("contact", id),
-            ),
-            Status::Current => {}
-        }
-        match &c.deputy {
-            None if !relied.contains(id) => d.push(
-                Diagnostic::new(&CNT005, format!("`{id}` has no deputy"))
-                    .at(c.file, c.head)
-                    .help("add `deputy <contact>` of the same party")
-                    .about("contact", id),
-            ),
-            Some(dep) => {
-                if let Some(deputy) = f.contacts.get(dep.value.as_str()).filter(|x| !x.is_former_on(ctx.as_of)) {
-                    if st != Status::Stale && status(deputy, policy, ctx.as_of).0 == Status::Stale {
-                        d.push(
-                            Diagnostic::new(
-                                &CNT004,
-                                format!(
-                                    "the deputy of `{id}`, `{}`, is stale (last verified {})",
-                                    dep.value, deputy.verified.value
-                                ),
-                            )
-                            .at(c.file, dep.span)
-                            .with_label(deputy.file, deputy.verified.span, "last verified")
-                            .help(format!(
-                                "verify the details of `{}` and update its `verified`, or name a current deputy",
-                                dep.value
-                            ))
-                            .about("contact", id),
-                        );
-                    }
+        ),
+        Status::Future => d.push(
+            Diagnostic::new(
+                &CNT003,
+                format!("`{id}` is verified on {}, after the check date {}", c.verified.value, ctx.as_of),
+            )
+            .at(c.file, c.verified.span)
+            .help("write the date the details were actually verified")
+            .about("contact", id),
+        ),
+        Status::Current => {}
+    }
+    st == Status::Stale
+}
+
+/// A contact has a deputy (CNT005) unless something relies on it directly, and the deputy of a
+/// current contact is not stale (CNT004).
+fn deputy(f: &Facts, c: &Located<Contact>, stale: bool, relied_on: bool, ctx: &Context, d: &mut Vec<Diagnostic>) {
+    let id = c.id.value.as_str();
+    match &c.deputy {
+        None if !relied_on => d.push(
+            Diagnostic::new(&CNT005, format!("`{id}` has no deputy"))
+                .at(c.file, c.head)
+                .help("add `deputy <contact>` of the same party")
+                .about("contact", id),
+        ),
+        Some(dep) => {
+            if let Some(deputy) = f.contacts.get(dep.value.as_str()).filter(|x| !x.is_former_on(ctx.as_of)) {
+                if !stale && status(deputy, &f.policy, ctx.as_of).0 == Status::Stale {
+                    d.push(
+                        Diagnostic::new(
+                            &CNT004,
+                            format!(
+                                "the deputy of `{id}`, `{}`, is stale (last verified {})",
+                                dep.value, deputy.verified.value
+                            ),
+                        )
+                        .at(c.file, dep.span)
+                        .with_label(deputy.file, deputy.verified.span, "last verified")
+                        .help(format!(
+                            "verify the details of `{}` and update its `verified`, or name a current deputy",
+                            dep.value
+                        ))
+                        .about("contact", id),
+                    );
                 }
             }
-            None => {}
         }
+        None => {}
     }
-    // Reachability around the clock, as the plans need it, and within the time a level allows.
+}
+
+/// Reachability around the clock, as the plans need it, and within the time a level allows:
+/// a level of a plan with a high availability need that must reach someone within a day reaches
+/// a contact with a 24x7 channel (CNT006), and a short time limit is not met by e-mail alone
+/// (CNT009).
+fn reachable_in_time(f: &Facts, ctx: &Context, d: &mut Vec<Diagnostic>) {
     let mut reported = HashSet::new();
     let mut by_mail = HashSet::new();
     let hour = Duration { count: 1, unit: Unit::Hours };
-    for p in &model.plans {
+    for p in &f.model.plans {
         let high = f.covered(p).iter().any(|i| matches!(i.availability(), Some(Level::High | Level::VeryHigh)));
         let Some(e) = p.escalation.as_ref() else { continue };
         for l in &e.level {
             let Some(c) = f.contacts.get(l.notify.value.as_str()).filter(|c| !c.is_former_on(ctx.as_of)) else {
                 continue;
             };
+            let level = |rule, message: String, help: &str| {
+                Diagnostic::new(rule, message)
+                    .at(p.file, l.notify.span)
+                    .with_label(c.file, c.head, "the contact")
+                    .help(help)
+                    .about("contact", &c.id.value)
+            };
             let short = l.within.value < Duration { count: 1, unit: Unit::Days };
             if high && short && !always_reachable(c) && reported.insert((p.id.value.as_str(), c.id.value.as_str())) {
-                d.push(
-                    Diagnostic::new(&CNT006, format!("level {} of plan `{}` must reach `{}` within {} at any hour, but the contact has no 24x7 channel", l.level.value, p.id.value, c.id.value, l.within.value))
-                        .at(p.file, l.notify.span)
-                        .with_label(c.file, c.head, "the contact")
-                        .help("add a channel with `available=\"24x7\"` (an on-call phone), or notify a 24x7 desk at this level")
-                        .about("contact", &c.id.value),
-                );
+                d.push(level(
+                    &CNT006,
+                    format!("level {} of plan `{}` must reach `{}` within {} at any hour, but the contact has no 24x7 channel", l.level.value, p.id.value, c.id.value, l.within.value),
+                    "add a channel with `available=\"24x7\"` (an on-call phone), or notify a 24x7 desk at this level",
+                ));
             }
             let voice = !(c.phone.is_empty() && c.mobile.is_empty());
             let why = if l.within.value < hour && !voice && !c.email.is_empty() {
@@ -393,17 +429,20 @@ pub fn check(f: &Facts, relied: &HashSet<&str>, contacts_broken: bool, ctx: &Con
                 None
             };
             if let Some(why) = why.filter(|_| by_mail.insert((p.id.value.as_str(), c.id.value.as_str()))) {
-                d.push(
-                    Diagnostic::new(&CNT009, format!("level {} of plan `{}` must reach `{}` within {}, but the contact {why}: an e-mail does not reach a person in that time", l.level.value, p.id.value, c.id.value, l.within.value))
-                        .at(p.file, l.notify.span)
-                        .with_label(c.file, c.head, "the contact")
-                        .help("add a phone or mobile number whose `available` hours cover the level (e.g. an on-call mobile with `available=\"24x7\"`), or notify a desk that answers the phone")
-                        .about("contact", &c.id.value),
-                );
+                d.push(level(
+                    &CNT009,
+                    format!("level {} of plan `{}` must reach `{}` within {}, but the contact {why}: an e-mail does not reach a person in that time", l.level.value, p.id.value, c.id.value, l.within.value),
+                    "add a phone or mobile number whose `available` hours cover the level (e.g. an on-call mobile with `available=\"24x7\"`), or notify a desk that answers the phone",
+                ));
             }
         }
     }
-    if let Some(config) = model.config.as_ref().filter(|_| !contacts_broken) {
+}
+
+/// The client and the provider each have a current contact reachable around the clock (CNT007).
+fn parties_reachable_always(f: &Facts, ctx: &Context, d: &mut Vec<Diagnostic>) {
+    let model: &Model = f.model;
+    if let Some(config) = model.config.as_ref() {
         for party in config.party.iter().filter(|p| matches!(p.role.value, PartyRole::Client | PartyRole::Provider)) {
             let any = model
                 .contacts

@@ -536,7 +536,9 @@ fn completeness(c: &Located<crate::model::Contract>, r: &Spanned<Revision>, d: &
     }
 }
 
-#[allow(clippy::too_many_lines)] // longer than a screen: to be split into named steps
+/// Whether a plan keeps the terms of the contract revision it implements: for each system or
+/// interface it covers, the recovery objectives, the backup terms and redundancy; then the
+/// exercises the contract requires.
 fn conformance(
     f: &Facts,
     p: &Located<Plan>,
@@ -544,10 +546,32 @@ fn conformance(
     r: &Revision,
     d: &mut Vec<Diagnostic>,
 ) {
-    let id = p.id.value.as_str();
     let slas = sla_map(r);
     for cov in &p.covers {
         let Some(sla) = slas.get(cov.value.as_str()) else { continue };
+        let terms = Terms { p, c, r, cov, sla };
+        terms.recovery_objectives(f, d);
+        terms.backup(d);
+        terms.redundancy(d);
+    }
+    required_exercises(p, c, r, d);
+}
+
+/// The terms of one SLA of a contract revision, and the plan that covers its target.
+struct Terms<'a> {
+    p: &'a Located<Plan>,
+    c: &'a Located<crate::model::Contract>,
+    r: &'a Revision,
+    cov: &'a crate::model::Id,
+    sla: &'a Sla,
+}
+
+impl Terms<'_> {
+    /// The plan's RTO and RPO (its own objective, else the system's) are within the
+    /// contract's (CON006).
+    fn recovery_objectives(&self, f: &Facts, d: &mut Vec<Diagnostic>) {
+        let Terms { p, c, r, cov, sla } = *self;
+        let id = p.id.value.as_str();
         let objective = p.objective.iter().find(|o| o.target.value == cov.value);
         // without an objective of its own, the plan commits to the system's
         let inv = f.inventory.get(cov.value.as_str());
@@ -592,6 +616,12 @@ fn conformance(
                 _ => {}
             }
         }
+    }
+
+    /// The plan's backup meets the contract's backup terms (CON008).
+    fn backup(&self, d: &mut Vec<Diagnostic>) {
+        let Terms { p, c, cov, sla, .. } = *self;
+        let id = p.id.value.as_str();
         if let (Some(terms), Some(b)) = (&sla.backup, &p.backup) {
             let mut gaps = Vec::new();
             if let (Some(req), Some(s)) = (&terms.every, &b.schedule) {
@@ -632,6 +662,12 @@ fn conformance(
                 );
             }
         }
+    }
+
+    /// A target the contract requires to be redundant has a failover scenario (CON009).
+    fn redundancy(&self, d: &mut Vec<Diagnostic>) {
+        let Terms { p, c, r, cov, sla } = *self;
+        let id = p.id.value.as_str();
         if sla.redundant == Some(true) && !p.scenario.iter().any(|s| s.failover) {
             d.push(
                 Diagnostic::new(
@@ -647,6 +683,12 @@ fn conformance(
             );
         }
     }
+}
+
+/// The plan plans every exercise the contract requires, as often and as joint as it requires
+/// (CON007).
+fn required_exercises(p: &Located<Plan>, c: &Located<crate::model::Contract>, r: &Revision, d: &mut Vec<Diagnostic>) {
+    let id = p.id.value.as_str();
     for req in &r.exercise {
         let kind = req.kind.value;
         let word = kind_word(kind);

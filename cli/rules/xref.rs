@@ -364,14 +364,27 @@ pub fn check<'m>(model: &'m Model, broken: &HashSet<(Kind, String)>, diags: &mut
 
 /// Resolves the references of the objects of `model`; `whole` is the loaded model (contracts and
 /// plans looked into for revisions and scenarios).
-#[allow(clippy::too_many_lines)] // longer than a screen: to be split into named steps
 fn references(index: &Index, model: &Model, whole: &Model, d: &mut Vec<Diagnostic>) {
+    contact_references(index, model, d);
+    inventory_references(index, model, d);
+    contract_references(index, model, d);
+    plan_references(index, model, whole, d);
+    exercise_references(index, model, whole, d);
+}
+
+/// A contact's party and deputy.
+fn contact_references(index: &Index, model: &Model, d: &mut Vec<Diagnostic>) {
     for c in &model.contacts {
         index.resolve(Ns::Party, &c.party, c.file, d);
         if let Some(dep) = &c.deputy {
             index.resolve(Ns::Contact, dep, c.file, d);
         }
     }
+}
+
+/// What systems and interfaces name: operators, owners, carriers, contacts, dependencies and
+/// who acknowledged their protection needs.
+fn inventory_references(index: &Index, model: &Model, d: &mut Vec<Diagnostic>) {
     for s in &model.systems {
         index.resolve(Ns::Party, &s.operator, s.file, d);
         index.resolve(Ns::Contact, &s.owner, s.file, d);
@@ -398,6 +411,11 @@ fn references(index: &Index, model: &Model, whole: &Model, d: &mut Vec<Diagnosti
             index.resolve(Ns::Contact, &a.by, i.file, d);
         }
     }
+}
+
+/// A contract's parties and SLA targets; its revision numbers are unique, and the incident
+/// categories its SLAs respond to are its own.
+fn contract_references(index: &Index, model: &Model, d: &mut Vec<Diagnostic>) {
     for c in &model.contracts {
         index.resolve(Ns::Party, &c.client, c.file, d);
         index.resolve(Ns::Party, &c.provider, c.file, d);
@@ -440,10 +458,13 @@ fn references(index: &Index, model: &Model, whole: &Model, d: &mut Vec<Diagnosti
             }
         }
     }
+}
+
+/// What a plan names: what it covers, its contract revision, its contacts and objectives; its
+/// scenario ids are unique.
+fn plan_references(index: &Index, model: &Model, whole: &Model, d: &mut Vec<Diagnostic>) {
     let contracts: HashMap<&str, &crate::model::Located<crate::model::Contract>> =
         whole.contracts.iter().map(|c| (c.id.value.as_str(), c)).collect();
-    let plans: HashMap<&str, &crate::model::Located<crate::model::Plan>> =
-        whole.plans.iter().map(|p| (p.id.value.as_str(), p)).collect();
     for p in &model.plans {
         let f = p.file;
         for c in &p.covers {
@@ -507,6 +528,13 @@ fn references(index: &Index, model: &Model, whole: &Model, d: &mut Vec<Diagnosti
             }
         }
     }
+}
+
+/// An exercise record's plan and the scenarios of that plan it names, its participants and the
+/// owners of its findings.
+fn exercise_references(index: &Index, model: &Model, whole: &Model, d: &mut Vec<Diagnostic>) {
+    let plans: HashMap<&str, &crate::model::Located<crate::model::Plan>> =
+        whole.plans.iter().map(|p| (p.id.value.as_str(), p)).collect();
     for e in &model.exercises {
         let f = e.file;
         if index.resolve(Ns::Plan, &e.plan, f, d) {

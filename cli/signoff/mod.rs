@@ -32,6 +32,7 @@ use crate::diagnostic::{Diagnostic, FileId, Location, Severity, Span};
 use crate::model::{Contact, Located, Model, PartyRole, Plan, Side, SigningKey, Signoff};
 use crate::source::Files;
 use crate::units::Date;
+use ssh_key::SshSig;
 use statement::{party_word, Statement};
 
 /// Verifies every plan's sign-offs and reports what is missing, stale or invalid; with a trusted
@@ -564,427 +565,546 @@ fn read_keys<'m>(contact: &'m Located<Contact>, keys: &mut Vec<Key<'m>>, diags: 
 
 /// Why a record is invalid, or the valid record. `None` when the record cannot be judged
 /// (its signer does not exist: reported by the reference check).
-#[allow(clippy::too_many_lines)] // longer than a screen: to be split into named steps
 fn verify<'m>(c: &Ctx<'m>, record: &'m Located<Signoff>) -> Option<Result<Valid<'m>, Diagnostic>> {
     let signer = *c.contacts.get(record.signer.value.as_str())?;
-    let file = record.file;
-    let sig_span = record.signature.span;
-    let resign = format!("contingent sign {} --party {} --as <contact>", record.plan.value, party_word(*record.party));
+    let check = Check {
+        c,
+        record,
+        signer,
+        file: record.file,
+        sig_span: record.signature.span,
+        resign: format!("contingent sign {} --party {} --as <contact>", record.plan.value, party_word(*record.party)),
+    };
+    Some(check.verified().map_err(|d| *d))
+}
 
-    // 0. what the verification depends on must be unambiguous
-    if let Some(problem) = &c.party_problem[usize::from(*record.party == Side::Provider)] {
-        let config = c.model.config.as_ref();
-        let mut d = Diagnostic::new(
-            &codes::SIG_AMBIGUOUS,
-            format!("this {} sign-off cannot be verified: {problem}; it does not count", party_word(*record.party)),
-        )
-        .at(file, record.party.span)
-        .label("for which party?");
-        if let Some(config) = config {
-            let role = if *record.party == Side::Client { PartyRole::Client } else { PartyRole::Provider };
-            for p in config.party.iter().filter(|p| *p.role == role) {
-                d = d.with_label(
-                    config.file,
-                    p.id.span,
-                    format!("party {} has role={}", p.id.value, party_word(*record.party)),
-                );
-            }
-        }
-        return Some(Err(
-            d.help("name exactly one party with role=client and one with role=provider in contingent.kdl")
-        ));
+/// A step of [`Check::verified`]: what it finds, or the record's problem (boxed: a diagnostic
+/// is large beside what the steps return).
+type Step<T> = Result<T, Box<Diagnostic>>;
+
+/// The verification of one sign-off record by an existing contact.
+struct Check<'c, 'm> {
+    c: &'c Ctx<'m>,
+    record: &'m Located<Signoff>,
+    signer: &'m Located<Contact>,
+    file: FileId,
+    sig_span: Span,
+    /// the command that signs the plan again, for the help texts
+    resign: String,
+}
+
+impl<'m> Check<'_, 'm> {
+    /// The checks in order: the first that fails is the record's problem.
+    fn verified(&self) -> Step<Valid<'m>> {
+        self.unambiguous()?;
+        let sig = self.armour()?;
+        self.namespace(&sig)?;
+        self.signature_over_statement(&sig)?;
+        let signed = self.statement_matches_record()?;
+        let fingerprint = self.signers_key(&sig)?;
+        self.authorised()?;
+        self.not_in_future()?;
+        let context = self.context(&signed)?;
+        self.trusted_by_base(&signed, &fingerprint)?;
+        Ok(Valid { record: self.record, key: fingerprint, context })
     }
-    if let Some(all) = c.duplicates.get(record.signer.value.as_str()) {
-        let exact = all.iter().all(|d| d.id.value == record.signer.value);
-        let places: Vec<String> = all
-            .iter()
-            .map(|d| {
-                let at = c.place(d.file, d.head);
-                if exact {
-                    at
-                } else {
-                    format!("`{}` at {at}", d.id.value)
+
+    /// The statement the record's fields give.
+    fn fields(&self) -> Statement {
+        let record = self.record;
+        Statement {
+            plan: record.plan.value.clone(),
+            digest: record.digest.value.clone(),
+            party: *record.party,
+            signer: record.signer.value.clone(),
+            date: record.date.value,
+            context: record.context_digest.as_ref().map(|c| c.value.clone()),
+            retire: record.is_retirement(),
+        }
+    }
+
+    /// What the verification depends on must be unambiguous: the party, and the signer.
+    fn unambiguous(&self) -> Step<()> {
+        let Check { c, record, file, .. } = *self;
+        if let Some(problem) = &c.party_problem[usize::from(*record.party == Side::Provider)] {
+            let config = c.model.config.as_ref();
+            let mut d = Diagnostic::new(
+                &codes::SIG_AMBIGUOUS,
+                format!("this {} sign-off cannot be verified: {problem}; it does not count", party_word(*record.party)),
+            )
+            .at(file, record.party.span)
+            .label("for which party?");
+            if let Some(config) = config {
+                let role = if *record.party == Side::Client { PartyRole::Client } else { PartyRole::Provider };
+                for p in config.party.iter().filter(|p| *p.role == role) {
+                    d = d.with_label(
+                        config.file,
+                        p.id.span,
+                        format!("party {} has role={}", p.id.value, party_word(*record.party)),
+                    );
                 }
-            })
-            .collect();
-        let how = if exact {
-            format!("is defined {} times", all.len())
-        } else {
-            "shares its id with another contact apart from case".to_string()
-        };
-        let mut d = Diagnostic::new(
-            &codes::SIG_AMBIGUOUS,
-            format!(
-                "this sign-off cannot be verified: contact `{}` {how} ({}), so whose keys and party apply is ambiguous; it does not count",
-                record.signer.value,
-                places.join(", ")
-            ),
-        )
-        .at(file, record.signer.span)
-        .label("which contact?");
-        for def in all {
-            d = d.with_label(def.file, def.head, format!("{} is defined here", def.id.value));
+            }
+            return Err(d
+                .help("name exactly one party with role=client and one with role=provider in contingent.kdl")
+                .into());
         }
-        return Some(Err(d.help("define each contact once")));
-    }
-    let fields = Statement {
-        plan: record.plan.value.clone(),
-        digest: record.digest.value.clone(),
-        party: *record.party,
-        signer: record.signer.value.clone(),
-        date: record.date.value,
-        context: record.context_digest.as_ref().map(|c| c.value.clone()),
-        retire: record.is_retirement(),
-    };
-
-    // 1. the armour
-    let sig = match sshsig::parse_armour(&record.signature.value) {
-        Ok(s) => s,
-        Err(e) => {
-            return Some(Err(Diagnostic::new(&codes::SIG_MALFORMED, format!("the signature cannot be read: {e}"))
-                .at(file, sig_span)
-                .label("not a valid SSH signature")
-                .help(format!("delete this record and sign again: `{resign}`"))));
-        }
-    };
-    // 2. the namespace
-    if sig.namespace() != statement::NAMESPACE {
-        return Some(Err(Diagnostic::new(
-            &codes::SIG_NAMESPACE,
-            format!(
-                "the signature was made in the SSH signature namespace `{}`, not `{}`: it was not made as a sign-off",
-                sig.namespace(),
-                statement::NAMESPACE
-            ),
-        )
-        .at(file, sig_span)
-        .label(format!("namespace `{}`", sig.namespace()))
-        .help(format!("sign with `{resign}`, which signs in the namespace `{}`", statement::NAMESPACE))));
-    }
-    // 3. the signature over the stored statement
-    let stored = &record.statement.value;
-    if !sshsig::verifies(&sig, &statement::message(stored)) {
-        let from_fields = fields.text();
-        if *stored != from_fields && sshsig::verifies(&sig, &fields.message()) {
-            return Some(Err(Diagnostic::new(
-                &codes::SIG_STATEMENT_EDITED,
+        if let Some(all) = c.duplicates.get(record.signer.value.as_str()) {
+            let exact = all.iter().all(|d| d.id.value == record.signer.value);
+            let places: Vec<String> = all
+                .iter()
+                .map(|d| {
+                    let at = c.place(d.file, d.head);
+                    if exact {
+                        at
+                    } else {
+                        format!("`{}` at {at}", d.id.value)
+                    }
+                })
+                .collect();
+            let how = if exact {
+                format!("is defined {} times", all.len())
+            } else {
+                "shares its id with another contact apart from case".to_string()
+            };
+            let mut d = Diagnostic::new(
+                &codes::SIG_AMBIGUOUS,
                 format!(
-                    "the statement was edited after signing: the signature verifies over the statement the record's fields give, not over the stored one{}",
-                    first_difference(stored, &from_fields)
+                    "this sign-off cannot be verified: contact `{}` {how} ({}), so whose keys and party apply is ambiguous; it does not count",
+                    record.signer.value,
+                    places.join(", ")
                 ),
             )
-            .at(file, record.statement.span)
-            .label("not the signed statement")
-            .help("restore the statement (it must say what the record's fields say), or sign again")));
+            .at(file, record.signer.span)
+            .label("which contact?");
+            for def in all {
+                d = d.with_label(def.file, def.head, format!("{} is defined here", def.id.value));
+            }
+            return Err(d.help("define each contact once").into());
         }
-        // the records whose statement this very signature was made for (indexed, verified once)
-        let made_for = c.by_signature.get(&signature_body(&record.signature.value)).map(Vec::as_slice).unwrap_or(&[]);
-        if let Some(other) = made_for.iter().find(|o| !std::ptr::eq(**o, record) && o.statement.value != *stored) {
-            return Some(Err(Diagnostic::new(
-                    &codes::SIG_COPIED,
+        Ok(())
+    }
+
+    /// The armour.
+    fn armour(&self) -> Step<SshSig> {
+        let Check { record, file, sig_span, .. } = *self;
+        let resign = self.resign.as_str();
+        match sshsig::parse_armour(&record.signature.value) {
+            Ok(s) => Ok(s),
+            Err(e) => Err(Diagnostic::new(&codes::SIG_MALFORMED, format!("the signature cannot be read: {e}"))
+                .at(file, sig_span)
+                .label("not a valid SSH signature")
+                .help(format!("delete this record and sign again: `{resign}`"))
+                .into()),
+        }
+    }
+
+    /// The namespace.
+    fn namespace(&self, sig: &SshSig) -> Step<()> {
+        let Check { file, sig_span, .. } = *self;
+        let resign = self.resign.as_str();
+        if sig.namespace() != statement::NAMESPACE {
+            return Err(Diagnostic::new(
+                &codes::SIG_NAMESPACE,
+                format!(
+                    "the signature was made in the SSH signature namespace `{}`, not `{}`: it was not made as a sign-off",
+                    sig.namespace(),
+                    statement::NAMESPACE
+                ),
+            )
+            .at(file, sig_span)
+            .label(format!("namespace `{}`", sig.namespace()))
+            .help(format!("sign with `{resign}`, which signs in the namespace `{}`", statement::NAMESPACE)).into());
+        }
+        Ok(())
+    }
+
+    /// The signature over the stored statement.
+    fn signature_over_statement(&self, sig: &SshSig) -> Step<()> {
+        let Check { c, record, file, sig_span, .. } = *self;
+        let resign = self.resign.as_str();
+        let stored = &record.statement.value;
+        if !sshsig::verifies(sig, &statement::message(stored)) {
+            let fields = self.fields();
+            let from_fields = fields.text();
+            if *stored != from_fields && sshsig::verifies(sig, &fields.message()) {
+                return Err(Diagnostic::new(
+                    &codes::SIG_STATEMENT_EDITED,
                     format!(
-                        "this signature was made for another sign-off's statement (plan `{}`, {} {} on {}), not for this one: it was copied",
-                        other.plan.value,
-                        party_word(*other.party),
-                        other.signer.value,
-                        other.date.value
+                        "the statement was edited after signing: the signature verifies over the statement the record's fields give, not over the stored one{}",
+                        first_difference(stored, &from_fields)
+                    ),
+                )
+                .at(file, record.statement.span)
+                .label("not the signed statement")
+                .help("restore the statement (it must say what the record's fields say), or sign again").into());
+            }
+            // the records whose statement this very signature was made for (indexed, verified once)
+            let made_for =
+                c.by_signature.get(&signature_body(&record.signature.value)).map(Vec::as_slice).unwrap_or(&[]);
+            if let Some(other) = made_for.iter().find(|o| !std::ptr::eq(**o, record) && o.statement.value != *stored) {
+                return Err(Diagnostic::new(
+                        &codes::SIG_COPIED,
+                        format!(
+                            "this signature was made for another sign-off's statement (plan `{}`, {} {} on {}), not for this one: it was copied",
+                            other.plan.value,
+                            party_word(*other.party),
+                            other.signer.value,
+                            other.date.value
+                        ),
+                    )
+                    .at(file, sig_span)
+                    .label("copied signature")
+                    .with_label(other.file, other.signature.span, "the signature was made for this record")
+                    .help(format!("a signature approves one statement only; sign this plan with `{resign}`")).into());
+            }
+            return Err(Diagnostic::new(
+                &codes::SIG_BAD_SIGNATURE,
+                format!(
+                    "the signature does not verify over the statement with the key it names ({}): the signature or the statement was changed after signing",
+                    sshsig::fingerprint(sig.public_key())
+                ),
+            )
+            .at(file, sig_span)
+            .label("bad signature")
+            .with_label(file, record.statement.span, "the statement")
+            .help(format!("delete this record and sign again: `{resign}`")).into());
+        }
+        Ok(())
+    }
+
+    /// The statement says what the record says; the signed statement.
+    fn statement_matches_record(&self) -> Step<Statement> {
+        let Check { record, file, .. } = *self;
+        let resign = self.resign.as_str();
+        let signed = match Statement::parse(&record.statement.value) {
+            Ok(s) => s,
+            Err(e) => {
+                return Err(Diagnostic::new(
+                    &codes::SIG_STATEMENT_EDITED,
+                    format!("the signed statement is not a sign-off statement: {e}"),
+                )
+                .at(file, record.statement.span)
+                .label("not a sign-off statement")
+                .help(format!("sign with `{resign}`, which writes the statement"))
+                .into());
+            }
+        };
+        if signed.plan != record.plan.value {
+            return Err(Diagnostic::new(
+                &codes::SIG_COPIED,
+                format!(
+                    "this signature approves plan `{}`, not `{}`: it was copied from another plan's sign-off",
+                    signed.plan, record.plan.value
+                ),
+            )
+            .at(file, record.plan.span)
+            .label(format!("the signed statement names plan `{}`", signed.plan))
+            .with_label(file, record.statement.span, "the signed statement")
+            .help(format!("a signature approves one plan version only; sign this plan with `{resign}`"))
+            .into());
+        }
+        let mut diffs = Vec::new();
+        if signed.party != *record.party {
+            diffs.push((
+                "party",
+                party_word(*record.party).to_string(),
+                party_word(signed.party).to_string(),
+                record.party.span,
+            ));
+        }
+        if signed.signer != record.signer.value {
+            diffs.push(("signer", record.signer.value.clone(), signed.signer.clone(), record.signer.span));
+        }
+        if signed.date != record.date.value {
+            diffs.push(("date", record.date.value.to_string(), signed.date.to_string(), record.date.span));
+        }
+        if signed.digest != record.digest.value {
+            diffs.push(("digest", record.digest.value.clone(), signed.digest.clone(), record.digest.span));
+        }
+        if signed.retire != record.is_retirement() {
+            let word = |r: bool| if r { "a retirement" } else { "an approval" };
+            let span = record.retire.as_ref().map_or(record.head, |r| r.span);
+            diffs.push(("retire", word(record.is_retirement()).to_string(), word(signed.retire).to_string(), span));
+        }
+        let recorded_context = record.context_digest.as_ref().map(|c| c.value.clone());
+        if signed.context != recorded_context {
+            let word = |c: &Option<String>| c.clone().unwrap_or_else(|| "absent".to_string());
+            let span = record.context_digest.as_ref().map_or(record.head, |c| c.span);
+            diffs.push(("context-digest", word(&recorded_context), word(&signed.context), span));
+        }
+        if let Some((_, _, _, span)) = diffs.first() {
+            let what: Vec<String> = diffs
+                .iter()
+                .map(|(k, rec, st, _)| format!("{k} is {rec} in the record but {st} in the statement"))
+                .collect();
+            return Err(Diagnostic::new(
+                &codes::SIG_MISMATCH,
+                format!("this sign-off was edited after signing: {}", what.join("; ")),
+            )
+            .at(file, *span)
+            .label("not what was signed")
+            .with_label(file, record.statement.span, "the signed statement")
+            .help("restore the record's fields from the statement, or sign again")
+            .into());
+        }
+        Ok(signed)
+    }
+
+    /// Whose key: one listed for the signer, valid on the signing date; its fingerprint.
+    fn signers_key(&self, sig: &SshSig) -> Step<String> {
+        let Check { c, record, signer, file, sig_span, .. } = *self;
+        let resign = self.resign.as_str();
+        let key = sig.public_key();
+        let fingerprint = sshsig::fingerprint(key);
+        let owners: Vec<&Key> = c.by_fingerprint.get(&fingerprint).into_iter().flatten().map(|&i| &c.keys[i]).collect();
+        let own: Vec<&Key> = owners.iter().copied().filter(|k| std::ptr::eq(k.contact, signer)).collect();
+        if own.is_empty() {
+            let mut d = match owners.first() {
+                Some(k) => Diagnostic::new(
+                    &codes::SIG_UNLISTED_KEY,
+                    format!(
+                        "signed with a key of {} ({}), not with a key listed for {}",
+                        k.contact.id.value, k.contact.party.value, signer.id.value
+                    ),
+                )
+                .with_label(
+                    k.contact.file,
+                    k.entry.key.span,
+                    format!("the key of {}", k.contact.id.value),
+                ),
+                None => Diagnostic::new(
+                    &codes::SIG_UNLISTED_KEY,
+                    format!(
+                        "signed with key {}, which is not listed for {}",
+                        sshsig::fingerprint(key),
+                        signer.id.value
+                    ),
+                ),
+            };
+            d = d
+                .at(file, sig_span)
+                .label(format!("key {}", sshsig::fingerprint(key)))
+                .with_label(signer.file, signer.head, format!("the keys of {} are listed here", signer.id.value))
+                .help(if owners.is_empty() {
+                    format!(
+                        "if this is {}'s key, add it to the contact: key \"{}\"",
+                        signer.id.value,
+                        sshsig::openssh(key)
+                    )
+                } else {
+                    format!("each signer signs with their own key: `{resign}`")
+                });
+            return Err(d.into());
+        }
+        let date = record.date.value;
+        if !own.iter().any(|k| valid_on(k.entry, date)) {
+            let k = own[0];
+            let (why, span) = match (&k.entry.valid_after, &k.entry.valid_before) {
+                (Some(a), _) if date < a.value => (format!("is valid only from {}", a.value), a.span),
+                (_, Some(b)) => (format!("is no longer valid from {}", b.value), b.span),
+                _ => ("is not valid".to_string(), k.entry.key.span),
+            };
+            return Err(Diagnostic::new(
+                &codes::SIG_KEY_NOT_VALID,
+                format!("signed on {date} with a key of {} ({}) that {why}", signer.id.value, sshsig::fingerprint(key)),
+            )
+            .at(file, record.date.span)
+            .label("outside the key's validity")
+            .with_label(k.contact.file, span, "the key's validity")
+            .help(format!("sign again with a key of {} that is valid today", signer.id.value))
+            .into());
+        }
+        Ok(fingerprint)
+    }
+
+    /// May the signer approve for this party? Nor could a contact who had left by the
+    /// signing date.
+    fn authorised(&self) -> Step<()> {
+        let Check { c, record, signer, file, .. } = *self;
+        let date = record.date.value;
+        let wanted = c.party_id(*record.party);
+        let wrong_party = wanted.is_some_and(|p| signer.party.value != p);
+        if wrong_party || !signer.may_approve {
+            let message = if wrong_party {
+                format!(
+                    "{} is a contact of {}, not of {}: they cannot sign for the {}",
+                    signer.id.value,
+                    signer.party.value,
+                    c.party_label(*record.party),
+                    party_word(*record.party)
+                )
+            } else {
+                format!("{} may not approve plans: the contact is not marked `may-approve #true`", signer.id.value)
+            };
+            return Err(Diagnostic::new(&codes::SIG_NOT_AUTHORISED, message)
+                .at(file, record.signer.span)
+                .label("not authorised")
+                .with_label(signer.file, signer.head, format!("{} is defined here", signer.id.value))
+                .help(format!(
+                    "a sign-off counts when a contact of {} marked `may-approve #true` signs it",
+                    c.party_label(*record.party)
+                ))
+                .into());
+        }
+        // 6b. nor could a contact who had left by the signing date
+        if signer.is_former_on(date) {
+            let since =
+                signer.left.as_ref().map_or("is a former contact".to_string(), |l| format!("left on {}", l.value));
+            return Err(Diagnostic::new(
+                &codes::SIG_NOT_AUTHORISED,
+                format!("{} {since} and could not approve on {date}", signer.id.value),
+            )
+            .at(file, record.signer.span)
+            .label("a former contact")
+            .with_label(signer.file, signer.left.as_ref().map_or(signer.head, |l| l.span), "left here")
+            .help(format!(
+                "a sign-off counts when a current contact of {} marked `may-approve #true` signs it",
+                c.party_label(*record.party)
+            ))
+            .into());
+        }
+        Ok(())
+    }
+
+    /// A sign-off cannot be dated after the check date.
+    fn not_in_future(&self) -> Step<()> {
+        let Check { c, record, file, .. } = *self;
+        let resign = self.resign.as_str();
+        let date = record.date.value;
+        if let Some(today) = c.as_of {
+            if date > today {
+                return Err(Diagnostic::new(
+                    &codes::SIG_FUTURE,
+                    format!("this sign-off is dated {date}, after the check date {today}: a sign-off from the future does not count"),
+                )
+                .at(file, record.date.span)
+                .label("in the future")
+                .help(format!("sign with today's date: `{resign}`; if the check date is wrong, set it with --as-of")).into());
+            }
+        }
+        Ok(())
+    }
+
+    /// Version 2: the stored context is the one signed; the bound digest and the context.
+    fn context(&self, signed: &Statement) -> Step<Option<(String, serde_json::Value)>> {
+        let Check { record, file, .. } = *self;
+        let resign = self.resign.as_str();
+        match (&signed.context, &record.context) {
+            (None, None) => Ok(None),
+            (None, Some(ctx)) => {
+                Err(Diagnostic::new(
+                    &codes::SIG_MISMATCH,
+                    "this sign-off holds a context, but its statement (version 1) binds none: the context was added after signing",
+                )
+                .at(file, ctx.span)
+                .label("not signed")
+                .help(format!("remove the context, or sign again: `{resign}`")).into())
+            }
+            (Some(_), None) => {
+                Err(Diagnostic::new(
+                    &codes::SIG_MISMATCH,
+                    "this sign-off's statement binds a context, but the record does not hold it: it was removed after signing",
+                )
+                .at(file, record.statement.span)
+                .label("the context is missing")
+                .help(format!("restore the record's `context`, or sign again: `{resign}`")).into())
+            }
+            (Some(bound), Some(ctx)) => {
+                let parsed: Result<serde_json::Value, String> = serde_json::from_str(&ctx.value).map_err(|e| e.to_string());
+                match parsed {
+                    Ok(v) if context::digest(&v) == *bound => Ok(Some((bound.clone(), v))),
+                    Ok(v) => {
+                        Err(Diagnostic::new(
+                            &codes::SIG_MISMATCH,
+                            format!(
+                                "this sign-off's context was edited after signing: its digest is {}, the statement binds {}",
+                                short_digest(&context::digest(&v)),
+                                short_digest(bound)
+                            ),
+                        )
+                        .at(file, ctx.span)
+                        .label("not the signed context")
+                        .help(format!("restore the context, or sign again: `{resign}`")).into())
+                    }
+                    Err(e) => {
+                        Err(Diagnostic::new(
+                            &codes::SIG_MISMATCH,
+                            format!("this sign-off's context is not JSON ({e}): it was edited after signing"),
+                        )
+                        .at(file, ctx.span)
+                        .label("not the signed context")
+                        .help(format!("restore the context, or sign again: `{resign}`")).into())
+                    }
+                }
+            }
+        }
+    }
+
+    /// With a trusted base: a record the change adds is of the current version, and is judged
+    /// by the base's roster on the check date, whatever date it claims.
+    fn trusted_by_base(&self, signed: &Statement, fingerprint: &str) -> Step<()> {
+        let Check { c, record, file, sig_span, .. } = *self;
+        let resign = self.resign.as_str();
+        let date = record.date.value;
+        if let Some(t) = &c.trust {
+            // A record the base holds counts as the base judged it only for content the base's plan
+            // has: a record of other content (a future version, a plan the base does not have) is
+            // judged as one the change adds, since approvals arrive with the change they approve.
+            let base_content = t.contents.contains(&(record.plan.value.as_str(), record.digest.value.as_str()));
+            let added = !(base_content || signed.retire)
+                || !t.inherited.contains(&(signature_body(&record.signature.value), record.statement.value.clone()));
+            if added && signed.context.is_none() && !signed.retire {
+                return Err(Diagnostic::new(
+                    &codes::SIG_OUTDATED,
+                    format!(
+                        "this {} sign-off is a `{}` statement that {} does not hold: a change can add only `{}` sign-offs (version 1 binds no context); it does not count",
+                        party_word(*record.party),
+                        statement::HEADER,
+                        t.name,
+                        statement::HEADER_V2
+                    ),
+                )
+                .at(file, record.statement.span)
+                .label("an older statement version")
+                .help(format!("sign again, which writes the current version: `{resign}`")).into());
+            }
+            let when = if added { t.today } else { date };
+            let roster = &t.rosters[usize::from(*record.party == Side::Provider)];
+            if !trusted_on(roster, &record.signer.value, fingerprint, when) {
+                let approvers = roster_names(roster);
+                let why = if added && when != date {
+                    format!(
+                        " (the check date: a sign-off the change adds is judged by the roster {} trusts today, whatever date it claims)",
+                        t.name
+                    )
+                } else {
+                    String::new()
+                };
+                return Err(Diagnostic::new(
+                    &codes::SIG_UNTRUSTED,
+                    format!(
+                        "this {} sign-off by {} is made with key {fingerprint}, which {} does not trust for {} on {when}{why}: a change cannot approve itself with a key or approver it adds, or with a key the base retired or removed; it does not count",
+                        party_word(*record.party),
+                        record.signer.value,
+                        t.name,
+                        record.signer.value,
                     ),
                 )
                 .at(file, sig_span)
-                .label("copied signature")
-                .with_label(other.file, other.signature.span, "the signature was made for this record")
-                .help(format!("a signature approves one statement only; sign this plan with `{resign}`"))));
-        }
-        return Some(Err(Diagnostic::new(
-            &codes::SIG_BAD_SIGNATURE,
-            format!(
-                "the signature does not verify over the statement with the key it names ({}): the signature or the statement was changed after signing",
-                sshsig::fingerprint(sig.public_key())
-            ),
-        )
-        .at(file, sig_span)
-        .label("bad signature")
-        .with_label(file, record.statement.span, "the statement")
-        .help(format!("delete this record and sign again: `{resign}`"))));
-    }
-    // 4. the statement says what the record says
-    let signed = match Statement::parse(stored) {
-        Ok(s) => s,
-        Err(e) => {
-            return Some(Err(Diagnostic::new(
-                &codes::SIG_STATEMENT_EDITED,
-                format!("the signed statement is not a sign-off statement: {e}"),
-            )
-            .at(file, record.statement.span)
-            .label("not a sign-off statement")
-            .help(format!("sign with `{resign}`, which writes the statement"))));
-        }
-    };
-    if signed.plan != record.plan.value {
-        return Some(Err(Diagnostic::new(
-            &codes::SIG_COPIED,
-            format!(
-                "this signature approves plan `{}`, not `{}`: it was copied from another plan's sign-off",
-                signed.plan, record.plan.value
-            ),
-        )
-        .at(file, record.plan.span)
-        .label(format!("the signed statement names plan `{}`", signed.plan))
-        .with_label(file, record.statement.span, "the signed statement")
-        .help(format!("a signature approves one plan version only; sign this plan with `{resign}`"))));
-    }
-    let mut diffs = Vec::new();
-    if signed.party != *record.party {
-        diffs.push((
-            "party",
-            party_word(*record.party).to_string(),
-            party_word(signed.party).to_string(),
-            record.party.span,
-        ));
-    }
-    if signed.signer != record.signer.value {
-        diffs.push(("signer", record.signer.value.clone(), signed.signer.clone(), record.signer.span));
-    }
-    if signed.date != record.date.value {
-        diffs.push(("date", record.date.value.to_string(), signed.date.to_string(), record.date.span));
-    }
-    if signed.digest != record.digest.value {
-        diffs.push(("digest", record.digest.value.clone(), signed.digest.clone(), record.digest.span));
-    }
-    if signed.retire != record.is_retirement() {
-        let word = |r: bool| if r { "a retirement" } else { "an approval" };
-        let span = record.retire.as_ref().map_or(record.head, |r| r.span);
-        diffs.push(("retire", word(record.is_retirement()).to_string(), word(signed.retire).to_string(), span));
-    }
-    let recorded_context = record.context_digest.as_ref().map(|c| c.value.clone());
-    if signed.context != recorded_context {
-        let word = |c: &Option<String>| c.clone().unwrap_or_else(|| "absent".to_string());
-        let span = record.context_digest.as_ref().map_or(record.head, |c| c.span);
-        diffs.push(("context-digest", word(&recorded_context), word(&signed.context), span));
-    }
-    if let Some((_, _, _, span)) = diffs.first() {
-        let what: Vec<String> = diffs
-            .iter()
-            .map(|(k, rec, st, _)| format!("{k} is {rec} in the record but {st} in the statement"))
-            .collect();
-        return Some(Err(Diagnostic::new(
-            &codes::SIG_MISMATCH,
-            format!("this sign-off was edited after signing: {}", what.join("; ")),
-        )
-        .at(file, *span)
-        .label("not what was signed")
-        .with_label(file, record.statement.span, "the signed statement")
-        .help("restore the record's fields from the statement, or sign again")));
-    }
-    // 5. whose key
-    let key = sig.public_key();
-    let fingerprint = sshsig::fingerprint(key);
-    let owners: Vec<&Key> = c.by_fingerprint.get(&fingerprint).into_iter().flatten().map(|&i| &c.keys[i]).collect();
-    let own: Vec<&Key> = owners.iter().copied().filter(|k| std::ptr::eq(k.contact, signer)).collect();
-    if own.is_empty() {
-        let mut d = match owners.first() {
-            Some(k) => Diagnostic::new(
-                &codes::SIG_UNLISTED_KEY,
-                format!(
-                    "signed with a key of {} ({}), not with a key listed for {}",
-                    k.contact.id.value, k.contact.party.value, signer.id.value
-                ),
-            )
-            .with_label(k.contact.file, k.entry.key.span, format!("the key of {}", k.contact.id.value)),
-            None => Diagnostic::new(
-                &codes::SIG_UNLISTED_KEY,
-                format!("signed with key {}, which is not listed for {}", sshsig::fingerprint(key), signer.id.value),
-            ),
-        };
-        d = d
-            .at(file, sig_span)
-            .label(format!("key {}", sshsig::fingerprint(key)))
-            .with_label(signer.file, signer.head, format!("the keys of {} are listed here", signer.id.value))
-            .help(if owners.is_empty() {
-                format!("if this is {}'s key, add it to the contact: key \"{}\"", signer.id.value, sshsig::openssh(key))
-            } else {
-                format!("each signer signs with their own key: `{resign}`")
-            });
-        return Some(Err(d));
-    }
-    let date = record.date.value;
-    if !own.iter().any(|k| valid_on(k.entry, date)) {
-        let k = own[0];
-        let (why, span) = match (&k.entry.valid_after, &k.entry.valid_before) {
-            (Some(a), _) if date < a.value => (format!("is valid only from {}", a.value), a.span),
-            (_, Some(b)) => (format!("is no longer valid from {}", b.value), b.span),
-            _ => ("is not valid".to_string(), k.entry.key.span),
-        };
-        return Some(Err(Diagnostic::new(
-            &codes::SIG_KEY_NOT_VALID,
-            format!("signed on {date} with a key of {} ({}) that {why}", signer.id.value, sshsig::fingerprint(key)),
-        )
-        .at(file, record.date.span)
-        .label("outside the key's validity")
-        .with_label(k.contact.file, span, "the key's validity")
-        .help(format!("sign again with a key of {} that is valid today", signer.id.value))));
-    }
-    // 6. may the signer approve for this party?
-    let wanted = c.party_id(*record.party);
-    let wrong_party = wanted.is_some_and(|p| signer.party.value != p);
-    if wrong_party || !signer.may_approve {
-        let message = if wrong_party {
-            format!(
-                "{} is a contact of {}, not of {}: they cannot sign for the {}",
-                signer.id.value,
-                signer.party.value,
-                c.party_label(*record.party),
-                party_word(*record.party)
-            )
-        } else {
-            format!("{} may not approve plans: the contact is not marked `may-approve #true`", signer.id.value)
-        };
-        return Some(Err(Diagnostic::new(&codes::SIG_NOT_AUTHORISED, message)
-            .at(file, record.signer.span)
-            .label("not authorised")
-            .with_label(signer.file, signer.head, format!("{} is defined here", signer.id.value))
-            .help(format!(
-                "a sign-off counts when a contact of {} marked `may-approve #true` signs it",
-                c.party_label(*record.party)
-            ))));
-    }
-    // 6b. nor could a contact who had left by the signing date
-    if signer.is_former_on(date) {
-        let since = signer.left.as_ref().map_or("is a former contact".to_string(), |l| format!("left on {}", l.value));
-        return Some(Err(Diagnostic::new(
-            &codes::SIG_NOT_AUTHORISED,
-            format!("{} {since} and could not approve on {date}", signer.id.value),
-        )
-        .at(file, record.signer.span)
-        .label("a former contact")
-        .with_label(signer.file, signer.left.as_ref().map_or(signer.head, |l| l.span), "left here")
-        .help(format!(
-            "a sign-off counts when a current contact of {} marked `may-approve #true` signs it",
-            c.party_label(*record.party)
-        ))));
-    }
-    // 7. a sign-off cannot be dated after the check date
-    if let Some(today) = c.as_of {
-        if date > today {
-            return Some(Err(Diagnostic::new(
-                &codes::SIG_FUTURE,
-                format!("this sign-off is dated {date}, after the check date {today}: a sign-off from the future does not count"),
-            )
-            .at(file, record.date.span)
-            .label("in the future")
-            .help(format!("sign with today's date: `{resign}`; if the check date is wrong, set it with --as-of"))));
-        }
-    }
-    // 8. version 2: the stored context is the one signed
-    let context = match (&signed.context, &record.context) {
-        (None, None) => None,
-        (None, Some(ctx)) => {
-            return Some(Err(Diagnostic::new(
-                &codes::SIG_MISMATCH,
-                "this sign-off holds a context, but its statement (version 1) binds none: the context was added after signing",
-            )
-            .at(file, ctx.span)
-            .label("not signed")
-            .help(format!("remove the context, or sign again: `{resign}`"))));
-        }
-        (Some(_), None) => {
-            return Some(Err(Diagnostic::new(
-                &codes::SIG_MISMATCH,
-                "this sign-off's statement binds a context, but the record does not hold it: it was removed after signing",
-            )
-            .at(file, record.statement.span)
-            .label("the context is missing")
-            .help(format!("restore the record's `context`, or sign again: `{resign}`"))));
-        }
-        (Some(bound), Some(ctx)) => {
-            let parsed: Result<serde_json::Value, String> = serde_json::from_str(&ctx.value).map_err(|e| e.to_string());
-            match parsed {
-                Ok(v) if context::digest(&v) == *bound => Some((bound.clone(), v)),
-                Ok(v) => {
-                    return Some(Err(Diagnostic::new(
-                        &codes::SIG_MISMATCH,
-                        format!(
-                            "this sign-off's context was edited after signing: its digest is {}, the statement binds {}",
-                            short_digest(&context::digest(&v)),
-                            short_digest(bound)
-                        ),
+                .label("not trusted by the base")
+                .help(if approvers.is_empty() {
+                    format!("{} trusts no approver of the {}", t.name, party_word(*record.party))
+                } else {
+                    format!(
+                        "a sign-off counts here when made by an approver {} lists, with a key valid today: {}",
+                        t.name,
+                        approvers.join(", ")
                     )
-                    .at(file, ctx.span)
-                    .label("not the signed context")
-                    .help(format!("restore the context, or sign again: `{resign}`"))));
-                }
-                Err(e) => {
-                    return Some(Err(Diagnostic::new(
-                        &codes::SIG_MISMATCH,
-                        format!("this sign-off's context is not JSON ({e}): it was edited after signing"),
-                    )
-                    .at(file, ctx.span)
-                    .label("not the signed context")
-                    .help(format!("restore the context, or sign again: `{resign}`"))));
-                }
+                }).into());
             }
         }
-    };
-    // 9. with a trusted base: a record the change adds is of the current version, and is judged
-    //    by the base's roster on the check date, whatever date it claims
-    if let Some(t) = &c.trust {
-        // A record the base holds counts as the base judged it only for content the base's plan
-        // has: a record of other content (a future version, a plan the base does not have) is
-        // judged as one the change adds, since approvals arrive with the change they approve.
-        let base_content = t.contents.contains(&(record.plan.value.as_str(), record.digest.value.as_str()));
-        let added = !(base_content || signed.retire)
-            || !t.inherited.contains(&(signature_body(&record.signature.value), stored.clone()));
-        if added && signed.context.is_none() && !signed.retire {
-            return Some(Err(Diagnostic::new(
-                &codes::SIG_OUTDATED,
-                format!(
-                    "this {} sign-off is a `{}` statement that {} does not hold: a change can add only `{}` sign-offs (version 1 binds no context); it does not count",
-                    party_word(*record.party),
-                    statement::HEADER,
-                    t.name,
-                    statement::HEADER_V2
-                ),
-            )
-            .at(file, record.statement.span)
-            .label("an older statement version")
-            .help(format!("sign again, which writes the current version: `{resign}`"))));
-        }
-        let when = if added { t.today } else { date };
-        let roster = &t.rosters[usize::from(*record.party == Side::Provider)];
-        if !trusted_on(roster, &record.signer.value, &fingerprint, when) {
-            let approvers = roster_names(roster);
-            let why = if added && when != date {
-                format!(
-                    " (the check date: a sign-off the change adds is judged by the roster {} trusts today, whatever date it claims)",
-                    t.name
-                )
-            } else {
-                String::new()
-            };
-            return Some(Err(Diagnostic::new(
-                &codes::SIG_UNTRUSTED,
-                format!(
-                    "this {} sign-off by {} is made with key {fingerprint}, which {} does not trust for {} on {when}{why}: a change cannot approve itself with a key or approver it adds, or with a key the base retired or removed; it does not count",
-                    party_word(*record.party),
-                    record.signer.value,
-                    t.name,
-                    record.signer.value,
-                ),
-            )
-            .at(file, sig_span)
-            .label("not trusted by the base")
-            .help(if approvers.is_empty() {
-                format!("{} trusts no approver of the {}", t.name, party_word(*record.party))
-            } else {
-                format!(
-                    "a sign-off counts here when made by an approver {} lists, with a key valid today: {}",
-                    t.name,
-                    approvers.join(", ")
-                )
-            })));
-        }
+        Ok(())
     }
-    Some(Ok(Valid { record, key: fingerprint, context }))
 }
 
 /// Whether `roster` lists `signer` with the key `fingerprint`, valid on `day`.
@@ -1020,7 +1140,6 @@ fn first_difference(stored: &str, expected: &str) -> String {
     String::new()
 }
 
-#[allow(clippy::too_many_lines)] // longer than a screen: to be split into named steps
 fn plan_state<'m>(
     c: &Ctx<'m>,
     ctx: &Context,
@@ -1029,112 +1148,177 @@ fn plan_state<'m>(
     invalid: &mut HashMap<(&'m str, Side), Vec<String>>,
     diags: &mut Vec<Diagnostic>,
 ) -> PlanState {
-    let id = plan.id.value.as_str();
-    let location = Location { file: plan.file, span: plan.head };
-    let approval = |v: &Valid| Approval {
+    let p = PlanCheck::new(c, ctx, plan, records);
+    let mut current = [p.current(Side::Client), p.current(Side::Provider)];
+    let ambiguous = p.ambiguous(&current, diags);
+    let rolled_back = p.roll_back(&mut current, diags);
+    let [cur_client, cur_provider] = current;
+    // Approved: a pair of different people with different keys.
+    let pair = if ambiguous.is_some() { None } else { find_pair(c, &cur_client, &cur_provider) };
+    let problem = match ambiguous {
+        None if pair.is_none() && !cur_client.is_empty() && !cur_provider.is_empty() => {
+            Some(p.one_person_for_both(cur_client[0], cur_provider[0], diags))
+        }
+        problem => problem,
+    };
+    let client = p.party_state(Side::Client, &cur_client, invalid);
+    let provider = p.party_state(Side::Provider, &cur_provider, invalid);
+    let context_changed = p.context_changed(&client, &provider, &rolled_back, diags);
+    p.stale(&client, &provider, &rolled_back, &context_changed, diags);
+    p.missing(&client, &provider, diags);
+    let (id, location) = (plan.id.value.to_string(), Location { file: plan.file, span: plan.head });
+    PlanState { plan: id, location, digest: plan.digest.clone(), approved: pair.is_some(), client, provider, problem }
+}
+
+/// The judgement of one plan's sign-offs: the valid records of the plan, and the context the
+/// plan has now.
+struct PlanCheck<'a, 'm> {
+    c: &'a Ctx<'m>,
+    plan: &'m Located<Plan>,
+    records: &'a [Valid<'m>],
+    /// Version 2 sign-offs bind the context too: computed only when one is there.
+    now: Option<(String, serde_json::Value)>,
+    /// Findings of missing approvals are warnings (`check --staged`, `--allow-unsigned`).
+    lenient: bool,
+}
+
+/// The parties that have not signed the current content.
+fn needs(client: &PartyState, provider: &PartyState) -> Vec<&'static str> {
+    [(Side::Client, client), (Side::Provider, provider)]
+        .into_iter()
+        .filter(|(_, p)| p.state != State::Signed)
+        .map(|(s, _)| party_word(s))
+        .collect()
+}
+
+fn approval(v: &Valid) -> Approval {
+    Approval {
         signer: v.record.signer.value.clone(),
         date: v.record.date.value,
         digest: v.record.digest.value.clone(),
         location: Location { file: v.record.file, span: v.record.head },
-    };
-    // Version 2 sign-offs bind the context too: computed only when one is there.
-    let now = records.iter().any(|v| v.context.is_some()).then(|| {
-        let v = context::of_plan(c.model, plan);
-        (context::digest(&v), v)
-    });
-    let context_holds =
-        |v: &Valid| v.context.as_ref().is_none_or(|(d, _)| now.as_ref().is_some_and(|(current, _)| current == d));
-    let current = |side: Side| -> Vec<&Valid> {
-        records
+    }
+}
+
+impl<'a, 'm> PlanCheck<'a, 'm> {
+    fn new(c: &'a Ctx<'m>, ctx: &Context, plan: &'m Located<Plan>, records: &'a [Valid<'m>]) -> Self {
+        let now = records.iter().any(|v| v.context.is_some()).then(|| {
+            let v = context::of_plan(c.model, plan);
+            (context::digest(&v), v)
+        });
+        PlanCheck { c, plan, records, now, lenient: ctx.staged || ctx.allow_unsigned }
+    }
+
+    fn lenient(&self, d: Diagnostic) -> Diagnostic {
+        if self.lenient {
+            d.severity(Severity::Warning)
+        } else {
+            d
+        }
+    }
+
+    /// Whether the context a record binds (if any) is the plan's current one.
+    fn context_holds(&self, v: &Valid) -> bool {
+        v.context.as_ref().is_none_or(|(d, _)| self.now.as_ref().is_some_and(|(current, _)| current == d))
+    }
+
+    /// The side's valid sign-offs of the current content and context.
+    fn current(&self, side: Side) -> Vec<&'a Valid<'m>> {
+        self.records
             .iter()
-            .filter(|v| *v.record.party == side && v.record.digest.value == plan.digest && context_holds(v))
+            .filter(|v| *v.record.party == side && v.record.digest.value == self.plan.digest && self.context_holds(v))
             .collect()
-    };
-    let (mut cur_client, mut cur_provider) = (current(Side::Client), current(Side::Provider));
-
-    // What the approval binds must be unambiguous: a contact, system or interface the plan relies
-    // on that is defined twice (or beside an id that differs only in case) could be read one way
-    // by the context and another by the handbook.
-    let mut ambiguous = None;
-    if !cur_client.is_empty() || !cur_provider.is_empty() {
-        if let Some(d) = ambiguous_context(c, plan) {
-            ambiguous = Some(d.message.clone());
-            diags.push(d);
-        }
     }
 
-    // Rollback: a party's newest sign-off of the current content is older than its sign-off of
-    // other content (`sign` replaces a party's records of other versions, so both are there only
-    // when old records were restored). The current sign-offs then do not count.
-    let mut rolled_back = Vec::new();
-    for (side, cur) in [(Side::Client, &mut cur_client), (Side::Provider, &mut cur_provider)] {
-        let Some(newest_current) = cur.iter().map(|v| v.record.date.value).max() else { continue };
-        let later = records
-            .iter()
-            .filter(|v| *v.record.party == side && v.record.digest.value != plan.digest)
-            .filter(|v| v.record.date.value > newest_current)
-            .max_by_key(|v| v.record.date.value);
-        if let Some(later) = later {
-            diags.push(rollback(
-                plan,
-                side,
-                newest_current,
-                &format!(
-                    "{} signed other content ({}) for the {} on {} ({})",
-                    later.record.signer.value,
-                    short_digest(&later.record.digest.value),
-                    party_word(side),
-                    later.record.date.value,
-                    c.place(later.record.file, later.record.head)
-                ),
-            ));
-            rolled_back.push(side);
-            cur.clear();
-        }
+    /// The commands that sign the plan for the parties named.
+    fn sign_hints(&self, who: &[&str]) -> Vec<String> {
+        [Side::Client, Side::Provider]
+            .into_iter()
+            .filter(|s| who.contains(&party_word(*s)))
+            .map(|s| self.c.sign_hint(&self.plan.id.value, s))
+            .collect()
     }
 
-    // Rollback against the trusted base: the base holds a later sign-off of other content, or a
-    // later retirement of the plan, by the same party.
-    if let Some(t) = &c.trust {
-        for (side, cur) in [(Side::Client, &mut cur_client), (Side::Provider, &mut cur_provider)] {
-            let Some(newest_current) = cur.iter().map(|v| v.record.date.value).max() else { continue };
-            let later = t
-                .earlier
-                .iter()
-                .filter(|e| e.plan == id && e.party == side && (e.digest != plan.digest || e.retire))
-                .filter(|e| e.date > newest_current)
-                .max_by_key(|e| e.date);
-            if let Some(e) = later {
-                let what = if e.retire {
-                    format!(
-                        "{} signed its retirement for the {} on {} in {}",
-                        e.signer,
-                        party_word(side),
-                        e.date,
-                        t.name
-                    )
-                } else {
-                    format!(
-                        "{} signed other content ({}) for the {} on {} in {}",
-                        e.signer,
-                        short_digest(&e.digest),
-                        party_word(side),
-                        e.date,
-                        t.name
-                    )
-                };
-                diags.push(rollback(plan, side, newest_current, &what));
-                rolled_back.push(side);
-                cur.clear();
+    /// What the approval binds must be unambiguous: a contact, system or interface the plan relies
+    /// on that is defined twice (or beside an id that differs only in case) could be read one way
+    /// by the context and another by the handbook.
+    fn ambiguous(&self, current: &[Vec<&Valid>; 2], diags: &mut Vec<Diagnostic>) -> Option<String> {
+        if current.iter().all(Vec::is_empty) {
+            return None;
+        }
+        let d = ambiguous_context(self.c, self.plan)?;
+        let message = d.message.clone();
+        diags.push(d);
+        Some(message)
+    }
+
+    /// Rollback: a party's newest sign-off of the current content is older than its sign-off of
+    /// other content in the records (`sign` replaces a party's records of other versions, so both
+    /// are there only when old records were restored), then older than one the trusted base holds.
+    /// The current sign-offs then do not count. Returns the parties rolled back.
+    fn roll_back(&self, current: &mut [Vec<&Valid>; 2], diags: &mut Vec<Diagnostic>) -> Vec<Side> {
+        let mut rolled_back = Vec::new();
+        let in_records = |side, newest| self.later_in_records(side, newest);
+        let in_base = |side, newest| self.later_in_base(side, newest);
+        for later in [&in_records as &dyn Fn(Side, Date) -> Option<String>, &in_base] {
+            for (side, cur) in [Side::Client, Side::Provider].into_iter().zip(current.iter_mut()) {
+                let Some(newest_current) = cur.iter().map(|v| v.record.date.value).max() else { continue };
+                if let Some(what) = later(side, newest_current) {
+                    diags.push(rollback(self.plan, side, newest_current, &what));
+                    rolled_back.push(side);
+                    cur.clear();
+                }
             }
         }
+        rolled_back
     }
 
-    // Approved: a pair of different people with different keys.
-    let pair = if ambiguous.is_some() { None } else { find_pair(c, &cur_client, &cur_provider) };
-    let mut problem = ambiguous;
-    if pair.is_none() && problem.is_none() && !cur_client.is_empty() && !cur_provider.is_empty() {
-        let (a, b) = (cur_client[0], cur_provider[0]);
+    /// A later sign-off of other content by the side, among the records.
+    fn later_in_records(&self, side: Side, newest_current: Date) -> Option<String> {
+        let later = self
+            .records
+            .iter()
+            .filter(|v| *v.record.party == side && v.record.digest.value != self.plan.digest)
+            .filter(|v| v.record.date.value > newest_current)
+            .max_by_key(|v| v.record.date.value)?;
+        Some(format!(
+            "{} signed other content ({}) for the {} on {} ({})",
+            later.record.signer.value,
+            short_digest(&later.record.digest.value),
+            party_word(side),
+            later.record.date.value,
+            self.c.place(later.record.file, later.record.head)
+        ))
+    }
+
+    /// A later sign-off of other content, or a later retirement of the plan, by the side in the
+    /// trusted base.
+    fn later_in_base(&self, side: Side, newest_current: Date) -> Option<String> {
+        let t = self.c.trust.as_ref()?;
+        let e = t
+            .earlier
+            .iter()
+            .filter(|e| e.plan == self.plan.id.value && e.party == side && (e.digest != self.plan.digest || e.retire))
+            .filter(|e| e.date > newest_current)
+            .max_by_key(|e| e.date)?;
+        Some(if e.retire {
+            format!("{} signed its retirement for the {} on {} in {}", e.signer, party_word(side), e.date, t.name)
+        } else {
+            format!(
+                "{} signed other content ({}) for the {} on {} in {}",
+                e.signer,
+                short_digest(&e.digest),
+                party_word(side),
+                e.date,
+                t.name
+            )
+        })
+    }
+
+    /// The client's and the provider's current sign-offs were made by one person (SIG011):
+    /// the problem, reported.
+    fn one_person_for_both(&self, a: &Valid, b: &Valid, diags: &mut Vec<Diagnostic>) -> String {
+        let (c, id) = (self.c, self.plan.id.value.as_str());
         let how = if a.key == b.key {
             format!("with the same key {}", a.key)
         } else if a.record.signer.value == b.record.signer.value {
@@ -1151,156 +1335,173 @@ fn plan_state<'m>(
             "plan `{id}`: the client's sign-off ({}) and the provider's sign-off ({}) were made {how}: one person cannot approve for both parties",
             a.record.signer.value, b.record.signer.value
         );
-        problem = Some(message.clone());
         diags.push(
-            Diagnostic::new(&codes::SIG_SAME_PERSON, message)
+            Diagnostic::new(&codes::SIG_SAME_PERSON, message.clone())
                 .at(b.record.file, b.record.signer.span)
                 .label("the same person as the client's signer")
                 .with_label(a.record.file, a.record.signer.span, "the client's signer")
                 .help("the plan needs sign-offs by two different people, one of each party, each with their own key")
                 .about("plan", id),
         );
+        message
     }
 
-    let mut party = |side: Side| -> PartyState {
-        let cur = if side == Side::Client { &cur_client } else { &cur_provider };
-        let problems = invalid.remove(&(id, side)).unwrap_or_default();
+    /// A party's state: signed (current sign-offs), stale (older ones, newest first), invalid or
+    /// missing.
+    fn party_state(
+        &self,
+        side: Side,
+        cur: &[&Valid],
+        invalid: &mut HashMap<(&'m str, Side), Vec<String>>,
+    ) -> PartyState {
+        let problems = invalid.remove(&(self.plan.id.value.as_str(), side)).unwrap_or_default();
         if !cur.is_empty() {
             return PartyState { state: State::Signed, approvals: cur.iter().map(|v| approval(v)).collect(), problems };
         }
-        let mut old: Vec<&Valid> = records.iter().filter(|v| *v.record.party == side).collect();
+        let mut old: Vec<&Valid> = self.records.iter().filter(|v| *v.record.party == side).collect();
         old.sort_by_key(|v| std::cmp::Reverse(v.record.date.value));
         if !old.is_empty() {
             return PartyState { state: State::Stale, approvals: old.iter().map(|v| approval(v)).collect(), problems };
         }
         let state = if problems.is_empty() { State::Missing } else { State::Invalid };
         PartyState { state, approvals: Vec::new(), problems }
-    };
-    let client = party(Side::Client);
-    let provider = party(Side::Provider);
-    let approved = pair.is_some();
+    }
 
-    let lenient = |d: Diagnostic| if ctx.staged || ctx.allow_unsigned { d.severity(Severity::Warning) } else { d };
-    // context changed: parties whose newest valid sign-off is of the current content, but binds a
-    // context that is no longer current
-    let needs = |client: &PartyState, provider: &PartyState| -> Vec<&'static str> {
-        [(Side::Client, client), (Side::Provider, provider)]
-            .into_iter()
-            .filter(|(_, p)| p.state != State::Signed)
-            .map(|(s, _)| party_word(s))
-            .collect()
-    };
-    let mut context_changed = Vec::new();
-    for (side, p) in [(Side::Client, &client), (Side::Provider, &provider)] {
-        if p.state != State::Stale || rolled_back.contains(&side) || p.approvals[0].digest != plan.digest {
-            continue;
+    /// Context changed (SIG019): parties whose newest valid sign-off is of the current content,
+    /// but binds a context that is no longer current. Returns those parties.
+    fn context_changed(
+        &self,
+        client: &PartyState,
+        provider: &PartyState,
+        rolled_back: &[Side],
+        diags: &mut Vec<Diagnostic>,
+    ) -> Vec<Side> {
+        let (plan, records, id) = (self.plan, self.records, self.plan.id.value.as_str());
+        let mut context_changed = Vec::new();
+        for (side, p) in [(Side::Client, client), (Side::Provider, provider)] {
+            if p.state != State::Stale || rolled_back.contains(&side) || p.approvals[0].digest != plan.digest {
+                continue;
+            }
+            let newest = records
+                .iter()
+                .filter(|v| *v.record.party == side && v.record.digest.value == plan.digest && !self.context_holds(v))
+                .max_by_key(|v| v.record.date.value);
+            let (Some(v), Some((_, current))) = (newest, self.now.as_ref()) else { continue };
+            let Some((_, approved)) = &v.context else { continue };
+            context_changed.push(side);
+            let changes = context::differences(approved, current, 8);
+            let who = needs(client, provider);
+            let commands = self.sign_hints(&who);
+            diags.push(self.lenient(
+                Diagnostic::new(
+                    &codes::SIG_CONTEXT_CHANGED,
+                    format!(
+                        "plan `{id}` relies on objects that changed since {} ({}) signed it on {}: {}; needs re-approval by the {}",
+                        v.record.signer.value,
+                        party_word(side),
+                        v.record.date.value,
+                        changes.join("; "),
+                        who.join(" and the ")
+                    ),
+                )
+                .at(plan.file, plan.head)
+                .label("what it relies on changed")
+                .with_label(
+                    v.record.file,
+                    v.record.context.as_ref().map_or(v.record.head, |c| c.span),
+                    format!("the context {} approved", v.record.signer.value),
+                )
+                .help(format!(
+                    "review what changed (the objects named above), then sign the plan again: {}",
+                    commands.join("; ")
+                ))
+                .about("plan", id),
+            ));
         }
-        let newest = records
-            .iter()
-            .filter(|v| *v.record.party == side && v.record.digest.value == plan.digest && !context_holds(v))
-            .max_by_key(|v| v.record.date.value);
-        let (Some(v), Some((_, current))) = (newest, now.as_ref()) else { continue };
-        let Some((_, approved)) = &v.context else { continue };
-        context_changed.push(side);
-        let changes = context::differences(approved, current, 8);
-        let who = needs(&client, &provider);
-        let commands: Vec<String> = [Side::Client, Side::Provider]
+        context_changed
+    }
+
+    /// Stale (SIG002): parties whose newest valid sign-off is of older content.
+    fn stale(
+        &self,
+        client: &PartyState,
+        provider: &PartyState,
+        rolled_back: &[Side],
+        context_changed: &[Side],
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        let (plan, id) = (self.plan, self.plan.id.value.as_str());
+        let stale: Vec<(Side, &Approval)> = [(Side::Client, client), (Side::Provider, provider)]
             .into_iter()
-            .filter(|s| who.contains(&party_word(*s)))
-            .map(|s| c.sign_hint(id, s))
+            .filter(|(s, p)| p.state == State::Stale && !rolled_back.contains(s) && !context_changed.contains(s))
+            .map(|(s, p)| (s, &p.approvals[0]))
             .collect();
-        diags.push(lenient(
-            Diagnostic::new(
-                &codes::SIG_CONTEXT_CHANGED,
+        if !stale.is_empty() {
+            let by: Vec<String> =
+                stale.iter().map(|(s, a)| format!("{} ({}) on {}", a.signer, party_word(*s), a.date)).collect();
+            let needs = needs(client, provider);
+            let mut d = Diagnostic::new(
+                &codes::SIG_STALE,
                 format!(
-                    "plan `{id}` relies on objects that changed since {} ({}) signed it on {}: {}; needs re-approval by the {}",
-                    v.record.signer.value,
-                    party_word(side),
-                    v.record.date.value,
-                    changes.join("; "),
-                    who.join(" and the ")
+                    "plan `{id}` changed since it was signed by {}: needs re-approval by the {}",
+                    by.join(" and "),
+                    needs.join(" and the ")
                 ),
             )
             .at(plan.file, plan.head)
-            .label("what it relies on changed")
-            .with_label(
-                v.record.file,
-                v.record.context.as_ref().map_or(v.record.head, |c| c.span),
-                format!("the context {} approved", v.record.signer.value),
-            )
-            .help(format!(
-                "review what changed (the objects named above), then sign the plan again: {}",
-                commands.join("; ")
-            ))
-            .about("plan", id),
-        ));
-    }
-    // stale: parties whose newest valid sign-off is of older content
-    let stale: Vec<(Side, &Approval)> = [(Side::Client, &client), (Side::Provider, &provider)]
-        .into_iter()
-        .filter(|(s, p)| p.state == State::Stale && !rolled_back.contains(s) && !context_changed.contains(s))
-        .map(|(s, p)| (s, &p.approvals[0]))
-        .collect();
-    if !stale.is_empty() {
-        let by: Vec<String> =
-            stale.iter().map(|(s, a)| format!("{} ({}) on {}", a.signer, party_word(*s), a.date)).collect();
-        let needs: Vec<&str> = [(Side::Client, &client), (Side::Provider, &provider)]
-            .into_iter()
-            .filter(|(_, p)| p.state != State::Signed)
-            .map(|(s, _)| party_word(s))
-            .collect();
-        let mut d = Diagnostic::new(
-            &codes::SIG_STALE,
-            format!(
-                "plan `{id}` changed since it was signed by {}: needs re-approval by the {}",
-                by.join(" and "),
-                needs.join(" and the ")
-            ),
-        )
-        .at(plan.file, plan.head)
-        .label(format!("now {}", short_digest(&plan.digest)));
-        for (s, a) in &stale {
-            d = d.with_label(
-                a.location.file,
-                a.location.span,
-                format!("signed by {} for the {} ({})", a.signer, party_word(*s), short_digest(&a.digest)),
+            .label(format!("now {}", short_digest(&plan.digest)));
+            for (s, a) in &stale {
+                d = d.with_label(
+                    a.location.file,
+                    a.location.span,
+                    format!("signed by {} for the {} ({})", a.signer, party_word(*s), short_digest(&a.digest)),
+                );
+            }
+            let commands = self.sign_hints(&needs);
+            diags.push(
+                self.lenient(
+                    d.help(format!(
+                        "review the change (`git diff`), then sign the new version: {}",
+                        commands.join("; ")
+                    ))
+                    .about("plan", id),
+                ),
             );
         }
-        let commands: Vec<String> = [Side::Client, Side::Provider]
+    }
+
+    /// Missing (SIG001): parties without any valid sign-off.
+    fn missing(&self, client: &PartyState, provider: &PartyState, diags: &mut Vec<Diagnostic>) {
+        let (c, plan, id) = (self.c, self.plan, self.plan.id.value.as_str());
+        let missing: Vec<(Side, &PartyState)> = [(Side::Client, client), (Side::Provider, provider)]
             .into_iter()
-            .filter(|s| needs.contains(&party_word(*s)))
-            .map(|s| c.sign_hint(id, s))
+            .filter(|(_, p)| matches!(p.state, State::Missing | State::Invalid))
             .collect();
-        diags.push(lenient(
-            d.help(format!("review the change (`git diff`), then sign the new version: {}", commands.join("; ")))
-                .about("plan", id),
-        ));
+        if !missing.is_empty() {
+            let who: Vec<String> = missing.iter().map(|(s, _)| c.party_label(*s)).collect();
+            let invalid_note = if missing.iter().any(|(_, p)| p.state == State::Invalid) {
+                " (its sign-off records are invalid, reported on their own)"
+            } else {
+                ""
+            };
+            let approvers: Vec<String> = missing.iter().map(|(s, _)| c.sign_hint(id, *s)).collect();
+            diags.push(
+                self.lenient(
+                    Diagnostic::new(
+                        &codes::SIG_MISSING,
+                        format!(
+                            "plan `{id}` is not approved: no valid sign-off by {}{invalid_note}",
+                            who.join(" or by ")
+                        ),
+                    )
+                    .at(plan.file, plan.head)
+                    .label("not approved")
+                    .help(format!("after review, sign it: {}", approvers.join("; ")))
+                    .about("plan", id),
+                ),
+            );
+        }
     }
-    // missing: parties without any valid sign-off
-    let missing: Vec<(Side, &PartyState)> = [(Side::Client, &client), (Side::Provider, &provider)]
-        .into_iter()
-        .filter(|(_, p)| matches!(p.state, State::Missing | State::Invalid))
-        .collect();
-    if !missing.is_empty() {
-        let who: Vec<String> = missing.iter().map(|(s, _)| c.party_label(*s)).collect();
-        let invalid_note = if missing.iter().any(|(_, p)| p.state == State::Invalid) {
-            " (its sign-off records are invalid, reported on their own)"
-        } else {
-            ""
-        };
-        let approvers: Vec<String> = missing.iter().map(|(s, _)| c.sign_hint(id, *s)).collect();
-        diags.push(lenient(
-            Diagnostic::new(
-                &codes::SIG_MISSING,
-                format!("plan `{id}` is not approved: no valid sign-off by {}{invalid_note}", who.join(" or by ")),
-            )
-            .at(plan.file, plan.head)
-            .label("not approved")
-            .help(format!("after review, sign it: {}", approvers.join("; ")))
-            .about("plan", id),
-        ));
-    }
-    PlanState { plan: id.to_string(), location, digest: plan.digest.clone(), approved, client, provider, problem }
 }
 
 /// `SIG016` at the plan: the party's current sign-off (dated `current`) is older than `later`.

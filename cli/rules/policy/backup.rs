@@ -1,6 +1,7 @@
 //! Backup (`BAK`): a complete regulation, separate media on shared infrastructure, a schedule
 //! that meets the RPO, an off-site copy.
 
+use super::coverage::lacking;
 use super::facts::{Facts, Inventory};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Infrastructure, Located, Media, Plan};
@@ -104,7 +105,7 @@ pub(crate) fn backup(f: &Facts, p: &Located<Plan>, d: &mut Vec<Diagnostic>) {
         );
         return;
     };
-    let missing: Vec<&str> = [
+    let missing = lacking([
         ("media", b.media.is_none()),
         ("schedule", b.schedule.is_none()),
         ("retention", b.retention.is_none()),
@@ -113,11 +114,7 @@ pub(crate) fn backup(f: &Facts, p: &Located<Plan>, d: &mut Vec<Diagnostic>) {
         ("restore-test", b.restore_test.is_none()),
         ("deputy", b.deputy.is_none()),
         ("on-failure", b.on_failure.is_none()),
-    ]
-    .into_iter()
-    .filter(|(_, m)| *m)
-    .map(|(n, _)| n)
-    .collect();
+    ]);
     if !missing.is_empty() {
         d.push(
             Diagnostic::new(&BAK002, format!("the backup regulation of plan `{id}` lacks {}", missing.join(", ")))

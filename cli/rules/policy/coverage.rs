@@ -125,7 +125,6 @@ policy_rules! {
         requirement: "In general, contingency plans must exist for the systems at the client, at the outsourcing service provider and for the interfaces between the client and the service provider (eg network connection, router, telecommunications provider).";
 }
 
-#[allow(clippy::too_many_lines)] // longer than a screen: to be split into named steps
 pub(crate) fn coverage(f: &Facts, plans_broken: bool, as_of: crate::units::Date, d: &mut Vec<Diagnostic>) {
     let mut covered: HashSet<&str> = HashSet::new();
     for p in &f.model.plans {
@@ -148,103 +147,131 @@ pub(crate) fn coverage(f: &Facts, plans_broken: bool, as_of: crate::units::Date,
             );
             continue;
         }
-        let protection = inv.protection();
-        let missing: Vec<&str> = match protection {
-            None => vec!["confidentiality", "integrity", "availability"],
-            Some(p) => [
-                ("confidentiality", &p.confidentiality),
-                ("integrity", &p.integrity),
-                ("availability", &p.availability),
-            ]
-            .into_iter()
-            .filter(|(_, v)| v.is_none())
-            .map(|(n, _)| n)
-            .collect(),
-        };
+        protection_stated(inv, d);
+        objectives_for_high_availability(inv, d);
+        acknowledgement(f, inv, as_of, d);
+    }
+    application_owners(f, d);
+    for i in &f.model.interfaces {
+        interface_contacts(f, i, d);
+        carrier(f, i, d);
+    }
+}
+
+/// The names of the parts that are missing, in the order given.
+pub(super) fn lacking<const N: usize>(parts: [(&'static str, bool); N]) -> Vec<&'static str> {
+    parts.into_iter().filter(|(_, missing)| *missing).map(|(name, _)| name).collect()
+}
+
+/// A covered system or interface states its protection need in all three respects (COV005).
+fn protection_stated(inv: &Inventory, d: &mut Vec<Diagnostic>) {
+    let id = &inv.id().value;
+    let protection = inv.protection();
+    let missing: Vec<&str> = match protection {
+        None => vec!["confidentiality", "integrity", "availability"],
+        Some(p) => {
+            [("confidentiality", &p.confidentiality), ("integrity", &p.integrity), ("availability", &p.availability)]
+                .into_iter()
+                .filter(|(_, v)| v.is_none())
+                .map(|(n, _)| n)
+                .collect()
+        }
+    };
+    if !missing.is_empty() {
+        let span = protection.map_or(inv.head(), |p| p.span);
+        d.push(
+            Diagnostic::new(
+                &COV005,
+                format!("{} `{id}` does not state its protection need for {}", inv.word(), missing.join(", ")),
+            )
+            .at(inv.file(), span)
+            .help("write `protection confidentiality=normal|high|very-high integrity=... availability=...`")
+            .about("system", id),
+        );
+    }
+}
+
+/// A high availability need comes with a maximum tolerable downtime, RTO and RPO (COV006).
+fn objectives_for_high_availability(inv: &Inventory, d: &mut Vec<Diagnostic>) {
+    let id = &inv.id().value;
+    let protection = inv.protection();
+    let availability = protection.and_then(|p| p.availability.as_ref()).map(|a| a.value);
+    if matches!(availability, Some(Level::High | Level::VeryHigh)) {
+        let missing =
+            lacking([("mtpd", inv.mtpd().is_none()), ("rto", inv.rto().is_none()), ("rpo", inv.rpo().is_none())]);
         if !missing.is_empty() {
-            let span = protection.map_or(inv.head(), |p| p.span);
             d.push(
                 Diagnostic::new(
-                    &COV005,
-                    format!("{} `{id}` does not state its protection need for {}", inv.word(), missing.join(", ")),
+                    &COV006,
+                    format!("{} `{id}` has a high availability need but no {}", inv.word(), missing.join(", ")),
                 )
-                .at(inv.file(), span)
-                .help("write `protection confidentiality=normal|high|very-high integrity=... availability=...`")
+                .at(inv.file(), inv.head())
+                .help("set `mtpd`, `rto` and `rpo`, e.g. `mtpd \"24h\"`, `rto \"4h\"`, `rpo \"1h\"`")
                 .about("system", id),
             );
         }
-        let availability = protection.and_then(|p| p.availability.as_ref()).map(|a| a.value);
-        if matches!(availability, Some(Level::High | Level::VeryHigh)) {
-            let missing: Vec<&str> =
-                [("mtpd", inv.mtpd().is_none()), ("rto", inv.rto().is_none()), ("rpo", inv.rpo().is_none())]
-                    .into_iter()
-                    .filter(|(_, m)| *m)
-                    .map(|(n, _)| n)
-                    .collect();
-            if !missing.is_empty() {
+    }
+}
+
+/// The provider has acknowledged the protection needs of what it operates, by a provider
+/// contact and not after the check date (COV007).
+fn acknowledgement(f: &Facts, inv: &Inventory, as_of: crate::units::Date, d: &mut Vec<Diagnostic>) {
+    let id = &inv.id().value;
+    // The provider must be told the protection needs of what it operates; a system the client
+    // operates itself needs no acknowledgement by the provider.
+    let client_operated =
+        matches!(inv, Inventory::System(s) if f.roles.get(s.operator.value.as_str()) == Some(&PartyRole::Client));
+    match inv.acknowledged() {
+        None if client_operated => {}
+        None => d.push(
+            Diagnostic::new(
+                &COV007,
+                format!("the provider has not acknowledged the protection needs of {} `{id}`", inv.word()),
+            )
+            .at(inv.file(), inv.head())
+            .help("add `acknowledged by=<provider contact> date=\"YYYY-MM-DD\"` once the provider has been told")
+            .about("system", id),
+        ),
+        // An acknowledgement, where given, is the provider's and lies in the past, whoever
+        // operates the system.
+        Some(a) => {
+            if let Some(role) = f.role_of(&a.by.value).filter(|r| *r != PartyRole::Provider) {
                 d.push(
                     Diagnostic::new(
-                        &COV006,
-                        format!("{} `{id}` has a high availability need but no {}", inv.word(), missing.join(", ")),
+                        &COV007,
+                        format!(
+                            "`{}` acknowledged the protection needs of `{id}`, but is a {} contact",
+                            a.by.value,
+                            role_word(role)
+                        ),
                     )
-                    .at(inv.file(), inv.head())
-                    .help("set `mtpd`, `rto` and `rpo`, e.g. `mtpd \"24h\"`, `rto \"4h\"`, `rpo \"1h\"`")
+                    .at(inv.file(), a.by.span)
+                    .label("not a provider contact")
+                    .help("the provider must acknowledge: name a provider contact")
+                    .about("system", id),
+                );
+            }
+            if a.date.value > as_of {
+                d.push(
+                    Diagnostic::new(
+                        &COV007,
+                        format!(
+                            "the protection needs of `{id}` are acknowledged on {}, after the check date {as_of}: they are not acknowledged yet",
+                            a.date.value
+                        ),
+                    )
+                    .at(inv.file(), a.date.span)
+                    .label("in the future")
+                    .help("write the day the provider acknowledged the protection needs; if it has not yet, it must before the plan counts")
                     .about("system", id),
                 );
             }
         }
-        // The provider must be told the protection needs of what it operates; a system the client
-        // operates itself needs no acknowledgement by the provider.
-        let client_operated =
-            matches!(inv, Inventory::System(s) if f.roles.get(s.operator.value.as_str()) == Some(&PartyRole::Client));
-        match inv.acknowledged() {
-            None if client_operated => {}
-            None => d.push(
-                Diagnostic::new(
-                    &COV007,
-                    format!("the provider has not acknowledged the protection needs of {} `{id}`", inv.word()),
-                )
-                .at(inv.file(), inv.head())
-                .help("add `acknowledged by=<provider contact> date=\"YYYY-MM-DD\"` once the provider has been told")
-                .about("system", id),
-            ),
-            // An acknowledgement, where given, is the provider's and lies in the past, whoever
-            // operates the system.
-            Some(a) => {
-                if let Some(role) = f.role_of(&a.by.value).filter(|r| *r != PartyRole::Provider) {
-                    d.push(
-                        Diagnostic::new(
-                            &COV007,
-                            format!(
-                                "`{}` acknowledged the protection needs of `{id}`, but is a {} contact",
-                                a.by.value,
-                                role_word(role)
-                            ),
-                        )
-                        .at(inv.file(), a.by.span)
-                        .label("not a provider contact")
-                        .help("the provider must acknowledge: name a provider contact")
-                        .about("system", id),
-                    );
-                }
-                if a.date.value > as_of {
-                    d.push(
-                        Diagnostic::new(
-                            &COV007,
-                            format!(
-                                "the protection needs of `{id}` are acknowledged on {}, after the check date {as_of}: they are not acknowledged yet",
-                                a.date.value
-                            ),
-                        )
-                        .at(inv.file(), a.date.span)
-                        .label("in the future")
-                        .help("write the day the provider acknowledged the protection needs; if it has not yet, it must before the plan counts")
-                        .about("system", id),
-                    );
-                }
-            }
-        }
     }
+}
+
+/// The application owner of a system is a client contact (COV003).
+fn application_owners(f: &Facts, d: &mut Vec<Diagnostic>) {
     for s in &f.model.systems {
         if let Some(role) = f.role_of(&s.owner.value).filter(|r| *r != PartyRole::Client) {
             d.push(
@@ -264,40 +291,41 @@ pub(crate) fn coverage(f: &Facts, plans_broken: bool, as_of: crate::units::Date,
             );
         }
     }
-    for i in &f.model.interfaces {
-        let contacts = i.contacts.as_ref();
-        for (side, role, given) in [
-            ("client", PartyRole::Client, contacts.and_then(|c| c.client.as_ref())),
-            ("provider", PartyRole::Provider, contacts.and_then(|c| c.provider.as_ref())),
-        ] {
-            match given {
-                None => d.push(
-                    Diagnostic::new(&COV004, format!("interface `{}` has no {side} contact", i.id.value))
-                        .at(i.file, contacts.map_or(i.head, |c| c.span))
-                        .help(format!("add `contacts {side}=<contact>`"))
+}
+
+/// An interface names a contact of each side, of that side's party (COV004).
+fn interface_contacts(f: &Facts, i: &crate::model::Located<crate::model::Interface>, d: &mut Vec<Diagnostic>) {
+    let contacts = i.contacts.as_ref();
+    for (side, role, given) in [
+        ("client", PartyRole::Client, contacts.and_then(|c| c.client.as_ref())),
+        ("provider", PartyRole::Provider, contacts.and_then(|c| c.provider.as_ref())),
+    ] {
+        match given {
+            None => d.push(
+                Diagnostic::new(&COV004, format!("interface `{}` has no {side} contact", i.id.value))
+                    .at(i.file, contacts.map_or(i.head, |c| c.span))
+                    .help(format!("add `contacts {side}=<contact>`"))
+                    .about("system", &i.id.value),
+            ),
+            Some(c) => {
+                if let Some(actual) = f.role_of(&c.value).filter(|r| *r != role) {
+                    d.push(
+                        Diagnostic::new(
+                            &COV004,
+                            format!(
+                                "the {side} contact of interface `{}` is a {} contact",
+                                i.id.value,
+                                role_word(actual)
+                            ),
+                        )
+                        .at(i.file, c.span)
+                        .label(format!("not a {side} contact"))
+                        .help(format!("name a contact of the {side} party"))
                         .about("system", &i.id.value),
-                ),
-                Some(c) => {
-                    if let Some(actual) = f.role_of(&c.value).filter(|r| *r != role) {
-                        d.push(
-                            Diagnostic::new(
-                                &COV004,
-                                format!(
-                                    "the {side} contact of interface `{}` is a {} contact",
-                                    i.id.value,
-                                    role_word(actual)
-                                ),
-                            )
-                            .at(i.file, c.span)
-                            .label(format!("not a {side} contact"))
-                            .help(format!("name a contact of the {side} party"))
-                            .about("system", &i.id.value),
-                        );
-                    }
+                    );
                 }
             }
         }
-        carrier(f, i, d);
     }
 }
 

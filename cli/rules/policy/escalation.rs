@@ -256,8 +256,26 @@ pub(crate) fn contacts(f: &Facts, as_of: crate::units::Date, d: &mut Vec<Diagnos
     }
 }
 
-#[allow(clippy::too_many_lines)] // longer than a screen: to be split into named steps
 pub(crate) fn escalation(f: &Facts, p: &Located<Plan>, d: &mut Vec<Diagnostic>) {
+    let id = p.id.value.as_str();
+    responsible_contacts(f, p, d);
+    let Some(e) = p.escalation.as_ref().filter(|e| !e.level.is_empty()) else {
+        d.push(
+            Diagnostic::new(&ESC001, format!("plan `{id}` has no escalation chain"))
+                .at(p.file, p.escalation.as_ref().map_or(p.head, |e| e.span))
+                .help("add `escalation { level 1 notify=<contact> within=\"15m\" ... unreachable \"...\" }`")
+                .about("plan", id),
+        );
+        return;
+    };
+    levels(p, e, d);
+    reaches_both_parties(f, p, e, d);
+    unreachable_stated(p, e, d);
+    fallback_and_timing(f, p, e, d);
+}
+
+/// A plan names a responsible contact of each side, of that side's party (COV002).
+fn responsible_contacts(f: &Facts, p: &Located<Plan>, d: &mut Vec<Diagnostic>) {
     let id = p.id.value.as_str();
     if let Some(r) = &p.responsible {
         for (side, role, given) in
@@ -297,18 +315,14 @@ pub(crate) fn escalation(f: &Facts, p: &Located<Plan>, d: &mut Vec<Diagnostic>) 
                 .about("plan", id),
         );
     }
-    let Some(e) = p.escalation.as_ref().filter(|e| !e.level.is_empty()) else {
-        d.push(
-            Diagnostic::new(&ESC001, format!("plan `{id}` has no escalation chain"))
-                .at(p.file, p.escalation.as_ref().map_or(p.head, |e| e.span))
-                .help("add `escalation { level 1 notify=<contact> within=\"15m\" ... unreachable \"...\" }`")
-                .about("plan", id),
-        );
-        return;
-    };
+}
+
+/// The levels are numbered 1, 2, 3, ... (ESC002), with increasing time limits (ESC002), and each
+/// notifies someone new (ESC009).
+fn levels(p: &Located<Plan>, e: &Spanned<crate::model::Escalation>, d: &mut Vec<Diagnostic>) {
+    let id = p.id.value.as_str();
     let mut previous: Option<&Spanned<crate::model::EscalationLevel>> = None;
     let mut notified: Vec<&str> = Vec::new();
-    let mut roles = HashSet::new();
     for (i, l) in e.level.iter().enumerate() {
         if l.level.value as usize != i + 1 {
             d.push(
@@ -355,11 +369,15 @@ pub(crate) fn escalation(f: &Facts, p: &Located<Plan>, d: &mut Vec<Diagnostic>) 
             );
         }
         notified.push(&l.notify.value);
-        if let Some(r) = f.role_of(&l.notify.value) {
-            roles.insert(r);
-        }
         previous = Some(l);
     }
+}
+
+/// The chain reaches both the client and the provider (ESC003), unless it names someone whose
+/// party is unknown.
+fn reaches_both_parties(f: &Facts, p: &Located<Plan>, e: &Spanned<crate::model::Escalation>, d: &mut Vec<Diagnostic>) {
+    let id = p.id.value.as_str();
+    let roles: HashSet<PartyRole> = e.level.iter().filter_map(|l| f.role_of(&l.notify.value)).collect();
     let has_unknown = e.level.iter().any(|l| f.role_of(&l.notify.value).is_none());
     let both = roles.contains(&PartyRole::Client) && roles.contains(&PartyRole::Provider);
     if !has_unknown && !both {
@@ -371,6 +389,11 @@ pub(crate) fn escalation(f: &Facts, p: &Located<Plan>, d: &mut Vec<Diagnostic>) 
                 .about("plan", id),
         );
     }
+}
+
+/// The chain says what happens when nobody answers (ESC004).
+fn unreachable_stated(p: &Located<Plan>, e: &Spanned<crate::model::Escalation>, d: &mut Vec<Diagnostic>) {
+    let id = p.id.value.as_str();
     if e.unreachable.is_none() {
         d.push(
             Diagnostic::new(
@@ -382,7 +405,6 @@ pub(crate) fn escalation(f: &Facts, p: &Located<Plan>, d: &mut Vec<Diagnostic>) 
             .about("plan", id),
         );
     }
-    fallback_and_timing(f, p, e, d);
 }
 
 /// Words that name someone to turn to in a fallback rule, in English and German (normalised).

@@ -153,7 +153,6 @@ policy_rules! {
         requirement: "A concept for emergency exercises, which must be carried out regularly, must be developed.";
 }
 
-#[allow(clippy::too_many_lines)] // longer than a screen: to be split into named steps
 pub(crate) fn exercises(f: &Facts, p: &Located<Plan>, ctx: &Context, d: &mut Vec<Diagnostic>) {
     let id = p.id.value.as_str();
     if p.exercise.is_empty() {
@@ -165,105 +164,149 @@ pub(crate) fn exercises(f: &Facts, p: &Located<Plan>, ctx: &Context, d: &mut Vec
         );
         return;
     }
-    let policy = &f.policy;
     let level = f.covered(p).iter().filter_map(|i| i.availability()).max().unwrap_or(Level::Normal);
-    let max = policy.exercise_interval.for_level(level);
     let records: &[&Located<ExerciseRecord>] = f.exercises.get(id).map_or(&[], Vec::as_slice);
     for ex in &p.exercise {
-        let kind = ex.kind.value;
-        let kind_word = crate::rules::contracts::kind_word(kind);
-        if ex.every.value > max {
-            let level_word = match level {
-                Level::Normal => "normal",
-                Level::High => "high",
-                Level::VeryHigh => "very-high",
-            };
-            d.push(
-                Diagnostic::new(&EXR002, format!("{kind_word} every {} is longer than the {max} the policy allows for a {level_word} availability need", ex.every.value))
-                    .at(p.file, ex.every.span)
-                    .help(format!("exercise at least every {max}, or change `policy exercise-interval` in contingent.kdl"))
-                    .about("plan", id),
-            );
-        }
-        let of_kind: Vec<_> = records.iter().filter(|r| r.kind.value == kind).collect();
+        interval_within_policy(f, p, ex, level, d);
         // A failed exercise proves nothing: it does not count as the exercise held for its interval.
         // An exercise dated after the check date has not been held yet (EXR009).
-        let of_kind: Vec<_> = of_kind.into_iter().filter(|r| r.date.value <= ctx.as_of).collect();
-        let held = of_kind.iter().filter(|r| r.result.value != Outcome::Failed).max_by_key(|r| r.date.value);
-        let failed_since = |after: Option<crate::units::Date>| {
-            of_kind
-                .iter()
-                .filter(|r| r.result.value == Outcome::Failed && after.is_none_or(|a| r.date.value > a))
-                .max_by_key(|r| r.date.value)
-        };
-        match held {
-            None => {
-                let mut diag = match failed_since(None) {
-                    None => Diagnostic::new(&EXR005, format!("plan `{id}` has never held its {kind_word}"))
-                        .help("hold the exercise and record it in the exercises folder"),
-                    Some(failed) => Diagnostic::new(
-                        &EXR005,
-                        format!(
-                            "plan `{id}` has never held its {kind_word} successfully: `{}` on {} failed",
-                            failed.id.value, failed.date.value
-                        ),
-                    )
-                    .with_label(failed.file, failed.date.span, "failed")
-                    .help("resolve the findings of the failed exercise, hold it again and record it"),
-                };
-                diag = diag.at(p.file, ex.kind.span).about("plan", id);
-                d.push(diag);
-            }
-            Some(last) => {
-                let due = last.date.value.plus(ex.every.value);
-                if due < ctx.as_of {
-                    let mut diag = Diagnostic::new(
-                        &EXR004,
-                        format!(
-                            "the {kind_word} of plan `{id}` was due on {due}: last held {} (every {})",
-                            last.date.value, ex.every.value
-                        ),
-                    )
-                    .at(p.file, ex.kind.span)
-                    .with_label(last.file, last.date.span, "last held")
-                    .help("hold the exercise and add its record")
-                    .about("plan", id);
-                    if let Some(failed) = failed_since(Some(last.date.value)) {
-                        diag.message.push_str(&format!(
-                            "; `{}` on {} failed and does not count",
-                            failed.id.value, failed.date.value
-                        ));
-                        diag = diag.with_label(failed.file, failed.date.span, "failed: does not count");
-                    }
-                    d.push(diag);
-                }
-            }
-        }
+        let of_kind: Vec<&Located<ExerciseRecord>> =
+            records.iter().copied().filter(|r| r.kind.value == ex.kind.value && r.date.value <= ctx.as_of).collect();
+        held_in_time(p, ex, &of_kind, ctx, d);
         if ex.joint {
-            for r in of_kind.into_iter().filter(|r| !f.partial.contains(r.id.value.as_str())) {
-                let roles: HashSet<PartyRole> = r.participants.iter().filter_map(|c| f.role_of(&c.value)).collect();
-                let unknown = r.participants.iter().any(|c| f.role_of(&c.value).is_none()); // reported elsewhere
-                let both = roles.contains(&PartyRole::Client) && roles.contains(&PartyRole::Provider);
-                if !unknown && !both {
-                    d.push(
-                        Diagnostic::new(
-                            &EXR003,
-                            format!(
-                                "the joint {kind_word} `{}` had no participants of both client and provider",
-                                r.id.value
-                            ),
-                        )
-                        .at(r.file, r.head)
-                        .help("list the participants of both parties in `participants`")
-                        .about("plan", id),
-                    );
+            joint_participation(f, p, ex, &of_kind, d);
+        }
+    }
+    // the exercises that count as held by the check date
+    let held: Vec<&Located<ExerciseRecord>> = records.iter().copied().filter(|r| r.counts_as_held(ctx.as_of)).collect();
+    exercised_since_change(f, p, &held, d);
+    scenarios_in_cycle(f, p, &held, back(ctx.as_of, f.policy.scenario_cycle), d);
+}
+
+/// An exercise is held at least as often as the policy asks for the availability need of what
+/// the plan covers (EXR002).
+fn interval_within_policy(
+    f: &Facts,
+    p: &Located<Plan>,
+    ex: &crate::model::Spanned<crate::model::PlannedExercise>,
+    level: Level,
+    d: &mut Vec<Diagnostic>,
+) {
+    let id = p.id.value.as_str();
+    let max = f.policy.exercise_interval.for_level(level);
+    let kind_word = crate::rules::contracts::kind_word(ex.kind.value);
+    if ex.every.value > max {
+        let level_word = match level {
+            Level::Normal => "normal",
+            Level::High => "high",
+            Level::VeryHigh => "very-high",
+        };
+        d.push(
+            Diagnostic::new(&EXR002, format!("{kind_word} every {} is longer than the {max} the policy allows for a {level_word} availability need", ex.every.value))
+                .at(p.file, ex.every.span)
+                .help(format!("exercise at least every {max}, or change `policy exercise-interval` in contingent.kdl"))
+                .about("plan", id),
+        );
+    }
+}
+
+/// Each exercise has been held (EXR005), and again within its interval (EXR004); failed
+/// exercises do not count.
+fn held_in_time(
+    p: &Located<Plan>,
+    ex: &crate::model::Spanned<crate::model::PlannedExercise>,
+    of_kind: &[&Located<ExerciseRecord>],
+    ctx: &Context,
+    d: &mut Vec<Diagnostic>,
+) {
+    let id = p.id.value.as_str();
+    let kind_word = crate::rules::contracts::kind_word(ex.kind.value);
+    let held = of_kind.iter().filter(|r| r.result.value != Outcome::Failed).max_by_key(|r| r.date.value);
+    let failed_since = |after: Option<crate::units::Date>| {
+        of_kind
+            .iter()
+            .filter(|r| r.result.value == Outcome::Failed && after.is_none_or(|a| r.date.value > a))
+            .max_by_key(|r| r.date.value)
+    };
+    match held {
+        None => {
+            let mut diag = match failed_since(None) {
+                None => Diagnostic::new(&EXR005, format!("plan `{id}` has never held its {kind_word}"))
+                    .help("hold the exercise and record it in the exercises folder"),
+                Some(failed) => Diagnostic::new(
+                    &EXR005,
+                    format!(
+                        "plan `{id}` has never held its {kind_word} successfully: `{}` on {} failed",
+                        failed.id.value, failed.date.value
+                    ),
+                )
+                .with_label(failed.file, failed.date.span, "failed")
+                .help("resolve the findings of the failed exercise, hold it again and record it"),
+            };
+            diag = diag.at(p.file, ex.kind.span).about("plan", id);
+            d.push(diag);
+        }
+        Some(last) => {
+            let due = last.date.value.plus(ex.every.value);
+            if due < ctx.as_of {
+                let mut diag = Diagnostic::new(
+                    &EXR004,
+                    format!(
+                        "the {kind_word} of plan `{id}` was due on {due}: last held {} (every {})",
+                        last.date.value, ex.every.value
+                    ),
+                )
+                .at(p.file, ex.kind.span)
+                .with_label(last.file, last.date.span, "last held")
+                .help("hold the exercise and add its record")
+                .about("plan", id);
+                if let Some(failed) = failed_since(Some(last.date.value)) {
+                    diag.message.push_str(&format!(
+                        "; `{}` on {} failed and does not count",
+                        failed.id.value, failed.date.value
+                    ));
+                    diag = diag.with_label(failed.file, failed.date.span, "failed: does not count");
                 }
+                d.push(diag);
             }
         }
     }
-    // An exercise proves the plan as it was: a change of meaning after the last one is untested.
+}
+
+/// A joint exercise had participants of both the client and the provider (EXR003).
+fn joint_participation(
+    f: &Facts,
+    p: &Located<Plan>,
+    ex: &crate::model::Spanned<crate::model::PlannedExercise>,
+    of_kind: &[&Located<ExerciseRecord>],
+    d: &mut Vec<Diagnostic>,
+) {
+    let id = p.id.value.as_str();
+    let kind_word = crate::rules::contracts::kind_word(ex.kind.value);
+    for r in of_kind.iter().filter(|r| !f.partial.contains(r.id.value.as_str())) {
+        let roles: HashSet<PartyRole> = r.participants.iter().filter_map(|c| f.role_of(&c.value)).collect();
+        let unknown = r.participants.iter().any(|c| f.role_of(&c.value).is_none()); // reported elsewhere
+        let both = roles.contains(&PartyRole::Client) && roles.contains(&PartyRole::Provider);
+        if !unknown && !both {
+            d.push(
+                Diagnostic::new(
+                    &EXR003,
+                    format!("the joint {kind_word} `{}` had no participants of both client and provider", r.id.value),
+                )
+                .at(r.file, r.head)
+                .help("list the participants of both parties in `participants`")
+                .about("plan", id),
+            );
+        }
+    }
+}
+
+/// An exercise proves the plan as it was: a change of meaning after the last one is untested
+/// (EXR011).
+fn exercised_since_change(f: &Facts, p: &Located<Plan>, held: &[&Located<ExerciseRecord>], d: &mut Vec<Diagnostic>) {
+    let id = p.id.value.as_str();
     if let Some(change) = f.model.meaning_changed.get(id) {
-        let last = records.iter().filter(|r| r.counts_as_held(ctx.as_of)).max_by_key(|r| r.date.value);
+        let last = held.iter().max_by_key(|r| r.date.value);
         if let Some(last) = last.filter(|l| change.date > l.date.value) {
             let when = match &change.commit {
                 Some(c) => format!("on {} (commit {c})", change.date),
@@ -286,13 +329,22 @@ pub(crate) fn exercises(f: &Facts, p: &Located<Plan>, ctx: &Context, d: &mut Vec
             );
         }
     }
-    let since = back(ctx.as_of, policy.scenario_cycle);
+}
+
+/// Every scenario of the plan has been exercised within the policy's scenario cycle, that is
+/// `since` (EXR007).
+fn scenarios_in_cycle(
+    f: &Facts,
+    p: &Located<Plan>,
+    held: &[&Located<ExerciseRecord>],
+    since: crate::units::Date,
+    d: &mut Vec<Diagnostic>,
+) {
+    let id = p.id.value.as_str();
+    let policy = &f.policy;
     for s in &p.scenario {
-        let last = records
-            .iter()
-            .filter(|r| r.counts_as_held(ctx.as_of))
-            .filter(|r| r.scenarios.iter().any(|x| x.value == s.id.value))
-            .max_by_key(|r| r.date.value);
+        let last =
+            held.iter().filter(|r| r.scenarios.iter().any(|x| x.value == s.id.value)).max_by_key(|r| r.date.value);
         let message = match last {
             Some(r) if r.date.value >= since => continue,
             Some(r) => format!(

@@ -315,3 +315,123 @@ fn an_editor_session_on_the_example() {
     c.diagnostics(plan, |d| d.is_empty());
     c.finish();
 }
+
+/// (code, line, message) of the diagnostics a server published, without the help it appends.
+fn shown(d: &[Value]) -> Vec<(String, u64, String)> {
+    let mut out: Vec<_> = d
+        .iter()
+        .map(|d| {
+            let message = d["message"].as_str().unwrap();
+            let message = message.split("\nhelp: ").next().unwrap().split("\nwaived: ").next().unwrap();
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["range"]["start"]["line"].as_u64().unwrap() + 1,
+                message.to_string(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// (code, line, message) of what `check` reports for one file of the repository as saved.
+fn checked(repo: &Repo, rel: &str) -> Vec<(String, u64, String)> {
+    let out = common::run_in(
+        repo.path(),
+        &["check", "--format", "json", "--as-of", "2026-11-01"],
+        &[("CONTINGENT_ALLOW_UNSIGNED", "0")],
+    );
+    let v: Value = serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", out.stderr));
+    let mut found: Vec<_> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["location"]["file"].as_str().is_some_and(|f| f.ends_with(rel)))
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["location"]["start"]["line"].as_u64().unwrap(),
+                d["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// For each file, the diagnostics last published for it before the answer to a request sent
+/// now. The server handles messages in order and runs
+/// the rules on the whole repository only once the editor is quiet: what comes before the
+/// answer is what it published at once for the edits sent before.
+fn published_at_once(c: &mut Client, files: &[&str]) -> Vec<Vec<Value>> {
+    let rel = files[0];
+    c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": c.uri(rel)}, "position": {"line": 0, "character": 0}}),
+    );
+    let pending = std::mem::take(&mut c.pending);
+    files
+        .iter()
+        .map(|rel| {
+            let uri = json!(c.uri(rel));
+            let last = pending
+                .iter()
+                .rev()
+                .find(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri)
+                .unwrap_or_else(|| panic!("nothing published for {rel}"));
+            last["params"]["diagnostics"].as_array().unwrap().clone()
+        })
+        .collect()
+}
+
+/// What the server publishes at once after a keystroke, from the rules run on the part of the
+/// repository the edit can affect, is what `check` reports once the edit is saved: for the
+/// edited file, the plans that rely on what it defines and their exercise and sign-off records.
+#[test]
+fn findings_as_you_type_are_the_findings_of_check() {
+    let repo = Repo::copy_of(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("plans"));
+    let mut c = Client::start(&repo);
+    let plan = "plans/payroll.kdl";
+    let text = c.open(&repo, plan);
+    let clean = checked(&repo, plan);
+    assert!(clean.is_empty(), "the example checks clean: {clean:?}");
+
+    // a plan: a misspelled contact, with its did-you-mean
+    let typo = text.replacen("notify=dirk.hansen", "notify=dirk.hanse", 1);
+    c.change(plan, 2, &typo);
+    let d = published_at_once(&mut c, &[plan]).remove(0);
+    assert!(codes(&d).contains(&"REF002".to_string()), "{d:?}");
+    repo.write(plan, &typo);
+    assert_eq!(shown(&d), checked(&repo, plan));
+    c.change(plan, 3, &text);
+    c.diagnostics(plan, |d| !codes(d).contains(&"REF002".to_string()));
+    repo.write(plan, &text);
+
+    // a contact moved to the provider's party, its id unchanged: the plans naming it as the
+    // client's contact, their sign-offs (the context they bind changed) and the exercise record
+    // whose participants no longer include the client are judged again at once
+    let contacts = "contacts/hpb.kdl";
+    let ctext = c.open(&repo, contacts);
+    let moved = ctext.replacen("contact anna.schmidt {\n    party hpb", "contact anna.schmidt {\n    party rzn", 1);
+    assert_ne!(moved, ctext);
+    c.change(contacts, 2, &moved);
+    let records = "exercises/payroll.kdl";
+    let backup = "plans/backup-restore.kdl";
+    let wanted = [(plan, "COV002"), (records, "EXR003"), (contacts, "ESC006"), (backup, "SIG019")];
+    let files: Vec<&str> = wanted.iter().map(|(rel, _)| *rel).collect();
+    let got = published_at_once(&mut c, &files);
+    repo.write(contacts, &moved);
+    for ((rel, code), d) in wanted.iter().zip(&got) {
+        assert!(codes(d).contains(&code.to_string()), "{rel}: {code} not in {d:?}");
+        assert_eq!(shown(d), checked(&repo, rel), "{rel}");
+    }
+
+    // and back
+    c.change(contacts, 3, &ctext);
+    let got = published_at_once(&mut c, &files);
+    repo.write(contacts, &ctext);
+    for (rel, d) in files.iter().zip(&got) {
+        assert_eq!(shown(d), checked(&repo, rel), "{rel}");
+    }
+    c.finish();
+}

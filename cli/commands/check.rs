@@ -151,25 +151,13 @@ fn fix(
         ));
         return Ok(if n == 0 { exit::CLEAN } else { exit::FINDINGS });
     }
-    let limit = crate::load::read_config(tree).unwrap_or_default().limits.max_file_size;
     let mut written = 0;
     let mut refused = false;
-    for (path, (before, after)) in &outcome.changed {
-        let shown = format!("{prefix}{path}");
-        // never over a file that changed since the check read it
-        let now = match tree.read(path, limit) {
-            Read::Bytes(b) => b,
-            _ => Vec::new(),
-        };
-        if now != before.as_bytes() {
-            super::error_line(&format!("error: {shown}: changed since it was read; not fixed"));
-            refused = true;
-            continue;
-        }
-        match crate::commands::fmt::write_atomic(root, path, after) {
+    for (path, result) in write_fixed(root, tree, &outcome.changed) {
+        match result {
             Ok(()) => written += 1,
             Err(e) => {
-                super::error_line(&format!("error: {shown}: {e}; not fixed"));
+                super::error_line(&format!("error: {prefix}{path}: {e}; not fixed"));
                 refused = true;
             }
         }
@@ -186,6 +174,32 @@ fn fix(
     let code = output(args, &checked.loaded.files, checked.diagnostics(), prefix, clock, notice)?;
     std::mem::forget(checked);
     Ok(if refused { exit::FINDINGS.max(code) } else { code })
+}
+
+/// Writes the fixed texts of `check --fix` (path → (text first read, fixed text)) into the
+/// work tree at `root`, each only over a file whose bytes are still the text the first round
+/// read: a file edited in the meantime is refused with "changed since it was read".
+pub fn write_fixed(
+    root: &Path,
+    tree: &WorkTree,
+    changed: &std::collections::BTreeMap<String, (String, String)>,
+) -> Vec<(String, Result<(), String>)> {
+    let limit = crate::load::read_config(tree).unwrap_or_default().limits.max_file_size;
+    let mut out = Vec::new();
+    for (path, (before, after)) in changed {
+        // never over a file that changed since the check read it
+        let now = match tree.read(path, limit) {
+            Read::Bytes(b) => b,
+            _ => Vec::new(),
+        };
+        let result = if now != before.as_bytes() {
+            Err("changed since it was read".to_string())
+        } else {
+            crate::commands::fmt::write_atomic(root, path, after)
+        };
+        out.push((path.clone(), result));
+    }
+    out
 }
 
 /// The work tree, or the work tree with standard input in place of one file.

@@ -6,7 +6,9 @@
 //! rules on the part of the model it can affect: a plan file with the contacts, systems,
 //! contracts and parties it may name and the exercise and sign-off records of its plans; a file
 //! of contacts, systems, contracts, exercises or sign-offs with the plans that name its ids. The
-//! findings of those files are published at once. When the editor has been quiet for a moment
+//! plans come from an index of the files each id occurs in, and the objects they need are moved
+//! out of the model and back one by one, so a keystroke costs what it checks, not what the
+//! repository holds. The findings of those files are published at once. When the editor has been quiet for a moment
 //! (`idle`), every rule runs on the whole model and every file's findings are published, so
 //! findings that span the repository (an id defined twice, a system no plan covers) follow too.
 //! A change of `contingent.kdl`, or of a file the loader did not list, loads everything again.
@@ -78,7 +80,7 @@ pub fn run(path: Option<PathBuf>, as_of: Option<String>) -> Result<u8, String> {
         return Ok(crate::exit::CLEAN);
     };
     let mut server = Server::new(connection, root, enc, as_of)?;
-    server.full_reload();
+    server.loaded();
     let outcome = server.main_loop();
     drop(server);
     let _ = io.join();
@@ -184,6 +186,8 @@ struct Server {
     buffers: BTreeMap<String, String>,
     live: Live,
     symbols: Symbols,
+    /// the files each id occurs in, kept in step with `symbols`
+    index: symbols::Index,
     /// the findings last published, by repository-relative path (with their fixes, for code
     /// actions and hover)
     published: HashMap<String, Vec<Diagnostic>>,
@@ -200,7 +204,9 @@ impl Server {
         let tree = crate::source::worktree::WorkTree::new(&root)
             .map_err(|e| format!("cannot read {}: {e}", root.display()))?;
         let clock = crate::clock::for_source(as_of.as_deref(), &tree)?;
-        let live = Live::new(&crate::fix::Patched::new(&tree, &BTreeMap::new()));
+        let started = std::time::Instant::now();
+        let live = Live::new(&Buffers { inner: &tree, texts: &BTreeMap::new() });
+        trace(|| format!("{} files loaded in {:?}", live.files.len(), started.elapsed()));
         Ok(Server {
             conn,
             root,
@@ -211,6 +217,7 @@ impl Server {
             buffers: BTreeMap::new(),
             live,
             symbols: Symbols::new(),
+            index: symbols::Index::default(),
             published: HashMap::new(),
             sent: HashMap::new(),
             stale: false,
@@ -284,9 +291,18 @@ impl Server {
             self.ctx.as_of = clock.today;
         }
         self.live = Live::new(&patched);
+        self.loaded();
+    }
+
+    /// After everything was loaded: the index of ids built again and every rule run.
+    fn loaded(&mut self) {
+        let started = std::time::Instant::now();
         self.starts.borrow_mut().clear();
         self.symbols = symbols::collect(&self.live.model, None);
+        self.index = symbols::Index::new(&self.symbols);
+        let indexed = started.elapsed();
         self.check_everything();
+        trace(|| format!("ids indexed in {indexed:?}, every rule run and published in {:?}", started.elapsed()));
     }
 
     /// Every rule on the whole model; every file's findings published.
@@ -394,103 +410,95 @@ impl Server {
     /// on it.
     fn changed(&mut self, rel: &str) {
         let text = self.buffers.get(rel).cloned().unwrap_or_default();
-        let old: Vec<(Ns, String)> = self
-            .live
-            .file_id(rel)
-            .and_then(|f| self.symbols.get(&f))
-            .map(|syms| syms.iter().filter(|s| s.def).map(|s| (s.ns.clone(), s.id.clone())).collect())
-            .unwrap_or_default();
         let started = std::time::Instant::now();
         if rel == crate::load::CONFIG_FILE || !self.live.update(rel, text) {
             self.full_reload();
             return;
         }
-        trace(|| format!("{rel}: loaded again in {:?}", started.elapsed()));
+        let loaded = started.elapsed();
         let file = self.live.file_id(rel).expect("updated files are listed");
         self.starts.borrow_mut().remove(&file);
+        let old = self.symbols.remove(&file).unwrap_or_default();
+        self.index.remove(file, &old);
         let new = symbols::collect(&self.live.model, Some(file)).remove(&file).unwrap_or_default();
-        let mut defined: HashSet<(Ns, String)> = old.into_iter().collect();
+        let mut defined: HashSet<(Ns, String)> = old.into_iter().filter(|s| s.def).map(|s| (s.ns, s.id)).collect();
         defined.extend(new.iter().filter(|s| s.def).map(|s| (s.ns.clone(), s.id.clone())));
-        self.symbols.insert(file, new);
+        self.index.add(file, &new);
+        if !new.is_empty() {
+            self.symbols.insert(file, new);
+        }
         self.check_focused(file, &defined);
-        trace(|| format!("{rel}: checked and published in {:?}", started.elapsed()));
+        trace(|| format!("{rel}: loaded again in {loaded:?}, checked and published in {:?}", started.elapsed()));
         self.stale = true;
     }
 
     /// The plans an edit of `file` can change the findings of: the plans it defines, the plans
-    /// its records name, and the plans naming an id it defines (now or before the edit).
-    fn focus(&self, file: FileId, defined: &HashSet<(Ns, String)>) -> HashSet<String> {
+    /// its records name, and the plans naming an id it defines (now or before the edit); then
+    /// every plan named in a file where one of those is named (its file, its exercise and
+    /// sign-off records), so that each of those files is checked whole. Returns the plans and
+    /// those files. The files come from the index of ids, never from a walk over every file.
+    fn focus(&self, file: FileId, defined: &HashSet<(Ns, String)>) -> (HashSet<String>, HashSet<FileId>) {
         let mut plans: HashSet<String> =
             defined.iter().filter(|(ns, _)| *ns == Ns::Plan).map(|(_, id)| id.clone()).collect();
         if let Some(syms) = self.symbols.get(&file) {
-            plans.extend(syms.iter().filter(|s| s.ns == Ns::Plan && !s.def).map(|s| s.id.clone()));
+            plans.extend(syms.iter().filter(|s| s.ns == Ns::Plan).map(|s| s.id.clone()));
         }
-        let named: HashSet<(&Ns, &str)> =
-            defined.iter().filter(|(ns, _)| *ns != Ns::Plan).map(|(ns, id)| (ns, id.as_str())).collect();
-        if !named.is_empty() {
-            for syms in self.symbols.values() {
-                let defines_plans = syms.iter().any(|s| s.def && s.ns == Ns::Plan);
-                if defines_plans && syms.iter().any(|s| !s.def && named.contains(&(&s.ns, s.id.as_str()))) {
+        for (ns, id) in defined.iter().filter(|(ns, _)| *ns != Ns::Plan) {
+            for f in self.index.of(ns, id).filter(|f| *f != file) {
+                let Some(syms) = self.symbols.get(&f) else { continue };
+                if syms.iter().any(|s| !s.def && s.ns == *ns && s.id == *id) {
                     // every plan of that file
                     plans.extend(syms.iter().filter(|s| s.def && s.ns == Ns::Plan).map(|s| s.id.clone()));
                 }
             }
         }
-        plans
+        let mut files: HashSet<FileId> = HashSet::from([file]);
+        let mut todo: Vec<String> = plans.iter().cloned().collect();
+        while let Some(id) = todo.pop() {
+            for f in self.index.of(&Ns::Plan, &id) {
+                if !files.insert(f) {
+                    continue;
+                }
+                for s in self.symbols.get(&f).into_iter().flatten().filter(|s| s.ns == Ns::Plan) {
+                    if plans.insert(s.id.clone()) {
+                        todo.push(s.id.clone());
+                    }
+                }
+            }
+        }
+        (plans, files)
     }
 
     /// The rules on the model with only the focused plans and their records; the findings of
-    /// the changed file and of the focused plans' files are published.
+    /// the changed file and of the focused plans' files and records are published.
     fn check_focused(&mut self, file: FileId, defined: &HashSet<(Ns, String)>) {
-        let plans = self.focus(file, defined);
+        let started = std::time::Instant::now();
+        let (plans, files) = self.focus(file, defined);
         let model = &mut self.live.model;
-        let all_plans = std::mem::take(&mut model.plans);
-        let all_exercises = std::mem::take(&mut model.exercises);
-        let all_signoffs = std::mem::take(&mut model.signoffs);
-        let (focus, rest_plans): (Vec<_>, Vec<_>) =
-            all_plans.into_iter().partition(|p| plans.contains(&p.id.value) || p.file == file);
-        let (ex, rest_ex): (Vec<_>, Vec<_>) =
-            all_exercises.into_iter().partition(|e| plans.contains(&e.plan.value) || e.file == file);
-        let (so, rest_so): (Vec<_>, Vec<_>) =
-            all_signoffs.into_iter().partition(|s| plans.contains(&s.plan.value) || s.file == file);
-        let mut files: HashSet<FileId> = focus.iter().map(|p| p.file).collect();
-        files.insert(file);
         // the inventory and contracts the focused plans name, with what those depend on: the
         // rules judge every system and contract they are given (a system no plan covers is a
         // finding), and the findings of the others are not published from this run
-        let (contracts, systems, interfaces) = related(model, &focus);
-        let all_contracts = std::mem::take(&mut model.contracts);
-        let all_systems = std::mem::take(&mut model.systems);
-        let all_interfaces = std::mem::take(&mut model.interfaces);
-        let (c_in, rest_c): (Vec<_>, Vec<_>) =
-            all_contracts.into_iter().partition(|c| contracts.contains(&c.id.value) || c.file == file);
-        let (s_in, rest_s): (Vec<_>, Vec<_>) =
-            all_systems.into_iter().partition(|x| systems.contains(&x.id.value) || x.file == file);
-        let (i_in, rest_i): (Vec<_>, Vec<_>) =
-            all_interfaces.into_iter().partition(|x| interfaces.contains(&x.id.value) || x.file == file);
-        model.contracts = c_in;
-        model.systems = s_in;
-        model.interfaces = i_in;
-        model.plans = focus;
-        model.exercises = ex;
-        model.signoffs = so;
+        let moved = Focus::new(model, &plans, file).take(model);
+        let took = started.elapsed();
         let loaded: Vec<Diagnostic> = self
             .live
             .diagnostics_of(&files.iter().copied().collect::<Vec<_>>())
             .into_iter()
             .chain(self.live.global_diagnostics().iter().cloned())
             .collect();
-        let started = std::time::Instant::now();
+        let ruled = std::time::Instant::now();
         let diags = crate::check::rules(&self.live.model, &self.live.broken, &self.live.files, loaded, &self.ctx, None);
-        trace(|| format!("rules on {} plans: {} findings in {:?}", plans.len(), diags.len(), started.elapsed()));
-        let model = &mut self.live.model;
-        model.contracts.extend(rest_c);
-        model.systems.extend(rest_s);
-        model.interfaces.extend(rest_i);
-        model.plans.extend(rest_plans);
-        model.exercises.extend(rest_ex);
-        model.signoffs.extend(rest_so);
-        crate::load::sort_model(model);
+        let ruled = ruled.elapsed();
+        let back = std::time::Instant::now();
+        moved.put_back(&mut self.live.model);
+        trace(|| {
+            format!(
+                "rules on {} plans: {} findings in {ruled:?} (focus and objects moved out in {took:?}, back in {:?})",
+                plans.len(),
+                diags.len(),
+                back.elapsed()
+            )
+        });
         let mut by_path: HashMap<String, Vec<Diagnostic>> =
             files.iter().map(|f| (self.live.files.get(*f).path.clone(), Vec::new())).collect();
         for d in diags {
@@ -612,7 +620,7 @@ impl Server {
     fn definition(&self, p: &lt::TextDocumentPositionParams) -> Value {
         let Some((file, offset)) = self.at(p) else { return Value::Null };
         let Some(sym) = symbols::at(&self.symbols, file, offset as u32) else { return Value::Null };
-        let defs: Vec<Value> = symbols::occurrences(&self.symbols, &sym.ns, &sym.id)
+        let defs: Vec<Value> = symbols::occurrences(&self.symbols, &self.index, &sym.ns, &sym.id)
             .into_iter()
             .filter(|(_, s)| s.def)
             .map(|(f, s)| self.location(f, s.span))
@@ -628,7 +636,7 @@ impl Server {
         let Some((file, offset)) = self.at(p) else { return Value::Null };
         let Some(sym) = symbols::at(&self.symbols, file, offset as u32) else { return Value::Null };
         Value::Array(
-            symbols::occurrences(&self.symbols, &sym.ns, &sym.id)
+            symbols::occurrences(&self.symbols, &self.index, &sym.ns, &sym.id)
                 .into_iter()
                 .filter(|(_, s)| declaration || !s.def)
                 .map(|(f, s)| self.location(f, s.span))
@@ -861,13 +869,113 @@ impl Server {
     }
 }
 
+/// What a focused run gives the rules: the focused plans with their exercise and sign-off
+/// records, the contracts, systems and interfaces they name, and whatever the changed file
+/// defines; contacts, rosters and the configuration stay whole (so the lookups built from the
+/// contacts on first use, `Model::contact_mentions`, stay right for the whole model).
+struct Focus {
+    plans: HashSet<String>,
+    file: FileId,
+    contracts: HashSet<String>,
+    systems: HashSet<String>,
+    interfaces: HashSet<String>,
+}
+
+impl Focus {
+    fn new(model: &crate::model::Model, plans: &HashSet<String>, file: FileId) -> Focus {
+        let all = || model.plans.iter().chain(model.salvaged.iter().flat_map(|s| s.plans.iter()));
+        let mut plans = plans.clone();
+        // a record naming no plan: the plan the whole repository's did-you-mean suggests
+        let unknown: Vec<String> = plans.iter().filter(|id| !all().any(|p| p.id.value == **id)).cloned().collect();
+        for id in unknown {
+            if let Some(near) = crate::diagnostic::did_you_mean(&id, all().map(|p| p.id.value.as_str())) {
+                plans.insert(near.to_string());
+            }
+        }
+        let (contracts, systems, interfaces) =
+            related(model, all().filter(|p| plans.contains(&p.id.value) || p.file == file));
+        Focus { plans, file, contracts, systems, interfaces }
+    }
+
+    /// Moves the focused objects out of the model's lists into lists of their own, which take
+    /// the lists' places (the salvaged model's too).
+    fn take(&self, model: &mut crate::model::Model) -> Moved {
+        let (plans, file) = (&self.plans, self.file);
+        Moved {
+            plans: take(&mut model.plans, |p| plans.contains(&p.id.value) || p.file == file),
+            exercises: take(&mut model.exercises, |e| plans.contains(&e.plan.value) || e.file == file),
+            signoffs: take(&mut model.signoffs, |s| plans.contains(&s.plan.value) || s.file == file),
+            contracts: take(&mut model.contracts, |c| self.contracts.contains(&c.id.value) || c.file == file),
+            systems: take(&mut model.systems, |s| self.systems.contains(&s.id.value) || s.file == file),
+            interfaces: take(&mut model.interfaces, |i| self.interfaces.contains(&i.id.value) || i.file == file),
+            salvaged: model.salvaged.as_deref_mut().map(|s| Box::new(self.take(s))),
+        }
+    }
+}
+
+/// The whole lists of a model whose lists hold only focused objects for a moment, with the
+/// places the focused ones were taken from.
+struct Moved {
+    plans: Taken<crate::model::Plan>,
+    exercises: Taken<crate::model::ExerciseRecord>,
+    signoffs: Taken<crate::model::Signoff>,
+    contracts: Taken<crate::model::Contract>,
+    systems: Taken<crate::model::System>,
+    interfaces: Taken<crate::model::Interface>,
+    salvaged: Option<Box<Moved>>,
+}
+
+impl Moved {
+    /// Every list as it was before [`Focus::take`], object for object.
+    fn put_back(self, model: &mut crate::model::Model) {
+        put_back(&mut model.plans, self.plans);
+        put_back(&mut model.exercises, self.exercises);
+        put_back(&mut model.signoffs, self.signoffs);
+        put_back(&mut model.contracts, self.contracts);
+        put_back(&mut model.systems, self.systems);
+        put_back(&mut model.interfaces, self.interfaces);
+        if let (Some(s), Some(moved)) = (model.salvaged.as_deref_mut(), self.salvaged) {
+            moved.put_back(s);
+        }
+    }
+}
+
+/// The rest of a list, and where (ascending) the objects now in the list were.
+struct Taken<T> {
+    rest: Vec<crate::model::Located<T>>,
+    at: Vec<usize>,
+}
+
+/// Leaves in `list` only the objects `keep` wants, in their order; the others are the rest.
+/// Each object is moved once (`swap_remove`, from the last place to the first), whatever the
+/// size of the list: what a keystroke moves is the focused objects, not the model.
+fn take<T>(list: &mut Vec<crate::model::Located<T>>, keep: impl Fn(&crate::model::Located<T>) -> bool) -> Taken<T> {
+    let mut rest = std::mem::take(list);
+    let at: Vec<usize> = rest.iter().enumerate().filter(|(_, o)| keep(o)).map(|(i, _)| i).collect();
+    let mut kept: Vec<_> = at.iter().rev().map(|&i| rest.swap_remove(i)).collect();
+    kept.reverse();
+    *list = kept;
+    Taken { rest, at }
+}
+
+/// Undoes [`take`]: the `swap_remove`s in reverse, so every object is where it was.
+fn put_back<T>(list: &mut Vec<crate::model::Located<T>>, taken: Taken<T>) {
+    let kept = std::mem::replace(list, taken.rest);
+    debug_assert_eq!(kept.len(), taken.at.len(), "the rules do not change the model");
+    for (i, o) in taken.at.into_iter().zip(kept) {
+        list.push(o);
+        let last = list.len() - 1;
+        list.swap(i, last);
+    }
+}
+
 /// The contracts, systems and interfaces a set of plans names (covered, objectives, pinned
 /// contracts and their SLA targets, ids a reference names in the wrong place), closed over
 /// `depends-on`; and for an id that names nothing, the one a did-you-mean would suggest, so
 /// that the suggestion is the one the whole repository gives.
-fn related(
+fn related<'m>(
     model: &crate::model::Model,
-    plans: &[crate::model::Located<crate::model::Plan>],
+    plans: impl Iterator<Item = &'m crate::model::Located<crate::model::Plan>>,
 ) -> (HashSet<String>, HashSet<String>, HashSet<String>) {
     let mut contracts: HashSet<String> = HashSet::new();
     // (id, whether it is written where a system or interface belongs)
@@ -887,6 +995,13 @@ fn related(
         }
         for sc in &p.scenario {
             wanted.extend(sc.contacts.iter().map(|c| (c.value.clone(), false)));
+        }
+    }
+    let unknown: Vec<String> =
+        contracts.iter().filter(|id| !model.contracts.iter().any(|c| c.id.value == **id)).cloned().collect();
+    for id in unknown {
+        if let Some(near) = crate::diagnostic::did_you_mean(&id, model.contracts.iter().map(|c| c.id.value.as_str())) {
+            contracts.insert(near.to_string());
         }
     }
     for c in model.contracts.iter().filter(|c| contracts.contains(&c.id.value)) {

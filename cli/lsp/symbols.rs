@@ -2,7 +2,7 @@
 //! definition", "find references" and the dependents of an edit are computed from. The places
 //! are the ones `rules::xref` resolves, kind for kind.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::diagnostic::{FileId, Span};
 use crate::model::{Id, Model};
@@ -185,11 +185,51 @@ pub fn at(symbols: &Symbols, file: FileId, offset: u32) -> Option<&Sym> {
     symbols.get(&file)?.iter().find(|s| s.span.start <= offset && offset <= s.span.end)
 }
 
+/// For each id of a kind, the files it occurs in (defined or referenced), kept in step with
+/// [`Symbols`] file by file: the dependents of an edit and every occurrence of an id are found
+/// without walking every file's occurrences.
+#[derive(Default)]
+pub struct Index(HashMap<(Ns, String), BTreeSet<FileId>>);
+
+impl Index {
+    pub fn new(symbols: &Symbols) -> Index {
+        let mut out = Index::default();
+        for (file, syms) in symbols {
+            out.add(*file, syms);
+        }
+        out
+    }
+
+    pub fn add(&mut self, file: FileId, syms: &[Sym]) {
+        for s in syms {
+            self.0.entry((s.ns.clone(), s.id.clone())).or_default().insert(file);
+        }
+    }
+
+    pub fn remove(&mut self, file: FileId, syms: &[Sym]) {
+        for s in syms {
+            let key = (s.ns.clone(), s.id.clone());
+            if let Some(files) = self.0.get_mut(&key) {
+                files.remove(&file);
+                if files.is_empty() {
+                    self.0.remove(&key);
+                }
+            }
+        }
+    }
+
+    /// The files an id of a kind occurs in, in file order.
+    pub fn of(&self, ns: &Ns, id: &str) -> impl Iterator<Item = FileId> + '_ {
+        self.0.get(&(ns.clone(), id.to_string())).into_iter().flatten().copied()
+    }
+}
+
 /// Every occurrence of an id of a kind, definitions first, in file and position order.
-pub fn occurrences<'a>(symbols: &'a Symbols, ns: &Ns, id: &str) -> Vec<(FileId, &'a Sym)> {
-    let mut out: Vec<(FileId, &Sym)> = symbols
-        .iter()
-        .flat_map(|(f, syms)| syms.iter().filter(|s| s.ns == *ns && s.id == id).map(move |s| (*f, s)))
+pub fn occurrences<'a>(symbols: &'a Symbols, index: &Index, ns: &Ns, id: &str) -> Vec<(FileId, &'a Sym)> {
+    let mut out: Vec<(FileId, &Sym)> = index
+        .of(ns, id)
+        .filter_map(|f| symbols.get(&f).map(|syms| (f, syms)))
+        .flat_map(|(f, syms)| syms.iter().filter(|s| s.ns == *ns && s.id == id).map(move |s| (f, s)))
         .collect();
     out.sort_by_key(|(f, s)| (!s.def, *f, s.span.start));
     out
@@ -205,13 +245,14 @@ mod tests {
         let tree = crate::source::worktree::WorkTree::new(&root).unwrap();
         let loaded = crate::load::load(&tree);
         let syms = collect(&loaded.model, None);
-        let uses = occurrences(&syms, &Ns::Contact, "anna.schmidt");
+        let index = Index::new(&syms);
+        let uses = occurrences(&syms, &index, &Ns::Contact, "anna.schmidt");
         assert!(uses[0].1.def, "the definition comes first");
         assert_eq!(uses.iter().filter(|(_, s)| s.def).count(), 1);
         assert!(uses.len() > 3, "{uses:?}");
-        let payroll = occurrences(&syms, &Ns::Plan, "payroll");
+        let payroll = occurrences(&syms, &index, &Ns::Plan, "payroll");
         assert!(payroll.iter().any(|(f, _)| loaded.files.get(*f).path.starts_with("exercises/")));
-        assert!(!occurrences(&syms, &Ns::Revision("msa".into()), "3").is_empty());
+        assert!(!occurrences(&syms, &index, &Ns::Revision("msa".into()), "3").is_empty());
         // one file alone gives the same occurrences as the whole model for that file
         let (f, _) = payroll[0];
         assert_eq!(collect(&loaded.model, Some(f))[&f], syms[&f]);

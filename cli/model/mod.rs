@@ -800,13 +800,11 @@ impl ObjectJson {
             (Kind::Contract, Kept::Contract(revisions)) => {
                 self.contracts.entry(id).or_insert(revisions);
             }
-            (Kind::Contact, Kept::Object { text, deputy }) => {
-                if !self.contacts.contains_key(&id) {
-                    if let Some(d) = deputy {
-                        self.deputies.insert(id.clone(), d);
-                    }
-                    self.contacts.insert(id, text);
+            (Kind::Contact, Kept::Object { text, deputy }) if !self.contacts.contains_key(&id) => {
+                if let Some(d) = deputy {
+                    self.deputies.insert(id.clone(), d);
                 }
+                self.contacts.insert(id, text);
             }
             (Kind::System | Kind::Interface, Kept::Object { text, .. }) => {
                 self.inventory.entry(id).or_insert(text);

@@ -41,9 +41,9 @@ enum Object {
     Roster(Located<crate::model::RosterSignoff>),
     /// An object that failed validation, with the parts in error left out.
     Salvaged(Box<Object>),
-    /// The JSON mapping of a contact, system, interface or contract, for the context a sign-off
-    /// binds (`signoff::context`).
-    Json(Kind, String, Value),
+    /// The JSON mapping of a contact, system, interface or contract as compact text, for the
+    /// context a sign-off binds (`signoff::context`).
+    Json(Kind, String, crate::model::Kept),
 }
 
 struct FileOut {
@@ -214,7 +214,7 @@ fn process_file(
                 objects.push(o);
                 if matches!(kind, Kind::Contact | Kind::System | Kind::Interface | Kind::Contract) {
                     if let Some(id) = id {
-                        objects.push(Object::Json(kind, id, json));
+                        objects.push(Object::Json(kind, id, crate::model::Kept::new(kind, &json)));
                     }
                 }
             }
@@ -703,12 +703,7 @@ fn remove_file(model: &mut Model, file: FileId) {
     gone.extend(model.interfaces.iter().filter(|o| o.file == file).map(|o| (Kind::Interface, o.id.value.clone())));
     gone.extend(model.contracts.iter().filter(|o| o.file == file).map(|o| (Kind::Contract, o.id.value.clone())));
     for (kind, id) in gone {
-        let map = match kind {
-            Kind::Contact => &mut model.json.contacts,
-            Kind::Contract => &mut model.json.contracts,
-            _ => &mut model.json.inventory,
-        };
-        map.remove(&id);
+        model.json.remove(kind, &id);
     }
     let had_contacts = model.contacts.iter().any(|o| o.file == file);
     model.contacts.retain(|o| o.file != file);

@@ -735,22 +735,148 @@ pub struct MeaningChange {
 
 #[derive(Debug, Default)]
 pub struct ObjectJson {
-    pub contacts: std::collections::HashMap<String, serde_json::Value>,
+    /// By id: the compact JSON text of the object (its members in source order), parsed again
+    /// only when a sign-off's context needs it. A `serde_json::Value` is about ten times larger,
+    /// and most checks never read one.
+    contacts: std::collections::HashMap<String, Box<str>>,
+    /// Each contact's `deputy`, which every plan's context needs.
+    deputies: std::collections::HashMap<String, String>,
     /// Systems and interfaces (one namespace).
-    pub inventory: std::collections::HashMap<String, serde_json::Value>,
-    pub contracts: std::collections::HashMap<String, serde_json::Value>,
+    inventory: std::collections::HashMap<String, Box<str>>,
+    /// By contract id: its revisions, each kept apart from its SLAs, so that a plan's context
+    /// reads only the pinned revision and the SLAs of what the plan covers.
+    contracts: std::collections::HashMap<String, Vec<KeptRevision>>,
+}
+
+/// A contract revision as [`ObjectJson`] keeps it.
+#[derive(Debug)]
+pub struct KeptRevision {
+    number: Option<u64>,
+    /// The revision's compact JSON with `sla` (when it is an array) emptied.
+    text: Box<str>,
+    /// Its SLAs in order: the target and the compact JSON.
+    slas: Vec<(Option<String>, Box<str>)>,
+}
+
+/// An object's JSON as [`ObjectJson`] keeps it, made where the object is loaded (in parallel).
+#[derive(Debug)]
+pub enum Kept {
+    /// A contact, system or interface: its compact JSON, and a contact's `deputy`.
+    Object { text: Box<str>, deputy: Option<String> },
+    /// A contract: its revisions.
+    Contract(Vec<KeptRevision>),
+}
+
+impl Kept {
+    pub fn new(kind: crate::format::Kind, json: &serde_json::Value) -> Kept {
+        use serde_json::Value;
+        match kind {
+            crate::format::Kind::Contract => Kept::Contract(match json.get("revision") {
+                Some(Value::Array(revs)) => revs.iter().map(KeptRevision::new).collect(),
+                _ => Vec::new(),
+            }),
+            _ => Kept::Object {
+                text: compact_json(json),
+                deputy: json.get("deputy").and_then(Value::as_str).map(str::to_string),
+            },
+        }
+    }
+}
+
+fn compact_json(json: &serde_json::Value) -> Box<str> {
+    serde_json::to_string(json).expect("a JSON value serialises").into_boxed_str()
+}
+
+fn parse_kept(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).expect("the kept JSON text parses")
 }
 
 impl ObjectJson {
-    pub fn insert(&mut self, kind: crate::format::Kind, id: String, json: serde_json::Value) {
+    /// Keeps the JSON of a contact, system, interface or contract, unless an object of that
+    /// namespace and id is already kept (the first of a duplicated id counts).
+    pub fn insert(&mut self, kind: crate::format::Kind, id: String, kept: Kept) {
         use crate::format::Kind;
-        let map = match kind {
-            Kind::Contact => &mut self.contacts,
-            Kind::System | Kind::Interface => &mut self.inventory,
-            Kind::Contract => &mut self.contracts,
-            _ => return,
+        match (kind, kept) {
+            (Kind::Contract, Kept::Contract(revisions)) => {
+                self.contracts.entry(id).or_insert(revisions);
+            }
+            (Kind::Contact, Kept::Object { text, deputy }) if !self.contacts.contains_key(&id) => {
+                if let Some(d) = deputy {
+                    self.deputies.insert(id.clone(), d);
+                }
+                self.contacts.insert(id, text);
+            }
+            (Kind::System | Kind::Interface, Kept::Object { text, .. }) => {
+                self.inventory.entry(id).or_insert(text);
+            }
+            _ => {}
+        }
+    }
+
+    /// Forgets the JSON kept for an id of a kind's namespace.
+    pub fn remove(&mut self, kind: crate::format::Kind, id: &str) {
+        use crate::format::Kind;
+        match kind {
+            Kind::Contact => {
+                self.contacts.remove(id);
+                self.deputies.remove(id);
+            }
+            Kind::System | Kind::Interface => {
+                self.inventory.remove(id);
+            }
+            Kind::Contract => {
+                self.contracts.remove(id);
+            }
+            _ => {}
+        }
+    }
+
+    /// A contact's JSON.
+    pub fn contact(&self, id: &str) -> Option<serde_json::Value> {
+        self.contacts.get(id).map(|t| parse_kept(t))
+    }
+
+    /// A contact's `deputy`.
+    pub fn deputy(&self, id: &str) -> Option<&str> {
+        self.deputies.get(id).map(String::as_str)
+    }
+
+    /// A system's or interface's JSON.
+    pub fn inventory(&self, id: &str) -> Option<serde_json::Value> {
+        self.inventory.get(id).map(|t| parse_kept(t))
+    }
+
+    /// The first revision numbered `number` of a contract, with only the SLAs whose `target` is
+    /// `wanted` (the context of a plan: the services it covers).
+    pub fn contract_revision(&self, id: &str, number: u64, wanted: &dyn Fn(&str) -> bool) -> Option<serde_json::Value> {
+        let r = self.contracts.get(id)?.iter().find(|r| r.number == Some(number))?;
+        let mut v = parse_kept(&r.text);
+        if let Some(serde_json::Value::Array(slas)) = v.get_mut("sla") {
+            slas.extend(r.slas.iter().filter(|(t, _)| t.as_deref().is_some_and(wanted)).map(|(_, s)| parse_kept(s)));
+        }
+        Some(v)
+    }
+}
+
+impl KeptRevision {
+    fn new(revision: &serde_json::Value) -> KeptRevision {
+        use serde_json::Value;
+        let number = revision.get("number").and_then(Value::as_u64);
+        let (text, slas) = match revision {
+            Value::Object(members) if members.get("sla").is_some_and(Value::is_array) => {
+                let slas = members["sla"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|s| (s.get("target").and_then(Value::as_str).map(str::to_string), compact_json(s)))
+                    .collect();
+                let mut without_slas = members.clone();
+                without_slas.insert("sla".into(), Value::Array(Vec::new()));
+                (compact_json(&Value::Object(without_slas)), slas)
+            }
+            _ => (compact_json(revision), Vec::new()),
         };
-        map.entry(id).or_insert(json);
+        KeptRevision { number, text, slas }
     }
 }
 

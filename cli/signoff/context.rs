@@ -49,11 +49,7 @@ pub fn contacts_named(model: &Model, plan: &Plan) -> BTreeSet<String> {
     if let Some(text) = plan.escalation.as_ref().and_then(|e| e.unreachable.as_ref()) {
         ids.extend(named_in(model, &text.value));
     }
-    let deputies: Vec<String> = ids
-        .iter()
-        .filter_map(|id| model.json.contacts.get(id))
-        .filter_map(|c| c.get("deputy").and_then(Value::as_str).map(str::to_string))
-        .collect();
+    let deputies: Vec<String> = ids.iter().filter_map(|id| model.json.deputy(id).map(str::to_string)).collect();
     ids.extend(deputies);
     ids
 }
@@ -165,7 +161,7 @@ pub fn of_plan(model: &Model, plan: &Plan) -> Value {
         .iter()
         .cloned()
         .map(|id| {
-            let v = model.json.contacts.get(&id).map_or(Value::Null, |c| without(c, CONTACT_ADMIN));
+            let v = model.json.contact(&id).map_or(Value::Null, |c| without(&c, CONTACT_ADMIN));
             (id, v)
         })
         .collect();
@@ -177,25 +173,13 @@ pub fn of_plan(model: &Model, plan: &Plan) -> Value {
         .collect();
     let inventory: Map<String, Value> = covered
         .iter()
-        .map(|&id| (id.to_string(), model.json.inventory.get(id).map_or(Value::Null, |s| without(s, INVENTORY_ADMIN))))
+        .map(|&id| (id.to_string(), model.json.inventory(id).map_or(Value::Null, |s| without(&s, INVENTORY_ADMIN))))
         .collect();
     let contract = plan.contract.as_ref().map_or(Value::Null, |c| {
         let revision = model
             .json
-            .contracts
-            .get(&c.id.value)
-            .and_then(|k| k.get("revision"))
-            .and_then(Value::as_array)
-            .and_then(|revs| {
-                revs.iter().find(|r| r.get("number").and_then(Value::as_u64) == Some(u64::from(c.revision.value)))
-            })
-            .map_or(Value::Null, |r| {
-                let mut r = without(r, REVISION_ADMIN);
-                if let Some(Value::Array(slas)) = r.get_mut("sla") {
-                    slas.retain(|s| s.get("target").and_then(Value::as_str).is_some_and(|t| covered.contains(t)));
-                }
-                r
-            });
+            .contract_revision(&c.id.value, u64::from(c.revision.value), &|t| covered.contains(t))
+            .map_or(Value::Null, |r| without(&r, REVISION_ADMIN));
         serde_json::json!({ "id": c.id.value, "revision": revision })
     });
     let mut context = serde_json::json!({ "contacts": contacts, "inventory": inventory, "contract": contract });

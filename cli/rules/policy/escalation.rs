@@ -449,7 +449,7 @@ fn names_someone(f: &Facts, text: &str) -> bool {
     let norm = super::words::normalise(text);
     let words: Vec<&str> = norm.split(' ').collect();
     let phone = text.chars().filter(char::is_ascii_digit).count() >= 6;
-    let contact = f.contacts.keys().any(|id| lower.contains(&id.to_lowercase()));
+    let contact = f.mentions_contact_id(&lower);
     let party = f.model.config.as_ref().is_some_and(|c| {
         c.party.iter().any(|p| {
             words.contains(&p.id.value.to_lowercase().as_str())

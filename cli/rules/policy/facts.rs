@@ -96,6 +96,9 @@ pub struct Facts<'m> {
     pub partial: HashSet<&'m str>,
     /// What plan texts may name, gathered once on first use (see [`Facts::named`]).
     named: std::sync::OnceLock<Named>,
+    /// Every contact id in lower case, as one automaton, built on first use (see
+    /// [`Facts::mentions_contact_id`]).
+    contact_ids: std::sync::OnceLock<aho_corasick::AhoCorasick>,
 }
 
 /// What a plan's free text may name: every contact's phone and mobile numbers (digits only),
@@ -134,7 +137,28 @@ impl<'m> Facts<'m> {
             partial.insert(e.id.value.as_str());
         }
         let policy = model.config.as_ref().map(|c| c.policy.clone()).unwrap_or_default();
-        Facts { model, roles, contacts, inventory, policy, exercises, partial, named: std::sync::OnceLock::new() }
+        Facts {
+            model,
+            roles,
+            contacts,
+            inventory,
+            policy,
+            exercises,
+            partial,
+            named: std::sync::OnceLock::new(),
+            contact_ids: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Whether lower-case `text` contains the id of a contact (in lower case) anywhere: one pass
+    /// over the text for all contacts, not one per contact.
+    pub fn mentions_contact_id(&self, text: &str) -> bool {
+        self.contact_ids
+            .get_or_init(|| {
+                let ids: Vec<String> = self.contacts.keys().map(|id| id.to_lowercase()).collect();
+                aho_corasick::AhoCorasick::new(&ids).expect("contact ids make an automaton")
+            })
+            .is_match(text)
     }
 
     /// What plan texts may name, computed once for all plans.

@@ -135,7 +135,7 @@ policy_rules! {
         "a scenario describing an application cause is classed technical and left to the provider"
         requirement: "A malfunction of an application may have technical causes (eg data carrier full, network problems) or application-specific (eg processing of a wrong data record, program error, incorrect parameter setting).";
     /// ## What it does
-    /// Compares each step with the forbidden actions of its plan and scenario by their words: lower case, stop words (English and German) dropped, each word reduced to a simple stem. A forbidden action is split into alternatives at "or"/"and" ("oder"/"und"); the first word is its verb, the first two words of each alternative its object. A step that has the verb and the whole object of one alternative, and does not mention the condition that would allow it (the words after "without", "unless", "before", "ohne"), is reported for review with both texts. A step containing the whole forbidden text is SCN008, an error.
+    /// Compares each step with the forbidden actions of its plan and scenario by their words: lower case, stop words (English and German) dropped, each word reduced to a simple stem. A forbidden action is split into alternatives at "or"/"and" ("oder"/"und"); the first word is its verb, the first two words of each alternative its object. A step with a clause (steps are cut into clauses at `;`, `!`, `?`, line breaks and a full stop before a space) that has the verb and the whole object of one alternative, and that does not mention the condition that would allow it (the words after "without", "unless", "before", "ohne"), is reported for review with both texts. A step containing the whole forbidden text is SCN008, an error.
     ///
     /// ## Why
     /// Real plans say the same thing in other words; a contradiction between a step and a forbidden action is worse than either alone.
@@ -143,7 +143,7 @@ policy_rules! {
     /// ## Example
     /// Warns: `forbidden "Delete archive logs or backup pieces by hand"` and `step "Delete the oldest archive logs by hand"`.
     ///
-    /// Passes: `step "Check the archive logs in the RMAN catalogue"`.
+    /// Passes: `step "Check the archive logs in the RMAN catalogue"`; and against `forbidden "Restore client data into the environment of another client"`, `step "Restore to the restore environment first; the client checks the data"` (the verb and the object stand in different clauses).
     SCN011 = "SCN011" "step-may-contradict-forbidden-action" Scenarios Warning
         "a work instruction step says in other words what the plan forbids"
         requirement: "It may also make sense to define actions that are explicitly forbidden (eg reboot a machine).";
@@ -377,8 +377,10 @@ pub(crate) fn scenarios(p: &Located<Plan>, f: &Facts, d: &mut Vec<Diagnostic>) {
         let own_actions: Vec<(words::Action, &Spanned<String>)> =
             s.forbidden.iter().map(|f| (words::action(&f.value), f)).collect();
         for step in &s.step {
-            let text = normalise(&step.value);
-            if let Some((_, f)) = plan_forbidden.iter().chain(&own).find(|(n, _)| words::contains_unnegated(&text, n)) {
+            // normalised and stemmed once for every comparison below
+            let prepared = words::Prepared::new(&step.value);
+            let text = prepared.norm.as_str();
+            if let Some((_, f)) = plan_forbidden.iter().chain(&own).find(|(n, _)| words::contains_unnegated(text, n)) {
                 d.push(
                     Diagnostic::new(
                         &SCN008,
@@ -392,7 +394,7 @@ pub(crate) fn scenarios(p: &Located<Plan>, f: &Facts, d: &mut Vec<Diagnostic>) {
                 );
                 continue;
             }
-            if let Some(why) = words::vague(&step.value) {
+            if let Some(why) = words::vague_prepared(&prepared) {
                 d.push(
                     Diagnostic::new(&SCN012, format!("a step of scenario `{sid}` is too vague to follow: {why}"))
                         .at(p.file, step.span)
@@ -401,11 +403,8 @@ pub(crate) fn scenarios(p: &Located<Plan>, f: &Facts, d: &mut Vec<Diagnostic>) {
                         .about("plan", id),
                 );
             }
-            let stems = words::stems(&step.value);
-            let find = |(a, _): &&(words::Action, &Spanned<String>)| words::likely_does(&stems, a);
-            if let Some((_, f)) =
-                plan_actions.iter().chain(&own_actions).find(find).filter(|_| !words::negates(&step.value))
-            {
+            let find = |(a, _): &&(words::Action, &Spanned<String>)| words::likely_does_prepared(&prepared, a);
+            if let Some((_, f)) = plan_actions.iter().chain(&own_actions).find(find).filter(|_| !prepared.negates()) {
                 d.push(
                     Diagnostic::new(
                         &SCN011,
@@ -537,19 +536,21 @@ fn phone_numbers(text: &str) -> Vec<String> {
     out
 }
 
-/// Whether a phrase of [`OTHERS`] stands in `text` without a negation near it.
+/// Whether a phrase of [`OTHERS`] stands in `text` without a negation near it (among the three
+/// words before or after it): the first such phrase in the order of [`OTHERS`].
 fn says_others_affected(text: &str) -> Option<&'static str> {
+    static AUTOMATON: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+        std::sync::LazyLock::new(|| words::automaton(OTHERS));
     let norm = normalise(text);
-    let words: Vec<&str> = norm.split(' ').collect();
-    OTHERS.iter().copied().find(|phrase| {
-        let n = phrase.split(' ').count();
-        words.windows(n).enumerate().any(|(i, w)| {
-            w.join(" ") == *phrase && {
-                let near = words[i.saturating_sub(3)..i].iter().chain(words.iter().skip(i + n).take(3));
-                !near.into_iter().any(|w| words::NEGATION.contains(w))
-            }
+    words::whole_matches(&AUTOMATON, &norm)
+        .filter(|&(_, start, end)| {
+            let before = norm[..start].split(' ').rev().filter(|w| !w.is_empty()).take(3);
+            let after = norm[end..].split(' ').filter(|w| !w.is_empty()).take(3);
+            !before.chain(after).any(|w| words::NEGATION.contains(&w))
         })
-    })
+        .map(|(i, _, _)| i)
+        .min()
+        .map(|i| OTHERS[i])
 }
 
 /// Structured fields against each other and against the plan's texts: the place of the fault

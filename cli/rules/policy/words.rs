@@ -4,20 +4,47 @@
 
 /// Text compared for contradictions: lower case, letters and digits, single spaces.
 pub fn normalise(s: &str) -> String {
+    normalise_clauses(s).0
+}
+
+/// Whether the character at byte `i` of `s` ends a clause: `;`, `!`, `?`, a line break, or a full
+/// stop followed by a space or the end ("Restore to the test environment first; the client
+/// checks the data" is two clauses, "v1.2" and "e.g." inside a word are not cut).
+fn ends_clause(s: &str, i: usize, c: char) -> bool {
+    match c {
+        ';' | '!' | '?' | '\n' | '\r' => true,
+        '.' => s[i + 1..].chars().next().is_none_or(char::is_whitespace),
+        _ => false,
+    }
+}
+
+/// [`normalise`], and the index of the first word of every clause after the first.
+fn normalise_clauses(s: &str) -> (String, Vec<usize>) {
     let mut out = String::with_capacity(s.len());
+    let mut clauses = Vec::new();
     let mut gap = false;
-    for c in s.chars() {
+    let mut cut = false;
+    let mut words = 0;
+    for (i, c) in s.char_indices() {
         if c.is_alphanumeric() {
             if gap && !out.is_empty() {
                 out.push(' ');
+            }
+            if gap || out.is_empty() {
+                if cut && words > 0 {
+                    clauses.push(words);
+                }
+                cut = false;
+                words += 1;
             }
             gap = false;
             out.extend(c.to_lowercase());
         } else {
             gap = true;
+            cut |= ends_clause(s, i, c);
         }
     }
-    out
+    (out, clauses)
 }
 
 /// Words that carry no meaning of their own here (English and German), and verb particles.
@@ -146,24 +173,74 @@ const UNLESS: &[&str] = &["without", "unless", "except", "before", "ohne", "auß
 
 /// A simple stem: common English and German endings removed while at least three letters remain.
 pub fn stem(word: &str) -> String {
+    // every ending is ASCII: its length in bytes is its length in characters
     const ENDINGS: &[&str] = &["ungen", "ung", "ing", "ies", "ied", "ed", "en", "er", "es", "e", "s", "n", "y"];
-    let chars: Vec<char> = word.chars().collect();
+    let chars = word.chars().count();
     for end in ENDINGS {
-        let n = end.chars().count();
-        if chars.len() >= n + 3 && word.ends_with(end) {
-            return chars[..chars.len() - n].iter().collect();
+        if chars >= end.len() + 3 && word.ends_with(end) {
+            return word[..word.len() - end.len()].to_string();
         }
     }
     word.to_string()
 }
 
 fn is_stop(w: &str) -> bool {
-    STOP.contains(&w) || w.chars().all(|c| c.is_ascii_digit())
+    static STOPS: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+        std::sync::LazyLock::new(|| STOP.iter().copied().collect());
+    STOPS.contains(w) || w.chars().all(|c| c.is_ascii_digit())
+}
+
+/// Whether a normalised word is meaningful: neither a stop word nor a joining one.
+fn meaningful(w: &str) -> bool {
+    !w.is_empty() && !is_stop(w) && !JOIN.contains(&w)
 }
 
 /// The stems of a text's meaningful words, in order.
 pub fn stems(text: &str) -> Vec<String> {
-    normalise(text).split(' ').filter(|w| !w.is_empty() && !is_stop(w) && !JOIN.contains(w)).map(stem).collect()
+    normalise(text).split(' ').filter(|w| meaningful(w)).map(stem).collect()
+}
+
+/// A text prepared once for every comparison of it (a work step against the vague wordings and
+/// every forbidden action): normalised, the stems of its meaningful words, and where its clauses
+/// begin among them.
+pub struct Prepared {
+    /// [`normalise`]d.
+    pub norm: String,
+    /// [`stems`].
+    pub stems: Vec<String>,
+    /// The index in `stems` of the first stem of every clause after the first.
+    clauses: Vec<usize>,
+}
+
+impl Prepared {
+    pub fn new(text: &str) -> Prepared {
+        let (norm, cuts) = normalise_clauses(text);
+        let mut stems = Vec::new();
+        let mut clauses = Vec::new();
+        let mut cuts = cuts.into_iter().peekable();
+        for (i, w) in norm.split(' ').enumerate() {
+            if cuts.next_if_eq(&i).is_some() && !stems.is_empty() && clauses.last() != Some(&stems.len()) {
+                clauses.push(stems.len());
+            }
+            if meaningful(w) {
+                stems.push(stem(w));
+            }
+        }
+        clauses.retain(|&c| c < stems.len());
+        Prepared { norm, stems, clauses }
+    }
+
+    /// The stems of each clause, in order.
+    pub fn clauses(&self) -> impl Iterator<Item = &[String]> {
+        let starts = std::iter::once(0).chain(self.clauses.iter().copied());
+        let ends = self.clauses.iter().copied().chain(std::iter::once(self.stems.len()));
+        starts.zip(ends).map(|(a, b)| &self.stems[a..b])
+    }
+
+    /// Whether the text says what not to do ([`negates`]).
+    pub fn negates(&self) -> bool {
+        self.norm.split(' ').any(|w| NEGATION.contains(&w))
+    }
 }
 
 /// Words after which a forbidden action says when it is forbidden ("during opening hours"): a
@@ -233,13 +310,24 @@ pub fn action(text: &str) -> Action {
 /// the condition that would allow it. (Negation words are stop words: whether a step says what
 /// not to do is [`negates`], on its text.)
 pub fn likely_does(step: &[String], forbidden: &Action) -> bool {
-    let has = |w: &String| step.iter().any(|s| s == w);
+    in_clause(step, forbidden) && !forbidden.condition.iter().any(|w| step.contains(w))
+}
+
+/// [`likely_does`] for a prepared step: a verb and its object stand in one clause ("Restore to
+/// the test environment first; the client checks the data" does not restore the client's
+/// data), the condition that allows the action anywhere in the step.
+pub fn likely_does_prepared(step: &Prepared, forbidden: &Action) -> bool {
+    step.clauses().any(|c| in_clause(c, forbidden)) && !forbidden.condition.iter().any(|w| step.stems.contains(w))
+}
+
+/// Whether one clause's stems have a verb of the action and the object of one alternative.
+fn in_clause(clause: &[String], forbidden: &Action) -> bool {
+    let has = |w: &String| clause.contains(w);
     forbidden.verbs.iter().any(has)
         && forbidden
             .objects
             .iter()
             .any(|o| o.head.iter().all(has) && 2 * o.rest.iter().filter(|w| has(w)).count() >= o.rest.len())
-        && !forbidden.condition.iter().any(has)
 }
 
 /// Words that turn a step into a warning not to do something ("do not restart jobs").
@@ -255,18 +343,16 @@ pub fn negates(text: &str) -> bool {
 /// without a negation word among the three words before it ("do not reboot the server" does not
 /// reboot it).
 pub fn contains_unnegated(text: &str, phrase: &str) -> bool {
-    if phrase.is_empty() {
-        return false;
-    }
-    let padded = format!(" {text} ");
-    let needle = format!(" {phrase} ");
+    let Some(first) = phrase.chars().next() else { return false };
+    let bytes = text.as_bytes();
     let mut from = 0;
-    while let Some(at) = padded[from..].find(&needle).map(|i| i + from) {
-        let before: Vec<&str> = padded[..at].split(' ').filter(|w| !w.is_empty()).collect();
-        if !before.iter().rev().take(3).any(|w| NEGATION.contains(w)) {
+    while let Some(at) = text[from..].find(phrase).map(|i| i + from) {
+        let end = at + phrase.len();
+        let whole = (at == 0 || bytes[at - 1] == b' ') && (end == text.len() || bytes[end] == b' ');
+        if whole && !text[..at].split(' ').rev().filter(|w| !w.is_empty()).take(3).any(|w| NEGATION.contains(&w)) {
             return true;
         }
-        from = at + 1;
+        from = at + first.len_utf8();
     }
     false
 }
@@ -303,14 +389,46 @@ const VAGUE: &[&str] = &[
     "geeignete maßnahmen",
 ];
 
+/// Where the phrases of an automaton stand in normalised `norm` as whole words: (index of the
+/// phrase, start, end), overlapping matches included.
+pub(crate) fn whole_matches<'a>(
+    automaton: &'a aho_corasick::AhoCorasick,
+    norm: &'a str,
+) -> impl Iterator<Item = (usize, usize, usize)> + 'a {
+    let bytes = norm.as_bytes();
+    automaton
+        .find_overlapping_iter(norm)
+        .filter(move |m| {
+            (m.start() == 0 || bytes[m.start() - 1] == b' ') && (m.end() == norm.len() || bytes[m.end()] == b' ')
+        })
+        .map(|m| (m.pattern().as_usize(), m.start(), m.end()))
+}
+
+/// The first of `phrases` (in their order) that stands in normalised `norm` as whole words, by one
+/// automaton for all of them.
+fn first_phrase(automaton: &aho_corasick::AhoCorasick, phrases: &[&'static str], norm: &str) -> Option<&'static str> {
+    whole_matches(automaton, norm).map(|(i, _, _)| i).min().map(|i| phrases[i])
+}
+
+/// One automaton for phrases matched in normalised text.
+pub(crate) fn automaton(phrases: &[&str]) -> aho_corasick::AhoCorasick {
+    aho_corasick::AhoCorasick::new(phrases).expect("the phrases make an automaton")
+}
+
+static VAGUE_AUTOMATON: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| automaton(VAGUE));
+
 /// Why a work step is too vague to follow under stress, if it is: too few meaningful words, or a
 /// wording that leaves the decision to the reader.
 pub fn vague(step: &str) -> Option<String> {
-    let norm = format!(" {} ", normalise(step));
-    if let Some(p) = VAGUE.iter().find(|p| norm.contains(&format!(" {p} "))) {
+    vague_prepared(&Prepared::new(step))
+}
+
+/// [`vague`] for a prepared text.
+pub fn vague_prepared(step: &Prepared) -> Option<String> {
+    if let Some(p) = first_phrase(&VAGUE_AUTOMATON, VAGUE, &step.norm) {
         return Some(format!("\"{p}\" leaves it to the reader what to do"));
     }
-    let n = stems(step).len();
+    let n = step.stems.len();
     (n < 2)
         .then(|| format!("{n} meaningful word{} cannot say what to do, on what and how", if n == 1 { "" } else { "s" }))
 }
@@ -366,10 +484,12 @@ const APPLICATION_CAUSES: &[&str] = &[
     "falsche buchungen",
 ];
 
+static CAUSE_AUTOMATON: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+    std::sync::LazyLock::new(|| automaton(APPLICATION_CAUSES));
+
 /// The first phrase of an application cause the text contains, if any.
 pub fn application_cause(text: &str) -> Option<&'static str> {
-    let norm = format!(" {} ", normalise(text));
-    APPLICATION_CAUSES.iter().copied().find(|p| norm.contains(&format!(" {p} ")))
+    first_phrase(&CAUSE_AUTOMATON, APPLICATION_CAUSES, &normalise(text))
 }
 
 /// A contact id shaped like a person's name: `first.last` in lower case, parts of letters and
@@ -437,6 +557,52 @@ mod tests {
         let h = action("Compress or move journal segments of the current business day");
         assert!(!likely_does(&stems("Run the archiving job; it moves closed journal segments older than 7 days"), &h));
         assert!(likely_does(&stems("Move the journal segments of the current day to the archive"), &h));
+    }
+
+    #[test]
+    fn a_verb_and_an_object_in_different_clauses_are_not_a_likely_contradiction() {
+        let f = action("Restore client data into the environment of another client");
+        let step = Prepared::new(
+            "Restore to the restore environment first; the client checks the data and releases the production restore in writing",
+        );
+        assert!(likely_does(&step.stems, &f), "by its words alone the step looks like the forbidden action");
+        assert!(!likely_does_prepared(&step, &f));
+        let other =
+            Prepared::new("Check the ticket. Restore the client data into the test environment of the other client");
+        assert!(likely_does_prepared(&other, &f));
+        let clauses: Vec<&[String]> = other.clauses().collect();
+        assert_eq!(clauses.len(), 2);
+        assert_eq!(clauses[0], ["check", "ticket"]);
+        // "v1.2" and "e.g." inside a word do not cut a clause; the condition counts in any clause
+        let g = action("Restart a node of the cluster without approval of the application owner");
+        assert!(likely_does_prepared(&Prepared::new("Restart node 2 of the cluster v1.2 now"), &g));
+        assert!(!likely_does_prepared(&Prepared::new("Get the approval first. Restart node 2 of the cluster"), &g));
+    }
+
+    #[test]
+    fn a_prepared_text_has_the_stems_and_wordings_of_the_text() {
+        for text in [
+            "Delete the oldest archive logs by hand",
+            "Restart the service if necessary",
+            "Neustart bei Bedarf; dann usw.",
+            "  Reboot!  ",
+            "",
+            "Lösche die ältesten archive logs (delete backup pieces)",
+        ] {
+            let p = Prepared::new(text);
+            assert_eq!(p.norm, normalise(text));
+            assert_eq!(p.stems, stems(text));
+            assert_eq!(p.clauses().flatten().cloned().collect::<Vec<_>>(), p.stems);
+            assert_eq!(p.negates(), negates(text));
+        }
+        assert_eq!(
+            vague("Neustart bei Bedarf; dann usw."),
+            Some("\"bei bedarf\" leaves it to the reader what to do".into())
+        );
+        assert_eq!(
+            vague("Restart it and so on as needed"),
+            Some("\"as needed\" leaves it to the reader what to do".into())
+        );
     }
 
     #[test]

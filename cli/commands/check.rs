@@ -101,7 +101,7 @@ fn run_check(
     source: &dyn Source,
     ctx: &check::Context,
 ) -> Result<check::Checked, String> {
-    run_trusted(history, source, ctx, None)
+    run_trusted(history, source, ctx, None, None)
 }
 
 /// [`run_check`] against a trusted base.
@@ -110,10 +110,11 @@ fn run_trusted(
     source: &dyn Source,
     ctx: &check::Context,
     base: Option<&crate::signoff::Base>,
+    reuse: Option<&crate::load::Reuse>,
 ) -> Result<check::Checked, String> {
     match history {
         Some((repo, start)) => with_history(repo, start, source, ctx, base),
-        None => Ok(check::check_trusted(source, ctx, base, |_| Default::default())),
+        None => Ok(check::check_reusing(source, ctx, base, |_| Default::default(), reuse)),
     }
 }
 
@@ -331,7 +332,11 @@ pub fn run(args: &CheckArgs) -> Result<u8, String> {
         Some((_, _, snapshot)) => clock::for_source(flag, snapshot)?,
         None => clock::for_source(flag, source)?,
     };
-    let base_checked = trusted.as_ref().map(|(_, _, snapshot)| check::check(snapshot, &ctx(clock.today, false)));
+    // the base and the checked version share nearly every file: each such file is loaded once
+    let reuse = trusted.as_ref().map(|_| crate::load::Reuse::default());
+    let base_checked = trusted.as_ref().map(|(_, _, snapshot)| {
+        check::check_reusing(snapshot, &ctx(clock.today, false), None, |_| Default::default(), reuse.as_ref())
+    });
     let base = match (&trusted, &base_checked) {
         (Some((_, name, _)), Some(b)) => Some(crate::signoff::Base {
             model: &b.loaded.model,
@@ -344,14 +349,18 @@ pub fn run(args: &CheckArgs) -> Result<u8, String> {
     let history = args.history.then_some((&repo, start.as_str()));
     let checked = match &head {
         Head::Index(snapshot) => {
-            let mut checked = run_trusted(history, snapshot, &ctx(clock.today, true), base.as_ref())?;
+            let mut checked = run_trusted(history, snapshot, &ctx(clock.today, true), base.as_ref(), reuse.as_ref())?;
             add_conflicts(&mut checked, snapshot.conflicts());
             checked
         }
-        Head::Rev(snapshot) => {
-            check::check_trusted(snapshot, &ctx(clock.today, false), base.as_ref(), |_| Default::default())
-        }
-        Head::Tree(source) => run_trusted(history, *source, &ctx(clock.today, false), base.as_ref())?,
+        Head::Rev(snapshot) => check::check_reusing(
+            snapshot,
+            &ctx(clock.today, false),
+            base.as_ref(),
+            |_| Default::default(),
+            reuse.as_ref(),
+        ),
+        Head::Tree(source) => run_trusted(history, *source, &ctx(clock.today, false), base.as_ref(), reuse.as_ref())?,
     };
     let prefix = if repo.is_bare() {
         if root_rel.is_empty() {

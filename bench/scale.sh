@@ -123,7 +123,7 @@ median() {
     if command -v hyperfine >/dev/null 2>&1; then
         hyperfine --style basic --warmup 1 --runs "$RUNS" --ignore-failure \
             --export-json "$OUT/scale-$name.hyperfine.json" --command-name "$name" "$cmd" >&2
-        python3 -c 'import json,sys; print(f"{json.load(open(sys.argv[1]))[\"results\"][0][\"median\"]:.3f}")' \
+        python3 -c 'import json,sys; print("%.3f" % json.load(open(sys.argv[1]))["results"][0]["median"])' \
             "$OUT/scale-$name.hyperfine.json"
     else
         bash -c "$cmd" >/dev/null 2>&1 || true

@@ -157,7 +157,7 @@ FSYNC="n/a"
 if command -v strace >/dev/null 2>&1; then
     strace -c -f -e trace=fsync,fdatasync -o "$OUT/scale-handbook.strace" "$BIN" handbook "$REPO" --out "$HB" > /dev/null || true
     CALLS=$(awk '$NF == "fsync" || $NF == "fdatasync" {n += $4} END {print n + 0}' "$OUT/scale-handbook.strace")
-    FSYNC=$(python3 -c 'import sys; print(f"{int(sys.argv[1]) * 1000 / int(sys.argv[2]):.0f}")' "$CALLS" "$PLANS")
+    FSYNC=$(python3 -c 'import sys; print(f"{int(sys.argv[1]) * 1000 / int(sys.argv[2]):.1f}")' "$CALLS" "$PLANS")
 fi
 echo "== diff and check --changed-since ($CHANGED plans changed)"
 DIFF=$(median diff "'$BIN' diff main '$DREPO' --format json > /dev/null")

@@ -46,7 +46,23 @@ pub fn check_trusted(
     base: Option<&crate::signoff::Base>,
     facts: impl FnOnce(&crate::model::Model) -> std::collections::HashMap<String, crate::model::MeaningChange>,
 ) -> Checked {
-    let mut loaded = load(source);
+    check_reusing(source, ctx, base, facts, None)
+}
+
+/// [`check_trusted`], loading with [`crate::load::load_reusing`] when `reuse` is given: for the
+/// commands that check two versions of a repository (`diff`, `check --changed-since`), whose
+/// unchanged files are then parsed, mapped and validated once.
+pub fn check_reusing(
+    source: &dyn Source,
+    ctx: &Context,
+    base: Option<&crate::signoff::Base>,
+    facts: impl FnOnce(&crate::model::Model) -> std::collections::HashMap<String, crate::model::MeaningChange>,
+    reuse: Option<&crate::load::Reuse>,
+) -> Checked {
+    let mut loaded = match reuse {
+        Some(r) => crate::load::load_reusing(source, r),
+        None => load(source),
+    };
     loaded.model.meaning_changed = facts(&loaded.model);
     let load_diags = std::mem::take(&mut loaded.diagnostics);
     loaded.diagnostics = rules(&loaded.model, &loaded.broken, &loaded.files, load_diags, ctx, base);

@@ -30,6 +30,7 @@ pub struct Loaded {
     pub broken: HashSet<(Kind, String)>,
 }
 
+#[derive(Clone)]
 enum Object {
     Contact(Located<crate::model::Contact>),
     System(Box<Located<crate::model::System>>),
@@ -134,6 +135,7 @@ fn process_file(
     folder: &str,
     text: &str,
     diags: &mut Vec<Diagnostic>,
+    mut exported: Option<&mut Vec<Exported>>,
 ) -> (Vec<Object>, Vec<(Kind, String)>) {
     let mut objects = Vec::new();
     let mut broken = Vec::new();
@@ -209,7 +211,22 @@ fn process_file(
             }
             continue;
         }
-        match build(kind, file, head, &json, &spans) {
+        let built = build(kind, file, head, &json, &spans);
+        // `export` takes every object that passes its schema, from files read without repairs
+        // (what `syntax::parse` accepts), with the digest the model computed.
+        if let Some(out) = exported.as_deref_mut().filter(|_| repaired.is_empty()) {
+            let digest = match &built {
+                Ok(Object::Plan(p)) => Some(p.value.digest.clone()),
+                _ if kind == Kind::Plan => Some(crate::signoff::digest::plan_digest(&json)),
+                _ => None,
+            };
+            if let Err(e) = &built {
+                diags.push(Diagnostic::new(&schema::SCH_VALUE, format!("{label}: {e}")).at(file, head));
+            }
+            out.push(Exported { path: path.to_string(), kind, id, digest, json });
+            continue;
+        }
+        match built {
             Ok(o) => {
                 objects.push(o);
                 if matches!(kind, Kind::Contact | Kind::System | Kind::Interface | Kind::Contract) {
@@ -509,6 +526,102 @@ pub fn load(source: &dyn Source) -> Loaded {
     Live::new(source).into_loaded()
 }
 
+/// [`load`], taking over what an earlier load of another version of the repository found in the
+/// files that are the same in both (`reuse`), or recording it for the next load.
+pub fn load_reusing(source: &dyn Source, reuse: &Reuse) -> Loaded {
+    let live = Live::load(source, Some(reuse));
+    reuse.recording.store(false, Ordering::Relaxed);
+    live.into_loaded()
+}
+
+/// What loading each file gave, kept from one load of a repository for a load of another version
+/// of it (`diff` and `check --changed-since` load two commits, or a commit and the work tree, in
+/// which nearly every file is the same): the first load records every file it reads; a later one
+/// takes over the objects, findings and broken ids of a file at the same path, in a folder of the
+/// same kinds, with the same text, instead of parsing, mapping, validating and building it again
+/// (the loader's steps are a function of those and the file's id, which is set to the new one).
+/// Each recorded file is taken over once.
+pub struct Reuse {
+    recording: std::sync::atomic::AtomicBool,
+    files: std::sync::Mutex<std::collections::HashMap<String, Recorded>>,
+}
+
+struct Recorded {
+    dir: String,
+    kinds: Vec<Kind>,
+    text: String,
+    file: FileId,
+    objects: Vec<Object>,
+    broken: Vec<(Kind, String)>,
+    diags: Vec<Diagnostic>,
+}
+
+impl Default for Reuse {
+    fn default() -> Reuse {
+        Reuse { recording: std::sync::atomic::AtomicBool::new(true), files: Default::default() }
+    }
+}
+
+impl Reuse {
+    fn record(&self, path: &str, dir: &str, kinds: &[Kind], text: &str, file: FileId, out: &FileOut) {
+        if !self.recording.load(Ordering::Relaxed) {
+            return;
+        }
+        let recorded = Recorded {
+            dir: dir.to_string(),
+            kinds: kinds.to_vec(),
+            text: text.to_string(),
+            file,
+            objects: out.objects.clone(),
+            broken: out.broken.clone(),
+            diags: out.diags.clone(),
+        };
+        if let Ok(mut files) = self.files.lock() {
+            files.insert(path.to_string(), recorded);
+        }
+    }
+
+    /// What the file gave in the recorded load, in file `file`, if it is the same file.
+    fn take(&self, path: &str, dir: &str, kinds: &[Kind], text: &str, file: FileId) -> Option<FileOut> {
+        let mut r = {
+            let mut files = self.files.lock().ok()?;
+            let same = files.get(path).is_some_and(|r| r.dir == dir && r.kinds == kinds && r.text == text);
+            if !same {
+                return None;
+            }
+            files.remove(path)?
+        };
+        for o in &mut r.objects {
+            refile(o, file);
+        }
+        for d in &mut r.diags {
+            if let Some(l) = d.location.as_mut().filter(|l| l.file == r.file) {
+                l.file = file;
+            }
+            for l in d.labels.iter_mut().filter(|l| l.location.file == r.file) {
+                l.location.file = file;
+            }
+        }
+        Some(FileOut { text: String::new(), objects: r.objects, broken: r.broken, diags: r.diags })
+    }
+}
+
+/// Moves an object to another file id.
+fn refile(o: &mut Object, file: FileId) {
+    match o {
+        Object::Contact(x) => x.file = file,
+        Object::System(x) => x.file = file,
+        Object::Interface(x) => x.file = file,
+        Object::Contract(x) => x.file = file,
+        Object::Plan(x) => x.file = file,
+        Object::Exercise(x) => x.file = file,
+        Object::Signoff(x) => x.file = file,
+        Object::Roster(x) => x.file = file,
+        Object::Salvaged(x) => refile(x, file),
+        Object::Json(..) => {}
+    }
+}
+
 /// What one listed file contributed to a load, kept so that the file can be loaded again alone.
 struct PerFile {
     dir: String,
@@ -536,8 +649,20 @@ pub struct Live {
     by_path: std::collections::HashMap<String, FileId>,
 }
 
-impl Live {
-    pub fn new(source: &dyn Source) -> Live {
+/// What is known before the listed files are read: the configuration (its file read and
+/// checked), the findings about the repository as a whole, what could not be read, and the files
+/// to read (path, folder, kinds, id).
+struct Prepared {
+    files: Files,
+    diagnostics: Vec<Diagnostic>,
+    config: Option<Located<Config>>,
+    limit: u64,
+    unread: HashSet<(Kind, String)>,
+    jobs: Vec<(String, String, Vec<Kind>, FileId)>,
+}
+
+impl Prepared {
+    fn new(source: &dyn Source) -> Prepared {
         let mut files = Files::default();
         let mut diagnostics = Vec::new();
         let config = load_config(source, &mut files, &mut diagnostics);
@@ -586,18 +711,38 @@ impl Live {
                 (path, dir, kinds, id)
             })
             .collect();
+        Prepared { files, diagnostics, config, limit, unread, jobs }
+    }
+}
+
+impl Live {
+    pub fn new(source: &dyn Source) -> Live {
+        Live::load(source, None)
+    }
+
+    fn load(source: &dyn Source, reuse: Option<&Reuse>) -> Live {
+        let Prepared { mut files, diagnostics, config, limit, unread, jobs } = Prepared::new(source);
         let outs = parallel(&jobs, |(path, dir, kinds, file)| {
             let mut diags = Vec::new();
-            let (text, objects, broken) = match read_text(source, path, *file, limit, &mut diags) {
+            match read_text(source, path, *file, limit, &mut diags) {
                 Ok(text) => {
-                    let (o, b) = process_file(*file, path, kinds, dir, &text, &mut diags);
-                    (text, o, b)
+                    if let Some(out) = reuse.and_then(|r| r.take(path, dir, kinds, &text, *file)) {
+                        return FileOut { text, ..out };
+                    }
+                    let (objects, broken) = process_file(*file, path, kinds, dir, &text, &mut diags, None);
+                    let out = FileOut { text: String::new(), objects, broken, diags };
+                    if let Some(r) = reuse {
+                        r.record(path, dir, kinds, &text, *file, &out);
+                    }
+                    FileOut { text, ..out }
                 }
-                Err(shown) => {
-                    (shown.unwrap_or_default(), Vec::new(), kinds.iter().map(|&k| (k, String::new())).collect())
-                }
-            };
-            FileOut { text, objects, broken, diags }
+                Err(shown) => FileOut {
+                    text: shown.unwrap_or_default(),
+                    objects: Vec::new(),
+                    broken: kinds.iter().map(|&k| (k, String::new())).collect(),
+                    diags,
+                },
+            }
         });
 
         let mut model = Model { config, ..Model::default() };
@@ -646,7 +791,7 @@ impl Live {
             );
             (Vec::new(), pf.kinds.iter().map(|&k| (k, String::new())).collect())
         } else {
-            process_file(file, path, &pf.kinds, &pf.dir, &text, &mut diags)
+            process_file(file, path, &pf.kinds, &pf.dir, &text, &mut diags, None)
         };
         remove_file(&mut self.model, file);
         for o in objects {
@@ -748,7 +893,7 @@ pub fn sort_model(model: &mut Model) {
 pub fn load_file(path: &str, text: &str, kinds: &[Kind]) -> (Model, HashSet<(Kind, String)>, Vec<Diagnostic>) {
     let folder = path.rfind('/').map_or(".", |i| &path[..i]);
     let mut diagnostics = Vec::new();
-    let (objects, broken) = process_file(FileId(0), path, kinds, folder, text, &mut diagnostics);
+    let (objects, broken) = process_file(FileId(0), path, kinds, folder, text, &mut diagnostics, None);
     let mut model = Model::default();
     for o in objects {
         add(&mut model, o);
@@ -764,17 +909,30 @@ pub struct Exported {
     pub kind: Kind,
     /// The object's id (a sign-off's plan; none for the configuration).
     pub id: Option<String>,
+    /// A plan's digest, as the model computed it.
+    pub digest: Option<String>,
     pub json: Value,
 }
 
+/// How many files [`export`] loads between two calls of its `emit`: what it holds at once.
+const EXPORT_BATCH: usize = 256;
+
 /// Every object that passes its schema, in file order (the configuration first), from the same
-/// mapping [`load`] validates; objects and files with errors are left out (their diagnostics are
-/// [`load`]'s).
-pub fn export(source: &dyn Source) -> Vec<Exported> {
-    let mut out = Vec::new();
-    let mut diags = Vec::new();
-    let mut files = Files::default();
-    let config = load_config(source, &mut files, &mut diags);
+/// mapping [`load`] validates, for `contingent export`; objects and files with errors are left out
+/// (their diagnostics are [`load`]'s). The repository is loaded as [`load`] loads it, without
+/// keeping the model: the files go through the loader's steps in parallel, a batch at a time;
+/// `each` turns a file's exported objects into what is kept of them (on the worker thread) and
+/// `emit` receives those in file order, so what is held at once is bounded by a batch. Returns
+/// the loader's findings that are errors, in [`load`]'s order, and the files, with the text of
+/// those the errors are in.
+pub fn export<R: Send>(
+    source: &dyn Source,
+    each: impl Fn(Vec<Exported>) -> R + Sync,
+    mut emit: impl FnMut(R) -> Result<(), String>,
+) -> Result<(Files, Vec<Diagnostic>), String> {
+    let Prepared { mut files, diagnostics, config, limit, jobs, .. } = Prepared::new(source);
+    let is_error = |d: &Diagnostic| d.severity == crate::diagnostic::Severity::Error;
+    let mut errors: Vec<Diagnostic> = diagnostics.into_iter().filter(is_error).collect();
     if let Some(c) = &config {
         let text = &files.get(c.file).text;
         if let Some(doc) = crate::syntax::parse(c.file, text, &mut Vec::new()) {
@@ -789,35 +947,39 @@ pub fn export(source: &dyn Source) -> Vec<Exported> {
                 &mut obj,
                 &mut spans,
             );
-            out.push(Exported {
+            let config = Exported {
                 path: CONFIG_FILE.to_string(),
                 kind: Kind::Config,
                 id: None,
+                digest: None,
                 json: Value::Object(obj),
-            });
+            };
+            emit(each(vec![config]))?;
         }
     }
-    let defaults = Config::default();
-    let cfg = config.as_ref().map(|c| &c.value).unwrap_or(&defaults);
-    let (listed, _, _) = list_files(source, cfg);
-    for (path, (_, kinds)) in listed {
-        let file = files.add(path.clone(), String::new());
-        let mut diags = Vec::new();
-        let Ok(text) = read_text(source, &path, file, cfg.limits.max_file_size, &mut diags) else { continue };
-        let Some(doc) = crate::syntax::parse(file, &text, &mut diags) else { continue };
-        for node in &doc {
-            let Some(kind) = Kind::from_node_name(&node.name.value).filter(|k| kinds.contains(k)) else { continue };
-            let compiled = validate::compiled(kind);
-            let validate::shape::Shape::Object(shape) = &compiled.shape else { unreachable!("kinds are objects") };
-            let start = diags.len();
-            let (json, spans) = Mapper { file, src: &text, diags: &mut diags }.object_node(node, shape);
-            validate::validate(kind, &json, &spans, file, &what(kind.name(), node), &text, &mut diags);
-            if has_errors(&diags, start) {
-                continue;
+    for batch in jobs.chunks(EXPORT_BATCH) {
+        let outs = parallel(batch, |(path, dir, kinds, file)| {
+            let mut diags = Vec::new();
+            let mut exported = Vec::new();
+            let text = match read_text(source, path, *file, limit, &mut diags) {
+                Ok(text) => {
+                    process_file(*file, path, kinds, dir, &text, &mut diags, Some(&mut exported));
+                    text
+                }
+                Err(shown) => shown.unwrap_or_default(),
+            };
+            diags.retain(is_error);
+            // the text is kept only where an error must be shown with its line
+            let text = if diags.is_empty() { String::new() } else { text };
+            (each(exported), diags, text)
+        });
+        for ((_, _, _, file), (kept, diags, text)) in batch.iter().zip(outs) {
+            if !text.is_empty() {
+                files.set_text(*file, text);
             }
-            let id = json.get("id").or_else(|| json.get("plan")).and_then(Value::as_str).map(str::to_string);
-            out.push(Exported { path: path.clone(), kind, id, json });
+            errors.extend(diags);
+            emit(kept)?;
         }
     }
-    out
+    Ok((files, errors))
 }

@@ -103,7 +103,7 @@ fn run_check(
     source: &dyn Source,
     ctx: &check::Context,
 ) -> Result<check::Checked, String> {
-    run_trusted(history, source, ctx, None)
+    run_trusted(history, source, ctx, None, None)
 }
 
 /// [`run_check`] against a trusted base.
@@ -112,10 +112,11 @@ fn run_trusted(
     source: &dyn Source,
     ctx: &check::Context,
     base: Option<&crate::signoff::Base>,
+    reuse: Option<&crate::load::Reuse>,
 ) -> Result<check::Checked, String> {
     match history {
         Some((repo, start)) => with_history(repo, start, source, ctx, base),
-        None => Ok(check::check_trusted(source, ctx, base, |_| Default::default())),
+        None => Ok(check::check_reusing(source, ctx, base, |_| Default::default(), reuse)),
     }
 }
 
@@ -366,7 +367,17 @@ impl Run<'_> {
             Some(t) => clock::for_source(args.as_of.as_deref(), &t.snapshot)?,
             None => clock::for_source(args.as_of.as_deref(), source)?,
         };
-        let base_checked = trusted.as_ref().map(|t| check::check(&t.snapshot, &self.ctx(clock.today, false)));
+        // the base and the checked version share nearly every file: each such file is loaded once
+        let reuse = trusted.as_ref().map(|_| crate::load::Reuse::default());
+        let base_checked = trusted.as_ref().map(|t| {
+            check::check_reusing(
+                &t.snapshot,
+                &self.ctx(clock.today, false),
+                None,
+                |_| Default::default(),
+                reuse.as_ref(),
+            )
+        });
         let base = trusted.as_ref().zip(base_checked.as_ref()).map(|(t, b)| crate::signoff::Base {
             model: &b.loaded.model,
             files: &b.loaded.files,
@@ -376,14 +387,21 @@ impl Run<'_> {
         let history = args.history.then_some((&repo, start.as_str()));
         let checked = match &version.head {
             Head::Index(snapshot) => {
-                let mut checked = run_trusted(history, snapshot, &self.ctx(clock.today, true), base.as_ref())?;
+                let mut checked =
+                    run_trusted(history, snapshot, &self.ctx(clock.today, true), base.as_ref(), reuse.as_ref())?;
                 add_conflicts(&mut checked, snapshot.conflicts());
                 checked
             }
-            Head::Rev(snapshot) => {
-                check::check_trusted(snapshot, &self.ctx(clock.today, false), base.as_ref(), |_| Default::default())
+            Head::Rev(snapshot) => check::check_reusing(
+                snapshot,
+                &self.ctx(clock.today, false),
+                base.as_ref(),
+                |_| Default::default(),
+                reuse.as_ref(),
+            ),
+            Head::Tree(_) => {
+                run_trusted(history, source, &self.ctx(clock.today, false), base.as_ref(), reuse.as_ref())?
             }
-            Head::Tree(_) => run_trusted(history, source, &self.ctx(clock.today, false), base.as_ref())?,
         };
         let prefix = repo_prefix(&repo, &version.root_rel);
         let mut diagnostics = checked.diagnostics().to_vec();

@@ -139,7 +139,15 @@ pub fn compare(path: &Path, base: Option<&str>, head: &Head, as_of: Option<&str>
     // the base is checked as of the same date and in the same mode (`--staged` lowers some
     // severities), so only the change makes a difference
     let staged = matches!(head, Head::Index);
-    let base_checked = check::check(&base_snapshot, &Context { as_of: clock.today, staged, allow_unsigned: false });
+    // nearly every file is the same in both versions: each such file is loaded once
+    let reuse = crate::load::Reuse::default();
+    let base_checked = check::check_reusing(
+        &base_snapshot,
+        &Context { as_of: clock.today, staged, allow_unsigned: false },
+        None,
+        |_| Default::default(),
+        Some(&reuse),
+    );
     // the head's sign-offs judged against the base, as `check --changed-since` judges them
     let trusted = crate::signoff::Base {
         model: &base_checked.loaded.model,
@@ -148,7 +156,8 @@ pub fn compare(path: &Path, base: Option<&str>, head: &Head, as_of: Option<&str>
         broken_plans: Default::default(),
     };
     let ctx = Context { as_of: clock.today, staged, allow_unsigned: false };
-    let head_checked = check::check_trusted(head_source.as_ref(), &ctx, Some(&trusted), |_| Default::default());
+    let head_checked =
+        check::check_reusing(head_source.as_ref(), &ctx, Some(&trusted), |_| Default::default(), Some(&reuse));
     Ok(Compared { base: base_checked, head: head_checked, sides: Sides { base: base_name, head: head_name }, clock })
 }
 

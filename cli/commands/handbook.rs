@@ -69,21 +69,23 @@ fn shown_from_here(root: &Path) -> PathBuf {
     }
 }
 
-/// Writes every page, and with a browser the PDF of each; returns the names written.
+/// Writes every page as it is rendered (one held at a time), and with a browser the PDF of
+/// each; returns the names written. The pages replace the old ones together, after one sync
+/// (`write::Staged`); the PDFs, printed from the pages in place, after them.
 fn write_pages(out: &Path, book: &page::Handbook, browser: Option<&PathBuf>) -> Result<Vec<String>, String> {
-    let pages = html::render(book);
-    let mut written = Vec::new();
-    for (name, text) in &pages {
-        write::write_file(out, name, text.as_bytes())?;
-        written.push(name.clone());
+    let mut staged = write::Staged::new(out);
+    for (name, text) in html::pages(book) {
+        staged.add(&name, text.as_bytes())?;
     }
+    let mut written = staged.commit()?;
     if let Some(browser) = browser {
-        for (name, _) in &pages {
-            let bytes = pdf::print(browser, &out.join(name))?;
+        let mut staged = write::Staged::new(out);
+        for name in written.clone() {
+            let bytes = pdf::print(browser, &out.join(&name))?;
             let pdf_name = format!("{}.pdf", name.trim_end_matches(".html"));
-            write::write_file(out, &pdf_name, &bytes)?;
-            written.push(pdf_name);
+            staged.add(&pdf_name, &bytes)?;
         }
+        written.extend(staged.commit()?);
     }
     Ok(written)
 }

@@ -1123,12 +1123,16 @@ fn contacts_page(book: &Handbook) -> Markup {
 
 /// Every page of the handbook: (file name, HTML).
 pub fn render(book: &Handbook) -> Vec<(String, String)> {
-    let mut out = vec![("index.html".to_string(), index_page(book).into_string())];
-    for p in &book.plans {
-        out.push((p.file_name.clone(), plan_page(book, p).into_string()));
-    }
-    out.push(("contacts.html".to_string(), contacts_page(book).into_string()));
-    out
+    pages(book).collect()
+}
+
+/// Every page of the handbook, each rendered when it is taken: the index, one page per plan,
+/// the contact directory. Whoever writes them holds one page at a time.
+pub fn pages(book: &Handbook) -> impl Iterator<Item = (String, String)> + '_ {
+    let index = std::iter::once_with(|| ("index.html".to_string(), index_page(book).into_string()));
+    let plans = book.plans.iter().map(|p| (p.file_name.clone(), plan_page(book, p).into_string()));
+    let contacts = std::iter::once_with(|| ("contacts.html".to_string(), contacts_page(book).into_string()));
+    index.chain(plans).chain(contacts)
 }
 
 #[cfg(test)]

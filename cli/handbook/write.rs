@@ -110,9 +110,8 @@ pub fn create_dir(dir: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// Writes one file: a new temporary file (`create_new`, which never opens an existing file or
-/// link) renamed over the name, so a link at the name is replaced, never followed.
-pub fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), String> {
+/// Refuses a name that is not a plain file name, or names a folder.
+fn writable(dir: &Path, name: &str) -> Result<PathBuf, String> {
     if name.is_empty() || name.contains('/') || name.contains('\\') || name.starts_with('.') {
         return Err(format!("refusing to write a file named `{name}`"));
     }
@@ -120,7 +119,106 @@ pub fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), String> {
     if target.symlink_metadata().is_ok_and(|m| m.is_dir()) {
         return Err(format!("{} is a folder: remove it or choose another --out", target.display()));
     }
+    Ok(target)
+}
+
+/// Writes one file: a new temporary file (`create_new`, which never opens an existing file or
+/// link) renamed over the name, so a link at the name is replaced, never followed.
+pub fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), String> {
+    let target = writable(dir, name)?;
     crate::replace::file(dir, name, bytes, None).map_err(|e| format!("cannot write {}: {e}", target.display()))
+}
+
+/// Files written together: each goes to a new temporary file beside its name (`create_new`,
+/// which never opens an existing file or follows a link) as it is added, so only one is held in
+/// memory; [`Staged::commit`] makes them all durable with one sync and then renames each over
+/// its name (a link at the name is replaced, never followed). Until then no name has changed: a
+/// failure on the way leaves the earlier files as they were, and the temporary files are removed.
+pub struct Staged {
+    dir: PathBuf,
+    /// (temporary file, name)
+    files: Vec<(PathBuf, String)>,
+    names: std::collections::HashSet<String>,
+}
+
+impl Staged {
+    pub fn new(dir: &Path) -> Staged {
+        Staged { dir: dir.to_path_buf(), files: Vec::new(), names: Default::default() }
+    }
+
+    pub fn add(&mut self, name: &str, bytes: &[u8]) -> Result<(), String> {
+        use std::io::Write;
+        let target = writable(&self.dir, name)?;
+        let temp = self.dir.join(format!(".{name}.{}.tmp", std::process::id()));
+        // a name added again: the last bytes win, as when each was written in turn
+        if !self.names.insert(name.to_string()) {
+            self.files.retain(|(_, n)| n != name);
+        }
+        if temp.symlink_metadata().is_ok() {
+            // a leftover of an interrupted run (removing a link removes the link, not its target)
+            let _ = std::fs::remove_file(&temp);
+        }
+        let written =
+            std::fs::OpenOptions::new().write(true).create_new(true).open(&temp).and_then(|mut f| f.write_all(bytes));
+        if let Err(e) = written {
+            let _ = std::fs::remove_file(&temp);
+            return Err(format!("cannot write {}: {e}", target.display()));
+        }
+        self.files.push((temp, name.to_string()));
+        Ok(())
+    }
+
+    /// One sync for every file added, then each renamed over its name; returns the names.
+    pub fn commit(mut self) -> Result<Vec<String>, String> {
+        sync(&self.dir, &self.files).map_err(|e| format!("cannot write {}: {e}", self.dir.display()))?;
+        let files = std::mem::take(&mut self.files);
+        for (i, (temp, name)) in files.iter().enumerate() {
+            if let Err(e) = std::fs::rename(temp, self.dir.join(name)) {
+                let _ = std::fs::remove_file(temp);
+                // the rest are removed on drop
+                self.files = files[i + 1..].to_vec();
+                return Err(format!("cannot write {}: {e}", self.dir.join(name).display()));
+            }
+        }
+        let names = files.into_iter().map(|(_, name)| name).collect();
+        // the renames themselves
+        if let Ok(d) = std::fs::File::open(&self.dir) {
+            let _ = d.sync_all();
+        }
+        Ok(names)
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        for (temp, _) in &self.files {
+            let _ = std::fs::remove_file(temp);
+        }
+    }
+}
+
+/// Makes the files' contents durable: on Linux one `syncfs` of the file system holding the
+/// folder, elsewhere each file.
+fn sync(dir: &Path, files: &[(PathBuf, String)]) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        let _ = files;
+        let d = std::fs::File::open(dir)?;
+        // SAFETY: `syncfs` only reads the open descriptor, which `d` keeps alive for the call.
+        if unsafe { libc::syncfs(d.as_raw_fd()) } != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        Ok(())
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = dir;
+        for (temp, _) in files {
+            std::fs::File::open(temp)?.sync_all()?;
+        }
+        Ok(())
+    }
 }
 
 /// What the default output folder's `.gitignore` says: ignore everything here, this file too.
@@ -162,15 +260,16 @@ pub fn remove_stale(dir: &Path, written: &[String]) -> Result<Vec<String>, Strin
     let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
     let mut names: Vec<String> = entries.filter_map(|e| e.ok()?.file_name().into_string().ok()).collect();
     names.sort();
+    let written: std::collections::HashSet<&str> = written.iter().map(String::as_str).collect();
     for name in names {
         let Some(stem) = name.strip_suffix(".html") else { continue };
-        if written.contains(&name) || !ours(&dir.join(&name)) {
+        if written.contains(name.as_str()) || !ours(&dir.join(&name)) {
             continue;
         }
         std::fs::remove_file(dir.join(&name)).map_err(|e| format!("cannot remove the old page {name}: {e}"))?;
         removed.push(name.clone());
         let pdf = dir.join(format!("{stem}.pdf"));
-        if pdf.symlink_metadata().is_ok_and(|m| m.is_file()) && !written.contains(&format!("{stem}.pdf")) {
+        if pdf.symlink_metadata().is_ok_and(|m| m.is_file()) && !written.contains(format!("{stem}.pdf").as_str()) {
             std::fs::remove_file(&pdf).map_err(|e| format!("cannot remove the old {stem}.pdf: {e}"))?;
             removed.push(format!("{stem}.pdf"));
         }

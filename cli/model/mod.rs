@@ -749,7 +749,7 @@ pub struct ObjectJson {
 }
 
 /// A contract revision as [`ObjectJson`] keeps it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct KeptRevision {
     number: Option<u64>,
     /// The revision's compact JSON with `sla` (when it is an array) emptied.
@@ -759,7 +759,7 @@ pub struct KeptRevision {
 }
 
 /// An object's JSON as [`ObjectJson`] keeps it, made where the object is loaded (in parallel).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Kept {
     /// A contact, system or interface: its compact JSON, and a contact's `deputy`.
     Object { text: Box<str>, deputy: Option<String> },

@@ -722,7 +722,6 @@ impl Engine {
     ///
     /// With `newest_only`, each plan is followed only along the parents it is unchanged in, and
     /// only its newest version is found: the version in force at `start`.
-    #[allow(clippy::too_many_lines)] // longer than a screen: to be split into named steps
     pub fn follow(
         &mut self,
         start: ObjectId,
@@ -753,77 +752,9 @@ impl Engine {
             // Blobs of plans in this commit, as far as a comparison read them.
             let mut blobs_here: HashMap<Rc<str>, Option<ObjectId>> = HashMap::new();
             for (i, &p) in node.parents.iter().enumerate() {
-                let pnode = self.node(p)?;
-                let folder_p = self.plans_folder(pnode.tree)?;
-                let mut changed: HashSet<Rc<str>> = HashSet::new();
-                let mut moves: Vec<(Rc<str>, Option<Rc<str>>)> = Vec::new();
-                if folder_p != folder_c {
-                    let diff = self.diff(folder_p, folder_c, Kind::Plan)?;
-                    for change in &diff {
-                        let Some(here) = track.by_path.get(&change.path) else { continue };
-                        for plan in here.clone() {
-                            blobs_here.insert(plan.clone(), change.new);
-                            let key_c = match change.new {
-                                Some(b) => self.parse(b, &change.path).key(&plan, b, true),
-                                None => None,
-                            };
-                            let mut at_p: Option<(Rc<str>, Key)> = None;
-                            if let Some(b) = change.old {
-                                if let Some(k) = self.parse(b, &change.path).key(&plan, b, true) {
-                                    at_p = Some((change.path.clone(), k));
-                                }
-                            }
-                            if at_p.is_none() {
-                                for other in diff.iter().filter(|o| o.path != change.path) {
-                                    let Some(b) = other.old else { continue };
-                                    if let Some(k) = self.parse(b, &other.path).key(&plan, b, false) {
-                                        at_p = Some((other.path.clone(), k));
-                                        break;
-                                    }
-                                }
-                            }
-                            let same = matches!((&at_p, &key_c), (Some((_, kp)), Some(kc)) if kp == kc);
-                            if !same {
-                                changed.insert(plan.clone());
-                            }
-                            match at_p {
-                                Some((path, _)) if path != change.path => moves.push((plan, Some(path))),
-                                Some(_) => {}
-                                None => moves.push((plan, None)),
-                            }
-                        }
-                    }
-                }
-                // The plans to follow into this parent, at their paths there.
-                let mut ptrack = if !newest_only || i == 0 {
-                    track.clone()
-                } else {
-                    let mut t = Track::default();
-                    for plan in changed_in_all.iter().flatten() {
-                        if let Some(path) = track.by_plan.get(plan) {
-                            t.insert(plan.clone(), path.clone());
-                        }
-                    }
-                    Rc::new(t)
-                };
-                for (plan, to) in moves {
-                    if !ptrack.by_plan.contains_key(&plan) {
-                        continue;
-                    }
-                    let t = Rc::make_mut(&mut ptrack);
-                    match to {
-                        Some(path) => t.insert(plan, path),
-                        None => t.remove(&plan),
-                    }
-                }
-                if newest_only {
-                    // Follow a plan only into a parent it is unchanged in: its content came from there.
-                    for plan in &changed {
-                        if ptrack.by_plan.contains_key(plan) {
-                            Rc::make_mut(&mut ptrack).remove(plan);
-                        }
-                    }
-                }
+                let (changed, moves) = self.changes_from_parent(p, folder_c, &track, &mut blobs_here)?;
+                let follow_all = !newest_only || i == 0;
+                let ptrack = parent_track(&track, follow_all, &changed_in_all, moves, newest_only.then_some(&changed));
                 changed_in_all = Some(match changed_in_all {
                     None => changed,
                     Some(all) => all.intersection(&changed).cloned().collect(),
@@ -834,36 +765,158 @@ impl Engine {
                 None => track.by_plan.keys().cloned().collect(),
                 Some(all) => all.into_iter().collect(),
             };
-            for plan in versions {
-                let path = track.by_plan[&plan].clone();
-                let blob = match blobs_here.get(&plan) {
-                    Some(b) => *b,
-                    None => self.blob_at(node.tree, &path)?,
-                };
-                found.entry(plan).or_default().push(Found { commit: c, path, blob });
-            }
-            for (p, ptrack) in outs {
-                if ptrack.by_plan.is_empty() {
-                    continue;
-                }
-                match state.entry(p) {
-                    std::collections::hash_map::Entry::Vacant(v) => {
-                        v.insert(ptrack);
+            self.record_versions(c, node.tree, &track, versions, &blobs_here, &mut found)?;
+            merge_into_parents(&mut state, outs);
+        }
+        Ok(found)
+    }
+
+    /// Compares the plans followed into a commit (whose plans folder is `folder_c`) with its
+    /// parent `p`: the plans changed there, and the plans at another path in the parent (`None`:
+    /// not found there). Records in `blobs_here` the blobs of the plans the comparison read.
+    fn changes_from_parent(
+        &mut self,
+        p: ObjectId,
+        folder_c: Option<ObjectId>,
+        track: &Track,
+        blobs_here: &mut HashMap<Rc<str>, Option<ObjectId>>,
+    ) -> Result<(HashSet<Rc<str>>, Moves), String> {
+        let pnode = self.node(p)?;
+        let folder_p = self.plans_folder(pnode.tree)?;
+        let mut changed: HashSet<Rc<str>> = HashSet::new();
+        let mut moves: Moves = Vec::new();
+        if folder_p != folder_c {
+            let diff = self.diff(folder_p, folder_c, Kind::Plan)?;
+            for change in &diff {
+                let Some(here) = track.by_path.get(&change.path) else { continue };
+                for plan in here.clone() {
+                    blobs_here.insert(plan.clone(), change.new);
+                    let key_c = match change.new {
+                        Some(b) => self.parse(b, &change.path).key(&plan, b, true),
+                        None => None,
+                    };
+                    let at_p = self.in_parent(&plan, change, &diff);
+                    let same = matches!((&at_p, &key_c), (Some((_, kp)), Some(kc)) if kp == kc);
+                    if !same {
+                        changed.insert(plan.clone());
                     }
-                    std::collections::hash_map::Entry::Occupied(mut o) => {
-                        if !Rc::ptr_eq(o.get(), &ptrack) {
-                            let t = Rc::make_mut(o.get_mut());
-                            for (plan, path) in &ptrack.by_plan {
-                                if !t.by_plan.contains_key(plan) {
-                                    t.insert(plan.clone(), path.clone());
-                                }
-                            }
+                    match at_p {
+                        Some((path, _)) if path != change.path => moves.push((plan, Some(path))),
+                        Some(_) => {}
+                        None => moves.push((plan, None)),
+                    }
+                }
+            }
+        }
+        Ok((changed, moves))
+    }
+
+    /// Where `plan`, at the path of `change` in the commit, is in the parent, and its version
+    /// there: at the same path, else in another file of the `diff` (moved or renamed).
+    fn in_parent(&mut self, plan: &str, change: &Change, diff: &[Change]) -> Option<(Rc<str>, Key)> {
+        if let Some(b) = change.old {
+            if let Some(k) = self.parse(b, &change.path).key(plan, b, true) {
+                return Some((change.path.clone(), k));
+            }
+        }
+        for other in diff.iter().filter(|o| o.path != change.path) {
+            let Some(b) = other.old else { continue };
+            if let Some(k) = self.parse(b, &other.path).key(plan, b, false) {
+                return Some((other.path.clone(), k));
+            }
+        }
+        None
+    }
+
+    /// Records commit `c` (with tree `tree`) as a version of each of `versions`, with its path
+    /// and blob there.
+    fn record_versions(
+        &mut self,
+        c: ObjectId,
+        tree: ObjectId,
+        track: &Track,
+        versions: Vec<Rc<str>>,
+        blobs_here: &HashMap<Rc<str>, Option<ObjectId>>,
+        found: &mut HashMap<Rc<str>, Vec<Found>>,
+    ) -> Result<(), String> {
+        for plan in versions {
+            let path = track.by_plan[&plan].clone();
+            let blob = match blobs_here.get(&plan) {
+                Some(b) => *b,
+                None => self.blob_at(tree, &path)?,
+            };
+            found.entry(plan).or_default().push(Found { commit: c, path, blob });
+        }
+        Ok(())
+    }
+}
+
+/// Plans at another path in a parent than in the commit: the path there, or `None` if not there.
+type Moves = Vec<(Rc<str>, Option<Rc<str>>)>;
+
+/// The plans to follow into a parent, at their paths there: all of `track` (`follow_all`), else
+/// only those changed in every earlier parent; moved as `moves` says, and without the plans in
+/// `changed_here` (changed in this parent, given when only the newest version is sought).
+fn parent_track(
+    track: &Rc<Track>,
+    follow_all: bool,
+    changed_in_all: &Option<HashSet<Rc<str>>>,
+    moves: Moves,
+    changed_here: Option<&HashSet<Rc<str>>>,
+) -> Rc<Track> {
+    let mut ptrack = if follow_all {
+        track.clone()
+    } else {
+        let mut t = Track::default();
+        for plan in changed_in_all.iter().flatten() {
+            if let Some(path) = track.by_plan.get(plan) {
+                t.insert(plan.clone(), path.clone());
+            }
+        }
+        Rc::new(t)
+    };
+    for (plan, to) in moves {
+        if !ptrack.by_plan.contains_key(&plan) {
+            continue;
+        }
+        let t = Rc::make_mut(&mut ptrack);
+        match to {
+            Some(path) => t.insert(plan, path),
+            None => t.remove(&plan),
+        }
+    }
+    if let Some(changed) = changed_here {
+        // Follow a plan only into a parent it is unchanged in: its content came from there.
+        for plan in changed {
+            if ptrack.by_plan.contains_key(plan) {
+                Rc::make_mut(&mut ptrack).remove(plan);
+            }
+        }
+    }
+    ptrack
+}
+
+/// Adds the plans followed into each parent to what is followed into it from other children.
+fn merge_into_parents(state: &mut HashMap<ObjectId, Rc<Track>>, outs: Vec<(ObjectId, Rc<Track>)>) {
+    for (p, ptrack) in outs {
+        if ptrack.by_plan.is_empty() {
+            continue;
+        }
+        match state.entry(p) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(ptrack);
+            }
+            std::collections::hash_map::Entry::Occupied(mut o) => {
+                if !Rc::ptr_eq(o.get(), &ptrack) {
+                    let t = Rc::make_mut(o.get_mut());
+                    for (plan, path) in &ptrack.by_plan {
+                        if !t.by_plan.contains_key(plan) {
+                            t.insert(plan.clone(), path.clone());
                         }
                     }
                 }
             }
         }
-        Ok(found)
     }
 }
 

@@ -18,7 +18,7 @@ use crate::syntax::{Entry, Node, Value as KdlValue};
 use serde_json::{Map, Number, Value};
 
 use super::codes;
-use super::shape::{LeafType, ObjShape, Shape};
+use super::shape::{Leaf, LeafType, ObjShape, Shape};
 use crate::diagnostic::{did_you_mean, Diagnostic, FileId, Span};
 
 /// The span of one JSON location and of the members below it.
@@ -234,7 +234,6 @@ impl Mapper<'_> {
     }
 
     /// Maps a list of nodes as the members of one object (a node's children, or a whole document).
-    #[allow(clippy::too_many_lines)] // longer than a screen: to be split into named steps
     pub fn children(
         &mut self,
         nodes: &[Node],
@@ -254,102 +253,15 @@ impl Mapper<'_> {
             match prop_shape {
                 Shape::Scalar(leaf) => {
                     if let Some(i) = existing {
-                        let first = spans[i].1.key;
-                        let file = self.file;
-                        self.err(&codes::SCH_DUPLICATE, nspan, format!("`{name}` is given twice in {context}"))
-                            .labels
-                            .push(crate::diagnostic::Label {
-                                location: crate::diagnostic::Location { file, span: first },
-                                message: "first given here".into(),
-                            });
+                        self.duplicate(name, nspan, context, spans[i].1.key);
                         continue;
                     }
-                    self.check_annotations(child);
-                    let mut args = child.entries.iter().filter(|e| e.name.is_none());
-                    let (Some(arg), None) = (args.next(), args.next()) else {
-                        let n = child.entries.iter().filter(|e| e.name.is_none()).count();
-                        let msg = if n == 0 {
-                            format!("`{name}` needs a value")
-                        } else {
-                            format!("`{name}` takes one value, found {n}")
-                        };
-                        let example = match (leaf.ty, leaf.def.as_deref()) {
-                            (LeafType::Boolean, _) => "#true or #false".to_string(),
-                            (_, Some("date")) => "\"2026-03-31\"".to_string(),
-                            (_, Some("duration")) => "\"4h\"".to_string(),
-                            (LeafType::Integer | LeafType::Number, _) => "a number".to_string(),
-                            _ => "\"...\"".to_string(),
-                        };
-                        self.err(&codes::SCH_ARGUMENTS, child.head(), msg).help =
-                            Some(format!("write `{name} {example}`: {}", leaf.description));
-                        continue;
-                    };
-                    if let Some(extra) = child.entries.iter().find(|e| e.name.is_some()) {
-                        let span = key_span(extra);
-                        self.err(&codes::SCH_ARGUMENTS, span, format!("`{name}` takes a single value, not properties"));
-                    }
-                    if child.children.is_some() {
-                        self.err(&codes::SCH_ARGUMENTS, nspan, format!("`{name}` takes a single value, not a block"));
-                    }
-                    let vspan = arg.span;
-                    let value = self.scalar(&arg.value, vspan);
-                    obj.insert(name.to_string(), value);
-                    spans.push((name.to_string(), SpanNode::leaf(vspan, nspan)));
+                    self.scalar_member(child, leaf, obj, spans);
                 }
-                Shape::ScalarList(_) => {
-                    self.check_annotations(child);
-                    let mut items = Vec::new();
-                    let mut item_spans = Vec::new();
-                    for e in &child.entries {
-                        if e.name.is_some() {
-                            let span = key_span(e);
-                            self.err(
-                                &codes::SCH_ARGUMENTS,
-                                span,
-                                format!("`{name}` takes a list of values, not properties"),
-                            );
-                            continue;
-                        }
-                        let vspan = e.span;
-                        items.push(self.scalar(&e.value, vspan));
-                        item_spans.push(SpanNode::leaf(vspan, vspan));
-                    }
-                    if child.children.is_some() {
-                        self.err(&codes::SCH_ARGUMENTS, nspan, format!("`{name}` takes a list of values, not a block"));
-                    }
-                    if items.is_empty() {
-                        self.err(&codes::SCH_ARGUMENTS, nspan, format!("`{name}` needs at least one value"));
-                        continue;
-                    }
-                    match existing {
-                        Some(i) => {
-                            if let Some(Value::Array(a)) = obj.get_mut(name) {
-                                a.extend(items);
-                            }
-                            if let Kids::Array(a) = &mut spans[i].1.kids {
-                                a.extend(item_spans);
-                            }
-                        }
-                        None => {
-                            obj.insert(name.to_string(), Value::Array(items));
-                            let whole = child.span;
-                            spans.push((
-                                name.to_string(),
-                                SpanNode { span: whole, key: nspan, kids: Kids::Array(item_spans) },
-                            ));
-                        }
-                    }
-                }
+                Shape::ScalarList(_) => self.scalar_list_member(child, existing, obj, spans),
                 Shape::Object(o) => {
                     if let Some(i) = existing {
-                        let first = spans[i].1.key;
-                        let file = self.file;
-                        self.err(&codes::SCH_DUPLICATE, nspan, format!("`{name}` is given twice in {context}"))
-                            .labels
-                            .push(crate::diagnostic::Label {
-                                location: crate::diagnostic::Location { file, span: first },
-                                message: "first given here".into(),
-                            });
+                        self.duplicate(name, nspan, context, spans[i].1.key);
                         continue;
                     }
                     let (v, s) = self.object_node(child, o);
@@ -358,24 +270,108 @@ impl Mapper<'_> {
                 }
                 Shape::ObjectList(o) => {
                     let (v, s) = self.object_node(child, o);
-                    match existing {
-                        Some(i) => {
-                            if let Some(Value::Array(a)) = obj.get_mut(name) {
-                                a.push(v);
-                            }
-                            if let Kids::Array(a) = &mut spans[i].1.kids {
-                                a.push(s);
-                            }
-                        }
-                        None => {
-                            obj.insert(name.to_string(), Value::Array(vec![v]));
-                            spans.push((
-                                name.to_string(),
-                                SpanNode { span: s.span, key: s.key, kids: Kids::Array(vec![s]) },
-                            ));
-                        }
-                    }
+                    push_object_item(name, v, s, existing, obj, spans);
                 }
+            }
+        }
+    }
+
+    /// Reports a member given a second time in `context`, pointing at where it was `first` given.
+    fn duplicate(&mut self, name: &str, span: Span, context: &str, first: Span) {
+        let file = self.file;
+        self.err(&codes::SCH_DUPLICATE, span, format!("`{name}` is given twice in {context}")).labels.push(
+            crate::diagnostic::Label {
+                location: crate::diagnostic::Location { file, span: first },
+                message: "first given here".into(),
+            },
+        );
+    }
+
+    /// Maps a child node with exactly one value as a scalar member; reports missing or extra
+    /// values, properties and a block.
+    fn scalar_member(
+        &mut self,
+        child: &Node,
+        leaf: &Leaf,
+        obj: &mut Map<String, Value>,
+        spans: &mut Vec<(String, SpanNode)>,
+    ) {
+        let name = child.name.value.as_str();
+        let nspan = child.name.span;
+        self.check_annotations(child);
+        let mut args = child.entries.iter().filter(|e| e.name.is_none());
+        let (Some(arg), None) = (args.next(), args.next()) else {
+            let n = child.entries.iter().filter(|e| e.name.is_none()).count();
+            let msg =
+                if n == 0 { format!("`{name}` needs a value") } else { format!("`{name}` takes one value, found {n}") };
+            let example = match (leaf.ty, leaf.def.as_deref()) {
+                (LeafType::Boolean, _) => "#true or #false".to_string(),
+                (_, Some("date")) => "\"2026-03-31\"".to_string(),
+                (_, Some("duration")) => "\"4h\"".to_string(),
+                (LeafType::Integer | LeafType::Number, _) => "a number".to_string(),
+                _ => "\"...\"".to_string(),
+            };
+            self.err(&codes::SCH_ARGUMENTS, child.head(), msg).help =
+                Some(format!("write `{name} {example}`: {}", leaf.description));
+            return;
+        };
+        if let Some(extra) = child.entries.iter().find(|e| e.name.is_some()) {
+            let span = key_span(extra);
+            self.err(&codes::SCH_ARGUMENTS, span, format!("`{name}` takes a single value, not properties"));
+        }
+        if child.children.is_some() {
+            self.err(&codes::SCH_ARGUMENTS, nspan, format!("`{name}` takes a single value, not a block"));
+        }
+        let vspan = arg.span;
+        let value = self.scalar(&arg.value, vspan);
+        obj.insert(name.to_string(), value);
+        spans.push((name.to_string(), SpanNode::leaf(vspan, nspan)));
+    }
+
+    /// Maps a child node's values as items of a list member, appended to the `existing` one;
+    /// reports properties, a block and a node without values.
+    fn scalar_list_member(
+        &mut self,
+        child: &Node,
+        existing: Option<usize>,
+        obj: &mut Map<String, Value>,
+        spans: &mut Vec<(String, SpanNode)>,
+    ) {
+        let name = child.name.value.as_str();
+        let nspan = child.name.span;
+        self.check_annotations(child);
+        let mut items = Vec::new();
+        let mut item_spans = Vec::new();
+        for e in &child.entries {
+            if e.name.is_some() {
+                let span = key_span(e);
+                self.err(&codes::SCH_ARGUMENTS, span, format!("`{name}` takes a list of values, not properties"));
+                continue;
+            }
+            let vspan = e.span;
+            items.push(self.scalar(&e.value, vspan));
+            item_spans.push(SpanNode::leaf(vspan, vspan));
+        }
+        if child.children.is_some() {
+            self.err(&codes::SCH_ARGUMENTS, nspan, format!("`{name}` takes a list of values, not a block"));
+        }
+        if items.is_empty() {
+            self.err(&codes::SCH_ARGUMENTS, nspan, format!("`{name}` needs at least one value"));
+            return;
+        }
+        match existing {
+            Some(i) => {
+                if let Some(Value::Array(a)) = obj.get_mut(name) {
+                    a.extend(items);
+                }
+                if let Kids::Array(a) = &mut spans[i].1.kids {
+                    a.extend(item_spans);
+                }
+            }
+            None => {
+                obj.insert(name.to_string(), Value::Array(items));
+                let whole = child.span;
+                spans.push((name.to_string(), SpanNode { span: whole, key: nspan, kids: Kids::Array(item_spans) }));
             }
         }
     }
@@ -404,6 +400,31 @@ impl Mapper<'_> {
                 span,
                 crate::diagnostic::kdl_word(s),
             ));
+        }
+    }
+}
+
+/// Appends an object to the list member `name`, the `existing` one or a new one.
+fn push_object_item(
+    name: &str,
+    v: Value,
+    s: SpanNode,
+    existing: Option<usize>,
+    obj: &mut Map<String, Value>,
+    spans: &mut Vec<(String, SpanNode)>,
+) {
+    match existing {
+        Some(i) => {
+            if let Some(Value::Array(a)) = obj.get_mut(name) {
+                a.push(v);
+            }
+            if let Kids::Array(a) = &mut spans[i].1.kids {
+                a.push(s);
+            }
+        }
+        None => {
+            obj.insert(name.to_string(), Value::Array(vec![v]));
+            spans.push((name.to_string(), SpanNode { span: s.span, key: s.key, kids: Kids::Array(vec![s]) }));
         }
     }
 }

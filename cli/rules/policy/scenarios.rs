@@ -4,7 +4,7 @@
 use super::facts::{role_word, Facts};
 use super::words::{self, normalise};
 use crate::diagnostic::Diagnostic;
-use crate::model::{Cause, Located, PartyRole, Place, Plan, Resolver, Spanned};
+use crate::model::{Cause, Located, PartyRole, Place, Plan, Resolver, Scenario, Spanned};
 
 policy_rules! {
     SCENARIOS;
@@ -228,8 +228,42 @@ policy_rules! {
         requirement: "Detailed work instructions with specific arrangements for specific error situations are to be created.";
 }
 
-#[allow(clippy::too_many_lines)] // longer than a screen: to be split into named steps
+/// Forbidden actions normalised for the literal comparison, with the node each came from.
+type Normalised<'p> = Vec<(String, &'p Spanned<String>)>;
+/// Forbidden actions read as actions for the paraphrase comparison, with the node each came from.
+type Actions<'p> = Vec<(words::Action, &'p Spanned<String>)>;
+
+/// The plan's forbidden actions, prepared once for the comparisons with every step.
+struct Forbidden<'p> {
+    normalised: Normalised<'p>,
+    actions: Actions<'p>,
+}
+
+impl<'p> Forbidden<'p> {
+    fn of(forbidden: &'p [Spanned<String>]) -> Self {
+        Forbidden {
+            normalised: forbidden.iter().map(|f| (normalise(&f.value), f)).filter(|(n, _)| !n.is_empty()).collect(),
+            actions: forbidden.iter().map(|f| (words::action(&f.value), f)).collect(),
+        }
+    }
+}
+
 pub(crate) fn scenarios(p: &Located<Plan>, f: &Facts, d: &mut Vec<Diagnostic>) {
+    forbidden_actions_stated(p, d);
+    consistency(p, f, d);
+    let plan_forbidden = Forbidden::of(&p.forbidden);
+    for s in &p.scenario {
+        cause_class_stated(p, s, d);
+        client_contacts_named(p, s, f, d);
+        application_cause_not_technical(p, s, d);
+        instructions_complete(p, s, d);
+        resolver_allowed(p, s, d);
+        steps_not_forbidden(p, s, &plan_forbidden, d);
+    }
+}
+
+/// SCN007, SCN017: the plan states its forbidden actions, or that there are none, not both.
+fn forbidden_actions_stated(p: &Located<Plan>, d: &mut Vec<Diagnostic>) {
     let id = p.id.value.as_str();
     if p.forbidden.is_empty() && p.no_forbidden_actions.is_none() {
         d.push(
@@ -250,176 +284,190 @@ pub(crate) fn scenarios(p: &Located<Plan>, f: &Facts, d: &mut Vec<Diagnostic>) {
                 .about("plan", id),
         );
     }
-    consistency(p, f, d);
-    // The plan's forbidden actions, normalised once for all its scenarios.
-    let plan_forbidden: Vec<(String, &Spanned<String>)> =
-        p.forbidden.iter().map(|f| (normalise(&f.value), f)).filter(|(n, _)| !n.is_empty()).collect();
-    let plan_actions: Vec<(words::Action, &Spanned<String>)> =
-        p.forbidden.iter().map(|f| (words::action(&f.value), f)).collect();
-    for s in &p.scenario {
-        let sid = s.id.value.as_str();
-        let at = s.id.span;
-        if s.cause.is_none() {
-            d.push(
-                Diagnostic::new(&SCN001, format!("scenario `{sid}` does not state its cause class"))
-                    .at(p.file, at)
-                    .help("add `cause=technical`, `application`, `interface`, `security` or `external`")
-                    .about("plan", id),
-            );
-        }
-        // Whoever needs the client must be able to call the client: name client contacts.
-        let application = s.cause.as_ref().is_some_and(|c| c.value == Cause::Application);
-        let need = if application {
-            Some("is application-specific")
-        } else if s.resolver.as_ref().is_some_and(|r| r.value == Resolver::Joint) {
-            Some("is resolved jointly with the client")
-        } else if s.resolver.as_ref().is_some_and(|r| r.value == Resolver::Client) {
-            Some("is resolved by the client")
-        } else if s.affects_others.as_ref().is_some_and(|a| a.value) {
-            Some("may affect other applications of the client")
+}
+
+/// SCN001: the scenario states its cause class.
+fn cause_class_stated(p: &Located<Plan>, s: &Scenario, d: &mut Vec<Diagnostic>) {
+    if s.cause.is_none() {
+        let (id, sid) = (p.id.value.as_str(), s.id.value.as_str());
+        d.push(
+            Diagnostic::new(&SCN001, format!("scenario `{sid}` does not state its cause class"))
+                .at(p.file, s.id.span)
+                .help("add `cause=technical`, `application`, `interface`, `security` or `external`")
+                .about("plan", id),
+        );
+    }
+}
+
+/// SCN006, SCN009: whoever needs the client must be able to call the client: name client contacts.
+fn client_contacts_named(p: &Located<Plan>, s: &Scenario, f: &Facts, d: &mut Vec<Diagnostic>) {
+    let (id, sid) = (p.id.value.as_str(), s.id.value.as_str());
+    let application = s.cause.as_ref().is_some_and(|c| c.value == Cause::Application);
+    let need = if application {
+        Some("is application-specific")
+    } else if s.resolver.as_ref().is_some_and(|r| r.value == Resolver::Joint) {
+        Some("is resolved jointly with the client")
+    } else if s.resolver.as_ref().is_some_and(|r| r.value == Resolver::Client) {
+        Some("is resolved by the client")
+    } else if s.affects_others.as_ref().is_some_and(|a| a.value) {
+        Some("may affect other applications of the client")
+    } else {
+        None
+    };
+    let client_contact = s.contacts.iter().any(|c| f.role_of(&c.value) == Some(PartyRole::Client));
+    let unknown = s.contacts.iter().any(|c| f.role_of(&c.value).is_none()); // reported by the reference check
+    if let Some(why) = need.filter(|_| !client_contact && !unknown) {
+        let (rule, help) = if application {
+            (&SCN006, "add `contacts <client contact> ...`: application knowledge is only available at the client")
         } else {
-            None
+            (&SCN009, "add `contacts <client contact> ...` so the provider knows whom to call at the client")
         };
-        let client_contact = s.contacts.iter().any(|c| f.role_of(&c.value) == Some(PartyRole::Client));
-        let unknown = s.contacts.iter().any(|c| f.role_of(&c.value).is_none()); // reported by the reference check
-        if let Some(why) = need.filter(|_| !client_contact && !unknown) {
-            let (rule, help) = if application {
-                (&SCN006, "add `contacts <client contact> ...`: application knowledge is only available at the client")
-            } else {
-                (&SCN009, "add `contacts <client contact> ...` so the provider knows whom to call at the client")
-            };
-            let named: Vec<String> = s
-                .contacts
-                .iter()
-                .map(|c| format!("`{}` ({})", c.value, f.role_of(&c.value).map_or("unknown", role_word)))
-                .collect();
-            let message = if named.is_empty() {
-                format!("scenario `{sid}` {why}, but names no contacts: it needs client contacts")
-            } else {
-                format!("scenario `{sid}` {why}, but names no client contact, only {}", named.join(", "))
-            };
-            d.push(
-                Diagnostic::new(rule, message)
-                    .at(p.file, s.contacts.first().map_or(at, |c| c.span))
-                    .help(help)
-                    .about("plan", id),
-            );
-        }
-        // An application cause classed technical lets the provider act alone where it must not.
-        if let (Some(c), Some(r)) = (&s.cause, &s.resolver) {
-            if c.value == Cause::Technical && r.value == Resolver::Provider {
-                let texts = s.title.iter().map(String::as_str).chain(s.detect.iter().map(String::as_str));
-                if let Some(phrase) = texts.filter_map(words::application_cause).next() {
-                    d.push(
-                        Diagnostic::new(
-                            &SCN010,
-                            format!(
-                                "scenario `{sid}` is classed `technical` and left to the provider alone, but describes an application cause (\"{phrase}\")"
-                            ),
-                        )
-                        .at(p.file, c.span)
-                        .label("classed technical")
-                        .help("class it `cause=application` and resolve it with the client (`resolver=joint`), naming client contacts")
-                        .about("plan", id),
-                    );
-                }
-            }
-        }
-        if s.step.is_empty() {
-            d.push(
-                Diagnostic::new(&SCN002, format!("scenario `{sid}` has no work instructions"))
-                    .at(p.file, at)
-                    .help("add `step \"...\"` nodes, one per step, in order")
-                    .about("plan", id),
-            );
-        }
-        if s.detect.is_empty() {
-            d.push(
-                Diagnostic::new(&SCN018, format!("scenario `{sid}` does not say how it is recognised"))
-                    .at(p.file, at)
-                    .help("add `detect \"...\"` with the alert, message or symptom that shows this situation")
-                    .about("plan", id),
-            );
-        }
-        if s.fault_in.is_empty() {
-            d.push(
-                Diagnostic::new(&SCN003, format!("scenario `{sid}` does not say where the fault may lie"))
-                    .at(p.file, at)
-                    .help("add `fault-in client`, `provider` and/or `interface`")
-                    .about("plan", id),
-            );
-        }
-        match &s.resolver {
-            None => d.push(
-                Diagnostic::new(&SCN005, format!("scenario `{sid}` does not say who may resolve it"))
-                    .at(p.file, at)
-                    .help("add `resolver=provider`, `joint` or `client`")
-                    .about("plan", id),
-            ),
-            Some(r) if r.value == Resolver::Provider => {
-                let technical = s.cause.as_ref().is_some_and(|c| c.value == Cause::Technical);
-                let isolated = s.affects_others.as_ref().is_some_and(|a| !a.value);
-                if !(technical && isolated) {
-                    let why =
-                        if !technical { "its cause is not technical" } else { "it may affect other applications" };
-                    d.push(
-                        Diagnostic::new(&SCN004, format!("scenario `{sid}` lets the provider resolve it alone, but {why}"))
-                            .at(p.file, r.span)
-                            .help("use `resolver=joint` (or `client`); the provider may act alone only on technical errors with `affects-others=#false`")
-                            .about("plan", id),
-                    );
-                }
-            }
-            Some(_) => {}
-        }
-        let own: Vec<(String, &Spanned<String>)> =
-            s.forbidden.iter().map(|f| (normalise(&f.value), f)).filter(|(n, _)| !n.is_empty()).collect();
-        let own_actions: Vec<(words::Action, &Spanned<String>)> =
-            s.forbidden.iter().map(|f| (words::action(&f.value), f)).collect();
-        for step in &s.step {
-            // normalised and stemmed once for every comparison below
-            let prepared = words::Prepared::new(&step.value);
-            let text = prepared.norm.as_str();
-            if let Some((_, f)) = plan_forbidden.iter().chain(&own).find(|(n, _)| words::contains_unnegated(text, n)) {
+        let named: Vec<String> = s
+            .contacts
+            .iter()
+            .map(|c| format!("`{}` ({})", c.value, f.role_of(&c.value).map_or("unknown", role_word)))
+            .collect();
+        let message = if named.is_empty() {
+            format!("scenario `{sid}` {why}, but names no contacts: it needs client contacts")
+        } else {
+            format!("scenario `{sid}` {why}, but names no client contact, only {}", named.join(", "))
+        };
+        d.push(
+            Diagnostic::new(rule, message)
+                .at(p.file, s.contacts.first().map_or(s.id.span, |c| c.span))
+                .help(help)
+                .about("plan", id),
+        );
+    }
+}
+
+/// SCN010: an application cause classed technical lets the provider act alone where it must not.
+fn application_cause_not_technical(p: &Located<Plan>, s: &Scenario, d: &mut Vec<Diagnostic>) {
+    let (id, sid) = (p.id.value.as_str(), s.id.value.as_str());
+    if let (Some(c), Some(r)) = (&s.cause, &s.resolver) {
+        if c.value == Cause::Technical && r.value == Resolver::Provider {
+            let texts = s.title.iter().map(String::as_str).chain(s.detect.iter().map(String::as_str));
+            if let Some(phrase) = texts.filter_map(words::application_cause).next() {
                 d.push(
                     Diagnostic::new(
-                        &SCN008,
-                        format!("a step of scenario `{sid}` does what the plan forbids: \"{}\"", f.value),
+                        &SCN010,
+                        format!(
+                            "scenario `{sid}` is classed `technical` and left to the provider alone, but describes an application cause (\"{phrase}\")"
+                        ),
                     )
+                    .at(p.file, c.span)
+                    .label("classed technical")
+                    .help("class it `cause=application` and resolve it with the client (`resolver=joint`), naming client contacts")
+                    .about("plan", id),
+                );
+            }
+        }
+    }
+}
+
+/// SCN002, SCN018, SCN003: the scenario has work instructions, signs to recognise it by and
+/// where the fault may lie.
+fn instructions_complete(p: &Located<Plan>, s: &Scenario, d: &mut Vec<Diagnostic>) {
+    let (id, sid, at) = (p.id.value.as_str(), s.id.value.as_str(), s.id.span);
+    if s.step.is_empty() {
+        d.push(
+            Diagnostic::new(&SCN002, format!("scenario `{sid}` has no work instructions"))
+                .at(p.file, at)
+                .help("add `step \"...\"` nodes, one per step, in order")
+                .about("plan", id),
+        );
+    }
+    if s.detect.is_empty() {
+        d.push(
+            Diagnostic::new(&SCN018, format!("scenario `{sid}` does not say how it is recognised"))
+                .at(p.file, at)
+                .help("add `detect \"...\"` with the alert, message or symptom that shows this situation")
+                .about("plan", id),
+        );
+    }
+    if s.fault_in.is_empty() {
+        d.push(
+            Diagnostic::new(&SCN003, format!("scenario `{sid}` does not say where the fault may lie"))
+                .at(p.file, at)
+                .help("add `fault-in client`, `provider` and/or `interface`")
+                .about("plan", id),
+        );
+    }
+}
+
+/// SCN005, SCN004: the scenario says who may resolve it, and the provider alone only where allowed.
+fn resolver_allowed(p: &Located<Plan>, s: &Scenario, d: &mut Vec<Diagnostic>) {
+    let (id, sid) = (p.id.value.as_str(), s.id.value.as_str());
+    match &s.resolver {
+        None => d.push(
+            Diagnostic::new(&SCN005, format!("scenario `{sid}` does not say who may resolve it"))
+                .at(p.file, s.id.span)
+                .help("add `resolver=provider`, `joint` or `client`")
+                .about("plan", id),
+        ),
+        Some(r) if r.value == Resolver::Provider => {
+            let technical = s.cause.as_ref().is_some_and(|c| c.value == Cause::Technical);
+            let isolated = s.affects_others.as_ref().is_some_and(|a| !a.value);
+            if !(technical && isolated) {
+                let why = if !technical { "its cause is not technical" } else { "it may affect other applications" };
+                d.push(
+                    Diagnostic::new(&SCN004, format!("scenario `{sid}` lets the provider resolve it alone, but {why}"))
+                        .at(p.file, r.span)
+                        .help("use `resolver=joint` (or `client`); the provider may act alone only on technical errors with `affects-others=#false`")
+                        .about("plan", id),
+                );
+            }
+        }
+        Some(_) => {}
+    }
+}
+
+/// SCN008, SCN012, SCN011: each step neither does what the plan or scenario forbids, nor is too
+/// vague to follow, nor may be read as a forbidden action.
+fn steps_not_forbidden(p: &Located<Plan>, s: &Scenario, plan: &Forbidden<'_>, d: &mut Vec<Diagnostic>) {
+    let (id, sid) = (p.id.value.as_str(), s.id.value.as_str());
+    let own = Forbidden::of(&s.forbidden);
+    for step in &s.step {
+        // normalised and stemmed once for every comparison below
+        let prepared = words::Prepared::new(&step.value);
+        let text = prepared.norm.as_str();
+        let literal = plan.normalised.iter().chain(&own.normalised).find(|(n, _)| words::contains_unnegated(text, n));
+        if let Some((_, f)) = literal {
+            d.push(
+                Diagnostic::new(&SCN008, format!("a step of scenario `{sid}` does what the plan forbids: \"{}\"", f.value))
                     .at(p.file, step.span)
                     .label("contradicts a forbidden action")
                     .with_label(p.file, f.span, "forbidden here")
                     .help("rewrite the step so that it does not do what is forbidden, or name in the forbidden action the condition under which it is allowed (\"without the approval of ...\")")
                     .about("plan", id),
-                );
-                continue;
-            }
-            if let Some(why) = words::vague_prepared(&prepared) {
-                d.push(
-                    Diagnostic::new(&SCN012, format!("a step of scenario `{sid}` is too vague to follow: {why}"))
-                        .at(p.file, step.span)
-                        .label("what exactly, on what, how?")
-                        .help("say what to do, on which system and how (name the runbook), and decide the conditions in the plan, not at 3 a.m.")
-                        .about("plan", id),
-                );
-            }
-            let find = |(a, _): &&(words::Action, &Spanned<String>)| words::likely_does_prepared(&prepared, a);
-            if let Some((_, f)) = plan_actions.iter().chain(&own_actions).find(find).filter(|_| !prepared.negates()) {
-                d.push(
-                    Diagnostic::new(
-                        &SCN011,
-                        format!(
-                            "a step of scenario `{sid}` may do what the plan forbids: step \"{}\" against forbidden \"{}\"",
-                            step.value, f.value
-                        ),
-                    )
+            );
+            continue;
+        }
+        if let Some(why) = words::vague_prepared(&prepared) {
+            d.push(
+                Diagnostic::new(&SCN012, format!("a step of scenario `{sid}` is too vague to follow: {why}"))
                     .at(p.file, step.span)
-                    .label("in other words, a forbidden action?")
-                    .with_label(p.file, f.span, "forbidden here")
-                    .help("if the step does what is forbidden, rewrite it; if not, word it so it cannot be read that way (or waive the finding with the reason)")
+                    .label("what exactly, on what, how?")
+                    .help("say what to do, on which system and how (name the runbook), and decide the conditions in the plan, not at 3 a.m.")
                     .about("plan", id),
-                );
-            }
+            );
+        }
+        let find = |(a, _): &&(words::Action, &Spanned<String>)| words::likely_does_prepared(&prepared, a);
+        if let Some((_, f)) = plan.actions.iter().chain(&own.actions).find(find).filter(|_| !prepared.negates()) {
+            d.push(
+                Diagnostic::new(
+                    &SCN011,
+                    format!(
+                        "a step of scenario `{sid}` may do what the plan forbids: step \"{}\" against forbidden \"{}\"",
+                        step.value, f.value
+                    ),
+                )
+                .at(p.file, step.span)
+                .label("in other words, a forbidden action?")
+                .with_label(p.file, f.span, "forbidden here")
+                .help("if the step does what is forbidden, rewrite it; if not, word it so it cannot be read that way (or waive the finding with the reason)")
+                .about("plan", id),
+            );
         }
     }
 }

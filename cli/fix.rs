@@ -89,8 +89,7 @@ impl Source for Patched<'_> {
     }
     fn read(&self, path: &str, limit: u64) -> Read {
         match self.texts.get(path) {
-            Some(t) if t.len() as u64 > limit => Read::TooLarge(t.len() as u64),
-            Some(t) => Read::Bytes(t.as_bytes().to_vec()),
+            Some(t) => Read::of_text(t, limit),
             None => self.inner.read(path, limit),
         }
     }

@@ -42,6 +42,17 @@ pub enum Read {
     Outside(String),
 }
 
+impl Read {
+    /// The bytes of a text held in memory, as read with `limit`.
+    pub fn of_text(text: &str, limit: u64) -> Read {
+        if text.len() as u64 > limit {
+            Read::TooLarge(text.len() as u64)
+        } else {
+            Read::Bytes(text.as_bytes().to_vec())
+        }
+    }
+}
+
 pub trait Source: Sync {
     /// Every `.kdl` file below `dir` (repository-relative, `/`-separated), sorted.
     fn list(&self, dir: &str) -> Vec<Listed>;

@@ -46,7 +46,7 @@ cp "$work/gitconfig" "$work/home/.gitconfig"
 cp "$work/gitconfig" "$work/home/.config/git/config"
 
 # Build first, with the real clock and configuration: only the tests run in the hostile one.
-cargo test --locked --tests --no-run --quiet
+cargo test --locked --no-run --quiet
 
 # The toolchain is found through its own variables once HOME points elsewhere.
 export RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}" CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
@@ -56,4 +56,4 @@ unset CONTINGENT_AS_OF GIT_DIR GIT_INDEX_FILE GIT_WORK_TREE
 years="${YEARS:-5}"
 echo "running the test suite $years years ahead ($(faketime -f "+${years}y" date -u +%F)) with a hostile Git configuration"
 # Monotonic clocks stay real, so timeouts and thread sleeps behave.
-FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -m -f "+${years}y" cargo test --locked --tests --quiet
+FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -m -f "+${years}y" cargo test --locked --quiet

@@ -47,9 +47,28 @@ fn escape_with(s: &str, keep: impl Fn(&str, usize) -> usize, write: impl Fn(char
     Cow::Owned(out)
 }
 
-fn visible(c: char, out: &mut String) {
+/// A character as the text `\u{..}` (its code point in hex).
+pub fn visible(c: char, out: &mut String) {
     use std::fmt::Write as _;
     let _ = write!(out, "\\u{{{:x}}}", c as u32);
+}
+
+/// `s` between double quotes, as KDL and JSON strings share it: `"` and `\` backslash-escaped,
+/// a line feed and a tab written `\n` and `\t`, and every other character as `other` writes it
+/// (each string syntax has its own further escapes).
+pub fn quoted(s: &str, out: &mut String, other: impl Fn(char, &mut String)) {
+    out.reserve(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c => other(c, out),
+        }
+    }
+    out.push('"');
 }
 
 /// `CRLF` is a line end (iCalendar uses it), a lone CR is not.

@@ -592,7 +592,7 @@ fn verify_new_record(root: &Path, rel: &str, text: &str, date: Date, statement: 
             let f = crate::source::Listed::File(self.rel.to_string());
             if self.rel.starts_with(&prefix) && !l.contains(&f) {
                 l.push(f);
-                l.sort_by(|a, b| listed_path(a).cmp(listed_path(b)));
+                l.sort_by(|a, b| a.path().cmp(b.path()));
             }
             l
         }
@@ -605,13 +605,6 @@ fn verify_new_record(root: &Path, rel: &str, text: &str, date: Date, statement: 
         }
         fn describe(&self) -> String {
             self.inner.describe()
-        }
-    }
-    fn listed_path(l: &crate::source::Listed) -> &str {
-        match l {
-            crate::source::Listed::File(p) => p,
-            crate::source::Listed::SymlinkOutside { path, .. } => path,
-            crate::source::Listed::Skipped { path, .. } => path,
         }
     }
     let inner = WorkTree::new(root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;

@@ -26,10 +26,11 @@ use lsp_types as lt;
 use serde_json::{json, Value};
 
 use crate::diagnostic::{Applicability, Diagnostic, FileId, Severity, Span};
+use crate::fix::Patched;
 use crate::format::Kind;
 use crate::load::Live;
 use crate::rules::xref;
-use crate::source::{Listed, Read, Source};
+use crate::source::{Read, Source};
 use symbols::{Ns, Symbols};
 use text::Encoding;
 
@@ -138,43 +139,6 @@ fn idle_until_exit(conn: &Connection) -> Result<(), String> {
     Ok(())
 }
 
-/// The work tree with the editor's buffers in place of files (and buffers of files that do not
-/// exist yet listed with the others).
-struct Buffers<'a> {
-    inner: &'a dyn Source,
-    texts: &'a BTreeMap<String, String>,
-}
-
-impl Source for Buffers<'_> {
-    fn list(&self, dir: &str) -> Vec<Listed> {
-        let mut listed = self.inner.list(dir);
-        let below = |p: &str| dir == "." || p.strip_prefix(dir).is_some_and(|r| r.starts_with('/'));
-        let key = |l: &Listed| match l {
-            Listed::File(p) | Listed::SymlinkOutside { path: p, .. } | Listed::Skipped { path: p, .. } => p.clone(),
-        };
-        let mut changed = false;
-        for path in self.texts.keys().filter(|p| below(p)) {
-            if !listed.iter().any(|l| key(l) == *path) {
-                listed.push(Listed::File(path.clone()));
-                changed = true;
-            }
-        }
-        if changed {
-            listed.sort_by_key(key);
-        }
-        listed
-    }
-    fn read(&self, path: &str, limit: u64) -> Read {
-        match self.texts.get(path) {
-            Some(t) => Read::of_text(t, limit),
-            None => self.inner.read(path, limit),
-        }
-    }
-    fn describe(&self) -> String {
-        self.inner.describe()
-    }
-}
-
 struct Server {
     conn: Connection,
     root: PathBuf,
@@ -205,7 +169,7 @@ impl Server {
             .map_err(|e| format!("cannot read {}: {e}", root.display()))?;
         let clock = crate::clock::for_source(as_of.as_deref(), &tree)?;
         let started = std::time::Instant::now();
-        let live = Live::new(&Buffers { inner: &tree, texts: &BTreeMap::new() });
+        let live = Live::new(&Patched::new(&tree, &BTreeMap::new()));
         trace(|| format!("{} files loaded in {:?}", live.files.len(), started.elapsed()));
         Ok(Server {
             conn,
@@ -286,7 +250,7 @@ impl Server {
 
     /// Loads everything again (with the buffers) and checks it.
     fn full_reload(&mut self) {
-        let patched = Buffers { inner: &self.tree, texts: &self.buffers };
+        let patched = Patched::new(&self.tree, &self.buffers);
         if let Ok(clock) = crate::clock::for_source(self.as_of.as_deref(), &patched) {
             self.ctx.as_of = clock.today;
         }

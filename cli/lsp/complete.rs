@@ -102,21 +102,8 @@ pub fn place(text: &str, offset: usize) -> Place {
                     }
                 }
             }
-            b'"' | b'#' => {
+            b'"' | b'#' if opens_string(&b[i..]) => {
                 let hashes = b[i..].iter().take_while(|&&x| x == b'#').count();
-                if b.get(i + hashes) != Some(&b'"') {
-                    // a keyword (#true) or a lone #
-                    let start = i;
-                    while i < b.len() && !is_break(b[i]) {
-                        i += 1;
-                    }
-                    if i == b.len() {
-                        word_start = start;
-                        break;
-                    }
-                    stmt.push(Tok::Value);
-                    continue;
-                }
                 let start = i;
                 i += hashes + 1;
                 let mut closed = false;
@@ -154,11 +141,18 @@ pub fn place(text: &str, offset: usize) -> Place {
                     word_start = start;
                     break;
                 }
-                stmt.push(Tok::Word(text[start..i].to_string()));
+                // a keyword (#true) or a lone # is a value; any other bare word is a name
+                stmt.push(if c == b'#' { Tok::Value } else { Tok::Word(text[start..i].to_string()) });
             }
         }
     }
     finish(stack, stmt, word_start)
+}
+
+/// Whether a quoted or raw string starts the text (not a keyword such as `#true`, nor a lone `#`).
+fn opens_string(b: &[u8]) -> bool {
+    let hashes = b.iter().take_while(|&&x| x == b'#').count();
+    b.get(hashes) == Some(&b'"')
 }
 
 fn is_break(c: u8) -> bool {

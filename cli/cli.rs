@@ -147,8 +147,8 @@ pub enum Command {
     /// List every rule with its code, name, default severity and summary.
     Rules {
         /// Output format.
-        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
-        format: ListFormat,
+        #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+        format: TableFormat,
     },
 }
 
@@ -538,16 +538,6 @@ pub enum HandbookFormat {
     Html,
     /// the HTML pages and one PDF per page (needs Chromium)
     Pdf,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum ListFormat {
-    /// aligned columns for a terminal
-    Table,
-    /// a JSON document
-    Json,
-    /// a Markdown table
-    Markdown,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

@@ -404,15 +404,8 @@ pub struct SignArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct SignoffsArgs {
-    /// A folder inside the plan repository.
-    #[arg(default_value = ".")]
-    pub path: PathBuf,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
-    pub format: TableFormat,
-    /// Check as of this date (YYYY-MM-DD) instead of CONTINGENT_AS_OF, the reference-date or today.
-    #[arg(long, value_name = "DATE")]
-    pub as_of: Option<String>,
+    #[command(flatten)]
+    pub report: ReportArgs,
     /// Judge the sign-offs against this trusted revision (the protected branch), as
     /// `check --trust` does: its approvers and keys, its records, its clock.
     #[arg(long, value_name = "REV")]

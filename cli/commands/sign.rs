@@ -638,9 +638,10 @@ fn verify_new_record(root: &Path, rel: &str, text: &str, date: Date, statement: 
 
 /// `contingent signoffs`: each plan's state for client and provider.
 pub fn signoffs(args: &SignoffsArgs) -> Result<u8, String> {
-    let root = find_root(&args.path)?;
+    let report = &args.report;
+    let root = find_root(&report.path)?;
     let (clock, checked, trusted) =
-        super::report::load_trusted(&args.path, args.as_of.as_deref(), args.trust.as_deref())?;
+        super::report::load_trusted(&report.path, report.as_of.as_deref(), args.trust.as_deref())?;
     let files = &checked.loaded.files;
     let base = trusted.as_ref().map(|t| {
         let mut b = t.base();
@@ -661,7 +662,7 @@ pub fn signoffs(args: &SignoffsArgs) -> Result<u8, String> {
         prefix: path_prefix(&root),
         files,
     };
-    let out = match args.format {
+    let out = match report.format {
         TableFormat::Json => listing.json(&clock, trusted.as_ref().map(|t| t.name.clone()))?,
         TableFormat::Markdown => listing.markdown(),
         TableFormat::Table => listing.table(),

@@ -86,9 +86,8 @@ pub enum Command {
         plan: String,
         /// A folder inside the plan repository; its root is found by walking up to `contingent.kdl`.
         path: Option<PathBuf>,
-        /// The former name of PATH, still accepted.
-        #[arg(long, hide = true, value_name = "PATH", conflicts_with = "path")]
-        repo: Option<PathBuf>,
+        #[command(flatten)]
+        repo: FormerPath,
     },
     /// Show each contract's revisions and the revision each plan pins.
     Contracts(ReportArgs),
@@ -329,9 +328,23 @@ pub struct HistoryArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = TableFormat::Table)]
     pub format: TableFormat,
+    #[command(flatten)]
+    pub repo: FormerPath,
+}
+
+// `--repo PATH`, the former name of a command's PATH argument: hidden, still accepted.
+#[derive(Debug, clap::Args)]
+pub struct FormerPath {
     /// The former name of PATH, still accepted.
     #[arg(long, hide = true, value_name = "PATH", conflicts_with = "path")]
     pub repo: Option<PathBuf>,
+}
+
+impl FormerPath {
+    /// The plan repository a command is pointed at: PATH, else the former `--repo PATH`, else `.`.
+    pub fn or(&self, path: &Option<PathBuf>) -> PathBuf {
+        path.clone().or_else(|| self.repo.clone()).unwrap_or_else(|| PathBuf::from("."))
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -343,17 +356,15 @@ pub enum HookAction {
         force: bool,
         /// A folder inside the plan repository.
         path: Option<PathBuf>,
-        /// The former name of PATH, still accepted.
-        #[arg(long, hide = true, value_name = "PATH", conflicts_with = "path")]
-        repo: Option<PathBuf>,
+        #[command(flatten)]
+        repo: FormerPath,
     },
     /// Remove the pre-commit hook installed by contingent.
     Uninstall {
         /// A folder inside the plan repository.
         path: Option<PathBuf>,
-        /// The former name of PATH, still accepted.
-        #[arg(long, hide = true, value_name = "PATH", conflicts_with = "path")]
-        repo: Option<PathBuf>,
+        #[command(flatten)]
+        repo: FormerPath,
     },
 }
 
@@ -397,9 +408,8 @@ pub struct SignArgs {
     /// The signing date (YYYY-MM-DD) instead of CONTINGENT_AS_OF or today.
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
-    /// The former name of PATH, still accepted.
-    #[arg(long, hide = true, value_name = "PATH", conflicts_with = "path")]
-    pub repo: Option<PathBuf>,
+    #[command(flatten)]
+    pub repo: FormerPath,
 }
 
 #[derive(Debug, clap::Args)]

@@ -76,14 +76,13 @@ pub fn sign(args: &SignArgs) -> Result<u8, String> {
     };
     if let Some(p) = args.roster {
         // no plan is named with --roster: the one positional argument is the folder
-        if args.plan.is_some() && args.repo.is_some() {
+        if args.plan.is_some() && args.repo.repo.is_some() {
             return Err("--roster signs no plan: give the folder once, as PATH or --repo".into());
         }
-        let path = args.plan.as_ref().map(std::path::PathBuf::from).or_else(|| args.repo.clone());
-        let root = find_root(&super::repo_path(&path, &None))?;
+        let root = find_root(&args.repo.or(&args.plan.as_ref().map(std::path::PathBuf::from)))?;
         return sign_roster(args, &root, side_of(p), date);
     }
-    let root = find_root(&super::repo_path(&args.path, &args.repo))?;
+    let root = find_root(&args.repo.or(&args.path))?;
     let (Some(plan_id), Some(party)) = (&args.plan, args.party) else {
         return Err("name the plan and the party (`contingent sign PLAN --party client|provider --as CONTACT`), or sign a roster with --roster".into());
     };

@@ -86,9 +86,8 @@ pub enum Command {
         plan: String,
         /// A folder inside the plan repository; its root is found by walking up to `contingent.kdl`.
         path: Option<PathBuf>,
-        /// The former name of PATH, still accepted.
-        #[arg(long, hide = true, value_name = "PATH", conflicts_with = "path")]
-        repo: Option<PathBuf>,
+        #[command(flatten)]
+        repo: FormerPath,
     },
     /// Show each contract's revisions and the revision each plan pins.
     Contracts(ReportArgs),
@@ -147,8 +146,8 @@ pub enum Command {
     /// List every rule with its code, name, default severity and summary.
     Rules {
         /// Output format.
-        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
-        format: ListFormat,
+        #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+        format: TableFormat,
     },
 }
 
@@ -329,9 +328,23 @@ pub struct HistoryArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = TableFormat::Table)]
     pub format: TableFormat,
+    #[command(flatten)]
+    pub repo: FormerPath,
+}
+
+// `--repo PATH`, the former name of a command's PATH argument: hidden, still accepted.
+#[derive(Debug, clap::Args)]
+pub struct FormerPath {
     /// The former name of PATH, still accepted.
     #[arg(long, hide = true, value_name = "PATH", conflicts_with = "path")]
     pub repo: Option<PathBuf>,
+}
+
+impl FormerPath {
+    /// The plan repository a command is pointed at: PATH, else the former `--repo PATH`, else `.`.
+    pub fn or(&self, path: &Option<PathBuf>) -> PathBuf {
+        path.clone().or_else(|| self.repo.clone()).unwrap_or_else(|| PathBuf::from("."))
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -343,17 +356,15 @@ pub enum HookAction {
         force: bool,
         /// A folder inside the plan repository.
         path: Option<PathBuf>,
-        /// The former name of PATH, still accepted.
-        #[arg(long, hide = true, value_name = "PATH", conflicts_with = "path")]
-        repo: Option<PathBuf>,
+        #[command(flatten)]
+        repo: FormerPath,
     },
     /// Remove the pre-commit hook installed by contingent.
     Uninstall {
         /// A folder inside the plan repository.
         path: Option<PathBuf>,
-        /// The former name of PATH, still accepted.
-        #[arg(long, hide = true, value_name = "PATH", conflicts_with = "path")]
-        repo: Option<PathBuf>,
+        #[command(flatten)]
+        repo: FormerPath,
     },
 }
 
@@ -397,22 +408,14 @@ pub struct SignArgs {
     /// The signing date (YYYY-MM-DD) instead of CONTINGENT_AS_OF or today.
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
-    /// The former name of PATH, still accepted.
-    #[arg(long, hide = true, value_name = "PATH", conflicts_with = "path")]
-    pub repo: Option<PathBuf>,
+    #[command(flatten)]
+    pub repo: FormerPath,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct SignoffsArgs {
-    /// A folder inside the plan repository.
-    #[arg(default_value = ".")]
-    pub path: PathBuf,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
-    pub format: TableFormat,
-    /// Check as of this date (YYYY-MM-DD) instead of CONTINGENT_AS_OF, the reference-date or today.
-    #[arg(long, value_name = "DATE")]
-    pub as_of: Option<String>,
+    #[command(flatten)]
+    pub report: ReportArgs,
     /// Judge the sign-offs against this trusted revision (the protected branch), as
     /// `check --trust` does: its approvers and keys, its records, its clock.
     #[arg(long, value_name = "REV")]
@@ -538,16 +541,6 @@ pub enum HandbookFormat {
     Html,
     /// the HTML pages and one PDF per page (needs Chromium)
     Pdf,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum ListFormat {
-    /// aligned columns for a terminal
-    Table,
-    /// a JSON document
-    Json,
-    /// a Markdown table
-    Markdown,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

@@ -153,22 +153,12 @@ pub fn kdl_word(s: &str) -> String {
 
 /// A quoted KDL string with the escapes it needs.
 pub fn kdl_quoted(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() || crate::escape::is_unsafe(c) || c == '\u{feff}' => {
-                out.push_str(&format!("\\u{{{:x}}}", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+    let mut out = String::new();
+    crate::escape::quoted(s, &mut out, |c, out| match c {
+        '\r' => out.push_str("\\r"),
+        c if c.is_control() || crate::escape::is_unsafe(c) || c == '\u{feff}' => crate::escape::visible(c, out),
+        c => out.push(c),
+    });
     out
 }
 

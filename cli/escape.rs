@@ -47,9 +47,28 @@ fn escape_with(s: &str, keep: impl Fn(&str, usize) -> usize, write: impl Fn(char
     Cow::Owned(out)
 }
 
-fn visible(c: char, out: &mut String) {
+/// A character as the text `\u{..}` (its code point in hex).
+pub fn visible(c: char, out: &mut String) {
     use std::fmt::Write as _;
     let _ = write!(out, "\\u{{{:x}}}", c as u32);
+}
+
+/// `s` between double quotes, as KDL and JSON strings share it: `"` and `\` backslash-escaped,
+/// a line feed and a tab written `\n` and `\t`, and every other character as `other` writes it
+/// (each string syntax has its own further escapes).
+pub fn quoted(s: &str, out: &mut String, other: impl Fn(char, &mut String)) {
+    out.reserve(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c => other(c, out),
+        }
+    }
+    out.push('"');
 }
 
 /// `CRLF` is a line end (iCalendar uses it), a lone CR is not.
@@ -207,25 +226,33 @@ pub fn markdown(s: &str) -> String {
 
 /// One word of [`markdown`] that is not an address, escaped character by character.
 fn markdown_plain(s: &str) -> String {
+    no_autolinks(with_entities(s, |c, out| match c {
+        '\n' | '\r' | '\t' => out.push(' '),
+        '@' | '#' => {
+            out.push(c);
+            out.push('\u{200b}');
+        }
+        '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '!' | '|' | '~' | '$' => {
+            out.push('\\');
+            out.push(c);
+        }
+        _ => out.push(c),
+    }))
+}
+
+/// `s` with `&`, `<` and `>` as entities (what Markdown and XML share), every other character as
+/// `other` writes it.
+fn with_entities(s: &str, other: impl Fn(char, &mut String)) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '\n' | '\r' | '\t' => out.push(' '),
-            '@' | '#' => {
-                out.push(c);
-                out.push('\u{200b}');
-            }
-            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '!' | '|' | '~' | '$' => {
-                out.push('\\');
-                out.push(c);
-            }
-            _ => out.push(c),
+            c => other(c, &mut out),
         }
     }
-    no_autolinks(out)
+    out
 }
 
 /// Whether a word is an e-mail address or a URL that a code span can hold as it is: only the
@@ -257,22 +284,15 @@ fn is_address(w: &str) -> bool {
 /// U+FFFE, U+FFFF), like the other unsafe characters (a carriage return, DEL, C1, bidi controls,
 /// line separators), becomes visible `\u{..}` text, since no reference can stand for them.
 pub fn xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\n' => out.push_str("&#10;"),
-            '\t' => out.push_str("&#9;"),
-            '\u{fffe}' | '\u{ffff}' => visible(c, &mut out),
-            c if is_unsafe(c) => visible(c, &mut out),
-            c => out.push(c),
-        }
-    }
-    out
+    with_entities(s, |c, out| match c {
+        '"' => out.push_str("&quot;"),
+        '\'' => out.push_str("&apos;"),
+        '\n' => out.push_str("&#10;"),
+        '\t' => out.push_str("&#9;"),
+        '\u{fffe}' | '\u{ffff}' => visible(c, out),
+        c if is_unsafe(c) => visible(c, out),
+        c => out.push(c),
+    })
 }
 
 /// GitHub turns bare `https://…` and `www.…` into links by itself: a zero-width space after the

@@ -70,8 +70,9 @@ pub fn apply_round(files: &Files, diags: &[Diagnostic], mode: Mode) -> (BTreeMap
     (out, applied)
 }
 
-/// A source with some files' texts replaced by fixed ones (which exist on disk already: fixes
-/// never create files).
+/// A source with some files' texts replaced: by fixed ones, or by the language server's editor
+/// buffers (a buffer of a file that does not exist yet is listed with the others; fixes never
+/// create files).
 pub struct Patched<'a> {
     inner: &'a dyn Source,
     texts: &'a BTreeMap<String, String>,
@@ -85,7 +86,19 @@ impl<'a> Patched<'a> {
 
 impl Source for Patched<'_> {
     fn list(&self, dir: &str) -> Vec<Listed> {
-        self.inner.list(dir)
+        let mut listed = self.inner.list(dir);
+        let below = |p: &str| dir == "." || p.strip_prefix(dir).is_some_and(|r| r.starts_with('/'));
+        let mut changed = false;
+        for path in self.texts.keys().filter(|p| below(p)) {
+            if !listed.iter().any(|l| l.path() == path) {
+                listed.push(Listed::File(path.clone()));
+                changed = true;
+            }
+        }
+        if changed {
+            listed.sort_by(|a, b| a.path().cmp(b.path()));
+        }
+        listed
     }
     fn read(&self, path: &str, limit: u64) -> Read {
         match self.texts.get(path) {

@@ -468,14 +468,7 @@ type Listing =
 fn list_files(source: &dyn Source, cfg: &Config) -> Listing {
     let p = &cfg.paths;
     let mut folders: BTreeMap<String, Vec<Kind>> = BTreeMap::new();
-    for (dir, kinds) in [
-        (&p.contacts, &[Kind::Contact][..]),
-        (&p.inventory, &[Kind::System, Kind::Interface]),
-        (&p.contracts, &[Kind::Contract]),
-        (&p.plans, &[Kind::Plan]),
-        (&p.exercises, &[Kind::Exercise]),
-        (&p.signoffs, &[Kind::Signoff, Kind::Roster]),
-    ] {
+    for (dir, kinds) in p.with_kinds() {
         if outside_repository(dir) {
             continue; // reported by `check_paths`
         }

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use crate::cli::ListFormat;
+use crate::cli::TableFormat;
 use crate::rules::{self, RULES};
 
 pub fn explain(code: &str) -> Result<u8, String> {
@@ -38,16 +38,16 @@ pub fn explain(code: &str) -> Result<u8, String> {
     Ok(crate::exit::CLEAN)
 }
 
-pub fn list(format: ListFormat) -> Result<u8, String> {
+pub fn list(format: TableFormat) -> Result<u8, String> {
     let out = match format {
-        ListFormat::Table => {
+        TableFormat::Table => {
             let rows: Vec<Vec<String>> = RULES
                 .iter()
                 .map(|r| vec![r.code.into(), r.name.into(), r.default_severity.as_str().into(), r.summary.into()])
                 .collect();
             super::report::table(&["code", "name", "default", "summary"], &rows)
         }
-        ListFormat::Json => {
+        TableFormat::Json => {
             let v: Vec<_> = RULES
                 .iter()
                 .map(|r| {
@@ -61,7 +61,7 @@ pub fn list(format: ListFormat) -> Result<u8, String> {
             s.push('\n');
             s
         }
-        ListFormat::Markdown => markdown(),
+        TableFormat::Markdown => markdown(),
     };
     super::print(&out)?;
     Ok(crate::exit::CLEAN)

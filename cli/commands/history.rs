@@ -61,8 +61,8 @@ pub fn run(args: &HistoryArgs) -> Result<u8, String> {
 /// that a plan of the same id makes it ambiguous), and everything else is a plan id.
 fn split(args: &HistoryArgs) -> (Vec<String>, std::path::PathBuf, Option<String>) {
     let mut plans = args.plans.clone();
-    if args.path.is_some() || args.repo.is_some() {
-        return (plans, super::repo_path(&args.path, &args.repo), None);
+    if args.path.is_some() || args.repo.repo.is_some() {
+        return (plans, args.repo.or(&args.path), None);
     }
     match plans.last() {
         Some(last) if std::path::Path::new(last).is_dir() => {

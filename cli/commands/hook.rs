@@ -13,8 +13,8 @@ const BACKUP: &str = "pre-commit.before-contingent";
 
 pub fn run(action: &HookAction) -> Result<u8, String> {
     match action {
-        HookAction::Install { force, path, repo } => install(&super::repo_path(path, repo), *force),
-        HookAction::Uninstall { path, repo } => uninstall(&super::repo_path(path, repo)),
+        HookAction::Install { force, path, repo } => install(&repo.or(path), *force),
+        HookAction::Uninstall { path, repo } => uninstall(&repo.or(path)),
     }
 }
 

@@ -15,22 +15,14 @@ use crate::units::Date;
 /// A KDL v2 quoted string with the exact text of `s`: quotes, backslashes, newlines and every
 /// control, bidirectional or otherwise invisible code point KDL refuses literally are escaped.
 pub fn kdl_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if needs_escape(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+    let mut out = String::new();
+    crate::escape::quoted(s, &mut out, |c, out| match c {
+        '\r' => out.push_str("\\r"),
+        '\u{8}' => out.push_str("\\b"),
+        '\u{c}' => out.push_str("\\f"),
+        c if needs_escape(c) => crate::escape::visible(c, out),
+        c => out.push(c),
+    });
     out
 }
 

@@ -51,11 +51,6 @@ pub fn error_line(text: &str) {
     eprintln!("{}", crate::escape::line(text));
 }
 
-/// The plan repository a command is pointed at: PATH, else the former `--repo PATH`, else `.`.
-pub fn repo_path(path: &Option<PathBuf>, repo: &Option<PathBuf>) -> PathBuf {
-    path.clone().or_else(|| repo.clone()).unwrap_or_else(|| PathBuf::from("."))
-}
-
 /// Appends to the `--output` buffer when there is one; returns the text back when there is not.
 fn to_output(bytes: &[u8]) -> bool {
     match OUTPUT.lock() {
@@ -176,7 +171,7 @@ fn dispatch(cli: Cli) -> Result<u8, String> {
         Command::Remind(args) => remind::run(&args),
         Command::Sign(args) => sign::sign(&args),
         Command::Signoffs(args) => sign::signoffs(&args),
-        Command::Digest { plan, path, repo } => sign::digest(&plan, &repo_path(&path, &repo)),
+        Command::Digest { plan, path, repo } => sign::digest(&plan, &repo.or(&path)),
         Command::Contracts(args) => contracts::run(&args),
         Command::Contacts(args) => contacts::run(&args),
         Command::Due(args) => due::run(&args),

@@ -76,14 +76,13 @@ pub fn sign(args: &SignArgs) -> Result<u8, String> {
     };
     if let Some(p) = args.roster {
         // no plan is named with --roster: the one positional argument is the folder
-        if args.plan.is_some() && args.repo.is_some() {
+        if args.plan.is_some() && args.repo.repo.is_some() {
             return Err("--roster signs no plan: give the folder once, as PATH or --repo".into());
         }
-        let path = args.plan.as_ref().map(std::path::PathBuf::from).or_else(|| args.repo.clone());
-        let root = find_root(&super::repo_path(&path, &None))?;
+        let root = find_root(&args.repo.or(&args.plan.as_ref().map(std::path::PathBuf::from)))?;
         return sign_roster(args, &root, side_of(p), date);
     }
-    let root = find_root(&super::repo_path(&args.path, &args.repo))?;
+    let root = find_root(&args.repo.or(&args.path))?;
     let (Some(plan_id), Some(party)) = (&args.plan, args.party) else {
         return Err("name the plan and the party (`contingent sign PLAN --party client|provider --as CONTACT`), or sign a roster with --roster".into());
     };
@@ -592,7 +591,7 @@ fn verify_new_record(root: &Path, rel: &str, text: &str, date: Date, statement: 
             let f = crate::source::Listed::File(self.rel.to_string());
             if self.rel.starts_with(&prefix) && !l.contains(&f) {
                 l.push(f);
-                l.sort_by(|a, b| listed_path(a).cmp(listed_path(b)));
+                l.sort_by(|a, b| a.path().cmp(b.path()));
             }
             l
         }
@@ -605,13 +604,6 @@ fn verify_new_record(root: &Path, rel: &str, text: &str, date: Date, statement: 
         }
         fn describe(&self) -> String {
             self.inner.describe()
-        }
-    }
-    fn listed_path(l: &crate::source::Listed) -> &str {
-        match l {
-            crate::source::Listed::File(p) => p,
-            crate::source::Listed::SymlinkOutside { path, .. } => path,
-            crate::source::Listed::Skipped { path, .. } => path,
         }
     }
     let inner = WorkTree::new(root).map_err(|e| format!("cannot read {}: {e}", root.display()))?;
@@ -645,9 +637,10 @@ fn verify_new_record(root: &Path, rel: &str, text: &str, date: Date, statement: 
 
 /// `contingent signoffs`: each plan's state for client and provider.
 pub fn signoffs(args: &SignoffsArgs) -> Result<u8, String> {
-    let root = find_root(&args.path)?;
+    let report = &args.report;
+    let root = find_root(&report.path)?;
     let (clock, checked, trusted) =
-        super::report::load_trusted(&args.path, args.as_of.as_deref(), args.trust.as_deref())?;
+        super::report::load_trusted(&report.path, report.as_of.as_deref(), args.trust.as_deref())?;
     let files = &checked.loaded.files;
     let base = trusted.as_ref().map(|t| {
         let mut b = t.base();
@@ -668,7 +661,7 @@ pub fn signoffs(args: &SignoffsArgs) -> Result<u8, String> {
         prefix: path_prefix(&root),
         files,
     };
-    let out = match args.format {
+    let out = match report.format {
         TableFormat::Json => listing.json(&clock, trusted.as_ref().map(|t| t.name.clone()))?,
         TableFormat::Markdown => listing.markdown(),
         TableFormat::Table => listing.table(),

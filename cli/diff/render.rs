@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use anstyle::{AnsiColor, Style};
 use serde_json::{json, Value};
 
-use super::{Approval, Change, Class, DiffReport, Finding, Op, PartySignoff, JSON_VERSION};
+use super::{Approval, ChainContact, Change, Class, DiffReport, Finding, Op, PartySignoff, JSON_VERSION};
 use crate::escape;
 use crate::model::Side;
 use crate::signoff::short_digest;
@@ -69,6 +69,21 @@ fn pin_sentence(p: &super::Pin) -> String {
     } else {
         format!("{o} → {n}")
     }
+}
+
+/// `plan P: added|removed NAME (ID) (ROLES)`, every text through `esc`.
+fn chain_contact_sentence(c: &ChainContact, esc: fn(&str) -> String) -> String {
+    let who = match &c.name {
+        Some(n) => format!("{} ({})", n, c.contact),
+        None => c.contact.clone(),
+    };
+    format!(
+        "plan {}: {} {} ({})",
+        esc(&c.plan),
+        if c.added { "added" } else { "removed" },
+        esc(&who),
+        esc(&c.roles.join(", "))
+    )
 }
 
 fn approval_sentence(a: &Approval) -> String {
@@ -203,18 +218,7 @@ pub fn human(r: &DiffReport, as_of_source: &str) -> String {
     if !q.escalation_contacts.is_empty() {
         let _ = writeln!(out, "\nescalation chains:");
         for c in &q.escalation_contacts {
-            let who = match &c.name {
-                Some(n) => format!("{} ({})", n, c.contact),
-                None => c.contact.clone(),
-            };
-            let _ = writeln!(
-                out,
-                "  plan {}: {} {} ({})",
-                line(&c.plan),
-                if c.added { "added" } else { "removed" },
-                line(&who),
-                line(&c.roles.join(", "))
-            );
+            let _ = writeln!(out, "  {}", chain_contact_sentence(c, line));
         }
     }
     out
@@ -360,18 +364,7 @@ fn markdown_with(r: &DiffReport, with_findings: bool) -> String {
     if !q.escalation_contacts.is_empty() {
         let _ = writeln!(out, "### Escalation chains\n");
         for c in &q.escalation_contacts {
-            let who = match &c.name {
-                Some(n) => format!("{} ({})", n, c.contact),
-                None => c.contact.clone(),
-            };
-            let _ = writeln!(
-                out,
-                "- plan {}: {} {} ({})",
-                md(&c.plan),
-                if c.added { "added" } else { "removed" },
-                md(&who),
-                md(&c.roles.join(", "))
-            );
+            let _ = writeln!(out, "- {}", chain_contact_sentence(c, md));
         }
         out.push('\n');
     }

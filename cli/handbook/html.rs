@@ -290,6 +290,11 @@ fn card_with(c: &ContactView, heading: u8, full_deputy: bool) -> Markup {
     }
 }
 
+/// A table's header row: a column heading each.
+fn head(columns: &[&str]) -> Markup {
+    html! { thead { tr { @for c in columns { th scope="col" { (c) } } } } }
+}
+
 fn banners(list: &[Banner]) -> Markup {
     html! {
         @for b in list {
@@ -304,16 +309,7 @@ fn banners(list: &[Banner]) -> Markup {
 fn manifest_table(manifest: &[PartyManifest], current: &str) -> Markup {
     html! {
         table.manifest {
-            thead {
-                tr {
-                    th scope="col" { "Party" }
-                    th scope="col" { "State" }
-                    th scope="col" { "Signed by" }
-                    th scope="col" { "Date" }
-                    th scope="col" { "Digest signed" }
-                    th scope="col" { "Signature" }
-                }
-            }
+            (head(&["Party", "State", "Signed by", "Date", "Digest signed", "Signature"]))
             tbody {
                 @for m in manifest {
                     @if m.signed.is_empty() {
@@ -455,14 +451,7 @@ fn escalation_section(p: &PlanPage) -> Markup {
                 p.stale { "⚠ This plan has no escalation chain: call the duty desks of both parties (contact directory)." }
             } @else {
                 table.chain {
-                    thead {
-                        tr {
-                            th scope="col" { "Level, within" }
-                            th scope="col" { "Whom" }
-                            th scope="col" { "Numbers at any hour" }
-                            th scope="col" { "If there is no answer, the deputy" }
-                        }
-                    }
+                    (head(&["Level, within", "Whom", "Numbers at any hour", "If there is no answer, the deputy"]))
                     tbody { @for (i, l) in p.levels.iter().enumerate() { (level_row(l, i == 0)) } }
                 }
             }
@@ -581,16 +570,10 @@ fn scope_section(p: &PlanPage) -> Markup {
         section #scope {
             h2 { "3. What this plan covers" }
             table {
-                thead {
-                    tr {
-                        th scope="col" { "System or interface" }
-                        th scope="col" { "Operated by" }
-                        th scope="col" { "Owner / contacts" }
-                        th scope="col" { "Protection needs (C / I / A)" }
-                        th scope="col" { "Objectives of this plan" }
-                        th scope="col" { "Of the system" }
-                    }
-                }
+                (head(&[
+                    "System or interface", "Operated by", "Owner / contacts", "Protection needs (C / I / A)",
+                    "Objectives of this plan", "Of the system",
+                ]))
                 tbody {
                     @for s in &p.scope {
                         tr {
@@ -661,17 +644,7 @@ fn contract_part(c: &ContractView) -> Markup {
         }
         @if !c.sla.is_empty() {
             table {
-                thead {
-                    tr {
-                        th scope="col" { "SLA for" }
-                        th scope="col" { "RTO" }
-                        th scope="col" { "RPO" }
-                        th scope="col" { "Availability" }
-                        th scope="col" { "Redundant" }
-                        th scope="col" { "Response times" }
-                        th scope="col" { "Backup" }
-                    }
-                }
+                (head(&["SLA for", "RTO", "RPO", "Availability", "Redundant", "Response times", "Backup"]))
                 tbody {
                     @for s in &c.sla {
                         tr {
@@ -689,7 +662,7 @@ fn contract_part(c: &ContractView) -> Markup {
         }
         @if !c.categories.is_empty() {
             table {
-                thead { tr { th scope="col" { "Category" } th scope="col" { "Meaning" } } }
+                (head(&["Category", "Meaning"]))
                 tbody { @for (id, d) in &c.categories { tr { th scope="row" { code { (id) } } td { (d) } } } }
             }
         }
@@ -726,14 +699,7 @@ fn parties_section(p: &PlanPage) -> Markup {
 fn people(party: &PlanParty) -> Markup {
     html! {
         table.people {
-            thead {
-                tr {
-                    th scope="col" { "Contact" }
-                    th scope="col" { "In this plan" }
-                    th scope="col" { "How to reach" }
-                    th scope="col" { "Deputy if there is no answer" }
-                }
-            }
+            (head(&["Contact", "In this plan", "How to reach", "Deputy if there is no answer"]))
             tbody {
                 @for pc in &party.contacts {
                     @let c = &pc.contact;
@@ -824,14 +790,7 @@ fn scenario_article(s: &ScenarioView, n: usize) -> Markup {
             }
             h4 { "Steps" }
             table.steps {
-                thead {
-                    tr {
-                        th scope="col" { "#" }
-                        th scope="col" { "Step" }
-                        th scope="col" { "Done" }
-                        th scope="col" { "Time" }
-                    }
-                }
+                (head(&["#", "Step", "Done", "Time"]))
                 tbody {
                     @for (i, step) in s.steps.iter().enumerate() {
                         tr.step {
@@ -900,15 +859,7 @@ fn exercises_section(p: &PlanPage) -> Markup {
             h2 { "7. Exercises" }
             @if p.exercises.is_empty() { p.stale { "⚠ No exercises are planned." } } @else {
                 table {
-                    thead {
-                        tr {
-                            th scope="col" { "Exercise" }
-                            th scope="col" { "Every" }
-                            th scope="col" { "Joint" }
-                            th scope="col" { "Last held" }
-                            th scope="col" { "Next due" }
-                        }
-                    }
+                    (head(&["Exercise", "Every", "Joint", "Last held", "Next due"]))
                     tbody {
                         @for e in &p.exercises {
                             tr {
@@ -925,7 +876,7 @@ fn exercises_section(p: &PlanPage) -> Markup {
             h3 { "Open findings" }
             @if p.open_findings.is_empty() { p { "None." } } @else {
                 table {
-                    thead { tr { th scope="col" { "Finding" } th scope="col" { "Owner" } th scope="col" { "Due" } th scope="col" { "From" } } }
+                    (head(&["Finding", "Owner", "Due", "From"]))
                     tbody {
                         @for f in &p.open_findings {
                             tr {
@@ -941,7 +892,7 @@ fn exercises_section(p: &PlanPage) -> Markup {
             @if !p.records.is_empty() {
                 h3 { "Exercise record" }
                 table {
-                    thead { tr { th scope="col" { "Date" } th scope="col" { "Exercise" } th scope="col" { "Result" } th scope="col" { "Summary" } } }
+                    (head(&["Date", "Exercise", "Result", "Summary"]))
                     tbody {
                         @for r in &p.records {
                             tr {
@@ -999,16 +950,7 @@ fn plans_table(book: &Handbook) -> Markup {
     html! {
         h2 { "Plans" }
         table {
-            thead {
-                tr {
-                    th scope="col" { "Plan" }
-                    th scope="col" { "State" }
-                    th scope="col" { "Digest" }
-                    th scope="col" { "Client sign-off" }
-                    th scope="col" { "Provider sign-off" }
-                    th scope="col" { "Scenarios" }
-                }
-            }
+            (head(&["Plan", "State", "Digest", "Client sign-off", "Provider sign-off", "Scenarios"]))
             tbody {
                 @for p in &book.plans {
                     tr {
@@ -1084,7 +1026,7 @@ fn contacts_page(book: &Handbook) -> Markup {
         p.subtitle { (book.title) " · as of " (book.as_of.to_string()) }
         h2 { "Reachable around the clock" }
         table {
-            thead { tr { th scope="col" { "Contact" } th scope="col" { "Party" } th scope="col" { "24x7 channels" } } }
+            (head(&["Contact", "Party", "24x7 channels"]))
             tbody {
                 @for party in &book.parties {
                     @for e in party.entries.iter().filter(|e| e.contact.reachable_always()) {

@@ -288,14 +288,7 @@ impl Engine {
         repo.object_cache_size(0);
         let p = &config.paths;
         let mut folders: Vec<(String, Vec<Kind>)> = Vec::new();
-        for (dir, kinds) in [
-            (&p.contacts, &[Kind::Contact][..]),
-            (&p.inventory, &[Kind::System, Kind::Interface]),
-            (&p.contracts, &[Kind::Contract]),
-            (&p.plans, &[Kind::Plan]),
-            (&p.exercises, &[Kind::Exercise]),
-            (&p.signoffs, &[Kind::Signoff, Kind::Roster]),
-        ] {
+        for (dir, kinds) in p.with_kinds() {
             let dir = normalise_dir(dir);
             match folders.iter_mut().find(|(d, _)| *d == dir) {
                 Some((_, k)) => k.extend_from_slice(kinds),

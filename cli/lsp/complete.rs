@@ -3,6 +3,7 @@
 //! from the schema's shape; and which kind of id a reference takes.
 
 use crate::format::Kind;
+use crate::rules::xref;
 use crate::validate::shape::{ObjShape, Shape};
 
 use super::symbols::Ns;
@@ -101,21 +102,8 @@ pub fn place(text: &str, offset: usize) -> Place {
                     }
                 }
             }
-            b'"' | b'#' => {
+            b'"' | b'#' if opens_string(&b[i..]) => {
                 let hashes = b[i..].iter().take_while(|&&x| x == b'#').count();
-                if b.get(i + hashes) != Some(&b'"') {
-                    // a keyword (#true) or a lone #
-                    let start = i;
-                    while i < b.len() && !is_break(b[i]) {
-                        i += 1;
-                    }
-                    if i == b.len() {
-                        word_start = start;
-                        break;
-                    }
-                    stmt.push(Tok::Value);
-                    continue;
-                }
                 let start = i;
                 i += hashes + 1;
                 let mut closed = false;
@@ -153,11 +141,18 @@ pub fn place(text: &str, offset: usize) -> Place {
                     word_start = start;
                     break;
                 }
-                stmt.push(Tok::Word(text[start..i].to_string()));
+                // a keyword (#true) or a lone # is a value; any other bare word is a name
+                stmt.push(if c == b'#' { Tok::Value } else { Tok::Word(text[start..i].to_string()) });
             }
         }
     }
     finish(stack, stmt, word_start)
+}
+
+/// Whether a quoted or raw string starts the text (not a keyword such as `#true`, nor a lone `#`).
+fn opens_string(b: &[u8]) -> bool {
+    let hashes = b.iter().take_while(|&&x| x == b'#').count();
+    b.get(hashes) == Some(&b'"')
 }
 
 fn is_break(c: u8) -> bool {
@@ -231,30 +226,34 @@ pub enum Side {
 /// The kind of id a field takes: `(kind of the object, enclosing names below it, field)`.
 pub fn reference(kind: Kind, path: &[String], field: &str) -> Option<(Ns, Option<Side>)> {
     let inner: Vec<&str> = path.iter().skip(usize::from(kind != Kind::Config)).map(String::as_str).collect();
-    let contact = Some((Ns::Contact, None));
+    let contact = Some((Ns::Id(xref::Ns::Contact), None));
     match (kind, inner.as_slice(), field) {
-        (Kind::Plan, [], "covers") => Some((Ns::Inventory, None)),
-        (Kind::Plan, [], "contract") | (Kind::Plan, ["contract"], "id") => Some((Ns::Contract, None)),
-        (Kind::Plan, ["responsible"] | [], "client") => Some((Ns::Contact, Some(Side::Client))),
-        (Kind::Plan, ["responsible"] | [], "provider") => Some((Ns::Contact, Some(Side::Provider))),
-        (Kind::Plan, [] | ["objective"], "objective" | "target") => Some((Ns::Inventory, None)),
+        (Kind::Plan, [], "covers") => Some((Ns::Id(xref::Ns::Inventory), None)),
+        (Kind::Plan, [], "contract") | (Kind::Plan, ["contract"], "id") => Some((Ns::Id(xref::Ns::Contract), None)),
+        (Kind::Plan, ["responsible"] | [], "client") => Some((Ns::Id(xref::Ns::Contact), Some(Side::Client))),
+        (Kind::Plan, ["responsible"] | [], "provider") => Some((Ns::Id(xref::Ns::Contact), Some(Side::Provider))),
+        (Kind::Plan, [] | ["objective"], "objective" | "target") => Some((Ns::Id(xref::Ns::Inventory), None)),
         (Kind::Plan, ["escalation"] | ["escalation", "level"], "notify") => contact,
         (Kind::Plan, ["backup"], "deputy") | (Kind::Plan, ["backup"] | ["backup", "on-failure"], "escalate-to") => {
             contact
         }
         (Kind::Plan, ["scenario"], "contacts") => contact,
-        (Kind::Contact, [], "party") => Some((Ns::Party, None)),
+        (Kind::Contact, [], "party") => Some((Ns::Id(xref::Ns::Party), None)),
         (Kind::Contact, [], "deputy") => contact,
-        (Kind::System | Kind::Interface, [], "operator" | "carrier") => Some((Ns::Party, None)),
+        (Kind::System | Kind::Interface, [], "operator" | "carrier") => Some((Ns::Id(xref::Ns::Party), None)),
         (Kind::System, [], "owner") => contact,
-        (Kind::System | Kind::Interface, [], "depends-on") => Some((Ns::Inventory, None)),
-        (Kind::System | Kind::Interface, ["acknowledged"] | [], "by") => Some((Ns::Contact, Some(Side::Provider))),
-        (Kind::Interface, ["contacts"], "client") => Some((Ns::Contact, Some(Side::Client))),
-        (Kind::Interface, ["contacts"], "provider") => Some((Ns::Contact, Some(Side::Provider))),
-        (Kind::Interface, ["contacts"], "carrier") => Some((Ns::Contact, Some(Side::Carrier))),
-        (Kind::Contract, [], "client" | "provider") => Some((Ns::Party, None)),
-        (Kind::Contract, ["revision"] | ["revision", "sla"], "sla" | "target") => Some((Ns::Inventory, None)),
-        (Kind::Exercise, [], "plan") | (Kind::Signoff, [], "plan") => Some((Ns::Plan, None)),
+        (Kind::System | Kind::Interface, [], "depends-on") => Some((Ns::Id(xref::Ns::Inventory), None)),
+        (Kind::System | Kind::Interface, ["acknowledged"] | [], "by") => {
+            Some((Ns::Id(xref::Ns::Contact), Some(Side::Provider)))
+        }
+        (Kind::Interface, ["contacts"], "client") => Some((Ns::Id(xref::Ns::Contact), Some(Side::Client))),
+        (Kind::Interface, ["contacts"], "provider") => Some((Ns::Id(xref::Ns::Contact), Some(Side::Provider))),
+        (Kind::Interface, ["contacts"], "carrier") => Some((Ns::Id(xref::Ns::Contact), Some(Side::Carrier))),
+        (Kind::Contract, [], "client" | "provider") => Some((Ns::Id(xref::Ns::Party), None)),
+        (Kind::Contract, ["revision"] | ["revision", "sla"], "sla" | "target") => {
+            Some((Ns::Id(xref::Ns::Inventory), None))
+        }
+        (Kind::Exercise, [], "plan") | (Kind::Signoff, [], "plan") => Some((Ns::Id(xref::Ns::Plan), None)),
         (Kind::Exercise, [], "participants") | (Kind::Exercise, ["finding"], "owner") => contact,
         (Kind::Signoff | Kind::Roster, [], "signer") => contact,
         _ => None,
@@ -319,9 +318,9 @@ mod tests {
         let plan = |path: &[&str]| path.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert_eq!(
             reference(Kind::Plan, &plan(&["plan", "responsible"]), "provider"),
-            Some((Ns::Contact, Some(Side::Provider)))
+            Some((Ns::Id(xref::Ns::Contact), Some(Side::Provider)))
         );
-        assert_eq!(reference(Kind::Plan, &plan(&["plan"]), "covers"), Some((Ns::Inventory, None)));
+        assert_eq!(reference(Kind::Plan, &plan(&["plan"]), "covers"), Some((Ns::Id(xref::Ns::Inventory), None)));
         assert_eq!(reference(Kind::Plan, &plan(&["plan"]), "title"), None);
     }
 }

@@ -26,9 +26,11 @@ use lsp_types as lt;
 use serde_json::{json, Value};
 
 use crate::diagnostic::{Applicability, Diagnostic, FileId, Severity, Span};
+use crate::fix::Patched;
 use crate::format::Kind;
 use crate::load::Live;
-use crate::source::{Listed, Read, Source};
+use crate::rules::xref;
+use crate::source::{Read, Source};
 use symbols::{Ns, Symbols};
 use text::Encoding;
 
@@ -137,43 +139,6 @@ fn idle_until_exit(conn: &Connection) -> Result<(), String> {
     Ok(())
 }
 
-/// The work tree with the editor's buffers in place of files (and buffers of files that do not
-/// exist yet listed with the others).
-struct Buffers<'a> {
-    inner: &'a dyn Source,
-    texts: &'a BTreeMap<String, String>,
-}
-
-impl Source for Buffers<'_> {
-    fn list(&self, dir: &str) -> Vec<Listed> {
-        let mut listed = self.inner.list(dir);
-        let below = |p: &str| dir == "." || p.strip_prefix(dir).is_some_and(|r| r.starts_with('/'));
-        let key = |l: &Listed| match l {
-            Listed::File(p) | Listed::SymlinkOutside { path: p, .. } | Listed::Skipped { path: p, .. } => p.clone(),
-        };
-        let mut changed = false;
-        for path in self.texts.keys().filter(|p| below(p)) {
-            if !listed.iter().any(|l| key(l) == *path) {
-                listed.push(Listed::File(path.clone()));
-                changed = true;
-            }
-        }
-        if changed {
-            listed.sort_by_key(key);
-        }
-        listed
-    }
-    fn read(&self, path: &str, limit: u64) -> Read {
-        match self.texts.get(path) {
-            Some(t) => Read::of_text(t, limit),
-            None => self.inner.read(path, limit),
-        }
-    }
-    fn describe(&self) -> String {
-        self.inner.describe()
-    }
-}
-
 struct Server {
     conn: Connection,
     root: PathBuf,
@@ -204,7 +169,7 @@ impl Server {
             .map_err(|e| format!("cannot read {}: {e}", root.display()))?;
         let clock = crate::clock::for_source(as_of.as_deref(), &tree)?;
         let started = std::time::Instant::now();
-        let live = Live::new(&Buffers { inner: &tree, texts: &BTreeMap::new() });
+        let live = Live::new(&Patched::new(&tree, &BTreeMap::new()));
         trace(|| format!("{} files loaded in {:?}", live.files.len(), started.elapsed()));
         Ok(Server {
             conn,
@@ -285,7 +250,7 @@ impl Server {
 
     /// Loads everything again (with the buffers) and checks it.
     fn full_reload(&mut self) {
-        let patched = Buffers { inner: &self.tree, texts: &self.buffers };
+        let patched = Patched::new(&self.tree, &self.buffers);
         if let Ok(clock) = crate::clock::for_source(self.as_of.as_deref(), &patched) {
             self.ctx.as_of = clock.today;
         }
@@ -438,27 +403,27 @@ impl Server {
     /// those files. The files come from the index of ids, never from a walk over every file.
     fn focus(&self, file: FileId, defined: &HashSet<(Ns, String)>) -> (HashSet<String>, HashSet<FileId>) {
         let mut plans: HashSet<String> =
-            defined.iter().filter(|(ns, _)| *ns == Ns::Plan).map(|(_, id)| id.clone()).collect();
+            defined.iter().filter(|(ns, _)| *ns == Ns::Id(xref::Ns::Plan)).map(|(_, id)| id.clone()).collect();
         if let Some(syms) = self.symbols.get(&file) {
-            plans.extend(syms.iter().filter(|s| s.ns == Ns::Plan).map(|s| s.id.clone()));
+            plans.extend(syms.iter().filter(|s| s.ns == Ns::Id(xref::Ns::Plan)).map(|s| s.id.clone()));
         }
-        for (ns, id) in defined.iter().filter(|(ns, _)| *ns != Ns::Plan) {
+        for (ns, id) in defined.iter().filter(|(ns, _)| *ns != Ns::Id(xref::Ns::Plan)) {
             for f in self.index.of(ns, id).filter(|f| *f != file) {
                 let Some(syms) = self.symbols.get(&f) else { continue };
                 if syms.iter().any(|s| !s.def && s.ns == *ns && s.id == *id) {
                     // every plan of that file
-                    plans.extend(syms.iter().filter(|s| s.def && s.ns == Ns::Plan).map(|s| s.id.clone()));
+                    plans.extend(syms.iter().filter(|s| s.def && s.ns == Ns::Id(xref::Ns::Plan)).map(|s| s.id.clone()));
                 }
             }
         }
         let mut files: HashSet<FileId> = HashSet::from([file]);
         let mut todo: Vec<String> = plans.iter().cloned().collect();
         while let Some(id) = todo.pop() {
-            for f in self.index.of(&Ns::Plan, &id) {
+            for f in self.index.of(&Ns::Id(xref::Ns::Plan), &id) {
                 if !files.insert(f) {
                     continue;
                 }
-                for s in self.symbols.get(&f).into_iter().flatten().filter(|s| s.ns == Ns::Plan) {
+                for s in self.symbols.get(&f).into_iter().flatten().filter(|s| s.ns == Ns::Id(xref::Ns::Plan)) {
                     if plans.insert(s.id.clone()) {
                         todo.push(s.id.clone());
                     }
@@ -765,7 +730,7 @@ impl Server {
             model.config.as_ref().and_then(|c| c.party.iter().find(|p| p.id.value == party)).map(|p| *p.role)
         };
         let mut out: Vec<(String, String)> = match ns {
-            Ns::Contact => model
+            Ns::Id(xref::Ns::Contact) => model
                 .contacts
                 .iter()
                 .filter(|c| match side {
@@ -782,15 +747,17 @@ impl Server {
                 })
                 .map(|c| (c.id.value.clone(), format!("{} ({})", c.name, c.party.value)))
                 .collect(),
-            Ns::Inventory => model
+            Ns::Id(xref::Ns::Inventory) => model
                 .systems
                 .iter()
                 .map(|s| (s.id.value.clone(), s.name.clone()))
                 .chain(model.interfaces.iter().map(|i| (i.id.value.clone(), i.name.clone())))
                 .collect(),
-            Ns::Contract => model.contracts.iter().map(|c| (c.id.value.clone(), c.title.clone())).collect(),
-            Ns::Plan => model.plans.iter().map(|p| (p.id.value.clone(), p.title.clone())).collect(),
-            Ns::Party => {
+            Ns::Id(xref::Ns::Contract) => {
+                model.contracts.iter().map(|c| (c.id.value.clone(), c.title.clone())).collect()
+            }
+            Ns::Id(xref::Ns::Plan) => model.plans.iter().map(|p| (p.id.value.clone(), p.title.clone())).collect(),
+            Ns::Id(xref::Ns::Party) => {
                 model.config.iter().flat_map(|c| c.party.iter().map(|p| (p.id.value.clone(), p.name.clone()))).collect()
             }
             _ => Vec::new(),
@@ -1047,6 +1014,7 @@ mod hover {
 
     use crate::diagnostic::FileId;
     use crate::model::Model;
+    use crate::rules::xref;
 
     use super::symbols::Ns;
 
@@ -1062,7 +1030,7 @@ mod hover {
     pub fn card(model: &Model, ns: &Ns, id: &str, file: FileId) -> Option<String> {
         let mut out = String::new();
         match ns {
-            Ns::Contact => {
+            Ns::Id(xref::Ns::Contact) => {
                 let c = model.contacts.iter().find(|c| c.id.value == id)?;
                 out.push_str(&format!("**{}** — contact `{}` of {}\n\n", t(&c.name), t(id), t(&c.party.value)));
                 for r in &c.role {
@@ -1085,7 +1053,7 @@ mod hover {
                     out.push_str("- may approve plans\n");
                 }
             }
-            Ns::Inventory => {
+            Ns::Id(xref::Ns::Inventory) => {
                 let (name, protection, rto, rpo) = match model.systems.iter().find(|s| s.id.value == id) {
                     Some(s) => (format!("system `{}`: {}", t(id), t(&s.name)), &s.protection, &s.rto, &s.rpo),
                     None => {
@@ -1123,7 +1091,7 @@ mod hover {
                     }
                 }
             }
-            Ns::Contract | Ns::Revision(_) => {
+            Ns::Id(xref::Ns::Contract) | Ns::Revision(_) => {
                 let (contract, number) = match ns {
                     Ns::Revision(c) => (c.as_str(), id.parse::<u32>().ok()),
                     _ => (id, None),
@@ -1163,20 +1131,20 @@ mod hover {
                     out.push('\n');
                 }
             }
-            Ns::Plan => {
+            Ns::Id(xref::Ns::Plan) => {
                 let p = model.plans.iter().find(|p| p.id.value == id)?;
                 out.push_str(&format!("**plan `{}`**: {}\n\n", t(id), t(&p.title)));
                 let covers: Vec<String> = p.covers.iter().map(|c| format!("`{}`", t(&c.value))).collect();
                 out.push_str(&format!("covers {}\n", covers.join(", ")));
             }
-            Ns::Party => {
+            Ns::Id(xref::Ns::Party) => {
                 let c = model.config.as_ref()?;
                 let p = c.party.iter().find(|p| p.id.value == id)?;
                 let role =
                     serde_json::to_value(*p.role).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
                 out.push_str(&format!("**party `{}`** ({role}): {}\n", t(id), t(&p.name)));
             }
-            Ns::Exercise | Ns::Scenario(_) => return None,
+            Ns::Id(xref::Ns::Exercise) | Ns::Scenario(_) => return None,
         }
         Some(out)
     }

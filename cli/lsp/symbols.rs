@@ -6,17 +6,14 @@ use std::collections::{BTreeSet, HashMap};
 
 use crate::diagnostic::{FileId, Span};
 use crate::model::{Id, Model};
+use crate::rules::xref;
 
-/// The kinds of id. Systems and interfaces share a namespace, as in `xref`; revisions and
-/// scenarios are named within their contract and plan.
+/// The kinds of id: the namespaces of `xref` (where systems and interfaces share one), and
+/// revisions and scenarios, named within their contract and plan.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Ns {
-    Party,
-    Contact,
-    Inventory,
-    Contract,
-    Plan,
-    Exercise,
+    /// an id of the model
+    Id(xref::Ns),
     /// a revision number of the contract
     Revision(String),
     /// a scenario of the plan
@@ -45,7 +42,7 @@ pub fn collect(model: &Model, only: Option<FileId>) -> Symbols {
     let keep = |f: FileId| only.is_none_or(|o| o == f);
     if let Some(c) = model.config.as_ref().filter(|c| keep(c.file)) {
         for p in &c.party {
-            push(&mut out, c.file, Ns::Party, &p.id, true);
+            push(&mut out, c.file, Ns::Id(xref::Ns::Party), &p.id, true);
         }
     }
     for m in std::iter::once(model).chain(model.salvaged.as_deref()) {
@@ -60,47 +57,47 @@ pub fn collect(model: &Model, only: Option<FileId>) -> Symbols {
 fn walk(m: &Model, keep: &impl Fn(FileId) -> bool, out: &mut Symbols) {
     for c in m.contacts.iter().filter(|o| keep(o.file)) {
         let f = c.file;
-        push(out, f, Ns::Contact, &c.id, true);
-        push(out, f, Ns::Party, &c.party, false);
+        push(out, f, Ns::Id(xref::Ns::Contact), &c.id, true);
+        push(out, f, Ns::Id(xref::Ns::Party), &c.party, false);
         if let Some(d) = &c.deputy {
-            push(out, f, Ns::Contact, d, false);
+            push(out, f, Ns::Id(xref::Ns::Contact), d, false);
         }
     }
     for s in m.systems.iter().filter(|o| keep(o.file)) {
         let f = s.file;
-        push(out, f, Ns::Inventory, &s.id, true);
-        push(out, f, Ns::Party, &s.operator, false);
-        push(out, f, Ns::Contact, &s.owner, false);
+        push(out, f, Ns::Id(xref::Ns::Inventory), &s.id, true);
+        push(out, f, Ns::Id(xref::Ns::Party), &s.operator, false);
+        push(out, f, Ns::Id(xref::Ns::Contact), &s.owner, false);
         for d in &s.depends_on {
-            push(out, f, Ns::Inventory, d, false);
+            push(out, f, Ns::Id(xref::Ns::Inventory), d, false);
         }
         if let Some(a) = &s.acknowledged {
-            push(out, f, Ns::Contact, &a.by, false);
+            push(out, f, Ns::Id(xref::Ns::Contact), &a.by, false);
         }
     }
     for i in m.interfaces.iter().filter(|o| keep(o.file)) {
         let f = i.file;
-        push(out, f, Ns::Inventory, &i.id, true);
+        push(out, f, Ns::Id(xref::Ns::Inventory), &i.id, true);
         if let Some(c) = &i.carrier {
-            push(out, f, Ns::Party, c, false);
+            push(out, f, Ns::Id(xref::Ns::Party), c, false);
         }
         if let Some(cs) = &i.contacts {
             for c in [&cs.client, &cs.provider, &cs.carrier].into_iter().flatten() {
-                push(out, f, Ns::Contact, c, false);
+                push(out, f, Ns::Id(xref::Ns::Contact), c, false);
             }
         }
         for d in &i.depends_on {
-            push(out, f, Ns::Inventory, d, false);
+            push(out, f, Ns::Id(xref::Ns::Inventory), d, false);
         }
         if let Some(a) = &i.acknowledged {
-            push(out, f, Ns::Contact, &a.by, false);
+            push(out, f, Ns::Id(xref::Ns::Contact), &a.by, false);
         }
     }
     for c in m.contracts.iter().filter(|o| keep(o.file)) {
         let f = c.file;
-        push(out, f, Ns::Contract, &c.id, true);
-        push(out, f, Ns::Party, &c.client, false);
-        push(out, f, Ns::Party, &c.provider, false);
+        push(out, f, Ns::Id(xref::Ns::Contract), &c.id, true);
+        push(out, f, Ns::Id(xref::Ns::Party), &c.client, false);
+        push(out, f, Ns::Id(xref::Ns::Party), &c.provider, false);
         for r in &c.revision {
             let n = &r.number;
             out.entry(f).or_default().push(Sym {
@@ -110,18 +107,18 @@ fn walk(m: &Model, keep: &impl Fn(FileId) -> bool, out: &mut Symbols) {
                 def: true,
             });
             for sla in &r.sla {
-                push(out, f, Ns::Inventory, &sla.target, false);
+                push(out, f, Ns::Id(xref::Ns::Inventory), &sla.target, false);
             }
         }
     }
     for p in m.plans.iter().filter(|o| keep(o.file)) {
         let f = p.file;
-        push(out, f, Ns::Plan, &p.id, true);
+        push(out, f, Ns::Id(xref::Ns::Plan), &p.id, true);
         for c in &p.covers {
-            push(out, f, Ns::Inventory, c, false);
+            push(out, f, Ns::Id(xref::Ns::Inventory), c, false);
         }
         if let Some(cr) = &p.contract {
-            push(out, f, Ns::Contract, &cr.id, false);
+            push(out, f, Ns::Id(xref::Ns::Contract), &cr.id, false);
             out.entry(f).or_default().push(Sym {
                 ns: Ns::Revision(cr.id.value.clone()),
                 id: cr.revision.value.to_string(),
@@ -131,52 +128,52 @@ fn walk(m: &Model, keep: &impl Fn(FileId) -> bool, out: &mut Symbols) {
         }
         if let Some(r) = &p.responsible {
             for c in [&r.client, &r.provider].into_iter().flatten() {
-                push(out, f, Ns::Contact, c, false);
+                push(out, f, Ns::Id(xref::Ns::Contact), c, false);
             }
         }
         for o in &p.objective {
-            push(out, f, Ns::Inventory, &o.target, false);
+            push(out, f, Ns::Id(xref::Ns::Inventory), &o.target, false);
         }
         if let Some(e) = &p.escalation {
             for l in &e.level {
-                push(out, f, Ns::Contact, &l.notify, false);
+                push(out, f, Ns::Id(xref::Ns::Contact), &l.notify, false);
             }
         }
         if let Some(b) = &p.backup {
             if let Some(d) = &b.deputy {
-                push(out, f, Ns::Contact, d, false);
+                push(out, f, Ns::Id(xref::Ns::Contact), d, false);
             }
             if let Some(of) = &b.on_failure {
-                push(out, f, Ns::Contact, &of.escalate_to, false);
+                push(out, f, Ns::Id(xref::Ns::Contact), &of.escalate_to, false);
             }
         }
         for s in &p.scenario {
             push(out, f, Ns::Scenario(p.id.value.clone()), &s.id, true);
             for c in &s.contacts {
-                push(out, f, Ns::Contact, c, false);
+                push(out, f, Ns::Id(xref::Ns::Contact), c, false);
             }
         }
     }
     for e in m.exercises.iter().filter(|o| keep(o.file)) {
         let f = e.file;
-        push(out, f, Ns::Exercise, &e.id, true);
-        push(out, f, Ns::Plan, &e.plan, false);
+        push(out, f, Ns::Id(xref::Ns::Exercise), &e.id, true);
+        push(out, f, Ns::Id(xref::Ns::Plan), &e.plan, false);
         for s in &e.scenarios {
             push(out, f, Ns::Scenario(e.plan.value.clone()), s, false);
         }
         for c in &e.participants {
-            push(out, f, Ns::Contact, c, false);
+            push(out, f, Ns::Id(xref::Ns::Contact), c, false);
         }
         for x in &e.finding {
-            push(out, f, Ns::Contact, &x.owner, false);
+            push(out, f, Ns::Id(xref::Ns::Contact), &x.owner, false);
         }
     }
     for s in m.signoffs.iter().filter(|o| keep(o.file)) {
-        push(out, s.file, Ns::Plan, &s.plan, false);
-        push(out, s.file, Ns::Contact, &s.signer, false);
+        push(out, s.file, Ns::Id(xref::Ns::Plan), &s.plan, false);
+        push(out, s.file, Ns::Id(xref::Ns::Contact), &s.signer, false);
     }
     for r in m.rosters.iter().filter(|o| keep(o.file)) {
-        push(out, r.file, Ns::Contact, &r.signer, false);
+        push(out, r.file, Ns::Id(xref::Ns::Contact), &r.signer, false);
     }
 }
 
@@ -246,11 +243,11 @@ mod tests {
         let loaded = crate::load::load(&tree);
         let syms = collect(&loaded.model, None);
         let index = Index::new(&syms);
-        let uses = occurrences(&syms, &index, &Ns::Contact, "anna.schmidt");
+        let uses = occurrences(&syms, &index, &Ns::Id(xref::Ns::Contact), "anna.schmidt");
         assert!(uses[0].1.def, "the definition comes first");
         assert_eq!(uses.iter().filter(|(_, s)| s.def).count(), 1);
         assert!(uses.len() > 3, "{uses:?}");
-        let payroll = occurrences(&syms, &index, &Ns::Plan, "payroll");
+        let payroll = occurrences(&syms, &index, &Ns::Id(xref::Ns::Plan), "payroll");
         assert!(payroll.iter().any(|(f, _)| loaded.files.get(*f).path.starts_with("exercises/")));
         assert!(!occurrences(&syms, &index, &Ns::Revision("msa".into()), "3").is_empty());
         // one file alone gives the same occurrences as the whole model for that file

@@ -180,6 +180,19 @@ impl Paths {
     pub fn all(&self) -> [&str; 6] {
         [&self.contacts, &self.inventory, &self.contracts, &self.plans, &self.exercises, &self.signoffs]
     }
+
+    /// Each folder with the kinds of file it holds.
+    pub fn with_kinds(&self) -> [(&str, &'static [crate::format::Kind]); 6] {
+        use crate::format::Kind;
+        [
+            (&self.contacts, &[Kind::Contact]),
+            (&self.inventory, &[Kind::System, Kind::Interface]),
+            (&self.contracts, &[Kind::Contract]),
+            (&self.plans, &[Kind::Plan]),
+            (&self.exercises, &[Kind::Exercise]),
+            (&self.signoffs, &[Kind::Signoff, Kind::Roster]),
+        ]
+    }
 }
 
 impl Default for Paths {

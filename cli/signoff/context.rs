@@ -346,24 +346,16 @@ fn compact(v: &Value, out: &mut String) {
 }
 
 fn string(s: &str, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            // KDL newlines and disallowed characters too: the text is stored in a multi-line string
-            c if crate::escape::is_unsafe(c) || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}') => {
-                let mut buf = [0u16; 2];
-                for unit in c.encode_utf16(&mut buf) {
-                    out.push_str(&format!("\\u{unit:04x}"));
-                }
+    crate::escape::quoted(s, out, |c, out| match c {
+        // KDL newlines and disallowed characters too: the text is stored in a multi-line string
+        c if crate::escape::is_unsafe(c) || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}') => {
+            let mut buf = [0u16; 2];
+            for unit in c.encode_utf16(&mut buf) {
+                out.push_str(&format!("\\u{unit:04x}"));
             }
-            c => out.push(c),
         }
-    }
-    out.push('"');
+        c => out.push(c),
+    });
 }
 
 #[cfg(test)]

@@ -718,10 +718,7 @@ impl Source for Snapshot {
     fn list(&self, dir: &str) -> Vec<Listed> {
         let dir = super::normalise_dir(dir);
         let mut out = links::list(self, &dir);
-        let path = |l: &Listed| match l {
-            Listed::File(p) | Listed::SymlinkOutside { path: p, .. } | Listed::Skipped { path: p, .. } => p.clone(),
-        };
-        out.sort_by_key(path);
+        out.sort_by(|a, b| a.path().cmp(b.path()));
         out
     }
 

@@ -31,6 +31,15 @@ pub enum Listed {
     },
 }
 
+impl Listed {
+    /// The listed path, whatever it is.
+    pub fn path(&self) -> &str {
+        match self {
+            Listed::File(p) | Listed::SymlinkOutside { path: p, .. } | Listed::Skipped { path: p, .. } => p,
+        }
+    }
+}
+
 /// The outcome of reading one file.
 #[derive(Debug)]
 pub enum Read {

@@ -28,13 +28,9 @@ impl Source for Overlay<'_> {
             return listed;
         }
         // the buffer is the file, whatever is on disk under its name (nothing, or a link)
-        listed.retain(|l| match l {
-            Listed::File(p) | Listed::SymlinkOutside { path: p, .. } | Listed::Skipped { path: p, .. } => {
-                *p != self.path
-            }
-        });
+        listed.retain(|l| l.path() != self.path);
         listed.push(Listed::File(self.path.clone()));
-        listed.sort_by(|a, b| key(a).cmp(key(b)));
+        listed.sort_by(|a, b| a.path().cmp(b.path()));
         listed
     }
 
@@ -50,12 +46,6 @@ impl Source for Overlay<'_> {
 
     fn describe(&self) -> String {
         format!("{} (with {} from standard input)", self.inner.describe(), self.path)
-    }
-}
-
-fn key(l: &Listed) -> &str {
-    match l {
-        Listed::File(p) | Listed::SymlinkOutside { path: p, .. } | Listed::Skipped { path: p, .. } => p,
     }
 }
 

@@ -189,15 +189,19 @@ impl P<'_> {
         Some(Ident { value, span })
     }
 
+    /// A type annotation and the space after it, if one starts here (`Some(None)` when none does).
+    fn annotation(&mut self) -> Option<Option<Ident>> {
+        if self.peek() != Some('(') {
+            return Some(None);
+        }
+        let t = self.type_annotation()?;
+        self.node_space()?;
+        Some(Some(t))
+    }
+
     fn node(&mut self, in_block: bool) -> Option<Node> {
         let start = self.i;
-        let ty = if self.peek() == Some('(') {
-            let t = self.type_annotation()?;
-            self.node_space()?;
-            Some(t)
-        } else {
-            None
-        };
+        let ty = self.annotation()?;
         let (name, name_span) = self.string()?;
         let mut end = self.i;
         let mut entries = Vec::new();
@@ -276,35 +280,19 @@ impl P<'_> {
     }
 
     fn entry(&mut self) -> Option<Entry> {
-        let ty = if self.peek() == Some('(') {
-            let t = self.type_annotation()?;
-            self.node_space()?;
-            Some(t)
-        } else {
-            None
-        };
-        let start = self.i;
-        let value = self.value()?;
-        let span = Span::new(start, self.i);
+        let ty = self.annotation()?;
+        let (value, span) = self.spanned_value()?;
         if let Value::String(key) = &value {
             let after = self.i;
             self.node_space()?;
             if self.peek() == Some('=') {
-                if ty.is_some() || !self.is_string_token(start) {
+                if ty.is_some() || !self.is_string_token(span.start as usize) {
                     return None;
                 }
                 self.i += 1;
                 self.node_space()?;
-                let vty = if self.peek() == Some('(') {
-                    let t = self.type_annotation()?;
-                    self.node_space()?;
-                    Some(t)
-                } else {
-                    None
-                };
-                let vstart = self.i;
-                let v = self.value()?;
-                let vspan = Span::new(vstart, self.i);
+                let vty = self.annotation()?;
+                let (v, vspan) = self.spanned_value()?;
                 if !self.value_ends() {
                     return None;
                 }
@@ -316,6 +304,13 @@ impl P<'_> {
             return None;
         }
         Some(Entry { name: None, ty, value, span })
+    }
+
+    /// A value and its span.
+    fn spanned_value(&mut self) -> Option<(Value, Span)> {
+        let start = self.i;
+        let value = self.value()?;
+        Some((value, Span::new(start, self.i)))
     }
 
     /// Whether the token at `start` is a string (identifier, quoted or raw), not a keyword.
@@ -400,15 +395,24 @@ impl P<'_> {
         Some((value, Span::new(start, self.i)))
     }
 
+    /// Whether a multi-line string opens here: `"""` and a newline, both stepped over (`None` for
+    /// `"""` without the newline).
+    fn multi_line_open(&mut self) -> Option<bool> {
+        if !self.at("\"\"\"") {
+            return Some(false);
+        }
+        self.i += 3;
+        let n = self.newline_len();
+        if n == 0 {
+            return None;
+        }
+        self.i += n;
+        Some(true)
+    }
+
     /// A quoted string, single- or multi-line, at `"`.
     fn quoted(&mut self) -> Option<String> {
-        if self.at("\"\"\"") {
-            self.i += 3;
-            let n = self.newline_len();
-            if n == 0 {
-                return None;
-            }
-            self.i += n;
+        if self.multi_line_open()? {
             let body_start = self.i;
             // find the closing quotes, skipping escapes
             loop {
@@ -506,13 +510,7 @@ impl P<'_> {
             return None; // `#` not followed by a quote: not a raw string
         }
         let close: String = std::iter::once('"').chain(std::iter::repeat_n('#', hashes)).collect();
-        if self.at("\"\"\"") {
-            self.i += 3;
-            let n = self.newline_len();
-            if n == 0 {
-                return None;
-            }
-            self.i += n;
+        if self.multi_line_open()? {
             let close = format!("\"\"{close}");
             let rel = self.s[self.i..].find(&close)?;
             let body = &self.s[self.i..self.i + rel];

@@ -271,16 +271,30 @@ fn an_editor_session_on_the_example() {
     );
     let labels: Vec<&str> = items["items"].as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
     assert!(labels.contains(&"technical") && labels.contains(&"application"), "{labels:?}");
+    // a list is not offered the ids it already holds
+    let more = text.replacen(
+        "covers payroll-clients payroll-batch mft-gateway",
+        "covers payroll-clients payroll-batch mft-gateway ",
+        1,
+    );
+    c.change(plan, 8, &more);
+    let items = c.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": payroll}, "position": pos(&more, "mft-gateway ", 12)}),
+    );
+    let labels: Vec<&str> = items["items"].as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
+    assert!(labels.contains(&"payment-hub") && labels.contains(&"vpn-router"), "{labels:?}");
+    assert!(!labels.iter().any(|l| ["payroll-clients", "payroll-batch", "mft-gateway"].contains(l)), "{labels:?}");
 
     // formatting goes through `fmt`
     let messy = text.replacen("    title ", "        title   ", 1);
-    c.change(plan, 8, &messy);
+    c.change(plan, 9, &messy);
     let edits = c.request(
         "textDocument/formatting",
         json!({"textDocument": {"uri": payroll}, "options": {"tabSize": 4, "insertSpaces": true}}),
     );
     assert_eq!(edits[0]["newText"].as_str().unwrap(), text, "{edits}");
-    c.change(plan, 9, &text);
+    c.change(plan, 10, &text);
 
     // editing a contact updates the plans that rely on it
     let contacts = "contacts/hpb.kdl";
@@ -307,11 +321,11 @@ fn an_editor_session_on_the_example() {
     );
     assert_eq!(r, Value::Null);
     let huge = format!("{text}\n// {}\n", "x".repeat(3 << 20));
-    c.change(plan, 10, &huge);
+    c.change(plan, 11, &huge);
     let d =
         c.diagnostics(plan, |d| codes(d).contains(&"FILE003".to_string()) || codes(d).contains(&"FILE002".to_string()));
     assert!(!d.is_empty());
-    c.change(plan, 11, &text);
+    c.change(plan, 12, &text);
     c.diagnostics(plan, |d| d.is_empty());
     c.finish();
 }

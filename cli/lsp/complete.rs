@@ -26,11 +26,16 @@ pub struct Place {
     pub slot: Slot,
     /// where the word being written starts (bytes); it ends at the cursor
     pub word_start: usize,
+    /// the positional values already written in the statement, as far as their text is plain
+    /// (bare words, and strings without escapes): a list is not offered an item twice
+    pub written: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {
     Word(String),
+    /// a closed string whose content is plain (no escape)
+    Text(String),
     Value,
     Eq,
 }
@@ -124,7 +129,13 @@ pub fn place(text: &str, offset: usize) -> Place {
                     word_start = (start + hashes + 1).min(offset);
                     return finish(stack, stmt, word_start);
                 }
-                stmt.push(Tok::Value);
+                let content = &text[start + hashes + 1..i - 1 - hashes];
+                let multi_line = content.starts_with('"') || content.contains('\n');
+                stmt.push(if multi_line || (hashes == 0 && content.contains('\\')) {
+                    Tok::Value
+                } else {
+                    Tok::Text(content.to_string())
+                });
             }
             b'(' => {
                 while i < b.len() && b[i] != b')' {
@@ -160,6 +171,7 @@ fn is_break(c: u8) -> bool {
 }
 
 fn finish(path: Vec<String>, stmt: Vec<Tok>, word_start: usize) -> Place {
+    let mut written = Vec::new();
     let slot = match stmt.split_first() {
         None => Slot::NodeName,
         Some((first, rest)) => {
@@ -177,6 +189,9 @@ fn finish(path: Vec<String>, stmt: Vec<Tok>, word_start: usize) -> Place {
                     if rest.get(k + 1) == Some(&Tok::Eq) {
                         k += 3;
                     } else {
+                        if let Tok::Word(w) | Tok::Text(w) = &rest[k] {
+                            written.push(w.clone());
+                        }
                         index += 1;
                         k += 1;
                     }
@@ -185,7 +200,7 @@ fn finish(path: Vec<String>, stmt: Vec<Tok>, word_start: usize) -> Place {
             }
         }
     };
-    Place { path, slot, word_start }
+    Place { path, slot, word_start, written }
 }
 
 /// The shape of the object the path names: the kind's shape for a top-level node, and one step
@@ -306,6 +321,13 @@ mod tests {
         let p = place(t, t.len());
         assert_eq!(p.path, vec!["plan".to_string()]);
         assert_eq!(p.slot, Slot::Arg { node: "covers".into(), index: 1 });
+        assert_eq!(p.written, vec!["x".to_string()]);
+
+        let t = "plan p {\n    covers a \"b\" #\"c\"# \"d\\n\" e=f g";
+        let p = place(t, t.len());
+        assert_eq!(p.slot, Slot::Arg { node: "covers".into(), index: 4 });
+        assert_eq!(p.written, vec!["a".to_string(), "b".to_string(), "c".to_string()]);
+        assert_eq!(&t[p.word_start..], "g");
 
         let t = "contact c { party hpb; deputy \"an";
         let p = place(t, t.len());

@@ -698,7 +698,10 @@ impl Server {
                 let mut path = place.path.clone();
                 path.extend(extra);
                 if let Some((ns, side)) = complete::reference(kind, &path, &field) {
-                    for (id, detail) in self.ids(&ns, side) {
+                    // a list is not offered what it already holds
+                    let listed: &[String] =
+                        if matches!(shape, Some(Shape::ScalarList(_))) { &place.written } else { &[] };
+                    for (id, detail) in self.ids(&ns, side).into_iter().filter(|(id, _)| !listed.contains(id)) {
                         let insert = crate::diagnostic::kdl_word(&id);
                         item(id, lt::CompletionItemKind::REFERENCE, detail, insert);
                     }

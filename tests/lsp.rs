@@ -285,16 +285,27 @@ fn an_editor_session_on_the_example() {
     let labels: Vec<&str> = items["items"].as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
     assert!(labels.contains(&"payment-hub") && labels.contains(&"vpn-router"), "{labels:?}");
     assert!(!labels.iter().any(|l| ["payroll-clients", "payroll-batch", "mft-gateway"].contains(l)), "{labels:?}");
+    // the revisions of the contract the node names, as numbers
+    let pin = text.replacen("contract msa revision=3", "contract msa revision=", 1);
+    c.change(plan, 9, &pin);
+    let items = c.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": payroll}, "position": pos(&pin, "revision=", 9)}),
+    );
+    let labels: Vec<&str> = items["items"].as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
+    assert!(labels.contains(&"3") && labels.iter().all(|l| l.parse::<u32>().is_ok()), "{items}");
+    let three = items["items"].as_array().unwrap().iter().find(|i| i["label"] == "3").unwrap();
+    assert_eq!(three["textEdit"]["newText"], "3", "{three}");
 
     // formatting goes through `fmt`
     let messy = text.replacen("    title ", "        title   ", 1);
-    c.change(plan, 9, &messy);
+    c.change(plan, 10, &messy);
     let edits = c.request(
         "textDocument/formatting",
         json!({"textDocument": {"uri": payroll}, "options": {"tabSize": 4, "insertSpaces": true}}),
     );
     assert_eq!(edits[0]["newText"].as_str().unwrap(), text, "{edits}");
-    c.change(plan, 10, &text);
+    c.change(plan, 11, &text);
 
     // editing a contact updates the plans that rely on it
     let contacts = "contacts/hpb.kdl";
@@ -321,11 +332,11 @@ fn an_editor_session_on_the_example() {
     );
     assert_eq!(r, Value::Null);
     let huge = format!("{text}\n// {}\n", "x".repeat(3 << 20));
-    c.change(plan, 11, &huge);
+    c.change(plan, 12, &huge);
     let d =
         c.diagnostics(plan, |d| codes(d).contains(&"FILE003".to_string()) || codes(d).contains(&"FILE002".to_string()));
     assert!(!d.is_empty());
-    c.change(plan, 12, &text);
+    c.change(plan, 13, &text);
     c.diagnostics(plan, |d| d.is_empty());
     c.finish();
 }

@@ -179,24 +179,28 @@ fn finish(path: Vec<String>, stmt: Vec<Tok>, word_start: usize) -> Place {
                 Tok::Word(w) => w.clone(),
                 _ => String::new(),
             };
-            if let (Some(Tok::Eq), Some(Tok::Word(prop))) = (rest.last(), rest.len().checked_sub(2).map(|i| &rest[i])) {
-                Slot::PropValue { node, prop: prop.clone() }
-            } else {
-                // positional values: every value not part of `key=value`
-                let mut index = 0;
-                let mut k = 0;
-                while k < rest.len() {
-                    if rest.get(k + 1) == Some(&Tok::Eq) {
-                        k += 3;
-                    } else {
-                        if let Tok::Word(w) | Tok::Text(w) = &rest[k] {
-                            written.push(w.clone());
-                        }
-                        index += 1;
-                        k += 1;
+            let prop = match rest {
+                [.., Tok::Word(prop), Tok::Eq] => Some(prop.clone()),
+                _ => None,
+            };
+            // positional values: every value not part of `key=value` (nor the property being written)
+            let positional = &rest[..rest.len() - if prop.is_some() { 2 } else { 0 }];
+            let mut index = 0;
+            let mut k = 0;
+            while k < positional.len() {
+                if positional.get(k + 1) == Some(&Tok::Eq) {
+                    k += 3;
+                } else {
+                    if let Tok::Word(w) | Tok::Text(w) = &positional[k] {
+                        written.push(w.clone());
                     }
+                    index += 1;
+                    k += 1;
                 }
-                Slot::Arg { node, index }
+            }
+            match prop {
+                Some(prop) => Slot::PropValue { node, prop },
+                None => Slot::Arg { node, index },
             }
         }
     };
@@ -245,6 +249,8 @@ pub fn reference(kind: Kind, path: &[String], field: &str) -> Option<(Ns, Option
     match (kind, inner.as_slice(), field) {
         (Kind::Plan, [], "covers") => Some((Ns::Id(xref::Ns::Inventory), None)),
         (Kind::Plan, [], "contract") | (Kind::Plan, ["contract"], "id") => Some((Ns::Id(xref::Ns::Contract), None)),
+        // the contract's id is the node's argument, which the caller knows
+        (Kind::Plan, ["contract"], "revision") => Some((Ns::Revision(String::new()), None)),
         (Kind::Plan, ["responsible"] | [], "client") => Some((Ns::Id(xref::Ns::Contact), Some(Side::Client))),
         (Kind::Plan, ["responsible"] | [], "provider") => Some((Ns::Id(xref::Ns::Contact), Some(Side::Provider))),
         (Kind::Plan, [] | ["objective"], "objective" | "target") => Some((Ns::Id(xref::Ns::Inventory), None)),
@@ -328,6 +334,11 @@ mod tests {
         assert_eq!(p.slot, Slot::Arg { node: "covers".into(), index: 4 });
         assert_eq!(p.written, vec!["a".to_string(), "b".to_string(), "c".to_string()]);
         assert_eq!(&t[p.word_start..], "g");
+
+        let t = "plan p {\n    contract msa revision=";
+        let p = place(t, t.len());
+        assert_eq!(p.slot, Slot::PropValue { node: "contract".into(), prop: "revision".into() });
+        assert_eq!(p.written, vec!["msa".to_string()]);
 
         let t = "contact c { party hpb; deputy \"an";
         let p = place(t, t.len());

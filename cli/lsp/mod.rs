@@ -697,12 +697,17 @@ impl Server {
                 };
                 let mut path = place.path.clone();
                 path.extend(extra);
-                if let Some((ns, side)) = complete::reference(kind, &path, &field) {
+                if let Some((mut ns, side)) = complete::reference(kind, &path, &field) {
+                    if let Ns::Revision(contract) = &mut ns {
+                        contract.clone_from(place.written.first().unwrap_or(&String::new()));
+                    }
                     // a list is not offered what it already holds
                     let listed: &[String] =
                         if matches!(shape, Some(Shape::ScalarList(_))) { &place.written } else { &[] };
                     for (id, detail) in self.ids(&ns, side).into_iter().filter(|(id, _)| !listed.contains(id)) {
-                        let insert = crate::diagnostic::kdl_word(&id);
+                        // a revision is a number, written as one
+                        let insert =
+                            if matches!(ns, Ns::Revision(_)) { id.clone() } else { crate::diagnostic::kdl_word(&id) };
                         item(id, lt::CompletionItemKind::REFERENCE, detail, insert);
                     }
                 } else if let Some(Shape::Scalar(leaf) | Shape::ScalarList(leaf)) = shape {
@@ -760,6 +765,13 @@ impl Server {
                 model.contracts.iter().map(|c| (c.id.value.clone(), c.title.clone())).collect()
             }
             Ns::Id(xref::Ns::Plan) => model.plans.iter().map(|p| (p.id.value.clone(), p.title.clone())).collect(),
+            Ns::Revision(contract) => model
+                .contracts
+                .iter()
+                .filter(|c| c.id.value == *contract)
+                .flat_map(|c| &c.revision)
+                .map(|r| (r.number.value.to_string(), format!("effective {}", r.effective.value)))
+                .collect(),
             Ns::Id(xref::Ns::Party) => {
                 model.config.iter().flat_map(|c| c.party.iter().map(|p| (p.id.value.clone(), p.name.clone()))).collect()
             }

@@ -243,7 +243,7 @@ fn an_editor_session_on_the_example() {
         "textDocument/completion",
         json!({"textDocument": {"uri": payroll}, "position": pos(&partial, "client=an", 9)}),
     );
-    let labels: Vec<&str> = items["items"].as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
+    let labels = labels_of(&items);
     assert!(labels.contains(&"anna.schmidt"), "{labels:?}");
     assert!(labels.iter().all(|l| l.starts_with("an")), "{labels:?}");
     let provider = text.replacen("provider=dirk.hansen", "provider=", 1);
@@ -252,7 +252,7 @@ fn an_editor_session_on_the_example() {
         "textDocument/completion",
         json!({"textDocument": {"uri": payroll}, "position": pos(&provider, "provider=", 9)}),
     );
-    let labels: Vec<&str> = items["items"].as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
+    let labels = labels_of(&items);
     assert!(labels.contains(&"dirk.hansen") && !labels.contains(&"anna.schmidt"), "{labels:?}");
     // node names and enumerated values from the schema
     let inside = text.replacen("    forbidden \"Reboot", "    sc\n    forbidden \"Reboot", 1);
@@ -261,7 +261,7 @@ fn an_editor_session_on_the_example() {
         "textDocument/completion",
         json!({"textDocument": {"uri": payroll}, "position": pos(&inside, "    sc\n", 6)}),
     );
-    let labels: Vec<&str> = items["items"].as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
+    let labels = labels_of(&items);
     assert_eq!(labels, ["scenario"], "{items}");
     let cause = text.replacen("cause=technical", "cause=", 1);
     c.change(plan, 7, &cause);
@@ -269,7 +269,7 @@ fn an_editor_session_on_the_example() {
         "textDocument/completion",
         json!({"textDocument": {"uri": payroll}, "position": pos(&cause, "cause=", 6)}),
     );
-    let labels: Vec<&str> = items["items"].as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
+    let labels = labels_of(&items);
     assert!(labels.contains(&"technical") && labels.contains(&"application"), "{labels:?}");
     // a list is not offered the ids it already holds
     let more = text.replacen(
@@ -282,7 +282,7 @@ fn an_editor_session_on_the_example() {
         "textDocument/completion",
         json!({"textDocument": {"uri": payroll}, "position": pos(&more, "mft-gateway ", 12)}),
     );
-    let labels: Vec<&str> = items["items"].as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
+    let labels = labels_of(&items);
     assert!(labels.contains(&"payment-hub") && labels.contains(&"vpn-router"), "{labels:?}");
     assert!(!labels.iter().any(|l| ["payroll-clients", "payroll-batch", "mft-gateway"].contains(l)), "{labels:?}");
     // the revisions of the contract the node names, as numbers
@@ -292,7 +292,7 @@ fn an_editor_session_on_the_example() {
         "textDocument/completion",
         json!({"textDocument": {"uri": payroll}, "position": pos(&pin, "revision=", 9)}),
     );
-    let labels: Vec<&str> = items["items"].as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
+    let labels = labels_of(&items);
     assert!(labels.contains(&"3") && labels.iter().all(|l| l.parse::<u32>().is_ok()), "{items}");
     let three = items["items"].as_array().unwrap().iter().find(|i| i["label"] == "3").unwrap();
     assert_eq!(three["textEdit"]["newText"], "3", "{three}");
@@ -339,6 +339,11 @@ fn an_editor_session_on_the_example() {
     c.change(plan, 13, &text);
     c.diagnostics(plan, |d| d.is_empty());
     c.finish();
+}
+
+/// The labels of a completion list.
+fn labels_of(items: &Value) -> Vec<&str> {
+    items["items"].as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect()
 }
 
 /// (code, line, message) of the diagnostics a server published, without the help it appends.

@@ -88,14 +88,15 @@ impl Source for Patched<'_> {
     fn list(&self, dir: &str) -> Vec<Listed> {
         let mut listed = self.inner.list(dir);
         let below = |p: &str| dir == "." || p.strip_prefix(dir).is_some_and(|r| r.starts_with('/'));
-        let mut changed = false;
-        for path in self.texts.keys().filter(|p| below(p)) {
-            if !listed.iter().any(|l| l.path() == path) {
-                listed.push(Listed::File(path.clone()));
-                changed = true;
-            }
-        }
-        if changed {
+        let known: std::collections::HashSet<&str> = listed.iter().map(Listed::path).collect();
+        let new: Vec<Listed> = self
+            .texts
+            .keys()
+            .filter(|p| below(p) && !known.contains(p.as_str()))
+            .map(|p| Listed::File(p.clone()))
+            .collect();
+        if !new.is_empty() {
+            listed.extend(new);
             listed.sort_by(|a, b| a.path().cmp(b.path()));
         }
         listed

@@ -130,8 +130,7 @@ pub fn place(text: &str, offset: usize) -> Place {
                     return finish(stack, stmt, word_start);
                 }
                 let content = &text[start + hashes + 1..i - 1 - hashes];
-                let multi_line = content.starts_with('"') || content.contains('\n');
-                stmt.push(if multi_line || (hashes == 0 && content.contains('\\')) {
+                stmt.push(if content.contains('\n') || (hashes == 0 && content.contains('\\')) {
                     Tok::Value
                 } else {
                     Tok::Text(content.to_string())
@@ -242,15 +241,15 @@ pub enum Side {
     Carrier,
 }
 
-/// The kind of id a field takes: `(kind of the object, enclosing names below it, field)`.
-pub fn reference(kind: Kind, path: &[String], field: &str) -> Option<(Ns, Option<Side>)> {
+/// The kind of id a field takes: `(kind of the object, enclosing names below it, field)`;
+/// `args`, the node's positional values already written, name the contract a revision is of.
+pub fn reference(kind: Kind, path: &[String], field: &str, args: &[String]) -> Option<(Ns, Option<Side>)> {
     let inner: Vec<&str> = path.iter().skip(usize::from(kind != Kind::Config)).map(String::as_str).collect();
     let contact = Some((Ns::Id(xref::Ns::Contact), None));
     match (kind, inner.as_slice(), field) {
         (Kind::Plan, [], "covers") => Some((Ns::Id(xref::Ns::Inventory), None)),
         (Kind::Plan, [], "contract") | (Kind::Plan, ["contract"], "id") => Some((Ns::Id(xref::Ns::Contract), None)),
-        // the contract's id is the node's argument, which the caller knows
-        (Kind::Plan, ["contract"], "revision") => Some((Ns::Revision(String::new()), None)),
+        (Kind::Plan, ["contract"], "revision") => Some((Ns::Revision(args.first()?.clone()), None)),
         (Kind::Plan, ["responsible"] | [], "client") => Some((Ns::Id(xref::Ns::Contact), Some(Side::Client))),
         (Kind::Plan, ["responsible"] | [], "provider") => Some((Ns::Id(xref::Ns::Contact), Some(Side::Provider))),
         (Kind::Plan, [] | ["objective"], "objective" | "target") => Some((Ns::Id(xref::Ns::Inventory), None)),
@@ -350,10 +349,10 @@ mod tests {
     fn references_are_known_by_their_place() {
         let plan = |path: &[&str]| path.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert_eq!(
-            reference(Kind::Plan, &plan(&["plan", "responsible"]), "provider"),
+            reference(Kind::Plan, &plan(&["plan", "responsible"]), "provider", &[]),
             Some((Ns::Id(xref::Ns::Contact), Some(Side::Provider)))
         );
-        assert_eq!(reference(Kind::Plan, &plan(&["plan"]), "covers"), Some((Ns::Id(xref::Ns::Inventory), None)));
-        assert_eq!(reference(Kind::Plan, &plan(&["plan"]), "title"), None);
+        assert_eq!(reference(Kind::Plan, &plan(&["plan"]), "covers", &[]), Some((Ns::Id(xref::Ns::Inventory), None)));
+        assert_eq!(reference(Kind::Plan, &plan(&["plan"]), "title", &[]), None);
     }
 }

@@ -697,10 +697,7 @@ impl Server {
                 };
                 let mut path = place.path.clone();
                 path.extend(extra);
-                if let Some((mut ns, side)) = complete::reference(kind, &path, &field) {
-                    if let Ns::Revision(contract) = &mut ns {
-                        contract.clone_from(place.written.first().unwrap_or(&String::new()));
-                    }
+                if let Some((ns, side)) = complete::reference(kind, &path, &field, &place.written) {
                     // a list is not offered what it already holds
                     let listed: &[String] =
                         if matches!(shape, Some(Shape::ScalarList(_))) { &place.written } else { &[] };

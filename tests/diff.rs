@@ -635,8 +635,10 @@ fn a_second_definition_of_a_plan_is_reported() {
 #[test]
 fn every_change_kind_is_documented() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let src = std::fs::read_to_string(root.join("cli/diff/classify.rs")).unwrap()
-        + &std::fs::read_to_string(root.join("cli/diff/mod.rs")).unwrap();
+    let src: String = ["classify.rs", "custom.rs", "mod.rs"]
+        .iter()
+        .map(|f| std::fs::read_to_string(root.join("cli/diff").join(f)).unwrap())
+        .collect();
     let doc = std::fs::read_to_string(root.join("docs/diff.md")).unwrap();
     let kebab = |s: &str| -> Option<String> {
         let s = s.trim_start();

@@ -9,10 +9,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Display;
 
 use serde_json::Value;
-use similar::{Algorithm, DiffOp};
 
+use super::align::{align, words};
+use super::custom::{duplicates, ids, signoffs};
 use super::fields::ROWS;
-use super::{by_id, Change, Class, Op, Words};
+use super::{by_id, Change, Class};
 use crate::model::*;
 use crate::units::Duration;
 
@@ -128,7 +129,7 @@ pub fn kinds() -> BTreeSet<&'static str> {
     k
 }
 
-fn json<T: serde::Serialize>(v: &T) -> Value {
+pub fn json<T: serde::Serialize>(v: &T) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)
 }
 
@@ -279,7 +280,7 @@ impl Say {
 }
 
 /// A template with its placeholders filled; `None` when a member it names is missing.
-fn fill(t: &str, key: &str, item: Option<&Value>, old: Option<&str>, new: Option<&str>) -> Option<String> {
+pub fn fill(t: &str, key: &str, item: Option<&Value>, old: Option<&str>, new: Option<&str>) -> Option<String> {
     let mut out = String::new();
     let mut rest = t;
     while let Some(start) = rest.find('{') {
@@ -300,12 +301,12 @@ fn fill(t: &str, key: &str, item: Option<&Value>, old: Option<&str>, new: Option
 }
 
 /// A member of an object; `null` counts as absent.
-fn member<'v>(v: Option<&'v Value>, name: &str) -> Option<&'v Value> {
+pub fn member<'v>(v: Option<&'v Value>, name: &str) -> Option<&'v Value> {
     v?.get(name).filter(|v| !v.is_null())
 }
 
 /// A value as shown: text as it is, a list of scalars joined by spaces.
-fn plain(v: &Value) -> Option<String> {
+pub fn plain(v: &Value) -> Option<String> {
     match v {
         Value::Null => None,
         Value::String(s) => Some(s.clone()),
@@ -628,285 +629,6 @@ impl Display for Key {
     }
 }
 
-// ---- how values are shown (the table's `show`) ----
-
-/// Ids (or other scalars) joined by spaces; an absent list is empty.
-pub fn ids(v: Option<&Value>) -> Option<String> {
-    Some(v.and_then(plain).unwrap_or_default())
-}
-
-/// The `id`s of a list of items, joined by spaces.
-pub fn ids_of_items(v: Option<&Value>) -> Option<String> {
-    let items = v.and_then(Value::as_array).into_iter().flatten();
-    Some(items.filter_map(|i| member(Some(i), "id").and_then(plain)).collect::<Vec<_>>().join(" "))
-}
-
-/// Texts joined by line breaks; an absent list is empty text.
-pub fn joined_text(v: Option<&Value>) -> Option<String> {
-    Some(v.and_then(Value::as_array).into_iter().flatten().filter_map(plain).collect::<Vec<_>>().join("\n"))
-}
-
-/// Texts joined by `; `.
-pub fn joined_lines(v: Option<&Value>) -> Option<String> {
-    Some(v.and_then(Value::as_array).into_iter().flatten().filter_map(plain).collect::<Vec<_>>().join("; "))
-}
-
-pub fn contract_pin(v: Option<&Value>) -> Option<String> {
-    fill("{id} revision {revision}", "", v, None, None)
-}
-
-pub fn objective_text(v: Option<&Value>) -> Option<String> {
-    let parts: Vec<String> =
-        ["rto", "rpo"].iter().filter_map(|m| member(v, m).and_then(plain).map(|x| format!("{m}={x}"))).collect();
-    Some(parts.join(" "))
-}
-
-pub fn acknowledgement(v: Option<&Value>) -> Option<String> {
-    fill("{by} {date}", "", v, None, None)
-}
-
-pub fn interface_contacts(v: Option<&Value>) -> Option<String> {
-    v?;
-    let parts: Vec<String> = ["client", "provider", "carrier"]
-        .iter()
-        .filter_map(|k| member(v, k).and_then(plain).map(|x| format!("{k}={x}")))
-        .collect();
-    Some(parts.join(" "))
-}
-
-pub fn findings(v: Option<&Value>) -> Option<String> {
-    let items = v.and_then(Value::as_array).into_iter().flatten();
-    let each = items.filter_map(|f| fill("{text} ({status}, {due} by {owner})", "", Some(f), None, None));
-    Some(each.collect::<Vec<_>>().join("; "))
-}
-
-// ---- comparisons of their own (the table's `custom`) ----
-
-pub fn config_parties(at: &At, o: Option<&Value>, n: Option<&Value>, out: &mut Out) {
-    let parties = |c: Option<&Value>| -> Vec<String> {
-        let items = member(c, "party").and_then(Value::as_array).into_iter().flatten();
-        items
-            .map(|p| {
-                let name = member(Some(p), "name").and_then(plain).unwrap_or_default();
-                let head = fill("{id} role={role}", "", Some(p), None, None).unwrap_or_default();
-                format!("{head} name={name:?}")
-            })
-            .collect()
-    };
-    let (po, pn) = (parties(o), parties(n));
-    if po != pn {
-        let expl = "the parties changed: who signs for the client and the provider follows from them";
-        out.push(&at.with("parties"), Neutral, "config-parties", Some(po.join("; ")), Some(pn.join("; ")), expl);
-    }
-}
-
-/// Rule severities, by code: lowered below the rule's default (or the old setting) is weaker.
-pub fn rule_severities(at: &At, o: Option<&Value>, n: Option<&Value>, out: &mut Out) {
-    type Settings = BTreeMap<String, (Option<String>, Option<String>)>;
-    let settings = |c: Option<&Value>| -> Settings {
-        let items = member(c, "rule").and_then(Value::as_array).into_iter().flatten();
-        let get = |r: &Value, m: &str| member(Some(r), m).and_then(plain);
-        items.map(|r| (get(r, "code").unwrap_or_default(), (get(r, "severity"), get(r, "staged")))).collect()
-    };
-    let rank = |s: &str| match s {
-        "error" => 2,
-        "warning" => 1,
-        _ => 0,
-    };
-    let (so, sn) = (settings(o), settings(n));
-    for code in so.keys().chain(sn.keys()).collect::<BTreeSet<_>>() {
-        let (a, b) = (so.get(code).and_then(|s| s.0.clone()), sn.get(code).and_then(|s| s.0.clone()));
-        // unset: the rule's default severity (an unknown code: reported by `check`, neutral here)
-        let default = crate::rules::find(code).map(|r| match r.default_severity {
-            crate::diagnostic::Severity::Error => 2,
-            crate::diagnostic::Severity::Warning => 1,
-            crate::diagnostic::Severity::Note => 0,
-        });
-        let word = |s: &Option<String>| s.clone().unwrap_or_else(|| "its default".to_string());
-        let rat = at.with(format!("rule {code}"));
-        if a != b {
-            let (ra, rb) = (a.as_deref().map(rank).or(default), b.as_deref().map(rank).or(default));
-            let class = match (ra, rb) {
-                (Some(x), Some(y)) if y < x => Weaker,
-                (Some(x), Some(y)) if y > x => Stronger,
-                _ => Neutral,
-            };
-            let expl = match class {
-                Weaker => format!("findings of {code} count less: {} instead of {}", word(&b), word(&a)),
-                Stronger => format!("findings of {code} count more: {} instead of {}", word(&b), word(&a)),
-                Neutral => format!("the severity of {code} is now {} (was {})", word(&b), word(&a)),
-            };
-            out.push(&rat, class, "rule-severity", Some(word(&a)), Some(word(&b)), expl);
-        }
-        let (a, b) = (so.get(code).and_then(|s| s.1.clone()), sn.get(code).and_then(|s| s.1.clone()));
-        if a != b {
-            let word = |s: Option<String>| s.unwrap_or_else(|| "not set".to_string());
-            let expl = format!("the severity of {code} for `check --staged` changed");
-            out.push(&rat.with("staged"), Neutral, "rule-severity", Some(word(a)), Some(word(b)), expl);
-        }
-    }
-}
-
-/// Waivers, by rule and target: a waiver added or extended is weaker.
-pub fn waivers(at: &At, o: Option<&Value>, n: Option<&Value>, out: &mut Out) {
-    fn map(c: Option<&Value>) -> BTreeMap<String, &Value> {
-        let items = member(c, "waiver").and_then(Value::as_array).into_iter().flatten();
-        items.map(|w| (format!("{} {}", text_of(w, "rule"), waiver_targets(w).join(" ")), w)).collect()
-    }
-    let (wo, wn) = (map(o), map(n));
-    for k in wo.keys().chain(wn.keys()).collect::<BTreeSet<_>>() {
-        let wat = at.with(format!("waiver {k}"));
-        let until = |w: &Value| format!("until {}: {}", text_of(w, "expires"), text_of(w, "reason"));
-        match (wo.get(k), wn.get(k)) {
-            (None, Some(w)) => {
-                let expl = fill(
-                    "findings of {rule} are waived until {expires}, approved by {approved-by}",
-                    "",
-                    Some(w),
-                    None,
-                    None,
-                );
-                out.push(&wat, Weaker, "waiver-added", None, Some(until(w)), expl.unwrap_or_default());
-            }
-            (Some(w), None) => {
-                let expl = format!("findings of {} count again", text_of(w, "rule"));
-                out.push(&wat, Stronger, "waiver-removed", Some(until(w)), None, expl);
-            }
-            (Some(a), Some(b)) => {
-                let expires = |w: &Value| crate::units::Date::parse(&text_of(w, "expires")).ok();
-                let (x, y) = (text_of(a, "expires"), text_of(b, "expires"));
-                match expires(b).cmp(&expires(a)) {
-                    std::cmp::Ordering::Greater => out.push(
-                        &wat.with("expires"),
-                        Weaker,
-                        "waiver-extended",
-                        Some(x),
-                        Some(y),
-                        "the waiver is extended: the findings stay waived longer",
-                    ),
-                    std::cmp::Ordering::Less => out.push(
-                        &wat.with("expires"),
-                        Stronger,
-                        "waiver-shortened",
-                        Some(x),
-                        Some(y),
-                        "the waiver ends sooner",
-                    ),
-                    std::cmp::Ordering::Equal => {}
-                }
-                let (ra, rb) = (text_of(a, "reason"), text_of(b, "reason"));
-                out.text(&wat.with("reason"), "waiver-changed", "the waiver's reason", Some(&ra), Some(&rb));
-                let (pa, pb) = (text_of(a, "approved-by"), text_of(b, "approved-by"));
-                out.value(&wat.with("approved-by"), "waiver-changed", "who approved the waiver", Some(pa), Some(pb));
-            }
-            (None, None) => {}
-        }
-    }
-}
-
-fn kebab<T: serde::Serialize>(v: &T) -> String {
-    plain(&json(v)).unwrap_or_default()
-}
-
-fn text_of(v: &Value, name: &str) -> String {
-    member(Some(v), name).and_then(plain).unwrap_or_default()
-}
-
-/// The objects a waiver names, as `Waiver::targets` gives them.
-fn waiver_targets(w: &Value) -> Vec<String> {
-    let file = member(Some(w), "file").and_then(plain).map(|f| format!("file:{}", crate::source::normalise_dir(&f)));
-    let others = "plan system contact contract"
-        .split(' ')
-        .filter_map(|k| member(Some(w), k).and_then(plain).map(|id| format!("{k}:{id}")));
-    file.into_iter().chain(others).collect()
-}
-
-/// A contact's channels: losing the last 24x7 one is weaker.
-pub fn channels(at: &At, o: Option<&Value>, n: Option<&Value>, out: &mut Out) {
-    let list = |c: Option<&Value>| -> Vec<(String, bool)> {
-        let mut v = Vec::new();
-        for kind in ["phone", "mobile", "email"] {
-            for ch in member(c, kind).and_then(Value::as_array).into_iter().flatten() {
-                let available = text_of(ch, "available");
-                v.push((format!("{kind} {} ({available})", text_of(ch, "value")), available == "24x7"));
-            }
-        }
-        v
-    };
-    let (a, b) = (list(o), list(n));
-    let shown = |l: &[(String, bool)]| l.iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>().join("; ");
-    let always = |l: &[(String, bool)]| l.iter().any(|(_, x)| *x);
-    let (class, kind, expl) = match (always(&a), always(&b)) {
-        (true, false) => (
-            Weaker,
-            "contact-24x7-lost",
-            "the contact loses its 24x7 channel: outside business hours it cannot be reached",
-        ),
-        (false, true) => (Stronger, "contact-24x7-gained", "the contact can now be reached 24x7"),
-        _ if a != b => (Neutral, "contact-channels", "the contact's phone numbers or addresses changed"),
-        _ => return,
-    };
-    out.push(&at.with("channels"), class, kind, Some(shown(&a)), Some(shown(&b)), expl);
-}
-
-/// A contact's signing keys: any change of a key or its validity.
-pub fn contact_keys(at: &At, o: Option<&Value>, n: Option<&Value>, out: &mut Out) {
-    let keys = |c: Option<&Value>| member(c, "key").and_then(Value::as_array).cloned().unwrap_or_default();
-    let (a, b) = (keys(o), keys(n));
-    let texts = |l: &[Value]| l.iter().map(|k| text_of(k, "key")).collect::<Vec<_>>().join("; ");
-    let validity = |k: &Value| (member(Some(k), "valid-after").cloned(), member(Some(k), "valid-before").cloned());
-    if texts(&a) != texts(&b) || a.iter().zip(&b).any(|(x, y)| validity(x) != validity(y)) {
-        out.push(
-            &at.with("key"),
-            Neutral,
-            "contact-keys",
-            Some(format!("{} key(s)", a.len())),
-            Some(format!("{} key(s)", b.len())),
-            "the contact's signing keys changed: who can approve plans changes (see `check --changed-since`)",
-        );
-    }
-}
-
-/// An id defined more often in the new version than in the old, and more than once: only its
-/// first definition is compared, so the others could say anything (a weaker copy of a plan).
-fn duplicates(base: &Model, head: &Model, out: &mut Out) {
-    fn counts<'m>(m: &'m Model) -> [(&'static str, BTreeMap<&'m str, usize>); 6] {
-        let ids = |v: Vec<&'m str>| {
-            let mut c = BTreeMap::new();
-            for id in v {
-                *c.entry(id).or_default() += 1;
-            }
-            c
-        };
-        let of = |l: &'m [Located<Plan>]| l.iter().map(|p| p.id.value.as_str()).collect::<Vec<_>>();
-        [
-            ("plan", ids(of(&m.plans))),
-            ("contact", ids(m.contacts.iter().map(|c| c.id.value.as_str()).collect())),
-            ("system", ids(m.systems.iter().map(|s| s.id.value.as_str()).collect())),
-            ("interface", ids(m.interfaces.iter().map(|i| i.id.value.as_str()).collect())),
-            ("contract", ids(m.contracts.iter().map(|c| c.id.value.as_str()).collect())),
-            ("exercise", ids(m.exercises.iter().map(|e| e.id.value.as_str()).collect())),
-        ]
-    }
-    for ((kind, old), (_, new)) in counts(base).into_iter().zip(counts(head)) {
-        for (id, n) in new {
-            let o = old.get(id).copied().unwrap_or(0);
-            if n > 1 && n > o {
-                out.push(
-                    &At::top(kind, id),
-                    Weaker,
-                    "object-duplicated",
-                    Some(o.to_string()),
-                    Some(n.to_string()),
-                    format!(
-                        "the {kind} is defined {n} times (REF001): only the first definition is compared, the others could say anything; keep one"
-                    ),
-                );
-            }
-        }
-    }
-}
-
 #[derive(Default)]
 pub struct Out {
     changes: Vec<Change>,
@@ -920,10 +642,10 @@ pub struct At {
 }
 
 impl At {
-    fn top(kind: &str, id: &str) -> At {
+    pub fn top(kind: &str, id: &str) -> At {
         At { path: vec![format!("{kind} {id}")], subject: format!("{kind}:{id}") }
     }
-    fn with(&self, segment: impl Into<String>) -> At {
+    pub fn with(&self, segment: impl Into<String>) -> At {
         let mut a = self.clone();
         a.path.push(segment.into());
         a
@@ -939,7 +661,7 @@ impl At {
 }
 
 impl Out {
-    fn push(
+    pub fn push(
         &mut self,
         at: &At,
         class: Class,
@@ -962,19 +684,14 @@ impl Out {
 
     /// A text that changed: neutral, with the word-level diff; added or removed text is neutral
     /// too unless the caller says otherwise.
-    fn text(&mut self, at: &At, kind: &'static str, what: &str, old: Option<&str>, new: Option<&str>) {
+    pub fn text(&mut self, at: &At, kind: &'static str, what: &str, old: Option<&str>, new: Option<&str>) {
         match (old, new) {
             (Some(o), Some(n)) if o != n => {
-                self.changes.push(Change {
-                    class: Neutral,
-                    kind,
-                    path: at.path.clone(),
-                    subject: at.subject.clone(),
-                    old: Some(o.to_string()),
-                    new: Some(n.to_string()),
-                    explanation: format!("{what} is reworded"),
-                    words: Some(words(o, n)),
-                });
+                let expl = format!("{what} is reworded");
+                self.push(at, Neutral, kind, Some(o.to_string()), Some(n.to_string()), expl);
+                if let Some(c) = self.changes.last_mut() {
+                    c.words = Some(words(o, n));
+                }
             }
             (Some(o), None) => self.push(at, Neutral, kind, Some(o.into()), None, format!("{what} is removed")),
             (None, Some(n)) => self.push(at, Neutral, kind, None, Some(n.into()), format!("{what} is added")),
@@ -983,7 +700,7 @@ impl Out {
     }
 
     /// Any other value that changed: neutral.
-    fn value<T: Display + PartialEq>(
+    pub fn value<T: Display + PartialEq>(
         &mut self,
         at: &At,
         kind: &'static str,
@@ -1015,45 +732,18 @@ impl Out {
         slower: &str,
         faster: &str,
     ) {
-        match (old, new) {
-            (Some(o), Some(n)) if o == n => {}
-            (Some(o), Some(n)) if o.minutes() == n.minutes() => self.push(
-                at,
-                Neutral,
-                kind,
-                Some(o.to_string()),
-                Some(n.to_string()),
-                format!("{what} is written differently, same length"),
-            ),
-            (Some(o), Some(n)) if n > o => self.push(
-                at,
-                Weaker,
-                kind,
-                Some(o.to_string()),
-                Some(n.to_string()),
-                format!("{what} is raised from {o} to {n}: {slower}"),
-            ),
-            (Some(o), Some(n)) => self.push(
-                at,
-                Stronger,
-                kind,
-                Some(o.to_string()),
-                Some(n.to_string()),
-                format!("{what} is lowered from {o} to {n}: {faster}"),
-            ),
-            (Some(o), None) => self.push(
-                at,
-                Weaker,
-                kind,
-                Some(o.to_string()),
-                None,
-                format!("{what} ({o}) is removed: nothing is promised any more"),
-            ),
-            (None, Some(n)) => {
-                self.push(at, Stronger, kind, None, Some(n.to_string()), format!("{what} is set to {n}"))
+        let (class, expl) = match (old, new) {
+            (Some(o), Some(n)) if o == n => return,
+            (Some(o), Some(n)) if o.minutes() == n.minutes() => {
+                (Neutral, format!("{what} is written differently, same length"))
             }
-            (None, None) => {}
-        }
+            (Some(o), Some(n)) if n > o => (Weaker, format!("{what} is raised from {o} to {n}: {slower}")),
+            (Some(o), Some(n)) => (Stronger, format!("{what} is lowered from {o} to {n}: {faster}")),
+            (Some(o), None) => (Weaker, format!("{what} ({o}) is removed: nothing is promised any more")),
+            (None, Some(n)) => (Stronger, format!("{what} is set to {n}")),
+            (None, None) => return,
+        };
+        self.push(at, class, kind, old.map(|d| d.to_string()), new.map(|d| d.to_string()), expl);
     }
 
     /// A duration where longer is stronger (how long backups are kept): `words` for shorter,
@@ -1094,22 +784,20 @@ impl Out {
 
     /// A yes/no safeguard: dropping it is weaker.
     fn safeguard(&mut self, at: &At, kind: &'static str, what: &str, old: bool, new: bool) {
-        match (old, new) {
-            (true, false) => {
-                self.push(at, Weaker, kind, Some("yes".into()), Some("no".into()), format!("{what} is dropped"))
-            }
-            (false, true) => {
-                self.push(at, Stronger, kind, Some("no".into()), Some("yes".into()), format!("{what} is added"))
-            }
-            _ => {}
-        }
+        let (done, class) = match (old, new) {
+            (true, false) => ("dropped", Weaker),
+            (false, true) => ("added", Stronger),
+            _ => return,
+        };
+        let word = |b: bool| Some(if b { "yes" } else { "no" }.to_string());
+        self.push(at, class, kind, word(old), word(new), format!("{what} is {done}"));
     }
 
     /// A list of texts without identities (steps, forbidden actions, detection signals), aligned
-    /// by a sequence diff: a removed entry is `removed` (its class given), an added one the
-    /// opposite, a replaced one that is mostly the same words is reworded (neutral, word diff);
-    /// with `numbered` (an ordered list), an entry that moved is reported as moved; otherwise the
-    /// list is a set and a move is no change.
+    /// by `align`: a removed entry is `removed` (its class given), an added one the opposite, a
+    /// replaced one that is mostly the same words is reworded (neutral, word diff); with
+    /// `numbered` (an ordered list), an entry that moved is reported as moved; otherwise the list
+    /// is a set and a move is no change. Changes come in list order.
     #[allow(clippy::too_many_arguments)]
     fn list(
         &mut self,
@@ -1118,188 +806,41 @@ impl Out {
         numbered: bool,
         old: &[&str],
         new: &[&str],
-        kinds: [&'static str; 4],
+        [k_removed, k_added, k_reworded, k_moved]: [&'static str; 4],
         removed: Class,
         meaning: [&str; 2],
     ) {
         if old == new {
             return;
         }
-        let [k_removed, k_added, k_reworded, k_moved] = kinds;
         let added = if removed == Weaker { Stronger } else { Weaker };
-        let seg = |i: usize| if numbered { format!("{noun} {}", i + 1) } else { noun.to_string() };
-        let mut deleted: Vec<usize> = Vec::new();
-        let mut inserted: Vec<usize> = Vec::new();
-        let mut reworded: Vec<(usize, usize)> = Vec::new();
-        for op in similar::capture_diff_slices(Algorithm::Myers, old, new) {
-            match op {
-                DiffOp::Equal { .. } => {}
-                DiffOp::Delete { old_index, old_len, .. } => deleted.extend(old_index..old_index + old_len),
-                DiffOp::Insert { new_index, new_len, .. } => inserted.extend(new_index..new_index + new_len),
-                DiffOp::Replace { old_index, old_len, new_index, new_len } => {
-                    // pair the most similar texts first, each at most once (not by position: a
-                    // removed step next to a reworded one must not be read as its rewording)
-                    // (all pairs when the block is small, as every real edit is; else by position,
-                    // so a crafted list of thousands cannot make this quadratic)
-                    let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
-                    let candidates: Vec<(usize, usize)> = if old_len * new_len <= MAX_PAIRS {
-                        (old_index..old_index + old_len)
-                            .flat_map(|o| (new_index..new_index + new_len).map(move |n| (o, n)))
-                            .collect()
-                    } else {
-                        (0..old_len.min(new_len)).map(|i| (old_index + i, new_index + i)).collect()
-                    };
-                    for (o, n) in candidates {
-                        let score = similarity(old[o], new[n]);
-                        if score >= 0.5 {
-                            pairs.push((score, o, n));
-                        }
-                    }
-                    pairs.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-                    let (mut used_old, mut used_new) =
-                        (std::collections::HashSet::new(), std::collections::HashSet::new());
-                    for (_, o, n) in pairs {
-                        if !used_old.contains(&o) && !used_new.contains(&n) {
-                            used_old.insert(o);
-                            used_new.insert(n);
-                            reworded.push((o, n));
-                        }
-                    }
-                    reworded.sort_unstable();
-                    deleted.extend((old_index..old_index + old_len).filter(|o| !used_old.contains(o)));
-                    inserted.extend((new_index..new_index + new_len).filter(|n| !used_new.contains(n)));
-                }
-            }
+        let seg = |i: usize| at.with(if numbered { format!("{noun} {}", i + 1) } else { noun.to_string() });
+        let a = align(old, new);
+        let mut found = Out::default();
+        let mut order = Vec::new();
+        for &o in &a.deleted {
+            let expl = format!("{noun} removed: {}", meaning[0]);
+            found.push(&seg(o), removed, k_removed, Some(old[o].into()), None, expl);
+            order.push(2 * o);
         }
-        // the same text removed at one place and added at another moved
-        let mut moved: Vec<(usize, usize)> = Vec::new();
-        deleted.retain(|&o| match inserted.iter().position(|&n| new[n] == old[o]) {
-            Some(p) => {
-                moved.push((o, inserted.remove(p)));
-                false
-            }
-            None => true,
-        });
-        let mut found: Vec<(usize, Change)> = Vec::new();
-        let mut note = |order: usize, out: &mut Out| {
-            if let Some(c) = out.changes.pop() {
-                found.push((order, c));
-            }
-        };
-        for &o in &deleted {
-            self.push(
-                &at.with(seg(o)),
-                removed,
-                k_removed,
-                Some(old[o].into()),
-                None,
-                format!("{noun} removed: {}", meaning[0]),
-            );
-            note(2 * o, self);
+        for &n in &a.inserted {
+            let expl = format!("{noun} added: {}", meaning[1]);
+            found.push(&seg(n), added, k_added, None, Some(new[n].into()), expl);
+            order.push(2 * n + 1);
         }
-        for &n in &inserted {
-            self.push(
-                &at.with(seg(n)),
-                added,
-                k_added,
-                None,
-                Some(new[n].into()),
-                format!("{noun} added: {}", meaning[1]),
-            );
-            note(2 * n + 1, self);
+        for &(o, n) in &a.reworded {
+            found.text(&seg(n), k_reworded, &format!("the {noun}"), Some(old[o]), Some(new[n]));
+            order.push(2 * n + 1);
         }
-        for &(o, n) in &reworded {
-            self.text(&at.with(seg(n)), k_reworded, &format!("the {noun}"), Some(old[o]), Some(new[n]));
-            note(2 * n + 1, self);
+        for &(o, n) in a.moved.iter().filter(|_| numbered) {
+            let (from, to) = (format!("{noun} {}", o + 1), format!("{noun} {}", n + 1));
+            let expl = format!("the {noun} moved from {} to {}: the order of the work changes", o + 1, n + 1);
+            found.push(&seg(n), Neutral, k_moved, Some(from), Some(to), expl);
+            order.push(2 * n + 1);
         }
-        if numbered {
-            for &(o, n) in &moved {
-                self.push(
-                    &at.with(seg(n)),
-                    Neutral,
-                    k_moved,
-                    Some(format!("{noun} {}", o + 1)),
-                    Some(format!("{noun} {}", n + 1)),
-                    format!("the {noun} moved from {} to {}: the order of the work changes", o + 1, n + 1),
-                );
-                note(2 * n + 1, self);
-            }
-        }
+        let mut found: Vec<(usize, Change)> = order.into_iter().zip(found.changes).collect();
         found.sort_by_key(|(o, _)| *o);
         self.changes.extend(found.into_iter().map(|(_, c)| c));
-    }
-}
-
-/// Pairs of texts compared in one replaced block of a list, at most.
-const MAX_PAIRS: usize = 400;
-
-/// How much of two texts' words they share in order: 2 × (longest common subsequence of words)
-/// / (words of both), whitespace not counted. At least 0.5: a replacement is a rewording.
-fn similarity(a: &str, b: &str) -> f64 {
-    let (a, b): (Vec<&str>, Vec<&str>) = (a.split_whitespace().collect(), b.split_whitespace().collect());
-    if a.is_empty() && b.is_empty() {
-        return 1.0;
-    }
-    let shared: usize = similar::capture_diff_slices(Algorithm::Myers, &a, &b)
-        .iter()
-        .map(|op| match op {
-            DiffOp::Equal { len, .. } => *len,
-            _ => 0,
-        })
-        .sum();
-    2.0 * shared as f64 / (a.len() + b.len()) as f64
-}
-
-/// The word-level diff of two texts, as runs of equal, deleted and inserted text.
-pub fn words(old: &str, new: &str) -> Vec<Words> {
-    let diff = similar::TextDiff::from_words(old, new);
-    let mut out: Vec<Words> = Vec::new();
-    for c in diff.iter_all_changes() {
-        let op = match c.tag() {
-            similar::ChangeTag::Equal => Op::Equal,
-            similar::ChangeTag::Delete => Op::Delete,
-            similar::ChangeTag::Insert => Op::Insert,
-        };
-        let text = c.value();
-        match out.last_mut() {
-            Some(last) if last.op == op => last.text.push_str(text),
-            _ => out.push(Words { op, text: text.to_string() }),
-        }
-    }
-    out
-}
-
-// ---- sign-off records ----
-
-/// Sign-off records by plan, party, signer and the digest they sign: added or removed records are
-/// neutral (whether they count is the consequences' business).
-fn signoffs(base: &Model, head: &Model, out: &mut Out) {
-    let key =
-        |s: &Signoff| (s.plan.value.clone(), kebab(&s.party.value), s.signer.value.clone(), s.digest.value.clone());
-    let (old, new): (BTreeMap<_, &Signoff>, BTreeMap<_, &Signoff>) = (
-        base.signoffs.iter().map(|s| (key(s), &s.value)).collect(),
-        head.signoffs.iter().map(|s| (key(s), &s.value)).collect(),
-    );
-    for (k, s) in &new {
-        if !old.contains_key(k) {
-            let at = At::top("plan", &k.0).with(format!("sign-off {} {}", k.1, k.2));
-            let what = format!("{} of {} on {}", crate::signoff::short_digest(&k.3), k.0, s.date.value);
-            out.push(&at, Neutral, "signoff-added", None, Some(what), format!("{} signs for the {}", k.2, k.1));
-        }
-    }
-    for (k, s) in &old {
-        if !new.contains_key(k) {
-            let at = At::top("plan", &k.0).with(format!("sign-off {} {}", k.1, k.2));
-            let what = format!("{} of {} on {}", crate::signoff::short_digest(&k.3), k.0, s.date.value);
-            out.push(
-                &at,
-                Neutral,
-                "signoff-removed",
-                Some(what),
-                None,
-                format!("the {} sign-off by {} is removed", k.1, k.2),
-            );
-        }
     }
 }
 
@@ -1316,82 +857,6 @@ mod tests {
     }
 
     const KINDS: [&str; 4] = ["step-removed", "step-added", "step-reworded", "step-moved"];
-
-    /// Every member path of a schema (`plan/backup/retention`), following `$ref`s.
-    fn schema_paths(kind: crate::format::Kind) -> BTreeSet<String> {
-        fn walk(s: &Value, path: &str, defs: &Value, depth: usize, out: &mut BTreeSet<String>) {
-            if depth > 16 {
-                return;
-            }
-            if let Some(r) = s.get("$ref").and_then(Value::as_str) {
-                let name = r.rsplit('/').next().unwrap_or_default();
-                return walk(&defs[name], path, defs, depth + 1, out);
-            }
-            if let Some(items) = s.get("items") {
-                walk(items, path, defs, depth + 1, out);
-            }
-            for (k, v) in s.get("properties").and_then(Value::as_object).into_iter().flatten() {
-                let p = format!("{path}/{k}");
-                out.insert(p.clone());
-                walk(v, &p, defs, depth + 1, out);
-            }
-            for key in ["oneOf", "anyOf", "allOf"] {
-                for x in s.get(key).and_then(Value::as_array).into_iter().flatten() {
-                    walk(x, path, defs, depth + 1, out);
-                }
-            }
-        }
-        let schema = kind.schema();
-        let mut out = BTreeSet::new();
-        walk(&schema, kind.name(), &schema["$defs"], 0, &mut out);
-        out
-    }
-
-    /// Whether a schema path has a row, lies inside a row that compares its whole value, is the
-    /// key of a keyed list or an object's id, or is declared neutral or compared elsewhere.
-    fn covered(path: &str) -> bool {
-        use super::super::fields::{ELSEWHERE, NEUTRAL};
-        let within = |p: &str| path == p || path.starts_with(&format!("{p}/"));
-        if NEUTRAL.iter().any(|p| within(p)) || ELSEWHERE.iter().any(|(p, _)| within(p)) {
-            return true;
-        }
-        if path.matches('/').count() == 1 && path.ends_with("/id") {
-            return true; // the identity of a top-level object
-        }
-        ROWS.iter().any(|r| {
-            let (parent, names) = r.split();
-            let whole = names.map(|n| format!("{parent}/{n}")).any(|p| within(&p));
-            let key = matches!(r.how, How::Keyed { key, .. } if path == format!("{}/{key}", r.path));
-            let opaque = !matches!(r.how, How::Keyed { .. } | How::Object | How::Presence { then: How::Object, .. });
-            key || (whole && (opaque || r.split().1.any(|n| path == format!("{parent}/{n}"))))
-        })
-    }
-
-    #[test]
-    fn every_schema_field_has_a_row_or_is_declared_neutral() {
-        let missing: Vec<String> =
-            crate::format::Kind::ALL.into_iter().flat_map(schema_paths).filter(|p| !covered(p)).collect();
-        assert!(
-            missing.is_empty(),
-            "fields without a row in diff/fields.rs (add one, or list them in NEUTRAL): {missing:?}"
-        );
-    }
-
-    #[test]
-    fn every_row_names_a_schema_field() {
-        let all: BTreeSet<String> = crate::format::Kind::ALL.into_iter().flat_map(schema_paths).collect();
-        let neutral = super::super::fields::NEUTRAL.iter().map(|p| p.to_string());
-        for path in ROWS
-            .iter()
-            .flat_map(|r| {
-                let (parent, names) = r.split();
-                names.map(move |n| format!("{parent}/{n}"))
-            })
-            .chain(neutral)
-        {
-            assert!(all.contains(&path), "{path} is not a field of the format");
-        }
-    }
 
     #[test]
     fn a_field_without_a_row_is_listed_as_neutral() {
@@ -1410,13 +875,6 @@ mod tests {
             ]
         );
         assert_eq!(out.changes[0].explanation, "`former` changed");
-    }
-
-    #[test]
-    fn word_diff_keeps_the_unchanged_words() {
-        let w = words("call the duty desk at once", "call the duty desk immediately");
-        let ops: Vec<(Op, &str)> = w.iter().map(|w| (w.op, w.text.as_str())).collect();
-        assert_eq!(ops, [(Op::Equal, "call the duty desk "), (Op::Delete, "at once"), (Op::Insert, "immediately")]);
     }
 
     #[test]

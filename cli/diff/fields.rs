@@ -11,9 +11,12 @@
 //! member of the item.
 
 use super::classify::{
-    acknowledgement, channels, config_parties, contact_keys, contract_pin, custom, findings, ids, ids_of_items,
-    interface_contacts, joined_lines, joined_text, keyed, level, list, longer, object, objective_text, presence,
-    ranked, retention, rule_severities, safeguard, set, summary, text, value, waivers, Event, How, Row, Say,
+    custom, keyed, level, list, longer, object, presence, ranked, retention, safeguard, set, summary, text, value,
+    Event, How, Row, Say,
+};
+use super::custom::{
+    acknowledgement, channels, config_parties, contact_keys, contract_pin, findings, ids, ids_of_items,
+    interface_contacts, joined_lines, joined_text, objective_text, rule_severities, waivers,
 };
 use super::Class::{Neutral, Stronger, Weaker};
 
@@ -256,3 +259,87 @@ pub static ROWS: &[Row] = &[
     text("exercise/summary", "summary", "record-changed", "the summary"),
     summary("exercise/finding", "findings", "record-findings", findings, "the exercise's findings changed"),
 ];
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use serde_json::Value;
+
+    use super::*;
+
+    /// Every member path of a schema (`plan/backup/retention`), following `$ref`s.
+    fn schema_paths(kind: crate::format::Kind) -> BTreeSet<String> {
+        fn walk(s: &Value, path: &str, defs: &Value, depth: usize, out: &mut BTreeSet<String>) {
+            if depth > 16 {
+                return;
+            }
+            if let Some(r) = s.get("$ref").and_then(Value::as_str) {
+                let name = r.rsplit('/').next().unwrap_or_default();
+                return walk(&defs[name], path, defs, depth + 1, out);
+            }
+            if let Some(items) = s.get("items") {
+                walk(items, path, defs, depth + 1, out);
+            }
+            for (k, v) in s.get("properties").and_then(Value::as_object).into_iter().flatten() {
+                let p = format!("{path}/{k}");
+                out.insert(p.clone());
+                walk(v, &p, defs, depth + 1, out);
+            }
+            for key in ["oneOf", "anyOf", "allOf"] {
+                for x in s.get(key).and_then(Value::as_array).into_iter().flatten() {
+                    walk(x, path, defs, depth + 1, out);
+                }
+            }
+        }
+        let schema = kind.schema();
+        let mut out = BTreeSet::new();
+        walk(&schema, kind.name(), &schema["$defs"], 0, &mut out);
+        out
+    }
+
+    /// Whether a schema path has a row, lies inside a row that compares its whole value, is the
+    /// key of a keyed list or an object's id, or is declared neutral or compared elsewhere.
+    fn covered(path: &str) -> bool {
+        let within = |p: &str| path == p || path.starts_with(&format!("{p}/"));
+        if NEUTRAL.iter().any(|p| within(p)) || ELSEWHERE.iter().any(|(p, _)| within(p)) {
+            return true;
+        }
+        if path.matches('/').count() == 1 && path.ends_with("/id") {
+            return true; // the identity of a top-level object
+        }
+        ROWS.iter().any(|r| {
+            let (parent, names) = r.split();
+            let whole = names.map(|n| format!("{parent}/{n}")).any(|p| within(&p));
+            let key = matches!(r.how, How::Keyed { key, .. } if path == format!("{}/{key}", r.path));
+            let opaque = !matches!(r.how, How::Keyed { .. } | How::Object | How::Presence { then: How::Object, .. });
+            key || (whole && (opaque || r.split().1.any(|n| path == format!("{parent}/{n}"))))
+        })
+    }
+
+    #[test]
+    fn every_schema_field_has_a_row_or_is_declared_neutral() {
+        let missing: Vec<String> =
+            crate::format::Kind::ALL.into_iter().flat_map(schema_paths).filter(|p| !covered(p)).collect();
+        assert!(
+            missing.is_empty(),
+            "fields without a row in diff/fields.rs (add one, or list them in NEUTRAL): {missing:?}"
+        );
+    }
+
+    #[test]
+    fn every_row_names_a_schema_field() {
+        let all: BTreeSet<String> = crate::format::Kind::ALL.into_iter().flat_map(schema_paths).collect();
+        let neutral = NEUTRAL.iter().map(|p| p.to_string());
+        for path in ROWS
+            .iter()
+            .flat_map(|r| {
+                let (parent, names) = r.split();
+                names.map(move |n| format!("{parent}/{n}"))
+            })
+            .chain(neutral)
+        {
+            assert!(all.contains(&path), "{path} is not a field of the format");
+        }
+    }
+}

@@ -11,7 +11,9 @@
 //! Everything here is pure: [`diff`] reads two checked repositories and returns a [`DiffReport`];
 //! [`render`] turns it into text. No file, process or network is touched.
 
+pub mod align;
 pub mod classify;
+pub mod custom;
 pub mod fields;
 pub mod render;
 

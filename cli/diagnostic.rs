@@ -243,40 +243,67 @@ impl Diagnostic {
 /// Edit distance counting a swap of two neighbouring characters as one edit (optimal string
 /// alignment), for "did you mean" suggestions.
 pub fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    distance_within(&a, &b, usize::MAX).unwrap_or(usize::MAX)
+}
+
+/// The edit distance of two words, or `None` once it is certain to exceed `limit`: three rows
+/// of the table, and a stop as soon as a whole row is above the limit (a row's minimum never
+/// falls in the rows below it).
+fn distance_within(a: &[char], b: &[char], limit: usize) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > limit {
+        return None;
     }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
+    let (mut before, mut prev): (Vec<usize>, Vec<usize>) = (vec![0; b.len() + 1], (0..=b.len()).collect());
+    let mut row = vec![0; b.len() + 1];
     for i in 1..=a.len() {
+        row[0] = i;
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            row[j] = (prev[j] + 1).min(row[j - 1] + 1).min(prev[j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+                row[j] = row[j].min(before[j - 2] + 1);
             }
         }
+        // a swap reaches back two rows: stop only when this row and the one before it are over
+        if row.iter().min().is_some_and(|&m| m > limit) && prev.iter().min().is_some_and(|&m| m > limit) {
+            return None;
+        }
+        std::mem::swap(&mut before, &mut prev);
+        std::mem::swap(&mut prev, &mut row);
     }
-    d[a.len()][b.len()]
+    Some(prev[b.len()]).filter(|&d| d <= limit)
 }
 
 /// The closest candidate within a distance that scales with the word's length, or the only
-/// candidate that the word abbreviates (`tech` for `technical`).
+/// candidate that the word abbreviates (`tech` for `technical`). Of two equally near ones, the
+/// first in sort order. Candidates whose length alone puts them out of reach cost no table.
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (word.chars().count() / 3).clamp(1, 4);
-    let candidates: Vec<&str> = candidates.into_iter().collect();
-    let near =
-        candidates.iter().map(|c| (edit_distance(word, c), *c)).filter(|(d, _)| *d <= limit).min().map(|(_, c)| c);
-    near.or_else(|| {
-        let mut prefixed = candidates.iter().filter(|c| word.len() >= 3 && c.starts_with(word));
-        match (prefixed.next(), prefixed.next()) {
-            (Some(only), None) => Some(*only),
-            _ => None,
+    let w: Vec<char> = word.chars().collect();
+    let limit = (w.len() / 3).clamp(1, 4);
+    let mut near: Option<(usize, &str)> = None;
+    let mut prefixed: (Option<&str>, usize) = (None, 0);
+    let mut c: Vec<char> = Vec::new();
+    for candidate in candidates {
+        if word.len() >= 3 && candidate.starts_with(word) {
+            prefixed = (prefixed.0.or(Some(candidate)), prefixed.1 + 1);
         }
+        // a character is 1 to 4 bytes: too long or too short in bytes is too far in characters
+        if candidate.len() + limit < w.len() || candidate.len() > 4 * (w.len() + limit) {
+            continue;
+        }
+        c.clear();
+        c.extend(candidate.chars());
+        let reach = near.map_or(limit, |(d, _)| d);
+        if let Some(d) = distance_within(&w, &c, reach) {
+            if near.is_none_or(|n| (d, candidate) < n) {
+                near = Some((d, candidate));
+            }
+        }
+    }
+    near.map(|(_, c)| c).or(match prefixed {
+        (Some(only), 1) => Some(only),
+        _ => None,
     })
 }
 
@@ -292,6 +319,51 @@ mod tests {
         assert_eq!(did_you_mean("anna.schmid", ["anna.schmidt", "bernd.mueller"]), Some("anna.schmidt"));
         assert_eq!(did_you_mean("xyz", ["anna.schmidt"]), None);
         assert_eq!(did_you_mean("senario", ["scenario", "step"]), Some("scenario"));
+        // equally near: the first in sort order, whatever the order given
+        assert_eq!(did_you_mean("anna", ["annb", "anba"]), Some("anba"));
+        assert_eq!(did_you_mean("anna", ["anba", "annb"]), Some("anba"));
+        // a swap is one edit, also at the end
+        assert_eq!(did_you_mean("anan", ["anna"]), Some("anna"));
+        assert_eq!(did_you_mean("tech", ["technical", "technician"]), None);
+    }
+
+    /// The whole table, as the distance was first computed.
+    fn table(a: &str, b: &str) -> usize {
+        let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+        let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+        for (i, row) in d.iter_mut().enumerate() {
+            row[0] = i;
+        }
+        for (j, cell) in d[0].iter_mut().enumerate() {
+            *cell = j;
+        }
+        for i in 1..=a.len() {
+            for j in 1..=b.len() {
+                let cost = usize::from(a[i - 1] != b[j - 1]);
+                d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        d[a.len()][b.len()]
+    }
+
+    #[test]
+    fn the_bounded_distance_agrees_with_the_whole_table() {
+        let words =
+            ["", "a", "ab", "ba", "abc", "acb", "kitten", "sitting", "mark.brandt", "markus.brandt", "ü-x", "x-ü"];
+        for a in words {
+            for b in words {
+                let (x, y): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+                let full = table(a, b);
+                assert_eq!(edit_distance(a, b), full);
+                for limit in 0..6 {
+                    let want = (full <= limit).then_some(full);
+                    assert_eq!(distance_within(&x, &y, limit), want, "{a:?} {b:?} within {limit}");
+                }
+            }
+        }
     }
 }
 

@@ -3,20 +3,23 @@
 # virtual environment from the wheel folder alone (no index), and checks the bundled example with
 # the installed `contingent`; the installation is timed.
 #
-#   python/test-wheel.sh [WHEEL_DIR]      # default target/wheels; needs maturin (pip install maturin)
+#   python/test-wheel.sh [WHEEL_DIR] [PROFILE]   # default target/wheels and release;
+#                                                # needs maturin (pip install maturin)
 #
-# maturin builds with the release profile in this checkout's target folder: after `cargo build
-# --release` it only packs the binary, and `cargo build --release` after it has nothing to do.
+# maturin builds with the profile (release unless named) in this checkout's target folder:
+# after `cargo build --release` it only packs the binary, and `cargo build --release` after it
+# has nothing to do. CI packs the dev profile's binary, which the test suite builds anyway.
 # hooks/test-pre-commit.sh then installs the pre-commit hook from the same folder.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 wheels="$(realpath -m "${1:-$here/target/wheels}")"
+profile="${2:-release}"
 version=$(sed -n '/^\[package\]/,/^\[/s/^version = "\(.*\)"$/\1/p' "$here/Cargo.toml")
 command -v maturin >/dev/null || { echo "maturin is not installed: python3 -m pip install maturin" >&2; exit 2; }
 rm -f "$wheels"/contingent-"$version"-*.whl
 start=$SECONDS
-(cd "$here/python" && maturin build --release --locked --out "$wheels")
-echo "maturin build --release: $((SECONDS - start)) s"
+(cd "$here/python" && maturin build --profile "$profile" --locked --out "$wheels")
+echo "maturin build --profile $profile: $((SECONDS - start)) s"
 shopt -s nullglob
 built=("$wheels"/contingent-"$version"-*.whl)
 [ "${#built[@]}" -eq 1 ] || { echo "expected one contingent $version wheel in $wheels, found ${#built[@]}" >&2; exit 1; }

@@ -442,7 +442,7 @@ impl Server {
         // the inventory and contracts the focused plans name, with what those depend on: the
         // rules judge every system and contract they are given (a system no plan covers is a
         // finding), and the findings of the others are not published from this run
-        let moved = Focus::new(model, &plans, file).take(model);
+        let moved = Focus::new(model, &plans, file).within(&self.index).take(model);
         let took = started.elapsed();
         let loaded: Vec<Diagnostic> = self
             .live
@@ -854,6 +854,10 @@ impl Server {
 struct Focus {
     plans: HashSet<String>,
     file: FileId,
+    /// The files that define or name a focused plan (by the index of ids), and the changed
+    /// file: no plan, exercise or sign-off record outside them is focused, so the others are
+    /// passed over without looking up their plan.
+    within: Vec<bool>,
     contracts: HashSet<String>,
     systems: HashSet<String>,
     interfaces: HashSet<String>,
@@ -872,7 +876,27 @@ impl Focus {
         }
         let (contracts, systems, interfaces) =
             related(model, all().filter(|p| plans.contains(&p.id.value) || p.file == file));
-        Focus { plans, file, contracts, systems, interfaces }
+        Focus { plans, file, within: Vec::new(), contracts, systems, interfaces }
+    }
+
+    /// Limits the plans and records to the files the index has for the focused plans.
+    fn within(mut self, index: &symbols::Index) -> Focus {
+        let mut mark = |f: FileId| {
+            let i = f.0 as usize;
+            if self.within.len() <= i {
+                self.within.resize(i + 1, false);
+            }
+            self.within[i] = true;
+        };
+        mark(self.file);
+        for id in &self.plans {
+            index.of(&Ns::Id(xref::Ns::Plan), id).for_each(&mut mark);
+        }
+        self
+    }
+
+    fn holds(&self, f: FileId) -> bool {
+        self.within.get(f.0 as usize).copied().unwrap_or(false)
     }
 
     /// Moves the focused objects out of the model's lists into lists of their own, which take
@@ -880,9 +904,13 @@ impl Focus {
     fn take(&self, model: &mut crate::model::Model) -> Moved {
         let (plans, file) = (&self.plans, self.file);
         Moved {
-            plans: take(&mut model.plans, |p| plans.contains(&p.id.value) || p.file == file),
-            exercises: take(&mut model.exercises, |e| plans.contains(&e.plan.value) || e.file == file),
-            signoffs: take(&mut model.signoffs, |s| plans.contains(&s.plan.value) || s.file == file),
+            plans: take(&mut model.plans, |p| self.holds(p.file) && (plans.contains(&p.id.value) || p.file == file)),
+            exercises: take(&mut model.exercises, |e| {
+                self.holds(e.file) && (plans.contains(&e.plan.value) || e.file == file)
+            }),
+            signoffs: take(&mut model.signoffs, |s| {
+                self.holds(s.file) && (plans.contains(&s.plan.value) || s.file == file)
+            }),
             contracts: take(&mut model.contracts, |c| self.contracts.contains(&c.id.value) || c.file == file),
             systems: take(&mut model.systems, |s| self.systems.contains(&s.id.value) || s.file == file),
             interfaces: take(&mut model.interfaces, |i| self.interfaces.contains(&i.id.value) || i.file == file),

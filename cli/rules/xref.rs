@@ -153,11 +153,9 @@ impl Index<'_> {
         self.defs.get(&(ns, id)).copied()
     }
 
-    /// The ids of one namespace, sorted (for suggestions; not on the hot path).
+    /// The ids of one namespace, in no order (for suggestions, which do not depend on it).
     fn ids(&self, ns: Ns) -> Vec<&str> {
-        let mut ids: Vec<&str> = self.defs.keys().filter(|(n, _)| *n == ns).map(|(_, id)| *id).collect();
-        ids.sort_unstable();
-        ids
+        self.defs.keys().filter(|(n, _)| *n == ns).map(|(_, id)| *id).collect()
     }
 
     /// Reports a reference that does not resolve in `ns`. Returns whether it resolved.
@@ -298,9 +296,19 @@ pub fn index<'m>(model: &'m Model, broken: &HashSet<(Kind, String)>, diags: &mut
 /// Reports ids of one namespace that are equal ignoring case (REF005): each at its definition,
 /// against the first of them (in file and position order).
 fn differ_only_in_case(defs: &HashMap<(Ns, &str), Location>, diags: &mut Vec<Diagnostic>) {
+    // Two different ids equal ignoring case: at least one of them has a letter that lower case
+    // changes. Only those are folded, then joined by the id equal to their folded form, if any.
+    let changes = |id: &str| id.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii());
     let mut folded: HashMap<(Ns, String), Vec<(Location, &str)>> = HashMap::new();
-    for ((ns, id), loc) in defs {
+    for ((ns, id), loc) in defs.iter().filter(|((_, id), _)| changes(id)) {
         folded.entry((*ns, id.to_lowercase())).or_default().push((*loc, id));
+    }
+    if !folded.is_empty() {
+        for ((ns, id), loc) in defs.iter().filter(|((_, id), _)| !changes(id)) {
+            if let Some(group) = folded.get_mut(&(*ns, id.to_string())) {
+                group.push((*loc, id));
+            }
+        }
     }
     for ((ns, _), mut group) in folded {
         if group.len() < 2 {

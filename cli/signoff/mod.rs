@@ -25,6 +25,7 @@ pub mod ssh_keygen;
 pub mod sshsig;
 pub mod statement;
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use crate::context::Context;
@@ -198,6 +199,16 @@ struct Valid<'m> {
     context: Option<(String, serde_json::Value)>,
 }
 
+/// An id in lower case, for comparing ids ignoring case; borrowed when it is in lower case
+/// already, as nearly every id is.
+fn fold(id: &str) -> Cow<'_, str> {
+    if id.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+        Cow::Owned(id.to_lowercase())
+    } else {
+        Cow::Borrowed(id)
+    }
+}
+
 struct Ctx<'m> {
     model: &'m Model,
     files: &'m Files,
@@ -272,7 +283,8 @@ impl<'m> Ctx<'m> {
         if let (Some(base), Some(today)) = (base, as_of) {
             c.trust = Some(Trust::new(model, base, today));
         }
-        let mut folded: HashMap<String, Vec<Location>> = HashMap::new();
+        let ids = model.contacts.len() + model.systems.len() + model.interfaces.len();
+        let mut folded: HashMap<Cow<'m, str>, Vec<Location>> = HashMap::with_capacity(ids);
         for (id, l) in model
             .contacts
             .iter()
@@ -280,19 +292,20 @@ impl<'m> Ctx<'m> {
             .chain(model.systems.iter().map(|s| (&s.id.value, Location { file: s.file, span: s.head })))
             .chain(model.interfaces.iter().map(|i| (&i.id.value, Location { file: i.file, span: i.head })))
         {
-            folded.entry(id.to_lowercase()).or_default().push(l);
+            folded.entry(fold(id)).or_default().push(l);
         }
-        folded.retain(|_, v| v.len() > 1);
-        c.ambiguous_ids = folded;
-        let mut by_folded: HashMap<String, Vec<&'m Located<Contact>>> = HashMap::new();
+        c.ambiguous_ids = folded.into_iter().filter(|(_, v)| v.len() > 1).map(|(k, v)| (k.into_owned(), v)).collect();
+        let mut by_folded: HashMap<Cow<'m, str>, Vec<&'m Located<Contact>>> =
+            HashMap::with_capacity(model.contacts.len());
+        c.contacts.reserve(model.contacts.len());
         for contact in &model.contacts {
-            by_folded.entry(contact.id.value.to_lowercase()).or_default().push(contact);
+            by_folded.entry(fold(&contact.id.value)).or_default().push(contact);
         }
         for contact in &model.contacts {
             let id = contact.id.value.as_str();
             c.contacts.entry(id).or_insert(contact);
             // defined twice, or beside an id that differs only in case: ambiguous
-            match by_folded.get(&id.to_lowercase()) {
+            match by_folded.get(&fold(id)) {
                 Some(all) if all.len() > 1 => {
                     c.duplicates.insert(id, all.clone());
                 }

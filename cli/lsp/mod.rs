@@ -442,7 +442,7 @@ impl Server {
         // the inventory and contracts the focused plans name, with what those depend on: the
         // rules judge every system and contract they are given (a system no plan covers is a
         // finding), and the findings of the others are not published from this run
-        let moved = Focus::new(model, &plans, file).within(&self.index).take(model);
+        let moved = Focus::new(model, &self.index, &plans, file).take(model);
         let took = started.elapsed();
         let loaded: Vec<Diagnostic> = self
             .live
@@ -864,7 +864,7 @@ struct Focus {
 }
 
 impl Focus {
-    fn new(model: &crate::model::Model, plans: &HashSet<String>, file: FileId) -> Focus {
+    fn new(model: &crate::model::Model, index: &symbols::Index, plans: &HashSet<String>, file: FileId) -> Focus {
         let all = || model.plans.iter().chain(model.salvaged.iter().flat_map(|s| s.plans.iter()));
         let mut plans = plans.clone();
         // a record naming no plan: the plan the whole repository's did-you-mean suggests
@@ -874,25 +874,28 @@ impl Focus {
                 plans.insert(near.to_string());
             }
         }
-        let (contracts, systems, interfaces) =
-            related(model, all().filter(|p| plans.contains(&p.id.value) || p.file == file));
-        Focus { plans, file, within: Vec::new(), contracts, systems, interfaces }
+        let mut focus = Focus {
+            plans,
+            file,
+            within: Vec::new(),
+            contracts: HashSet::new(),
+            systems: HashSet::new(),
+            interfaces: HashSet::new(),
+        };
+        focus.mark(file);
+        let files: Vec<FileId> = focus.plans.iter().flat_map(|id| index.of(&Ns::Id(xref::Ns::Plan), id)).collect();
+        files.into_iter().for_each(|f| focus.mark(f));
+        let focused = all().filter(|p| focus.holds(p.file) && (focus.plans.contains(&p.id.value) || p.file == file));
+        (focus.contracts, focus.systems, focus.interfaces) = related(model, focused);
+        focus
     }
 
-    /// Limits the plans and records to the files the index has for the focused plans.
-    fn within(mut self, index: &symbols::Index) -> Focus {
-        let mut mark = |f: FileId| {
-            let i = f.0 as usize;
-            if self.within.len() <= i {
-                self.within.resize(i + 1, false);
-            }
-            self.within[i] = true;
-        };
-        mark(self.file);
-        for id in &self.plans {
-            index.of(&Ns::Id(xref::Ns::Plan), id).for_each(&mut mark);
+    fn mark(&mut self, f: FileId) {
+        let i = f.0 as usize;
+        if self.within.len() <= i {
+            self.within.resize(i + 1, false);
         }
-        self
+        self.within[i] = true;
     }
 
     fn holds(&self, f: FileId) -> bool {

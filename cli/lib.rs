@@ -29,6 +29,7 @@ pub mod handbook;
 pub mod history;
 pub mod load;
 pub mod lsp;
+pub mod memo;
 pub mod model;
 pub mod remind;
 pub mod render;

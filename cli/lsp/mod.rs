@@ -982,6 +982,31 @@ fn put_back<T>(list: &mut Vec<crate::model::Located<T>>, taken: Taken<T>) {
 /// contracts and their SLA targets, ids a reference names in the wrong place), closed over
 /// `depends-on`; and for an id that names nothing, the one a did-you-mean would suggest, so
 /// that the suggestion is the one the whole repository gives.
+/// Systems (`true`) and interfaces by id, with what each depends on (the first definition of an
+/// id); kept across keystrokes while no system or interface changes (`crate::memo`).
+type Inventory = HashMap<Box<str>, (bool, Vec<Box<str>>)>;
+
+fn inventory(model: &crate::model::Model) -> std::sync::Arc<Inventory> {
+    static KEPT: crate::memo::Slot<Inventory> = crate::memo::Slot::new();
+    let items = || {
+        let systems = model.systems.iter().map(|s| (true, &s.id, &s.depends_on));
+        systems.chain(model.interfaces.iter().map(|i| (false, &i.id, &i.depends_on)))
+    };
+    // the key: "s" or "i", the id and its dependencies, then an empty text (no id is empty)
+    let key = items().flat_map(|(system, id, deps)| {
+        let kind = if system { "s" } else { "i" };
+        [kind, id.value.as_str()].into_iter().chain(deps.iter().map(|d| d.value.as_str())).chain([""])
+    });
+    KEPT.get(key, || {
+        let mut by_id = Inventory::with_capacity(model.systems.len() + model.interfaces.len());
+        for (system, id, deps) in items() {
+            let deps = deps.iter().map(|d| Box::from(d.value.as_str())).collect();
+            by_id.entry(Box::from(id.value.as_str())).or_insert((system, deps));
+        }
+        by_id
+    })
+}
+
 fn related<'m>(
     model: &crate::model::Model,
     plans: impl Iterator<Item = &'m crate::model::Located<crate::model::Plan>>,
@@ -1018,13 +1043,7 @@ fn related<'m>(
             wanted.extend(r.sla.iter().map(|s| (s.target.value.clone(), true)));
         }
     }
-    let mut by_id: HashMap<&str, (bool, &[crate::model::Id])> = HashMap::new();
-    for s in &model.systems {
-        by_id.entry(s.id.value.as_str()).or_insert((true, &s.depends_on));
-    }
-    for i in &model.interfaces {
-        by_id.entry(i.id.value.as_str()).or_insert((false, &i.depends_on));
-    }
+    let by_id = inventory(model);
     let (mut systems, mut interfaces) = (HashSet::new(), HashSet::new());
     let mut seen: HashSet<String> = HashSet::new();
     while let Some((id, inventory)) = wanted.pop() {
@@ -1038,10 +1057,10 @@ fn related<'m>(
                 } else {
                     interfaces.insert(id);
                 }
-                wanted.extend(deps.iter().map(|d| (d.value.clone(), true)));
+                wanted.extend(deps.iter().map(|d| (d.to_string(), true)));
             }
             None if inventory => {
-                if let Some(near) = crate::diagnostic::did_you_mean(&id, by_id.keys().copied()) {
+                if let Some(near) = crate::diagnostic::did_you_mean(&id, by_id.keys().map(|k| &**k)) {
                     wanted.push((near.to_string(), true));
                 }
             }

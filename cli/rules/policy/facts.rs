@@ -2,7 +2,9 @@
 //! and interfaces, exercise records by plan, the policy parameters.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+
+use crate::memo::Slot;
 
 use crate::diagnostic::{FileId, Span};
 use crate::model::{
@@ -102,31 +104,9 @@ pub struct Facts<'m> {
     contact_ids: std::sync::OnceLock<Arc<Option<aho_corasick::AhoCorasick>>>,
 }
 
-/// A value derived from a list of texts, kept for the next check while the texts stay exactly
-/// the same: the language server checks again on every keystroke, and the contacts it derives
-/// these from rarely change. Keyed by the whole input, compared text for text, never by a hash,
-/// so a kept value is always the one the input gives.
-struct Memo<T> {
-    key: Vec<Box<str>>,
-    value: Arc<T>,
-}
-
-/// The value `make` derives from `key`: the one kept in `slot` when the key is the same as last
-/// time, else made now and kept.
-fn memo<'k, T>(slot: &Mutex<Option<Memo<T>>>, key: impl Iterator<Item = &'k str>, make: impl FnOnce() -> T) -> Arc<T> {
-    let key: Vec<&str> = key.collect();
-    let mut kept = slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    let same = |m: &&Memo<T>| m.key.len() == key.len() && m.key.iter().zip(&key).all(|(a, b)| **a == **b);
-    if let Some(m) = kept.as_ref().filter(same) {
-        return m.value.clone();
-    }
-    let value = Arc::new(make());
-    *kept = Some(Memo { key: key.into_iter().map(Box::from).collect(), value: value.clone() });
-    value
-}
-
-static CONTACT_IDS: Mutex<Option<Memo<Option<aho_corasick::AhoCorasick>>>> = Mutex::new(None);
-static NAMED: Mutex<Option<Memo<Named>>> = Mutex::new(None);
+/// Kept across checks (see `crate::memo`): the language server checks on every keystroke.
+static CONTACT_IDS: Slot<Option<aho_corasick::AhoCorasick>> = Slot::new();
+static NAMED: Slot<Named> = Slot::new();
 
 /// What a plan's free text may name: every contact's phone and mobile numbers (digits only),
 /// every incident category of every contract revision, and whether contact ids are written as
@@ -183,7 +163,7 @@ impl<'m> Facts<'m> {
     pub fn mentions_contact_id(&self, text: &str) -> bool {
         let automaton = self.contact_ids.get_or_init(|| {
             let ids = self.model.contacts.iter().map(|c| c.id.value.as_str());
-            memo(&CONTACT_IDS, ids, || {
+            CONTACT_IDS.get(ids, || {
                 let ids: Vec<String> = self.contacts.keys().map(|id| id.to_lowercase()).collect();
                 aho_corasick::AhoCorasick::new(&ids).ok()
             })
@@ -208,7 +188,7 @@ impl<'m> Facts<'m> {
                 .contracts
                 .iter()
                 .flat_map(|c| c.revision.iter().flat_map(|r| r.category.iter().map(|x| x.id.value.as_str())));
-            memo(&NAMED, channels.chain(std::iter::once("")).chain(categories), || Self::name(model))
+            NAMED.get(channels.chain(std::iter::once("")).chain(categories), || Self::name(model))
         })
     }
 
@@ -249,30 +229,4 @@ pub(crate) fn role_word(r: PartyRole) -> &'static str {
 
 pub(crate) fn has_channel(c: &Contact) -> bool {
     !(c.phone.is_empty() && c.mobile.is_empty() && c.email.is_empty())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_memo_is_kept_only_for_the_same_texts() {
-        let slot: Mutex<Option<Memo<String>>> = Mutex::new(None);
-        let made = std::cell::Cell::new(0);
-        let get = |key: &[&str]| {
-            memo(&slot, key.iter().copied(), || {
-                made.set(made.get() + 1);
-                key.join("+")
-            })
-        };
-        let first = get(&["anna.schmidt", "dc-duty"]);
-        assert!(Arc::ptr_eq(&first, &get(&["anna.schmidt", "dc-duty"])), "the same texts: the kept value");
-        assert_eq!(made.get(), 1);
-        // one text more, one less, or one different: made again
-        assert_eq!(*get(&["anna.schmidt", "dc-duty", "x"]), "anna.schmidt+dc-duty+x");
-        assert_eq!(*get(&["anna.schmidt"]), "anna.schmidt");
-        assert_eq!(*get(&["anna.schmidt2"]), "anna.schmidt2");
-        assert_eq!(*get(&[]), "");
-        assert_eq!(made.get(), 5);
-    }
 }

@@ -141,6 +141,17 @@ impl Client {
         text
     }
 
+    /// Replaces the text of `rel` (as `version`), then asks for completion `plus` characters
+    /// after the start of `needle`.
+    fn complete(&mut self, rel: &str, version: i64, text: &str, needle: &str, plus: usize) -> Value {
+        self.change(rel, version, text);
+        let uri = self.uri(rel);
+        self.request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": uri}, "position": pos(text, needle, plus)}),
+        )
+    }
+
     fn change(&mut self, rel: &str, version: i64, text: &str) {
         let uri = self.uri(rel);
         self.notify(
@@ -238,37 +249,21 @@ fn an_editor_session_on_the_example() {
 
     // completion: client contacts only where the client's contact is asked for
     let partial = text.replacen("responsible client=anna.schmidt", "responsible client=an", 1);
-    c.change(plan, 4, &partial);
-    let items = c.request(
-        "textDocument/completion",
-        json!({"textDocument": {"uri": payroll}, "position": pos(&partial, "client=an", 9)}),
-    );
+    let items = c.complete(plan, 4, &partial, "client=an", 9);
     let labels = labels_of(&items);
     assert!(labels.contains(&"anna.schmidt"), "{labels:?}");
     assert!(labels.iter().all(|l| l.starts_with("an")), "{labels:?}");
     let provider = text.replacen("provider=dirk.hansen", "provider=", 1);
-    c.change(plan, 5, &provider);
-    let items = c.request(
-        "textDocument/completion",
-        json!({"textDocument": {"uri": payroll}, "position": pos(&provider, "provider=", 9)}),
-    );
+    let items = c.complete(plan, 5, &provider, "provider=", 9);
     let labels = labels_of(&items);
     assert!(labels.contains(&"dirk.hansen") && !labels.contains(&"anna.schmidt"), "{labels:?}");
     // node names and enumerated values from the schema
     let inside = text.replacen("    forbidden \"Reboot", "    sc\n    forbidden \"Reboot", 1);
-    c.change(plan, 6, &inside);
-    let items = c.request(
-        "textDocument/completion",
-        json!({"textDocument": {"uri": payroll}, "position": pos(&inside, "    sc\n", 6)}),
-    );
+    let items = c.complete(plan, 6, &inside, "    sc\n", 6);
     let labels = labels_of(&items);
     assert_eq!(labels, ["scenario"], "{items}");
     let cause = text.replacen("cause=technical", "cause=", 1);
-    c.change(plan, 7, &cause);
-    let items = c.request(
-        "textDocument/completion",
-        json!({"textDocument": {"uri": payroll}, "position": pos(&cause, "cause=", 6)}),
-    );
+    let items = c.complete(plan, 7, &cause, "cause=", 6);
     let labels = labels_of(&items);
     assert!(labels.contains(&"technical") && labels.contains(&"application"), "{labels:?}");
     // a list is not offered the ids it already holds
@@ -277,21 +272,13 @@ fn an_editor_session_on_the_example() {
         "covers payroll-clients payroll-batch mft-gateway ",
         1,
     );
-    c.change(plan, 8, &more);
-    let items = c.request(
-        "textDocument/completion",
-        json!({"textDocument": {"uri": payroll}, "position": pos(&more, "mft-gateway ", 12)}),
-    );
+    let items = c.complete(plan, 8, &more, "mft-gateway ", 12);
     let labels = labels_of(&items);
     assert!(labels.contains(&"payment-hub") && labels.contains(&"vpn-router"), "{labels:?}");
     assert!(!labels.iter().any(|l| ["payroll-clients", "payroll-batch", "mft-gateway"].contains(l)), "{labels:?}");
     // the revisions of the contract the node names, as numbers
     let pin = text.replacen("contract msa revision=3", "contract msa revision=", 1);
-    c.change(plan, 9, &pin);
-    let items = c.request(
-        "textDocument/completion",
-        json!({"textDocument": {"uri": payroll}, "position": pos(&pin, "revision=", 9)}),
-    );
+    let items = c.complete(plan, 9, &pin, "revision=", 9);
     let labels = labels_of(&items);
     assert!(labels.contains(&"3") && labels.iter().all(|l| l.parse::<u32>().is_ok()), "{items}");
     let three = items["items"].as_array().unwrap().iter().find(|i| i["label"] == "3").unwrap();

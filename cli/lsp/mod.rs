@@ -882,10 +882,11 @@ impl Focus {
             systems: HashSet::new(),
             interfaces: HashSet::new(),
         };
-        focus.mark(file);
         let files: Vec<FileId> = focus.plans.iter().flat_map(|id| index.of(&Ns::Id(xref::Ns::Plan), id)).collect();
-        files.into_iter().for_each(|f| focus.mark(f));
-        let focused = all().filter(|p| focus.holds(p.file) && (focus.plans.contains(&p.id.value) || p.file == file));
+        for f in files.into_iter().chain([file]) {
+            focus.mark(f);
+        }
+        let focused = all().filter(|p| focus.focuses(p.file, &p.id.value));
         (focus.contracts, focus.systems, focus.interfaces) = related(model, focused);
         focus
     }
@@ -898,22 +899,20 @@ impl Focus {
         self.within[i] = true;
     }
 
-    fn holds(&self, f: FileId) -> bool {
-        self.within.get(f.0 as usize).copied().unwrap_or(false)
+    /// Whether a plan, or a record of a plan, in file `f` is focused: it is in the changed file,
+    /// or names a focused plan (looked up only in the files that hold one).
+    fn focuses(&self, f: FileId, plan: &str) -> bool {
+        self.within.get(f.0 as usize).copied().unwrap_or(false) && (f == self.file || self.plans.contains(plan))
     }
 
     /// Moves the focused objects out of the model's lists into lists of their own, which take
     /// the lists' places (the salvaged model's too).
     fn take(&self, model: &mut crate::model::Model) -> Moved {
-        let (plans, file) = (&self.plans, self.file);
+        let file = self.file;
         Moved {
-            plans: take(&mut model.plans, |p| self.holds(p.file) && (plans.contains(&p.id.value) || p.file == file)),
-            exercises: take(&mut model.exercises, |e| {
-                self.holds(e.file) && (plans.contains(&e.plan.value) || e.file == file)
-            }),
-            signoffs: take(&mut model.signoffs, |s| {
-                self.holds(s.file) && (plans.contains(&s.plan.value) || s.file == file)
-            }),
+            plans: take(&mut model.plans, |p| self.focuses(p.file, &p.id.value)),
+            exercises: take(&mut model.exercises, |e| self.focuses(e.file, &e.plan.value)),
+            signoffs: take(&mut model.signoffs, |s| self.focuses(s.file, &s.plan.value)),
             contracts: take(&mut model.contracts, |c| self.contracts.contains(&c.id.value) || c.file == file),
             systems: take(&mut model.systems, |s| self.systems.contains(&s.id.value) || s.file == file),
             interfaces: take(&mut model.interfaces, |i| self.interfaces.contains(&i.id.value) || i.file == file),
@@ -978,10 +977,6 @@ fn put_back<T>(list: &mut Vec<crate::model::Located<T>>, taken: Taken<T>) {
     }
 }
 
-/// The contracts, systems and interfaces a set of plans names (covered, objectives, pinned
-/// contracts and their SLA targets, ids a reference names in the wrong place), closed over
-/// `depends-on`; and for an id that names nothing, the one a did-you-mean would suggest, so
-/// that the suggestion is the one the whole repository gives.
 /// Systems (`true`) and interfaces by id, with what each depends on (the first definition of an
 /// id); kept across keystrokes while no system or interface changes (`crate::memo`).
 type Inventory = HashMap<Box<str>, (bool, Vec<Box<str>>)>;
@@ -1007,6 +1002,10 @@ fn inventory(model: &crate::model::Model) -> std::sync::Arc<Inventory> {
     })
 }
 
+/// The contracts, systems and interfaces a set of plans names (covered, objectives, pinned
+/// contracts and their SLA targets, ids a reference names in the wrong place), closed over
+/// `depends-on`; and for an id that names nothing, the one a did-you-mean would suggest, so
+/// that the suggestion is the one the whole repository gives.
 fn related<'m>(
     model: &crate::model::Model,
     plans: impl Iterator<Item = &'m crate::model::Located<crate::model::Plan>>,

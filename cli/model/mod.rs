@@ -893,6 +893,16 @@ impl KeptRevision {
     }
 }
 
+/// An id in lower case, for comparing ids ignoring case: borrowed when lower case leaves it as
+/// it is, as it leaves nearly every id.
+pub fn fold_case(id: &str) -> std::borrow::Cow<'_, str> {
+    if id.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+        std::borrow::Cow::Owned(id.to_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(id)
+    }
+}
+
 /// Who relies on each contact: `plan (role)` for every place a plan names it, `deputy of X`
 /// for every contact it stands in for. Unknown ids are collected under `""`.
 pub fn referenced_by(model: &Model) -> std::collections::BTreeMap<&str, Vec<String>> {

@@ -1,11 +1,12 @@
 //! Cross-reference checks: ids unique per kind, every reference resolves to an object of the
 //! right kind, with "did you mean" suggestions.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::diagnostic::{did_you_mean, Diagnostic, FileId, Location, Span};
 use crate::format::Kind;
-use crate::model::{Id, Model};
+use crate::model::{fold_case, Id, Model};
 
 rules! {
     REFERENCES;
@@ -298,13 +299,14 @@ pub fn index<'m>(model: &'m Model, broken: &HashSet<(Kind, String)>, diags: &mut
 fn differ_only_in_case(defs: &HashMap<(Ns, &str), Location>, diags: &mut Vec<Diagnostic>) {
     // Two different ids equal ignoring case: at least one of them has a letter that lower case
     // changes. Only those are folded, then joined by the id equal to their folded form, if any.
-    let changes = |id: &str| id.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii());
     let mut folded: HashMap<(Ns, String), Vec<(Location, &str)>> = HashMap::new();
-    for ((ns, id), loc) in defs.iter().filter(|((_, id), _)| changes(id)) {
-        folded.entry((*ns, id.to_lowercase())).or_default().push((*loc, id));
+    for ((ns, id), loc) in defs {
+        if let Cow::Owned(lower) = fold_case(id) {
+            folded.entry((*ns, lower)).or_default().push((*loc, id));
+        }
     }
     if !folded.is_empty() {
-        for ((ns, id), loc) in defs.iter().filter(|((_, id), _)| !changes(id)) {
+        for ((ns, id), loc) in defs.iter().filter(|((_, id), _)| matches!(fold_case(id), Cow::Borrowed(_))) {
             if let Some(group) = folded.get_mut(&(*ns, id.to_string())) {
                 group.push((*loc, id));
             }

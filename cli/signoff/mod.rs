@@ -30,7 +30,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::context::Context;
 use crate::diagnostic::{Diagnostic, FileId, Location, Severity, Span};
-use crate::model::{Contact, Located, Model, PartyRole, Plan, Side, SigningKey, Signoff};
+use crate::model::{fold_case, Contact, Located, Model, PartyRole, Plan, Side, SigningKey, Signoff};
 use crate::source::Files;
 use crate::units::Date;
 use ssh_key::SshSig;
@@ -199,16 +199,6 @@ struct Valid<'m> {
     context: Option<(String, serde_json::Value)>,
 }
 
-/// An id in lower case, for comparing ids ignoring case; borrowed when it is in lower case
-/// already, as nearly every id is.
-fn fold(id: &str) -> Cow<'_, str> {
-    if id.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
-        Cow::Owned(id.to_lowercase())
-    } else {
-        Cow::Borrowed(id)
-    }
-}
-
 struct Ctx<'m> {
     model: &'m Model,
     files: &'m Files,
@@ -292,20 +282,20 @@ impl<'m> Ctx<'m> {
             .chain(model.systems.iter().map(|s| (&s.id.value, Location { file: s.file, span: s.head })))
             .chain(model.interfaces.iter().map(|i| (&i.id.value, Location { file: i.file, span: i.head })))
         {
-            folded.entry(fold(id)).or_default().push(l);
+            folded.entry(fold_case(id)).or_default().push(l);
         }
         c.ambiguous_ids = folded.into_iter().filter(|(_, v)| v.len() > 1).map(|(k, v)| (k.into_owned(), v)).collect();
         let mut by_folded: HashMap<Cow<'m, str>, Vec<&'m Located<Contact>>> =
             HashMap::with_capacity(model.contacts.len());
         c.contacts.reserve(model.contacts.len());
         for contact in &model.contacts {
-            by_folded.entry(fold(&contact.id.value)).or_default().push(contact);
+            by_folded.entry(fold_case(&contact.id.value)).or_default().push(contact);
         }
         for contact in &model.contacts {
             let id = contact.id.value.as_str();
             c.contacts.entry(id).or_insert(contact);
             // defined twice, or beside an id that differs only in case: ambiguous
-            match by_folded.get(&fold(id)) {
+            match by_folded.get(&fold_case(id)) {
                 Some(all) if all.len() > 1 => {
                     c.duplicates.insert(id, all.clone());
                 }
